@@ -1,0 +1,32 @@
+// Bundles the extension client, the language server and the CLI with esbuild.
+// Type checking is separate (`npm run typecheck`), as in the lsp-sample.
+import * as esbuild from 'esbuild';
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'client' },
+  { in: 'server/src/server.ts', out: 'server' },
+  { in: 'server/src/cli/main.ts', out: 'cli' },
+];
+
+const production = process.argv.includes('--production');
+await Promise.all(
+  entries.map(async (entry) => {
+    try {
+      await import('node:fs').then((fs) => fs.promises.access(entry.in));
+    } catch {
+      return; // that part does not exist yet
+    }
+    await esbuild.build({
+      entryPoints: [entry.in],
+      outfile: `dist/${entry.out}.js`,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: ['vscode'],
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+    });
+  }),
+);

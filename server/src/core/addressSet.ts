@@ -1,0 +1,237 @@
+/**
+ * Exact sets of addresses of one family, kept as sorted, disjoint,
+ * non-adjacent closed intervals [starts[k], ends[k]]. Every operation returns
+ * a set in that normal form, so equal sets have equal arrays.
+ */
+import type { AddressArray, Family } from './family';
+
+export class AddressSet<A extends number | bigint> {
+  private constructor(
+    readonly family: Family<A>,
+    private readonly starts: AddressArray<A>,
+    private readonly ends: AddressArray<A>,
+    /** Number of intervals (the arrays may be longer). */
+    readonly rangeCount: number,
+  ) {}
+
+  static empty<A extends number | bigint>(family: Family<A>): AddressSet<A> {
+    return new AddressSet(family, family.allocate(0), family.allocate(0), 0);
+  }
+
+  /**
+   * The union of the closed intervals whose bounds are `starts[0, length)` and
+   * `ends[0, length)`, each array sorted ascending on its own (see
+   * IntervalBuilder). Sorting the bounds apart is enough: the k-th smallest
+   * start never exceeds the k-th smallest end, so one sweep over both,
+   * counting how many intervals are open, finds every maximal run.
+   */
+  static fromSortedBounds<A extends number | bigint>(
+    family: Family<A>,
+    starts: AddressArray<A>,
+    ends: AddressArray<A>,
+    length: number,
+  ): AddressSet<A> {
+    const outStarts = family.allocate(length);
+    const outEnds = family.allocate(length);
+    let out = 0;
+    let i = 0;
+    let j = 0;
+    while (i < length) {
+      const runStart = starts[i++];
+      let open = 1;
+      while (open > 0) {
+        // A start at or just after the smallest open end continues the run.
+        if (i < length && starts[i] <= family.next(ends[j])) {
+          open++;
+          i++;
+        } else {
+          open--;
+          j++;
+        }
+      }
+      outStarts[out] = runStart;
+      outEnds[out] = ends[j - 1];
+      out++;
+    }
+    return new AddressSet(family, outStarts, outEnds, out);
+  }
+
+  /** Builds from intervals already sorted, disjoint and non-adjacent (trusted). */
+  private static normal<A extends number | bigint>(family: Family<A>, starts: A[], ends: A[]): AddressSet<A> {
+    const s = family.allocate(starts.length);
+    const e = family.allocate(ends.length);
+    for (let k = 0; k < starts.length; k++) {
+      s[k] = starts[k];
+      e[k] = ends[k];
+    }
+    return new AddressSet(family, s, e, starts.length);
+  }
+
+  get isEmpty(): boolean {
+    return this.rangeCount === 0;
+  }
+
+  start(k: number): A {
+    return this.starts[k];
+  }
+
+  end(k: number): A {
+    return this.ends[k];
+  }
+
+  /** The exact number of addresses. */
+  size(): bigint {
+    let total = 0n;
+    for (let k = 0; k < this.rangeCount; k++) total += this.family.count(this.starts[k], this.ends[k]);
+    return total;
+  }
+
+  /** Index of the interval holding `x`, or -1. O(log n). */
+  indexOf(x: A): number {
+    const k = this.lastStartAtOrBefore(x);
+    return k >= 0 && x <= this.ends[k] ? k : -1;
+  }
+
+  has(x: A): boolean {
+    return this.indexOf(x) >= 0;
+  }
+
+  /** Whether every address of [lo, hi] is in the set. */
+  covers(lo: A, hi: A): boolean {
+    const k = this.indexOf(lo);
+    return k >= 0 && hi <= this.ends[k];
+  }
+
+  /** Whether any address of [lo, hi] is in the set. */
+  overlaps(lo: A, hi: A): boolean {
+    const k = this.lastStartAtOrBefore(hi);
+    return k >= 0 && this.ends[k] >= lo;
+  }
+
+  /** The part of the set inside [lo, hi]. */
+  clip(lo: A, hi: A): AddressSet<A> {
+    const starts: A[] = [];
+    const ends: A[] = [];
+    let k = Math.max(0, this.lastStartAtOrBefore(lo));
+    for (; k < this.rangeCount && this.starts[k] <= hi; k++) {
+      if (this.ends[k] < lo) continue;
+      starts.push(this.starts[k] < lo ? lo : this.starts[k]);
+      ends.push(this.ends[k] > hi ? hi : this.ends[k]);
+    }
+    return AddressSet.normal(this.family, starts, ends);
+  }
+
+  union(other: AddressSet<A>): AddressSet<A> {
+    return this.combine(other, (inThis, inOther) => inThis || inOther);
+  }
+
+  intersection(other: AddressSet<A>): AddressSet<A> {
+    return this.combine(other, (inThis, inOther) => inThis && inOther);
+  }
+
+  difference(other: AddressSet<A>): AddressSet<A> {
+    return this.combine(other, (inThis, inOther) => inThis && !inOther);
+  }
+
+  equals(other: AddressSet<A>): boolean {
+    if (this.rangeCount !== other.rangeCount) return false;
+    for (let k = 0; k < this.rangeCount; k++) {
+      if (this.starts[k] !== other.starts[k] || this.ends[k] !== other.ends[k]) return false;
+    }
+    return true;
+  }
+
+  /** Calls `visit(start, end)` for every interval, ascending. */
+  forEachRange(visit: (start: A, end: A) => void): void {
+    for (let k = 0; k < this.rangeCount; k++) visit(this.starts[k], this.ends[k]);
+  }
+
+  /**
+   * Calls `visit(network, prefix)` for the minimal list of CIDR blocks whose
+   * union is the set, ascending. No shorter list exists: each block is the
+   * largest aligned block that starts where the previous one ended.
+   */
+  forEachCidr(visit: (network: A, prefix: number) => void): void {
+    for (let k = 0; k < this.rangeCount; k++) forEachCidrOfRange(this.family, this.starts[k], this.ends[k], visit);
+  }
+
+  /** Number of blocks `forEachCidr` visits. */
+  cidrCount(): number {
+    let count = 0;
+    this.forEachCidr(() => count++);
+    return count;
+  }
+
+  /**
+   * A sweep over the boundaries of both sets: between two consecutive
+   * boundaries membership in each set is constant, so `keep` decides each
+   * elementary piece; adjacent kept pieces are joined.
+   */
+  private combine(other: AddressSet<A>, keep: (inThis: boolean, inOther: boolean) => boolean): AddressSet<A> {
+    const f = this.family;
+    const starts: A[] = [];
+    const ends: A[] = [];
+    let i = 0; // next interval of this
+    let j = 0; // next interval of other
+    // `cursor` is the first address not yet decided.
+    let cursor: A = f.zero;
+    let done = false;
+    while (!done) {
+      const inThis = i < this.rangeCount && this.starts[i] <= cursor;
+      const inOther = j < other.rangeCount && other.starts[j] <= cursor;
+      // The piece that starts at `cursor` ends just before the next boundary.
+      let pieceEnd: A = f.max;
+      if (inThis) pieceEnd = min(pieceEnd, this.ends[i]);
+      else if (i < this.rangeCount) pieceEnd = min(pieceEnd, f.previous(this.starts[i]));
+      if (inOther) pieceEnd = min(pieceEnd, other.ends[j]);
+      else if (j < other.rangeCount) pieceEnd = min(pieceEnd, f.previous(other.starts[j]));
+      if (keep(inThis, inOther)) {
+        const last = starts.length - 1;
+        if (last >= 0 && f.next(ends[last]) === cursor) ends[last] = pieceEnd;
+        else {
+          starts.push(cursor);
+          ends.push(pieceEnd);
+        }
+      }
+      if (inThis && this.ends[i] === pieceEnd) i++;
+      if (inOther && other.ends[j] === pieceEnd) j++;
+      if (pieceEnd === f.max) done = true;
+      else cursor = f.next(pieceEnd);
+    }
+    return AddressSet.normal(f, starts, ends);
+  }
+
+  private lastStartAtOrBefore(x: A): number {
+    let lo = 0;
+    let hi = this.rangeCount - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.starts[mid] <= x) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+}
+
+function min<A extends number | bigint>(a: A, b: A): A {
+  return a < b ? a : b;
+}
+
+/** The minimal CIDR blocks covering exactly [lo, hi], ascending. */
+export function forEachCidrOfRange<A extends number | bigint>(
+  family: Family<A>,
+  lo: A,
+  hi: A,
+  visit: (network: A, prefix: number) => void,
+): void {
+  while (true) {
+    const hostBits = Math.min(family.trailingZeros(lo), family.log2Span(lo, hi));
+    visit(lo, family.bits - hostBits);
+    const last = family.lastOfBlock(lo, hostBits);
+    if (last >= hi) return;
+    lo = family.next(last);
+  }
+}

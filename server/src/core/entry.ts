@@ -1,0 +1,212 @@
+/**
+ * Reads one blocklist entry: an address, a CIDR (`1.2.3.0/24`), a netmask
+ * (`1.2.3.0/255.255.255.0`), a glob (`1.2.3.*`) or a range (`a-b`, `a - b`,
+ * either side may be a CIDR as in iprange), IPv4 or IPv6.
+ */
+import { IPV4, IPV6, type Family } from './family';
+import { formatIPv4, netmaskToPrefix, parseIPv4 } from './ipv4';
+import { formatIPv6, parseIPv6 } from './ipv6';
+import type { Problem } from './problem';
+
+export type EntryForm = 'address' | 'cidr' | 'netmask' | 'glob' | 'range';
+
+/**
+ * The addresses of one entry: [lo4, hi4] for IPv4 or [lo6, hi6] for IPv6.
+ * Reused between calls on the hot path, so copy what you keep.
+ */
+export class ParsedEntry {
+  version: 4 | 6 = 4;
+  form: EntryForm = 'address';
+  lo4 = 0;
+  hi4 = 0;
+  lo6 = 0n;
+  hi6 = 0n;
+  /** The prefix length when the entry is exactly one CIDR block, else -1. */
+  prefix = -1;
+
+  copyFrom(other: ParsedEntry): void {
+    this.version = other.version;
+    this.form = other.form;
+    this.lo4 = other.lo4;
+    this.hi4 = other.hi4;
+    this.lo6 = other.lo6;
+    this.hi6 = other.hi6;
+    this.prefix = other.prefix;
+  }
+}
+
+const COLON = 0x3a;
+const DOT = 0x2e;
+const STAR = 0x2a;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+const rangeStart = new ParsedEntry();
+
+/**
+ * Parses the entry in `text[start, end)` (no surrounding blanks) into `out`.
+ * Returns false after pushing an `invalid-entry` problem; warnings such as
+ * host bits or leading zeros are pushed too but the entry is still read.
+ */
+export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
+  const dash = text.indexOf('-', start);
+  if (dash < 0 || dash >= end) return parseBlock(text, start, end, problems, out);
+
+  const leftEnd = trimEnd(text, start, dash);
+  const rightStart = trimStart(text, dash + 1, end);
+  if (leftEnd === start || rightStart === end) {
+    return fail(problems, start, end, `"${text.slice(start, end)}" is not a range: it needs an address on each side of "-".`);
+  }
+  if (!parseBlock(text, start, leftEnd, problems, rangeStart)) return false;
+  if (!parseBlock(text, rightStart, end, problems, out)) return false;
+  if (rangeStart.version !== out.version) {
+    return fail(problems, start, end, 'A range cannot go from an IPv4 address to an IPv6 address or back.');
+  }
+  const inverted = out.version === 4 ? rangeStart.lo4 > out.hi4 : rangeStart.lo6 > out.hi6;
+  if (inverted) {
+    return fail(problems, start, end, `The range is inverted: ${text.slice(start, leftEnd)} comes after ${text.slice(rightStart, end)}. Swap the two ends.`);
+  }
+  out.lo4 = rangeStart.lo4;
+  out.lo6 = rangeStart.lo6;
+  out.form = 'range';
+  out.prefix = prefixOfRange(out);
+  return true;
+}
+
+/** One address, CIDR, netmask or glob. */
+function parseBlock(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
+  let slash = text.indexOf('/', start);
+  if (slash >= end) slash = -1;
+  const addressEnd = slash < 0 ? end : slash;
+  let isV6 = false;
+  for (let i = start; i < addressEnd; i++) {
+    const c = text.charCodeAt(i);
+    if (c === COLON) {
+      isV6 = true;
+      break;
+    }
+    if (c === STAR && slash < 0) return parseGlob(text, start, end, problems, out);
+  }
+
+  if (isV6) {
+    const address = parseIPv6(text, start, addressEnd, problems);
+    if (address === undefined) return false;
+    out.version = 6;
+    const prefix = slash < 0 ? 128 : parsePrefixLength(text, slash + 1, end, IPV6, problems);
+    if (prefix < 0) return false;
+    out.lo6 = IPV6.network(address, prefix);
+    out.hi6 = IPV6.lastOfBlock(out.lo6, 128 - prefix);
+    out.prefix = prefix;
+    out.form = slash < 0 ? 'address' : 'cidr';
+    if (out.lo6 !== address) reportHostBits(text, start, end, formatIPv6(out.lo6), prefix, problems);
+    return true;
+  }
+
+  const address = parseIPv4(text, start, addressEnd, problems);
+  if (address < 0) return false;
+  out.version = 4;
+  out.form = 'address';
+  let prefix = 32;
+  if (slash >= 0) {
+    const dot = text.indexOf('.', slash);
+    const isNetmask = dot >= 0 && dot < end;
+    prefix = isNetmask ? parseNetmask(text, slash + 1, end, problems) : parsePrefixLength(text, slash + 1, end, IPV4, problems);
+    if (prefix < 0) return false;
+    out.form = isNetmask ? 'netmask' : 'cidr';
+  }
+  out.lo4 = IPV4.network(address, prefix);
+  out.hi4 = IPV4.lastOfBlock(out.lo4, 32 - prefix);
+  out.prefix = prefix;
+  if (out.lo4 !== address) reportHostBits(text, start, end, formatIPv4(out.lo4), prefix, problems);
+  return true;
+}
+
+/** `1.2.3.*`, `1.2.*.*`: trailing stars only. */
+function parseGlob(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
+  let fixedEnd = end;
+  let stars = 0;
+  while (fixedEnd - start >= 2 && text.charCodeAt(fixedEnd - 1) === STAR && text.charCodeAt(fixedEnd - 2) === DOT) {
+    fixedEnd -= 2;
+    stars++;
+  }
+  if (stars === 0 || stars > 3 || text.lastIndexOf('*', fixedEnd - 1) >= start) {
+    return fail(problems, start, end, `"${text.slice(start, end)}" is not a valid glob: only whole trailing octets can be "*", as in 10.1.2.*.`);
+  }
+  const address = parseIPv4(text, start, fixedEnd, problems, 4 - stars);
+  if (address < 0) return false;
+  out.version = 4;
+  out.form = 'glob';
+  out.prefix = 32 - 8 * stars;
+  out.lo4 = address;
+  out.hi4 = IPV4.lastOfBlock(address, 8 * stars);
+  return true;
+}
+
+function parsePrefixLength<A extends number | bigint>(text: string, start: number, end: number, family: Family<A>, problems: Problem[]): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39 || i - start >= 3) {
+      fail(problems, start - 1, end, `"/${text.slice(start, end)}" is not a prefix length: write /0 to /${family.bits}.`);
+      return -1;
+    }
+    value = value * 10 + (c - 0x30);
+  }
+  if (end === start) {
+    fail(problems, start - 1, end, `"/" needs a prefix length: /0 to /${family.bits}.`);
+    return -1;
+  }
+  if (value > family.bits) {
+    fail(problems, start - 1, end, `Prefix /${value} is too long: an IPv${family.version} prefix is /0 to /${family.bits}.`);
+    return -1;
+  }
+  return value;
+}
+
+function parseNetmask(text: string, start: number, end: number, problems: Problem[]): number {
+  const mask = parseIPv4(text, start, end, problems);
+  if (mask < 0) return -1;
+  const prefix = netmaskToPrefix(mask);
+  if (prefix < 0) {
+    fail(problems, start, end, `Netmask ${text.slice(start, end)} is not contiguous: its one bits must all come first, as in 255.255.255.0.`);
+  }
+  return prefix;
+}
+
+function reportHostBits(text: string, start: number, end: number, network: string, prefix: number, problems: Problem[]): void {
+  problems.push({
+    code: 'host-bits-set',
+    start,
+    end,
+    message: `${text.slice(start, end)} has host bits set: it is read as ${network}/${prefix}. Write ${network}/${prefix} to say so.`,
+  });
+}
+
+/** The prefix length when [lo, hi] is one aligned CIDR block, else -1. */
+function prefixOfRange(entry: ParsedEntry): number {
+  return entry.version === 4 ? prefixOfInterval(IPV4, entry.lo4, entry.hi4) : prefixOfInterval(IPV6, entry.lo6, entry.hi6);
+}
+
+function prefixOfInterval<A extends number | bigint>(family: Family<A>, lo: A, hi: A): number {
+  const hostBits = family.log2Span(lo, hi);
+  return family.trailingZeros(lo) >= hostBits && family.lastOfBlock(lo, hostBits) === hi ? family.bits - hostBits : -1;
+}
+
+function fail(problems: Problem[], start: number, end: number, message: string): false {
+  problems.push({ code: 'invalid-entry', start, end, message });
+  return false;
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return end;
+}
+
+function trimStart(text: string, start: number, end: number): number {
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  return start;
+}
+
+export function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}

@@ -1,0 +1,90 @@
+/**
+ * The two address families as values, so that set algebra and CIDR
+ * arithmetic are written once. IPv4 addresses are plain numbers kept in
+ * typed arrays; IPv6 addresses are bigints.
+ */
+import { formatIPv4 } from './ipv4';
+import { formatIPv6 } from './ipv6';
+
+/** Growable storage for addresses of one family. */
+export interface AddressArray<A> {
+  readonly length: number;
+  [index: number]: A;
+}
+
+export interface Family<A extends number | bigint> {
+  readonly version: 4 | 6;
+  readonly bits: 32 | 128;
+  readonly zero: A;
+  readonly max: A;
+  /** x + 1 and x - 1; both are unbounded, so next(max) is 2^bits and compares greater than any address. */
+  next(x: A): A;
+  previous(x: A): A;
+  /** hi - lo + 1, exactly. */
+  count(lo: A, hi: A): bigint;
+  /** x + 2^hostBits - 1: the last address of the aligned block starting at x. */
+  lastOfBlock(x: A, hostBits: number): A;
+  /** The largest k such that `x` is a multiple of 2^k (bits for x = 0). */
+  trailingZeros(x: A): number;
+  /** floor(log2(hi - lo + 1)). */
+  log2Span(lo: A, hi: A): number;
+  /** The first address of the /prefix network holding `x`. */
+  network(x: A, prefix: number): A;
+  allocate(length: number): AddressArray<A>;
+  /** Sorts `array[0, length)` ascending, in place. */
+  sort(array: AddressArray<A>, length: number): void;
+  format(x: A): string;
+}
+
+const TWO_32 = 2 ** 32;
+
+export const IPV4: Family<number> = {
+  version: 4,
+  bits: 32,
+  zero: 0,
+  max: TWO_32 - 1,
+  next: (x) => x + 1,
+  previous: (x) => x - 1,
+  count: (lo, hi) => BigInt(hi - lo + 1),
+  lastOfBlock: (x, hostBits) => x + 2 ** hostBits - 1,
+  trailingZeros: (x) => (x === 0 ? 32 : 31 - Math.clz32(x & -x)),
+  log2Span: (lo, hi) => {
+    const span = hi - lo + 1;
+    return span === TWO_32 ? 32 : 31 - Math.clz32(span);
+  },
+  network: (x, prefix) => (prefix === 0 ? 0 : (x - (x % 2 ** (32 - prefix)))),
+  allocate: (length) => new Uint32Array(length),
+  sort: (array, length) => (array as Uint32Array).subarray(0, length).sort(),
+  format: formatIPv4,
+};
+
+const TWO_128 = 1n << 128n;
+
+export const IPV6: Family<bigint> = {
+  version: 6,
+  bits: 128,
+  zero: 0n,
+  max: TWO_128 - 1n,
+  next: (x) => x + 1n,
+  previous: (x) => x - 1n,
+  count: (lo, hi) => hi - lo + 1n,
+  lastOfBlock: (x, hostBits) => x + (1n << BigInt(hostBits)) - 1n,
+  trailingZeros: (x) => {
+    if (x === 0n) return 128;
+    let bits = 0;
+    while ((x & 0xffffffffn) === 0n) {
+      x >>= 32n;
+      bits += 32;
+    }
+    return bits + IPV4.trailingZeros(Number(x & 0xffffffffn));
+  },
+  log2Span: (lo, hi) => (hi - lo + 1n).toString(2).length - 1,
+  network: (x, prefix) => (x >> BigInt(128 - prefix)) << BigInt(128 - prefix),
+  allocate: (length) => new Array<bigint>(length),
+  sort: (array, length) => {
+    const sorted = Array.prototype.slice.call(array, 0, length) as bigint[];
+    sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (let k = 0; k < length; k++) array[k] = sorted[k];
+  },
+  format: formatIPv6,
+};
