@@ -109,7 +109,7 @@ class Run {
   private printCidrs(sets: FileSets): void {
     this.timed('print', () => {
       for (const set of [sets.ipv4, sets.ipv6] as AddressSet<number | bigint>[]) {
-        set.forEachCidr((network, prefix) => this.out.line(`${set.family.format(network)}/${prefix}`));
+        set.forEachCidr((network, prefix) => this.out.cidrLine(network, prefix, set.family.format));
       }
     });
   }
@@ -117,7 +117,7 @@ class Run {
   private printRanges(sets: FileSets): void {
     this.timed('print', () => {
       for (const set of [sets.ipv4, sets.ipv6] as AddressSet<number | bigint>[]) {
-        set.forEachRange((start, end) => this.out.line(`${set.family.format(start)}-${set.family.format(end)}`));
+        set.forEachRange((start, end) => this.out.rangeLine(start, end, set.family.format));
       }
     });
   }
@@ -159,7 +159,8 @@ class Run {
 
 function readText(file: string): string {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    // Reading bytes then decoding is faster here than readFileSync's own 'utf8' path.
+    return readFileSync(file === '-' ? 0 : file).toString('utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new UsageError(`Cannot read "${file}": ${reason}. Check the path, or pass "-" to read standard input.`);

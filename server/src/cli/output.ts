@@ -1,34 +1,106 @@
-/** Buffered writing to standard output: one write per megabyte, not per line. */
+/**
+ * Buffered standard output written as bytes: IPv4 addresses go from numbers
+ * to digits without an intermediate string, and the buffer is written once
+ * a megabyte, synchronously, so output is complete before the process exits.
+ */
 import { writeSync } from 'node:fs';
 
-const FLUSH_AT = 1 << 20;
+const CAPACITY = 1 << 20;
+const SLASH = 0x2f;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const NEWLINE = 0x0a;
+
+/** The decimal digits of 0…255 (octets and prefix lengths) as bytes. */
+const DECIMALS = Array.from({ length: 256 }, (_, n) => Buffer.from(String(n), 'latin1'));
 
 export class Output {
-  private buffer = '';
+  private readonly buffer = Buffer.allocUnsafe(CAPACITY);
+  private length = 0;
 
+  /** A line of text. */
   line(text: string): void {
-    this.buffer += text + '\n';
-    if (this.buffer.length >= FLUSH_AT) this.flush();
+    this.text(text);
+    this.byte(NEWLINE);
+  }
+
+  /** `network/prefix` on a line of its own. */
+  cidrLine<A extends number | bigint>(network: A, prefix: number, format: (x: A) => string): void {
+    this.address(network, format);
+    this.room(5);
+    this.buffer[this.length++] = SLASH;
+    this.decimal(prefix);
+    this.buffer[this.length++] = NEWLINE;
+  }
+
+  /** `start-end` on a line of its own. */
+  rangeLine<A extends number | bigint>(start: A, end: A, format: (x: A) => string): void {
+    this.address(start, format);
+    this.byte(DASH);
+    this.address(end, format);
+    this.byte(NEWLINE);
   }
 
   flush(): void {
-    if (this.buffer.length === 0) return;
-    writeAll(this.buffer);
-    this.buffer = '';
+    writeFully(this.buffer, this.length);
+    this.length = 0;
   }
+
+  /** IPv4 numbers are written digit by digit; IPv6 goes through its formatter. */
+  private address<A extends number | bigint>(x: A, format: (x: A) => string): void {
+    if (typeof x === 'bigint') {
+      this.text(format(x));
+      return;
+    }
+    this.room(15);
+    const n = x as number;
+    this.decimal(n >>> 24);
+    this.buffer[this.length++] = DOT;
+    this.decimal((n >>> 16) & 255);
+    this.buffer[this.length++] = DOT;
+    this.decimal((n >>> 8) & 255);
+    this.buffer[this.length++] = DOT;
+    this.decimal(n & 255);
+  }
+
+  /** 0…255, into room already made. */
+  private decimal(value: number): void {
+    const digits = DECIMALS[value];
+    for (let k = 0; k < digits.length; k++) this.buffer[this.length++] = digits[k];
+  }
+
+  private text(text: string): void {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > CAPACITY) {
+      this.flush();
+      const encoded = Buffer.from(text);
+      writeFully(encoded, encoded.length);
+      return;
+    }
+    this.room(bytes);
+    this.length += this.buffer.write(text, this.length);
+  }
+
+  private byte(value: number): void {
+    this.room(1);
+    this.buffer[this.length++] = value;
+  }
+
+  private room(bytes: number): void {
+    if (this.length + bytes > CAPACITY) this.flush();
+  }
+
 }
 
-/** Synchronous, so output is complete before the process exits; a closed pipe (`| head`) ends quietly. */
-function writeAll(text: string): void {
-  const bytes = Buffer.from(text);
+function writeFully(bytes: Uint8Array, length: number): void {
   let offset = 0;
-  while (offset < bytes.length) {
+  while (offset < length) {
     try {
-      offset += writeSync(1, bytes, offset);
+      offset += writeSync(1, bytes, offset, length - offset);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') process.exit(0);
+      if (code === 'EPIPE') process.exit(0); // the reader went away (`| head`): not an error
       throw error;
     }
   }

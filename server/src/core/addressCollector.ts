@@ -32,15 +32,16 @@ export class AddressCollector {
     });
     const entry = new ParsedEntry();
     const sink: TokenSink = {
-      entry: (start, end, line) => {
-        const ok = parseEntry(text, start, end, entryProblems, entry);
-        if (entryProblems.length > 0) {
+      entry: (start, end, line, parsed) => {
+        if (!parsed) {
+          const ok = parseEntry(text, start, end, entryProblems, entry);
           for (const problem of entryProblems) problems.push(located(problem, line));
           entryProblems.length = 0;
+          if (!ok) return;
+          parsed = entry;
         }
-        if (!ok) return;
-        if (entry.version === 4) this.ipv4.add(entry.lo4, entry.hi4);
-        else this.ipv6.add(entry.lo6, entry.hi6);
+        if (parsed.version === 4) this.ipv4.add(parsed.lo4, parsed.hi4);
+        else this.ipv6.add(parsed.lo6, parsed.hi6);
       },
       problem: (problem, line) => problems.push(located(problem, line)),
     };

@@ -38,6 +38,8 @@ export class ParsedEntry {
 const COLON = 0x3a;
 const DOT = 0x2e;
 const STAR = 0x2a;
+const DASH = 0x2d;
+const SLASH = 0x2f;
 const SPACE = 0x20;
 const TAB = 0x09;
 
@@ -49,8 +51,8 @@ const rangeStart = new ParsedEntry();
  * host bits or leading zeros are pushed too but the entry is still read.
  */
 export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
-  const dash = text.indexOf('-', start);
-  if (dash < 0 || dash >= end) return parseBlock(text, start, end, problems, out);
+  const dash = indexOfCode(text, DASH, start, end);
+  if (dash < 0) return parseBlock(text, start, end, problems, out);
 
   const leftEnd = trimEnd(text, start, dash);
   const rightStart = trimStart(text, dash + 1, end);
@@ -75,8 +77,7 @@ export function parseEntry(text: string, start: number, end: number, problems: P
 
 /** One address, CIDR, netmask or glob. */
 function parseBlock(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
-  let slash = text.indexOf('/', start);
-  if (slash >= end) slash = -1;
+  const slash = indexOfCode(text, SLASH, start, end);
   const addressEnd = slash < 0 ? end : slash;
   let isV6 = false;
   for (let i = start; i < addressEnd; i++) {
@@ -108,8 +109,7 @@ function parseBlock(text: string, start: number, end: number, problems: Problem[
   out.form = 'address';
   let prefix = 32;
   if (slash >= 0) {
-    const dot = text.indexOf('.', slash);
-    const isNetmask = dot >= 0 && dot < end;
+    const isNetmask = indexOfCode(text, DOT, slash, end) >= 0;
     prefix = isNetmask ? parseNetmask(text, slash + 1, end, problems) : parsePrefixLength(text, slash + 1, end, IPV4, problems);
     if (prefix < 0) return false;
     out.form = isNetmask ? 'netmask' : 'cidr';
@@ -129,7 +129,7 @@ function parseGlob(text: string, start: number, end: number, problems: Problem[]
     fixedEnd -= 2;
     stars++;
   }
-  if (stars === 0 || stars > 3 || text.lastIndexOf('*', fixedEnd - 1) >= start) {
+  if (stars === 0 || stars > 3 || indexOfCode(text, STAR, start, fixedEnd) >= 0) {
     return fail(problems, start, end, `"${text.slice(start, end)}" is not a valid glob: only whole trailing octets can be "*", as in 10.1.2.*.`);
   }
   const address = parseIPv4(text, start, fixedEnd, problems, 4 - stars);
@@ -195,6 +195,12 @@ function prefixOfInterval<A extends number | bigint>(family: Family<A>, lo: A, h
 function fail(problems: Problem[], start: number, end: number, message: string): false {
   problems.push({ code: 'invalid-entry', start, end, message });
   return false;
+}
+
+/** `text.indexOf` bounded to `[start, end)`: the unbounded one would scan the rest of the document. */
+function indexOfCode(text: string, code: number, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
 }
 
 function trimEnd(text: string, start: number, end: number): number {

@@ -5,6 +5,7 @@
  */
 import { formatIPv4 } from './ipv4';
 import { formatIPv6 } from './ipv6';
+import { radixSortUint32 } from './radixSort';
 
 /** Growable storage for addresses of one family. */
 export interface AddressArray<A> {
@@ -31,6 +32,8 @@ export interface Family<A extends number | bigint> {
   /** The first address of the /prefix network holding `x`. */
   network(x: A, prefix: number): A;
   allocate(length: number): AddressArray<A>;
+  /** A copy of `array` with room for `capacity` addresses. */
+  resize(array: AddressArray<A>, capacity: number): AddressArray<A>;
   /** Sorts `array[0, length)` ascending, in place. */
   sort(array: AddressArray<A>, length: number): void;
   format(x: A): string;
@@ -54,7 +57,12 @@ export const IPV4: Family<number> = {
   },
   network: (x, prefix) => (prefix === 0 ? 0 : (x - (x % 2 ** (32 - prefix)))),
   allocate: (length) => new Uint32Array(length),
-  sort: (array, length) => (array as Uint32Array).subarray(0, length).sort(),
+  resize: (array, capacity) => {
+    const resized = new Uint32Array(capacity);
+    resized.set(array as Uint32Array);
+    return resized;
+  },
+  sort: (array, length) => radixSortUint32((array as Uint32Array).subarray(0, length)),
   format: formatIPv4,
 };
 
@@ -81,6 +89,11 @@ export const IPV6: Family<bigint> = {
   log2Span: (lo, hi) => (hi - lo + 1n).toString(2).length - 1,
   network: (x, prefix) => (x >> BigInt(128 - prefix)) << BigInt(128 - prefix),
   allocate: (length) => new Array<bigint>(length),
+  resize: (array, capacity) => {
+    const resized = (array as bigint[]).slice();
+    resized.length = capacity;
+    return resized;
+  },
   sort: (array, length) => {
     const sorted = Array.prototype.slice.call(array, 0, length) as bigint[];
     sorted.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -45,13 +45,7 @@ export class IntervalBuilder<A extends number | bigint> {
 
   private grow(): void {
     const capacity = this.starts.length * 2 || 1024;
-    const starts = this.family.allocate(capacity);
-    const ends = this.family.allocate(capacity);
-    for (let k = 0; k < this.length; k++) {
-      starts[k] = this.starts[k];
-      ends[k] = this.ends[k];
-    }
-    this.starts = starts;
-    this.ends = ends;
+    this.starts = this.family.resize(this.starts, capacity);
+    this.ends = this.family.resize(this.ends, capacity);
   }
 }

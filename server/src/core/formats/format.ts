@@ -2,11 +2,17 @@
  * A format reader finds the entry tokens of a document and reports lines it
  * cannot read. It never throws: every line yields entries, nothing, or a problem.
  */
+import type { ParsedEntry } from '../entry';
 import type { Problem } from '../problem';
 
 export interface TokenSink {
-  /** An entry's text is `text[start, end)` on zero-based line `line`. */
-  entry(start: number, end: number, line: number): void;
+  /**
+   * An entry's text is `text[start, end)` on zero-based line `line`. A reader
+   * that has already read the addresses (a fast lane for the commonest
+   * shapes) passes them as `parsed`, which then has no problems to report;
+   * otherwise the sink parses the text itself.
+   */
+  entry(start: number, end: number, line: number, parsed?: ParsedEntry): void;
   problem(problem: Problem, line: number): void;
 }
 
@@ -20,11 +26,22 @@ export function forEachLine(text: string, visit: (start: number, end: number, li
   let line = 0;
   let start = 0;
   while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    const next = end < 0 ? text.length : end + 1;
-    if (end < 0) end = text.length;
-    if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
-    visit(start, end, line++);
+    const next = nextLineStart(text, start);
+    visit(start, lineContentEnd(text, start, next), line++);
     start = next;
   }
+}
+
+/** The offset after the line break of the line starting at `start` (or the text's length). */
+export function nextLineStart(text: string, start: number): number {
+  const newline = text.indexOf('\n', start);
+  return newline < 0 ? text.length : newline + 1;
+}
+
+/** The end of the line's content, before its `\n` or `\r\n`. */
+export function lineContentEnd(text: string, start: number, next: number): number {
+  let end = next;
+  if (end > start && text.charCodeAt(end - 1) === 0x0a) end--;
+  if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+  return end;
 }
