@@ -1,10 +1,12 @@
-// Runs every compiled test file (out/test/**/*.test.js) with node's built-in test runner.
-// `npm test` compiles first (see "pretest"); extra arguments filter files by substring.
+// Runs every compiled test file (out/test/**/*.test.js) with node's built-in test runner,
+// then prints the closing line CI reads: "N passed, N failed".
+// `npm test` compiles first (see "pretest"); arguments filter test files by substring.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = 'out/test';
+const tap = 'out/test-results.tap';
 const filters = process.argv.slice(2);
 const files = readdirSync(root, { recursive: true })
   .map((file) => join(root, String(file)))
@@ -12,8 +14,15 @@ const files = readdirSync(root, { recursive: true })
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {
-  console.error(`No test files matched under ${root}.`);
+  console.error(`No test files matched under ${root}: run "npm test", which compiles them first.`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+  { stdio: 'inherit' },
+);
+const summary = readFileSync(tap, 'utf8');
+const count = (name) => [...summary.matchAll(new RegExp(`^# ${name} (\\d+)$`, 'gm'))].at(-1)?.[1] ?? '0';
+console.log(`${count('pass')} passed, ${count('fail')} failed`);
 process.exit(result.status ?? 1);

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+
+const root = resolve(__dirname, '..', '..');
+const fixture = (name: string) => resolve(root, 'test/fixtures/plain', name);
+
+function cli(args: string[], input?: string) {
+  const result = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), ...args], { input, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('count --json gives entries and exact unique addresses per family', () => {
+  const { status, stdout } = cli(['count', '--json', fixture('mixed.txt')]);
+  assert.equal(status, 0);
+  // 10.0.0.0/23 (512) + 192.168.1.10-20 (11) + 172.16.0.0/24 (256) + 1.2.3.0/24 (256) + 203.0.113.7 (1)
+  assert.deepEqual(JSON.parse(stdout), {
+    ipv4: { entries: 6, addresses: '1036' },
+    ipv6: { entries: 1, addresses: String(2n ** 80n) },
+  });
+});
+
+test('count prints a readable summary', () => {
+  const { stdout } = cli(['count', fixture('mixed.txt')]);
+  assert.equal(stdout, 'IPv4: 6 entries, 1,036 unique addresses\nIPv6: 1 entries, 1,208,925,819,614,629,174,706,176 unique addresses\n');
+});
+
+test('merge prints the minimal CIDR list, IPv4 then IPv6, always with a prefix', () => {
+  const { stdout } = cli(['merge', fixture('mixed.txt')]);
+  assert.equal(
+    stdout,
+    [
+      '1.2.3.0/24',
+      '10.0.0.0/23',
+      '172.16.0.0/24',
+      '192.168.1.10/31',
+      '192.168.1.12/30',
+      '192.168.1.16/30',
+      '192.168.1.20/32',
+      '203.0.113.7/32',
+      '2001:db8::/48',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('ranges prints start-end ranges', () => {
+  const { stdout } = cli(['ranges', '-'], '10.0.0.0/24\n10.0.1.5\n10.0.1.6\n::1\n');
+  assert.equal(stdout, '10.0.0.0-10.0.0.255\n10.0.1.5-10.0.1.6\n::1-::1\n');
+});
+
+test('invalid lines are reported as FILE:LINE:COL and skipped; --strict makes them fail', () => {
+  const relaxed = cli(['merge', '-'], '1.1.1.1\n256.1.1.1\n  1.2.3.4/33\n');
+  assert.equal(relaxed.status, 0);
+  assert.equal(relaxed.stdout, '1.1.1.1/32\n');
+  assert.match(relaxed.stderr, /^-:2:1: error: Octet 256 is out of range.*\[invalid-entry\]$/m);
+  assert.match(relaxed.stderr, /^-:3:10: error: Prefix \/33 is too long.*\[invalid-entry\]$/m);
+  assert.equal(cli(['merge', '--strict', '-'], '1.1.1.1\n256.1.1.1\n').status, 1);
+});
+
+test('warnings do not fail --strict', () => {
+  const { status, stderr } = cli(['count', '--strict', '-'], '1.2.3.4/24\n');
+  assert.equal(status, 0);
+  assert.match(stderr, /^-:1:1: warning: .*\[host-bits-set\]$/m);
+});
+
+test('common and except are exact set operations', () => {
+  assert.equal(cli(['common', fixture('mixed.txt'), fixture('other.txt')]).stdout, '10.0.0.128/25\n172.16.0.0/24\n2001:db8::/48\n');
+  assert.equal(
+    cli(['except', fixture('other.txt'), fixture('mixed.txt')]).stdout,
+    ['172.16.1.0/24', '172.16.2.0/23', '172.16.4.0/22', '172.16.8.0/21', '172.16.16.0/20', '172.16.32.0/19', '172.16.64.0/18', '172.16.128.0/17', '2001:db8:1::/48', '2001:db8:2::/47', '2001:db8:4::/46', '2001:db8:8::/45', '2001:db8:10::/44', '2001:db8:20::/43', '2001:db8:40::/42', '2001:db8:80::/41', '2001:db8:100::/40', '2001:db8:200::/39', '2001:db8:400::/38', '2001:db8:800::/37', '2001:db8:1000::/36', '2001:db8:2000::/35', '2001:db8:4000::/34', '2001:db8:8000::/33', ''].join('\n'),
+  );
+});
+
+test('compare prints one CSV row per pair', () => {
+  const { stdout } = cli(['compare', fixture('mixed.txt'), fixture('other.txt')]);
+  const [header, row] = stdout.trim().split('\n');
+  assert.equal(header, 'file1,file2,entries1,entries2,addresses1,addresses2,common');
+  const common = 128n + 256n + 2n ** 80n;
+  assert.equal(row, `${fixture('mixed.txt')},${fixture('other.txt')},7,3,${1036n + 2n ** 80n},${128n + 65536n + 2n ** 96n},${common}`);
+});
+
+test('usage mistakes and unreadable files exit with status 2 and say what to do', () => {
+  const unknown = cli(['frobnicate']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /Unknown command "frobnicate".*\n.*--help/);
+  const missing = cli(['count', resolve(root, 'no-such-file.txt')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /Cannot read ".*no-such-file\.txt": no such file/);
+  assert.equal(cli(['except', fixture('mixed.txt')]).status, 2);
+  assert.equal(cli(['count', '--bogus', fixture('mixed.txt')]).status, 2);
+});
+
+test('--help prints usage', () => {
+  const { status, stdout } = cli(['--help']);
+  assert.equal(status, 0);
+  assert.match(stdout, /^Usage: blocklist-audit COMMAND/);
+});
