@@ -1,6 +1,6 @@
 /** The pure core: text in, exact address sets and findings out. No editor or LSP imports. */
 export { AddressSet, forEachCidrOfRange } from './addressSet';
-export { AddressCollector, type LineProblem } from './addressCollector';
+export { AddressCollector } from './addressCollector';
 export { ParsedEntry, parseEntry, type EntryForm } from './entry';
 export { IPV4, IPV6, type Family } from './family';
 export { readPlainList } from './formats/plain';
@@ -8,7 +8,7 @@ export type { FormatReader, TokenSink } from './formats/format';
 export { formatIPv4, parseIPv4 } from './ipv4';
 export { formatIPv6, parseIPv6 } from './ipv6';
 export { IntervalBuilder } from './intervalBuilder';
-export type { Problem, ProblemCode } from './problem';
+export type { LineProblem, Problem, ProblemCode } from './problem';
 
 import { AddressCollector } from './addressCollector';
 import type { AddressSet } from './addressSet';

@@ -19,6 +19,14 @@ export interface Problem {
   readonly message: string;
 }
 
+/** A problem with its place in the document, for reports that speak in lines. */
+export interface LineProblem extends Problem {
+  /** Zero-based line number. */
+  readonly line: number;
+  /** Zero-based column of `start` in UTF-16 code units. */
+  readonly column: number;
+}
+
 /** Whether a problem makes the entry unusable (it is then skipped). */
 export function isFatal(problem: Problem): boolean {
   return problem.code === 'invalid-entry';

@@ -1,25 +1,38 @@
 /**
- * LSD radix sort of 32-bit unsigned integers in two passes of 16 bits:
- * O(n), several times faster than the comparison sort on the million-entry
+ * LSD radix sorts of 32-bit unsigned keys in two stable passes of 16 bits:
+ * O(n), several times faster than a comparison sort on the million-entry
  * lists this tool reads.
  */
 const SMALL = 512;
 
+/** Sorts `values` ascending in place. */
 export function radixSortUint32(values: Uint32Array): void {
-  const n = values.length;
-  if (n <= SMALL) {
+  if (values.length <= SMALL) {
     values.sort();
     return;
   }
-  const buffer = new Uint32Array(n);
-  scatter(values, buffer, 0);
-  scatter(buffer, values, 16);
+  const buffer = new Uint32Array(values.length);
+  scatter(values, buffer, 0, null);
+  scatter(buffer, values, 16, null);
 }
 
-/** One stable counting pass on the 16 bits at `shift`, from `source` into `target`. */
-function scatter(source: Uint32Array, target: Uint32Array, shift: number): void {
+/**
+ * Stably reorders the indices in `order` by `keys[index]` ascending. Sorting
+ * by a secondary key first and then by the primary key sorts by both.
+ */
+export function radixSortIndices(order: Uint32Array, keys: Uint32Array): void {
+  const buffer = new Uint32Array(order.length);
+  scatter(order, buffer, 0, keys);
+  scatter(buffer, order, 16, keys);
+}
+
+/** One stable counting pass on the 16 bits at `shift` of each value (or of its key), from `source` into `target`. */
+function scatter(source: Uint32Array, target: Uint32Array, shift: number, keys: Uint32Array | null): void {
   const offsets = new Uint32Array(65536);
-  for (let k = 0; k < source.length; k++) offsets[(source[k] >>> shift) & 0xffff]++;
+  for (let k = 0; k < source.length; k++) {
+    const key = keys === null ? source[k] : keys[source[k]];
+    offsets[(key >>> shift) & 0xffff]++;
+  }
   let sum = 0;
   for (let d = 0; d < 65536; d++) {
     const count = offsets[d];
@@ -28,6 +41,7 @@ function scatter(source: Uint32Array, target: Uint32Array, shift: number): void 
   }
   for (let k = 0; k < source.length; k++) {
     const value = source[k];
-    target[offsets[(value >>> shift) & 0xffff]++] = value;
+    const key = keys === null ? value : keys[value];
+    target[offsets[(key >>> shift) & 0xffff]++] = value;
   }
 }

@@ -5,18 +5,50 @@
 import type { ParsedEntry } from '../entry';
 import type { Problem } from '../problem';
 
+/** What an entry does: most block; some formats also list exceptions (nginx `allow`, pf `!addr`). */
+export type EntryRole = 'block' | 'allow';
+
 export interface TokenSink {
   /**
    * An entry's text is `text[start, end)` on zero-based line `line`. A reader
    * that has already read the addresses (a fast lane for the commonest
-   * shapes) passes them as `parsed`, which then has no problems to report;
-   * otherwise the sink parses the text itself.
+   * shapes, or a format with its own address syntax such as Apache's `10.1`)
+   * passes them as `parsed`, which then has no problems to report; otherwise
+   * the sink parses the text itself with `parseEntry`.
    */
-  entry(start: number, end: number, line: number, parsed?: ParsedEntry): void;
+  entry(start: number, end: number, line: number, parsed?: ParsedEntry, role?: EntryRole): void;
   problem(problem: Problem, line: number): void;
 }
 
 export type FormatReader = (text: string, sink: TokenSink) => void;
+
+/** Every format the readers understand. */
+export type FormatId =
+  | 'plain'
+  | 'firehol'
+  | 'spamhaus-drop'
+  | 'spamhaus-json'
+  | 'ipset'
+  | 'nginx'
+  | 'apache'
+  | 'iptables'
+  | 'nftables'
+  | 'pf'
+  | 'hosts-deny'
+  | 'mikrotik'
+  | 'p2p'
+  | 'ipfilter-dat'
+  | 'ipcat-csv'
+  | 'geofeed'
+  | 'ip-count'
+  | 'registry-csv';
+
+export interface Format {
+  readonly id: FormatId;
+  /** A short human name, for hovers and the status bar. */
+  readonly label: string;
+  readonly read: FormatReader;
+}
 
 /**
  * Calls `visit(start, end, line)` for each line of `text`, without its line

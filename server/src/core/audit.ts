@@ -1,0 +1,313 @@
+/**
+ * The findings about a document: reading problems, duplicates, entries
+ * covered by others, partial overlaps, entries that merge into one CIDR,
+ * special-purpose ranges and overbroad entries, plus the document's totals.
+ * Pure: the language server and the CLI render the same findings.
+ */
+import type { AddressSet } from './addressSet';
+import type { BlocklistDocument, EntryTable } from './document';
+import { IPV4, IPV6, type AddressArray, type Family } from './family';
+import { IntervalBuilder } from './intervalBuilder';
+import { formatIPv4 } from './ipv4';
+import { formatIPv6 } from './ipv6';
+import type { ProblemCode } from './problem';
+import { radixSortIndices } from './radixSort';
+import { specialRangesOverlapping, touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
+
+export type FindingCode =
+  | ProblemCode
+  | 'duplicate'
+  | 'covered'
+  | 'partial-overlap'
+  | 'mergeable'
+  | 'special-purpose'
+  | 'overbroad';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Each code's severity unless the settings say otherwise. `overbroad` is an error past the error threshold. */
+export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
+  'invalid-entry': 'error',
+  'host-bits-set': 'warning',
+  'leading-zeros': 'warning',
+  duplicate: 'warning',
+  covered: 'warning',
+  'partial-overlap': 'information',
+  mergeable: 'hint',
+  'special-purpose': 'warning',
+  overbroad: 'warning',
+};
+
+export interface AuditOptions {
+  /** Per-code severity, or 'off' to drop the code. */
+  readonly severity: Partial<Record<FindingCode, Severity | 'off'>>;
+  /** Entries broader than these prefix lengths are overbroad (warning) or far too broad (error). */
+  readonly overbroad: { readonly ipv4Warning: number; readonly ipv4Error: number; readonly ipv6Warning: number; readonly ipv6Error: number };
+  /** At most this many findings are returned; the rest are counted in `omitted`. */
+  readonly maxFindings: number;
+}
+
+export const DEFAULT_AUDIT_OPTIONS: AuditOptions = {
+  severity: {},
+  overbroad: { ipv4Warning: 16, ipv4Error: 8, ipv6Warning: 32, ipv6Error: 16 },
+  maxFindings: 1000,
+};
+
+/** Another place a finding involves (the entry a duplicate repeats, say). */
+export interface RelatedPlace {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+export interface Finding {
+  readonly code: FindingCode;
+  readonly severity: Severity;
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+  /** The entry the finding is about, when it is about one. */
+  readonly entry?: number;
+  readonly related?: readonly RelatedPlace[];
+}
+
+export interface FamilyTotals {
+  /** Blocking entries read. */
+  readonly entries: number;
+  /** Unique addresses blocked: the size of the union, not the sum. */
+  readonly addresses: bigint;
+}
+
+export interface AuditResult {
+  readonly findings: readonly Finding[];
+  /** Findings left out by `maxFindings`. */
+  readonly omitted: number;
+  readonly ipv4: FamilyTotals;
+  readonly ipv6: FamilyTotals;
+  readonly duplicates: number;
+  readonly exceptions: number;
+  /** The blocked addresses per family (for hovers and reports). */
+  readonly blocked4: AddressSet<number>;
+  readonly blocked6: AddressSet<bigint>;
+}
+
+/** A finding before its message is written: messages are made only for the findings returned. */
+interface Pending {
+  readonly code: FindingCode;
+  readonly entry: number;
+  /** The other entry involved, or -1. */
+  readonly other: number;
+}
+
+export function audit(document: BlocklistDocument, options: AuditOptions = DEFAULT_AUDIT_OPTIONS): AuditResult {
+  const table = document.entries;
+  const pending: Pending[] = [];
+  const v4: number[] = [];
+  const v6: number[] = [];
+  let exceptions = 0;
+  for (let k = 0; k < table.count; k++) {
+    if (table.allow[k]) exceptions++;
+    else (table.version[k] === 4 ? v4 : v6).push(k);
+  }
+  const order4 = sortIPv4(table, v4);
+  const order6 = sortIPv6(table, v6);
+  const duplicates = findOverlaps(IPV4, table.lo4, table.hi4, order4, table.prefix, pending) + findOverlaps(IPV6, table.lo6, table.hi6, order6, table.prefix, pending);
+  for (let k = 0; k < table.count; k++) {
+    if (table.allow[k]) continue;
+    const special = table.version[k] === 4 ? touchesSpecialIPv4(table.lo4[k], table.hi4[k]) : touchesSpecialIPv6(table.lo6[k], table.hi6[k]);
+    if (special) pending.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (overbroadLevel(table, k, options) !== undefined) pending.push({ code: 'overbroad', entry: k, other: -1 });
+  }
+
+  const findings = collectFindings(document, pending, options);
+  const union4 = new IntervalBuilder(IPV4, Math.max(16, v4.length));
+  for (const k of v4) union4.add(table.lo4[k], table.hi4[k]);
+  const union6 = new IntervalBuilder(IPV6, Math.max(16, v6.length));
+  for (const k of v6) union6.add(table.lo6[k], table.hi6[k]);
+  const blocked4 = union4.build();
+  const blocked6 = union6.build();
+  return {
+    findings: findings.kept,
+    omitted: findings.omitted,
+    ipv4: { entries: v4.length, addresses: blocked4.size() },
+    ipv6: { entries: v6.length, addresses: blocked6.size() },
+    duplicates,
+    exceptions,
+    blocked4,
+    blocked6,
+  };
+}
+
+/** IPv4 entry indices sorted by first address ascending, then last address descending, then document order. */
+function sortIPv4(table: EntryTable, indices: number[]): Uint32Array {
+  const order = Uint32Array.from(indices);
+  const descendingEnd = new Uint32Array(table.count);
+  for (const k of indices) descendingEnd[k] = 0xffffffff - table.hi4[k];
+  radixSortIndices(order, descendingEnd);
+  radixSortIndices(order, table.lo4);
+  return order;
+}
+
+function sortIPv6(table: EntryTable, indices: number[]): Uint32Array {
+  const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  indices.sort((a, b) => compare(table.lo6[a], table.lo6[b]) || compare(table.hi6[b], table.hi6[a]) || a - b);
+  return Uint32Array.from(indices);
+}
+
+/**
+ * One sweep over entries in sorted order, keeping the entry that reaches
+ * furthest so far: an entry inside it is covered (or a duplicate when equal
+ * to the one before it), one that starts inside it overlaps it partly, and
+ * one that starts right after it may merge with it. Returns the duplicates.
+ */
+function findOverlaps<A extends number | bigint>(
+  family: Family<A>,
+  los: AddressArray<A>,
+  his: AddressArray<A>,
+  order: Uint32Array,
+  prefixes: Int16Array,
+  pending: Pending[],
+): number {
+  let duplicates = 0;
+  let reach = -1; // the entry with the largest last address so far
+  let groupFirst = -1; // the first entry of the current run of identical entries
+  for (let n = 0; n < order.length; n++) {
+    const k = order[n];
+    const lo = los[k];
+    const hi = his[k];
+    if (n > 0 && lo === los[order[n - 1]] && hi === his[order[n - 1]]) {
+      duplicates++;
+      pending.push({ code: 'duplicate', entry: k, other: groupFirst });
+      continue;
+    }
+    groupFirst = k;
+    if (reach >= 0) {
+      const reachHi = his[reach];
+      if (hi <= reachHi) {
+        pending.push({ code: 'covered', entry: k, other: reach });
+        continue;
+      }
+      if (lo <= reachHi) pending.push({ code: 'partial-overlap', entry: k, other: reach });
+      else if (lo === family.next(reachHi) && mergesIntoOneBlock(family, los[reach], prefixes[reach], prefixes[k])) {
+        pending.push({ code: 'mergeable', entry: k, other: reach });
+      }
+    }
+    reach = k;
+  }
+  return duplicates;
+}
+
+/** Whether two adjacent CIDR blocks, the first starting at `firstLo`, together make one block of the next shorter prefix. */
+function mergesIntoOneBlock<A extends number | bigint>(family: Family<A>, firstLo: A, firstPrefix: number, secondPrefix: number): boolean {
+  return firstPrefix > 0 && firstPrefix === secondPrefix && family.network(firstLo, firstPrefix - 1) === firstLo;
+}
+
+/** 'error', 'warning', or undefined when the entry is not overbroad. */
+function overbroadLevel(table: EntryTable, k: number, options: AuditOptions): Severity | undefined {
+  const { ipv4Warning, ipv4Error, ipv6Warning, ipv6Error } = options.overbroad;
+  if (table.version[k] === 4) {
+    const size = table.hi4[k] - table.lo4[k] + 1;
+    return size > 2 ** (32 - ipv4Error) ? 'error' : size > 2 ** (32 - ipv4Warning) ? 'warning' : undefined;
+  }
+  const size = table.hi6[k] - table.lo6[k] + 1n;
+  return size > 1n << BigInt(128 - ipv6Error) ? 'error' : size > 1n << BigInt(128 - ipv6Warning) ? 'warning' : undefined;
+}
+
+/** Orders pending findings with reading problems by position, applies severities and the cap, and writes messages. */
+function collectFindings(document: BlocklistDocument, pending: Pending[], options: AuditOptions): { kept: Finding[]; omitted: number } {
+  const table = document.entries;
+  const severityOf = (code: FindingCode, k: number): Severity | 'off' =>
+    options.severity[code] ?? (code === 'overbroad' ? (overbroadLevel(table, k, options) ?? 'warning') : DEFAULT_SEVERITY[code]);
+  const kept: Finding[] = [];
+  let omitted = 0;
+  const keep = (finding: () => Finding, severity: Severity | 'off') => {
+    if (severity === 'off') return;
+    if (kept.length < options.maxFindings) kept.push(finding());
+    else omitted++;
+  };
+
+  pending.sort((a, b) => a.entry - b.entry);
+  let p = 0;
+  for (const problem of document.problems) {
+    // Entry findings on earlier lines come first.
+    while (p < pending.length && table.line[pending[p].entry] < problem.line) {
+      const item = pending[p++];
+      keep(() => entryFinding(document, item, severityOf(item.code, item.entry) as Severity, options), severityOf(item.code, item.entry));
+    }
+    const severity = severityOf(problem.code, -1);
+    keep(() => ({ code: problem.code, severity: severity as Severity, line: problem.line, start: problem.start, end: problem.end, message: problem.message }), severity);
+  }
+  for (; p < pending.length; p++) {
+    const item = pending[p];
+    keep(() => entryFinding(document, item, severityOf(item.code, item.entry) as Severity, options), severityOf(item.code, item.entry));
+  }
+  return { kept, omitted };
+}
+
+function entryFinding(document: BlocklistDocument, item: Pending, severity: Severity, options: AuditOptions): Finding {
+  const table = document.entries;
+  const k = item.entry;
+  const place = { line: table.line[k], start: table.start[k], end: table.end[k], entry: k, code: item.code, severity };
+  const other = item.other;
+  const otherText = other >= 0 ? document.text.slice(table.start[other], table.end[other]) : '';
+  const otherLine = other >= 0 ? table.line[other] + 1 : 0;
+  const related = (message: string): RelatedPlace[] => [{ line: table.line[other], start: table.start[other], end: table.end[other], message }];
+  switch (item.code) {
+    case 'duplicate':
+      return { ...place, message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
+    case 'covered':
+      return {
+        ...place,
+        message: `Already blocked by line ${otherLine} (${otherText}): this entry adds no address.`,
+        related: related('This entry contains it.'),
+      };
+    case 'partial-overlap': {
+      const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
+      return {
+        ...place,
+        message: `Overlaps line ${otherLine} (${otherText}) on ${formatCount(shared)} addresses.`,
+        related: related('Overlapping entry.'),
+      };
+    }
+    case 'mergeable': {
+      const merged = `${formatAddress(table.version[k], table.lo(other))}/${table.prefix[k] - 1}`;
+      return { ...place, message: `Together with line ${otherLine} (${otherText}) this is exactly ${merged}.`, related: related('Adjacent entry.') };
+    }
+    case 'special-purpose': {
+      const ranges = specialRangesOverlapping(table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const names = ranges.slice(0, 3).map((r) => `${r.cidr} ${r.name} (${r.rfc})`);
+      const more = ranges.length > 3 ? ` and ${ranges.length - 3} more` : '';
+      return { ...place, message: `Includes special-purpose addresses: ${names.join('; ')}${more}.` };
+    }
+    case 'overbroad': {
+      const o = options.overbroad;
+      const limit = table.version[k] === 4 ? (severity === 'error' ? o.ipv4Error : o.ipv4Warning) : severity === 'error' ? o.ipv6Error : o.ipv6Warning;
+      return {
+        ...place,
+        message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.`,
+      };
+    }
+    default:
+      throw new Error(`No entry finding for ${item.code}`);
+  }
+}
+
+export function formatAddress(version: number, address: bigint): string {
+  return version === 4 ? formatIPv4(Number(address)) : formatIPv6(address);
+}
+
+/** 1,048,576 (thousands separators, exact for any size). */
+export function formatCount(count: bigint): string {
+  return count.toLocaleString('en-US');
+}
+
+/** ` (2^n)` for IPv6-sized powers of two, whose digits alone are hard to read; else empty. */
+export function powerOfTwo(count: bigint): string {
+  if (count < 1n << 64n || (count & (count - 1n)) !== 0n) return '';
+  return ` (2^${count.toString(2).length - 1})`;
+}
+
+const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);

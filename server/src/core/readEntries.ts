@@ -1,0 +1,38 @@
+/**
+ * The one place where a format's tokens become parsed entries: runs a
+ * format reader, parses each token it reports (unless the reader already
+ * did), and gives back the problems with their line and column.
+ */
+import { ParsedEntry, parseEntry } from './entry';
+import type { EntryRole, FormatReader } from './formats/format';
+import type { LineProblem, Problem } from './problem';
+
+export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole) => void;
+
+/** Calls `visit` for every readable entry of `text`, in document order; returns the problems, in line order. */
+export function readEntries(text: string, reader: FormatReader, visit: EntryVisitor): LineProblem[] {
+  const problems: LineProblem[] = [];
+  const entryProblems: Problem[] = [];
+  const scratch = new ParsedEntry();
+  const located = (problem: Problem, line: number): LineProblem => ({
+    ...problem,
+    line,
+    column: problem.start - (text.lastIndexOf('\n', problem.start - 1) + 1),
+  });
+  reader(text, {
+    entry(start, end, line, parsed, role = 'block') {
+      if (!parsed) {
+        const ok = parseEntry(text, start, end, entryProblems, scratch);
+        for (const problem of entryProblems) problems.push(located(problem, line));
+        entryProblems.length = 0;
+        if (!ok) return;
+        parsed = scratch;
+      }
+      visit(start, end, line, parsed, role);
+    },
+    problem(problem, line) {
+      problems.push(located(problem, line));
+    },
+  });
+  return problems;
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/audit';
+import { parseDocument } from '../../server/src/core/document';
+import { readPlainList } from '../../server/src/core/formats/plain';
+
+const plain = { id: 'plain' as const, label: 'Plain list', read: readPlainList };
+
+/** Audits `lines` and lists findings as `L<line> <severity> <code>: <message>` (1-based lines). */
+function findings(lines: string[], options: AuditOptions = DEFAULT_AUDIT_OPTIONS): string[] {
+  const result = audit(parseDocument(lines.join('\n'), plain), options);
+  return result.findings.map((f) => `L${f.line + 1} ${f.severity} ${f.code}: ${f.message}`);
+}
+
+const cases: [name: string, lines: string[], expected: string[]][] = [
+  ['a clean list has no findings', ['1.1.1.0/24', '8.8.8.8', '9.9.9.9'], []],
+  [
+    'duplicates point at the first listing',
+    ['5.6.7.8', '1.2.3.4', '5.6.7.8', '5.6.7.8'],
+    ['L3 warning duplicate: Duplicate of line 1 (5.6.7.8).', 'L4 warning duplicate: Duplicate of line 1 (5.6.7.8).'],
+  ],
+  [
+    'an entry inside another is covered, whichever comes first',
+    ['11.1.2.3', '11.1.0.0/16', '11.1.200.0/24'],
+    [
+      'L1 warning covered: Already blocked by line 2 (11.1.0.0/16): this entry adds no address.',
+      'L3 warning covered: Already blocked by line 2 (11.1.0.0/16): this entry adds no address.',
+    ],
+  ],
+  [
+    'partial overlaps count the shared addresses',
+    ['192.0.3.0-192.0.3.100', '192.0.3.50-192.0.3.200'],
+    ['L2 information partial-overlap: Overlaps line 1 (192.0.3.0-192.0.3.100) on 51 addresses.'],
+  ],
+  [
+    'adjacent blocks that make one CIDR are a hint',
+    ['11.0.1.0/24', '11.0.0.0/24', '11.0.2.0/24'],
+    ['L1 hint mergeable: Together with line 2 (11.0.0.0/24) this is exactly 11.0.0.0/23.'],
+  ],
+  [
+    'special-purpose ranges are named with their RFC',
+    ['10.0.0.1', '2001:db8::/48'],
+    [
+      'L1 warning special-purpose: Includes special-purpose addresses: 10.0.0.0/8 Private-Use (RFC 1918).',
+      'L2 warning special-purpose: Includes special-purpose addresses: 2001:db8::/32 Documentation (RFC 3849).',
+    ],
+  ],
+  [
+    'overbroad entries: warning past /16, error past /8 (IPv4); warning past /32, error past /16 (IPv6)',
+    ['35.192.0.0/12', '36.0.0.0/7', '60.0.0.0/16', '2a00::/24', '2400::/12'],
+    [
+      'L1 warning overbroad: Blocks 1,048,576 addresses, more than a /16: check that all of them are meant.',
+      'L2 error overbroad: Blocks 33,554,432 addresses, more than a /8: check that all of them are meant.',
+      'L4 warning overbroad: Blocks 20,282,409,603,651,670,423,947,251,286,016 addresses (2^104), more than a /32: check that all of them are meant.',
+      'L5 error overbroad: Blocks 83,076,749,736,557,242,056,487,941,267,521,536 addresses (2^116), more than a /16: check that all of them are meant.',
+    ],
+  ],
+  [
+    'reading problems come in line order with the rest',
+    ['1.1.1.1', '1.1.1.1', '300.1.1.1', '1.2.3.4/24'],
+    [
+      'L2 warning duplicate: Duplicate of line 1 (1.1.1.1).',
+      'L3 error invalid-entry: Octet 300 is out of range: each part of an IPv4 address is 0–255.',
+      'L4 warning host-bits-set: 1.2.3.4/24 has host bits set: it is read as 1.2.3.0/24. Write 1.2.3.0/24 to say so.',
+    ],
+  ],
+];
+
+for (const [name, lines, expected] of cases) {
+  test(name, () => assert.deepEqual(findings(lines), expected));
+}
+
+test('severities are configurable per code, and "off" drops a code', () => {
+  const options: AuditOptions = { ...DEFAULT_AUDIT_OPTIONS, severity: { duplicate: 'error', 'special-purpose': 'off' } };
+  assert.deepEqual(findings(['10.0.0.1', '10.0.0.1'], options), ['L2 error duplicate: Duplicate of line 1 (10.0.0.1).']);
+});
+
+test('findings past the cap are counted, not returned', () => {
+  const lines = Array.from({ length: 50 }, () => '1.1.1.1');
+  const result = audit(parseDocument(lines.join('\n'), plain), { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 10 });
+  assert.equal(result.findings.length, 10);
+  assert.equal(result.omitted, 39);
+  assert.equal(result.duplicates, 49);
+});
+
+test('totals are the union, not the sum', () => {
+  const result = audit(parseDocument(['10.0.0.0/24', '10.0.0.0/25', '10.0.1.0/24', '::/127', '::1'].join('\n'), plain));
+  assert.deepEqual([result.ipv4, result.ipv6], [
+    { entries: 3, addresses: 512n },
+    { entries: 2, addresses: 2n },
+  ]);
+});
+
+test('related information points at the other entry', () => {
+  const result = audit(parseDocument('1.2.3.4\n  1.2.3.4', plain));
+  assert.deepEqual(result.findings[0].related, [{ line: 0, start: 0, end: 7, message: 'First listed here.' }]);
+  assert.deepEqual([result.findings[0].start, result.findings[0].end], [10, 17]);
+});
