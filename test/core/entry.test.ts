@@ -68,8 +68,10 @@ const rejected: [input: string, problem: string][] = [
   ['fe80::1%eth0', 'invalid-entry@7-12'],
   [':1', 'invalid-entry@0-1'],
   ['1:', 'invalid-entry@1-2'],
-  ['hello', 'invalid-entry@0-1'],
+  ['hello', 'invalid-entry@0-5'],
+  ['not-an-address', 'invalid-entry@0-14'],
   ['-', 'invalid-entry@0-1'],
+  ['1.2.3.4-', 'invalid-entry@0-8'],
 ];
 
 for (const [input, problem] of rejected) {

@@ -51,6 +51,9 @@ const rangeStart = new ParsedEntry();
  * host bits or leading zeros are pushed too but the entry is still read.
  */
 export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
+  if (!startsLikeAddress(text.charCodeAt(start))) {
+    return fail(problems, start, end, `"${text.slice(start, end)}" is not an address, CIDR or range.`);
+  }
   const dash = indexOfCode(text, DASH, start, end);
   if (dash < 0) return parseBlock(text, start, end, problems, out);
 
@@ -201,6 +204,11 @@ function fail(problems: Problem[], start: number, end: number, message: string):
 function indexOfCode(text: string, code: number, start: number, end: number): number {
   for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
   return -1;
+}
+
+/** Every address form starts with a digit, a hex digit (IPv6) or a colon (`::1`). */
+function startsLikeAddress(c: number): boolean {
+  return (c >= 0x30 && c <= 0x3a) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
 }
 
 function trimEnd(text: string, start: number, end: number): number {
