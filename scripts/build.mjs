@@ -11,11 +11,6 @@ const entries = [
 const production = process.argv.includes('--production');
 await Promise.all(
   entries.map(async (entry) => {
-    try {
-      await import('node:fs').then((fs) => fs.promises.access(entry.in));
-    } catch {
-      return; // that part does not exist yet
-    }
     await esbuild.build({
       entryPoints: [entry.in],
       outfile: `dist/${entry.out}.js`,

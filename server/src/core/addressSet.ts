@@ -56,6 +56,32 @@ export class AddressSet<A extends number | bigint> {
     return new AddressSet(family, outStarts, outEnds, out);
   }
 
+  /**
+   * The union of the intervals [los[k], his[k]] for the indices k in `order`,
+   * which lists them by first address ascending: one linear sweep.
+   */
+  static fromOrderedIntervals<A extends number | bigint>(
+    family: Family<A>,
+    los: AddressArray<A>,
+    his: AddressArray<A>,
+    order: ArrayLike<number>,
+  ): AddressSet<A> {
+    const starts = family.allocate(order.length);
+    const ends = family.allocate(order.length);
+    let count = 0;
+    for (let n = 0; n < order.length; n++) {
+      const k = order[n];
+      if (count > 0 && los[k] <= family.next(ends[count - 1])) {
+        if (his[k] > ends[count - 1]) ends[count - 1] = his[k];
+      } else {
+        starts[count] = los[k];
+        ends[count] = his[k];
+        count++;
+      }
+    }
+    return new AddressSet(family, starts, ends, count);
+  }
+
   /** Builds from intervals already sorted, disjoint and non-adjacent (trusted). */
   private static normal<A extends number | bigint>(family: Family<A>, starts: A[], ends: A[]): AddressSet<A> {
     const s = family.allocate(starts.length);
@@ -81,6 +107,12 @@ export class AddressSet<A extends number | bigint> {
 
   /** The exact number of addresses. */
   size(): bigint {
+    if (this.family.version === 4) {
+      // At most 2^32: exact as a double, and one bigint instead of one per interval.
+      let sum = 0;
+      for (let k = 0; k < this.rangeCount; k++) sum += (this.ends[k] as number) - (this.starts[k] as number) + 1;
+      return BigInt(sum);
+    }
     let total = 0n;
     for (let k = 0; k < this.rangeCount; k++) total += this.family.count(this.starts[k], this.ends[k]);
     return total;

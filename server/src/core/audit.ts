@@ -4,10 +4,9 @@
  * special-purpose ranges and overbroad entries, plus the document's totals.
  * Pure: the language server and the CLI render the same findings.
  */
-import type { AddressSet } from './addressSet';
+import { AddressSet } from './addressSet';
 import type { BlocklistDocument, EntryTable } from './document';
 import { IPV4, IPV6, type AddressArray, type Family } from './family';
-import { IntervalBuilder } from './intervalBuilder';
 import { formatIPv4 } from './ipv4';
 import { formatIPv6 } from './ipv6';
 import type { ProblemCode } from './problem';
@@ -104,56 +103,78 @@ interface Pending {
 export function audit(document: BlocklistDocument, options: AuditOptions = DEFAULT_AUDIT_OPTIONS): AuditResult {
   const table = document.entries;
   const pending: Pending[] = [];
-  const v4: number[] = [];
-  const v6: number[] = [];
-  let exceptions = 0;
-  for (let k = 0; k < table.count; k++) {
-    if (table.allow[k]) exceptions++;
-    else (table.version[k] === 4 ? v4 : v6).push(k);
-  }
-  const order4 = sortIPv4(table, v4);
-  const order6 = sortIPv6(table, v6);
-  const duplicates = findOverlaps(IPV4, table.lo4, table.hi4, order4, table.prefix, pending) + findOverlaps(IPV6, table.lo6, table.hi6, order6, table.prefix, pending);
+  const v4 = new Uint32Array(table.count);
+  const v6 = new Uint32Array(table.count);
+  let count4 = 0;
+  let count6 = 0;
   for (let k = 0; k < table.count; k++) {
     if (table.allow[k]) continue;
-    const special = table.version[k] === 4 ? touchesSpecialIPv4(table.lo4[k], table.hi4[k]) : touchesSpecialIPv6(table.lo6[k], table.hi6[k]);
-    if (special) pending.push({ code: 'special-purpose', entry: k, other: -1 });
-    if (overbroadLevel(table, k, options) !== undefined) pending.push({ code: 'overbroad', entry: k, other: -1 });
+    if (table.version[k] === 4) v4[count4++] = k;
+    else v6[count6++] = k;
+  }
+  const order4 = sortIPv4(table, v4.subarray(0, count4));
+  const order6 = sortIPv6(table, v6.subarray(0, count6));
+  const duplicates = findOverlaps(IPV4, table.lo4, table.hi4, order4, table.prefix, pending) + findOverlaps(IPV6, table.lo6, table.hi6, order6, table.prefix, pending);
+  const broad = overbroadThresholds(options);
+  for (const k of order4) {
+    if (touchesSpecialIPv4(table.lo4[k], table.hi4[k])) pending.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (table.hi4[k] - table.lo4[k] >= broad.ipv4Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
+  }
+  for (const k of order6) {
+    if (touchesSpecialIPv6(table.lo6[k], table.hi6[k])) pending.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (table.hi6[k] - table.lo6[k] >= broad.ipv6Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
   }
 
-  const findings = collectFindings(document, pending, options);
-  const union4 = new IntervalBuilder(IPV4, Math.max(16, v4.length));
-  for (const k of v4) union4.add(table.lo4[k], table.hi4[k]);
-  const union6 = new IntervalBuilder(IPV6, Math.max(16, v6.length));
-  for (const k of v6) union6.add(table.lo6[k], table.hi6[k]);
-  const blocked4 = union4.build();
-  const blocked6 = union6.build();
+  const findings = collectFindings(document, pending, options, broad);
+  const blocked4 = AddressSet.fromOrderedIntervals(IPV4, table.lo4, table.hi4, order4);
+  const blocked6 = AddressSet.fromOrderedIntervals(IPV6, table.lo6, table.hi6, order6);
   return {
     findings: findings.kept,
     omitted: findings.omitted,
-    ipv4: { entries: v4.length, addresses: blocked4.size() },
-    ipv6: { entries: v6.length, addresses: blocked6.size() },
+    ipv4: { entries: order4.length, addresses: blocked4.size() },
+    ipv6: { entries: order6.length, addresses: blocked6.size() },
     duplicates,
-    exceptions,
+    exceptions: table.count - order4.length - order6.length,
     blocked4,
     blocked6,
   };
 }
 
+/** Overbroad limits as the largest allowed `hi - lo` per family, computed once per audit. */
+interface OverbroadThresholds {
+  readonly ipv4Warning: number;
+  readonly ipv4Error: number;
+  readonly ipv6Warning: bigint;
+  readonly ipv6Error: bigint;
+}
+
+function overbroadThresholds({ overbroad: o }: AuditOptions): OverbroadThresholds {
+  return {
+    ipv4Warning: 2 ** (32 - o.ipv4Warning),
+    ipv4Error: 2 ** (32 - o.ipv4Error),
+    ipv6Warning: 1n << BigInt(128 - o.ipv6Warning),
+    ipv6Error: 1n << BigInt(128 - o.ipv6Error),
+  };
+}
+
 /** IPv4 entry indices sorted by first address ascending, then last address descending, then document order. */
-function sortIPv4(table: EntryTable, indices: number[]): Uint32Array {
-  const order = Uint32Array.from(indices);
-  const descendingEnd = new Uint32Array(table.count);
-  for (const k of indices) descendingEnd[k] = 0xffffffff - table.hi4[k];
-  radixSortIndices(order, descendingEnd);
+function sortIPv4(table: EntryTable, indices: Uint32Array): Uint32Array {
+  const order = indices.slice();
   radixSortIndices(order, table.lo4);
+  // The radix sort is stable, so entries with the same first address are in document order;
+  // such runs are short, and a comparison sort puts the longest first.
+  for (let runStart = 0; runStart < order.length; ) {
+    let runEnd = runStart + 1;
+    while (runEnd < order.length && table.lo4[order[runEnd]] === table.lo4[order[runStart]]) runEnd++;
+    if (runEnd - runStart > 1) order.subarray(runStart, runEnd).sort((a, b) => table.hi4[b] - table.hi4[a] || a - b);
+    runStart = runEnd;
+  }
   return order;
 }
 
-function sortIPv6(table: EntryTable, indices: number[]): Uint32Array {
+function sortIPv6(table: EntryTable, indices: Uint32Array): Uint32Array {
   const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
-  indices.sort((a, b) => compare(table.lo6[a], table.lo6[b]) || compare(table.hi6[b], table.hi6[a]) || a - b);
-  return Uint32Array.from(indices);
+  return Uint32Array.from(indices).sort((a, b) => compare(table.lo6[a], table.lo6[b]) || compare(table.hi6[b], table.hi6[a]) || a - b);
 }
 
 /**
@@ -204,49 +225,49 @@ function mergesIntoOneBlock<A extends number | bigint>(family: Family<A>, firstL
   return firstPrefix > 0 && firstPrefix === secondPrefix && family.network(firstLo, firstPrefix - 1) === firstLo;
 }
 
-/** 'error', 'warning', or undefined when the entry is not overbroad. */
-function overbroadLevel(table: EntryTable, k: number, options: AuditOptions): Severity | undefined {
-  const { ipv4Warning, ipv4Error, ipv6Warning, ipv6Error } = options.overbroad;
-  if (table.version[k] === 4) {
-    const size = table.hi4[k] - table.lo4[k] + 1;
-    return size > 2 ** (32 - ipv4Error) ? 'error' : size > 2 ** (32 - ipv4Warning) ? 'warning' : undefined;
-  }
-  const size = table.hi6[k] - table.lo6[k] + 1n;
-  return size > 1n << BigInt(128 - ipv6Error) ? 'error' : size > 1n << BigInt(128 - ipv6Warning) ? 'warning' : undefined;
+/** How overbroad an entry is: 'error' past the error limit, else 'warning' (only called for overbroad entries). */
+function overbroadLevel(table: EntryTable, k: number, broad: OverbroadThresholds): Severity {
+  const tooBroad = table.version[k] === 4 ? table.hi4[k] - table.lo4[k] >= broad.ipv4Error : table.hi6[k] - table.lo6[k] >= broad.ipv6Error;
+  return tooBroad ? 'error' : 'warning';
 }
 
-/** Orders pending findings with reading problems by position, applies severities and the cap, and writes messages. */
-function collectFindings(document: BlocklistDocument, pending: Pending[], options: AuditOptions): { kept: Finding[]; omitted: number } {
+/**
+ * Merges reading problems and entry findings in line order (a line's
+ * reading problems first), applies severities and the cap, and writes the
+ * messages of the findings kept.
+ */
+function collectFindings(
+  document: BlocklistDocument,
+  pending: Pending[],
+  options: AuditOptions,
+  broad: OverbroadThresholds,
+): { kept: Finding[]; omitted: number } {
   const table = document.entries;
-  const severityOf = (code: FindingCode, k: number): Severity | 'off' =>
-    options.severity[code] ?? (code === 'overbroad' ? (overbroadLevel(table, k, options) ?? 'warning') : DEFAULT_SEVERITY[code]);
+  const problems = document.problems;
+  pending.sort((a, b) => a.entry - b.entry);
   const kept: Finding[] = [];
   let omitted = 0;
-  const keep = (finding: () => Finding, severity: Severity | 'off') => {
-    if (severity === 'off') return;
-    if (kept.length < options.maxFindings) kept.push(finding());
-    else omitted++;
-  };
-
-  pending.sort((a, b) => a.entry - b.entry);
   let p = 0;
-  for (const problem of document.problems) {
-    // Entry findings on earlier lines come first.
-    while (p < pending.length && table.line[pending[p].entry] < problem.line) {
+  let q = 0;
+  while (p < pending.length || q < problems.length) {
+    if (q < problems.length && (p === pending.length || problems[q].line <= table.line[pending[p].entry])) {
+      const problem = problems[q++];
+      const severity = options.severity[problem.code] ?? DEFAULT_SEVERITY[problem.code];
+      if (severity === 'off') continue;
+      if (kept.length === options.maxFindings) omitted++;
+      else kept.push({ code: problem.code, severity, line: problem.line, start: problem.start, end: problem.end, message: problem.message });
+    } else {
       const item = pending[p++];
-      keep(() => entryFinding(document, item, severityOf(item.code, item.entry) as Severity, options), severityOf(item.code, item.entry));
+      const severity = options.severity[item.code] ?? (item.code === 'overbroad' ? overbroadLevel(table, item.entry, broad) : DEFAULT_SEVERITY[item.code]);
+      if (severity === 'off') continue;
+      if (kept.length === options.maxFindings) omitted++;
+      else kept.push(entryFinding(document, item, severity, options, broad));
     }
-    const severity = severityOf(problem.code, -1);
-    keep(() => ({ code: problem.code, severity: severity as Severity, line: problem.line, start: problem.start, end: problem.end, message: problem.message }), severity);
-  }
-  for (; p < pending.length; p++) {
-    const item = pending[p];
-    keep(() => entryFinding(document, item, severityOf(item.code, item.entry) as Severity, options), severityOf(item.code, item.entry));
   }
   return { kept, omitted };
 }
 
-function entryFinding(document: BlocklistDocument, item: Pending, severity: Severity, options: AuditOptions): Finding {
+function entryFinding(document: BlocklistDocument, item: Pending, severity: Severity, options: AuditOptions, broad: OverbroadThresholds): Finding {
   const table = document.entries;
   const k = item.entry;
   const place = { line: table.line[k], start: table.start[k], end: table.end[k], entry: k, code: item.code, severity };
@@ -283,7 +304,8 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
     }
     case 'overbroad': {
       const o = options.overbroad;
-      const limit = table.version[k] === 4 ? (severity === 'error' ? o.ipv4Error : o.ipv4Warning) : severity === 'error' ? o.ipv6Error : o.ipv6Warning;
+      const pastError = overbroadLevel(table, k, broad) === 'error';
+      const limit = table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
       return {
         ...place,
         message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.`,

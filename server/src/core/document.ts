@@ -4,46 +4,100 @@
  * per entry), plus the problems found while reading.
  */
 import type { EntryForm, ParsedEntry } from './entry';
-import type { EntryRole, Format } from './formats/format';
+import { lineStartOf, type EntryRole, type Format } from './formats/format';
 import type { LineProblem } from './problem';
 import { readEntries } from './readEntries';
 
 const FORMS: readonly EntryForm[] = ['address', 'cidr', 'netmask', 'glob', 'range'];
+const FORM_CODES: Readonly<Record<EntryForm, number>> = { address: 0, cidr: 1, netmask: 2, glob: 3, range: 4 };
+
+type NumericArray = Int32Array | Uint32Array | Uint8Array | Int16Array;
+type ArrayMaker = new (length: number) => NumericArray;
+
+/** The typed-array columns of an EntryTable and their element types. */
+const COLUMNS = {
+  start: Int32Array,
+  end: Int32Array,
+  line: Int32Array,
+  version: Uint8Array,
+  allow: Uint8Array,
+  form: Uint8Array,
+  prefix: Int16Array,
+  lo4: Uint32Array,
+  hi4: Uint32Array,
+} satisfies Record<string, ArrayMaker>;
+
+type Column = keyof typeof COLUMNS;
 
 /** Column-wise storage of entries; index k is the k-th entry in document order. */
 export class EntryTable {
   count = 0;
-  start = new Int32Array(256);
-  end = new Int32Array(256);
-  line = new Int32Array(256);
+  /** Offsets of the entry's text, `end` exclusive. */
+  start!: Int32Array;
+  end!: Int32Array;
+  /** Zero-based line. */
+  line!: Int32Array;
   /** 4 or 6. */
-  version = new Uint8Array(256);
+  version!: Uint8Array;
   /** 1 for exceptions (`allow`), 0 for blocking entries. */
-  allow = new Uint8Array(256);
-  form = new Uint8Array(256);
+  allow!: Uint8Array;
+  form!: Uint8Array;
   /** Prefix length when the entry is one CIDR block, else -1. */
-  prefix = new Int16Array(256);
+  prefix!: Int16Array;
   /** IPv4 bounds (0 for IPv6 entries). */
-  lo4 = new Uint32Array(256);
-  hi4 = new Uint32Array(256);
-  /** IPv6 bounds (0n for IPv4 entries). */
+  lo4!: Uint32Array;
+  hi4!: Uint32Array;
+  /** IPv6 bounds, set only at the indices of IPv6 entries (an IPv4-only list allocates nothing here). */
   lo6: bigint[] = [];
   hi6: bigint[] = [];
 
+  constructor(capacity = 256) {
+    for (const column of Object.keys(COLUMNS) as Column[]) this.setColumn(column, new COLUMNS[column](capacity));
+  }
+
   push(start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole): void {
-    if (this.count === this.start.length) this.grow();
+    if (this.count === this.start.length) this.resize(this.start.length * 2);
     const k = this.count++;
     this.start[k] = start;
     this.end[k] = end;
     this.line[k] = line;
     this.version[k] = entry.version;
     this.allow[k] = role === 'allow' ? 1 : 0;
-    this.form[k] = FORMS.indexOf(entry.form);
+    this.form[k] = FORM_CODES[entry.form];
     this.prefix[k] = entry.prefix;
-    this.lo4[k] = entry.lo4;
-    this.hi4[k] = entry.hi4;
-    this.lo6.push(entry.version === 6 ? entry.lo6 : 0n);
-    this.hi6.push(entry.version === 6 ? entry.hi6 : 0n);
+    if (entry.version === 4) {
+      this.lo4[k] = entry.lo4;
+      this.hi4[k] = entry.hi4;
+    } else {
+      this.lo6[k] = entry.lo6;
+      this.hi6[k] = entry.hi6;
+    }
+  }
+
+  /**
+   * A new table: this one's entries [0, from), then `middle`'s, then this
+   * one's from `to` on, moved by `offsetDelta` characters and `lineDelta` lines.
+   */
+  splice(from: number, to: number, middle: EntryTable, offsetDelta: number, lineDelta: number): EntryTable {
+    const tail = this.count - to;
+    const table = new EntryTable(from + middle.count + tail);
+    for (const column of Object.keys(COLUMNS) as Column[]) {
+      const target = table[column];
+      target.set(this[column].subarray(0, from), 0);
+      target.set(middle[column].subarray(0, middle.count), from);
+      target.set(this[column].subarray(to, this.count), from + middle.count);
+    }
+    const moved = from + middle.count;
+    for (let k = moved; k < moved + tail; k++) {
+      table.start[k] += offsetDelta;
+      table.end[k] += offsetDelta;
+      table.line[k] += lineDelta;
+    }
+    table.copyIPv6(this, 0, from, 0);
+    table.copyIPv6(middle, 0, middle.count, from);
+    table.copyIPv6(this, to, this.count, moved - to);
+    table.count = moved + tail;
+    return table;
   }
 
   formOf(k: number): EntryForm {
@@ -64,6 +118,18 @@ export class EntryTable {
     return this.version[k] === 4 ? BigInt(this.hi4[k] - this.lo4[k] + 1) : this.hi6[k] - this.lo6[k] + 1n;
   }
 
+  /** The first entry starting at or after `offset` (count if none). */
+  firstAtOrAfter(offset: number): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.start[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** The entry on `line` whose span holds `offset` (or the line's first entry when `offset` is -1), else -1. */
   entryAt(line: number, offset = -1): number {
     let lo = 0;
@@ -79,25 +145,26 @@ export class EntryTable {
     return -1;
   }
 
-  /** Approximate bytes held per entry, for the benchmark's memory report. */
-  static readonly BYTES_PER_ENTRY = 4 * 3 + 1 * 3 + 2 + 4 * 2 + 8 * 2;
+  /** Copies the IPv6 bounds of `source`'s entries [from, to) to index + shift. */
+  private copyIPv6(source: EntryTable, from: number, to: number, shift: number): void {
+    if (source.lo6.length === 0) return; // no IPv6 entry at all
+    for (let k = from; k < to; k++) {
+      if (source.version[k] !== 6) continue;
+      this.lo6[k + shift] = source.lo6[k];
+      this.hi6[k + shift] = source.hi6[k];
+    }
+  }
 
-  private grow(): void {
-    const capacity = this.start.length * 2;
-    const grown = <T extends Int32Array | Uint32Array | Uint8Array | Int16Array>(array: T, make: new (n: number) => T): T => {
-      const bigger = new make(capacity);
-      bigger.set(array);
-      return bigger;
-    };
-    this.start = grown(this.start, Int32Array);
-    this.end = grown(this.end, Int32Array);
-    this.line = grown(this.line, Int32Array);
-    this.version = grown(this.version, Uint8Array);
-    this.allow = grown(this.allow, Uint8Array);
-    this.form = grown(this.form, Uint8Array);
-    this.prefix = grown(this.prefix, Int16Array);
-    this.lo4 = grown(this.lo4, Uint32Array);
-    this.hi4 = grown(this.hi4, Uint32Array);
+  private resize(capacity: number): void {
+    for (const column of Object.keys(COLUMNS) as Column[]) {
+      const bigger = new COLUMNS[column](capacity);
+      bigger.set(this[column]);
+      this.setColumn(column, bigger);
+    }
+  }
+
+  private setColumn(column: Column, array: NumericArray): void {
+    (this as Record<Column, NumericArray>)[column] = array;
   }
 }
 
@@ -111,7 +178,62 @@ export interface BlocklistDocument {
 
 /** Reads `text` in `format`. Never throws: unreadable lines become problems. */
 export function parseDocument(text: string, format: Format): BlocklistDocument {
-  const entries = new EntryTable();
+  // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
+  const entries = new EntryTable(Math.max(256, Math.ceil(text.length / 12)));
   const problems = readEntries(text, format.read, (start, end, line, entry, role) => entries.push(start, end, line, entry, role));
   return { text, format, entries, problems };
+}
+
+/**
+ * The document after its text changed to `text`. For formats read line by
+ * line only the lines between the unchanged start and the unchanged end of
+ * the text are read again; the other entries and problems are moved.
+ */
+export function updateDocument(previous: BlocklistDocument, text: string): BlocklistDocument {
+  const old = previous.text;
+  if (old === text) return previous;
+  if (!previous.format.lineByLine) return parseDocument(text, previous.format);
+
+  const limit = Math.min(old.length, text.length);
+  let prefix = 0;
+  while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  // Widen the changed part to whole lines: [regionStart, oldEnd) before, [regionStart, newEnd) after.
+  const regionStart = lineStartOf(old, prefix);
+  const newline = old.indexOf('\n', old.length - suffix);
+  const oldEnd = newline < 0 ? old.length : newline + 1;
+  const offsetDelta = text.length - old.length;
+  const newEnd = oldEnd + offsetDelta;
+
+  const entries = previous.entries;
+  const from = entries.firstAtOrAfter(regionStart);
+  const to = entries.firstAtOrAfter(oldEnd);
+  const firstLine = from > 0 ? entries.line[from - 1] + countNewlines(old, entries.start[from - 1], regionStart) : countNewlines(old, 0, regionStart);
+  const lineDelta = countNewlines(text, regionStart, newEnd) - countNewlines(old, regionStart, oldEnd);
+
+  const middle = new EntryTable(Math.max(16, to - from + 16));
+  const region = text.slice(regionStart, newEnd);
+  const regionProblems = readEntries(region, previous.format.read, (start, end, line, entry, role) =>
+    middle.push(start + regionStart, end + regionStart, line + firstLine, entry, role),
+  );
+  const problems: LineProblem[] = [];
+  for (const problem of previous.problems) {
+    if (problem.start < regionStart) problems.push(problem);
+  }
+  for (const problem of regionProblems) {
+    problems.push({ ...problem, start: problem.start + regionStart, end: problem.end + regionStart, line: problem.line + firstLine });
+  }
+  for (const problem of previous.problems) {
+    if (problem.start >= oldEnd) {
+      problems.push({ ...problem, start: problem.start + offsetDelta, end: problem.end + offsetDelta, line: problem.line + lineDelta });
+    }
+  }
+  return { text, format: previous.format, entries: entries.splice(from, to, middle, offsetDelta, lineDelta), problems };
+}
+
+function countNewlines(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }

@@ -4,7 +4,7 @@
  * did), and gives back the problems with their line and column.
  */
 import { ParsedEntry, parseEntry } from './entry';
-import type { EntryRole, FormatReader } from './formats/format';
+import { lineStartOf, type EntryRole, type FormatReader } from './formats/format';
 import type { LineProblem, Problem } from './problem';
 
 export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole) => void;
@@ -17,7 +17,7 @@ export function readEntries(text: string, reader: FormatReader, visit: EntryVisi
   const located = (problem: Problem, line: number): LineProblem => ({
     ...problem,
     line,
-    column: problem.start - (text.lastIndexOf('\n', problem.start - 1) + 1),
+    column: problem.start - lineStartOf(text, problem.start),
   });
   reader(text, {
     entry(start, end, line, parsed, role = 'block') {

@@ -48,6 +48,11 @@ export interface Format {
   /** A short human name, for hovers and the status bar. */
   readonly label: string;
   readonly read: FormatReader;
+  /**
+   * Each line can be read on its own (no entry or construct spans lines), so
+   * after an edit only the lines it touched are read again (`updateDocument`).
+   */
+  readonly lineByLine?: boolean;
 }
 
 /**
@@ -62,6 +67,12 @@ export function forEachLine(text: string, visit: (start: number, end: number, li
     visit(start, lineContentEnd(text, start, next), line++);
     start = next;
   }
+}
+
+/** The offset where the line holding `offset` starts. */
+export function lineStartOf(text: string, offset: number): number {
+  // lastIndexOf reads a negative position as 0, which would find a newline at offset 0 itself.
+  return offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 /** The offset after the line break of the line starting at `start` (or the text's length). */

@@ -1,0 +1,104 @@
+/**
+ * What a hover tells about one entry, or about the whole document, as plain
+ * data: the LSP layer renders it as Markdown.
+ */
+import { formatAddress, type AuditResult } from './audit';
+import type { BlocklistDocument } from './document';
+import { formatIPv4 } from './ipv4';
+import { specialRangesOverlapping, type SpecialRange } from './specialRanges';
+
+export interface OverlappingEntry {
+  readonly line: number;
+  readonly text: string;
+  /** Addresses the two entries share. */
+  readonly shared: bigint;
+}
+
+export interface EntryDescription {
+  readonly text: string;
+  readonly version: 4 | 6;
+  readonly role: 'block' | 'allow';
+  readonly count: bigint;
+  readonly first: string;
+  readonly last: string;
+  /** Set when the entry is one CIDR block. */
+  readonly prefix?: number;
+  /** IPv4 CIDRs only. */
+  readonly netmask?: string;
+  /** The share of the family's whole address space, as a fraction (0…1). */
+  readonly share: number;
+  readonly special: readonly SpecialRange[];
+  /** Up to `MAX_OVERLAPS` other entries sharing addresses with this one, in line order. */
+  readonly overlaps: readonly OverlappingEntry[];
+  /** How many other entries share addresses with it in all. */
+  readonly overlapCount: number;
+}
+
+const MAX_OVERLAPS = 8;
+
+export function describeEntry(document: BlocklistDocument, k: number): EntryDescription {
+  const table = document.entries;
+  const version = table.version[k] as 4 | 6;
+  const lo = table.lo(k);
+  const hi = table.hi(k);
+  const count = hi - lo + 1n;
+  const prefix = table.prefix[k] >= 0 ? table.prefix[k] : undefined;
+  const overlaps: OverlappingEntry[] = [];
+  let overlapCount = 0;
+  for (let other = 0; other < table.count; other++) {
+    if (other === k || table.version[other] !== version) continue;
+    const otherLo = table.lo(other);
+    const otherHi = table.hi(other);
+    if (otherLo > hi || otherHi < lo) continue;
+    overlapCount++;
+    if (overlaps.length < MAX_OVERLAPS) {
+      const shared = (otherHi < hi ? otherHi : hi) - (otherLo > lo ? otherLo : lo) + 1n;
+      overlaps.push({ line: table.line[other], text: document.text.slice(table.start[other], table.end[other]), shared });
+    }
+  }
+  return {
+    text: document.text.slice(table.start[k], table.end[k]),
+    version,
+    role: table.allow[k] ? 'allow' : 'block',
+    count,
+    first: formatAddress(version, lo),
+    last: formatAddress(version, hi),
+    prefix,
+    netmask: version === 4 && prefix !== undefined ? formatIPv4(prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0) : undefined,
+    share: fraction(count, version === 4 ? 32 : 128),
+    special: specialRangesOverlapping(version, lo, hi),
+    overlaps,
+    overlapCount,
+  };
+}
+
+/** count / 2^bits as a double, exact enough to print. */
+export function fraction(count: bigint, bits: number): number {
+  // Scale to 53 significant bits before leaving bigint arithmetic.
+  const shift = Math.max(0, count.toString(2).length - 53);
+  return Number(count >> BigInt(shift)) * 2 ** (shift - bits);
+}
+
+export interface DocumentSummary {
+  readonly format: string;
+  readonly ipv4: AuditResult['ipv4'];
+  readonly ipv6: AuditResult['ipv6'];
+  readonly duplicates: number;
+  readonly exceptions: number;
+  readonly problems: number;
+  readonly ipv4Share: number;
+  readonly ipv6Share: number;
+}
+
+export function summarize(document: BlocklistDocument, result: AuditResult): DocumentSummary {
+  return {
+    format: document.format.label,
+    ipv4: result.ipv4,
+    ipv6: result.ipv6,
+    duplicates: result.duplicates,
+    exceptions: result.exceptions,
+    problems: document.problems.length,
+    ipv4Share: fraction(result.ipv4.addresses, 32),
+    ipv6Share: fraction(result.ipv6.addresses, 128),
+  };
+}
