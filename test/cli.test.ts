@@ -97,3 +97,61 @@ test('--help prints usage', () => {
   assert.equal(status, 0);
   assert.match(stdout, /^Usage: blocklist-audit COMMAND/);
 });
+
+test('check prints the editor findings and exits by --fail-on', () => {
+  const input = '# blocklist-format: plain\n10.0.0.0/8\n1.1.1.1\n1.1.1.1\n300.1.1.1\n';
+  const failing = cli(['check', '-'], input);
+  assert.equal(failing.status, 1);
+  assert.equal(
+    failing.stdout,
+    [
+      '-:2:1: warning: Includes special-purpose addresses: 10.0.0.0/8 Private-Use (RFC 1918). [special-purpose]',
+      '-:2:1: warning: Blocks 16,777,216 addresses, more than a /16: check that all of them are meant. [overbroad]',
+      '-:4:1: warning: Duplicate of line 3 (1.1.1.1). [duplicate]',
+      '-:5:1: error: Octet 300 is out of range: each part of an IPv4 address is 0–255. [invalid-entry]',
+      '-: plain, 3 IPv4 entries (16,777,217 unique addresses), 0 IPv6 entries (0 unique addresses), 4 findings',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(cli(['check', '--fail-on', 'never', '-'], input).status, 0);
+  assert.equal(cli(['check', '-'], '1.1.1.1\n1.1.1.1\n').status, 0);
+  assert.equal(cli(['check', '--fail-on=warning', '-'], '1.1.1.1\n1.1.1.1\n').status, 1);
+});
+
+test('check --format json gives positions, related places and totals', () => {
+  const [report] = JSON.parse(cli(['check', '--format', 'json', '-'], '1.1.1.1\n  1.1.1.1\n').stdout);
+  assert.equal(report.format, 'plain');
+  assert.deepEqual(report.ipv4, { entries: 2, addresses: '1' });
+  assert.deepEqual(report.findings, [
+    {
+      code: 'duplicate',
+      severity: 'warning',
+      message: 'Duplicate of line 1 (1.1.1.1).',
+      line: 2,
+      column: 3,
+      endColumn: 10,
+      related: [{ line: 1, column: 1, message: 'First listed here.' }],
+    },
+  ]);
+});
+
+test('check --format sarif writes SARIF 2.1.0 with one rule per code', () => {
+  const sarif = JSON.parse(cli(['check', '--format', 'sarif', fixture('mixed.txt')]).stdout);
+  assert.equal(sarif.version, '2.1.0');
+  const run = sarif.runs[0];
+  assert.equal(run.tool.driver.name, 'blocklist-audit');
+  const ids = run.tool.driver.rules.map((rule: { id: string }) => rule.id);
+  for (const result of run.results) {
+    assert.equal(ids[result.ruleIndex], result.ruleId);
+    assert.match(result.level, /^(error|warning|note)$/);
+    assert.ok(result.locations[0].physicalLocation.region.startLine >= 1);
+  }
+  const invalid = run.results.find((r: { ruleId: string }) => r.ruleId === 'invalid-entry');
+  assert.deepEqual(invalid.locations[0].physicalLocation.region, { startLine: 9, startColumn: 1, endColumn: 4 });
+});
+
+test('an unknown --input-format lists the formats', () => {
+  const { status, stderr } = cli(['count', '--input-format', 'bogus', fixture('mixed.txt')]);
+  assert.equal(status, 2);
+  assert.match(stderr, /Unknown input format "bogus"\. Formats: plain, /);
+});

@@ -3,6 +3,7 @@
 export const USAGE = `Usage: blocklist-audit COMMAND [options] FILE…
 
 Commands:
+  check FILE…           the editor's findings: invalid entries, duplicates, overlaps, overbroad and special-purpose entries
   count FILE…           unique addresses per family and entries read
   merge FILE…           the union as the minimal CIDR list (IPv4, then IPv6)
   ranges FILE…          the union as start-end ranges
@@ -11,16 +12,22 @@ Commands:
   compare FILE…         entries, addresses and common addresses of each pair, as CSV
 
 Options:
-  --json      machine-readable output (count)
-  --strict    exit with status 1 if any line is invalid
-  --profile   print phase timings (ms) as JSON on stderr
-  -h, --help  this text
+  --input-format ID            read files as this format instead of detecting it (plain, firehol, nginx, ipset, …)
+  --format text|json|sarif     output of check (default text; SARIF 2.1.0 for code scanning)
+  --fail-on error|warning|never   check exits with status 1 on findings of this severity or worse (default error)
+  --json                       machine-readable output of count
+  --strict                     exit with status 1 if any line is invalid
+  --profile                    print phase timings (ms) as JSON on stderr
+  -h, --help                   this text
 
 FILE may be "-" for standard input. Invalid lines are reported on stderr as
 FILE:LINE:COL: message and skipped.`;
 
-export const COMMANDS = ['count', 'merge', 'ranges', 'common', 'except', 'compare'] as const;
+export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare'] as const;
 export type Command = (typeof COMMANDS)[number];
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+export type FailOn = 'error' | 'warning' | 'never';
 
 export interface Options {
   readonly command: Command;
@@ -28,12 +35,22 @@ export interface Options {
   readonly json: boolean;
   readonly strict: boolean;
   readonly profile: boolean;
+  readonly output: OutputFormat;
+  readonly failOn: FailOn;
+  /** A format id, or undefined to detect each file's format. */
+  readonly inputFormat?: string;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
 export class UsageError extends Error {}
 
-const MINIMUM_FILES: Record<Command, number> = { count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2 };
+const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2 };
+const SWITCHES = ['--json', '--strict', '--profile'];
+const VALUED: Record<string, readonly string[] | undefined> = {
+  '--format': ['text', 'json', 'sarif'],
+  '--fail-on': ['error', 'warning', 'never'],
+  '--input-format': undefined, // checked against the formats by the caller
+};
 
 /** Returns the options, or 'help' when help was asked for. Throws UsageError. */
 export function parseArgs(argv: readonly string[]): Options | 'help' {
@@ -41,17 +58,40 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   const [name, ...rest] = argv;
   const command = COMMANDS.find((c) => c === name);
   if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${COMMANDS.join(', ')}.`);
-  const flags = new Set<string>();
+  const switches = new Set<string>();
+  const values = new Map<string, string>();
   const files: string[] = [];
-  for (const arg of rest) {
-    if (arg.startsWith('--')) {
-      if (!['--json', '--strict', '--profile'].includes(arg)) throw new UsageError(`Unknown option "${arg}".`);
-      flags.add(arg);
-    } else files.push(arg);
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      files.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (SWITCHES.includes(flag) && inline === undefined) {
+      switches.add(flag);
+    } else if (flag in VALUED) {
+      const value = inline ?? rest[++i];
+      const allowed = VALUED[flag];
+      if (value === undefined) throw new UsageError(`${flag} needs a value${allowed ? `: ${allowed.join(', ')}` : ''}.`);
+      if (allowed && !allowed.includes(value)) throw new UsageError(`${flag} takes ${allowed.join(', ')}, not "${value}".`);
+      values.set(flag, value);
+    } else {
+      throw new UsageError(`Unknown option "${arg}".`);
+    }
   }
   if (files.length < MINIMUM_FILES[command]) {
     const needed = MINIMUM_FILES[command] === 1 ? 'a file' : `at least ${MINIMUM_FILES[command]} files`;
     throw new UsageError(`"${command}" needs ${needed} ("-" reads standard input).`);
   }
-  return { command, files, json: flags.has('--json'), strict: flags.has('--strict'), profile: flags.has('--profile') };
+  return {
+    command,
+    files,
+    json: switches.has('--json'),
+    strict: switches.has('--strict'),
+    profile: switches.has('--profile'),
+    output: (values.get('--format') ?? 'text') as OutputFormat,
+    failOn: (values.get('--fail-on') ?? 'error') as FailOn,
+    inputFormat: values.get('--input-format'),
+  };
 }

@@ -3,10 +3,11 @@
  * `blocklist-audit`: exact counts and set algebra on blocklists, on the same
  * core as the language server.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { AddressCollector, type AddressSet, type LineProblem } from '../core';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
+import { runCheck } from './check';
+import { formatOf, readText } from './input';
 import { Output } from './output';
 
 /** A file's union per family, and how many entries it gave. */
@@ -28,6 +29,8 @@ class Run {
   execute(): number {
     const { command, files } = this.options;
     switch (command) {
+      case 'check':
+        return runCheck(this.options);
       case 'count':
         this.count(this.readUnion(files));
         break;
@@ -60,7 +63,7 @@ class Run {
     const collector = new AddressCollector();
     for (const file of files) {
       const text = this.timed('read', () => readText(file));
-      const problems = this.timed('parse', () => collector.read(text));
+      const problems = this.timed('parse', () => collector.read(text, formatOf(file, text, this.options.inputFormat).read));
       this.report(file, problems);
     }
     this.timed('sort', () => {
@@ -154,16 +157,6 @@ class Run {
     } finally {
       this.phases[phase] += Math.round((performance.now() - start) * 10) / 10;
     }
-  }
-}
-
-function readText(file: string): string {
-  try {
-    // Reading bytes then decoding is faster here than readFileSync's own 'utf8' path.
-    return readFileSync(file === '-' ? 0 : file).toString('utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new UsageError(`Cannot read "${file}": ${reason}. Check the path, or pass "-" to read standard input.`);
   }
 }
 

@@ -1,0 +1,41 @@
+/**
+ * The VS Code side of Blocklist Auditor: starts the language server for
+ * `blocklist` documents and shows the active list's totals in the status bar.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { StatusBar } from './statusBar';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const output = vscode.window.createOutputChannel('Blocklist Auditor', { log: true });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'blocklist' }],
+    synchronize: { configurationSection: 'blocklist' },
+    outputChannel: output,
+  };
+  client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
+  const statusBar = new StatusBar(client);
+  context.subscriptions.push(
+    output,
+    statusBar,
+    vscode.commands.registerCommand('blocklist.restartServer', async () => {
+      await client?.restart();
+      void vscode.window.showInformationMessage('Blocklist Auditor: the language server was restarted.');
+    }),
+    vscode.commands.registerCommand('blocklist.showOutput', () => output.show()),
+  );
+  await client.start();
+  statusBar.update();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,66 @@
+/** A status bar item with the active blocklist's unique address counts, refreshed as diagnostics change. */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('blocklist.summary', vscode.StatusBarAlignment.Left, 100);
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly client: LanguageClient) {
+    this.item.name = 'Blocklist Auditor';
+    this.item.command = 'blocklist.showOutput';
+    this.subscriptions = [
+      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (event.uris.some((uri) => uri.toString() === active)) this.update();
+      }),
+    ];
+  }
+
+  update(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || document.languageId !== 'blocklist' || !this.client.isRunning()) {
+      this.item.hide();
+      return;
+    }
+    this.client.sendRequest(SummaryRequest.type, { uri: document.uri.toString() }).then(
+      (summary) => this.show(summary),
+      () => this.item.hide(),
+    );
+  }
+
+  private show(summary: SummaryResult | null): void {
+    if (!summary) {
+      this.item.hide();
+      return;
+    }
+    const v4 = BigInt(summary.ipv4.addresses).toLocaleString('en-US');
+    const v6 = BigInt(summary.ipv6.addresses);
+    this.item.text = `$(shield) ${v4} IPv4` + (v6 > 0n ? ` · ${describeIPv6(v6)} IPv6` : '');
+    this.item.tooltip = new vscode.MarkdownString(
+      [
+        `**${summary.format}**`,
+        '',
+        `IPv4: ${summary.ipv4.entries.toLocaleString('en-US')} entries, ${v4} unique addresses`,
+        '',
+        `IPv6: ${summary.ipv6.entries.toLocaleString('en-US')} entries, ${v6.toLocaleString('en-US')} unique addresses`,
+        '',
+        `${summary.duplicates} duplicates · ${summary.problems} reading problems`,
+      ].join('\n'),
+    );
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+/** IPv6 counts are huge: "2^80" when a power of two, else the number of /64 networks. */
+function describeIPv6(count: bigint): string {
+  if ((count & (count - 1n)) === 0n) return `2^${count.toString(2).length - 1}`;
+  return `${(count >> 64n).toLocaleString('en-US')} /64s`;
+}

@@ -1,0 +1,138 @@
+/**
+ * `blocklist-audit check`: the findings the editor shows, for CI. Text for
+ * people, JSON for scripts, SARIF 2.1.0 for code-scanning tools; the exit
+ * status follows --fail-on.
+ */
+import { audit, DEFAULT_AUDIT_OPTIONS, DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from '../core/audit';
+import { parseDocument } from '../core/document';
+import { lineStartOf } from '../core/formats/format';
+import type { Options } from './args';
+import { formatOf, readText } from './input';
+import { Output } from './output';
+
+/** A finding with 1-based line and column numbers, as reports give them. */
+interface Located {
+  readonly code: FindingCode;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endColumn: number;
+  readonly related: readonly { readonly line: number; readonly column: number; readonly message: string }[];
+}
+
+interface FileReport {
+  readonly file: string;
+  readonly format: string;
+  readonly ipv4: { readonly entries: number; readonly addresses: string };
+  readonly ipv6: { readonly entries: number; readonly addresses: string };
+  readonly findings: readonly Located[];
+  readonly omitted: number;
+}
+
+export function runCheck(options: Options): number {
+  const reports = options.files.map((file) => checkFile(file, options.inputFormat));
+  const out = new Output();
+  if (options.output === 'json') out.line(JSON.stringify(reports, null, 2));
+  else if (options.output === 'sarif') out.line(JSON.stringify(toSarif(reports), null, 2));
+  else for (const report of reports) printText(out, report);
+  out.flush();
+  const failing: Severity[] = options.failOn === 'never' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
+  return reports.some((report) => report.findings.some((f) => failing.includes(f.severity))) ? 1 : 0;
+}
+
+function checkFile(file: string, inputFormat: string | undefined): FileReport {
+  const text = readText(file);
+  const document = parseDocument(text, formatOf(file, text, inputFormat));
+  // Every finding: CI wants the whole list, not the editor's first thousand.
+  const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER });
+  const locate = (start: number, end: number, line: number) => {
+    const lineStart = lineStartOf(text, start);
+    return { line: line + 1, column: start - lineStart + 1, endColumn: Math.max(end - lineStart + 1, start - lineStart + 2) };
+  };
+  return {
+    file,
+    format: document.format.id,
+    ipv4: { entries: result.ipv4.entries, addresses: result.ipv4.addresses.toString() },
+    ipv6: { entries: result.ipv6.entries, addresses: result.ipv6.addresses.toString() },
+    findings: result.findings.map((f: Finding) => ({
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      ...locate(f.start, f.end, f.line),
+      related: (f.related ?? []).map((r) => {
+        const place = locate(r.start, r.end, r.line);
+        return { line: place.line, column: place.column, message: r.message };
+      }),
+    })),
+    omitted: result.omitted,
+  };
+}
+
+function printText(out: Output, report: FileReport): void {
+  for (const f of report.findings) out.line(`${report.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.code}]`);
+  const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
+  out.line(
+    `${report.file}: ${report.format}, ${count(report.ipv4.entries)} IPv4 entries (${count(report.ipv4.addresses)} unique addresses), ` +
+      `${count(report.ipv6.entries)} IPv6 entries (${count(report.ipv6.addresses)} unique addresses), ${report.findings.length} findings`,
+  );
+}
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+const RULE_TEXT: Record<FindingCode, string> = {
+  'invalid-entry': 'The entry is not an address, CIDR or range.',
+  'host-bits-set': 'A CIDR has bits set past its prefix.',
+  'leading-zeros': 'An octet has a leading zero, which other tools read as octal.',
+  duplicate: 'The entry repeats an earlier one.',
+  covered: 'Another entry already contains this one.',
+  'partial-overlap': 'The entry shares addresses with another.',
+  mergeable: 'Two adjacent entries make exactly one CIDR block.',
+  'special-purpose': 'The entry includes special-purpose addresses (IANA registries, multicast, reserved).',
+  overbroad: 'The entry blocks more addresses than the configured limit.',
+};
+
+/** SARIF 2.1.0: one run, one rule per finding code, one result per finding. */
+function toSarif(reports: readonly FileReport[]): object {
+  const codes = Object.keys(RULE_TEXT) as FindingCode[];
+  return {
+    version: '2.1.0',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'blocklist-audit',
+            version: '0.1.0',
+            rules: codes.map((code) => ({
+              id: code,
+              shortDescription: { text: RULE_TEXT[code] },
+              defaultConfiguration: { level: SARIF_LEVEL[DEFAULT_SEVERITY[code]] },
+            })),
+          },
+        },
+        results: reports.flatMap((report) =>
+          report.findings.map((f) => ({
+            ruleId: f.code,
+            ruleIndex: codes.indexOf(f.code),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [location(report.file, f.line, f.column, f.endColumn)],
+            ...(f.related.length > 0
+              ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) }
+              : {}),
+          })),
+        ),
+      },
+    ],
+  };
+}
+
+function location(file: string, line: number, column: number, endColumn?: number): object {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: file === '-' ? 'stdin' : file.split('\\').join('/') },
+      region: { startLine: line, startColumn: column, ...(endColumn ? { endColumn } : {}) },
+    },
+  };
+}

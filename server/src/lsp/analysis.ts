@@ -1,0 +1,47 @@
+/**
+ * Parsing and auditing a document is done once per document version and
+ * settings: diagnostics, hovers and the summary all read the same result.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { audit, type AuditResult } from '../core/audit';
+import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document';
+import { detectFormat } from '../core/formats/registry';
+import type { Settings } from './settings';
+
+export interface Analysis {
+  readonly document: BlocklistDocument;
+  readonly result: AuditResult;
+}
+
+interface Cached {
+  readonly version: number;
+  readonly settings: Settings;
+  readonly analysis: Analysis;
+}
+
+export class AnalysisCache {
+  private readonly cache = new Map<string, Cached>();
+
+  get(textDocument: TextDocument, settings: Settings): Analysis {
+    const cached = this.cache.get(textDocument.uri);
+    if (cached && cached.version === textDocument.version && cached.settings === settings) return cached.analysis;
+    const text = textDocument.getText();
+    const format = detectFormat(fileName(textDocument.uri), text, settings.format === 'auto' ? undefined : settings.format);
+    // After an edit, re-read only the lines it touched when the format allows.
+    const previous = cached?.analysis.document;
+    const document = previous && previous.format === format ? updateDocument(previous, text) : parseDocument(text, format);
+    const analysis = { document, result: audit(document, settings.audit) };
+    this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis });
+    return analysis;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+}
+
+/** The last path segment of a URI, decoded: what format detection looks at. */
+function fileName(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  return decodeURIComponent(path.slice(path.lastIndexOf('/') + 1));
+}

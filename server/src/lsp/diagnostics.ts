@@ -1,0 +1,100 @@
+/**
+ * Diagnostics are pulled by clients that support it (LSP 3.17); for the
+ * others they are pushed after a short per-document pause in typing, and a
+ * result for an older version of the document is dropped.
+ */
+import {
+  DocumentDiagnosticReportKind,
+  type Connection,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type TextDocuments,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisCache } from './analysis';
+import { limitDiagnostic, toDiagnostic } from './convert';
+import { runSafe } from './runner';
+import type { SettingsCache } from './settings';
+
+const PUSH_DELAY_MS = 200;
+
+export class DiagnosticsFeature {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly analyses: AnalysisCache,
+    private readonly settings: SettingsCache,
+    private readonly pull: boolean,
+  ) {}
+
+  register(): void {
+    if (this.pull) {
+      this.connection.languages.diagnostics.on((params, token) =>
+        runSafe(
+          this.connection,
+          token,
+          'Diagnostics',
+          emptyReport(),
+          async (): Promise<DocumentDiagnosticReport> => {
+            const textDocument = this.documents.get(params.textDocument.uri);
+            return { kind: DocumentDiagnosticReportKind.Full, items: textDocument ? await this.compute(textDocument) : [] };
+          },
+          // The client asks again after the edit that cancelled this request.
+          { retriggerRequest: false },
+        ),
+      );
+      return;
+    }
+    this.documents.onDidChangeContent((change) => this.schedule(change.document));
+    this.documents.onDidClose((event) => {
+      clearTimeout(this.timers.get(event.document.uri));
+      this.timers.delete(event.document.uri);
+      void this.connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+    });
+  }
+
+  /** After a settings change: ask the client to pull again, or push everything again. */
+  refresh(): void {
+    if (this.pull) void this.connection.languages.diagnostics.refresh();
+    else for (const textDocument of this.documents.all()) this.schedule(textDocument);
+  }
+
+  async compute(textDocument: TextDocument): Promise<Diagnostic[]> {
+    const settings = await this.settings.get(textDocument.uri);
+    const { result } = this.analyses.get(textDocument, settings);
+    const diagnostics = result.findings.map((finding) => toDiagnostic(textDocument, finding));
+    if (result.omitted > 0) diagnostics.unshift(limitDiagnostic(result.findings.length, result.omitted));
+    return diagnostics;
+  }
+
+  private schedule(textDocument: TextDocument): void {
+    const uri = textDocument.uri;
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        void this.push(uri, textDocument.version);
+      }, PUSH_DELAY_MS),
+    );
+  }
+
+  private async push(uri: string, version: number): Promise<void> {
+    const current = this.documents.get(uri);
+    if (!current || current.version !== version) return;
+    try {
+      const diagnostics = await this.compute(current);
+      // The document may have changed while settings were fetched.
+      if (this.documents.get(uri)?.version !== version) return;
+      await this.connection.sendDiagnostics({ uri, version, diagnostics });
+    } catch (error) {
+      this.connection.console.error(`Diagnostics for ${uri} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    }
+  }
+}
+
+function emptyReport(): DocumentDiagnosticReport {
+  return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+}

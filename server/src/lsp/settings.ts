@@ -1,0 +1,82 @@
+/**
+ * Settings read per resource from the client (`blocklist.*`), cached as
+ * promises per document and dropped when the configuration changes, as in
+ * the lsp-sample.
+ */
+import type { Connection } from 'vscode-languageserver/node';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type FindingCode, type Severity } from '../core/audit';
+import type { FormatId } from '../core/formats/format';
+
+export interface Settings {
+  /** 'auto' detects the format from the file name and content. */
+  readonly format: FormatId | 'auto';
+  readonly audit: AuditOptions;
+}
+
+/** The shape of the `blocklist` section as the client sends it; anything may be missing or wrong. */
+interface RawSettings {
+  format?: unknown;
+  severity?: unknown;
+  overbroad?: { ipv4Warning?: unknown; ipv4Error?: unknown; ipv6Warning?: unknown; ipv6Error?: unknown };
+  maxProblems?: unknown;
+}
+
+export const DEFAULT_SETTINGS: Settings = { format: 'auto', audit: DEFAULT_AUDIT_OPTIONS };
+
+export class SettingsCache {
+  private readonly cache = new Map<string, Promise<Settings>>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly supported: boolean,
+  ) {}
+
+  get(uri: string): Promise<Settings> {
+    if (!this.supported) return Promise.resolve(DEFAULT_SETTINGS);
+    let settings = this.cache.get(uri);
+    if (!settings) {
+      settings = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'blocklist' })
+        .then((raw: RawSettings | null) => toSettings(raw ?? {}), () => DEFAULT_SETTINGS);
+      this.cache.set(uri, settings);
+    }
+    return settings;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+}
+
+const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+
+/** Validates what the client sent, keeping defaults for anything missing or malformed. */
+export function toSettings(raw: RawSettings): Settings {
+  const defaults = DEFAULT_AUDIT_OPTIONS;
+  const severity: Partial<Record<FindingCode, Severity | 'off'>> = {};
+  if (raw.severity && typeof raw.severity === 'object') {
+    for (const [code, value] of Object.entries(raw.severity)) {
+      if (typeof value === 'string' && SEVERITIES.has(value)) severity[code as FindingCode] = value as Severity | 'off';
+    }
+  }
+  const prefix = (value: unknown, fallback: number, max: number) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : fallback;
+  const o = raw.overbroad ?? {};
+  return {
+    format: typeof raw.format === 'string' && raw.format.length > 0 ? (raw.format as FormatId | 'auto') : 'auto',
+    audit: {
+      severity,
+      overbroad: {
+        ipv4Warning: prefix(o.ipv4Warning, defaults.overbroad.ipv4Warning, 32),
+        ipv4Error: prefix(o.ipv4Error, defaults.overbroad.ipv4Error, 32),
+        ipv6Warning: prefix(o.ipv6Warning, defaults.overbroad.ipv6Warning, 128),
+        ipv6Error: prefix(o.ipv6Error, defaults.overbroad.ipv6Error, 128),
+      },
+      maxFindings: typeof raw.maxProblems === 'number' && raw.maxProblems > 0 ? Math.floor(raw.maxProblems) : defaults.maxFindings,
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * Wires the features to a connection. Capabilities are decided once, from
+ * what the client says it supports; the same server runs over stdio for any
+ * LSP editor and over IPC for VS Code.
+ */
+import {
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { summarize } from '../core/describe';
+import { AnalysisCache } from './analysis';
+import { DiagnosticsFeature } from './diagnostics';
+import { hover } from './hover';
+import { SummaryRequest, type SummaryResult } from './protocol';
+import { runSafe } from './runner';
+import { SettingsCache } from './settings';
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const analyses = new AnalysisCache();
+  let settings: SettingsCache;
+  let diagnostics: DiagnosticsFeature;
+  let watchesConfiguration = false;
+
+  connection.onInitialize((params): InitializeResult => {
+    const capabilities = params.capabilities;
+    const pull = capabilities.textDocument?.diagnostic !== undefined;
+    watchesConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
+    diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull);
+    diagnostics.register();
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'blocklist-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchesConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'blocklist' });
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settings.clear();
+    diagnostics.refresh();
+  });
+
+  documents.onDidClose((event) => {
+    settings.forget(event.document.uri);
+    analyses.forget(event.document.uri);
+  });
+
+  connection.onHover((params, token) =>
+    runSafe(connection, token, 'Hover', null, async () => {
+      const textDocument = documents.get(params.textDocument.uri);
+      if (!textDocument) return null;
+      const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
+      return hover(textDocument, analysis, params.position);
+    }),
+  );
+
+  connection.onRequest(SummaryRequest.type, (params, token) =>
+    runSafe(connection, token, 'Summary', null, async (): Promise<SummaryResult | null> => {
+      const textDocument = documents.get(params.uri);
+      if (!textDocument) return null;
+      const { document, result } = analyses.get(textDocument, await settings.get(textDocument.uri));
+      const s = summarize(document, result);
+      return {
+        format: s.format,
+        ipv4: { entries: s.ipv4.entries, addresses: s.ipv4.addresses.toString() },
+        ipv6: { entries: s.ipv6.entries, addresses: s.ipv6.addresses.toString() },
+        duplicates: s.duplicates,
+        exceptions: s.exceptions,
+        problems: s.problems,
+      };
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

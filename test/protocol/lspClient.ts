@@ -1,0 +1,113 @@
+/**
+ * A minimal LSP client for tests: starts `dist/server.js --stdio` as a real
+ * process and speaks JSON-RPC to it over its standard streams.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type {
+  ClientCapabilities,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  Hover,
+  InitializeResult,
+  PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol';
+
+const SERVER = resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
+
+export class LspClient {
+  readonly connection: MessageConnection;
+  private readonly process: ChildProcessWithoutNullStreams;
+  private readonly published = new Map<string, PublishDiagnosticsParams>();
+  private readonly waiters: (() => void)[] = [];
+  stderr = '';
+  settings: Record<string, unknown> = {};
+
+  private constructor() {
+    this.process = spawn(process.execPath, [SERVER, '--stdio']);
+    this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.published.set(params.uri, params);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map(() => this.settings),
+    );
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.listen();
+  }
+
+  /** Starts the server and completes the initialize handshake. `pull` selects pull or push diagnostics. */
+  static async start(options: { pull: boolean; configuration?: boolean }): Promise<{ client: LspClient; result: InitializeResult }> {
+    const client = new LspClient();
+    const capabilities: ClientCapabilities = {
+      textDocument: {
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { relatedInformation: true } }),
+      },
+      workspace: { configuration: options.configuration ?? false },
+    };
+    const result = await client.connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+    });
+    await client.connection.sendNotification('initialized', {});
+    return { client, result };
+  }
+
+  open(uri: string, text: string, languageId = 'blocklist'): Promise<void> {
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  change(uri: string, version: number, changes: unknown[]): Promise<void> {
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async pullDiagnostics(uri: string): Promise<Diagnostic[]> {
+    const report = await this.connection.sendRequest<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri } });
+    return report.kind === 'full' ? report.items : [];
+  }
+
+  /** Waits (with a deadline) until pushed diagnostics for `uri` satisfy `ready`. */
+  async pushedDiagnostics(uri: string, ready: (params: PublishDiagnosticsParams) => boolean = () => true, timeoutMs = 10_000): Promise<PublishDiagnosticsParams> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const params = this.published.get(uri);
+      if (params && ready(params)) return params;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`No matching diagnostics for ${uri} within ${timeoutMs} ms`);
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          wake();
+        });
+      });
+    }
+  }
+
+  hover(uri: string, line: number, character: number): Promise<Hover | null> {
+    return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  }
+
+  async stop(): Promise<void> {
+    await this.connection.sendRequest('shutdown');
+    await this.connection.sendNotification('exit');
+    this.connection.dispose();
+    await new Promise<void>((done) => {
+      if (this.process.exitCode !== null) done();
+      else this.process.once('exit', () => done());
+    });
+  }
+
+  /** Memory of the server process in kilobytes (resident set), read from /proc. */
+  residentKilobytes(): number {
+    const status = readFileSync(`/proc/${this.process.pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  }
+}

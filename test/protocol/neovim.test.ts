@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+
+const root = resolve(__dirname, '..', '..', '..');
+const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(root, '..', 'shared', 'corpus');
+
+interface NeovimResult {
+  diagnostics: { lnum: number; col: number; end_col: number; severity: number; code: string; message: string }[];
+  hover: string | null;
+}
+
+/** Opens `file` in headless Neovim with our server attached and returns what Neovim received. */
+function runNeovim(file: string, hoverLine: number, hoverColumn: number): NeovimResult {
+  const home = mkdtempSync(join(tmpdir(), 'blocklist-nvim-'));
+  try {
+    const resultFile = join(home, 'result.json');
+    const run = spawnSync('nvim', ['--headless', '--clean', '-n', '-u', resolve(root, 'test/protocol/fixtures/nvim-check.lua'), file], {
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: join(home, 'config'),
+        XDG_DATA_HOME: join(home, 'data'),
+        XDG_STATE_HOME: join(home, 'state'),
+        XDG_CACHE_HOME: join(home, 'cache'),
+        SERVER: resolve(root, 'dist/server.js'),
+        RESULT_FILE: resultFile,
+        HOVER_LINE: String(hoverLine),
+        HOVER_COL: String(hoverColumn),
+      },
+      timeout: 60_000,
+      encoding: 'utf8',
+    });
+    if (run.error) throw new Error(`Could not run Neovim (install it: apt-get install -y neovim): ${run.error.message}`);
+    assert.equal(run.status, 0, `Neovim failed: ${readResult(resultFile)}${run.stderr}`);
+    return JSON.parse(readFileSync(resultFile, 'utf8')) as NeovimResult;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function readResult(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+test('Neovim shows positioned diagnostics and hovers on a real FireHOL list', () => {
+  const file = join(corpus, 'firehol/firehol_level1.netset');
+  // Line 47 is 10.0.0.0/8.
+  const result = runNeovim(file, 47, 3);
+  const private10 = result.diagnostics.filter((d) => d.lnum === 46);
+  assert.deepEqual(
+    private10.map((d) => `${d.col}-${d.end_col} ${d.code}`).sort(),
+    ['0-10 overbroad', '0-10 special-purpose'],
+  );
+  assert.match(private10.find((d) => d.code === 'special-purpose')!.message, /10\.0\.0\.0\/8 Private-Use \(RFC 1918\)/);
+  assert.match(result.hover ?? '', /\*\*10\.0\.0\.0\/8\*\* blocks \*\*16,777,216\*\* addresses/);
+  assert.match(result.hover ?? '', /netmask `255\.0\.0\.0`/);
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import { LspClient } from './lspClient';
+
+const LIST = ['# blocklist-format: plain', '35.192.0.0/12', '1.2.3.4/24', '10.0.0.1', '35.200.0.0/16', '', '2001:db8::/48', 'not-an-address'].join('\n');
+
+function markdown(hover: Hover | null): string {
+  return (hover?.contents as MarkupContent).value;
+}
+
+let pull: LspClient;
+
+before(async () => {
+  ({ client: pull } = await LspClient.start({ pull: true }));
+});
+
+after(async () => {
+  await pull.stop();
+});
+
+test('announces incremental sync, hover and pull diagnostics', async () => {
+  const { client, result } = await LspClient.start({ pull: true });
+  await client.stop();
+  assert.equal(result.capabilities.textDocumentSync, 2);
+  assert.equal(result.capabilities.hoverProvider, true);
+  assert.deepEqual(result.capabilities.diagnosticProvider, { interFileDependencies: false, workspaceDiagnostics: false });
+});
+
+test('pulled diagnostics are positioned, coded and related', async () => {
+  await pull.open('file:///a.txt', LIST);
+  const diagnostics = await pull.pullDiagnostics('file:///a.txt');
+  const brief = diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.severity} ${d.code}`);
+  assert.deepEqual(brief, [
+    '1:0-13 2 overbroad',
+    '2:0-10 2 host-bits-set',
+    '3:0-8 2 special-purpose',
+    '4:0-13 2 covered',
+    '6:0-13 2 special-purpose',
+    '7:0-14 1 invalid-entry',
+  ]);
+  const covered = diagnostics.find((d) => d.code === 'covered');
+  assert.equal(covered?.message, 'Already blocked by line 2 (35.192.0.0/12): this entry adds no address.');
+  assert.deepEqual(covered?.relatedInformation?.[0].location.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } });
+  assert.deepEqual(covered?.tags, [1]);
+});
+
+test('hover on an entry gives exact counts, bounds, netmask, share and overlaps', async () => {
+  await pull.open('file:///b.txt', LIST);
+  const text = markdown(await pull.hover('file:///b.txt', 1, 3));
+  assert.match(text, /\*\*35\.192\.0\.0\/12\*\* blocks \*\*1,048,576\*\* addresses/);
+  assert.match(text, /First – last: `35\.192\.0\.0` – `35\.207\.255\.255`/);
+  assert.match(text, /Prefix: \/12 · netmask `255\.240\.0\.0`/);
+  assert.match(text, /Share of the IPv4 space: 0\.02441 %/);
+  assert.match(text, /line 5: `35\.200\.0\.0\/16` \(65,536 shared\)/);
+});
+
+test('hover on IPv6 counts /48 and /64 networks', async () => {
+  await pull.open('file:///c.txt', LIST);
+  const text = markdown(await pull.hover('file:///c.txt', 6, 2));
+  assert.match(text, /blocks \*\*1,208,925,819,614,629,174,706,176\*\* addresses \(2\^80\)/);
+  assert.match(text, /= 1 \/48 networks = 65,536 \/64 networks/);
+  assert.match(text, /2001:db8::\/32` Documentation \(RFC 3849\)/);
+});
+
+test('hover elsewhere gives the document totals (the union, not the sum)', async () => {
+  await pull.open('file:///d.txt', LIST);
+  const text = markdown(await pull.hover('file:///d.txt', 0, 2));
+  assert.match(text, /\| IPv4 \| 4 \| 1,048,833 \|/);
+  assert.match(text, /\| IPv6 \| 1 \| 1,208,925,819,614,629,174,706,176 \(2\^80\) \|/);
+});
+
+test('push diagnostics follow incremental edits, newest version only', async () => {
+  const { client } = await LspClient.start({ pull: false });
+  try {
+    await client.open('file:///e.txt', '1.1.1.1\n1.1.1.1\n');
+    const first = await client.pushedDiagnostics('file:///e.txt');
+    assert.deepEqual(first.diagnostics.map((d) => d.code), ['duplicate']);
+    await client.change('file:///e.txt', 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } }, text: '2.2.2.2' }]);
+    const second = await client.pushedDiagnostics('file:///e.txt', (p) => p.version === 2);
+    assert.deepEqual(second.diagnostics, []);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('settings change severities per code', async () => {
+  const { client } = await LspClient.start({ pull: true, configuration: true });
+  try {
+    client.settings = { severity: { duplicate: 'error', 'special-purpose': 'off' } };
+    await client.open('file:///f.txt', '10.0.0.1\n10.0.0.1\n');
+    const diagnostics = await client.pullDiagnostics('file:///f.txt');
+    assert.deepEqual(diagnostics.map((d) => `${d.code} ${d.severity}`), ['duplicate 1']);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('no input crashes the server', async () => {
+  const garbage = ['\u0000\u0001', '::::', '1.2.3.4/-1', '-'.repeat(10_000), '1'.repeat(100_000), '🙂 1.2.3.4', '\r\r\n'].join('\n');
+  await pull.open('file:///g.txt', garbage);
+  const diagnostics = await pull.pullDiagnostics('file:///g.txt');
+  assert.ok(diagnostics.length > 0);
+  assert.ok(await pull.hover('file:///g.txt', 3, 5));
+  assert.ok(await pull.hover('file:///unknown.txt', 0, 0) === null);
+});
