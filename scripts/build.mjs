@@ -1,6 +1,8 @@
-// Bundles the extension client, the language server and the CLI with esbuild.
+// Bundles the extension client, the language server and the CLI with esbuild,
+// and compiles the ASN data into dist/asn.bin.
 // Type checking is separate (`npm run typecheck`), as in the lsp-sample.
 import * as esbuild from 'esbuild';
+import { buildAsnIndex } from './build-asn-index.mjs';
 
 const entries = [
   { in: 'client/src/extension.ts', out: 'client' },
@@ -25,3 +27,5 @@ await Promise.all(
     });
   }),
 );
+
+await buildAsnIndex();

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { AsnIndex, type Holding } from '../../server/src/core/asn/asnIndex';
+
+const root = resolve(__dirname, '..', '..', '..');
+const index = AsnIndex.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
+const data = dirname(require.resolve('@ip-location-db/asn/package.json'));
+
+/** The CSV rows, read independently of the index builder. */
+function rows(file: string): { start: bigint; end: bigint; asn: number; name: string }[] {
+  return readFileSync(join(data, file), 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const match = /^(\d+),(\d+),(\d+),(?:"((?:[^"]|"")*)"|(.*))$/.exec(line);
+      if (!match) throw new Error(`unexpected row ${line}`);
+      return { start: BigInt(match[1]), end: BigInt(match[2]), asn: Number(match[3]), name: match[4]?.replaceAll('""', '"') ?? match[5] };
+    });
+}
+const v4Rows = rows('asn-ipv4-num.csv');
+
+/** Brute force over all rows (overlapping rows are rare and excluded from the compared windows). */
+function bruteForce(lo: bigint, hi: bigint): Map<string, bigint> {
+  const totals = new Map<string, bigint>();
+  for (const row of v4Rows) {
+    if (row.end < lo || row.start > hi) continue;
+    const shared = (row.end < hi ? row.end : hi) - (row.start > lo ? row.start : lo) + 1n;
+    const key = `${row.asn} ${row.name}`;
+    totals.set(key, (totals.get(key) ?? 0n) + shared);
+  }
+  return totals;
+}
+
+const asMap = (holdings: Holding[]) => new Map(holdings.map((h) => [`${h.asn} ${h.name}`, h.addresses]));
+
+test('the index holds every range of the package', () => {
+  assert.equal(index.ipv4RangeCount, v4Rows.length);
+  assert.equal(index.ipv6RangeCount, rows('asn-ipv6-num.csv').length);
+});
+
+test('35.192.0.0/12, blocked in 2018, is Google Cloud: exact counts per holder', () => {
+  const holdings = index.holdersIPv4(0x23c00000, 0x23cfffff);
+  assert.deepEqual(asMap(holdings), bruteForce(0x23c00000n, 0x23cfffffn));
+  const google = holdings.filter((h) => h.name === 'Google LLC').reduce((sum, h) => sum + h.addresses, 0n);
+  assert.ok(google > 1_000_000n, `Google holds ${google} of 1,048,576`);
+});
+
+test('random IPv4 windows agree with a brute-force scan of the CSV', () => {
+  // The one overlapping pair of rows in the data (DoD networks near 214.96.0.0) is left out: there the index resolves the overlap.
+  const overlap = { lo: 3596550144n, hi: 3607167999n };
+  fc.assert(
+    fc.property(fc.nat(0xffffffff), fc.nat(1 << 22), (lo, width) => {
+      const hi = Math.min(0xffffffff, lo + width);
+      fc.pre(BigInt(hi) < overlap.lo || BigInt(lo) > overlap.hi);
+      assert.deepEqual(asMap(index.holdersIPv4(lo, hi)), bruteForce(BigInt(lo), BigInt(hi)));
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('IPv6 holders: Google in 2001:4860::/32', () => {
+  const lo = 0x20014860n << 96n;
+  const holdings = index.holdersIPv6(lo, lo + (1n << 96n) - 1n);
+  assert.equal(holdings[0].name, 'Google LLC');
+  assert.equal(holdings[0].asn, 15169);
+});
+
+test('bytes that are not an index are refused with what to do', () => {
+  assert.throws(() => AsnIndex.fromBytes(new Uint8Array(64)), /rebuild it with "npm run build"/);
+});
