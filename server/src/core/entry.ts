@@ -71,8 +71,8 @@ export function parseEntry(text: string, start: number, end: number, problems: P
   if (inverted) {
     return fail(problems, start, end, `The range is inverted: ${text.slice(start, leftEnd)} comes after ${text.slice(rightStart, end)}. Swap the two ends.`);
   }
-  out.lo4 = rangeStart.lo4;
-  out.lo6 = rangeStart.lo6;
+  if (out.version === 4) out.lo4 = rangeStart.lo4;
+  else out.lo6 = rangeStart.lo6;
   out.form = 'range';
   out.prefix = prefixOfRange(out);
   return true;

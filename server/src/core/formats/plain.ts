@@ -60,9 +60,10 @@ function readBareIPv4Line(text: string, start: number, line: number, sink: Token
   let prefix = 32;
   const isCidr = text.charCodeAt(i) === SLASH;
   if (isCidr) {
+    // charCodeAt past the end is NaN, which fails every comparison: test for digits, not for non-digits.
     const c1 = text.charCodeAt(i + 1) - ZERO;
     const c2 = text.charCodeAt(i + 2) - ZERO;
-    if (c1 < 0 || c1 > 9) return -1;
+    if (!(c1 >= 0 && c1 <= 9)) return -1;
     if (c2 >= 0 && c2 <= 9) {
       if (c1 === 0) return -1;
       prefix = c1 * 10 + c2;
