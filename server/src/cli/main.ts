@@ -112,7 +112,7 @@ class Run {
   private printCidrs(sets: FileSets): void {
     this.timed('print', () => {
       for (const set of [sets.ipv4, sets.ipv6] as AddressSet<number | bigint>[]) {
-        set.forEachCidr((network, prefix) => this.out.cidrLine(network, prefix, set.family.format));
+        set.forEachCidr((network, prefix) => this.out.cidrLine(network, prefix));
       }
     });
   }
@@ -120,7 +120,7 @@ class Run {
   private printRanges(sets: FileSets): void {
     this.timed('print', () => {
       for (const set of [sets.ipv4, sets.ipv6] as AddressSet<number | bigint>[]) {
-        set.forEachRange((start, end) => this.out.rangeLine(start, end, set.family.format));
+        set.forEachRange((start, end) => this.out.rangeLine(start, end));
       }
     });
   }

@@ -4,6 +4,7 @@
  * a megabyte, synchronously, so output is complete before the process exits.
  */
 import { writeSync } from 'node:fs';
+import { formatIPv6 } from '../core';
 
 const CAPACITY = 1 << 20;
 const SLASH = 0x2f;
@@ -25,8 +26,8 @@ export class Output {
   }
 
   /** `network/prefix` on a line of its own. */
-  cidrLine<A extends number | bigint>(network: A, prefix: number, format: (x: A) => string): void {
-    this.address(network, format);
+  cidrLine(network: number | bigint, prefix: number): void {
+    this.address(network);
     this.room(5);
     this.buffer[this.length++] = SLASH;
     this.decimal(prefix);
@@ -34,10 +35,10 @@ export class Output {
   }
 
   /** `start-end` on a line of its own. */
-  rangeLine<A extends number | bigint>(start: A, end: A, format: (x: A) => string): void {
-    this.address(start, format);
+  rangeLine(start: number | bigint, end: number | bigint): void {
+    this.address(start);
     this.byte(DASH);
-    this.address(end, format);
+    this.address(end);
     this.byte(NEWLINE);
   }
 
@@ -47,20 +48,19 @@ export class Output {
   }
 
   /** IPv4 numbers are written digit by digit; IPv6 goes through its formatter. */
-  private address<A extends number | bigint>(x: A, format: (x: A) => string): void {
+  private address(x: number | bigint): void {
     if (typeof x === 'bigint') {
-      this.text(format(x));
+      this.text(formatIPv6(x));
       return;
     }
     this.room(15);
-    const n = x as number;
-    this.decimal(n >>> 24);
+    this.decimal(x >>> 24);
     this.buffer[this.length++] = DOT;
-    this.decimal((n >>> 16) & 255);
+    this.decimal((x >>> 16) & 255);
     this.buffer[this.length++] = DOT;
-    this.decimal((n >>> 8) & 255);
+    this.decimal((x >>> 8) & 255);
     this.buffer[this.length++] = DOT;
-    this.decimal(n & 255);
+    this.decimal(x & 255);
   }
 
   /** 0…255, into room already made. */

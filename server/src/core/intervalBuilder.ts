@@ -21,6 +21,14 @@ export class IntervalBuilder<A extends number | bigint> {
     return this.length;
   }
 
+  /** Makes room for `extra` more intervals at once, rather than doubling step by step. */
+  reserve(extra: number): void {
+    if (this.length + extra > this.starts.length) {
+      this.starts = this.family.resize(this.starts, this.length + extra);
+      this.ends = this.family.resize(this.ends, this.length + extra);
+    }
+  }
+
   add(lo: A, hi: A): void {
     if (this.length === this.starts.length) this.grow();
     this.starts[this.length] = lo;

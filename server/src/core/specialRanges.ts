@@ -3,6 +3,7 @@
  * Address Registries, plus multicast. Blocking them on the public internet
  * is at best useless and often a typo for something else.
  */
+import type { AddressSet } from './addressSet';
 import { ParsedEntry, parseEntry } from './entry';
 import { IPV4, IPV6 } from './family';
 import { IntervalBuilder } from './intervalBuilder';
@@ -68,23 +69,33 @@ export const SPECIAL_RANGES: readonly SpecialRange[] = TABLE.map(([cidr, name, r
   return { cidr, name, rfc, version: entry.version, lo, hi };
 }).sort((a, b) => a.version - b.version || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
 
-const v4 = new IntervalBuilder(IPV4, 32);
-const v6 = new IntervalBuilder(IPV6, 32);
-for (const range of SPECIAL_RANGES) {
-  if (range.version === 4) v4.add(Number(range.lo), Number(range.hi));
-  else v6.add(range.lo, range.hi);
+/**
+ * Every special address, per family, for a quick O(log n) first test. Built
+ * on first use: building sets at load time would run the set code on bigints
+ * before the CLI's IPv4 hot path, leaving that code slower for both.
+ */
+let specialSets: { readonly v4: AddressSet<number>; readonly v6: AddressSet<bigint> } | undefined;
+
+function sets(): NonNullable<typeof specialSets> {
+  if (!specialSets) {
+    const v4 = new IntervalBuilder(IPV4, 32);
+    const v6 = new IntervalBuilder(IPV6, 32);
+    for (const range of SPECIAL_RANGES) {
+      if (range.version === 4) v4.add(Number(range.lo), Number(range.hi));
+      else v6.add(range.lo, range.hi);
+    }
+    specialSets = { v4: v4.build(), v6: v6.build() };
+  }
+  return specialSets;
 }
-/** Every special address, per family, for a quick O(log n) first test. */
-const SPECIAL_V4 = v4.build();
-const SPECIAL_V6 = v6.build();
 
 /** Whether an IPv4 interval touches any special range (the fast test run on every entry). */
 export function touchesSpecialIPv4(lo: number, hi: number): boolean {
-  return SPECIAL_V4.overlaps(lo, hi);
+  return sets().v4.overlaps(lo, hi);
 }
 
 export function touchesSpecialIPv6(lo: bigint, hi: bigint): boolean {
-  return SPECIAL_V6.overlaps(lo, hi);
+  return sets().v6.overlaps(lo, hi);
 }
 
 /** The special ranges that share addresses with [lo, hi] of the given family. */
