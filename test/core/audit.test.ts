@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/audit';
 import { parseDocument } from '../../server/src/core/document';
 import { readPlainList } from '../../server/src/core/formats/plain';
+import { formatById } from '../../server/src/core/formats/registry';
 
 const plain = { id: 'plain' as const, label: 'Plain list', read: readPlainList };
 
@@ -95,4 +96,27 @@ test('related information points at the other entry', () => {
   const result = audit(parseDocument('1.2.3.4\n  1.2.3.4', plain));
   assert.deepEqual(result.findings[0].related, [{ line: 0, start: 0, end: 7, message: 'First listed here.' }]);
   assert.deepEqual([result.findings[0].start, result.findings[0].end], [10, 17]);
+});
+
+test('a FireHOL header that no longer matches the list is stale', () => {
+  const firehol = formatById('firehol')!;
+  const header = ['#', '# Entries         : 3 subnets, 258 unique IPs', '#'];
+  const current = audit(parseDocument([...header, '1.2.3.0/24', '5.6.7.8', '9.9.9.9'].join('\n'), firehol));
+  assert.deepEqual(current.findings, []);
+  const stale = audit(parseDocument([...header, '1.2.3.0/24', '5.6.7.8'].join('\n'), firehol));
+  assert.deepEqual(
+    stale.findings.map((f) => `L${f.line + 1} ${f.start}-${f.end} ${f.code}: ${f.message}`),
+    ['L2 22-47 stale-header: The header says 3 subnets and 258 unique IPs, but the list has 2 entries and 257 unique addresses. Update the header.'],
+  );
+  const ipsetHeader = audit(parseDocument(['# Entries : 2 unique IPs', '1.1.1.1'].join('\n'), firehol));
+  assert.match(ipsetHeader.findings[0].message, /^The header says 2 unique IPs, but the list has 1 unique addresses/);
+});
+
+test('a directive naming no format is reported where it stands', () => {
+  const result = audit(parseDocument('# blocklist-format: nginix\n1.1.1.1\n', plain));
+  assert.deepEqual(
+    result.findings.map((f) => `L${f.line + 1} ${f.start}-${f.end} ${f.severity} ${f.code}`),
+    ['L1 20-26 warning unknown-format'],
+  );
+  assert.match(result.findings[0].message, /^Unknown format "nginix": use one of plain, firehol, /);
 });

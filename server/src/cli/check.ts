@@ -90,6 +90,8 @@ const RULE_TEXT: Record<FindingCode, string> = {
   mergeable: 'Two adjacent entries make exactly one CIDR block.',
   'special-purpose': 'The entry includes special-purpose addresses (IANA registries, multicast, reserved).',
   overbroad: 'The entry blocks more addresses than the configured limit.',
+  'stale-header': "A FireHOL header's Entries line does not match the list.",
+  'unknown-format': 'The blocklist-format directive names no known format.',
 };
 
 /** SARIF 2.1.0: one run, one rule per finding code, one result per finding. */

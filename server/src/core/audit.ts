@@ -9,7 +9,8 @@ import type { BlocklistDocument, EntryTable } from './document';
 import { IPV4, IPV6, type AddressArray, type Family } from './family';
 import { formatIPv4 } from './ipv4';
 import { formatIPv6 } from './ipv6';
-import type { ProblemCode } from './problem';
+import type { LineProblem, ProblemCode } from './problem';
+import { headerNotes, type HeaderNote } from './headerChecks';
 import { radixSortIndices } from './radixSort';
 import { specialRangesOverlapping, touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 
@@ -20,7 +21,8 @@ export type FindingCode =
   | 'partial-overlap'
   | 'mergeable'
   | 'special-purpose'
-  | 'overbroad';
+  | 'overbroad'
+  | HeaderNote['code'];
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -35,6 +37,8 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   mergeable: 'hint',
   'special-purpose': 'warning',
   overbroad: 'warning',
+  'stale-header': 'warning',
+  'unknown-format': 'warning',
 };
 
 export interface AuditOptions {
@@ -125,9 +129,10 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
     if (table.hi6[k] - table.lo6[k] >= broad.ipv6Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
   }
 
-  const findings = collectFindings(document, pending, options, broad);
   const blocked4 = AddressSet.fromOrderedIntervals(IPV4, table.lo4, table.hi4, order4);
   const blocked6 = AddressSet.fromOrderedIntervals(IPV6, table.lo6, table.hi6, order6);
+  const header = headerNotes(document.text, document.format.id, order4.length + order6.length, blocked4.size() + blocked6.size());
+  const findings = collectFindings(document, header, pending, options, broad);
   return {
     findings: findings.kept,
     omitted: findings.omitted,
@@ -232,18 +237,19 @@ function overbroadLevel(table: EntryTable, k: number, broad: OverbroadThresholds
 }
 
 /**
- * Merges reading problems and entry findings in line order (a line's
- * reading problems first), applies severities and the cap, and writes the
- * messages of the findings kept.
+ * Merges notes on the header, reading problems and entry findings in line
+ * order (a line's notes and problems first), applies severities and the cap,
+ * and writes the messages of the findings kept.
  */
 function collectFindings(
   document: BlocklistDocument,
+  header: readonly HeaderNote[],
   pending: Pending[],
   options: AuditOptions,
   broad: OverbroadThresholds,
 ): { kept: Finding[]; omitted: number } {
   const table = document.entries;
-  const problems = document.problems;
+  const problems: readonly (HeaderNote | LineProblem)[] = header.length === 0 ? document.problems : [...header, ...document.problems].sort((a, b) => a.line - b.line);
   pending.sort((a, b) => a.entry - b.entry);
   const kept: Finding[] = [];
   let omitted = 0;
