@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerPlainTextDetection } from './plainTextDetection';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
   const statusBar = new StatusBar(client);
   context.subscriptions.push(
+    registerPlainTextDetection(),
     output,
     statusBar,
     vscode.commands.registerCommand('blocklist.restartServer', async () => {
