@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document';
 import { formatAddress } from '../../server/src/core/audit';
 import { detectFormat, formatById, parseFormatDirective } from '../../server/src/core/formats/registry';
+import { looksLikeBlocklist } from '../../server/src/core/sniff';
 
 const root = resolve(__dirname, '..', '..', '..');
 const fixtures = join(root, 'test/fixtures/formats');
@@ -123,4 +124,13 @@ test('every format is registered under its id', () => {
   for (const id of ['plain', 'firehol', 'spamhaus-drop', 'spamhaus-json', 'ipset', 'nginx', 'apache', 'iptables', 'nftables', 'pf', 'hosts-deny', 'mikrotik', 'p2p', 'ipfilter-dat', 'ipcat-csv', 'geofeed', 'ip-count', 'registry-csv']) {
     assert.equal(formatById(id)?.id, id);
   }
+});
+
+test('plain text is recognised as a blocklist by its directive or its lines', () => {
+  assert.equal(looksLikeBlocklist('# blocklist-format: plain\nhello\n'), true);
+  assert.equal(looksLikeBlocklist('# my list\n1.2.3.4\n5.6.7.0/24\n2001:db8::/32\n'), true);
+  assert.equal(looksLikeBlocklist(readFileSync(join(corpus, 'rkn/antifilter_subnet.lst'), 'utf8')), true);
+  assert.equal(looksLikeBlocklist('Dear diary,\ntoday I saw 1.2.3.4.\nIt was nice.\n'), false);
+  assert.equal(looksLikeBlocklist('1.2.3.4\n'), false, 'too short to tell');
+  assert.equal(looksLikeBlocklist(readFileSync(join(root, 'README.md'), 'utf8')), false);
 });
