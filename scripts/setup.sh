@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Everything a fresh machine needs before `npm test`: the npm dependencies and
-# the Debian packages of the reference tools the tests compare against.
+# Everything a fresh machine needs before `npm test`: the npm dependencies,
+# the Debian packages of the reference tools the tests compare against, and
+# Neovim, the second editor the language server is tested in.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,7 @@ missing=()
 command -v iprange >/dev/null || missing+=(iprange)
 /usr/bin/python3 -c 'import netaddr' 2>/dev/null || missing+=(python3-netaddr)
 command -v unshare >/dev/null || missing+=(util-linux)
+command -v nvim >/dev/null || missing+=(neovim)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   apt-get update -qq

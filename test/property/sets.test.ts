@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AddressSet, IntervalBuilder, IPV4, IPV6, type Family } from '../../server/src/core';
+import { AddressSet, IntervalBuilder, IPV4, IPV6, splitCidr, type Family } from '../../server/src/core';
 import { radixSortUint32 } from '../../server/src/core/radixSort';
 
 const WINDOW = 64;
@@ -212,4 +212,28 @@ test('radix sort equals a comparison sort', () => {
     }),
     { numRuns: 200 },
   );
+});
+
+test('splitting a CIDR gives 2^(into - prefix) aligned blocks whose union is the block', () => {
+  const family4 = fc.tuple(fc.nat(0xffffffff), fc.nat(32), fc.nat(12)).map(([address, prefix, extra]) => ({ family: IPV4 as Family<number | bigint>, network: IPV4.network(address, prefix) as number | bigint, prefix, into: Math.min(32, prefix + 1 + (extra % 12)) }));
+  const family6 = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.nat(128), fc.nat(12)).map(([address, prefix, extra]) => ({ family: IPV6 as Family<number | bigint>, network: IPV6.network(address, prefix) as number | bigint, prefix, into: Math.min(128, prefix + 1 + (extra % 12)) }));
+  fc.assert(
+    fc.property(fc.oneof(family4, family6), ({ family, network, prefix, into }) => {
+      fc.pre(into > prefix);
+      const blocks = splitCidr(family, network, prefix, into);
+      assert.equal(blocks.length, 2 ** (into - prefix));
+      const union = new IntervalBuilder(family);
+      for (const block of blocks) {
+        assert.equal(family.network(block, into), block);
+        union.add(block, family.lastOfBlock(block, family.bits - into));
+      }
+      const whole = new IntervalBuilder(family);
+      whole.add(network, family.lastOfBlock(network, family.bits - prefix));
+      assert.ok(union.build().equals(whole.build()));
+    }),
+    { numRuns: 300 },
+  );
+  assert.deepEqual(splitCidr(IPV4, 0x23c00000, 12, 13), [0x23c00000, 0x23c80000]);
+  assert.throws(() => splitCidr(IPV4, 0, 32, 33), /choose a prefix from \/33 to \/32/);
+  assert.throws(() => splitCidr(IPV6, 0n, 0, 64), /more than 65536/);
 });

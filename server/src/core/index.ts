@@ -8,6 +8,7 @@ export type { FormatReader, TokenSink } from './formats/format';
 export { formatIPv4, parseIPv4 } from './ipv4';
 export { formatIPv6, parseIPv6 } from './ipv6';
 export { IntervalBuilder } from './intervalBuilder';
+export { splitCidr } from './split';
 export type { LineProblem, Problem, ProblemCode } from './problem';
 
 import { AddressCollector } from './addressCollector';
