@@ -99,7 +99,7 @@ test('--help prints usage', () => {
 });
 
 test('check prints the editor findings and exits by --fail-on', () => {
-  const input = '# blocklist-format: plain\n10.0.0.0/8\n1.1.1.1\n1.1.1.1\n300.1.1.1\n';
+  const input = '# blocklist-format: plain\n10.0.0.0/8\n5.5.5.5\n5.5.5.5\n300.1.1.1\n';
   const failing = cli(['check', '-'], input);
   assert.equal(failing.status, 1);
   assert.equal(
@@ -107,26 +107,26 @@ test('check prints the editor findings and exits by --fail-on', () => {
     [
       '-:2:1: warning: Includes special-purpose addresses: 10.0.0.0/8 Private-Use (RFC 1918). [special-purpose]',
       '-:2:1: warning: Blocks 16,777,216 addresses, more than a /16: check that all of them are meant. [overbroad]',
-      '-:4:1: warning: Duplicate of line 3 (1.1.1.1). [duplicate]',
+      '-:4:1: warning: Duplicate of line 3 (5.5.5.5). [duplicate]',
       '-:5:1: error: Octet 300 is out of range: each part of an IPv4 address is 0–255. [invalid-entry]',
       '-: plain, 3 IPv4 entries (16,777,217 unique addresses), 0 IPv6 entries (0 unique addresses), 4 findings',
       '',
     ].join('\n'),
   );
   assert.equal(cli(['check', '--fail-on', 'never', '-'], input).status, 0);
-  assert.equal(cli(['check', '-'], '1.1.1.1\n1.1.1.1\n').status, 0);
-  assert.equal(cli(['check', '--fail-on=warning', '-'], '1.1.1.1\n1.1.1.1\n').status, 1);
+  assert.equal(cli(['check', '-'], '5.5.5.5\n5.5.5.5\n').status, 0);
+  assert.equal(cli(['check', '--fail-on=warning', '-'], '5.5.5.5\n5.5.5.5\n').status, 1);
 });
 
 test('check --format json gives positions, related places and totals', () => {
-  const [report] = JSON.parse(cli(['check', '--format', 'json', '-'], '1.1.1.1\n  1.1.1.1\n').stdout);
+  const [report] = JSON.parse(cli(['check', '--format', 'json', '-'], '5.5.5.5\n  5.5.5.5\n').stdout);
   assert.equal(report.format, 'plain');
   assert.deepEqual(report.ipv4, { entries: 2, addresses: '1' });
   assert.deepEqual(report.findings, [
     {
       code: 'duplicate',
       severity: 'warning',
-      message: 'Duplicate of line 1 (1.1.1.1).',
+      message: 'Duplicate of line 1 (5.5.5.5).',
       line: 2,
       column: 3,
       endColumn: 10,

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document';
-import { formatAddress } from '../../server/src/core/audit';
+import { formatAddress } from '../../server/src/core/formatting';
 import { detectFormat, formatById, parseFormatDirective } from '../../server/src/core/formats/registry';
 import { looksLikeBlocklist } from '../../server/src/core/sniff';
 

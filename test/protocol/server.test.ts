@@ -33,9 +33,11 @@ test('pulled diagnostics are positioned, coded and related', async () => {
   const brief = diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.severity} ${d.code}`);
   assert.deepEqual(brief, [
     '1:0-13 2 overbroad',
+    '1:0-13 2 known-network',
     '2:0-10 2 host-bits-set',
     '3:0-8 2 special-purpose',
     '4:0-13 2 covered',
+    '4:0-13 2 known-network',
     '6:0-13 2 special-purpose',
     '7:0-14 1 invalid-entry',
   ]);
@@ -53,6 +55,10 @@ test('hover on an entry gives exact counts, bounds, netmask, share and overlaps'
   assert.match(text, /Prefix: \/12 · netmask `255\.240\.0\.0`/);
   assert.match(text, /Share of the IPv4 space: 0\.02441 %/);
   assert.match(text, /line 5: `35\.200\.0\.0\/16` \(65,536 shared\)/);
+  // Who holds it, from the ASN data, with the data's credit.
+  assert.match(text, /\*\*Known providers:\*\* Google Cloud 901,120 \(85\.94 %\)/);
+  assert.match(text, /\| Google LLC \| AS396982 \| 901,120 \| 85\.94 % \|/);
+  assert.match(text, /_ASN data: RouteViews, NRO and DB-IP/);
 });
 
 test('hover on IPv6 counts /48 and /64 networks', async () => {
@@ -73,7 +79,7 @@ test('hover elsewhere gives the document totals (the union, not the sum)', async
 test('push diagnostics follow incremental edits, newest version only', async () => {
   const { client } = await LspClient.start({ pull: false });
   try {
-    await client.open('file:///e.txt', '1.1.1.1\n1.1.1.1\n');
+    await client.open('file:///e.txt', '5.5.5.5\n5.5.5.5\n');
     const first = await client.pushedDiagnostics('file:///e.txt');
     assert.deepEqual(first.diagnostics.map((d) => d.code), ['duplicate']);
     await client.change('file:///e.txt', 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } }, text: '2.2.2.2' }]);

@@ -6,6 +6,8 @@
 import { audit, DEFAULT_AUDIT_OPTIONS, DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from '../core/audit';
 import { parseDocument } from '../core/document';
 import { lineStartOf } from '../core/formats/format';
+import type { Networks } from '../core/networks/networks';
+import { loadNetworks } from '../networkData';
 import type { Options } from './args';
 import { formatOf, readText } from './input';
 import { Output } from './output';
@@ -31,7 +33,10 @@ interface FileReport {
 }
 
 export function runCheck(options: Options): number {
-  const reports = options.files.map((file) => checkFile(file, options.inputFormat));
+  const networks = loadNetworks((message) => {
+    if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
+  });
+  const reports = options.files.map((file) => checkFile(file, options.inputFormat, networks));
   const out = new Output();
   if (options.output === 'json') out.line(JSON.stringify(reports, null, 2));
   else if (options.output === 'sarif') out.line(JSON.stringify(toSarif(reports), null, 2));
@@ -41,11 +46,11 @@ export function runCheck(options: Options): number {
   return reports.some((report) => report.findings.some((f) => failing.includes(f.severity))) ? 1 : 0;
 }
 
-function checkFile(file: string, inputFormat: string | undefined): FileReport {
+function checkFile(file: string, inputFormat: string | undefined, networks: Networks | undefined): FileReport {
   const text = readText(file);
   const document = parseDocument(text, formatOf(file, text, inputFormat));
   // Every finding: CI wants the whole list, not the editor's first thousand.
-  const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER });
+  const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
   const locate = (start: number, end: number, line: number) => {
     const lineStart = lineStartOf(text, start);
     return { line: line + 1, column: start - lineStart + 1, endColumn: Math.max(end - lineStart + 1, start - lineStart + 2) };
@@ -92,6 +97,10 @@ const RULE_TEXT: Record<FindingCode, string> = {
   overbroad: 'The entry blocks more addresses than the configured limit.',
   'stale-header': "A FireHOL header's Entries line does not match the list.",
   'unknown-format': 'The blocklist-format directive names no known format.',
+  'known-network': 'The entry blocks addresses of a known cloud, CDN, hosting or platform provider.',
+  collateral: 'The entry spans more organisations than the configured limit.',
+  protected: 'The entry blocks a protected network.',
+  'outside-target': 'The entry blocks addresses outside the intended target.',
 };
 
 /** SARIF 2.1.0: one run, one rule per finding code, one result per finding. */

@@ -7,10 +7,13 @@
 import { AddressSet } from './addressSet';
 import type { BlocklistDocument, EntryTable } from './document';
 import { IPV4, IPV6, type AddressArray, type Family } from './family';
-import { formatIPv4 } from './ipv4';
-import { formatIPv6 } from './ipv6';
+import { formatAddress, formatCount, powerOfTwo } from './formatting';
 import type { LineProblem, ProblemCode } from './problem';
 import { headerNotes, type HeaderNote } from './headerChecks';
+import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from './networks/addressSpec';
+import type { Networks } from './networks/networks';
+import { ownershipOf } from './networks/ownership';
+import type { ProviderCategory } from './networks/providers';
 import { radixSortIndices } from './radixSort';
 import { specialRangesOverlapping, touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 
@@ -22,6 +25,10 @@ export type FindingCode =
   | 'mergeable'
   | 'special-purpose'
   | 'overbroad'
+  | 'known-network'
+  | 'collateral'
+  | 'protected'
+  | 'outside-target'
   | HeaderNote['code'];
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -39,7 +46,26 @@ export const DEFAULT_SEVERITY: Readonly<Record<FindingCode, Severity>> = {
   overbroad: 'warning',
   'stale-header': 'warning',
   'unknown-format': 'warning',
+  'known-network': 'warning',
+  collateral: 'warning',
+  protected: 'error',
+  'outside-target': 'warning',
 };
+
+/** How much a known-network overlap matters, by the provider's category (the most severe category of the entry wins). */
+export const DEFAULT_CATEGORY_SEVERITY: Readonly<Record<ProviderCategory, Severity | 'off'>> = {
+  cloud: 'warning',
+  cdn: 'warning',
+  platform: 'warning',
+  hosting: 'information',
+  messenger: 'information',
+};
+
+/** Public resolvers: blocking them breaks name resolution for everyone behind the list. */
+export const DEFAULT_PROTECTED: readonly string[] = [
+  '1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220',
+  '2606:4700:4700::1111', '2606:4700:4700::1001', '2001:4860:4860::8888', '2001:4860:4860::8844', '2620:fe::fe', '2620:fe::9',
+];
 
 export interface AuditOptions {
   /** Per-code severity, or 'off' to drop the code. */
@@ -48,12 +74,32 @@ export interface AuditOptions {
   readonly overbroad: { readonly ipv4Warning: number; readonly ipv4Error: number; readonly ipv6Warning: number; readonly ipv6Error: number };
   /** At most this many findings are returned; the rest are counted in `omitted`. */
   readonly maxFindings: number;
+  readonly networks: NetworkOptions;
+}
+
+export interface NetworkOptions {
+  /** Entries with fewer addresses are not checked for known networks or collateral (a single address is a deliberate target). */
+  readonly minimumAddresses: number;
+  readonly categorySeverity: Readonly<Record<ProviderCategory, Severity | 'off'>>;
+  /** An entry spanning more organisations than this is overbroad, however long its prefix. */
+  readonly maxOrganisations: number;
+  /** Networks no entry may block: CIDRs, ranges, `AS13335`, provider ids or names. */
+  readonly protected: readonly string[];
+  /** The intended target, when the file has no `# target:` directive. Empty: no target. */
+  readonly target: readonly string[];
 }
 
 export const DEFAULT_AUDIT_OPTIONS: AuditOptions = {
   severity: {},
   overbroad: { ipv4Warning: 16, ipv4Error: 8, ipv6Warning: 32, ipv6Error: 16 },
   maxFindings: 1000,
+  networks: {
+    minimumAddresses: 256,
+    categorySeverity: DEFAULT_CATEGORY_SEVERITY,
+    maxOrganisations: 3,
+    protected: DEFAULT_PROTECTED,
+    target: [],
+  },
 };
 
 /** Another place a finding involves (the entry a duplicate repeats, say). */
@@ -104,7 +150,12 @@ interface Pending {
   readonly other: number;
 }
 
-export function audit(document: BlocklistDocument, options: AuditOptions = DEFAULT_AUDIT_OPTIONS): AuditResult {
+/**
+ * Audits `document`. With `networks` (the ASN data), entries are also checked
+ * against known providers, for collateral across organisations, and by ASN
+ * or provider against the protected networks and the intended target.
+ */
+export function audit(document: BlocklistDocument, options: AuditOptions = DEFAULT_AUDIT_OPTIONS, networks?: Networks): AuditResult {
   const table = document.entries;
   const pending: Pending[] = [];
   const v4 = new Uint32Array(table.count);
@@ -120,19 +171,42 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
   const order6 = sortIPv6(table, v6.subarray(0, count6));
   const duplicates = findOverlaps(IPV4, table.lo4, table.hi4, order4, table.prefix, pending) + findOverlaps(IPV6, table.lo6, table.hi6, order6, table.prefix, pending);
   const broad = overbroadThresholds(options);
+  const context = networkContext(document, options.networks, networks);
+  const net = options.networks;
+  const minimum4 = net.minimumAddresses - 1;
+  const minimum6 = BigInt(net.minimumAddresses - 1);
   for (const k of order4) {
-    if (touchesSpecialIPv4(table.lo4[k], table.hi4[k])) pending.push({ code: 'special-purpose', entry: k, other: -1 });
-    if (table.hi4[k] - table.lo4[k] >= broad.ipv4Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
+    const lo = table.lo4[k];
+    const hi = table.hi4[k];
+    if (touchesSpecialIPv4(lo, hi)) pending.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (hi - lo >= broad.ipv4Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
+    if (networks && hi - lo >= minimum4) {
+      // Inside the intended target, a provider's addresses are what is meant.
+      const meant = context.target?.ipv4.covers(lo, hi) ?? false;
+      if (!meant && networks.providers.touchesIPv4(lo, hi)) pending.push({ code: 'known-network', entry: k, other: -1 });
+      if (networks.index.countHoldersIPv4(lo, hi, net.maxOrganisations) > net.maxOrganisations) pending.push({ code: 'collateral', entry: k, other: -1 });
+    }
+    if (context.protected.ipv4.overlaps(lo, hi)) pending.push({ code: 'protected', entry: k, other: -1 });
+    if (context.target && !context.target.ipv4.covers(lo, hi)) pending.push({ code: 'outside-target', entry: k, other: -1 });
   }
   for (const k of order6) {
-    if (touchesSpecialIPv6(table.lo6[k], table.hi6[k])) pending.push({ code: 'special-purpose', entry: k, other: -1 });
-    if (table.hi6[k] - table.lo6[k] >= broad.ipv6Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
+    const lo = table.lo6[k];
+    const hi = table.hi6[k];
+    if (touchesSpecialIPv6(lo, hi)) pending.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (hi - lo >= broad.ipv6Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
+    if (networks && hi - lo >= minimum6) {
+      const meant = context.target?.ipv6.covers(lo, hi) ?? false;
+      if (!meant && networks.providers.touchesIPv6(lo, hi)) pending.push({ code: 'known-network', entry: k, other: -1 });
+      if (networks.index.countHoldersIPv6(lo, hi, net.maxOrganisations) > net.maxOrganisations) pending.push({ code: 'collateral', entry: k, other: -1 });
+    }
+    if (context.protected.ipv6.overlaps(lo, hi)) pending.push({ code: 'protected', entry: k, other: -1 });
+    if (context.target && !context.target.ipv6.covers(lo, hi)) pending.push({ code: 'outside-target', entry: k, other: -1 });
   }
 
   const blocked4 = AddressSet.fromOrderedIntervals(IPV4, table.lo4, table.hi4, order4);
   const blocked6 = AddressSet.fromOrderedIntervals(IPV6, table.lo6, table.hi6, order6);
   const header = headerNotes(document.text, document.format.id, order4.length + order6.length, blocked4.size() + blocked6.size());
-  const findings = collectFindings(document, header, pending, options, broad);
+  const findings = collectFindings(document, header, pending, options, { broad, networks, ...context });
   return {
     findings: findings.kept,
     omitted: findings.omitted,
@@ -159,6 +233,23 @@ function overbroadThresholds({ overbroad: o }: AuditOptions): OverbroadThreshold
     ipv4Error: 2 ** (32 - o.ipv4Error),
     ipv6Warning: 1n << BigInt(128 - o.ipv6Warning),
     ipv6Error: 1n << BigInt(128 - o.ipv6Error),
+  };
+}
+
+/** The protected networks and the intended target (the file's `# target:` directive, else the setting), resolved. */
+interface NetworkContext {
+  readonly protected: ResolvedSpecs;
+  readonly target: ResolvedSpecs | undefined;
+  readonly targetLabel: string;
+}
+
+function networkContext(document: BlocklistDocument, options: NetworkOptions, networks: Networks | undefined): NetworkContext {
+  const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
+  const targetSpecs = parseTargetDirective(document.text)?.specs ?? options.target;
+  return {
+    protected: resolve(options.protected),
+    target: targetSpecs.length > 0 ? resolve(targetSpecs) : undefined,
+    targetLabel: targetSpecs.join(' '),
   };
 }
 
@@ -236,6 +327,24 @@ function overbroadLevel(table: EntryTable, k: number, broad: OverbroadThresholds
   return tooBroad ? 'error' : 'warning';
 }
 
+/** What writing a finding needs beyond the document and the options. */
+interface FindingContext extends NetworkContext {
+  readonly broad: OverbroadThresholds;
+  readonly networks: Networks | undefined;
+}
+
+/** The severity of an entry finding when the settings name none for its code. */
+function defaultSeverity(table: EntryTable, item: Pending, options: AuditOptions, context: FindingContext): Severity | 'off' {
+  if (item.code === 'overbroad') return overbroadLevel(table, item.entry, context.broad);
+  if (item.code === 'known-network' && context.networks) {
+    const k = item.entry;
+    const providers = table.version[k] === 4 ? context.networks.providers.providersIPv4(table.lo4[k], table.hi4[k]) : context.networks.providers.providersIPv6(table.lo6[k], table.hi6[k]);
+    const ranked: (Severity | 'off')[] = ['error', 'warning', 'information', 'hint', 'off'];
+    return providers.map((p) => options.networks.categorySeverity[p.category]).sort((a, b) => ranked.indexOf(a) - ranked.indexOf(b))[0] ?? 'off';
+  }
+  return DEFAULT_SEVERITY[item.code];
+}
+
 /**
  * Merges notes on the header, reading problems and entry findings in line
  * order (a line's notes and problems first), applies severities and the cap,
@@ -246,7 +355,7 @@ function collectFindings(
   header: readonly HeaderNote[],
   pending: Pending[],
   options: AuditOptions,
-  broad: OverbroadThresholds,
+  context: FindingContext,
 ): { kept: Finding[]; omitted: number } {
   const table = document.entries;
   const problems: readonly (HeaderNote | LineProblem)[] = header.length === 0 ? document.problems : [...header, ...document.problems].sort((a, b) => a.line - b.line);
@@ -264,16 +373,16 @@ function collectFindings(
       else kept.push({ code: problem.code, severity, line: problem.line, start: problem.start, end: problem.end, message: problem.message });
     } else {
       const item = pending[p++];
-      const severity = options.severity[item.code] ?? (item.code === 'overbroad' ? overbroadLevel(table, item.entry, broad) : DEFAULT_SEVERITY[item.code]);
+      const severity = options.severity[item.code] ?? defaultSeverity(table, item, options, context);
       if (severity === 'off') continue;
       if (kept.length === options.maxFindings) omitted++;
-      else kept.push(entryFinding(document, item, severity, options, broad));
+      else kept.push(entryFinding(document, item, severity, options, context));
     }
   }
   return { kept, omitted };
 }
 
-function entryFinding(document: BlocklistDocument, item: Pending, severity: Severity, options: AuditOptions, broad: OverbroadThresholds): Finding {
+function entryFinding(document: BlocklistDocument, item: Pending, severity: Severity, options: AuditOptions, context: FindingContext): Finding {
   const table = document.entries;
   const k = item.entry;
   const place = { line: table.line[k], start: table.start[k], end: table.end[k], entry: k, code: item.code, severity };
@@ -310,11 +419,44 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
     }
     case 'overbroad': {
       const o = options.overbroad;
-      const pastError = overbroadLevel(table, k, broad) === 'error';
+      const pastError = overbroadLevel(table, k, context.broad) === 'error';
       const limit = table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
       return {
         ...place,
         message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.`,
+      };
+    }
+    case 'known-network': {
+      const ownership = ownershipOf(context.networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const parts = ownership.providers
+        .slice(0, 3)
+        .map((share) => `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, ownership.total)} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`);
+      const more = ownership.providers.length > 3 ? ` and ${ownership.providers.length - 3} more providers` : '';
+      return { ...place, message: `Blocks ${parts.join(', ')}${more}.` };
+    }
+    case 'collateral': {
+      const ownership = ownershipOf(context.networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const top = ownership.holders.slice(0, 3).map((h) => `${h.name} (AS${h.asn}) ${formatCount(h.addresses)}`);
+      return {
+        ...place,
+        message: `Spans ${ownership.holders.length} organisations, more than ${options.networks.maxOrganisations}: ${top.join('; ')}${ownership.holders.length > 3 ? '; …' : ''}. Narrow it to the one meant.`,
+      };
+    }
+    case 'protected': {
+      const hit = context.protected.items.filter((item) => (table.version[k] === 4 ? item.ipv4.overlaps(table.lo4[k], table.hi4[k]) : item.ipv6.overlaps(table.lo6[k], table.hi6[k])));
+      const blocked = hit.map((item) => {
+        const shared = table.version[k] === 4 ? item.ipv4.clip(table.lo4[k], table.hi4[k]).size() : item.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+        return `${item.label} (${formatCount(shared)} ${shared === 1n ? 'address' : 'addresses'})`;
+      });
+      return { ...place, message: `Blocks protected networks: ${blocked.join(', ')}. Exclude them or remove the entry.` };
+    }
+    case 'outside-target': {
+      const target = context.target!;
+      const inside = table.version[k] === 4 ? target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+      const total = table.size(k);
+      return {
+        ...place,
+        message: `${formatCount(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}: collateral.`,
       };
     }
     default:
@@ -322,19 +464,9 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
   }
 }
 
-export function formatAddress(version: number, address: bigint): string {
-  return version === 4 ? formatIPv4(Number(address)) : formatIPv6(address);
-}
-
-/** 1,048,576 (thousands separators, exact for any size). */
-export function formatCount(count: bigint): string {
-  return count.toLocaleString('en-US');
-}
-
-/** ` (2^n)` for IPv6-sized powers of two, whose digits alone are hard to read; else empty. */
-export function powerOfTwo(count: bigint): string {
-  if (count < 1n << 64n || (count & (count - 1n)) !== 0n) return '';
-  return ` (2^${count.toString(2).length - 1})`;
+/** part / whole as a percentage with up to three significant digits. */
+function percentOf(part: bigint, whole: bigint): string {
+  return `${Number((Number((part * 1_000_000n) / whole) / 10_000).toPrecision(3))} %`;
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);

@@ -2,9 +2,12 @@
  * What a hover tells about one entry, or about the whole document, as plain
  * data: the LSP layer renders it as Markdown.
  */
-import { formatAddress, type AuditResult } from './audit';
+import type { AuditResult } from './audit';
+import { formatAddress, fraction } from './formatting';
 import type { BlocklistDocument } from './document';
 import { formatIPv4 } from './ipv4';
+import type { Networks } from './networks/networks';
+import { ownershipOf, type Ownership } from './networks/ownership';
 import { specialRangesOverlapping, type SpecialRange } from './specialRanges';
 
 export interface OverlappingEntry {
@@ -32,11 +35,13 @@ export interface EntryDescription {
   readonly overlaps: readonly OverlappingEntry[];
   /** How many other entries share addresses with it in all. */
   readonly overlapCount: number;
+  /** Who holds the addresses, when ASN data is loaded. */
+  readonly ownership?: Ownership;
 }
 
 const MAX_OVERLAPS = 8;
 
-export function describeEntry(document: BlocklistDocument, k: number): EntryDescription {
+export function describeEntry(document: BlocklistDocument, k: number, networks?: Networks): EntryDescription {
   const table = document.entries;
   const version = table.version[k] as 4 | 6;
   const lo = table.lo(k);
@@ -69,14 +74,8 @@ export function describeEntry(document: BlocklistDocument, k: number): EntryDesc
     special: specialRangesOverlapping(version, lo, hi),
     overlaps,
     overlapCount,
+    ownership: networks ? ownershipOf(networks.index, version, lo, hi) : undefined,
   };
-}
-
-/** count / 2^bits as a double, exact enough to print. */
-export function fraction(count: bigint, bits: number): number {
-  // Scale to 53 significant bits before leaving bigint arithmetic.
-  const shift = Math.max(0, count.toString(2).length - 53);
-  return Number(count >> BigInt(shift)) * 2 ** (shift - bits);
 }
 
 export interface DocumentSummary {

@@ -6,11 +6,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { audit, type AuditResult } from '../core/audit';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document';
 import { detectFormat } from '../core/formats/registry';
+import type { Networks } from '../core/networks/networks';
 import type { Settings } from './settings';
 
 export interface Analysis {
   readonly document: BlocklistDocument;
   readonly result: AuditResult;
+  readonly networks: Networks | undefined;
 }
 
 interface Cached {
@@ -22,6 +24,9 @@ interface Cached {
 export class AnalysisCache {
   private readonly cache = new Map<string, Cached>();
 
+  /** `networks` gives the ASN data, loaded on first use. */
+  constructor(private readonly networks: () => Networks | undefined) {}
+
   get(textDocument: TextDocument, settings: Settings): Analysis {
     const cached = this.cache.get(textDocument.uri);
     if (cached && cached.version === textDocument.version && cached.settings === settings) return cached.analysis;
@@ -30,7 +35,7 @@ export class AnalysisCache {
     // After an edit, re-read only the lines it touched when the format allows.
     const previous = cached?.analysis.document;
     const document = previous && previous.format === format ? updateDocument(previous, text) : parseDocument(text, format);
-    const analysis = { document, result: audit(document, settings.audit) };
+    const analysis = { document, result: audit(document, settings.audit, this.networks()), networks: this.networks() };
     this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis });
     return analysis;
   }

@@ -1,8 +1,9 @@
 /** Hover: what an entry blocks, exactly; elsewhere, the document's totals. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatCount, powerOfTwo } from '../core/audit';
+import { formatCount, formatShare, powerOfTwo } from '../core/formatting';
 import { describeEntry, summarize, type EntryDescription } from '../core/describe';
+import type { Ownership } from '../core/networks/ownership';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
 
@@ -15,10 +16,10 @@ export function hover(textDocument: TextDocument, analysis: Analysis, position: 
   return entryHover(textDocument, analysis, k);
 }
 
-function entryHover(textDocument: TextDocument, { document }: Analysis, k: number): Hover {
+function entryHover(textDocument: TextDocument, { document, networks }: Analysis, k: number): Hover {
   const table = document.entries;
   return {
-    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, k)) },
+    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, k, networks)) },
     range: toRange(textDocument, table.start[k], table.end[k]),
   };
 }
@@ -44,7 +45,28 @@ export function entryMarkdown(d: EntryDescription): string {
     for (const other of d.overlaps) lines.push(`- line ${other.line + 1}: \`${other.text}\` (${formatCount(other.shared)} shared)`);
     if (d.overlapCount > d.overlaps.length) lines.push(`- … and ${d.overlapCount - d.overlaps.length} more`);
   }
+  if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership));
   return lines.join('\n');
+}
+
+const TOP_HOLDERS = 5;
+
+/** Who announces the entry's addresses, by provider and by organisation, with the data's credit. */
+function ownershipMarkdown(o: Ownership): string[] {
+  const share = (part: bigint) => formatShare(Number((part * 1_000_000n) / o.total) / 1_000_000);
+  const lines: string[] = [];
+  if (o.providers.length > 0) {
+    lines.push('**Known providers:** ' + o.providers.map((p) => `${p.provider.name} ${formatCount(p.addresses)} (${share(p.addresses)})`).join(' · '), '');
+  }
+  lines.push('| holder | ASN | addresses | share |', '|---|---:|---:|---:|');
+  for (const h of o.holders.slice(0, TOP_HOLDERS)) lines.push(`| ${h.name.replace(/\|/g, '\\|')} | AS${h.asn} | ${formatCount(h.addresses)} | ${share(h.addresses)} |`);
+  if (o.holders.length > TOP_HOLDERS) {
+    const rest = o.holders.slice(TOP_HOLDERS).reduce((sum, h) => sum + h.addresses, 0n);
+    lines.push(`| ${o.holders.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
+  }
+  if (o.unannounced > 0n) lines.push(`| not announced | | ${formatCount(o.unannounced)} | ${share(o.unannounced)} |`);
+  lines.push('', '_ASN data: RouteViews, NRO and DB-IP (IP Geolocation by DB-IP), CC BY 4.0._');
+  return lines;
 }
 
 function summaryMarkdown({ document, result }: Analysis): string {
@@ -59,12 +81,4 @@ function summaryMarkdown({ document, result }: Analysis): string {
     '',
     `${formatCount(BigInt(s.duplicates))} duplicates · ${formatCount(BigInt(s.exceptions))} exceptions · ${formatCount(BigInt(s.problems))} reading problems`,
   ].join('\n');
-}
-
-/** A percentage with four significant digits, and a plain "less than" for the very small. */
-export function formatShare(share: number): string {
-  if (share === 0) return '0 %';
-  const percent = share * 100;
-  if (percent < 1e-6) return '< 0.000001 %';
-  return `${Number(percent.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 8 })} %`;
 }

@@ -6,6 +6,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type FindingCode, type Severity } from '../core/audit';
 import type { FormatId } from '../core/formats/format';
+import type { ProviderCategory } from '../core/networks/providers';
 
 export interface Settings {
   /** 'auto' detects the format from the file name and content. */
@@ -19,6 +20,9 @@ interface RawSettings {
   severity?: unknown;
   overbroad?: { ipv4Warning?: unknown; ipv4Error?: unknown; ipv6Warning?: unknown; ipv6Error?: unknown };
   maxProblems?: unknown;
+  networks?: { minimumAddresses?: unknown; severity?: unknown; maxOrganisations?: unknown };
+  protected?: unknown;
+  target?: unknown;
 }
 
 export const DEFAULT_SETTINGS: Settings = { format: 'auto', audit: DEFAULT_AUDIT_OPTIONS };
@@ -63,20 +67,38 @@ export function toSettings(raw: RawSettings): Settings {
       if (typeof value === 'string' && SEVERITIES.has(value)) severity[code as FindingCode] = value as Severity | 'off';
     }
   }
-  const prefix = (value: unknown, fallback: number, max: number) =>
+  const integer = (value: unknown, fallback: number, max: number) =>
     typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : fallback;
+  const strings = (value: unknown, fallback: readonly string[]) =>
+    Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : fallback;
   const o = raw.overbroad ?? {};
+  const n = raw.networks ?? {};
+  const categorySeverity = { ...defaults.networks.categorySeverity };
+  if (n.severity && typeof n.severity === 'object') {
+    for (const [category, value] of Object.entries(n.severity)) {
+      if (category in categorySeverity && typeof value === 'string' && SEVERITIES.has(value)) {
+        categorySeverity[category as ProviderCategory] = value as Severity | 'off';
+      }
+    }
+  }
   return {
     format: typeof raw.format === 'string' && raw.format.length > 0 ? (raw.format as FormatId | 'auto') : 'auto',
     audit: {
       severity,
       overbroad: {
-        ipv4Warning: prefix(o.ipv4Warning, defaults.overbroad.ipv4Warning, 32),
-        ipv4Error: prefix(o.ipv4Error, defaults.overbroad.ipv4Error, 32),
-        ipv6Warning: prefix(o.ipv6Warning, defaults.overbroad.ipv6Warning, 128),
-        ipv6Error: prefix(o.ipv6Error, defaults.overbroad.ipv6Error, 128),
+        ipv4Warning: integer(o.ipv4Warning, defaults.overbroad.ipv4Warning, 32),
+        ipv4Error: integer(o.ipv4Error, defaults.overbroad.ipv4Error, 32),
+        ipv6Warning: integer(o.ipv6Warning, defaults.overbroad.ipv6Warning, 128),
+        ipv6Error: integer(o.ipv6Error, defaults.overbroad.ipv6Error, 128),
       },
       maxFindings: typeof raw.maxProblems === 'number' && raw.maxProblems > 0 ? Math.floor(raw.maxProblems) : defaults.maxFindings,
+      networks: {
+        minimumAddresses: integer(n.minimumAddresses, defaults.networks.minimumAddresses, Number.MAX_SAFE_INTEGER),
+        categorySeverity,
+        maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, 1000),
+        protected: strings(raw.protected, defaults.networks.protected),
+        target: strings(raw.target, defaults.networks.target),
+      },
     },
   };
 }

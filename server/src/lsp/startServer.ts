@@ -12,6 +12,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/describe';
+import type { Networks } from '../core/networks/networks';
+import { loadNetworks } from '../networkData';
 import { AnalysisCache } from './analysis';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
@@ -21,7 +23,11 @@ import { SettingsCache } from './settings';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const analyses = new AnalysisCache();
+  let networks: Networks | undefined | null = null; // null: not loaded yet
+  const analyses = new AnalysisCache(() => {
+    if (networks === null) networks = loadNetworks((message) => connection.console.info(message));
+    return networks;
+  });
   let settings: SettingsCache;
   let diagnostics: DiagnosticsFeature;
   let watchesConfiguration = false;

@@ -13,6 +13,9 @@
 
 const MAGIC = 'BLASN001';
 
+/** Scratch space for countHoldersIPv4: the distinct ASNs met so far (limits up to 1,023). */
+const counted = new Uint32Array(1024);
+
 /** One organisation's share of a queried range. */
 export interface Holding {
   readonly asn: number;
@@ -95,6 +98,56 @@ export class AsnIndex {
       counts.set(holder, (counts.get(holder) ?? 0n) + shared);
     }
     return this.holdings(counts);
+  }
+
+  /**
+   * How many different holders announce addresses in [lo, hi], counting no
+   * further than `limit + 1` (enough to tell "more than limit").
+   */
+  countHoldersIPv4(lo: number, hi: number, limit: number): number {
+    // Run on every large entry of a list: no closure, no allocation.
+    let first = 0;
+    let last = this.v4End.length;
+    while (first < last) {
+      const mid = (first + last) >>> 1;
+      if (this.v4End[mid] < lo) first = mid + 1;
+      else last = mid;
+    }
+    let count = 0;
+    for (let k = first; k < this.v4End.length && this.v4Start[k] <= hi; k++) {
+      const asn = this.holderAsn[this.v4Holder[k]];
+      let seen = false;
+      for (let j = 0; j < count && !seen; j++) seen = counted[j] === asn;
+      if (seen) continue;
+      counted[count++] = asn;
+      if (count > limit || count === counted.length) break;
+    }
+    return count;
+  }
+
+  countHoldersIPv6(lo: bigint, hi: bigint, limit: number): number {
+    const seen: number[] = [];
+    const count = this.v6Holder.length;
+    for (let k = firstEndingAtOrAfter(count, (k) => this.v6At(this.v6End, k) >= lo); k < count && this.v6At(this.v6Start, k) <= hi; k++) {
+      const asn = this.holderAsn[this.v6Holder[k]];
+      if (!seen.includes(asn)) {
+        seen.push(asn);
+        if (seen.length > limit) break;
+      }
+    }
+    return seen.length;
+  }
+
+  /** Calls `visit` with every range announced by an ASN that `wanted` accepts, IPv4 (as numbers) then IPv6. */
+  forEachRangeOf(wanted: (asn: number) => boolean, visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
+    for (let k = 0; k < this.v4Start.length; k++) {
+      const asn = this.holderAsn[this.v4Holder[k]];
+      if (wanted(asn)) visit4(this.v4Start[k], this.v4End[k], asn);
+    }
+    for (let k = 0; k < this.v6Holder.length; k++) {
+      const asn = this.holderAsn[this.v6Holder[k]];
+      if (wanted(asn)) visit6(this.v6At(this.v6Start, k), this.v6At(this.v6End, k), asn);
+    }
   }
 
   private holdings(counts: Map<number, bigint>): Holding[] {

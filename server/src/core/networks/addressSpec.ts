@@ -1,0 +1,86 @@
+/**
+ * Lists of networks named the way people name them: CIDRs or ranges,
+ * `AS13335`, or a provider (`cloudflare`, `Google Cloud`). Resolved to exact
+ * address sets, using the ASN index for ASNs and providers.
+ */
+import type { AddressSet } from '../addressSet';
+import type { AsnIndex } from '../asn/asnIndex';
+import { ParsedEntry, parseEntry } from '../entry';
+import { IPV4, IPV6 } from '../family';
+import { IntervalBuilder } from '../intervalBuilder';
+import type { Problem } from '../problem';
+import { findProvider } from './providers';
+
+export interface NamedNetworks {
+  /** The spec as written. */
+  readonly label: string;
+  readonly ipv4: AddressSet<number>;
+  readonly ipv6: AddressSet<bigint>;
+}
+
+export interface ResolvedSpecs {
+  readonly items: readonly NamedNetworks[];
+  /** The union of all items. */
+  readonly ipv4: AddressSet<number>;
+  readonly ipv6: AddressSet<bigint>;
+  /** Specs that name nothing known (a typo, or an ASN with no ASN data loaded). */
+  readonly unknown: readonly string[];
+}
+
+export function resolveSpecs(specs: readonly string[], index: AsnIndex | undefined): ResolvedSpecs {
+  const items: NamedNetworks[] = [];
+  const unknown: string[] = [];
+  const all4 = new IntervalBuilder(IPV4, 16);
+  const all6 = new IntervalBuilder(IPV6, 16);
+  for (const spec of specs) {
+    const v4 = new IntervalBuilder(IPV4, 16);
+    const v6 = new IntervalBuilder(IPV6, 16);
+    if (!addSpec(spec.trim(), index, v4, v6)) {
+      unknown.push(spec);
+      continue;
+    }
+    const item = { label: spec.trim(), ipv4: v4.build(), ipv6: v6.build() };
+    items.push(item);
+    item.ipv4.forEachRange((lo, hi) => all4.add(lo, hi));
+    item.ipv6.forEachRange((lo, hi) => all6.add(lo, hi));
+  }
+  return { items, ipv4: all4.build(), ipv6: all6.build(), unknown };
+}
+
+function addSpec(spec: string, index: AsnIndex | undefined, v4: IntervalBuilder<number>, v6: IntervalBuilder<bigint>): boolean {
+  const asn = /^AS(\d+)$/i.exec(spec);
+  const provider = asn ? undefined : findProvider(spec);
+  if (asn || provider) {
+    if (!index) return false;
+    const asns = new Set(asn ? [Number(asn[1])] : provider!.asns);
+    let found = false;
+    index.forEachRangeOf(
+      (holder) => asns.has(holder),
+      (lo, hi) => {
+        v4.add(lo, hi);
+        found = true;
+      },
+      (lo, hi) => {
+        v6.add(lo, hi);
+        found = true;
+      },
+    );
+    return found;
+  }
+  const entry = new ParsedEntry();
+  const problems: Problem[] = [];
+  if (!parseEntry(spec, 0, spec.length, problems, entry)) return false;
+  if (entry.version === 4) v4.add(entry.lo4, entry.hi4);
+  else v6.add(entry.lo6, entry.hi6);
+  return true;
+}
+
+/** `# target: AS62041 AS59930 91.108.4.0/22` (or after `;` or `//`) in the first lines. */
+export function parseTargetDirective(text: string): { specs: string[]; line: number } | undefined {
+  const head = text.slice(0, 16 * 1024).split('\n').slice(0, 50);
+  for (let line = 0; line < head.length; line++) {
+    const match = /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/.exec(head[line]);
+    if (match) return { specs: match[1].split(/[\s,]+/).filter((s) => s.length > 0), line };
+  }
+  return undefined;
+}

@@ -1,0 +1,37 @@
+/** Who holds the addresses of an entry: organisations by ASN, grouped by known provider. */
+import type { AsnIndex, Holding } from '../asn/asnIndex';
+import { providerOfAsn, type Provider } from './providers';
+
+export interface ProviderShare {
+  readonly provider: Provider;
+  readonly addresses: bigint;
+  readonly asns: readonly number[];
+}
+
+export interface Ownership {
+  /** Every holder, most addresses first. */
+  readonly holders: readonly Holding[];
+  /** Known providers among them, most addresses first. */
+  readonly providers: readonly ProviderShare[];
+  /** Addresses no one announces. */
+  readonly unannounced: bigint;
+  readonly total: bigint;
+}
+
+export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint): Ownership {
+  const holders = version === 4 ? index.holdersIPv4(Number(lo), Number(hi)) : index.holdersIPv6(lo, hi);
+  const byProvider = new Map<Provider, { addresses: bigint; asns: number[] }>();
+  let announced = 0n;
+  for (const holder of holders) {
+    announced += holder.addresses;
+    const provider = providerOfAsn(holder.asn);
+    if (!provider) continue;
+    const share = byProvider.get(provider) ?? { addresses: 0n, asns: [] };
+    share.addresses += holder.addresses;
+    if (!share.asns.includes(holder.asn)) share.asns.push(holder.asn);
+    byProvider.set(provider, share);
+  }
+  const providers = [...byProvider].map(([provider, share]) => ({ provider, ...share })).sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
+  const total = hi - lo + 1n;
+  return { holders, providers, unannounced: total - announced, total };
+}

@@ -1,0 +1,113 @@
+/** Providers, ownership and the network findings, on the real ASN data of dist/asn.bin. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/audit';
+import { parseDocument } from '../../server/src/core/document';
+import { formatById } from '../../server/src/core/formats/registry';
+import { parseTargetDirective, resolveSpecs } from '../../server/src/core/networks/addressSpec';
+import { Networks } from '../../server/src/core/networks/networks';
+import { ownershipOf } from '../../server/src/core/networks/ownership';
+import { PROVIDERS } from '../../server/src/core/networks/providers';
+
+const root = resolve(__dirname, '..', '..', '..');
+const networks = Networks.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
+const plain = formatById('plain')!;
+
+function findings(lines: string[], options: AuditOptions = DEFAULT_AUDIT_OPTIONS): string[] {
+  return audit(parseDocument(lines.join('\n'), plain), options, networks).findings.map((f) => `L${f.line + 1} ${f.severity} ${f.code}: ${f.message}`);
+}
+
+test('every ASN of the provider catalog belongs to the organisation it is listed under', () => {
+  for (const provider of PROVIDERS) {
+    for (const asn of provider.asns) {
+      const names = new Set<string>();
+      // The names the data gives this ASN, over the whole address space.
+      for (const h of [...networks.index.holdersIPv4(0, 2 ** 32 - 1), ...networks.index.holdersIPv6(0n, (1n << 128n) - 1n)]) {
+        if (h.asn === asn) names.add(h.name);
+      }
+      assert.ok(names.size > 0, `AS${asn} (${provider.name}) is not in the ASN data`);
+      for (const name of names) assert.match(name, provider.holder, `AS${asn} is held by "${name}", listed under ${provider.name}`);
+    }
+  }
+});
+
+test('35.192.0.0/12, blocked in 2018: Google Cloud, with exact counts', () => {
+  const ownership = ownershipOf(networks.index, 4, 0x23c00000n, 0x23cfffffn);
+  assert.equal(ownership.total, 1_048_576n);
+  assert.deepEqual(
+    ownership.providers.map((p) => [p.provider.id, p.addresses]),
+    [
+      ['google-cloud', 901_120n],
+      ['google', 131_072n],
+    ],
+  );
+  assert.equal(ownership.holders.reduce((sum, h) => sum + h.addresses, 0n) + ownership.unannounced, ownership.total);
+  assert.deepEqual(findings(['35.192.0.0/12']).filter((f) => f.includes('known-network')), [
+    'L1 warning known-network: Blocks 901,120 addresses of Google Cloud (85.9 % of the entry, AS396982), 131,072 addresses of Google (12.5 % of the entry, AS15169 AS19527).',
+  ]);
+});
+
+test('single addresses are not checked for providers; the minimum is a setting', () => {
+  assert.deepEqual(findings(['35.192.0.1']), []);
+  const options = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, minimumAddresses: 1 } };
+  assert.match(findings(['35.192.0.1'], options)[0], /^L1 warning known-network: Blocks 1 addresses of Google Cloud/);
+});
+
+test('category severities: hosting is information by default, and any category can be turned off', () => {
+  assert.match(findings(['5.9.0.0/16'])[0], /^L1 information known-network: Blocks .* of Hetzner/);
+  const off = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, categorySeverity: { ...DEFAULT_AUDIT_OPTIONS.networks.categorySeverity, cloud: 'off' as const, platform: 'off' as const } } };
+  assert.deepEqual(findings(['35.192.0.0/12'], off).filter((f) => f.includes('known-network')), []);
+});
+
+test('an entry spanning more organisations than the limit is collateral, whatever its prefix', () => {
+  const lines = findings(['185.0.0.0/16']).filter((f) => f.includes('collateral'));
+  const holders = networks.index.holdersIPv4(185 * 2 ** 24, 185 * 2 ** 24 + 65535);
+  assert.ok(holders.length > 3);
+  assert.deepEqual(lines.length, 1);
+  assert.match(lines[0], new RegExp(`^L1 warning collateral: Spans ${holders.length} organisations, more than 3: ${holders[0].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(AS${holders[0].asn}\\)`));
+});
+
+test('protected networks: the public resolvers by default, and ASNs or providers by name', () => {
+  assert.deepEqual(findings(['1.1.1.0/24']).filter((f) => f.includes('protected')), [
+    'L1 error protected: Blocks protected networks: 1.1.1.1 (1 address). Exclude them or remove the entry.',
+  ]);
+  const options = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, protected: ['AS13335', 'github'] } };
+  const protectedLines = findings(['104.16.0.0/13', '140.82.112.0/20', '5.5.5.5'], options).filter((f) => f.includes('protected'));
+  assert.equal(protectedLines.length, 2);
+  assert.match(protectedLines[0], /^L1 error protected: Blocks protected networks: AS13335 \(/);
+  assert.match(protectedLines[1], /^L2 error protected: Blocks protected networks: github \(4,096 addresses\)/);
+});
+
+test('the intended target, from a directive or the setting, counts the collateral exactly', () => {
+  const lines = ['# target: AS62041 91.108.56.0/22', '91.108.4.0/22', '91.108.56.0/23', '35.192.0.0/12', '149.154.160.0/20'];
+  const outside = findings(lines).filter((f) => f.includes('outside-target'));
+  const telegram = resolveSpecs(['AS62041', '91.108.56.0/22'], networks.index);
+  const inside = telegram.ipv4.clip(0x959aa000, 0x959aafff).size();
+  assert.deepEqual(outside, [
+    'L4 warning outside-target: 1,048,576 of 1,048,576 addresses (100 %) are outside the target AS62041 91.108.56.0/22: collateral.',
+    ...(inside < 4096n ? [`L5 warning outside-target: ${(4096n - inside).toLocaleString('en-US')} of 4,096 addresses (${Number((Number(((4096n - inside) * 1_000_000n) / 4096n) / 10_000).toPrecision(3))} %) are outside the target AS62041 91.108.56.0/22: collateral.`] : []),
+  ]);
+  assert.deepEqual(parseTargetDirective('# hello\n; target: AS1, telegram\n'), { specs: ['AS1', 'telegram'], line: 1 });
+  const setting = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, target: ['telegram'] } };
+  assert.equal(findings(['35.192.0.0/12'], setting).filter((f) => f.includes('outside-target')).length, 1);
+});
+
+test('unknown network names are reported back, not silently ignored', () => {
+  const resolved = resolveSpecs(['AS62041', 'no-such-cloud', '300.0.0.0/8', 'AS4294967295'], networks.index);
+  assert.deepEqual(resolved.unknown, ['no-such-cloud', '300.0.0.0/8', 'AS4294967295']);
+});
+
+test('the providers an entry touches, by the fast map, equal those its ownership lists', () => {
+  fc.assert(
+    fc.property(fc.nat(0xffffffff), fc.nat(1 << 20), (lo, width) => {
+      const hi = Math.min(0xffffffff, lo + width);
+      const fast = networks.providers.providersIPv4(lo, hi).map((p) => p.id).sort();
+      const exact = ownershipOf(networks.index, 4, BigInt(lo), BigInt(hi)).providers.map((p) => p.provider.id).sort();
+      assert.deepEqual(fast, exact);
+    }),
+    { numRuns: 300 },
+  );
+});
