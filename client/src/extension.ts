@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerFeedCommands } from './feedCommands';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { StatusBar } from './statusBar';
 
@@ -21,11 +22,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [{ language: 'blocklist' }],
     synchronize: { configurationSection: 'blocklist' },
     outputChannel: output,
+    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
   };
   client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
   const statusBar = new StatusBar(client);
   context.subscriptions.push(
     registerPlainTextDetection(),
+    registerFeedCommands(client),
     output,
     statusBar,
     vscode.commands.registerCommand('blocklist.restartServer', async () => {

@@ -25,8 +25,8 @@ export class LspClient {
   stderr = '';
   settings: Record<string, unknown> = {};
 
-  private constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio']);
+  private constructor(env: NodeJS.ProcessEnv) {
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { env: { ...process.env, ...env } });
     this.process.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
@@ -34,7 +34,7 @@ export class LspClient {
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map(() => this.settings),
+      params.items.map((item) => (item.section ?? 'blocklist').split('.').slice(1).reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], this.settings)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
@@ -42,8 +42,8 @@ export class LspClient {
   }
 
   /** Starts the server and completes the initialize handshake. `pull` selects pull or push diagnostics. */
-  static async start(options: { pull: boolean; configuration?: boolean }): Promise<{ client: LspClient; result: InitializeResult }> {
-    const client = new LspClient();
+  static async start(options: { pull: boolean; configuration?: boolean; env?: NodeJS.ProcessEnv; initializationOptions?: unknown }): Promise<{ client: LspClient; result: InitializeResult }> {
+    const client = new LspClient(options.env ?? {});
     const capabilities: ClientCapabilities = {
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -55,6 +55,7 @@ export class LspClient {
       processId: process.pid,
       rootUri: null,
       capabilities,
+      initializationOptions: options.initializationOptions,
     });
     await client.connection.sendNotification('initialized', {});
     return { client, result };

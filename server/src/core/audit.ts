@@ -432,7 +432,8 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
         .slice(0, 3)
         .map((share) => `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, ownership.total)} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`);
       const more = ownership.providers.length > 3 ? ` and ${ownership.providers.length - 3} more providers` : '';
-      return { ...place, message: `Blocks ${parts.join(', ')}${more}.` };
+      const services = serviceDetail(context.networks!, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      return { ...place, message: `Blocks ${parts.join(', ')}${more}.${services ? ` The providers' feeds list ${services}.` : ''}` };
     }
     case 'collateral': {
       const ownership = ownershipOf(context.networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
@@ -462,6 +463,17 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
     default:
       throw new Error(`No entry finding for ${item.code}`);
   }
+}
+
+/** The largest services and regions the providers' feeds name inside [lo, hi], e.g. `EC2 eu-central-1 (131,072)`. */
+function serviceDetail(networks: Networks, version: 4 | 6, lo: bigint, hi: bigint): string {
+  const totals = new Map<string, bigint>();
+  for (const match of networks.feeds.lookup(version, lo, hi)) {
+    const label = [match.service, match.region].filter(Boolean).join(' ');
+    if (label) totals.set(label, (totals.get(label) ?? 0n) + match.addresses);
+  }
+  const top = [...totals].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : 0)).slice(0, 3);
+  return top.map(([label, addresses]) => `${label} (${formatCount(addresses)})`).join(', ');
 }
 
 /** part / whole as a percentage with up to three significant digits. */

@@ -6,6 +6,7 @@ import type { AuditResult } from './audit';
 import { formatAddress, fraction } from './formatting';
 import type { BlocklistDocument } from './document';
 import { formatIPv4 } from './ipv4';
+import type { FeedMatch } from './feeds/feedIndex';
 import type { Networks } from './networks/networks';
 import { ownershipOf, type Ownership } from './networks/ownership';
 import { specialRangesOverlapping, type SpecialRange } from './specialRanges';
@@ -37,6 +38,8 @@ export interface EntryDescription {
   readonly overlapCount: number;
   /** Who holds the addresses, when ASN data is loaded. */
   readonly ownership?: Ownership;
+  /** What the downloaded provider feeds say about the addresses, largest first. */
+  readonly feeds: readonly FeedMatch[];
 }
 
 const MAX_OVERLAPS = 8;
@@ -75,6 +78,7 @@ export function describeEntry(document: BlocklistDocument, k: number, networks?:
     overlaps,
     overlapCount,
     ownership: networks ? ownershipOf(networks.index, version, lo, hi) : undefined,
+    feeds: networks ? networks.feeds.lookup(version, lo, hi) : [],
   };
 }
 

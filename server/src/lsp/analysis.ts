@@ -43,6 +43,11 @@ export class AnalysisCache {
   forget(uri: string): void {
     this.cache.delete(uri);
   }
+
+  /** After the network data changed: every document is audited again on its next request. */
+  clear(): void {
+    this.cache.clear();
+  }
 }
 
 /** The last path segment of a URI, decoded: what format detection looks at. */

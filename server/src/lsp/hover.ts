@@ -45,6 +45,10 @@ export function entryMarkdown(d: EntryDescription): string {
     for (const other of d.overlaps) lines.push(`- line ${other.line + 1}: \`${other.text}\` (${formatCount(other.shared)} shared)`);
     if (d.overlapCount > d.overlaps.length) lines.push(`- … and ${d.overlapCount - d.overlaps.length} more`);
   }
+  if (d.feeds.length > 0) {
+    const listed = d.feeds.slice(0, 5).map((m) => `${m.provider}${m.service ? ` ${m.service}` : ''}${m.region ? ` ${m.region}` : ''} (${formatCount(m.addresses)})`);
+    lines.push('', `**Provider feeds:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`);
+  }
   if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership));
   return lines.join('\n');
 }

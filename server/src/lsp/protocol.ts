@@ -1,5 +1,5 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
-import { RequestType } from 'vscode-languageserver-protocol';
+import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {
@@ -15,4 +15,22 @@ export interface SummaryResult {
 export namespace SummaryRequest {
   export const method = 'blocklist/summary';
   export const type = new RequestType<{ readonly uri: string }, SummaryResult | null, void>(method);
+}
+
+/** What a feed refresh did: feeds updated (with their range counts) and feeds that failed (their last good copy is kept). */
+export interface RefreshFeedsResult {
+  readonly updated: readonly { readonly id: string; readonly ranges: number }[];
+  readonly failed: readonly { readonly id: string; readonly reason: string }[];
+}
+
+/** Sent by the client's "Refresh Provider Ranges" command: download every provider feed, then re-audit the open lists. */
+export namespace RefreshFeedsRequest {
+  export const method = 'blocklist/refreshFeeds';
+  export const type = new RequestType0<RefreshFeedsResult, void>(method);
+}
+
+/** Sent by the client's "Import Provider Feed File" command: use a feed file downloaded by hand (Azure's weekly Service Tags, say). */
+export namespace ImportFeedRequest {
+  export const method = 'blocklist/importFeed';
+  export const type = new RequestType<{ readonly source: string; readonly file: string }, { readonly ranges: number }, void>(method);
 }

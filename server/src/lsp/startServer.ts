@@ -13,7 +13,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/describe';
 import type { Networks } from '../core/networks/networks';
+import { OFFICIAL_FEEDS } from '../core/feeds/sources';
+import { FeedStore } from '../feeds/feedStore';
 import { loadNetworks } from '../networkData';
+import { feedDirectory, feedSources, registerFeedRequests } from './feeds';
 import { AnalysisCache } from './analysis';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
@@ -24,8 +27,12 @@ import { SettingsCache } from './settings';
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let networks: Networks | undefined | null = null; // null: not loaded yet
+  let feeds: FeedStore | undefined;
   const analyses = new AnalysisCache(() => {
-    if (networks === null) networks = loadNetworks((message) => connection.console.info(message));
+    if (networks === null) {
+      networks = loadNetworks((message) => connection.console.info(message));
+      if (networks && feeds) networks.feeds = feeds.load();
+    }
     return networks;
   });
   let settings: SettingsCache;
@@ -37,6 +44,15 @@ export function startServer(connection: Connection): void {
     const pull = capabilities.textDocument?.diagnostic !== undefined;
     watchesConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
+    const directory = feedDirectory((params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
+    const sources = async () => feedSources(capabilities.workspace?.configuration ? await connection.workspace.getConfiguration('blocklist.feeds') : undefined);
+    feeds = new FeedStore(directory, OFFICIAL_FEEDS);
+    registerFeedRequests(connection, directory, sources, (store) => {
+      feeds = store;
+      if (networks) networks.feeds = store.load();
+      analyses.clear();
+      diagnostics.refresh();
+    });
     diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull);
     diagnostics.register();
     return {

@@ -1,10 +1,13 @@
 /** The network data the audit uses: the ASN index, the providers' ranges, and resolved network lists. */
 import { AsnIndex } from '../asn/asnIndex';
+import { FeedIndex } from '../feeds/feedIndex';
 import { resolveSpecs, type ResolvedSpecs } from './addressSpec';
 import { ProviderMap } from './providerMap';
 
 export class Networks {
   readonly providers: ProviderMap;
+  /** The providers' own feeds, for service and region detail; empty until they are downloaded. */
+  feeds = new FeedIndex([]);
   private readonly resolved = new Map<string, ResolvedSpecs>();
 
   constructor(readonly index: AsnIndex) {

@@ -1,0 +1,78 @@
+/**
+ * Downloads a feed over HTTPS only: redirects are followed only to https
+ * URLs, the body is capped in size, and a server that stalls is abandoned.
+ */
+import * as https from 'node:https';
+
+export interface DownloadOptions {
+  /** Abandon a download with no data for this long, and any download after four times this long. */
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  /** Extra trusted certificates (tests serve feeds from 127.0.0.1 with their own). */
+  readonly ca?: string | Buffer;
+  /** Cancels the download. */
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_DOWNLOAD: DownloadOptions = { timeoutMs: 15_000, maxBytes: 32 * 1024 * 1024 };
+
+const MAX_REDIRECTS = 3;
+
+export class DownloadError extends Error {}
+
+export async function download(url: string, options: DownloadOptions = DEFAULT_DOWNLOAD): Promise<string> {
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    if (!current.startsWith('https://')) throw new DownloadError(`Refusing ${current}: feeds are fetched over https only.`);
+    const result = await get(current, options);
+    if (result.kind === 'body') return result.text;
+    if (redirects === MAX_REDIRECTS) throw new DownloadError(`Too many redirects from ${url}.`);
+    current = new URL(result.location, current).toString();
+  }
+}
+
+type Result = { kind: 'body'; text: string } | { kind: 'redirect'; location: string };
+
+function get(url: string, options: DownloadOptions): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const fail = (message: string) => {
+      request.destroy();
+      reject(new DownloadError(message));
+    };
+    const request = https.get(url, { ca: options.ca, headers: { 'user-agent': 'blocklist-auditor', accept: '*/*' } }, (response) => {
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400 && response.headers.location) {
+        response.resume();
+        resolve({ kind: 'redirect', location: response.headers.location });
+        return;
+      }
+      if (status !== 200) {
+        response.resume();
+        fail(`${url} answered HTTP ${status}.`);
+        return;
+      }
+      const declared = Number(response.headers['content-length'] ?? 0);
+      if (declared > options.maxBytes) {
+        fail(`${url} is ${declared.toLocaleString('en-US')} bytes, more than the ${options.maxBytes.toLocaleString('en-US')} allowed.`);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > options.maxBytes) fail(`${url} sent more than the ${options.maxBytes.toLocaleString('en-US')} bytes allowed.`);
+        else chunks.push(chunk);
+      });
+      response.on('end', () => {
+        if (!response.complete) fail(`${url} closed the connection before the end of the feed.`);
+        else resolve({ kind: 'body', text: Buffer.concat(chunks).toString('utf8') });
+      });
+      response.on('error', (error) => fail(`${url}: ${error.message}`));
+    });
+    request.setTimeout(options.timeoutMs, () => fail(`${url} sent nothing for ${options.timeoutMs / 1000} s.`));
+    const deadline = setTimeout(() => fail(`${url} took longer than ${(4 * options.timeoutMs) / 1000} s.`), 4 * options.timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
+    request.on('error', (error) => fail(`${url}: ${error.message}`));
+    options.signal?.addEventListener('abort', () => fail('Cancelled.'), { once: true });
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Feed parsers on the real feeds of ../shared/corpus/cloud, and downloads
+ * from a local HTTPS server on 127.0.0.1 that also misbehaves: HTTP 500, a
+ * redirect to plain http, truncated JSON, a wrong schema, a 50 MB body and
+ * a server that stalls. A failed refresh must keep the last good copy.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { FeedIndex } from '../../server/src/core/feeds/feedIndex';
+import { FeedError, parseFeed, type FeedKind } from '../../server/src/core/feeds/parsers';
+import type { FeedSource } from '../../server/src/core/feeds/sources';
+import { download, DownloadError } from '../../server/src/feeds/download';
+import { FeedStore } from '../../server/src/feeds/feedStore';
+import { startFeedServer, type FeedServer } from './feedServer';
+
+const root = resolve(__dirname, '..', '..', '..');
+const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(root, '..', 'shared', 'corpus');
+const cloud = (name: string) => readFileSync(join(corpus, 'cloud', name), 'utf8');
+
+const real: [kind: FeedKind, file: string, ranges: number, sample: RegExp][] = [
+  ['aws', 'aws_ip-ranges_2025-07.json', 13344, /AMAZON eu-west-1/],
+  ['aws', 'aws_ip-ranges_2018-04-11.json', 1523, /AMAZON/],
+  ['google-cloud', 'gcp_cloud_2025-07.json', 782, /Google Cloud africa-south1/],
+  ['google', 'google_goog_googerteller.json', 84, /^undefined undefined$/],
+  ['azure', 'azure_servicetags_2025-07.json', 90493, /ActionGroup/],
+  ['oracle', 'oracle_public_ip_ranges_2025-07.json', 896, /OCI us-ashburn-1/],
+  ['fastly', 'fastly_public-ip-list_2025-07.json', 21, /^undefined undefined$/],
+  ['github', 'github_meta_2025-07.json', 5959, /^hooks undefined$/],
+  ['geofeed', 'linode_geofeed.txt', 4552, /^undefined US US-TX Richardson$/],
+  ['geofeed', 'digitalocean_google.csv', 1182, /NL NL-NH Amsterdam/],
+  ['list', 'telegram_cidr.txt', 14, /^undefined undefined$/],
+  ['list', 'cloudflare_ips-v6.txt', 7, /^undefined undefined$/],
+];
+
+for (const [kind, file, count, sample] of real) {
+  test(`reads the real ${file} as a ${kind} feed: ${count} ranges`, () => {
+    const ranges = parseFeed(kind, cloud(file));
+    assert.equal(ranges.length, count);
+    assert.ok(ranges.some((r) => sample.test(`${r.service} ${r.region}`)), `no range like ${sample}`);
+  });
+}
+
+test('a JSON feed of the user own is read along a path', () => {
+  const ranges = parseFeed('json', '{"data":{"nets":[{"cidr":"192.0.2.0/24"},{"cidr":"2001:db8::/32"}]}}', 'data.nets[].cidr');
+  assert.deepEqual(ranges.map((r) => r.version), [4, 6]);
+  assert.throws(() => parseFeed('json', '{"data":{}}', 'data.nets[].cidr'), /The path step "nets\[\]" is not in the feed/);
+});
+
+test('feed errors say what is wrong', () => {
+  assert.throws(() => parseFeed('aws', '{"prefixes": [{"ip_prefix": "3.4.12.4/32"'), (e: Error) => e instanceof FeedError && /truncated/.test(e.message));
+  assert.throws(() => parseFeed('aws', '{"values": []}'), /Expected a list "prefixes"/);
+  assert.throws(() => parseFeed('aws', '{"prefixes": [{"ip_prefix": "300.1.1.0/24"}]}'), /"300\.1\.1\.0\/24" is not a network/);
+  assert.throws(() => parseFeed('list', '# only comments\n'), /holds no address ranges/);
+});
+
+test('the feed index says which service and region an entry hits, exactly', () => {
+  const aws = parseFeed('aws', cloud('aws_ip-ranges_2018-04-11.json'));
+  const index = new FeedIndex([{ source: 'aws', provider: 'aws', ranges: aws }]);
+  // 52.58.0.0/15, blocked in April 2018: Frankfurt.
+  const matches = index.lookup(4, 0x343a0000n, 0x343bffffn);
+  assert.ok(matches.length > 0);
+  assert.ok(matches.every((m) => m.region === 'eu-central-1'), JSON.stringify(matches.map((m) => m.region)));
+  assert.equal(matches[0].addresses, 131072n);
+  assert.deepEqual(index.lookup(4, 0x01010101n, 0x01010101n), []);
+});
+
+let feeds: FeedServer;
+let good = cloud('aws_ip-ranges_2018-04-11.json');
+before(async () => {
+  feeds = await startFeedServer(() => good);
+});
+after(() => feeds.close());
+
+const options = () => ({ timeoutMs: 500, maxBytes: 8 * 1024 * 1024, ca: feeds.certificate });
+
+test('downloads over https and follows https redirects', async () => {
+  assert.equal(await download(`${feeds.base}/good`, options()), good);
+  assert.equal(await download(`${feeds.base}/to-good`, options()), good);
+});
+
+test('misbehaving servers give clear errors, quickly', async () => {
+  const cases: [path: string, message: RegExp][] = [
+    ['/500', /answered HTTP 500/],
+    ['/to-http', /Refusing http:\/\/127\.0\.0\.1:\d+\/good: feeds are fetched over https only/],
+    ['/huge', /sent more than the 8,388,608 bytes allowed/],
+    ['/stall', /sent nothing for 0\.5 s|took longer than/],
+  ];
+  for (const [path, message] of cases) {
+    const started = Date.now();
+    await assert.rejects(download(`${feeds.base}${path}`, options()), (e: Error) => e instanceof DownloadError && message.test(e.message));
+    assert.ok(Date.now() - started < 5000, `${path} took ${Date.now() - started} ms`);
+  }
+  await assert.rejects(download(`http://127.0.0.1:1/good`, options()), /https only/);
+});
+
+test('a refresh that fails keeps the last good copy, for every kind of failure', async () => {
+  const directory = join(feeds.directory, 'cache');
+  const at = (path: string): FeedSource[] => [{ id: 'aws', provider: 'aws', kind: 'aws', url: `${feeds.base}${path}` }];
+  const first = await new FeedStore(directory, at('/good'), options()).refresh();
+  assert.deepEqual(first, { updated: [{ id: 'aws', ranges: 1523 }], failed: [] });
+  const cached = readFileSync(join(directory, 'aws.feed'), 'utf8');
+  for (const path of ['/500', '/to-http', '/truncated', '/wrong-schema', '/huge', '/stall']) {
+    const report = await new FeedStore(directory, at(path), options()).refresh();
+    assert.equal(report.updated.length, 0, path);
+    assert.equal(report.failed[0].id, 'aws');
+    assert.equal(readFileSync(join(directory, 'aws.feed'), 'utf8'), cached, `${path} damaged the cache`);
+  }
+  const index = new FeedStore(directory, at('/good')).load();
+  assert.equal(index.feeds[0].ranges.length, 1523);
+});
+
+test('a page that links to the current feed is followed (Azure), and a feed file can be imported', async () => {
+  const directory = join(feeds.directory, 'discover');
+  const sources: FeedSource[] = [{ id: 'aws', provider: 'aws', kind: 'aws', url: `${feeds.base}/page`, discover: /https:\/\/127\.0\.0\.1:\d+\/good/ }];
+  assert.deepEqual((await new FeedStore(directory, sources, options()).refresh()).failed, []);
+  const azure: FeedSource[] = [{ id: 'azure', provider: 'microsoft', kind: 'azure', url: 'unused' }];
+  assert.equal(await new FeedStore(directory, azure).import('azure', join(corpus, 'cloud/azure_servicetags_2025-07.json')), 90493);
+  good = '{"prefixes": []}';
+  assert.equal((await new FeedStore(directory, sources, options()).refresh()).failed[0].reason, 'The feed holds no address ranges.');
+});
