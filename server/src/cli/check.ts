@@ -7,6 +7,7 @@ import { audit, DEFAULT_AUDIT_OPTIONS, DEFAULT_SEVERITY, type Finding, type Find
 import { parseDocument } from '../core/document';
 import { lineStartOf } from '../core/formats/format';
 import type { Networks } from '../core/networks/networks';
+import { providerTotals } from '../core/networks/ownership';
 import { loadNetworks } from '../networkData';
 import type { Options } from './args';
 import { formatOf, readText } from './input';
@@ -30,6 +31,8 @@ interface FileReport {
   readonly ipv6: { readonly entries: number; readonly addresses: string };
   readonly findings: readonly Located[];
   readonly omitted: number;
+  /** Addresses of each known provider the list blocks (with ASN data). */
+  readonly providers: readonly { readonly id: string; readonly name: string; readonly addresses: string }[];
 }
 
 export function runCheck(options: Options): number {
@@ -71,6 +74,9 @@ function checkFile(file: string, inputFormat: string | undefined, networks: Netw
       }),
     })),
     omitted: result.omitted,
+    providers: networks
+      ? providerTotals(networks.index, result.blocked4, result.blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
+      : [],
   };
 }
 
@@ -81,6 +87,9 @@ function printText(out: Output, report: FileReport): void {
     `${report.file}: ${report.format}, ${count(report.ipv4.entries)} IPv4 entries (${count(report.ipv4.addresses)} unique addresses), ` +
       `${count(report.ipv6.entries)} IPv6 entries (${count(report.ipv6.addresses)} unique addresses), ${report.findings.length} findings`,
   );
+  if (report.providers.length > 0) {
+    out.line(`${report.file}: blocks addresses of ${report.providers.map((p) => `${p.name} ${count(p.addresses)}`).join(' · ')}`);
+  }
 }
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };

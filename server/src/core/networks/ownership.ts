@@ -1,4 +1,5 @@
 /** Who holds the addresses of an entry: organisations by ASN, grouped by known provider. */
+import type { AddressSet } from '../addressSet';
 import type { AsnIndex, Holding } from '../asn/asnIndex';
 import { providerOfAsn, type Provider } from './providers';
 
@@ -34,4 +35,20 @@ export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: big
   const providers = [...byProvider].map(([provider, share]) => ({ provider, ...share })).sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
   const total = hi - lo + 1n;
   return { holders, providers, unannounced: total - announced, total };
+}
+
+/** How many addresses of each known provider a whole list blocks (its union, so nothing counted twice), most first. */
+export function providerTotals(index: AsnIndex, blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderShare[] {
+  const totals = new Map<Provider, { addresses: bigint; asns: number[] }>();
+  const add = (ownership: Ownership) => {
+    for (const share of ownership.providers) {
+      const total = totals.get(share.provider) ?? { addresses: 0n, asns: [] };
+      total.addresses += share.addresses;
+      for (const asn of share.asns) if (!total.asns.includes(asn)) total.asns.push(asn);
+      totals.set(share.provider, total);
+    }
+  };
+  blocked4.forEachRange((lo, hi) => add(ownershipOf(index, 4, BigInt(lo), BigInt(hi))));
+  blocked6.forEachRange((lo, hi) => add(ownershipOf(index, 6, lo, hi)));
+  return [...totals].map(([provider, total]) => ({ provider, ...total })).sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
 }
