@@ -87,8 +87,8 @@ test('the intended target, from a directive or the setting, counts the collatera
   const telegram = resolveSpecs(['AS62041', '91.108.56.0/22'], networks.index);
   const inside = telegram.ipv4.clip(0x959aa000, 0x959aafff).size();
   assert.deepEqual(outside, [
-    'L4 warning outside-target: 1,048,576 of 1,048,576 addresses (100 %) are outside the target AS62041 91.108.56.0/22: collateral.',
-    ...(inside < 4096n ? [`L5 warning outside-target: ${(4096n - inside).toLocaleString('en-US')} of 4,096 addresses (${Number((Number(((4096n - inside) * 1_000_000n) / 4096n) / 10_000).toPrecision(3))} %) are outside the target AS62041 91.108.56.0/22: collateral.`] : []),
+    'L4 warning outside-target: 1,048,576 of 1,048,576 addresses (100 %) are outside the target AS62041 91.108.56.0/22.',
+    ...(inside < 4096n ? [`L5 warning outside-target: ${(4096n - inside).toLocaleString('en-US')} of 4,096 addresses (${Number((Number(((4096n - inside) * 1_000_000n) / 4096n) / 10_000).toPrecision(3))} %) are outside the target AS62041 91.108.56.0/22.`] : []),
   ]);
   assert.deepEqual(parseTargetDirective('# hello\n; target: AS1, telegram\n'), { specs: ['AS1', 'telegram'], line: 1 });
   const setting = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, target: ['telegram'] } };

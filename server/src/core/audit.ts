@@ -457,7 +457,7 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
       const total = table.size(k);
       return {
         ...place,
-        message: `${formatCount(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}: collateral.`,
+        message: `${formatCount(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}.`,
       };
     }
     default:
