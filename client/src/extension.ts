@@ -36,6 +36,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage('Blocklist Auditor: the language server was restarted.');
     }),
     vscode.commands.registerCommand('blocklist.showOutput', () => output.show()),
+    vscode.commands.registerCommand('blocklist.aggregate', async () => {
+      const document = vscode.window.activeTextEditor?.document;
+      if (document?.languageId !== 'blocklist') {
+        void vscode.window.showWarningMessage('Blocklist: open a blocklist file to aggregate it.');
+        return;
+      }
+      // The server's command, which the language client registered under its own name.
+      await vscode.commands.executeCommand('blocklist.aggregateFile', document.uri.toString());
+    }),
   );
   await client.start();
   statusBar.update();

@@ -5,10 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { parseDocument } from '../../server/src/core/document';
+import { aggregate } from '../../server/src/core/fixes/fixes';
+import { applyEdits } from '../../server/src/core/fixes/rewrite';
+import { detectFormat } from '../../server/src/core/formats/registry';
 import { corpus, iprange, ipv4Lists, ipv6Lists, netaddr, root, withPrefixes } from './oracles';
 
 function cli(args: string[]): string {
@@ -61,6 +65,24 @@ describe('IPv4 lists against iprange', () => {
       const [fileA, fileB] = [join(corpus, a), join(corpus, b)];
       assert.equal(cli(['common', fileA, fileB]), withPrefixes(iprange([fileA, '--common', fileB])));
       assert.equal(cli(['except', fileA, fileB]), withPrefixes(iprange([fileA, '--except', fileB])));
+    });
+  }
+});
+
+describe('aggregating a real list in place equals the oracles merge', () => {
+  for (const name of ['firehol/firehol_level1.netset', 'rkn/antifilter_subnet.lst', 'misc/spamhaus_drop_secops_2024.txt']) {
+    test(`aggregate ${basename(name)}`, () => {
+      const file = join(corpus, name);
+      const text = readFileSync(file, 'utf8');
+      const aggregated = applyEdits(text, aggregate(parseDocument(text, detectFormat(basename(file), text))));
+      const written = join(scratch, `aggregated-${basename(file)}`);
+      writeFileSync(written, aggregated);
+      // The rewritten file holds the minimal CIDR list (in the places of the first entries), so iprange finds nothing to merge.
+      assert.equal(withPrefixes(iprange([written])), withPrefixes(iprange([file])));
+      const entries = aggregated.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('#')).length;
+      assert.equal(entries, iprange([file]).trim().split('\n').length);
+      // Comments stay.
+      assert.equal(aggregated.split('\n').filter((line) => line.startsWith('#')).length, text.split('\n').filter((line) => line.startsWith('#')).length);
     });
   }
 });

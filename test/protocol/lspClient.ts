@@ -13,6 +13,7 @@ import type {
   Hover,
   InitializeResult,
   PublishDiagnosticsParams,
+  WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 
 const SERVER = resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
@@ -23,6 +24,8 @@ export class LspClient {
   private readonly published = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: (() => void)[] = [];
   stderr = '';
+  /** Edits the server asked the client to apply (workspace/applyEdit). */
+  readonly appliedEdits: WorkspaceEdit[] = [];
   settings: Record<string, unknown> = {};
 
   private constructor(env: NodeJS.ProcessEnv) {
@@ -37,6 +40,10 @@ export class LspClient {
       params.items.map((item) => (item.section ?? 'blocklist').split('.').slice(1).reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], this.settings)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
+      this.appliedEdits.push(params.edit);
+      return { applied: true };
+    });
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.listen();
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
+import type { CodeAction, Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { LspClient } from './lspClient';
 
 const LIST = ['# blocklist-format: plain', '35.192.0.0/12', '1.2.3.4/24', '10.0.0.1', '35.200.0.0/16', '', '2001:db8::/48', 'not-an-address'].join('\n');
@@ -109,4 +109,36 @@ test('no input crashes the server', async () => {
   assert.ok(diagnostics.length > 0);
   assert.ok(await pull.hover('file:///g.txt', 3, 5));
   assert.ok(await pull.hover('file:///unknown.txt', 0, 0) === null);
+});
+
+test('code actions: quick fixes tied to their diagnostics, rewrites, and fix-all', async () => {
+  const uri = 'file:///fix.txt';
+  await pull.open(uri, '1.2.3.4/24\n5.5.5.5\n5.5.5.5\n');
+  const diagnostics = await pull.pullDiagnostics(uri);
+  const actions = await pull.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } },
+    context: { diagnostics },
+  });
+  const hostBits = actions.find((a) => a.title === 'Write 1.2.3.4/24 as 1.2.3.0/24');
+  assert.equal(hostBits?.kind, 'quickfix');
+  assert.equal(hostBits?.isPreferred, true);
+  assert.deepEqual(hostBits?.diagnostics?.map((d) => d.code), ['host-bits-set']);
+  assert.deepEqual(hostBits?.edit?.changes?.[uri], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } }, newText: '1.2.3.0/24' }]);
+  assert.ok(actions.some((a) => a.kind === 'refactor.rewrite' && a.title === 'Split 1.2.3.4/24 into two halves (/25)'));
+  const fixAll = await pull.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    context: { diagnostics: [], only: ['source.fixAll'] },
+  });
+  assert.deepEqual(fixAll.map((a) => a.kind), ['source.fixAll.blocklist']);
+  assert.equal(fixAll[0].edit?.changes?.[uri].length, 2);
+});
+
+test('the aggregate command asks the editor to apply the minimal CIDR list', async () => {
+  const uri = 'file:///aggregate.txt';
+  await pull.open(uri, '# a\n11.0.1.0/24\n11.0.0.0/24\n');
+  await pull.connection.sendRequest('workspace/executeCommand', { command: 'blocklist.aggregateFile', arguments: [uri] });
+  const edits = pull.appliedEdits.at(-1)?.changes?.[uri] ?? [];
+  assert.deepEqual(edits.map((e) => e.newText).sort(), ['', '11.0.0.0/23']);
 });

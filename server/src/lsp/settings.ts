@@ -5,6 +5,7 @@
  */
 import type { Connection } from 'vscode-languageserver/node';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type FindingCode, type Severity } from '../core/audit';
+import type { FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
 import type { ProviderCategory } from '../core/networks/providers';
 
@@ -12,6 +13,7 @@ export interface Settings {
   /** 'auto' detects the format from the file name and content. */
   readonly format: FormatId | 'auto';
   readonly audit: AuditOptions;
+  readonly fixes: FixOptions;
 }
 
 /** The shape of the `blocklist` section as the client sends it; anything may be missing or wrong. */
@@ -20,12 +22,12 @@ interface RawSettings {
   severity?: unknown;
   overbroad?: { ipv4Warning?: unknown; ipv4Error?: unknown; ipv6Warning?: unknown; ipv6Error?: unknown };
   maxProblems?: unknown;
+  fixes?: { maxEntries?: unknown };
   networks?: { minimumAddresses?: unknown; severity?: unknown; maxOrganisations?: unknown };
   protected?: unknown;
   target?: unknown;
 }
 
-export const DEFAULT_SETTINGS: Settings = { format: 'auto', audit: DEFAULT_AUDIT_OPTIONS };
 
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<Settings>>();
@@ -56,6 +58,9 @@ export class SettingsCache {
   }
 }
 
+/** A fix producing more entries than this says so in its title. */
+const DEFAULT_MAX_FIX_ENTRIES = 64;
+
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** Validates what the client sent, keeping defaults for anything missing or malformed. */
@@ -81,8 +86,16 @@ export function toSettings(raw: RawSettings): Settings {
       }
     }
   }
+  const networks = {
+    minimumAddresses: integer(n.minimumAddresses, defaults.networks.minimumAddresses, Number.MAX_SAFE_INTEGER),
+    categorySeverity,
+    maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, 1000),
+    protected: strings(raw.protected, defaults.networks.protected),
+    target: strings(raw.target, defaults.networks.target),
+  };
   return {
     format: typeof raw.format === 'string' && raw.format.length > 0 ? (raw.format as FormatId | 'auto') : 'auto',
+    fixes: { maxEntries: integer(raw.fixes?.maxEntries, DEFAULT_MAX_FIX_ENTRIES, Number.MAX_SAFE_INTEGER), protected: networks.protected, target: networks.target },
     audit: {
       severity,
       overbroad: {
@@ -92,13 +105,10 @@ export function toSettings(raw: RawSettings): Settings {
         ipv6Error: integer(o.ipv6Error, defaults.overbroad.ipv6Error, 128),
       },
       maxFindings: typeof raw.maxProblems === 'number' && raw.maxProblems > 0 ? Math.floor(raw.maxProblems) : defaults.maxFindings,
-      networks: {
-        minimumAddresses: integer(n.minimumAddresses, defaults.networks.minimumAddresses, Number.MAX_SAFE_INTEGER),
-        categorySeverity,
-        maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, 1000),
-        protected: strings(raw.protected, defaults.networks.protected),
-        target: strings(raw.target, defaults.networks.target),
-      },
+      networks,
     },
   };
 }
+
+/** What applies where the client sends no settings. */
+export const DEFAULT_SETTINGS: Settings = toSettings({});

@@ -4,6 +4,7 @@
  * LSP editor and over IPC for VS Code.
  */
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   TextDocuments,
   TextDocumentSyncKind,
@@ -18,11 +19,15 @@ import { FeedStore } from '../feeds/feedStore';
 import { loadNetworks } from '../networkData';
 import { feedDirectory, feedSources, registerFeedRequests } from './feeds';
 import { AnalysisCache } from './analysis';
+import { aggregateEdits, codeActions, FIX_ALL_KIND } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { SummaryRequest, type SummaryResult } from './protocol';
 import { runSafe } from './runner';
 import { SettingsCache } from './settings';
+
+/** The server command behind "Blocklist: Aggregate File"; its argument is the document's URI. */
+export const AGGREGATE_COMMAND = 'blocklist.aggregateFile';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -59,6 +64,8 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [AGGREGATE_COMMAND] },
         ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
       serverInfo: { name: 'blocklist-language-server', version: '0.1.0' },
@@ -85,6 +92,26 @@ export function startServer(connection: Connection): void {
       if (!textDocument) return null;
       const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
       return hover(textDocument, analysis, params.position);
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(connection, token, 'Code actions', [], async () => {
+      const textDocument = documents.get(params.textDocument.uri);
+      if (!textDocument) return [];
+      const settingsOf = await settings.get(textDocument.uri);
+      return codeActions(textDocument, analyses.get(textDocument, settingsOf), params, settingsOf.fixes);
+    }),
+  );
+
+  connection.onExecuteCommand((params, token) =>
+    runSafe(connection, token, 'Aggregate file', null, async () => {
+      const uri = params.arguments?.[0];
+      const textDocument = typeof uri === 'string' ? documents.get(uri) : undefined;
+      if (params.command !== AGGREGATE_COMMAND || !textDocument) return null;
+      const edits = aggregateEdits(textDocument, analyses.get(textDocument, await settings.get(textDocument.uri)));
+      await connection.workspace.applyEdit({ label: 'Aggregate blocklist', edit: { changes: { [textDocument.uri]: edits } } });
+      return null;
     }),
   );
 

@@ -1,0 +1,283 @@
+/**
+ * The fixes offered on an entry, each an exact set operation written back in
+ * the entry's own format: fix host bits, remove a duplicate or covered entry,
+ * merge adjacent entries, split, exclude a provider's or the protected
+ * ranges, narrow to the intended target.
+ */
+import type { AddressSet } from '../addressSet';
+import type { BlocklistDocument } from '../document';
+import { IPV4, IPV6, type Family } from '../family';
+import { formatCount } from '../formatting';
+import { IntervalBuilder } from '../intervalBuilder';
+import { parseTargetDirective, type ResolvedSpecs } from '../networks/addressSpec';
+import type { Networks } from '../networks/networks';
+import { ownershipOf } from '../networks/ownership';
+import { PROVIDERS } from '../networks/providers';
+import { splitCidr } from '../split';
+import { entryTexts, replaceEntry, type TextEdit } from './rewrite';
+
+export type FixKind = 'quickfix' | 'refactor.rewrite';
+
+export interface Fix {
+  readonly title: string;
+  readonly kind: FixKind;
+  readonly edits: readonly TextEdit[];
+  /** The finding codes this fix resolves (quick fixes are offered on them). */
+  readonly resolves?: readonly string[];
+  /** Safe and obvious: applied by "fix all". */
+  readonly safe?: boolean;
+  readonly preferred?: boolean;
+}
+
+export interface FixOptions {
+  /** A fix producing more entries than this says so in its title. */
+  readonly maxEntries: number;
+  readonly protected: readonly string[];
+  readonly target: readonly string[];
+}
+
+interface Entry {
+  readonly k: number;
+  readonly text: string;
+  readonly version: 4 | 6;
+  readonly lo: bigint;
+  readonly hi: bigint;
+}
+
+/** Every fix for entry k. `related` are the other entries a finding pointed at (the original of a duplicate, say). */
+export function fixesForEntry(document: BlocklistDocument, k: number, options: FixOptions, networks?: Networks): Fix[] {
+  const table = document.entries;
+  if (table.allow[k]) return [];
+  // A token that stands for several entries (nginx `deny all`) cannot be rewritten as one.
+  if ((k > 0 && table.start[k - 1] === table.start[k]) || (k + 1 < table.count && table.start[k + 1] === table.start[k])) return [];
+  const entry: Entry = { k, text: document.text.slice(table.start[k], table.end[k]), version: table.version[k] as 4 | 6, lo: table.lo(k), hi: table.hi(k) };
+  const fixes: Fix[] = [];
+  const prefix = table.prefix[k];
+
+  // Host bits: the entry already means its network; write it so.
+  if (document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k])) {
+    const network = `${formatAddressOf(entry, entry.lo)}/${prefix}`;
+    fixes.push({ title: `Write ${entry.text} as ${network}`, kind: 'quickfix', edits: [replaceEntry(document, k, [network])], resolves: ['host-bits-set'], safe: true, preferred: true });
+  }
+
+  // Duplicates and covered entries add nothing: removing them keeps the set.
+  const container = coveringEntry(document, k);
+  if (container >= 0) {
+    const same = table.lo(container) === entry.lo && table.hi(container) === entry.hi;
+    fixes.push({
+      title: same ? `Remove duplicate ${entry.text} (line ${table.line[container] + 1} has it)` : `Remove ${entry.text}, covered by line ${table.line[container] + 1}`,
+      kind: 'quickfix',
+      edits: [replaceEntry(document, k, [])],
+      resolves: ['duplicate', 'covered'],
+      safe: true,
+      preferred: true,
+    });
+  }
+
+  // Adjacent blocks that make one.
+  const partner = mergePartner(document, k);
+  if (partner >= 0) {
+    const [first, second] = table.start[partner] < table.start[k] ? [partner, k] : [k, partner];
+    const lo = table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo;
+    const hi = table.hi(partner) > entry.hi ? table.hi(partner) : entry.hi;
+    const text = entryTexts(document.format.id, setOf(entry.version, lo, hi));
+    fixes.push({
+      title: `Merge with line ${table.line[partner] + 1} into ${text.join(', ')}`,
+      kind: 'quickfix',
+      edits: [replaceEntry(document, first, text), replaceEntry(document, second, [])],
+      resolves: ['mergeable'],
+      preferred: true,
+    });
+  }
+
+  // Splits, on any CIDR that has halves.
+  const bits = entry.version === 4 ? 32 : 128;
+  if (prefix >= 0 && prefix < bits) {
+    for (const into of splitSizes(prefix, bits)) {
+      const blocks = splitCidr(familyOf(entry.version) as Family<number | bigint>, entry.version === 4 ? Number(entry.lo) : entry.lo, prefix, into);
+      const texts = blocks.map((block) => (into === bits ? formatAddressOf(entry, BigInt(block)) : `${formatAddressOf(entry, BigInt(block))}/${into}`));
+      const title = into === prefix + 1 ? `Split ${entry.text} into two halves (/${into})` : `Split ${entry.text} into ${blocks.length} /${into} subnets`;
+      fixes.push({ title, kind: 'refactor.rewrite', edits: [replaceEntry(document, k, texts)] });
+    }
+  }
+
+  // Exclusions and narrowing: exact differences and intersections.
+  const withNetworks = (specs: readonly string[]) => (networks ? networks.resolve(specs) : undefined);
+  if (networks) {
+    const ownership = ownershipOf(networks.index, entry.version, entry.lo, entry.hi);
+    for (const share of ownership.providers) {
+      const excluded = networks.resolve([share.provider.id]);
+      fixes.push(narrowing(document, entry, excluded, 'difference', `Exclude ${share.provider.name} from ${entry.text}`, options, ['known-network', 'collateral']));
+    }
+    if (ownership.providers.some((share) => share.provider.category === 'cloud' || share.provider.category === 'cdn')) {
+      const clouds = PROVIDERS.filter((p) => p.category === 'cloud' || p.category === 'cdn').map((p) => p.id);
+      fixes.push(narrowing(document, entry, networks.resolve(clouds), 'difference', `Exclude all known cloud and CDN ranges from ${entry.text}`, options, ['known-network']));
+    }
+  }
+  const protectedSets = withNetworks(options.protected);
+  if (protectedSets && overlapsSet(entry, protectedSets)) {
+    fixes.push(narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
+  }
+  const targetSpecs = parseTargetDirective(document.text)?.specs ?? options.target;
+  const target = targetSpecs.length > 0 ? withNetworks(targetSpecs) : undefined;
+  if (target && !coversSet(entry, target)) {
+    fixes.push(narrowing(document, entry, target, 'intersection', `Narrow ${entry.text} to the target ${targetSpecs.join(' ')}`, options, ['outside-target']));
+  }
+  return fixes;
+}
+
+function narrowing(
+  document: BlocklistDocument,
+  entry: Entry,
+  other: ResolvedSpecs,
+  operation: 'difference' | 'intersection',
+  title: string,
+  options: FixOptions,
+  resolves: string[],
+  preferred = false,
+): Fix {
+  const result: AddressSet<number> | AddressSet<bigint> =
+    entry.version === 4 ? setOf4(entry.lo, entry.hi)[operation](other.ipv4) : setOf6(entry.lo, entry.hi)[operation](other.ipv6);
+  const texts = entryTexts(document.format.id, result as AddressSet<number | bigint>);
+  const removed = entry.hi - entry.lo + 1n - result.size();
+  const many = texts.length > options.maxEntries ? ` (more than ${formatCount(BigInt(options.maxEntries))} entries)` : '';
+  return {
+    title: `${title} → ${formatCount(BigInt(texts.length))} ${texts.length === 1 ? 'entry' : 'entries'}, −${formatCount(removed)} addresses${many}`,
+    kind: 'quickfix',
+    edits: [replaceEntry(document, entry.k, texts)],
+    resolves,
+    preferred,
+  };
+}
+
+/** Prefix lengths worth offering: halves, then /24 and /16 style boundaries, at most a few hundred blocks. */
+function splitSizes(prefix: number, bits: number): number[] {
+  const sizes = [prefix + 1];
+  for (const candidate of bits === 32 ? [16, 24] : [32, 48, 64]) {
+    if (candidate > prefix + 1 && candidate - prefix <= 8) sizes.push(candidate);
+  }
+  return sizes;
+}
+
+/** An earlier-sorting entry that contains entry k (the original for duplicates), or -1. */
+function coveringEntry(document: BlocklistDocument, k: number): number {
+  const t = document.entries;
+  let best = -1;
+  for (let other = 0; other < t.count; other++) {
+    if (other === k || t.allow[other] || t.version[other] !== t.version[k]) continue;
+    if (t.lo(other) > t.lo(k) || t.hi(other) < t.hi(k)) continue;
+    const identical = t.lo(other) === t.lo(k) && t.hi(other) === t.hi(k);
+    // Of identical entries the first one stays.
+    if (identical && other > k) continue;
+    if (best < 0 || t.hi(other) - t.lo(other) > t.hi(best) - t.lo(best)) best = other;
+  }
+  return best;
+}
+
+/** An entry adjacent to k with which it makes exactly one CIDR block, or -1. */
+function mergePartner(document: BlocklistDocument, k: number): number {
+  const t = document.entries;
+  const prefix = t.prefix[k];
+  if (prefix <= 0) return -1;
+  const bits = t.version[k] === 4 ? 32 : 128;
+  const size = 1n << BigInt(bits - prefix);
+  const lo = t.lo(k);
+  const partnerLo = (lo / size) % 2n === 0n ? lo + size : lo - size;
+  for (let other = 0; other < t.count; other++) {
+    if (other !== k && !t.allow[other] && t.version[other] === t.version[k] && t.prefix[other] === prefix && t.lo(other) === partnerLo) return other;
+  }
+  return -1;
+}
+
+function overlapsSet(entry: Entry, sets: ResolvedSpecs): boolean {
+  return entry.version === 4 ? sets.ipv4.overlaps(Number(entry.lo), Number(entry.hi)) : sets.ipv6.overlaps(entry.lo, entry.hi);
+}
+
+function coversSet(entry: Entry, sets: ResolvedSpecs): boolean {
+  return entry.version === 4 ? sets.ipv4.covers(Number(entry.lo), Number(entry.hi)) : sets.ipv6.covers(entry.lo, entry.hi);
+}
+
+function familyOf(version: 4 | 6): Family<number> | Family<bigint> {
+  return version === 4 ? IPV4 : IPV6;
+}
+
+function setOf4(lo: bigint, hi: bigint): AddressSet<number> {
+  const builder = new IntervalBuilder(IPV4, 1);
+  builder.add(Number(lo), Number(hi));
+  return builder.build();
+}
+
+function setOf6(lo: bigint, hi: bigint): AddressSet<bigint> {
+  const builder = new IntervalBuilder(IPV6, 1);
+  builder.add(lo, hi);
+  return builder.build();
+}
+
+function setOf(version: 4 | 6, lo: bigint, hi: bigint): AddressSet<number | bigint> {
+  return (version === 4 ? setOf4(lo, hi) : setOf6(lo, hi)) as AddressSet<number | bigint>;
+}
+
+function formatAddressOf(entry: Entry, address: bigint): string {
+  return entry.version === 4 ? IPV4.format(Number(address)) : IPV6.format(address);
+}
+
+/** The safe fixes of the whole document at once: host bits written as networks, duplicates and covered entries removed. */
+export function fixAll(document: BlocklistDocument, options: FixOptions): TextEdit[] {
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < document.entries.count; k++) {
+    const safe = fixesForEntry(document, k, options).filter((fix) => fix.safe);
+    // A removal beats rewriting the host bits of the same entry.
+    const chosen = safe.find((fix) => fix.edits[0].newText === '') ?? safe[0];
+    if (chosen) edits.push(...chosen.edits);
+  }
+  return edits;
+}
+
+/**
+ * The whole list rewritten as its minimal CIDR list: each block of the union
+ * takes the place of the first entry that overlaps it, entries left with
+ * nothing are removed, and comments and other lines stay where they are.
+ * Exceptions are left alone.
+ */
+export function aggregate(document: BlocklistDocument): TextEdit[] {
+  const t = document.entries;
+  const assigned = new Map<number, string[]>();
+  for (const version of [4, 6] as const) {
+    const order: number[] = [];
+    for (let k = 0; k < t.count; k++) if (!t.allow[k] && t.version[k] === version) order.push(k);
+    if (order.length === 0) continue;
+    const union = version === 4 ? unionOf4(document, order) : unionOf6(document, order);
+    // Blocks ascend; entries sorted by first address find their blocks in one pass.
+    const byStart = [...order].sort((a, b) => (t.lo(a) < t.lo(b) ? -1 : t.lo(a) > t.lo(b) ? 1 : a - b));
+    const blocks: [bigint, bigint, string][] = [];
+    (union as AddressSet<number | bigint>).forEachCidr((network, prefix) => {
+      const lo = BigInt(network);
+      const hi = lo + (1n << BigInt(union.family.bits - prefix)) - 1n;
+      blocks.push([lo, hi, prefix === union.family.bits ? union.family.format(network as never) : `${union.family.format(network as never)}/${prefix}`]);
+    });
+    let e = 0;
+    for (const [lo, hi, text] of blocks) {
+      // The first entry in document order among those overlapping the block.
+      while (e < byStart.length && t.hi(byStart[e]) < lo) e++;
+      let owner = -1;
+      for (let n = e; n < byStart.length && t.lo(byStart[n]) <= hi; n++) {
+        if (t.hi(byStart[n]) >= lo && (owner < 0 || byStart[n] < owner)) owner = byStart[n];
+      }
+      assigned.set(owner, [...(assigned.get(owner) ?? []), text]);
+    }
+    for (const k of order) if (!assigned.has(k)) assigned.set(k, []);
+  }
+  return [...assigned].map(([k, texts]) => replaceEntry(document, k, texts));
+}
+
+function unionOf4(document: BlocklistDocument, order: number[]): AddressSet<number> {
+  const builder = new IntervalBuilder(IPV4, order.length);
+  for (const k of order) builder.add(document.entries.lo4[k], document.entries.hi4[k]);
+  return builder.build();
+}
+
+function unionOf6(document: BlocklistDocument, order: number[]): AddressSet<bigint> {
+  const builder = new IntervalBuilder(IPV6, order.length);
+  for (const k of order) builder.add(document.entries.lo6[k], document.entries.hi6[k]);
+  return builder.build();
+}

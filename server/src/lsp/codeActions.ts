@@ -1,0 +1,68 @@
+/**
+ * Code actions: the core's fixes for the entries in the requested range, as
+ * quick fixes tied to their diagnostics or as rewrites; and the whole-file
+ * `source.fixAll.blocklist` and "aggregate file" edits.
+ */
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit as LspTextEdit,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { aggregate, fixAll, fixesForEntry, type Fix, type FixOptions } from '../core/fixes/fixes';
+import type { TextEdit } from '../core/fixes/rewrite';
+import type { Analysis } from './analysis';
+import { SOURCE, toRange } from './convert';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.blocklist`;
+
+export function codeActions(textDocument: TextDocument, analysis: Analysis, params: CodeActionParams, options: FixOptions): CodeAction[] {
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
+  const actions: CodeAction[] = [];
+  if (wants(FIX_ALL_KIND)) {
+    const edits = fixAll(analysis.document, options);
+    if (edits.length > 0) actions.push({ title: 'Fix all safe blocklist problems', kind: FIX_ALL_KIND, edit: workspaceEdit(textDocument, edits) });
+  }
+  if (only && !wants(CodeActionKind.QuickFix) && !wants(CodeActionKind.RefactorRewrite)) return actions;
+  const table = analysis.document.entries;
+  for (let line = params.range.start.line; line <= params.range.end.line; line++) {
+    for (let k = table.entryAt(line); k >= 0 && k < table.count && table.line[k] === line; k++) {
+      for (const fix of fixesForEntry(analysis.document, k, options, analysis.networks)) {
+        const kind = fix.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite;
+        if (!wants(kind)) continue;
+        actions.push(toAction(textDocument, fix, kind, diagnosticsFor(fix, line, params.context.diagnostics)));
+      }
+    }
+  }
+  return actions;
+}
+
+/** The edits of "Aggregate file", as LSP edits. */
+export function aggregateEdits(textDocument: TextDocument, analysis: Analysis): LspTextEdit[] {
+  return aggregate(analysis.document).map((edit) => toLspEdit(textDocument, edit));
+}
+
+function toAction(textDocument: TextDocument, fix: Fix, kind: string, diagnostics: Diagnostic[]): CodeAction {
+  return {
+    title: fix.title,
+    kind,
+    edit: workspaceEdit(textDocument, fix.edits),
+    ...(diagnostics.length > 0 ? { diagnostics } : {}),
+    ...(fix.preferred && diagnostics.length > 0 ? { isPreferred: true } : {}),
+  };
+}
+
+function diagnosticsFor(fix: Fix, line: number, diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.source === SOURCE && d.range.start.line === line && typeof d.code === 'string' && (fix.resolves ?? []).includes(d.code));
+}
+
+function workspaceEdit(textDocument: TextDocument, edits: readonly TextEdit[]) {
+  return { changes: { [textDocument.uri]: edits.map((edit) => toLspEdit(textDocument, edit)) } };
+}
+
+function toLspEdit(textDocument: TextDocument, edit: TextEdit): LspTextEdit {
+  return { range: toRange(textDocument, edit.start, edit.end), newText: edit.newText };
+}
