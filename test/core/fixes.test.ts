@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { audit } from '../../server/src/core/audit';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document';
 import { aggregate, fixAll, fixesForEntry, type Fix, type FixOptions } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
@@ -86,9 +87,37 @@ test('narrow to the target of the directive', () => {
   assert.equal(result, '# target: 91.108.4.0/22\n91.108.4.0/22\n');
 });
 
-test('big results say so in the title', () => {
+test('big results say so in the title, and formats with ranges get a range form too', () => {
   const { fixes } = at('0.0.0.0/|0\n');
   assert.ok(fixes.some((f) => /\(more than 100 entries\)$/.test(f.title)), fixes.map((f) => f.title).join('\n'));
+  // With a low limit the exclusion from an ipset entry also comes as ranges, which say the same in fewer entries.
+  const text = 'create s hash:net\nadd s 35.192.0.0/12 timeout 60\n';
+  const document = parseDocument(text, detectFormat('x.ipset', text));
+  const titles = fixesForEntry(document, 0, { ...options, maxEntries: 1 }, networks);
+  const cidrs = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 →'))!;
+  const ranges = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 as ranges →'))!;
+  assert.match(cidrs.title, /\(more than 1 entry\)$/);
+  assert.equal(union(applyEdits(text, ranges.edits), document.format), union(applyEdits(text, cidrs.edits), document.format));
+  assert.ok(applyEdits(text, ranges.edits).split('\n').length <= applyEdits(text, cidrs.edits).split('\n').length);
+  assert.match(applyEdits(text, ranges.edits), /^create s hash:net\nadd s 35\.\d+\.\d+\.\d+-35\.\d+\.\d+\.\d+ timeout 60\n/);
+});
+
+test('the 2018 example: Exclude Google Cloud from 35.192.0.0/12 in place', () => {
+  const file = join(root, 'examples/telegram-2018.txt');
+  const text = readFileSync(file, 'utf8');
+  const document = parseDocument(text, detectFormat('telegram-2018.txt', text));
+  const k = [...Array(document.entries.count).keys()].find((n) => document.text.slice(document.entries.start[n], document.entries.end[n]) === '35.192.0.0/12')!;
+  const fix = fixesForEntry(document, k, options, networks).find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12'))!;
+  assert.match(fix.title, /^Exclude Google Cloud from 35\.192\.0\.0\/12 → \d+ entries, −901,120 addresses$/);
+  const after = parseDocument(applyEdits(text, fix.edits), document.format);
+  const before = audit(document);
+  const result = audit(after);
+  assert.equal(result.ipv4.addresses, before.ipv4.addresses - 901_120n);
+  // Only the edited line changed: the lines before and after are byte-identical.
+  const line = text.split('\n').indexOf('35.192.0.0/12');
+  const edited = applyEdits(text, fix.edits).split('\n');
+  assert.deepEqual(edited.slice(0, line), text.split('\n').slice(0, line));
+  assert.deepEqual(edited.slice(edited.length - (text.split('\n').length - line - 1)), text.split('\n').slice(line + 1));
 });
 
 test('fix all writes host bits and removes duplicates and covered entries, nothing else', () => {

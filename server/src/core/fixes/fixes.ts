@@ -107,21 +107,21 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
     const ownership = ownershipOf(networks.index, entry.version, entry.lo, entry.hi);
     for (const share of ownership.providers) {
       const excluded = networks.resolve([share.provider.id]);
-      fixes.push(narrowing(document, entry, excluded, 'difference', `Exclude ${share.provider.name} from ${entry.text}`, options, ['known-network', 'collateral']));
+      fixes.push(...narrowing(document, entry, excluded, 'difference', `Exclude ${share.provider.name} from ${entry.text}`, options, ['known-network', 'collateral']));
     }
     if (ownership.providers.some((share) => share.provider.category === 'cloud' || share.provider.category === 'cdn')) {
       const clouds = PROVIDERS.filter((p) => p.category === 'cloud' || p.category === 'cdn').map((p) => p.id);
-      fixes.push(narrowing(document, entry, networks.resolve(clouds), 'difference', `Exclude all known cloud and CDN ranges from ${entry.text}`, options, ['known-network']));
+      fixes.push(...narrowing(document, entry, networks.resolve(clouds), 'difference', `Exclude all known cloud and CDN ranges from ${entry.text}`, options, ['known-network']));
     }
   }
   const protectedSets = withNetworks(options.protected);
   if (protectedSets && overlapsSet(entry, protectedSets)) {
-    fixes.push(narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
+    fixes.push(...narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
   }
   const targetSpecs = parseTargetDirective(document.text)?.specs ?? options.target;
   const target = targetSpecs.length > 0 ? withNetworks(targetSpecs) : undefined;
   if (target && !coversSet(entry, target)) {
-    fixes.push(narrowing(document, entry, target, 'intersection', `Narrow ${entry.text} to the target ${targetSpecs.join(' ')}`, options, ['outside-target']));
+    fixes.push(...narrowing(document, entry, target, 'intersection', `Narrow ${entry.text} to the target ${targetSpecs.join(' ')}`, options, ['outside-target']));
   }
   return fixes;
 }
@@ -135,19 +135,30 @@ function narrowing(
   options: FixOptions,
   resolves: string[],
   preferred = false,
-): Fix {
+): Fix[] {
   const result: AddressSet<number> | AddressSet<bigint> =
     entry.version === 4 ? setOf4(entry.lo, entry.hi)[operation](other.ipv4) : setOf6(entry.lo, entry.hi)[operation](other.ipv6);
-  const texts = entryTexts(document.format.id, result as AddressSet<number | bigint>);
-  const removed = entry.hi - entry.lo + 1n - result.size();
-  const many = texts.length > options.maxEntries ? ` (more than ${formatCount(BigInt(options.maxEntries))} entries)` : '';
-  return {
-    title: `${title} → ${formatCount(BigInt(texts.length))} ${texts.length === 1 ? 'entry' : 'entries'}, −${formatCount(removed)} addresses${many}`,
-    kind: 'quickfix',
-    edits: [replaceEntry(document, entry.k, texts)],
-    resolves,
-    preferred,
-  };
+  const set = result as AddressSet<number | bigint>;
+  const removed = `−${formatCount(entry.hi - entry.lo + 1n - result.size())} addresses`;
+  const texts = entryTexts(document.format.id, set);
+  const many = texts.length > options.maxEntries ? ` (more than ${count(options.maxEntries)})` : '';
+  const fixes: Fix[] = [
+    { title: `${title} → ${count(texts.length)}, ${removed}${many}`, kind: 'quickfix', edits: [replaceEntry(document, entry.k, texts)], resolves, preferred },
+  ];
+  // Formats that take ranges can say the same in far fewer entries.
+  if (many && RANGE_FORMATS.includes(document.format.id)) {
+    const ranges: string[] = [];
+    set.forEachRange((lo, hi) => ranges.push(lo === hi ? set.family.format(lo) : `${set.family.format(lo)}-${set.family.format(hi)}`));
+    fixes.push({ title: `${title} as ranges → ${count(ranges.length)}, ${removed}`, kind: 'quickfix', edits: [replaceEntry(document, entry.k, ranges)], resolves });
+  }
+  return fixes;
+}
+
+/** Formats whose entries may be ranges (ipset hash:net `add s a-b`, nftables interval sets). */
+const RANGE_FORMATS: readonly string[] = ['ipset', 'nftables'];
+
+function count(entries: number): string {
+  return `${formatCount(BigInt(entries))} ${entries === 1 ? 'entry' : 'entries'}`;
 }
 
 /** Prefix lengths worth offering: halves, then /24 and /16 style boundaries, at most a few hundred blocks. */
