@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerFeedCommands } from './feedCommands';
 import { registerPlainTextDetection } from './plainTextDetection';
+import { registerReport } from './report/reportPanel';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     registerPlainTextDetection(),
     registerFeedCommands(client),
+    registerReport(client),
     output,
     statusBar,
     vscode.commands.registerCommand('blocklist.restartServer', async () => {

@@ -9,7 +9,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor(private readonly client: LanguageClient) {
     this.item.name = 'Blocklist Auditor';
-    this.item.command = 'blocklist.showOutput';
+    this.item.command = 'blocklist.showReport';
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       vscode.languages.onDidChangeDiagnostics((event) => {

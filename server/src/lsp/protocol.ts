@@ -1,5 +1,6 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
 import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { ReportData } from '../core/report';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {
@@ -33,4 +34,10 @@ export namespace RefreshFeedsRequest {
 export namespace ImportFeedRequest {
   export const method = 'blocklist/importFeed';
   export const type = new RequestType<{ readonly source: string; readonly file: string }, { readonly ranges: number }, void>(method);
+}
+
+/** Sent by the client for the audit report webview: everything the report shows about one document. */
+export namespace ReportRequest {
+  export const method = 'blocklist/report';
+  export const type = new RequestType<{ readonly uri: string }, ReportData | null, void>(method);
 }

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/describe';
+import { buildReport } from '../core/report';
 import type { Networks } from '../core/networks/networks';
 import { OFFICIAL_FEEDS } from '../core/feeds/sources';
 import { FeedStore } from '../feeds/feedStore';
@@ -22,7 +23,7 @@ import { AnalysisCache } from './analysis';
 import { aggregateEdits, codeActions, FIX_ALL_KIND } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
-import { SummaryRequest, type SummaryResult } from './protocol';
+import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { runSafe } from './runner';
 import { SettingsCache } from './settings';
 
@@ -112,6 +113,15 @@ export function startServer(connection: Connection): void {
       const edits = aggregateEdits(textDocument, analyses.get(textDocument, await settings.get(textDocument.uri)));
       await connection.workspace.applyEdit({ label: 'Aggregate blocklist', edit: { changes: { [textDocument.uri]: edits } } });
       return null;
+    }),
+  );
+
+  connection.onRequest(ReportRequest.type, (params, token) =>
+    runSafe(connection, token, 'Report', null, async () => {
+      const textDocument = documents.get(params.uri);
+      if (!textDocument) return null;
+      const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
+      return buildReport(analysis.document, analysis.result, analysis.networks);
     }),
   );
 

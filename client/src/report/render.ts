@@ -1,0 +1,128 @@
+/**
+ * The audit report as HTML (for the webview), Markdown and CSV (for export).
+ * Pure functions of the report data: no editor API here.
+ */
+import type { ReportData } from '../../../server/src/core/report';
+
+const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
+const percent = (share: number) => (share === 0 ? '0 %' : share < 1e-8 ? '< 0.000001 %' : `${Number((share * 100).toPrecision(4))} %`);
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Horizontal bars scaled to the largest value, drawn with CSS (no script, no remote content). */
+function bars(rows: readonly { label: string; value: bigint; detail: string; line?: number }[]): string {
+  const max = rows.reduce((m, r) => (r.value > m ? r.value : m), 1n);
+  return `<table class="bars">${rows
+    .map((r) => {
+      const width = Number((r.value * 1000n) / max) / 10;
+      const label = r.line === undefined ? escape(r.label) : `<a href="#" data-line="${r.line}">${escape(r.label)}</a>`;
+      return `<tr><th>${label}</th><td><div class="bar" style="width:${Math.max(width, 0.5)}%"></div></td><td class="num">${escape(r.detail)}</td></tr>`;
+    })
+    .join('')}</table>`;
+}
+
+export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string): string {
+  const providers = data.providers.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: count(p.addresses) }));
+  const organisations = data.organisations.map((o) => ({ label: `${o.name} (AS${o.asn})`, value: BigInt(o.addresses), detail: count(o.addresses) }));
+  const prefixes = [...data.prefixes.ipv4.map(([p, n]) => ({ label: p < 0 ? 'IPv4 ranges' : `IPv4 /${p}`, value: BigInt(n), detail: count(n) })), ...data.prefixes.ipv6.map(([p, n]) => ({ label: p < 0 ? 'IPv6 ranges' : `IPv6 /${p}`, value: BigInt(n), detail: count(n) }))];
+  const broadest = data.broadest.map((b) => ({ label: `line ${b.line + 1}: ${b.text}`, value: BigInt(b.addresses), detail: `${count(b.addresses)}${b.codes.length ? ` · ${b.codes.join(', ')}` : ''}`, line: b.line }));
+  const findings = data.findings.map((f) => ({ label: f.code, value: BigInt(f.count), detail: count(f.count) }));
+  const section = (title: string, body: string, empty: string) => `<section><h2>${title}</h2>${body || `<p class="empty">${empty}</p>`}</section>`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Blocklist report</title>
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; }
+  h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
+  .totals { display: flex; gap: 2em; flex-wrap: wrap; } .total { background: var(--vscode-editorWidget-background); padding: .8em 1.2em; border-radius: 4px; }
+  .total .big { font-size: 1.5em; font-weight: 600; font-variant-numeric: tabular-nums; } .muted, .empty { color: var(--vscode-descriptionForeground); }
+  table.bars { width: 100%; border-collapse: collapse; } table.bars th { text-align: left; font-weight: normal; white-space: nowrap; padding: 2px 1em 2px 0; max-width: 28em; overflow: hidden; text-overflow: ellipsis; }
+  table.bars td { padding: 2px 0; } .bar { height: .9em; background: var(--vscode-charts-blue, var(--vscode-progressBar-background)); border-radius: 2px; }
+  .num { text-align: right; white-space: nowrap; padding-left: 1em; font-variant-numeric: tabular-nums; } a { color: var(--vscode-textLink-foreground); }
+  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .4em .9em; margin-right: .5em; cursor: pointer; }
+</style>
+</head>
+<body>
+<h1>Blocklist report: ${escape(fileName)}</h1>
+<p class="muted">${escape(data.format)} · ${count(data.duplicates)} duplicates</p>
+<p><button data-export="markdown">Export as Markdown</button><button data-export="csv">Export as CSV</button></p>
+<div class="totals">
+  <div class="total"><div class="muted">IPv4</div><div class="big">${count(data.ipv4.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv4.entries)} entries · ${percent(data.ipv4.share)} of the space</div></div>
+  <div class="total"><div class="muted">IPv6</div><div class="big">${count(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${percent(data.ipv6.share)} of the space</div></div>
+</div>
+${section('Addresses by provider', bars(providers), 'No known provider is blocked (or no ASN data).')}
+${section('Addresses by organisation (IPv4)', bars(organisations), 'No ASN data.')}
+${section('Entries by prefix length', bars(prefixes), 'No entries.')}
+${section('Findings', bars(findings), 'No findings.')}
+${section('The broadest entries', bars(broadest), 'No entries.')}
+<p class="muted">ASN data: RouteViews, NRO and DB-IP (IP Geolocation by DB-IP), CC BY 4.0.</p>
+<script nonce="${nonce}">
+  const vscode = acquireVsCodeApi();
+  document.addEventListener('click', (event) => {
+    const target = event.target.closest('[data-line], [data-export]');
+    if (!target) return;
+    event.preventDefault();
+    if (target.dataset.line !== undefined) vscode.postMessage({ type: 'reveal', line: Number(target.dataset.line) });
+    else vscode.postMessage({ type: 'export', format: target.dataset.export });
+  });
+</script>
+</body>
+</html>`;
+}
+
+export function reportMarkdown(data: ReportData, fileName: string): string {
+  const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `# Blocklist report: ${fileName}`,
+    '',
+    `${data.format} · ${count(data.duplicates)} duplicates`,
+    '',
+    table(['family', 'entries', 'unique addresses', 'share of the space'], [
+      ['IPv4', count(data.ipv4.entries), count(data.ipv4.addresses), percent(data.ipv4.share)],
+      ['IPv6', count(data.ipv6.entries), count(data.ipv6.addresses), percent(data.ipv6.share)],
+    ]),
+    '',
+    '## Addresses by provider',
+    '',
+    table(['provider', 'addresses'], data.providers.map((p) => [`${p.name} (${p.category})`, count(p.addresses)])),
+    '',
+    '## Addresses by organisation (IPv4)',
+    '',
+    table(['organisation', 'addresses'], data.organisations.map((o) => [`${o.name} (AS${o.asn})`, count(o.addresses)])),
+    '',
+    '## Findings',
+    '',
+    table(['code', 'count'], data.findings.map((f) => [f.code, count(f.count)])),
+    '',
+    '## The broadest entries',
+    '',
+    table(['line', 'entry', 'addresses', 'findings'], data.broadest.map((b) => [String(b.line + 1), `\`${b.text}\``, count(b.addresses), b.codes.join(', ')])),
+    '',
+  ].join('\n');
+}
+
+/** One CSV of every figure: section,name,value. */
+export function reportCsv(data: ReportData): string {
+  const field = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const rows: string[][] = [
+    ['section', 'name', 'value'],
+    ['totals', 'ipv4 entries', String(data.ipv4.entries)],
+    ['totals', 'ipv4 addresses', data.ipv4.addresses],
+    ['totals', 'ipv6 entries', String(data.ipv6.entries)],
+    ['totals', 'ipv6 addresses', data.ipv6.addresses],
+    ['totals', 'duplicates', String(data.duplicates)],
+    ...data.providers.map((p) => ['provider', p.name, p.addresses]),
+    ...data.organisations.map((o) => ['organisation', `${o.name} (AS${o.asn})`, o.addresses]),
+    ...data.prefixes.ipv4.map(([p, n]) => ['ipv4 prefix', p < 0 ? 'range' : `/${p}`, String(n)]),
+    ...data.prefixes.ipv6.map(([p, n]) => ['ipv6 prefix', p < 0 ? 'range' : `/${p}`, String(n)]),
+    ...data.findings.map((f) => ['finding', f.code, String(f.count)]),
+    ...data.broadest.map((b) => ['broadest entry', `line ${b.line + 1}: ${b.text}`, b.addresses]),
+  ];
+  return rows.map((row) => row.map(field).join(',')).join('\n') + '\n';
+}

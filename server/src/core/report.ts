@@ -1,0 +1,88 @@
+/**
+ * The audit report of a whole list, as plain data: totals, who is blocked
+ * (providers and organisations), the prefix-length histogram, the findings by
+ * code, and the broadest entries. The client draws it; the CLI could print it.
+ */
+import type { AuditResult, FindingCode } from './audit';
+import type { BlocklistDocument } from './document';
+import { fraction } from './formatting';
+import type { Networks } from './networks/networks';
+import { ownershipOf, providerTotals } from './networks/ownership';
+
+export interface ReportData {
+  readonly format: string;
+  readonly ipv4: { readonly entries: number; readonly addresses: string; readonly share: number };
+  readonly ipv6: { readonly entries: number; readonly addresses: string; readonly share: number };
+  readonly duplicates: number;
+  readonly findings: readonly { readonly code: FindingCode; readonly count: number }[];
+  readonly providers: readonly { readonly name: string; readonly category: string; readonly addresses: string }[];
+  /** The organisations holding the most blocked IPv4 addresses. */
+  readonly organisations: readonly { readonly name: string; readonly asn: number; readonly addresses: string }[];
+  /** Entries per prefix length, IPv4 and IPv6 apart; ranges that are no CIDR count under -1. */
+  readonly prefixes: { readonly ipv4: readonly [number, number][]; readonly ipv6: readonly [number, number][] };
+  /** The entries blocking the most addresses, with their line (zero-based) and findings. */
+  readonly broadest: readonly { readonly line: number; readonly text: string; readonly addresses: string; readonly codes: readonly string[] }[];
+}
+
+const TOP = 12;
+/** Organisation counts look at this many of the union's ranges at most, the largest first. */
+const ORGANISATION_RANGES = 5000;
+
+export function buildReport(document: BlocklistDocument, result: AuditResult, networks: Networks | undefined): ReportData {
+  const t = document.entries;
+  const histogram = { 4: new Map<number, number>(), 6: new Map<number, number>() };
+  const sizes: number[] = [];
+  for (let k = 0; k < t.count; k++) {
+    if (t.allow[k]) continue;
+    const byPrefix = histogram[t.version[k] as 4 | 6];
+    byPrefix.set(t.prefix[k], (byPrefix.get(t.prefix[k]) ?? 0) + 1);
+    sizes.push(k);
+  }
+  sizes.sort((a, b) => (t.size(b) > t.size(a) ? 1 : t.size(b) < t.size(a) ? -1 : a - b));
+  const codesAt = new Map<number, string[]>();
+  const byCode = new Map<FindingCode, number>();
+  for (const finding of result.findings) {
+    byCode.set(finding.code, (byCode.get(finding.code) ?? 0) + 1);
+    if (finding.entry !== undefined) codesAt.set(finding.entry, [...(codesAt.get(finding.entry) ?? []), finding.code]);
+  }
+  return {
+    format: document.format.label,
+    ipv4: { entries: result.ipv4.entries, addresses: result.ipv4.addresses.toString(), share: fraction(result.ipv4.addresses, 32) },
+    ipv6: { entries: result.ipv6.entries, addresses: result.ipv6.addresses.toString(), share: fraction(result.ipv6.addresses, 128) },
+    duplicates: result.duplicates,
+    findings: [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
+    providers: networks
+      ? providerTotals(networks.index, result.blocked4, result.blocked6).map((s) => ({ name: s.provider.name, category: s.provider.category, addresses: s.addresses.toString() }))
+      : [],
+    organisations: networks ? topOrganisations(networks, result) : [],
+    prefixes: {
+      ipv4: [...histogram[4]].sort((a, b) => a[0] - b[0]),
+      ipv6: [...histogram[6]].sort((a, b) => a[0] - b[0]),
+    },
+    broadest: sizes.slice(0, TOP).map((k) => ({
+      line: t.line[k],
+      text: document.text.slice(t.start[k], t.end[k]),
+      addresses: t.size(k).toString(),
+      codes: codesAt.get(k) ?? [],
+    })),
+  };
+}
+
+function topOrganisations(networks: Networks, result: AuditResult): ReportData['organisations'] {
+  const ranges: [number, number][] = [];
+  result.blocked4.forEachRange((lo, hi) => ranges.push([lo, hi]));
+  ranges.sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
+  const totals = new Map<string, { name: string; asn: number; addresses: bigint }>();
+  for (const [lo, hi] of ranges.slice(0, ORGANISATION_RANGES)) {
+    for (const holder of ownershipOf(networks.index, 4, BigInt(lo), BigInt(hi)).holders) {
+      const key = `${holder.asn} ${holder.name}`;
+      const total = totals.get(key) ?? { name: holder.name, asn: holder.asn, addresses: 0n };
+      total.addresses += holder.addresses;
+      totals.set(key, total);
+    }
+  }
+  return [...totals.values()]
+    .sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0))
+    .slice(0, TOP)
+    .map((o) => ({ ...o, addresses: o.addresses.toString() }));
+}

@@ -1,0 +1,52 @@
+/** The audit report's data and its three renderings, on the 2018 example. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { reportCsv, reportHtml, reportMarkdown } from '../../client/src/report/render';
+import { audit } from '../../server/src/core/audit';
+import { parseDocument } from '../../server/src/core/document';
+import { detectFormat } from '../../server/src/core/formats/registry';
+import { Networks } from '../../server/src/core/networks/networks';
+import { buildReport } from '../../server/src/core/report';
+
+const root = resolve(__dirname, '..', '..', '..');
+const networks = Networks.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
+const text = readFileSync(join(root, 'examples/telegram-2018.txt'), 'utf8');
+const document = parseDocument(text, detectFormat('telegram-2018.txt', text));
+const data = buildReport(document, audit(document, undefined, networks), networks);
+
+test('the report data: totals, providers, organisations, prefixes and the broadest entries', () => {
+  assert.equal(data.ipv4.addresses, '1844224');
+  assert.deepEqual(data.providers.slice(1, 3).map((p) => [p.name, p.addresses]), [
+    ['Google Cloud', '901120'],
+    ['Amazon Web Services', '786432'],
+  ]);
+  assert.equal(data.organisations[0].name, 'Google LLC');
+  assert.deepEqual(data.prefixes.ipv4, [[12, 1], [14, 1], [15, 4], [20, 1], [22, 5]]);
+  assert.deepEqual(data.broadest.slice(0, 2).map((b) => [b.text, b.addresses]), [
+    ['2001:b28:f23d::/48', '1208925819614629174706176'],
+    ['2001:b28:f23f::/48', '1208925819614629174706176'],
+  ]);
+  assert.ok(data.broadest.find((b) => b.text === '35.192.0.0/12')?.codes.includes('known-network'));
+});
+
+test('the webview HTML has a strict policy, no remote content, theme colours and links to lines', () => {
+  const html = reportHtml(data, 'telegram-2018.txt', 'vscode-webview:', 'abc123');
+  assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src vscode-webview: 'nonce-abc123'; script-src 'nonce-abc123';">/);
+  assert.doesNotMatch(html, /https?:\/\//);
+  assert.match(html, /var\(--vscode-foreground\)/);
+  assert.match(html, /<a href="#" data-line="\d+">line \d+: 35\.192\.0\.0\/12<\/a>/);
+  assert.match(html, /Google Cloud \(cloud\)/);
+  assert.doesNotMatch(reportHtml({ ...data, format: '<script>alert(1)</script>' }, 'x', 's', 'n'), /<script>alert/);
+});
+
+test('Markdown and CSV exports carry the same figures', () => {
+  const markdown = reportMarkdown(data, 'telegram-2018.txt');
+  assert.match(markdown, /^# Blocklist report: telegram-2018\.txt$/m);
+  assert.match(markdown, /^\| Google Cloud \(cloud\) \| 901,120 \|$/m);
+  const csv = reportCsv(data);
+  assert.match(csv, /^section,name,value$/m);
+  assert.match(csv, /^provider,Google Cloud,901120$/m);
+  assert.match(csv, /^totals,ipv4 addresses,1844224$/m);
+});
