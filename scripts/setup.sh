@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before `npm test`: the npm dependencies,
-# the Debian packages of the reference tools the tests compare against, and
-# Neovim, the second editor the language server is tested in.
+# the Debian packages of the reference tools the tests compare against,
+# Neovim, and code-server with chromium for the tests in a real VS Code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +17,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
+
+# The editor tests: code-server on Node 24 and Debian's chromium, cached between runs.
+scripts/e2e/install-code-server.sh

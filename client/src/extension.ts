@@ -28,7 +28,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
   const statusBar = new StatusBar(client);
   context.subscriptions.push(
-    registerPlainTextDetection(),
     registerFeedCommands(client),
     registerReport(client),
     output,
@@ -49,6 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
   await client.start();
+  // Only now: a file switched to the blocklist language before the client runs would wait for diagnostics until its next edit.
+  context.subscriptions.push(registerPlainTextDetection());
   statusBar.update();
 }
 

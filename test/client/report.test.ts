@@ -18,10 +18,12 @@ const data = buildReport(document, audit(document, undefined, networks), network
 
 test('the report data: totals, providers, organisations, prefixes and the broadest entries', () => {
   assert.equal(data.ipv4.addresses, '1844224');
-  assert.deepEqual(data.providers.slice(1, 3).map((p) => [p.name, p.addresses]), [
+  assert.deepEqual(data.providers.ipv4.slice(0, 3).map((p) => [p.name, p.addresses]), [
     ['Google Cloud', '901120'],
     ['Amazon Web Services', '786432'],
+    ['Google', '131072'],
   ]);
+  assert.deepEqual(data.providers.ipv6.map((p) => p.name), ['Telegram']);
   assert.equal(data.organisations[0].name, 'Google LLC');
   assert.deepEqual(data.prefixes.ipv4, [[12, 1], [14, 1], [15, 4], [20, 1], [22, 5]]);
   assert.deepEqual(data.broadest.slice(0, 2).map((b) => [b.text, b.addresses]), [
@@ -44,9 +46,9 @@ test('the webview HTML has a strict policy, no remote content, theme colours and
 test('Markdown and CSV exports carry the same figures', () => {
   const markdown = reportMarkdown(data, 'telegram-2018.txt');
   assert.match(markdown, /^# Blocklist report: telegram-2018\.txt$/m);
-  assert.match(markdown, /^\| Google Cloud \(cloud\) \| 901,120 \|$/m);
+  assert.match(markdown, /^\| Google Cloud \(cloud\) \| IPv4 \| 901,120 \|$/m);
   const csv = reportCsv(data);
   assert.match(csv, /^section,name,value$/m);
-  assert.match(csv, /^provider,Google Cloud,901120$/m);
+  assert.match(csv, /^ipv4 provider,Google Cloud,901120$/m);
   assert.match(csv, /^totals,ipv4 addresses,1844224$/m);
 });

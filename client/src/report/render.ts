@@ -24,7 +24,7 @@ function bars(rows: readonly { label: string; value: bigint; detail: string; lin
 }
 
 export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string): string {
-  const providers = data.providers.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: count(p.addresses) }));
+  const providerBars = (rows: ReportData['providers']['ipv4']) => rows.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: count(p.addresses) }));
   const organisations = data.organisations.map((o) => ({ label: `${o.name} (AS${o.asn})`, value: BigInt(o.addresses), detail: count(o.addresses) }));
   const prefixes = [...data.prefixes.ipv4.map(([p, n]) => ({ label: p < 0 ? 'IPv4 ranges' : `IPv4 /${p}`, value: BigInt(n), detail: count(n) })), ...data.prefixes.ipv6.map(([p, n]) => ({ label: p < 0 ? 'IPv6 ranges' : `IPv6 /${p}`, value: BigInt(n), detail: count(n) }))];
   const broadest = data.broadest.map((b) => ({ label: `line ${b.line + 1}: ${b.text}`, value: BigInt(b.addresses), detail: `${count(b.addresses)}${b.codes.length ? ` · ${b.codes.join(', ')}` : ''}`, line: b.line }));
@@ -42,8 +42,9 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
   h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
   .totals { display: flex; gap: 2em; flex-wrap: wrap; } .total { background: var(--vscode-editorWidget-background); padding: .8em 1.2em; border-radius: 4px; }
   .total .big { font-size: 1.5em; font-weight: 600; font-variant-numeric: tabular-nums; } .muted, .empty { color: var(--vscode-descriptionForeground); }
-  table.bars { width: 100%; border-collapse: collapse; } table.bars th { text-align: left; font-weight: normal; white-space: nowrap; padding: 2px 1em 2px 0; max-width: 28em; overflow: hidden; text-overflow: ellipsis; }
-  table.bars td { padding: 2px 0; } .bar { height: .9em; background: var(--vscode-charts-blue, var(--vscode-progressBar-background)); border-radius: 2px; }
+  table.bars { width: 100%; border-collapse: collapse; table-layout: fixed; } table.bars th { width: 38%; text-align: left; font-weight: normal; white-space: nowrap; padding: 2px 1em 2px 0; overflow: hidden; text-overflow: ellipsis; }
+  table.bars td { padding: 2px 0; } table.bars td.num { width: 30%; overflow: hidden; text-overflow: ellipsis; }
+  .total .big { overflow-wrap: anywhere; } .bar { height: .9em; background: var(--vscode-charts-blue, var(--vscode-progressBar-background)); border-radius: 2px; }
   .num { text-align: right; white-space: nowrap; padding-left: 1em; font-variant-numeric: tabular-nums; } a { color: var(--vscode-textLink-foreground); }
   button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .4em .9em; margin-right: .5em; cursor: pointer; }
 </style>
@@ -56,7 +57,8 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
   <div class="total"><div class="muted">IPv4</div><div class="big">${count(data.ipv4.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv4.entries)} entries · ${percent(data.ipv4.share)} of the space</div></div>
   <div class="total"><div class="muted">IPv6</div><div class="big">${count(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${percent(data.ipv6.share)} of the space</div></div>
 </div>
-${section('Addresses by provider', bars(providers), 'No known provider is blocked (or no ASN data).')}
+${section('IPv4 addresses by provider', bars(providerBars(data.providers.ipv4)), 'No known provider is blocked (or no ASN data).')}
+${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6)), 'No known provider is blocked (or no ASN data).')}
 ${section('Addresses by organisation (IPv4)', bars(organisations), 'No ASN data.')}
 ${section('Entries by prefix length', bars(prefixes), 'No entries.')}
 ${section('Findings', bars(findings), 'No findings.')}
@@ -90,7 +92,10 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
     '',
     '## Addresses by provider',
     '',
-    table(['provider', 'addresses'], data.providers.map((p) => [`${p.name} (${p.category})`, count(p.addresses)])),
+    table(['provider', 'family', 'addresses'], [
+      ...data.providers.ipv4.map((p) => [`${p.name} (${p.category})`, 'IPv4', count(p.addresses)]),
+      ...data.providers.ipv6.map((p) => [`${p.name} (${p.category})`, 'IPv6', count(p.addresses)]),
+    ]),
     '',
     '## Addresses by organisation (IPv4)',
     '',
@@ -117,7 +122,8 @@ export function reportCsv(data: ReportData): string {
     ['totals', 'ipv6 entries', String(data.ipv6.entries)],
     ['totals', 'ipv6 addresses', data.ipv6.addresses],
     ['totals', 'duplicates', String(data.duplicates)],
-    ...data.providers.map((p) => ['provider', p.name, p.addresses]),
+    ...data.providers.ipv4.map((p) => ['ipv4 provider', p.name, p.addresses]),
+    ...data.providers.ipv6.map((p) => ['ipv6 provider', p.name, p.addresses]),
     ...data.organisations.map((o) => ['organisation', `${o.name} (AS${o.asn})`, o.addresses]),
     ...data.prefixes.ipv4.map(([p, n]) => ['ipv4 prefix', p < 0 ? 'range' : `/${p}`, String(n)]),
     ...data.prefixes.ipv6.map(([p, n]) => ['ipv6 prefix', p < 0 ? 'range' : `/${p}`, String(n)]),

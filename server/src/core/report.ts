@@ -3,8 +3,10 @@
  * (providers and organisations), the prefix-length histogram, the findings by
  * code, and the broadest entries. The client draws it; the CLI could print it.
  */
+import { AddressSet } from './addressSet';
 import type { AuditResult, FindingCode } from './audit';
 import type { BlocklistDocument } from './document';
+import { IPV4, IPV6 } from './family';
 import { fraction } from './formatting';
 import type { Networks } from './networks/networks';
 import { ownershipOf, providerTotals } from './networks/ownership';
@@ -15,13 +17,20 @@ export interface ReportData {
   readonly ipv6: { readonly entries: number; readonly addresses: string; readonly share: number };
   readonly duplicates: number;
   readonly findings: readonly { readonly code: FindingCode; readonly count: number }[];
-  readonly providers: readonly { readonly name: string; readonly category: string; readonly addresses: string }[];
+  /** Addresses of each known provider, per family: IPv6 counts would dwarf IPv4 ones on one scale. */
+  readonly providers: { readonly ipv4: readonly ProviderRow[]; readonly ipv6: readonly ProviderRow[] };
   /** The organisations holding the most blocked IPv4 addresses. */
   readonly organisations: readonly { readonly name: string; readonly asn: number; readonly addresses: string }[];
   /** Entries per prefix length, IPv4 and IPv6 apart; ranges that are no CIDR count under -1. */
   readonly prefixes: { readonly ipv4: readonly [number, number][]; readonly ipv6: readonly [number, number][] };
   /** The entries blocking the most addresses, with their line (zero-based) and findings. */
   readonly broadest: readonly { readonly line: number; readonly text: string; readonly addresses: string; readonly codes: readonly string[] }[];
+}
+
+export interface ProviderRow {
+  readonly name: string;
+  readonly category: string;
+  readonly addresses: string;
 }
 
 const TOP = 12;
@@ -51,9 +60,10 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
     ipv6: { entries: result.ipv6.entries, addresses: result.ipv6.addresses.toString(), share: fraction(result.ipv6.addresses, 128) },
     duplicates: result.duplicates,
     findings: [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
-    providers: networks
-      ? providerTotals(networks.index, result.blocked4, result.blocked6).map((s) => ({ name: s.provider.name, category: s.provider.category, addresses: s.addresses.toString() }))
-      : [],
+    providers: {
+      ipv4: networks ? rows(providerTotals(networks.index, result.blocked4, AddressSet.empty(IPV6))) : [],
+      ipv6: networks ? rows(providerTotals(networks.index, AddressSet.empty(IPV4), result.blocked6)) : [],
+    },
     organisations: networks ? topOrganisations(networks, result) : [],
     prefixes: {
       ipv4: [...histogram[4]].sort((a, b) => a[0] - b[0]),
@@ -66,6 +76,10 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
       codes: codesAt.get(k) ?? [],
     })),
   };
+}
+
+function rows(shares: ReturnType<typeof providerTotals>): ProviderRow[] {
+  return shares.map((s) => ({ name: s.provider.name, category: s.provider.category, addresses: s.addresses.toString() }));
 }
 
 function topOrganisations(networks: Networks, result: AuditResult): ReportData['organisations'] {

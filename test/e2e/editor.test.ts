@@ -1,0 +1,128 @@
+/**
+ * The extension in a real VS Code: code-server (the VS Code workbench with
+ * a real extension host) driven by Debian's chromium through playwright-core.
+ * First the extension test suite (suite/index.ts) runs inside the extension
+ * host with the real `vscode` API; then a person's path through the UI on the
+ * installed .vsix, with screenshots in test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startCodeServer, waitFor, type RunningCodeServer } from './codeServer';
+
+const root = resolve(__dirname, '..', '..', '..');
+const artifacts = join(root, 'test-artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+function workspace(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'blocklist-ws-'));
+  copyFileSync(join(root, 'examples/telegram-2018.txt'), join(folder, 'telegram-2018.txt'));
+  return folder;
+}
+
+async function browser(profile: string): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error('Debian chromium is missing: run scripts/e2e/install-code-server.sh (scripts/setup.sh does).');
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    env: { ...process.env, XDG_CONFIG_HOME: profile },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Runs `body` with code-server, a browser page and a workspace, and cleans all three up (by their own handles) even on failure. */
+async function withEditor(options: { vsix?: string; smokeDriver?: boolean }, body: (server: RunningCodeServer, page: Page, folder: string) => Promise<void>): Promise<void> {
+  const folder = workspace();
+  const server = await startCodeServer(options);
+  const context = await browser(join(server.directory, 'chromium'));
+  const page = context.pages()[0] ?? (await context.newPage());
+  try {
+    await body(server, page, folder);
+  } catch (error) {
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, `failure-${Date.now()}.png`) }).catch(() => undefined);
+    throw error;
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+test('the extension test suite passes inside the real extension host', { timeout: 180_000 }, async () => {
+  await withEditor({ smokeDriver: true }, async (server, page, folder) => {
+    const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(root)],
+      ['extensionTestsPath', remote(join(root, 'out/test/e2e/suite/index.js'))],
+    ];
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const result = join(folder, 'e2e-result.json');
+    await waitFor(() => existsSync(result), 150_000, 'the suite to write its result');
+    const outcomes = JSON.parse(readFileSync(result, 'utf8')) as { name: string; ok: boolean; message?: string }[];
+    assert.ok(outcomes.length >= 6, `only ${outcomes.length} checks ran`);
+    for (const outcome of outcomes) assert.ok(outcome.ok, `${outcome.name}: ${outcome.message}`);
+  });
+});
+
+test('a person opens the 2018 example, sees squiggles, problems, hovers, applies a quick fix and opens the report', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  assert.ok(existsSync(vsix), 'blocklist-auditor.vsix is missing: "npm test" packages it first');
+  mkdirSync(artifacts, { recursive: true });
+  await withEditor({ vsix }, async (server, page, folder) => {
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    await page.keyboard.press('Control+P');
+    await page.fill('.quick-input-widget input', 'telegram-2018.txt');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.tab.active', { timeout: 20_000 });
+
+    // Squiggles and the Problems panel.
+    await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60_000 });
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 20_000 });
+    await waitFor(async () => (await page.locator('.markers-panel').innerText()).includes('901,120 addresses of Google Cloud'), 20_000, 'the Google Cloud problem');
+    // The status bar counts the list.
+    await waitFor(async () => (await page.locator('.statusbar').innerText()).includes('1,844,224 IPv4'), 20_000, 'the status bar');
+    await page.screenshot({ path: join(artifacts, '1-diagnostics.png') });
+
+    // Hover on 35.192.0.0/12 (line 20).
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('20:3');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
+    const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
+    await waitFor(async () => (await hoverText()).includes('Known providers'), 20_000, 'the hover text');
+    assert.match(await hoverText(), /35\.192\.0\.0\/12 blocks 1,048,576 addresses/);
+    assert.match(await hoverText(), /Google Cloud 901,120/);
+    await page.screenshot({ path: join(artifacts, '2-hover.png') });
+    await page.keyboard.press('Escape');
+
+    // The quick fix.
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget').first();
+    await menu.waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(artifacts, '3-quick-fixes.png') });
+    await menu.locator('.monaco-list-row', { hasText: 'Exclude Google Cloud from 35.192.0.0/12' }).first().click();
+    await waitFor(async () => !(await page.locator('.view-lines').innerText()).includes('35.192.0.0/12'), 20_000, 'the entry to be replaced');
+
+    // The report, from the command palette.
+    await page.keyboard.press('Control+Shift+P');
+    await page.fill('.quick-input-widget input', '>Blocklist: Show Audit Report');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist report')), 30_000, 'the report tab');
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(artifacts, '4-report.png') });
+  });
+});
