@@ -4,13 +4,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerFeedCommands } from './feedCommands';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { registerReport } from './report/reportPanel';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
+/** When the server stopped unexpectedly, in the last three minutes. */
+const crashes: number[] = [];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -24,6 +26,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'blocklist' },
     outputChannel: output,
     initializationOptions: { storagePath: context.globalStorageUri.fsPath },
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        // Restart, but not forever: a server that keeps crashing needs a person.
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes[0] < now - 3 * 60_000) crashes.shift();
+        if (crashes.length > 4) {
+          void vscode.window.showErrorMessage('Blocklist Auditor: the language server crashed 5 times in 3 minutes and was not restarted. "Blocklist: Show Output" has its log; "Blocklist: Restart Language Server" tries again.');
+          return { action: CloseAction.DoNotRestart };
+        }
+        void vscode.window.showWarningMessage('Blocklist Auditor: the language server stopped unexpectedly and was restarted. "Blocklist: Show Output" has its log.');
+        return { action: CloseAction.Restart };
+      },
+    },
   };
   client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
   const statusBar = new StatusBar(client);

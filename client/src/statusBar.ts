@@ -38,7 +38,8 @@ export class StatusBar implements vscode.Disposable {
     }
     const v4 = BigInt(summary.ipv4.addresses).toLocaleString('en-US');
     const v6 = BigInt(summary.ipv6.addresses);
-    this.item.text = `$(shield) ${v4} IPv4` + (v6 > 0n ? ` · ${describeIPv6(v6)} IPv6` : '');
+    const top = summary.providers[0];
+    this.item.text = `$(shield) ${v4} IPv4` + (v6 > 0n ? ` · ${describeIPv6(v6)} IPv6` : '') + (top ? ` · ${top.name} ${compact(BigInt(top.addresses))}` : '');
     this.item.tooltip = new vscode.MarkdownString(
       [
         `**${summary.format}**`,
@@ -48,6 +49,9 @@ export class StatusBar implements vscode.Disposable {
         `IPv6: ${summary.ipv6.entries.toLocaleString('en-US')} entries, ${v6.toLocaleString('en-US')} unique addresses`,
         '',
         `${summary.duplicates} duplicates · ${summary.problems} reading problems`,
+        ...(summary.providers.length > 0 ? ['', `Blocks ${summary.providers.map((p) => `${p.name} ${BigInt(p.addresses).toLocaleString('en-US')}`).join(' · ')}`] : []),
+        '',
+        'Click for the audit report.',
       ].join('\n'),
     );
     this.item.show();
@@ -63,4 +67,9 @@ export class StatusBar implements vscode.Disposable {
 function describeIPv6(count: bigint): string {
   if ((count & (count - 1n)) === 0n) return `2^${count.toString(2).length - 1}`;
   return `${(count >> 64n).toLocaleString('en-US')} /64s`;
+}
+
+/** 901,120 → 901K, 1,048,576 → 1M: short enough for the status bar. */
+function compact(count: bigint): string {
+  return new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(Number(count));
 }

@@ -142,3 +142,14 @@ test('the aggregate command asks the editor to apply the minimal CIDR list', asy
   const edits = pull.appliedEdits.at(-1)?.changes?.[uri] ?? [];
   assert.deepEqual(edits.map((e) => e.newText).sort(), ['', '11.0.0.0/23']);
 });
+
+test('the summary for the status bar: totals and the providers most blocked', async () => {
+  await pull.open('file:///summary.txt', '35.192.0.0/12\n52.58.0.0/15\n18.196.0.0/15\n5.5.5.5\n');
+  const summary = await pull.connection.sendRequest<{ ipv4: { entries: number; addresses: string }; providers: { name: string; addresses: string }[] }>('blocklist/summary', { uri: 'file:///summary.txt' });
+  assert.deepEqual(summary.ipv4, { entries: 4, addresses: String(1048576 + 2 * 131072 + 1) });
+  assert.deepEqual(summary.providers, [
+    { name: 'Google Cloud', addresses: '901120' },
+    { name: 'Amazon Web Services', addresses: '262144' },
+    { name: 'Google', addresses: '131072' },
+  ]);
+});

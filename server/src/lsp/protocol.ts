@@ -10,6 +10,8 @@ export interface SummaryResult {
   readonly duplicates: number;
   readonly exceptions: number;
   readonly problems: number;
+  /** The known providers with the most blocked IPv4 addresses (empty without ASN data, or for lists too large to sum on every change). */
+  readonly providers: readonly { readonly name: string; readonly addresses: string }[];
 }
 
 /** Sent by the client for the status bar and the report: the document's totals. */

@@ -19,7 +19,10 @@ import { OFFICIAL_FEEDS } from '../core/feeds/sources';
 import { FeedStore } from '../feeds/feedStore';
 import { loadNetworks } from '../networkData';
 import { feedDirectory, feedSources, registerFeedRequests } from './feeds';
-import { AnalysisCache } from './analysis';
+import { AddressSet } from '../core/addressSet';
+import { IPV6 } from '../core/family';
+import { providerTotals } from '../core/networks/ownership';
+import { AnalysisCache, type Analysis } from './analysis';
 import { aggregateEdits, codeActions, FIX_ALL_KIND } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
@@ -29,6 +32,23 @@ import { SettingsCache } from './settings';
 
 /** The server command behind "Blocklist: Aggregate File"; its argument is the document's URI. */
 export const AGGREGATE_COMMAND = 'blocklist.aggregateFile';
+
+/** Lists whose union has more ranges than this get no provider totals in the status bar (the report has them). */
+const STATUS_PROVIDER_RANGES = 20_000;
+const providerSummaries = new WeakMap<Analysis, SummaryResult['providers']>();
+
+function topProviders(analysis: Analysis): SummaryResult['providers'] {
+  const { networks, result } = analysis;
+  if (!networks || result.blocked4.rangeCount > STATUS_PROVIDER_RANGES) return [];
+  let top = providerSummaries.get(analysis);
+  if (!top) {
+    top = providerTotals(networks.index, result.blocked4, AddressSet.empty(IPV6))
+      .slice(0, 3)
+      .map((share) => ({ name: share.provider.name, addresses: share.addresses.toString() }));
+    providerSummaries.set(analysis, top);
+  }
+  return top;
+}
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -129,7 +149,8 @@ export function startServer(connection: Connection): void {
     runSafe(connection, token, 'Summary', null, async (): Promise<SummaryResult | null> => {
       const textDocument = documents.get(params.uri);
       if (!textDocument) return null;
-      const { document, result } = analyses.get(textDocument, await settings.get(textDocument.uri));
+      const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
+      const { document, result } = analysis;
       const s = summarize(document, result);
       return {
         format: s.format,
@@ -138,6 +159,7 @@ export function startServer(connection: Connection): void {
         duplicates: s.duplicates,
         exceptions: s.exceptions,
         problems: s.problems,
+        providers: topProviders(analysis),
       };
     }),
   );
