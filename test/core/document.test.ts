@@ -36,3 +36,15 @@ test('updateDocument keeps the very same document when nothing changed', () => {
   const document = parseDocument('1.1.1.1\n', plain);
   assert.equal(updateDocument(document, '1.1.1.1\n'), document);
 });
+
+test('updateDocument on a large list (many compare blocks) equals reading afresh', () => {
+  const base = Array.from({ length: 3000 }, (_, n) => (n % 7 === 0 ? `# note ${n}` : `10.${n >> 8}.${n & 255}.0/24`)).join('\n');
+  const big = parseDocument(base, plain);
+  fc.assert(
+    fc.property(fc.nat(base.length), fc.nat(40), fc.constantFrom('', '1.2.3.4\n', '\n', 'x', '/16', '# c\n'), (at, length, insert) => {
+      const edited = base.slice(0, at) + insert + base.slice(Math.min(base.length, at + length));
+      assert.deepEqual(snapshot(updateDocument(big, edited)), snapshot(parseDocument(edited, plain)));
+    }),
+    { numRuns: 150 },
+  );
+});

@@ -5,12 +5,9 @@
  */
 import { writeSync } from 'node:fs';
 import { formatIPv6 } from '../core';
+import { DASH, DOT, LF, SLASH } from '../core/charCodes';
 
 const CAPACITY = 1 << 20;
-const SLASH = 0x2f;
-const DASH = 0x2d;
-const DOT = 0x2e;
-const NEWLINE = 0x0a;
 
 /** The decimal digits of 0…255 (octets and prefix lengths) as bytes. */
 const DECIMALS = Array.from({ length: 256 }, (_, n) => Buffer.from(String(n), 'latin1'));
@@ -22,7 +19,7 @@ export class Output {
   /** A line of text. */
   line(text: string): void {
     this.text(text);
-    this.byte(NEWLINE);
+    this.byte(LF);
   }
 
   /** `network/prefix` on a line of its own. */
@@ -31,7 +28,7 @@ export class Output {
     this.room(5);
     this.buffer[this.length++] = SLASH;
     this.decimal(prefix);
-    this.buffer[this.length++] = NEWLINE;
+    this.buffer[this.length++] = LF;
   }
 
   /** `start-end` on a line of its own. */
@@ -39,7 +36,7 @@ export class Output {
     this.address(start);
     this.byte(DASH);
     this.address(end);
-    this.byte(NEWLINE);
+    this.byte(LF);
   }
 
   flush(): void {

@@ -173,35 +173,27 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
   const broad = overbroadThresholds(options);
   const context = networkContext(document, options.networks, networks);
   const net = options.networks;
-  const minimum4 = net.minimumAddresses - 1;
-  const minimum6 = BigInt(net.minimumAddresses - 1);
-  for (const k of order4) {
-    const lo = table.lo4[k];
-    const hi = table.hi4[k];
-    if (touchesSpecialIPv4(lo, hi)) pending.push({ code: 'special-purpose', entry: k, other: -1 });
-    if (hi - lo >= broad.ipv4Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
-    if (networks && hi - lo >= minimum4) {
-      // Inside the intended target, a provider's addresses are what is meant.
-      const meant = context.target?.ipv4.covers(lo, hi) ?? false;
-      if (!meant && networks.providers.touchesIPv4(lo, hi)) pending.push({ code: 'known-network', entry: k, other: -1 });
-      if (networks.index.countHoldersIPv4(lo, hi, net.maxOrganisations) > net.maxOrganisations) pending.push({ code: 'collateral', entry: k, other: -1 });
-    }
-    if (context.protected.ipv4.overlaps(lo, hi)) pending.push({ code: 'protected', entry: k, other: -1 });
-    if (context.target && !context.target.ipv4.covers(lo, hi)) pending.push({ code: 'outside-target', entry: k, other: -1 });
-  }
-  for (const k of order6) {
-    const lo = table.lo6[k];
-    const hi = table.hi6[k];
-    if (touchesSpecialIPv6(lo, hi)) pending.push({ code: 'special-purpose', entry: k, other: -1 });
-    if (hi - lo >= broad.ipv6Warning) pending.push({ code: 'overbroad', entry: k, other: -1 });
-    if (networks && hi - lo >= minimum6) {
-      const meant = context.target?.ipv6.covers(lo, hi) ?? false;
-      if (!meant && networks.providers.touchesIPv6(lo, hi)) pending.push({ code: 'known-network', entry: k, other: -1 });
-      if (networks.index.countHoldersIPv6(lo, hi, net.maxOrganisations) > net.maxOrganisations) pending.push({ code: 'collateral', entry: k, other: -1 });
-    }
-    if (context.protected.ipv6.overlaps(lo, hi)) pending.push({ code: 'protected', entry: k, other: -1 });
-    if (context.target && !context.target.ipv6.covers(lo, hi)) pending.push({ code: 'outside-target', entry: k, other: -1 });
-  }
+  const checks = { broad, context, networks, limit: net.maxOrganisations, pending };
+  checkEntries(order4, table.lo4, table.hi4, {
+    ...checks,
+    overbroad: (lo, hi) => hi - lo >= broad.ipv4Warning,
+    large: (lo, hi) => hi - lo >= net.minimumAddresses - 1,
+    special: touchesSpecialIPv4,
+    provider: (lo, hi) => networks?.providers.touchesIPv4(lo, hi) ?? false,
+    holders: (lo, hi, limit) => networks?.index.countHoldersIPv4(lo, hi, limit) ?? 0,
+    protectedSet: context.protected.ipv4,
+    targetSet: context.target?.ipv4,
+  });
+  checkEntries(order6, table.lo6, table.hi6, {
+    ...checks,
+    overbroad: (lo, hi) => hi - lo >= broad.ipv6Warning,
+    large: (lo, hi) => hi - lo >= BigInt(net.minimumAddresses - 1),
+    special: touchesSpecialIPv6,
+    provider: (lo, hi) => networks?.providers.touchesIPv6(lo, hi) ?? false,
+    holders: (lo, hi, limit) => networks?.index.countHoldersIPv6(lo, hi, limit) ?? 0,
+    protectedSet: context.protected.ipv6,
+    targetSet: context.target?.ipv6,
+  });
 
   const blocked4 = AddressSet.fromOrderedIntervals(IPV4, table.lo4, table.hi4, order4);
   const blocked6 = AddressSet.fromOrderedIntervals(IPV6, table.lo6, table.hi6, order6);
@@ -234,6 +226,39 @@ function overbroadThresholds({ overbroad: o }: AuditOptions): OverbroadThreshold
     ipv6Warning: 1n << BigInt(128 - o.ipv6Warning),
     ipv6Error: 1n << BigInt(128 - o.ipv6Error),
   };
+}
+
+/** What the per-entry checks need for one family. */
+interface FamilyChecks<A extends number | bigint> {
+  readonly pending: Pending[];
+  readonly networks: Networks | undefined;
+  readonly limit: number;
+  readonly overbroad: (lo: A, hi: A) => boolean;
+  /** Big enough for the network checks (single addresses are deliberate targets). */
+  readonly large: (lo: A, hi: A) => boolean;
+  readonly special: (lo: A, hi: A) => boolean;
+  readonly provider: (lo: A, hi: A) => boolean;
+  readonly holders: (lo: A, hi: A, limit: number) => number;
+  readonly protectedSet: AddressSet<A>;
+  readonly targetSet: AddressSet<A> | undefined;
+}
+
+/** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */
+function checkEntries<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, c: FamilyChecks<A>): void {
+  for (const k of order) {
+    const lo = los[k];
+    const hi = his[k];
+    if (c.special(lo, hi)) c.pending.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (c.overbroad(lo, hi)) c.pending.push({ code: 'overbroad', entry: k, other: -1 });
+    if (c.networks && c.large(lo, hi)) {
+      // Inside the intended target, a provider's addresses are what is meant.
+      const meant = c.targetSet?.covers(lo, hi) ?? false;
+      if (!meant && c.provider(lo, hi)) c.pending.push({ code: 'known-network', entry: k, other: -1 });
+      if (c.holders(lo, hi, c.limit) > c.limit) c.pending.push({ code: 'collateral', entry: k, other: -1 });
+    }
+    if (c.protectedSet.overlaps(lo, hi)) c.pending.push({ code: 'protected', entry: k, other: -1 });
+    if (c.targetSet && !c.targetSet.covers(lo, hi)) c.pending.push({ code: 'outside-target', entry: k, other: -1 });
+  }
 }
 
 /** The protected networks and the intended target (the file's `# target:` directive, else the setting), resolved. */

@@ -7,6 +7,7 @@ import type { EntryForm, ParsedEntry } from './entry';
 import { lineStartOf, type EntryRole, type Format } from './formats/format';
 import type { LineProblem } from './problem';
 import { readEntries } from './readEntries';
+import { lowerBound } from './search';
 
 const FORMS: readonly EntryForm[] = ['address', 'cidr', 'netmask', 'glob', 'range'];
 const FORM_CODES: Readonly<Record<EntryForm, number>> = { address: 0, cidr: 1, netmask: 2, glob: 3, range: 4 };
@@ -120,26 +121,12 @@ export class EntryTable {
 
   /** The first entry starting at or after `offset` (count if none). */
   firstAtOrAfter(offset: number): number {
-    let lo = 0;
-    let hi = this.count;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.start[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.start, offset, this.count);
   }
 
   /** The entry on `line` whose span holds `offset` (or the line's first entry when `offset` is -1), else -1. */
   entryAt(line: number, offset = -1): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.line[mid] < line) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < this.count && this.line[k] === line; k++) {
+    for (let k = lowerBound(this.line, line, this.count); k < this.count && this.line[k] === line; k++) {
       if (offset < 0 || (offset >= this.start[k] && offset <= this.end[k])) return k;
     }
     return -1;
@@ -194,11 +181,8 @@ export function updateDocument(previous: BlocklistDocument, text: string): Block
   if (old === text) return previous;
   if (!previous.format.lineByLine) return parseDocument(text, previous.format);
 
-  const limit = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix < limit && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < limit - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const prefix = commonPrefix(old, text);
+  const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
   // Widen the changed part to whole lines: [regionStart, oldEnd) before, [regionStart, newEnd) after.
   const regionStart = lineStartOf(old, prefix);
   const newline = old.indexOf('\n', old.length - suffix);
@@ -230,6 +214,25 @@ export function updateDocument(previous: BlocklistDocument, text: string): Block
     }
   }
   return { text, format: previous.format, entries: entries.splice(from, to, middle, offsetDelta, lineDelta), problems };
+}
+
+/** Compared a block at a time: string equality runs natively, a character loop over megabytes does not. */
+const BLOCK = 4096;
+
+function commonPrefix(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let n = 0;
+  while (n + BLOCK <= limit && a.slice(n, n + BLOCK) === b.slice(n, n + BLOCK)) n += BLOCK;
+  while (n < limit && a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  return n;
+}
+
+/** The length of the common end of a and b, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let n = 0;
+  while (n + BLOCK <= limit && a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)) n += BLOCK;
+  while (n < limit && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
+  return n;
 }
 
 function countNewlines(text: string, start: number, end: number): number {

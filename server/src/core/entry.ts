@@ -7,6 +7,7 @@ import { IPV4, IPV6, type Family } from './family';
 import { formatIPv4, netmaskToPrefix, parseIPv4 } from './ipv4';
 import { formatIPv6, parseIPv6 } from './ipv6';
 import type { Problem } from './problem';
+import { COLON, DASH, DOT, SLASH, SPACE, STAR, TAB } from './charCodes';
 
 export type EntryForm = 'address' | 'cidr' | 'netmask' | 'glob' | 'range';
 
@@ -34,14 +35,6 @@ export class ParsedEntry {
     this.prefix = other.prefix;
   }
 }
-
-const COLON = 0x3a;
-const DOT = 0x2e;
-const STAR = 0x2a;
-const DASH = 0x2d;
-const SLASH = 0x2f;
-const SPACE = 0x20;
-const TAB = 0x09;
 
 const rangeStart = new ParsedEntry();
 

@@ -4,10 +4,7 @@
  * million-line list costs no intermediate strings or objects.
  */
 import type { Problem } from './problem';
-
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
+import { DOT, NINE, ZERO } from './charCodes';
 
 /**
  * Parses `octets` dot-separated decimal octets in `text[start, end)`; missing

@@ -5,10 +5,7 @@
  */
 import { formatIPv4, parseIPv4 } from './ipv4';
 import type { Problem } from './problem';
-
-const COLON = 0x3a;
-const DOT = 0x2e;
-const PERCENT = 0x25;
+import { COLON, DOT, PERCENT } from './charCodes';
 
 /** Scratch space for the eight 16-bit groups; parsing is synchronous, so one array serves every call. */
 const groups = new Uint16Array(8);

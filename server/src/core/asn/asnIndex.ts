@@ -11,6 +11,8 @@
  * Ranges are sorted and disjoint within each family.
  */
 
+import { lowerBound, partitionPoint } from '../search';
+
 const MAGIC = 'BLASN001';
 
 /** Scratch space for countHoldersIPv4: the distinct ASNs met so far (limits up to 1,023). */
@@ -78,7 +80,7 @@ export class AsnIndex {
   /** The holders of the addresses in [lo, hi], most addresses first. O(log n + k). */
   holdersIPv4(lo: number, hi: number): Holding[] {
     const counts = new Map<number, number>();
-    for (let k = firstEndingAtOrAfter(this.v4End.length, (k) => this.v4End[k] >= lo); k < this.v4End.length && this.v4Start[k] <= hi; k++) {
+    for (let k = lowerBound(this.v4End, lo); k < this.v4End.length && this.v4Start[k] <= hi; k++) {
       const shared = Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1;
       const holder = this.v4Holder[k];
       counts.set(holder, (counts.get(holder) ?? 0) + shared);
@@ -89,7 +91,7 @@ export class AsnIndex {
   holdersIPv6(lo: bigint, hi: bigint): Holding[] {
     const counts = new Map<number, bigint>();
     const count = this.v6Holder.length;
-    for (let k = firstEndingAtOrAfter(count, (k) => this.v6At(this.v6End, k) >= lo); k < count; k++) {
+    for (let k = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo); k < count; k++) {
       const start = this.v6At(this.v6Start, k);
       if (start > hi) break;
       const end = this.v6At(this.v6End, k);
@@ -105,7 +107,8 @@ export class AsnIndex {
    * further than `limit + 1` (enough to tell "more than limit").
    */
   countHoldersIPv4(lo: number, hi: number, limit: number): number {
-    // Run on every large entry of a list: no closure, no allocation.
+    // Run on every large entry of a list: no closure, no allocation, and a search of its own
+    // (the shared lowerBound sees every kind of array and is slower here).
     let first = 0;
     let last = this.v4End.length;
     while (first < last) {
@@ -128,7 +131,7 @@ export class AsnIndex {
   countHoldersIPv6(lo: bigint, hi: bigint, limit: number): number {
     const seen: number[] = [];
     const count = this.v6Holder.length;
-    for (let k = firstEndingAtOrAfter(count, (k) => this.v6At(this.v6End, k) >= lo); k < count && this.v6At(this.v6Start, k) <= hi; k++) {
+    for (let k = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo); k < count && this.v6At(this.v6Start, k) <= hi; k++) {
       const asn = this.holderAsn[this.v6Holder[k]];
       if (!seen.includes(asn)) {
         seen.push(asn);
@@ -164,16 +167,4 @@ export class AsnIndex {
     const at = k * 4;
     return (BigInt(words[at]) << 96n) | (BigInt(words[at + 1]) << 64n) | (BigInt(words[at + 2]) << 32n) | BigInt(words[at + 3]);
   }
-}
-
-/** The first index in [0, count) for which `atOrAfter` holds, given it holds for a suffix. */
-function firstEndingAtOrAfter(count: number, atOrAfter: (k: number) => boolean): number {
-  let lo = 0;
-  let hi = count;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (atOrAfter(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
 }

@@ -4,6 +4,7 @@
  * AMAZON and EC2 for the same prefixes), so lookups are interval stabbing
  * queries: ranges sorted by start, with the running maximum of their ends.
  */
+import { lowerBound } from '../search';
 import type { FeedRange } from './parsers';
 
 export interface LoadedFeed {
@@ -50,13 +51,7 @@ export class FeedIndex {
   lookup(version: 4 | 6, lo: bigint, hi: bigint): FeedMatch[] {
     const { ranges, maxEnd } = this.byFamily[version];
     // The first range that can reach lo: maxEnd is non-decreasing.
-    let first = 0;
-    let last = maxEnd.length;
-    while (first < last) {
-      const mid = (first + last) >>> 1;
-      if (maxEnd[mid] < lo) first = mid + 1;
-      else last = mid;
-    }
+    const first = lowerBound(maxEnd, lo);
     const matches: FeedMatch[] = [];
     for (let k = first; k < ranges.length && ranges[k].lo <= hi; k++) {
       const r = ranges[k];

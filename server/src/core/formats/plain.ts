@@ -5,16 +5,7 @@
  */
 import { isBlank, ParsedEntry } from '../entry';
 import { lineContentEnd, nextLineStart, type FormatReader, type TokenSink } from './format';
-
-const HASH = 0x23;
-const SEMICOLON = 0x3b;
-const SLASH = 0x2f;
-const DASH = 0x2d;
-const DOT = 0x2e;
-const ZERO = 0x30;
-const NINE = 0x39;
-const CR = 0x0d;
-const LF = 0x0a;
+import { CR, DASH, DOT, HASH, LF, NINE, SEMICOLON, SLASH, ZERO } from '../charCodes';
 
 const fastEntry = new ParsedEntry();
 

@@ -3,6 +3,7 @@
  * providers does this entry touch?" on every entry of a large list.
  */
 import type { AsnIndex } from '../asn/asnIndex';
+import { lowerBound } from '../search';
 import { PROVIDERS, providerOfAsn, type Provider } from './providers';
 
 export class ProviderMap {
@@ -59,16 +60,4 @@ export class ProviderMap {
 
 function addOnce(list: Provider[], provider: Provider): void {
   if (!list.includes(provider)) list.push(provider);
-}
-
-/** The first index whose value is >= x, in an ascending array. */
-function lowerBound<A extends number | bigint>(values: ArrayLike<A>, x: A): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

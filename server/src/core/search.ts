@@ -1,0 +1,25 @@
+/** Binary search over ascending arrays, shared by the sets, the document and the network indexes. */
+
+/** The first index in [0, length) whose value is >= x (length if none). */
+export function lowerBound<A extends number | bigint>(values: ArrayLike<A>, x: A, length = values.length): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index in [0, count) for which `holds` is true, given that it holds for a suffix of the indices. */
+export function partitionPoint(count: number, holds: (index: number) => boolean): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holds(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
