@@ -40,4 +40,22 @@ test('a refresh downloads the configured feeds, keeps failures apart, and feeds 
   } finally {
     await client.stop();
   }
+  // A new session reads the cached feeds, the user's own included, without downloading again.
+  const { client: next } = await LspClient.start({
+    pull: true,
+    configuration: true,
+    initializationOptions: { storagePath: join(feeds.directory, 'storage') },
+    settings: { feeds: { official: false, custom: [{ id: 'acme', url: 'https://127.0.0.1:9/unused', format: 'list' }] } },
+  });
+  try {
+    await next.open('file:///again.txt', '192.0.2.0/23\n');
+    let text = '';
+    for (let attempt = 0; attempt < 50 && !text.includes('acme'); attempt++) {
+      text = ((await next.hover('file:///again.txt', 0, 1))?.contents as MarkupContent).value;
+      if (!text.includes('acme')) await new Promise((wake) => setTimeout(wake, 100));
+    }
+    assert.match(text, /\*\*Provider feeds:\*\* acme \(256\)/);
+  } finally {
+    await next.stop();
+  }
 });

@@ -49,8 +49,16 @@ export class LspClient {
   }
 
   /** Starts the server and completes the initialize handshake. `pull` selects pull or push diagnostics. */
-  static async start(options: { pull: boolean; configuration?: boolean; env?: NodeJS.ProcessEnv; initializationOptions?: unknown }): Promise<{ client: LspClient; result: InitializeResult }> {
+  static async start(options: {
+    pull: boolean;
+    configuration?: boolean;
+    env?: NodeJS.ProcessEnv;
+    initializationOptions?: unknown;
+    /** The `blocklist` settings from the first request on. */
+    settings?: Record<string, unknown>;
+  }): Promise<{ client: LspClient; result: InitializeResult }> {
     const client = new LspClient(options.env ?? {});
+    client.settings = options.settings ?? {};
     const capabilities: ClientCapabilities = {
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },

@@ -54,6 +54,7 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let networks: Networks | undefined | null = null; // null: not loaded yet
   let feeds: FeedStore | undefined;
+  let loadCustomFeeds: () => void = () => undefined;
   const analyses = new AnalysisCache(() => {
     if (networks === null) {
       networks = loadNetworks((message) => connection.console.info(message));
@@ -72,13 +73,16 @@ export function startServer(connection: Connection): void {
     settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
     const directory = feedDirectory((params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
     const sources = async () => feedSources(capabilities.workspace?.configuration ? await connection.workspace.getConfiguration('blocklist.feeds') : undefined);
-    feeds = new FeedStore(directory, OFFICIAL_FEEDS);
-    registerFeedRequests(connection, directory, sources, (store) => {
+    const useFeeds = (store: FeedStore) => {
       feeds = store;
       if (networks) networks.feeds = store.load();
       analyses.clear();
       diagnostics.refresh();
-    });
+    };
+    feeds = new FeedStore(directory, OFFICIAL_FEEDS);
+    registerFeedRequests(connection, directory, sources, useFeeds);
+    // The user's own feeds are named in the settings, which can only be asked for once initialized.
+    loadCustomFeeds = () => void sources().then((list) => useFeeds(new FeedStore(directory, list)), () => undefined);
     diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull);
     diagnostics.register();
     return {
@@ -95,6 +99,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (watchesConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'blocklist' });
+    loadCustomFeeds();
   });
 
   connection.onDidChangeConfiguration(() => {
