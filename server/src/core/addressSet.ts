@@ -82,6 +82,30 @@ export class AddressSet<A extends number | bigint> {
     return new AddressSet(family, starts, ends, count);
   }
 
+  /** This set and the addresses points[0, count) (ascending, repeats allowed), in one merging pass. */
+  withPoints(points: AddressArray<A>, count: number): AddressSet<A> {
+    if (count === 0) return this;
+    const f = this.family;
+    const starts = f.allocate(this.rangeCount + count);
+    const ends = f.allocate(this.rangeCount + count);
+    let out = 0;
+    let i = 0;
+    let j = 0;
+    while (i < this.rangeCount || j < count) {
+      const fromRanges = j === count || (i < this.rangeCount && this.starts[i] <= points[j]);
+      const lo = fromRanges ? this.starts[i] : points[j];
+      const hi = fromRanges ? this.ends[i++] : points[j++];
+      if (out > 0 && lo <= f.next(ends[out - 1])) {
+        if (hi > ends[out - 1]) ends[out - 1] = hi;
+      } else {
+        starts[out] = lo;
+        ends[out] = hi;
+        out++;
+      }
+    }
+    return new AddressSet(f, starts, ends, out);
+  }
+
   /** Builds from intervals already sorted, disjoint and non-adjacent (trusted). */
   private static normal<A extends number | bigint>(family: Family<A>, starts: A[], ends: A[]): AddressSet<A> {
     const s = family.allocate(starts.length);

@@ -1,59 +1,81 @@
 /**
  * Collects the intervals of many entries in growable arrays and turns them
- * into an AddressSet with two sorts and one sweep: no object per entry.
+ * into an AddressSet with radix sorts and one sweep: no object per entry.
+ * Single addresses, most of any real list, are kept apart as points: they
+ * need one sort instead of the two (starts and ends) a range needs.
  */
 import { AddressSet } from './addressSet';
 import type { AddressArray, Family } from './family';
 
+/** A growable array of addresses. */
+class Column<A extends number | bigint> {
+  values: AddressArray<A>;
+  length = 0;
+
+  constructor(
+    private readonly family: Family<A>,
+    capacity: number,
+  ) {
+    this.values = family.allocate(capacity);
+  }
+
+  push(value: A): void {
+    if (this.length === this.values.length) this.reserve(this.length || 1024);
+    this.values[this.length++] = value;
+  }
+
+  reserve(extra: number): void {
+    if (this.length + extra > this.values.length) this.values = this.family.resize(this.values, this.length + extra);
+  }
+
+  sort(): void {
+    this.family.sort(this.values, this.length);
+  }
+}
+
 export class IntervalBuilder<A extends number | bigint> {
-  private starts: AddressArray<A>;
-  private ends: AddressArray<A>;
-  private length = 0;
+  private readonly points: Column<A>;
+  private readonly starts: Column<A>;
+  private readonly ends: Column<A>;
   private sorted = true;
 
   constructor(readonly family: Family<A>, capacity = 1024) {
-    this.starts = family.allocate(capacity);
-    this.ends = family.allocate(capacity);
+    this.points = new Column(family, capacity);
+    this.starts = new Column(family, 16);
+    this.ends = new Column(family, 16);
   }
 
   /** Intervals added so far. */
   get count(): number {
-    return this.length;
+    return this.points.length + this.starts.length;
   }
 
-  /** Makes room for `extra` more intervals at once, rather than doubling step by step. */
+  /** Makes room for `extra` more single addresses at once, rather than doubling step by step. */
   reserve(extra: number): void {
-    if (this.length + extra > this.starts.length) {
-      this.starts = this.family.resize(this.starts, this.length + extra);
-      this.ends = this.family.resize(this.ends, this.length + extra);
-    }
+    this.points.reserve(extra);
   }
 
   add(lo: A, hi: A): void {
-    if (this.length === this.starts.length) this.grow();
-    this.starts[this.length] = lo;
-    this.ends[this.length] = hi;
-    this.length++;
+    if (lo === hi) this.points.push(lo);
+    else {
+      this.starts.push(lo);
+      this.ends.push(hi);
+    }
     this.sorted = false;
   }
 
-  /** Sorts the start and end bounds, each on its own (the costly half of `build`, timed apart by the CLI's --profile). */
+  /** Sorts the points, and the range bounds each on its own (the costly part of `build`, timed apart by the CLI's --profile). */
   sortBounds(): void {
     if (this.sorted) return;
-    this.family.sort(this.starts, this.length);
-    this.family.sort(this.ends, this.length);
+    this.points.sort();
+    this.starts.sort();
+    this.ends.sort();
     this.sorted = true;
   }
 
   /** The union of everything added so far. */
   build(): AddressSet<A> {
     this.sortBounds();
-    return AddressSet.fromSortedBounds(this.family, this.starts, this.ends, this.length);
-  }
-
-  private grow(): void {
-    const capacity = this.starts.length * 2 || 1024;
-    this.starts = this.family.resize(this.starts, capacity);
-    this.ends = this.family.resize(this.ends, capacity);
+    return AddressSet.fromSortedBounds(this.family, this.starts.values, this.ends.values, this.starts.length).withPoints(this.points.values, this.points.length);
   }
 }
