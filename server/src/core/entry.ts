@@ -24,16 +24,6 @@ export class ParsedEntry {
   hi6 = 0n;
   /** The prefix length when the entry is exactly one CIDR block, else -1. */
   prefix = -1;
-
-  copyFrom(other: ParsedEntry): void {
-    this.version = other.version;
-    this.form = other.form;
-    this.lo4 = other.lo4;
-    this.hi4 = other.hi4;
-    this.lo6 = other.lo6;
-    this.hi6 = other.hi6;
-    this.prefix = other.prefix;
-  }
 }
 
 const rangeStart = new ParsedEntry();

@@ -26,8 +26,3 @@ export interface LineProblem extends Problem {
   /** Zero-based column of `start` in UTF-16 code units. */
   readonly column: number;
 }
-
-/** Whether a problem makes the entry unusable (it is then skipped). */
-export function isFatal(problem: Problem): boolean {
-  return problem.code === 'invalid-entry';
-}
