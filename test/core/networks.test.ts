@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/audit';
-import { parseDocument } from '../../server/src/core/document';
+import { parseDocument, updateDocument } from '../../server/src/core/document';
 import { formatById } from '../../server/src/core/formats/registry';
 import { parseTargetDirective, resolveSpecs } from '../../server/src/core/networks/addressSpec';
 import { Networks } from '../../server/src/core/networks/networks';
@@ -109,5 +109,22 @@ test('the providers an entry touches, by the fast map, equal those its ownership
       assert.deepEqual(fast, exact);
     }),
     { numRuns: 300 },
+  );
+});
+
+test('what the ASN data said of an entry, remembered across edits, equals looking it up afresh', () => {
+  const lines = ['35.192.0.0/12', '185.0.0.0/16', '52.58.0.0/15', '10.0.0.0/8', '5.9.0.0/16', '1.2.3.0/24'];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 8 }), fc.nat(), fc.constantFrom(...lines, '# x', ''), (picked, at, insert) => {
+      const text = picked.join('\n') + '\n';
+      const before = parseDocument(text, plain);
+      audit(before, DEFAULT_AUDIT_OPTIONS, networks); // fills the memo
+      const cut = text.lastIndexOf('\n', at % text.length) + 1;
+      const edited = text.slice(0, cut) + insert + '\n' + text.slice(cut);
+      const incremental = audit(updateDocument(before, edited), DEFAULT_AUDIT_OPTIONS, networks).findings;
+      const fresh = audit(parseDocument(edited, plain), DEFAULT_AUDIT_OPTIONS, networks).findings;
+      assert.deepEqual(incremental, fresh);
+    }),
+    { numRuns: 60 },
   );
 });

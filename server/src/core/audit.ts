@@ -173,14 +173,13 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
   const broad = overbroadThresholds(options);
   const context = networkContext(document, options.networks, networks);
   const net = options.networks;
-  const checks = { broad, context, networks, limit: net.maxOrganisations, pending };
+  const checks = { broad, context, networks, limit: net.maxOrganisations, pending, known: table.ownersKnown };
   checkEntries(order4, table.lo4, table.hi4, {
     ...checks,
     overbroad: (lo, hi) => hi - lo >= broad.ipv4Warning,
     large: (lo, hi) => hi - lo >= net.minimumAddresses - 1,
     special: touchesSpecialIPv4,
-    provider: (lo, hi) => networks?.providers.touchesIPv4(lo, hi) ?? false,
-    holders: (lo, hi, limit) => networks?.index.countHoldersIPv4(lo, hi, limit) ?? 0,
+    owners: (lo, hi) => ownersOf(networks!.providers.touchesIPv4(lo, hi), networks!.index.countHoldersIPv4(lo, hi, OWNERS_COUNTED)),
     protectedSet: context.protected.ipv4,
     targetSet: context.target?.ipv4,
   });
@@ -189,8 +188,7 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
     overbroad: (lo, hi) => hi - lo >= broad.ipv6Warning,
     large: (lo, hi) => hi - lo >= BigInt(net.minimumAddresses - 1),
     special: touchesSpecialIPv6,
-    provider: (lo, hi) => networks?.providers.touchesIPv6(lo, hi) ?? false,
-    holders: (lo, hi, limit) => networks?.index.countHoldersIPv6(lo, hi, limit) ?? 0,
+    owners: (lo, hi) => ownersOf(networks!.providers.touchesIPv6(lo, hi), networks!.index.countHoldersIPv6(lo, hi, OWNERS_COUNTED)),
     protectedSet: context.protected.ipv6,
     targetSet: context.target?.ipv6,
   });
@@ -237,10 +235,19 @@ interface FamilyChecks<A extends number | bigint> {
   /** Big enough for the network checks (single addresses are deliberate targets). */
   readonly large: (lo: A, hi: A) => boolean;
   readonly special: (lo: A, hi: A) => boolean;
-  readonly provider: (lo: A, hi: A) => boolean;
-  readonly holders: (lo: A, hi: A, limit: number) => number;
+  /** The entry's owners, coded as in EntryTable.ownersKnown. */
+  readonly owners: (lo: A, hi: A) => number;
+  /** The table's memo of owners. */
+  readonly known: Uint8Array;
   readonly protectedSet: AddressSet<A>;
   readonly targetSet: AddressSet<A> | undefined;
+}
+
+/** Holders are counted up to this many (the highest `maxOrganisations` setting allowed plus one fits a byte). */
+const OWNERS_COUNTED = 63;
+
+function ownersOf(touchesProvider: boolean, holders: number): number {
+  return 1 | (touchesProvider ? 2 : 0) | (Math.min(holders, OWNERS_COUNTED) << 2);
 }
 
 /** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */
@@ -251,10 +258,11 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
     if (c.special(lo, hi)) c.pending.push({ code: 'special-purpose', entry: k, other: -1 });
     if (c.overbroad(lo, hi)) c.pending.push({ code: 'overbroad', entry: k, other: -1 });
     if (c.networks && c.large(lo, hi)) {
+      if (c.known[k] === 0) c.known[k] = c.owners(lo, hi);
       // Inside the intended target, a provider's addresses are what is meant.
       const meant = c.targetSet?.covers(lo, hi) ?? false;
-      if (!meant && c.provider(lo, hi)) c.pending.push({ code: 'known-network', entry: k, other: -1 });
-      if (c.holders(lo, hi, c.limit) > c.limit) c.pending.push({ code: 'collateral', entry: k, other: -1 });
+      if (!meant && (c.known[k] & 2) !== 0) c.pending.push({ code: 'known-network', entry: k, other: -1 });
+      if (c.known[k] >> 2 > c.limit) c.pending.push({ code: 'collateral', entry: k, other: -1 });
     }
     if (c.protectedSet.overlaps(lo, hi)) c.pending.push({ code: 'protected', entry: k, other: -1 });
     if (c.targetSet && !c.targetSet.covers(lo, hi)) c.pending.push({ code: 'outside-target', entry: k, other: -1 });

@@ -26,6 +26,7 @@ const COLUMNS = {
   prefix: Int16Array,
   lo4: Uint32Array,
   hi4: Uint32Array,
+  ownersKnown: Uint8Array,
 } satisfies Record<string, ArrayMaker>;
 
 type Column = keyof typeof COLUMNS;
@@ -48,6 +49,13 @@ export class EntryTable {
   /** IPv4 bounds (0 for IPv6 entries). */
   lo4!: Uint32Array;
   hi4!: Uint32Array;
+  /**
+   * What the ASN data says of the entry, remembered across edits (the rows
+   * move with their entries when the document is spliced): 0 not looked up
+   * yet, else 1 + (2 when a known provider holds addresses in it) + 4 × the
+   * number of different holders, counted up to OWNERS_COUNTED.
+   */
+  ownersKnown!: Uint8Array;
   /** IPv6 bounds, set only at the indices of IPv6 entries (an IPv4-only list allocates nothing here). */
   lo6: bigint[] = [];
   hi6: bigint[] = [];
@@ -66,6 +74,7 @@ export class EntryTable {
     this.allow[k] = role === 'allow' ? 1 : 0;
     this.form[k] = FORM_CODES[entry.form];
     this.prefix[k] = entry.prefix;
+    this.ownersKnown[k] = 0;
     if (entry.version === 4) {
       this.lo4[k] = entry.lo4;
       this.hi4[k] = entry.hi4;

@@ -89,7 +89,7 @@ export function toSettings(raw: RawSettings): Settings {
   const networks = {
     minimumAddresses: integer(n.minimumAddresses, defaults.networks.minimumAddresses, Number.MAX_SAFE_INTEGER),
     categorySeverity,
-    maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, 1000),
+    maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, 62),
     protected: strings(raw.protected, defaults.networks.protected),
     target: strings(raw.target, defaults.networks.target),
   };
