@@ -18,17 +18,22 @@ import { SOURCE, toRange } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.blocklist`;
 
+/** Lines of a selection whose entries get fixes offered. */
+const MAX_LINES = 20;
+
 export function codeActions(textDocument: TextDocument, analysis: Analysis, params: CodeActionParams, options: FixOptions): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const actions: CodeAction[] = [];
   if (wants(FIX_ALL_KIND)) {
-    const edits = fixAll(analysis.document, options);
+    const edits = fixAll(analysis.document);
     if (edits.length > 0) actions.push({ title: 'Fix all safe blocklist problems', kind: FIX_ALL_KIND, edit: workspaceEdit(textDocument, edits) });
   }
   if (only && !wants(CodeActionKind.QuickFix) && !wants(CodeActionKind.RefactorRewrite)) return actions;
   const table = analysis.document.entries;
-  for (let line = params.range.start.line; line <= params.range.end.line; line++) {
+  // Each entry's fixes look at every other entry: a selection of the whole file gets the first entries' only.
+  const lastLine = Math.min(params.range.end.line, params.range.start.line + MAX_LINES);
+  for (let line = params.range.start.line; line <= lastLine; line++) {
     for (let k = table.entryAt(line); k >= 0 && k < table.count && table.line[k] === line; k++) {
       for (const fix of fixesForEntry(analysis.document, k, options, analysis.networks)) {
         const kind = fix.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite;

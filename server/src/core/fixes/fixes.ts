@@ -5,11 +5,12 @@
  * ranges, narrow to the intended target.
  */
 import type { AddressSet } from '../addressSet';
-import type { BlocklistDocument } from '../document';
-import { IPV4, IPV6, type Family } from '../family';
+import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../audit';
+import type { BlocklistDocument, EntryTable } from '../document';
+import { IPV4, IPV6, type AddressArray, type Family } from '../family';
 import { formatCount } from '../formatting';
 import { IntervalBuilder } from '../intervalBuilder';
-import { parseTargetDirective, type ResolvedSpecs } from '../networks/addressSpec';
+import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from '../networks/addressSpec';
 import type { Networks } from '../networks/networks';
 import { ownershipOf } from '../networks/ownership';
 import { PROVIDERS } from '../networks/providers';
@@ -44,7 +45,7 @@ interface Entry {
   readonly hi: bigint;
 }
 
-/** Every fix for entry k. `related` are the other entries a finding pointed at (the original of a duplicate, say). */
+/** Every fix for entry k. One entry's fixes look at every other entry once: O(n), for the entries under the cursor. */
 export function fixesForEntry(document: BlocklistDocument, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const table = document.entries;
   if (table.allow[k]) return [];
@@ -102,7 +103,7 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
   }
 
   // Exclusions and narrowing: exact differences and intersections.
-  const withNetworks = (specs: readonly string[]) => (networks ? networks.resolve(specs) : undefined);
+  const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
   if (networks) {
     const ownership = ownershipOf(networks.index, entry.version, entry.lo, entry.hi);
     for (const share of ownership.providers) {
@@ -114,12 +115,12 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
       fixes.push(...narrowing(document, entry, networks.resolve(clouds), 'difference', `Exclude all known cloud and CDN ranges from ${entry.text}`, options, ['known-network']));
     }
   }
-  const protectedSets = withNetworks(options.protected);
-  if (protectedSets && overlapsSet(entry, protectedSets)) {
+  const protectedSets = resolve(options.protected);
+  if (overlapsSet(entry, protectedSets)) {
     fixes.push(...narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
   }
   const targetSpecs = parseTargetDirective(document.text)?.specs ?? options.target;
-  const target = targetSpecs.length > 0 ? withNetworks(targetSpecs) : undefined;
+  const target = targetSpecs.length > 0 ? resolve(targetSpecs) : undefined;
   if (target && !coversSet(entry, target)) {
     fixes.push(...narrowing(document, entry, target, 'intersection', `Narrow ${entry.text} to the target ${targetSpecs.join(' ')}`, options, ['outside-target']));
   }
@@ -170,17 +171,18 @@ function splitSizes(prefix: number, bits: number): number[] {
   return sizes;
 }
 
-/** An earlier-sorting entry that contains entry k (the original for duplicates), or -1. */
+/** The widest other entry that contains entry k (for identical entries, the first one stays), or -1. */
 function coveringEntry(document: BlocklistDocument, k: number): number {
   const t = document.entries;
+  return t.version[k] === 4 ? widestContaining(t, t.lo4, t.hi4, k, 4) : widestContaining(t, t.lo6, t.hi6, k, 6);
+}
+
+function widestContaining<A extends number | bigint>(t: EntryTable, los: AddressArray<A>, his: AddressArray<A>, k: number, version: 4 | 6): number {
   let best = -1;
   for (let other = 0; other < t.count; other++) {
-    if (other === k || t.allow[other] || t.version[other] !== t.version[k]) continue;
-    if (t.lo(other) > t.lo(k) || t.hi(other) < t.hi(k)) continue;
-    const identical = t.lo(other) === t.lo(k) && t.hi(other) === t.hi(k);
-    // Of identical entries the first one stays.
-    if (identical && other > k) continue;
-    if (best < 0 || t.hi(other) - t.lo(other) > t.hi(best) - t.lo(best)) best = other;
+    if (other === k || t.allow[other] || t.version[other] !== version || los[other] > los[k] || his[other] < his[k]) continue;
+    if (los[other] === los[k] && his[other] === his[k] && other > k) continue;
+    if (best < 0 || los[other] < los[best] || his[other] > his[best]) best = other;
   }
   return best;
 }
@@ -190,12 +192,14 @@ function mergePartner(document: BlocklistDocument, k: number): number {
   const t = document.entries;
   const prefix = t.prefix[k];
   if (prefix <= 0) return -1;
-  const bits = t.version[k] === 4 ? 32 : 128;
-  const size = 1n << BigInt(bits - prefix);
-  const lo = t.lo(k);
-  const partnerLo = (lo / size) % 2n === 0n ? lo + size : lo - size;
+  const family = familyOf(t.version[k] as 4 | 6) as Family<number | bigint>;
+  const los = (t.version[k] === 4 ? t.lo4 : t.lo6) as AddressArray<number | bigint>;
+  const lo = los[k];
+  const network = family.network(lo, prefix - 1);
+  // The other half of the block of the next shorter prefix.
+  const partnerLo = network === lo ? family.next(family.lastOfBlock(lo, family.bits - prefix)) : network;
   for (let other = 0; other < t.count; other++) {
-    if (other !== k && !t.allow[other] && t.version[other] === t.version[k] && t.prefix[other] === prefix && t.lo(other) === partnerLo) return other;
+    if (other !== k && !t.allow[other] && t.version[other] === t.version[k] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
   }
   return -1;
 }
@@ -232,17 +236,42 @@ function formatAddressOf(entry: Entry, address: bigint): string {
   return entry.version === 4 ? IPV4.format(Number(address)) : IPV6.format(address);
 }
 
-/** The safe fixes of the whole document at once: host bits written as networks, duplicates and covered entries removed. */
-export function fixAll(document: BlocklistDocument, options: FixOptions): TextEdit[] {
-  const edits: TextEdit[] = [];
-  for (let k = 0; k < document.entries.count; k++) {
-    const safe = fixesForEntry(document, k, options).filter((fix) => fix.safe);
-    // A removal beats rewriting the host bits of the same entry.
-    const chosen = safe.find((fix) => fix.edits[0].newText === '') ?? safe[0];
-    if (chosen) edits.push(...chosen.edits);
+/**
+ * The safe fixes of the whole document at once: duplicates and covered
+ * entries removed, host bits written as networks. Found by one audit, so a
+ * million-line list takes as long as its diagnostics.
+ */
+export function fixAll(document: BlocklistDocument): TextEdit[] {
+  const t = document.entries;
+  const all = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER, severity: ONLY_SAFE });
+  const removed = new Set<number>();
+  for (const finding of all.findings) if (finding.entry !== undefined && (finding.code === 'duplicate' || finding.code === 'covered')) removed.add(finding.entry);
+  const edits = [...removed].map((k) => replaceEntry(document, k, []));
+  for (const problem of document.problems) {
+    if (problem.code !== 'host-bits-set') continue;
+    const k = t.firstAtOrAfter(problem.start);
+    if (k >= t.count || t.start[k] !== problem.start || removed.has(k) || t.prefix[k] < 0) continue;
+    const network = `${t.version[k] === 4 ? IPV4.format(t.lo4[k]) : IPV6.format(t.lo6[k])}/${t.prefix[k]}`;
+    edits.push(replaceEntry(document, k, [network]));
   }
   return edits;
 }
+
+/** The audit of fix-all reports only what fix-all repairs. */
+const ONLY_SAFE: AuditOptions['severity'] = {
+  'partial-overlap': 'off',
+  mergeable: 'off',
+  'special-purpose': 'off',
+  overbroad: 'off',
+  'known-network': 'off',
+  collateral: 'off',
+  protected: 'off',
+  'outside-target': 'off',
+  'stale-header': 'off',
+  'unknown-format': 'off',
+  'leading-zeros': 'off',
+  'invalid-entry': 'off',
+};
 
 /**
  * The whole list rewritten as its minimal CIDR list: each block of the union
