@@ -9,8 +9,13 @@ import { DASH, DOT, LF, SLASH } from '../core/charCodes';
 
 const CAPACITY = 1 << 20;
 
-/** The decimal digits of 0…255 (octets and prefix lengths) as bytes. */
-const DECIMALS = Array.from({ length: 256 }, (_, n) => Buffer.from(String(n), 'latin1'));
+/** The decimal digits of 0…255 (octets and prefix lengths): at n × 4 their count, then the digits as bytes. */
+const DECIMALS = new Uint8Array(256 * 4);
+for (let n = 0; n < 256; n++) {
+  const digits = String(n);
+  DECIMALS[n * 4] = digits.length;
+  for (let k = 0; k < digits.length; k++) DECIMALS[n * 4 + 1 + k] = digits.charCodeAt(k);
+}
 
 export class Output {
   private readonly buffer = Buffer.allocUnsafe(CAPACITY);
@@ -62,8 +67,11 @@ export class Output {
 
   /** 0…255, into room already made. */
   private decimal(value: number): void {
-    const digits = DECIMALS[value];
-    for (let k = 0; k < digits.length; k++) this.buffer[this.length++] = digits[k];
+    const at = value * 4;
+    const length = DECIMALS[at];
+    this.buffer[this.length++] = DECIMALS[at + 1];
+    if (length > 1) this.buffer[this.length++] = DECIMALS[at + 2];
+    if (length > 2) this.buffer[this.length++] = DECIMALS[at + 3];
   }
 
   private text(text: string): void {
