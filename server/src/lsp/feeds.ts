@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { FeedKind } from '../core/feeds/parsers';
 import { OFFICIAL_FEEDS, type FeedSource } from '../core/feeds/sources';
+import type { Networks } from '../core/networks/networks';
 import { FeedStore } from '../feeds/feedStore';
+import { loadNetworks } from '../networkData';
 import { ImportFeedRequest, RefreshFeedsRequest } from './protocol';
 
 const CUSTOM_KINDS: readonly FeedKind[] = ['list', 'geofeed', 'json'];
@@ -47,4 +49,31 @@ export function registerFeedRequests(connection: Connection, directory: string, 
     onChange(feeds);
     return { ranges };
   });
+}
+
+/** The server's network data: the ASN index, loaded on first use, with the provider feeds from the cache. */
+export class NetworkState {
+  private networks: Networks | undefined | null = null; // null: not loaded yet
+  private store: FeedStore;
+
+  constructor(
+    directory: string,
+    private readonly log: (message: string) => void,
+  ) {
+    this.store = new FeedStore(directory, OFFICIAL_FEEDS);
+  }
+
+  get(): Networks | undefined {
+    if (this.networks === null) {
+      this.networks = loadNetworks(this.log);
+      if (this.networks) this.networks.feeds = this.store.load();
+    }
+    return this.networks;
+  }
+
+  /** New feed data: from a refresh, an import, or the user's own sources named in the settings. */
+  use(store: FeedStore): void {
+    this.store = store;
+    if (this.networks) this.networks.feeds = store.load();
+  }
 }

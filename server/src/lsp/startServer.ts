@@ -14,11 +14,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/describe';
 import { buildReport } from '../core/report';
-import type { Networks } from '../core/networks/networks';
-import { OFFICIAL_FEEDS } from '../core/feeds/sources';
 import { FeedStore } from '../feeds/feedStore';
-import { loadNetworks } from '../networkData';
-import { feedDirectory, feedSources, registerFeedRequests } from './feeds';
+import { feedDirectory, feedSources, NetworkState, registerFeedRequests } from './feeds';
 import { AddressSet } from '../core/addressSet';
 import { IPV6 } from '../core/family';
 import { providerTotals } from '../core/networks/ownership';
@@ -52,16 +49,9 @@ function topProviders(analysis: Analysis): SummaryResult['providers'] {
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  let networks: Networks | undefined | null = null; // null: not loaded yet
-  let feeds: FeedStore | undefined;
+  let networks: NetworkState | undefined;
+  const analyses = new AnalysisCache(() => networks?.get());
   let loadCustomFeeds: () => void = () => undefined;
-  const analyses = new AnalysisCache(() => {
-    if (networks === null) {
-      networks = loadNetworks((message) => connection.console.info(message));
-      if (networks && feeds) networks.feeds = feeds.load();
-    }
-    return networks;
-  });
   let settings: SettingsCache;
   let diagnostics: DiagnosticsFeature;
   let watchesConfiguration = false;
@@ -73,13 +63,13 @@ export function startServer(connection: Connection): void {
     settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
     const directory = feedDirectory((params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
     const sources = async () => feedSources(capabilities.workspace?.configuration ? await connection.workspace.getConfiguration('blocklist.feeds') : undefined);
+    const state = new NetworkState(directory, (message) => connection.console.info(message));
+    networks = state;
     const useFeeds = (store: FeedStore) => {
-      feeds = store;
-      if (networks) networks.feeds = store.load();
+      state.use(store);
       analyses.clear();
       diagnostics.refresh();
     };
-    feeds = new FeedStore(directory, OFFICIAL_FEEDS);
     registerFeedRequests(connection, directory, sources, useFeeds);
     // The user's own feeds are named in the settings, which can only be asked for once initialized.
     loadCustomFeeds = () => void sources().then((list) => useFeeds(new FeedStore(directory, list)), () => undefined);
