@@ -52,3 +52,11 @@ test('Markdown and CSV exports carry the same figures', () => {
   assert.match(csv, /^ipv4 provider,Google Cloud,901120$/m);
   assert.match(csv, /^totals,ipv4 addresses,1844224$/m);
 });
+
+test('bars are drawn without inline styles, which the policy forbids, and scale to the largest value', () => {
+  const html = reportHtml(data, 'telegram-2018.txt', 'vscode-webview:', 'n');
+  assert.doesNotMatch(html, /style="/);
+  const widths = [...html.matchAll(/<rect width="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.ok(widths.includes(100));
+  assert.ok(widths.some((w) => w < 20), 'smaller values get shorter bars');
+});
