@@ -490,7 +490,7 @@ function entryFinding(document: BlocklistDocument, item: Pending, severity: Seve
       const total = table.size(k);
       return {
         ...place,
-        message: `${formatCount(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}.`,
+        message: `${formatCount(total - inside)}${powerOfTwo(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}.`,
       };
     }
     default:
