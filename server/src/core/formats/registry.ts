@@ -1,16 +1,27 @@
 /**
- * The formats, and how a document's format is chosen: a directive comment
- * in the file, then the user's setting, then the file name, then the content.
+ * The formats, and how a document's format is chosen: a directive comment in
+ * the file, then the user's setting, then the file name, then the content.
  */
-import { geofeed, ipcatCsv, ipCount, ipfilterDat, p2p, registryCsv, spamhausJson } from './columns';
-import { hostsDeny, ipset, iptables, mikrotik, nftables, pf } from './firewalls';
+import { apache } from './apache';
+import { firehol } from './firehol';
 import type { Format, FormatId } from './format';
+import { geofeed } from './geofeed';
+import { hostsDeny } from './hostsDeny';
+import { ipcatCsv } from './ipcatCsv';
+import { ipCount } from './ipCount';
+import { ipfilterDat } from './ipfilterDat';
+import { ipset } from './ipset';
+import { iptables } from './iptables';
+import { mikrotik } from './mikrotik';
+import { nftables } from './nftables';
+import { nginx } from './nginx';
+import { p2p } from './p2p';
+import { pf } from './pf';
 import { readPlainList } from './plain';
-import { apache, nginx } from './webServers';
+import { registryCsv } from './registryCsv';
+import { spamhausDrop, spamhausJson } from './spamhaus';
 
 const plain: Format = { id: 'plain', label: 'Plain list', read: readPlainList, lineByLine: true };
-const firehol: Format = { id: 'firehol', label: 'FireHOL netset/ipset', read: readPlainList, lineByLine: true };
-const spamhausDrop: Format = { id: 'spamhaus-drop', label: 'Spamhaus DROP', read: readPlainList, lineByLine: true };
 
 export const FORMATS: readonly Format[] = [
   plain,
@@ -37,94 +48,130 @@ export function formatById(id: string): Format | undefined {
   return FORMATS.find((format) => format.id === id);
 }
 
-/** `# blocklist-format: ID` (or after `;` or `//`) in the first lines of a file. */
-export interface FormatDirective {
-  readonly id: string;
-  /** undefined when the id names no format. */
-  readonly format: Format | undefined;
+/** Where a directive's format name stands: zero-based line, and offsets of the name in the text. */
+interface DirectivePosition {
   readonly line: number;
-  /** Offsets of the id in the text. */
   readonly start: number;
   readonly end: number;
 }
 
-const DIRECTIVE = /^[ \t]*(?:#|;|\/\/)[ \t]*blocklist-format[ \t]*:[ \t]*([\w-]*)/;
-const HEAD_LINES = 20;
+/** `# blocklist-format: nginx`: a known format. */
+export interface KnownDirective extends DirectivePosition {
+  readonly id: FormatId;
+  readonly format: Format;
+  readonly unknown?: undefined;
+}
 
+/** `# blocklist-format: ngnix`: a name no format has (possibly empty), for a warning. */
+export interface UnknownDirective extends DirectivePosition {
+  readonly unknown: string;
+  /** The same as `unknown`; kept while callers still read `id` and `format` of either kind. */
+  readonly id: string;
+  readonly format: undefined;
+}
+
+export type FormatDirective = KnownDirective | UnknownDirective;
+
+/** `# blocklist-format: ID`, also after `;` or `//`; the name is matched without regard to case. */
+const DIRECTIVE = /^[ \t]*(?:#|;|\/\/)[ \t]*blocklist-format[ \t]*:[ \t]*([\w.-]*)/i;
+const DIRECTIVE_LINES = 20;
+
+/** The format directive in the first 20 lines, known or not. */
 export function parseFormatDirective(text: string): FormatDirective | undefined {
   let offset = 0;
-  for (let line = 0; line < HEAD_LINES && offset < text.length; line++) {
+  for (let line = 0; line < DIRECTIVE_LINES && offset < text.length; line++) {
     const newline = text.indexOf('\n', offset);
     const end = newline < 0 ? text.length : newline;
     const match = DIRECTIVE.exec(text.slice(offset, end));
     if (match) {
-      const start = offset + match[0].length - match[1].length;
-      return { id: match[1], format: formatById(match[1]), line, start, end: start + match[1].length };
+      const name = match[1];
+      const start = offset + match[0].length - name.length;
+      const position = { line, start, end: start + name.length };
+      const format = formatById(name.toLowerCase());
+      return format ? { id: format.id, format, ...position } : { unknown: name, id: name, format: undefined, ...position };
     }
     offset = end + 1;
   }
   return undefined;
 }
 
+/**
+ * The format of a document: its directive, else `override` (the user's
+ * setting), else what its file name (a path or a URI will do) and then its
+ * content say, else plain.
+ */
 export function detectFormat(fileName: string, text: string, override?: FormatId): Format {
-  const directed = parseFormatDirective(text)?.format;
-  if (directed) return directed;
-  if (override) return formatById(override) ?? plain;
-  return byFileName(fileName.toLowerCase(), text) ?? byContent(text) ?? plain;
+  const directed = parseFormatDirective(text);
+  if (directed?.format) return directed.format;
+  const overridden = override === undefined ? undefined : formatById(override);
+  if (overridden) return overridden;
+  const head = text.slice(0, HEAD_CHARACTERS);
+  return byFileName(baseName(fileName).toLowerCase(), head) ?? byContent(head) ?? plain;
 }
 
-const BY_NAME: readonly [RegExp, Format][] = [
-  [/\.(netset|ipset)$/, firehol],
-  [/(^|[._-])ipfilter\.dat$/, ipfilterDat],
-  [/\.p2p$/, p2p],
-  [/^\.htaccess$|\.htaccess$/, apache],
-  [/^hosts\.(deny|allow)$/, hostsDeny],
-  [/\.rsc$/, mikrotik],
-  [/\.nft$/, nftables],
-  [/^pf\.conf$|\.pf$/, pf],
-  [/\.ndjson$|drop.*\.json$/, spamhausJson],
-];
+/** Detection reads no further than this into a document. */
+const HEAD_CHARACTERS = 64 * 1024;
+/** Content signatures are looked for in this many lines that are not blank or comments. */
+const SAMPLE_LINES = 200;
 
-function byFileName(name: string, text: string): Format | undefined {
-  const format = BY_NAME.find(([pattern]) => pattern.test(name))?.[1];
-  // `ipset save > bad.ipset` is common too: FireHOL's .ipset lists hold no ipset commands.
-  if (format === firehol && IPSET_COMMANDS.test(text.slice(0, 64 * 1024))) return ipset;
-  return format;
+function baseName(fileName: string): string {
+  return fileName.slice(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
 }
 
-/** ipset save files: `create SET …` and `add SET ADDR`, or the short `-A SET ADDR`. */
-const IPSET_COMMANDS = /^create\s+\S+\s+(?:hash|bitmap|list):|^(?:add|-A)\s+\S+\s+[0-9a-fA-F:]/m;
+/** ipset save files: `create SET hash:net …` and `add SET ADDR`, or the short `-A SET ADDR`. */
+const IPSET_CREATE = /^(?:ipset\s+)?(?:create|-N)\s+\S+\s+(?:hash|bitmap|list):/m;
+const IPSET_ADD = /^(?:ipset\s+)?(?:add|-A)\s+(?:-exist\s+)?\S+\s+[0-9a-fA-F]*[.:][0-9a-fA-F.:/-]*(?:[\s,]|$)/m;
+/** nginx `deny ADDRESS;` or `allow ADDRESS;` lines. */
+const NGINX_ACCESS = /^\s*(?:deny|allow)\s+(?:[0-9a-fA-F.:/]+|all)\s*;/m;
+
+function byFileName(name: string, head: string): Format | undefined {
+  if (name.endsWith('.netset') || name.endsWith('.ipset')) {
+    // `ipset save > bad.ipset` is common too: FireHOL's .ipset lists hold no ipset commands.
+    return IPSET_CREATE.test(head) || IPSET_ADD.test(head) ? ipset : firehol;
+  }
+  if (name.endsWith('ipfilter.dat')) return ipfilterDat;
+  if (name.endsWith('.p2p')) return p2p;
+  if (name.endsWith('.htaccess')) return apache;
+  if (name === 'hosts.deny') return hostsDeny;
+  if (name.endsWith('.rsc')) return mikrotik;
+  if (name.endsWith('.nft')) return nftables;
+  if (name === 'pf.conf' || name.endsWith('.pf')) return pf;
+  if (name === 'rules.v4' || name === 'rules.v6' || name === 'iptables.rules' || name === 'ip6tables.rules') return iptables;
+  if (name.includes('nginx') || (name.endsWith('.conf') && NGINX_ACCESS.test(head))) return nginx;
+  return undefined;
+}
 
 /** FireHOL's signature lives in its comment header. */
 const FIREHOL_HEADER = /^#\s*Entries\s*:.*unique IPs|^#\s*Generated by FireHOL/m;
 
-/** Content signatures, tried in order on the first lines that are not comments. */
+/** Content signatures, tried in order on the sampled lines; the first that any line bears wins. */
 const BY_CONTENT: readonly [RegExp, Format][] = [
-  [/^Updated:|^[0-9a-fA-F.:/]+(\s\|\s[0-9a-fA-F.:/]+)*;[^;\n]*;/m, registryCsv],
-  [/^\{.*"cidr"\s*:/m, spamhausJson],
-  [/^\*filter|^-A\s+\S+.*\s-[sd]\s/m, iptables],
-  [IPSET_COMMANDS, ipset],
-  [/elements\s*=\s*\{|add\s+element\s/, nftables],
+  [/^Updated:|^[0-9a-fA-F.:/]+(?: \| [0-9a-fA-F.:/]+)*;[^;\n]*;[^;\n]*;/m, registryCsv],
+  [/^\s*\{.*"cidr"\s*:/m, spamhausJson],
+  [/^\*(?:filter|raw|mangle|nat|security)\s*$|^(?:ip6?tables\s+)?-[AI]\s+\S+.*\s(?:-[sd]|--source|--destination|--src-range|--dst-range)\s/m, iptables],
+  [IPSET_CREATE, ipset],
+  [IPSET_ADD, ipset],
+  [/elements\s*=\s*\{|^\s*add\s+element\s|^\s*table\s+(?:ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m, nftables],
   [/^\s*table\s+</m, pf],
-  [/^\s*(?:deny|allow)\s+[0-9a-fA-F.:/]+\s*;/m, nginx],
+  [/^\/ipv?6?[\s/]+firewall[\s/]+address-list|\badd\s(?:.*\s)?(?:address=\S+.*\slist=|list=\S+.*\saddress=)/m, mikrotik],
+  [NGINX_ACCESS, nginx],
   [/^\s*(?:Require\s+(?:not\s+)?ip|Deny\s+from|Allow\s+from)\s/im, apache],
-  [/^\/ip(?:v6)?\s+firewall\s+address-list|\saddress=[0-9a-fA-F.:/-]+/m, mikrotik],
-  [/^(?:[A-Za-z][\w.-]*)(?:\s*,\s*[A-Za-z][\w.-]*)*\s*:\s+(?:ALL|[\d.[])|^ALL\s*:/m, hostsDeny],
+  [/^[^#\n]*:\d{1,3}(?:\.\d{1,3}){3}\s*-\s*\d{1,3}(?:\.\d{1,3}){3}\s*$/m, p2p],
+  [/^[A-Za-z][\w.@-]*(?:\s*,\s*[A-Za-z][\w.@-]*)*\s*:\s*(?:ALL\b|\[|\.|\d{1,3}\.)|^ALL\s*:/m, hostsDeny],
   [/^\s*[\d.]+\/\d+\s*;\s*SBL\d+/m, spamhausDrop],
-  [/^[0-9a-fA-F.:]+\/\d+,[A-Z]{0,2},/m, geofeed],
-  [/^\d+\.\d+\.\d+\.\d+,\d+\.\d+\.\d+\.\d+,/m, ipcatCsv],
-  [/^\s*\d{3}\.\d{3}\.\d{3}\.\d{3}\s*-\s*\d{3}\.\d{3}\.\d{3}\.\d{3}\s*,/m, ipfilterDat],
-  [/^[^:#\n]*:\d+\.\d+\.\d+\.\d+-\d+\.\d+\.\d+\.\d+\s*$/m, p2p],
+  [/^[0-9a-fA-F.:]+\/\d+,[A-Za-z]{0,2},/m, geofeed],
+  [/^\d+\.\d+\.\d+\.\d+,\d+\.\d+\.\d+\.\d+(?:,|\s*$)/m, ipcatCsv],
+  [/^\s*\d{1,3}(?:\.\d{1,3}){3}\s*-\s*\d{1,3}(?:\.\d{1,3}){3}\s*,\s*\d+/m, ipfilterDat],
   [/^[0-9a-fA-F.:]+\t\d+\s*$/m, ipCount],
 ];
 
-function byContent(text: string): Format | undefined {
-  const head = text.slice(0, 64 * 1024);
+function byContent(head: string): Format | undefined {
   if (FIREHOL_HEADER.test(head)) return firehol;
-  const lines = head
-    .split('\n')
-    .filter((line) => !/^\s*(#|\/\/|$)/.test(line))
-    .slice(0, 200)
-    .join('\n');
+  const sample: string[] = [];
+  for (const line of head.split('\n')) {
+    if (!/^\s*(?:#|;|\/\/|$)/.test(line)) sample.push(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (sample.length === SAMPLE_LINES) break;
+  }
+  const lines = sample.join('\n');
   return BY_CONTENT.find(([pattern]) => pattern.test(lines))?.[1];
 }

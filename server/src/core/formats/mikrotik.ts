@@ -1,0 +1,153 @@
+/**
+ * MikroTik RouterOS scripts and exports: `add address=1.2.3.0/24 list=x` under
+ * `/ip firewall address-list` (or `/ipv6 firewall address-list`, or
+ * `/ip/firewall/address-list` in RouterOS 7), or on one line as
+ * `/ip firewall address-list add address=… list=x comment="…"`. The address
+ * may be a range `a-b`; a DNS name holds no address. Lines are continued with
+ * a final backslash, as exports wrap them; `#` starts a comment line;
+ * `;`, `{` and `}` separate commands (`:do { add … } on-error={}`).
+ *
+ * `add` under another menu (`/ip address add address=192.168.88.1/24 …`) is
+ * not an entry. Before any menu line (a fragment) an `add` is read when it
+ * names a `list=`. Entries with `disabled=yes` are not read. Every entry
+ * blocks: the file does not say what the list is used for.
+ */
+import { CR, HASH, LF, SEMICOLON, SLASH, SPACE, TAB } from '../charCodes';
+import type { Format, TokenSink } from './format';
+import { BACKSLASH, CLOSE_BRACE, expected, looksLikeAddress, OPEN_BRACE, QUOTE, wordIs } from './lines';
+
+export const mikrotik: Format = {
+  id: 'mikrotik',
+  label: 'MikroTik address list',
+  read: readMikrotik,
+};
+
+const OPEN_SQUARE = 0x5b;
+const CLOSE_SQUARE = 0x5d;
+const COMMANDS = new Set(['add', 'set', 'remove', 'print', 'export', 'find', 'enable', 'disable', 'comment', 'move', 'unset', 'reset', 'edit', 'get', 'import', 'monitor']);
+
+/** Reads the text a command at a time. */
+function readMikrotik(text: string, sink: TokenSink): void {
+  const reader = new CommandReader(text, sink);
+  // The words of the command being read: start, end, line triples.
+  const words: number[] = [];
+  let line = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === SPACE || c === TAB || c === CR) {
+      i++;
+    } else if (c === LF || c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_SQUARE || c === CLOSE_SQUARE) {
+      reader.command(words);
+      words.length = 0;
+      if (c === LF) line++;
+      i++;
+    } else if (c === BACKSLASH && continuationLength(text, i + 1) > 0) {
+      i += 1 + continuationLength(text, i + 1);
+      line++;
+    } else if (c === HASH && words.length === 0) {
+      const newline = text.indexOf('\n', i);
+      i = newline < 0 ? text.length : newline;
+    } else {
+      const start = i;
+      const startLine = line;
+      let quoted = false;
+      for (; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === LF) {
+          if (!quoted) break;
+          line++; // a line break inside a quoted string
+        } else if (quoted) {
+          if (d === QUOTE) quoted = false;
+          else if (d === BACKSLASH && continuationLength(text, i + 1) > 0) {
+            // A string literal goes on over a continued line.
+            i += continuationLength(text, i + 1);
+            line++;
+          } else if (d === BACKSLASH) i++;
+        } else if (d === QUOTE) {
+          quoted = true;
+        } else if (d === SPACE || d === TAB || d === CR || d === SEMICOLON || d === OPEN_BRACE || d === CLOSE_BRACE || d === OPEN_SQUARE || d === CLOSE_SQUARE) {
+          break;
+        } else if (d === BACKSLASH && continuationLength(text, i + 1) > 0) {
+          break;
+        }
+      }
+      i = Math.min(i, text.length);
+      words.push(start, i, startLine);
+    }
+  }
+  reader.command(words);
+}
+
+/** 1 for `\n`, 2 for `\r\n` at `i`, else 0. */
+function continuationLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === LF) return 1;
+  return c === CR && text.charCodeAt(i + 1) === LF ? 2 : 0;
+}
+
+class CommandReader {
+  /** The current menu, as path parts (`ip`, `firewall`, `address-list`); undefined before any menu line. */
+  private menu: string[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly sink: TokenSink,
+  ) {}
+
+  /** One command: `[/path …] [relative path …] COMMAND key=value …`. */
+  command(words: readonly number[]): void {
+    if (words.length === 0) return;
+    const text = this.text;
+    let k = 0;
+    let path = this.menu;
+    if (text.charCodeAt(words[0]) === SLASH) path = [];
+    for (; k < words.length; k += 3) {
+      const word = text.slice(words[k], words[k + 1]);
+      if (COMMANDS.has(word) || word.includes('=') || word.startsWith(':') || word.startsWith('$')) break;
+      path = [...(path ?? []), ...word.split('/').filter((part) => part !== '')];
+    }
+    if (k >= words.length) {
+      // A menu line: the commands that follow run there.
+      this.menu = path;
+      return;
+    }
+    if (text.slice(words[k], words[k + 1]) !== 'add') return;
+    if (path !== undefined && !isAddressList(path)) return;
+    this.add(words, k, path !== undefined);
+  }
+
+  /** `add key=value …` from the word `add` at k. */
+  private add(words: readonly number[], k: number, menuKnown: boolean): void {
+    const text = this.text;
+    // The `address=…` word, and its value without quotes.
+    let word = -1;
+    let [valueStart, valueEnd] = [0, 0];
+    let list = false;
+    for (let n = k + 3; n < words.length; n += 3) {
+      const [start, end] = [words[n], words[n + 1]];
+      const equals = text.indexOf('=', start);
+      if (equals < 0 || equals >= end) continue;
+      let [from, to] = [equals + 1, end];
+      if (text.charCodeAt(from) === QUOTE && to - from >= 2 && text.charCodeAt(to - 1) === QUOTE) {
+        from++;
+        to--;
+      }
+      if (wordIs(text, start, equals, 'address')) [word, valueStart, valueEnd] = [n, from, to];
+      else if (wordIs(text, start, equals, 'list')) list = true;
+      else if (wordIs(text, start, equals, 'disabled') && wordIs(text, from, to, 'yes')) return;
+    }
+    if (!menuKnown && !list) return;
+    if (word < 0 || valueStart === valueEnd) {
+      const [start, end, line] = word < 0 ? [words[k], words[words.length - 2], words[k + 2]] : [words[word], words[word + 1], words[word + 2]];
+      expected(this.sink, start, end, line, 'an address in "address=", as in "add address=192.0.2.0/24 list=blocklist"');
+      return;
+    }
+    if (looksLikeAddress(text, valueStart, valueEnd)) this.sink.entry(valueStart, valueEnd, words[word + 2]);
+  }
+}
+
+/** `/ip firewall address-list` and `/ipv6 firewall address-list`. */
+function isAddressList(path: readonly string[]): boolean {
+  return path.length === 3 && (path[0] === 'ip' || path[0] === 'ipv6') && path[1] === 'firewall' && path[2] === 'address-list';
+}

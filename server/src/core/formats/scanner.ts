@@ -1,0 +1,144 @@
+/**
+ * A tokenizer for the configuration languages whose statements and lists may
+ * run over several lines (nftables, pf): words, one-character punctuation,
+ * line ends and `"…"` strings. Blanks, `#` comments and backslash-newline
+ * continuations are skipped. It never throws and always moves on.
+ */
+import { CR, HASH, LF, SPACE, TAB } from '../charCodes';
+import { BACKSLASH, QUOTE, wordIs } from './lines';
+
+export type TokenKind = 'word' | 'punctuation' | 'newline' | 'string' | 'end';
+
+export class Scanner {
+  /** The current token. */
+  kind: TokenKind = 'end';
+  start = 0;
+  end = 0;
+  /** Zero-based line of the token's start. */
+  line = 0;
+  private position = 0;
+  private positionLine = 0;
+  private readonly punctuation: ReadonlySet<number>;
+
+  /** `punctuation`: the characters that are tokens of their own. */
+  constructor(
+    readonly text: string,
+    punctuation: string,
+  ) {
+    this.punctuation = new Set([...punctuation].map((c) => c.charCodeAt(0)));
+  }
+
+  next(): TokenKind {
+    const text = this.text;
+    let i = this.position;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === CR) {
+        i++;
+      } else if (c === BACKSLASH && this.lineBreakLength(i + 1) > 0) {
+        i += 1 + this.lineBreakLength(i + 1);
+        this.positionLine++;
+      } else if (c === HASH) {
+        const newline = text.indexOf('\n', i);
+        i = newline < 0 ? text.length : newline;
+      } else {
+        break;
+      }
+    }
+    this.start = i;
+    this.line = this.positionLine;
+    if (i >= text.length) {
+      this.end = i;
+      this.kind = 'end';
+    } else {
+      const c = text.charCodeAt(i);
+      if (c === LF) {
+        this.end = i + 1;
+        this.kind = 'newline';
+        this.positionLine++;
+      } else if (this.punctuation.has(c)) {
+        this.end = i + 1;
+        this.kind = 'punctuation';
+      } else if (c === QUOTE) {
+        this.end = this.stringEnd(i + 1);
+        this.kind = 'string';
+      } else {
+        this.end = this.wordEnd(i + 1);
+        this.kind = 'word';
+      }
+    }
+    this.position = this.end;
+    return this.kind;
+  }
+
+  /** Makes the next call of `next` read the current token again (one token back at most). */
+  pushBack(): void {
+    this.position = this.start;
+    this.positionLine = this.line;
+  }
+
+  /** Whether the current token is the word `word`. */
+  is(word: string): boolean {
+    return this.kind === 'word' && wordIs(this.text, this.start, this.end, word);
+  }
+
+  /** Whether the current token is the punctuation `c`. */
+  isPunctuation(c: string): boolean {
+    return this.kind === 'punctuation' && this.text.charCodeAt(this.start) === c.charCodeAt(0);
+  }
+
+  /** Whether the current token ends a statement: a line end, `;`, or the end of the text. */
+  endsStatement(): boolean {
+    return this.kind === 'newline' || this.kind === 'end' || this.isPunctuation(';');
+  }
+
+  /** Past the current statement: up to its line end or `;`, or before a `}` that closes the block around it. */
+  skipStatement(): void {
+    while (!this.endsStatement()) {
+      if (this.isPunctuation('}')) {
+        this.pushBack();
+        return;
+      }
+      if (this.isPunctuation('{')) this.skipGroup();
+      this.next();
+    }
+  }
+
+  /** After a `{`: past the `}` that closes it, nested groups included. */
+  skipGroup(): void {
+    let depth = 1;
+    while (depth > 0 && this.next() !== 'end') {
+      if (this.isPunctuation('{')) depth++;
+      else if (this.isPunctuation('}')) depth--;
+    }
+  }
+
+  private wordEnd(i: number): number {
+    const text = this.text;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE || c === TAB || c === CR || c === LF || c === HASH || c === QUOTE || this.punctuation.has(c)) break;
+      if (c === BACKSLASH && this.lineBreakLength(i + 1) > 0) break;
+    }
+    return i;
+  }
+
+  /** After the opening quote: past the closing one, or at the line end when there is none. */
+  private stringEnd(i: number): number {
+    const text = this.text;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) return i + 1;
+      if (c === LF) return i;
+      if (c === BACKSLASH && text.charCodeAt(i + 1) !== LF) i++;
+    }
+    return text.length;
+  }
+
+  /** 1 for `\n`, 2 for `\r\n` at `i`, else 0. */
+  private lineBreakLength(i: number): number {
+    const c = this.text.charCodeAt(i);
+    if (c === LF) return 1;
+    return c === CR && this.text.charCodeAt(i + 1) === LF ? 2 : 0;
+  }
+}
