@@ -1,6 +1,6 @@
 // Compiles the ASN data of the npm package @ip-location-db/asn (RouteViews,
 // NRO and DB-IP data, CC BY 4.0) into dist/asn.bin: typed arrays plus a
-// string table, loaded without parsing by server/src/core/asn/asnIndex.ts,
+// string table, loaded without parsing by server/src/core/ownership/asnIndex.ts,
 // which documents the layout. Called by scripts/build.mjs.
 import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -1,7 +1,7 @@
 /** The commands that bring the providers' own range feeds in: refresh from the web, or import a downloaded file. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { OFFICIAL_FEEDS } from '../../server/src/core/feeds/sources';
+import { OFFICIAL_FEEDS } from '../../server/src/core/ownership/feeds/sources';
 import { ImportFeedRequest, RefreshFeedsRequest } from '../../server/src/lsp/protocol';
 
 export function registerFeedCommands(client: LanguageClient): vscode.Disposable {

@@ -5,7 +5,7 @@
  * `blocklist.detectInPlainText`).
  */
 import * as vscode from 'vscode';
-import { looksLikeBlocklist } from '../../server/src/core/sniff';
+import { looksLikeBlocklist } from '../../server/src/core/document/sniff';
 
 export function registerPlainTextDetection(): vscode.Disposable {
   const check = (document: vscode.TextDocument) => {

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { reportCsv, reportHtml, reportMarkdown } from '../../client/src/report/render';
-import { audit } from '../../server/src/core/audit';
-import { parseDocument } from '../../server/src/core/document';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument } from '../../server/src/core/document/document';
 import { detectFormat } from '../../server/src/core/formats/registry';
-import { Networks } from '../../server/src/core/networks/networks';
-import { buildReport } from '../../server/src/core/report';
+import { Networks } from '../../server/src/core/ownership/networks';
+import { buildReport } from '../../server/src/core/analysis/report';
 
 const root = resolve(__dirname, '..', '..', '..');
 const networks = Networks.fromBytes(readFileSync(join(root, 'dist/asn.bin')));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AsnIndex, type Holding } from '../../server/src/core/asn/asnIndex';
+import { AsnIndex, type Holding } from '../../server/src/core/ownership/asnIndex';
 
 const root = resolve(__dirname, '..', '..', '..');
 const index = AsnIndex.fromBytes(readFileSync(join(root, 'dist/asn.bin')));

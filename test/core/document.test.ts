@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document';
+import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { readPlainList } from '../../server/src/core/formats/plain';
 
 const plain = { id: 'plain' as const, label: 'Plain list', read: readPlainList, lineByLine: true };

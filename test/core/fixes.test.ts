@@ -9,12 +9,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { audit } from '../../server/src/core/audit';
-import { parseDocument, type BlocklistDocument } from '../../server/src/core/document';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { aggregate, fixAll, fixesForEntry, type Fix, type FixOptions } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import { detectFormat, formatById } from '../../server/src/core/formats/registry';
-import { Networks } from '../../server/src/core/networks/networks';
+import { Networks } from '../../server/src/core/ownership/networks';
 
 const root = resolve(__dirname, '..', '..', '..');
 const networks = Networks.fromBytes(readFileSync(join(root, 'dist/asn.bin')));

@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document';
+import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { readFireholHeader } from '../../server/src/core/formats/firehol';
 import type { FormatId } from '../../server/src/core/formats/format';
 import { detectFormat, FORMATS, formatById, parseFormatDirective } from '../../server/src/core/formats/registry';
-import { formatAddress } from '../../server/src/core/formatting';
-import { looksLikeBlocklist } from '../../server/src/core/sniff';
+import { formatAddress } from '../../server/src/core/addresses/display';
+import { looksLikeBlocklist } from '../../server/src/core/document/sniff';
 
 const root = resolve(__dirname, '..', '..', '..');
 const fixtures = join(root, 'test/fixtures/formats');

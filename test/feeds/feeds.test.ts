@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FeedIndex } from '../../server/src/core/feeds/feedIndex';
-import { FeedError, parseFeed, type FeedKind } from '../../server/src/core/feeds/parsers';
-import type { FeedSource } from '../../server/src/core/feeds/sources';
-import { download, DownloadError } from '../../server/src/feeds/download';
-import { FeedStore } from '../../server/src/feeds/feedStore';
+import { FeedIndex } from '../../server/src/core/ownership/feeds/feedIndex';
+import { FeedError, parseFeed, type FeedKind } from '../../server/src/core/ownership/feeds/parsers';
+import type { FeedSource } from '../../server/src/core/ownership/feeds/sources';
+import { download, DownloadError } from '../../server/src/node/download';
+import { FeedStore } from '../../server/src/node/feedStore';
 import { startFeedServer, type FeedServer } from './feedServer';
 
 const root = resolve(__dirname, '..', '..', '..');

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { parseDocument } from '../../server/src/core/document';
+import { parseDocument } from '../../server/src/core/document/document';
 import { aggregate } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import { detectFormat } from '../../server/src/core/formats/registry';

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { Address4, Address6 } from 'ip-address';
 import { AddressCollector, formatIPv4, formatIPv6, IntervalBuilder, IPV4, ParsedEntry, parseEntry, parseIPv4, parseIPv6, type Problem } from '../../server/src/core';
-import { parseDocument } from '../../server/src/core/document';
+import { parseDocument } from '../../server/src/core/document/document';
 import { readPlainList } from '../../server/src/core/formats/plain';
 
 const ipv4 = fc.nat(0xffffffff);

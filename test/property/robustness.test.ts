@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { audit } from '../../server/src/core/audit';
-import { parseDocument } from '../../server/src/core/document';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument } from '../../server/src/core/document/document';
 import { fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { detectFormat, FORMATS } from '../../server/src/core/formats/registry';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { AddressSet, IntervalBuilder, IPV4, IPV6, splitCidr, type Family } from '../../server/src/core';
-import { radixSortUint32 } from '../../server/src/core/radixSort';
+import { radixSortUint32 } from '../../server/src/core/primitives/radixSort';
 
 const WINDOW = 64;
 

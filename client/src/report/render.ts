@@ -2,7 +2,7 @@
  * The audit report as HTML (for the webview), Markdown and CSV (for export).
  * Pure functions of the report data: no editor API here.
  */
-import type { ReportData } from '../../../server/src/core/report';
+import type { ReportData } from '../../../server/src/core/analysis/report';
 
 const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
 const percent = (share: number) => (share === 0 ? '0 %' : share < 1e-8 ? '< 0.000001 %' : `${Number((share * 100).toPrecision(4))} %`);

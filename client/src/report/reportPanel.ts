@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ReportData } from '../../../server/src/core/report';
+import type { ReportData } from '../../../server/src/core/analysis/report';
 import { ReportRequest } from '../../../server/src/lsp/protocol';
 import { reportCsv, reportHtml, reportMarkdown } from './render';
 

@@ -3,12 +3,12 @@
  * people, JSON for scripts, SARIF 2.1.0 for code-scanning tools; the exit
  * status follows --fail-on.
  */
-import { audit, DEFAULT_AUDIT_OPTIONS, DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from '../core/audit';
-import { parseDocument } from '../core/document';
+import { audit, DEFAULT_AUDIT_OPTIONS, DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from '../core/analysis/audit';
+import { parseDocument } from '../core/document/document';
 import { lineStartOf } from '../core/formats/format';
-import type { Networks } from '../core/networks/networks';
-import { providerTotals } from '../core/networks/ownership';
-import { loadNetworks } from '../networkData';
+import type { Networks } from '../core/ownership/networks';
+import { providerTotals } from '../core/ownership/shares';
+import { loadNetworks } from '../node/networkData';
 import type { Options } from './args';
 import { formatOf, readText } from './input';
 import { Output } from './output';

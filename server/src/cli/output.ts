@@ -5,7 +5,7 @@
  */
 import { writeSync } from 'node:fs';
 import { formatIPv6 } from '../core';
-import { DASH, DOT, LF, SLASH } from '../core/charCodes';
+import { DASH, DOT, LF, SLASH } from '../core/primitives/charCodes';
 
 const CAPACITY = 1 << 20;
 

@@ -3,10 +3,10 @@
  * settings: diagnostics, hovers and the summary all read the same result.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { audit, type AuditResult } from '../core/audit';
-import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document';
+import { audit, type AuditResult } from '../core/analysis/audit';
+import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document/document';
 import { detectFormat } from '../core/formats/registry';
-import type { Networks } from '../core/networks/networks';
+import type { Networks } from '../core/ownership/networks';
 import type { Settings } from './settings';
 
 export interface Analysis {

@@ -9,7 +9,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Severity } from '../core/audit';
+import type { Finding, Severity } from '../core/analysis/audit';
 
 export const SOURCE = 'blocklist';
 

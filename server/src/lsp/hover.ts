@@ -1,9 +1,9 @@
 /** Hover: what an entry blocks, exactly; elsewhere, the document's totals. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatCount, formatShare, powerOfTwo } from '../core/formatting';
-import { describeEntry, summarize, type EntryDescription } from '../core/describe';
-import type { Ownership } from '../core/networks/ownership';
+import { formatCount, formatShare, powerOfTwo } from '../core/addresses/display';
+import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
+import type { Ownership } from '../core/ownership/shares';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
 

@@ -1,6 +1,6 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
 import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { ReportData } from '../core/report';
+import type { ReportData } from '../core/analysis/report';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {

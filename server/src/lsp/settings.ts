@@ -4,10 +4,10 @@
  * the lsp-sample.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type FindingCode, type Severity } from '../core/audit';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type FindingCode, type Severity } from '../core/analysis/audit';
 import type { FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
-import type { ProviderCategory } from '../core/networks/providers';
+import type { ProviderCategory } from '../core/ownership/providers';
 
 export interface Settings {
   /** 'auto' detects the format from the file name and content. */

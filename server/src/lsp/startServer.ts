@@ -12,13 +12,13 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { summarize } from '../core/describe';
-import { buildReport } from '../core/report';
-import { FeedStore } from '../feeds/feedStore';
-import { feedDirectory, feedSources, NetworkState, registerFeedRequests } from './feeds';
-import { AddressSet } from '../core/addressSet';
-import { IPV6 } from '../core/family';
-import { providerTotals } from '../core/networks/ownership';
+import { summarize } from '../core/analysis/describe';
+import { buildReport } from '../core/analysis/report';
+import { FeedStore } from '../node/feedStore';
+import { feedDirectory, feedSources, NetworkState, registerFeedRequests } from './feedRequests';
+import { AddressSet } from '../core/addresses/addressSet';
+import { IPV6 } from '../core/addresses/family';
+import { providerTotals } from '../core/ownership/shares';
 import { AnalysisCache, type Analysis } from './analysis';
 import { aggregateEdits, codeActions, FIX_ALL_KIND } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';

@@ -4,17 +4,17 @@
  * merge adjacent entries, split, exclude a provider's or the protected
  * ranges, narrow to the intended target.
  */
-import type { AddressSet } from '../addressSet';
-import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../audit';
-import type { BlocklistDocument, EntryTable } from '../document';
-import { IPV4, IPV6, type AddressArray, type Family } from '../family';
-import { formatCount } from '../formatting';
-import { IntervalBuilder } from '../intervalBuilder';
-import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from '../networks/addressSpec';
-import type { Networks } from '../networks/networks';
-import { ownershipOf } from '../networks/ownership';
-import { PROVIDERS } from '../networks/providers';
-import { splitCidr } from '../split';
+import type { AddressSet } from '../addresses/addressSet';
+import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../analysis/audit';
+import type { BlocklistDocument, EntryTable } from '../document/document';
+import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
+import { formatCount } from '../addresses/display';
+import { IntervalBuilder } from '../addresses/intervalBuilder';
+import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
+import type { Networks } from '../ownership/networks';
+import { ownershipOf } from '../ownership/shares';
+import { PROVIDERS } from '../ownership/providers';
+import { splitCidr } from '../addresses/split';
 import { entryTexts, replaceEntry, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';

@@ -4,9 +4,9 @@
  * one) for line formats, or more tokens in the entry's list for formats that
  * list several addresses on a line.
  */
-import type { AddressSet } from '../addressSet';
-import type { BlocklistDocument } from '../document';
-import { formatIPv4 } from '../ipv4';
+import type { AddressSet } from '../addresses/addressSet';
+import type { BlocklistDocument } from '../document/document';
+import { formatIPv4 } from '../addresses/ipv4';
 import type { FormatId } from '../formats/format';
 import { lineStartOf } from '../formats/format';
 

@@ -5,7 +5,7 @@
  * 10.1.0.0/16), a CIDR, or `10.1.0.0/255.255.0.0`; host names and `env=`
  * tests hold no address.
  */
-import { HASH } from '../charCodes';
+import { HASH } from '../primitives/charCodes';
 import type { EntryRole, Format, TokenSink } from './format';
 import { emitEverything, emitPartialIPv4, expected, isDigit, lineReader, looksLikeAddress, skipBlanks, wordEnd, wordIs } from './lines';
 

@@ -4,7 +4,7 @@
  * The entries are read by the plain reader; the header is read here so that
  * its figures can be checked against the list.
  */
-import { HASH } from '../charCodes';
+import { HASH } from '../primitives/charCodes';
 import { lineContentEnd, nextLineStart, type Format } from './format';
 import { skipBlanks } from './lines';
 import { readPlainList } from './plain';

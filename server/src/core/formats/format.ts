@@ -2,8 +2,8 @@
  * A format reader finds the entry tokens of a document and reports lines it
  * cannot read. It never throws: every line yields entries, nothing, or a problem.
  */
-import type { ParsedEntry } from '../entry';
-import type { Problem } from '../problem';
+import type { ParsedEntry } from '../document/entry';
+import type { Problem } from '../document/problem';
 
 /** What an entry does: most block; some formats also list exceptions (nginx `allow`, pf `!addr`). */
 export type EntryRole = 'block' | 'allow';

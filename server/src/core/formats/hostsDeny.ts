@@ -9,9 +9,9 @@
  * exceptions (a second EXCEPT turns them back); a rule whose options say
  * `allow` (the hosts_options extension) makes exceptions of its clients.
  */
-import { isBlank, ParsedEntry, parseEntry } from '../entry';
-import { COLON, DOT, HASH, STAR } from '../charCodes';
-import type { Problem } from '../problem';
+import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
+import { COLON, DOT, HASH, STAR } from '../primitives/charCodes';
+import type { Problem } from '../document/problem';
 import { forEachLine, type EntryRole, type Format, type TokenSink } from './format';
 import { BACKSLASH, COMMA, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
 

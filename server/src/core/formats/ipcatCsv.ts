@@ -5,8 +5,8 @@
  * can write a new `start,end` in its place. A `start,end,…` header line and
  * `#` comment lines are skipped.
  */
-import { ParsedEntry, parseEntry } from '../entry';
-import type { Problem } from '../problem';
+import { ParsedEntry, parseEntry } from '../document/entry';
+import type { Problem } from '../document/problem';
 import type { Format, TokenSink } from './format';
 import { COMMA, expected, fillRange, indexIn, isDigit, lineReader, trim } from './lines';
 

@@ -5,8 +5,8 @@
  * less blocks, above 127 allows. A missing level blocks. `#` and `//` start
  * comment lines.
  */
-import { DOT } from '../charCodes';
-import { ParsedEntry } from '../entry';
+import { DOT } from '../primitives/charCodes';
+import { ParsedEntry } from '../document/entry';
 import type { Format, TokenSink } from './format';
 import { COMMA, expected, fillRange, indexIn, isDigit, lineReader, trim } from './lines';
 

@@ -5,7 +5,7 @@
  * hash:net set. Lines may also be written as `ipset add …` commands of a
  * shell script.
  */
-import { COLON, DASH, HASH } from '../charCodes';
+import { COLON, DASH, HASH } from '../primitives/charCodes';
 import type { Format, TokenSink } from './format';
 import { expected, indexIn, isDigit, isHexDigit, lineReader, looksLikeAddress, skipBlanks, wordEnd, wordIs } from './lines';
 

@@ -10,7 +10,7 @@
  * and yields nothing. Table headers (`*filter`), chain policies
  * (`:INPUT ACCEPT [0:0]`) and `COMMIT` hold no entry.
  */
-import { DASH } from '../charCodes';
+import { DASH } from '../primitives/charCodes';
 import type { EntryRole, Format, TokenSink } from './format';
 import { COMMA, expected, indexIn, lineReader, skipBlanks, wordEnd, wordIs } from './lines';
 

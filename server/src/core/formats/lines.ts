@@ -4,11 +4,11 @@
  * search never runs on into the rest of a big document), and the address
  * forms some formats add to `parseEntry`'s.
  */
-import { isBlank, ParsedEntry } from '../entry';
-import { IPV4, IPV6, type Family } from '../family';
-import { parseIPv4 } from '../ipv4';
-import type { Problem } from '../problem';
-import { COLON, DASH, DOT, HASH, NINE, SLASH, ZERO } from '../charCodes';
+import { isBlank, ParsedEntry } from '../document/entry';
+import { IPV4, IPV6, type Family } from '../addresses/family';
+import { parseIPv4 } from '../addresses/ipv4';
+import type { Problem } from '../document/problem';
+import { COLON, DASH, DOT, HASH, NINE, SLASH, ZERO } from '../primitives/charCodes';
 import { forEachLine, type EntryRole, type FormatReader, type TokenSink } from './format';
 
 export const QUOTE = 0x22;

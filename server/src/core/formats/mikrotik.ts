@@ -12,7 +12,7 @@
  * names a `list=`. Entries with `disabled=yes` are not read. Every entry
  * blocks: the file does not say what the list is used for.
  */
-import { CR, HASH, LF, SEMICOLON, SLASH, SPACE, TAB } from '../charCodes';
+import { CR, HASH, LF, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes';
 import type { Format, TokenSink } from './format';
 import { BACKSLASH, CLOSE_BRACE, expected, looksLikeAddress, OPEN_BRACE, QUOTE, wordIs } from './lines';
 

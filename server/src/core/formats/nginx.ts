@@ -3,8 +3,8 @@
  * `allow ADDRESS;` is an exception. Other directives, blocks and `#`
  * comments hold no entry. A line may hold several directives.
  */
-import { HASH, SEMICOLON } from '../charCodes';
-import { isBlank } from '../entry';
+import { HASH, SEMICOLON } from '../primitives/charCodes';
+import { isBlank } from '../document/entry';
 import type { EntryRole, Format, TokenSink } from './format';
 import { emitEverything, expected, lineReader, skipBlanks, wordIs } from './lines';
 

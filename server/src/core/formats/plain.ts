@@ -3,9 +3,9 @@
  * `#`, `;` and `//` comments on their own lines or after the entry. FireHOL
  * .netset/.ipset files and stripped Spamhaus DROP lists are of this shape.
  */
-import { isBlank, ParsedEntry } from '../entry';
+import { isBlank, ParsedEntry } from '../document/entry';
 import { lineContentEnd, nextLineStart, type FormatReader, type TokenSink } from './format';
-import { CR, DASH, DOT, HASH, LF, NINE, SEMICOLON, SLASH, ZERO } from '../charCodes';
+import { CR, DASH, DOT, HASH, LF, NINE, SEMICOLON, SLASH, ZERO } from '../primitives/charCodes';
 
 const fastEntry = new ParsedEntry();
 

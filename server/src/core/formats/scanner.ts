@@ -4,7 +4,7 @@
  * line ends and `"…"` strings. Blanks, `#` comments and backslash-newline
  * continuations are skipped. It never throws and always moves on.
  */
-import { CR, HASH, LF, SPACE, TAB } from '../charCodes';
+import { CR, HASH, LF, SPACE, TAB } from '../primitives/charCodes';
 import { BACKSLASH, QUOTE, wordIs } from './lines';
 
 export type TokenKind = 'word' | 'punctuation' | 'newline' | 'string' | 'end';

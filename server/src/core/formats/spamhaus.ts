@@ -4,8 +4,8 @@
  * record a line, `{"cidr":"1.10.16.0/20","sblid":"SBL256894","rir":"apnic"}`,
  * ended by a `{"type":"metadata",…}` record.
  */
-import { isBlank, ParsedEntry, parseEntry } from '../entry';
-import type { Problem } from '../problem';
+import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
+import type { Problem } from '../document/problem';
 import type { Format, TokenSink } from './format';
 import { expected, findIn, lineReader } from './lines';
 import { readPlainList } from './plain';

@@ -1,6 +1,6 @@
 /** Who holds the addresses of an entry: organisations by ASN, grouped by known provider. */
-import type { AddressSet } from '../addressSet';
-import type { AsnIndex, Holding } from '../asn/asnIndex';
+import type { AddressSet } from '../addresses/addressSet';
+import type { AsnIndex, Holding } from './asnIndex';
 import { providerOfAsn, type Provider } from './providers';
 
 export interface ProviderShare {

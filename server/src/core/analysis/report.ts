@@ -3,13 +3,13 @@
  * (providers and organisations), the prefix-length histogram, the findings by
  * code, and the broadest entries. The client draws it; the CLI could print it.
  */
-import { AddressSet } from './addressSet';
+import { AddressSet } from '../addresses/addressSet';
 import type { AuditResult, FindingCode } from './audit';
-import type { BlocklistDocument } from './document';
-import { IPV4, IPV6 } from './family';
-import { fraction } from './formatting';
-import type { Networks } from './networks/networks';
-import { ownershipOf, providerTotals } from './networks/ownership';
+import type { BlocklistDocument } from '../document/document';
+import { IPV4, IPV6 } from '../addresses/family';
+import { fraction } from '../addresses/display';
+import type { Networks } from '../ownership/networks';
+import { ownershipOf, providerTotals } from '../ownership/shares';
 
 export interface ReportData {
   readonly format: string;

@@ -1,6 +1,6 @@
 /** The network data the audit uses: the ASN index, the providers' ranges, and resolved network lists. */
-import { AsnIndex } from '../asn/asnIndex';
-import { FeedIndex } from '../feeds/feedIndex';
+import { AsnIndex } from './asnIndex';
+import { FeedIndex } from './feeds/feedIndex';
 import { resolveSpecs, type ResolvedSpecs } from './addressSpec';
 import { ProviderMap } from './providerMap';
 

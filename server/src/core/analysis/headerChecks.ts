@@ -2,8 +2,8 @@
  * Checks of what a file says about itself: the format directive names a
  * known format, and a FireHOL header's `Entries` line matches the list.
  */
-import type { FormatDirective } from './formats/registry';
-import { FORMATS, parseFormatDirective } from './formats/registry';
+import type { FormatDirective } from '../formats/registry';
+import { FORMATS, parseFormatDirective } from '../formats/registry';
 
 export interface HeaderNote {
   readonly code: 'stale-header' | 'unknown-format';

@@ -1,6 +1,6 @@
 /** Whether a text of unknown kind (a `.txt` file, say) is a blocklist. */
 import { parseDocument } from './document';
-import { detectFormat, parseFormatDirective } from './formats/registry';
+import { detectFormat, parseFormatDirective } from '../formats/registry';
 
 const SAMPLE_CHARACTERS = 16 * 1024;
 /** Share of the sampled entry lines that must read as entries. */

@@ -2,8 +2,8 @@
  * Every range of every known provider, for an O(log n) answer to "which
  * providers does this entry touch?" on every entry of a large list.
  */
-import type { AsnIndex } from '../asn/asnIndex';
-import { lowerBound } from '../search';
+import type { AsnIndex } from './asnIndex';
+import { lowerBound } from '../primitives/search';
 import { PROVIDERS, providerOfAsn, type Provider } from './providers';
 
 export class ProviderMap {

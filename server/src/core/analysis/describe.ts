@@ -3,12 +3,12 @@
  * data: the LSP layer renders it as Markdown.
  */
 import type { AuditResult } from './audit';
-import { formatAddress, fraction } from './formatting';
-import type { BlocklistDocument } from './document';
-import { formatIPv4 } from './ipv4';
-import type { FeedMatch } from './feeds/feedIndex';
-import type { Networks } from './networks/networks';
-import { ownershipOf, type Ownership } from './networks/ownership';
+import { formatAddress, fraction } from '../addresses/display';
+import type { BlocklistDocument } from '../document/document';
+import { formatIPv4 } from '../addresses/ipv4';
+import type { FeedMatch } from '../ownership/feeds/feedIndex';
+import type { Networks } from '../ownership/networks';
+import { ownershipOf, type Ownership } from '../ownership/shares';
 import { specialRangesOverlapping, type SpecialRange } from './specialRanges';
 
 export interface OverlappingEntry {

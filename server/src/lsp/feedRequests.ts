@@ -6,11 +6,11 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
-import type { FeedKind } from '../core/feeds/parsers';
-import { OFFICIAL_FEEDS, type FeedSource } from '../core/feeds/sources';
-import type { Networks } from '../core/networks/networks';
-import { FeedStore } from '../feeds/feedStore';
-import { loadNetworks } from '../networkData';
+import type { FeedKind } from '../core/ownership/feeds/parsers';
+import { OFFICIAL_FEEDS, type FeedSource } from '../core/ownership/feeds/sources';
+import type { Networks } from '../core/ownership/networks';
+import { FeedStore } from '../node/feedStore';
+import { loadNetworks } from '../node/networkData';
 import { ImportFeedRequest, RefreshFeedsRequest } from './protocol';
 
 const CUSTOM_KINDS: readonly FeedKind[] = ['list', 'geofeed', 'json'];

@@ -3,8 +3,8 @@
  * The parser reads character codes straight from the document text so that a
  * million-line list costs no intermediate strings or objects.
  */
-import type { Problem } from './problem';
-import { DOT, NINE, ZERO } from './charCodes';
+import type { Problem } from '../document/problem';
+import { DOT, NINE, ZERO } from '../primitives/charCodes';
 
 /**
  * Parses `octets` dot-separated decimal octets in `text[start, end)`; missing

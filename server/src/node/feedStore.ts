@@ -5,9 +5,9 @@
  */
 import { promises as fs, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FeedIndex, type LoadedFeed } from '../core/feeds/feedIndex';
-import { parseFeed } from '../core/feeds/parsers';
-import type { FeedSource } from '../core/feeds/sources';
+import { FeedIndex, type LoadedFeed } from '../core/ownership/feeds/feedIndex';
+import { parseFeed } from '../core/ownership/feeds/parsers';
+import type { FeedSource } from '../core/ownership/feeds/sources';
 import { DEFAULT_DOWNLOAD, download, type DownloadOptions } from './download';
 
 export interface RefreshReport {

@@ -4,17 +4,17 @@
  * special-purpose ranges and overbroad entries, plus the document's totals.
  * Pure: the language server and the CLI render the same findings.
  */
-import { AddressSet } from './addressSet';
-import type { BlocklistDocument, EntryTable } from './document';
-import { IPV4, IPV6, type AddressArray, type Family } from './family';
-import { formatAddress, formatCount, powerOfTwo } from './formatting';
-import type { LineProblem, ProblemCode } from './problem';
+import { AddressSet } from '../addresses/addressSet';
+import type { BlocklistDocument, EntryTable } from '../document/document';
+import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
+import { formatAddress, formatCount, powerOfTwo } from '../addresses/display';
+import type { LineProblem, ProblemCode } from '../document/problem';
 import { headerNotes, type HeaderNote } from './headerChecks';
-import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from './networks/addressSpec';
-import type { Networks } from './networks/networks';
-import { ownershipOf } from './networks/ownership';
-import type { ProviderCategory } from './networks/providers';
-import { radixSortIndices } from './radixSort';
+import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
+import type { Networks } from '../ownership/networks';
+import { ownershipOf } from '../ownership/shares';
+import type { ProviderCategory } from '../ownership/providers';
+import { radixSortIndices } from '../primitives/radixSort';
 import { specialRangesOverlapping, touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 
 export type FindingCode =

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Networks } from './core/networks/networks';
+import { Networks } from '../core/ownership/networks';
 
 /** The network data, or undefined (with the reason logged) when the index is missing or damaged: provider checks are then off. */
 export function loadNetworks(log: (message: string) => void): Networks | undefined {

@@ -3,8 +3,8 @@
  * shape and throws FeedError with what is wrong, so that a broken or
  * truncated download never replaces good data.
  */
-import { ParsedEntry, parseEntry } from '../entry';
-import type { Problem } from '../problem';
+import { ParsedEntry, parseEntry } from '../../document/entry';
+import type { Problem } from '../../document/problem';
 
 /** One published range with what the feed says about it. */
 export interface FeedRange {

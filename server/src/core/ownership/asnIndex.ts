@@ -11,7 +11,7 @@
  * Ranges are sorted and disjoint within each family.
  */
 
-import { lowerBound, partitionPoint } from '../search';
+import { lowerBound, partitionPoint } from '../primitives/search';
 
 const MAGIC = 'BLASN001';
 

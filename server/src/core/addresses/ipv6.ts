@@ -4,8 +4,8 @@
  * last 32 bits (`::ffff:1.2.3.4`, `64:ff9b::192.0.2.1`).
  */
 import { formatIPv4, parseIPv4 } from './ipv4';
-import type { Problem } from './problem';
-import { COLON, DOT, PERCENT } from './charCodes';
+import type { Problem } from '../document/problem';
+import { COLON, DOT, PERCENT } from '../primitives/charCodes';
 
 /** Scratch space for the eight 16-bit groups; parsing is synchronous, so one array serves every call. */
 const groups = new Uint16Array(8);

@@ -4,10 +4,10 @@
  * typed arrays. Exceptions (`allow` entries of formats that have them) are
  * not part of the union.
  */
-import { IPV4, IPV6 } from './family';
-import type { FormatReader } from './formats/format';
-import { readPlainList } from './formats/plain';
-import { IntervalBuilder } from './intervalBuilder';
+import { IPV4, IPV6 } from '../addresses/family';
+import type { FormatReader } from '../formats/format';
+import { readPlainList } from '../formats/plain';
+import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { LineProblem } from './problem';
 import { readEntries } from './readEntries';
 

@@ -3,11 +3,11 @@
  * Address Registries, plus multicast. Blocking them on the public internet
  * is at best useless and often a typo for something else.
  */
-import type { AddressSet } from './addressSet';
-import { ParsedEntry, parseEntry } from './entry';
-import { IPV4, IPV6 } from './family';
-import { IntervalBuilder } from './intervalBuilder';
-import type { Problem } from './problem';
+import type { AddressSet } from '../addresses/addressSet';
+import { ParsedEntry, parseEntry } from '../document/entry';
+import { IPV4, IPV6 } from '../addresses/family';
+import { IntervalBuilder } from '../addresses/intervalBuilder';
+import type { Problem } from '../document/problem';
 
 export interface SpecialRange {
   readonly cidr: string;

@@ -5,7 +5,7 @@
  */
 import { formatIPv4 } from './ipv4';
 import { formatIPv6 } from './ipv6';
-import { radixSortUint32 } from './radixSort';
+import { radixSortUint32 } from '../primitives/radixSort';
 
 /** Growable storage for addresses of one family. */
 export interface AddressArray<A> {

@@ -4,7 +4,7 @@
  * did), and gives back the problems with their line and column.
  */
 import { ParsedEntry, parseEntry } from './entry';
-import { lineStartOf, type EntryRole, type FormatReader } from './formats/format';
+import { lineStartOf, type EntryRole, type FormatReader } from '../formats/format';
 import type { LineProblem, Problem } from './problem';
 
 export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole) => void;

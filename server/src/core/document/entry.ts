@@ -3,11 +3,11 @@
  * (`1.2.3.0/255.255.255.0`), a glob (`1.2.3.*`) or a range (`a-b`, `a - b`,
  * either side may be a CIDR as in iprange), IPv4 or IPv6.
  */
-import { IPV4, IPV6, type Family } from './family';
-import { formatIPv4, netmaskToPrefix, parseIPv4 } from './ipv4';
-import { formatIPv6, parseIPv6 } from './ipv6';
+import { IPV4, IPV6, type Family } from '../addresses/family';
+import { formatIPv4, netmaskToPrefix, parseIPv4 } from '../addresses/ipv4';
+import { formatIPv6, parseIPv6 } from '../addresses/ipv6';
 import type { Problem } from './problem';
-import { COLON, DASH, DOT, SLASH, SPACE, STAR, TAB } from './charCodes';
+import { COLON, DASH, DOT, SLASH, SPACE, STAR, TAB } from '../primitives/charCodes';
 
 export type EntryForm = 'address' | 'cidr' | 'netmask' | 'glob' | 'range';
 

@@ -4,10 +4,10 @@
  * per entry), plus the problems found while reading.
  */
 import type { EntryForm, ParsedEntry } from './entry';
-import { lineStartOf, type EntryRole, type Format } from './formats/format';
+import { lineStartOf, type EntryRole, type Format } from '../formats/format';
 import type { LineProblem } from './problem';
 import { readEntries } from './readEntries';
-import { lowerBound } from './search';
+import { lowerBound } from '../primitives/search';
 
 const FORMS: readonly EntryForm[] = ['address', 'cidr', 'netmask', 'glob', 'range'];
 const FORM_CODES: Readonly<Record<EntryForm, number>> = { address: 0, cidr: 1, netmask: 2, glob: 3, range: 4 };

@@ -4,7 +4,7 @@
  * AMAZON and EC2 for the same prefixes), so lookups are interval stabbing
  * queries: ranges sorted by start, with the running maximum of their ends.
  */
-import { lowerBound } from '../search';
+import { lowerBound } from '../../primitives/search';
 import type { FeedRange } from './parsers';
 
 export interface LoadedFeed {

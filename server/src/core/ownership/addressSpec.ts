@@ -3,12 +3,12 @@
  * `AS13335`, or a provider (`cloudflare`, `Google Cloud`). Resolved to exact
  * address sets, using the ASN index for ASNs and providers.
  */
-import type { AddressSet } from '../addressSet';
-import type { AsnIndex } from '../asn/asnIndex';
-import { ParsedEntry, parseEntry } from '../entry';
-import { IPV4, IPV6 } from '../family';
-import { IntervalBuilder } from '../intervalBuilder';
-import type { Problem } from '../problem';
+import type { AddressSet } from '../addresses/addressSet';
+import type { AsnIndex } from './asnIndex';
+import { ParsedEntry, parseEntry } from '../document/entry';
+import { IPV4, IPV6 } from '../addresses/family';
+import { IntervalBuilder } from '../addresses/intervalBuilder';
+import type { Problem } from '../document/problem';
 import { findProvider } from './providers';
 
 export interface NamedNetworks {
