@@ -1,10 +1,10 @@
 /**
  * Every format, data-driven: each fixture in test/fixtures/formats read into
  * lines such as `L3 12-24 block 1.2.3.0/24 "1.2.3.0/24"` and compared with
- * the `.expected` file beside it (UPDATE_EXPECTED=1 writes them; review the
- * diff); detection by directive, setting, name and content; the FireHOL
- * header; and the real files of the corpus, whose entry counts SOURCES.md
- * gives.
+ * the `.expected` file beside it (only UPDATE_EXPECTED=1 writes them, and a
+ * missing one fails; review the diff); detection by directive, setting, name
+ * and content; the FireHOL header; and the real files of the corpus, whose
+ * entry counts SOURCES.md gives.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,9 @@ for (const name of fixtureNames) {
     const text = readFileSync(file, 'utf8');
     const actual = describe(parseDocument(text, detectFormat(name, text)));
     const expectedFile = `${file}.expected`;
-    if (process.env.UPDATE_EXPECTED || !existsSync(expectedFile)) writeFileSync(expectedFile, actual);
+    // Only UPDATE_EXPECTED writes: a missing golden file fails, or a new fixture would pass whatever it reads.
+    if (process.env.UPDATE_EXPECTED) writeFileSync(expectedFile, actual);
+    assert.ok(existsSync(expectedFile), `${basename(expectedFile)} is missing: run the tests with UPDATE_EXPECTED=1 to write it, then review the diff before committing it.`);
     assert.equal(actual, readFileSync(expectedFile, 'utf8'));
   });
 }
