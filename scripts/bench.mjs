@@ -99,10 +99,11 @@ try {
   const slow = timeInProcess(() => cidrTools.mergeCidr(cidrList));
   const fast = timeInProcess(() => fastCidrTools.merge(cidrList));
   const expected = mergeToCidrStrings(text);
+  const byCodeUnits = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
   const same = (result) =>
     JSON.stringify(result) === JSON.stringify(expected)
       ? 'same CIDRs'
-      : JSON.stringify([...result].sort()) === JSON.stringify([...expected].sort())
+      : JSON.stringify([...result].sort(byCodeUnits)) === JSON.stringify([...expected].sort(byCodeUnits))
         ? 'same CIDRs, not in address order'
         : 'DIFFERENT CIDRs';
   console.log(`\nIn-process merge of (a), ${cidrList.length.toLocaleString('en-US')} entries, median of ${RUNS} (ours parses the text; the others get the lines already split)\n`);

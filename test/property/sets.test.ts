@@ -39,7 +39,7 @@ const intervals = fc.array(
 
 /** The model: which of the window's addresses are in the set. */
 function model(list: readonly (readonly [number, number])[]): boolean[] {
-  const member = new Array<boolean>(WINDOW).fill(false);
+  const member = Array.from({ length: WINDOW }, () => false);
   for (const [lo, hi] of list) for (let x = lo; x <= hi; x++) member[x] = true;
   return member;
 }
@@ -52,7 +52,7 @@ function build<A extends number | bigint>(u: Universe<A>, list: readonly (readon
 
 /** The set as the model sees it, checking that it stays inside the window. */
 function members<A extends number | bigint>(u: Universe<A>, set: AddressSet<A>): boolean[] {
-  const member = new Array<boolean>(WINDOW).fill(false);
+  const member = Array.from({ length: WINDOW }, () => false);
   set.forEachRange((start, end) => {
     const lo = u.offsetOf(start);
     const hi = u.offsetOf(end);
@@ -125,7 +125,7 @@ test('CIDR decomposition is exact, aligned, ascending and minimal', () => {
       const set = build(u, list);
       const blocks: [number | bigint, number][] = [];
       set.forEachCidr((network, prefix) => blocks.push([network, prefix]));
-      const covered = new Array<boolean>(WINDOW).fill(false);
+      const covered = Array.from({ length: WINDOW }, () => false);
       let previousEnd = -1;
       for (const [network, prefix] of blocks) {
         const hostBits = u.family.bits - prefix;

@@ -6,7 +6,8 @@ import { LspClient } from './lspClient';
 const LIST = ['# blocklist-format: plain', '35.192.0.0/12', '1.2.3.4/24', '10.0.0.1', '35.200.0.0/16', '', '2001:db8::/48', 'not-an-address'].join('\n');
 
 function markdown(hover: Hover | null): string {
-  return (hover?.contents as MarkupContent).value;
+  assert.ok(hover, 'no hover');
+  return (hover.contents as MarkupContent).value;
 }
 
 let pull: LspClient;

@@ -45,6 +45,12 @@ async function exportReport(data: ReportData, name: string, source: vscode.Uri, 
     filters: format === 'csv' ? { CSV: ['csv'] } : { Markdown: ['md'] },
   });
   if (!target) return;
-  await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? reportCsv(data) : reportMarkdown(data, name)));
+  try {
+    await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? reportCsv(data) : reportMarkdown(data, name)));
+  } catch (error) {
+    // The message handler fires and forgets this call: a failure not shown here would be lost.
+    void vscode.window.showErrorMessage(`Blocklist: the report was not saved to ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
   void vscode.window.showInformationMessage(`Blocklist: report saved to ${target.fsPath}.`);
 }
