@@ -43,10 +43,6 @@ export class FeedIndex {
     this.byFamily = { 4: build(4), 6: build(6) };
   }
 
-  get isEmpty(): boolean {
-    return this.feeds.length === 0;
-  }
-
   /** Every feed range overlapping [lo, hi], largest overlap first. */
   lookup(version: 4 | 6, lo: bigint, hi: bigint): FeedMatch[] {
     const { ranges, maxEnd } = this.byFamily[version];
