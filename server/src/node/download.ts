@@ -73,6 +73,7 @@ function get(url: string, options: DownloadOptions): Promise<Result> {
     const deadline = setTimeout(() => fail(`${url} took longer than ${(4 * options.timeoutMs) / 1000} s.`), 4 * options.timeoutMs);
     request.on('close', () => clearTimeout(deadline));
     request.on('error', (error) => fail(`${url}: ${error.message}`));
-    options.signal?.addEventListener('abort', () => fail('Cancelled.'), { once: true });
+    if (options.signal?.aborted) fail('Cancelled.');
+    else options.signal?.addEventListener('abort', () => fail('Cancelled.'), { once: true });
   });
 }
