@@ -1,16 +1,36 @@
 /** The commands that bring the providers' own range feeds in: refresh from the web, or import a downloaded file. */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import { OFFICIAL_FEEDS } from '../../server/src/core/ownership/feeds/sources';
-import { ImportFeedRequest, RefreshFeedsRequest } from '../../server/src/lsp/protocol';
+import { ImportFeedRequest, RefreshFeedsRequest, type RefreshFeedsResult } from '../../server/src/lsp/protocol';
+
+/** Numbers the refreshes, for their progress tokens. */
+let refreshes = 0;
 
 export function registerFeedCommands(client: LanguageClient): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('blocklist.refreshFeeds', () =>
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Blocklist: downloading provider ranges…' },
-        async () => {
-          const report = await client.sendRequest(RefreshFeedsRequest.type);
+        { location: vscode.ProgressLocation.Notification, title: 'Blocklist: downloading provider ranges…', cancellable: true },
+        async (progress, cancel) => {
+          // The server reports each feed done to this token; Cancel cancels the request, which stops the downloads.
+          const workDoneToken = `blocklist-refresh-${++refreshes}`;
+          let shown = 0;
+          const reports = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+            if (value.kind !== 'report') return;
+            const percentage = value.percentage ?? shown;
+            progress.report({ message: value.message, increment: percentage - shown });
+            shown = percentage;
+          });
+          let report: RefreshFeedsResult;
+          try {
+            report = await client.sendRequest(RefreshFeedsRequest.type, { workDoneToken }, cancel);
+          } catch (error) {
+            if (cancel.isCancellationRequested) return; // the feeds not downloaded keep their last good copy
+            throw error;
+          } finally {
+            reports.dispose();
+          }
           const ranges = report.updated.reduce((sum, feed) => sum + feed.ranges, 0);
           const summary = `Provider ranges: ${report.updated.length} feeds updated (${ranges.toLocaleString('en-US')} ranges).`;
           if (report.failed.length === 0) void vscode.window.showInformationMessage(summary);

@@ -31,7 +31,23 @@ export async function startFeedServer(good: () => string): Promise<FeedServer> {
   const certificateFile = join(directory, 'cert.pem');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-days', '1', '-keyout', join(directory, 'key.pem'), '-out', certificateFile],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-days',
+      '1',
+      '-keyout',
+      join(directory, 'key.pem'),
+      '-out',
+      certificateFile,
+    ],
     { stdio: 'ignore' },
   );
   const certificate = readFileSync(certificateFile, 'utf8');

@@ -12,7 +12,7 @@ import { FeedIndex } from '../../server/src/core/ownership/feeds/feedIndex';
 import { FeedError, parseFeed, type FeedKind } from '../../server/src/core/ownership/feeds/parsers';
 import type { FeedSource } from '../../server/src/core/ownership/feeds/sources';
 import { download, DownloadError } from '../../server/src/node/download';
-import { FeedStore } from '../../server/src/node/feedStore';
+import { NodeFeedStore } from '../../server/src/node/feedStore';
 import { startFeedServer, type FeedServer } from './feedServer';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -38,18 +38,27 @@ for (const [kind, file, count, sample] of real) {
   test(`reads the real ${file} as a ${kind} feed: ${count} ranges`, () => {
     const ranges = parseFeed(kind, cloud(file));
     assert.equal(ranges.length, count);
-    assert.ok(ranges.some((r) => sample.test(`${r.service} ${r.region}`)), `no range like ${sample}`);
+    assert.ok(
+      ranges.some((r) => sample.test(`${r.service} ${r.region}`)),
+      `no range like ${sample}`,
+    );
   });
 }
 
 test('a JSON feed of the user own is read along a path', () => {
   const ranges = parseFeed('json', '{"data":{"nets":[{"cidr":"192.0.2.0/24"},{"cidr":"2001:db8::/32"}]}}', 'data.nets[].cidr');
-  assert.deepEqual(ranges.map((r) => r.version), [4, 6]);
+  assert.deepEqual(
+    ranges.map((r) => r.version),
+    [4, 6],
+  );
   assert.throws(() => parseFeed('json', '{"data":{}}', 'data.nets[].cidr'), /The path step "nets\[\]" is not in the feed/);
 });
 
 test('feed errors say what is wrong', () => {
-  assert.throws(() => parseFeed('aws', '{"prefixes": [{"ip_prefix": "3.4.12.4/32"'), (e: Error) => e instanceof FeedError && /truncated/.test(e.message));
+  assert.throws(
+    () => parseFeed('aws', '{"prefixes": [{"ip_prefix": "3.4.12.4/32"'),
+    (e: Error) => e instanceof FeedError && /truncated/.test(e.message),
+  );
   assert.throws(() => parseFeed('aws', '{"values": []}'), /Expected a list "prefixes"/);
   assert.throws(() => parseFeed('aws', '{"prefixes": [{"ip_prefix": "300.1.1.0/24"}]}'), /"300\.1\.1\.0\/24" is not a network/);
   assert.throws(() => parseFeed('list', '# only comments\n'), /holds no address ranges/);
@@ -61,7 +70,10 @@ test('the feed index says which service and region an entry hits, exactly', () =
   // 52.58.0.0/15, blocked in April 2018: Frankfurt.
   const matches = index.lookup(4, 0x343a0000n, 0x343bffffn);
   assert.ok(matches.length > 0);
-  assert.ok(matches.every((m) => m.region === 'eu-central-1'), JSON.stringify(matches.map((m) => m.region)));
+  assert.ok(
+    matches.every((m) => m.region === 'eu-central-1'),
+    JSON.stringify(matches.map((m) => m.region)),
+  );
   assert.equal(matches[0].addresses, 131072n);
   assert.deepEqual(index.lookup(4, 0x01010101n, 0x01010101n), []);
 });
@@ -95,28 +107,40 @@ test('misbehaving servers give clear errors, quickly', async () => {
   await assert.rejects(download(`http://127.0.0.1:1/good`, options()), /https only/);
 });
 
+test('a cancelled download stops at once, also when cancelled before it began', async () => {
+  const patient = { ...options(), timeoutMs: 60_000 };
+  const controller = new AbortController();
+  const started = Date.now();
+  const stalled = download(`${feeds.base}/stall`, { ...patient, signal: controller.signal });
+  setImmediate(() => controller.abort());
+  const cancelled = (e: Error) => e instanceof DownloadError && e.message === 'Cancelled.';
+  await assert.rejects(stalled, cancelled);
+  await assert.rejects(download(`${feeds.base}/good`, { ...patient, signal: AbortSignal.abort() }), cancelled);
+  assert.ok(Date.now() - started < 5000, `cancelling took ${Date.now() - started} ms`);
+});
+
 test('a refresh that fails keeps the last good copy, for every kind of failure', async () => {
   const directory = join(feeds.directory, 'cache');
   const at = (path: string): FeedSource[] => [{ id: 'aws', provider: 'aws', kind: 'aws', url: `${feeds.base}${path}` }];
-  const first = await new FeedStore(directory, at('/good'), options()).refresh();
+  const first = await new NodeFeedStore(directory, at('/good'), options()).refresh();
   assert.deepEqual(first, { updated: [{ id: 'aws', ranges: 1523 }], failed: [] });
   const cached = readFileSync(join(directory, 'aws.feed'), 'utf8');
   for (const path of ['/500', '/to-http', '/truncated', '/wrong-schema', '/huge', '/stall']) {
-    const report = await new FeedStore(directory, at(path), options()).refresh();
+    const report = await new NodeFeedStore(directory, at(path), options()).refresh();
     assert.equal(report.updated.length, 0, path);
     assert.equal(report.failed[0].id, 'aws');
     assert.equal(readFileSync(join(directory, 'aws.feed'), 'utf8'), cached, `${path} damaged the cache`);
   }
-  const index = new FeedStore(directory, at('/good')).load();
+  const index = new NodeFeedStore(directory, at('/good')).load();
   assert.equal(index.feeds[0].ranges.length, 1523);
 });
 
 test('a page that links to the current feed is followed (Azure), and a feed file can be imported', async () => {
   const directory = join(feeds.directory, 'discover');
   const sources: FeedSource[] = [{ id: 'aws', provider: 'aws', kind: 'aws', url: `${feeds.base}/page`, discover: /https:\/\/127\.0\.0\.1:\d+\/good/ }];
-  assert.deepEqual((await new FeedStore(directory, sources, options()).refresh()).failed, []);
+  assert.deepEqual((await new NodeFeedStore(directory, sources, options()).refresh()).failed, []);
   const azure: FeedSource[] = [{ id: 'azure', provider: 'microsoft', kind: 'azure', url: 'unused' }];
-  assert.equal(await new FeedStore(directory, azure).import('azure', join(corpus, 'cloud/azure_servicetags_2025-07.json')), 90493);
+  assert.equal(await new NodeFeedStore(directory, azure).import('azure', join(corpus, 'cloud/azure_servicetags_2025-07.json')), 90493);
   good = '{"prefixes": []}';
-  assert.equal((await new FeedStore(directory, sources, options()).refresh()).failed[0].reason, 'The feed holds no address ranges.');
+  assert.equal((await new NodeFeedStore(directory, sources, options()).refresh()).failed[0].reason, 'The feed holds no address ranges.');
 });

@@ -1,8 +1,13 @@
-/** "Refresh Provider Ranges" over the real protocol: feeds from a local HTTPS server change what the findings say. */
+/**
+ * "Refresh Provider Ranges" over the real protocol: feeds from a local HTTPS
+ * server change what the findings say, progress comes per feed, and Cancel
+ * stops a stalled download at once and keeps the feed's last good copy.
+ */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { MarkupContent } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type MarkupContent, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
+import { RefreshFeedsRequest } from '../../server/src/lsp/protocol';
 import { LspClient } from '../protocol/lspClient';
 import { startFeedServer, type FeedServer } from './feedServer';
 
@@ -32,7 +37,10 @@ test('a refresh downloads the configured feeds, keeps failures apart, and feeds 
     };
     const report = await client.connection.sendRequest<{ updated: { id: string; ranges: number }[]; failed: { id: string; reason: string }[] }>('blocklist/refreshFeeds');
     assert.deepEqual(report.updated, [{ id: 'custom-acme', ranges: 2 }]);
-    assert.deepEqual(report.failed.map((f) => f.id), ['custom-broken']);
+    assert.deepEqual(
+      report.failed.map((f) => f.id),
+      ['custom-broken'],
+    );
     assert.match(report.failed[0].reason, /answered HTTP 500/);
     await client.open('file:///feeds.txt', '192.0.2.0/23\n');
     const hover = await client.hover('file:///feeds.txt', 0, 1);
@@ -59,5 +67,87 @@ test('a refresh downloads the configured feeds, keeps failures apart, and feeds 
     assert.match(text, /\*\*Provider feeds:\*\* acme \(256\)/);
   } finally {
     await next.stop();
+  }
+});
+
+test('a refresh reports progress per feed, and cancelling it stops a stalled download promptly and keeps the last good copy', { timeout: 60_000 }, async () => {
+  const { client } = await LspClient.start({
+    pull: true,
+    configuration: true,
+    env: { NODE_EXTRA_CA_CERTS: feeds.certificateFile },
+    initializationOptions: { storagePath: join(feeds.directory, 'cancel') },
+  });
+  /** Sends a refresh with a progress token; `onReport` sees each report as it comes. */
+  const refresh = (workDoneToken: string, onReport: (report: WorkDoneProgressReport) => void = () => undefined, cancel = new CancellationTokenSource()) => {
+    const kinds: string[] = [];
+    const reports: WorkDoneProgressReport[] = [];
+    const listening = client.connection.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      kinds.push(value.kind);
+      if (value.kind === 'report') {
+        reports.push(value);
+        onReport(value);
+      }
+    });
+    const answer = client.connection.sendRequest(RefreshFeedsRequest.type, { workDoneToken }, cancel.token).finally(() => listening.dispose());
+    return { answer, kinds, reports };
+  };
+  try {
+    client.settings = {
+      feeds: {
+        official: false,
+        custom: [
+          { id: 'acme', url: `${feeds.base}/list`, format: 'list' },
+          { id: 'other', url: `${feeds.base}/list`, format: 'list' },
+        ],
+      },
+    };
+    const first = refresh('first');
+    assert.deepEqual((await first.answer).failed, []);
+    assert.deepEqual(first.kinds, ['begin', 'report', 'report', 'end']);
+    assert.deepEqual(
+      first.reports.map((report) => report.percentage),
+      [50, 100],
+    );
+    const ids = first.reports.map((report) => /\((custom-\w+)\)/.exec(report.message ?? '')?.[1] ?? '');
+    assert.deepEqual(
+      [...ids].sort((a, b) => a.localeCompare(b)),
+      ['custom-acme', 'custom-other'],
+    );
+
+    // acme's server now stalls (the download's own timeout is 15 s): cancel once the other feed is in.
+    client.settings = {
+      feeds: {
+        official: false,
+        custom: [
+          { id: 'acme', url: `${feeds.base}/stall`, format: 'list' },
+          { id: 'other', url: `${feeds.base}/list`, format: 'list' },
+        ],
+      },
+    };
+    const cancel = new CancellationTokenSource();
+    let cancelledAt = 0;
+    const second = refresh(
+      'second',
+      (report) => {
+        assert.match(report.message ?? '', /^1 of 2 feeds \(custom-other\)$/);
+        cancelledAt = Date.now();
+        cancel.cancel();
+      },
+      cancel,
+    );
+    const error: unknown = await second.answer.then(
+      () => assert.fail('a cancelled refresh answered a report'),
+      (reason: unknown) => reason,
+    );
+    assert.ok(error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled, `expected the cancellation error, got ${String(error)}`);
+    assert.ok(cancelledAt > 0 && Date.now() - cancelledAt < 5_000, `the refresh took ${Date.now() - cancelledAt} ms to stop after Cancel`);
+    assert.deepEqual(second.kinds.at(-1), 'end');
+
+    // acme keeps the copy of the first refresh.
+    await client.open('file:///cancelled.txt', '192.0.2.0/23\n');
+    const hover = await client.hover('file:///cancelled.txt', 0, 1);
+    assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /acme \(256\)/);
+  } finally {
+    await client.stop();
   }
 });

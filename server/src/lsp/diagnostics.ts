@@ -14,12 +14,13 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisCache } from './analysis';
 import { limitDiagnostic, toDiagnostic } from './convert';
 import { runSafe } from './runner';
+import type { Disposable, Timer } from './runtime';
 import type { SettingsCache } from './settings';
 
 const PUSH_DELAY_MS = 200;
 
 export class DiagnosticsFeature {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, Disposable>();
 
   constructor(
     private readonly connection: Connection,
@@ -27,6 +28,7 @@ export class DiagnosticsFeature {
     private readonly analyses: AnalysisCache,
     private readonly settings: SettingsCache,
     private readonly pull: boolean,
+    private readonly timer: Timer,
   ) {}
 
   register(): void {
@@ -49,7 +51,7 @@ export class DiagnosticsFeature {
     }
     this.documents.onDidChangeContent((change) => this.schedule(change.document));
     this.documents.onDidClose((event) => {
-      clearTimeout(this.timers.get(event.document.uri));
+      this.timers.get(event.document.uri)?.dispose();
       this.timers.delete(event.document.uri);
       void this.connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
     });
@@ -71,10 +73,10 @@ export class DiagnosticsFeature {
 
   private schedule(textDocument: TextDocument): void {
     const uri = textDocument.uri;
-    clearTimeout(this.timers.get(uri));
+    this.timers.get(uri)?.dispose();
     this.timers.set(
       uri,
-      setTimeout(() => {
+      this.timer.setTimeout(() => {
         this.timers.delete(uri);
         void this.push(uri, textDocument.version);
       }, PUSH_DELAY_MS),

@@ -1,23 +1,24 @@
 /**
- * The provider feeds for the server: where they are cached, which sources
- * there are (the official ones and the user's `blocklist.feeds.custom`), and
- * the refresh and import requests.
+ * The provider feeds for the server: which sources there are (the official
+ * ones and the user's `blocklist.feeds.custom`), the refresh and import
+ * requests, and the network data they feed. Where the feeds are cached and
+ * how they are fetched is the runtime's.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { Connection } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
 import type { FeedKind } from '../core/ownership/feeds/parsers';
 import { OFFICIAL_FEEDS, type FeedSource } from '../core/ownership/feeds/sources';
 import type { Networks } from '../core/ownership/networks';
-import { FeedStore } from '../node/feedStore';
-import { loadNetworks } from '../node/networkData';
-import { ImportFeedRequest, RefreshFeedsRequest } from './protocol';
+import { ImportFeedRequest, RefreshFeedsRequest, type RefreshFeedsResult } from './protocol';
+import { loadNetworks, type AsnIndexData, type FeedStore, type Runtime } from './runtime';
 
 const CUSTOM_KINDS: readonly FeedKind[] = ['list', 'geofeed', 'json'];
 
-/** The cache directory: the client's storage for the extension, else the user's cache folder. */
-export function feedDirectory(storagePath: unknown): string {
-  return typeof storagePath === 'string' && storagePath.length > 0 ? join(storagePath, 'feeds') : join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'blocklist-auditor', 'feeds');
+/** Opens the store of some sources: in the client's storage for the extension (`initializationOptions.storagePath`) when it names one. */
+export type FeedStores = (sources: readonly FeedSource[]) => FeedStore;
+
+export function feedStores(runtime: Runtime, storagePath: unknown): FeedStores {
+  const path = typeof storagePath === 'string' && storagePath.length > 0 ? storagePath : undefined;
+  return (sources) => runtime.feedStore(path, sources);
 }
 
 /** `blocklist.feeds.custom`: [{ "id", "url" (https or a file), "format": list|geofeed|json, "jsonPath"? }]; malformed items are skipped. */
@@ -25,7 +26,9 @@ function customSources(raw: unknown): FeedSource[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap((item: { id?: unknown; url?: unknown; format?: unknown; jsonPath?: unknown }) => {
     if (typeof item?.id !== 'string' || typeof item.url !== 'string' || !CUSTOM_KINDS.includes(item.format as FeedKind)) return [];
-    return [{ id: `custom-${item.id}`, provider: item.id, kind: item.format as FeedKind, url: item.url, ...(typeof item.jsonPath === 'string' ? { jsonPath: item.jsonPath } : {}) }];
+    return [
+      { id: `custom-${item.id}`, provider: item.id, kind: item.format as FeedKind, url: item.url, ...(typeof item.jsonPath === 'string' ? { jsonPath: item.jsonPath } : {}) },
+    ];
   });
 }
 
@@ -34,17 +37,39 @@ export function feedSources(settings: { official?: unknown; custom?: unknown } |
   return [...(settings?.official === false ? [] : OFFICIAL_FEEDS), ...customSources(settings?.custom)];
 }
 
-/** Registers the requests; `onChange` runs after new feed data is in place. */
-export function registerFeedRequests(connection: Connection, directory: string, sourcesOf: () => Promise<FeedSource[]>, onChange: (store: FeedStore) => void): void {
-  const store = async () => new FeedStore(directory, await sourcesOf());
-  connection.onRequest(RefreshFeedsRequest.type, async () => {
-    const feeds = await store();
-    const report = await feeds.refresh();
-    onChange(feeds);
-    return report;
-  });
+/**
+ * Registers the requests; `onChange` runs after new feed data is in place.
+ * A refresh reports each feed done to the request's `workDoneToken`; when the
+ * request is cancelled the downloads still running stop, those feeds keep
+ * their last good copy, the ones already done are used, and the answer is the
+ * protocol's cancellation error.
+ */
+export function registerFeedRequests(connection: Connection, stores: FeedStores, sourcesOf: () => Promise<FeedSource[]>, onChange: (store: FeedStore) => void): void {
+  const refresh = async (params: WorkDoneProgressParams, token: CancellationToken): Promise<RefreshFeedsResult | ResponseError<void>> => {
+    const sources = await sourcesOf();
+    const feeds = stores(sources);
+    const progress = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    const controller = new AbortController();
+    if (token.isCancellationRequested) controller.abort();
+    const cancelling = token.onCancellationRequested(() => controller.abort());
+    progress.begin('Downloading provider ranges', 0, `0 of ${sources.length} feeds`);
+    try {
+      const report = await feeds.refresh((done, total, id) => progress.report((100 * done) / total, `${done} of ${total} feeds (${id})`), controller.signal);
+      onChange(feeds);
+      return token.isCancellationRequested
+        ? new ResponseError<void>(LSPErrorCodes.RequestCancelled, `Refresh cancelled: ${report.updated.length} feeds updated, the others keep their last good copy.`)
+        : report;
+    } finally {
+      cancelling.dispose();
+      progress.done();
+    }
+  };
+  // Registered by name so that a request without params (all there was before progress) still works: jsonrpc then passes the token alone.
+  connection.onRequest(RefreshFeedsRequest.method, (...args: [CancellationToken] | [WorkDoneProgressParams | null, CancellationToken]) =>
+    args.length === 1 ? refresh({}, args[0]) : refresh(args[0] ?? {}, args[1]),
+  );
   connection.onRequest(ImportFeedRequest.type, async ({ source, file }) => {
-    const feeds = await store();
+    const feeds = stores(await sourcesOf());
     const ranges = await feeds.import(source, file);
     onChange(feeds);
     return { ranges };
@@ -57,15 +82,16 @@ export class NetworkState {
   private store: FeedStore;
 
   constructor(
-    directory: string,
+    private readonly asnIndex: AsnIndexData,
+    stores: FeedStores,
     private readonly log: (message: string) => void,
   ) {
-    this.store = new FeedStore(directory, OFFICIAL_FEEDS);
+    this.store = stores(OFFICIAL_FEEDS);
   }
 
   get(): Networks | undefined {
     if (this.networks === null) {
-      this.networks = loadNetworks(this.log);
+      this.networks = loadNetworks(this.asnIndex, this.log);
       if (this.networks) this.networks.feeds = this.store.load();
     }
     return this.networks;

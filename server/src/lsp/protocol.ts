@@ -1,5 +1,5 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
-import { RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { ReportData } from '../core/analysis/report';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
@@ -26,10 +26,13 @@ export interface RefreshFeedsResult {
   readonly failed: readonly { readonly id: string; readonly reason: string }[];
 }
 
-/** Sent by the client's "Refresh Provider Ranges" command: download every provider feed, then re-audit the open lists. */
+/**
+ * Sent by the client's "Refresh Provider Ranges" command: download every provider feed, then re-audit the open lists.
+ * Progress after each feed goes to `workDoneToken` ($/progress); cancelling the request stops the downloads still running.
+ */
 export namespace RefreshFeedsRequest {
   export const method = 'blocklist/refreshFeeds';
-  export const type = new RequestType0<RefreshFeedsResult, void>(method);
+  export const type = new RequestType<WorkDoneProgressParams, RefreshFeedsResult, void>(method);
 }
 
 /** Sent by the client's "Import Provider Feed File" command: use a feed file downloaded by hand (Azure's weekly Service Tags, say). */

@@ -14,8 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/analysis/describe';
 import { buildReport } from '../core/analysis/report';
-import { FeedStore } from '../node/feedStore';
-import { feedDirectory, feedSources, NetworkState, registerFeedRequests } from './feedRequests';
+import { feedSources, feedStores, NetworkState, registerFeedRequests } from './feedRequests';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV6 } from '../core/addresses/family';
 import { providerTotals } from '../core/ownership/shares';
@@ -25,6 +24,7 @@ import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { runSafe } from './runner';
+import type { FeedStore, Runtime } from './runtime';
 import { SettingsCache } from './settings';
 
 /** The server command behind "Blocklist: Aggregate File"; its argument is the document's URI. */
@@ -47,7 +47,8 @@ function topProviders(analysis: Analysis): SummaryResult['providers'] {
   return top;
 }
 
-export function startServer(connection: Connection): void {
+/** `runtime` brings what the server needs from its host (Node's: server/src/node/nodeRuntime.ts). */
+export function startServer(connection: Connection, runtime: Runtime): void {
   const documents = new TextDocuments(TextDocument);
   let networks: NetworkState | undefined;
   const analyses = new AnalysisCache(() => networks?.get());
@@ -61,19 +62,19 @@ export function startServer(connection: Connection): void {
     const pull = capabilities.textDocument?.diagnostic !== undefined;
     watchesConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
-    const directory = feedDirectory((params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
+    const stores = feedStores(runtime, (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
     const sources = async () => feedSources(capabilities.workspace?.configuration ? await connection.workspace.getConfiguration('blocklist.feeds') : undefined);
-    const state = new NetworkState(directory, (message) => connection.console.info(message));
+    const state = new NetworkState(runtime.asnIndex, stores, (message) => connection.console.info(message));
     networks = state;
     const useFeeds = (store: FeedStore) => {
       state.use(store);
       analyses.clear();
       diagnostics.refresh();
     };
-    registerFeedRequests(connection, directory, sources, useFeeds);
+    registerFeedRequests(connection, stores, sources, useFeeds);
     // The user's own feeds are named in the settings, which can only be asked for once initialized.
-    loadCustomFeeds = () => void sources().then((list) => useFeeds(new FeedStore(directory, list)), () => undefined);
-    diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull);
+    loadCustomFeeds = () => void sources().then((list) => useFeeds(stores(list)), () => undefined);
+    diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull, runtime.timer);
     diagnostics.register();
     return {
       capabilities: {

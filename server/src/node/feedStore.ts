@@ -8,14 +8,10 @@ import { join } from 'node:path';
 import { FeedIndex, type LoadedFeed } from '../core/ownership/feeds/feedIndex';
 import { parseFeed } from '../core/ownership/feeds/parsers';
 import type { FeedSource } from '../core/ownership/feeds/sources';
+import type { FeedStore, RefreshProgress, RefreshReport } from '../lsp/runtime';
 import { DEFAULT_DOWNLOAD, download, type DownloadOptions } from './download';
 
-export interface RefreshReport {
-  readonly updated: readonly { readonly id: string; readonly ranges: number }[];
-  readonly failed: readonly { readonly id: string; readonly reason: string }[];
-}
-
-export class FeedStore {
+export class NodeFeedStore implements FeedStore {
   constructor(
     private readonly directory: string,
     private readonly sources: readonly FeedSource[],
@@ -36,8 +32,8 @@ export class FeedStore {
     return new FeedIndex(feeds);
   }
 
-  /** Downloads every source (`onProgress` after each), keeping the last good copy of any that fails. */
-  async refresh(onProgress: (done: number, total: number, id: string) => void = () => undefined, signal?: AbortSignal): Promise<RefreshReport> {
+  /** Downloads every source (`onProgress` after each), keeping the last good copy of any that fails or is cancelled. */
+  async refresh(onProgress: RefreshProgress = () => undefined, signal?: AbortSignal): Promise<RefreshReport> {
     await fs.mkdir(this.directory, { recursive: true });
     const updated: { id: string; ranges: number }[] = [];
     const failed: { id: string; reason: string }[] = [];

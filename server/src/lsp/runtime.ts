@@ -1,0 +1,67 @@
+/**
+ * What the server takes from the host it runs in, as json-language-features'
+ * `startServer(connection, runtime)` does: the ASN index's bytes, the feed
+ * store (its cache directory, its HTTPS downloads and file reads) and timers.
+ * Node's is server/src/node/nodeRuntime.ts; tests and, later, a browser bring
+ * their own. Nothing here knows LSP or Node.
+ */
+import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
+import type { FeedSource } from '../core/ownership/feeds/sources';
+import { Networks } from '../core/ownership/networks';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface Timer {
+  /** Calls `callback` once after `ms` milliseconds, unless disposed first. */
+  setTimeout(callback: () => void, ms: number): Disposable;
+}
+
+/** The ASN index that the build writes: where it is (for messages), and its bytes. */
+export interface AsnIndexData {
+  readonly location: string;
+  /** Throws when there is no index to read. */
+  read(): Uint8Array;
+}
+
+/** What a refresh did: feeds updated (with their range counts) and feeds that failed or were cancelled (their last good copy is kept). */
+export interface RefreshReport {
+  readonly updated: readonly { readonly id: string; readonly ranges: number }[];
+  readonly failed: readonly { readonly id: string; readonly reason: string }[];
+}
+
+/** Called after each source of a refresh: how many are done of how many, and which one just finished. */
+export type RefreshProgress = (done: number, total: number, id: string) => void;
+
+/** The provider feeds of some sources: downloaded, cached and read back. */
+export interface FeedStore {
+  /** The feeds cached so far. Synchronous: an analysis asks for them on first use. */
+  load(): FeedIndex;
+  /** Downloads every source, keeping the last good copy of any that fails or is still running when `signal` aborts. */
+  refresh(onProgress?: RefreshProgress, signal?: AbortSignal): Promise<RefreshReport>;
+  /** Stores a feed file the user downloaded as the source's cache; the number of ranges in it. */
+  import(sourceId: string, file: string): Promise<number>;
+}
+
+export interface Runtime {
+  readonly asnIndex: AsnIndexData;
+  /** The store of `sources`, cached under the client's `storagePath` when it gives one, else where the host keeps caches. */
+  feedStore(storagePath: string | undefined, sources: readonly FeedSource[]): FeedStore;
+  readonly timer: Timer;
+}
+
+/** The network data, or undefined (with the reason logged) when the index is missing or damaged: provider checks are then off. */
+export function loadNetworks(asn: AsnIndexData, log: (message: string) => void): Networks | undefined {
+  try {
+    const start = performance.now();
+    const networks = Networks.fromBytes(asn.read());
+    log(
+      `ASN data: ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
+    );
+    return networks;
+  } catch (error) {
+    log(`No ASN data at ${asn.location} (${error instanceof Error ? error.message : String(error)}): provider and collateral checks are off. Run "npm run build" to create it.`);
+    return undefined;
+  }
+}
