@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/analysis/audit';
+import { audit } from '../../server/src/core/analysis/audit';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
 import { readPlainList } from '../../server/src/core/formats/plain';
 import { formatById } from '../../server/src/core/formats/registry';

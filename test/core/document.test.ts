@@ -9,7 +9,7 @@ const plain = { id: 'plain' as const, label: 'Plain list', read: readPlainList, 
 /** Everything a document holds, as plain data to compare. */
 function snapshot(document: BlocklistDocument) {
   const t = document.entries;
-  const entries = Array.from({ length: t.count }, (_, k) => [t.start[k], t.end[k], t.line[k], t.version[k], t.allow[k], t.formOf(k), t.prefix[k], t.lo(k), t.hi(k)]);
+  const entries = Array.from({ length: t.count }, (_, k) => [t.start[k], t.end[k], t.line[k], t.version[k], t.allow[k], t.prefix[k], t.lo(k), t.hi(k)]);
   return { entries, problems: document.problems };
 }
 

@@ -123,7 +123,7 @@ test('the 2018 example: Exclude Google Cloud from 35.192.0.0/12 in place', () =>
 test('fix all writes host bits and removes duplicates and covered entries, nothing else', () => {
   const text = '# keep\n1.2.3.4/24\n5.5.5.5\n5.5.5.5\n10.0.0.0/8\n10.1.2.3 # gone\n11.0.0.0/24\n11.0.1.0/24\n';
   const document = parseDocument(text, formatById('plain')!);
-  assert.equal(applyEdits(text, fixAll(document)), '# keep\n1.2.3.0/24\n5.5.5.5\n10.0.0.0/8\n11.0.0.0/24\n11.0.1.0/24\n');
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), '# keep\n1.2.3.0/24\n5.5.5.5\n10.0.0.0/8\n11.0.0.0/24\n11.0.1.0/24\n');
 });
 
 test('aggregate rewrites the entries as the minimal CIDR list, keeping comments and order', () => {
@@ -175,7 +175,7 @@ test('every fix keeps its promise on random lists: merges, splits, removals and 
         const lineStart = text.lastIndexOf('\n', first - 1) + 1;
         assert.equal(after.slice(0, lineStart), text.slice(0, lineStart));
       }
-      assert.equal(union(applyEdits(text, fixAll(document))), before);
+      assert.equal(union(applyEdits(text, fixAll(document, audit(document).facts))), before);
       const aggregated = applyEdits(text, aggregate(document));
       assert.equal(union(aggregated), before);
       assert.equal(aggregated.split('\n').filter((l) => l.startsWith('#')).length, lines.filter((l) => l.startsWith('#')).length);

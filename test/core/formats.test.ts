@@ -194,13 +194,13 @@ test('the format directive: known, unknown (for a warning), absent', () => {
   assert.equal(parseFormatDirective('1.2.3.4 # blocklist-format: nginx\n'), undefined, 'a directive stands on a line of its own');
 });
 
-test('the FireHOL header: its Entries line with the span of the figures', () => {
+test('the FireHOL header: its Entries line with the span of its figures', () => {
   const text = '#\n# level1\n#\n# Entries         : 2511 subnets, 618830080 unique IPs\n#\n1.2.3.0/24\n# Entries : 1 unique IPs\n';
   const header = readFireholHeader(text);
-  assert.deepEqual(header, { entries: { line: 3, start: 33, end: 56, subnets: 2511, uniqueIps: 618830080n } });
-  assert.equal(text.slice(header!.entries!.start, header!.entries!.end), '2511 subnets, 618830080');
+  assert.deepEqual(header, { entries: { line: 3, start: 33, end: 67, subnets: 2511, uniqueIps: 618830080n } });
+  assert.equal(text.slice(header!.entries!.start, header!.entries!.end), '2511 subnets, 618830080 unique IPs');
   const single = readFireholHeader('#\r\n\r\n# Entries : 1204 unique IPs\r\n1.2.3.4\r\n');
-  assert.deepEqual(single, { entries: { line: 2, start: 17, end: 21, uniqueIps: 1204n } });
+  assert.deepEqual(single, { entries: { line: 2, start: 17, end: 32, uniqueIps: 1204n } });
   assert.deepEqual(readFireholHeader('# no figures here\n1.2.3.4\n# Entries : 1 unique IPs\n'), {});
   assert.equal(readFireholHeader('1.2.3.4\n# Entries : 1 unique IPs\n'), undefined);
   assert.equal(readFireholHeader(''), undefined);

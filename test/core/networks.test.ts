@@ -4,10 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/analysis/audit';
+import { audit } from '../../server/src/core/analysis/audit';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/analysis/options';
+import { OwnersMemo } from '../../server/src/core/analysis/ownersMemo';
+import { parseTargetDirective } from '../../server/src/core/document/directives';
 import { parseDocument, updateDocument } from '../../server/src/core/document/document';
 import { formatById } from '../../server/src/core/formats/registry';
-import { parseTargetDirective, resolveSpecs } from '../../server/src/core/ownership/addressSpec';
+import { resolveSpecs } from '../../server/src/core/ownership/addressSpec';
 import { Networks } from '../../server/src/core/ownership/networks';
 import { ownershipOf } from '../../server/src/core/ownership/shares';
 import { PROVIDERS } from '../../server/src/core/ownership/providers';
@@ -118,13 +121,26 @@ test('what the ASN data said of an entry, remembered across edits, equals lookin
     fc.property(fc.array(fc.constantFrom(...lines), { minLength: 1, maxLength: 8 }), fc.nat(), fc.constantFrom(...lines, '# x', ''), (picked, at, insert) => {
       const text = picked.join('\n') + '\n';
       const before = parseDocument(text, plain);
-      audit(before, DEFAULT_AUDIT_OPTIONS, networks); // fills the memo
+      const memo = OwnersMemo.for(before);
+      audit(before, DEFAULT_AUDIT_OPTIONS, networks, memo); // fills the memo
       const cut = text.lastIndexOf('\n', at % text.length) + 1;
       const edited = text.slice(0, cut) + insert + '\n' + text.slice(cut);
-      const incremental = audit(updateDocument(before, edited), DEFAULT_AUDIT_OPTIONS, networks).findings;
+      const updated = updateDocument(before, edited);
+      const incremental = audit(updated, DEFAULT_AUDIT_OPTIONS, networks, OwnersMemo.for(updated, memo)).findings;
       const fresh = audit(parseDocument(edited, plain), DEFAULT_AUDIT_OPTIONS, networks).findings;
       assert.deepEqual(incremental, fresh);
     }),
     { numRuns: 60 },
   );
+});
+
+test('the memo of owners moves with its entries across an edit: only the lines the edit re-read are looked up again', () => {
+  const before = parseDocument('35.192.0.0/12\n1.2.3.0/24\n52.58.0.0/15\n', plain);
+  const memo = OwnersMemo.for(before);
+  audit(before, DEFAULT_AUDIT_OPTIONS, networks, memo);
+  // The edit re-reads the inserted line and the one after it (updateDocument widens to whole lines).
+  const updated = updateDocument(before, '35.192.0.0/12\n5.0.0.0/8\n1.2.3.0/24\n52.58.0.0/15\n');
+  const moved = OwnersMemo.for(updated, memo);
+  assert.deepEqual([...moved.codes].map((code) => code !== 0), [true, false, false, true]);
+  assert.equal(moved.codes[3], memo.codes[2]);
 });

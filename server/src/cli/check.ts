@@ -3,7 +3,9 @@
  * people, JSON for scripts, SARIF 2.1.0 for code-scanning tools; the exit
  * status follows --fail-on.
  */
-import { audit, DEFAULT_AUDIT_OPTIONS, DEFAULT_SEVERITY, type Finding, type FindingCode, type Severity } from '../core/analysis/audit';
+import { audit, type Finding } from '../core/analysis/audit';
+import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
+import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { parseDocument } from '../core/document/document';
 import { lineStartOf } from '../core/formats/format';
 import type { Networks } from '../core/ownership/networks';
@@ -94,27 +96,8 @@ function printText(out: Output, report: FileReport): void {
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-const RULE_TEXT: Record<FindingCode, string> = {
-  'invalid-entry': 'The entry is not an address, CIDR or range.',
-  'host-bits-set': 'A CIDR has bits set past its prefix.',
-  'leading-zeros': 'An octet has a leading zero, which other tools read as octal.',
-  duplicate: 'The entry repeats an earlier one.',
-  covered: 'Another entry already contains this one.',
-  'partial-overlap': 'The entry shares addresses with another.',
-  mergeable: 'Two adjacent entries make exactly one CIDR block.',
-  'special-purpose': 'The entry includes special-purpose addresses (IANA registries, multicast, reserved).',
-  overbroad: 'The entry blocks more addresses than the configured limit.',
-  'stale-header': "A FireHOL header's Entries line does not match the list.",
-  'unknown-format': 'The blocklist-format directive names no known format.',
-  'known-network': 'The entry blocks addresses of a known cloud, CDN, hosting or platform provider.',
-  collateral: 'The entry spans more organisations than the configured limit.',
-  protected: 'The entry blocks a protected network.',
-  'outside-target': 'The entry blocks addresses outside the intended target.',
-};
-
 /** SARIF 2.1.0: one run, one rule per finding code, one result per finding. */
 function toSarif(reports: readonly FileReport[]): object {
-  const codes = Object.keys(RULE_TEXT) as FindingCode[];
   return {
     version: '2.1.0',
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
@@ -124,17 +107,17 @@ function toSarif(reports: readonly FileReport[]): object {
           driver: {
             name: 'blocklist-audit',
             version: '0.1.0',
-            rules: codes.map((code) => ({
+            rules: FINDING_CODES.map((code) => ({
               id: code,
-              shortDescription: { text: RULE_TEXT[code] },
-              defaultConfiguration: { level: SARIF_LEVEL[DEFAULT_SEVERITY[code]] },
+              shortDescription: { text: FINDING_RULES[code].rule },
+              defaultConfiguration: { level: SARIF_LEVEL[FINDING_RULES[code].severity] },
             })),
           },
         },
         results: reports.flatMap((report) =>
           report.findings.map((f) => ({
             ruleId: f.code,
-            ruleIndex: codes.indexOf(f.code),
+            ruleIndex: FINDING_CODES.indexOf(f.code),
             level: SARIF_LEVEL[f.severity],
             message: { text: f.message },
             locations: [location(report.file, f.line, f.column, f.endColumn)],

@@ -1,9 +1,12 @@
 /**
  * Parsing and auditing a document is done once per document version and
- * settings: diagnostics, hovers and the summary all read the same result.
+ * settings: diagnostics, hovers, fixes, Fix all and the summary all read the
+ * same result. The cache also keeps, per document, what the ASN data said of
+ * each entry, so that an edit looks up only the entries it touched.
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { audit, type AuditResult } from '../core/analysis/audit';
+import { OwnersMemo } from '../core/analysis/ownersMemo';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document/document';
 import { detectFormat } from '../core/formats/registry';
 import type { Networks } from '../core/ownership/networks';
@@ -19,6 +22,7 @@ interface Cached {
   readonly version: number;
   readonly settings: Settings;
   readonly analysis: Analysis;
+  readonly owners: OwnersMemo;
 }
 
 export class AnalysisCache {
@@ -35,8 +39,10 @@ export class AnalysisCache {
     // After an edit, re-read only the lines it touched when the format allows.
     const previous = cached?.analysis.document;
     const document = previous && previous.format === format ? updateDocument(previous, text) : parseDocument(text, format);
-    const analysis = { document, result: audit(document, settings.audit, this.networks()), networks: this.networks() };
-    this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis });
+    const owners = cached && document === previous ? cached.owners : OwnersMemo.for(document, cached?.owners);
+    const networks = this.networks();
+    const analysis = { document, result: audit(document, settings.audit, networks, owners), networks };
+    this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis, owners });
     return analysis;
   }
 

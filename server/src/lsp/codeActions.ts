@@ -26,7 +26,7 @@ export function codeActions(textDocument: TextDocument, analysis: Analysis, para
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const actions: CodeAction[] = [];
   if (wants(FIX_ALL_KIND)) {
-    const edits = fixAll(analysis.document);
+    const edits = fixAll(analysis.document, analysis.result.facts);
     if (edits.length > 0) actions.push({ title: 'Fix all safe blocklist problems', kind: FIX_ALL_KIND, edit: workspaceEdit(textDocument, edits) });
   }
   if (only && !wants(CodeActionKind.QuickFix) && !wants(CodeActionKind.RefactorRewrite)) return actions;

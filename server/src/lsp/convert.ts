@@ -9,7 +9,8 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Severity } from '../core/analysis/audit';
+import type { Finding } from '../core/analysis/audit';
+import { FINDING_RULES, type Severity } from '../core/analysis/findingCodes';
 
 export const SOURCE = 'blocklist';
 
@@ -33,7 +34,7 @@ export function toDiagnostic(textDocument: TextDocument, finding: Finding): Diag
     message: finding.message,
   };
   // Entries that add nothing can be shown faded, as editors do for unused code.
-  if (finding.code === 'duplicate' || finding.code === 'covered') diagnostic.tags = [DiagnosticTag.Unnecessary];
+  if (FINDING_RULES[finding.code].unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
   if (finding.related) {
     diagnostic.relatedInformation = finding.related.map((place) => ({
       location: { uri: textDocument.uri, range: toRange(textDocument, place.start, place.end) },

@@ -4,8 +4,9 @@
  * the lsp-sample.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type FindingCode, type Severity } from '../core/analysis/audit';
-import type { FixOptions } from '../core/fixes/fixes';
+import type { FindingCode, Severity } from '../core/analysis/findingCodes';
+import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions } from '../core/analysis/options';
+import { DEFAULT_MAX_FIX_ENTRIES, type FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
 import type { ProviderCategory } from '../core/ownership/providers';
 
@@ -58,9 +59,6 @@ export class SettingsCache {
   }
 }
 
-/** A fix producing more entries than this says so in its title. */
-const DEFAULT_MAX_FIX_ENTRIES = 64;
-
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
 
 /** Validates what the client sent, keeping defaults for anything missing or malformed. */
@@ -89,7 +87,7 @@ export function toSettings(raw: RawSettings): Settings {
   const networks = {
     minimumAddresses: integer(n.minimumAddresses, defaults.networks.minimumAddresses, Number.MAX_SAFE_INTEGER),
     categorySeverity,
-    maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, 62),
+    maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, MAX_ORGANISATIONS_LIMIT),
     protected: strings(raw.protected, defaults.networks.protected),
     target: strings(raw.target, defaults.networks.target),
   };

@@ -4,7 +4,8 @@
  * code, and the broadest entries. The client draws it; the CLI could print it.
  */
 import { AddressSet } from '../addresses/addressSet';
-import type { AuditResult, FindingCode } from './audit';
+import type { AuditResult } from './audit';
+import type { FindingCode } from './findingCodes';
 import type { BlocklistDocument } from '../document/document';
 import { IPV4, IPV6 } from '../addresses/family';
 import { fraction } from '../addresses/display';

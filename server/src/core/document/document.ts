@@ -3,14 +3,12 @@
  * stored column-wise in typed arrays (a few dozen bytes an entry, no object
  * per entry), plus the problems found while reading.
  */
-import type { EntryForm, ParsedEntry } from './entry';
+import { readDirectives, type Directives } from './directives';
+import type { ParsedEntry } from './entry';
 import { lineStartOf, type EntryRole, type Format } from '../formats/format';
 import type { LineProblem } from './problem';
 import { readEntries } from './readEntries';
 import { lowerBound } from '../primitives/search';
-
-const FORMS: readonly EntryForm[] = ['address', 'cidr', 'netmask', 'glob', 'range'];
-const FORM_CODES: Readonly<Record<EntryForm, number>> = { address: 0, cidr: 1, netmask: 2, glob: 3, range: 4 };
 
 type NumericArray = Int32Array | Uint32Array | Uint8Array | Int16Array;
 type ArrayMaker = new (length: number) => NumericArray;
@@ -22,11 +20,9 @@ const COLUMNS = {
   line: Int32Array,
   version: Uint8Array,
   allow: Uint8Array,
-  form: Uint8Array,
   prefix: Int16Array,
   lo4: Uint32Array,
   hi4: Uint32Array,
-  ownersKnown: Uint8Array,
 } satisfies Record<string, ArrayMaker>;
 
 type Column = keyof typeof COLUMNS;
@@ -43,19 +39,11 @@ export class EntryTable {
   version!: Uint8Array;
   /** 1 for exceptions (`allow`), 0 for blocking entries. */
   allow!: Uint8Array;
-  form!: Uint8Array;
   /** Prefix length when the entry is one CIDR block, else -1. */
   prefix!: Int16Array;
   /** IPv4 bounds (0 for IPv6 entries). */
   lo4!: Uint32Array;
   hi4!: Uint32Array;
-  /**
-   * What the ASN data says of the entry, remembered across edits (the rows
-   * move with their entries when the document is spliced): 0 not looked up
-   * yet, else 1 + (2 when a known provider holds addresses in it) + 4 × the
-   * number of different holders, counted up to OWNERS_COUNTED.
-   */
-  ownersKnown!: Uint8Array;
   /** IPv6 bounds, set only at the indices of IPv6 entries (an IPv4-only list allocates nothing here). */
   lo6: bigint[] = [];
   hi6: bigint[] = [];
@@ -72,9 +60,7 @@ export class EntryTable {
     this.line[k] = line;
     this.version[k] = entry.version;
     this.allow[k] = role === 'allow' ? 1 : 0;
-    this.form[k] = FORM_CODES[entry.form];
     this.prefix[k] = entry.prefix;
-    this.ownersKnown[k] = 0;
     if (entry.version === 4) {
       this.lo4[k] = entry.lo4;
       this.hi4[k] = entry.hi4;
@@ -108,10 +94,6 @@ export class EntryTable {
     table.copyIPv6(this, to, this.count, moved - to);
     table.count = moved + tail;
     return table;
-  }
-
-  formOf(k: number): EntryForm {
-    return FORMS[this.form[k]];
   }
 
   /** The entry's bounds as bigints, whatever its family. */
@@ -170,6 +152,20 @@ export interface BlocklistDocument {
   readonly entries: EntryTable;
   /** Problems met while reading, in line order. */
   readonly problems: readonly LineProblem[];
+  readonly directives: Directives;
+  /** Set by updateDocument: how this document's entries relate to the previous one's. */
+  readonly spliced?: EntrySplice;
+}
+
+/**
+ * The previous document's entries [from, to) were replaced by `inserted`
+ * entries; the others kept their order. Data kept per entry beside the
+ * document (the analysis's memo of owners) moves the same way.
+ */
+export interface EntrySplice {
+  readonly from: number;
+  readonly to: number;
+  readonly inserted: number;
 }
 
 /** Reads `text` in `format`. Never throws: unreadable lines become problems. */
@@ -177,7 +173,7 @@ export function parseDocument(text: string, format: Format): BlocklistDocument {
   // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
   const entries = new EntryTable(Math.max(256, Math.ceil(text.length / 12)));
   const problems = readEntries(text, format.read, (start, end, line, entry, role) => entries.push(start, end, line, entry, role));
-  return { text, format, entries, problems };
+  return { text, format, entries, problems, directives: readDirectives(text, format) };
 }
 
 /**
@@ -222,7 +218,14 @@ export function updateDocument(previous: BlocklistDocument, text: string): Block
       problems.push({ ...problem, start: problem.start + offsetDelta, end: problem.end + offsetDelta, line: problem.line + lineDelta });
     }
   }
-  return { text, format: previous.format, entries: entries.splice(from, to, middle, offsetDelta, lineDelta), problems };
+  return {
+    text,
+    format: previous.format,
+    entries: entries.splice(from, to, middle, offsetDelta, lineDelta),
+    problems,
+    directives: readDirectives(text, previous.format),
+    spliced: { from, to, inserted: middle.count },
+  };
 }
 
 /** Compared a block at a time: string equality runs natively, a character loop over megabytes does not. */

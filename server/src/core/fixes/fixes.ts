@@ -5,12 +5,13 @@
  * ranges, narrow to the intended target.
  */
 import type { AddressSet } from '../addresses/addressSet';
-import { audit, DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../analysis/audit';
+import type { DocumentFacts } from '../analysis/facts';
+import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { formatCount } from '../addresses/display';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
-import { parseTargetDirective, resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
+import { resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
@@ -25,10 +26,11 @@ export interface Fix {
   readonly edits: readonly TextEdit[];
   /** The finding codes this fix resolves (quick fixes are offered on them). */
   readonly resolves?: readonly string[];
-  /** Safe and obvious: applied by "fix all". */
-  readonly safe?: boolean;
   readonly preferred?: boolean;
 }
+
+/** A fix producing more entries than this says so in its title, unless the settings say otherwise. */
+export const DEFAULT_MAX_FIX_ENTRIES = 64;
 
 export interface FixOptions {
   /** A fix producing more entries than this says so in its title. */
@@ -58,7 +60,7 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
   // Host bits: the entry already means its network; write it so.
   if (document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k])) {
     const network = `${formatAddressOf(entry, entry.lo)}/${prefix}`;
-    fixes.push({ title: `Write ${entry.text} as ${network}`, kind: 'quickfix', edits: [replaceEntry(document, k, [network])], resolves: ['host-bits-set'], safe: true, preferred: true });
+    fixes.push({ title: `Write ${entry.text} as ${network}`, kind: 'quickfix', edits: [replaceEntry(document, k, [network])], resolves: ['host-bits-set'], preferred: true });
   }
 
   // Duplicates and covered entries add nothing: removing them keeps the set.
@@ -70,7 +72,6 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
       kind: 'quickfix',
       edits: [replaceEntry(document, k, [])],
       resolves: ['duplicate', 'covered'],
-      safe: true,
       preferred: true,
     });
   }
@@ -119,7 +120,7 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
   if (overlapsSet(entry, protectedSets)) {
     fixes.push(...narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
   }
-  const targetSpecs = parseTargetDirective(document.text)?.specs ?? options.target;
+  const targetSpecs = document.directives.target?.specs ?? options.target;
   const target = targetSpecs.length > 0 ? resolve(targetSpecs) : undefined;
   if (target && !coversSet(entry, target)) {
     fixes.push(...narrowing(document, entry, target, 'intersection', `Narrow ${entry.text} to the target ${targetSpecs.join(' ')}`, options, ['outside-target']));
@@ -237,16 +238,17 @@ function formatAddressOf(entry: Entry, address: bigint): string {
 }
 
 /**
- * The safe fixes of the whole document at once: duplicates and covered
- * entries removed, host bits written as networks. Found by one audit, so a
- * million-line list takes as long as its diagnostics.
+ * The fixes of the whole document that Fix all may apply (FINDING_RULES'
+ * `fixAll`): entries that add nothing removed, host bits written as networks.
+ * Read from the facts of the document's audit: no second audit.
  */
-export function fixAll(document: BlocklistDocument): TextEdit[] {
+export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextEdit[] {
   const t = document.entries;
-  const all = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER, severity: ONLY_SAFE });
   const removed = new Set<number>();
-  for (const finding of all.findings) if (finding.entry !== undefined && (finding.code === 'duplicate' || finding.code === 'covered')) removed.add(finding.entry);
+  // An entry finding Fix all may repair is one of an entry that adds nothing: removing it keeps the set.
+  for (const fact of facts.entryFacts) if (FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary) removed.add(fact.entry);
   const edits = [...removed].map((k) => replaceEntry(document, k, []));
+  if (!FINDING_RULES['host-bits-set'].fixAll) return edits;
   for (const problem of document.problems) {
     if (problem.code !== 'host-bits-set') continue;
     const k = t.firstAtOrAfter(problem.start);
@@ -256,22 +258,6 @@ export function fixAll(document: BlocklistDocument): TextEdit[] {
   }
   return edits;
 }
-
-/** The audit of fix-all reports only what fix-all repairs. */
-const ONLY_SAFE: AuditOptions['severity'] = {
-  'partial-overlap': 'off',
-  mergeable: 'off',
-  'special-purpose': 'off',
-  overbroad: 'off',
-  'known-network': 'off',
-  collateral: 'off',
-  protected: 'off',
-  'outside-target': 'off',
-  'stale-header': 'off',
-  'unknown-format': 'off',
-  'leading-zeros': 'off',
-  'invalid-entry': 'off',
-};
 
 /**
  * The whole list rewritten as its minimal CIDR list: each block of the union

@@ -15,7 +15,7 @@ export const firehol: Format = { id: 'firehol', label: 'FireHOL netset/ipset', r
 export interface FireholEntries {
   /** Zero-based line of the `# Entries :` line. */
   readonly line: number;
-  /** From the first figure to the end of the last one. */
+  /** From the first figure to the end of `unique IPs`. */
   readonly start: number;
   readonly end: number;
   /** Absent in lists of single addresses (`# Entries : 1204 unique IPs`). */
@@ -47,7 +47,7 @@ export function readFireholHeader(text: string): { entries?: FireholEntries } | 
     if (!match?.indices) continue;
     // Group 2 always takes part in a match; group 1 only with a subnets figure.
     const [figuresStart] = match.indices[1] ?? match.indices[2]!;
-    const [, figuresEnd] = match.indices[2]!;
+    const figuresEnd = match.index + match[0].length;
     const entries: FireholEntries = {
       line,
       start: first + figuresStart,

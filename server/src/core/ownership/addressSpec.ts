@@ -74,13 +74,3 @@ function addSpec(spec: string, index: AsnIndex | undefined, v4: IntervalBuilder<
   else v6.add(entry.lo6, entry.hi6);
   return true;
 }
-
-/** `# target: AS62041 AS59930 91.108.4.0/22` (or after `;` or `//`) in the first lines. */
-export function parseTargetDirective(text: string): { specs: string[]; line: number } | undefined {
-  const head = text.slice(0, 16 * 1024).split('\n').slice(0, 50);
-  for (let line = 0; line < head.length; line++) {
-    const match = /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/.exec(head[line]);
-    if (match) return { specs: match[1].split(/[\s,]+/).filter((s) => s.length > 0), line };
-  }
-  return undefined;
-}

@@ -1,0 +1,210 @@
+/**
+ * The facts of a document, before any severity or message: the blocking
+ * entries in address order, one sweep for duplicates, covered entries,
+ * partial overlaps and merges, the per-entry checks (special-purpose,
+ * overbroad, known networks, collateral, protected, outside the target),
+ * the blocked sets and the header notes. Diagnostics, hovers, the report and
+ * Fix all all read these one facts.
+ */
+import { AddressSet } from '../addresses/addressSet';
+import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
+import type { BlocklistDocument, EntryTable } from '../document/document';
+import { resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
+import type { Networks } from '../ownership/networks';
+import { radixSortIndices } from '../primitives/radixSort';
+import type { EntryCode } from './findingCodes';
+import { headerNotes, type HeaderNote } from './headerChecks';
+import type { AuditOptions } from './options';
+import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
+import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
+
+/** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
+export interface EntryFact {
+  readonly code: EntryCode;
+  readonly entry: number;
+  readonly other: number;
+}
+
+/** The protected networks and the intended target (the file's `# target:` directive, else the setting), resolved. */
+export interface NetworkContext {
+  readonly protected: ResolvedSpecs;
+  readonly target: ResolvedSpecs | undefined;
+  readonly targetLabel: string;
+}
+
+export interface DocumentFacts {
+  /** Blocking entries by first address ascending, then last address descending, then document order. */
+  readonly order4: Uint32Array;
+  readonly order6: Uint32Array;
+  /** Entry findings in entry order. */
+  readonly entryFacts: readonly EntryFact[];
+  readonly header: readonly HeaderNote[];
+  /** Blocking entries equal to an earlier one. */
+  readonly duplicates: number;
+  readonly blocked4: AddressSet<number>;
+  readonly blocked6: AddressSet<bigint>;
+  readonly context: NetworkContext;
+}
+
+/**
+ * The facts of `document`. With `networks` (the ASN data), entries are also
+ * checked against known providers, for collateral across organisations, and
+ * by ASN or provider against the protected networks and the intended target;
+ * `memo` keeps what the ASN data said of each entry for the next edit.
+ */
+export function documentFacts(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo): DocumentFacts {
+  const table = document.entries;
+  const entryFacts: EntryFact[] = [];
+  const v4 = new Uint32Array(table.count);
+  const v6 = new Uint32Array(table.count);
+  let count4 = 0;
+  let count6 = 0;
+  for (let k = 0; k < table.count; k++) {
+    if (table.allow[k]) continue;
+    if (table.version[k] === 4) v4[count4++] = k;
+    else v6[count6++] = k;
+  }
+  const order4 = sortIPv4(table, v4.subarray(0, count4));
+  const order6 = sortIPv6(table, v6.subarray(0, count6));
+  const duplicates = findOverlaps(IPV4, table.lo4, table.hi4, order4, table.prefix, entryFacts) + findOverlaps(IPV6, table.lo6, table.hi6, order6, table.prefix, entryFacts);
+  const context = networkContext(document, options, networks);
+  const net = options.networks;
+  const o = options.overbroad;
+  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes };
+  checkEntries(order4, table.lo4, table.hi4, {
+    ...shared,
+    overbroad: (lo, hi) => hi - lo >= 2 ** (32 - o.ipv4Warning),
+    large: (lo, hi) => hi - lo >= net.minimumAddresses - 1,
+    special: touchesSpecialIPv4,
+    owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv4(lo, hi), networks!.index.countHoldersIPv4(lo, hi, OWNERS_COUNTED)),
+    protectedSet: context.protected.ipv4,
+    targetSet: context.target?.ipv4,
+  });
+  checkEntries(order6, table.lo6, table.hi6, {
+    ...shared,
+    overbroad: (lo, hi) => hi - lo >= 1n << BigInt(128 - o.ipv6Warning),
+    large: (lo, hi) => hi - lo >= BigInt(net.minimumAddresses - 1),
+    special: touchesSpecialIPv6,
+    owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv6(lo, hi), networks!.index.countHoldersIPv6(lo, hi, OWNERS_COUNTED)),
+    protectedSet: context.protected.ipv6,
+    targetSet: context.target?.ipv6,
+  });
+  entryFacts.sort((a, b) => a.entry - b.entry);
+
+  const blocked4 = AddressSet.fromOrderedIntervals(IPV4, table.lo4, table.hi4, order4);
+  const blocked6 = AddressSet.fromOrderedIntervals(IPV6, table.lo6, table.hi6, order6);
+  const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size());
+  return { order4, order6, entryFacts, header, duplicates, blocked4, blocked6, context };
+}
+
+/** What the per-entry checks need for one family. */
+interface FamilyChecks<A extends number | bigint> {
+  readonly facts: EntryFact[];
+  readonly networks: Networks | undefined;
+  readonly limit: number;
+  readonly overbroad: (lo: A, hi: A) => boolean;
+  /** Big enough for the network checks (single addresses are deliberate targets). */
+  readonly large: (lo: A, hi: A) => boolean;
+  readonly special: (lo: A, hi: A) => boolean;
+  /** The entry's owners, coded as in OwnersMemo. */
+  readonly owners: (lo: A, hi: A) => number;
+  readonly known: Uint8Array;
+  readonly protectedSet: AddressSet<A>;
+  readonly targetSet: AddressSet<A> | undefined;
+}
+
+/** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */
+function checkEntries<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, c: FamilyChecks<A>): void {
+  for (const k of order) {
+    const lo = los[k];
+    const hi = his[k];
+    if (c.special(lo, hi)) c.facts.push({ code: 'special-purpose', entry: k, other: -1 });
+    if (c.overbroad(lo, hi)) c.facts.push({ code: 'overbroad', entry: k, other: -1 });
+    if (c.networks && c.large(lo, hi)) {
+      if (c.known[k] === 0) c.known[k] = c.owners(lo, hi);
+      // Inside the intended target, a provider's addresses are what is meant.
+      const meant = c.targetSet?.covers(lo, hi) ?? false;
+      if (!meant && OwnersMemo.touchesProvider(c.known[k])) c.facts.push({ code: 'known-network', entry: k, other: -1 });
+      if (OwnersMemo.holders(c.known[k]) > c.limit) c.facts.push({ code: 'collateral', entry: k, other: -1 });
+    }
+    if (c.protectedSet.overlaps(lo, hi)) c.facts.push({ code: 'protected', entry: k, other: -1 });
+    if (c.targetSet && !c.targetSet.covers(lo, hi)) c.facts.push({ code: 'outside-target', entry: k, other: -1 });
+  }
+}
+
+function networkContext(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined): NetworkContext {
+  const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
+  const targetSpecs = document.directives.target?.specs ?? options.networks.target;
+  return {
+    protected: resolve(options.networks.protected),
+    target: targetSpecs.length > 0 ? resolve(targetSpecs) : undefined,
+    targetLabel: targetSpecs.join(' '),
+  };
+}
+
+function sortIPv4(table: EntryTable, indices: Uint32Array): Uint32Array {
+  const order = indices.slice();
+  radixSortIndices(order, table.lo4);
+  // The radix sort is stable, so entries with the same first address are in document order;
+  // such runs are short, and a comparison sort puts the longest first.
+  for (let runStart = 0; runStart < order.length; ) {
+    let runEnd = runStart + 1;
+    while (runEnd < order.length && table.lo4[order[runEnd]] === table.lo4[order[runStart]]) runEnd++;
+    if (runEnd - runStart > 1) order.subarray(runStart, runEnd).sort((a, b) => table.hi4[b] - table.hi4[a] || a - b);
+    runStart = runEnd;
+  }
+  return order;
+}
+
+function sortIPv6(table: EntryTable, indices: Uint32Array): Uint32Array {
+  const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+  return Uint32Array.from(indices).sort((a, b) => compare(table.lo6[a], table.lo6[b]) || compare(table.hi6[b], table.hi6[a]) || a - b);
+}
+
+/**
+ * One sweep over entries in sorted order, keeping the entry that reaches
+ * furthest so far: an entry inside it is covered (or a duplicate when equal
+ * to the one before it), one that starts inside it overlaps it partly, and
+ * one that starts right after it may merge with it. Returns the duplicates.
+ */
+function findOverlaps<A extends number | bigint>(
+  family: Family<A>,
+  los: AddressArray<A>,
+  his: AddressArray<A>,
+  order: Uint32Array,
+  prefixes: Int16Array,
+  facts: EntryFact[],
+): number {
+  let duplicates = 0;
+  let reach = -1; // the entry with the largest last address so far
+  let groupFirst = -1; // the first entry of the current run of identical entries
+  for (let n = 0; n < order.length; n++) {
+    const k = order[n];
+    const lo = los[k];
+    const hi = his[k];
+    if (n > 0 && lo === los[order[n - 1]] && hi === his[order[n - 1]]) {
+      duplicates++;
+      facts.push({ code: 'duplicate', entry: k, other: groupFirst });
+      continue;
+    }
+    groupFirst = k;
+    if (reach >= 0) {
+      const reachHi = his[reach];
+      if (hi <= reachHi) {
+        facts.push({ code: 'covered', entry: k, other: reach });
+        continue;
+      }
+      if (lo <= reachHi) facts.push({ code: 'partial-overlap', entry: k, other: reach });
+      else if (lo === family.next(reachHi) && mergesIntoOneBlock(family, los[reach], prefixes[reach], prefixes[k])) {
+        facts.push({ code: 'mergeable', entry: k, other: reach });
+      }
+    }
+    reach = k;
+  }
+  return duplicates;
+}
+
+/** Whether two adjacent CIDR blocks, the first starting at `firstLo`, together make one block of the next shorter prefix. */
+function mergesIntoOneBlock<A extends number | bigint>(family: Family<A>, firstLo: A, firstPrefix: number, secondPrefix: number): boolean {
+  return firstPrefix > 0 && firstPrefix === secondPrefix && family.network(firstLo, firstPrefix - 1) === firstLo;
+}

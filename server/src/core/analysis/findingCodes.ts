@@ -1,0 +1,70 @@
+/**
+ * Every finding code in one table: its default severity, the one-line rule
+ * the CLI and SARIF print, whether Fix all may apply its fix, and whether an
+ * editor may fade it as unnecessary. The severity table, the CLI's rules, the
+ * fix-all set and the diagnostic tags are read from here; a test holds the
+ * package.json setting enum to it, so a new code cannot miss a place.
+ */
+import type { ProblemCode } from '../document/problem';
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** Codes of what a file says about itself (its header and directives). */
+export type HeaderCode = 'stale-header' | 'unknown-format';
+
+/** Codes of findings about one entry, found by the audit. */
+export type EntryCode =
+  | 'duplicate'
+  | 'covered'
+  | 'partial-overlap'
+  | 'mergeable'
+  | 'special-purpose'
+  | 'overbroad'
+  | 'known-network'
+  | 'collateral'
+  | 'protected'
+  | 'outside-target';
+
+export type FindingCode = ProblemCode | HeaderCode | EntryCode;
+
+export interface FindingRule {
+  /** Unless the settings say otherwise; `overbroad` becomes an error past the error threshold, `known-network` follows the provider's category. */
+  readonly severity: Severity;
+  /** What the rule checks, in one sentence (CLI rules, SARIF `shortDescription`). */
+  readonly rule: string;
+  /** Fix all applies this code's fix: it never changes what the list blocks. */
+  readonly fixAll: boolean;
+  /** The entry adds nothing: editors may show it faded, as unused code. */
+  readonly unnecessary: boolean;
+}
+
+export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
+  'invalid-entry': { severity: 'error', rule: 'The entry is not an address, CIDR or range.', fixAll: false, unnecessary: false },
+  'host-bits-set': { severity: 'warning', rule: 'A CIDR has bits set past its prefix.', fixAll: true, unnecessary: false },
+  'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
+  duplicate: { severity: 'warning', rule: 'The entry repeats an earlier one.', fixAll: true, unnecessary: true },
+  covered: { severity: 'warning', rule: 'Another entry already contains this one.', fixAll: true, unnecessary: true },
+  'partial-overlap': { severity: 'information', rule: 'The entry shares addresses with another.', fixAll: false, unnecessary: false },
+  mergeable: { severity: 'hint', rule: 'Two adjacent entries make exactly one CIDR block.', fixAll: false, unnecessary: false },
+  'special-purpose': {
+    severity: 'warning',
+    rule: 'The entry includes special-purpose addresses (IANA registries, multicast, reserved).',
+    fixAll: false,
+    unnecessary: false,
+  },
+  overbroad: { severity: 'warning', rule: 'The entry blocks more addresses than the configured limit.', fixAll: false, unnecessary: false },
+  'stale-header': { severity: 'warning', rule: "A FireHOL header's Entries line does not match the list.", fixAll: false, unnecessary: false },
+  'unknown-format': { severity: 'warning', rule: 'The blocklist-format directive names no known format.', fixAll: false, unnecessary: false },
+  'known-network': {
+    severity: 'warning',
+    rule: 'The entry blocks addresses of a known cloud, CDN, hosting or platform provider.',
+    fixAll: false,
+    unnecessary: false,
+  },
+  collateral: { severity: 'warning', rule: 'The entry spans more organisations than the configured limit.', fixAll: false, unnecessary: false },
+  protected: { severity: 'error', rule: 'The entry blocks a protected network.', fixAll: false, unnecessary: false },
+  'outside-target': { severity: 'warning', rule: 'The entry blocks addresses outside the intended target.', fixAll: false, unnecessary: false },
+};
+
+/** Every code, in the table's order. */
+export const FINDING_CODES = Object.keys(FINDING_RULES) as readonly FindingCode[];

@@ -1,0 +1,116 @@
+/**
+ * The words of each entry finding, with its exact numbers and the other
+ * places it involves. Written only for the findings an audit returns.
+ */
+import { formatAddress, formatCount, powerOfTwo } from '../addresses/display';
+import type { BlocklistDocument, EntryTable } from '../document/document';
+import type { Networks } from '../ownership/networks';
+import { ownershipOf } from '../ownership/shares';
+import type { EntryFact, NetworkContext } from './facts';
+import type { AuditOptions } from './options';
+import { specialRangesOverlapping } from './specialRanges';
+
+/** Another place a finding involves (the entry a duplicate repeats, say). */
+export interface RelatedPlace {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+export interface EntryMessage {
+  readonly message: string;
+  readonly related?: readonly RelatedPlace[];
+}
+
+/** Whether entry k passes the error threshold of overbroad entries, not just the warning one. */
+export function pastOverbroadError(table: EntryTable, k: number, options: AuditOptions): boolean {
+  const o = options.overbroad;
+  return table.version[k] === 4 ? table.hi4[k] - table.lo4[k] >= 2 ** (32 - o.ipv4Error) : table.hi6[k] - table.lo6[k] >= 1n << BigInt(128 - o.ipv6Error);
+}
+
+export function entryMessage(document: BlocklistDocument, fact: EntryFact, options: AuditOptions, context: NetworkContext, networks: Networks | undefined): EntryMessage {
+  const table = document.entries;
+  const k = fact.entry;
+  const other = fact.other;
+  const otherText = other >= 0 ? document.text.slice(table.start[other], table.end[other]) : '';
+  const otherLine = other >= 0 ? table.line[other] + 1 : 0;
+  const related = (message: string): RelatedPlace[] => [{ line: table.line[other], start: table.start[other], end: table.end[other], message }];
+  switch (fact.code) {
+    case 'duplicate':
+      return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
+    case 'covered':
+      return { message: `Already blocked by line ${otherLine} (${otherText}): this entry adds no address.`, related: related('This entry contains it.') };
+    case 'partial-overlap': {
+      const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
+      return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatCount(shared)} addresses.`, related: related('Overlapping entry.') };
+    }
+    case 'mergeable': {
+      const merged = `${formatAddress(table.version[k], table.lo(other))}/${table.prefix[k] - 1}`;
+      return { message: `Together with line ${otherLine} (${otherText}) this is exactly ${merged}.`, related: related('Adjacent entry.') };
+    }
+    case 'special-purpose': {
+      const ranges = specialRangesOverlapping(table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const names = ranges.slice(0, 3).map((r) => `${r.cidr} ${r.name} (${r.rfc})`);
+      const more = ranges.length > 3 ? ` and ${ranges.length - 3} more` : '';
+      return { message: `Includes special-purpose addresses: ${names.join('; ')}${more}.` };
+    }
+    case 'overbroad': {
+      const o = options.overbroad;
+      const pastError = pastOverbroadError(table, k, options);
+      const limit = table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
+      return { message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.` };
+    }
+    case 'known-network': {
+      const ownership = ownershipOf(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const parts = ownership.providers
+        .slice(0, 3)
+        .map((share) => `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, ownership.total)} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`);
+      const more = ownership.providers.length > 3 ? ` and ${ownership.providers.length - 3} more providers` : '';
+      const services = serviceDetail(networks!, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      return { message: `Blocks ${parts.join(', ')}${more}.${services ? ` The providers' feeds list ${services}.` : ''}` };
+    }
+    case 'collateral': {
+      const ownership = ownershipOf(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const top = ownership.holders.slice(0, 3).map((h) => `${h.name} (AS${h.asn}) ${formatCount(h.addresses)}`);
+      return {
+        message: `Spans ${ownership.holders.length} organisations, more than ${options.networks.maxOrganisations}: ${top.join('; ')}${ownership.holders.length > 3 ? '; …' : ''}. Narrow it to the one meant.`,
+      };
+    }
+    case 'protected': {
+      const hit = context.protected.items.filter((item) => (table.version[k] === 4 ? item.ipv4.overlaps(table.lo4[k], table.hi4[k]) : item.ipv6.overlaps(table.lo6[k], table.hi6[k])));
+      const blocked = hit.map((item) => {
+        const shared = table.version[k] === 4 ? item.ipv4.clip(table.lo4[k], table.hi4[k]).size() : item.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+        return `${item.label} (${formatCount(shared)} ${shared === 1n ? 'address' : 'addresses'})`;
+      });
+      return { message: `Blocks protected networks: ${blocked.join(', ')}. Exclude them or remove the entry.` };
+    }
+    case 'outside-target': {
+      const target = context.target!;
+      const inside = table.version[k] === 4 ? target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+      const total = table.size(k);
+      return {
+        message: `${formatCount(total - inside)}${powerOfTwo(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}.`,
+      };
+    }
+  }
+}
+
+/** The largest services and regions the providers' feeds name inside [lo, hi], e.g. `EC2 eu-central-1 (131,072)`. */
+function serviceDetail(networks: Networks, version: 4 | 6, lo: bigint, hi: bigint): string {
+  const totals = new Map<string, bigint>();
+  for (const match of networks.feeds.lookup(version, lo, hi)) {
+    const label = [match.service, match.region].filter(Boolean).join(' ');
+    if (label) totals.set(label, (totals.get(label) ?? 0n) + match.addresses);
+  }
+  const top = [...totals].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : 0)).slice(0, 3);
+  return top.map(([label, addresses]) => `${label} (${formatCount(addresses)})`).join(', ');
+}
+
+/** part / whole as a percentage with up to three significant digits. */
+function percentOf(part: bigint, whole: bigint): string {
+  return `${Number((Number((part * 1_000_000n) / whole) / 10_000).toPrecision(3))} %`;
+}
+
+const minBig = (a: bigint, b: bigint) => (a < b ? a : b);
+const maxBig = (a: bigint, b: bigint) => (a > b ? a : b);
