@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
+import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { aggregate, fixAll, fixesForEntry, type Fix, type FixOptions } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
@@ -29,7 +30,7 @@ function at(input: string, fileName = 'list.txt'): { document: BlocklistDocument
   let k = -1;
   for (let n = 0; n < t.count; n++) if (t.start[n] <= caret && caret <= t.end[n]) k = n;
   assert.ok(k >= 0, 'the caret is on no entry');
-  return { document, fixes: fixesForEntry(document, k, options, networks) };
+  return { document, fixes: fixesForEntry(document, EntryIndex.of(document.entries), k, options, networks) };
 }
 
 function apply(input: string, title: string | RegExp, fileName?: string): string {
@@ -93,7 +94,7 @@ test('big results say so in the title, and formats with ranges get a range form 
   // With a low limit the exclusion from an ipset entry also comes as ranges, which say the same in fewer entries.
   const text = 'create s hash:net\nadd s 35.192.0.0/12 timeout 60\n';
   const document = parseDocument(text, detectFormat('x.ipset', text));
-  const titles = fixesForEntry(document, 0, { ...options, maxEntries: 1 }, networks);
+  const titles = fixesForEntry(document, EntryIndex.of(document.entries), 0, { ...options, maxEntries: 1 }, networks);
   const cidrs = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 →'))!;
   const ranges = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 as ranges →'))!;
   assert.match(cidrs.title, /\(more than 1 entry\)$/);
@@ -107,7 +108,7 @@ test('the 2018 example: Exclude Google Cloud from 35.192.0.0/12 in place', () =>
   const text = readFileSync(file, 'utf8');
   const document = parseDocument(text, detectFormat('telegram-2018.txt', text));
   const k = [...Array(document.entries.count).keys()].find((n) => document.text.slice(document.entries.start[n], document.entries.end[n]) === '35.192.0.0/12')!;
-  const fix = fixesForEntry(document, k, options, networks).find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12'))!;
+  const fix = fixesForEntry(document, EntryIndex.of(document.entries), k, options, networks).find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12'))!;
   assert.match(fix.title, /^Exclude Google Cloud from 35\.192\.0\.0\/12 → \d+ entries, −901,120 addresses$/);
   const after = parseDocument(applyEdits(text, fix.edits), document.format);
   const before = audit(document);
@@ -167,7 +168,7 @@ test('every fix keeps its promise on random lists: merges, splits, removals and 
       if (document.entries.count === 0) return;
       const before = union(text);
       const k = pick % document.entries.count;
-      for (const fix of fixesForEntry(document, k, options)) {
+      for (const fix of fixesForEntry(document, EntryIndex.of(document.entries), k, options)) {
         const after = applyEdits(text, fix.edits);
         if (!/^(Exclude|Narrow)/.test(fix.title)) assert.equal(union(after), before, `${fix.title} changed the set`);
         // Lines before the first edited line are byte-identical.

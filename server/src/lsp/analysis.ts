@@ -6,6 +6,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { audit, type AuditResult } from '../core/analysis/audit';
+import { EntryIndex } from '../core/analysis/entryIndex';
 import { OwnersMemo } from '../core/analysis/ownersMemo';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document/document';
 import { detectFormat } from '../core/formats/registry';
@@ -16,6 +17,8 @@ export interface Analysis {
   readonly document: BlocklistDocument;
   readonly result: AuditResult;
   readonly networks: Networks | undefined;
+  /** Which entries overlap which: built on the first hover or fix that asks. */
+  readonly index: EntryIndex;
 }
 
 interface Cached {
@@ -41,7 +44,15 @@ export class AnalysisCache {
     const document = previous && previous.format === format ? updateDocument(previous, text) : parseDocument(text, format);
     const owners = cached && document === previous ? cached.owners : OwnersMemo.for(document, cached?.owners);
     const networks = this.networks();
-    const analysis = { document, result: audit(document, settings.audit, networks, owners), networks };
+    let index: EntryIndex | undefined;
+    const analysis: Analysis = {
+      document,
+      result: audit(document, settings.audit, networks, owners),
+      networks,
+      get index() {
+        return (index ??= EntryIndex.of(document.entries));
+      },
+    };
     this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis, owners });
     return analysis;
   }

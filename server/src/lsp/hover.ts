@@ -16,10 +16,10 @@ export function hover(textDocument: TextDocument, analysis: Analysis, position: 
   return entryHover(textDocument, analysis, k);
 }
 
-function entryHover(textDocument: TextDocument, { document, networks }: Analysis, k: number): Hover {
+function entryHover(textDocument: TextDocument, { document, index, networks }: Analysis, k: number): Hover {
   const table = document.entries;
   return {
-    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, k, networks)) },
+    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, index, k, networks)) },
     range: toRange(textDocument, table.start[k], table.end[k]),
   };
 }

@@ -9,6 +9,7 @@ import { formatIPv4 } from '../addresses/ipv4';
 import type { FeedMatch } from '../ownership/feeds/feedIndex';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf, type Ownership } from '../ownership/shares';
+import type { EntryIndex } from './entryIndex';
 import { specialRangesOverlapping, type SpecialRange } from './specialRanges';
 
 export interface OverlappingEntry {
@@ -44,26 +45,20 @@ export interface EntryDescription {
 
 const MAX_OVERLAPS = 8;
 
-export function describeEntry(document: BlocklistDocument, k: number, networks?: Networks): EntryDescription {
+export function describeEntry(document: BlocklistDocument, index: EntryIndex, k: number, networks?: Networks): EntryDescription {
   const table = document.entries;
   const version = table.version[k] as 4 | 6;
   const lo = table.lo(k);
   const hi = table.hi(k);
   const count = hi - lo + 1n;
   const prefix = table.prefix[k] >= 0 ? table.prefix[k] : undefined;
-  const overlaps: OverlappingEntry[] = [];
-  let overlapCount = 0;
-  for (let other = 0; other < table.count; other++) {
-    if (other === k || table.version[other] !== version) continue;
+  const overlapping = index.overlapping(table, k);
+  const overlaps = overlapping.slice(0, MAX_OVERLAPS).map((other): OverlappingEntry => {
     const otherLo = table.lo(other);
     const otherHi = table.hi(other);
-    if (otherLo > hi || otherHi < lo) continue;
-    overlapCount++;
-    if (overlaps.length < MAX_OVERLAPS) {
-      const shared = (otherHi < hi ? otherHi : hi) - (otherLo > lo ? otherLo : lo) + 1n;
-      overlaps.push({ line: table.line[other], text: document.text.slice(table.start[other], table.end[other]), shared });
-    }
-  }
+    const shared = (otherHi < hi ? otherHi : hi) - (otherLo > lo ? otherLo : lo) + 1n;
+    return { line: table.line[other], text: document.text.slice(table.start[other], table.end[other]), shared };
+  });
   return {
     text: document.text.slice(table.start[k], table.end[k]),
     version,
@@ -76,7 +71,7 @@ export function describeEntry(document: BlocklistDocument, k: number, networks?:
     share: fraction(count, version === 4 ? 32 : 128),
     special: specialRangesOverlapping(version, lo, hi),
     overlaps,
-    overlapCount,
+    overlapCount: overlapping.length,
     ownership: networks ? ownershipOf(networks.index, version, lo, hi) : undefined,
     feeds: networks ? networks.feeds.lookup(version, lo, hi) : [],
   };

@@ -5,6 +5,7 @@
  * ranges, narrow to the intended target.
  */
 import type { AddressSet } from '../addresses/addressSet';
+import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts } from '../analysis/facts';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
@@ -47,8 +48,8 @@ interface Entry {
   readonly hi: bigint;
 }
 
-/** Every fix for entry k. One entry's fixes look at every other entry once: O(n), for the entries under the cursor. */
-export function fixesForEntry(document: BlocklistDocument, k: number, options: FixOptions, networks?: Networks): Fix[] {
+/** Every fix for entry k; `index` finds the entries that cover it or make one block with it. */
+export function fixesForEntry(document: BlocklistDocument, index: EntryIndex, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const table = document.entries;
   if (table.allow[k]) return [];
   // A token that stands for several entries (nginx `deny all`) cannot be rewritten as one.
@@ -64,7 +65,7 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
   }
 
   // Duplicates and covered entries add nothing: removing them keeps the set.
-  const container = coveringEntry(document, k);
+  const container = coveringEntry(document.entries, index, k);
   if (container >= 0) {
     const same = table.lo(container) === entry.lo && table.hi(container) === entry.hi;
     fixes.push({
@@ -77,7 +78,7 @@ export function fixesForEntry(document: BlocklistDocument, k: number, options: F
   }
 
   // Adjacent blocks that make one.
-  const partner = mergePartner(document, k);
+  const partner = mergePartner(document.entries, index, k);
   if (partner >= 0) {
     const [first, second] = table.start[partner] < table.start[k] ? [partner, k] : [k, partner];
     const lo = table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo;
@@ -173,15 +174,14 @@ function splitSizes(prefix: number, bits: number): number[] {
 }
 
 /** The widest other entry that contains entry k (for identical entries, the first one stays), or -1. */
-function coveringEntry(document: BlocklistDocument, k: number): number {
-  const t = document.entries;
-  return t.version[k] === 4 ? widestContaining(t, t.lo4, t.hi4, k, 4) : widestContaining(t, t.lo6, t.hi6, k, 6);
+function coveringEntry(t: EntryTable, index: EntryIndex, k: number): number {
+  return t.version[k] === 4 ? widestContaining(t, index, t.lo4, t.hi4, k) : widestContaining(t, index, t.lo6, t.hi6, k);
 }
 
-function widestContaining<A extends number | bigint>(t: EntryTable, los: AddressArray<A>, his: AddressArray<A>, k: number, version: 4 | 6): number {
+function widestContaining<A extends number | bigint>(t: EntryTable, index: EntryIndex, los: AddressArray<A>, his: AddressArray<A>, k: number): number {
   let best = -1;
-  for (let other = 0; other < t.count; other++) {
-    if (other === k || t.allow[other] || t.version[other] !== version || los[other] > los[k] || his[other] < his[k]) continue;
+  for (const other of index.overlapping(t, k)) {
+    if (t.allow[other] || los[other] > los[k] || his[other] < his[k]) continue;
     if (los[other] === los[k] && his[other] === his[k] && other > k) continue;
     if (best < 0 || los[other] < los[best] || his[other] > his[best]) best = other;
   }
@@ -189,8 +189,7 @@ function widestContaining<A extends number | bigint>(t: EntryTable, los: Address
 }
 
 /** An entry adjacent to k with which it makes exactly one CIDR block, or -1. */
-function mergePartner(document: BlocklistDocument, k: number): number {
-  const t = document.entries;
+function mergePartner(t: EntryTable, index: EntryIndex, k: number): number {
   const prefix = t.prefix[k];
   if (prefix <= 0) return -1;
   const family = familyOf(t.version[k] as 4 | 6) as Family<number | bigint>;
@@ -199,8 +198,8 @@ function mergePartner(document: BlocklistDocument, k: number): number {
   const network = family.network(lo, prefix - 1);
   // The other half of the block of the next shorter prefix.
   const partnerLo = network === lo ? family.next(family.lastOfBlock(lo, family.bits - prefix)) : network;
-  for (let other = 0; other < t.count; other++) {
-    if (other !== k && !t.allow[other] && t.version[other] === t.version[k] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
+  for (const other of index.holding(t.version[k] as 4 | 6, BigInt(partnerLo))) {
+    if (other !== k && !t.allow[other] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
   }
   return -1;
 }

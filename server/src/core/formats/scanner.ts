@@ -25,7 +25,7 @@ export class Scanner {
     readonly text: string,
     punctuation: string,
   ) {
-    this.punctuation = new Set([...punctuation].map((c) => c.charCodeAt(0)));
+    this.punctuation = new Set(Array.from({ length: punctuation.length }, (_, i) => punctuation.charCodeAt(i)));
   }
 
   next(): TokenKind {

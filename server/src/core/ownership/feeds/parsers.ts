@@ -40,7 +40,8 @@ const PARSERS: Record<FeedKind, (text: string, jsonPath?: string) => FeedRange[]
     return array(feed.values, 'values').flatMap((value) => {
       const properties = (value as { properties?: unknown }).properties as { addressPrefixes?: unknown; systemService?: unknown; region?: unknown } | undefined;
       if (!properties) throw new FeedError('A service tag has no "properties".');
-      const service = typeof properties.systemService === 'string' && properties.systemService ? properties.systemService : String((value as { name?: unknown }).name ?? '');
+      const name = (value as { name?: unknown }).name;
+      const service = typeof properties.systemService === 'string' && properties.systemService ? properties.systemService : typeof name === 'string' ? name : '';
       const region = typeof properties.region === 'string' && properties.region ? properties.region : undefined;
       return array(properties.addressPrefixes, 'addressPrefixes').map((cidr) => range(cidr, service, region));
     });
