@@ -71,7 +71,10 @@ try {
   writeFileSync(all, lists.map((file) => readFileSync(file, 'utf8').replace(/\n?$/, '\n')).join(''));
   const generated = join(scratch, 'generated-1m.txt');
   writeFileSync(generated, generatedList(1_000_000));
-  const entries = (file) => readFileSync(file, 'utf8').split('\n').filter((l) => l && !/^\s*[#;]/.test(l)).length;
+  const entries = (file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l && !/^\s*[#;]/.test(l)).length;
 
   console.log(`\nmerge, whole process, median of ${RUNS} (2 cores, ${process.version})\n`);
   console.log('| input | entries | blocklist-audit | iprange | ratio |\n|---|---:|---:|---:|---:|');
@@ -89,7 +92,11 @@ try {
   const profile = spawnSync(process.execPath, [cli, 'merge', '--profile', all], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const phases = JSON.parse(profile.stderr.trim().split('\n').at(-1));
   console.log(`\nWhere blocklist-audit's time goes on (b), in ms (the rest is Node.js start-up):\n`);
-  console.log(`| ${Object.keys(phases).join(' | ')} |\n|${Object.keys(phases).map(() => '---:').join('|')}|\n| ${Object.values(phases).join(' | ')} |`);
+  console.log(
+    `| ${Object.keys(phases).join(' | ')} |\n|${Object.keys(phases)
+      .map(() => '---:')
+      .join('|')}|\n| ${Object.values(phases).join(' | ')} |`,
+  );
 
   const text = readFileSync(largest, 'utf8');
   const cidrList = text.split('\n').filter((l) => l && !l.startsWith('#'));
@@ -123,4 +130,3 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
-

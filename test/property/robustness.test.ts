@@ -12,14 +12,29 @@ import { detectFormat, FORMATS } from '../../server/src/core/formats/registry';
 
 /** Lines of real syntax, one per format or so, with `@` where an address goes: blocking and allowing entries of both families. */
 const LINES = [
-  '@', '!@ @', 'deny @;', 'allow @;', 'Deny from @', 'Allow from @ @', 'Require not ip @', 'Require ip @', 'add s @', 'add s @ nomatch',
-  '-A INPUT -s @ -j DROP', '-A INPUT -s @ -j ACCEPT', 'ALL: @ EXCEPT [@]', 'table <t> { @, !@ }', 'ip saddr { @, @ } accept',
-  '/ip firewall address-list add list=b address=@', 'x:@-@', '@ - @ , 200 , x', '@ - @ , 0 , x', '# @',
+  '@',
+  '!@ @',
+  'deny @;',
+  'allow @;',
+  'Deny from @',
+  'Allow from @ @',
+  'Require not ip @',
+  'Require ip @',
+  'add s @',
+  'add s @ nomatch',
+  '-A INPUT -s @ -j DROP',
+  '-A INPUT -s @ -j ACCEPT',
+  'ALL: @ EXCEPT [@]',
+  'table <t> { @, !@ }',
+  'ip saddr { @, @ } accept',
+  '/ip firewall address-list add list=b address=@',
+  'x:@-@',
+  '@ - @ , 200 , x',
+  '@ - @ , 0 , x',
+  '# @',
 ];
 const ADDRESSES = ['192.0.2.7', '198.51.100.0/24', '10.0.0.0', '10.0.0.255', '2001:db8::/32', '::1', '1.2.3', 'x'];
-const syntaxLine = fc
-  .tuple(fc.constantFrom(...LINES), fc.constantFrom(...ADDRESSES), fc.constantFrom(...ADDRESSES))
-  .map(([line, a, b]) => line.replace('@', a).replace('@', b));
+const syntaxLine = fc.tuple(fc.constantFrom(...LINES), fc.constantFrom(...ADDRESSES), fc.constantFrom(...ADDRESSES)).map(([line, a, b]) => line.replace('@', a).replace('@', b));
 
 /** Text made of the characters blocklists are made of, in any order, with long runs now and then, or lines of their syntax. */
 const text = fc.oneof(
@@ -57,5 +72,8 @@ test('every format reads any text without throwing, and the audit and fixes foll
 });
 
 test('format detection takes any text', () => {
-  fc.assert(fc.property(fc.string({ maxLength: 20 }), text, (name, input) => void detectFormat(name, input)), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.string({ maxLength: 20 }), text, (name, input) => void detectFormat(name, input)),
+    { numRuns: 300 },
+  );
 });
