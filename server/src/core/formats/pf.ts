@@ -23,7 +23,8 @@ function readPf(text: string, sink: TokenSink): void {
   for (;;) {
     s.next();
     if (s.kind === 'end') return;
-    if (s.endsStatement()) continue;
+    // A `}` out of place closes nothing: step over it (skipStatement stops before it, and would meet it again).
+    if (s.endsStatement() || s.isPunctuation('}')) continue;
     if (s.is('table')) {
       table(s, sink);
     } else if (s.kind === 'word' && (looksLikeAddress(text, s.start, s.end) || text.charCodeAt(s.start) === BANG)) {
