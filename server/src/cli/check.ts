@@ -7,7 +7,7 @@ import { audit, type Finding } from '../core/analysis/audit';
 import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { parseDocument } from '../core/document/document';
-import { lineStartOf } from '../core/formats/format';
+import { columnOf } from '../core/formats/format';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { loadNetworks } from '../node/networkData';
@@ -57,8 +57,8 @@ function checkFile(file: string, inputFormat: string | undefined, networks: Netw
   // Every finding: CI wants the whole list, not the editor's first thousand.
   const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
   const locate = (start: number, end: number, line: number) => {
-    const lineStart = lineStartOf(text, start);
-    return { line: line + 1, column: start - lineStart + 1, endColumn: Math.max(end - lineStart + 1, start - lineStart + 2) };
+    const column = columnOf(text, start);
+    return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
   };
   return {
     file,

@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { AddressCollector, type AddressSet, type LineProblem } from '../core';
+import { columnOf } from '../core/formats/format';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
 import { formatOf, readText } from './input';
@@ -64,7 +65,7 @@ class Run {
     for (const file of files) {
       const text = this.timed('read', () => readText(file));
       const problems = this.timed('parse', () => collector.read(text, formatOf(file, text, this.options.inputFormat).read));
-      this.report(file, problems);
+      this.report(file, text, problems);
     }
     this.timed('sort', () => {
       collector.ipv4.sortBounds();
@@ -138,16 +139,16 @@ class Run {
     }
   }
 
-  private report(file: string, problems: readonly LineProblem[]): void {
+  private report(file: string, text: string, problems: readonly LineProblem[]): void {
     if (problems.length === 0) return;
-    const text = problems
+    const lines = problems
       .map((p) => {
         if (p.code === 'invalid-entry') this.invalidLines++;
         const severity = p.code === 'invalid-entry' ? 'error' : 'warning';
-        return `${file}:${p.line + 1}:${p.column + 1}: ${severity}: ${p.message} [${p.code}]\n`;
+        return `${file}:${p.line + 1}:${columnOf(text, p.start) + 1}: ${severity}: ${p.message} [${p.code}]\n`;
       })
       .join('');
-    process.stderr.write(text);
+    process.stderr.write(lines);
   }
 
   private timed<T>(phase: keyof Run['phases'], work: () => T): T {

@@ -23,6 +23,4 @@ export interface Problem {
 export interface LineProblem extends Problem {
   /** Zero-based line number. */
   readonly line: number;
-  /** Zero-based column of `start` in UTF-16 code units. */
-  readonly column: number;
 }

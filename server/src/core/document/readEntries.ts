@@ -1,10 +1,10 @@
 /**
  * The one place where a format's tokens become parsed entries: runs a
  * format reader, parses each token it reports (unless the reader already
- * did), and gives back the problems with their line and column.
+ * did), and gives back the problems with their line.
  */
 import { ParsedEntry, parseEntry } from './entry';
-import { lineStartOf, type EntryRole, type FormatReader } from '../formats/format';
+import type { EntryRole, FormatReader } from '../formats/format';
 import type { LineProblem, Problem } from './problem';
 
 export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole) => void;
@@ -14,11 +14,7 @@ export function readEntries(text: string, reader: FormatReader, visit: EntryVisi
   const problems: LineProblem[] = [];
   const entryProblems: Problem[] = [];
   const scratch = new ParsedEntry();
-  const located = (problem: Problem, line: number): LineProblem => ({
-    ...problem,
-    line,
-    column: problem.start - lineStartOf(text, problem.start),
-  });
+  const located = (problem: Problem, line: number): LineProblem => ({ ...problem, line });
   reader(text, {
     entry(start, end, line, parsed, role = 'block') {
       if (!parsed) {

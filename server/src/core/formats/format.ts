@@ -69,6 +69,11 @@ export function forEachLine(text: string, visit: (start: number, end: number, li
   }
 }
 
+/** The zero-based column of `offset` on its line, in UTF-16 code units. */
+export function columnOf(text: string, offset: number): number {
+  return offset - lineStartOf(text, offset);
+}
+
 /** The offset where the line holding `offset` starts. */
 export function lineStartOf(text: string, offset: number): number {
   // lastIndexOf reads a negative position as 0, which would find a newline at offset 0 itself.
