@@ -12,7 +12,7 @@ const EDITS = 30;
 /** A deterministic list: mostly single addresses, some CIDRs, a few duplicates and overlaps. */
 function generateList(lines) {
   let seed = 42;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const out = ['# generated benchmark list'];
   for (let i = 1; i < lines; i++) {
     const a = 1 + Math.floor(random() * 222);
@@ -59,7 +59,11 @@ try {
     ['open → diagnostics (median of 5)', `${median(open).toFixed(1)} ms`, '≤ 300 ms'],
     [`one-line edit → fresh diagnostics (median of ${EDITS})`, `${median(edit).toFixed(1)} ms`, '≤ 50 ms'],
     ['hover (median of 200)', `${median(hovers).toFixed(2)} ms`, '≤ 5 ms'],
-    ['server memory per entry', `${(((loadedKb - idleKb) * 1024) / (LINES * RUNS)).toFixed(0)} bytes`, `(${RUNS} open copies of ${LINES.toLocaleString('en-US')} lines, RSS ${idleKb} → ${loadedKb} kB)`],
+    [
+      'server memory per entry',
+      `${(((loadedKb - idleKb) * 1024) / (LINES * RUNS)).toFixed(0)} bytes`,
+      `(${RUNS} open copies of ${LINES.toLocaleString('en-US')} lines, RSS ${idleKb} → ${loadedKb} kB)`,
+    ],
   ];
   console.log(`\nLanguage server over stdio, ${LINES.toLocaleString('en-US')}-line list (${(text.length / 1e6).toFixed(1)} MB)\n`);
   console.log('| measure | result | target |\n|---|---:|---|');

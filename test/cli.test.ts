@@ -30,18 +30,7 @@ test('merge prints the minimal CIDR list, IPv4 then IPv6, always with a prefix',
   const { stdout } = cli(['merge', fixture('mixed.txt')]);
   assert.equal(
     stdout,
-    [
-      '1.2.3.0/24',
-      '10.0.0.0/23',
-      '172.16.0.0/24',
-      '192.168.1.10/31',
-      '192.168.1.12/30',
-      '192.168.1.16/30',
-      '192.168.1.20/32',
-      '203.0.113.7/32',
-      '2001:db8::/48',
-      '',
-    ].join('\n'),
+    ['1.2.3.0/24', '10.0.0.0/23', '172.16.0.0/24', '192.168.1.10/31', '192.168.1.12/30', '192.168.1.16/30', '192.168.1.20/32', '203.0.113.7/32', '2001:db8::/48', ''].join('\n'),
   );
 });
 
@@ -69,7 +58,33 @@ test('common and except are exact set operations', () => {
   assert.equal(cli(['common', fixture('mixed.txt'), fixture('other.txt')]).stdout, '10.0.0.128/25\n172.16.0.0/24\n2001:db8::/48\n');
   assert.equal(
     cli(['except', fixture('other.txt'), fixture('mixed.txt')]).stdout,
-    ['172.16.1.0/24', '172.16.2.0/23', '172.16.4.0/22', '172.16.8.0/21', '172.16.16.0/20', '172.16.32.0/19', '172.16.64.0/18', '172.16.128.0/17', '2001:db8:1::/48', '2001:db8:2::/47', '2001:db8:4::/46', '2001:db8:8::/45', '2001:db8:10::/44', '2001:db8:20::/43', '2001:db8:40::/42', '2001:db8:80::/41', '2001:db8:100::/40', '2001:db8:200::/39', '2001:db8:400::/38', '2001:db8:800::/37', '2001:db8:1000::/36', '2001:db8:2000::/35', '2001:db8:4000::/34', '2001:db8:8000::/33', ''].join('\n'),
+    [
+      '172.16.1.0/24',
+      '172.16.2.0/23',
+      '172.16.4.0/22',
+      '172.16.8.0/21',
+      '172.16.16.0/20',
+      '172.16.32.0/19',
+      '172.16.64.0/18',
+      '172.16.128.0/17',
+      '2001:db8:1::/48',
+      '2001:db8:2::/47',
+      '2001:db8:4::/46',
+      '2001:db8:8::/45',
+      '2001:db8:10::/44',
+      '2001:db8:20::/43',
+      '2001:db8:40::/42',
+      '2001:db8:80::/41',
+      '2001:db8:100::/40',
+      '2001:db8:200::/39',
+      '2001:db8:400::/38',
+      '2001:db8:800::/37',
+      '2001:db8:1000::/36',
+      '2001:db8:2000::/35',
+      '2001:db8:4000::/34',
+      '2001:db8:8000::/33',
+      '',
+    ].join('\n'),
   );
 });
 
@@ -158,7 +173,10 @@ test('an unknown --input-format lists the formats', () => {
 
 test('check on the 2018 example names the collateral by provider', () => {
   const { stdout } = cli(['check', '--fail-on', 'never', resolve(root, 'examples/telegram-2018.txt')]);
-  assert.match(stdout, /:20:1: warning: Blocks 901,120 addresses of Google Cloud \(85\.9 % of the entry, AS396982\), 131,072 addresses of Google \(12\.5 % of the entry, AS15169 AS19527\)\. \[known-network\]/);
+  assert.match(
+    stdout,
+    /:20:1: warning: Blocks 901,120 addresses of Google Cloud \(85\.9 % of the entry, AS396982\), 131,072 addresses of Google \(12\.5 % of the entry, AS15169 AS19527\)\. \[known-network\]/,
+  );
   assert.match(stdout, /:20:1: warning: 1,048,576 of 1,048,576 addresses \(100 %\) are outside the target telegram\. \[outside-target\]/);
   assert.match(stdout, /blocks addresses of Telegram [\d,]+ · Google Cloud 901,120 · Amazon Web Services 786,432 · Google 131,072\n$/);
 });

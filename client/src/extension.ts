@@ -34,7 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         crashes.push(now);
         while (crashes[0] < now - 3 * 60_000) crashes.shift();
         if (crashes.length > 4) {
-          void vscode.window.showErrorMessage('Blocklist Auditor: the language server crashed 5 times in 3 minutes and was not restarted. "Blocklist: Show Output" has its log; "Blocklist: Restart Language Server" tries again.');
+          void vscode.window.showErrorMessage(
+            'Blocklist Auditor: the language server crashed 5 times in 3 minutes and was not restarted. "Blocklist: Show Output" has its log; "Blocklist: Restart Language Server" tries again.',
+          );
           return { action: CloseAction.DoNotRestart };
         }
         void vscode.window.showWarningMessage('Blocklist Auditor: the language server stopped unexpectedly and was restarted. "Blocklist: Show Output" has its log.');

@@ -18,18 +18,33 @@ const data = buildReport(document, audit(document, undefined, networks), network
 
 test('the report data: totals, providers, organisations, prefixes and the broadest entries', () => {
   assert.equal(data.ipv4.addresses, '1844224');
-  assert.deepEqual(data.providers.ipv4.slice(0, 3).map((p) => [p.name, p.addresses]), [
-    ['Google Cloud', '901120'],
-    ['Amazon Web Services', '786432'],
-    ['Google', '131072'],
-  ]);
-  assert.deepEqual(data.providers.ipv6.map((p) => p.name), ['Telegram']);
+  assert.deepEqual(
+    data.providers.ipv4.slice(0, 3).map((p) => [p.name, p.addresses]),
+    [
+      ['Google Cloud', '901120'],
+      ['Amazon Web Services', '786432'],
+      ['Google', '131072'],
+    ],
+  );
+  assert.deepEqual(
+    data.providers.ipv6.map((p) => p.name),
+    ['Telegram'],
+  );
   assert.equal(data.organisations[0].name, 'Google LLC');
-  assert.deepEqual(data.prefixes.ipv4, [[12, 1], [14, 1], [15, 4], [20, 1], [22, 5]]);
-  assert.deepEqual(data.broadest.slice(0, 2).map((b) => [b.text, b.addresses]), [
-    ['2001:b28:f23d::/48', '1208925819614629174706176'],
-    ['2001:b28:f23f::/48', '1208925819614629174706176'],
+  assert.deepEqual(data.prefixes.ipv4, [
+    [12, 1],
+    [14, 1],
+    [15, 4],
+    [20, 1],
+    [22, 5],
   ]);
+  assert.deepEqual(
+    data.broadest.slice(0, 2).map((b) => [b.text, b.addresses]),
+    [
+      ['2001:b28:f23d::/48', '1208925819614629174706176'],
+      ['2001:b28:f23f::/48', '1208925819614629174706176'],
+    ],
+  );
   assert.ok(data.broadest.find((b) => b.text === '35.192.0.0/12')?.codes.includes('known-network'));
 });
 
@@ -58,5 +73,8 @@ test('bars are drawn without inline styles, which the policy forbids, and scale 
   assert.doesNotMatch(html, /style="/);
   const widths = [...html.matchAll(/<rect width="([\d.]+)"/g)].map((m) => Number(m[1]));
   assert.ok(widths.includes(100));
-  assert.ok(widths.some((w) => w < 20), 'smaller values get shorter bars');
+  assert.ok(
+    widths.some((w) => w < 20),
+    'smaller values get shorter bars',
+  );
 });

@@ -87,10 +87,13 @@ test('findings past the cap are counted, not returned', () => {
 
 test('totals are the union, not the sum', () => {
   const result = audit(parseDocument(['10.0.0.0/24', '10.0.0.0/25', '10.0.1.0/24', '::/127', '::1'].join('\n'), plain));
-  assert.deepEqual([result.ipv4, result.ipv6], [
-    { entries: 3, addresses: 512n },
-    { entries: 2, addresses: 2n },
-  ]);
+  assert.deepEqual(
+    [result.ipv4, result.ipv6],
+    [
+      { entries: 3, addresses: 512n },
+      { entries: 2, addresses: 2n },
+    ],
+  );
 });
 
 test('related information points at the other entry', () => {

@@ -51,8 +51,20 @@ const cases: [name: string, input: string, title: string | RegExp, expected: str
   ['split into /16s', '10.|0.0.0/14\n', 'Split 10.0.0.0/14 into 4 /16 subnets', '10.0.0.0/16\n10.1.0.0/16\n10.2.0.0/16\n10.3.0.0/16\n'],
   ['nginx keeps its syntax', 'deny 1.2.3.4/2|4;  # x\n', 'Write 1.2.3.4/24 as 1.2.3.0/24', 'deny 1.2.3.0/24;  # x\n', 'nginx.conf'],
   ['nginx split writes directives', 'deny 10.0.0.0/1|5;  # x\n', /^Split 10\.0\.0\.0\/15 into two/, 'deny 10.0.0.0/16;  # x\ndeny 10.1.0.0/16;\n', 'nginx.conf'],
-  ['ipset split writes add commands', 'create s hash:net\nadd s 10.0.0.0/1|5 timeout 60\n', /^Split 10\.0\.0\.0\/15 into two/, 'create s hash:net\nadd s 10.0.0.0/16 timeout 60\nadd s 10.1.0.0/16 timeout 60\n', 'x.ipset'],
-  ['nftables lists stay one element list', 'elements = { 10.0.0.0/1|5, 1.2.3.4 }\n', /^Split 10\.0\.0\.0\/15 into two/, 'elements = { 10.0.0.0/16, 10.1.0.0/16, 1.2.3.4 }\n', 'sets.nft'],
+  [
+    'ipset split writes add commands',
+    'create s hash:net\nadd s 10.0.0.0/1|5 timeout 60\n',
+    /^Split 10\.0\.0\.0\/15 into two/,
+    'create s hash:net\nadd s 10.0.0.0/16 timeout 60\nadd s 10.1.0.0/16 timeout 60\n',
+    'x.ipset',
+  ],
+  [
+    'nftables lists stay one element list',
+    'elements = { 10.0.0.0/1|5, 1.2.3.4 }\n',
+    /^Split 10\.0\.0\.0\/15 into two/,
+    'elements = { 10.0.0.0/16, 10.1.0.0/16, 1.2.3.4 }\n',
+    'sets.nft',
+  ],
   ['a duplicate in a list', 'table <t> { 1.2.3.4, 5.6.7.8, 1.2.3.|4 }\n', /^Remove duplicate/, 'table <t> { 1.2.3.4, 5.6.7.8 }\n', 'pf.conf'],
   ['p2p ranges stay ranges', 'Org:10.0.0.0-10.0.0|.255\nOrg:10.0.1.0-10.0.1.255\n', /^Merge with line 2/, 'Org:10.0.0.0-10.0.1.255\n', 'x.p2p'],
   [
@@ -61,7 +73,12 @@ const cases: [name: string, input: string, title: string | RegExp, expected: str
     /^Exclude Google Cloud from 35\.192\.0\.0\/12 → \d+ entries, −901,120 addresses$/,
     '',
   ],
-  ['exclude the protected networks', '1.1.1.|0/24\n', 'Exclude the protected networks from 1.1.1.0/24 → 8 entries, −1 addresses', '1.1.1.0\n1.1.1.2/31\n1.1.1.4/30\n1.1.1.8/29\n1.1.1.16/28\n1.1.1.32/27\n1.1.1.64/26\n1.1.1.128/25\n'],
+  [
+    'exclude the protected networks',
+    '1.1.1.|0/24\n',
+    'Exclude the protected networks from 1.1.1.0/24 → 8 entries, −1 addresses',
+    '1.1.1.0\n1.1.1.2/31\n1.1.1.4/30\n1.1.1.8/29\n1.1.1.16/28\n1.1.1.32/27\n1.1.1.64/26\n1.1.1.128/25\n',
+  ],
 ];
 
 for (const [name, input, title, expected, fileName] of cases) {
@@ -90,7 +107,10 @@ test('narrow to the target of the directive', () => {
 
 test('big results say so in the title, and formats with ranges get a range form too', () => {
   const { fixes } = at('0.0.0.0/|0\n');
-  assert.ok(fixes.some((f) => f.title.endsWith('(more than 100 entries)')), fixes.map((f) => f.title).join('\n'));
+  assert.ok(
+    fixes.some((f) => f.title.endsWith('(more than 100 entries)')),
+    fixes.map((f) => f.title).join('\n'),
+  );
   // With a low limit the exclusion from an ipset entry also comes as ranges, which say the same in fewer entries.
   const text = 'create s hash:net\nadd s 35.192.0.0/12 timeout 60\n';
   const document = parseDocument(text, detectFormat('x.ipset', text));

@@ -80,7 +80,8 @@ test('the readers of line formats read any run of whole lines as the whole docum
   }
 });
 
-/** Small inputs per format: (format, text, expected rows without the format line). */
+/** Small inputs per format: (format, text, expected rows without the format line), one case a row. */
+// oxfmt-ignore
 const cases: [format: FormatId, text: string, expected: string[]][] = [
   ['nginx', 'location / { deny 192.0.2.1; allow 192.0.2.2; }\n', ['L1 18-27 block 192.0.2.1/32 "192.0.2.1"', 'L1 35-44 allow 192.0.2.2/32 "192.0.2.2"']],
   ['nginx', 'deny 192.0.2.1\n', ['L1 problem invalid-entry: Expected ";" after "deny 192.0.2.1": nginx reads on to the next ";".']],
@@ -118,7 +119,8 @@ for (const [id, text, rows] of cases) {
   });
 }
 
-/** (file name, first lines) → the format detected. */
+/** (file name, first lines) → the format detected, one file a row. */
+// oxfmt-ignore
 const detection: [fileName: string, text: string, expected: FormatId][] = [
   ['list.netset', '1.2.3.4\n', 'firehol'],
   ['tor_exits.ipset', '#\n# tor_exits\n#\n1.2.3.4\n', 'firehol'],

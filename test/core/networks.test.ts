@@ -48,9 +48,10 @@ test('35.192.0.0/12, blocked in 2018: Google Cloud, with exact counts', () => {
     ],
   );
   assert.equal(ownership.holders.reduce((sum, h) => sum + h.addresses, 0n) + ownership.unannounced, ownership.total);
-  assert.deepEqual(findings(['35.192.0.0/12']).filter((f) => f.includes('known-network')), [
-    'L1 warning known-network: Blocks 901,120 addresses of Google Cloud (85.9 % of the entry, AS396982), 131,072 addresses of Google (12.5 % of the entry, AS15169 AS19527).',
-  ]);
+  assert.deepEqual(
+    findings(['35.192.0.0/12']).filter((f) => f.includes('known-network')),
+    ['L1 warning known-network: Blocks 901,120 addresses of Google Cloud (85.9 % of the entry, AS396982), 131,072 addresses of Google (12.5 % of the entry, AS15169 AS19527).'],
+  );
 });
 
 test('single addresses are not checked for providers; the minimum is a setting', () => {
@@ -61,8 +62,14 @@ test('single addresses are not checked for providers; the minimum is a setting',
 
 test('category severities: hosting is information by default, and any category can be turned off', () => {
   assert.match(findings(['5.9.0.0/16'])[0], /^L1 information known-network: Blocks .* of Hetzner/);
-  const off = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, categorySeverity: { ...DEFAULT_AUDIT_OPTIONS.networks.categorySeverity, cloud: 'off' as const, platform: 'off' as const } } };
-  assert.deepEqual(findings(['35.192.0.0/12'], off).filter((f) => f.includes('known-network')), []);
+  const off = {
+    ...DEFAULT_AUDIT_OPTIONS,
+    networks: { ...DEFAULT_AUDIT_OPTIONS.networks, categorySeverity: { ...DEFAULT_AUDIT_OPTIONS.networks.categorySeverity, cloud: 'off' as const, platform: 'off' as const } },
+  };
+  assert.deepEqual(
+    findings(['35.192.0.0/12'], off).filter((f) => f.includes('known-network')),
+    [],
+  );
 });
 
 test('an entry spanning more organisations than the limit is collateral, whatever its prefix', () => {
@@ -70,13 +77,17 @@ test('an entry spanning more organisations than the limit is collateral, whateve
   const holders = networks.index.holdersIPv4(185 * 2 ** 24, 185 * 2 ** 24 + 65535);
   assert.ok(holders.length > 3);
   assert.deepEqual(lines.length, 1);
-  assert.match(lines[0], new RegExp(`^L1 warning collateral: Spans ${holders.length} organisations, more than 3: ${holders[0].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(AS${holders[0].asn}\\)`));
+  assert.match(
+    lines[0],
+    new RegExp(`^L1 warning collateral: Spans ${holders.length} organisations, more than 3: ${holders[0].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(AS${holders[0].asn}\\)`),
+  );
 });
 
 test('protected networks: the public resolvers by default, and ASNs or providers by name', () => {
-  assert.deepEqual(findings(['1.1.1.0/24']).filter((f) => f.includes('protected')), [
-    'L1 error protected: Blocks protected networks: 1.1.1.1 (1 address). Exclude them or remove the entry.',
-  ]);
+  assert.deepEqual(
+    findings(['1.1.1.0/24']).filter((f) => f.includes('protected')),
+    ['L1 error protected: Blocks protected networks: 1.1.1.1 (1 address). Exclude them or remove the entry.'],
+  );
   const options = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, protected: ['AS13335', 'github'] } };
   const protectedLines = findings(['104.16.0.0/13', '140.82.112.0/20', '5.5.5.5'], options).filter((f) => f.includes('protected'));
   assert.equal(protectedLines.length, 2);
@@ -91,7 +102,11 @@ test('the intended target, from a directive or the setting, counts the collatera
   const inside = telegram.ipv4.clip(0x959aa000, 0x959aafff).size();
   assert.deepEqual(outside, [
     'L4 warning outside-target: 1,048,576 of 1,048,576 addresses (100 %) are outside the target AS62041 91.108.56.0/22.',
-    ...(inside < 4096n ? [`L5 warning outside-target: ${(4096n - inside).toLocaleString('en-US')} of 4,096 addresses (${Number((Number(((4096n - inside) * 1_000_000n) / 4096n) / 10_000).toPrecision(3))} %) are outside the target AS62041 91.108.56.0/22.`] : []),
+    ...(inside < 4096n
+      ? [
+          `L5 warning outside-target: ${(4096n - inside).toLocaleString('en-US')} of 4,096 addresses (${Number((Number(((4096n - inside) * 1_000_000n) / 4096n) / 10_000).toPrecision(3))} %) are outside the target AS62041 91.108.56.0/22.`,
+        ]
+      : []),
   ]);
   assert.deepEqual(parseTargetDirective('# hello\n; target: AS1, telegram\n'), { specs: ['AS1', 'telegram'], line: 1 });
   const setting = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, target: ['telegram'] } };
@@ -107,8 +122,13 @@ test('the providers an entry touches, by the fast map, equal those its ownership
   fc.assert(
     fc.property(fc.nat(0xffffffff), fc.nat(1 << 20), (lo, width) => {
       const hi = Math.min(0xffffffff, lo + width);
-      const fast = networks.providers.providersIPv4(lo, hi).map((p) => p.id).sort();
-      const exact = ownershipOf(networks.index, 4, BigInt(lo), BigInt(hi)).providers.map((p) => p.provider.id).sort();
+      const fast = networks.providers
+        .providersIPv4(lo, hi)
+        .map((p) => p.id)
+        .sort();
+      const exact = ownershipOf(networks.index, 4, BigInt(lo), BigInt(hi))
+        .providers.map((p) => p.provider.id)
+        .sort();
       assert.deepEqual(fast, exact);
     }),
     { numRuns: 300 },
@@ -141,6 +161,9 @@ test('the memo of owners moves with its entries across an edit: only the lines t
   // The edit re-reads the inserted line and the one after it (updateDocument widens to whole lines).
   const updated = updateDocument(before, '35.192.0.0/12\n5.0.0.0/8\n1.2.3.0/24\n52.58.0.0/15\n');
   const moved = OwnersMemo.for(updated, memo);
-  assert.deepEqual([...moved.codes].map((code) => code !== 0), [true, false, false, true]);
+  assert.deepEqual(
+    [...moved.codes].map((code) => code !== 0),
+    [true, false, false, true],
+  );
   assert.equal(moved.codes[3], memo.codes[2]);
 });

@@ -7,7 +7,9 @@ import { test } from 'node:test';
 const core = resolve(__dirname, '..', '..', '..', 'server/src/core');
 
 test('server/src/core imports only itself', () => {
-  const files = readdirSync(core, { recursive: true }).map(String).filter((file) => file.endsWith('.ts'));
+  const files = readdirSync(core, { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith('.ts'));
   assert.ok(files.length > 10);
   const outside = files.flatMap((file) =>
     [...readFileSync(join(core, file), 'utf8').matchAll(/^import\s[^;]*?from\s+'([^']+)'/gm)]

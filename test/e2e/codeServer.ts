@@ -48,17 +48,43 @@ export async function startCodeServer(options: { vsix?: string; smokeDriver?: bo
   for (const sub of ['data/User', 'extensions', 'xdg']) mkdirSync(join(directory, sub), { recursive: true });
   writeFileSync(join(directory, 'data/User/settings.json'), JSON.stringify(SETTINGS));
   writeFileSync(join(directory, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const env = { ...process.env, XDG_CONFIG_HOME: join(directory, 'xdg'), XDG_DATA_HOME: join(directory, 'xdg'), XDG_CACHE_HOME: join(directory, 'xdg'), PATH: `${join(CACHE, 'node24', 'bin')}:${process.env.PATH}` };
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(directory, 'xdg'),
+    XDG_DATA_HOME: join(directory, 'xdg'),
+    XDG_CACHE_HOME: join(directory, 'xdg'),
+    PATH: `${join(CACHE, 'node24', 'bin')}:${process.env.PATH}`,
+  };
   const common = ['--config', join(directory, 'config.yaml'), '--user-data-dir', join(directory, 'data'), '--extensions-dir', join(directory, 'extensions')];
   if (options.vsix) {
     const install = spawnSync(NODE, [ENTRY, ...common, '--install-extension', options.vsix], { env, encoding: 'utf8' });
     if (install.status !== 0) throw new Error(`Installing ${options.vsix} failed: ${install.stderr}${install.stdout}`);
   }
-  const args = [ENTRY, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--disable-proxy', '--ignore-last-opened'];
+  const args = [
+    ENTRY,
+    ...common,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--disable-proxy',
+    '--ignore-last-opened',
+  ];
   if (options.smokeDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child: ChildProcess = spawn(NODE, args, { env, stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(async () => (await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)), 30_000, 'code-server to answer');
+  await waitFor(
+    async () =>
+      await fetch(`${base}/healthz`)
+        .then((r) => r.ok)
+        .catch(() => false),
+    30_000,
+    'code-server to answer',
+  );
   return {
     base,
     port,

@@ -39,12 +39,7 @@ export function netaddr(files: string[], ranges = false): { size: bigint; lines:
   return { size: BigInt(out.slice(0, newline)), lines: out.slice(newline + 1) };
 }
 
-const IPV6_FILES = [
-  'cloud/lordalfred_all_ipv6_merged.txt',
-  'cloud/cloudflare_ips-v6.txt',
-  'cloud/lordalfred_microsoft_ipv6.txt',
-  'misc/spamhaus_drop_ipv6_secops_2024.txt',
-];
+const IPV6_FILES = ['cloud/lordalfred_all_ipv6_merged.txt', 'cloud/cloudflare_ips-v6.txt', 'cloud/lordalfred_microsoft_ipv6.txt', 'misc/spamhaus_drop_ipv6_secops_2024.txt'];
 const MIXED_FILES = ['cloud/telegram_cidr.txt', 'cloud/disposable_microsoft-azure.txt'];
 
 /** Whether every entry line of a file is a clean IPv4 address or CIDR (what iprange reads reliably). */
@@ -53,7 +48,12 @@ function isCleanIPv4(file: string): boolean {
     .split('\n')
     .every((line) => {
       const token = line.trim();
-      return token === '' || token.startsWith('#') || token.startsWith(';') || /^(?:(?:[1-9]?\d|1\d\d|2[0-4]\d|25[0-5])\.){3}(?:[1-9]?\d|1\d\d|2[0-4]\d|25[0-5])(?:\/\d{1,2})?(?:\s.*)?$/.test(token);
+      return (
+        token === '' ||
+        token.startsWith('#') ||
+        token.startsWith(';') ||
+        /^(?:(?:[1-9]?\d|1\d\d|2[0-4]\d|25[0-5])\.){3}(?:[1-9]?\d|1\d\d|2[0-4]\d|25[0-5])(?:\/\d{1,2})?(?:\s.*)?$/.test(token)
+      );
     });
 }
 

@@ -23,12 +23,42 @@ function universe<A extends number | bigint>(family: Family<A>, base: A, add: (a
 }
 
 const universes = [
-  universe(IPV4, 0, (a, n) => a + n, (a, b) => a - b),
-  universe(IPV4, 0x0a000000 - 32, (a, n) => a + n, (a, b) => a - b),
-  universe(IPV4, 2 ** 32 - WINDOW, (a, n) => a + n, (a, b) => a - b),
-  universe(IPV6, 0n, (a, n) => a + BigInt(n), (a, b) => Number(a - b)),
-  universe(IPV6, (1n << 64n) - 32n, (a, n) => a + BigInt(n), (a, b) => Number(a - b)),
-  universe(IPV6, (1n << 128n) - BigInt(WINDOW), (a, n) => a + BigInt(n), (a, b) => Number(a - b)),
+  universe(
+    IPV4,
+    0,
+    (a, n) => a + n,
+    (a, b) => a - b,
+  ),
+  universe(
+    IPV4,
+    0x0a000000 - 32,
+    (a, n) => a + n,
+    (a, b) => a - b,
+  ),
+  universe(
+    IPV4,
+    2 ** 32 - WINDOW,
+    (a, n) => a + n,
+    (a, b) => a - b,
+  ),
+  universe(
+    IPV6,
+    0n,
+    (a, n) => a + BigInt(n),
+    (a, b) => Number(a - b),
+  ),
+  universe(
+    IPV6,
+    (1n << 64n) - 32n,
+    (a, n) => a + BigInt(n),
+    (a, b) => Number(a - b),
+  ),
+  universe(
+    IPV6,
+    (1n << 128n) - BigInt(WINDOW),
+    (a, n) => a + BigInt(n),
+    (a, b) => Number(a - b),
+  ),
 ] as Universe<number | bigint>[];
 
 /** Random intervals inside the window, as offsets. */
@@ -94,7 +124,10 @@ test('union, intersection and difference equal the model', () => {
       ];
       for (const [result, expected] of cases) {
         assertNormal(result);
-        assert.deepEqual(members(u, result), Array.from({ length: WINDOW }, (_, x) => expected(x)));
+        assert.deepEqual(
+          members(u, result),
+          Array.from({ length: WINDOW }, (_, x) => expected(x)),
+        );
       }
     }),
     { numRuns: 600 },
@@ -113,7 +146,10 @@ test('has, covers, overlaps and clip equal the model', () => {
       assert.equal(set.overlaps(u.at(lo), u.at(hi)), inside.some(Boolean));
       const clipped = set.clip(u.at(lo), u.at(hi));
       assertNormal(clipped);
-      assert.deepEqual(members(u, clipped), m.map((v, i) => v && i >= lo && i <= hi));
+      assert.deepEqual(
+        members(u, clipped),
+        m.map((v, i) => v && i >= lo && i <= hi),
+      );
     }),
     { numRuns: 600 },
   );
@@ -151,7 +187,7 @@ test('CIDR decomposition is exact, aligned, ascending and minimal', () => {
  */
 function greedyBlockCount<A extends number | bigint>(m: boolean[], u: Universe<A>): number {
   let blocks = 0;
-  for (let x = 0; x < WINDOW; ) {
+  for (let x = 0; x < WINDOW;) {
     if (!m[x]) {
       x++;
       continue;
@@ -177,7 +213,12 @@ test('algebraic laws hold', () => {
       assert.ok(A.intersection(B).equals(B.intersection(A)));
       assert.ok(A.difference(B).intersection(B).isEmpty);
       assert.ok(A.difference(B.union(C)).equals(A.difference(B).intersection(A.difference(C))), 'De Morgan');
-      assert.ok(A.union(B).intersection(C).equals(A.intersection(C).union(B.intersection(C))), 'distributive');
+      assert.ok(
+        A.union(B)
+          .intersection(C)
+          .equals(A.intersection(C).union(B.intersection(C))),
+        'distributive',
+      );
       const rebuilt = new IntervalBuilder(u.family);
       A.forEachRange((start, end) => rebuilt.add(start, end));
       assert.ok(rebuilt.build().equals(A));
@@ -208,15 +249,28 @@ test('radix sort equals a comparison sort', () => {
     fc.property(fc.array(fc.oneof(fc.nat(0xffffffff), fc.constantFrom(0, 0xffffffff, 0xfffffffe, 0x80000000, 65535, 65536)), { maxLength: 3000 }), (values) => {
       const sorted = Uint32Array.from(values);
       radixSortUint32(sorted);
-      assert.deepEqual([...sorted], [...values].sort((a, b) => a - b));
+      assert.deepEqual(
+        [...sorted],
+        [...values].sort((a, b) => a - b),
+      );
     }),
     { numRuns: 200 },
   );
 });
 
 test('splitting a CIDR gives 2^(into - prefix) aligned blocks whose union is the block', () => {
-  const family4 = fc.tuple(fc.nat(0xffffffff), fc.nat(32), fc.nat(12)).map(([address, prefix, extra]) => ({ family: IPV4 as Family<number | bigint>, network: IPV4.network(address, prefix) as number | bigint, prefix, into: Math.min(32, prefix + 1 + (extra % 12)) }));
-  const family6 = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.nat(128), fc.nat(12)).map(([address, prefix, extra]) => ({ family: IPV6 as Family<number | bigint>, network: IPV6.network(address, prefix) as number | bigint, prefix, into: Math.min(128, prefix + 1 + (extra % 12)) }));
+  const family4 = fc.tuple(fc.nat(0xffffffff), fc.nat(32), fc.nat(12)).map(([address, prefix, extra]) => ({
+    family: IPV4 as Family<number | bigint>,
+    network: IPV4.network(address, prefix) as number | bigint,
+    prefix,
+    into: Math.min(32, prefix + 1 + (extra % 12)),
+  }));
+  const family6 = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.nat(128), fc.nat(12)).map(([address, prefix, extra]) => ({
+    family: IPV6 as Family<number | bigint>,
+    network: IPV6.network(address, prefix) as number | bigint,
+    prefix,
+    into: Math.min(128, prefix + 1 + (extra % 12)),
+  }));
   fc.assert(
     fc.property(fc.oneof(family4, family6), ({ family, network, prefix, into }) => {
       fc.pre(into > prefix);

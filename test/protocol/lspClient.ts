@@ -6,15 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type {
-  ClientCapabilities,
-  Diagnostic,
-  DocumentDiagnosticReport,
-  Hover,
-  InitializeResult,
-  PublishDiagnosticsParams,
-  WorkspaceEdit,
-} from 'vscode-languageserver-protocol';
+import type { ClientCapabilities, Diagnostic, DocumentDiagnosticReport, Hover, InitializeResult, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 const SERVER = resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -37,7 +29,12 @@ export class LspClient {
       for (const wake of this.waiters.splice(0)) wake();
     });
     this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section ?? 'blocklist').split('.').slice(1).reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], this.settings)),
+      params.items.map((item) =>
+        (item.section ?? 'blocklist')
+          .split('.')
+          .slice(1)
+          .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], this.settings),
+      ),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {

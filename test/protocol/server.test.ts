@@ -82,7 +82,10 @@ test('push diagnostics follow incremental edits, newest version only', async () 
   try {
     await client.open('file:///e.txt', '5.5.5.5\n5.5.5.5\n');
     const first = await client.pushedDiagnostics('file:///e.txt');
-    assert.deepEqual(first.diagnostics.map((d) => d.code), ['duplicate']);
+    assert.deepEqual(
+      first.diagnostics.map((d) => d.code),
+      ['duplicate'],
+    );
     await client.change('file:///e.txt', 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 7 } }, text: '2.2.2.2' }]);
     const second = await client.pushedDiagnostics('file:///e.txt', (p) => p.version === 2);
     assert.deepEqual(second.diagnostics, []);
@@ -97,7 +100,10 @@ test('settings change severities per code', async () => {
     client.settings = { severity: { duplicate: 'error', 'special-purpose': 'off' } };
     await client.open('file:///f.txt', '10.0.0.1\n10.0.0.1\n');
     const diagnostics = await client.pullDiagnostics('file:///f.txt');
-    assert.deepEqual(diagnostics.map((d) => `${d.code} ${d.severity}`), ['duplicate 1']);
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.code} ${d.severity}`),
+      ['duplicate 1'],
+    );
   } finally {
     await client.stop();
   }
@@ -109,7 +115,7 @@ test('no input crashes the server', async () => {
   const diagnostics = await pull.pullDiagnostics('file:///g.txt');
   assert.ok(diagnostics.length > 0);
   assert.ok(await pull.hover('file:///g.txt', 3, 5));
-  assert.ok(await pull.hover('file:///unknown.txt', 0, 0) === null);
+  assert.ok((await pull.hover('file:///unknown.txt', 0, 0)) === null);
 });
 
 test('code actions: quick fixes tied to their diagnostics, rewrites, and fix-all', async () => {
@@ -124,7 +130,10 @@ test('code actions: quick fixes tied to their diagnostics, rewrites, and fix-all
   const hostBits = actions.find((a) => a.title === 'Write 1.2.3.4/24 as 1.2.3.0/24');
   assert.equal(hostBits?.kind, 'quickfix');
   assert.equal(hostBits?.isPreferred, true);
-  assert.deepEqual(hostBits?.diagnostics?.map((d) => d.code), ['host-bits-set']);
+  assert.deepEqual(
+    hostBits?.diagnostics?.map((d) => d.code),
+    ['host-bits-set'],
+  );
   assert.deepEqual(hostBits?.edit?.changes?.[uri], [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } }, newText: '1.2.3.0/24' }]);
   assert.ok(actions.some((a) => a.kind === 'refactor.rewrite' && a.title === 'Split 1.2.3.4/24 into two halves (/25)'));
   const fixAll = await pull.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
@@ -132,7 +141,10 @@ test('code actions: quick fixes tied to their diagnostics, rewrites, and fix-all
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     context: { diagnostics: [], only: ['source.fixAll'] },
   });
-  assert.deepEqual(fixAll.map((a) => a.kind), ['source.fixAll.blocklist']);
+  assert.deepEqual(
+    fixAll.map((a) => a.kind),
+    ['source.fixAll.blocklist'],
+  );
   assert.equal(fixAll[0].edit?.changes?.[uri].length, 2);
 });
 
@@ -146,7 +158,9 @@ test('the aggregate command asks the editor to apply the minimal CIDR list', asy
 
 test('the summary for the status bar: totals and the providers most blocked', async () => {
   await pull.open('file:///summary.txt', '35.192.0.0/12\n52.58.0.0/15\n18.196.0.0/15\n5.5.5.5\n');
-  const summary = await pull.connection.sendRequest<{ ipv4: { entries: number; addresses: string }; providers: { name: string; addresses: string }[] }>('blocklist/summary', { uri: 'file:///summary.txt' });
+  const summary = await pull.connection.sendRequest<{ ipv4: { entries: number; addresses: string }; providers: { name: string; addresses: string }[] }>('blocklist/summary', {
+    uri: 'file:///summary.txt',
+  });
   assert.deepEqual(summary.ipv4, { entries: 4, addresses: String(1048576 + 2 * 131072 + 1) });
   assert.deepEqual(summary.providers, [
     { name: 'Google Cloud', addresses: '901120' },

@@ -27,8 +27,16 @@ function bars(rows: readonly { label: string; value: bigint; detail: string; lin
 export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string): string {
   const providerBars = (rows: ReportData['providers']['ipv4']) => rows.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: count(p.addresses) }));
   const organisations = data.organisations.map((o) => ({ label: `${o.name} (AS${o.asn})`, value: BigInt(o.addresses), detail: count(o.addresses) }));
-  const prefixes = [...data.prefixes.ipv4.map(([p, n]) => ({ label: p < 0 ? 'IPv4 ranges' : `IPv4 /${p}`, value: BigInt(n), detail: count(n) })), ...data.prefixes.ipv6.map(([p, n]) => ({ label: p < 0 ? 'IPv6 ranges' : `IPv6 /${p}`, value: BigInt(n), detail: count(n) }))];
-  const broadest = data.broadest.map((b) => ({ label: `line ${b.line + 1}: ${b.text}`, value: BigInt(b.addresses), detail: `${count(b.addresses)}${b.codes.length ? ` · ${b.codes.join(', ')}` : ''}`, line: b.line }));
+  const prefixes = [
+    ...data.prefixes.ipv4.map(([p, n]) => ({ label: p < 0 ? 'IPv4 ranges' : `IPv4 /${p}`, value: BigInt(n), detail: count(n) })),
+    ...data.prefixes.ipv6.map(([p, n]) => ({ label: p < 0 ? 'IPv6 ranges' : `IPv6 /${p}`, value: BigInt(n), detail: count(n) })),
+  ];
+  const broadest = data.broadest.map((b) => ({
+    label: `line ${b.line + 1}: ${b.text}`,
+    value: BigInt(b.addresses),
+    detail: `${count(b.addresses)}${b.codes.length ? ` · ${b.codes.join(', ')}` : ''}`,
+    line: b.line,
+  }));
   const findings = data.findings.map((f) => ({ label: f.code, value: BigInt(f.count), detail: count(f.count) }));
   const section = (title: string, body: string, empty: string) => `<section><h2>${title}</h2>${body || `<p class="empty">${empty}</p>`}</section>`;
   return `<!DOCTYPE html>
@@ -80,35 +88,51 @@ ${section('The broadest entries', bars(broadest), 'No entries.')}
 }
 
 export function reportMarkdown(data: ReportData, fileName: string): string {
-  const table = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const table = (header: string[], rows: string[][]) =>
+    [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   return [
     `# Blocklist report: ${fileName}`,
     '',
     `${data.format} · ${count(data.duplicates)} duplicates`,
     '',
-    table(['family', 'entries', 'unique addresses', 'share of the space'], [
-      ['IPv4', count(data.ipv4.entries), count(data.ipv4.addresses), percent(data.ipv4.share)],
-      ['IPv6', count(data.ipv6.entries), count(data.ipv6.addresses), percent(data.ipv6.share)],
-    ]),
+    table(
+      ['family', 'entries', 'unique addresses', 'share of the space'],
+      [
+        ['IPv4', count(data.ipv4.entries), count(data.ipv4.addresses), percent(data.ipv4.share)],
+        ['IPv6', count(data.ipv6.entries), count(data.ipv6.addresses), percent(data.ipv6.share)],
+      ],
+    ),
     '',
     '## Addresses by provider',
     '',
-    table(['provider', 'family', 'addresses'], [
-      ...data.providers.ipv4.map((p) => [`${p.name} (${p.category})`, 'IPv4', count(p.addresses)]),
-      ...data.providers.ipv6.map((p) => [`${p.name} (${p.category})`, 'IPv6', count(p.addresses)]),
-    ]),
+    table(
+      ['provider', 'family', 'addresses'],
+      [
+        ...data.providers.ipv4.map((p) => [`${p.name} (${p.category})`, 'IPv4', count(p.addresses)]),
+        ...data.providers.ipv6.map((p) => [`${p.name} (${p.category})`, 'IPv6', count(p.addresses)]),
+      ],
+    ),
     '',
     '## Addresses by organisation (IPv4)',
     '',
-    table(['organisation', 'addresses'], data.organisations.map((o) => [`${o.name} (AS${o.asn})`, count(o.addresses)])),
+    table(
+      ['organisation', 'addresses'],
+      data.organisations.map((o) => [`${o.name} (AS${o.asn})`, count(o.addresses)]),
+    ),
     '',
     '## Findings',
     '',
-    table(['code', 'count'], data.findings.map((f) => [f.code, count(f.count)])),
+    table(
+      ['code', 'count'],
+      data.findings.map((f) => [f.code, count(f.count)]),
+    ),
     '',
     '## The broadest entries',
     '',
-    table(['line', 'entry', 'addresses', 'findings'], data.broadest.map((b) => [String(b.line + 1), `\`${b.text}\``, count(b.addresses), b.codes.join(', ')])),
+    table(
+      ['line', 'entry', 'addresses', 'findings'],
+      data.broadest.map((b) => [String(b.line + 1), `\`${b.text}\``, count(b.addresses), b.codes.join(', ')]),
+    ),
     '',
   ].join('\n');
 }

@@ -77,7 +77,11 @@ function checkFile(file: string, inputFormat: string | undefined, networks: Netw
     })),
     omitted: result.omitted,
     providers: networks
-      ? providerTotals(networks.index, result.blocked4, result.blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
+      ? providerTotals(networks.index, result.blocked4, result.blocked6).map((share) => ({
+          id: share.provider.id,
+          name: share.provider.name,
+          addresses: share.addresses.toString(),
+        }))
       : [],
   };
 }
@@ -121,9 +125,7 @@ function toSarif(reports: readonly FileReport[]): object {
             level: SARIF_LEVEL[f.severity],
             message: { text: f.message },
             locations: [location(report.file, f.line, f.column, f.endColumn)],
-            ...(f.related.length > 0
-              ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) }
-              : {}),
+            ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) } : {}),
           })),
         ),
       },

@@ -42,7 +42,12 @@ class Run {
         this.printRanges(this.readUnion(files));
         break;
       case 'common':
-        this.printCidrs(this.fold(files.map((file) => this.readUnion([file])), (a, b) => a.intersection(b)));
+        this.printCidrs(
+          this.fold(
+            files.map((file) => this.readUnion([file])),
+            (a, b) => a.intersection(b),
+          ),
+        );
         break;
       case 'except': {
         const [first, ...minus] = files;

@@ -94,7 +94,6 @@ export class Output {
   private room(bytes: number): void {
     if (this.length + bytes > CAPACITY) this.flush();
   }
-
 }
 
 function writeFully(bytes: Uint8Array, length: number): void {

@@ -29,7 +29,6 @@ interface RawSettings {
   target?: unknown;
 }
 
-
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<Settings>>();
 
@@ -42,9 +41,10 @@ export class SettingsCache {
     if (!this.supported) return Promise.resolve(DEFAULT_SETTINGS);
     let settings = this.cache.get(uri);
     if (!settings) {
-      settings = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'blocklist' })
-        .then((raw: RawSettings | null) => toSettings(raw ?? {}), () => DEFAULT_SETTINGS);
+      settings = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'blocklist' }).then(
+        (raw: RawSettings | null) => toSettings(raw ?? {}),
+        () => DEFAULT_SETTINGS,
+      );
       this.cache.set(uri, settings);
     }
     return settings;
@@ -70,10 +70,8 @@ export function toSettings(raw: RawSettings): Settings {
       if (typeof value === 'string' && SEVERITIES.has(value)) severity[code as FindingCode] = value as Severity | 'off';
     }
   }
-  const integer = (value: unknown, fallback: number, max: number) =>
-    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : fallback;
-  const strings = (value: unknown, fallback: readonly string[]) =>
-    Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : fallback;
+  const integer = (value: unknown, fallback: number, max: number) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : fallback);
+  const strings = (value: unknown, fallback: readonly string[]) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : fallback);
   const o = raw.overbroad ?? {};
   const n = raw.networks ?? {};
   const categorySeverity = { ...defaults.networks.categorySeverity };

@@ -3,14 +3,7 @@
  * what the client says it supports; the same server runs over stdio for any
  * LSP editor and over IPC for VS Code.
  */
-import {
-  CodeActionKind,
-  DidChangeConfigurationNotification,
-  TextDocuments,
-  TextDocumentSyncKind,
-  type Connection,
-  type InitializeResult,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/analysis/describe';
 import { buildReport } from '../core/analysis/report';
@@ -73,7 +66,11 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     };
     registerFeedRequests(connection, stores, sources, useFeeds);
     // The user's own feeds are named in the settings, which can only be asked for once initialized.
-    loadCustomFeeds = () => void sources().then((list) => useFeeds(stores(list)), () => undefined);
+    loadCustomFeeds = () =>
+      void sources().then(
+        (list) => useFeeds(stores(list)),
+        () => undefined,
+      );
     diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull, runtime.timer);
     diagnostics.register();
     return {

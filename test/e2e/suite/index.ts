@@ -71,7 +71,10 @@ export async function run(): Promise<void> {
       assert.match(exclude.title, /−901,120 addresses$/);
       assert.ok(await vscode.workspace.applyEdit(exclude.edit));
       assert.equal(line('35.192.0.0/12'), -1);
-      await waitFor(() => !vscode.languages.getDiagnostics(uri).some((d) => /Google Cloud/.test(d.message) && document()!.lineAt(d.range.start.line).text.startsWith('35.192.0.0/')), 'fresh diagnostics after the fix');
+      await waitFor(
+        () => !vscode.languages.getDiagnostics(uri).some((d) => /Google Cloud/.test(d.message) && document()!.lineAt(d.range.start.line).text.startsWith('35.192.0.0/')),
+        'fresh diagnostics after the fix',
+      );
     });
 
     await check('the commands are there', async () => {
@@ -83,7 +86,10 @@ export async function run(): Promise<void> {
 
     await check('the report opens', async () => {
       await vscode.commands.executeCommand('blocklist.showReport');
-      await waitFor(() => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && /Blocklist report/.test(t.label))), 'the report tab');
+      await waitFor(
+        () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && /Blocklist report/.test(t.label))),
+        'the report tab',
+      );
     });
   } finally {
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, 'e2e-result.json'), Buffer.from(JSON.stringify(outcomes, null, 2)));

@@ -25,12 +25,7 @@ export class AddressSet<A extends number | bigint> {
    * start never exceeds the k-th smallest end, so one sweep over both,
    * counting how many intervals are open, finds every maximal run.
    */
-  static fromSortedBounds<A extends number | bigint>(
-    family: Family<A>,
-    starts: AddressArray<A>,
-    ends: AddressArray<A>,
-    length: number,
-  ): AddressSet<A> {
+  static fromSortedBounds<A extends number | bigint>(family: Family<A>, starts: AddressArray<A>, ends: AddressArray<A>, length: number): AddressSet<A> {
     const outStarts = family.allocate(length);
     const outEnds = family.allocate(length);
     let out = 0;
@@ -60,12 +55,7 @@ export class AddressSet<A extends number | bigint> {
    * The union of the intervals [los[k], his[k]] for the indices k in `order`,
    * which lists them by first address ascending: one linear sweep.
    */
-  static fromOrderedIntervals<A extends number | bigint>(
-    family: Family<A>,
-    los: AddressArray<A>,
-    his: AddressArray<A>,
-    order: ArrayLike<number>,
-  ): AddressSet<A> {
+  static fromOrderedIntervals<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, order: ArrayLike<number>): AddressSet<A> {
     const starts = family.allocate(order.length);
     const ends = family.allocate(order.length);
     let count = 0;
@@ -277,12 +267,7 @@ function min<A extends number | bigint>(a: A, b: A): A {
 }
 
 /** The minimal CIDR blocks covering exactly [lo, hi], ascending. */
-export function forEachCidrOfRange<A extends number | bigint>(
-  family: Family<A>,
-  lo: A,
-  hi: A,
-  visit: (network: A, prefix: number) => void,
-): void {
+export function forEachCidrOfRange<A extends number | bigint>(family: Family<A>, lo: A, hi: A, visit: (network: A, prefix: number) => void): void {
   while (true) {
     const hostBits = Math.min(family.trailingZeros(lo), family.log2Span(lo, hi));
     visit(lo, family.bits - hostBits);

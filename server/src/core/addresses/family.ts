@@ -55,7 +55,7 @@ export const IPV4: Family<number> = {
     const span = hi - lo + 1;
     return span === TWO_32 ? 32 : 31 - Math.clz32(span);
   },
-  network: (x, prefix) => (prefix === 0 ? 0 : (x - (x % 2 ** (32 - prefix)))),
+  network: (x, prefix) => (prefix === 0 ? 0 : x - (x % 2 ** (32 - prefix))),
   allocate: (length) => new Uint32Array(length),
   resize: (array, capacity) => {
     const resized = new Uint32Array(capacity);

@@ -39,7 +39,10 @@ export class IntervalBuilder<A extends number | bigint> {
   private readonly ends: Column<A>;
   private sorted = true;
 
-  constructor(readonly family: Family<A>, capacity = 1024) {
+  constructor(
+    readonly family: Family<A>,
+    capacity = 1024,
+  ) {
     this.points = new Column(family, capacity);
     this.starts = new Column(family, 16);
     this.ends = new Column(family, 16);

@@ -102,7 +102,7 @@ export function formatIPv6(address: bigint): string {
   for (let shift = 112n; shift >= 0n; shift -= 16n) parts.push(Number((address >> shift) & 0xffffn));
   let bestStart = -1;
   let bestLength = 1;
-  for (let k = 0; k < 8; ) {
+  for (let k = 0; k < 8;) {
     if (parts[k] !== 0) {
       k++;
       continue;
@@ -115,7 +115,11 @@ export function formatIPv6(address: bigint): string {
     }
     k = run;
   }
-  const hex = (from: number, to: number) => parts.slice(from, to).map((p) => p.toString(16)).join(':');
+  const hex = (from: number, to: number) =>
+    parts
+      .slice(from, to)
+      .map((p) => p.toString(16))
+      .join(':');
   if (bestStart < 0) return hex(0, 8);
   return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
 }

@@ -55,12 +55,7 @@ export interface AuditResult {
  * or provider against the protected networks and the intended target. `memo`
  * carries what the ASN data said of each entry from one edit to the next.
  */
-export function audit(
-  document: BlocklistDocument,
-  options: AuditOptions = DEFAULT_AUDIT_OPTIONS,
-  networks?: Networks,
-  memo: OwnersMemo = OwnersMemo.for(document),
-): AuditResult {
+export function audit(document: BlocklistDocument, options: AuditOptions = DEFAULT_AUDIT_OPTIONS, networks?: Networks, memo: OwnersMemo = OwnersMemo.for(document)): AuditResult {
   const facts = documentFacts(document, options, networks, memo);
   const findings = collectFindings(document, facts, options, networks);
   const blocking = facts.order4.length + facts.order6.length;

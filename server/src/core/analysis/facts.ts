@@ -147,7 +147,7 @@ function sortIPv4(table: EntryTable, indices: Uint32Array): Uint32Array {
   radixSortIndices(order, table.lo4);
   // The radix sort is stable, so entries with the same first address are in document order;
   // such runs are short, and a comparison sort puts the longest first.
-  for (let runStart = 0; runStart < order.length; ) {
+  for (let runStart = 0; runStart < order.length;) {
     let runEnd = runStart + 1;
     while (runEnd < order.length && table.lo4[order[runEnd]] === table.lo4[order[runStart]]) runEnd++;
     if (runEnd - runStart > 1) order.subarray(runStart, runEnd).sort((a, b) => table.hi4[b] - table.hi4[a] || a - b);

@@ -65,7 +65,10 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       const ownership = ownershipOf(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
       const parts = ownership.providers
         .slice(0, 3)
-        .map((share) => `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, ownership.total)} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`);
+        .map(
+          (share) =>
+            `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, ownership.total)} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`,
+        );
       const more = ownership.providers.length > 3 ? ` and ${ownership.providers.length - 3} more providers` : '';
       const services = serviceDetail(networks!, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
       return { message: `Blocks ${parts.join(', ')}${more}.${services ? ` The providers' feeds list ${services}.` : ''}` };
@@ -78,7 +81,9 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       };
     }
     case 'protected': {
-      const hit = context.protected.items.filter((item) => (table.version[k] === 4 ? item.ipv4.overlaps(table.lo4[k], table.hi4[k]) : item.ipv6.overlaps(table.lo6[k], table.hi6[k])));
+      const hit = context.protected.items.filter((item) =>
+        table.version[k] === 4 ? item.ipv4.overlaps(table.lo4[k], table.hi4[k]) : item.ipv6.overlaps(table.lo6[k], table.hi6[k]),
+      );
       const blocked = hit.map((item) => {
         const shared = table.version[k] === 4 ? item.ipv4.clip(table.lo4[k], table.hi4[k]).size() : item.ipv6.clip(table.lo6[k], table.hi6[k]).size();
         return `${item.label} (${formatCount(shared)} ${shared === 1n ? 'address' : 'addresses'})`;

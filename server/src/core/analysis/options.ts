@@ -38,7 +38,8 @@ export const DEFAULT_CATEGORY_SEVERITY: Readonly<Record<ProviderCategory, Severi
   messenger: 'information',
 };
 
-/** Public resolvers: blocking them breaks name resolution for everyone behind the list. */
+/** Public resolvers: blocking them breaks name resolution for everyone behind the list (IPv4, then IPv6). */
+// oxfmt-ignore
 export const DEFAULT_PROTECTED: readonly string[] = [
   '1.1.1.1', '1.0.0.1', '8.8.8.8', '8.8.4.4', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220',
   '2606:4700:4700::1111', '2606:4700:4700::1001', '2001:4860:4860::8888', '2001:4860:4860::8844', '2620:fe::fe', '2620:fe::9',

@@ -31,7 +31,10 @@ export function readDirectives(text: string, format: Format): Directives {
 
 /** `# target: …` (or after `;` or `//`) in the first 50 lines. */
 export function parseTargetDirective(text: string): TargetDirective | undefined {
-  const head = text.slice(0, 16 * 1024).split('\n').slice(0, 50);
+  const head = text
+    .slice(0, 16 * 1024)
+    .split('\n')
+    .slice(0, 50);
   for (let line = 0; line < head.length; line++) {
     const match = /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/.exec(head[line]);
     if (match) return { specs: match[1].split(/[\s,]+/).filter((s) => s.length > 0), line };

@@ -145,9 +145,7 @@ function narrowing(
   const removed = `−${formatCount(entry.hi - entry.lo + 1n - result.size())} addresses`;
   const texts = entryTexts(document.format.id, set);
   const many = texts.length > options.maxEntries ? ` (more than ${count(options.maxEntries)})` : '';
-  const fixes: Fix[] = [
-    { title: `${title} → ${count(texts.length)}, ${removed}${many}`, kind: 'quickfix', edits: [replaceEntry(document, entry.k, texts)], resolves, preferred },
-  ];
+  const fixes: Fix[] = [{ title: `${title} → ${count(texts.length)}, ${removed}${many}`, kind: 'quickfix', edits: [replaceEntry(document, entry.k, texts)], resolves, preferred }];
   // Formats that take ranges can say the same in far fewer entries.
   if (many && RANGE_FORMATS.includes(document.format.id)) {
     const ranges: string[] = [];

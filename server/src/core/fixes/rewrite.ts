@@ -65,7 +65,9 @@ export function replaceEntry(document: BlocklistDocument, k: number, texts: read
   const contentEnd = text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
   if (texts.length === 0) {
     // The whole line and its line break (or the break before it, on the last line).
-    return newline >= 0 ? { start: lineStart, end: newline + 1, newText: '' } : { start: Math.max(0, lineStart - (text[lineStart - 2] === '\r' ? 2 : 1)), end: contentEnd, newText: '' };
+    return newline >= 0
+      ? { start: lineStart, end: newline + 1, newText: '' }
+      : { start: Math.max(0, lineStart - (text[lineStart - 2] === '\r' ? 2 : 1)), end: contentEnd, newText: '' };
   }
   const before = text.slice(lineStart, start);
   const after = text.slice(end, contentEnd);

@@ -41,7 +41,15 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   } else if (first.version !== last.version) {
     expected(sink, aStart, bEnd, line, 'two addresses of the same family');
   } else if (first.version === 4 ? first.lo4 > last.lo4 : first.lo6 > last.lo6) {
-    sink.problem({ code: 'invalid-entry', start: aStart, end: bEnd, message: `The range is inverted: ${text.slice(aStart, aEnd)} comes after ${text.slice(bStart, bEnd)}. Swap the two ends.` }, line);
+    sink.problem(
+      {
+        code: 'invalid-entry',
+        start: aStart,
+        end: bEnd,
+        message: `The range is inverted: ${text.slice(aStart, aEnd)} comes after ${text.slice(bStart, bEnd)}. Swap the two ends.`,
+      },
+      line,
+    );
   } else {
     fillRange(range, first, last);
     sink.entry(aStart, bEnd, line, range);

@@ -38,7 +38,15 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   const [bStart, bEnd] = trim(text, dash + 1, rangeEnd);
   if (!readPadded(text, aStart, aEnd, first, line, sink) || !readPadded(text, bStart, bEnd, last, line, sink)) return;
   if (first.lo4 > last.lo4) {
-    sink.problem({ code: 'invalid-entry', start: aStart, end: bEnd, message: `The range is inverted: ${text.slice(aStart, aEnd)} comes after ${text.slice(bStart, bEnd)}. Swap the two ends.` }, line);
+    sink.problem(
+      {
+        code: 'invalid-entry',
+        start: aStart,
+        end: bEnd,
+        message: `The range is inverted: ${text.slice(aStart, aEnd)} comes after ${text.slice(bStart, bEnd)}. Swap the two ends.`,
+      },
+      line,
+    );
     return;
   }
   let allow = false;
@@ -74,7 +82,10 @@ function readPadded(text: string, start: number, end: number, out: ParsedEntry, 
     while (i < end && isDigit(text.charCodeAt(i)) && i - digitsStart < 3) value = value * 10 + (text.charCodeAt(i++) - 0x30);
     if (i === digitsStart) return fail(text, start, end, line, sink);
     if (value > 255) {
-      sink.problem({ code: 'invalid-entry', start: digitsStart, end: i, message: `Octet ${text.slice(digitsStart, i)} is out of range: each part of an IPv4 address is 0–255.` }, line);
+      sink.problem(
+        { code: 'invalid-entry', start: digitsStart, end: i, message: `Octet ${text.slice(digitsStart, i)} is out of range: each part of an IPv4 address is 0–255.` },
+        line,
+      );
       return false;
     }
     address = address * 256 + value;

@@ -227,7 +227,26 @@ class NftablesReader {
 }
 
 /** Statements that hold no entry (or whose entries are not blocked: `delete element`). */
-const NO_ENTRY = ['define', 'redefine', 'undefine', 'include', 'delete', 'destroy', 'flush', 'reset', 'list', 'get', 'rename', 'type', 'typeof', 'flags', 'policy', 'hook', 'devices', 'priority'];
+const NO_ENTRY = [
+  'define',
+  'redefine',
+  'undefine',
+  'include',
+  'delete',
+  'destroy',
+  'flush',
+  'reset',
+  'list',
+  'get',
+  'rename',
+  'type',
+  'typeof',
+  'flags',
+  'policy',
+  'hook',
+  'devices',
+  'priority',
+];
 
 function isOneOf(s: Scanner, words: readonly string[]): boolean {
   return words.some((word) => s.is(word));

@@ -57,7 +57,13 @@ function readAccess(text: string, nameStart: number, nameEnd: number, end: numbe
   }
   if (text.charCodeAt(after) !== SEMICOLON) {
     const rest = after < end && text.charCodeAt(after) !== HASH;
-    expected(sink, nameStart, rest ? directiveEnd(text, after, end) : argEnd, line, rest ? `one address in "${name}", then ";"` : `";" after "${text.slice(nameStart, argEnd)}": nginx reads on to the next ";"`);
+    expected(
+      sink,
+      nameStart,
+      rest ? directiveEnd(text, after, end) : argEnd,
+      line,
+      rest ? `one address in "${name}", then ";"` : `";" after "${text.slice(nameStart, argEnd)}": nginx reads on to the next ";"`,
+    );
     return directiveEnd(text, after, end);
   }
   let [tokenStart, tokenEnd] = [argStart, argEnd];

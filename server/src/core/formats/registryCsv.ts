@@ -26,7 +26,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
     expected(sink, start, end, line, 'a record "IPs;domain;URL;authority;number;date"');
     return;
   }
-  for (let tokenStart = start; tokenStart < fieldEnd; ) {
+  for (let tokenStart = start; tokenStart < fieldEnd;) {
     const bar = indexIn(text, BAR, tokenStart, fieldEnd);
     const tokenEnd = bar < 0 ? fieldEnd : bar;
     emit(sink, text, tokenStart, tokenEnd, line);
