@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
-import { aggregate, fixAll, fixesForEntry, type Fix, type FixOptions } from '../../server/src/core/fixes/fixes';
+import { aggregate, fixAll, fixesForEntry, type Fix, type FixContext, type FixOptions } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import { detectFormat, formatById } from '../../server/src/core/formats/registry';
 import { Networks } from '../../server/src/core/ownership/networks';
@@ -22,6 +22,11 @@ const networks = Networks.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
 const options: FixOptions = { maxEntries: 100, protected: ['1.1.1.1', '8.8.8.8'], target: [] };
 
 /** The fixes at the caret, and the document without the caret. */
+/** What the fixes read of the analysis, as the server gives it. */
+function contextOf(document: BlocklistDocument): FixContext {
+  return { index: EntryIndex.of(document.entries), facts: audit(document).facts };
+}
+
 function at(input: string, fileName = 'list.txt'): { document: BlocklistDocument; fixes: Fix[] } {
   const caret = input.indexOf('|');
   const text = input.slice(0, caret) + input.slice(caret + 1);
@@ -30,7 +35,7 @@ function at(input: string, fileName = 'list.txt'): { document: BlocklistDocument
   let k = -1;
   for (let n = 0; n < t.count; n++) if (t.start[n] <= caret && caret <= t.end[n]) k = n;
   assert.ok(k >= 0, 'the caret is on no entry');
-  return { document, fixes: fixesForEntry(document, EntryIndex.of(document.entries), k, options, networks) };
+  return { document, fixes: fixesForEntry(document, contextOf(document), k, options, networks) };
 }
 
 function apply(input: string, title: string | RegExp, fileName?: string): string {
@@ -114,7 +119,7 @@ test('big results say so in the title, and formats with ranges get a range form 
   // With a low limit the exclusion from an ipset entry also comes as ranges, which say the same in fewer entries.
   const text = 'create s hash:net\nadd s 35.192.0.0/12 timeout 60\n';
   const document = parseDocument(text, detectFormat('x.ipset', text));
-  const titles = fixesForEntry(document, EntryIndex.of(document.entries), 0, { ...options, maxEntries: 1 }, networks);
+  const titles = fixesForEntry(document, contextOf(document), 0, { ...options, maxEntries: 1 }, networks);
   const cidrs = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 →'))!;
   const ranges = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 as ranges →'))!;
   assert.match(cidrs.title, /\(more than 1 entry\)$/);
@@ -128,7 +133,7 @@ test('the 2018 example: Exclude Google Cloud from 35.192.0.0/12 in place', () =>
   const text = readFileSync(file, 'utf8');
   const document = parseDocument(text, detectFormat('telegram-2018.txt', text));
   const k = [...Array(document.entries.count).keys()].find((n) => document.text.slice(document.entries.start[n], document.entries.end[n]) === '35.192.0.0/12')!;
-  const fix = fixesForEntry(document, EntryIndex.of(document.entries), k, options, networks).find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12'))!;
+  const fix = fixesForEntry(document, contextOf(document), k, options, networks).find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12'))!;
   assert.match(fix.title, /^Exclude Google Cloud from 35\.192\.0\.0\/12 → \d+ entries, −901,120 addresses$/);
   const after = parseDocument(applyEdits(text, fix.edits), document.format);
   const before = audit(document);
@@ -188,7 +193,7 @@ test('every fix keeps its promise on random lists: merges, splits, removals and 
       if (document.entries.count === 0) return;
       const before = union(text);
       const k = pick % document.entries.count;
-      for (const fix of fixesForEntry(document, EntryIndex.of(document.entries), k, options)) {
+      for (const fix of fixesForEntry(document, contextOf(document), k, options)) {
         const after = applyEdits(text, fix.edits);
         if (!/^(Exclude|Narrow)/.test(fix.title)) assert.equal(union(after), before, `${fix.title} changed the set`);
         // Lines before the first edited line are byte-identical.

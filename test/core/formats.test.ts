@@ -85,7 +85,7 @@ test('the readers of line formats read any run of whole lines as the whole docum
 const cases: [format: FormatId, text: string, expected: string[]][] = [
   ['nginx', 'location / { deny 192.0.2.1; allow 192.0.2.2; }\n', ['L1 18-27 block 192.0.2.1/32 "192.0.2.1"', 'L1 35-44 allow 192.0.2.2/32 "192.0.2.2"']],
   ['nginx', 'deny 192.0.2.1\n', ['L1 problem invalid-entry: Expected ";" after "deny 192.0.2.1": nginx reads on to the next ";".']],
-  ['nginx', 'allow all;\nset_real_ip_from 192.0.2.0/24;\ndeny unix:;\n', []],
+  ['nginx', 'allow all;\nset_real_ip_from 192.0.2.0/24;\ndeny unix:;\n', ['L1 6-9 allow 0.0.0.0/0 "all"', 'L1 6-9 allow ::/0 "all"']],
   ['apache', 'Require ip 10 192.168.1.\n', ['L1 11-13 allow 10.0.0.0/8 "10"', 'L1 14-24 allow 192.168.1.0/24 "192.168.1."']],
   ['apache', 'Deny from all\nAllow from all\nRequire all granted\nDeny from .example.com env=bad 1und1.de\n', ['L1 10-13 block 0.0.0.0/0 "all"', 'L1 10-13 block ::/0 "all"']],
   ['apache', 'Require not ip 10.1 # office\n', ['L1 15-19 block 10.1.0.0/16 "10.1"', 'L1 problem invalid-entry: Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.']],

@@ -27,6 +27,7 @@ const LINES = [
   '-A INPUT -s @ -j ACCEPT',
   'ALL: @ EXCEPT [@]',
   'table <t> { @, !@ }',
+  'pass in from <t>',
   'ip saddr { @, @ } accept',
   '/ip firewall address-list add list=b address=@',
   'x:@-@',
@@ -45,12 +46,13 @@ const text = fc.oneof(
   fc.array(syntaxLine, { maxLength: 30 }).map((lines) => lines.join('\n')),
 );
 
-/** Blocking entries per family and allowing entries, counted straight from the entry table. */
+/** Blocking entries per family and the others, counted straight from the entry table and the scopes' roles. */
 function countEntries(document: BlocklistDocument): { ipv4: number; ipv6: number; exceptions: number } {
   const t = document.entries;
   const counts = { ipv4: 0, ipv6: 0, exceptions: 0 };
   for (let k = 0; k < t.count; k++) {
-    if (t.allow[k]) counts.exceptions++;
+    // Entries of an allowlist (a set or table the file's rules only allow with) block nothing either.
+    if (t.allow[k] || document.scopes[t.scope[k]].role === 'allow') counts.exceptions++;
     else if (t.version[k] === 4) counts.ipv4++;
     else counts.ipv6++;
   }
@@ -65,7 +67,8 @@ test('every format reads any text without throwing, and the audit and fixes foll
       const document = parseDocument(input, format);
       const result = audit(document);
       const index = EntryIndex.of(document.entries);
-      for (let k = 0; k < Math.min(document.entries.count, 5); k++) fixesForEntry(document, index, k, { maxEntries: 8, protected: ['1.1.1.1'], target: [] });
+      for (let k = 0; k < Math.min(document.entries.count, 5); k++)
+        fixesForEntry(document, { index, facts: result.facts }, k, { maxEntries: 8, protected: ['1.1.1.1'], target: [] });
       fixAll(document, result.facts);
       // The audit counts blocking entries through its sorted orders and takes exceptions as the rest; here each is counted from the table.
       assert.deepEqual({ ipv4: result.ipv4.entries, ipv6: result.ipv6.entries, exceptions: result.exceptions }, countEntries(document));

@@ -29,7 +29,7 @@ export function codeActions(textDocument: TextDocument, analysis: Analysis, para
   const lastLine = Math.min(params.range.end.line, params.range.start.line + MAX_LINES);
   for (let line = params.range.start.line; line <= lastLine; line++) {
     for (let k = table.entryAt(line); k >= 0 && k < table.count && table.line[k] === line; k++) {
-      for (const fix of fixesForEntry(analysis.document, analysis.index, k, options, analysis.networks)) {
+      for (const fix of fixesForEntry(analysis.document, { index: analysis.index, facts: analysis.result.facts }, k, options, analysis.networks)) {
         const kind = fix.kind === 'quickfix' ? CodeActionKind.QuickFix : CodeActionKind.RefactorRewrite;
         if (!wants(kind)) continue;
         actions.push(toAction(textDocument, fix, kind, diagnosticsFor(fix, line, params.context.diagnostics)));

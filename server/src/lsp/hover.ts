@@ -3,6 +3,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/nod
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatCount, formatShare, powerOfTwo } from '../core/addresses/display';
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
+import type { Evaluation } from '../core/formats/format';
 import type { Ownership } from '../core/ownership/shares';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
@@ -27,6 +28,7 @@ function entryHover(textDocument: TextDocument, { document, index, networks }: A
 export function entryMarkdown(d: EntryDescription): string {
   const verb = d.role === 'allow' ? 'allows' : 'blocks';
   const lines = [`**${d.text}** ${verb} **${formatCount(d.count)}** ${d.count === 1n ? 'address' : 'addresses'}${powerOfTwo(d.count)}`, ''];
+  if (d.scope) lines.push(`In ${d.scope.label}${d.scope.role === 'allow' ? ', an allowlist' : ''}: ${HOW_DECIDED[d.scope.evaluation]}.`, '');
   if (d.version === 6) {
     const networks = [48, 64]
       .filter((p) => d.count >= 1n << BigInt(128 - p) && d.count % (1n << BigInt(128 - p)) === 0n)
@@ -52,6 +54,13 @@ export function entryMarkdown(d: EntryDescription): string {
   if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership));
   return lines.join('\n');
 }
+
+/** How a scope decides an address, in a few words. */
+const HOW_DECIDED: Readonly<Record<Evaluation, string>> = {
+  union: 'every entry counts',
+  'most-specific': 'the most specific entry decides',
+  'first-match': 'the first rule that matches decides',
+};
 
 const TOP_HOLDERS = 5;
 

@@ -5,6 +5,7 @@
 import type { AuditResult } from './audit';
 import { formatAddress, fraction } from '../addresses/display';
 import type { BlocklistDocument } from '../document/document';
+import type { Scope } from '../document/scopes';
 import { formatIPv4 } from '../addresses/ipv4';
 import type { FeedMatch } from '../ownership/feeds/feedIndex';
 import type { Networks } from '../ownership/networks';
@@ -23,6 +24,8 @@ export interface EntryDescription {
   readonly text: string;
   readonly version: 4 | 6;
   readonly role: 'block' | 'allow';
+  /** The set, table or block the entry belongs to and how it decides, when that is more than the file as one union. */
+  readonly scope?: Scope;
   readonly count: bigint;
   readonly first: string;
   readonly last: string;
@@ -52,6 +55,7 @@ export function describeEntry(document: BlocklistDocument, index: EntryIndex, k:
   const hi = table.hi(k);
   const count = hi - lo + 1n;
   const prefix = table.prefix[k] >= 0 ? table.prefix[k] : undefined;
+  const scope = document.scopes[table.scope[k]];
   const overlapping = index.overlapping(table, k);
   const overlaps = overlapping.slice(0, MAX_OVERLAPS).map((other): OverlappingEntry => {
     const otherLo = table.lo(other);
@@ -62,7 +66,8 @@ export function describeEntry(document: BlocklistDocument, index: EntryIndex, k:
   return {
     text: document.text.slice(table.start[k], table.end[k]),
     version,
-    role: table.allow[k] ? 'allow' : 'block',
+    role: table.allow[k] || scope.role === 'allow' ? 'allow' : 'block',
+    scope: scope.name !== '' || scope.role === 'allow' || scope.evaluation !== 'union' ? scope : undefined,
     count,
     first: formatAddress(version, lo),
     last: formatAddress(version, hi),

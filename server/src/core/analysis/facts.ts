@@ -17,6 +17,7 @@ import { headerNotes, type HeaderNote } from './headerChecks';
 import type { AuditOptions } from './options';
 import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
+import { firstMatch, mostSpecific } from './decisions';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -54,19 +55,23 @@ export interface DocumentFacts {
  */
 export function documentFacts(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo): DocumentFacts {
   const table = document.entries;
+  const scopes = document.scopes;
   const entryFacts: EntryFact[] = [];
   const v4 = new Uint32Array(table.count);
   const v6 = new Uint32Array(table.count);
   let count4 = 0;
   let count6 = 0;
   for (let k = 0; k < table.count; k++) {
-    if (table.allow[k]) continue;
+    if (table.allow[k] || scopes[table.scope[k]].role === 'allow') continue;
     if (table.version[k] === 4) v4[count4++] = k;
     else v6[count6++] = k;
   }
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
-  const duplicates = findOverlaps(IPV4, table.lo4, table.hi4, order4, table.prefix, entryFacts) + findOverlaps(IPV6, table.lo6, table.hi6, order6, table.prefix, entryFacts);
+  const { blocked4, blocked6 } =
+    scopes.length === 1 && scopes[0].evaluation === 'union'
+      ? { blocked4: unionScope(IPV4, table.lo4, table.hi4, order4, table.prefix, entryFacts), blocked6: unionScope(IPV6, table.lo6, table.hi6, order6, table.prefix, entryFacts) }
+      : scopedDecisions(document, order4, order6, entryFacts);
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
@@ -90,9 +95,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     targetSet: context.target?.ipv6,
   });
   entryFacts.sort((a, b) => a.entry - b.entry);
-
-  const blocked4 = AddressSet.fromOrderedIntervals(IPV4, table.lo4, table.hi4, order4);
-  const blocked6 = AddressSet.fromOrderedIntervals(IPV6, table.lo6, table.hi6, order6);
+  const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size());
   return { order4, order6, entryFacts, header, duplicates, blocked4, blocked6, context };
 }
@@ -132,6 +135,72 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
   }
 }
 
+/** A union scope's blocked addresses, and its duplicates, covered entries, partial overlaps and merges (`order`: its blocking entries, sorted). */
+function unionScope<A extends number | bigint>(
+  family: Family<A>,
+  los: AddressArray<A>,
+  his: AddressArray<A>,
+  order: Uint32Array,
+  prefixes: Int16Array,
+  facts: EntryFact[],
+): AddressSet<A> {
+  findOverlaps(family, los, his, order, prefixes, facts);
+  return AddressSet.fromOrderedIntervals(family, los, his, order);
+}
+
+/**
+ * Each scope on its own, by its own evaluation: the facts never cross scopes,
+ * and only blocking scopes count towards what the document blocks.
+ */
+function scopedDecisions(
+  document: BlocklistDocument,
+  order4: Uint32Array,
+  order6: Uint32Array,
+  facts: EntryFact[],
+): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint> } {
+  const table = document.entries;
+  const scopes = document.scopes;
+  let blocked4 = AddressSet.empty(IPV4);
+  let blocked6 = AddressSet.empty(IPV6);
+  const sorted4 = byScope(order4, table.scope, scopes.length);
+  const sorted6 = byScope(order6, table.scope, scopes.length);
+  const inOrder = byScope(
+    Uint32Array.from({ length: table.count }, (_, k) => k),
+    table.scope,
+    scopes.length,
+  );
+  for (let s = 0; s < scopes.length; s++) {
+    const scope = scopes[s];
+    let set4: AddressSet<number>;
+    let set6: AddressSet<bigint>;
+    if (scope.evaluation === 'union') {
+      set4 = unionScope(IPV4, table.lo4, table.hi4, sorted4[s], table.prefix, facts);
+      set6 = unionScope(IPV6, table.lo6, table.hi6, sorted6[s], table.prefix, facts);
+    } else {
+      const evaluate = scope.evaluation === 'first-match' ? firstMatch : mostSpecific;
+      const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
+      const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
+      set4 = evaluate({ family: IPV4, entries: entries4, los: table.lo4, his: table.hi4, allow: table.allow }, facts).blocked;
+      set6 = evaluate({ family: IPV6, entries: entries6, los: table.lo6, his: table.hi6, allow: table.allow }, facts).blocked;
+    }
+    if (scope.role === 'block') {
+      blocked4 = blocked4.union(set4);
+      blocked6 = blocked6.union(set6);
+    }
+  }
+  return { blocked4, blocked6 };
+}
+
+/** `indices` split by the scope of each, keeping their order. */
+function byScope(indices: Uint32Array, scopeOf: Int32Array, scopeCount: number): Uint32Array[] {
+  const counts = new Uint32Array(scopeCount);
+  for (const k of indices) counts[scopeOf[k]]++;
+  const parts = Array.from(counts, (count) => new Uint32Array(count));
+  const filled = new Uint32Array(scopeCount);
+  for (const k of indices) parts[scopeOf[k]][filled[scopeOf[k]]++] = k;
+  return parts;
+}
+
 function networkContext(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined): NetworkContext {
   const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
   const targetSpecs = document.directives.target?.specs ?? options.networks.target;
@@ -165,7 +234,7 @@ function sortIPv6(table: EntryTable, indices: Uint32Array): Uint32Array {
  * One sweep over entries in sorted order, keeping the entry that reaches
  * furthest so far: an entry inside it is covered (or a duplicate when equal
  * to the one before it), one that starts inside it overlaps it partly, and
- * one that starts right after it may merge with it. Returns the duplicates.
+ * one that starts right after it may merge with it.
  */
 function findOverlaps<A extends number | bigint>(
   family: Family<A>,
@@ -174,8 +243,7 @@ function findOverlaps<A extends number | bigint>(
   order: Uint32Array,
   prefixes: Int16Array,
   facts: EntryFact[],
-): number {
-  let duplicates = 0;
+): void {
   let reach = -1; // the entry with the largest last address so far
   let groupFirst = -1; // the first entry of the current run of identical entries
   for (let n = 0; n < order.length; n++) {
@@ -183,7 +251,6 @@ function findOverlaps<A extends number | bigint>(
     const lo = los[k];
     const hi = his[k];
     if (n > 0 && lo === los[order[n - 1]] && hi === his[order[n - 1]]) {
-      duplicates++;
       facts.push({ code: 'duplicate', entry: k, other: groupFirst });
       continue;
     }
@@ -201,7 +268,6 @@ function findOverlaps<A extends number | bigint>(
     }
     reach = k;
   }
-  return duplicates;
 }
 
 /** Whether two adjacent CIDR blocks, the first starting at `firstLo`, together make one block of the next shorter prefix. */

@@ -16,6 +16,8 @@ export type HeaderCode = 'stale-header' | 'unknown-format';
 export type EntryCode =
   | 'duplicate'
   | 'covered'
+  | 'shadowed'
+  | 'ineffective-exception'
   | 'partial-overlap'
   | 'mergeable'
   | 'special-purpose'
@@ -44,6 +46,13 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
   duplicate: { severity: 'warning', rule: 'The entry repeats an earlier one.', fixAll: true, unnecessary: true },
   covered: { severity: 'warning', rule: 'Another entry already contains this one.', fixAll: true, unnecessary: true },
+  shadowed: {
+    severity: 'warning',
+    rule: 'Entries that decide the other way already decide all of this one: it never takes effect.',
+    fixAll: false,
+    unnecessary: false,
+  },
+  'ineffective-exception': { severity: 'warning', rule: 'The exception lies inside no blocking entry of its scope: it excepts nothing.', fixAll: false, unnecessary: true },
   'partial-overlap': { severity: 'information', rule: 'The entry shares addresses with another.', fixAll: false, unnecessary: false },
   mergeable: { severity: 'hint', rule: 'Two adjacent entries make exactly one CIDR block.', fixAll: false, unnecessary: false },
   'special-purpose': {

@@ -40,7 +40,17 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
     case 'duplicate':
       return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
     case 'covered':
-      return { message: `Already blocked by line ${otherLine} (${otherText}): this entry adds no address.`, related: related('This entry contains it.') };
+      return { message: coveredMessage(document, k, `line ${otherLine} (${otherText})`), related: related('This entry contains it.') };
+    case 'shadowed': {
+      const scope = document.scopes[table.scope[k]];
+      const by = scope.evaluation === 'first-match' ? 'entries before it' : 'more specific entries';
+      return {
+        message: `Never takes effect: ${by} in ${scope.label}, such as line ${otherLine} (${otherText}), decide all of its addresses, some or all the other way.`,
+        related: related('Decides some of these addresses the other way.'),
+      };
+    }
+    case 'ineffective-exception':
+      return { message: `This exception excepts nothing: no blocking entry of ${document.scopes[table.scope[k]].label} holds its addresses.` };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
       return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatCount(shared)} addresses.`, related: related('Overlapping entry.') };
@@ -98,6 +108,19 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
         message: `${formatCount(total - inside)}${powerOfTwo(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}.`,
       };
     }
+  }
+}
+
+/** Why removing covered entry k changes nothing, in its scope's terms; `other` names the entry that decides for it. */
+function coveredMessage(document: BlocklistDocument, k: number, other: string): string {
+  const scope = document.scopes[document.entries.scope[k]];
+  switch (scope.evaluation) {
+    case 'union':
+      return `Already blocked by ${other}: this entry adds no address.`;
+    case 'first-match':
+      return `Never takes effect: ${other} and the entries before it in ${scope.label} already decide all of its addresses the same way.`;
+    case 'most-specific':
+      return `Already ${document.entries.allow[k] ? 'excepted' : 'blocked'} by ${other}, the smallest entry of ${scope.label} holding it: removing this one changes nothing.`;
   }
 }
 

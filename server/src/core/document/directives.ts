@@ -1,7 +1,8 @@
 /**
  * What a file says about itself in its first lines, read once with the
  * document: the `# blocklist-format:` directive, the `# target:` directive,
- * and a FireHOL list's `# Entries :` header line. The audit and the fixes
+ * the `# blocklist-role: allow NAME…` directive, and a FireHOL list's
+ * `# Entries :` header line. The audit and the fixes
  * read them from here, never from the text again.
  */
 import { readFireholHeader, type FireholEntries } from '../formats/firehol';
@@ -18,6 +19,8 @@ export interface TargetDirective {
 export interface Directives {
   readonly format?: FormatDirective;
   readonly target?: TargetDirective;
+  /** Scopes `# blocklist-role: allow NAME…` names as allowlists, where no rule in the file says how they are used. */
+  readonly allowing?: readonly string[];
   /** FireHOL lists only: what the header's `Entries` line claims. */
   readonly fireholEntries?: FireholEntries;
 }
@@ -26,18 +29,40 @@ export function readDirectives(text: string, format: Format): Directives {
   const directive = parseFormatDirective(text);
   const target = parseTargetDirective(text);
   const fireholEntries = format.id === 'firehol' ? readFireholHeader(text)?.entries : undefined;
-  return { ...(directive ? { format: directive } : {}), ...(target ? { target } : {}), ...(fireholEntries ? { fireholEntries } : {}) };
+  const allowing = parseRoleDirective(text);
+  return {
+    ...(directive ? { format: directive } : {}),
+    ...(target ? { target } : {}),
+    ...(allowing ? { allowing } : {}),
+    ...(fireholEntries ? { fireholEntries } : {}),
+  };
 }
 
 /** `# target: …` (or after `;` or `//`) in the first 50 lines. */
 export function parseTargetDirective(text: string): TargetDirective | undefined {
+  const found = headDirective(text, /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/);
+  return found && { specs: words(found.value), line: found.line };
+}
+
+/** The names after `# blocklist-role: allow` (or after `;` or `//`) in the first 50 lines. */
+export function parseRoleDirective(text: string): string[] | undefined {
+  const found = headDirective(text, /^\s*(?:#|;|\/\/)\s*blocklist-role\s*:\s*allow\s+(.*)$/i);
+  return found && words(found.value);
+}
+
+/** The first of the first 50 lines (and 16 KB) that `pattern` matches: its group 1 and its zero-based line. */
+function headDirective(text: string, pattern: RegExp): { value: string; line: number } | undefined {
   const head = text
     .slice(0, 16 * 1024)
     .split('\n')
     .slice(0, 50);
   for (let line = 0; line < head.length; line++) {
-    const match = /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/.exec(head[line]);
-    if (match) return { specs: match[1].split(/[\s,]+/).filter((s) => s.length > 0), line };
+    const match = pattern.exec(head[line]);
+    if (match) return { value: match[1], line };
   }
   return undefined;
+}
+
+function words(value: string): string[] {
+  return value.split(/[\s,]+/).filter((word) => word.length > 0);
 }

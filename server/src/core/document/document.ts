@@ -5,9 +5,10 @@
  */
 import { readDirectives, type Directives } from './directives';
 import type { ParsedEntry } from './entry';
+import { resolveScopes, ScopeNames, type Scope } from './scopes';
 import { lineStartOf, type EntryRole, type Format } from '../formats/format';
 import type { LineProblem } from './problem';
-import { readEntries } from './readEntries';
+import { readEntries, type LineScopeFact } from './readEntries';
 import { lowerBound } from '../primitives/search';
 
 type NumericArray = Int32Array | Uint32Array | Uint8Array | Int16Array;
@@ -20,6 +21,7 @@ const COLUMNS = {
   line: Int32Array,
   version: Uint8Array,
   allow: Uint8Array,
+  scope: Int32Array,
   prefix: Int16Array,
   lo4: Uint32Array,
   hi4: Uint32Array,
@@ -39,6 +41,8 @@ export class EntryTable {
   version!: Uint8Array;
   /** 1 for exceptions (`allow`), 0 for blocking entries. */
   allow!: Uint8Array;
+  /** The id of the entry's scope in the document's ScopeNames (0: the file itself). */
+  scope!: Int32Array;
   /** Prefix length when the entry is one CIDR block, else -1. */
   prefix!: Int16Array;
   /** IPv4 bounds (0 for IPv6 entries). */
@@ -52,7 +56,7 @@ export class EntryTable {
     for (const column of Object.keys(COLUMNS) as Column[]) this.setColumn(column, new COLUMNS[column](capacity));
   }
 
-  push(start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole): void {
+  push(start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole, scope: number): void {
     if (this.count === this.start.length) this.resize(this.start.length * 2);
     const k = this.count++;
     this.start[k] = start;
@@ -60,6 +64,7 @@ export class EntryTable {
     this.line[k] = line;
     this.version[k] = entry.version;
     this.allow[k] = role === 'allow' ? 1 : 0;
+    this.scope[k] = scope;
     this.prefix[k] = entry.prefix;
     if (entry.version === 4) {
       this.lo4[k] = entry.lo4;
@@ -153,6 +158,12 @@ export interface BlocklistDocument {
   /** Problems met while reading, in line order. */
   readonly problems: readonly LineProblem[];
   readonly directives: Directives;
+  /** What lines say about scopes (declarations, the rules that use them), in line order. */
+  readonly scopeFacts: readonly LineScopeFact[];
+  /** Indexed by EntryTable.scope; shared, append-only, with the documents this one is an edit of. */
+  readonly scopeNames: ScopeNames;
+  /** Indexed by EntryTable.scope. */
+  readonly scopes: readonly Scope[];
   /** Set by updateDocument: how this document's entries relate to the previous one's. */
   readonly spliced?: EntrySplice;
 }
@@ -172,8 +183,16 @@ export interface EntrySplice {
 export function parseDocument(text: string, format: Format): BlocklistDocument {
   // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
   const entries = new EntryTable(Math.max(256, Math.ceil(text.length / 12)));
-  const problems = readEntries(text, format.read, (start, end, line, entry, role) => entries.push(start, end, line, entry, role));
-  return { text, format, entries, problems, directives: readDirectives(text, format) };
+  const scopeNames = new ScopeNames();
+  const scopeFacts: LineScopeFact[] = [];
+  const problems = readEntries(
+    text,
+    format.read,
+    (start, end, line, entry, role, scope) => entries.push(start, end, line, entry, role, scopeNames.id(scope)),
+    (fact) => scopeFacts.push(fact),
+  );
+  const directives = readDirectives(text, format);
+  return { text, format, entries, problems, directives, scopeFacts, scopeNames, scopes: resolveScopes(scopeNames, scopeFacts, directives, format) };
 }
 
 /**
@@ -203,29 +222,40 @@ export function updateDocument(previous: BlocklistDocument, text: string): Block
 
   const middle = new EntryTable(Math.max(16, to - from + 16));
   const region = text.slice(regionStart, newEnd);
-  const regionProblems = readEntries(region, previous.format.read, (start, end, line, entry, role) =>
-    middle.push(start + regionStart, end + regionStart, line + firstLine, entry, role),
+  const scopeNames = previous.scopeNames;
+  const regionFacts: LineScopeFact[] = [];
+  const regionProblems = readEntries(
+    region,
+    previous.format.read,
+    (start, end, line, entry, role, scope) => middle.push(start + regionStart, end + regionStart, line + firstLine, entry, role, scopeNames.id(scope)),
+    (fact) => regionFacts.push(fact),
   );
-  const problems: LineProblem[] = [];
-  for (const problem of previous.problems) {
-    if (problem.start < regionStart) problems.push(problem);
-  }
-  for (const problem of regionProblems) {
-    problems.push({ ...problem, start: problem.start + regionStart, end: problem.end + regionStart, line: problem.line + firstLine });
-  }
-  for (const problem of previous.problems) {
-    if (problem.start >= oldEnd) {
-      problems.push({ ...problem, start: problem.start + offsetDelta, end: problem.end + offsetDelta, line: problem.line + lineDelta });
-    }
-  }
+  // Problems and scope facts before the region stay, the region's are new, those after it move.
+  const splice = <T extends Located>(before: readonly T[], read: readonly T[]): T[] => [
+    ...before.filter((item) => item.start < regionStart),
+    ...read.map((item) => ({ ...item, start: item.start + regionStart, end: item.end + regionStart, line: item.line + firstLine })),
+    ...before.filter((item) => item.start >= oldEnd).map((item) => ({ ...item, start: item.start + offsetDelta, end: item.end + offsetDelta, line: item.line + lineDelta })),
+  ];
+  const scopeFacts = splice(previous.scopeFacts, regionFacts);
+  const directives = readDirectives(text, previous.format);
   return {
     text,
     format: previous.format,
     entries: entries.splice(from, to, middle, offsetDelta, lineDelta),
-    problems,
-    directives: readDirectives(text, previous.format),
+    problems: splice(previous.problems, regionProblems),
+    directives,
+    scopeFacts,
+    scopeNames,
+    scopes: resolveScopes(scopeNames, scopeFacts, directives, previous.format),
     spliced: { from, to, inserted: middle.count },
   };
+}
+
+/** Anything placed in the text by offsets and a line. */
+interface Located {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
 }
 
 /** Compared a block at a time: string equality runs natively, a character loop over megabytes does not. */

@@ -4,19 +4,26 @@
  * did), and gives back the problems with their line.
  */
 import { ParsedEntry, parseEntry } from './entry';
-import type { EntryRole, FormatReader } from '../formats/format';
+import type { EntryRole, FormatReader, ScopeFact } from '../formats/format';
 import type { LineProblem, Problem } from './problem';
 
-export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole) => void;
+export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole, scope: string) => void;
 
-/** Calls `visit` for every readable entry of `text`, in document order; returns the problems, in line order. */
-export function readEntries(text: string, reader: FormatReader, visit: EntryVisitor): LineProblem[] {
+/** A scope fact with the zero-based line it stands on. */
+export type LineScopeFact = ScopeFact & { readonly line: number };
+
+/**
+ * Calls `visit` for every readable entry of `text`, in document order, and
+ * `onScopeFact` for what lines say about scopes; returns the problems, in
+ * line order.
+ */
+export function readEntries(text: string, reader: FormatReader, visit: EntryVisitor, onScopeFact: (fact: LineScopeFact) => void = () => undefined): LineProblem[] {
   const problems: LineProblem[] = [];
   const entryProblems: Problem[] = [];
   const scratch = new ParsedEntry();
   const located = (problem: Problem, line: number): LineProblem => ({ ...problem, line });
   reader(text, {
-    entry(start, end, line, parsed, role = 'block') {
+    entry(start, end, line, parsed, role = 'block', scope = '') {
       if (!parsed) {
         const ok = parseEntry(text, start, end, entryProblems, scratch);
         for (const problem of entryProblems) problems.push(located(problem, line));
@@ -24,10 +31,13 @@ export function readEntries(text: string, reader: FormatReader, visit: EntryVisi
         if (!ok) return;
         parsed = scratch;
       }
-      visit(start, end, line, parsed, role);
+      visit(start, end, line, parsed, role, scope);
     },
     problem(problem, line) {
       problems.push(located(problem, line));
+    },
+    scopeFact(fact, line) {
+      onScopeFact({ ...fact, line });
     },
   });
   return problems;

@@ -6,7 +6,8 @@
  */
 import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
-import type { DocumentFacts } from '../analysis/facts';
+import type { DocumentFacts, EntryFact } from '../analysis/facts';
+import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
@@ -48,10 +49,24 @@ interface Entry {
   readonly hi: bigint;
 }
 
-/** Every fix for entry k; `index` finds the entries that cover it or make one block with it. */
-export function fixesForEntry(document: BlocklistDocument, index: EntryIndex, k: number, options: FixOptions, networks?: Networks): Fix[] {
+/** What the fixes read of the document's analysis: which entries overlap which, and the facts of its audit. */
+export interface FixContext {
+  readonly index: EntryIndex;
+  readonly facts: DocumentFacts;
+}
+
+/**
+ * Every fix for entry k that keeps its scope's decisions as its title says.
+ * In scopes where order or specificity decides, an entry is removed only
+ * when the audit found it changes nothing, merged never, and narrowed only
+ * when no other entry of its scope shares its addresses.
+ */
+export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const table = document.entries;
+  const index = context.index;
   if (table.allow[k]) return [];
+  const scope = document.scopes[table.scope[k]];
+  const union = scope.evaluation === 'union';
   // A token that stands for several entries (nginx `deny all`) cannot be rewritten as one.
   if ((k > 0 && table.start[k - 1] === table.start[k]) || (k + 1 < table.count && table.start[k + 1] === table.start[k])) return [];
   const entry: Entry = { k, text: document.text.slice(table.start[k], table.end[k]), version: table.version[k] as 4 | 6, lo: table.lo(k), hi: table.hi(k) };
@@ -64,8 +79,9 @@ export function fixesForEntry(document: BlocklistDocument, index: EntryIndex, k:
     fixes.push({ title: `Write ${entry.text} as ${network}`, kind: 'quickfix', edits: [replaceEntry(document, k, [network])], resolves: ['host-bits-set'], preferred: true });
   }
 
-  // Duplicates and covered entries add nothing: removing them keeps the set.
-  const container = coveringEntry(document.entries, index, k);
+  // Duplicates and covered entries add nothing: removing them keeps the set (the scope's decisions).
+  const redundant = redundancyOf(context.facts, k);
+  const container = redundant === undefined ? -1 : union ? coveringEntry(table, index, k) : redundant.other;
   if (container >= 0) {
     const same = table.lo(container) === entry.lo && table.hi(container) === entry.hi;
     fixes.push({
@@ -77,8 +93,16 @@ export function fixesForEntry(document: BlocklistDocument, index: EntryIndex, k:
     });
   }
 
+  if (scope.role === 'allow') return fixes; // an allowlist's entries are meant: nothing to narrow
+  // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
+  const alone = union || index.overlapping(table, k).every((other) => table.scope[other] !== table.scope[k]);
+  // Halves are more specific than the whole; after an entry in order they keep its place.
+  const splittable = scope.evaluation !== 'most-specific' || alone;
+  // Addresses taken out of a first-match rule fall to the rules after it, which may block them still.
+  const narrowable = union || (scope.evaluation === 'most-specific' && alone);
+
   // Adjacent blocks that make one.
-  const partner = mergePartner(document.entries, index, k);
+  const partner = union ? mergePartner(table, index, k) : -1;
   if (partner >= 0) {
     const [first, second] = table.start[partner] < table.start[k] ? [partner, k] : [k, partner];
     const lo = table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo;
@@ -95,7 +119,7 @@ export function fixesForEntry(document: BlocklistDocument, index: EntryIndex, k:
 
   // Splits, on any CIDR that has halves.
   const bits = entry.version === 4 ? 32 : 128;
-  if (prefix >= 0 && prefix < bits) {
+  if (splittable && prefix >= 0 && prefix < bits) {
     for (const into of splitSizes(prefix, bits)) {
       const blocks = splitCidr(familyOf(entry.version) as Family<number | bigint>, entry.version === 4 ? Number(entry.lo) : entry.lo, prefix, into);
       const texts = blocks.map((block) => (into === bits ? formatAddressOf(entry, BigInt(block)) : `${formatAddressOf(entry, BigInt(block))}/${into}`));
@@ -105,6 +129,7 @@ export function fixesForEntry(document: BlocklistDocument, index: EntryIndex, k:
   }
 
   // Exclusions and narrowing: exact differences and intersections.
+  if (!narrowable) return fixes;
   const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
   if (networks) {
     const ownership = ownershipOf(networks.index, entry.version, entry.lo, entry.hi);
@@ -171,6 +196,15 @@ function splitSizes(prefix: number, bits: number): number[] {
   return sizes;
 }
 
+/** The audit's finding that entry k is a duplicate or covered (removing it changes nothing), if it has one. */
+function redundancyOf(facts: DocumentFacts, k: number): EntryFact | undefined {
+  const all = facts.entryFacts;
+  for (let n = partitionPoint(all.length, (i) => all[i].entry >= k); n < all.length && all[n].entry === k; n++) {
+    if (all[n].code === 'duplicate' || all[n].code === 'covered') return all[n];
+  }
+  return undefined;
+}
+
 /** The widest other entry that contains entry k (for identical entries, the first one stays), or -1. */
 function coveringEntry(t: EntryTable, index: EntryIndex, k: number): number {
   return t.version[k] === 4 ? widestContaining(t, index, t.lo4, t.hi4, k) : widestContaining(t, index, t.lo6, t.hi6, k);
@@ -179,7 +213,7 @@ function coveringEntry(t: EntryTable, index: EntryIndex, k: number): number {
 function widestContaining<A extends number | bigint>(t: EntryTable, index: EntryIndex, los: AddressArray<A>, his: AddressArray<A>, k: number): number {
   let best = -1;
   for (const other of index.overlapping(t, k)) {
-    if (t.allow[other] || los[other] > los[k] || his[other] < his[k]) continue;
+    if (t.allow[other] || t.scope[other] !== t.scope[k] || los[other] > los[k] || his[other] < his[k]) continue;
     if (los[other] === los[k] && his[other] === his[k] && other > k) continue;
     if (best < 0 || los[other] < los[best] || his[other] > his[best]) best = other;
   }
@@ -197,7 +231,7 @@ function mergePartner(t: EntryTable, index: EntryIndex, k: number): number {
   // The other half of the block of the next shorter prefix.
   const partnerLo = network === lo ? family.next(family.lastOfBlock(lo, family.bits - prefix)) : network;
   for (const other of index.holding(t.version[k] as 4 | 6, BigInt(partnerLo))) {
-    if (other !== k && !t.allow[other] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
+    if (other !== k && !t.allow[other] && t.scope[other] === t.scope[k] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
   }
   return -1;
 }
@@ -244,7 +278,9 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
   const removed = new Set<number>();
   // An entry finding Fix all may repair is one of an entry that adds nothing: removing it keeps the set.
   for (const fact of facts.entryFacts) if (FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary) removed.add(fact.entry);
-  const edits = [...removed].map((k) => replaceEntry(document, k, []));
+  // A word that stands for several entries (nginx `all`: 0.0.0.0/0 and ::/0) goes only with all of them, and once.
+  const sameWord = (k: number) => [k - 1, k + 1].filter((other) => other >= 0 && other < t.count && t.start[other] === t.start[k]);
+  const edits = [...removed].filter((k) => sameWord(k).every((other) => removed.has(other) && other > k)).map((k) => replaceEntry(document, k, []));
   if (!FINDING_RULES['host-bits-set'].fixAll) return edits;
   for (const problem of document.problems) {
     if (problem.code !== 'host-bits-set') continue;
@@ -257,40 +293,46 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
 }
 
 /**
- * The whole list rewritten as its minimal CIDR list: each block of the union
- * takes the place of the first entry that overlaps it, entries left with
- * nothing are removed, and comments and other lines stay where they are.
- * Exceptions are left alone.
+ * The whole list rewritten as its minimal CIDR list, scope by scope: each
+ * block of a scope's union takes the place of the first entry of the scope
+ * that overlaps it, entries left with nothing are removed, and comments and
+ * other lines stay where they are. Exceptions, and scopes where order or
+ * specificity decides, are left alone: merging there could change decisions.
  */
 export function aggregate(document: BlocklistDocument): TextEdit[] {
-  const t = document.entries;
   const assigned = new Map<number, string[]>();
-  for (const version of [4, 6] as const) {
-    const order: number[] = [];
-    for (let k = 0; k < t.count; k++) if (!t.allow[k] && t.version[k] === version) order.push(k);
-    if (order.length === 0) continue;
-    const union = version === 4 ? unionOf4(document, order) : unionOf6(document, order);
-    // Blocks ascend; entries sorted by first address find their blocks in one pass.
-    const byStart = [...order].sort((a, b) => (t.lo(a) < t.lo(b) ? -1 : t.lo(a) > t.lo(b) ? 1 : a - b));
-    const blocks: [bigint, bigint, string][] = [];
-    (union as AddressSet<number | bigint>).forEachCidr((network, prefix) => {
-      const lo = BigInt(network);
-      const hi = lo + (1n << BigInt(union.family.bits - prefix)) - 1n;
-      blocks.push([lo, hi, prefix === union.family.bits ? union.family.format(network as never) : `${union.family.format(network as never)}/${prefix}`]);
-    });
-    let e = 0;
-    for (const [lo, hi, text] of blocks) {
-      // The first entry in document order among those overlapping the block.
-      while (e < byStart.length && t.hi(byStart[e]) < lo) e++;
-      let owner = -1;
-      for (let n = e; n < byStart.length && t.lo(byStart[n]) <= hi; n++) {
-        if (t.hi(byStart[n]) >= lo && (owner < 0 || byStart[n] < owner)) owner = byStart[n];
-      }
-      assigned.set(owner, [...(assigned.get(owner) ?? []), text]);
-    }
-    for (const k of order) if (!assigned.has(k)) assigned.set(k, []);
+  for (let s = 0; s < document.scopes.length; s++) {
+    if (document.scopes[s].evaluation === 'union') for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned);
   }
   return [...assigned].map(([k, texts]) => replaceEntry(document, k, texts));
+}
+
+/** Assigns the CIDR blocks of scope s's union of one family to the entries whose places they take. */
+function aggregateScope(document: BlocklistDocument, s: number, version: 4 | 6, assigned: Map<number, string[]>): void {
+  const t = document.entries;
+  const order: number[] = [];
+  for (let k = 0; k < t.count; k++) if (!t.allow[k] && t.version[k] === version && t.scope[k] === s) order.push(k);
+  if (order.length === 0) return;
+  const union = version === 4 ? unionOf4(document, order) : unionOf6(document, order);
+  // Blocks ascend; entries sorted by first address find their blocks in one pass.
+  const byStart = [...order].sort((a, b) => (t.lo(a) < t.lo(b) ? -1 : t.lo(a) > t.lo(b) ? 1 : a - b));
+  const blocks: [bigint, bigint, string][] = [];
+  (union as AddressSet<number | bigint>).forEachCidr((network, prefix) => {
+    const lo = BigInt(network);
+    const hi = lo + (1n << BigInt(union.family.bits - prefix)) - 1n;
+    blocks.push([lo, hi, prefix === union.family.bits ? union.family.format(network as never) : `${union.family.format(network as never)}/${prefix}`]);
+  });
+  let e = 0;
+  for (const [lo, hi, text] of blocks) {
+    // The first entry in document order among those overlapping the block.
+    while (e < byStart.length && t.hi(byStart[e]) < lo) e++;
+    let owner = -1;
+    for (let n = e; n < byStart.length && t.lo(byStart[n]) <= hi; n++) {
+      if (t.hi(byStart[n]) >= lo && (owner < 0 || byStart[n] < owner)) owner = byStart[n];
+    }
+    assigned.set(owner, [...(assigned.get(owner) ?? []), text]);
+  }
+  for (const k of order) if (!assigned.has(k)) assigned.set(k, []);
 }
 
 function unionOf4(document: BlocklistDocument, order: number[]): AddressSet<number> {

@@ -97,6 +97,10 @@ function padded(address: number): string {
 /** Applies non-overlapping edits to a text. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start);
+  // The protocol forbids overlapping edits in one change: one here is a bug, not something to apply in some order.
+  for (let n = 1; n < sorted.length; n++) {
+    if (sorted[n].end > sorted[n - 1].start) throw new Error(`Overlapping edits at offsets ${sorted[n].start}-${sorted[n].end} and ${sorted[n - 1].start}-${sorted[n - 1].end}.`);
+  }
   let result = text;
   for (const edit of sorted) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
   return result;

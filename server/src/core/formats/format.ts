@@ -8,16 +8,35 @@ import type { Problem } from '../document/problem';
 /** What an entry does: most block; some formats also list exceptions (nginx `allow`, pf `!addr`). */
 export type EntryRole = 'block' | 'allow';
 
+/**
+ * How a scope decides an address: by the union of its blocking entries; by
+ * the most specific entry holding it, exceptions included (ipset hash:net
+ * with `nomatch`, pf tables with `!`); or by the first entry holding it, in
+ * order (nginx `allow`/`deny`).
+ */
+export type Evaluation = 'union' | 'most-specific' | 'first-match';
+
+/**
+ * What a line says about a scope besides its entries: `create bad hash:net`
+ * declares the set `bad` and how it decides; `block from <bad>` uses the
+ * table `bad` to block. `[start, end)` is the scope's name in the text.
+ */
+export type ScopeFact =
+  | { readonly kind: 'declare'; readonly scope: string; readonly evaluation: Evaluation; readonly start: number; readonly end: number }
+  | { readonly kind: 'use'; readonly scope: string; readonly role: EntryRole; readonly start: number; readonly end: number };
+
 export interface TokenSink {
   /**
    * An entry's text is `text[start, end)` on zero-based line `line`. A reader
    * that has already read the addresses (a fast lane for the commonest
    * shapes, or a format with its own address syntax such as Apache's `10.1`)
    * passes them as `parsed`, which then has no problems to report; otherwise
-   * the sink parses the text itself with `parseEntry`.
+   * the sink parses the text itself with `parseEntry`. `scope` names the
+   * set, table or block the entry belongs to; absent, it belongs to the file.
    */
-  entry(start: number, end: number, line: number, parsed?: ParsedEntry, role?: EntryRole): void;
+  entry(start: number, end: number, line: number, parsed?: ParsedEntry, role?: EntryRole, scope?: string): void;
   problem(problem: Problem, line: number): void;
+  scopeFact(fact: ScopeFact, line: number): void;
 }
 
 export type FormatReader = (text: string, sink: TokenSink) => void;
@@ -53,6 +72,10 @@ export interface Format {
    * after an edit only the lines it touched are read again (`updateDocument`).
    */
   readonly lineByLine?: boolean;
+  /** How the file's entries, and the scopes it declares, decide an address unless a declaration says otherwise (default union). */
+  readonly evaluation?: Evaluation;
+  /** What a scope is called in this format, for hovers and reports: `set` in `set bad`. */
+  readonly scopeKind?: string;
 }
 
 /**

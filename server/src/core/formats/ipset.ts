@@ -3,7 +3,8 @@
  * set, `add NAME ENTRY [timeout N] [comment "…"] [nomatch]` (or the short
  * `-A NAME ENTRY`) adds to it. `nomatch` makes the entry an exception of a
  * hash:net set. Lines may also be written as `ipset add …` commands of a
- * shell script.
+ * shell script. Each set is a scope of its own: in hash:net sets the most
+ * specific entry decides (ipset(8)), in hash:ip sets a CIDR adds every address.
  */
 import { COLON, DASH, HASH } from '../primitives/charCodes';
 import type { Format, TokenSink } from './format';
@@ -14,6 +15,9 @@ export const ipset: Format = {
   label: 'ipset save/restore',
   lineByLine: true,
   read: lineReader(readLine, 'line'),
+  // A set whose `create` line is not in the file may be of any type: hash:net, where exceptions count, is the common one.
+  evaluation: 'most-specific',
+  scopeKind: 'set',
 };
 
 const COMMA = 0x2c;
@@ -28,6 +32,8 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   while (isGlobalOption(text, i, w)) [i, w] = nextWord(text, w, end);
   if (wordIs(text, i, w, 'add') || wordIs(text, i, w, '-A')) {
     readAdd(text, w, end, line, sink);
+  } else if (wordIs(text, i, w, 'create') || wordIs(text, i, w, '-N')) {
+    readCreate(text, w, end, line, sink);
   } else if (i === start && looksLikeAddress(text, i, w)) {
     // create, del, flush, destroy, swap, rename, COMMIT… hold no entry; a bare address is a slip.
     expected(sink, start, end, line, `"add SET ${text.slice(i, w)}": ipset restore reads commands, not bare addresses`);
@@ -51,7 +57,18 @@ function readAdd(text: string, from: number, end: number, line: number, sink: To
   const entryEnd = comma < 0 ? entryWordEnd : comma;
   // The members of bitmap:port and hash:mac sets are no addresses: nothing to read.
   if (isPortOrRange(text, entryStart, entryEnd) || isMac(text, entryStart, entryEnd)) return;
-  sink.entry(entryStart, entryEnd, line, undefined, hasNomatch(text, entryWordEnd, end) ? 'allow' : 'block');
+  sink.entry(entryStart, entryEnd, line, undefined, hasNomatch(text, entryWordEnd, end) ? 'allow' : 'block', text.slice(i, w));
+}
+
+/** `SET TYPE [options]` after `create`: hash:net types decide by the most specific entry; the others of addresses by the union. */
+function readCreate(text: string, from: number, end: number, line: number, sink: TokenSink): void {
+  const [nameStart, nameEnd] = nextWord(text, from, end);
+  const [typeStart, typeEnd] = nextWord(text, nameEnd, end);
+  if (nameStart === nameEnd || typeStart === typeEnd) return;
+  const type = text.slice(typeStart, typeEnd);
+  if (!type.startsWith('hash:') && !type.startsWith('bitmap:')) return; // list:set holds sets, not addresses
+  const evaluation = type.startsWith('hash:net') ? 'most-specific' : 'union';
+  sink.scopeFact({ kind: 'declare', scope: text.slice(nameStart, nameEnd), evaluation, start: nameStart, end: nameEnd }, line);
 }
 
 /** Whether the options after the entry hold the word `nomatch` (outside a quoted comment). */

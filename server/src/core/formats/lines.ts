@@ -197,9 +197,9 @@ const ALL_IPV4 = Object.assign(new ParsedEntry(), { version: 4, form: 'cidr', lo
 const ALL_IPV6 = Object.assign(new ParsedEntry(), { version: 6, form: 'cidr', lo6: 0n, hi6: (1n << 128n) - 1n, prefix: 0 } as const);
 
 /** `all` of nginx and Apache: two entries on the word's span, 0.0.0.0/0 and ::/0. */
-export function emitEverything(sink: TokenSink, start: number, end: number, line: number, role: EntryRole): void {
-  sink.entry(start, end, line, ALL_IPV4, role);
-  sink.entry(start, end, line, ALL_IPV6, role);
+export function emitEverything(sink: TokenSink, start: number, end: number, line: number, role: EntryRole, scope?: string): void {
+  sink.entry(start, end, line, ALL_IPV4, role, scope);
+  sink.entry(start, end, line, ALL_IPV6, role, scope);
 }
 
 /**

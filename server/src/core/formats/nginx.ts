@@ -1,18 +1,25 @@
 /**
  * nginx access rules (ngx_http_access_module): `deny ADDRESS;` blocks,
- * `allow ADDRESS;` is an exception. Other directives, blocks and `#`
- * comments hold no entry. A line may hold several directives.
+ * `allow ADDRESS;` is an exception. Other directives and `#` comments hold
+ * no entry. A line may hold several directives. Each block (`server`,
+ * `location /api`, …) with rules of its own is a scope, where the rules are
+ * checked in order and the first that matches decides; a block without
+ * rules inherits its parent's, which decide as they do there.
  */
 import { HASH, SEMICOLON } from '../primitives/charCodes';
 import { isBlank } from '../document/entry';
 import type { EntryRole, Format, TokenSink } from './format';
-import { emitEverything, expected, lineReader, skipBlanks, wordIs } from './lines';
+import { emitEverything, expected, lineReader, skipBlanks, trimEnd, wordIs } from './lines';
 
 export const nginx: Format = {
   id: 'nginx',
   label: 'nginx access rules',
-  lineByLine: true,
-  read: lineReader(readLine, 'line'),
+  // Which block a line is in depends on the lines before it.
+  read: (text, sink) => {
+    const blocks: string[] = [];
+    lineReader((text, start, end, line, sink) => readLine(text, start, end, line, sink, blocks), 'line')(text, sink);
+  },
+  evaluation: 'first-match',
 };
 
 const OPEN_BRACE = 0x7b;
@@ -21,32 +28,43 @@ const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
 
 /**
- * The directives of one line. `deny all;` is two entries on the word, 0.0.0.0/0
- * and ::/0, since nginx's `all` matches both families; `allow all;` yields
- * nothing: it states the default of a blocklist, not an exception.
+ * The directives of one line, in the block `blocks` says (the path of the
+ * blocks open, which a `{` or `}` changes). `deny all;` and `allow all;` are
+ * two entries on the word, 0.0.0.0/0 and ::/0, since nginx's `all` matches
+ * both families; in order, `allow all;` decides every address left.
  */
-function readLine(text: string, start: number, end: number, line: number, sink: TokenSink): void {
+function readLine(text: string, start: number, end: number, line: number, sink: TokenSink, blocks: string[]): void {
   let i = start;
+  let directive = -1; // where the directive a `{` may open starts
   while (i < end) {
     i = skipBlanks(text, i, end);
     const c = text.charCodeAt(i);
     if (i >= end || c === HASH) return;
-    if (c === OPEN_BRACE || c === CLOSE_BRACE || c === SEMICOLON) {
+    if (c === OPEN_BRACE) {
+      blocks.push(directive < 0 ? '{' : text.slice(directive, trimEnd(text, directive, i)));
+      directive = -1;
+      i++;
+      continue;
+    }
+    if (c === CLOSE_BRACE || c === SEMICOLON) {
+      if (c === CLOSE_BRACE) blocks.pop();
+      directive = -1;
       i++;
       continue;
     }
     const nameEnd = wordEnd(text, i, end);
     const deny = wordIs(text, i, nameEnd, 'deny');
     if (!deny && !wordIs(text, i, nameEnd, 'allow')) {
+      directive = i;
       i = directiveEnd(text, nameEnd, end);
       continue;
     }
-    i = readAccess(text, i, nameEnd, end, line, sink, deny ? 'block' : 'allow');
+    i = readAccess(text, i, nameEnd, end, line, sink, deny ? 'block' : 'allow', blocks.join(' › '));
   }
 }
 
 /** `deny ADDRESS;` from its name on; returns where the next directive may start. */
-function readAccess(text: string, nameStart: number, nameEnd: number, end: number, line: number, sink: TokenSink, role: EntryRole): number {
+function readAccess(text: string, nameStart: number, nameEnd: number, end: number, line: number, sink: TokenSink, role: EntryRole, scope: string): number {
   const name = text.slice(nameStart, nameEnd);
   const argStart = skipBlanks(text, nameEnd, end);
   const argEnd = wordEnd(text, argStart, end);
@@ -73,9 +91,9 @@ function readAccess(text: string, nameStart: number, nameEnd: number, end: numbe
     tokenEnd--;
   }
   if (wordIs(text, tokenStart, tokenEnd, 'all')) {
-    if (role === 'block') emitEverything(sink, tokenStart, tokenEnd, line, role);
+    emitEverything(sink, tokenStart, tokenEnd, line, role, scope);
   } else if (!text.startsWith('unix:', tokenStart)) {
-    sink.entry(tokenStart, tokenEnd, line, undefined, role);
+    sink.entry(tokenStart, tokenEnd, line, undefined, role, scope);
   }
   return after + 1;
 }

@@ -4,7 +4,9 @@
  * `!` makes an exception; and the lines of a table file loaded with
  * `table <bad> file "/etc/bad"`: addresses (and `!addresses`) separated by
  * blanks, one or more a line, `#` comments. Host names, interface names and
- * `self` in a table hold no address; rules and macros yield nothing.
+ * `self` in a table hold no address. Each table is a scope of its own, where
+ * the most specific entry decides (pf.conf(5)); `block … <bad>` and
+ * `pass … <bad>` rules say whether a table blocks or allows.
  */
 import type { Format, TokenSink } from './format';
 import { looksLikeAddress } from './lines';
@@ -14,9 +16,13 @@ export const pf: Format = {
   id: 'pf',
   label: 'pf tables',
   read: readPf,
+  evaluation: 'most-specific',
+  scopeKind: 'table',
 };
 
 const BANG = 0x21;
+const LESS = 0x3c;
+const GREATER = 0x3e;
 
 function readPf(text: string, sink: TokenSink): void {
   const s = new Scanner(text, '{},');
@@ -27,6 +33,8 @@ function readPf(text: string, sink: TokenSink): void {
     if (s.endsStatement() || s.isPunctuation('}')) continue;
     if (s.is('table')) {
       table(s, sink);
+    } else if (s.is('block') || s.is('pass')) {
+      rule(s, sink);
     } else if (s.kind === 'word' && (looksLikeAddress(text, s.start, s.end) || text.charCodeAt(s.start) === BANG)) {
       // A line of a table file.
       for (; s.kind === 'word'; s.next()) address(s, sink);
@@ -40,6 +48,8 @@ function readPf(text: string, sink: TokenSink): void {
 /** `table <name> [persist] [const] [counters] [file "path"]… [{ list }]`, from the word `table`. */
 function table(s: Scanner, sink: TokenSink): void {
   let kind = s.next();
+  const name = kind === 'word' ? tableName(s) : undefined;
+  if (name !== undefined) sink.scopeFact({ kind: 'declare', scope: name, evaluation: 'most-specific', start: s.start + 1, end: s.end - 1 }, s.line);
   while (kind === 'word' || kind === 'string') kind = s.next();
   if (!s.isPunctuation('{')) {
     s.skipStatement();
@@ -49,14 +59,48 @@ function table(s: Scanner, sink: TokenSink): void {
     s.next();
     if (s.kind === 'end' || s.isPunctuation('}')) break;
     if (s.isPunctuation('{')) s.skipGroup();
-    else if (s.kind === 'word') address(s, sink);
+    else if (s.kind === 'word') address(s, sink, name);
   }
   s.next();
   s.skipStatement();
 }
 
-/** The current word as a table entry: `1.2.3.0/24` blocks, `!1.2.3.4` (or `! 1.2.3.4`) is an exception. */
-function address(s: Scanner, sink: TokenSink): void {
+/** A `block` or `pass` rule: every `<table>` it names is used to block or to allow (the other way after `!`). */
+function rule(s: Scanner, sink: TokenSink): void {
+  const role = s.is('block') ? 'block' : 'allow';
+  let negated = false;
+  let lists = 0; // open `{ … }` lists of the rule
+  for (s.next(); !s.endsStatement(); s.next()) {
+    if (s.isPunctuation('{')) lists++;
+    else if (s.isPunctuation('}') && lists > 0) lists--;
+    else if (s.isPunctuation('}')) {
+      s.pushBack(); // a stray `}`: readPf steps over it
+      return;
+    }
+    if (s.kind !== 'word') continue;
+    const bang = s.text.charCodeAt(s.start) === BANG;
+    if (bang && s.end === s.start + 1) {
+      negated = true;
+      continue;
+    }
+    const name = tableName(s, bang ? 1 : 0);
+    if (name !== undefined) {
+      const used = negated || bang ? (role === 'block' ? 'allow' : 'block') : role;
+      sink.scopeFact({ kind: 'use', scope: name, role: used, start: s.end - 1 - name.length, end: s.end - 1 }, s.line);
+    }
+    negated = false;
+  }
+}
+
+/** The name in the current word `<name>` (after `skip` characters), or undefined. */
+function tableName(s: Scanner, skip = 0): string | undefined {
+  const start = s.start + skip;
+  if (s.end - start < 3 || s.text.charCodeAt(start) !== LESS || s.text.charCodeAt(s.end - 1) !== GREATER) return undefined;
+  return s.text.slice(start + 1, s.end - 1);
+}
+
+/** The current word as an entry of table `scope` (the file's own when undefined): `1.2.3.0/24` blocks, `!1.2.3.4` (or `! 1.2.3.4`) is an exception. */
+function address(s: Scanner, sink: TokenSink, scope?: string): void {
   let start = s.start;
   let negated = false;
   if (s.text.charCodeAt(start) === BANG) {
@@ -70,5 +114,5 @@ function address(s: Scanner, sink: TokenSink): void {
       start = s.start;
     }
   }
-  if (looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, negated ? 'allow' : 'block');
+  if (looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, negated ? 'allow' : 'block', scope);
 }
