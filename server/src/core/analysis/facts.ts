@@ -44,7 +44,19 @@ export interface DocumentFacts {
   readonly duplicates: number;
   readonly blocked4: AddressSet<number>;
   readonly blocked6: AddressSet<bigint>;
+  /** Each scope that holds entries: what it decides to block, whether it blocks or allows (its role says). */
+  readonly scopeSets: readonly ScopeSet[];
   readonly context: NetworkContext;
+}
+
+/** One scope's blocking entries and the addresses it blocks, by its own rule. */
+export interface ScopeSet {
+  /** Its index in the document's scopes. */
+  readonly scope: number;
+  readonly entries4: number;
+  readonly entries6: number;
+  readonly blocked4: AddressSet<number>;
+  readonly blocked6: AddressSet<bigint>;
 }
 
 /**
@@ -68,10 +80,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   }
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
-  const { blocked4, blocked6 } =
-    scopes.length === 1 && scopes[0].evaluation === 'union'
-      ? { blocked4: unionScope(IPV4, table.lo4, table.hi4, order4, table.prefix, entryFacts), blocked6: unionScope(IPV6, table.lo6, table.hi6, order6, table.prefix, entryFacts) }
-      : scopedDecisions(document, order4, order6, entryFacts);
+  const { blocked4, blocked6, scopeSets } = scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
@@ -97,7 +106,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   entryFacts.sort((a, b) => a.entry - b.entry);
   const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size());
-  return { order4, order6, entryFacts, header, duplicates, blocked4, blocked6, context };
+  return { order4, order6, entryFacts, header, duplicates, blocked4, blocked6, scopeSets, context };
 }
 
 /** What the per-entry checks need for one family. */
@@ -135,6 +144,14 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
   }
 }
 
+/** The common case: the file is one union, with all its blocking entries sorted in `order4` and `order6`. */
+function fileUnion(document: BlocklistDocument, order4: Uint32Array, order6: Uint32Array, facts: EntryFact[]): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
+  const t = document.entries;
+  const blocked4 = unionScope(IPV4, t.lo4, t.hi4, order4, t.prefix, facts);
+  const blocked6 = unionScope(IPV6, t.lo6, t.hi6, order6, t.prefix, facts);
+  return { blocked4, blocked6, scopeSets: [{ scope: 0, entries4: order4.length, entries6: order6.length, blocked4, blocked6 }] };
+}
+
 /** A union scope's blocked addresses, and its duplicates, covered entries, partial overlaps and merges (`order`: its blocking entries, sorted). */
 function unionScope<A extends number | bigint>(
   family: Family<A>,
@@ -152,43 +169,39 @@ function unionScope<A extends number | bigint>(
  * Each scope on its own, by its own evaluation: the facts never cross scopes,
  * and only blocking scopes count towards what the document blocks.
  */
-function scopedDecisions(
-  document: BlocklistDocument,
-  order4: Uint32Array,
-  order6: Uint32Array,
-  facts: EntryFact[],
-): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint> } {
+function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
   const table = document.entries;
   const scopes = document.scopes;
   let blocked4 = AddressSet.empty(IPV4);
   let blocked6 = AddressSet.empty(IPV6);
-  const sorted4 = byScope(order4, table.scope, scopes.length);
-  const sorted6 = byScope(order6, table.scope, scopes.length);
+  const scopeSets: ScopeSet[] = [];
   const inOrder = byScope(
     Uint32Array.from({ length: table.count }, (_, k) => k),
     table.scope,
     scopes.length,
   );
   for (let s = 0; s < scopes.length; s++) {
-    const scope = scopes[s];
+    if (inOrder[s].length === 0) continue;
+    const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
+    const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
     let set4: AddressSet<number>;
     let set6: AddressSet<bigint>;
-    if (scope.evaluation === 'union') {
-      set4 = unionScope(IPV4, table.lo4, table.hi4, sorted4[s], table.prefix, facts);
-      set6 = unionScope(IPV6, table.lo6, table.hi6, sorted6[s], table.prefix, facts);
+    if (scopes[s].evaluation === 'union') {
+      set4 = unionScope(IPV4, table.lo4, table.hi4, sortIPv4(table, entries4.filter((k) => !table.allow[k])), table.prefix, facts);
+      set6 = unionScope(IPV6, table.lo6, table.hi6, sortIPv6(table, entries6.filter((k) => !table.allow[k])), table.prefix, facts);
     } else {
-      const evaluate = scope.evaluation === 'first-match' ? firstMatch : mostSpecific;
-      const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
-      const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
+      const evaluate = scopes[s].evaluation === 'first-match' ? firstMatch : mostSpecific;
       set4 = evaluate({ family: IPV4, entries: entries4, los: table.lo4, his: table.hi4, allow: table.allow }, facts).blocked;
       set6 = evaluate({ family: IPV6, entries: entries6, los: table.lo6, his: table.hi6, allow: table.allow }, facts).blocked;
     }
-    if (scope.role === 'block') {
+    const blocking = (entries: Uint32Array) => entries.reduce((count, k) => count + (table.allow[k] ? 0 : 1), 0);
+    scopeSets.push({ scope: s, entries4: blocking(entries4), entries6: blocking(entries6), blocked4: set4, blocked6: set6 });
+    if (scopes[s].role === 'block') {
       blocked4 = blocked4.union(set4);
       blocked6 = blocked6.union(set6);
     }
   }
-  return { blocked4, blocked6 };
+  return { blocked4, blocked6, scopeSets };
 }
 
 /** `indices` split by the scope of each, keeping their order. */
