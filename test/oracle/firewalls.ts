@@ -1,0 +1,613 @@
+/**
+ * The real firewall tools as test oracles (ORACLES.md, "The real firewall
+ * tools as oracles"): ipset, nftables, iptables, nginx, Apache and tcpd
+ * decide addresses for a given file, so tests can hold the product's reading
+ * of each format to what its firewall really does (issue 9).
+ *
+ * Each call is one run of `unshare --net --pid --fork --kill-child
+ * --mount-proc bash SCRIPT` as root: a private network namespace holding only
+ * `lo`, and a private PID namespace, so every process the run started dies
+ * with it even when the run is killed on its timeout. The file is loaded once
+ * (one daemon start per file) and all queries are asked in that run, so a
+ * differential property test can send many addresses per start. Scripts are
+ * fixed text; the caller's file and queries reach them only as files in a
+ * fresh `mkdtemp` folder, removed afterwards.
+ *
+ * Every call has controls. A decision call takes them from the caller,
+ * required by its type: a query that must come out true and one that must
+ * come out false (a property test plants them in the files it makes, e.g.
+ * `deny 192.0.2.1; allow 192.0.2.2;` first in an nginx list). A syntax check
+ * brings its own: a file that must load and one that must not. They are
+ * asked in the same run, and when one comes out wrong the call throws "the
+ * oracle is broken: …" (a daemon answering 403 to everything, an unreadable
+ * document root, a rule set that never loaded, a check that fails anything).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+
+/** The oracles, by the tool that answers. */
+export type Tool = 'ipset' | 'nft' | 'iptables' | 'nginx' | 'apache' | 'tcpd';
+
+/** For set oracles: a query that must be a member and one that must not. */
+export interface SetControls<Q> {
+  member: Q;
+  nonMember: Q;
+}
+
+/** For access oracles: a query that must come out blocked and one that must come out allowed. */
+export interface AccessControls<Q> {
+  blocked: Q;
+  allowed: Q;
+}
+
+/** A syntax check's verdict and the tool's own message (empty when it said nothing). */
+export interface CheckResult {
+  ok: boolean;
+  message: string;
+}
+
+export interface IpsetQuery {
+  set: string;
+  address: string;
+}
+
+export interface NftQuery {
+  family: string;
+  table: string;
+  set: string;
+  address: string;
+}
+
+export interface TcpdQuery {
+  daemon: string;
+  address: string;
+}
+
+/** How long one run may take before it is killed (the whole namespace dies with it). */
+const RUN_TIMEOUT_MS = 30_000;
+const INSTALL = 'scripts/setup.sh installs it (Debian: nftables iptables ipset nginx-light apache2 tcpd netcat-openbsd curl)';
+const APACHE_MODULES = '/usr/lib/apache2/modules';
+const APACHE_MODULE_NAMES = ['mpm_event', 'authz_core', 'authz_host', 'access_compat', 'remoteip'];
+/** The daemons' port on 127.0.0.1, and the port the iptables probes connect to; the namespace is empty, so fixed ports are free. */
+const HTTP_PORT = 8080;
+const PROBE_PORT = 5555;
+/** The tools live in sbin, which a non-login PATH may lack. */
+const ENV = { ...process.env, PATH: [process.env.PATH, '/usr/sbin', '/sbin'].filter(Boolean).join(':') };
+
+const COMMANDS: Record<Tool, string[]> = {
+  ipset: ['ipset'],
+  nft: ['nft'],
+  iptables: ['iptables-restore', 'ip6tables-restore', 'nft', 'nc.openbsd', 'ip'],
+  nginx: ['nginx', 'curl', 'ip'],
+  apache: ['apache2', 'curl', 'ip'],
+  tcpd: ['tcpdmatch'],
+};
+
+let namespaceProblem: string | undefined | null = null;
+
+/** Why namespaces cannot be used here, or undefined when they can (asked once). */
+function namespaceUnavailable(): string | undefined {
+  if (namespaceProblem !== null) return namespaceProblem;
+  if (process.getuid?.() !== 0) namespaceProblem = 'the firewall oracles run as root (unshare -n, nft, ipset), and this process is not root';
+  else {
+    const probe = spawnSync('unshare', ['--net', '--pid', '--fork', '--kill-child', '--mount-proc', 'true'], { encoding: 'utf8', timeout: 10_000, env: ENV });
+    namespaceProblem = probe.status === 0 ? undefined : `unshare cannot make namespaces here: ${probe.error?.message ?? probe.stderr.trim()}`;
+  }
+  return namespaceProblem;
+}
+
+/** Why `tool` cannot answer on this machine, or undefined when it can. */
+export function oracleUnavailable(tool: Tool): string | undefined {
+  const namespaces = namespaceUnavailable();
+  if (namespaces) return namespaces;
+  const missing = COMMANDS[tool].filter((command) => spawnSync('sh', ['-c', `command -v ${command}`], { env: ENV }).status !== 0);
+  if (tool === 'apache') {
+    if (!APACHE_MODULE_NAMES.every((name) => existsSync(`${APACHE_MODULES}/mod_${name}.so`)))
+      missing.push(`the Apache modules ${APACHE_MODULE_NAMES.join(', ')} in ${APACHE_MODULES}`);
+  }
+  return missing.length === 0 ? undefined : `${missing.join(', ')} not found: ${INSTALL}`;
+}
+
+/** Whether the tool is installed and the namespaces it runs in can be made. */
+export function oracleAvailable(tool: Tool): boolean {
+  return oracleUnavailable(tool) === undefined;
+}
+
+/**
+ * For a test: true when `tool` can answer. When it cannot, the test fails
+ * under CI=true (an oracle test never skips in CI) and is skipped with the
+ * reason elsewhere.
+ */
+export function requireOracle(t: TestContext, tool: Tool): boolean {
+  const reason = oracleUnavailable(tool);
+  if (reason === undefined) return true;
+  if (process.env.CI === 'true') throw new Error(`The ${tool} oracle is missing under CI=true: ${reason}`);
+  t.skip(`the ${tool} oracle is not available: ${reason}`);
+  return false;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The end of a tool's output, for an error message. */
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length <= 4000 ? trimmed : `…${trimmed.slice(-4000)}`;
+}
+
+/**
+ * Runs `script` (bash) in fresh network and PID namespaces, in a fresh folder
+ * holding `files`, and removes the folder afterwards. `readable` opens the
+ * folder to the daemons' unprivileged workers.
+ */
+async function inNamespace(
+  script: string,
+  files: Record<string, string> | ((dir: string) => Record<string, string>),
+  options: { readable?: boolean; args?: string[] } = {},
+): Promise<Run> {
+  const dir = await mkdtemp(join(tmpdir(), 'blocklist-firewall-'));
+  try {
+    if (options.readable) await chmod(dir, 0o755);
+    await writeFile(join(dir, 'run.sh'), `set -u\nip link set lo up\n${script}`);
+    for (const [name, text] of Object.entries(typeof files === 'function' ? files(dir) : files)) await writeFile(join(dir, name), text);
+    return await new Promise<Run>((resolve, reject) => {
+      const child = spawn('unshare', ['--net', '--pid', '--fork', '--kill-child', '--mount-proc', 'bash', join(dir, 'run.sh'), ...(options.args ?? [])], {
+        cwd: dir,
+        env: ENV,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`the oracle run timed out after ${RUN_TIMEOUT_MS / 1000} s; it had printed: ${tail(stderr)}`));
+      }, RUN_TIMEOUT_MS);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Asks `queries` and the two controls in one run, checks the controls, and returns the queries' answers. */
+async function withControls<Q>(what: string, queries: Q[], yes: Q, no: Q, describe: (query: Q) => string, ask: (all: Q[]) => Promise<boolean[]>): Promise<boolean[]> {
+  const answers = await ask([...queries, yes, no]);
+  if (answers.length !== queries.length + 2) throw new Error(`the oracle is broken: ${what} gave ${answers.length} answers to ${queries.length + 2} queries`);
+  const [yesAnswer, noAnswer] = answers.slice(queries.length);
+  const wrong = [
+    ...(yesAnswer === true ? [] : [`${yesAnswer} for ${describe(yes)}, the control that must come out true`]),
+    ...(noAnswer === false ? [] : [`${noAnswer} for ${describe(no)}, the control that must come out false`]),
+  ];
+  if (wrong.length > 0) throw new Error(`the oracle is broken: ${what} answered ${wrong.join(', and ')}`);
+  return answers.slice(0, queries.length);
+}
+
+/** A value that goes into a tab-separated query file or a command line as one word. */
+function word(kind: string, value: string): string {
+  if (!/^[\w.:/@+-]+$/.test(value)) throw new Error(`${kind} ${JSON.stringify(value)} is not a plain word`);
+  return value;
+}
+
+function address(value: string): string {
+  if (isIP(value) === 0) throw new Error(`${JSON.stringify(value)} is not an IP address`);
+  return value;
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+/** Splits a script's "RC<TAB>first line of output" lines. */
+function results(run: Run, count: number, what: string): { rc: number; message: string }[] {
+  const rows = lines(run.stdout).map((line) => {
+    const tab = line.indexOf('\t');
+    return { rc: Number(line.slice(0, tab)), message: line.slice(tab + 1) };
+  });
+  if (rows.length !== count) throw new Error(`${what} answered ${rows.length} of ${count} queries (exit ${run.code}): ${tail(run.stderr)}`);
+  return rows;
+}
+
+const LOAD_FAILED = 20;
+
+/** A run that ended in a way the script did not mean. */
+function unexpected(what: string, run: Run): Error {
+  return new Error(`${what} failed (exit ${run.code}): ${tail(run.stderr)}`);
+}
+
+const IPSET_SCRIPT = `
+ipset restore -f sets.save || exit ${LOAD_FAILED}
+ipset - < queries.ipset > /dev/null 2> answers || exit 21
+cat answers
+`;
+
+/**
+ * `ipset restore` the save file, then `test SET ADDRESS` for each query, all
+ * in one `ipset -` (its batch mode, one answer a line): true = member. ipset
+ * answers by the most specific entry of a hash:net set, `nomatch` entries
+ * excepted.
+ */
+export async function ipsetDecisions(saveFileText: string, queries: IpsetQuery[], controls: SetControls<IpsetQuery>): Promise<boolean[]> {
+  const describe = (query: IpsetQuery) => `${query.address} in set ${query.set}`;
+  return withControls('ipset', queries, controls.member, controls.nonMember, describe, async (all) => {
+    const commands = all.map((query) => `test ${word('set name', query.set)} ${address(query.address)}\n`).join('');
+    const run = await inNamespace(IPSET_SCRIPT, { 'sets.save': saveFileText, 'queries.ipset': commands });
+    if (run.code === LOAD_FAILED) throw new Error(`ipset restore rejected the file: ${tail(run.stderr)}`);
+    if (run.code !== 0) throw unexpected('ipset', run);
+    const answers = lines(run.stdout);
+    if (answers.length !== all.length) throw new Error(`ipset gave ${answers.length} answers to ${all.length} tests: ${tail(run.stdout)}`);
+    return answers.map((answer, index) => {
+      const [, element, not, set] = /^(?:Warning: )?(\S+) is (NOT )?in set (\S+)\.$/.exec(answer) ?? [];
+      if (element === undefined || set !== all[index].set || canonical(element) !== canonical(all[index].address)) {
+        throw new Error(`ipset gave no answer for ${describe(all[index])}: ${answer}`);
+      }
+      return not === undefined;
+    });
+  });
+}
+
+const CONTROL_GOOD = 30;
+const CONTROL_BAD = 31;
+
+/**
+ * Runs `check FILE` on a control file that must pass, one that must fail
+ * (the fault the checks are used for), then on the caller's file.
+ */
+async function checkWithControls(what: string, check: string, good: string, bad: string, text: string): Promise<CheckResult> {
+  const script = `
+${check} control-good 2> control.log || { cat control.log >&2; exit ${CONTROL_GOOD}; }
+${check} control-bad 2> /dev/null && exit ${CONTROL_BAD}
+${check} file
+`;
+  const run = await inNamespace(script, { 'control-good': good, 'control-bad': bad, file: text });
+  if (run.code === CONTROL_GOOD) throw new Error(`the oracle is broken: ${what} rejected the control file that must load: ${tail(run.stderr)}`);
+  if (run.code === CONTROL_BAD) throw new Error(`the oracle is broken: ${what} accepted the control file that must fail`);
+  return { ok: run.code === 0, message: run.stderr.trim() };
+}
+
+/** An nft interval set holding `elements`. */
+function nftControl(elements: string): string {
+  return `table inet oracle_control {\n  set s {\n    type ipv4_addr\n    flags interval\n    elements = { ${elements} }\n  }\n}\n`;
+}
+
+/**
+ * `nft -c -f`: whether nft would load the ruleset, and its message (the file
+ * is named "file" in it). Controls: an interval set must load, and one with
+ * conflicting intervals must not.
+ */
+export async function nftCheck(rulesetText: string): Promise<CheckResult> {
+  return checkWithControls('nft -c', 'nft -c -f', nftControl('192.0.2.0/24'), nftControl('192.0.2.0/24, 192.0.2.1'), rulesetText);
+}
+
+const NFT_NOT_MEMBER = 'Error: Could not process rule: No such file or directory';
+const NFT_SCRIPT = `
+nft -f ruleset.nft || exit ${LOAD_FAILED}
+nft -i < queries.nft > members 2> errors || exit 21
+grep -c '^table ' members
+cat errors
+`;
+
+/**
+ * `nft -f` the ruleset, then `get element FAMILY TABLE SET { ADDRESS }` for
+ * each query, all in one `nft -i` (which goes on after a failed command):
+ * true = member (of an interval set: inside one of its intervals). A query
+ * whose command failed with "No such file or directory" is not a member; any
+ * other error throws; the members' count is checked against nft's output.
+ */
+export async function nftElementDecisions(rulesetText: string, queries: NftQuery[], controls: SetControls<NftQuery>): Promise<boolean[]> {
+  const describe = (query: NftQuery) => `${query.address} in set ${query.family} ${query.table} ${query.set}`;
+  const command = (query: NftQuery) => `get element ${word('family', query.family)} ${word('table', query.table)} ${word('set', query.set)} { ${address(query.address)} }`;
+  return withControls('nft', queries, controls.member, controls.nonMember, describe, async (all) => {
+    const run = await inNamespace(NFT_SCRIPT, { 'ruleset.nft': rulesetText, 'queries.nft': all.map((query) => `${command(query)}\n`).join('') });
+    if (run.code === LOAD_FAILED) throw new Error(`nft rejected the ruleset: ${tail(run.stderr)}`);
+    if (run.code !== 0) throw unexpected('nft', run);
+    const [count, ...errors] = run.stdout.split('\n');
+    const absent = new Set<string>();
+    errors.forEach((line, index) => {
+      if (!line.startsWith('Error: ')) return;
+      if (line !== NFT_NOT_MEMBER) throw new Error(`nft failed on ${errors[index + 1]}: ${line}`);
+      absent.add(errors[index + 1]);
+    });
+    const answers = all.map((query) => !absent.has(command(query)));
+    const members = answers.filter(Boolean).length;
+    if (Number(count) !== members) throw new Error(`the oracle is broken: nft printed ${count} sets for ${members} members: ${tail(run.stdout)}`);
+    return answers;
+  });
+}
+
+/** 6 when any word of an iptables-save file is an IPv6 address or prefix, else 4. */
+export function iptablesFamily(text: string): 4 | 6 {
+  return text.split(/\s+/).some((token) => isIP(token.replace(/\/\d+$/, '')) === 6) ? 6 : 4;
+}
+
+/**
+ * `iptables-restore --test` (`ip6tables-restore` for an IPv6 file): whether
+ * the file would load, and the tool's message. Controls: a DROP rule must
+ * load, and one whose `-s` has no address must not.
+ */
+export async function iptablesCheck(text: string, family: 4 | 6 = iptablesFamily(text)): Promise<CheckResult> {
+  const tool = family === 6 ? 'ip6tables-restore' : 'iptables-restore';
+  const control = (source: string) => `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s ${source} -j DROP\nCOMMIT\n`;
+  return checkWithControls(`${tool} --test`, `${tool} --test`, control(family === 6 ? '2001:db8::1/128' : '192.0.2.1/32'), control(''), text);
+}
+
+/** How long a script waits for a state (a probe's SYN seen, a daemon listening) before it gives up, in seconds. */
+const WAIT_SECONDS = 10;
+/** Bash: `waited` succeeds once WAIT_SECONDS have passed since the script started. */
+const WAITED = `waited() { (( \${EPOCHREALTIME/./} - start > ${WAIT_SECONDS}000000 )); }\nstart=\${EPOCHREALTIME/./}\n`;
+const IPTABLES_SCRIPT = `${WAITED}
+family=$1
+if [ "$family" = 6 ]; then restore=ip6tables-restore; target=::1; else restore=iptables-restore; target=127.0.0.1; fi
+ip -batch addresses.ip || exit 21
+$restore rules || exit ${LOAD_FAILED}
+nft -f observe.nft || exit 22
+while read -r src; do nc.openbsd -z -w 5 -s "$src" "$target" ${PROBE_PORT} >/dev/null 2>&1 & done < sources
+want=$(wc -l < sources)
+# Counts the words of the listing that are addresses (nft 1.0.6 crashes on a get element of hundreds).
+seen() { nft list set inet oracle_observe seen | tr -s ' ,{}\\t' '\\n' | grep -c '^[0-9a-f]*[.:][0-9a-f.:]*$'; }
+until [ "$(seen)" -ge "$want" ]; do
+  if waited; then echo "only $(seen) of $want probes reached the firewall in ${WAIT_SECONDS} s:" >&2; nft list set inet oracle_observe seen >&2; exit 23; fi
+  sleep 0.01
+done
+nft -j list set inet oracle_observe passed
+`;
+
+/**
+ * The observer: an nft table of our own whose chains run before every other
+ * prerouting hook (priority -500: the probe's SYN has arrived) and after every
+ * other input hook (priority 500: the SYN got through everything the file
+ * loaded, in every table). Dropping in any chain is final, so a SYN seen but
+ * not passed was blocked.
+ */
+function observer(family: 4 | 6): string {
+  const [type, selector] = family === 6 ? ['ipv6_addr', 'ip6 saddr'] : ['ipv4_addr', 'ip saddr'];
+  const probe = `tcp dport ${PROBE_PORT} tcp flags & (syn | ack) == syn`;
+  return `table inet oracle_observe {
+  set seen {
+    type ${type}
+    flags dynamic
+  }
+  set passed {
+    type ${type}
+    flags dynamic
+  }
+  chain before {
+    type filter hook prerouting priority -500; policy accept;
+    ${probe} add @seen { ${selector} }
+  }
+  chain after {
+    type filter hook input priority 500; policy accept;
+    ${probe} add @passed { ${selector} }
+  }
+}
+`;
+}
+
+/** An address as the kernel prints it (IPv6 compressed, lower case), to compare with nft's output. */
+function canonical(value: string): string {
+  return isIP(value) === 6 ? new URL(`http://[${value}]/`).hostname.slice(1, -1) : value;
+}
+
+interface NftSetListing {
+  nftables: { set?: { elem?: (string | { elem: { val: string } })[] } }[];
+}
+
+/**
+ * Whether the file's rules block a new TCP connection from each source:
+ * true = blocked. Inside the namespace each source is added to `lo`, the file
+ * is loaded with `iptables-restore` (`ip6tables-restore` for IPv6 sources; the
+ * sources must all be of one family), and `nc -z -s SOURCE` (netcat-openbsd) sends a SYN to
+ * 127.0.0.1 (::1) port 5555 from every source at once. The verdict is read
+ * from the kernel, not from a timeout: the observer (above) records each SYN
+ * as it arrives and again if it got through the input path, and the run waits
+ * until every source's SYN has arrived (a SYN goes from the first hook to
+ * the last within one softirq, long before the next nft command reads the
+ * sets). So a dropped SYN is told from a slow one without a guess, 50
+ * sources take one run of about half a second (500: about 5 s, one nc each),
+ * and a file whose policy drops the reply from 127.0.0.1 still answers for
+ * the sources. The answer is for TCP to port 5555: a rule limited to another
+ * protocol or port decides nothing here.
+ */
+export async function iptablesPacketDecisions(text: string, sources: string[], controls: AccessControls<string>): Promise<boolean[]> {
+  return withControls(
+    'iptables',
+    sources,
+    controls.blocked,
+    controls.allowed,
+    (source) => `source ${source}`,
+    async (all) => {
+      const families = new Set(all.map((source) => isIP(address(source))));
+      if (families.size !== 1) throw new Error('the iptables oracle takes sources of one family per call (iptables-restore or ip6tables-restore)');
+      const family = families.has(6) ? 6 : 4;
+      const unique = [...new Set(all.map(canonical))];
+      const files = {
+        rules: text,
+        sources: unique.join('\n') + '\n',
+        'addresses.ip': unique.map((source) => `address add ${source}/${family === 6 ? '128 dev lo nodad' : '32 dev lo'}\n`).join(''),
+        'observe.nft': observer(family),
+      };
+      const run = await inNamespace(IPTABLES_SCRIPT, files, { args: [String(family)] });
+      if (run.code === LOAD_FAILED) throw new Error(`${family === 6 ? 'ip6tables-restore' : 'iptables-restore'} rejected the file: ${tail(run.stderr)}`);
+      if (run.code !== 0) throw unexpected('the iptables probe', run);
+      const listing = JSON.parse(run.stdout) as NftSetListing;
+      const passed = new Set(listing.nftables.flatMap((entry) => entry.set?.elem ?? []).map((elem) => canonical(typeof elem === 'string' ? elem : elem.elem.val)));
+      return all.map((source) => !passed.has(canonical(source)));
+    },
+  );
+}
+
+/** One curl run asks every address in turn, each as the X-Forwarded-For client, and prints one status code a line. */
+function curlRequests(addresses: string[]): string {
+  return addresses
+    .map((client) =>
+      [
+        `url = "http://127.0.0.1:${HTTP_PORT}/index.html"`,
+        `header = "X-Forwarded-For: ${address(client)}"`,
+        'silent',
+        'max-time = 5',
+        'output = "/dev/null"',
+        'write-out = "%{http_code}\\n"',
+      ].join('\n'),
+    )
+    .join('\nnext\n');
+}
+
+/** Starts a daemon in the background, waits until it listens on 127.0.0.1:HTTP_PORT (or dies), asks with curl, and stops it by its PID. */
+function daemonScript(check: string, start: string, log: string): string {
+  const listening = `0100007F:${HTTP_PORT.toString(16).toUpperCase().padStart(4, '0')} 00000000:0000 0A`;
+  return `${WAITED}
+${check} 2> check.log || { cat check.log >&2; exit ${LOAD_FAILED}; }
+${start} & pid=$!
+trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null' EXIT
+until grep -q '${listening}' /proc/net/tcp; do
+  if ! kill -0 "$pid" 2>/dev/null || waited; then echo "the daemon did not start listening:" >&2; cat ${log} >&2; exit 21; fi
+  sleep 0.01
+done
+curl -K requests.curl || { echo "curl failed:" >&2; cat ${log} >&2; exit 22; }
+`;
+}
+
+/** Reads curl's status codes: 403 = true (blocked), 200 = false; anything else is an error. */
+function statuses(what: string, run: Run, addresses: string[]): boolean[] {
+  if (run.code === LOAD_FAILED) throw new Error(`${what} rejected the configuration: ${tail(run.stderr)}`);
+  if (run.code !== 0) throw unexpected(what, run);
+  const codes = lines(run.stdout);
+  if (codes.length !== addresses.length) throw new Error(`${what} answered ${codes.length} of ${addresses.length} requests: ${tail(run.stderr)}`);
+  return codes.map((code, index) => {
+    if (code === '403') return true;
+    if (code === '200') return false;
+    throw new Error(`${what} answered HTTP ${code} for client ${addresses[index]}: ${tail(run.stderr)}`);
+  });
+}
+
+/**
+ * nginx on 127.0.0.1 with the real-IP module, the directives (`allow`,
+ * `deny`) in `location /`, and a static index.html (a `return` would answer
+ * before the access phase): true = 403. One start for all addresses, IPv4
+ * and IPv6, each sent as X-Forwarded-For.
+ */
+export async function nginxDecisions(accessDirectives: string, addresses: string[], controls: AccessControls<string>): Promise<boolean[]> {
+  return withControls(
+    'nginx',
+    addresses,
+    controls.blocked,
+    controls.allowed,
+    (client) => `client ${client}`,
+    async (all) => {
+      const script = daemonScript('nginx -t -q -c "$PWD/nginx.conf"', 'nginx -c "$PWD/nginx.conf"', 'error.log');
+      const files = (dir: string) => ({
+        'nginx.conf': `daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events {
+  worker_connections 64;
+}
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  server {
+    listen 127.0.0.1:${HTTP_PORT};
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Forwarded-For;
+    root ${dir};
+    location / {
+${accessDirectives}
+    }
+  }
+}
+`,
+        'index.html': 'ok\n',
+        'requests.curl': curlRequests(all),
+      });
+      return statuses('nginx', await inNamespace(script, files, { readable: true }), all);
+    },
+  );
+}
+
+/**
+ * Apache 2.4 (Debian apache2) on 127.0.0.1 with only mpm_event, authz_core,
+ * authz_host, access_compat and remoteip loaded, the body (2.4 `Require` or
+ * 2.2 `Order`/`Allow`/`Deny`) in the `<Directory>` of a static index.html:
+ * true = 403. One start for all addresses, each sent as X-Forwarded-For.
+ */
+export async function apacheDecisions(directoryBody: string, addresses: string[], controls: AccessControls<string>): Promise<boolean[]> {
+  return withControls(
+    'apache',
+    addresses,
+    controls.blocked,
+    controls.allowed,
+    (client) => `client ${client}`,
+    async (all) => {
+      const script = daemonScript('apache2 -t -f "$PWD/httpd.conf"', 'apache2 -f "$PWD/httpd.conf" -DFOREGROUND', 'error.log');
+      const files = (dir: string) => ({
+        'httpd.conf': `ServerRoot ${dir}
+ServerName oracle.invalid
+Listen 127.0.0.1:${HTTP_PORT}
+PidFile ${dir}/httpd.pid
+ErrorLog ${dir}/error.log
+LogLevel warn
+DefaultRuntimeDir ${dir}
+Mutex file:${dir} default
+User #65534
+Group #65534
+${APACHE_MODULE_NAMES.map((name) => `LoadModule ${name}_module ${APACHE_MODULES}/mod_${name}.so`).join('\n')}
+RemoteIPHeader X-Forwarded-For
+RemoteIPInternalProxy 127.0.0.1
+DocumentRoot ${dir}
+<Directory ${dir}>
+${directoryBody}
+</Directory>
+`,
+        'index.html': 'ok\n',
+        'requests.curl': curlRequests(all),
+      });
+      return statuses('apache', await inNamespace(script, files, { readable: true }), all);
+    },
+  );
+}
+
+const TCPD_SCRIPT = `
+while IFS=$'\\t' read -r daemon client; do
+  out=$(tcpdmatch -d "$daemon" "$client" 2>&1); rc=$?
+  printf '%s\\t%s\\n' "$rc" "\${out//$'\\n'/ }"
+done < queries.tsv
+`;
+
+/**
+ * `tcpdmatch -d DAEMON CLIENT` with the two files in its current folder
+ * (hosts.allow first, then hosts.deny, else granted): true = denied.
+ */
+export async function tcpdDecisions(hostsAllow: string, hostsDeny: string, queries: TcpdQuery[], controls: AccessControls<TcpdQuery>): Promise<boolean[]> {
+  const describe = (query: TcpdQuery) => `${query.daemon} from ${query.address}`;
+  return withControls('tcpd', queries, controls.blocked, controls.allowed, describe, async (all) => {
+    const tsv = all.map((query) => `${word('daemon', query.daemon)}\t${address(query.address)}\n`).join('');
+    const run = await inNamespace(TCPD_SCRIPT, { 'hosts.allow': hostsAllow, 'hosts.deny': hostsDeny, 'queries.tsv': tsv });
+    if (run.code !== 0) throw unexpected('tcpdmatch', run);
+    return results(run, all.length, 'tcpdmatch').map(({ rc, message }, index) => {
+      const access = rc === 0 ? /access:\s+(granted|denied)/.exec(message)?.[1] : undefined;
+      if (access === undefined) throw new Error(`tcpdmatch gave no answer for ${describe(all[index])} (exit ${rc}): ${message}`);
+      return access === 'denied';
+    });
+  });
+}
