@@ -180,3 +180,115 @@ test('check on the 2018 example names the collateral by provider', () => {
   assert.match(stdout, /:20:1: warning: 1,048,576 of 1,048,576 addresses \(100 %\) are outside the target telegram\. \[outside-target\]/);
   assert.match(stdout, /blocks addresses of Telegram [\d,]+ · Google Cloud 901,120 · Amazon Web Services 786,432 · Google 131,072\n$/);
 });
+
+// Files whose format has scopes and rules of its own (ipset, pf, nginx) count as the firewall decides.
+const IPSET_NOMATCH = 'create bad hash:net\nadd bad 1.2.3.0/24\nadd bad 1.2.3.0/28 nomatch\nadd bad 1.2.3.4\n';
+const IPSET_ALLOWLIST =
+  '# blocklist-role: allow allowlist\ncreate blocklist hash:net\ncreate allowlist hash:ip\nadd blocklist 5.6.7.0/24\nadd blocklist 5.6.8.0/24\nadd allowlist 1.2.3.0/24\n';
+const IPSET_TWO_SETS =
+  'create blocklist hash:net\ncreate other hash:ip\nadd blocklist 10.0.0.0/24\nadd blocklist 10.0.1.0/24\nadd blocklist 10.0.0.128/25 nomatch\nadd other 192.0.2.0/30\nadd other 192.0.2.8\n';
+const NGINX_FIRST_MATCH = 'deny 1.2.3.4;\nallow 1.2.3.0/24;\ndeny 1.2.3.0/24;\n';
+const NGINX_BLOCKS = 'deny 1.2.3.4;\nlocation /api {\n  deny 9.9.9.9;\n}\n';
+const NO_IPV6 = { entries: 0, addresses: '0' };
+
+// oxfmt-ignore
+const COUNTS: readonly { name: string; input: string; json: object; text: string[] }[] = [
+  {
+    name: 'an ipset hash:net set with a nomatch exception: the most specific entry decides, 241 addresses as the kernel says',
+    input: IPSET_NOMATCH,
+    json: { ipv4: { entries: 2, addresses: '241' }, ipv6: NO_IPV6 },
+    text: ['IPv4: 2 entries, 241 unique addresses', 'IPv6: 0 entries, 0 unique addresses'],
+  },
+  {
+    name: 'nginx rules: the first match decides, so the allow leaves only 1.2.3.4 denied',
+    input: NGINX_FIRST_MATCH,
+    json: { ipv4: { entries: 2, addresses: '1' }, ipv6: NO_IPV6 },
+    text: ['IPv4: 2 entries, 1 unique addresses', 'IPv6: 0 entries, 0 unique addresses'],
+  },
+  {
+    name: 'an allowlist set is listed with its role and never counted as blocked',
+    input: IPSET_ALLOWLIST,
+    json: {
+      ipv4: { entries: 2, addresses: '512' },
+      ipv6: NO_IPV6,
+      scopes: [
+        { file: '-', name: 'blocklist', label: 'set blocklist', role: 'block', evaluation: 'most-specific', ipv4: { entries: 2, addresses: '512' }, ipv6: NO_IPV6 },
+        { file: '-', name: 'allowlist', label: 'set allowlist', role: 'allow', evaluation: 'union', ipv4: { entries: 1, addresses: '256' }, ipv6: NO_IPV6 },
+      ],
+    },
+    text: [
+      'IPv4: 2 entries, 512 unique addresses',
+      'IPv6: 0 entries, 0 unique addresses',
+      '  set blocklist (block, most-specific): IPv4 2 entries, 512 unique addresses; IPv6 0 entries, 0 unique addresses',
+      '  set allowlist (allow, union): IPv4 1 entries, 256 unique addresses; IPv6 0 entries, 0 unique addresses',
+    ],
+  },
+  {
+    name: 'nginx blocks are scopes named by their path, the file\'s own rules the scope ""',
+    input: NGINX_BLOCKS,
+    json: {
+      ipv4: { entries: 2, addresses: '2' },
+      ipv6: NO_IPV6,
+      scopes: [
+        { file: '-', name: '', label: 'the file', role: 'block', evaluation: 'first-match', ipv4: { entries: 1, addresses: '1' }, ipv6: NO_IPV6 },
+        { file: '-', name: 'location /api', label: 'scope location /api', role: 'block', evaluation: 'first-match', ipv4: { entries: 1, addresses: '1' }, ipv6: NO_IPV6 },
+      ],
+    },
+    text: [
+      'IPv4: 2 entries, 2 unique addresses',
+      'IPv6: 0 entries, 0 unique addresses',
+      '  the file (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
+      '  scope location /api (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
+    ],
+  },
+];
+
+for (const { name, input, json, text } of COUNTS) {
+  test(`count: ${name}`, () => {
+    const asJson = cli(['count', '--json', '-'], input);
+    assert.equal(asJson.status, 0, asJson.stderr);
+    assert.deepEqual(JSON.parse(asJson.stdout), json);
+    assert.equal(cli(['count', '-'], input).stdout, text.map((line) => `${line}\n`).join(''));
+  });
+}
+
+// oxfmt-ignore
+const SCOPED: readonly { args: string[]; input: string; status: number; stdout: string; stderr?: RegExp }[] = [
+  { args: ['merge', '-'], input: IPSET_NOMATCH, status: 0, stdout: '1.2.3.4/32\n1.2.3.16/28\n1.2.3.32/27\n1.2.3.64/26\n1.2.3.128/25\n' },
+  { args: ['merge', '-'], input: IPSET_TWO_SETS, status: 2, stdout: '', stderr: /^blocklist-audit: - has 2 blocking scopes: set blocklist, set other\. Pass --scope NAME to merge one of them .*--scope blocklist/ },
+  { args: ['ranges', '-'], input: IPSET_TWO_SETS, status: 2, stdout: '', stderr: /- has 2 blocking scopes: set blocklist, set other\. Pass --scope NAME to ranges/ },
+  { args: ['merge', '--scope', 'blocklist', '-'], input: IPSET_TWO_SETS, status: 0, stdout: '10.0.0.0/25\n10.0.1.0/24\n' },
+  { args: ['ranges', '--scope=other', '-'], input: IPSET_TWO_SETS, status: 0, stdout: '192.0.2.0-192.0.2.3\n192.0.2.8-192.0.2.8\n' },
+  { args: ['merge', '-'], input: IPSET_ALLOWLIST, status: 0, stdout: '5.6.7.0/24\n5.6.8.0/24\n' },
+  { args: ['merge', '--scope', 'allowlist', '-'], input: IPSET_ALLOWLIST, status: 0, stdout: '1.2.3.0/24\n' },
+  { args: ['merge', '--scope', 'nosuch', '-'], input: IPSET_ALLOWLIST, status: 2, stdout: '', stderr: /No file has a scope named "nosuch"\. Scopes: set blocklist, set allowlist \(allow\)\./ },
+  { args: ['count', '--scope', 'nosuch', '-'], input: '1.2.3.4\n', status: 2, stdout: '', stderr: /No file has a scope named "nosuch"\. The files have no sets, tables or blocks\./ },
+  { args: ['merge', '-'], input: NGINX_BLOCKS, status: 2, stdout: '', stderr: /- has 2 blocking scopes: the file \(--scope ""\), scope location \/api\./ },
+  { args: ['merge', '--scope', 'location /api', '-'], input: NGINX_BLOCKS, status: 0, stdout: '9.9.9.9/32\n' },
+  { args: ['merge', '--scope', '', '-'], input: NGINX_BLOCKS, status: 0, stdout: '1.2.3.4/32\n' },
+  { args: ['check', '--scope', 'blocklist', '-'], input: IPSET_TWO_SETS, status: 2, stdout: '', stderr: /--scope is for the set commands/ },
+];
+
+for (const { args, input, status, stdout, stderr } of SCOPED) {
+  test(`${args.join(' ')} on ${JSON.stringify(input.split('\n')[0])}…: status ${status}`, () => {
+    const result = cli(args, input);
+    assert.equal(result.status, status, result.stderr);
+    assert.equal(result.stdout, stdout);
+    if (stderr) assert.match(result.stderr, stderr);
+  });
+}
+
+test('--scope reads that scope of the files that have it; the others give what they block', () => {
+  const { stdout } = cli(
+    ['common', '--scope', 'blocklist', '-', fixture('mixed.txt')],
+    '# blocklist-format: ipset\ncreate blocklist hash:net\ncreate other hash:net\nadd blocklist 10.0.0.0/16\nadd other 1.2.3.0/24\n',
+  );
+  assert.equal(stdout, '10.0.0.0/23\n');
+});
+
+test('invalid lines of a file read by scope are reported as in a plain list', () => {
+  const { status, stdout, stderr } = cli(['merge', '--strict', '-'], 'create bad hash:net\nadd bad 300.1.1.1\nadd bad 1.2.3.4\n');
+  assert.equal(status, 1);
+  assert.equal(stdout, '1.2.3.4/32\n');
+  assert.match(stderr, /^-:2:9: error: Octet 300 is out of range.*\[invalid-entry\]$/m);
+});

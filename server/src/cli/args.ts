@@ -4,7 +4,7 @@ export const USAGE = `Usage: blocklist-audit COMMAND [options] FILE…
 
 Commands:
   check FILE…           the editor's findings: invalid entries, duplicates, overlaps, overbroad and special-purpose entries
-  count FILE…           unique addresses per family and entries read
+  count FILE…           unique addresses per family and entries read, and per scope for a file with several
   merge FILE…           the union as the minimal CIDR list (IPv4, then IPv6)
   ranges FILE…          the union as start-end ranges
   common FILE…          addresses in every file, as CIDRs
@@ -16,12 +16,16 @@ Options:
   --format text|json|sarif     output of check (default text; SARIF 2.1.0 for code scanning)
   --fail-on error|warning|never   check exits with status 1 on findings of this severity or worse (default error)
   --json                       machine-readable output of count
+  --scope NAME                 read only the set, table or nginx block NAME (as named in the file) of each file
+                               that has it; merge and ranges need it for a file with several blocking scopes
   --strict                     exit with status 1 if any line is invalid
   --profile                    print phase timings (ms) as JSON on stderr
   -h, --help                   this text
 
 FILE may be "-" for standard input. Invalid lines are reported on stderr as
-FILE:LINE:COL: message and skipped.`;
+FILE:LINE:COL: message and skipped. Each file counts as its format's firewall
+decides: an ipset hash:net set or a pf table by its most specific entry
+(exceptions included), nginx rules by the first match; allowlists block nothing.`;
 
 export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -39,6 +43,8 @@ export interface Options {
   readonly failOn: FailOn;
   /** A format id, or undefined to detect each file's format. */
   readonly inputFormat?: string;
+  /** The set, table or block to read of each file that has one by this name ('' is the file's own entries). */
+  readonly scope?: string;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
@@ -50,6 +56,7 @@ const VALUED: Record<string, readonly string[] | undefined> = {
   '--format': ['text', 'json', 'sarif'],
   '--fail-on': ['error', 'warning', 'never'],
   '--input-format': undefined, // checked against the formats by the caller
+  '--scope': undefined, // checked against the files' scopes by the caller
 };
 
 /** Returns the options, or 'help' when help was asked for. Throws UsageError. */
@@ -84,6 +91,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     const needed = MINIMUM_FILES[command] === 1 ? 'a file' : `at least ${MINIMUM_FILES[command]} files`;
     throw new UsageError(`"${command}" needs ${needed} ("-" reads standard input).`);
   }
+  if (command === 'check' && values.has('--scope')) throw new UsageError('--scope is for the set commands: "check" reports on every scope of each file.');
   return {
     command,
     files,
@@ -93,5 +101,6 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     output: (values.get('--format') ?? 'text') as OutputFormat,
     failOn: (values.get('--fail-on') ?? 'error') as FailOn,
     inputFormat: values.get('--input-format'),
+    scope: values.get('--scope'),
   };
 }
