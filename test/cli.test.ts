@@ -231,14 +231,14 @@ const COUNTS: readonly { name: string; input: string; json: object; text: string
       ipv6: NO_IPV6,
       scopes: [
         { file: '-', name: '', label: 'the file', role: 'block', evaluation: 'first-match', ipv4: { entries: 1, addresses: '1' }, ipv6: NO_IPV6 },
-        { file: '-', name: 'location /api', label: 'scope location /api', role: 'block', evaluation: 'first-match', ipv4: { entries: 1, addresses: '1' }, ipv6: NO_IPV6 },
+        { file: '-', name: 'location /api', label: 'location /api', role: 'block', evaluation: 'first-match', ipv4: { entries: 1, addresses: '1' }, ipv6: NO_IPV6 },
       ],
     },
     text: [
       'IPv4: 2 entries, 2 unique addresses',
       'IPv6: 0 entries, 0 unique addresses',
       '  the file (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
-      '  scope location /api (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
+      '  location /api (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
     ],
   },
 ];
@@ -263,7 +263,7 @@ const SCOPED: readonly { args: string[]; input: string; status: number; stdout: 
   { args: ['merge', '--scope', 'allowlist', '-'], input: IPSET_ALLOWLIST, status: 0, stdout: '1.2.3.0/24\n' },
   { args: ['merge', '--scope', 'nosuch', '-'], input: IPSET_ALLOWLIST, status: 2, stdout: '', stderr: /No file has a scope named "nosuch"\. Scopes: set blocklist, set allowlist \(allow\)\./ },
   { args: ['count', '--scope', 'nosuch', '-'], input: '1.2.3.4\n', status: 2, stdout: '', stderr: /No file has a scope named "nosuch"\. The files have no sets, tables or blocks\./ },
-  { args: ['merge', '-'], input: NGINX_BLOCKS, status: 2, stdout: '', stderr: /- has 2 blocking scopes: the file \(--scope ""\), scope location \/api\./ },
+  { args: ['merge', '-'], input: NGINX_BLOCKS, status: 2, stdout: '', stderr: /- has 2 blocking scopes: the file \(--scope ""\), location \/api\./ },
   { args: ['merge', '--scope', 'location /api', '-'], input: NGINX_BLOCKS, status: 0, stdout: '9.9.9.9/32\n' },
   { args: ['merge', '--scope', '', '-'], input: NGINX_BLOCKS, status: 0, stdout: '1.2.3.4/32\n' },
   { args: ['check', '--scope', 'blocklist', '-'], input: IPSET_TWO_SETS, status: 2, stdout: '', stderr: /--scope is for the set commands/ },

@@ -22,8 +22,8 @@ const fixtures = join(root, 'test/fixtures/formats');
 const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(root, '..', 'shared', 'corpus');
 
 /**
- * The document as lines, in text order: `L<line> <start>-<end> <role> <what
- * was read> "<text of the span>"` per entry, where what was read is a CIDR
+ * The document as lines, in text order: `L<line> <start>-<end> <role>
+ * [conditional] <what was read> "<text of the span>"` per entry, where what was read is a CIDR
  * when the entry is one block, else a first-last range; and `L<line> problem
  * <code>: <message>` per problem.
  */
@@ -34,7 +34,8 @@ function describe(document: BlocklistDocument): string {
     const lo = formatAddress(t.version[k], t.lo(k));
     const read = t.prefix[k] >= 0 ? `${lo}/${t.prefix[k]}` : `${lo}-${formatAddress(t.version[k], t.hi(k))}`;
     const text = JSON.stringify(document.text.slice(t.start[k], t.end[k]));
-    rows.push([t.line[k], t.start[k], `L${t.line[k] + 1} ${t.start[k]}-${t.end[k]} ${t.allow[k] ? 'allow' : 'block'} ${read} ${text}`]);
+    const role = `${t.allow[k] ? 'allow' : 'block'}${t.conditional[k] ? ' conditional' : ''}`;
+    rows.push([t.line[k], t.start[k], `L${t.line[k] + 1} ${t.start[k]}-${t.end[k]} ${role} ${read} ${text}`]);
   }
   for (const p of document.problems) rows.push([p.line, p.start, `L${p.line + 1} problem ${p.code}: ${p.message}`]);
   rows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
@@ -91,7 +92,8 @@ const cases: [format: FormatId, text: string, expected: string[]][] = [
   ['apache', 'Require not ip 10.1 # office\n', ['L1 15-19 block 10.1.0.0/16 "10.1"', 'L1 problem invalid-entry: Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.']],
   ['ipset', 'add s 192.0.2.1,tcp:80\nadd ports 8080\nadd macs 00:11:22:33:44:55\nadd -exist s 192.0.2.2 comment "nomatch"\n', ['L1 6-15 block 192.0.2.1/32 "192.0.2.1"', 'L4 78-87 block 192.0.2.2/32 "192.0.2.2"']],
   ['ipset', 'ipset add s 192.0.2.0/24 nomatch\n192.0.2.9\nflush s\n', ['L1 12-24 allow 192.0.2.0/24 "192.0.2.0/24"', 'L2 problem invalid-entry: Expected "add SET 192.0.2.9": ipset restore reads commands, not bare addresses.']],
-  ['iptables', '-A INPUT -s 192.0.2.1/32 -j LOG\n-A INPUT -s 192.0.2.2/32\n-A INPUT -s ! 192.0.2.3 -j DROP\n', []],
+  ['iptables', '-A INPUT -s 192.0.2.1/32 -j LOG\n-A INPUT -s 192.0.2.2/32\n-A INPUT -s ! 192.0.2.3 -j DROP\n', ['L3 71-80 block conditional 192.0.2.3/32 "192.0.2.3"']],
+  ['iptables', '*filter\n-A INPUT -s 9.9.9.9 -d 10.0.0.1 -j DROP\n-A OUTPUT -d 192.0.2.9 -j REJECT --reject-with icmp-port-unreachable\n', ['L2 20-27 block conditional 9.9.9.9/32 "9.9.9.9"', 'L2 31-39 block conditional 10.0.0.1/32 "10.0.0.1"', 'L3 61-70 block 192.0.2.9/32 "192.0.2.9"']],
   ['iptables', 'iptables -t raw -I PREROUTING 1 --src 192.0.2.0/24 -j blocklist\n', ['L1 38-50 block 192.0.2.0/24 "192.0.2.0/24"']],
   ['iptables', '-A INPUT -s -j DROP\n', ['L1 problem invalid-entry: Expected an address after "-s".']],
   ['nftables', 'set ports { type inet_service; elements = { 22, 80 } }\nset v4 { typeof ip saddr; elements = { 192.0.2.1 timeout 1h, 192.0.2.2 - 192.0.2.9 } }\n', ['L2 94-103 block 192.0.2.1/32 "192.0.2.1"', 'L2 116-137 block 192.0.2.2-192.0.2.9 "192.0.2.2 - 192.0.2.9"']],

@@ -53,6 +53,11 @@ const cases: [format: FormatId, text: string, blocked: bigint, findings: string[
   ['nginx', 'deny 1.2.3.4; allow all;\ndeny 5.6.7.8;\n', 1n, ['L2 shadowed'], 'deny 1.2.3.4; allow all;\ndeny 5.6.7.8;\n'],
   // Each location is a scope of its own: nothing crosses them.
   ['nginx', 'location /a { deny 1.2.3.0/24; }\nlocation /b {\n  deny 1.2.3.4;\n}\n', 256n, [], 'location /a { deny 1.2.3.0/24; }\nlocation /b {\n  deny 1.2.3.4;\n}\n'],
+  // iptables: a rule on a source and a destination decides only for the pairs; LOG decides nothing; chains are apart.
+  ['iptables', '*filter\n-A INPUT -s 9.9.9.9 -d 10.0.0.1 -j DROP\n-A INPUT -s 7.7.7.7 -j LOG\n-A INPUT -p tcp --dport 22 -s 8.8.8.0/24 -j DROP\nCOMMIT\n', 0n, ['L2 conditional', 'L2 conditional', 'L4 conditional'], '*filter\n-A INPUT -s 9.9.9.9 -d 10.0.0.1 -j DROP\n-A INPUT -s 7.7.7.7 -j LOG\n-A INPUT -p tcp --dport 22 -s 8.8.8.0/24 -j DROP\nCOMMIT\n'],
+  ['iptables', '*filter\n-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.0/24 -j ACCEPT\n-A INPUT -s 1.2.3.0/24 -j DROP\n-A FORWARD -s 1.2.3.4 -j DROP\nCOMMIT\n', 1n, ['L4 shadowed'], '*filter\n-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.0/24 -j ACCEPT\n-A INPUT -s 1.2.3.0/24 -j DROP\n-A FORWARD -s 1.2.3.4 -j DROP\nCOMMIT\n'],
+  // Destinations make a scope of their own: an OUTPUT -d rule is not covered by an INPUT -s rule.
+  ['iptables', '*filter\n-A OUTPUT -s 5.6.7.0/24 -j DROP\n-A OUTPUT -d 5.6.7.8 -j DROP\nCOMMIT\n', 256n, [], '*filter\n-A OUTPUT -s 5.6.7.0/24 -j DROP\n-A OUTPUT -d 5.6.7.8 -j DROP\nCOMMIT\n'],
 ];
 
 for (const [id, text, blocked, findings, fixedAll] of cases) {

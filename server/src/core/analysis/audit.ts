@@ -41,7 +41,10 @@ export interface AuditResult {
   readonly ipv4: FamilyTotals;
   readonly ipv6: FamilyTotals;
   readonly duplicates: number;
+  /** Entries that except (allow, `nomatch`, `!`) or belong to an allowlist. */
   readonly exceptions: number;
+  /** Entries of rules that match only some traffic (EntryMeaning.conditional). */
+  readonly conditional: number;
   /** The blocked addresses per family (for hovers and reports). */
   readonly blocked4: AddressSet<number>;
   readonly blocked6: AddressSet<bigint>;
@@ -59,13 +62,15 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
   const facts = documentFacts(document, options, networks, memo);
   const findings = collectFindings(document, facts, options, networks);
   const blocking = facts.order4.length + facts.order6.length;
+  const conditional = document.entries.conditional.reduce((count, flag) => count + flag, 0);
   return {
     findings: findings.kept,
     omitted: findings.omitted,
     ipv4: { entries: facts.order4.length, addresses: facts.blocked4.size() },
     ipv6: { entries: facts.order6.length, addresses: facts.blocked6.size() },
     duplicates: facts.duplicates,
-    exceptions: document.entries.count - blocking,
+    exceptions: document.entries.count - blocking - conditional,
+    conditional,
     blocked4: facts.blocked4,
     blocked6: facts.blocked6,
     facts,

@@ -74,13 +74,15 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   let count4 = 0;
   let count6 = 0;
   for (let k = 0; k < table.count; k++) {
-    if (table.allow[k] || scopes[table.scope[k]].role === 'allow') continue;
+    if (table.conditional[k]) entryFacts.push({ code: 'conditional', entry: k, other: -1 });
+    if (table.allow[k] || table.conditional[k] || scopes[table.scope[k]].role === 'allow') continue;
     if (table.version[k] === 4) v4[count4++] = k;
     else v6[count6++] = k;
   }
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
-  const { blocked4, blocked6, scopeSets } = scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
+  const { blocked4, blocked6, scopeSets } =
+    scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
@@ -145,7 +147,12 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
 }
 
 /** The common case: the file is one union, with all its blocking entries sorted in `order4` and `order6`. */
-function fileUnion(document: BlocklistDocument, order4: Uint32Array, order6: Uint32Array, facts: EntryFact[]): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
+function fileUnion(
+  document: BlocklistDocument,
+  order4: Uint32Array,
+  order6: Uint32Array,
+  facts: EntryFact[],
+): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
   const t = document.entries;
   const blocked4 = unionScope(IPV4, t.lo4, t.hi4, order4, t.prefix, facts);
   const blocked6 = unionScope(IPV6, t.lo6, t.hi6, order6, t.prefix, facts);
@@ -175,11 +182,9 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   let blocked4 = AddressSet.empty(IPV4);
   let blocked6 = AddressSet.empty(IPV6);
   const scopeSets: ScopeSet[] = [];
-  const inOrder = byScope(
-    Uint32Array.from({ length: table.count }, (_, k) => k),
-    table.scope,
-    scopes.length,
-  );
+  // Conditional rules decide nothing about an address as such: they take no part.
+  const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
+  const inOrder = byScope(decisive, table.scope, scopes.length);
   for (let s = 0; s < scopes.length; s++) {
     if (inOrder[s].length === 0) continue;
     const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
@@ -187,8 +192,28 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
     let set4: AddressSet<number>;
     let set6: AddressSet<bigint>;
     if (scopes[s].evaluation === 'union') {
-      set4 = unionScope(IPV4, table.lo4, table.hi4, sortIPv4(table, entries4.filter((k) => !table.allow[k])), table.prefix, facts);
-      set6 = unionScope(IPV6, table.lo6, table.hi6, sortIPv6(table, entries6.filter((k) => !table.allow[k])), table.prefix, facts);
+      set4 = unionScope(
+        IPV4,
+        table.lo4,
+        table.hi4,
+        sortIPv4(
+          table,
+          entries4.filter((k) => !table.allow[k]),
+        ),
+        table.prefix,
+        facts,
+      );
+      set6 = unionScope(
+        IPV6,
+        table.lo6,
+        table.hi6,
+        sortIPv6(
+          table,
+          entries6.filter((k) => !table.allow[k]),
+        ),
+        table.prefix,
+        facts,
+      );
     } else {
       const evaluate = scopes[s].evaluation === 'first-match' ? firstMatch : mostSpecific;
       set4 = evaluate({ family: IPV4, entries: entries4, los: table.lo4, his: table.hi4, allow: table.allow }, facts).blocked;

@@ -18,6 +18,7 @@ export type EntryCode =
   | 'covered'
   | 'shadowed'
   | 'ineffective-exception'
+  | 'conditional'
   | 'partial-overlap'
   | 'mergeable'
   | 'special-purpose'
@@ -53,6 +54,12 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
     unnecessary: false,
   },
   'ineffective-exception': { severity: 'warning', rule: 'The exception lies inside no blocking entry of its scope: it excepts nothing.', fixAll: false, unnecessary: true },
+  conditional: {
+    severity: 'hint',
+    rule: 'The rule matches only some traffic of the address (a protocol, a port, an interface, a negation, a destination too): it is not counted.',
+    fixAll: false,
+    unnecessary: false,
+  },
   'partial-overlap': { severity: 'information', rule: 'The entry shares addresses with another.', fixAll: false, unnecessary: false },
   mergeable: { severity: 'hint', rule: 'Two adjacent entries make exactly one CIDR block.', fixAll: false, unnecessary: false },
   'special-purpose': {

@@ -51,6 +51,10 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
     }
     case 'ineffective-exception':
       return { message: `This exception excepts nothing: no blocking entry of ${document.scopes[table.scope[k]].label} holds its addresses.` };
+    case 'conditional':
+      return {
+        message: `Decides only for some traffic of these addresses (the rule also matches on a protocol, a port, an interface, a negation or a destination): not counted as ${table.allow[k] ? 'excepting' : 'blocking'} them.`,
+      };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
       return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatCount(shared)} addresses.`, related: related('Overlapping entry.') };

@@ -19,8 +19,8 @@ export class AddressCollector {
   read(text: string, reader: FormatReader = readPlainList): LineProblem[] {
     // A line of a real list is rarely shorter than 12 characters ("1.2.3.4/32\n" is 11).
     this.ipv4.reserve(Math.ceil(text.length / 12));
-    return readEntries(text, reader, (_start, _end, _line, entry, role) => {
-      if (role !== 'block') return;
+    return readEntries(text, reader, (_start, _end, _line, entry, meaning) => {
+      if ((meaning.role ?? 'block') !== 'block' || meaning.conditional) return;
       if (entry.version === 4) this.ipv4.add(entry.lo4, entry.hi4);
       else this.ipv6.add(entry.lo6, entry.hi6);
     });

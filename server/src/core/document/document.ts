@@ -6,7 +6,7 @@
 import { readDirectives, type Directives } from './directives';
 import type { ParsedEntry } from './entry';
 import { resolveScopes, ScopeNames, type Scope } from './scopes';
-import { lineStartOf, type EntryRole, type Format } from '../formats/format';
+import { lineStartOf, type EntryMeaning, type Format } from '../formats/format';
 import type { LineProblem } from './problem';
 import { readEntries, type LineScopeFact } from './readEntries';
 import { lowerBound } from '../primitives/search';
@@ -21,6 +21,7 @@ const COLUMNS = {
   line: Int32Array,
   version: Uint8Array,
   allow: Uint8Array,
+  conditional: Uint8Array,
   scope: Int32Array,
   prefix: Int16Array,
   lo4: Uint32Array,
@@ -41,6 +42,8 @@ export class EntryTable {
   version!: Uint8Array;
   /** 1 for exceptions (`allow`), 0 for blocking entries. */
   allow!: Uint8Array;
+  /** 1 for rules that match only some traffic of the address (EntryMeaning.conditional): they decide nothing about it as such. */
+  conditional!: Uint8Array;
   /** The id of the entry's scope in the document's ScopeNames (0: the file itself). */
   scope!: Int32Array;
   /** Prefix length when the entry is one CIDR block, else -1. */
@@ -56,14 +59,15 @@ export class EntryTable {
     for (const column of Object.keys(COLUMNS) as Column[]) this.setColumn(column, new COLUMNS[column](capacity));
   }
 
-  push(start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole, scope: number): void {
+  push(start: number, end: number, line: number, entry: ParsedEntry, meaning: EntryMeaning, scope: number): void {
     if (this.count === this.start.length) this.resize(this.start.length * 2);
     const k = this.count++;
     this.start[k] = start;
     this.end[k] = end;
     this.line[k] = line;
     this.version[k] = entry.version;
-    this.allow[k] = role === 'allow' ? 1 : 0;
+    this.allow[k] = meaning.role === 'allow' ? 1 : 0;
+    this.conditional[k] = meaning.conditional ? 1 : 0;
     this.scope[k] = scope;
     this.prefix[k] = entry.prefix;
     if (entry.version === 4) {
@@ -188,7 +192,7 @@ export function parseDocument(text: string, format: Format): BlocklistDocument {
   const problems = readEntries(
     text,
     format.read,
-    (start, end, line, entry, role, scope) => entries.push(start, end, line, entry, role, scopeNames.id(scope)),
+    (start, end, line, entry, meaning) => entries.push(start, end, line, entry, meaning, scopeNames.id(meaning.scope ?? '')),
     (fact) => scopeFacts.push(fact),
   );
   const directives = readDirectives(text, format);
@@ -227,7 +231,7 @@ export function updateDocument(previous: BlocklistDocument, text: string): Block
   const regionProblems = readEntries(
     region,
     previous.format.read,
-    (start, end, line, entry, role, scope) => middle.push(start + regionStart, end + regionStart, line + firstLine, entry, role, scopeNames.id(scope)),
+    (start, end, line, entry, meaning) => middle.push(start + regionStart, end + regionStart, line + firstLine, entry, meaning, scopeNames.id(meaning.scope ?? '')),
     (fact) => regionFacts.push(fact),
   );
   // Problems and scope facts before the region stay, the region's are new, those after it move.

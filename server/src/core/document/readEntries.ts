@@ -4,10 +4,14 @@
  * did), and gives back the problems with their line.
  */
 import { ParsedEntry, parseEntry } from './entry';
-import type { EntryRole, FormatReader, ScopeFact } from '../formats/format';
+import type { EntryMeaning, FormatReader, ScopeFact } from '../formats/format';
 import type { LineProblem, Problem } from './problem';
 
-export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, role: EntryRole, scope: string) => void;
+/** `meaning` is the reader's own (an empty one when it gave none): absent fields take their defaults. */
+export type EntryVisitor = (start: number, end: number, line: number, entry: ParsedEntry, meaning: EntryMeaning) => void;
+
+/** A blocking entry of the file's own scope, unconditionally: most entries of most lists. */
+const PLAIN: EntryMeaning = {};
 
 /** A scope fact with the zero-based line it stands on. */
 export type LineScopeFact = ScopeFact & { readonly line: number };
@@ -23,7 +27,7 @@ export function readEntries(text: string, reader: FormatReader, visit: EntryVisi
   const scratch = new ParsedEntry();
   const located = (problem: Problem, line: number): LineProblem => ({ ...problem, line });
   reader(text, {
-    entry(start, end, line, parsed, role = 'block', scope = '') {
+    entry(start, end, line, parsed, meaning = PLAIN) {
       if (!parsed) {
         const ok = parseEntry(text, start, end, entryProblems, scratch);
         for (const problem of entryProblems) problems.push(located(problem, line));
@@ -31,7 +35,7 @@ export function readEntries(text: string, reader: FormatReader, visit: EntryVisi
         if (!ok) return;
         parsed = scratch;
       }
-      visit(start, end, line, parsed, role, scope);
+      visit(start, end, line, parsed, meaning);
     },
     problem(problem, line) {
       problems.push(located(problem, line));

@@ -36,7 +36,7 @@ export class ScopeNames {
 export interface Scope {
   /** '' for the file itself. */
   readonly name: string;
-  /** For people: `set bad`, `table <bad>`, or `the file`. */
+  /** For people: `set bad`, `table bad`, `location /api` (a name that says its kind), or `the file`. */
   readonly label: string;
   readonly evaluation: Evaluation;
   /** Allowing scopes (an allowlist set, a table rules `pass`) are never counted as blocked. */
@@ -68,7 +68,7 @@ export function resolveScopes(names: ScopeNames, facts: readonly LineScopeFact[]
     const allowed = (directives.allowing?.includes(name) ?? false) || (about !== undefined && about.allowing > 0 && about.blocking === 0);
     scopes.push({
       name,
-      label: name === '' ? 'the file' : `${format.scopeKind ?? 'scope'} ${name}`,
+      label: name === '' ? 'the file' : format.scopeKind ? `${format.scopeKind} ${name}` : name,
       evaluation: about?.evaluation ?? format.evaluation ?? 'union',
       role: allowed ? 'allow' : 'block',
       line: about?.line ?? -1,

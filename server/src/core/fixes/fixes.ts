@@ -64,7 +64,7 @@ export interface FixContext {
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const table = document.entries;
   const index = context.index;
-  if (table.allow[k]) return [];
+  if (table.allow[k] || table.conditional[k]) return [];
   const scope = document.scopes[table.scope[k]];
   const union = scope.evaluation === 'union';
   // A token that stands for several entries (nginx `deny all`) cannot be rewritten as one.

@@ -69,11 +69,11 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
  */
 function readAddress(text: string, start: number, end: number, line: number, sink: TokenSink, role: EntryRole, from: boolean): void {
   if (from && wordIs(text, start, end, 'all', true)) {
-    if (role === 'block') emitEverything(sink, start, end, line, role);
+    if (role === 'block') emitEverything(sink, start, end, line, { role });
     return;
   }
   if (isPartialIPv4(text, start, end)) emitPartialIPv4(sink, text, start, end, line, role);
-  else if (looksLikeAddress(text, start, end)) sink.entry(start, end, line, undefined, role);
+  else if (looksLikeAddress(text, start, end)) sink.entry(start, end, line, undefined, { role });
 }
 
 /** `10`, `10.1`, `10.1.2`, `10.1.2.` or a whole address: digits and dots only. */

@@ -25,16 +25,30 @@ export type ScopeFact =
   | { readonly kind: 'declare'; readonly scope: string; readonly evaluation: Evaluation; readonly start: number; readonly end: number }
   | { readonly kind: 'use'; readonly scope: string; readonly role: EntryRole; readonly start: number; readonly end: number };
 
+/** What an entry does, where it is more than a blocking entry of the file's own scope. */
+export interface EntryMeaning {
+  /** Default 'block'. */
+  readonly role?: EntryRole;
+  /** The set, table, chain or block the entry belongs to; absent, the file itself. */
+  readonly scope?: string;
+  /**
+   * The rule matches only some traffic to or from the address (a port, a
+   * protocol, an interface, a destination too): it decides nothing about the
+   * address as such, so it is kept out of counts and of the scope's decisions.
+   */
+  readonly conditional?: boolean;
+}
+
 export interface TokenSink {
   /**
    * An entry's text is `text[start, end)` on zero-based line `line`. A reader
    * that has already read the addresses (a fast lane for the commonest
    * shapes, or a format with its own address syntax such as Apache's `10.1`)
    * passes them as `parsed`, which then has no problems to report; otherwise
-   * the sink parses the text itself with `parseEntry`. `scope` names the
-   * set, table or block the entry belongs to; absent, it belongs to the file.
+   * the sink parses the text itself with `parseEntry`. `meaning` says what
+   * the entry does where that is more than blocking in the file's own scope.
    */
-  entry(start: number, end: number, line: number, parsed?: ParsedEntry, role?: EntryRole, scope?: string): void;
+  entry(start: number, end: number, line: number, parsed?: ParsedEntry, meaning?: EntryMeaning): void;
   problem(problem: Problem, line: number): void;
   scopeFact(fact: ScopeFact, line: number): void;
 }

@@ -174,10 +174,10 @@ function readClient(text: string, start: number, end: number, line: number, sink
     // `192.168.` and `192.168.*`: every address that starts so.
     const problems: Problem[] = [];
     const parsed = parsePartialIPv4(text, start, last === STAR ? end - 1 : end, problems);
-    if (parsed) sink.entry(start, end, line, parsed, role);
+    if (parsed) sink.entry(start, end, line, parsed, { role });
     for (const problem of problems) if (problem.code === 'invalid-entry') sink.problem(problem, line);
   } else {
-    sink.entry(start, end, line, undefined, role);
+    sink.entry(start, end, line, undefined, { role });
   }
 }
 
@@ -193,5 +193,5 @@ function readBracketed(text: string, start: number, end: number, line: number, s
   const problems: Problem[] = [];
   const ok = parseEntry(address, 0, address.length, problems, bracketed);
   for (const problem of problems) sink.problem({ ...problem, start, end }, line);
-  if (ok) sink.entry(start, end, line, bracketed, role);
+  if (ok) sink.entry(start, end, line, bracketed, { role });
 }

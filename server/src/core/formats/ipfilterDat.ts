@@ -65,7 +65,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
     allow = level > BLOCKING_LEVEL;
   }
   fillRange(range, first, last);
-  sink.entry(aStart, bEnd, line, range, allow ? 'allow' : 'block');
+  sink.entry(aStart, bEnd, line, range, { role: allow ? 'allow' : 'block' });
 }
 
 /** Four dot-separated decimal octets, zeros in front allowed (`001.002.003.000`), into `out`. */

@@ -57,7 +57,7 @@ function readAdd(text: string, from: number, end: number, line: number, sink: To
   const entryEnd = comma < 0 ? entryWordEnd : comma;
   // The members of bitmap:port and hash:mac sets are no addresses: nothing to read.
   if (isPortOrRange(text, entryStart, entryEnd) || isMac(text, entryStart, entryEnd)) return;
-  sink.entry(entryStart, entryEnd, line, undefined, hasNomatch(text, entryWordEnd, end) ? 'allow' : 'block', text.slice(i, w));
+  sink.entry(entryStart, entryEnd, line, undefined, { role: hasNomatch(text, entryWordEnd, end) ? 'allow' : 'block', scope: text.slice(i, w) });
 }
 
 /** `SET TYPE [options]` after `create`: hash:net types decide by the most specific entry; the others of addresses by the union. */

@@ -9,7 +9,7 @@ import { IPV4, IPV6, type Family } from '../addresses/family';
 import { parseIPv4 } from '../addresses/ipv4';
 import type { Problem } from '../document/problem';
 import { COLON, DASH, DOT, HASH, NINE, SLASH, ZERO } from '../primitives/charCodes';
-import { forEachLine, type EntryRole, type FormatReader, type TokenSink } from './format';
+import { forEachLine, type EntryMeaning, type EntryRole, type FormatReader, type TokenSink } from './format';
 
 export const QUOTE = 0x22;
 export const COMMA = 0x2c;
@@ -151,7 +151,7 @@ export function looksLikeAddress(text: string, start: number, end: number): bool
 /** Reports the entry in `text[start, end)`, trimmed; nothing if only blanks. */
 export function emit(sink: TokenSink, text: string, start: number, end: number, line: number, role: EntryRole = 'block', parsed?: ParsedEntry): void {
   [start, end] = trim(text, start, end);
-  if (start < end) sink.entry(start, end, line, parsed, role);
+  if (start < end) sink.entry(start, end, line, parsed, { role });
 }
 
 /** Reports a line (or part of one) that should hold an entry: `Expected <what>.` */
@@ -189,7 +189,7 @@ export function parsePartialIPv4(text: string, start: number, end: number, probl
 export function emitPartialIPv4(sink: TokenSink, text: string, start: number, end: number, line: number, role: EntryRole): void {
   const problems: Problem[] = [];
   const parsed = parsePartialIPv4(text, start, end, problems);
-  if (parsed) sink.entry(start, end, line, parsed, role);
+  if (parsed) sink.entry(start, end, line, parsed, { role });
   for (const problem of problems) if (problem.code === 'invalid-entry') sink.problem(problem, line);
 }
 
@@ -197,9 +197,9 @@ const ALL_IPV4 = Object.assign(new ParsedEntry(), { version: 4, form: 'cidr', lo
 const ALL_IPV6 = Object.assign(new ParsedEntry(), { version: 6, form: 'cidr', lo6: 0n, hi6: (1n << 128n) - 1n, prefix: 0 } as const);
 
 /** `all` of nginx and Apache: two entries on the word's span, 0.0.0.0/0 and ::/0. */
-export function emitEverything(sink: TokenSink, start: number, end: number, line: number, role: EntryRole, scope?: string): void {
-  sink.entry(start, end, line, ALL_IPV4, role, scope);
-  sink.entry(start, end, line, ALL_IPV6, role, scope);
+export function emitEverything(sink: TokenSink, start: number, end: number, line: number, meaning: EntryMeaning): void {
+  sink.entry(start, end, line, ALL_IPV4, meaning);
+  sink.entry(start, end, line, ALL_IPV6, meaning);
 }
 
 /**

@@ -162,7 +162,7 @@ class NftablesReader {
       s.pushBack();
     }
     if (!certain && !looksLikeAddress(this.text, start, end)) return;
-    if (destination === 'set') this.sink.entry(start, end, line, undefined, 'block');
+    if (destination === 'set') this.sink.entry(start, end, line);
     else if (destination === 'rule') this.ruleEntries.push(start, end, line);
   }
 
@@ -207,7 +207,7 @@ class NftablesReader {
     }
     const entries = this.ruleEntries;
     if (role === undefined) return;
-    for (let k = 0; k < entries.length; k += 3) this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, role);
+    for (let k = 0; k < entries.length; k += 3) this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role });
   }
 
   /** After `ip saddr`: `[!=|==] ADDRESS` or `[!=|==] { … }`; a set reference (`@name`) holds nothing here. */

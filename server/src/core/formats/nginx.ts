@@ -91,9 +91,9 @@ function readAccess(text: string, nameStart: number, nameEnd: number, end: numbe
     tokenEnd--;
   }
   if (wordIs(text, tokenStart, tokenEnd, 'all')) {
-    emitEverything(sink, tokenStart, tokenEnd, line, role, scope);
+    emitEverything(sink, tokenStart, tokenEnd, line, { role, scope });
   } else if (!text.startsWith('unix:', tokenStart)) {
-    sink.entry(tokenStart, tokenEnd, line, undefined, role, scope);
+    sink.entry(tokenStart, tokenEnd, line, undefined, { role, scope });
   }
   return after + 1;
 }

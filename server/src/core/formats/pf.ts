@@ -114,5 +114,5 @@ function address(s: Scanner, sink: TokenSink, scope?: string): void {
       start = s.start;
     }
   }
-  if (looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, negated ? 'allow' : 'block', scope);
+  if (looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, { role: negated ? 'allow' : 'block', scope });
 }
