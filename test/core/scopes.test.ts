@@ -195,3 +195,13 @@ test('Fix all removes a repeated `deny all;` once, with both of its entries', ()
   const { document, result } = read('nginx', text);
   assert.equal(applyEdits(text, fixAll(document, result.facts)), 'deny all;\n');
 });
+
+test('MikroTik: each address list is a scope of its own; an allowlist by the directive is not counted', () => {
+  const text = '# blocklist-role: allow trusted\n/ip firewall address-list\nadd address=1.2.3.0/24 list=bad\nadd address=1.2.3.4 list=trusted\nadd address=1.2.3.4 list=bad\n';
+  const { result } = read('mikrotik', text);
+  assert.equal(result.ipv4.addresses, 256n);
+  assert.deepEqual(
+    result.findings.filter((f) => f.entry !== undefined).map((f) => `L${f.line + 1} ${f.code}`),
+    ['L5 covered'],
+  );
+});

@@ -9,8 +9,9 @@
  *
  * `add` under another menu (`/ip address add address=192.168.88.1/24 …`) is
  * not an entry. Before any menu line (a fragment) an `add` is read when it
- * names a `list=`. Entries with `disabled=yes` are not read. Every entry
- * blocks: the file does not say what the list is used for.
+ * names a `list=`. Entries with `disabled=yes` are not read. Each address
+ * list is a scope of its own, a plain union; every entry blocks, as the file
+ * does not say what a list is used for (`# blocklist-role: allow NAME` does).
  */
 import { CR, HASH, LF, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes';
 import type { Format, TokenSink } from './format';
@@ -20,6 +21,8 @@ export const mikrotik: Format = {
   id: 'mikrotik',
   label: 'MikroTik address list',
   read: readMikrotik,
+  // Each address list is a set of its own; firewall rules elsewhere say what it does.
+  scopeKind: 'list',
 };
 
 const OPEN_SQUARE = 0x5b;
@@ -123,7 +126,7 @@ class CommandReader {
     // The `address=…` word, and its value without quotes.
     let word = -1;
     let [valueStart, valueEnd] = [0, 0];
-    let list = false;
+    let list: string | undefined;
     for (let n = k + 3; n < words.length; n += 3) {
       const [start, end] = [words[n], words[n + 1]];
       const equals = text.indexOf('=', start);
@@ -134,16 +137,16 @@ class CommandReader {
         to--;
       }
       if (wordIs(text, start, equals, 'address')) [word, valueStart, valueEnd] = [n, from, to];
-      else if (wordIs(text, start, equals, 'list')) list = true;
+      else if (wordIs(text, start, equals, 'list')) list = text.slice(from, to);
       else if (wordIs(text, start, equals, 'disabled') && wordIs(text, from, to, 'yes')) return;
     }
-    if (!menuKnown && !list) return;
+    if (!menuKnown && list === undefined) return;
     if (word < 0 || valueStart === valueEnd) {
       const [start, end, line] = word < 0 ? [words[k], words[words.length - 2], words[k + 2]] : [words[word], words[word + 1], words[word + 2]];
       expected(this.sink, start, end, line, 'an address in "address=", as in "add address=192.0.2.0/24 list=blocklist"');
       return;
     }
-    if (looksLikeAddress(text, valueStart, valueEnd)) this.sink.entry(valueStart, valueEnd, words[word + 2]);
+    if (looksLikeAddress(text, valueStart, valueEnd)) this.sink.entry(valueStart, valueEnd, words[word + 2], undefined, { scope: list });
   }
 }
 
