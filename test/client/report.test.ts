@@ -78,3 +78,16 @@ test('bars are drawn without inline styles, which the policy forbids, and scale 
     'smaller values get shorter bars',
   );
 });
+
+test('the report names each scope with its role and rule, and counts what it blocks by that rule', () => {
+  const sets = '# blocklist-role: allow trusted\ncreate bad hash:net\ncreate trusted hash:net\nadd bad 1.2.3.0/24\nadd bad 1.2.3.0/28 nomatch\nadd trusted 9.9.9.9\n';
+  const scoped = parseDocument(sets, detectFormat('sets.ipset', sets));
+  const report = buildReport(scoped, audit(scoped), undefined);
+  assert.deepEqual(report.scopes, [
+    { label: 'set bad', role: 'block', evaluation: 'most-specific', ipv4: '240', ipv6: '0' },
+    { label: 'set trusted', role: 'allow', evaluation: 'most-specific', ipv4: '1', ipv6: '0' },
+  ]);
+  assert.equal(report.ipv4.addresses, '240');
+  assert.match(reportMarkdown(report, 'sets.ipset'), /\| set trusted \(allowlist, most specific decides\) \| 1 \| 0 \|/);
+  assert.deepEqual(data.scopes, [], 'a plain list is one list: no scope rows');
+});

@@ -38,6 +38,7 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
     line: b.line,
   }));
   const findings = data.findings.map((f) => ({ label: f.code, value: BigInt(f.count), detail: count(f.count) }));
+  const scopes = data.scopes.map((s) => ({ label: scopeLabel(s), value: BigInt(s.ipv4), detail: `${count(s.ipv4)} IPv4 · ${count(s.ipv6)} IPv6` }));
   const section = (title: string, body: string, empty: string) => `<section><h2>${title}</h2>${body || `<p class="empty">${empty}</p>`}</section>`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -66,6 +67,7 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
   <div class="total"><div class="muted">IPv4</div><div class="big">${count(data.ipv4.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv4.entries)} entries · ${percent(data.ipv4.share)} of the space</div></div>
   <div class="total"><div class="muted">IPv6</div><div class="big">${count(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${percent(data.ipv6.share)} of the space</div></div>
 </div>
+${data.scopes.length > 0 ? section('What each scope blocks, by its own rule (IPv4 scale)', bars(scopes), '') : ''}
 ${section('IPv4 addresses by provider', bars(providerBars(data.providers.ipv4)), 'No known provider is blocked (or no ASN data).')}
 ${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6)), 'No known provider is blocked (or no ASN data).')}
 ${section('Addresses by organisation (IPv4)', bars(organisations), 'No ASN data.')}
@@ -103,6 +105,17 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
       ],
     ),
     '',
+    ...(data.scopes.length > 0
+      ? [
+          '## Scopes',
+          '',
+          table(
+            ['scope', 'IPv4 addresses', 'IPv6 addresses'],
+            data.scopes.map((s) => [scopeLabel(s), count(s.ipv4), count(s.ipv6)]),
+          ),
+          '',
+        ]
+      : []),
     '## Addresses by provider',
     '',
     table(
@@ -147,6 +160,10 @@ export function reportCsv(data: ReportData): string {
     ['totals', 'ipv6 entries', String(data.ipv6.entries)],
     ['totals', 'ipv6 addresses', data.ipv6.addresses],
     ['totals', 'duplicates', String(data.duplicates)],
+    ...data.scopes.flatMap((s) => [
+      ['scope ipv4', scopeLabel(s), s.ipv4],
+      ['scope ipv6', scopeLabel(s), s.ipv6],
+    ]),
     ...data.providers.ipv4.map((p) => ['ipv4 provider', p.name, p.addresses]),
     ...data.providers.ipv6.map((p) => ['ipv6 provider', p.name, p.addresses]),
     ...data.organisations.map((o) => ['organisation', `${o.name} (AS${o.asn})`, o.addresses]),
@@ -156,4 +173,10 @@ export function reportCsv(data: ReportData): string {
     ...data.broadest.map((b) => ['broadest entry', `line ${b.line + 1}: ${b.text}`, b.addresses]),
   ];
   return rows.map((row) => row.map(field).join(',')).join('\n') + '\n';
+}
+
+/** `set trusted (allow, most specific decides)`: a scope, its role and its rule, for the report. */
+function scopeLabel(scope: ReportData['scopes'][number]): string {
+  const rule = { union: 'union', 'most-specific': 'most specific decides', 'first-match': 'first match decides' }[scope.evaluation];
+  return `${scope.label} (${scope.role === 'allow' ? 'allowlist, ' : ''}${rule})`;
 }

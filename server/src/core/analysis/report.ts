@@ -7,6 +7,7 @@ import { AddressSet } from '../addresses/addressSet';
 import type { AuditResult } from './audit';
 import type { FindingCode } from './findingCodes';
 import type { BlocklistDocument } from '../document/document';
+import type { Evaluation } from '../formats/format';
 import { IPV4, IPV6 } from '../addresses/family';
 import { fraction } from '../addresses/display';
 import type { Networks } from '../ownership/networks';
@@ -24,8 +25,22 @@ export interface ReportData {
   readonly organisations: readonly { readonly name: string; readonly asn: number; readonly addresses: string }[];
   /** Entries per prefix length, IPv4 and IPv6 apart; ranges that are no CIDR count under -1. */
   readonly prefixes: { readonly ipv4: readonly [number, number][]; readonly ipv6: readonly [number, number][] };
+  /**
+   * The sets, tables, chains or blocks the file evaluates apart, with what
+   * each decides to block by its own rule; empty when the file is one list.
+   */
+  readonly scopes: readonly ScopeRow[];
   /** The entries blocking the most addresses, with their line (zero-based) and findings. */
   readonly broadest: readonly { readonly line: number; readonly text: string; readonly addresses: string; readonly codes: readonly string[] }[];
+}
+
+export interface ScopeRow {
+  /** `set bad`, `table ok`, `location /api`, `the file`. */
+  readonly label: string;
+  readonly role: 'block' | 'allow';
+  readonly evaluation: Evaluation;
+  readonly ipv4: string;
+  readonly ipv6: string;
 }
 
 export interface ProviderRow {
@@ -43,7 +58,7 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
   const histogram = { 4: new Map<number, number>(), 6: new Map<number, number>() };
   const sizes: number[] = [];
   for (let k = 0; k < t.count; k++) {
-    if (t.allow[k]) continue;
+    if (t.allow[k] || t.conditional[k] || document.scopes[t.scope[k]].role === 'allow') continue;
     const byPrefix = histogram[t.version[k] as 4 | 6];
     byPrefix.set(t.prefix[k], (byPrefix.get(t.prefix[k]) ?? 0) + 1);
     sizes.push(k);
@@ -70,6 +85,13 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
       ipv4: [...histogram[4]].sort((a, b) => a[0] - b[0]),
       ipv6: [...histogram[6]].sort((a, b) => a[0] - b[0]),
     },
+    scopes:
+      result.facts.scopeSets.length > 1 || document.scopes[result.facts.scopeSets[0]?.scope ?? 0].name !== ''
+        ? result.facts.scopeSets.map((set) => {
+            const scope = document.scopes[set.scope];
+            return { label: scope.label, role: scope.role, evaluation: scope.evaluation, ipv4: set.blocked4.size().toString(), ipv6: set.blocked6.size().toString() };
+          })
+        : [],
     broadest: sizes.slice(0, TOP).map((k) => ({
       line: t.line[k],
       text: document.text.slice(t.start[k], t.end[k]),
