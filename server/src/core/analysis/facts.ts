@@ -18,6 +18,7 @@ import type { AuditOptions } from './options';
 import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, mostSpecific } from './decisions';
+import { loaderRejections } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -83,6 +84,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const order6 = sortIPv6(table, v6.subarray(0, count6));
   const { blocked4, blocked6, scopeSets } =
     scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
+  entryFacts.push(...loaderRejections(document));
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;

@@ -14,6 +14,7 @@ export type HeaderCode = 'stale-header' | 'unknown-format';
 
 /** Codes of findings about one entry, found by the audit. */
 export type EntryCode =
+  | 'loader-rejects'
   | 'duplicate'
   | 'covered'
   | 'shadowed'
@@ -45,6 +46,12 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'invalid-entry': { severity: 'error', rule: 'The entry is not an address, CIDR or range.', fixAll: false, unnecessary: false },
   'host-bits-set': { severity: 'warning', rule: 'A CIDR has bits set past its prefix.', fixAll: true, unnecessary: false },
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
+  'loader-rejects': {
+    severity: 'error',
+    rule: "The firewall's loader rejects the file here (nft: overlapping intervals without auto-merge, a prefix or range without flags interval, an element of the other family).",
+    fixAll: false,
+    unnecessary: false,
+  },
   duplicate: { severity: 'warning', rule: 'The entry repeats an earlier one.', fixAll: true, unnecessary: true },
   covered: { severity: 'warning', rule: 'Another entry already contains this one.', fixAll: true, unnecessary: true },
   shadowed: {

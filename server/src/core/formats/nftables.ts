@@ -1,19 +1,34 @@
 /**
- * nftables rulesets (`nft list ruleset`, `nft -f` files): the elements of
- * named sets and maps, `set NAME { type ipv4_addr; flags interval; elements =
- * { 1.2.3.0/24, 5.6.7.8-5.6.7.20, … } }`, and of `add element FAMILY TABLE
- * NAME { … }` commands, over as many lines as they take; and the addresses
- * of rules such as `ip saddr { 1.2.3.0/24, 5.6.7.8 } drop`.
+ * nftables rulesets (`nft list ruleset`, `nft -f` files), read as nft
+ * evaluates them (nft(8)). Scopes are named as nft names them:
  *
- * A set's elements are entries when its `type` (or `typeof`) is an address
- * (`ipv4_addr`, `ipv6_addr`, `ip saddr`…, the first part of a concatenation);
- * sets of ports, interfaces or MAC addresses hold none. When the file does
- * not say (a fragment, or `add element` to a set declared elsewhere), the
- * elements that look like addresses are read. Set elements block. A rule's
- * addresses block when it drops or rejects (or jumps to a chain), are
- * exceptions when it accepts or returns, and yield nothing otherwise, or
- * when negated with `!=`. Element options (`timeout 1h`, `comment "…"`) and
- * map values (`: drop`) are not entries.
+ * - Each named set or map is a scope, `set FAMILY TABLE NAME` (`set inet
+ *   filter blocklist`, as in `nft list set inet filter blocklist`): a plain
+ *   union, as nft sets have no exceptions. Its elements come from `set NAME
+ *   { … elements = { … } }` and from `add element FAMILY TABLE NAME { … }`,
+ *   over as many lines as they take. A set's elements are entries when its
+ *   `type` (or `typeof`) is an address (`ipv4_addr`, `ip6 saddr`…, the first
+ *   part of a concatenation); sets of ports, interfaces or MAC addresses hold
+ *   none; when the file does not say (a fragment, or `add element` to a set
+ *   declared elsewhere), the elements that look like addresses are read. In
+ *   a verdict map, an element mapped to `accept` or `return` allows.
+ * - Each chain is a scope, `chain FAMILY TABLE NAME`, where the first rule
+ *   that matches decides: the addresses of `ip saddr 1.2.3.0/24 drop` and
+ *   `ip saddr { … } accept`. Drop, reject, jump and goto block; accept and
+ *   return allow; rules without a verdict decide nothing. Rules on
+ *   destinations (`ip daddr`) make a scope of their own beside the chain's
+ *   sources, `chain FAMILY TABLE NAME (daddr)`. A rule that matches on
+ *   anything else too — a port, a protocol, an interface, a state, `!=`, a
+ *   source and a destination at once — decides only for that traffic: its
+ *   addresses are conditional. Rules outside any chain (a fragment) belong
+ *   to the file, evaluated in the same way.
+ * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
+ *   way round after `!=`), so a set used only to accept is an allowlist.
+ *
+ * What nft's loader checks of a set's elements — `flags interval`,
+ * `auto-merge`, the family of its type — is kept per set for the analysis
+ * (`nftSetRules`). Element options (`timeout 1h`, `comment "…"`) and map
+ * values are not entries; `#` comments are skipped everywhere.
  */
 import type { EntryRole, Format, TokenSink } from './format';
 import { looksLikeAddress } from './lines';
@@ -22,18 +37,84 @@ import { Scanner } from './scanner';
 export const nftables: Format = {
   id: 'nftables',
   label: 'nftables set',
-  read: (text, sink) => new NftablesReader(text, sink).block(),
+  read: (text, sink) => new NftablesReader(text, sink).read(),
+  // Sets, and elements outside any set, are unions; chains declare their own first-match rule.
+  evaluation: 'union',
+  // No `scopeKind`: a ruleset's scopes are sets, maps and chains, and each name says which it is.
 };
 
-/** What happens to the addresses read: reported as blocked at once, kept for the rule's verdict, or dropped (negated). */
-type Destination = 'set' | 'rule' | 'none';
+/** What nft's loader checks of a set, from its declaration (`set NAME { type …; flags …; auto-merge; }`). */
+export interface NftSetRules {
+  /** The family its type takes, or undefined when it holds no addresses (ports, marks…). */
+  readonly family: 4 | 6 | undefined;
+  /** The type as written, `type ipv4_addr` or `typeof ip saddr`, for messages. */
+  readonly type: string;
+  /** `flags interval`: elements may be prefixes and ranges. */
+  readonly interval: boolean;
+  /** `auto-merge`: overlapping intervals are merged rather than rejected. */
+  readonly autoMerge: boolean;
+  /** A concatenation (`ipv4_addr . inet_service`), whose elements nft checks as tuples. */
+  readonly concatenated: boolean;
+}
+
+/** The rules of every set and map `text` declares, by scope name (`set inet filter blocklist`). */
+export function nftSetRules(text: string): ReadonlyMap<string, NftSetRules> {
+  const ignore = () => undefined;
+  const reader = new NftablesReader(text, { entry: ignore, problem: ignore, scopeFact: ignore });
+  reader.read();
+  return reader.sets;
+}
+
+/** The table a statement stands in: `table inet filter { … }`, or the words of `add rule inet filter …`. */
+interface Table {
+  readonly family: string;
+  readonly name: string;
+}
+
+/** A word of a statement's header (a family, a table's, set's or chain's name) and where it stands. */
+interface Word {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+}
+
+/** The chain whose rules are being read: its scope names, for sources and for destinations. */
+interface Chain {
+  readonly sources: string;
+  readonly destinations: string;
+}
+
+/** Where the addresses read go: elements of a set (or of the file), or addresses of a rule. */
+type Target = { readonly kind: 'set'; readonly scope: string | undefined } | { readonly kind: 'rule'; readonly daddr: boolean; readonly negated: boolean };
+
+interface SetSettings {
+  family: 4 | 6 | undefined;
+  /** Whether the elements are addresses: undefined while the type is not known. */
+  addresses: boolean | undefined;
+  type: string;
+  interval: boolean;
+  autoMerge: boolean;
+  concatenated: boolean;
+}
+
+const FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'];
+/** The scopes of rules that have no chain around them (a fragment): the file's own, and one for their destinations. */
+const FILE_RULES: Chain = { sources: '', destinations: 'daddr rules' };
 
 class NftablesReader {
   private readonly scanner: Scanner;
-  /** Whether each set declared so far holds addresses, by its name. */
-  private readonly addressSets = new Map<string, boolean>();
-  /** The entries of the rule being read, as start, end, line triples. */
+  /** Every set and map declared so far, by scope name. */
+  readonly sets = new Map<string, SetSettings>();
+  private table: Table | undefined;
+  private chain: Chain | undefined;
+  /** The chains declared so far, by scope name. */
+  private readonly declared = new Set<string>();
+  private fileRulesDeclared = false;
+  /** The addresses of the rule being read: start, end, line, daddr (0/1), negated (0/1). */
   private readonly ruleEntries: number[] = [];
+  /** The sets the rule being read names (`@name`): scope, start, end, line, negated. */
+  private readonly ruleSets: { scope: string; start: number; end: number; line: number; negated: boolean }[] = [];
 
   constructor(
     private readonly text: string,
@@ -42,8 +123,14 @@ class NftablesReader {
     this.scanner = new Scanner(text, '{};,=!');
   }
 
+  /** The whole text: a `}` that closes nothing is stepped over. */
+  read(): void {
+    do this.block();
+    while (this.scanner.kind !== 'end');
+  }
+
   /** Statements up to the `}` that closes the block, or the end of the text. */
-  block(): void {
+  private block(): void {
     const s = this.scanner;
     for (;;) {
       s.next();
@@ -55,105 +142,222 @@ class NftablesReader {
   /** A statement, from its first token. */
   private statement(): void {
     const s = this.scanner;
-    if (s.is('table') || s.is('chain') || s.is('flowtable')) {
-      this.header();
+    if (s.is('table')) {
+      this.tableStatement(this.headerWords());
+    } else if (s.is('chain')) {
+      this.chainStatement(this.headerWords());
     } else if (s.is('set') || s.is('map')) {
-      this.header((name) => this.setBlock(name));
+      const kind = s.is('set') ? 'set' : 'map';
+      this.setStatement(kind, this.headerWords());
+    } else if (s.is('flowtable')) {
+      this.headerWords();
+      this.blockOrEnd(() => s.skipGroup());
     } else if (s.is('add') || s.is('create') || s.is('insert') || s.is('replace')) {
       s.next();
-      if (s.is('element')) this.header((name) => this.elements(this.addressSets.get(name), 'set'));
-      else if (s.is('set') || s.is('map')) this.header((name) => this.setBlock(name));
-      else if (s.is('table') || s.is('chain') || s.is('flowtable')) this.header();
-      else if (s.is('rule')) this.rule();
-      else s.skipStatement();
+      if (s.is('element')) {
+        const scope = this.elementScope(this.headerWords());
+        this.blockOrEnd(() => this.elements(scope === undefined ? undefined : this.sets.get(scope), { kind: 'set', scope }));
+      } else if (s.is('set') || s.is('map')) {
+        const kind = s.is('set') ? 'set' : 'map';
+        this.setStatement(kind, this.headerWords());
+      } else if (s.is('table')) {
+        this.tableStatement(this.headerWords());
+      } else if (s.is('chain')) {
+        this.chainStatement(this.headerWords());
+      } else if (s.is('rule')) {
+        this.addRule();
+      } else {
+        s.skipStatement();
+      }
     } else if (s.is('elements')) {
       // A bare element list, as in a fragment of a set.
-      this.elementList(undefined);
+      this.elementList(undefined, undefined);
     } else if (isOneOf(s, NO_ENTRY)) {
       s.skipStatement();
     } else {
-      this.rule();
+      this.rule(this.chain);
     }
+  }
+
+  /** The words after a keyword, up to a `{` or the end of the statement; the scanner stays on that token. */
+  private headerWords(): Word[] {
+    const s = this.scanner;
+    const words: Word[] = [];
+    while (s.next() === 'word') words.push({ text: this.text.slice(s.start, s.end), start: s.start, end: s.end, line: s.line });
+    return words;
+  }
+
+  /** `table [FAMILY] NAME [{ … }]`. */
+  private tableStatement(words: readonly { text: string }[]): void {
+    const outer = this.table;
+    if (words.length > 0) this.table = words.length > 1 ? { family: words[0].text, name: words[1].text } : { family: 'ip', name: words[0].text };
+    this.blockOrEnd(() => this.block());
+    this.table = outer;
+  }
+
+  /** `chain NAME { … }` in a table, `add chain [FAMILY] TABLE NAME [{ … }]`: declares the chain's scopes, then reads its rules. */
+  private chainStatement(words: readonly Word[]): void {
+    const chain = this.declareChain(words);
+    const outer = this.chain;
+    this.chain = chain;
+    this.blockOrEnd(() => this.block());
+    this.chain = outer;
+  }
+
+  /** `set NAME { … }` in a table, `add set [FAMILY] TABLE NAME { … }`: declares the set, then reads its settings and elements. */
+  private setStatement(kind: 'set' | 'map', words: readonly Word[]): void {
+    const scope = this.scopeOf(kind, words);
+    const name = words.at(-1);
+    if (scope !== undefined && name !== undefined) {
+      this.sink.scopeFact({ kind: 'declare', scope, evaluation: 'union', start: name.start, end: name.end }, name.line);
+    }
+    this.blockOrEnd(() => this.setBlock(scope));
   }
 
   /**
-   * `KEYWORD [FAMILY] [TABLE] NAME {`: the words up to the brace, then the
-   * block, read by `body` (given the last word before the brace) or as
-   * statements. Without a brace, the statement ends there.
+   * After a header: the block at `{`, read by `body` (which stops at its
+   * closing brace), then the rest of the statement; without a brace, the
+   * statement ends there.
    */
-  private header(body?: (name: string) => void): void {
+  private blockOrEnd(body: () => void): void {
     const s = this.scanner;
-    let name = '';
-    while (s.next() === 'word') name = this.text.slice(s.start, s.end);
-    if (!s.isPunctuation('{')) {
-      s.skipStatement();
-      return;
+    if (s.isPunctuation('{')) {
+      body();
+      s.next();
     }
-    if (body) body(name);
-    else this.block();
-    s.next();
     s.skipStatement();
   }
 
-  /** After `set NAME {`: `type`, `typeof`, `elements = { … }` and other settings, up to the closing brace. */
-  private setBlock(name: string): void {
+  /**
+   * The scope of a set, map or chain named by `words`: `NAME` in the table
+   * around it, or `[FAMILY] TABLE NAME` (nft's default family is ip); a name
+   * with no table (a fragment) stands alone.
+   */
+  private scopeOf(kind: string, words: readonly { text: string }[]): string | undefined {
+    if (words.length === 0) return undefined;
+    const name = words[words.length - 1].text;
+    if (words.length >= 3) return `${kind} ${words[words.length - 3].text} ${words[words.length - 2].text} ${name}`;
+    if (words.length === 2) return `${kind} ip ${words[0].text} ${name}`;
+    return this.table ? `${kind} ${this.table.family} ${this.table.name} ${name}` : `${kind} ${name}`;
+  }
+
+  /** The scope of `add element … NAME`: the set NAME, or the map NAME when the file declares a map of that name. */
+  private elementScope(words: readonly { text: string }[]): string | undefined {
+    const set = this.scopeOf('set', words);
+    const map = this.scopeOf('map', words);
+    return set !== undefined && !this.sets.has(set) && map !== undefined && this.sets.has(map) ? map : set;
+  }
+
+  /** Declares the scopes of the chain named by `words` (first match), and returns them. */
+  private declareChain(words: readonly Word[]): Chain | undefined {
+    const sources = this.scopeOf('chain', words);
+    const name = words.at(-1);
+    if (sources === undefined || name === undefined) return undefined;
+    const chain = { sources, destinations: `${sources} (daddr)` };
+    // Once, where the chain is first named: `add rule` names it again on every line.
+    if (!this.declared.has(sources)) {
+      this.declared.add(sources);
+      for (const scope of [chain.sources, chain.destinations]) {
+        this.sink.scopeFact({ kind: 'declare', scope, evaluation: 'first-match', start: name.start, end: name.end }, name.line);
+      }
+    }
+    return chain;
+  }
+
+  /** After `set NAME {`: `type`, `typeof`, `flags`, `auto-merge`, `elements = { … }` and other settings, up to the closing brace. */
+  private setBlock(scope: string | undefined): void {
     const s = this.scanner;
+    let settings = scope === undefined ? undefined : this.sets.get(scope);
+    if (scope !== undefined && settings === undefined) {
+      settings = { family: undefined, addresses: undefined, type: '', interval: false, autoMerge: false, concatenated: false };
+      this.sets.set(scope, settings);
+    }
     for (;;) {
       s.next();
       if (s.kind === 'end' || s.isPunctuation('}')) return;
       if (s.endsStatement()) continue;
-      if (s.is('type')) {
-        s.next();
-        this.addressSets.set(name, s.is('ipv4_addr') || s.is('ipv6_addr'));
-      } else if (s.is('typeof')) {
-        s.next();
-        const family = s.is('ip') || s.is('ip6');
-        s.next();
-        this.addressSets.set(name, family && (s.is('saddr') || s.is('daddr')));
+      if (settings && (s.is('type') || s.is('typeof'))) {
+        this.typeOf(settings);
+        continue;
+      } else if (settings && s.is('flags')) {
+        for (s.next(); !s.endsStatement() && !s.isPunctuation('}'); s.next()) if (s.is('interval')) settings.interval = true;
+        if (s.isPunctuation('}')) return;
+        continue;
+      } else if (settings && s.is('auto-merge')) {
+        settings.autoMerge = true;
       } else if (s.is('elements')) {
-        this.elementList(this.addressSets.get(name));
+        this.elementList(settings, scope);
         continue;
       }
       s.skipStatement();
     }
   }
 
+  /** `type ipv4_addr [. inet_service]`, `typeof ip saddr`, `type ipv4_addr : verdict`: the key's family, up to the end of the statement. */
+  private typeOf(settings: SetSettings): void {
+    const s = this.scanner;
+    const start = s.start;
+    const typeOf = s.is('typeof');
+    let end = s.end;
+    const key: string[] = [];
+    let inKey = true;
+    for (s.next(); !s.endsStatement() && !s.isPunctuation('}'); s.next()) {
+      if (s.is(':')) inKey = false;
+      else if (s.is('.') && inKey) settings.concatenated = true;
+      else if (inKey && !settings.concatenated) {
+        key.push(this.text.slice(s.start, s.end));
+        end = s.end;
+      }
+    }
+    if (s.isPunctuation('}')) s.pushBack();
+    const family = keyFamily(typeOf, key);
+    settings.family = family;
+    settings.addresses = family !== undefined;
+    settings.type = this.text.slice(start, end);
+  }
+
   /** `elements = { … }`, from the word `elements`. */
-  private elementList(holdsAddresses: boolean | undefined): void {
+  private elementList(settings: SetSettings | undefined, scope: string | undefined): void {
     const s = this.scanner;
     s.next();
     if (s.isPunctuation('=')) s.next();
-    if (s.isPunctuation('{')) this.elements(holdsAddresses, 'set');
+    if (s.isPunctuation('{')) this.elements(settings, { kind: 'set', scope });
     else s.skipStatement();
   }
 
   /**
    * After the `{` of an element list: each element's key, up to the closing
-   * brace. `holdsAddresses` false skips them all; undefined reads only the
-   * keys that look like addresses.
+   * brace. A set known to hold no addresses yields nothing; one whose type is
+   * not known yields only the keys that look like addresses.
    */
-  private elements(holdsAddresses: boolean | undefined, destination: Destination): void {
+  private elements(settings: SetSettings | undefined, target: Target): void {
     const s = this.scanner;
+    const holdsAddresses = target.kind === 'rule' ? true : settings?.addresses;
     for (;;) {
       s.next();
       if (s.kind === 'end' || s.isPunctuation('}')) return;
       if (s.kind === 'newline' || s.isPunctuation(',')) continue;
+      let key: [number, number, number] | undefined;
       if (s.isPunctuation('{')) {
         s.skipGroup();
       } else if (s.kind === 'word' && holdsAddresses !== false) {
-        this.element(holdsAddresses === true, destination);
+        key = this.element(holdsAddresses === true);
       }
-      this.skipElementRest();
+      const role = this.skipElementRest();
+      if (key === undefined) continue;
+      const [start, end, line] = key;
+      if (target.kind === 'set') this.sink.entry(start, end, line, undefined, { role, scope: target.scope });
+      else this.ruleEntries.push(start, end, line, target.daddr ? 1 : 0, target.negated ? 1 : 0);
     }
   }
 
-  /** An element key at the current word: an address, a CIDR, or a range `a-b` (also spaced `a - b`). */
-  private element(certain: boolean, destination: Destination): void {
+  /** An element key at the current word, an address, a CIDR or a range `a-b` (also spaced `a - b`): its start, end and line. */
+  private element(certain: boolean): [number, number, number] | undefined {
     const s = this.scanner;
     const { start, line } = s;
     let end = s.end;
     const first = this.text.charCodeAt(start);
-    if (first === 0x24 || first === 0x40) return; // $variable, @set
+    if (first === 0x24 || first === 0x40) return undefined; // $variable, @set
     s.next();
     if (s.is('-')) {
       if (s.next() === 'word') end = s.end;
@@ -161,68 +365,171 @@ class NftablesReader {
     } else {
       s.pushBack();
     }
-    if (!certain && !looksLikeAddress(this.text, start, end)) return;
-    if (destination === 'set') this.sink.entry(start, end, line);
-    else if (destination === 'rule') this.ruleEntries.push(start, end, line);
+    if (!certain && !looksLikeAddress(this.text, start, end)) return undefined;
+    return [start, end, line];
   }
 
-  /** Past what follows an element's key (options, map value, concatenated parts), up to its `,` or the list's `}`. */
-  private skipElementRest(): void {
+  /**
+   * Past what follows an element's key (options, a map's value, the other
+   * parts of a concatenation), up to its `,` or the list's `}`; a verdict
+   * map's `: accept` or `: return` makes the element allow.
+   */
+  private skipElementRest(): EntryRole {
     const s = this.scanner;
+    let role: EntryRole = 'block';
     for (;;) {
       s.next();
-      if (s.kind === 'end' || s.kind === 'newline' || s.isPunctuation(',')) return;
+      if (s.kind === 'end' || s.kind === 'newline' || s.isPunctuation(',')) return role;
       if (s.isPunctuation('}')) {
         s.pushBack();
-        return;
+        return role;
       }
       if (s.isPunctuation('{')) s.skipGroup();
+      else if (s.is(':')) {
+        s.next();
+        if (s.is('accept') || s.is('return')) role = 'allow';
+        else s.pushBack();
+      }
     }
   }
 
-  /** A rule, from its first token: `ip saddr` and `ip6 daddr` matches, then the verdict. */
-  private rule(): void {
+  /** `add rule [FAMILY] TABLE CHAIN [handle|position|index N] …`, from the word `rule`. */
+  private addRule(): void {
+    const s = this.scanner;
+    const words: Word[] = [];
+    for (let n = 0; n < 3 && s.next() === 'word'; n++) words.push({ text: this.text.slice(s.start, s.end), start: s.start, end: s.end, line: s.line });
+    if (words.length === 3 && !FAMILIES.includes(words[0].text)) {
+      // No family: the third word already belongs to the rule.
+      words.pop();
+      s.pushBack();
+    }
+    if (words.length < 2) {
+      s.skipStatement();
+      return;
+    }
+    const chain = this.declareChain(words);
+    s.next();
+    if (s.is('handle') || s.is('position') || s.is('index')) s.next();
+    else s.pushBack();
+    s.next();
+    // The rule's `@set`s are the sets of its table.
+    const outer = this.table;
+    this.table = words.length === 3 ? { family: words[0].text, name: words[1].text } : { family: 'ip', name: words[0].text };
+    this.rule(chain);
+    this.table = outer;
+  }
+
+  /**
+   * A rule, from its first token: its address matches (`ip saddr`, `ip6
+   * daddr`, literal or `@set`), its verdict, and whether it matches on
+   * anything else too.
+   */
+  private rule(chain: Chain | undefined): void {
     const s = this.scanner;
     this.ruleEntries.length = 0;
+    this.ruleSets.length = 0;
     let role: EntryRole | undefined;
+    let conditional = false;
+    let matches = 0;
     for (; !s.endsStatement(); s.next()) {
       if (s.isPunctuation('}')) {
         s.pushBack();
         break;
       }
       if (s.isPunctuation('{')) {
-        s.skipGroup();
+        s.skipGroup(); // a list of something else: ports, states…
+      } else if (s.kind !== 'word') {
+        continue; // a string (an interface's name…) or an operator of another match, which its own word made conditional
       } else if (s.is('ip') || s.is('ip6')) {
         s.next();
-        if (s.is('saddr') || s.is('daddr')) this.addressMatch();
-        else s.pushBack();
+        if (s.is('saddr') || s.is('daddr')) {
+          matches++;
+          this.addressMatch(s.is('daddr'));
+        } else {
+          conditional = true; // ip protocol, ip6 nexthdr…
+          s.pushBack();
+        }
       } else if (s.is('drop') || s.is('reject')) {
         role = 'block';
+        if (s.is('reject')) this.skipRejectOptions();
       } else if (s.is('accept') || s.is('return')) {
         role = 'allow';
       } else if (s.is('jump') || s.is('goto')) {
         role = 'block';
         s.next();
+      } else if (s.is('counter')) {
+        this.skipOptions(['packets', 'bytes', 'name']);
+      } else if (s.is('log')) {
+        this.skipOptions(['prefix', 'level', 'flags', 'group', 'snaplen', 'queue-threshold']);
+      } else if (s.is('comment')) {
+        s.next();
+      } else {
+        conditional = true; // tcp dport, iifname, ct state, meta, limit…
       }
     }
-    const entries = this.ruleEntries;
     if (role === undefined) return;
-    for (let k = 0; k < entries.length; k += 3) this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role });
+    if (matches > 1) conditional = true; // both a source and a destination, or two of either
+    for (const used of this.ruleSets) {
+      const usedRole: EntryRole = used.negated ? (role === 'block' ? 'allow' : 'block') : role;
+      this.sink.scopeFact({ kind: 'use', scope: used.scope, role: usedRole, start: used.start, end: used.end }, used.line);
+    }
+    const entries = this.ruleEntries;
+    if (entries.length === 0) return;
+    const scopes = chain ?? FILE_RULES;
+    if (chain === undefined && !this.fileRulesDeclared) {
+      // Rules outside any chain (a fragment): the file's own scope decides by the first match too.
+      this.fileRulesDeclared = true;
+      for (const scope of [scopes.sources, scopes.destinations]) {
+        this.sink.scopeFact({ kind: 'declare', scope, evaluation: 'first-match', start: entries[0], end: entries[1] }, entries[2]);
+      }
+    }
+    for (let k = 0; k < entries.length; k += 5) {
+      const scope = entries[k + 3] === 1 ? scopes.destinations : scopes.sources;
+      this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role, scope, conditional: conditional || entries[k + 4] === 1 });
+    }
   }
 
-  /** After `ip saddr`: `[!=|==] ADDRESS` or `[!=|==] { … }`; a set reference (`@name`) holds nothing here. */
-  private addressMatch(): void {
+  /** Past `with icmp type host-unreachable` and the like after `reject`. */
+  private skipRejectOptions(): void {
     const s = this.scanner;
-    let destination: Destination = 'rule';
+    if (s.next() === 'word' && s.is('with')) while (s.next() === 'word');
+    s.pushBack();
+  }
+
+  /** Past the options of a statement (`counter packets 0 bytes 0`): each word of `options` with the value after it. */
+  private skipOptions(options: readonly string[]): void {
+    const s = this.scanner;
+    for (;;) {
+      s.next();
+      if (!isOneOf(s, options)) {
+        s.pushBack();
+        return;
+      }
+      s.next();
+    }
+  }
+
+  /** After `ip saddr`: `[!=|==] ADDRESS`, `[!=|==] { … }` or `[!=|==] @set`. */
+  private addressMatch(daddr: boolean): void {
+    const s = this.scanner;
+    let negated = false;
     s.next();
     if (s.isPunctuation('!') || s.isPunctuation('=')) {
-      if (s.isPunctuation('!')) destination = 'none';
+      negated = s.isPunctuation('!');
       s.next();
       if (s.isPunctuation('=')) s.next();
     }
-    if (s.isPunctuation('{')) this.elements(true, destination);
-    else if (s.kind === 'word' && looksLikeAddress(this.text, s.start, s.end)) this.element(true, destination);
-    else s.pushBack();
+    if (s.isPunctuation('{')) {
+      this.elements(undefined, { kind: 'rule', daddr, negated });
+    } else if (s.kind === 'word' && this.text.charCodeAt(s.start) === 0x40 && s.end > s.start + 1) {
+      const scope = this.scopeOf('set', [{ text: this.text.slice(s.start + 1, s.end) }]);
+      if (scope !== undefined) this.ruleSets.push({ scope, start: s.start + 1, end: s.end, line: s.line, negated });
+    } else if (s.kind === 'word' && looksLikeAddress(this.text, s.start, s.end)) {
+      const key = this.element(true);
+      if (key) this.ruleEntries.push(key[0], key[1], key[2], daddr ? 1 : 0, negated ? 1 : 0);
+    } else {
+      s.pushBack();
+    }
   }
 }
 
@@ -247,6 +554,13 @@ const NO_ENTRY = [
   'devices',
   'priority',
 ];
+
+/** The family of a set's key: `ipv4_addr`, `ipv6_addr`, or `ip`/`ip6` `saddr`/`daddr` after `typeof`. */
+function keyFamily(typeOf: boolean, [first, second]: readonly string[]): 4 | 6 | undefined {
+  if (!typeOf) return first === 'ipv4_addr' ? 4 : first === 'ipv6_addr' ? 6 : undefined;
+  if (second !== 'saddr' && second !== 'daddr') return undefined;
+  return first === 'ip' ? 4 : first === 'ip6' ? 6 : undefined;
+}
 
 function isOneOf(s: Scanner, words: readonly string[]): boolean {
   return words.some((word) => s.is(word));

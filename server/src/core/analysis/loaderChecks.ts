@@ -1,0 +1,125 @@
+/**
+ * What a firewall's loader would refuse to load, found before it is asked.
+ * nft (checked with `nft -c -f`, ORACLES.md) rejects the whole ruleset when
+ * a set declared in it holds
+ *
+ * - an element of the other family (an IPv6 address in a `type ipv4_addr`
+ *   set: "Could not resolve hostname: Address family for hostname not
+ *   supported");
+ * - a prefix or a range (even `/32`, even `a-a`) without `flags interval`
+ *   ("You must add 'flags interval' to your set declaration");
+ * - two elements that share addresses without being equal, in an interval
+ *   set without `auto-merge` ("conflicting intervals specified"; equal
+ *   elements, and adjacent ones, load). nft names the later element.
+ *
+ * Sets whose declaration is not in the file, and concatenations (whose
+ * tuples nft checks otherwise), are not checked.
+ */
+import type { BlocklistDocument } from '../document/document';
+import { nftSetRules, type NftSetRules } from '../formats/nftables';
+import type { EntryFact } from './facts';
+import type { EntryMessage, RelatedPlace } from './messages';
+
+/** The `loader-rejects` facts of `document`: the entries its loader would refuse, each once, with the entry it conflicts with. */
+export function loaderRejections(document: BlocklistDocument): EntryFact[] {
+  if (document.format.id !== 'nftables') return [];
+  const rules = setRulesOf(document);
+  const facts: EntryFact[] = [];
+  const table = document.entries;
+  const byScope = new Map<number, number[]>();
+  for (let k = 0; k < table.count; k++) {
+    if (table.conditional[k] || !rules.has(document.scopes[table.scope[k]].name)) continue;
+    const entries = byScope.get(table.scope[k]);
+    if (entries) entries.push(k);
+    else byScope.set(table.scope[k], [k]);
+  }
+  for (const [scope, entries] of byScope) {
+    const set = rules.get(document.scopes[scope].name)!;
+    if (set.family === undefined || set.concatenated) continue;
+    const fitting: number[] = [];
+    for (const k of entries) {
+      if (table.version[k] !== set.family || (!set.interval && isInterval(document, k))) facts.push({ code: 'loader-rejects', entry: k, other: -1 });
+      else fitting.push(k);
+    }
+    if (set.interval && !set.autoMerge) facts.push(...conflictingIntervals(document, fitting));
+  }
+  return facts;
+}
+
+/** The message of a `loader-rejects` fact: what nft says, and how to make it load. */
+export function loaderRejectionMessage(document: BlocklistDocument, fact: EntryFact): EntryMessage {
+  const table = document.entries;
+  const k = fact.entry;
+  const scope = document.scopes[table.scope[k]];
+  const set = setRulesOf(document).get(scope.name)!;
+  const text = document.text.slice(table.start[k], table.end[k]);
+  const kind = scope.name.startsWith('map ') ? 'map' : 'set';
+  const declared = (message: string): RelatedPlace[] => {
+    const declaration = document.scopeFacts.find((f) => f.kind === 'declare' && f.scope === scope.name);
+    return declaration ? [{ line: declaration.line, start: declaration.start, end: declaration.end, message }] : [];
+  };
+  if (table.version[k] !== set.family) {
+    return {
+      message: `nft rejects this ${kind}: ${text} is IPv${table.version[k]}, and ${scope.label} holds IPv${set.family} addresses (${set.type}). Move it to a set of type ipv${table.version[k]}_addr.`,
+      related: declared(`Declared here with ${set.type}.`),
+    };
+  }
+  if (fact.other < 0) {
+    const what = text.includes('/') ? 'a prefix' : 'a range';
+    return {
+      message: `nft rejects this ${kind}: ${text} is ${what}, and ${scope.label} has no "flags interval". Add "flags interval;" to the ${kind} or list single addresses.`,
+      related: declared('Declared here without "flags interval".'),
+    };
+  }
+  const o = fact.other;
+  const otherText = document.text.slice(table.start[o], table.end[o]);
+  const relation = table.lo(o) <= table.lo(k) && table.hi(k) <= table.hi(o) ? 'lies inside' : table.lo(k) <= table.lo(o) && table.hi(o) <= table.hi(k) ? 'holds' : 'overlaps';
+  const conflict = `${text} ${relation} ${otherText} (line ${table.line[o] + 1})`;
+  return {
+    // nft takes no auto-merge in a map.
+    message: scope.name.startsWith('map ')
+      ? `nft rejects this map: ${conflict}, and the intervals of a map must not overlap. Remove one of them.`
+      : `nft rejects this set: ${conflict} and the set has no auto-merge. Add "auto-merge;" to the set or remove one of them.`,
+    related: [{ line: table.line[o], start: table.start[o], end: table.end[o], message: 'Conflicting interval.' }],
+  };
+}
+
+/** The set rules of a document, read once per document. */
+const setRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, NftSetRules>>();
+
+function setRulesOf(document: BlocklistDocument): ReadonlyMap<string, NftSetRules> {
+  let rules = setRules.get(document);
+  if (rules === undefined) setRules.set(document, (rules = nftSetRules(document.text)));
+  return rules;
+}
+
+/** Whether entry k is written as a prefix or a range (`/` or `-`, which no address holds), which only an interval set takes. */
+function isInterval(document: BlocklistDocument, k: number): boolean {
+  const text = document.text.slice(document.entries.start[k], document.entries.end[k]);
+  return text.includes('/') || text.includes('-');
+}
+
+/**
+ * The entries of one set (one family, document order) that share addresses
+ * with an earlier one without being equal to it: one sweep in address
+ * order, keeping the entry that reaches furthest, finds a conflicting pair
+ * wherever there is one; the later of the two in the file is reported, as nft does.
+ */
+function conflictingIntervals(document: BlocklistDocument, entries: readonly number[]): EntryFact[] {
+  const table = document.entries;
+  const sorted = [...entries].sort((a, b) => compare(table.lo(a), table.lo(b)) || compare(table.hi(b), table.hi(a)) || a - b);
+  const reported = new Map<number, number>();
+  let reach = -1;
+  for (const k of sorted) {
+    if (reach >= 0 && table.hi(reach) >= table.lo(k) && (table.lo(reach) !== table.lo(k) || table.hi(reach) !== table.hi(k))) {
+      const [earlier, later] = reach < k ? [reach, k] : [k, reach];
+      if (!reported.has(later)) reported.set(later, earlier);
+    }
+    if (reach < 0 || table.hi(k) > table.hi(reach)) reach = k;
+  }
+  return [...reported].map(([entry, other]) => ({ code: 'loader-rejects', entry, other }));
+}
+
+function compare(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
