@@ -177,6 +177,6 @@ export function reportCsv(data: ReportData): string {
 
 /** `set trusted (allow, most specific decides)`: a scope, its role and its rule, for the report. */
 function scopeLabel(scope: ReportData['scopes'][number]): string {
-  const rule = { union: 'union', 'most-specific': 'most specific decides', 'first-match': 'first match decides' }[scope.evaluation];
+  const rule = { union: 'union', 'most-specific': 'most specific decides', 'first-match': 'first match decides', 'line-except': 'rules less their exceptions' }[scope.evaluation];
   return `${scope.label} (${scope.role === 'allow' ? 'allowlist, ' : ''}${rule})`;
 }

@@ -60,6 +60,7 @@ const HOW_DECIDED: Readonly<Record<Evaluation, string>> = {
   union: 'every entry counts',
   'most-specific': 'the most specific entry decides',
   'first-match': 'the first rule that matches decides',
+  'line-except': 'each rule blocks its list less its own exceptions, and the first rule that holds an address decides',
 };
 
 const TOP_HOLDERS = 5;

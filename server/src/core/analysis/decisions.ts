@@ -1,14 +1,19 @@
 /**
  * How a scope that is not a plain union decides each address, exactly: one
  * sweep over the scope's entries finds, for every stretch of addresses, the
- * entry that decides it — the first in order (nginx, iptables) or the most
- * specific (ipset hash:net with `nomatch`, pf tables with `!`). From that
- * come the addresses the scope blocks and, per entry, whether removing it
- * could change a decision.
+ * entry that decides it — the first in order (nginx, iptables), the most
+ * specific (ipset hash:net with `nomatch`, pf tables with `!`), or, where
+ * rules each block their list less their own exceptions (hosts.deny,
+ * Apache), an entry of a rule that holds the address. From that come the
+ * addresses the scope blocks and, per entry, whether removing it could
+ * change a decision.
  */
 import { AddressSet } from '../addresses/addressSet';
-import type { AddressArray, Family } from '../addresses/family';
+import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
+import type { BlocklistDocument } from '../document/document';
+import type { LineScopeFact } from '../document/readEntries';
+import type { EntryRole } from '../formats/format';
 import { partitionPoint } from '../primitives/search';
 import type { EntryFact } from './facts';
 
@@ -91,6 +96,285 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
     }
   }
   return sweep;
+}
+
+/** What one scope of a line-except document blocks, by the rules that hold in it. */
+export interface RuledScope {
+  readonly blocked4: AddressSet<number>;
+  readonly blocked6: AddressSet<bigint>;
+  /** The blocking entries of those rules, per family. */
+  readonly entries4: number;
+  readonly entries6: number;
+}
+
+/** A rule: its list less its own exceptions, holding in one scope or more (hosts.deny `sshd, vsftpd:` and `ALL:` lines). */
+interface Rule {
+  /** What the rule does with the addresses of its list less its exceptions: block, or (a hosts.deny rule whose options say `allow`) grant. */
+  readonly verdict: EntryRole;
+  /** The names of the scopes it holds in. */
+  readonly scopes: readonly string[];
+  /** Its entries, ascending. */
+  readonly entries: readonly number[];
+}
+
+/**
+ * The line-except scopes of `document` (Evaluation), all at once, as a rule
+ * may hold in several of them: in each, the first rule whose list less its
+ * exceptions holds an address decides it, so where every rule blocks, the
+ * scope blocks the union over its rules of (list − exceptions). An exception
+ * of one rule excepts nothing of another. Per entry, the findings hold in
+ * every scope of its rule:
+ *
+ * - an entry of a list that is not needed is covered (a duplicate when an
+ *   entry deciding for it is equal): every address it holds outside its
+ *   rule's exceptions is decided by other entries — first those of rules
+ *   holding in more scopes, then larger ones, then earlier ones — and every
+ *   address it holds inside them is held by another entry of its list, so
+ *   removing it (and all the others found so) neither unblocks an address
+ *   nor changes what an exception excepts;
+ * - an entry of a list that its rule's exceptions hold whole never takes
+ *   effect (shadowed);
+ * - an exception that holds no address of its rule's list excepts nothing;
+ *   one whose addresses other exceptions of its rule already except is
+ *   covered; one whose addresses other rules block anyway is shadowed.
+ *
+ * In a scope where some rule grants, order decides and nothing is reported
+ * covered there: less is reported rather than a removal that could unblock.
+ * Returns the scopes that exist in the document's table, by index.
+ */
+export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, facts: EntryFact[]): Map<number, RuledScope> {
+  const table = document.entries;
+  const rules = rulesOf(document, decisive);
+  const ofFamily = (version: number) => rules.map((rule) => ({ ...rule, entries: rule.entries.filter((k) => table.version[k] === version) }));
+  const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, ofFamily(4), facts);
+  const v6 = evaluateRules(IPV6, table.lo6, table.hi6, table.allow, ofFamily(6), facts);
+  const scoped = new Map<number, RuledScope>();
+  document.scopes.forEach((scope, s) => {
+    const [four, six] = [v4.get(scope.name), v6.get(scope.name)];
+    if (four === undefined || six === undefined) return;
+    scoped.set(s, { blocked4: four.blocked, blocked6: six.blocked, entries4: four.entries, entries6: six.entries });
+  });
+  return scoped;
+}
+
+/**
+ * The rules of a line-except document in order, from its `use` scope facts:
+ * facts with the same `start` open one rule, in every scope they name, and
+ * each entry belongs to the rule of the last fact of its scope on its line
+ * or before. Entries no fact opens a rule for make one rule per scope and line.
+ */
+function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rule[] {
+  type Found = { rule: { verdict: EntryRole; scopes: string[]; entries: number[] }; line: number; at: number };
+  const table = document.entries;
+  const opened = new Map<string, LineScopeFact[]>();
+  const byStart = new Map<number, Found>();
+  for (const fact of document.scopeFacts) {
+    if (fact.kind !== 'use') continue;
+    let found = byStart.get(fact.start);
+    if (!found) byStart.set(fact.start, (found = { rule: { verdict: fact.role, scopes: [], entries: [] }, line: fact.line, at: fact.start }));
+    if (!found.rule.scopes.includes(fact.scope)) found.rule.scopes.push(fact.scope);
+    const facts = opened.get(fact.scope);
+    if (facts) facts.push(fact);
+    else opened.set(fact.scope, [fact]);
+  }
+  const loose = new Map<string, Found>();
+  // Entries and facts both in text order: per scope, the last fact on or before the entry's line only moves on.
+  const factsOf = document.scopes.map((scope) => opened.get(scope.name) ?? []);
+  const last = new Int32Array(factsOf.length).fill(-1);
+  for (const k of decisive) {
+    const s = table.scope[k];
+    const facts = factsOf[s];
+    while (last[s] + 1 < facts.length && facts[last[s] + 1].line <= table.line[k]) last[s]++;
+    if (last[s] >= 0) {
+      byStart.get(facts[last[s]].start)!.rule.entries.push(k);
+      continue;
+    }
+    const name = document.scopes[s].name;
+    const key = `${table.line[k]} ${name}`;
+    let found = loose.get(key);
+    if (!found) loose.set(key, (found = { rule: { verdict: 'block', scopes: [name], entries: [] }, line: table.line[k], at: table.start[k] }));
+    found.rule.entries.push(k);
+  }
+  return [...byStart.values(), ...loose.values()]
+    .filter((found) => found.rule.entries.length > 0)
+    .sort((a, b) => a.line - b.line || a.at - b.at)
+    .map((found) => found.rule);
+}
+
+/** What a scope's rules decide, and which entries decide it. */
+interface RuledOutcome<A extends number | bigint> {
+  readonly sweep: Sweep<A>;
+  /** Every rule blocks: any rule holding an address may decide it. */
+  readonly union: boolean;
+  readonly blocked: AddressSet<A>;
+  /** The entries some piece of which decides an address. */
+  readonly deciding: Set<number>;
+  readonly entries: number;
+}
+
+/** lineExcept for one family: what each scope (by name) blocks, with the findings of the family's entries. */
+function evaluateRules<A extends number | bigint>(
+  family: Family<A>,
+  los: AddressArray<A>,
+  his: AddressArray<A>,
+  allow: Uint8Array,
+  rules: readonly Rule[],
+  facts: EntryFact[],
+): Map<string, RuledOutcome<A>> {
+  // Each rule's list and exceptions, and the addresses each holds; most rules have no exceptions, and share what they need.
+  const empty = AddressSet.empty(family);
+  const parts = rules.map((rule) => {
+    const inList = (k: number) => (allow[k] === 0) === (rule.verdict === 'block');
+    if (rule.entries.every(inList)) return { list: rule.entries, exceptions: [] as readonly number[], excepted: empty, listed: empty };
+    const [list, exceptions] = [rule.entries.filter(inList), rule.entries.filter((k) => !inList(k))];
+    return { list, exceptions, excepted: unionOf(family, los, his, exceptions), listed: unionOf(family, los, his, list) };
+  });
+  // Larger entries first, then earlier ones (hi - lo, a bigint only for IPv6).
+  const span = (k: number): number | bigint => (family.version === 4 ? (his[k] as number) - (los[k] as number) : (his[k] as bigint) - (los[k] as bigint));
+  const larger = (a: number, b: number) => {
+    const [spanA, spanB] = [span(a), span(b)];
+    return spanA > spanB ? -1 : spanA < spanB ? 1 : a - b;
+  };
+
+  // Pieces: each entry of a list less its rule's exceptions, rule by rule; what a rule holds is the union of its pieces.
+  const piece = { los: [] as A[], his: [] as A[], owner: [] as number[], rule: [] as number[] };
+  const firstPiece = new Uint32Array(rules.length + 1);
+  const whole = new Set<number>();
+  parts.forEach(({ list, exceptions, excepted }, r) => {
+    firstPiece[r] = piece.owner.length;
+    for (const k of list) {
+      const before = piece.owner.length;
+      const add = (lo: A, hi: A) => {
+        piece.los.push(lo);
+        piece.his.push(hi);
+        piece.owner.push(k);
+        piece.rule.push(r);
+      };
+      if (exceptions.length === 0) add(los[k], his[k]);
+      else forEachGap(family, excepted, los[k], his[k], add);
+      if (piece.owner.length === before) whole.add(k);
+    }
+  });
+  const pieces = (firstPiece[rules.length] = piece.owner.length);
+  const none = new Uint8Array(Math.max(pieces, allow.length));
+  const breadth = (n: number) => rules[piece.rule[n]].scopes.length;
+  const byUnion = ranks(pieces, (a, b) => breadth(b) - breadth(a) || larger(piece.owner[a], piece.owner[b]) || a - b);
+  const byOrder = ranks(pieces, (a, b) => piece.rule[a] - piece.rule[b] || piece.owner[a] - piece.owner[b] || a - b);
+
+  const held = new Map<string, number[]>();
+  rules.forEach((rule, r) => {
+    for (const name of rule.scopes) {
+      const list = held.get(name);
+      if (list) list.push(r);
+      else held.set(name, [r]);
+    }
+  });
+  const outcomes = new Map<string, RuledOutcome<A>>();
+  for (const [name, holding] of held) {
+    const union = holding.every((r) => rules[r].verdict === 'block');
+    const ids: number[] = [];
+    for (const r of holding) for (let n = firstPiece[r]; n < firstPiece[r + 1]; n++) ids.push(n);
+    const rank = union ? byUnion : byOrder;
+    const sweep = decide(
+      { family, entries: Uint32Array.from(ids), los: piece.los, his: piece.his, allow: none },
+      Float64Array.from(ids, (n) => rank[n]),
+    );
+    let blocked = sweep.blocked;
+    if (!union) {
+      const builder = new IntervalBuilder(family, 16);
+      sweep.winners.forEach((n, s) => rules[piece.rule[n]].verdict === 'block' && builder.add(sweep.los[s], sweep.his[s]));
+      blocked = builder.build();
+    }
+    const deciding = new Set<number>();
+    for (const n of sweep.deciding) deciding.add(piece.owner[n]);
+    const entries = holding.reduce((count, r) => count + rules[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
+    outcomes.set(name, { sweep, union, blocked, deciding, entries });
+  }
+
+  // The entries other than k deciding some address of [lo, hi]: of a sweep over pieces, their owners.
+  const othersWithin = (sweep: Sweep<A>, lo: A, hi: A, k: number, owner = (n: number) => piece.owner[n]) =>
+    [...new Set(decidersWithin(sweep, lo, hi).map(owner))].filter((o) => o !== k).sort((a, b) => a - b);
+  const equalOf = (k: number, others: number[]) => others.find((o) => los[o] === los[k] && his[o] === his[k]);
+  rules.forEach((rule, r) => {
+    const { list, exceptions, excepted, listed } = parts[r];
+    const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => rule.scopes.every((name) => holds(outcomes.get(name)!));
+    const first = outcomes.get(rule.scopes[0])!;
+    // The entries of the list that hold what the exceptions except (the largest, then the first), and the exceptions that except it.
+    const anchors = new Set<number>();
+    const deciding = new Set<number>();
+    let exceptionSweep: Sweep<A> | undefined;
+    if (exceptions.length > 0) {
+      const holding = decide(
+        { family, entries: Uint32Array.from(list), los, his, allow: none },
+        ranks(list.length, (a, b) => larger(list[a], list[b])),
+      );
+      holding.winners.forEach((k, s) => excepted.overlaps(holding.los[s], holding.his[s]) && anchors.add(k));
+      const sweep = decide(
+        { family, entries: Uint32Array.from(exceptions), los, his, allow: none },
+        ranks(exceptions.length, (a, b) => larger(exceptions[a], exceptions[b])),
+      );
+      sweep.winners.forEach((k, s) => listed.overlaps(sweep.los[s], sweep.his[s]) && deciding.add(k));
+      exceptionSweep = sweep;
+    }
+    for (const k of list) {
+      if (whole.has(k)) {
+        const by = exceptions.find((e) => los[e] <= his[k] && his[e] >= los[k]) ?? -1;
+        facts.push({ code: 'shadowed', entry: k, other: by });
+      } else if (!anchors.has(k) && everywhere((outcome) => outcome.union && !outcome.deciding.has(k))) {
+        const others = othersWithin(first.sweep, los[k], his[k], k);
+        const same = equalOf(k, others);
+        facts.push(same === undefined ? { code: 'covered', entry: k, other: others[0] ?? -1 } : { code: 'duplicate', entry: k, other: same });
+      }
+    }
+    for (const k of exceptions) {
+      if (!listed.overlaps(los[k], his[k])) {
+        facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
+      } else if (!deciding.has(k)) {
+        const others = othersWithin(exceptionSweep!, los[k], his[k], k, (n) => n);
+        const same = equalOf(k, others);
+        facts.push(same === undefined ? { code: 'covered', entry: k, other: others[0] ?? -1 } : { code: 'duplicate', entry: k, other: same });
+      } else {
+        // What it excepts, other rules block anyway, in every scope of its rule.
+        const excepts = listed.clip(los[k], his[k]);
+        if (everywhere((outcome) => outcome.union && coversAll(outcome.blocked, excepts))) {
+          facts.push({ code: 'shadowed', entry: k, other: othersWithin(first.sweep, excepts.start(0), excepts.end(0), k)[0] ?? -1 });
+        }
+      }
+    }
+  });
+  return outcomes;
+}
+
+/** The union of the entries' ranges. */
+function unionOf<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, entries: readonly number[]): AddressSet<A> {
+  const builder = new IntervalBuilder(family, Math.max(1, entries.length));
+  for (const k of entries) builder.add(los[k], his[k]);
+  return builder.build();
+}
+
+/** Calls `visit` for each stretch of [lo, hi] outside `set`, ascending. */
+function forEachGap<A extends number | bigint>(family: Family<A>, set: AddressSet<A>, lo: A, hi: A, visit: (lo: A, hi: A) => void): void {
+  let next = lo;
+  set.clip(lo, hi).forEachRange((start, end) => {
+    if (start > next) visit(next, family.previous(start));
+    next = family.next(end);
+  });
+  if (next <= hi) visit(next, hi);
+}
+
+function coversAll<A extends number | bigint>(set: AddressSet<A>, part: AddressSet<A>): boolean {
+  let all = true;
+  part.forEachRange((lo, hi) => (all &&= set.covers(lo, hi)));
+  return all;
+}
+
+/** Each of `count` positions' rank in the order `compare` gives (a priority for `decide`). */
+function ranks(count: number, compare: (a: number, b: number) => number): Float64Array {
+  const rank = new Float64Array(count);
+  Array.from({ length: count }, (_, n) => n)
+    .sort(compare)
+    .forEach((n, r) => (rank[n] = r));
+  return rank;
 }
 
 /** Where each entry decides: stretches [lo, hi] of addresses with the entry deciding them, ascending. */

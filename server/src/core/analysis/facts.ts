@@ -17,7 +17,7 @@ import { headerNotes, type HeaderNote } from './headerChecks';
 import type { AuditOptions } from './options';
 import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
-import { firstMatch, mostSpecific } from './decisions';
+import { firstMatch, lineExcept, mostSpecific } from './decisions';
 import { loaderRejections } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
@@ -187,8 +187,19 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   // Conditional rules decide nothing about an address as such: they take no part.
   const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
   const inOrder = byScope(decisive, table.scope, scopes.length);
+  // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
+  const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
   for (let s = 0; s < scopes.length; s++) {
-    if (inOrder[s].length === 0) continue;
+    const rules = scopes[s].evaluation === 'line-except' ? ruled?.get(s) : undefined;
+    if (rules) {
+      scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
+      if (scopes[s].role === 'block') {
+        blocked4 = blocked4.union(rules.blocked4);
+        blocked6 = blocked6.union(rules.blocked6);
+      }
+      continue;
+    }
+    if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except') continue;
     const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
     const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
     let set4: AddressSet<number>;

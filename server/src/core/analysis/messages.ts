@@ -46,7 +46,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: coveredMessage(document, k, `line ${otherLine} (${otherText})`), related: related('This entry contains it.') };
     case 'shadowed': {
       const scope = document.scopes[table.scope[k]];
-      const by = scope.evaluation === 'first-match' ? 'entries before it' : 'more specific entries';
+      const by = scope.evaluation === 'first-match' ? 'entries before it' : scope.evaluation === 'line-except' ? 'its own rule or other rules' : 'more specific entries';
       return {
         message: `Never takes effect: ${by} in ${scope.label}, such as line ${otherLine} (${otherText}), decide all of its addresses, some or all the other way.`,
         related: related('Decides some of these addresses the other way.'),
@@ -128,6 +128,10 @@ function coveredMessage(document: BlocklistDocument, k: number, other: string): 
       return `Never takes effect: ${other} and the entries before it in ${scope.label} already decide all of its addresses the same way.`;
     case 'most-specific':
       return `Already ${document.entries.allow[k] ? 'excepted' : 'blocked'} by ${other}, the smallest entry of ${scope.label} holding it: removing this one changes nothing.`;
+    case 'line-except':
+      return document.entries.allow[k]
+        ? `Already excepted by ${other}, an exception of the same rule: removing this one changes nothing.`
+        : `Already blocked in ${scope.label} by ${other}, and by any other rule holding its addresses, each less its own exceptions: removing this one changes nothing.`;
   }
 }
 

@@ -1,79 +1,497 @@
 /**
- * Apache httpd access rules: 2.4's `Require not ip A B …` (blocks) and
- * `Require ip A …` (exceptions), 2.2's `Deny from A B …` and `Allow from A …`.
- * Directive names are case-insensitive. An address may be partial (`10.1` is
- * 10.1.0.0/16), a CIDR, or `10.1.0.0/255.255.0.0`; host names and `env=`
- * tests hold no address.
+ * Apache httpd access rules, as Apache decides them: 2.4's `Require`
+ * (mod_authz_core, mod_authz_host) and 2.2's `Order`/`Deny from`/`Allow from`
+ * (mod_access_compat). Directive and section names are case-insensitive. An
+ * address may be partial (`10.1` is 10.1.0.0/16), a CIDR, or
+ * `10.1.0.0/255.255.0.0`; host names and `env=` tests hold no address.
+ *
+ * Each `<Directory>`, `<Location>`, `<Files>` (and their `Match` forms,
+ * `<Proxy>`, `<VirtualHost>`) section is a scope, named by its path of
+ * sections; so is the file itself, as for .htaccess. Within a scope, rules
+ * (Evaluation `line-except`) each block their list less their exceptions,
+ * and the scope blocks their union (`Satisfy All`, the default: both
+ * modules must grant):
+ *
+ * - 2.2 `Order Deny,Allow` (the default): one rule, the `Deny from`
+ *   addresses less the `Allow from` ones, wherever they stand.
+ *   `Order Allow,Deny` (and `Mutual-failure`) deny what no Allow matches:
+ *   one rule blocks every address — an entry of both families on the
+ *   `Order` directive, counted, so the overbroad finding says so — less the
+ *   Allow addresses, another the Deny addresses. With `Allow from all` only
+ *   the Deny addresses are blocked.
+ * - 2.4: the scope's `Require` directives are a `<RequireAny>`. Its
+ *   `<RequireAll>` holding `Require all granted` and `Require not ip X` is a
+ *   rule blocking X, less the `Require ip Y` beside it (exceptions). With no
+ *   `Require all granted` anywhere, what no `Require ip` grants is denied:
+ *   an entry of both families on the first directive blocks every address,
+ *   less Y; so does a `<RequireAll>` with one `Require ip Y` list (on its
+ *   tag), its `Require not ip X` a rule of their own. `Require all granted`
+ *   beside them grants everything (an entry excepting every address). A
+ *   `Require not` directly in a `<RequireAny>`
+ *   (or a scope) is an error Apache refuses to start with, as is a
+ *   `<RequireAll>` of negative directives only: both are problems in
+ *   Apache's words, the refused directive's addresses are not read, and no
+ *   other 2.4 address of the scope is counted.
+ *
+ * Entries whose decision depends on more than the client's address are
+ * conditional, read but never counted: inside `<Limit>`, `<LimitExcept>`
+ * and `<If>`; in a scope with `Satisfy Any`; and the 2.4 entries of a scope
+ * where another provider (`Require host`, `valid-user`, `env`…) may grant,
+ * or whose `Require` tree is more than the forms above.
  */
+import { ParsedEntry } from '../document/entry';
+import type { Problem } from '../document/problem';
 import { HASH } from '../primitives/charCodes';
-import type { EntryRole, Format, TokenSink } from './format';
-import { emitEverything, emitPartialIPv4, expected, isDigit, lineReader, looksLikeAddress, skipBlanks, wordEnd, wordIs } from './lines';
+import { forEachLine, type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
+import { emitEverything, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
 
 export const apache: Format = {
   id: 'apache',
   label: 'Apache access rules',
-  lineByLine: true,
-  read: lineReader(readLine, 'line'),
+  // Which section and which rule a line belongs to depends on the lines around it.
+  read: readApache,
+  evaluation: 'line-except',
 };
 
-function readLine(text: string, start: number, end: number, line: number, sink: TokenSink): void {
-  let w = wordEnd(text, start, end);
-  let role: EntryRole;
-  let from = false;
-  if (wordIs(text, start, w, 'Require', true)) {
-    let i = skipBlanks(text, w, end);
-    w = wordEnd(text, i, end);
-    role = 'allow';
-    if (wordIs(text, i, w, 'not', true)) {
-      role = 'block';
-      i = skipBlanks(text, w, end);
-      w = wordEnd(text, i, end);
+const LESS = 0x3c;
+const SLASH = 0x2f;
+const ORDERS = ['deny,allow', 'allow,deny', 'mutual-failure'];
+const REFUSES = 'Apache refuses this configuration: ';
+
+const SCOPE_SECTIONS = ['directory', 'directorymatch', 'location', 'locationmatch', 'files', 'filesmatch', 'proxy', 'proxymatch', 'virtualhost'];
+const CONDITIONAL_SECTIONS = ['limit', 'limitexcept', 'if', 'elseif', 'else'];
+const AUTHZ_SECTIONS = { requireall: 'all', requireany: 'any', requirenone: 'none' } as const;
+
+/** An argument of a directive that may hold addresses. */
+interface Argument {
+  readonly start: number;
+  readonly end: number;
+  /** `all` (every address, both families), or an address. */
+  readonly all: boolean;
+}
+
+/** What the analysis makes of an argument or a directive: its role, the rule it belongs to (the rule's key: where the rule is named), or conditional. */
+interface Reading {
+  role: EntryRole;
+  rule?: { start: number; end: number };
+  conditional?: boolean;
+}
+
+/** A directive or section tag of the file, in order. */
+interface Directive {
+  readonly kind: 'require' | 'deny' | 'allow' | 'order' | 'satisfy' | 'section';
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly scope: Scope;
+  /** Inside `<Limit>`, `<LimitExcept>` or `<If>`. */
+  readonly conditional: boolean;
+  readonly args: Argument[];
+  /** The first word after the directive's name (`not`, the provider, `from`, the order), lower case. */
+  readonly words: string[];
+  readonly problems: Problem[];
+  /** Set by the analysis: each argument's reading (absent: not read), and entries of every address on the directive itself (of the families asked). */
+  readings?: (Reading | undefined)[];
+  everything?: Reading & { families?: readonly (4 | 6)[] };
+}
+
+/** A `<RequireAll>`, `<RequireAny>` or `<RequireNone>`, or a scope's own `Require` directives (an implicit `<RequireAny>`). */
+interface AuthzNode {
+  readonly kind: 'all' | 'any' | 'none';
+  /** The section's tag, or undefined for a scope's own. */
+  readonly tag?: Directive;
+  readonly children: (AuthzNode | Directive)[];
+}
+
+interface Scope {
+  readonly name: string;
+  /** Its own Require directives and sections. */
+  readonly root: AuthzNode;
+  /** Those inside its `<Limit>`s and `<If>`s, each an implicit `<RequireAny>` too: checked, never counted. */
+  readonly conditionalRoots: AuthzNode[];
+  readonly directives: Directive[];
+}
+
+/** An open section: the scope and the Require container it is in, and whether what it holds is conditional. */
+interface Open {
+  readonly scope: Scope;
+  readonly node?: AuthzNode;
+  readonly conditional: boolean;
+}
+
+function readApache(text: string, sink: TokenSink): void {
+  const file: Scope = { name: '', root: { kind: 'any', children: [] }, conditionalRoots: [], directives: [] };
+  const scopes = [file];
+  const all: Directive[] = [];
+  const open: Open[] = [];
+  forEachLine(text, (lineStart, lineEnd, line) => {
+    const start = skipBlanks(text, lineStart, lineEnd);
+    if (start === lineEnd || text.charCodeAt(start) === HASH) return;
+    const end = trimEnd(text, start, lineEnd);
+    const top = open.at(-1);
+    const scope = top?.scope ?? file;
+    const conditional = top?.conditional ?? false;
+    if (text.charCodeAt(start) === LESS) {
+      if (text.charCodeAt(start + 1) === SLASH) {
+        open.pop();
+        return;
+      }
+      const close = text.lastIndexOf('>', end);
+      const inner = text.slice(start + 1, close > start ? close : end).trim();
+      const name = inner.split(/\s/, 1)[0].toLowerCase();
+      const tag: Directive = { kind: 'section', start, end, line, scope, conditional, args: [], words: [name], problems: [] };
+      all.push(tag);
+      scope.directives.push(tag);
+      if (SCOPE_SECTIONS.includes(name)) {
+        const inside: Scope = { name: [scope.name, inner].filter(Boolean).join(' › '), root: { kind: 'any', children: [] }, conditionalRoots: [], directives: [] };
+        scopes.push(inside);
+        open.push({ scope: inside, conditional });
+      } else if (name in AUTHZ_SECTIONS) {
+        const node: AuthzNode = { kind: AUTHZ_SECTIONS[name as keyof typeof AUTHZ_SECTIONS], tag, children: [] };
+        (top?.node ?? scope.root).children.push(node);
+        open.push({ scope, node, conditional });
+      } else {
+        const conditionalSection = CONDITIONAL_SECTIONS.includes(name);
+        // Requires inside <Limit> form an implicit <RequireAny> of their own.
+        let node = top?.node;
+        if (conditionalSection) scope.conditionalRoots.push((node = { kind: 'any', children: [] }));
+        open.push({ scope, node, conditional: conditional || conditionalSection });
+      }
+      return;
     }
-    // `Require all granted` and `Require host …` hold no address.
-    if (!wordIs(text, i, w, 'ip', true)) return;
-  } else if (wordIs(text, start, w, 'Deny', true) || wordIs(text, start, w, 'Allow', true)) {
-    role = wordIs(text, start, w, 'Deny', true) ? 'block' : 'allow';
+    const directive = readDirective(text, start, end, line, scope, conditional);
+    if (!directive) return;
+    all.push(directive);
+    scope.directives.push(directive);
+    if (directive.kind === 'require') (top?.node ?? scope.root).children.push(directive);
+  });
+  for (const scope of scopes) analyse(text, scope);
+  emit(text, all, sink);
+}
+
+/** One directive line: `Require`, `Deny from`, `Allow from`, `Order` or `Satisfy` (others hold no rule). */
+function readDirective(text: string, start: number, end: number, line: number, scope: Scope, conditional: boolean): Directive | undefined {
+  let w = wordEnd(text, start, end);
+  const name = text.slice(start, w).toLowerCase();
+  const words: string[] = [];
+  const problems: Problem[] = [];
+  const next = () => {
     const i = skipBlanks(text, w, end);
     w = wordEnd(text, i, end);
-    if (!wordIs(text, i, w, 'from', true)) return;
-    from = true;
+    return [i, w] as const;
+  };
+  let kind: Directive['kind'];
+  let addresses = false;
+  if (name === 'require') {
+    kind = 'require';
+    let [i, e] = next();
+    if (wordIs(text, i, e, 'not', true)) {
+      words.push('not');
+      [i, e] = next();
+    }
+    words.push(text.slice(i, e).toLowerCase());
+    addresses = words.at(-1) === 'ip';
+    if (!addresses && words.at(-1) === 'all') words.push(text.slice(...next()).toLowerCase());
+  } else if (name === 'deny' || name === 'allow') {
+    kind = name;
+    const [i, e] = next();
+    if (!wordIs(text, i, e, 'from', true)) return undefined;
+    addresses = true;
+  } else if (name === 'order' || name === 'satisfy') {
+    kind = name;
+    words.push(text.slice(...next()).toLowerCase());
+    if (name === 'order' && (!ORDERS.includes(words[0]) || skipBlanks(text, w, end) < end)) {
+      // Apache's own words (`apache2 -t`); the order is read as the default, Deny,Allow.
+      problems.push({ code: 'invalid-entry', start, end, message: `${REFUSES}"order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'".` });
+    }
   } else {
-    return;
+    return undefined;
   }
-  if (skipBlanks(text, w, end) === end) {
-    expected(sink, start, end, line, `an address after "${text.slice(start, end)}"`);
-    return;
-  }
-  for (let i = skipBlanks(text, w, end); i < end; i = skipBlanks(text, w, end)) {
-    w = wordEnd(text, i, end);
-    if (text.charCodeAt(i) === HASH) {
-      sink.problem(
-        {
+  const args: Argument[] = [];
+  if (addresses) {
+    if (skipBlanks(text, w, end) === end) problems.push({ code: 'invalid-entry', start, end, message: `Expected an address after "${text.slice(start, end)}".` });
+    for (let i = skipBlanks(text, w, end); i < end; i = skipBlanks(text, w, end)) {
+      w = wordEnd(text, i, end);
+      if (text.charCodeAt(i) === HASH) {
+        problems.push({
           code: 'invalid-entry',
           start: i,
           end,
           message: 'Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.',
-        },
-        line,
-      );
-      return;
+        });
+        break;
+      }
+      const all = kind !== 'require' && wordIs(text, i, w, 'all', true);
+      if (all || isPartialIPv4(text, i, w) || looksLikeAddress(text, i, w)) args.push({ start: i, end: w, all });
     }
-    readAddress(text, i, w, line, sink, role, from);
+  }
+  return { kind, start, end, line, scope, conditional, args, words, problems };
+}
+
+/** Decides, for each directive of `scope`, what its arguments are: the rules of the scope (see the file's comment). */
+function analyse(text: string, scope: Scope): void {
+  const satisfyAny = scope.directives.some((d) => d.kind === 'satisfy' && d.words[0] === 'any' && !d.conditional);
+  for (const directive of scope.directives) {
+    if (directive.conditional || satisfyAny) readAll(directive, { role: roleOf(directive), conditional: true });
+  }
+  for (const root of [scope.root, ...scope.conditionalRoots]) checkRequires(root, true);
+  analyseOrder(scope, satisfyAny);
+  if (!satisfyAny) analyseRequire(text, scope);
+}
+
+/** The role a directive's addresses have on their own: `Deny from` and `Require not ip` block. */
+function roleOf(directive: Directive): EntryRole {
+  return directive.kind === 'deny' || (directive.kind === 'require' && directive.words[0] === 'not') ? 'block' : 'allow';
+}
+
+function readAll(directive: Directive, reading: Reading): void {
+  directive.readings = directive.args.map(() => reading);
+}
+
+/** The rule named by `directive`: its key. */
+function ruleAt(directive: Directive): { start: number; end: number } {
+  return { start: directive.start, end: directive.end };
+}
+
+/** 2.2: `Order`, `Deny from`, `Allow from`. */
+function analyseOrder(scope: Scope, satisfyAny: boolean): void {
+  const directives = scope.directives.filter((d) => !d.conditional && (d.kind === 'deny' || d.kind === 'allow' || d.kind === 'order'));
+  if (satisfyAny || directives.length === 0) return;
+  // The last Order counts; one Apache refuses is read as the default.
+  const order = directives.filter((d) => d.kind === 'order' && ORDERS.includes(d.words[0])).at(-1);
+  const denies = directives.filter((d) => d.kind === 'deny');
+  const allows = directives.filter((d) => d.kind === 'allow');
+  if (order === undefined || order.words[0] === 'deny,allow') {
+    // Denied if a Deny matches, unless an Allow does too: one rule, wherever its lines stand.
+    const rule = ruleAt(order ?? directives[0]);
+    for (const d of denies) readAll(d, { role: 'block', rule });
+    for (const d of allows) readAll(d, { role: 'allow', rule });
+    return;
+  }
+  // Allow,Deny and Mutual-failure: allowed only if an Allow matches and no Deny does.
+  const allowsAll = allows.some((d) => d.args.some((arg) => arg.all));
+  const denyRule = denies.length > 0 ? ruleAt(denies[0]) : undefined;
+  for (const d of denies) readAll(d, { role: 'block', rule: denyRule });
+  const allowRule = ruleAt(order);
+  for (const d of allows) d.readings = d.args.map((arg) => (arg.all && allowsAll ? undefined : { role: 'allow', rule: allowRule }));
+  // Every address no Allow matches is denied: the Order directive blocks them, unless `Allow from all` leaves none.
+  if (!allowsAll) order.everything = { role: 'block', rule: allowRule };
+}
+
+/** What Apache refuses to start with (`apache2 -t`), in its own words, on the directive or tag; the addresses of a refused directive are not read. */
+function refuse(at: Directive, message: string): void {
+  at.problems.push({ code: 'invalid-entry', start: at.start, end: at.end, message: `${REFUSES}"${message}".` });
+}
+
+/** Apache's own checks of a Require tree: negative directives only inside <RequireAll> and <RequireNone> with something positive. */
+function checkRequires(node: AuthzNode, top: boolean): void {
+  let positive = false;
+  for (const child of node.children) {
+    if (isNode(child)) {
+      checkRequires(child, false);
+      if (child.kind === 'none' && node.kind !== 'all') refuse(child.tag!, `<RequireNone> directive has no effect in <${sectionName(node)}> directive`);
+      positive ||= child.kind !== 'none';
+    } else if (child.words[0] === 'not') {
+      if (node.kind !== 'all') refuse(child, `negative Require directive has no effect in <${sectionName(node)}> directive`);
+    } else {
+      positive = true;
+    }
+  }
+  if (!top && node.kind === 'all' && !positive && node.children.length > 0) refuse(node.tag!, '<RequireAll> directive contains only negative authorization directives');
+}
+
+function sectionName(node: AuthzNode): string {
+  return node.kind === 'all' ? 'RequireAll' : node.kind === 'none' ? 'RequireNone' : 'RequireAny';
+}
+
+function isNode(child: AuthzNode | Directive): child is AuthzNode {
+  return !('words' in child);
+}
+
+function refused(directive: Directive): boolean {
+  return directive.kind === 'require' && directive.problems.some(isRefusal);
+}
+
+function isRefusal(problem: Problem): boolean {
+  return problem.message.startsWith(REFUSES);
+}
+
+/** A `<RequireAll>` as Apache grants it: every address (`all granted`, or a provider that is not about addresses) or those of one `Require ip` list, less the `Require not ip` addresses. */
+interface AllShape {
+  readonly node: AuthzNode;
+  readonly grants: 'everything' | 'list' | 'nothing';
+  readonly list?: Directive[];
+  readonly blocks: Directive[];
+}
+
+/** 2.4: the scope's Require tree (see the file's comment). */
+function analyseRequire(text: string, scope: Scope): void {
+  const requires = scope.directives.filter((d) => d.kind === 'require' && !d.conditional && !refused(d));
+  if (requires.length === 0) return;
+  const conditional = () => {
+    for (const d of requires) readAll(d, { role: roleOf(d), conditional: true });
+  };
+  // Apache refuses the configuration: it decides nothing.
+  if (scope.directives.some((d) => !d.conditional && (d.kind === 'require' || d.kind === 'section') && d.problems.some(isRefusal))) return conditional();
+  // The scope's own directives and <RequireAny>s: what grants.
+  const granting: Directive[] = [];
+  const ands: AuthzNode[] = [];
+  let grantsAll: Directive | undefined;
+  let unknown = false;
+  const walkAny = (node: AuthzNode) => {
+    for (const child of node.children) {
+      if (isNode(child)) {
+        if (child.kind === 'any') walkAny(child);
+        else if (child.kind === 'all') ands.push(child);
+        // A <RequireNone> here is refused (checkRequires).
+      } else if (refused(child) || child.words[0] === 'not') {
+        continue;
+      } else if (child.words[0] === 'ip') {
+        granting.push(child);
+      } else if (child.words[0] === 'all') {
+        if (child.words[1] === 'granted') grantsAll ??= child;
+      } else {
+        unknown = true;
+      }
+    }
+  };
+  walkAny(scope.root);
+  const shapes = ands.map(shapeOf);
+  if (unknown || shapes.some((shape) => shape === undefined)) return conditional();
+  const all = shapes as AllShape[];
+  const blocks = all.flatMap((shape) => shape.blocks);
+  if (grantsAll) {
+    // Everything is granted: the Require not ip addresses never take effect (an exception of every address of their families).
+    if (blocks.length === 0) return;
+    const rule = ruleAt(grantsAll);
+    for (const d of blocks) readAll(d, { role: 'block', rule });
+    for (const d of [...granting, ...all.flatMap((shape) => shape.list ?? [])]) readAll(d, { role: 'allow', rule });
+    const families = new Set(blocks.flatMap((d) => d.args.map((arg) => (text.slice(arg.start, arg.end).includes(':') ? 6 : 4))));
+    grantsAll.everything = { role: 'allow', rule, families: ([4, 6] as const).filter((family) => families.has(family)) };
+    return;
+  }
+  const everything = all.filter((shape) => shape.grants === 'everything');
+  const lists = all.filter((shape) => shape.grants === 'list');
+  const none = all.filter((shape) => shape.grants === 'nothing');
+  for (const shape of none) for (const d of shape.blocks) readAll(d, { role: 'block', conditional: true });
+  if (everything.length === 1 && lists.length === 0) {
+    // The usual blocklist: <RequireAll> Require all granted, Require not ip X…; Require ip Y beside it excepts.
+    const rule = ruleAt(everything[0].node.tag!);
+    for (const d of everything[0].blocks) readAll(d, { role: 'block', rule });
+    for (const d of granting) readAll(d, { role: 'allow', rule });
+  } else if (everything.length === 0 && lists.length === 1 && granting.length === 0) {
+    // <RequireAll> Require ip Y, Require not ip X: everything but Y is denied, and X too.
+    const shape = lists[0];
+    const rule = ruleAt(shape.node.tag!);
+    for (const d of shape.list!) readAll(d, { role: 'allow', rule });
+    shape.node.tag!.everything = { role: 'block', rule };
+    for (const d of shape.blocks) readAll(d, { role: 'block', rule: ruleAt(d) });
+  } else if (everything.length === 0 && lists.length === 0) {
+    // Nothing grants every address: what no Require ip grants is denied, from the first directive on.
+    const first = firstDirective(scope.root);
+    if (!first) return;
+    const rule = ruleAt(first);
+    first.everything = { role: 'block', rule };
+    for (const d of granting) readAll(d, { role: 'allow', rule });
+  } else {
+    conditional();
   }
 }
 
-/**
- * One argument. `all` is everything only in `Deny from all` (two entries,
- * 0.0.0.0/0 and ::/0); `Allow from all` states the default of a blocklist and
- * yields nothing, as does `Require all granted`.
- */
-function readAddress(text: string, start: number, end: number, line: number, sink: TokenSink, role: EntryRole, from: boolean): void {
-  if (from && wordIs(text, start, end, 'all', true)) {
-    if (role === 'block') emitEverything(sink, start, end, line, { role });
-    return;
+/** The first directive or tag of a Require tree, in text order, that Apache does not refuse. */
+function firstDirective(node: AuthzNode): Directive | undefined {
+  let first: Directive | undefined;
+  for (const child of node.children) {
+    const candidate = isNode(child) ? child.tag : refused(child) ? undefined : child;
+    if (candidate && (!first || candidate.start < first.start)) first = candidate;
   }
-  if (isPartialIPv4(text, start, end)) emitPartialIPv4(sink, text, start, end, line, role);
-  else if (looksLikeAddress(text, start, end)) sink.entry(start, end, line, undefined, { role });
+  return first;
+}
+
+/** What a <RequireAll> grants, or undefined when it is more than the forms read. */
+function shapeOf(node: AuthzNode): AllShape | undefined {
+  const blocks: Directive[] = [];
+  const lists: Directive[][] = [];
+  let grants: AllShape['grants'] = 'nothing';
+  let deniesAll = false;
+  let known = true;
+  const walkAll = (all: AuthzNode) => {
+    for (const child of all.children) {
+      if (isNode(child)) {
+        if (child.kind === 'all') walkAll(child);
+        else if (child.kind === 'none') {
+          // None of these may grant: its Require ip addresses are denied.
+          for (const d of child.children) {
+            if (!isNode(d) && d.words[0] === 'ip') blocks.push(d);
+            else if (isNode(d) || d.words[0] === 'all') known = false;
+          }
+        } else {
+          const leaves = child.children.filter((d): d is Directive => !isNode(d));
+          if (leaves.length !== child.children.length || leaves.some((d) => d.words[0] === 'not')) known = false;
+          else if (leaves.some((d) => d.words[0] === 'all' && d.words[1] === 'granted') || leaves.some((d) => d.words[0] !== 'ip' && d.words[0] !== 'all')) grants = 'everything';
+          else lists.push(leaves.filter((d) => d.words[0] === 'ip'));
+        }
+      } else if (child.words[0] === 'not') {
+        if (child.words[1] === 'ip') blocks.push(child);
+      } else if (child.words[0] === 'ip') {
+        lists.push([child]);
+      } else if (child.words[0] === 'all') {
+        if (child.words[1] === 'granted') grants = 'everything';
+        else deniesAll = true;
+      } else {
+        // valid-user, host, env…: a condition on more than the address; the Require not ip addresses are denied all the same.
+        grants = 'everything';
+      }
+    }
+  };
+  walkAll(node);
+  if (!known || lists.length > 1) return undefined;
+  if (deniesAll) return { node, grants: 'nothing', blocks };
+  if (lists.length === 1) return { node, grants: 'list', list: lists[0], blocks };
+  return { node, grants, blocks };
+}
+
+/** Writes the directives' entries, problems and rules in text order. */
+function emit(text: string, directives: Directive[], sink: TokenSink): void {
+  for (const directive of directives) {
+    const scope = directive.scope.name || undefined;
+    const readings = [directive.everything, ...(directive.readings ?? [])].filter((r): r is Reading => r !== undefined);
+    const rule = readings.find((r) => r.rule !== undefined && !r.conditional)?.rule;
+    if (rule) sink.scopeFact({ kind: 'use', scope: directive.scope.name, role: 'block', start: rule.start, end: rule.end }, directive.line);
+    if (directive.everything) {
+      // On `Require ip Y…`, the words before Y, so that Y's own entries can be pointed at.
+      const end = directive.args.length > 0 ? trimEnd(text, directive.start, directive.args[0].start) : directive.end;
+      const families = directive.everything.families ?? [4, 6];
+      for (const family of families) sink.entry(directive.start, end, directive.line, family === 4 ? EVERY_IPV4 : EVERY_IPV6, meaning(directive.everything, scope));
+    }
+    let problem = 0;
+    directive.args.forEach((arg, n) => {
+      while (problem < directive.problems.length && directive.problems[problem].start < arg.start) sink.problem(directive.problems[problem++], directive.line);
+      const reading = directive.readings?.[n];
+      if (reading) readAddress(text, arg, directive.line, sink, meaning(reading, scope));
+    });
+    while (problem < directive.problems.length) sink.problem(directive.problems[problem++], directive.line);
+  }
+}
+
+const EVERY_IPV4 = Object.assign(new ParsedEntry(), { version: 4, form: 'cidr', lo4: 0, hi4: 2 ** 32 - 1, prefix: 0 } as const);
+const EVERY_IPV6 = Object.assign(new ParsedEntry(), { version: 6, form: 'cidr', lo6: 0n, hi6: (1n << 128n) - 1n, prefix: 0 } as const);
+
+function meaning(reading: Reading, scope: string | undefined): EntryMeaning {
+  return { role: reading.role, ...(scope === undefined ? {} : { scope }), ...(reading.conditional ? { conditional: true } : {}) };
+}
+
+function readAddress(text: string, arg: Argument, line: number, sink: TokenSink, meaning: EntryMeaning): void {
+  if (arg.all) {
+    emitEverything(sink, arg.start, arg.end, line, meaning);
+  } else if (isPartialIPv4(text, arg.start, arg.end)) {
+    const problems: Problem[] = [];
+    const parsed: ParsedEntry | undefined = parsePartialIPv4(text, arg.start, arg.end, problems);
+    if (parsed) sink.entry(arg.start, arg.end, line, parsed, meaning);
+    for (const problem of problems) if (problem.code === 'invalid-entry') sink.problem(problem, line);
+  } else {
+    sink.entry(arg.start, arg.end, line, undefined, meaning);
+  }
 }
 
 /** `10`, `10.1`, `10.1.2`, `10.1.2.` or a whole address: digits and dots only. */

@@ -11,10 +11,15 @@ export type EntryRole = 'block' | 'allow';
 /**
  * How a scope decides an address: by the union of its blocking entries; by
  * the most specific entry holding it, exceptions included (ipset hash:net
- * with `nomatch`, pf tables with `!`); or by the first entry holding it, in
- * order (nginx `allow`/`deny`).
+ * with `nomatch`, pf tables with `!`); by the first entry holding it, in
+ * order (nginx `allow`/`deny`); or by rules, each its list minus its own
+ * exceptions (`line-except`: hosts.deny's `daemons: LIST EXCEPT LIST` lines,
+ * Apache's `Deny from` less `Allow from`), the first rule holding an address
+ * deciding it. A rule is opened by `use` scope facts (one per scope it holds
+ * in, all with the same `start`, their role its verdict); an entry belongs
+ * to the rule of the last such fact of its scope on its line or before.
  */
-export type Evaluation = 'union' | 'most-specific' | 'first-match';
+export type Evaluation = 'union' | 'most-specific' | 'first-match' | 'line-except';
 
 /**
  * What a line says about a scope besides its entries: `create bad hash:net`

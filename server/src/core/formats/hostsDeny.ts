@@ -1,31 +1,82 @@
 /**
- * TCP Wrappers' hosts.deny (hosts_access(5)): `daemons : clients [: options]`,
- * lines continued with a final backslash, `#` comment lines. Clients are
- * separated by blanks or commas: an address, `net/mask` or `net/len`, a
- * prefix ending in a dot (`192.168.` is 192.168.0.0/16; `192.168.*` too),
- * or a bracketed IPv6 network (`[2001:db8::]/32`). Names, `.domain`
- * suffixes, `@netgroups`, `/files` and the wildcards (ALL, LOCAL, KNOWN,
- * UNKNOWN, PARANOID) hold no address. The clients after `EXCEPT` are
- * exceptions (a second EXCEPT turns them back); a rule whose options say
- * `allow` (the hosts_options extension) makes exceptions of its clients.
+ * TCP Wrappers' hosts.deny (hosts_access(5)), read alone, as if hosts.allow
+ * granted nothing: `daemons : clients [: options]`, lines continued with a
+ * final backslash, `#` comment lines. Clients are separated by blanks or
+ * commas: an address, `net/mask` or `net/len`, a prefix ending in a dot
+ * (`192.168.` is 192.168.0.0/16; `192.168.*` too), a bracketed IPv6 network
+ * (`[2001:db8::]/32`), or `ALL` (every address, both families). Names,
+ * `.domain` suffixes, `@netgroups`, `/files` and the other wildcards (LOCAL,
+ * KNOWN, UNKNOWN, PARANOID) hold no address. An IPv4 `net/mask` or
+ * `net/len` that tcpd never matches — host bits set, the mask
+ * 255.255.255.255, a /0 — is a problem, not an entry.
+ *
+ * Each daemon is a scope (`daemon sshd`); `ALL` is one too, for every daemon
+ * the file does not name. A line is a rule: it denies its clients less those
+ * after its `EXCEPT`, for each daemon of its list (less the daemons after
+ * the list's own `EXCEPT`), and an `ALL` line holds for every daemon the
+ * file names as well as for `ALL`. Lines are checked in order and the first
+ * that matches decides, so a daemon is denied the union over its lines of
+ * (list − that line's exceptions): an exception of one line excepts nothing
+ * of another. A rule whose options say `allow` (the hosts_options
+ * extension) grants instead, its roles turned round. The rules reach the
+ * analysis as `use` scope facts (Evaluation `line-except`), one per daemon
+ * the line holds for, all pointing at the line's start; the entries carry
+ * the first of those daemons as their scope. A line whose decision depends
+ * on more than the client's address — a name after `EXCEPT`, a second
+ * `EXCEPT`, a `daemon@host` pattern — is conditional: read, never counted.
  */
+import { formatIPv4 } from '../addresses/ipv4';
 import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
 import { COLON, DOT, HASH, STAR } from '../primitives/charCodes';
-import type { Problem } from '../document/problem';
-import { forEachLine, type EntryRole, type Format, type TokenSink } from './format';
-import { BACKSLASH, COMMA, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
+import type { LineProblem, Problem } from '../document/problem';
+import { forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
+import { BACKSLASH, COMMA, emitEverything, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
 
 export const hostsDeny: Format = {
   id: 'hosts-deny',
   label: 'hosts.deny',
   read: readHostsDeny,
+  evaluation: 'line-except',
+  scopeKind: 'daemon',
 };
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+const AT = 0x40;
 const WILDCARDS = ['ALL', 'LOCAL', 'KNOWN', 'UNKNOWN', 'PARANOID', 'EXCEPT'];
+/** The scope of the rules for every daemon the file does not name. */
+const EVERY_DAEMON = 'ALL';
+
+/** A daemon pattern of a rule's list. */
+interface Daemon {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  /** After the list's `EXCEPT`. */
+  readonly excepted: boolean;
+}
+
+/** A client pattern, or a problem met among them, in the order read. */
+type Item =
+  | { readonly kind: 'address' | 'all' | 'name'; readonly start: number; readonly end: number; readonly line: number; readonly level: number }
+  | { readonly kind: 'problem'; readonly problem: Problem; readonly line: number };
+
+/** One rule, read: `daemons : clients [: options]`. */
+interface Rule {
+  /** Where its daemon list starts, and its line: the rule's key. */
+  readonly start: number;
+  readonly line: number;
+  readonly daemons: Daemon[];
+  /** How many EXCEPTs the daemon list has (a second one makes the rule conditional). */
+  readonly daemonLevels: number;
+  readonly items: Item[];
+  /** Its options say `allow`. */
+  readonly grants: boolean;
+}
 
 function readHostsDeny(text: string, sink: TokenSink): void {
+  // Every rule first, since an `ALL` line holds for the daemons that later lines name.
+  const rules: (Rule | LineProblem)[] = [];
   // The physical lines of the rule being read: start, end, line triples, without the continuing backslash.
   const segments: number[] = [];
   forEachLine(text, (start, end, line) => {
@@ -34,25 +85,84 @@ function readHostsDeny(text: string, sink: TokenSink): void {
     const continued = end > start && text.charCodeAt(end - 1) === BACKSLASH;
     segments.push(start, continued ? end - 1 : end, line);
     if (continued) return;
-    readRule(text, segments, sink);
+    rules.push(readRule(text, segments));
     segments.length = 0;
   });
-  if (segments.length > 0) readRule(text, segments, sink);
+  if (segments.length > 0) rules.push(readRule(text, segments));
+
+  // The daemons the file names, by their name in lower case (tcpd compares names so), as first written.
+  const named = new Map<string, string>();
+  for (const rule of rules) {
+    if (!('daemons' in rule)) continue;
+    for (const daemon of rule.daemons) {
+      const name = text.slice(daemon.start, daemon.end);
+      // `sshd@192.0.2.1` is a daemon at one of the host's addresses: its rules are conditional, and it is no daemon of its own.
+      if (!isEveryDaemon(name) && !name.includes('@') && !named.has(name.toLowerCase())) named.set(name.toLowerCase(), name);
+    }
+  }
+  const declared = new Set<string>();
+  for (const rule of rules) {
+    if ('daemons' in rule) emitRule(text, rule, named, declared, sink);
+    else sink.problem(rule, rule.line);
+  }
 }
 
-/** A client that holds an address, waiting for the rule's options to tell its role. */
-interface Client {
-  readonly start: number;
-  readonly end: number;
-  readonly line: number;
-  readonly excepted: boolean;
+function isEveryDaemon(name: string): boolean {
+  return name.toUpperCase() === EVERY_DAEMON;
 }
 
-function readRule(text: string, segments: number[], sink: TokenSink): void {
-  const clients: Client[] = [];
+/** The scopes a rule holds in: its daemons less its excepted ones, and with `ALL`, `ALL` and every daemon the file names. */
+function scopesOf(text: string, rule: Rule, named: Map<string, string>): string[] {
+  const names = (excepted: boolean) => rule.daemons.filter((d) => d.excepted === excepted).map((d) => text.slice(d.start, d.end));
+  const listed = names(false);
+  const excepted = new Set(names(true).map((name) => name.toLowerCase()));
+  const all = listed.some(isEveryDaemon);
+  const candidates = all ? [EVERY_DAEMON, ...named.values()] : listed.map((name) => named.get(name.toLowerCase()) ?? name);
+  return [...new Set(candidates)].filter((name) => !excepted.has(name.toLowerCase()) && !(all && excepted.has(EVERY_DAEMON.toLowerCase())));
+}
+
+function emitRule(text: string, rule: Rule, named: Map<string, string>, declared: Set<string>, sink: TokenSink): void {
+  const scopes = scopesOf(text, rule, named);
+  const clients = rule.items.filter((item) => item.kind !== 'problem');
+  const conditional =
+    scopes.length === 0 ||
+    rule.daemonLevels > 1 ||
+    rule.daemons.some((d) => indexIn(text, AT, d.start, d.end) >= 0) ||
+    clients.some((client) => client.level > 1 || (client.level === 1 && client.kind === 'name'));
+  for (const daemon of rule.daemons) {
+    const name = text.slice(daemon.start, daemon.end);
+    const scope = isEveryDaemon(name) ? EVERY_DAEMON : (named.get(name.toLowerCase()) ?? name);
+    if (declared.has(scope)) continue;
+    declared.add(scope);
+    sink.scopeFact({ kind: 'declare', scope, evaluation: 'line-except', start: daemon.start, end: daemon.end }, daemon.line);
+  }
+  if (!conditional) {
+    const end = rule.daemons[rule.daemons.length - 1].end;
+    for (const scope of scopes) sink.scopeFact({ kind: 'use', scope, role: rule.grants ? 'allow' : 'block', start: rule.start, end }, rule.line);
+  }
+  // The entries' scope: the first the rule holds in (else, conditional, the first it names).
+  const scope = scopes[0] ?? text.slice(rule.daemons[0].start, rule.daemons[0].end);
+  for (const item of rule.items) {
+    if (item.kind === 'problem') {
+      sink.problem(item.problem, item.line);
+      continue;
+    }
+    if (item.kind === 'name') continue;
+    // After an odd number of EXCEPTs a client is an exception; a rule that grants turns the roles round.
+    const meaning: EntryMeaning = { role: (item.level % 2 === 1) !== rule.grants ? 'allow' : 'block', scope, ...(conditional ? { conditional } : {}) };
+    if (item.kind === 'all') emitEverything(sink, item.start, item.end, item.line, meaning);
+    else readClient(text, item.start, item.end, item.line, sink, meaning);
+  }
+}
+
+/** The rule on `segments`, or the problem that it has no `daemons :`. */
+function readRule(text: string, segments: number[]): Rule | LineProblem {
+  const daemons: Daemon[] = [];
+  const items: Item[] = [];
+  const daemonList = { excepts: 0 };
   let phase: 'daemons' | 'clients' | 'options' = 'daemons';
-  let excepted = false;
-  let allow = false;
+  let level = 0;
+  let grants = false;
   let optionStart = true;
   for (let k = 0; k < segments.length; k += 3) {
     const [segmentEnd, line] = [segments[k + 1], segments[k + 2]];
@@ -60,6 +170,7 @@ function readRule(text: string, segments: number[], sink: TokenSink): void {
     while (i < segmentEnd) {
       if (phase === 'daemons') {
         const colon = colonOutsideBrackets(text, i, segmentEnd);
+        readDaemons(text, i, colon < 0 ? segmentEnd : colon, line, daemons, daemonList);
         if (colon < 0) break;
         phase = 'clients';
         i = colon + 1;
@@ -71,8 +182,8 @@ function readRule(text: string, segments: number[], sink: TokenSink): void {
         let end = i;
         while (end < segmentEnd && !isBlank(text.charCodeAt(end)) && text.charCodeAt(end) !== COLON) end++;
         if (optionStart && end > i) {
-          if (wordIs(text, i, end, 'allow', true)) allow = true;
-          else if (wordIs(text, i, end, 'deny', true)) allow = false;
+          if (wordIs(text, i, end, 'allow', true)) grants = true;
+          else if (wordIs(text, i, end, 'deny', true)) grants = false;
           optionStart = false;
         }
         if (text.charCodeAt(end) === COLON && end < segmentEnd) {
@@ -90,25 +201,46 @@ function readRule(text: string, segments: number[], sink: TokenSink): void {
         if (isBareIPv6(text, i, whole)) {
           const [address, length] = text.slice(i, whole).split('/');
           const written = `[${address}]${length === undefined ? '' : `/${length}`}`;
-          sink.problem({ code: 'invalid-entry', start: i, end: whole, message: `hosts.deny reads IPv6 addresses only in brackets: write ${written}.` }, line);
+          items.push({
+            kind: 'problem',
+            problem: { code: 'invalid-entry', start: i, end: whole, message: `hosts.deny reads IPv6 addresses only in brackets: write ${written}.` },
+            line,
+          });
           i = whole;
           continue;
         }
         phase = 'options';
       }
-      if (wordIs(text, i, end, 'EXCEPT', true)) excepted = !excepted;
-      else if (end > i && holdsAddress(text, i, end)) clients.push({ start: i, end, line, excepted });
+      if (wordIs(text, i, end, 'EXCEPT', true)) level++;
+      else if (end > i) items.push({ kind: clientKind(text, i, end), start: i, end, line, level });
       i = phase === 'options' ? end + 1 : end;
     }
   }
-  if (phase === 'daemons') {
+  if (phase === 'daemons' || daemons.length === 0) {
     const [start, end, line] = [skipBlanks(text, segments[0], segments[1]), trimEnd(text, segments[0], segments[1]), segments[2]];
-    expected(sink, start, end, line, '"daemons : clients", as in "sshd: 192.0.2.0/24"');
-    return;
+    return { code: 'invalid-entry', start, end: Math.max(start, end), line, message: 'Expected "daemons : clients", as in "sshd: 192.0.2.0/24".' };
   }
-  for (const client of clients) {
-    readClient(text, client.start, client.end, client.line, sink, allow !== client.excepted ? 'allow' : 'block');
+  return { start: daemons[0].start, line: daemons[0].line, daemons, daemonLevels: daemonList.excepts, items, grants };
+}
+
+/** The daemon patterns of `text[start, end)`, separated by blanks or commas; `list` counts the EXCEPTs met so far. */
+function readDaemons(text: string, start: number, end: number, line: number, daemons: Daemon[], list: { excepts: number }): void {
+  let i = start;
+  while (i < end) {
+    while (i < end && (isBlank(text.charCodeAt(i)) || text.charCodeAt(i) === COMMA)) i++;
+    let wordEnd = i;
+    while (wordEnd < end && !isBlank(text.charCodeAt(wordEnd)) && text.charCodeAt(wordEnd) !== COMMA) wordEnd++;
+    if (wordEnd === i) break;
+    if (wordIs(text, i, wordEnd, 'EXCEPT', true)) list.excepts++;
+    else daemons.push({ start: i, end: wordEnd, line, excepted: list.excepts % 2 === 1 });
+    i = wordEnd;
   }
+}
+
+/** What a client pattern holds: addresses, every address (`ALL`), or none that its text tells (a name, a netgroup, a wildcard). */
+function clientKind(text: string, start: number, end: number): 'address' | 'all' | 'name' {
+  if (wordIs(text, start, end, 'ALL', true)) return 'all';
+  return holdsAddress(text, start, end) ? 'address' : 'name';
 }
 
 /** The first `:` in `text[start, end)` outside `[…]`, or -1. */
@@ -166,23 +298,55 @@ function holdsAddress(text: string, start: number, end: number): boolean {
 
 const bracketed = new ParsedEntry();
 
-function readClient(text: string, start: number, end: number, line: number, sink: TokenSink, role: EntryRole): void {
+function readClient(text: string, start: number, end: number, line: number, sink: TokenSink, meaning: EntryMeaning): void {
   const last = text.charCodeAt(end - 1);
   if (text.charCodeAt(start) === OPEN_BRACKET) {
-    readBracketed(text, start, end, line, sink, role);
+    readBracketed(text, start, end, line, sink, meaning);
   } else if (last === DOT || (last === STAR && text.charCodeAt(end - 2) === DOT && indexIn(text, STAR, start, end - 1) < 0)) {
     // `192.168.` and `192.168.*`: every address that starts so.
     const problems: Problem[] = [];
     const parsed = parsePartialIPv4(text, start, last === STAR ? end - 1 : end, problems);
-    if (parsed) sink.entry(start, end, line, parsed, { role });
+    if (parsed) sink.entry(start, end, line, parsed, meaning);
     for (const problem of problems) if (problem.code === 'invalid-entry') sink.problem(problem, line);
   } else {
-    sink.entry(start, end, line, undefined, { role });
+    const problems: Problem[] = [];
+    const ok = parseEntry(text, start, end, problems, scratch);
+    const never = ok ? neverMatched(text, start, end, scratch, problems) : undefined;
+    if (never !== undefined) {
+      sink.problem({ code: 'invalid-entry', start, end, message: `tcpd never matches ${text.slice(start, end)}: ${never}` }, line);
+      return;
+    }
+    for (const problem of problems) sink.problem(problem, line);
+    if (ok) sink.entry(start, end, line, scratch, meaning);
   }
 }
 
+const scratch = new ParsedEntry();
+
+/**
+ * Why tcpd never matches an IPv4 `net/mask` or `net/len` that reads as
+ * `entry`, or undefined: it compares the client's address, masked, with the
+ * net as written, so host bits make the pattern match nothing; it takes
+ * 255.255.255.255 for an error, as mask or as net; and it takes no /0
+ * (checked with tcpdmatch).
+ */
+function neverMatched(text: string, start: number, end: number, entry: ParsedEntry, problems: Problem[]): string | undefined {
+  const slash = indexIn(text, 0x2f, start, end);
+  if (entry.version !== 4 || slash < 0) return undefined;
+  const [net, mask] = [text.slice(start, slash), text.slice(slash + 1, end)];
+  const hostBits = problems.findIndex((problem) => problem.code === 'host-bits-set');
+  if (hostBits >= 0) {
+    problems.splice(hostBits, 1);
+    return `the address has bits set past the mask, and tcpd compares the masked client with the address as written. Write ${formatIPv4(entry.lo4)}/${mask}.`;
+  }
+  if (mask === '255.255.255.255') return `it reads the mask 255.255.255.255 as an error. Write ${net} alone.`;
+  if (net === '255.255.255.255') return 'it reads the address 255.255.255.255 as an error.';
+  if (mask === '0') return 'it takes no /0. Write ALL, or 0.0.0.0/0.0.0.0, for every IPv4 address.';
+  return undefined;
+}
+
 /** `[2001:db8::]/32` or `[2001:db8::1]`: the brackets belong to the file's syntax, so the address is read without them. */
-function readBracketed(text: string, start: number, end: number, line: number, sink: TokenSink, role: EntryRole): void {
+function readBracketed(text: string, start: number, end: number, line: number, sink: TokenSink, meaning: EntryMeaning): void {
   const close = indexIn(text, CLOSE_BRACKET, start, end);
   const suffix = close < 0 ? '' : text.slice(close + 1, end);
   if (close < 0 || (suffix !== '' && !/^\/\d+$/.test(suffix))) {
@@ -193,5 +357,5 @@ function readBracketed(text: string, start: number, end: number, line: number, s
   const problems: Problem[] = [];
   const ok = parseEntry(address, 0, address.length, problems, bracketed);
   for (const problem of problems) sink.problem({ ...problem, start, end }, line);
-  if (ok) sink.entry(start, end, line, bracketed, { role });
+  if (ok) sink.entry(start, end, line, bracketed, meaning);
 }
