@@ -209,3 +209,15 @@ test('every fix keeps its promise on random lists: merges, splits, removals and 
     { numRuns: 400 },
   );
 });
+
+/** Fixes of one entry among others of its statement or line: the others stay as they are. */
+// oxfmt-ignore
+const listCases: [name: string, input: string, title: string | RegExp, expected: string, fileName: string][] = [
+  ['MikroTik: a merge of two commands on one line', '/ip firewall address-list\nadd address=11.0.0.0/24 list=x; add address=11.0.|1.0/24 list=x\n', /^Merge with line 2 into 11\.0\.0\.0\/23$/, '/ip firewall address-list\nadd address=11.0.0.0/23 list=x\n', 'x.rsc'],
+  ['nginx: a duplicate directive of a line goes alone', 'deny 1.2.3.4; deny 1.2.|3.4; # both\n', /^Remove duplicate 1\.2\.3\.4/, 'deny 1.2.3.4; # both\n', 'nginx.conf'],
+  ['nftables: an address of a rule split becomes a set', 'table ip f {\n  chain c {\n    ip saddr 10.0.0.0/1|5 drop\n  }\n}\n', /^Split 10\.0\.0\.0\/15 into two/, 'table ip f {\n  chain c {\n    ip saddr { 10.0.0.0/16, 10.1.0.0/16 } drop\n  }\n}\n', 'x.nft'],
+];
+
+for (const [name, input, title, expected, fileName] of listCases) {
+  test(`fix in a list: ${name}`, () => assert.equal(apply(input, title, fileName), expected));
+}

@@ -18,7 +18,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { entryTexts, replaceEntry, type TextEdit } from './rewrite';
+import { entryTexts, rewriteEntries, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
 
@@ -76,7 +76,13 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   // Host bits: the entry already means its network; write it so.
   if (document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k])) {
     const network = `${formatAddressOf(entry, entry.lo)}/${prefix}`;
-    fixes.push({ title: `Write ${entry.text} as ${network}`, kind: 'quickfix', edits: [replaceEntry(document, k, [network])], resolves: ['host-bits-set'], preferred: true });
+    fixes.push({
+      title: `Write ${entry.text} as ${network}`,
+      kind: 'quickfix',
+      edits: rewriteEntries(document, new Map([[k, [network]]])),
+      resolves: ['host-bits-set'],
+      preferred: true,
+    });
   }
 
   // Duplicates and covered entries add nothing: removing them keeps the set (the scope's decisions).
@@ -87,7 +93,7 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
     fixes.push({
       title: same ? `Remove duplicate ${entry.text} (line ${table.line[container] + 1} has it)` : `Remove ${entry.text}, covered by line ${table.line[container] + 1}`,
       kind: 'quickfix',
-      edits: [replaceEntry(document, k, [])],
+      edits: rewriteEntries(document, new Map([[k, []]])),
       resolves: ['duplicate', 'covered'],
       preferred: true,
     });
@@ -111,7 +117,13 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
     fixes.push({
       title: `Merge with line ${table.line[partner] + 1} into ${text.join(', ')}`,
       kind: 'quickfix',
-      edits: [replaceEntry(document, first, text), replaceEntry(document, second, [])],
+      edits: rewriteEntries(
+        document,
+        new Map([
+          [first, text],
+          [second, []],
+        ]),
+      ),
       resolves: ['mergeable'],
       preferred: true,
     });
@@ -124,7 +136,7 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
       const blocks = splitCidr(familyOf(entry.version) as Family<number | bigint>, entry.version === 4 ? Number(entry.lo) : entry.lo, prefix, into);
       const texts = blocks.map((block) => (into === bits ? formatAddressOf(entry, BigInt(block)) : `${formatAddressOf(entry, BigInt(block))}/${into}`));
       const title = into === prefix + 1 ? `Split ${entry.text} into two halves (/${into})` : `Split ${entry.text} into ${blocks.length} /${into} subnets`;
-      fixes.push({ title, kind: 'refactor.rewrite', edits: [replaceEntry(document, k, texts)] });
+      fixes.push({ title, kind: 'refactor.rewrite', edits: rewriteEntries(document, new Map([[k, texts]])) });
     }
   }
 
@@ -170,12 +182,14 @@ function narrowing(
   const removed = `−${formatCount(entry.hi - entry.lo + 1n - result.size())} addresses`;
   const texts = entryTexts(document.format.id, set);
   const many = texts.length > options.maxEntries ? ` (more than ${count(options.maxEntries)})` : '';
-  const fixes: Fix[] = [{ title: `${title} → ${count(texts.length)}, ${removed}${many}`, kind: 'quickfix', edits: [replaceEntry(document, entry.k, texts)], resolves, preferred }];
+  const fixes: Fix[] = [
+    { title: `${title} → ${count(texts.length)}, ${removed}${many}`, kind: 'quickfix', edits: rewriteEntries(document, new Map([[entry.k, texts]])), resolves, preferred },
+  ];
   // Formats that take ranges can say the same in far fewer entries.
   if (many && RANGE_FORMATS.includes(document.format.id)) {
     const ranges: string[] = [];
     set.forEachRange((lo, hi) => ranges.push(lo === hi ? set.family.format(lo) : `${set.family.format(lo)}-${set.family.format(hi)}`));
-    fixes.push({ title: `${title} as ranges → ${count(ranges.length)}, ${removed}`, kind: 'quickfix', edits: [replaceEntry(document, entry.k, ranges)], resolves });
+    fixes.push({ title: `${title} as ranges → ${count(ranges.length)}, ${removed}`, kind: 'quickfix', edits: rewriteEntries(document, new Map([[entry.k, ranges]])), resolves });
   }
   return fixes;
 }
@@ -275,21 +289,19 @@ function formatAddressOf(entry: Entry, address: bigint): string {
  */
 export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextEdit[] {
   const t = document.entries;
-  const removed = new Set<number>();
+  const changes = new Map<number, string[]>();
   // An entry finding Fix all may repair is one of an entry that adds nothing: removing it keeps the set.
-  for (const fact of facts.entryFacts) if (FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary) removed.add(fact.entry);
-  // A word that stands for several entries (nginx `all`: 0.0.0.0/0 and ::/0) goes only with all of them, and once.
-  const sameWord = (k: number) => [k - 1, k + 1].filter((other) => other >= 0 && other < t.count && t.start[other] === t.start[k]);
-  const edits = [...removed].filter((k) => sameWord(k).every((other) => removed.has(other) && other > k)).map((k) => replaceEntry(document, k, []));
-  if (!FINDING_RULES['host-bits-set'].fixAll) return edits;
-  for (const problem of document.problems) {
-    if (problem.code !== 'host-bits-set') continue;
-    const k = t.firstAtOrAfter(problem.start);
-    if (k >= t.count || t.start[k] !== problem.start || removed.has(k) || t.prefix[k] < 0) continue;
-    const network = `${t.version[k] === 4 ? IPV4.format(t.lo4[k]) : IPV6.format(t.lo6[k])}/${t.prefix[k]}`;
-    edits.push(replaceEntry(document, k, [network]));
+  // (A word that stands for several entries, nginx `all`, goes only when all of them go: the rewriter sees to it.)
+  for (const fact of facts.entryFacts) if (FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary) changes.set(fact.entry, []);
+  if (FINDING_RULES['host-bits-set'].fixAll) {
+    for (const problem of document.problems) {
+      if (problem.code !== 'host-bits-set') continue;
+      const k = t.firstAtOrAfter(problem.start);
+      if (k >= t.count || t.start[k] !== problem.start || changes.has(k) || t.prefix[k] < 0) continue;
+      changes.set(k, [`${t.version[k] === 4 ? IPV4.format(t.lo4[k]) : IPV6.format(t.lo6[k])}/${t.prefix[k]}`]);
+    }
   }
-  return edits;
+  return rewriteEntries(document, changes);
 }
 
 /**
@@ -304,7 +316,7 @@ export function aggregate(document: BlocklistDocument): TextEdit[] {
   for (let s = 0; s < document.scopes.length; s++) {
     if (document.scopes[s].evaluation === 'union') for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned);
   }
-  return [...assigned].map(([k, texts]) => replaceEntry(document, k, texts));
+  return rewriteEntries(document, assigned);
 }
 
 /** Assigns the CIDR blocks of scope s's union of one family to the entries whose places they take. */

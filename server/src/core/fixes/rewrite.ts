@@ -1,14 +1,28 @@
 /**
- * Writing a new set of addresses in place of one entry, in the entry's own
- * format: more lines like the entry's line (keeping its comment on the first
- * one) for line formats, or more tokens in the entry's list for formats that
- * list several addresses on a line.
+ * Writing changed entries back into the text in their own format, all at
+ * once: each change names an entry and the addresses written in its place
+ * ([] removes it), and the edits come out non-overlapping, as the protocol
+ * requires. Entries are grouped by the list they stand in — the addresses
+ * after `-s` in an iptables rule, a pf or nftables `{ … }` list, the clients
+ * of a hosts.deny rule, the arguments of an Apache directive, the commands of
+ * a MikroTik line or the directives of an nginx one, the one entry of a line
+ * of a plain list — and each list is rewritten once: a run of removed items
+ * takes the separator after it (at the end of the list, the one before it), a
+ * list whose last item goes takes its statement with it (the rule, the line,
+ * `elements = { … }`; pf keeps an empty table `{ }`), and an item written as
+ * several is repeated in place, joined as the format joins items, or on
+ * lines of its own when it stood alone on its line. A comment of a line that
+ * keeps an item stays on that line.
  */
 import type { AddressSet } from '../addresses/addressSet';
 import type { BlocklistDocument } from '../document/document';
+import { isBlank } from '../document/entry';
 import { formatIPv4 } from '../addresses/ipv4';
-import type { FormatId } from '../formats/format';
-import { lineStartOf } from '../formats/format';
+import { lineContentEnd, lineStartOf, nextLineStart, type FormatId } from '../formats/format';
+import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
+import { Scanner } from '../formats/scanner';
+import { CR, HASH, LF, SEMICOLON, SLASH } from '../primitives/charCodes';
+import { partitionPoint } from '../primitives/search';
 
 export interface TextEdit {
   readonly start: number;
@@ -16,15 +30,8 @@ export interface TextEdit {
   readonly newText: string;
 }
 
-/** How a format lists several entries: one a line, or joined inside a line. */
-const SEPARATOR: Partial<Record<FormatId, string>> = {
-  apache: ' ',
-  iptables: ',',
-  nftables: ', ',
-  pf: ', ',
-  'hosts-deny': ', ',
-  'registry-csv': ' | ',
-};
+/** What becomes of entries: entry k → the texts written in its place ([] removes it). */
+export type EntryChanges = ReadonlyMap<number, readonly string[]>;
 
 /** Formats that cannot write a CIDR and take ranges instead. */
 const RANGE_WRITERS: Partial<Record<FormatId, (first: number, last: number) => string>> = {
@@ -32,10 +39,6 @@ const RANGE_WRITERS: Partial<Record<FormatId, (first: number, last: number) => s
   'ipcat-csv': (first, last) => `${formatIPv4(first)},${formatIPv4(last)}`,
   'ipfilter-dat': (first, last) => `${padded(first)} - ${padded(last)}`,
 };
-
-/** Where a line's comment starts, per format; `#` after a blank everywhere, and `;` in Spamhaus DROP and plain lists. */
-const COMMENT = /\s(#|\/\/).*$/;
-const COMMENT_OR_SEMICOLON = /\s(#|;|\/\/).*$/;
 
 /** The entries a set is written as, in the format's own notation. */
 export function entryTexts<A extends number | bigint>(formatId: FormatId, set: AddressSet<A>): string[] {
@@ -49,43 +52,695 @@ export function entryTexts<A extends number | bigint>(formatId: FormatId, set: A
   return texts;
 }
 
-/** The edit that puts `texts` where entry k stands (removes the entry when `texts` is empty). */
-export function replaceEntry(document: BlocklistDocument, k: number, texts: readonly string[]): TextEdit {
-  const { text, format, entries } = document;
-  const start = entries.start[k];
-  const end = entries.end[k];
-  const separator = SEPARATOR[format.id];
-  if (separator !== undefined) {
-    if (texts.length > 0) return { start, end, newText: texts.join(separator) };
-    return removeFromList(text, start, end);
+/** The edits that make every change of `changes` at once, in the document's format. */
+export function rewriteEntries(document: BlocklistDocument, changes: EntryChanges): TextEdit[] {
+  const t = document.entries;
+  const rewrite = new Rewrite(document, SYNTAXES[document.format.id], changes);
+  const changed = [...changes.keys()].filter((k) => k >= 0 && k < t.count).sort((a, b) => a - b);
+  for (let n = 0; n < changed.length;) {
+    const list = rewrite.syntax.list(document, t.start[changed[n]], t.end[changed[n]]);
+    // The changed entries of the same list, which follow in document order.
+    let m = n + 1;
+    while (list && m < changed.length && t.start[changed[m]] >= list.start && t.end[changed[m]] <= list.end) m++;
+    if (list) rewrite.list(list, changed.slice(n, m));
+    n = m;
   }
-  const lineStart = lineStartOf(text, start);
-  const newline = text.indexOf('\n', end);
-  const lineEnd = newline < 0 ? text.length : newline;
-  const contentEnd = text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
-  if (texts.length === 0) {
-    // The whole line and its line break (or the break before it, on the last line).
-    return newline >= 0
-      ? { start: lineStart, end: newline + 1, newText: '' }
-      : { start: Math.max(0, lineStart - (text[lineStart - 2] === '\r' ? 2 : 1)), end: contentEnd, newText: '' };
-  }
-  const before = text.slice(lineStart, start);
-  const after = text.slice(end, contentEnd);
-  const plainAfter = after.replace(format.id === 'plain' || format.id === 'spamhaus-drop' ? COMMENT_OR_SEMICOLON : COMMENT, '').trimEnd();
-  const eol = text.charCodeAt(lineEnd - 1) === 0x0d ? '\r\n' : '\n';
-  const lines = texts.map((entry, n) => before + entry + (n === 0 ? after : plainAfter));
-  return { start: lineStart, end: contentEnd, newText: lines.join(eol) };
+  return rewrite.edits();
 }
 
-/** Takes a token out of a list on a line, with one of the separators around it. */
-function removeFromList(text: string, start: number, end: number): TextEdit {
-  const after = /^\s*[,|]\s*/.exec(text.slice(end, end + 8));
-  if (after) return { start, end: end + after[0].length, newText: '' };
-  const before = /\s*[,|]\s*$/.exec(text.slice(Math.max(0, start - 8), start));
-  if (before) return { start: start - before[0].length, end, newText: '' };
-  const blank = /^[ \t]+/.exec(text.slice(end, end + 8));
-  return { start, end: end + (blank ? blank[0].length : 0), newText: '' };
+interface Span {
+  readonly start: number;
+  readonly end: number;
 }
+
+/** Items between two delimiters: the tokens of a list, or the commands or directives of a line. */
+interface List {
+  /** After the opening delimiter, before the closing one. */
+  readonly start: number;
+  readonly end: number;
+  /** Each item's start and end, in order: a token with what belongs to it (pf's `!`, an nftables element's options), or a whole command. */
+  readonly items: readonly number[];
+  /** What goes when every item goes: the rule, the line, `elements = { … }`… */
+  readonly statement?: Span;
+  /** …or, when the statement stays, what the list becomes. */
+  readonly emptied?: string;
+  /** Around several items written where one stood alone (nftables `ip saddr 1.2.3.4` → `{ a, b }`). */
+  readonly wrap?: readonly [string, string];
+  /** hosts.deny: the items that are the word EXCEPT. */
+  readonly excepts?: readonly number[];
+}
+
+/** How a format lists items, and where its lists are. */
+interface Syntax {
+  /** The list that holds the entry at [start, end), if the syntax finds one. */
+  readonly list: (document: BlocklistDocument, start: number, end: number) => List | undefined;
+  /** Joins the items written where one stood, on its line. */
+  readonly joiner: string;
+  /** The character between items; `required` when blanks and line breaks do not separate them. */
+  readonly separator?: string;
+  readonly required?: boolean;
+  /** Where a comment starts in text[from, to), or `to`. */
+  readonly comment: (text: string, from: number, to: number) => number;
+  /** Items are statements: one alone on its line is repeated on lines of its own, its comment on the first. */
+  readonly linewise?: boolean;
+  /** An address as the format writes it in a list. */
+  readonly token?: (address: string) => string;
+}
+
+/** Collects the edits of the lists; at the end joins whole-line removals, and a removal takes the edits inside it (another list of its statement). */
+class Rewrite {
+  private readonly pending: TextEdit[] = [];
+  /** Whole lines to remove: from the first one's start to the start of the line after the last. */
+  private readonly lines: Span[] = [];
+  private readonly text: string;
+
+  constructor(
+    readonly document: BlocklistDocument,
+    readonly syntax: Syntax,
+    readonly changes: EntryChanges,
+  ) {
+    this.text = document.text;
+  }
+
+  /** Rewrites one list, given its changed entries: what their items become, then the runs of removed items, then the items written anew. */
+  list(list: List, changed: readonly number[]): void {
+    const t = this.document.entries;
+    const { items } = list;
+    const removed = new Set<number>();
+    const written: { i: number; k: number; texts: readonly string[] }[] = [];
+    // An entry the syntax finds in no item (a construct of the reader's it does not know) is left as it is: no edit rather than a broken one.
+    for (const i of new Set(changed.map((k) => itemAt(items, t.start[k], t.end[k])))) {
+      if (i < 0) continue;
+      // An item goes when all its entries go (nginx's `all` is two); it is written anew when it is one entry.
+      let [count, gone] = [0, 0];
+      let change: { i: number; k: number; texts: readonly string[] } | undefined;
+      for (let k = t.firstAtOrAfter(items[2 * i]); k < t.count && t.start[k] < items[2 * i + 1]; k++) {
+        count++;
+        const texts = this.changes.get(k);
+        if (texts?.length === 0) gone++;
+        else if (texts) change = { i, k, texts };
+      }
+      if (gone === count) removed.add(i);
+      else if (count === 1 && change) written.push(change);
+    }
+    const n = items.length / 2;
+    if (list.excepts) exceptions(list.excepts, removed, n);
+    if (removed.size === n) {
+      if (list.emptied !== undefined) this.replace(list.start, list.end, list.emptied);
+      else if (list.statement) this.removeStatement(list.statement);
+      return;
+    }
+    const order = [...removed].sort((a, b) => a - b);
+    for (let r = 0; r < order.length; r++) {
+      const a = order[r];
+      while (r + 1 < order.length && order[r + 1] === order[r] + 1) r++;
+      this.removeRun(list, a, order[r]);
+    }
+    for (const { i, k, texts } of written) this.write(list, i, k, texts);
+  }
+
+  /** The edits, whole lines joined (the last line of a text without a final line break takes the break before it). */
+  edits(): TextEdit[] {
+    const text = this.text;
+    const lines = [...this.lines].sort((a, b) => a.start - b.start);
+    const edits = [...this.pending];
+    for (let n = 0; n < lines.length; n++) {
+      let { start, end } = lines[n];
+      while (n + 1 < lines.length && lines[n + 1].start <= end) end = Math.max(end, lines[++n].end);
+      if (end === text.length && text.charCodeAt(end - 1) !== LF && start > 0) start -= text.charCodeAt(start - 2) === CR ? 2 : 1;
+      edits.push({ start, end, newText: '' });
+    }
+    // A removal takes the edits inside it (another list of a statement that goes), and removals that overlap join.
+    edits.sort((a, b) => a.start - b.start || b.end - a.end);
+    const result: TextEdit[] = [];
+    for (const edit of edits) {
+      const last = result.at(-1);
+      const overlaps = last !== undefined && edit.start < last.end && (edit.end > last.start || edit.start > last.start);
+      if (last && overlaps && last.newText === '' && (edit.end <= last.end || edit.newText === '')) {
+        if (edit.end > last.end) result[result.length - 1] = { start: last.start, end: edit.end, newText: '' };
+        continue;
+      }
+      result.push(edit);
+    }
+    return result;
+  }
+
+  /** Removes items a…b, not all of the list's, with the separator that would be left over. */
+  private removeRun(list: List, a: number, b: number): void {
+    const { items } = list;
+    const n = items.length / 2;
+    if (a === 0) {
+      // At the start: up to the next kept item.
+      this.replace(items[0], items[2 * b + 2], '');
+      return;
+    }
+    if (b + 1 < n) {
+      // Between kept items, one gap stays as their separator: the first that ends a line (its comment is a kept line's), else the one before the run.
+      let f = a;
+      for (let g = a; g <= b + 1; g++) {
+        if (this.breaks(list, g)) {
+          f = g;
+          break;
+        }
+      }
+      const [start, end] = gap(list, f);
+      const { separator, required } = this.syntax;
+      const missing = required && separator !== undefined && !this.separated(start, end);
+      this.replace(items[2 * a - 1], start, missing ? separator : '');
+      this.replace(end, items[2 * b + 2], '');
+      return;
+    }
+    // At the end: the gap after the run stays, and with it the line break before the list's end.
+    for (let g = a; g <= b; g++) {
+      if (!this.breaks(list, g)) continue;
+      const [start, end] = gap(list, g);
+      const lineEnd = breakAt(this.text, start, end);
+      const comment = this.syntax.comment(this.text, start, lineEnd);
+      if (comment === lineEnd) break;
+      // The last kept item's comment stays on its line, after it, without the separator that led to the run.
+      const separator = this.syntax.separator;
+      const before = this.text.slice(start, comment);
+      const head = (separator ? before.split(separator).join('') : before) || ' ';
+      const [tailStart, tailEnd] = gap(list, n);
+      const tail = this.breaks(list, n)
+        ? this.text.slice(breakAt(this.text, tailStart, tailEnd), tailEnd)
+        : this.text.slice(lineEnd, end) + this.text.slice(tailStart, tailEnd).trimStart();
+      this.replace(items[2 * a - 1], list.end, head + this.text.slice(comment, lineEnd) + tail);
+      return;
+    }
+    this.replace(items[2 * a - 1], items[2 * b + 1], '');
+  }
+
+  /** Writes entry k of item i as `texts`: in its place when one, else as copies of the item. */
+  private write(list: List, i: number, k: number, texts: readonly string[]): void {
+    const text = this.text;
+    const item = { start: list.items[2 * i], end: list.items[2 * i + 1] };
+    const [start, end] = [this.document.entries.start[k], this.document.entries.end[k]];
+    const tokens = texts.map(this.syntax.token ?? ((address) => address));
+    if (tokens.length === 1) {
+      this.replace(start, end, tokens[0]);
+      return;
+    }
+    const copies = tokens.map((token) => text.slice(item.start, start) + token + text.slice(end, item.end));
+    const line = this.syntax.linewise ? this.alone(item) : undefined;
+    if (line) {
+      // Lines of their own, indented alike; the comment stays on the first.
+      const rest = copies.slice(1).map((copy) => line.eol + text.slice(lineStartOf(text, item.start), item.start) + copy);
+      this.replace(item.start, line.end, copies[0] + text.slice(item.end, line.end) + rest.join(''));
+    } else if (list.wrap) {
+      this.replace(item.start, item.end, list.wrap[0] + copies.join(this.syntax.joiner) + list.wrap[1]);
+    } else {
+      this.replace(item.start, item.end, copies.join(this.syntax.joiner));
+    }
+  }
+
+  /** Removes a statement: its lines when it is alone on them, else itself and the blanks beside it. */
+  private removeStatement(statement: Span): void {
+    const text = this.text;
+    const first = lineStartOf(text, statement.start);
+    const line = this.alone(statement);
+    if (line) {
+      this.lines.push({ start: first, end: nextLineStart(text, line.end) });
+      return;
+    }
+    const lastLine = lineStartOf(text, statement.end);
+    const lastEnd = lineContentEnd(text, lastLine, nextLineStart(text, lastLine));
+    const after = skipBlanks(text, statement.end, lastEnd);
+    if (after < lastEnd && this.syntax.comment(text, after, lastEnd) !== after) {
+      this.replace(statement.start, after, '');
+    } else {
+      let before = statement.start;
+      while (before > first && isBlank(text.charCodeAt(before - 1))) before--;
+      this.replace(before, statement.end, '');
+    }
+  }
+
+  /** When `span` stands alone on its lines (blanks before it, blanks or a comment after): the end of its last line's content, and that line's break. */
+  private alone(span: Span): { end: number; eol: string } | undefined {
+    const text = this.text;
+    if (skipBlanks(text, lineStartOf(text, span.start), span.start) !== span.start) return undefined;
+    const lastLine = lineStartOf(text, span.end);
+    const next = nextLineStart(text, lastLine);
+    const end = lineContentEnd(text, lastLine, next);
+    const after = skipBlanks(text, span.end, end);
+    if (after < end && this.syntax.comment(text, after, end) !== after) return undefined;
+    return { end, eol: text.charCodeAt(end) === CR ? '\r\n' : '\n' };
+  }
+
+  /** Whether gap g of the list holds a line break. */
+  private breaks(list: List, g: number): boolean {
+    const [start, end] = gap(list, g);
+    return indexIn(this.text, LF, start, end) >= 0;
+  }
+
+  /** Whether text[start, end) holds the separator outside comments. */
+  private separated(start: number, end: number): boolean {
+    const separator = this.syntax.separator!.charCodeAt(0);
+    for (let i = start; i < end;) {
+      const newline = indexIn(this.text, LF, i, end);
+      const lineEnd = newline < 0 ? end : newline;
+      if (indexIn(this.text, separator, i, this.syntax.comment(this.text, i, lineEnd)) >= 0) return true;
+      i = lineEnd + 1;
+    }
+    return false;
+  }
+
+  private replace(start: number, end: number, newText: string): void {
+    if (newText !== this.text.slice(start, end)) this.pending.push({ start, end, newText });
+  }
+}
+
+/** The text between item g - 1 and item g of a list (g = 0: before the first; g = n: after the last). */
+function gap(list: List, g: number): [number, number] {
+  return [g === 0 ? list.start : list.items[2 * g - 1], 2 * g === list.items.length ? list.end : list.items[2 * g]];
+}
+
+/** The index of the item of `items` (start, end pairs in order) that holds [start, end), or -1. */
+function itemAt(items: readonly number[], start: number, end = start): number {
+  const i = partitionPoint(items.length / 2, (n) => items[2 * n] > start) - 1;
+  return i >= 0 && items[2 * i + 1] >= end ? i : -1;
+}
+
+/** Where the first line of text[start, end) ends: before its line break and a backslash that continues it. */
+function breakAt(text: string, start: number, end: number): number {
+  let i = indexIn(text, LF, start, end);
+  if (i < 0) return end;
+  if (text.charCodeAt(i - 1) === CR) i--;
+  if (text.charCodeAt(i - 1) === BACKSLASH) i--;
+  return Math.max(start, i);
+}
+
+/**
+ * hosts.deny's `a EXCEPT b EXCEPT c`: when the clients before the first
+ * EXCEPT all go, the rule goes; when those after an EXCEPT all go, that
+ * EXCEPT goes with everything after it (it excepted from nothing).
+ */
+function exceptions(excepts: readonly number[], removed: Set<number>, count: number): void {
+  const bounds = [-1, ...excepts, count];
+  for (let p = 0; p + 1 < bounds.length; p++) {
+    const [from, to] = [bounds[p] + 1, bounds[p + 1]];
+    if (from === to || Array.from({ length: to - from }, (_, i) => from + i).some((i) => !removed.has(i))) continue;
+    for (let i = p === 0 ? 0 : bounds[p]; i < count; i++) removed.add(i);
+    return;
+  }
+}
+
+// The formats' lists.
+
+/** The line holding `offset`: its start, the end of its content, the start of the next. */
+function lineAround(text: string, offset: number): { start: number; end: number; next: number } {
+  const start = lineStartOf(text, offset);
+  const next = nextLineStart(text, start);
+  return { start, end: lineContentEnd(text, start, next), next };
+}
+
+/** Parts of text[start, end) between `separator` characters, blanks trimmed, empty ones left out: start, end pairs. */
+function pieces(text: string, start: number, end: number, separator: number): number[] {
+  const pairs: number[] = [];
+  for (let from = start; from <= end;) {
+    const at = indexIn(text, separator, from, end);
+    const to = at < 0 ? end : at;
+    const first = skipBlanks(text, from, to);
+    const last = trimEnd(text, first, to);
+    if (first < last) pairs.push(first, last);
+    from = to + 1;
+  }
+  return pairs;
+}
+
+/** Blank-separated words of text[start, end) (a quoted string is one word): start, end pairs. */
+function words(text: string, start: number, end: number): number[] {
+  const pairs: number[] = [];
+  for (let i = skipBlanks(text, start, end); i < end; i = skipBlanks(text, pairs[pairs.length - 1], end)) pairs.push(i, wordEnd(text, i, end));
+  return pairs;
+}
+
+/** Line formats: one entry a line; the item is the line without its comment. */
+function lineSyntax(comment: Syntax['comment']): Syntax {
+  return {
+    list: ({ text }, start, end) => {
+      const line = lineAround(text, start);
+      const itemEnd = Math.max(end, trimEnd(text, end, comment(text, end, line.end)));
+      return { start: line.start, end: itemEnd, items: [line.start, itemEnd], statement: { start: line.start, end: line.end } };
+    },
+    joiner: ' ',
+    comment,
+    linewise: true,
+  };
+}
+
+const NO_COMMENT = (_text: string, _from: number, to: number) => to;
+
+function hashComment(text: string, from: number, to: number): number {
+  const hash = indexIn(text, HASH, from, to);
+  return hash < 0 ? to : hash;
+}
+
+/** Plain lists: `#`, `;` or `//` starts a comment. */
+function plainComment(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === HASH || c === SEMICOLON || (c === SLASH && text.charCodeAt(i + 1) === SLASH && i + 1 < to)) return i;
+  }
+  return to;
+}
+
+/** iptables: the comma list after `-s` or `-d` (or the range after `--src-range`); the rule is the line. */
+function iptablesList({ text }: BlocklistDocument, start: number, end: number): List {
+  const line = lineAround(text, start);
+  let from = start;
+  while (from > line.start && !isBlank(text.charCodeAt(from - 1))) from--;
+  let to = end;
+  while (to < line.end && !isBlank(text.charCodeAt(to))) to++;
+  return { start: from, end: to, items: pieces(text, from, to, 0x2c), statement: { start: line.start, end: line.end } };
+}
+
+/** Apache: the arguments after `Require [not] ip` or `Deny from`/`Allow from`; the directive is the line. */
+function apacheList({ text }: BlocklistDocument, start: number): List | undefined {
+  const line = lineAround(text, start);
+  const all = words(text, line.start, line.end);
+  if (all.length < 4) return undefined;
+  const skip = wordIs(text, all[0], all[1], 'Require', true) && wordIs(text, all[2], all[3], 'not', true) ? 3 : 2;
+  if (all.length <= 2 * skip) return undefined;
+  return { start: all[2 * skip - 1], end: all[all.length - 1], items: all.slice(2 * skip), statement: { start: line.start, end: line.end } };
+}
+
+/** The Russian registry dump: the ` | ` list of the first field; a record keeps its other fields when it is emptied. */
+function registryList({ text }: BlocklistDocument, start: number): List {
+  const line = lineAround(text, start);
+  const semicolon = indexIn(text, SEMICOLON, line.start, line.end);
+  const end = semicolon < 0 ? line.end : semicolon;
+  return { start: line.start, end, items: pieces(text, line.start, end, 0x7c), emptied: '' };
+}
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+
+/**
+ * hosts.deny: the clients of `daemons : clients [: options]`, over the lines
+ * a final backslash continues; the rule is those lines. Clients are
+ * separated by blanks or commas; `[…]` may hold colons.
+ */
+function hostsDenyList({ text }: BlocklistDocument, start: number): List | undefined {
+  let first = lineStartOf(text, start);
+  while (first > 0) {
+    const before = lineAround(text, first - 1);
+    if (before.end === before.start || text.charCodeAt(before.end - 1) !== BACKSLASH || text.charCodeAt(skipBlanks(text, before.start, before.end)) === HASH) break;
+    first = before.start;
+  }
+  // The rule's lines, each without the backslash that continues it.
+  const segments: Span[] = [];
+  let line = lineAround(text, first);
+  for (;;) {
+    const continued = line.end > line.start && text.charCodeAt(line.end - 1) === BACKSLASH;
+    segments.push({ start: line.start, end: continued ? line.end - 1 : line.end });
+    if (!continued || line.next >= text.length) break;
+    line = lineAround(text, line.next);
+  }
+  const items: number[] = [];
+  const excepts: number[] = [];
+  let [listStart, listEnd] = [-1, -1];
+  for (const segment of segments) {
+    let i = segment.start;
+    if (listStart < 0) {
+      const colon = outsideBrackets(text, i, segment.end, (c) => c === COLON);
+      if (colon < 0) continue;
+      listStart = i = colon + 1;
+    }
+    while (listEnd < 0 && i < segment.end) {
+      while (i < segment.end && (isBlank(text.charCodeAt(i)) || text.charCodeAt(i) === COMMA)) i++;
+      if (i >= segment.end) break;
+      let end = outsideBrackets(text, i, segment.end, (c) => isBlank(c) || c === COMMA || c === COLON);
+      if (end < 0) end = segment.end;
+      if (end < segment.end && text.charCodeAt(end) === COLON) {
+        // A bare IPv6 address (which the reader reports) runs on over its colons; another colon starts the options.
+        let whole = end;
+        while (whole < segment.end && !isBlank(text.charCodeAt(whole)) && text.charCodeAt(whole) !== COMMA) whole++;
+        if (/^[\d.a-f:/]+$/i.test(text.slice(i, whole)) && text.slice(i, whole).split(':').length > 2) end = whole;
+        else listEnd = end;
+      }
+      if (end > i) {
+        if (wordIs(text, i, end, 'EXCEPT', true)) excepts.push(items.length / 2);
+        items.push(i, end);
+      }
+      i = end;
+    }
+    if (listEnd >= 0) break;
+  }
+  if (listStart < 0) return undefined;
+  if (listEnd < 0) listEnd = segments[segments.length - 1].end;
+  return { start: listStart, end: listEnd, items, excepts, statement: { start: first, end: line.end } };
+}
+
+/** The first index in text[start, end) outside `[…]` whose character `stops`, or -1. */
+function outsideBrackets(text: string, start: number, end: number, stops: (c: number) => boolean): number {
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACKET) depth = Math.max(0, depth - 1);
+    else if (depth === 0 && stops(c)) return i;
+  }
+  return -1;
+}
+
+/** hosts.deny reads IPv6 addresses only in brackets: `[2001:db8::]/32`. */
+function bracketed(address: string): string {
+  if (!address.includes(':')) return address;
+  const slash = address.indexOf('/');
+  return slash < 0 ? `[${address}]` : `[${address.slice(0, slash)}]${address.slice(slash)}`;
+}
+
+/**
+ * `{ … }` groups of pf and nftables, found once per document: each group's
+ * items (pf: each word, `!` with the word after it; nftables: what stands
+ * between commas, semicolons and line ends) and statements (between
+ * semicolons and line ends, a statement's end after its `;`).
+ */
+interface Group {
+  /** The `{`, or -1 for the text itself. */
+  readonly open: number;
+  /** The `}`, or the text's length when none closes it. */
+  close: number;
+  readonly parent: number;
+  /** Start, end pairs. */
+  readonly items: number[];
+  readonly statements: number[];
+}
+
+const GROUPS = new WeakMap<BlocklistDocument, Group[]>();
+
+function groupsOf(document: BlocklistDocument, words: boolean): Group[] {
+  let groups = GROUPS.get(document);
+  if (groups) return groups;
+  const text = document.text;
+  const s = new Scanner(text, words ? '{},' : '{};,=!');
+  groups = [{ open: -1, close: text.length, parent: -1, items: [], statements: [] }];
+  // The item and statement being read in the current group (-1: none yet), and those of the groups around it.
+  let [g, item, itemEnd, statement, statementEnd] = [0, -1, -1, -1, -1];
+  const outer: number[] = [];
+  const endItem = () => {
+    if (item >= 0) groups[g].items.push(item, itemEnd);
+    item = -1;
+  };
+  const endStatement = (end: number) => {
+    if (statement >= 0) groups[g].statements.push(statement, end);
+    statement = -1;
+  };
+  while (s.next() !== 'end') {
+    if (s.isPunctuation('{')) {
+      if (item < 0) item = s.start;
+      if (statement < 0) statement = s.start;
+      outer.push(item, statement);
+      groups.push({ open: s.start, close: text.length, parent: g, items: [], statements: [] });
+      [g, item, statement] = [groups.length - 1, -1, -1];
+    } else if (s.isPunctuation('}')) {
+      if (g === 0) continue; // a stray `}`
+      endItem();
+      endStatement(statementEnd);
+      groups[g].close = s.start;
+      g = groups[g].parent;
+      statement = outer.pop()!;
+      item = outer.pop()!;
+      itemEnd = statementEnd = s.end;
+    } else if (s.kind === 'newline' || s.isPunctuation(';') || s.isPunctuation(',')) {
+      endItem();
+      if (!s.isPunctuation(',')) endStatement(s.isPunctuation(';') ? s.end : statementEnd);
+    } else {
+      if (item < 0) item = s.start;
+      if (statement < 0) statement = s.start;
+      itemEnd = statementEnd = s.end;
+      // pf: every word is an item; a lone `!` belongs to the word after it.
+      if (words && !(s.end === s.start + 1 && text.charCodeAt(s.start) === 0x21)) endItem();
+    }
+  }
+  for (; g > 0; g = groups[g].parent) {
+    endItem();
+    endStatement(statementEnd);
+    statement = outer.pop()!;
+    item = outer.pop()!;
+  }
+  endItem();
+  endStatement(statementEnd);
+  GROUPS.set(document, groups);
+  return groups;
+}
+
+/** The innermost group holding `offset`. */
+function groupAt(groups: readonly Group[], offset: number): number {
+  let g = partitionPoint(groups.length, (i) => groups[i].open >= offset) - 1;
+  while (g > 0 && groups[g].close < offset) g = groups[g].parent;
+  return Math.max(0, g);
+}
+
+/** The pair of `pairs` (start, end, start, end…) holding [start, end), as a span. */
+function pairAt(pairs: readonly number[], start: number, end = start): Span | undefined {
+  const i = itemAt(pairs, start, end);
+  return i < 0 ? undefined : { start: pairs[2 * i], end: pairs[2 * i + 1] };
+}
+
+/** pf: a table's `{ … }`, which stays when emptied (pf.conf(5) takes an empty table); outside one, a line of a table file. */
+function pfList(document: BlocklistDocument, start: number): List {
+  const groups = groupsOf(document, true);
+  const group = groups[groupAt(groups, start)];
+  if (group.open >= 0) return { start: group.open + 1, end: group.close, items: group.items, emptied: ' ' };
+  const text = document.text;
+  const line = lineAround(text, start);
+  const to = trimEnd(text, line.start, hashComment(text, line.start, line.end));
+  const all = words(text, line.start, to);
+  const items: number[] = [];
+  for (let w = 0; w < all.length; w += 2) {
+    // A lone `!` belongs to the word after it.
+    if (items.length > 0 && items[items.length - 1] === items[items.length - 2] + 1 && text.charCodeAt(items[items.length - 2]) === 0x21) items[items.length - 1] = all[w + 1];
+    else items.push(all[w], all[w + 1]);
+  }
+  return { start: line.start, end: to, items, statement: { start: line.start, end: line.end } };
+}
+
+/**
+ * nftables: an element list, whose statement (`elements = { … }`, `add
+ * element …`, a rule) goes with its last element, as nft takes no empty
+ * list; or an address alone in a rule (`ip saddr 1.2.3.4 drop`), whose rule
+ * goes with it and which becomes a `{ … }` list when written as several.
+ */
+function nftablesList(document: BlocklistDocument, start: number, end: number): List | undefined {
+  const groups = groupsOf(document, false);
+  const group = groups[groupAt(groups, start)];
+  if (group.open >= 0 && pairAt(group.items, start, end)?.start === start) {
+    const statement = pairAt(groups[group.parent].statements, group.open);
+    return { start: group.open + 1, end: group.close, items: group.items, statement, emptied: statement ? undefined : ' ' };
+  }
+  const statement = pairAt(group.statements, start, end);
+  return statement && { start, end, items: [start, end], statement, wrap: ['{ ', ' }'] };
+}
+
+/**
+ * MikroTik: the commands (`;`-separated) of a line, continued by a final
+ * backslash, between `{`, `}`, `[` and `]`; a command goes with its `;`.
+ */
+function mikrotikList({ text }: BlocklistDocument, start: number): List | undefined {
+  let first = lineStartOf(text, start);
+  while (first > 0) {
+    const before = lineAround(text, first - 1);
+    if (before.end === before.start || text.charCodeAt(before.end - 1) !== BACKSLASH) break;
+    first = before.start;
+  }
+  let segment = first;
+  let items: number[] = [];
+  let [command, commandEnd] = [-1, -1];
+  let quoted = false;
+  for (let i = first; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : LF;
+    if (quoted) {
+      if (c === QUOTE) quoted = false;
+      else if (c === BACKSLASH) i++;
+      commandEnd = Math.min(i + 1, text.length);
+      continue;
+    }
+    if (c === BACKSLASH && (text.charCodeAt(i + 1) === LF || (text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === LF))) {
+      i += text.charCodeAt(i + 1) === CR ? 2 : 1;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === CR) continue;
+    if (c === HASH && command < 0) {
+      const newline = text.indexOf('\n', i);
+      i = (newline < 0 ? text.length : newline) - 1;
+      continue;
+    }
+    if (c === SEMICOLON || c === LF || c === 0x7b || c === 0x7d || c === OPEN_BRACKET || c === CLOSE_BRACKET) {
+      if (command >= 0) items.push(command, commandEnd);
+      command = -1;
+      if (c === SEMICOLON) continue;
+      const segmentEnd = c === LF && text.charCodeAt(i - 1) === CR ? i - 1 : i;
+      if (start >= segment && start < segmentEnd) return { start: segment, end: segmentEnd, items, statement: { start: segment, end: segmentEnd } };
+      if (c === LF) return undefined;
+      [segment, items] = [i + 1, []];
+      continue;
+    }
+    if (command < 0) command = i;
+    if (c === QUOTE) quoted = true;
+    commandEnd = i + 1;
+  }
+  return undefined;
+}
+
+/** nginx: the directives of a line (each up to its `;`), between `{` and `}`, before a comment. */
+function nginxList({ text }: BlocklistDocument, start: number): List | undefined {
+  const line = lineAround(text, start);
+  let segment = line.start;
+  let items: number[] = [];
+  let directive = -1;
+  let quote = 0;
+  for (let i = line.start; i <= line.end; i++) {
+    const c = i < line.end ? text.charCodeAt(i) : -1;
+    if (quote) {
+      if (c === BACKSLASH) i++;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === SEMICOLON && directive >= 0) {
+      items.push(directive, i + 1);
+      directive = -1;
+    } else if (c < 0 || c === 0x7b || c === 0x7d || (c === HASH && (directive < 0 || isBlank(text.charCodeAt(i - 1))))) {
+      if (directive >= 0) items.push(directive, trimEnd(text, directive, i));
+      directive = -1;
+      if (start >= segment && start < i) return { start: segment, end: i, items, statement: { start: segment, end: i } };
+      if (c < 0 || c === HASH) return undefined;
+      [segment, items] = [i + 1, []];
+    } else if (c !== SEMICOLON && !isBlank(c) && directive < 0) {
+      directive = i;
+    }
+    if (c === QUOTE || c === 0x27) quote = c;
+  }
+  return undefined;
+}
+
+const PLAIN_LINES = lineSyntax(plainComment);
+const LINES = lineSyntax(NO_COMMENT);
+
+/** Each format's lists. */
+const SYNTAXES: Record<FormatId, Syntax> = {
+  plain: PLAIN_LINES,
+  firehol: PLAIN_LINES,
+  'spamhaus-drop': PLAIN_LINES,
+  'spamhaus-json': LINES,
+  ipset: LINES,
+  p2p: LINES,
+  'ipfilter-dat': LINES,
+  'ipcat-csv': LINES,
+  geofeed: LINES,
+  'ip-count': lineSyntax(trailingComment),
+  iptables: { list: iptablesList, joiner: ',', separator: ',', required: true, comment: NO_COMMENT },
+  apache: { list: apacheList, joiner: ' ', comment: NO_COMMENT },
+  'registry-csv': { list: registryList, joiner: ' | ', separator: '|', required: true, comment: NO_COMMENT },
+  'hosts-deny': { list: hostsDenyList, joiner: ', ', separator: ',', comment: NO_COMMENT, token: bracketed },
+  pf: { list: pfList, joiner: ', ', separator: ',', comment: hashComment },
+  nftables: { list: nftablesList, joiner: ', ', separator: ',', required: true, comment: hashComment },
+  mikrotik: { list: mikrotikList, joiner: '; ', separator: ';', required: true, comment: NO_COMMENT, linewise: true },
+  nginx: { list: nginxList, joiner: ' ', comment: hashComment, linewise: true },
+};
 
 function padded(address: number): string {
   return formatIPv4(address)
