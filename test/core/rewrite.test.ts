@@ -174,17 +174,6 @@ function blocked(document: BlocklistDocument): string {
   return ranges.join(' ');
 }
 
-function blockedAndExcepted(document: BlocklistDocument): boolean {
-  const t = document.entries;
-  const seen = new Map<string, number>();
-  for (let k = 0; k < t.count; k++) {
-    const key = `${t.scope[k]} ${t.lo(k)} ${t.hi(k)}`;
-    if ((seen.get(key) ?? t.allow[k]) !== t.allow[k]) return true;
-    seen.set(key, t.allow[k]);
-  }
-  return false;
-}
-
 const invalid = (document: BlocklistDocument) => document.problems.filter((p) => p.code === 'invalid-entry').length;
 
 for (const [id, write] of WRITERS) {
@@ -194,8 +183,6 @@ for (const [id, write] of WRITERS) {
       fc.property(lists, fc.nat(1023), (rows, layout) => {
         const text = write(rows, layout);
         const document = parseDocument(text, format);
-        // An exception equal to a blocking entry of its scope is judged wrongly by the audit today (reported with issue 9): no matter of writing.
-        fc.pre(!blockedAndExcepted(document));
         const before = blocked(document);
         for (const [name, edits] of [
           ['Fix all', fixAll(document, audit(document).facts)],

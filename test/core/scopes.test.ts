@@ -205,3 +205,15 @@ test('MikroTik: each address list is a scope of its own; an allowlist by the dir
     ['L5 covered'],
   );
 });
+
+test('most specific: of equal entries the first decides, so an equal exception behind a blocking entry keeps it from being covered', () => {
+  for (const [text, blocked] of [
+    ['table <t> { 10.0.0.0/22, !10.0.0.0/22, !10.0.1.0/24 }\n', 768n],
+    ['table <t> { 10.0.0.0/8, 10.0.0.1, !10.0.0.1 }\n', 16_777_216n],
+  ] as const) {
+    const { document, result } = read('pf', text);
+    assert.equal(result.ipv4.addresses, blocked, text);
+    const after = read('pf', applyEdits(text, fixAll(document, result.facts)));
+    assert.equal(after.result.ipv4.addresses, blocked, `Fix all changed what ${text} blocks`);
+  }
+});

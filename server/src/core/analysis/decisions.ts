@@ -81,11 +81,11 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
   bySize.forEach((n, rank) => (priority[n] = rank));
   const sweep = decide(scope, priority);
 
-  const parents = smallestContainers(scope);
+  const { parents, shielding } = smallestContainers(scope);
   for (let n = 0; n < count; n++) {
     const k = entries[n];
     const parent = parents[n];
-    if (parent >= 0 && scope.allow[parent] === scope.allow[k]) {
+    if (parent >= 0 && scope.allow[parent] === scope.allow[k] && !shielding[n]) {
       const equal = los[parent] === los[k] && his[parent] === his[k];
       facts.push({ code: equal ? 'duplicate' : 'covered', entry: k, other: parent });
     } else if (scope.allow[k] && parent < 0) {
@@ -428,25 +428,35 @@ function decidersWithin<A extends number | bigint>(sweep: Sweep<A>, lo: A, hi: A
 
 /**
  * Per entry (indexed like `scope.entries`), the entry index of the smallest
- * entry strictly containing it — of two equal entries the first contains
- * the second — or -1. Exact for nested blocks (CIDRs); for ranges that
- * overlap without nesting, one container, not always the smallest.
+ * entry strictly containing it — of equal entries the first, which decides
+ * for them all, contains the others — or -1; and whether an entry has an
+ * equal one behind it that decides the other way (removing the first would
+ * hand its addresses to that one). Exact for nested blocks (CIDRs); for
+ * ranges that overlap without nesting, one container, not always the
+ * smallest.
  */
-function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): Int32Array {
+function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): { parents: Int32Array; shielding: Uint8Array } {
   const { entries, los, his } = scope;
   const order = Array.from({ length: entries.length }, (_, n) => n).sort((a, b) => {
     const [ka, kb] = [entries[a], entries[b]];
     return los[ka] < los[kb] ? -1 : los[ka] > los[kb] ? 1 : his[ka] > his[kb] ? -1 : his[ka] < his[kb] ? 1 : a - b;
   });
   const parents = new Int32Array(entries.length).fill(-1);
+  const shielding = new Uint8Array(entries.length);
   const open: number[] = [];
   for (const n of order) {
     const k = entries[n];
     while (open.length > 0 && his[entries[open[open.length - 1]]] < his[k]) open.pop();
-    if (open.length > 0) parents[n] = entries[open[open.length - 1]];
+    const top = open.length > 0 ? open[open.length - 1] : -1;
+    if (top >= 0) parents[n] = entries[top];
+    if (top >= 0 && los[entries[top]] === los[k] && his[entries[top]] === his[k]) {
+      // An equal entry: the first of them stays the container of what lies inside.
+      if (scope.allow[entries[top]] !== scope.allow[k]) shielding[top] = 1;
+      continue;
+    }
     open.push(n);
   }
-  return parents;
+  return { parents, shielding };
 }
 
 /** A binary min-heap of positions keyed by `priority[position]`. */
