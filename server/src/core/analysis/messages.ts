@@ -56,7 +56,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `This exception excepts nothing: no blocking entry of ${document.scopes[table.scope[k]].label} holds its addresses.` };
     case 'conditional':
       return {
-        message: `Decides only for some traffic of these addresses (the rule also matches on a protocol, a port, an interface, a negation or a destination): not counted as ${table.allow[k] ? 'excepting' : 'blocking'} them.`,
+        message: `Decides only under a further condition of its rule (a protocol, port, interface, negation or second address; a host name, an Apache section or another provider): not counted as ${table.allow[k] ? 'excepting' : 'blocking'} these addresses.`,
       };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;

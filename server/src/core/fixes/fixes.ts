@@ -103,7 +103,8 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
   const alone = union || index.overlapping(table, k).every((other) => table.scope[other] !== table.scope[k]);
   // Halves are more specific than the whole; after an entry in order they keep its place.
-  const splittable = scope.evaluation !== 'most-specific' || alone;
+  // iptables' --src-range takes one range, never CIDRs.
+  const splittable = (scope.evaluation !== 'most-specific' || alone) && !(document.format.id === 'iptables' && entry.text.includes('-'));
   // Addresses taken out of a first-match rule fall to the rules after it, which may block them still.
   const narrowable = union || (scope.evaluation === 'most-specific' && alone);
 
