@@ -19,7 +19,7 @@ const CHROMIUM = '/usr/bin/chromium';
 
 function workspace(): string {
   const folder = mkdtempSync(join(tmpdir(), 'blocklist-ws-'));
-  copyFileSync(join(root, 'examples/telegram-2018.txt'), join(folder, 'telegram-2018.txt'));
+  for (const example of ['telegram-2018.txt', 'sets.ipset']) copyFileSync(join(root, 'examples', example), join(folder, example));
   return folder;
 }
 
@@ -124,5 +124,37 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(artifacts, '4-report.png') });
+  });
+});
+
+test('a person opens an ipset save file: each set decides on its own, by its most specific entry', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  mkdirSync(artifacts, { recursive: true });
+  await withEditor({ vsix }, async (server, page, folder) => {
+    await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    await page.keyboard.press('Control+P');
+    await page.fill('.quick-input-widget input', 'sets.ipset');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.tab.active', { timeout: 20_000 });
+    // 256 - 16 + 1 in 203.0.113.0/24 (the /28 nomatch excepts, the /32 inside it blocks again), and 198.51.100.0/24; the allowlist is not counted.
+    await waitFor(async () => /497 IPv4/.test(await page.locator('.statusbar').innerText()), 60_000, 'the status bar to count 497 IPv4 addresses');
+    await page.keyboard.press('Control+Shift+M');
+    await waitFor(async () => (await page.locator('.markers-panel').innerText()).includes('Already blocked by line 9'), 30_000, 'the covered 198.51.100.7');
+    const problems = await page.locator('.markers-panel').innerText();
+    assert.doesNotMatch(problems, /203\.0\.113\.4\)?: this entry|Already blocked by line 6/, '203.0.113.4 must not be called covered: the /28 exception lies between');
+
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('8:10');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
+    const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
+    await waitFor(async () => (await hoverText()).includes('In set bad'), 20_000, 'the hover to name the set');
+    assert.match(await hoverText(), /the most specific entry decides/);
+    await page.screenshot({ path: join(artifacts, '5-ipset-scopes.png') });
   });
 });
