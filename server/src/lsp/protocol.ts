@@ -1,6 +1,7 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
 import { RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { ReportData } from '../core/analysis/report';
+import type { RefreshReport } from './runtime';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {
@@ -21,10 +22,7 @@ export namespace SummaryRequest {
 }
 
 /** What a feed refresh did: feeds updated (with their range counts) and feeds that failed (their last good copy is kept). */
-export interface RefreshFeedsResult {
-  readonly updated: readonly { readonly id: string; readonly ranges: number }[];
-  readonly failed: readonly { readonly id: string; readonly reason: string }[];
-}
+export type RefreshFeedsResult = RefreshReport;
 
 /**
  * Sent by the client's "Refresh Provider Ranges" command: download every provider feed, then re-audit the open lists.
