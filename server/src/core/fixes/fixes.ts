@@ -18,6 +18,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
+import { nftSetRules } from '../formats/nftables';
 import { entryTexts, rewriteEntries, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
@@ -314,10 +315,18 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
  */
 export function aggregate(document: BlocklistDocument): TextEdit[] {
   const assigned = new Map<number, string[]>();
+  const mergeable = takesPrefixes(document);
   for (let s = 0; s < document.scopes.length; s++) {
-    if (document.scopes[s].evaluation === 'union') for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned);
+    if (document.scopes[s].evaluation === 'union' && mergeable(s)) for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned);
   }
   return rewriteEntries(document, assigned);
+}
+
+/** Whether scope s may hold CIDR blocks: an nft set without `flags interval` takes single addresses only, and nft rejects a prefix in it. */
+function takesPrefixes(document: BlocklistDocument): (s: number) => boolean {
+  if (document.format.id !== 'nftables') return () => true;
+  const sets = nftSetRules(document.text);
+  return (s) => sets.get(document.scopes[s].name)?.interval ?? true;
 }
 
 /** Assigns the CIDR blocks of scope s's union of one family to the entries whose places they take. */
