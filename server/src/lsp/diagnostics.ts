@@ -12,9 +12,11 @@ import type { Disposable, Timer } from './runtime';
 import type { SettingsCache } from './settings';
 
 const PUSH_DELAY_MS = 200;
+const OPEN_REFRESH_DELAY_MS = 500;
 
 export class DiagnosticsFeature {
   private readonly timers = new Map<string, Disposable>();
+  private openRefresh: Disposable | undefined;
 
   constructor(
     private readonly connection: Connection,
@@ -41,6 +43,16 @@ export class DiagnosticsFeature {
           { retriggerRequest: false },
         ),
       );
+      // A document open before VS Code started the server (an .ipset file that activated the extension) got no diagnostics
+      // from its first pull until an edit, in two runs of three in code-server 4.139: a moment after documents open, the
+      // client is asked to pull again (the analysis is cached, so this costs a lookup).
+      this.documents.onDidOpen(() => {
+        this.openRefresh?.dispose();
+        this.openRefresh = this.timer.setTimeout(() => {
+          this.openRefresh = undefined;
+          void this.connection.languages.diagnostics.refresh();
+        }, OPEN_REFRESH_DELAY_MS);
+      });
       return;
     }
     this.documents.onDidChangeContent((change) => this.schedule(change.document));

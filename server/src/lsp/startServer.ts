@@ -88,8 +88,6 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   connection.onInitialized(() => {
     if (watchesConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'blocklist' });
     loadCustomFeeds();
-    // Documents the editor opened before it started this server (an .ipset file that activated the extension) get their first diagnostics now, not at their first edit.
-    diagnostics.refresh();
   });
 
   connection.onDidChangeConfiguration(() => {
