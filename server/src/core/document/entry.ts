@@ -52,7 +52,7 @@ export function parseEntry(text: string, start: number, end: number, problems: P
   }
   const inverted = out.version === 4 ? rangeStart.lo4 > out.hi4 : rangeStart.lo6 > out.hi6;
   if (inverted) {
-    return fail(problems, start, end, `The range is inverted: ${text.slice(start, leftEnd)} comes after ${text.slice(rightStart, end)}. Swap the two ends.`);
+    return fail(problems, start, end, invertedRange(text.slice(start, leftEnd), text.slice(rightStart, end)));
   }
   if (out.version === 4) out.lo4 = rangeStart.lo4;
   else out.lo6 = rangeStart.lo6;
@@ -176,6 +176,11 @@ function prefixOfRange(entry: ParsedEntry): number {
 function prefixOfInterval<A extends number | bigint>(family: Family<A>, lo: A, hi: A): number {
   const hostBits = family.log2Span(lo, hi);
   return family.trailingZeros(lo) >= hostBits && family.lastOfBlock(lo, hostBits) === hi ? family.bits - hostBits : -1;
+}
+
+/** The problem of a range written last address first, as every format with ranges words it. */
+export function invertedRange(first: string, last: string): string {
+  return `The range is inverted: ${first} comes after ${last}. Swap the two ends.`;
 }
 
 function fail(problems: Problem[], start: number, end: number, message: string): false {

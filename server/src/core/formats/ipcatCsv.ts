@@ -5,7 +5,7 @@
  * can write a new `start,end` in its place. A `start,end,…` header line and
  * `#` comment lines are skipped.
  */
-import { ParsedEntry, parseEntry } from '../document/entry';
+import { invertedRange, ParsedEntry, parseEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import type { Format, TokenSink } from './format';
 import { COMMA, expected, fillRange, indexIn, isDigit, lineReader, trim } from './lines';
@@ -46,7 +46,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
         code: 'invalid-entry',
         start: aStart,
         end: bEnd,
-        message: `The range is inverted: ${text.slice(aStart, aEnd)} comes after ${text.slice(bStart, bEnd)}. Swap the two ends.`,
+        message: invertedRange(text.slice(aStart, aEnd), text.slice(bStart, bEnd)),
       },
       line,
     );

@@ -6,7 +6,7 @@
  * comment lines.
  */
 import { DOT } from '../primitives/charCodes';
-import { ParsedEntry } from '../document/entry';
+import { invertedRange, ParsedEntry } from '../document/entry';
 import type { Format, TokenSink } from './format';
 import { COMMA, expected, fillRange, indexIn, isDigit, lineReader, trim } from './lines';
 
@@ -43,7 +43,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
         code: 'invalid-entry',
         start: aStart,
         end: bEnd,
-        message: `The range is inverted: ${text.slice(aStart, aEnd)} comes after ${text.slice(bStart, bEnd)}. Swap the two ends.`,
+        message: invertedRange(text.slice(aStart, aEnd), text.slice(bStart, bEnd)),
       },
       line,
     );
