@@ -88,11 +88,14 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
+  // Thresholds as the largest `hi - lo` allowed, worked out once: the checks run for every entry.
+  const [broad4, broad6] = [2 ** (32 - o.ipv4Warning), 1n << BigInt(128 - o.ipv6Warning)];
+  const [large4, large6] = [net.minimumAddresses - 1, BigInt(net.minimumAddresses - 1)];
   const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes };
   checkEntries(order4, table.lo4, table.hi4, {
     ...shared,
-    overbroad: (lo, hi) => hi - lo >= 2 ** (32 - o.ipv4Warning),
-    large: (lo, hi) => hi - lo >= net.minimumAddresses - 1,
+    overbroad: (lo, hi) => hi - lo >= broad4,
+    large: (lo, hi) => hi - lo >= large4,
     special: touchesSpecialIPv4,
     owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv4(lo, hi), networks!.index.countHoldersIPv4(lo, hi, OWNERS_COUNTED)),
     protectedSet: context.protected.ipv4,
@@ -100,8 +103,8 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   });
   checkEntries(order6, table.lo6, table.hi6, {
     ...shared,
-    overbroad: (lo, hi) => hi - lo >= 1n << BigInt(128 - o.ipv6Warning),
-    large: (lo, hi) => hi - lo >= BigInt(net.minimumAddresses - 1),
+    overbroad: (lo, hi) => hi - lo >= broad6,
+    large: (lo, hi) => hi - lo >= large6,
     special: touchesSpecialIPv6,
     owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv6(lo, hi), networks!.index.countHoldersIPv6(lo, hi, OWNERS_COUNTED)),
     protectedSet: context.protected.ipv6,
