@@ -34,11 +34,9 @@ const EVERY_IPV6 = `${1n << 128n}`;
 
 /**
  * (format, text, what each scope blocks, findings as `L<line> <code>` without
- * special-purpose and protected, the text after Fix all). The texts after
- * Fix all are those of the reworked rewrite.ts (a list that loses its last
- * item takes its rule or directive with it), still uncommitted when these
- * rows were written: the rewrite before it leaves `sshd: ` and
- * `Require not ip ` behind, which tcpd and Apache reject.
+ * special-purpose and protected, the text after Fix all). A list that loses
+ * its last item takes its rule or directive with it: `sshd: ` and
+ * `Require not ip ` would be rejected by tcpd and Apache.
  */
 // oxfmt-ignore
 const cases: [format: FormatId, text: string, scopes: string[], findings: string[], fixedAll: string][] = [

@@ -9,7 +9,7 @@
  * result, and every one of those decisions stays as it was.
  */
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import fc from 'fast-check';
 import { formatIPv4 } from '../../server/src/core/addresses/ipv4';
 import { audit } from '../../server/src/core/analysis/audit';
@@ -58,13 +58,10 @@ function fixedAll(format: FormatId, text: string): string {
  * A property over random files: the product's decisions equal the program's
  * (`product` may leave a query undefined: nothing to compare), and after Fix
  * all the program decides as before. The program is asked again only when
- * Fix all changed the text. The Fix all check needs the reworked rewrite.ts
- * (a list that loses its last item takes its rule or directive with it): the
- * one before it writes `sshd: ` and `Require not ip `, which the loaders
- * reject, so there it fails on the rewrite, not on the findings.
+ * Fix all changed the text (a list that loses its last item takes its rule
+ * or directive with it: `sshd: ` or `Require not ip ` would be rejected).
  */
 async function differential<Q>(
-  t: TestContext,
   tool: 'tcpd' | 'apache',
   runs: number,
   format: FormatId,
@@ -72,7 +69,7 @@ async function differential<Q>(
   ask: (text: string, queries: Q[]) => Promise<boolean[]>,
   product: (text: string, queries: Q[]) => (boolean | undefined)[],
 ): Promise<void> {
-  if (!requireOracle(t, tool)) return;
+  requireOracle(tool);
   await fc.assert(
     fc.asyncProperty(file, async ({ text, ranges, queries: queriesOf }) => {
       const queries = queriesOf(probes(ranges));
@@ -116,7 +113,7 @@ function ipv4(text: string): number {
   return text.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
 }
 
-test('hosts.deny: each daemon is denied what tcpdmatch denies it, and still after Fix all', { timeout: 180_000 }, async (t) => {
+test('hosts.deny: each daemon is denied what tcpdmatch denies it, and still after Fix all', { timeout: 180_000 }, async () => {
   // The blocked control is planted on a daemon no random line names; nothing random reaches 192.0.2.0/24.
   const controls = { blocked: { daemon: 'in.telnetd', address: '192.0.2.1' }, allowed: { daemon: 'sshd', address: '192.0.2.2' } };
   const file = fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }).map((rules) => ({
@@ -125,7 +122,7 @@ test('hosts.deny: each daemon is denied what tcpdmatch denies it, and still afte
     // About 50 queries: every probe for sshd, and each probe for one of the other two daemons in turn.
     queries: (addresses: number[]) => addresses.flatMap((address, n) => [DAEMONS[0], DAEMONS[1 + (n % 2)]].map((daemon) => ({ daemon, address: formatIPv4(address) }))),
   }));
-  await differential(t, 'tcpd', RUNS.tcpd, 'hosts-deny', file, (text, queries) => tcpdDecisions('', text, queries, controls), hostsDenyProduct);
+  await differential('tcpd', RUNS.tcpd, 'hosts-deny', file, (text, queries) => tcpdDecisions('', text, queries, controls), hostsDenyProduct);
 });
 
 /** What the product says the file's scope blocks, per address. */
@@ -138,16 +135,16 @@ function apacheProduct(text: string, addresses: string[]): boolean[] {
 const apacheControls = { blocked: '192.0.2.1', allowed: '192.0.2.2' };
 const asked = (addresses: number[]) => addresses.map(formatIPv4);
 
-test('Apache 2.4: a <RequireAll> of Require not ip, less the Require ip beside it, as Apache decides, and still after Fix all', { timeout: 180_000 }, async (t) => {
+test('Apache 2.4: a <RequireAll> of Require not ip, less the Require ip beside it, as Apache decides, and still after Fix all', { timeout: 180_000 }, async () => {
   const file = fc.tuple(fc.array(list(1, 2), { minLength: 1, maxLength: 3 }), fc.array(list(1, 2), { maxLength: 2 }), fc.boolean()).map(([blocks, grants, after]) => {
     const requireAll = `<RequireAll>\n  Require all granted\n  Require not ip 192.0.2.1\n${blocks.map((line) => `  Require not ip ${written(line)}\n`).join('')}</RequireAll>\n`;
     const beside = grants.map((line) => `Require ip ${written(line)}\n`).join('');
     return { text: after ? requireAll + beside : beside + requireAll, ranges: [...blocks.flat(), ...grants.flat()], queries: asked };
   });
-  await differential(t, 'apache', RUNS.apache24, 'apache', file, (text, addresses) => apacheDecisions(text, addresses, apacheControls), apacheProduct);
+  await differential('apache', RUNS.apache24, 'apache', file, (text, addresses) => apacheDecisions(text, addresses, apacheControls), apacheProduct);
 });
 
-test('Apache 2.2: Order Deny,Allow (and Allow,Deny) with Deny and Allow lines in any order, as Apache decides, and still after Fix all', { timeout: 180_000 }, async (t) => {
+test('Apache 2.2: Order Deny,Allow (and Allow,Deny) with Deny and Allow lines in any order, as Apache decides, and still after Fix all', { timeout: 180_000 }, async () => {
   const line = fc.tuple(fc.constantFrom('Deny', 'Deny', 'Allow'), list(1, 2)).map(([verb, ranges]) => ({ ranges, text: `${verb} from ${written(ranges)}\n` }));
   const file = fc
     .tuple(fc.constantFrom('', 'Order Deny,Allow\n', 'Order Deny,Allow\n', 'Order Allow,Deny\n'), fc.array(line, { minLength: 1, maxLength: 5 }))
@@ -156,5 +153,5 @@ test('Apache 2.2: Order Deny,Allow (and Allow,Deny) with Deny and Allow lines in
       ranges: lines.flatMap((l) => l.ranges),
       queries: asked,
     }));
-  await differential(t, 'apache', RUNS.apache22, 'apache', file, (text, addresses) => apacheDecisions(text, addresses, apacheControls), apacheProduct);
+  await differential('apache', RUNS.apache22, 'apache', file, (text, addresses) => apacheDecisions(text, addresses, apacheControls), apacheProduct);
 });

@@ -28,7 +28,6 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
 
 /** The oracles, by the tool that answers. */
 export type Tool = 'ipset' | 'nft' | 'iptables' | 'nginx' | 'apache' | 'tcpd';
@@ -119,16 +118,13 @@ export function oracleAvailable(tool: Tool): boolean {
 }
 
 /**
- * For a test: true when `tool` can answer. When it cannot, the test fails
- * under CI=true (an oracle test never skips in CI) and is skipped with the
- * reason elsewhere.
+ * For a test: throws, saying how to install it, when `tool` cannot answer.
+ * An oracle test never skips: `scripts/setup.sh` installs every tool, and a
+ * skip would hide a missing install step.
  */
-export function requireOracle(t: TestContext, tool: Tool): boolean {
+export function requireOracle(tool: Tool): void {
   const reason = oracleUnavailable(tool);
-  if (reason === undefined) return true;
-  if (process.env.CI === 'true') throw new Error(`The ${tool} oracle is missing under CI=true: ${reason}`);
-  t.skip(`the ${tool} oracle is not available: ${reason}`);
-  return false;
+  if (reason !== undefined) throw new Error(`The ${tool} oracle is not available: ${reason}`);
 }
 
 interface Run {
