@@ -6,6 +6,11 @@
 import type { Problem } from '../document/problem';
 import { DOT, NINE, ZERO } from '../primitives/charCodes';
 
+/** The problem of an octet past 255, as every IPv4 reader words it. */
+export function octetOutOfRange(octet: string): string {
+  return `Octet ${octet} is out of range: each part of an IPv4 address is 0–255.`;
+}
+
 /**
  * Parses `octets` dot-separated decimal octets in `text[start, end)`; missing
  * low octets are zero (`10.1` with octets=2 is 10.1.0.0). Returns the address,
@@ -33,7 +38,7 @@ export function parseIPv4(text: string, start: number, end: number, problems: Pr
         code: 'invalid-entry',
         start: octetStart,
         end: i,
-        message: `Octet ${text.slice(octetStart, i)} is out of range: each part of an IPv4 address is 0–255.`,
+        message: octetOutOfRange(text.slice(octetStart, i)),
       });
       return -1;
     }

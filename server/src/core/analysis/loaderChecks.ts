@@ -23,7 +23,7 @@ import type { EntryMessage, RelatedPlace } from './messages';
 /** The `loader-rejects` facts of `document`: the entries its loader would refuse, each once, with the entry it conflicts with. */
 export function loaderRejections(document: BlocklistDocument): EntryFact[] {
   if (document.format.id !== 'nftables') return [];
-  const rules = setRulesOf(document);
+  const rules = nftSetRulesOf(document);
   const facts: EntryFact[] = [];
   const table = document.entries;
   const byScope = new Map<number, number[]>();
@@ -51,7 +51,7 @@ export function loaderRejectionMessage(document: BlocklistDocument, fact: EntryF
   const table = document.entries;
   const k = fact.entry;
   const scope = document.scopes[table.scope[k]];
-  const set = setRulesOf(document).get(scope.name)!;
+  const set = nftSetRulesOf(document).get(scope.name)!;
   const text = document.text.slice(table.start[k], table.end[k]);
   const kind = scope.name.startsWith('map ') ? 'map' : 'set';
   const declared = (message: string): RelatedPlace[] => {
@@ -84,10 +84,10 @@ export function loaderRejectionMessage(document: BlocklistDocument, fact: EntryF
   };
 }
 
-/** The set rules of a document, read once per document. */
+/** The nft set rules of a document, read once per document (the loader checks and Aggregate File both ask). */
 const setRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, NftSetRules>>();
 
-function setRulesOf(document: BlocklistDocument): ReadonlyMap<string, NftSetRules> {
+export function nftSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, NftSetRules> {
   let rules = setRules.get(document);
   if (rules === undefined) setRules.set(document, (rules = nftSetRules(document.text)));
   return rules;

@@ -27,9 +27,10 @@ export interface Directives {
 
 export function readDirectives(text: string, format: Format): Directives {
   const directive = parseFormatDirective(text);
-  const target = parseTargetDirective(text);
+  const head = headLines(text);
+  const target = parseTargetDirective(text, head);
   const fireholEntries = format.id === 'firehol' ? readFireholHeader(text)?.entries : undefined;
-  const allowing = parseRoleDirective(text);
+  const allowing = parseRoleDirective(text, head);
   return {
     ...(directive ? { format: directive } : {}),
     ...(target ? { target } : {}),
@@ -39,23 +40,27 @@ export function readDirectives(text: string, format: Format): Directives {
 }
 
 /** `# target: …` (or after `;` or `//`) in the first 50 lines. */
-export function parseTargetDirective(text: string): TargetDirective | undefined {
-  const found = headDirective(text, /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/);
+export function parseTargetDirective(text: string, head = headLines(text)): TargetDirective | undefined {
+  const found = headDirective(head, /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/);
   return found && { specs: words(found.value), line: found.line };
 }
 
 /** The names after `# blocklist-role: allow` (or after `;` or `//`) in the first 50 lines. */
-export function parseRoleDirective(text: string): string[] | undefined {
-  const found = headDirective(text, /^\s*(?:#|;|\/\/)\s*blocklist-role\s*:\s*allow\s+(.*)$/i);
+export function parseRoleDirective(text: string, head = headLines(text)): string[] | undefined {
+  const found = headDirective(head, /^\s*(?:#|;|\/\/)\s*blocklist-role\s*:\s*allow\s+(.*)$/i);
   return found && words(found.value);
 }
 
-/** The first of the first 50 lines (and 16 KB) that `pattern` matches: its group 1 and its zero-based line. */
-function headDirective(text: string, pattern: RegExp): { value: string; line: number } | undefined {
-  const head = text
+/** The first 50 lines (and 16 KB) of a text, where its directives stand. */
+function headLines(text: string): string[] {
+  return text
     .slice(0, 16 * 1024)
     .split('\n')
     .slice(0, 50);
+}
+
+/** The first of `head`'s lines that `pattern` matches: its group 1 and its zero-based line. */
+function headDirective(head: readonly string[], pattern: RegExp): { value: string; line: number } | undefined {
   for (let line = 0; line < head.length; line++) {
     const match = pattern.exec(head[line]);
     if (match) return { value: match[1], line };

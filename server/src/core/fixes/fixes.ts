@@ -7,6 +7,7 @@
 import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
+import { nftSetRulesOf } from '../analysis/loaderChecks';
 import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
@@ -18,7 +19,6 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { nftSetRules } from '../formats/nftables';
 import { entryTexts, rewriteEntries, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
@@ -325,7 +325,7 @@ export function aggregate(document: BlocklistDocument): TextEdit[] {
 /** Whether scope s may hold CIDR blocks: an nft set without `flags interval` takes single addresses only, and nft rejects a prefix in it. */
 function takesPrefixes(document: BlocklistDocument): (s: number) => boolean {
   if (document.format.id !== 'nftables') return () => true;
-  const sets = nftSetRules(document.text);
+  const sets = nftSetRulesOf(document);
   return (s) => sets.get(document.scopes[s].name)?.interval ?? true;
 }
 

@@ -8,7 +8,7 @@
 import { invertedRange, ParsedEntry, parseEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import type { Format, TokenSink } from './format';
-import { COMMA, expected, fillRange, indexIn, isDigit, lineReader, trim } from './lines';
+import { COMMA, expected, fillRange, indexIn, invalid, isDigit, lineReader, trim } from './lines';
 
 export const ipcatCsv: Format = {
   id: 'ipcat-csv',
@@ -41,15 +41,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   } else if (first.version !== last.version) {
     expected(sink, aStart, bEnd, line, 'two addresses of the same family');
   } else if (first.version === 4 ? first.lo4 > last.lo4 : first.lo6 > last.lo6) {
-    sink.problem(
-      {
-        code: 'invalid-entry',
-        start: aStart,
-        end: bEnd,
-        message: invertedRange(text.slice(aStart, aEnd), text.slice(bStart, bEnd)),
-      },
-      line,
-    );
+    invalid(sink, aStart, bEnd, line, invertedRange(text.slice(aStart, aEnd), text.slice(bStart, bEnd)));
   } else {
     fillRange(range, first, last);
     sink.entry(aStart, bEnd, line, range);

@@ -5,10 +5,11 @@
  * less blocks, above 127 allows. A missing level blocks. `#` and `//` start
  * comment lines.
  */
+import { octetOutOfRange } from '../addresses/ipv4';
 import { DOT } from '../primitives/charCodes';
 import { invertedRange, ParsedEntry } from '../document/entry';
 import type { Format, TokenSink } from './format';
-import { COMMA, expected, fillRange, indexIn, isDigit, lineReader, trim } from './lines';
+import { COMMA, expected, fillRange, indexIn, invalid, isDigit, lineReader, trim } from './lines';
 
 export const ipfilterDat: Format = {
   id: 'ipfilter-dat',
@@ -38,15 +39,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   const [bStart, bEnd] = trim(text, dash + 1, rangeEnd);
   if (!readPadded(text, aStart, aEnd, first, line, sink) || !readPadded(text, bStart, bEnd, last, line, sink)) return;
   if (first.lo4 > last.lo4) {
-    sink.problem(
-      {
-        code: 'invalid-entry',
-        start: aStart,
-        end: bEnd,
-        message: invertedRange(text.slice(aStart, aEnd), text.slice(bStart, bEnd)),
-      },
-      line,
-    );
+    invalid(sink, aStart, bEnd, line, invertedRange(text.slice(aStart, aEnd), text.slice(bStart, bEnd)));
     return;
   }
   let allow = false;
@@ -82,10 +75,7 @@ function readPadded(text: string, start: number, end: number, out: ParsedEntry, 
     while (i < end && isDigit(text.charCodeAt(i)) && i - digitsStart < 3) value = value * 10 + (text.charCodeAt(i++) - 0x30);
     if (i === digitsStart) return fail(text, start, end, line, sink);
     if (value > 255) {
-      sink.problem(
-        { code: 'invalid-entry', start: digitsStart, end: i, message: `Octet ${text.slice(digitsStart, i)} is out of range: each part of an IPv4 address is 0–255.` },
-        line,
-      );
+      invalid(sink, digitsStart, i, line, octetOutOfRange(text.slice(digitsStart, i)));
       return false;
     }
     address = address * 256 + value;

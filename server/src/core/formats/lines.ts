@@ -156,7 +156,12 @@ export function emit(sink: TokenSink, text: string, start: number, end: number, 
 
 /** Reports a line (or part of one) that should hold an entry: `Expected <what>.` */
 export function expected(sink: TokenSink, start: number, end: number, line: number, what: string): void {
-  sink.problem({ code: 'invalid-entry', start, end: Math.max(end, start), message: `Expected ${what}.` }, line);
+  invalid(sink, start, end, line, `Expected ${what}.`);
+}
+
+/** Reports `text[start, end)` as an invalid entry, saying why. */
+export function invalid(sink: TokenSink, start: number, end: number, line: number, message: string): void {
+  sink.problem({ code: 'invalid-entry', start, end: Math.max(end, start), message }, line);
 }
 
 const partial = new ParsedEntry();
