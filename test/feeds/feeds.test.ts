@@ -54,15 +54,36 @@ test('a JSON feed of the user own is read along a path', () => {
   assert.throws(() => parseFeed('json', '{"data":{}}', 'data.nets[].cidr'), /The path step "nets\[\]" is not in the feed/);
 });
 
-test('feed errors say what is wrong', () => {
-  assert.throws(
-    () => parseFeed('aws', '{"prefixes": [{"ip_prefix": "3.4.12.4/32"'),
-    (e: Error) => e instanceof FeedError && /truncated/.test(e.message),
-  );
-  assert.throws(() => parseFeed('aws', '{"values": []}'), /Expected a list "prefixes"/);
-  assert.throws(() => parseFeed('aws', '{"prefixes": [{"ip_prefix": "300.1.1.0/24"}]}'), /"300\.1\.1\.0\/24" is not a network/);
-  assert.throws(() => parseFeed('list', '# only comments\n'), /holds no address ranges/);
-});
+// A feed can be any file of the user's: errors say where and what was expected, and never quote the text (SECRET stands for it).
+// oxfmt-ignore
+const broken: [kind: FeedKind, text: string, message: string, jsonPath?: string][] = [
+  ['list', 'root:x:0:0:SECRET:/root:/bin/bash\n', 'Line 1: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['list', '# ours\n192.0.2.0/24\r\n\nSECRET here\n', 'Line 4: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['list', '192.0.2.0/24\rSECRET', 'Line 2: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['geofeed', '192.0.2.0/24,US\nSECRET,US,US-CA,\n', 'Line 2: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['aws', '{"prefixes": [{"ip_prefix": "192.0.2.0/24"}, {"ip_prefix": "SECRET"}]}', 'prefixes[1].ip_prefix: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['aws', '{"prefixes": [{"ip_prefix": "300.1.1.0/24"}]}', 'prefixes[0].ip_prefix: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['aws', '{"prefixes": [{"ip_prefix": "3.4.12.4/32"', 'Not valid JSON at line 1, column 42: the download may be truncated, or the file is not JSON.'],
+  ['aws', '{\n "prefixes": [\n  {"ip_prefix": "1.2.3.0/24" SECRET}]}', 'Not valid JSON at line 3, column 30: the download may be truncated, or the file is not JSON.'],
+  ['aws', '{"values": []}', 'Expected a list "prefixes" in the feed.'],
+  ['aws', 'null', 'Expected a list "prefixes" in the feed.'],
+  ['aws', '{"prefixes": [{"SECRET": 1}]}', 'prefixes[0] has no "ip_prefix".'],
+  ['azure', '{"values": [{"name": "SECRET", "properties": {"addressPrefixes": ["SECRET"]}}]}', 'values[0].properties.addressPrefixes[0]: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['github', '{"web": ["192.0.2.0/24"], "SECRET": ["999.0.0.0/8"]}', 'list 2[0]: expected an address, CIDR or range such as 192.0.2.0/24.'],
+  ['json', '{"a": SECRET}', 'Not valid JSON: the download may be truncated, or the file is not JSON.', 'a[]'],
+  ['json', '{"data": {"nets": [{"cidr": "192.0.2.0/24"}, {"cidr": 42}]}}', 'data.nets[1].cidr: expected an address, CIDR or range such as 192.0.2.0/24, found a number.', 'data.nets[].cidr'],
+  ['json', '[{"cidr": ["SECRET"]}]', '[0].cidr: expected an address, CIDR or range such as 192.0.2.0/24, found a list.', '[].cidr'],
+  ['list', '# only comments\n', 'The feed holds no address ranges.'],
+];
+
+for (const [kind, text, message, jsonPath] of broken) {
+  test(`a broken ${kind} feed says where and what was expected, quoting none of it: ${JSON.stringify(text).slice(0, 60)}`, () => {
+    assert.throws(
+      () => parseFeed(kind, text, jsonPath),
+      (e: Error) => e instanceof FeedError && e.message === message,
+    );
+  });
+}
 
 test('the feed index says which service and region an entry hits, exactly', () => {
   const aws = parseFeed('aws', cloud('aws_ip-ranges_2018-04-11.json'));

@@ -4,10 +4,11 @@
  * stops a stalled download at once and keeps the feed's last good copy.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type MarkupContent, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
-import { RefreshFeedsRequest } from '../../server/src/lsp/protocol';
+import { ImportFeedRequest, RefreshFeedsRequest } from '../../server/src/lsp/protocol';
 import { LspClient } from '../protocol/lspClient';
 import { startFeedServer, type FeedServer } from './feedServer';
 
@@ -68,6 +69,49 @@ test('a refresh downloads the configured feeds, keeps failures apart, and feeds 
   } finally {
     await next.stop();
   }
+});
+
+test('failures quote nothing of a local file: not in the refresh report, the import error or the output channel', async () => {
+  const passwd = join(feeds.directory, 'passwd');
+  writeFileSync(passwd, 'root:x:0:0:SECRET:/root:/bin/bash\n', { mode: 0o600 });
+  const notJson = join(feeds.directory, 'not.json');
+  writeFileSync(notJson, '{"token": SECRET}\n');
+  const { client } = await LspClient.start({
+    pull: true,
+    configuration: true,
+    initializationOptions: { storagePath: join(feeds.directory, 'quiet') },
+    settings: {
+      feeds: {
+        official: false,
+        custom: [
+          { id: 'passwd', url: passwd, format: 'list' },
+          { id: 'token', url: notJson, format: 'json', jsonPath: 'prefixes[]' },
+        ],
+      },
+    },
+  });
+  const logged: string[] = [];
+  client.connection.onNotification('window/logMessage', (params: { message: string }) => void logged.push(params.message));
+  try {
+    const report = await client.connection.sendRequest(RefreshFeedsRequest.type, {});
+    assert.deepEqual(report.updated, []);
+    assert.deepEqual(
+      [...report.failed].sort((a, b) => a.id.localeCompare(b.id)),
+      [
+        { id: 'custom-passwd', reason: 'Line 1: expected an address, CIDR or range such as 192.0.2.0/24.' },
+        { id: 'custom-token', reason: 'Not valid JSON: the download may be truncated, or the file is not JSON.' },
+      ],
+    );
+    const error: unknown = await client.connection.sendRequest(ImportFeedRequest.type, { source: 'custom-token', file: passwd }).then(
+      () => assert.fail('a file that is not a feed was imported'),
+      (reason: unknown) => reason,
+    );
+    assert.ok(error instanceof ResponseError, String(error));
+    assert.equal(error.message, 'Request blocklist/importFeed failed with message: Not valid JSON: the download may be truncated, or the file is not JSON.');
+  } finally {
+    await client.stop();
+  }
+  assert.doesNotMatch([...logged, client.stderr].join('\n'), /SECRET|root:/);
 });
 
 test('a refresh reports progress per feed, and cancelling it stops a stalled download promptly and keeps the last good copy', { timeout: 60_000 }, async () => {

@@ -1,10 +1,11 @@
 /**
  * Readers of the providers' official range feeds. Each checks the feed's
  * shape and throws FeedError with what is wrong, so that a broken or
- * truncated download never replaces good data.
+ * truncated download never replaces good data. A feed can be any file the
+ * user names, so an error never quotes the text: it says where (a line, or a
+ * path into the JSON such as `prefixes[12].ip_prefix`) and what belongs there.
  */
 import { ParsedEntry, parseEntry } from '../../document/entry';
-import type { Problem } from '../../document/problem';
 
 /** One published range with what the feed says about it. */
 export interface FeedRange {
@@ -28,114 +29,152 @@ export function parseFeed(kind: FeedKind, text: string, jsonPath?: string): Feed
 
 const PARSERS: Record<FeedKind, (text: string, jsonPath?: string) => FeedRange[]> = {
   aws: (text) => {
-    const feed = json(text) as { prefixes?: unknown; ipv6_prefixes?: unknown };
-    const v4 = array(feed.prefixes, 'prefixes').map((p) => range(field(p, 'ip_prefix'), optionalText(p, 'service'), optionalText(p, 'region')));
-    const v6 = array(feed.ipv6_prefixes ?? [], 'ipv6_prefixes').map((p) => range(field(p, 'ipv6_prefix'), optionalText(p, 'service'), optionalText(p, 'region')));
-    return [...v4, ...v6];
+    const feed = json(text);
+    const prefixes = (records: [unknown, string][], name: string) => records.map(([p, at]) => rangeIn(p, name, at, optionalText(p, 'service'), optionalText(p, 'region')));
+    return [...prefixes(items(feed, 'prefixes'), 'ip_prefix'), ...prefixes(optionalItems(feed, 'ipv6_prefixes'), 'ipv6_prefix')];
   },
   'google-cloud': (text) => googlePrefixes(text, true),
   google: (text) => googlePrefixes(text, false),
-  azure: (text) => {
-    const feed = json(text) as { values?: unknown };
-    return array(feed.values, 'values').flatMap((value) => {
-      const properties = (value as { properties?: unknown }).properties as { addressPrefixes?: unknown; systemService?: unknown; region?: unknown } | undefined;
-      if (!properties) throw new FeedError('A service tag has no "properties".');
-      const name = (value as { name?: unknown }).name;
-      const service = typeof properties.systemService === 'string' && properties.systemService ? properties.systemService : typeof name === 'string' ? name : '';
-      const region = typeof properties.region === 'string' && properties.region ? properties.region : undefined;
-      return array(properties.addressPrefixes, 'addressPrefixes').map((cidr) => range(cidr, service, region));
-    });
-  },
-  oracle: (text) => {
-    const feed = json(text) as { regions?: unknown };
-    return array(feed.regions, 'regions').flatMap((region) =>
-      array((region as { cidrs?: unknown }).cidrs, 'cidrs').map((cidr) => {
-        const tags = (cidr as { tags?: unknown }).tags;
-        return range(field(cidr, 'cidr'), Array.isArray(tags) ? tags.join(' ') : undefined, optionalText(region, 'region'));
+  azure: (text) =>
+    items(json(text), 'values').flatMap(([value, at]) => {
+      const properties = member(value, 'properties');
+      if (typeof properties !== 'object' || properties === null) throw new FeedError(`${at} has no "properties".`);
+      const name = member(value, 'name');
+      const service = optionalText(properties, 'systemService') ?? (typeof name === 'string' ? name : '');
+      const region = optionalText(properties, 'region');
+      return items(properties, 'addressPrefixes', `${at}.properties.addressPrefixes`).map(([cidr, where]) => range(cidr, where, service, region));
+    }),
+  oracle: (text) =>
+    items(json(text), 'regions').flatMap(([region, at]) =>
+      items(region, 'cidrs', `${at}.cidrs`).map(([cidr, where]) => {
+        const tags = member(cidr, 'tags');
+        return rangeIn(cidr, 'cidr', where, Array.isArray(tags) ? tags.join(' ') : undefined, optionalText(region, 'region'));
       }),
-    );
-  },
+    ),
   fastly: (text) => {
-    const feed = json(text) as { addresses?: unknown; ipv6_addresses?: unknown };
-    return [...array(feed.addresses, 'addresses'), ...array(feed.ipv6_addresses ?? [], 'ipv6_addresses')].map((cidr) => range(cidr));
+    const feed = json(text);
+    return [...items(feed, 'addresses'), ...optionalItems(feed, 'ipv6_addresses')].map(([cidr, at]) => range(cidr, at));
   },
   github: (text) => {
-    const feed = json(text) as Record<string, unknown>;
-    if (typeof feed !== 'object' || feed === null || !Array.isArray(feed.web)) throw new FeedError('Not GitHub meta: no "web" list.');
-    // Every list of addresses, the key naming the service (hooks, web, api, actions, …).
-    return Object.entries(feed).flatMap(([service, value]) =>
-      Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[0-9a-fA-F:.]+\/\d+$/.test(item)) ? value.map((cidr) => range(cidr, service)) : [],
+    const feed = json(text);
+    if (!Array.isArray(member(feed, 'web'))) throw new FeedError('Not GitHub meta: no "web" list.');
+    // Every list of addresses, the key naming the service (hooks, web, api, actions, …); messages number the lists, as the keys are the file's text.
+    return Object.entries(feed as Record<string, unknown>).flatMap(([service, value], k) =>
+      Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[0-9a-fA-F:.]+\/\d+$/.test(item))
+        ? list(value, `list ${k + 1}`).map(([cidr, at]) => range(cidr, at, service))
+        : [],
     );
   },
-  list: (text) => lines(text).map((line) => range(line.split(/\s/)[0])),
+  list: (text) => lines(text).map(([line, at]) => range(line.split(/\s/)[0], at)),
   geofeed: (text) =>
-    lines(text).map((line) => {
+    lines(text).map(([line, at]) => {
       const [prefix, country, region, city] = line.split(',').map((field) => field.trim());
-      return range(prefix, undefined, [country, region, city].filter(Boolean).join(' ') || undefined);
+      return range(prefix, at, undefined, [country, region, city].filter(Boolean).join(' ') || undefined);
     }),
   json: (text, jsonPath) => {
     if (!jsonPath) throw new FeedError('A JSON feed needs a path to its CIDRs, such as "prefixes[].ip_prefix".');
-    return select(json(text), jsonPath.split('.')).map((cidr) => range(cidr));
+    return select(json(text), jsonPath.split('.'), '').map(([cidr, at]) => range(cidr, at));
   },
 };
 
 function googlePrefixes(text: string, cloud: boolean): FeedRange[] {
-  const feed = json(text) as { prefixes?: unknown };
-  return array(feed.prefixes, 'prefixes').map((p) => {
-    const prefix = (p as { ipv4Prefix?: unknown; ipv6Prefix?: unknown }).ipv4Prefix ?? (p as { ipv6Prefix?: unknown }).ipv6Prefix;
-    return cloud ? range(prefix, optionalText(p, 'service'), optionalText(p, 'scope')) : range(prefix);
+  return items(json(text), 'prefixes').map(([p, at]) => {
+    const key = member(p, 'ipv4Prefix') === undefined ? 'ipv6Prefix' : 'ipv4Prefix';
+    return cloud ? rangeIn(p, key, at, optionalText(p, 'service'), optionalText(p, 'scope')) : rangeIn(p, key, at);
   });
 }
+
+const LINE_BREAK = /\r\n|\r|\n/;
 
 function json(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new FeedError(`Not valid JSON (${(error as Error).message}): the download may be truncated.`);
+    // The engine's message quotes the text near the error: only the position it ends with is kept.
+    const position = / at position (\d+)(?: \(line \d+ column \d+\))?$/.exec((error as Error).message)?.[1];
+    throw new FeedError(`Not valid JSON${position === undefined ? '' : ` at ${lineAndColumn(text, Number(position))}`}: the download may be truncated, or the file is not JSON.`);
   }
 }
 
-function array(value: unknown, name: string): unknown[] {
-  if (!Array.isArray(value)) throw new FeedError(`Expected a list "${name}" in the feed.`);
-  return value;
+/** `line L, column C` of a UTF-16 offset, counting line breaks as editors do. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split(LINE_BREAK);
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
-function field(object: unknown, name: string): unknown {
-  if (typeof object !== 'object' || object === null || !(name in object)) throw new FeedError(`A record has no "${name}".`);
-  return (object as Record<string, unknown>)[name];
+/** The property `key` of a JSON object, or undefined for anything else. */
+function member(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** The items of a JSON list, each with its path for messages (`prefixes[3]`). */
+function list(value: unknown, path: string): [item: unknown, path: string][] {
+  if (!Array.isArray(value)) throw new FeedError(`Expected a list "${path}" in the feed.`);
+  return value.map((item, k) => [item, `${path}[${k}]`]);
+}
+
+/** The items of the list at `key` of `object`, named `path` in messages. */
+function items(object: unknown, key: string, path = key): [item: unknown, path: string][] {
+  return list(member(object, key), path);
+}
+
+/** The same, for a list a feed may leave out. */
+function optionalItems(object: unknown, key: string): [item: unknown, path: string][] {
+  return member(object, key) === undefined ? [] : items(object, key);
+}
+
+function field(object: unknown, name: string, path: string): unknown {
+  const value = member(object, name);
+  if (value === undefined) throw new FeedError(`${path} has no "${name}".`);
+  return value;
 }
 
 /** An optional text field. */
 function optionalText(object: unknown, name: string): string | undefined {
-  const value = typeof object === 'object' && object !== null ? (object as Record<string, unknown>)[name] : undefined;
+  const value = member(object, name);
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function lines(text: string): string[] {
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0 && !line.startsWith('#'));
+/** The lines that are not blank or comments, each with where it is for messages (`line 3`). */
+function lines(text: string): [line: string, at: string][] {
+  return text.split(LINE_BREAK).flatMap((raw, k): [string, string][] => {
+    const line = raw.trim();
+    return line.length > 0 && !line.startsWith('#') ? [[line, `Line ${k + 1}`]] : [];
+  });
 }
 
-/** Follows `a`, `b[]`, `c` through the JSON, `[]` spreading a list. */
-function select(value: unknown, path: string[]): unknown[] {
-  if (path.length === 0) return [value];
-  const [step, ...rest] = path;
+/** Follows `a`, `b[]`, `c` through the JSON, `[]` spreading a list; `at` is the path so far, for messages. */
+function select(value: unknown, steps: string[], at: string): [value: unknown, path: string][] {
+  if (steps.length === 0) return [[value, at]];
+  const [step, ...rest] = steps;
   const spread = step.endsWith('[]');
   const key = spread ? step.slice(0, -2) : step;
-  const next = key === '' ? value : typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+  const path = key === '' ? at : at === '' ? key : `${at}.${key}`;
+  const next = key === '' ? value : member(value, key);
   if (next === undefined) throw new FeedError(`The path step "${step}" is not in the feed.`);
-  return spread ? array(next, key).flatMap((item) => select(item, rest)) : select(next, rest);
+  return spread ? list(next, path).flatMap(([item, where]) => select(item, rest, where)) : select(next, rest, path);
 }
 
 const scratch = new ParsedEntry();
+const EXPECTED = 'expected an address, CIDR or range such as 192.0.2.0/24';
 
-function range(cidr: unknown, service?: string, region?: string): FeedRange {
-  if (typeof cidr !== 'string') throw new FeedError(`Expected a CIDR, found ${JSON.stringify(cidr)}.`);
-  const problems: Problem[] = [];
-  if (!parseEntry(cidr, 0, cidr.length, problems, scratch)) throw new FeedError(`"${cidr}" is not a network: ${problems[0]?.message ?? ''}`);
+/** The range of `cidr`, found at `at` (for messages). */
+function range(cidr: unknown, at: string, service?: string, region?: string): FeedRange {
+  if (typeof cidr !== 'string') throw new FeedError(`${at}: ${EXPECTED}, found ${describe(cidr)}.`);
+  if (!parseEntry(cidr, 0, cidr.length, [], scratch)) throw new FeedError(`${at}: ${EXPECTED}.`);
   const lo = scratch.version === 4 ? BigInt(scratch.lo4) : scratch.lo6;
   const hi = scratch.version === 4 ? BigInt(scratch.hi4) : scratch.hi6;
   return { version: scratch.version, lo, hi, ...(service ? { service } : {}), ...(region ? { region } : {}) };
+}
+
+/** The range in field `name` of the record at `at`. */
+function rangeIn(record: unknown, name: string, at: string, service?: string, region?: string): FeedRange {
+  return range(field(record, name, at), `${at}.${name}`, service, region);
+}
+
+/** What a JSON value is, without its content. */
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
