@@ -22,7 +22,8 @@ export interface FeedServer {
 
 /**
  * Paths: /good (the text `good()` returns), /list (a plain list), /500,
- * /to-http (redirect to plain http), /to-good (https redirect), /truncated,
+ * /to-http (redirect to plain http), /to-secret-http (to plain http with a
+ * password and an api_key), /to-good (https redirect), /truncated,
  * /wrong-schema, /huge (50 MB without a length), /stall (never finishes),
  * /page (links to /good).
  */
@@ -54,7 +55,7 @@ export async function startFeedServer(good: () => string): Promise<FeedServer> {
   const sockets = new Set<Duplex>();
   const server = https.createServer({ key: readFileSync(join(directory, 'key.pem')), cert: certificate }, (request, response) => {
     const port = (server.address() as AddressInfo).port;
-    switch (request.url) {
+    switch (request.url?.split('?')[0]) {
       case '/good':
         response.end(good());
         break;
@@ -66,6 +67,9 @@ export async function startFeedServer(good: () => string): Promise<FeedServer> {
         break;
       case '/to-http':
         response.writeHead(302, { location: `http://127.0.0.1:${port}/good` }).end();
+        break;
+      case '/to-secret-http':
+        response.writeHead(302, { location: `http://user:SECRET@127.0.0.1:${port}/good?api_key=SECRET` }).end();
         break;
       case '/to-good':
         response.writeHead(301, { location: '/good' }).end();

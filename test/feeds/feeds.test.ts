@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { FeedIndex } from '../../server/src/core/ownership/feeds/feedIndex';
 import { FeedError, parseFeed, type FeedKind } from '../../server/src/core/ownership/feeds/parsers';
 import type { FeedSource } from '../../server/src/core/ownership/feeds/sources';
-import { download, DownloadError } from '../../server/src/node/download';
+import { displayUrl, download, DownloadError } from '../../server/src/node/download';
 import { NodeFeedStore } from '../../server/src/node/feedStore';
 import { startFeedServer, type FeedServer } from './feedServer';
 
@@ -126,6 +126,41 @@ test('misbehaving servers give clear errors, quickly', async () => {
     assert.ok(Date.now() - started < 5000, `${path} took ${Date.now() - started} ms`);
   }
   await assert.rejects(download(`http://127.0.0.1:1/good`, options()), /https only/);
+});
+
+// oxfmt-ignore
+const urls: [url: string, shown: string][] = [
+  ['https://user:SECRET@example.com/feed.json', 'https://***@example.com/feed.json'],
+  ['https://:SECRET@example.com/', 'https://***@example.com/'],
+  ['https://example.com/f?token=SECRET&format=json&API_KEY=SECRET&api_key=SECRET', 'https://example.com/f?token=***&format=json&API_KEY=***&api_key=***'],
+  ['https://bucket.s3.amazonaws.com/f?X-Amz-Credential=SECRET&X-Amz-Signature=SECRET&X-Amz-Security-Token=SECRET', 'https://bucket.s3.amazonaws.com/f?X-Amz-Credential=***&X-Amz-Signature=***&X-Amz-Security-Token=***'],
+  ['https://account.blob.core.windows.net/c/f.json?sv=2022-11-02&sig=SECRET', 'https://account.blob.core.windows.net/c/f.json?sv=2022-11-02&sig=***'],
+  ['https://example.com/f?password=SECRET&client_secret=SECRET&access_token=SECRET&auth=SECRET&session=SECRET', 'https://example.com/f?password=***&client_secret=***&access_token=***&auth=***&session=***'],
+  ['https://example.com/f.json#access_token=SECRET', 'https://example.com/f.json'],
+  ['https://example.com:8443/ips-v4', 'https://example.com:8443/ips-v4'],
+  ['not a url SECRET', 'an invalid URL'],
+];
+
+for (const [url, shown] of urls) {
+  test(`a URL is shown without its secrets: ${url}`, () => assert.equal(displayUrl(url), shown));
+}
+
+test('download errors show no user, password or token of the URL', async () => {
+  const secret = (path: string) => `https://user:SECRET@127.0.0.1:${new URL(feeds.base).port}${path}?token=SECRET&format=json`;
+  const shown = (path: string) => `https://***@127.0.0.1:${new URL(feeds.base).port}${path}?token=***&format=json`;
+  const cases: [url: string, message: string][] = [
+    [secret('/500'), `${shown('/500')} answered HTTP 500.`],
+    [secret('/stall'), `${shown('/stall')} sent nothing for 0.5 s.`],
+    [secret('/to-secret-http'), `Refusing http://***@127.0.0.1:${new URL(feeds.base).port}/good?api_key=***: feeds are fetched over https only.`],
+    ['https://user:SECRET@127.0.0.1:1/feed?sig=SECRET', 'https://***@127.0.0.1:1/feed?sig=***: connect ECONNREFUSED 127.0.0.1:1'],
+    ['http://user:SECRET@127.0.0.1:1/feed', 'Refusing http://***@127.0.0.1:1/feed: feeds are fetched over https only.'],
+  ];
+  for (const [url, message] of cases) {
+    await assert.rejects(download(url, options()), (e: Error) => e instanceof DownloadError && e.message === message);
+  }
+  const sources: FeedSource[] = [{ id: 'custom-ftp', provider: 'ftp', kind: 'list', url: 'ftp://user:SECRET@127.0.0.1/ips.txt' }];
+  const report = await new NodeFeedStore(join(feeds.directory, 'secrets'), sources, options()).refresh();
+  assert.deepEqual(report.failed, [{ id: 'custom-ftp', reason: 'Refusing ftp://***@127.0.0.1/ips.txt: feeds are fetched over https only.' }]);
 });
 
 test('a cancelled download stops at once, also when cancelled before it began', async () => {

@@ -71,7 +71,7 @@ test('a refresh downloads the configured feeds, keeps failures apart, and feeds 
   }
 });
 
-test('failures quote nothing of a local file: not in the refresh report, the import error or the output channel', async () => {
+test('failures quote nothing of a local file and no secret of a URL: not in the refresh report, the import error or the output channel', async () => {
   const passwd = join(feeds.directory, 'passwd');
   writeFileSync(passwd, 'root:x:0:0:SECRET:/root:/bin/bash\n', { mode: 0o600 });
   const notJson = join(feeds.directory, 'not.json');
@@ -79,11 +79,13 @@ test('failures quote nothing of a local file: not in the refresh report, the imp
   const { client } = await LspClient.start({
     pull: true,
     configuration: true,
+    env: { NODE_EXTRA_CA_CERTS: feeds.certificateFile },
     initializationOptions: { storagePath: join(feeds.directory, 'quiet') },
     settings: {
       feeds: {
         official: false,
         custom: [
+          { id: 'private', url: `https://user:SECRET@${feeds.base.slice('https://'.length)}/500?access_token=SECRET`, format: 'list' },
           { id: 'passwd', url: passwd, format: 'list' },
           { id: 'token', url: notJson, format: 'json', jsonPath: 'prefixes[]' },
         ],
@@ -99,6 +101,7 @@ test('failures quote nothing of a local file: not in the refresh report, the imp
       [...report.failed].sort((a, b) => a.id.localeCompare(b.id)),
       [
         { id: 'custom-passwd', reason: 'Line 1: expected an address, CIDR or range such as 192.0.2.0/24.' },
+        { id: 'custom-private', reason: `https://***@${feeds.base.slice('https://'.length)}/500?access_token=*** answered HTTP 500.` },
         { id: 'custom-token', reason: 'Not valid JSON: the download may be truncated, or the file is not JSON.' },
       ],
     );

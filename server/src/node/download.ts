@@ -1,6 +1,7 @@
 /**
  * Downloads a feed over HTTPS only: redirects are followed only to https
  * URLs, the body is capped in size, and a server that stalls is abandoned.
+ * Messages show a URL as `displayUrl` does, without its secrets.
  */
 import * as https from 'node:https';
 
@@ -20,13 +21,33 @@ const MAX_REDIRECTS = 3;
 
 export class DownloadError extends Error {}
 
+/** Query parameters whose values messages hide: names of keys, tokens, signatures and passwords (api_key, access_token, X-Amz-Signature, sig, …). */
+const SECRET_PARAMETER = /key|token|secret|pass|pwd|auth|sig|credential|session/i;
+
+/**
+ * `url` as messages show it: user and password replaced by `***`, the value
+ * of every query parameter named like a secret too, and no fragment.
+ */
+export function displayUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'an invalid URL';
+  }
+  const query = new URLSearchParams(parsed.search);
+  for (const name of new Set(query.keys())) if (SECRET_PARAMETER.test(name)) query.set(name, '***');
+  const search = query.size > 0 ? `?${query.toString()}` : '';
+  return `${parsed.protocol}//${parsed.username || parsed.password ? '***@' : ''}${parsed.host}${parsed.pathname}${search}`;
+}
+
 export async function download(url: string, options: DownloadOptions = DEFAULT_DOWNLOAD): Promise<string> {
   let current = url;
   for (let redirects = 0; ; redirects++) {
-    if (!current.startsWith('https://')) throw new DownloadError(`Refusing ${current}: feeds are fetched over https only.`);
+    if (!/^https:\/\//i.test(current)) throw new DownloadError(`Refusing ${displayUrl(current)}: feeds are fetched over https only.`);
     const result = await get(current, options);
     if (result.kind === 'body') return result.text;
-    if (redirects === MAX_REDIRECTS) throw new DownloadError(`Too many redirects from ${url}.`);
+    if (redirects === MAX_REDIRECTS) throw new DownloadError(`Too many redirects from ${displayUrl(url)}.`);
     current = new URL(result.location, current).toString();
   }
 }
@@ -34,6 +55,7 @@ export async function download(url: string, options: DownloadOptions = DEFAULT_D
 type Result = { kind: 'body'; text: string } | { kind: 'redirect'; location: string };
 
 function get(url: string, options: DownloadOptions): Promise<Result> {
+  const shown = displayUrl(url);
   return new Promise((resolve, reject) => {
     const fail = (message: string) => {
       request.destroy();
@@ -48,31 +70,31 @@ function get(url: string, options: DownloadOptions): Promise<Result> {
       }
       if (status !== 200) {
         response.resume();
-        fail(`${url} answered HTTP ${status}.`);
+        fail(`${shown} answered HTTP ${status}.`);
         return;
       }
       const declared = Number(response.headers['content-length'] ?? 0);
       if (declared > options.maxBytes) {
-        fail(`${url} is ${declared.toLocaleString('en-US')} bytes, more than the ${options.maxBytes.toLocaleString('en-US')} allowed.`);
+        fail(`${shown} is ${declared.toLocaleString('en-US')} bytes, more than the ${options.maxBytes.toLocaleString('en-US')} allowed.`);
         return;
       }
       const chunks: Buffer[] = [];
       let received = 0;
       response.on('data', (chunk: Buffer) => {
         received += chunk.length;
-        if (received > options.maxBytes) fail(`${url} sent more than the ${options.maxBytes.toLocaleString('en-US')} bytes allowed.`);
+        if (received > options.maxBytes) fail(`${shown} sent more than the ${options.maxBytes.toLocaleString('en-US')} bytes allowed.`);
         else chunks.push(chunk);
       });
       response.on('end', () => {
-        if (!response.complete) fail(`${url} closed the connection before the end of the feed.`);
+        if (!response.complete) fail(`${shown} closed the connection before the end of the feed.`);
         else resolve({ kind: 'body', text: Buffer.concat(chunks).toString('utf8') });
       });
-      response.on('error', (error) => fail(`${url}: ${error.message}`));
+      response.on('error', (error) => fail(`${shown}: ${error.message}`));
     });
-    request.setTimeout(options.timeoutMs, () => fail(`${url} sent nothing for ${options.timeoutMs / 1000} s.`));
-    const deadline = setTimeout(() => fail(`${url} took longer than ${(4 * options.timeoutMs) / 1000} s.`), 4 * options.timeoutMs);
+    request.setTimeout(options.timeoutMs, () => fail(`${shown} sent nothing for ${options.timeoutMs / 1000} s.`));
+    const deadline = setTimeout(() => fail(`${shown} took longer than ${(4 * options.timeoutMs) / 1000} s.`), 4 * options.timeoutMs);
     request.on('close', () => clearTimeout(deadline));
-    request.on('error', (error) => fail(`${url}: ${error.message}`));
+    request.on('error', (error) => fail(`${shown}: ${error.message}`));
     if (options.signal?.aborted) fail('Cancelled.');
     else options.signal?.addEventListener('abort', () => fail('Cancelled.'), { once: true });
   });

@@ -9,7 +9,7 @@ import { FeedIndex, type LoadedFeed } from '../core/ownership/feeds/feedIndex';
 import { parseFeed } from '../core/ownership/feeds/parsers';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import type { FeedStore, RefreshProgress, RefreshReport } from '../lsp/runtime';
-import { DEFAULT_DOWNLOAD, download, type DownloadOptions } from './download';
+import { DEFAULT_DOWNLOAD, displayUrl, download, type DownloadOptions } from './download';
 
 export class NodeFeedStore implements FeedStore {
   constructor(
@@ -66,12 +66,13 @@ export class NodeFeedStore implements FeedStore {
   }
 
   private async fetch(source: FeedSource, signal: AbortSignal | undefined): Promise<string> {
-    if (!/^https?:\/\//.test(source.url)) return fs.readFile(source.url, 'utf8'); // a local file of the user's
+    // Anything with a scheme is a URL, refused unless https; the rest is a local file of the user's.
+    if (!/^[a-z][\w+.-]*:\/\//i.test(source.url)) return fs.readFile(source.url, 'utf8');
     const options = { ...this.downloadOptions, signal };
     if (!source.discover) return download(source.url, options);
     const page = await download(source.url, options);
     const link = source.discover.exec(page)?.[0];
-    if (!link) throw new Error(`No link to the current feed on ${source.url}: download it by hand and import it.`);
+    if (!link) throw new Error(`No link to the current feed on ${displayUrl(source.url)}: download it by hand and import it.`);
     return download(link, options);
   }
 
