@@ -17,6 +17,8 @@ export interface FeedServer {
   readonly certificateFile: string;
   /** A scratch directory removed by close(). */
   readonly directory: string;
+  /** The most requests for `url` (path and query) that were in flight at once. */
+  mostAtOnce(url: string): number;
   close(): Promise<void>;
 }
 
@@ -25,9 +27,10 @@ export interface FeedServer {
  * /to-http (redirect to plain http), /to-secret-http (to plain http with a
  * password and an api_key), /to-good (https redirect), /truncated,
  * /wrong-schema, /huge (50 MB without a length), /stall (never finishes),
- * /page (links to /good).
+ * /page (links to /good), and /feed/NAME: `feeds[NAME]`, sent 64 KiB at a
+ * time with a turn of the event loop between, so that downloads overlap.
  */
-export async function startFeedServer(good: () => string): Promise<FeedServer> {
+export async function startFeedServer(good: () => string, feeds: Record<string, string> = {}): Promise<FeedServer> {
   const directory = mkdtempSync(join(tmpdir(), 'blocklist-feeds-'));
   const certificateFile = join(directory, 'cert.pem');
   execFileSync(
@@ -53,9 +56,27 @@ export async function startFeedServer(good: () => string): Promise<FeedServer> {
   );
   const certificate = readFileSync(certificateFile, 'utf8');
   const sockets = new Set<Duplex>();
+  const inFlight = new Map<string, number>();
+  const mostAtOnce = new Map<string, number>();
   const server = https.createServer({ key: readFileSync(join(directory, 'key.pem')), cert: certificate }, (request, response) => {
     const port = (server.address() as AddressInfo).port;
-    switch (request.url?.split('?')[0]) {
+    const url = request.url ?? '';
+    const path = url.split('?')[0];
+    inFlight.set(url, (inFlight.get(url) ?? 0) + 1);
+    mostAtOnce.set(url, Math.max(mostAtOnce.get(url) ?? 0, inFlight.get(url) ?? 0));
+    response.on('close', () => inFlight.set(url, (inFlight.get(url) ?? 1) - 1));
+    const feed = path.startsWith('/feed/') ? feeds[path.slice('/feed/'.length)] : undefined;
+    if (feed !== undefined) {
+      const body = Buffer.from(feed);
+      let sent = 0;
+      const more = () => {
+        if (sent >= body.length) response.end();
+        else response.write(body.subarray(sent, (sent += 1 << 16)), () => setImmediate(more));
+      };
+      more();
+      return;
+    }
+    switch (path) {
       case '/good':
         response.end(good());
         break;
@@ -112,6 +133,7 @@ export async function startFeedServer(good: () => string): Promise<FeedServer> {
     certificate,
     certificateFile,
     directory,
+    mostAtOnce: (url) => mostAtOnce.get(url) ?? 0,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((done) => server.close(() => done()));

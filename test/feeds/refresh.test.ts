@@ -4,17 +4,20 @@
  * stops a stalled download at once and keeps the feed's last good copy.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type MarkupContent, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
 import { ImportFeedRequest, RefreshFeedsRequest } from '../../server/src/lsp/protocol';
 import { LspClient } from '../protocol/lspClient';
 import { startFeedServer, type FeedServer } from './feedServer';
 
+const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
+const bigList = readFileSync(join(corpus, 'cloud', 'disposable_microsoft-azure.txt'), 'utf8');
+
 let feeds: FeedServer;
 before(async () => {
-  feeds = await startFeedServer(() => '');
+  feeds = await startFeedServer(() => '', { big: bigList });
 });
 after(() => feeds.close());
 
@@ -115,6 +118,28 @@ test('failures quote nothing of a local file and no secret of a URL: not in the 
     await client.stop();
   }
   assert.doesNotMatch([...logged, client.stderr].join('\n'), /SECRET|root:/);
+});
+
+test('two refreshes at once in the server take turns, both succeed, and leave exactly the served feed', async () => {
+  const storagePath = join(feeds.directory, 'twice');
+  const { client } = await LspClient.start({
+    pull: true,
+    configuration: true,
+    env: { NODE_EXTRA_CA_CERTS: feeds.certificateFile },
+    initializationOptions: { storagePath },
+    settings: { feeds: { official: false, custom: [{ id: 'big', url: `${feeds.base}/feed/big?run=lsp`, format: 'list' }] } },
+  });
+  try {
+    const reports = await Promise.all([1, 2].map(() => client.connection.sendRequest(RefreshFeedsRequest.type, {})));
+    assert.deepEqual(
+      reports,
+      [1, 2].map(() => ({ updated: [{ id: 'custom-big', ranges: 56267 }], failed: [] })),
+    );
+  } finally {
+    await client.stop();
+  }
+  assert.ok(readFileSync(join(storagePath, 'feeds', 'custom-big.feed'), 'utf8') === bigList, 'the cache is not the feed served');
+  assert.equal(feeds.mostAtOnce('/feed/big?run=lsp'), 1, 'the server downloaded one feed twice at once');
 });
 
 test('a refresh reports progress per feed, and cancelling it stops a stalled download promptly and keeps the last good copy', { timeout: 60_000 }, async () => {

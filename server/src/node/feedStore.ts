@@ -1,32 +1,37 @@
 /**
- * The feeds on disk: one cache file per source, written atomically (a
- * temporary file renamed over the old one) and only after the new download
- * has been read successfully, so a failed refresh keeps the last good copy.
+ * The feeds on disk: one cache file per source, replaced whole (see
+ * feedCache.ts) and only after the new download has been read successfully,
+ * so a failed refresh keeps the last good copy. Refreshes and imports of one
+ * feed take turns.
  */
-import { promises as fs, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { promises as fs } from 'node:fs';
 import { FeedIndex, type LoadedFeed } from '../core/ownership/feeds/feedIndex';
 import { parseFeed } from '../core/ownership/feeds/parsers';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import type { FeedStore, RefreshProgress, RefreshReport } from '../lsp/runtime';
 import { DEFAULT_DOWNLOAD, displayUrl, download, type DownloadOptions } from './download';
+import { FeedCache } from './feedCache';
 
 export class NodeFeedStore implements FeedStore {
+  private readonly cache: FeedCache;
+
   constructor(
-    private readonly directory: string,
+    directory: string,
     private readonly sources: readonly FeedSource[],
     private readonly downloadOptions: DownloadOptions = DEFAULT_DOWNLOAD,
-  ) {}
+  ) {
+    this.cache = new FeedCache(directory);
+  }
 
-  /** The feeds cached so far; a damaged cache file is skipped (it was valid when written, so this is rare). */
+  /** The feeds cached so far; a damaged cache file is skipped (it was valid when written, so this is rare). Never blocks on a refresh: files are replaced whole. */
   load(): FeedIndex {
     const feeds: LoadedFeed[] = [];
     for (const source of this.sources) {
       try {
-        const text = readFileSync(this.fileOf(source), 'utf8');
-        feeds.push({ source: source.id, provider: source.provider, ranges: parseFeed(source.kind, text, source.jsonPath) });
+        const text = this.cache.read(fileOf(source));
+        if (text !== undefined) feeds.push({ source: source.id, provider: source.provider, ranges: parseFeed(source.kind, text, source.jsonPath) });
       } catch {
-        // Not downloaded yet, or unreadable: the feed is simply absent.
+        // Unreadable: the feed is simply absent.
       }
     }
     return new FeedIndex(feeds);
@@ -34,17 +39,21 @@ export class NodeFeedStore implements FeedStore {
 
   /** Downloads every source (`onProgress` after each), keeping the last good copy of any that fails or is cancelled. */
   async refresh(onProgress: RefreshProgress = () => undefined, signal?: AbortSignal): Promise<RefreshReport> {
-    await fs.mkdir(this.directory, { recursive: true });
+    await this.cache.prepare();
     const updated: { id: string; ranges: number }[] = [];
     const failed: { id: string; reason: string }[] = [];
     let done = 0;
     await Promise.all(
       this.sources.map(async (source) => {
+        const name = fileOf(source);
         try {
-          const text = await this.fetch(source, signal);
-          const ranges = parseFeed(source.kind, text, source.jsonPath);
-          await this.save(source, text);
-          updated.push({ id: source.id, ranges: ranges.length });
+          const ranges = await this.cache.exclusive(name, signal, async () => {
+            const text = await this.fetch(source, signal);
+            const count = parseFeed(source.kind, text, source.jsonPath).length;
+            await this.cache.write(name, text);
+            return count;
+          });
+          updated.push({ id: source.id, ranges });
         } catch (error) {
           failed.push({ id: source.id, reason: error instanceof Error ? error.message : String(error) });
         }
@@ -60,8 +69,8 @@ export class NodeFeedStore implements FeedStore {
     if (!source) throw new Error(`No feed "${sourceId}".`);
     const text = await fs.readFile(file, 'utf8');
     const ranges = parseFeed(source.kind, text, source.jsonPath);
-    await fs.mkdir(this.directory, { recursive: true });
-    await this.save(source, text);
+    const name = fileOf(source);
+    await this.cache.exclusive(name, undefined, () => this.cache.write(name, text));
     return ranges.length;
   }
 
@@ -75,15 +84,9 @@ export class NodeFeedStore implements FeedStore {
     if (!link) throw new Error(`No link to the current feed on ${displayUrl(source.url)}: download it by hand and import it.`);
     return download(link, options);
   }
+}
 
-  private async save(source: FeedSource, text: string): Promise<void> {
-    const file = this.fileOf(source);
-    const temporary = `${file}.${process.pid}.tmp`;
-    await fs.writeFile(temporary, text);
-    await fs.rename(temporary, file);
-  }
-
-  private fileOf(source: FeedSource): string {
-    return join(this.directory, `${source.id.replace(/[^\w.-]/g, '_')}.feed`);
-  }
+/** The cache file of a source. */
+function fileOf(source: FeedSource): string {
+  return `${source.id.replace(/[^\w.-]/g, '_')}.feed`;
 }
