@@ -26,8 +26,9 @@ export function registerFeedCommands(client: LanguageClient): vscode.Disposable 
           try {
             report = await client.sendRequest(RefreshFeedsRequest.type, { workDoneToken }, cancel);
           } catch (error) {
-            if (cancel.isCancellationRequested) return; // the feeds not downloaded keep their last good copy
-            throw error;
+            // Cancelled: the feeds not downloaded keep their last good copy. Else the cache itself was refused (a link, say): the message says what to do.
+            if (!cancel.isCancellationRequested) void vscode.window.showErrorMessage(`Blocklist: the provider ranges could not be refreshed: ${errorMessage(error)}`);
+            return;
           } finally {
             reports.dispose();
           }
@@ -53,8 +54,12 @@ export function registerFeedCommands(client: LanguageClient): vscode.Disposable 
         const { ranges } = await client.sendRequest(ImportFeedRequest.type, { source: source.label, file: files[0].fsPath });
         void vscode.window.showInformationMessage(`Blocklist: imported ${ranges.toLocaleString('en-US')} ranges for ${source.label}.`);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Blocklist: the file could not be imported: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(`Blocklist: the file could not be imported: ${errorMessage(error)}`);
       }
     }),
   );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

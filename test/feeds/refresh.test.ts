@@ -4,7 +4,7 @@
  * stops a stalled download at once and keeps the feed's last good copy.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CancellationTokenSource, LSPErrorCodes, ResponseError, WorkDoneProgress, type MarkupContent, type WorkDoneProgressReport } from 'vscode-languageserver-protocol';
@@ -140,6 +140,43 @@ test('two refreshes at once in the server take turns, both succeed, and leave ex
   }
   assert.ok(readFileSync(join(storagePath, 'feeds', 'custom-big.feed'), 'utf8') === bigList, 'the cache is not the feed served');
   assert.equal(feeds.mostAtOnce('/feed/big?run=lsp'), 1, 'the server downloaded one feed twice at once');
+});
+
+test('a cache folder that is a link: the log says why no feed is loaded, and a refresh is refused with what to do', async () => {
+  const storagePath = join(feeds.directory, 'linked');
+  const elsewhere = join(feeds.directory, 'elsewhere');
+  mkdirSync(storagePath);
+  mkdirSync(elsewhere);
+  writeFileSync(join(elsewhere, 'custom-acme.feed'), '192.0.2.0/24\n');
+  symlinkSync(elsewhere, join(storagePath, 'feeds'));
+  const message = `The feed cache ${join(storagePath, 'feeds')} is a symbolic link, which is never followed: remove the link, and a private folder is made in its place at the next refresh.`;
+  const { client } = await LspClient.start({
+    pull: true,
+    configuration: true,
+    env: { NODE_EXTRA_CA_CERTS: feeds.certificateFile },
+    initializationOptions: { storagePath },
+    settings: { feeds: { official: false, custom: [{ id: 'acme', url: `${feeds.base}/list`, format: 'list' }] } },
+  });
+  const logged: string[] = [];
+  client.connection.onNotification('window/logMessage', (params: { message: string }) => void logged.push(params.message));
+  try {
+    await client.open('file:///linked.txt', '192.0.2.0/23\n');
+    for (let attempt = 0; attempt < 100 && !logged.includes(message); attempt++) {
+      await client.pullDiagnostics('file:///linked.txt');
+      if (!logged.includes(message)) await new Promise((wake) => setTimeout(wake, 100));
+    }
+    assert.ok(logged.includes(message), `not in the log: ${JSON.stringify(logged)}`);
+    const hover = await client.hover('file:///linked.txt', 0, 1);
+    assert.doesNotMatch((hover?.contents as MarkupContent | undefined)?.value ?? '', /acme/);
+    const error: unknown = await client.connection.sendRequest(RefreshFeedsRequest.type, {}).then(
+      () => assert.fail('a refresh wrote through a link'),
+      (reason: unknown) => reason,
+    );
+    assert.ok(error instanceof ResponseError && error.message === `Request blocklist/refreshFeeds failed with message: ${message}`, String(error));
+  } finally {
+    await client.stop();
+  }
+  assert.deepEqual(readdirSync(elsewhere), ['custom-acme.feed']);
 });
 
 test('a refresh reports progress per feed, and cancelling it stops a stalled download promptly and keeps the last good copy', { timeout: 60_000 }, async () => {

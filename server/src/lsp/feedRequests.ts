@@ -5,6 +5,7 @@
  * how they are fetched is the runtime's.
  */
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
+import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
 import type { FeedKind } from '../core/ownership/feeds/parsers';
 import { OFFICIAL_FEEDS, type FeedSource } from '../core/ownership/feeds/sources';
 import type { Networks } from '../core/ownership/networks';
@@ -92,7 +93,7 @@ export class NetworkState {
   get(): Networks | undefined {
     if (this.networks === null) {
       this.networks = loadNetworks(this.asnIndex, this.log);
-      if (this.networks) this.networks.feeds = this.store.load();
+      if (this.networks) this.networks.feeds = this.loadFeeds();
     }
     return this.networks;
   }
@@ -100,6 +101,12 @@ export class NetworkState {
   /** New feed data: from a refresh, an import, or the user's own sources named in the settings. */
   use(store: FeedStore): void {
     this.store = store;
-    if (this.networks) this.networks.feeds = store.load();
+    if (this.networks) this.networks.feeds = this.loadFeeds();
+  }
+
+  private loadFeeds(): FeedIndex {
+    const index = this.store.load();
+    for (const warning of index.warnings) this.log(warning);
+    return index;
   }
 }

@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { FeedIndex, type LoadedFeed } from '../core/ownership/feeds/feedIndex';
-import { parseFeed } from '../core/ownership/feeds/parsers';
+import { FeedError, parseFeed } from '../core/ownership/feeds/parsers';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import type { FeedStore, RefreshProgress, RefreshReport } from '../lsp/runtime';
 import { DEFAULT_DOWNLOAD, displayUrl, download, type DownloadOptions } from './download';
@@ -23,18 +23,20 @@ export class NodeFeedStore implements FeedStore {
     this.cache = new FeedCache(directory);
   }
 
-  /** The feeds cached so far; a damaged cache file is skipped (it was valid when written, so this is rare). Never blocks on a refresh: files are replaced whole. */
+  /** The feeds cached so far. A cache file that cannot be read is left out, with why in the index's warnings. Never waits for a refresh: files are replaced whole. */
   load(): FeedIndex {
     const feeds: LoadedFeed[] = [];
+    const warnings = new Set<string>(); // the folder's own problem would otherwise come once per feed
     for (const source of this.sources) {
       try {
         const text = this.cache.read(fileOf(source));
         if (text !== undefined) feeds.push({ source: source.id, provider: source.provider, ranges: parseFeed(source.kind, text, source.jsonPath) });
-      } catch {
-        // Unreadable: the feed is simply absent.
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        warnings.add(error instanceof FeedError ? `The cached copy of feed ${source.id} is damaged (${reason}): refresh the feeds.` : reason);
       }
     }
-    return new FeedIndex(feeds);
+    return new FeedIndex(feeds, [...warnings]);
   }
 
   /** Downloads every source (`onProgress` after each), keeping the last good copy of any that fails or is cancelled. */

@@ -31,7 +31,11 @@ interface Indexed extends FeedRange {
 export class FeedIndex {
   private readonly byFamily: Record<4 | 6, { ranges: Indexed[]; maxEnd: bigint[] }>;
 
-  constructor(readonly feeds: readonly LoadedFeed[]) {
+  constructor(
+    readonly feeds: readonly LoadedFeed[],
+    /** Why feeds that are cached could not be read (a damaged file, a link in the cache), for the log. */
+    readonly warnings: readonly string[] = [],
+  ) {
     const build = (version: 4 | 6) => {
       const ranges = feeds
         .flatMap((feed) => feed.ranges.filter((r) => r.version === version).map((r) => ({ ...r, source: feed.source, provider: feed.provider })))
