@@ -135,7 +135,7 @@ function optionalText(object: unknown, name: string): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** The lines that are not blank or comments, each with where it is for messages (`line 3`). */
+/** The lines that are not blank or comments, each with where it is for messages (`Line 3`). */
 function lines(text: string): [line: string, at: string][] {
   return text.split(LINE_BREAK).flatMap((raw, k): [string, string][] => {
     const line = raw.trim();
