@@ -74,6 +74,13 @@ test('a cache folder that is a symbolic link is refused, neither written through
   assert.deepEqual(index.warnings, [message]);
 });
 
+test('a cache folder that is a dangling symbolic link is refused too, and nothing is made where it points', async () => {
+  const { root, cache, store } = setUp('dangling-folder');
+  symlinkSync(join(root, 'nowhere'), cache);
+  await assert.rejects(store.refresh(), (e: Error) => e.message.startsWith(`The feed cache ${cache} is a symbolic link, which is never followed`));
+  assert.deepEqual(readdirSync(root), ['cache']);
+});
+
 test('a cached feed that is a symbolic link is refused, neither replaced nor read', async () => {
   const { root, cache, store } = setUp('linked-file');
   mkdirSync(cache, { mode: 0o700 });

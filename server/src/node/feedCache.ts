@@ -34,11 +34,8 @@ export class FeedCache {
 
   /** Creates the folder, private, if needed; makes an existing one private; throws, saying what to do, when it is a link or not a folder. */
   async prepare(): Promise<void> {
-    try {
-      await fs.mkdir(this.directory, { recursive: true, mode: PRIVATE_FOLDER });
-    } catch (error) {
-      if (code(error) !== 'EEXIST') throw error; // a file or a dangling link, which the check below names
-    }
+    // Made only where nothing is: mkdir would follow a dangling link.
+    if (!lstatOrUndefined(this.directory)) await fs.mkdir(this.directory, { recursive: true, mode: PRIVATE_FOLDER });
     const folder = await fs.lstat(this.directory);
     this.checkFolder(folder);
     if ((folder.mode & 0o077) !== 0 && process.platform !== 'win32') await fs.chmod(this.directory, PRIVATE_FOLDER);
