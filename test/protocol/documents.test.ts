@@ -1,0 +1,48 @@
+/**
+ * Documents as the editor holds them, over the protocol with a real server:
+ * lines broken at `\n`, `\r\n` or a lone `\r` are the editor's lines, so
+ * diagnostics, hovers and quick fixes land on the entry of their line.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { CodeAction, Diagnostic, MarkupContent } from 'vscode-languageserver-protocol';
+import { LspClient } from './lspClient';
+
+let client: LspClient;
+
+before(async () => {
+  ({ client } = await LspClient.start({ pull: true }));
+});
+
+after(async () => {
+  await client.stop();
+});
+
+async function hoverText(uri: string, line: number, character: number): Promise<string> {
+  const hover = await client.hover(uri, line, character);
+  assert.ok(hover, `no hover at ${line}:${character}`);
+  return (hover.contents as MarkupContent).value;
+}
+
+function codeActions(uri: string, line: number, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+  const position = { line, character: 1 };
+  return client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: position, end: position }, context: { diagnostics } });
+}
+
+for (const [name, eol] of [
+  ['\\n', '\n'],
+  ['\\r\\n', '\r\n'],
+  ['a lone \\r', '\r'],
+]) {
+  test(`with ${name} line breaks, diagnostics, hovers and quick fixes land on the entry of their line`, async () => {
+    const uri = `file:///breaks-${encodeURIComponent(name)}.txt`;
+    await client.open(uri, ['# list', '10.0.0.0/8', '1.2.3.4/24', ''].join(eol));
+    const diagnostics = await client.pullDiagnostics(uri);
+    const hostBits = diagnostics.find((d) => d.code === 'host-bits-set');
+    assert.deepEqual(hostBits?.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 10 } });
+    assert.match(await hoverText(uri, 1, 3), /\*\*10\.0\.0\.0\/8\*\* blocks \*\*16,777,216\*\* addresses/);
+    assert.match(await hoverText(uri, 2, 3), /\*\*1\.2\.3\.4\/24\*\* blocks \*\*256\*\* addresses/);
+    const fix = (await codeActions(uri, 2, diagnostics)).find((action) => action.title === 'Write 1.2.3.4/24 as 1.2.3.0/24');
+    assert.deepEqual(fix?.edit?.changes?.[uri], [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 10 } }, newText: '1.2.3.0/24' }]);
+  });
+}
