@@ -1,7 +1,9 @@
 /**
  * Documents as the editor holds them, over the protocol with a real server:
  * lines broken at `\n`, `\r\n` or a lone `\r` are the editor's lines, so
- * diagnostics, hovers and quick fixes land on the entry of their line.
+ * diagnostics, hovers and quick fixes land on the entry of their line; a
+ * byte-order mark some editors leave in the text is no part of the first
+ * entry; a document that is not text is one diagnostic.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -46,3 +48,26 @@ for (const [name, eol] of [
     assert.deepEqual(fix?.edit?.changes?.[uri], [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 10 } }, newText: '1.2.3.0/24' }]);
   });
 }
+
+test('a document whose text starts with a byte-order mark reads as if it did not', async () => {
+  const uri = 'file:///bom.txt';
+  await client.open(uri, '\uFEFF1.2.3.4/24\n5.5.5.5\n');
+  const diagnostics = await client.pullDiagnostics(uri);
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.code}`),
+    ['0:1-11 host-bits-set'],
+  );
+  assert.match(await hoverText(uri, 0, 3), /\*\*1\.2\.3\.4\/24\*\* blocks \*\*256\*\* addresses/);
+  const fix = (await codeActions(uri, 0, diagnostics)).find((action) => action.title === 'Write 1.2.3.4/24 as 1.2.3.0/24');
+  assert.deepEqual(fix?.edit?.changes?.[uri], [{ range: { start: { line: 0, character: 1 }, end: { line: 0, character: 11 } }, newText: '1.2.3.0/24' }]);
+});
+
+test('a document that is not text is one diagnostic, at its NUL, instead of one a line', async () => {
+  const uri = 'file:///archive.txt';
+  await client.open(uri, `1.2.3.4\nPK\u0003\u0004\u0000${'x\u0001y\n'.repeat(5_000)}`);
+  const diagnostics = await client.pullDiagnostics(uri);
+  assert.deepEqual(
+    diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code}`),
+    ['1:4 1 not-text'],
+  );
+});

@@ -8,6 +8,7 @@
 import { readFireholHeader, type FireholEntries } from '../formats/firehol';
 import { lineContentEnd, nextLineStart, type Format } from '../formats/format';
 import { parseFormatDirective, type FormatDirective } from '../formats/registry';
+import { contentStart } from './encoding';
 
 /** `# target: AS62041 AS59930 91.108.4.0/22`: the networks the list is meant to block. */
 export interface TargetDirective {
@@ -55,7 +56,7 @@ export function parseRoleDirective(text: string, head = headLines(text)): string
 function headLines(text: string): string[] {
   const lines: string[] = [];
   const end = Math.min(text.length, 16 * 1024);
-  for (let start = 0; start < end && lines.length < 50;) {
+  for (let start = contentStart(text); start < end && lines.length < 50;) {
     const next = nextLineStart(text, start);
     lines.push(text.slice(start, Math.min(end, lineContentEnd(text, start, next))));
     start = next;

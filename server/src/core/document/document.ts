@@ -8,6 +8,7 @@ import type { ParsedEntry } from './entry';
 import { resolveScopes, ScopeNames, type Scope } from './scopes';
 import { countLineBreaks, lineStartOf, nextLineStart, type EntryMeaning, type Format } from '../formats/format';
 import { CR } from '../primitives/charCodes';
+import { contentStart, NOT_TEXT_SAMPLE, notTextAt } from './encoding';
 import type { LineProblem } from './problem';
 import { readEntries, type LineScopeFact } from './readEntries';
 import { lowerBound } from '../primitives/search';
@@ -184,12 +185,20 @@ export interface EntrySplice {
   readonly inserted: number;
 }
 
-/** Reads `text` in `format`. Never throws: unreadable lines become problems. */
+/**
+ * Reads `text` in `format`. Never throws: unreadable lines become problems.
+ * A byte-order mark that starts the text is no part of its first line; a
+ * text that is not text (see notTextAt) is one problem, and nothing is read.
+ */
 export function parseDocument(text: string, format: Format): BlocklistDocument {
   const scopeNames = new ScopeNames();
-  // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
-  const read = readRegion(text, 0, text.length, 0, format, scopeNames, Math.max(256, Math.ceil(text.length / 12)));
-  const directives = readDirectives(text, format);
+  const nul = notTextAt(text);
+  const read: RegionRead =
+    nul >= 0
+      ? { entries: new EntryTable(), problems: [notText(text, nul)], scopeFacts: [] }
+      : // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
+        readRegion(text, contentStart(text), text.length, 0, format, scopeNames, Math.max(256, Math.ceil(text.length / 12)));
+  const directives: Directives = nul >= 0 ? {} : readDirectives(text, format);
   return { text, format, ...read, directives, scopeNames, scopes: resolveScopes(scopeNames, read.scopeFacts, directives, format) };
 }
 
@@ -201,7 +210,8 @@ export function parseDocument(text: string, format: Format): BlocklistDocument {
 export function updateDocument(previous: BlocklistDocument, text: string): BlocklistDocument {
   const old = previous.text;
   if (old === text) return previous;
-  if (!previous.format.lineByLine) return parseDocument(text, previous.format);
+  const start = contentStart(text);
+  if (!previous.format.lineByLine || start !== contentStart(old) || notTextAt(old) >= 0 || notTextAt(text) >= 0) return parseDocument(text, previous.format);
 
   const prefix = commonPrefix(old, text);
   const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
@@ -209,6 +219,7 @@ export function updateDocument(previous: BlocklistDocument, text: string): Block
   // ends with a lone `\r` is taken too, as the edit may make it a `\r\n`.
   let regionStart = lineStartOf(old, prefix);
   if (old.charCodeAt(regionStart - 1) === CR) regionStart = lineStartOf(old, regionStart - 1);
+  regionStart = Math.max(regionStart, start);
   const oldEnd = nextLineStart(old, old.length - suffix);
   const offsetDelta = text.length - old.length;
   const newEnd = oldEnd + offsetDelta;
@@ -261,6 +272,17 @@ function readRegion(text: string, from: number, to: number, firstLine: number, f
     (fact) => scopeFacts.push(from === 0 && firstLine === 0 ? fact : place(fact)),
   );
   return { entries, problems: from === 0 && firstLine === 0 ? problems : problems.map(place), scopeFacts };
+}
+
+/** The one problem of a text that is not text: nothing else is said about it. */
+function notText(text: string, nul: number): LineProblem {
+  return {
+    code: 'not-text',
+    start: nul,
+    end: nul + 1,
+    line: countLineBreaks(text, 0, nul),
+    message: `This file is not text: it holds a NUL character here, within its first ${NOT_TEXT_SAMPLE / 1024} KiB, so none of it is read. Blocklists are text files, UTF-8 or UTF-16 with a byte-order mark.`,
+  };
 }
 
 /** Anything placed in the text by offsets and a line. */

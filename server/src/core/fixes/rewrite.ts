@@ -18,6 +18,7 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { BlocklistDocument } from '../document/document';
 import { isBlank } from '../document/entry';
 import { formatIPv4 } from '../addresses/ipv4';
+import { contentStart } from '../document/encoding';
 import { endsLine, lineBreakLength, lineContentEnd, lineStartOf, nextLineBreak, nextLineStart, type FormatId } from '../formats/format';
 import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
 import { Scanner } from '../formats/scanner';
@@ -167,7 +168,7 @@ class Rewrite {
     for (let n = 0; n < lines.length; n++) {
       let { start, end } = lines[n];
       while (n + 1 < lines.length && lines[n + 1].start <= end) end = Math.max(end, lines[++n].end);
-      if (end === text.length && lineBreakLength(text, end - 1) === 0 && start > 0) start = lineBreakBefore(text, start);
+      if (end === text.length && lineBreakLength(text, end - 1) === 0 && start > contentStart(text)) start = lineBreakBefore(text, start);
       edits.push({ start, end, newText: '' });
     }
     // A removal takes the edits inside it (another list of a statement that goes), and removals that overlap join.
@@ -245,7 +246,7 @@ class Rewrite {
     const line = this.syntax.linewise ? this.alone(item) : undefined;
     if (line) {
       // Lines of their own, indented alike; the comment stays on the first.
-      const rest = copies.slice(1).map((copy) => line.eol + text.slice(lineStartOf(text, item.start), item.start) + copy);
+      const rest = copies.slice(1).map((copy) => line.eol + text.slice(lineStart(text, item.start), item.start) + copy);
       this.replace(item.start, line.end, copies[0] + text.slice(item.end, line.end) + rest.join(''));
     } else if (list.wrap) {
       this.replace(item.start, item.end, list.wrap[0] + copies.join(this.syntax.joiner) + list.wrap[1]);
@@ -257,13 +258,13 @@ class Rewrite {
   /** Removes a statement: its lines when it is alone on them, else itself and the blanks beside it. */
   private removeStatement(statement: Span): void {
     const text = this.text;
-    const first = lineStartOf(text, statement.start);
+    const first = lineStart(text, statement.start);
     const line = this.alone(statement);
     if (line) {
       this.lines.push({ start: first, end: nextLineStart(text, line.end) });
       return;
     }
-    const lastLine = lineStartOf(text, statement.end);
+    const lastLine = lineStart(text, statement.end);
     const lastEnd = lineContentEnd(text, lastLine, nextLineStart(text, lastLine));
     const after = skipBlanks(text, statement.end, lastEnd);
     if (after < lastEnd && this.syntax.comment(text, after, lastEnd) !== after) {
@@ -278,14 +279,14 @@ class Rewrite {
   /** When `span` stands alone on its lines (blanks before it, blanks or a comment after): the end of its last line's content, and that line's break. */
   private alone(span: Span): { end: number; eol: string } | undefined {
     const text = this.text;
-    if (skipBlanks(text, lineStartOf(text, span.start), span.start) !== span.start) return undefined;
-    const lastLine = lineStartOf(text, span.end);
+    if (skipBlanks(text, lineStart(text, span.start), span.start) !== span.start) return undefined;
+    const lastLine = lineStart(text, span.end);
     const next = nextLineStart(text, lastLine);
     const end = lineContentEnd(text, lastLine, next);
     const after = skipBlanks(text, span.end, end);
     if (after < end && this.syntax.comment(text, after, end) !== after) return undefined;
     // The line's own break; the last line of a text without one takes the line before's.
-    const eol = next > end ? text.slice(end, next) : lastLine > 0 ? text.slice(lineBreakBefore(text, lastLine), lastLine) : '\n';
+    const eol = next > end ? text.slice(end, next) : lastLine > contentStart(text) ? text.slice(lineBreakBefore(text, lastLine), lastLine) : '\n';
     return { end, eol };
   }
 
@@ -347,6 +348,11 @@ function exceptions(excepts: readonly number[], removed: Set<number>, count: num
 
 // The formats' lists.
 
+/** Where the line holding `offset` starts; on the first line, after a byte-order mark, which edits keep. */
+function lineStart(text: string, offset: number): number {
+  return Math.max(lineStartOf(text, offset), contentStart(text));
+}
+
 /** Where the line break that ends at `offset`, a line's start, begins. */
 function lineBreakBefore(text: string, offset: number): number {
   return text.charCodeAt(offset - 1) === LF && text.charCodeAt(offset - 2) === CR ? offset - 2 : offset - 1;
@@ -354,7 +360,7 @@ function lineBreakBefore(text: string, offset: number): number {
 
 /** The line holding `offset`: its start, the end of its content, the start of the next. */
 function lineAround(text: string, offset: number): { start: number; end: number; next: number } {
-  const start = lineStartOf(text, offset);
+  const start = lineStart(text, offset);
   const next = nextLineStart(text, start);
   return { start, end: lineContentEnd(text, start, next), next };
 }
@@ -449,8 +455,8 @@ const COMMA = 0x2c;
  * separated by blanks or commas; `[…]` may hold colons.
  */
 function hostsDenyList({ text }: BlocklistDocument, start: number): List | undefined {
-  let first = lineStartOf(text, start);
-  while (first > 0) {
+  let first = lineStart(text, start);
+  while (first > contentStart(text)) {
     const before = lineAround(text, first - 1);
     if (before.end === before.start || text.charCodeAt(before.end - 1) !== BACKSLASH || text.charCodeAt(skipBlanks(text, before.start, before.end)) === HASH) break;
     first = before.start;
@@ -646,8 +652,8 @@ function nftablesList(document: BlocklistDocument, start: number, end: number): 
  * backslash, between `{`, `}`, `[` and `]`; a command goes with its `;`.
  */
 function mikrotikList({ text }: BlocklistDocument, start: number): List | undefined {
-  let first = lineStartOf(text, start);
-  while (first > 0) {
+  let first = lineStart(text, start);
+  while (first > contentStart(text)) {
     const before = lineAround(text, first - 1);
     if (before.end === before.start || text.charCodeAt(before.end - 1) !== BACKSLASH) break;
     first = before.start;

@@ -4,6 +4,7 @@
  */
 import { apache } from './apache';
 import { firehol } from './firehol';
+import { contentStart } from '../document/encoding';
 import { lineContentEnd, nextLineStart, type Format, type FormatId } from './format';
 import { geofeed } from './geofeed';
 import { hostsDeny } from './hostsDeny';
@@ -78,7 +79,7 @@ const DIRECTIVE_LINES = 20;
 
 /** The format directive in the first 20 lines, known or not. */
 export function parseFormatDirective(text: string): FormatDirective | undefined {
-  let offset = 0;
+  let offset = contentStart(text);
   for (let line = 0; line < DIRECTIVE_LINES && offset < text.length; line++) {
     const next = nextLineStart(text, offset);
     const match = DIRECTIVE.exec(text.slice(offset, lineContentEnd(text, offset, next)));
@@ -104,7 +105,7 @@ export function detectFormat(fileName: string, text: string, override?: FormatId
   if (directed?.format) return directed.format;
   const overridden = override === undefined ? undefined : formatById(override);
   if (overridden) return overridden;
-  const head = text.slice(0, HEAD_CHARACTERS);
+  const head = text.slice(contentStart(text), HEAD_CHARACTERS);
   return byFileName(baseName(fileName).toLowerCase(), head) ?? byContent(head) ?? plain;
 }
 
