@@ -3,7 +3,8 @@
  * lines broken at `\n`, `\r\n` or a lone `\r` are the editor's lines, so
  * diagnostics, hovers and quick fixes land on the entry of their line; a
  * byte-order mark some editors leave in the text is no part of the first
- * entry; a document that is not text is one diagnostic.
+ * entry; a document that is not text is one diagnostic; a change that does
+ * not raise the version is read all the same.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -70,4 +71,21 @@ test('a document that is not text is one diagnostic, at its NUL, instead of one 
     diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.severity} ${d.code}`),
     ['1:4 1 not-text'],
   );
+});
+
+test('a change whose version is not higher than the last is read, not answered from the analysis before it', async () => {
+  const uri = 'file:///versions.txt';
+  await client.open(uri, '10.0.0.1/8\n');
+  const line = (n: number, from: number, to: number) => ({ start: { line: n, character: from }, end: { line: n, character: to } });
+  assert.deepEqual((await client.pullDiagnostics(uri)).find((d) => d.code === 'host-bits-set')?.range, line(0, 0, 10));
+  // Version 1 again, then a lower one: each change moves the entry down a line.
+  for (const version of [1, 0]) {
+    await client.change(uri, version, [{ range: line(0, 0, 0), text: '1.1.1.1\n' }]);
+    const at = 2 - version;
+    const diagnostics = await client.pullDiagnostics(uri);
+    const hostBits = diagnostics.find((d) => d.code === 'host-bits-set');
+    assert.deepEqual(hostBits?.range, line(at, 0, 10), `version ${version}`);
+    const fix = (await codeActions(uri, at, diagnostics)).find((action) => action.title === 'Write 10.0.0.1/8 as 10.0.0.0/8');
+    assert.deepEqual(fix?.edit?.changes?.[uri], [{ range: line(at, 0, 10), newText: '10.0.0.0/8' }], `version ${version}`);
+  }
 });
