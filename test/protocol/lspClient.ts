@@ -45,6 +45,11 @@ export class LspClient {
     this.connection.listen();
   }
 
+  /** Starts the server without a handshake: the caller sends `initialize` (or does not). */
+  static launch(env: NodeJS.ProcessEnv = {}): LspClient {
+    return new LspClient(env);
+  }
+
   /** Starts the server and completes the initialize handshake. `pull` selects pull or push diagnostics. */
   static async start(options: {
     pull: boolean;
@@ -54,7 +59,7 @@ export class LspClient {
     /** The `blocklist` settings from the first request on. */
     settings?: Record<string, unknown>;
   }): Promise<{ client: LspClient; result: InitializeResult }> {
-    const client = new LspClient(options.env ?? {});
+    const client = LspClient.launch(options.env);
     client.settings = options.settings ?? {};
     const capabilities: ClientCapabilities = {
       textDocument: {
