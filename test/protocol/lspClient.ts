@@ -6,7 +6,16 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ClientCapabilities, Diagnostic, DocumentDiagnosticReport, Hover, InitializeResult, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  ClientCapabilities,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  Hover,
+  InitializeResult,
+  LogMessageParams,
+  PublishDiagnosticsParams,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 
 const SERVER = resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -18,6 +27,8 @@ export class LspClient {
   stderr = '';
   /** Edits the server asked the client to apply (workspace/applyEdit). */
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** What the server wrote to the output channel (window/logMessage). */
+  readonly logs: LogMessageParams[] = [];
   settings: Record<string, unknown> = {};
 
   private constructor(env: NodeJS.ProcessEnv) {
@@ -36,6 +47,9 @@ export class LspClient {
           .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], this.settings),
       ),
     );
+    this.connection.onNotification('window/logMessage', (params: LogMessageParams) => {
+      this.logs.push(params);
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       this.appliedEdits.push(params.edit);
