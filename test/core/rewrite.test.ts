@@ -91,12 +91,19 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   ['pf: an exception written as several stays exceptions', 'pf', 'table <t> { !10.0.0.0/15 }\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, 'table <t> { !10.0.0.0/16, !10.1.0.0/16 }\n'],
   // Whole lines removed at the end of a text without a final line break take the break before them, once.
   ['plain: the last lines, without a final line break', 'plain', '5.5.5.5\n5.5.5.5\n5.5.5.5', 'fix all', '5.5.5.5'],
+  // An entry alone on its line written as several: lines of their own, with the line's break (the last line's, the one before it).
+  ['plain: an entry written as two lines, its comment on the first', 'plain', '10.0.0.0/15 # c\n5.5.5.5\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, '10.0.0.0/16 # c\n10.1.0.0/16\n5.5.5.5\n'],
+  ['plain: the last line written as two, without a final line break', 'plain', '5.5.5.5\n10.0.0.0/15', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, '5.5.5.5\n10.0.0.0/16\n10.1.0.0/16'],
 ];
 
 for (const [name, format, text, change, expected] of cases) {
   test(`rewrite: ${name}`, () => {
-    const document = parseDocument(text, formatById(format)!);
-    assert.equal(applyEdits(text, editsOf(document, change)), expected);
+    // The same with each line break: what is written keeps the text's own.
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const broken = text.replaceAll('\n', eol);
+      const document = parseDocument(broken, formatById(format)!);
+      assert.equal(applyEdits(broken, editsOf(document, change)), expected.replaceAll('\n', eol), JSON.stringify(eol));
+    }
   });
 }
 

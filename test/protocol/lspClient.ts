@@ -6,7 +6,16 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ClientCapabilities, Diagnostic, DocumentDiagnosticReport, Hover, InitializeResult, PublishDiagnosticsParams, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type {
+  ClientCapabilities,
+  Diagnostic,
+  DocumentDiagnosticReport,
+  Hover,
+  InitializeResult,
+  LogMessageParams,
+  PublishDiagnosticsParams,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
 
 const SERVER = resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -18,6 +27,8 @@ export class LspClient {
   stderr = '';
   /** Edits the server asked the client to apply (workspace/applyEdit). */
   readonly appliedEdits: WorkspaceEdit[] = [];
+  /** What the server wrote to the output channel (window/logMessage). */
+  readonly logs: LogMessageParams[] = [];
   settings: Record<string, unknown> = {};
 
   private constructor(env: NodeJS.ProcessEnv) {
@@ -36,6 +47,9 @@ export class LspClient {
           .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], this.settings),
       ),
     );
+    this.connection.onNotification('window/logMessage', (params: LogMessageParams) => {
+      this.logs.push(params);
+    });
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       this.appliedEdits.push(params.edit);
@@ -43,6 +57,11 @@ export class LspClient {
     });
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.listen();
+  }
+
+  /** Starts the server without a handshake: the caller sends `initialize` (or does not). */
+  static launch(env: NodeJS.ProcessEnv = {}): LspClient {
+    return new LspClient(env);
   }
 
   /** Starts the server and completes the initialize handshake. `pull` selects pull or push diagnostics. */
@@ -54,7 +73,7 @@ export class LspClient {
     /** The `blocklist` settings from the first request on. */
     settings?: Record<string, unknown>;
   }): Promise<{ client: LspClient; result: InitializeResult }> {
-    const client = new LspClient(options.env ?? {});
+    const client = LspClient.launch(options.env);
     client.settings = options.settings ?? {};
     const capabilities: ClientCapabilities = {
       textDocument: {

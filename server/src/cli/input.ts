@@ -6,20 +6,34 @@ import { audit } from '../core/analysis/audit';
 import type { ScopeSet } from '../core/analysis/facts';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { parseDocument } from '../core/document/document';
+import { decodeText, notTextAt } from '../core/document/encoding';
 import type { Scope } from '../core/document/scopes';
-import type { Format } from '../core/formats/format';
+import { columnOf, countLineBreaks, type Format } from '../core/formats/format';
 import { detectFormat, FORMATS, formatById } from '../core/formats/registry';
 import { UsageError } from './args';
 
-/** The file's text ("-" is standard input). Unreadable files are usage errors: exit status 2. */
+/**
+ * The file's text ("-" is standard input): UTF-8, or UTF-16 after its
+ * byte-order mark. Unreadable files, and files that are not text, are usage
+ * errors: exit status 2, one message, no finding.
+ */
 export function readText(file: string): string {
+  let bytes: Uint8Array;
   try {
-    // Reading bytes then decoding is faster here than readFileSync's own 'utf8' path.
-    return readFileSync(file === '-' ? 0 : file).toString('utf8');
+    bytes = readFileSync(file === '-' ? 0 : file);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new UsageError(`Cannot read "${file}": ${reason}. Check the path, or pass "-" to read standard input.`);
   }
+  const text = decodeText(bytes);
+  const nul = notTextAt(text);
+  if (nul >= 0) {
+    throw new UsageError(
+      `Cannot read "${file}": it is not text (a NUL character at line ${countLineBreaks(text, 0, nul) + 1}, column ${columnOf(text, nul) + 1}). ` +
+        'Pass a blocklist saved as UTF-8, or as UTF-16 with a byte-order mark.',
+    );
+  }
+  return text;
 }
 
 /** The format named by --input-format, or the one detected from the file's name and text. */

@@ -36,8 +36,10 @@ export class AnalysisCache {
 
   get(textDocument: TextDocument, settings: Settings): Analysis {
     const cached = this.cache.get(textDocument.uri);
-    if (cached && cached.version === textDocument.version && cached.settings === settings) return cached.analysis;
     const text = textDocument.getText();
+    // A client may send a change without raising the version: the same version holds only with the same text (the
+    // very same string while the document is unchanged, so this costs nothing then).
+    if (cached && cached.version === textDocument.version && cached.settings === settings && cached.analysis.document.text === text) return cached.analysis;
     const format = detectFormat(fileName(textDocument.uri), text, settings.format === 'auto' ? undefined : settings.format);
     // After an edit, re-read only the lines it touched when the format allows.
     const previous = cached?.analysis.document;

@@ -1,13 +1,17 @@
 /**
  * Settings read per resource from the client (`blocklist.*`), cached as
  * promises per document and dropped when the configuration changes, as in
- * the lsp-sample.
+ * the lsp-sample. Every value is checked: one of the wrong type or out of
+ * range takes its default (overbroad thresholds out of order take the
+ * narrower one), and the output channel says once which setting, what value
+ * and what is used instead.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import type { FindingCode, Severity } from '../core/analysis/findingCodes';
+import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions } from '../core/analysis/options';
 import { DEFAULT_MAX_FIX_ENTRIES, type FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
+import { FORMATS } from '../core/formats/registry';
 import type { ProviderCategory } from '../core/ownership/providers';
 
 export interface Settings {
@@ -17,20 +21,24 @@ export interface Settings {
   readonly fixes: FixOptions;
 }
 
-/** The shape of the `blocklist` section as the client sends it; anything may be missing or wrong. */
-interface RawSettings {
-  format?: unknown;
-  severity?: unknown;
-  overbroad?: { ipv4Warning?: unknown; ipv4Error?: unknown; ipv6Warning?: unknown; ipv6Error?: unknown };
-  maxProblems?: unknown;
-  fixes?: { maxEntries?: unknown };
-  networks?: { minimumAddresses?: unknown; severity?: unknown; maxOrganisations?: unknown };
-  protected?: unknown;
-  target?: unknown;
-}
+/** The whole-number settings and their ranges; package.json's minimum and maximum say the same (a test holds them equal). */
+export const INTEGER_RANGES = {
+  'overbroad.ipv4Warning': [0, 32],
+  'overbroad.ipv4Error': [0, 32],
+  'overbroad.ipv6Warning': [0, 128],
+  'overbroad.ipv6Error': [0, 128],
+  maxProblems: [1, Number.MAX_SAFE_INTEGER],
+  'fixes.maxEntries': [1, Number.MAX_SAFE_INTEGER],
+  'networks.minimumAddresses': [1, Number.MAX_SAFE_INTEGER],
+  'networks.maxOrganisations': [1, MAX_ORGANISATIONS_LIMIT],
+} as const satisfies Record<string, readonly [number, number]>;
+
+type IntegerSetting = keyof typeof INTEGER_RANGES;
 
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<Settings>>();
+  /** What was said about replaced values since the configuration last changed: every document reads the same values. */
+  private readonly said = new Set<string>();
 
   constructor(
     private readonly connection: Connection,
@@ -42,7 +50,7 @@ export class SettingsCache {
     let settings = this.cache.get(uri);
     if (!settings) {
       settings = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'blocklist' }).then(
-        (raw: RawSettings | null) => toSettings(raw ?? {}),
+        (raw: unknown) => toSettings(raw, (message) => this.warn(message)),
         () => DEFAULT_SETTINGS,
       );
       this.cache.set(uri, settings);
@@ -56,55 +64,142 @@ export class SettingsCache {
 
   clear(): void {
     this.cache.clear();
+    this.said.clear();
+  }
+
+  private warn(message: string): void {
+    if (this.said.has(message)) return;
+    this.said.add(message);
+    this.connection.console.warn(message);
   }
 }
 
-const SEVERITIES = new Set(['error', 'warning', 'information', 'hint', 'off']);
+const SEVERITIES: readonly (Severity | 'off')[] = ['error', 'warning', 'information', 'hint', 'off'];
+const FORMAT_IDS: readonly (FormatId | 'auto')[] = ['auto', ...FORMATS.map((format) => format.id)];
+const CATEGORIES = Object.keys(DEFAULT_AUDIT_OPTIONS.networks.categorySeverity) as ProviderCategory[];
 
-/** Validates what the client sent, keeping defaults for anything missing or malformed. */
-export function toSettings(raw: RawSettings): Settings {
+/**
+ * What the client sent, checked: a missing value (or null) takes its
+ * default; so does a wrong one, and `replaced` is told which, what it was and
+ * what is used instead.
+ */
+export function toSettings(raw: unknown, replaced: (message: string) => void = () => undefined): Settings {
+  const read = new SettingsReader(raw, replaced);
   const defaults = DEFAULT_AUDIT_OPTIONS;
-  const severity: Partial<Record<FindingCode, Severity | 'off'>> = {};
-  if (raw.severity && typeof raw.severity === 'object') {
-    for (const [code, value] of Object.entries(raw.severity)) {
-      if (typeof value === 'string' && SEVERITIES.has(value)) severity[code as FindingCode] = value as Severity | 'off';
-    }
-  }
-  const integer = (value: unknown, fallback: number, max: number) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max ? value : fallback);
-  const strings = (value: unknown, fallback: readonly string[]) => (Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : fallback);
-  const o = raw.overbroad ?? {};
-  const n = raw.networks ?? {};
-  const categorySeverity = { ...defaults.networks.categorySeverity };
-  if (n.severity && typeof n.severity === 'object') {
-    for (const [category, value] of Object.entries(n.severity)) {
-      if (category in categorySeverity && typeof value === 'string' && SEVERITIES.has(value)) {
-        categorySeverity[category as ProviderCategory] = value as Severity | 'off';
-      }
-    }
-  }
+  const ipv4 = read.thresholds(4, read.integer('overbroad.ipv4Warning', defaults.overbroad.ipv4Warning), read.integer('overbroad.ipv4Error', defaults.overbroad.ipv4Error));
+  const ipv6 = read.thresholds(6, read.integer('overbroad.ipv6Warning', defaults.overbroad.ipv6Warning), read.integer('overbroad.ipv6Error', defaults.overbroad.ipv6Error));
   const networks = {
-    minimumAddresses: integer(n.minimumAddresses, defaults.networks.minimumAddresses, Number.MAX_SAFE_INTEGER),
-    categorySeverity,
-    maxOrganisations: integer(n.maxOrganisations, defaults.networks.maxOrganisations, MAX_ORGANISATIONS_LIMIT),
-    protected: strings(raw.protected, defaults.networks.protected),
-    target: strings(raw.target, defaults.networks.target),
+    minimumAddresses: read.integer('networks.minimumAddresses', defaults.networks.minimumAddresses),
+    categorySeverity: read.severities('networks.severity', CATEGORIES, defaults.networks.categorySeverity),
+    maxOrganisations: read.integer('networks.maxOrganisations', defaults.networks.maxOrganisations),
+    protected: read.strings('protected', defaults.networks.protected),
+    target: read.strings('target', defaults.networks.target),
   };
   return {
-    format: typeof raw.format === 'string' && raw.format.length > 0 ? (raw.format as FormatId | 'auto') : 'auto',
-    fixes: { maxEntries: integer(raw.fixes?.maxEntries, DEFAULT_MAX_FIX_ENTRIES, Number.MAX_SAFE_INTEGER), protected: networks.protected, target: networks.target },
+    format: read.oneOf('format', FORMAT_IDS, 'auto'),
+    fixes: { maxEntries: read.integer('fixes.maxEntries', DEFAULT_MAX_FIX_ENTRIES), protected: networks.protected, target: networks.target },
     audit: {
-      severity,
-      overbroad: {
-        ipv4Warning: integer(o.ipv4Warning, defaults.overbroad.ipv4Warning, 32),
-        ipv4Error: integer(o.ipv4Error, defaults.overbroad.ipv4Error, 32),
-        ipv6Warning: integer(o.ipv6Warning, defaults.overbroad.ipv6Warning, 128),
-        ipv6Error: integer(o.ipv6Error, defaults.overbroad.ipv6Error, 128),
-      },
-      maxFindings: typeof raw.maxProblems === 'number' && raw.maxProblems > 0 ? Math.floor(raw.maxProblems) : defaults.maxFindings,
+      severity: read.severities<FindingCode, Partial<Record<FindingCode, Severity | 'off'>>>('severity', FINDING_CODES, {}),
+      overbroad: { ipv4Warning: ipv4[0], ipv4Error: ipv4[1], ipv6Warning: ipv6[0], ipv6Error: ipv6[1] },
+      maxFindings: read.integer('maxProblems', defaults.maxFindings),
       networks,
     },
   };
 }
 
-/** What applies where the client sends no settings. */
+/** Reads settings by their name under `blocklist.`, each checked; a section that is no object counts as missing, said once. */
+class SettingsReader {
+  private readonly badSections = new Set<string>();
+
+  constructor(
+    private readonly raw: unknown,
+    private readonly replaced: (message: string) => void,
+  ) {}
+
+  integer(name: IntegerSetting, fallback: number): number {
+    const value = this.value(name);
+    const [min, max] = INTEGER_RANGES[name];
+    if (value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) return (value as number | undefined) ?? fallback;
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    return this.replace(name, value, `a whole number ${range}`, fallback);
+  }
+
+  /**
+   * The overbroad prefix lengths of a family: an error threshold narrower
+   * than the warning one would leave the entries between them without any
+   * finding, so the warning takes the error's and all of them are errors.
+   */
+  thresholds(version: 4 | 6, warning: number, error: number): [warning: number, error: number] {
+    if (error <= warning) return [warning, error];
+    this.replaced(
+      `Setting blocklist.overbroad.ipv${version}Warning: ${warning} is broader than blocklist.overbroad.ipv${version}Error (${error}), which would leave the entries between them ` +
+        `without a finding; using ${error} instead: every IPv${version} entry larger than a /${error} is an error.`,
+    );
+    return [error, error];
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.value(name);
+    if (value === undefined || allowed.includes(value as T)) return (value as T | undefined) ?? fallback;
+    return this.replace(name, value, `one of ${allowed.join(', ')}`, fallback);
+  }
+
+  strings(name: string, fallback: readonly string[]): readonly string[] {
+    const value = this.value(name);
+    if (value === undefined || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) return (value as string[] | undefined) ?? fallback;
+    const shown = fallback.length > 3 ? `${JSON.stringify(fallback.slice(0, 3)).slice(0, -1)},…] (${fallback.length} in all)` : show(fallback);
+    return this.replace(name, value, 'a list of strings', fallback, shown);
+  }
+
+  /** A severity per key of `keys` (finding codes, provider categories); a key left out, or given a wrong severity, keeps the fallback's. */
+  severities<K extends string, F extends Partial<Record<K, Severity | 'off'>>>(name: string, keys: readonly K[], fallback: F): F {
+    const result = { ...fallback };
+    const value = this.value(name);
+    if (value === undefined) return result;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return this.replace(name, value, `an object of severities such as { "${keys[0]}": "error" }`, result, 'the defaults');
+    for (const [key, severity] of Object.entries(value)) {
+      const known = keys.includes(key as K);
+      if (known && SEVERITIES.includes(severity as Severity | 'off')) (result as Partial<Record<K, Severity | 'off'>>)[key as K] = severity as Severity | 'off';
+      else if (!known) this.replaced(`Setting blocklist.${name}: ${show(key)} is none of ${keys.join(', ')}; it is left out.`);
+      else this.replace(`${name}.${key}`, severity, `one of ${SEVERITIES.join(', ')}`, undefined, defaultSeverity(key, fallback));
+    }
+    return result;
+  }
+
+  /** The value at `name` (`overbroad.ipv4Warning`) in what the client sent; undefined when missing or null. */
+  private value(name: string): unknown {
+    let value = this.raw;
+    const path = name.split('.');
+    for (let n = 0; n < path.length && value !== undefined && value !== null; n++) {
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        const section = path.slice(0, n).join('.');
+        if (!this.badSections.has(section)) this.replace(section, value, 'an object of settings', undefined, 'the defaults');
+        this.badSections.add(section);
+        return undefined;
+      }
+      value = (value as Record<string, unknown>)[path[n]];
+    }
+    return value ?? undefined;
+  }
+
+  /** Says that `name` (a path under `blocklist`, '' for the section itself) was `value`, not `expected`, and gives `fallback`. */
+  private replace<T>(name: string, value: unknown, expected: string, fallback: T, shown = show(fallback)): T {
+    this.replaced(`Setting ${['blocklist', name].filter(Boolean).join('.')}: ${show(value)} is not ${expected}; using ${shown} instead.`);
+    return fallback;
+  }
+}
+
+/** The severity a code or category has when its setting says nothing. */
+function defaultSeverity(key: string, fallback: Readonly<Record<string, string | undefined>>): string {
+  return `its default (${fallback[key] ?? FINDING_RULES[key as FindingCode].severity})`;
+}
+
+/** A value as the settings file writes it, cut short. */
+function show(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+}
+
+/** What applies where the client sends no settings (read after the reader's class is defined). */
 export const DEFAULT_SETTINGS: Settings = toSettings({});

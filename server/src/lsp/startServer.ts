@@ -16,6 +16,7 @@ import { aggregateEdits, codeActions, FIX_ALL_KIND } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
+import { onInitializeOnce } from './lifecycle';
 import { runSafe } from './runner';
 import type { FeedStore, Runtime } from './runtime';
 import { SettingsCache } from './settings';
@@ -50,7 +51,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   let diagnostics: DiagnosticsFeature;
   let watchesConfiguration = false;
 
-  connection.onInitialize((params): InitializeResult => {
+  // Features register their request handlers here: before initialize there are none, and the lifecycle answers.
+  onInitializeOnce(connection, (params): InitializeResult => {
     const capabilities = params.capabilities;
     const pull = capabilities.textDocument?.diagnostic !== undefined;
     watchesConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
@@ -73,6 +75,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       );
     diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull, runtime.timer);
     diagnostics.register();
+    registerRequests(connection, documents, analyses, settings);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -100,6 +103,12 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     analyses.forget(event.document.uri);
   });
 
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** Hovers, code actions, Aggregate File and the custom requests, each through runSafe. */
+function registerRequests(connection: Connection, documents: TextDocuments<TextDocument>, analyses: AnalysisCache, settings: SettingsCache): void {
   connection.onHover((params, token) =>
     runSafe(connection, token, 'Hover', null, async () => {
       const textDocument = documents.get(params.textDocument.uri);
@@ -156,7 +165,4 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       };
     }),
   );
-
-  documents.listen(connection);
-  connection.listen();
 }

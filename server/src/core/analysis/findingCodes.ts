@@ -44,6 +44,7 @@ export interface FindingRule {
 
 export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'invalid-entry': { severity: 'error', rule: 'The entry is not an address, CIDR or range.', fixAll: false, unnecessary: false },
+  'not-text': { severity: 'error', rule: 'The file is not text (a NUL character in its first 8 KiB): none of it is read.', fixAll: false, unnecessary: false },
   'host-bits-set': { severity: 'warning', rule: 'A CIDR has bits set past its prefix.', fixAll: true, unnecessary: false },
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
   'loader-rejects': {

@@ -6,8 +6,9 @@
  * read them from here, never from the text again.
  */
 import { readFireholHeader, type FireholEntries } from '../formats/firehol';
-import type { Format } from '../formats/format';
+import { lineContentEnd, nextLineStart, type Format } from '../formats/format';
 import { parseFormatDirective, type FormatDirective } from '../formats/registry';
+import { contentStart } from './encoding';
 
 /** `# target: AS62041 AS59930 91.108.4.0/22`: the networks the list is meant to block. */
 export interface TargetDirective {
@@ -51,12 +52,16 @@ export function parseRoleDirective(text: string, head = headLines(text)): string
   return found && words(found.value);
 }
 
-/** The first 50 lines (and 16 KB) of a text, where its directives stand. */
+/** The first 50 lines (and 16 KB) of a text, where its directives stand, without their line breaks. */
 function headLines(text: string): string[] {
-  return text
-    .slice(0, 16 * 1024)
-    .split('\n')
-    .slice(0, 50);
+  const lines: string[] = [];
+  const end = Math.min(text.length, 16 * 1024);
+  for (let start = contentStart(text); start < end && lines.length < 50;) {
+    const next = nextLineStart(text, start);
+    lines.push(text.slice(start, Math.min(end, lineContentEnd(text, start, next))));
+    start = next;
+  }
+  return lines;
 }
 
 /** The first of `head`'s lines that `pattern` matches: its group 1 and its zero-based line. */

@@ -6,7 +6,9 @@
 import { readDirectives, type Directives } from './directives';
 import type { ParsedEntry } from './entry';
 import { resolveScopes, ScopeNames, type Scope } from './scopes';
-import { lineStartOf, type EntryMeaning, type Format } from '../formats/format';
+import { countLineBreaks, lineStartOf, nextLineStart, type EntryMeaning, type Format } from '../formats/format';
+import { CR } from '../primitives/charCodes';
+import { contentStart, NOT_TEXT_SAMPLE, notTextAt } from './encoding';
 import type { LineProblem } from './problem';
 import { readEntries, type LineScopeFact } from './readEntries';
 import { lowerBound } from '../primitives/search';
@@ -183,20 +185,21 @@ export interface EntrySplice {
   readonly inserted: number;
 }
 
-/** Reads `text` in `format`. Never throws: unreadable lines become problems. */
+/**
+ * Reads `text` in `format`. Never throws: unreadable lines become problems.
+ * A byte-order mark that starts the text is no part of its first line; a
+ * text that is not text (see notTextAt) is one problem, and nothing is read.
+ */
 export function parseDocument(text: string, format: Format): BlocklistDocument {
-  // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
-  const entries = new EntryTable(Math.max(256, Math.ceil(text.length / 12)));
   const scopeNames = new ScopeNames();
-  const scopeFacts: LineScopeFact[] = [];
-  const problems = readEntries(
-    text,
-    format.read,
-    (start, end, line, entry, meaning) => entries.push(start, end, line, entry, meaning, scopeNames.id(meaning.scope ?? '')),
-    (fact) => scopeFacts.push(fact),
-  );
-  const directives = readDirectives(text, format);
-  return { text, format, entries, problems, directives, scopeFacts, scopeNames, scopes: resolveScopes(scopeNames, scopeFacts, directives, format) };
+  const nul = notTextAt(text);
+  const read: RegionRead =
+    nul >= 0
+      ? { entries: new EntryTable(), problems: [notText(text, nul)], scopeFacts: [] }
+      : // Real lists average 12 to 20 characters a line: start near the final size rather than doubling from small.
+        readRegion(text, contentStart(text), text.length, 0, format, scopeNames, Math.max(256, Math.ceil(text.length / 12)));
+  const directives: Directives = nul >= 0 ? {} : readDirectives(text, format);
+  return { text, format, ...read, directives, scopeNames, scopes: resolveScopes(scopeNames, read.scopeFacts, directives, format) };
 }
 
 /**
@@ -207,51 +210,78 @@ export function parseDocument(text: string, format: Format): BlocklistDocument {
 export function updateDocument(previous: BlocklistDocument, text: string): BlocklistDocument {
   const old = previous.text;
   if (old === text) return previous;
-  if (!previous.format.lineByLine) return parseDocument(text, previous.format);
+  const start = contentStart(text);
+  if (!previous.format.lineByLine || start !== contentStart(old) || notTextAt(old) >= 0 || notTextAt(text) >= 0) return parseDocument(text, previous.format);
 
   const prefix = commonPrefix(old, text);
   const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
-  // Widen the changed part to whole lines: [regionStart, oldEnd) before, [regionStart, newEnd) after.
-  const regionStart = lineStartOf(old, prefix);
-  const newline = old.indexOf('\n', old.length - suffix);
-  const oldEnd = newline < 0 ? old.length : newline + 1;
+  // Widen the changed part to whole lines: [regionStart, oldEnd) before, [regionStart, newEnd) after. A line that
+  // ends with a lone `\r` is taken too, as the edit may make it a `\r\n`.
+  let regionStart = lineStartOf(old, prefix);
+  if (old.charCodeAt(regionStart - 1) === CR) regionStart = lineStartOf(old, regionStart - 1);
+  regionStart = Math.max(regionStart, start);
+  const oldEnd = nextLineStart(old, old.length - suffix);
   const offsetDelta = text.length - old.length;
   const newEnd = oldEnd + offsetDelta;
 
   const entries = previous.entries;
   const from = entries.firstAtOrAfter(regionStart);
   const to = entries.firstAtOrAfter(oldEnd);
-  const firstLine = from > 0 ? entries.line[from - 1] + countNewlines(old, entries.start[from - 1], regionStart) : countNewlines(old, 0, regionStart);
-  const lineDelta = countNewlines(text, regionStart, newEnd) - countNewlines(old, regionStart, oldEnd);
+  const firstLine = from > 0 ? entries.line[from - 1] + countLineBreaks(old, entries.start[from - 1], regionStart) : countLineBreaks(old, 0, regionStart);
+  const lineDelta = countLineBreaks(text, regionStart, newEnd) - countLineBreaks(old, regionStart, oldEnd);
 
-  const middle = new EntryTable(Math.max(16, to - from + 16));
-  const region = text.slice(regionStart, newEnd);
   const scopeNames = previous.scopeNames;
-  const regionFacts: LineScopeFact[] = [];
-  const regionProblems = readEntries(
-    region,
-    previous.format.read,
-    (start, end, line, entry, meaning) => middle.push(start + regionStart, end + regionStart, line + firstLine, entry, meaning, scopeNames.id(meaning.scope ?? '')),
-    (fact) => regionFacts.push(fact),
-  );
+  const region = readRegion(text, regionStart, newEnd, firstLine, previous.format, scopeNames, Math.max(16, to - from + 16));
   // Problems and scope facts before the region stay, the region's are new, those after it move.
   const splice = <T extends Located>(before: readonly T[], read: readonly T[]): T[] => [
     ...before.filter((item) => item.start < regionStart),
-    ...read.map((item) => ({ ...item, start: item.start + regionStart, end: item.end + regionStart, line: item.line + firstLine })),
+    ...read,
     ...before.filter((item) => item.start >= oldEnd).map((item) => ({ ...item, start: item.start + offsetDelta, end: item.end + offsetDelta, line: item.line + lineDelta })),
   ];
-  const scopeFacts = splice(previous.scopeFacts, regionFacts);
+  const scopeFacts = splice(previous.scopeFacts, region.scopeFacts);
   const directives = readDirectives(text, previous.format);
   return {
     text,
     format: previous.format,
-    entries: entries.splice(from, to, middle, offsetDelta, lineDelta),
-    problems: splice(previous.problems, regionProblems),
+    entries: entries.splice(from, to, region.entries, offsetDelta, lineDelta),
+    problems: splice(previous.problems, region.problems),
     directives,
     scopeFacts,
     scopeNames,
     scopes: resolveScopes(scopeNames, scopeFacts, directives, previous.format),
-    spliced: { from, to, inserted: middle.count },
+    spliced: { from, to, inserted: region.entries.count },
+  };
+}
+
+/** What reading a run of whole lines gives, placed in the whole text. */
+interface RegionRead {
+  readonly entries: EntryTable;
+  readonly problems: readonly LineProblem[];
+  readonly scopeFacts: readonly LineScopeFact[];
+}
+
+/** Reads text[from, to), whose first line is line `firstLine` of the text, with offsets and lines in the whole text. */
+function readRegion(text: string, from: number, to: number, firstLine: number, format: Format, scopeNames: ScopeNames, capacity: number): RegionRead {
+  const entries = new EntryTable(capacity);
+  const scopeFacts: LineScopeFact[] = [];
+  const place = <T extends Located>(item: T): T => ({ ...item, start: item.start + from, end: item.end + from, line: item.line + firstLine });
+  const problems = readEntries(
+    from === 0 && to === text.length ? text : text.slice(from, to),
+    format.read,
+    (start, end, line, entry, meaning) => entries.push(start + from, end + from, line + firstLine, entry, meaning, scopeNames.id(meaning.scope ?? '')),
+    (fact) => scopeFacts.push(from === 0 && firstLine === 0 ? fact : place(fact)),
+  );
+  return { entries, problems: from === 0 && firstLine === 0 ? problems : problems.map(place), scopeFacts };
+}
+
+/** The one problem of a text that is not text: nothing else is said about it. */
+function notText(text: string, nul: number): LineProblem {
+  return {
+    code: 'not-text',
+    start: nul,
+    end: nul + 1,
+    line: countLineBreaks(text, 0, nul),
+    message: `This file is not text: it holds a NUL character here, within its first ${NOT_TEXT_SAMPLE / 1024} KiB, so none of it is read. Blocklists are text files, UTF-8 or UTF-16 with a byte-order mark.`,
   };
 }
 
@@ -279,10 +309,4 @@ function commonSuffix(a: string, b: string, limit: number): number {
   while (n + BLOCK <= limit && a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)) n += BLOCK;
   while (n < limit && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
   return n;
-}
-
-function countNewlines(text: string, start: number, end: number): number {
-  let count = 0;
-  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) count++;
-  return count;
 }

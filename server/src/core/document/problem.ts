@@ -7,6 +7,8 @@
 export type ProblemCode =
   /** The text is not an address, CIDR or range. */
   | 'invalid-entry'
+  /** The file is not text (a NUL character near its start): nothing in it is read. */
+  | 'not-text'
   /** A CIDR whose address has bits set past the prefix (`1.2.3.4/24`); read as the network. */
   | 'host-bits-set'
   /** An octet with a leading zero (`010.1.1.1`): read as decimal, but iprange and inet_aton read it as octal. */

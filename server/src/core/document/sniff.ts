@@ -1,5 +1,6 @@
 /** Whether a text of unknown kind (a `.txt` file, say) is a blocklist. */
 import { parseDocument } from './document';
+import { lineStartOf } from '../formats/format';
 import { detectFormat, parseFormatDirective } from '../formats/registry';
 
 const SAMPLE_CHARACTERS = 16 * 1024;
@@ -12,7 +13,7 @@ export function looksLikeBlocklist(text: string): boolean {
   const sample = text.slice(0, SAMPLE_CHARACTERS);
   if (parseFormatDirective(sample)?.format) return true;
   // The last line of a cut sample may be cut short.
-  const whole = sample.length < text.length ? sample.slice(0, sample.lastIndexOf('\n') + 1) : sample;
+  const whole = sample.length < text.length ? sample.slice(0, lineStartOf(sample, sample.length)) : sample;
   const document = parseDocument(whole, detectFormat('', whole));
   const fatal = document.problems.filter((p) => p.code === 'invalid-entry').length;
   const entries = document.entries.count;

@@ -18,7 +18,8 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { BlocklistDocument } from '../document/document';
 import { isBlank } from '../document/entry';
 import { formatIPv4 } from '../addresses/ipv4';
-import { lineContentEnd, lineStartOf, nextLineStart, type FormatId } from '../formats/format';
+import { contentStart } from '../document/encoding';
+import { endsLine, lineBreakLength, lineContentEnd, lineStartOf, nextLineBreak, nextLineStart, type FormatId } from '../formats/format';
 import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
 import { Scanner } from '../formats/scanner';
 import { CR, HASH, LF, SEMICOLON, SLASH } from '../primitives/charCodes';
@@ -167,7 +168,7 @@ class Rewrite {
     for (let n = 0; n < lines.length; n++) {
       let { start, end } = lines[n];
       while (n + 1 < lines.length && lines[n + 1].start <= end) end = Math.max(end, lines[++n].end);
-      if (end === text.length && text.charCodeAt(end - 1) !== LF && start > 0) start -= text.charCodeAt(start - 2) === CR ? 2 : 1;
+      if (end === text.length && lineBreakLength(text, end - 1) === 0 && start > contentStart(text)) start = lineBreakBefore(text, start);
       edits.push({ start, end, newText: '' });
     }
     // A removal takes the edits inside it (another list of a statement that goes), and removals that overlap join.
@@ -245,7 +246,7 @@ class Rewrite {
     const line = this.syntax.linewise ? this.alone(item) : undefined;
     if (line) {
       // Lines of their own, indented alike; the comment stays on the first.
-      const rest = copies.slice(1).map((copy) => line.eol + text.slice(lineStartOf(text, item.start), item.start) + copy);
+      const rest = copies.slice(1).map((copy) => line.eol + text.slice(lineStart(text, item.start), item.start) + copy);
       this.replace(item.start, line.end, copies[0] + text.slice(item.end, line.end) + rest.join(''));
     } else if (list.wrap) {
       this.replace(item.start, item.end, list.wrap[0] + copies.join(this.syntax.joiner) + list.wrap[1]);
@@ -257,13 +258,13 @@ class Rewrite {
   /** Removes a statement: its lines when it is alone on them, else itself and the blanks beside it. */
   private removeStatement(statement: Span): void {
     const text = this.text;
-    const first = lineStartOf(text, statement.start);
+    const first = lineStart(text, statement.start);
     const line = this.alone(statement);
     if (line) {
       this.lines.push({ start: first, end: nextLineStart(text, line.end) });
       return;
     }
-    const lastLine = lineStartOf(text, statement.end);
+    const lastLine = lineStart(text, statement.end);
     const lastEnd = lineContentEnd(text, lastLine, nextLineStart(text, lastLine));
     const after = skipBlanks(text, statement.end, lastEnd);
     if (after < lastEnd && this.syntax.comment(text, after, lastEnd) !== after) {
@@ -278,27 +279,28 @@ class Rewrite {
   /** When `span` stands alone on its lines (blanks before it, blanks or a comment after): the end of its last line's content, and that line's break. */
   private alone(span: Span): { end: number; eol: string } | undefined {
     const text = this.text;
-    if (skipBlanks(text, lineStartOf(text, span.start), span.start) !== span.start) return undefined;
-    const lastLine = lineStartOf(text, span.end);
+    if (skipBlanks(text, lineStart(text, span.start), span.start) !== span.start) return undefined;
+    const lastLine = lineStart(text, span.end);
     const next = nextLineStart(text, lastLine);
     const end = lineContentEnd(text, lastLine, next);
     const after = skipBlanks(text, span.end, end);
     if (after < end && this.syntax.comment(text, after, end) !== after) return undefined;
-    return { end, eol: text.charCodeAt(end) === CR ? '\r\n' : '\n' };
+    // The line's own break; the last line of a text without one takes the line before's.
+    const eol = next > end ? text.slice(end, next) : lastLine > contentStart(text) ? text.slice(lineBreakBefore(text, lastLine), lastLine) : '\n';
+    return { end, eol };
   }
 
   /** Whether gap g of the list holds a line break. */
   private breaks(list: List, g: number): boolean {
     const [start, end] = gap(list, g);
-    return indexIn(this.text, LF, start, end) >= 0;
+    return nextLineBreak(this.text, start, end) < end;
   }
 
   /** Whether text[start, end) holds the separator outside comments. */
   private separated(start: number, end: number): boolean {
     const separator = this.syntax.separator!.charCodeAt(0);
     for (let i = start; i < end;) {
-      const newline = indexIn(this.text, LF, i, end);
-      const lineEnd = newline < 0 ? end : newline;
+      const lineEnd = nextLineBreak(this.text, i, end);
       if (indexIn(this.text, separator, i, this.syntax.comment(this.text, i, lineEnd)) >= 0) return true;
       i = lineEnd + 1;
     }
@@ -323,9 +325,8 @@ function itemAt(items: readonly number[], start: number, end = start): number {
 
 /** Where the first line of text[start, end) ends: before its line break and a backslash that continues it. */
 function breakAt(text: string, start: number, end: number): number {
-  let i = indexIn(text, LF, start, end);
-  if (i < 0) return end;
-  if (text.charCodeAt(i - 1) === CR) i--;
+  let i = nextLineBreak(text, start, end);
+  if (i === end) return end;
   if (text.charCodeAt(i - 1) === BACKSLASH) i--;
   return Math.max(start, i);
 }
@@ -347,9 +348,19 @@ function exceptions(excepts: readonly number[], removed: Set<number>, count: num
 
 // The formats' lists.
 
+/** Where the line holding `offset` starts; on the first line, after a byte-order mark, which edits keep. */
+function lineStart(text: string, offset: number): number {
+  return Math.max(lineStartOf(text, offset), contentStart(text));
+}
+
+/** Where the line break that ends at `offset`, a line's start, begins. */
+function lineBreakBefore(text: string, offset: number): number {
+  return text.charCodeAt(offset - 1) === LF && text.charCodeAt(offset - 2) === CR ? offset - 2 : offset - 1;
+}
+
 /** The line holding `offset`: its start, the end of its content, the start of the next. */
 function lineAround(text: string, offset: number): { start: number; end: number; next: number } {
-  const start = lineStartOf(text, offset);
+  const start = lineStart(text, offset);
   const next = nextLineStart(text, start);
   return { start, end: lineContentEnd(text, start, next), next };
 }
@@ -444,8 +455,8 @@ const COMMA = 0x2c;
  * separated by blanks or commas; `[…]` may hold colons.
  */
 function hostsDenyList({ text }: BlocklistDocument, start: number): List | undefined {
-  let first = lineStartOf(text, start);
-  while (first > 0) {
+  let first = lineStart(text, start);
+  while (first > contentStart(text)) {
     const before = lineAround(text, first - 1);
     if (before.end === before.start || text.charCodeAt(before.end - 1) !== BACKSLASH || text.charCodeAt(skipBlanks(text, before.start, before.end)) === HASH) break;
     first = before.start;
@@ -641,8 +652,8 @@ function nftablesList(document: BlocklistDocument, start: number, end: number): 
  * backslash, between `{`, `}`, `[` and `]`; a command goes with its `;`.
  */
 function mikrotikList({ text }: BlocklistDocument, start: number): List | undefined {
-  let first = lineStartOf(text, start);
-  while (first > 0) {
+  let first = lineStart(text, start);
+  while (first > contentStart(text)) {
     const before = lineAround(text, first - 1);
     if (before.end === before.start || text.charCodeAt(before.end - 1) !== BACKSLASH) break;
     first = before.start;
@@ -652,30 +663,31 @@ function mikrotikList({ text }: BlocklistDocument, start: number): List | undefi
   let [command, commandEnd] = [-1, -1];
   let quoted = false;
   for (let i = first; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : LF;
+    const c = text.charCodeAt(i);
+    // The end of the text ends a line too; the `\r` of a `\r\n` is a blank before the `\n` that does.
+    const lineEnd = i === text.length || endsLine(text, i);
     if (quoted) {
       if (c === QUOTE) quoted = false;
       else if (c === BACKSLASH) i++;
       commandEnd = Math.min(i + 1, text.length);
       continue;
     }
-    if (c === BACKSLASH && (text.charCodeAt(i + 1) === LF || (text.charCodeAt(i + 1) === CR && text.charCodeAt(i + 2) === LF))) {
-      i += text.charCodeAt(i + 1) === CR ? 2 : 1;
+    if (c === BACKSLASH && lineBreakLength(text, i + 1) > 0) {
+      i += lineBreakLength(text, i + 1);
       continue;
     }
-    if (c === 0x20 || c === 0x09 || c === CR) continue;
+    if (c === 0x20 || c === 0x09 || (c === CR && !lineEnd)) continue;
     if (c === HASH && command < 0) {
-      const newline = text.indexOf('\n', i);
-      i = (newline < 0 ? text.length : newline) - 1;
+      i = nextLineBreak(text, i) - 1;
       continue;
     }
-    if (c === SEMICOLON || c === LF || c === 0x7b || c === 0x7d || c === OPEN_BRACKET || c === CLOSE_BRACKET) {
+    if (lineEnd || c === SEMICOLON || c === 0x7b || c === 0x7d || c === OPEN_BRACKET || c === CLOSE_BRACKET) {
       if (command >= 0) items.push(command, commandEnd);
       command = -1;
       if (c === SEMICOLON) continue;
       const segmentEnd = c === LF && text.charCodeAt(i - 1) === CR ? i - 1 : i;
       if (start >= segment && start < segmentEnd) return { start: segment, end: segmentEnd, items, statement: { start: segment, end: segmentEnd } };
-      if (c === LF) return undefined;
+      if (lineEnd) return undefined;
       [segment, items] = [i + 1, []];
       continue;
     }

@@ -4,6 +4,7 @@
  * The entries are read by the plain reader; the header is read here so that
  * its figures can be checked against the list.
  */
+import { contentStart } from '../document/encoding';
 import { HASH } from '../primitives/charCodes';
 import { lineContentEnd, nextLineStart, type Format } from './format';
 import { skipBlanks } from './lines';
@@ -35,7 +36,7 @@ const ENTRIES = /^#[ \t]*Entries[ \t]*:[ \t]*(?:(\d+)[ \t]+subnets?[ \t]*,[ \t]*
  */
 export function readFireholHeader(text: string): { entries?: FireholEntries } | undefined {
   let opened = false;
-  for (let start = 0, line = 0; start < text.length; line++) {
+  for (let start = contentStart(text), line = 0; start < text.length; line++) {
     const next = nextLineStart(text, start);
     const end = lineContentEnd(text, start, next);
     const first = skipBlanks(text, start, end);

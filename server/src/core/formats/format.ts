@@ -4,6 +4,7 @@
  */
 import type { ParsedEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
+import { CR, LF } from '../primitives/charCodes';
 
 /** What an entry does: most block; some formats also list exceptions (nginx `allow`, pf `!addr`). */
 export type EntryRole = 'block' | 'allow';
@@ -97,18 +98,65 @@ export interface Format {
   readonly scopeKind?: string;
 }
 
+/*
+ * Lines end at `\n`, `\r\n` or a lone `\r`: the three line breaks of the LSP
+ * (and of vscode-languageserver-textdocument), so that a line of the core is
+ * a line of the editor. Readers, directives, edits and the CLI's line numbers
+ * all break lines here.
+ */
+
+/** The length of the line break at `i`: 2 for `\r\n`, 1 for a lone `\n` or `\r`, 0 where none starts. */
+export function lineBreakLength(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === LF) return 1;
+  if (c !== CR) return 0;
+  return text.charCodeAt(i + 1) === LF ? 2 : 1;
+}
+
+/**
+ * Whether the character at `i` ends a line: a `\n`, or a `\r` not followed by
+ * `\n`. Tokenizers that take a `\r` for a blank when a `\n` follows ask this.
+ */
+export function endsLine(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === LF || (c === CR && text.charCodeAt(i + 1) !== LF);
+}
+
+/** Where the first line break in text[start, end) begins, or `end`. */
+export function nextLineBreak(text: string, start: number, end = text.length): number {
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === LF || c === CR) return i;
+  }
+  return end;
+}
+
+/** How many lines text[start, end) breaks (`\r\n` once); `start` must not split a `\r\n`. */
+export function countLineBreaks(text: string, start: number, end: number): number {
+  let count = 0;
+  for (let i = nextLineBreak(text, start, end); i < end; i = nextLineBreak(text, i + lineBreakLength(text, i), end)) count++;
+  return count;
+}
+
 /**
  * Calls `visit(start, end, line)` for each line of `text`, without its line
- * break (`\n` or `\r\n`); a final line without a newline counts too.
+ * break; a final line without one counts too.
  */
 export function forEachLine(text: string, visit: (start: number, end: number, line: number) => void): void {
-  let line = 0;
-  let start = 0;
-  while (start < text.length) {
-    const next = nextLineStart(text, start);
-    visit(start, lineContentEnd(text, start, next), line++);
-    start = next;
+  // Two native searches instead of a loop over every character; the next `\r` is searched for again only once passed,
+  // so a text without one is searched for it once.
+  let cr = -1;
+  for (let start = 0, line = 0; start < text.length; line++) {
+    if (cr < start) cr = indexOrLength(text, '\r', start);
+    const end = Math.min(cr, indexOrLength(text, '\n', start));
+    visit(start, end, line);
+    start = end + lineBreakLength(text, end);
   }
+}
+
+function indexOrLength(text: string, search: string, start: number): number {
+  const found = text.indexOf(search, start);
+  return found < 0 ? text.length : found;
 }
 
 /** The zero-based column of `offset` on its line, in UTF-16 code units. */
@@ -116,22 +164,26 @@ export function columnOf(text: string, offset: number): number {
   return offset - lineStartOf(text, offset);
 }
 
-/** The offset where the line holding `offset` starts. */
+/** The offset where the line holding `offset` starts (an offset between the `\r` and `\n` of a break is on the line it ends). */
 export function lineStartOf(text: string, offset: number): number {
-  // lastIndexOf reads a negative position as 0, which would find a newline at offset 0 itself.
-  return offset === 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+  let i = text.charCodeAt(offset) === LF && text.charCodeAt(offset - 1) === CR ? offset - 1 : offset;
+  for (; i > 0; i--) {
+    const c = text.charCodeAt(i - 1);
+    if (c === LF || c === CR) return i;
+  }
+  return 0;
 }
 
 /** The offset after the line break of the line starting at `start` (or the text's length). */
 export function nextLineStart(text: string, start: number): number {
-  const newline = text.indexOf('\n', start);
-  return newline < 0 ? text.length : newline + 1;
+  const at = nextLineBreak(text, start);
+  return at + lineBreakLength(text, at);
 }
 
-/** The end of the line's content, before its `\n` or `\r\n`. */
+/** The end of the line's content, before its line break; `next` is where the next line starts. */
 export function lineContentEnd(text: string, start: number, next: number): number {
   let end = next;
-  if (end > start && text.charCodeAt(end - 1) === 0x0a) end--;
-  if (end > start && text.charCodeAt(end - 1) === 0x0d) end--;
+  if (end > start && text.charCodeAt(end - 1) === LF) end--;
+  if (end > start && text.charCodeAt(end - 1) === CR) end--;
   return end;
 }

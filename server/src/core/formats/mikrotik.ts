@@ -13,8 +13,8 @@
  * list is a scope of its own, a plain union; every entry blocks, as the file
  * does not say what a list is used for (`# blocklist-role: allow NAME` does).
  */
-import { CR, HASH, LF, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes';
-import type { Format, TokenSink } from './format';
+import { CR, HASH, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes';
+import { endsLine, lineBreakLength, nextLineBreak, type Format, type TokenSink } from './format';
 import { BACKSLASH, CLOSE_BRACE, expected, looksLikeAddress, OPEN_BRACE, QUOTE, wordIs } from './lines';
 
 export const mikrotik: Format = {
@@ -38,40 +38,41 @@ function readMikrotik(text: string, sink: TokenSink): void {
   let i = 0;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === SPACE || c === TAB || c === CR) {
+    const lineEnd = endsLine(text, i);
+    // The `\r` of a `\r\n` is a blank: the `\n` ends the line.
+    if (c === SPACE || c === TAB || (c === CR && !lineEnd)) {
       i++;
-    } else if (c === LF || c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_SQUARE || c === CLOSE_SQUARE) {
+    } else if (lineEnd || c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_SQUARE || c === CLOSE_SQUARE) {
       reader.command(words);
       words.length = 0;
-      if (c === LF) line++;
+      if (lineEnd) line++;
       i++;
-    } else if (c === BACKSLASH && continuationLength(text, i + 1) > 0) {
-      i += 1 + continuationLength(text, i + 1);
+    } else if (c === BACKSLASH && lineBreakLength(text, i + 1) > 0) {
+      i += 1 + lineBreakLength(text, i + 1);
       line++;
     } else if (c === HASH && words.length === 0) {
-      const newline = text.indexOf('\n', i);
-      i = newline < 0 ? text.length : newline;
+      i = nextLineBreak(text, i);
     } else {
       const start = i;
       const startLine = line;
       let quoted = false;
       for (; i < text.length; i++) {
         const d = text.charCodeAt(i);
-        if (d === LF) {
+        if (endsLine(text, i)) {
           if (!quoted) break;
           line++; // a line break inside a quoted string
         } else if (quoted) {
           if (d === QUOTE) quoted = false;
-          else if (d === BACKSLASH && continuationLength(text, i + 1) > 0) {
+          else if (d === BACKSLASH && lineBreakLength(text, i + 1) > 0) {
             // A string literal goes on over a continued line.
-            i += continuationLength(text, i + 1);
+            i += lineBreakLength(text, i + 1);
             line++;
           } else if (d === BACKSLASH) i++;
         } else if (d === QUOTE) {
           quoted = true;
         } else if (d === SPACE || d === TAB || d === CR || d === SEMICOLON || d === OPEN_BRACE || d === CLOSE_BRACE || d === OPEN_SQUARE || d === CLOSE_SQUARE) {
           break;
-        } else if (d === BACKSLASH && continuationLength(text, i + 1) > 0) {
+        } else if (d === BACKSLASH && lineBreakLength(text, i + 1) > 0) {
           break;
         }
       }
@@ -80,13 +81,6 @@ function readMikrotik(text: string, sink: TokenSink): void {
     }
   }
   reader.command(words);
-}
-
-/** 1 for `\n`, 2 for `\r\n` at `i`, else 0. */
-function continuationLength(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === LF) return 1;
-  return c === CR && text.charCodeAt(i + 1) === LF ? 2 : 0;
 }
 
 class CommandReader {

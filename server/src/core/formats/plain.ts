@@ -4,8 +4,8 @@
  * .netset/.ipset files and stripped Spamhaus DROP lists are of this shape.
  */
 import { isBlank, ParsedEntry } from '../document/entry';
-import { lineContentEnd, nextLineStart, type FormatReader, type TokenSink } from './format';
-import { CR, DASH, DOT, HASH, LF, NINE, SEMICOLON, SLASH, ZERO } from '../primitives/charCodes';
+import { lineBreakLength, lineContentEnd, nextLineStart, type FormatReader, type TokenSink } from './format';
+import { DASH, DOT, HASH, NINE, SEMICOLON, SLASH, ZERO } from '../primitives/charCodes';
 
 const fastEntry = new ParsedEntry();
 
@@ -66,8 +66,8 @@ function readBareIPv4Line(text: string, start: number, line: number, sink: Token
     if (prefix > 32) return -1;
   }
   const tokenEnd = i;
-  if (text.charCodeAt(i) === CR) i++;
-  if (i < text.length && text.charCodeAt(i) !== LF) return -1;
+  const lineBreak = lineBreakLength(text, i);
+  if (lineBreak === 0 && i < text.length) return -1;
   // Host bits are the low 32 - prefix bits; int32 arithmetic keeps this free of floating-point division.
   const hostMask = prefix === 0 ? -1 : (1 << (32 - prefix)) - 1;
   if ((address & hostMask) !== 0) return -1;
@@ -77,7 +77,7 @@ function readBareIPv4Line(text: string, start: number, line: number, sink: Token
   fastEntry.hi4 = address + (hostMask >>> 0);
   fastEntry.prefix = prefix;
   sink.entry(start, tokenEnd, line, fastEntry);
-  return i + 1;
+  return i + lineBreak;
 }
 
 /** The general path: blanks, comments, ranges and anything the fast lane declined. */

@@ -5,6 +5,7 @@
  * continuations are skipped. It never throws and always moves on.
  */
 import { CR, HASH, LF, SPACE, TAB } from '../primitives/charCodes';
+import { endsLine, lineBreakLength, nextLineBreak } from './format';
 import { BACKSLASH, QUOTE, wordIs } from './lines';
 
 export type TokenKind = 'word' | 'punctuation' | 'newline' | 'string' | 'end';
@@ -33,14 +34,14 @@ export class Scanner {
     let i = this.position;
     while (i < text.length) {
       const c = text.charCodeAt(i);
-      if (c === SPACE || c === TAB || c === CR) {
+      // The `\r` of a `\r\n` is a blank: the `\n` is the line end.
+      if (c === SPACE || c === TAB || (c === CR && !endsLine(text, i))) {
         i++;
-      } else if (c === BACKSLASH && this.lineBreakLength(i + 1) > 0) {
-        i += 1 + this.lineBreakLength(i + 1);
+      } else if (c === BACKSLASH && lineBreakLength(text, i + 1) > 0) {
+        i += 1 + lineBreakLength(text, i + 1);
         this.positionLine++;
       } else if (c === HASH) {
-        const newline = text.indexOf('\n', i);
-        i = newline < 0 ? text.length : newline;
+        i = nextLineBreak(text, i);
       } else {
         break;
       }
@@ -52,7 +53,7 @@ export class Scanner {
       this.kind = 'end';
     } else {
       const c = text.charCodeAt(i);
-      if (c === LF) {
+      if (endsLine(text, i)) {
         this.end = i + 1;
         this.kind = 'newline';
         this.positionLine++;
@@ -118,7 +119,7 @@ export class Scanner {
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === SPACE || c === TAB || c === CR || c === LF || c === HASH || c === QUOTE || this.punctuation.has(c)) break;
-      if (c === BACKSLASH && this.lineBreakLength(i + 1) > 0) break;
+      if (c === BACKSLASH && lineBreakLength(text, i + 1) > 0) break;
     }
     return i;
   }
@@ -129,16 +130,9 @@ export class Scanner {
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) return i + 1;
-      if (c === LF) return i;
-      if (c === BACKSLASH && text.charCodeAt(i + 1) !== LF) i++;
+      if (endsLine(text, i)) return i;
+      if (c === BACKSLASH && !endsLine(text, i + 1)) i++;
     }
     return text.length;
-  }
-
-  /** 1 for `\n`, 2 for `\r\n` at `i`, else 0. */
-  private lineBreakLength(i: number): number {
-    const c = this.text.charCodeAt(i);
-    if (c === LF) return 1;
-    return c === CR && this.text.charCodeAt(i + 1) === LF ? 2 : 0;
   }
 }
