@@ -23,7 +23,7 @@ import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import type { FormatId } from '../../server/src/core/formats/format';
 import { hostsDeny } from '../../server/src/core/formats/hostsDeny';
 import { formatById } from '../../server/src/core/formats/registry';
-import { checkBatch, REPORT, Tally, type FormatOracle } from './fixChecks';
+import { checkRandomFiles, type FormatOracle } from './fixChecks';
 import { apacheDecisions, requireOracle, tcpdBatchDecisions, type TcpdQuery } from './firewalls';
 import { addressAt, block, commentLine, CONTROL, fixOptions, probes, spelling, type Block, type Version } from './randomEntries';
 
@@ -125,7 +125,7 @@ function daemonScope(document: BlocklistDocument, { daemon }: TcpdQuery): string
  */
 const tcpdControls = { blocked: { daemon: 'in.telnetd', address: CONTROL.blocked[4] }, allowed: { daemon: 'in.fingerd', address: CONTROL.allowed[4] } };
 const tcpdOracle: FormatOracle<TcpdQuery> = {
-  tool: 'tcpdmatch',
+  tool: 'tcpd',
   format: hostsDeny,
   scopeOf: daemonScope,
   ask: async (files) =>
@@ -137,20 +137,16 @@ const tcpdOracle: FormatOracle<TcpdQuery> = {
     ).map((answers) => ({ loaded: true, message: '', answers })),
 };
 
-test(`hosts.deny: ${RUNS.tcpd} random files of both families: each daemon is denied what tcpdmatch denies it, also after every fix`, { timeout: 180_000 }, async (t) => {
-  requireOracle('tcpd');
-  const file = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }), fixOptions).map(([rules, fixes]) => ({
-    text: `in.telnetd: ${CONTROL.blocked[4]}\n${rules.map((rule) => rule.text).join('')}`,
-    queries: probes(rules.flatMap((rule) => rule.blocks)).flatMap((address) => DAEMONS.map((daemon) => ({ daemon, address }))),
-    options: fixes.options,
-  }));
-  const tally = new Tally();
-  await fc.assert(
-    fc.asyncProperty(fc.array(file, { minLength: BATCH.tcpd, maxLength: BATCH.tcpd }), (files) => checkBatch(tcpdOracle, files, tally)),
-    { numRuns: RUNS.tcpd / BATCH.tcpd, ...REPORT },
-  );
-  t.diagnostic(tally.toString());
-});
+/** A file of random rules behind the planted control line, and every probe asked for each daemon. */
+const hostsDenyFile = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }), fixOptions).map(([rules, fixes]) => ({
+  text: `in.telnetd: ${CONTROL.blocked[4]}\n${rules.map((rule) => rule.text).join('')}`,
+  queries: probes(rules.flatMap((rule) => rule.blocks)).flatMap((address) => DAEMONS.map((daemon) => ({ daemon, address }))),
+  options: fixes.options,
+}));
+
+test(`hosts.deny: ${RUNS.tcpd} random files of both families: each daemon is denied what tcpdmatch denies it, also after every fix`, { timeout: 180_000 }, (t) =>
+  checkRandomFiles(t, tcpdOracle, hostsDenyFile, { runs: RUNS.tcpd, batch: BATCH.tcpd }),
+);
 
 /** What the product says the file's scope blocks, per address. */
 function apacheProduct(text: string, addresses: string[]): boolean[] {

@@ -21,7 +21,7 @@ import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import { ipset } from '../../server/src/core/formats/ipset';
 import { nginx } from '../../server/src/core/formats/nginx';
 import { formatById } from '../../server/src/core/formats/registry';
-import { checkBatch, REPORT, Tally, type FormatOracle, type RandomFile } from './fixChecks';
+import { checkRandomFiles, type FormatOracle, type RandomFile } from './fixChecks';
 import { ipsetBatchDecisions, iptablesPacketDecisions, nginxServerDecisions, requireOracle, type IpsetQuery, type NginxQuery } from './firewalls';
 import { block, cidrText, commentLine, CONTROL, fixOptions, probes, spelling, type Block, type Version } from './randomEntries';
 
@@ -126,15 +126,9 @@ const ipsetOracle: FormatOracle<IpsetQuery> = {
   ask: (files) => ipsetBatchDecisions(files, { member: { set: 'a', address: CONTROL.blocked[4] }, nonMember: { set: 'a', address: CONTROL.allowed[4] } }),
 };
 
-test(`ipset: ${RUNS.ipset} random save files with hash:net and hash:ip sets of both families decide as the kernel does, also after every fix`, { timeout: 180_000 }, async (t) => {
-  requireOracle('ipset');
-  const tally = new Tally();
-  await fc.assert(
-    fc.asyncProperty(fc.array(ipsetFile, { minLength: BATCH.ipset, maxLength: BATCH.ipset }), (files) => checkBatch(ipsetOracle, files, tally)),
-    { numRuns: RUNS.ipset / BATCH.ipset, ...REPORT },
-  );
-  t.diagnostic(tally.toString());
-});
+test(`ipset: ${RUNS.ipset} random save files with hash:net and hash:ip sets of both families decide as the kernel does, also after every fix`, { timeout: 180_000 }, (t) =>
+  checkRandomFiles(t, ipsetOracle, ipsetFile, { runs: RUNS.ipset, batch: BATCH.ipset }),
+);
 
 /** A block of an nginx file: its name as the product names it, and the path and methods of requests it decides. */
 interface NginxBlock {
@@ -237,15 +231,7 @@ const nginxOracle: FormatOracle<NginxQuery> = {
 test(
   `nginx: ${RUNS.nginx} random servers with locations, limit_except and rules of both families decide by the first match, as nginx does, also after every fix`,
   { timeout: 180_000 },
-  async (t) => {
-    requireOracle('nginx');
-    const tally = new Tally();
-    await fc.assert(
-      fc.asyncProperty(fc.array(nginxFile, { minLength: BATCH.nginx, maxLength: BATCH.nginx }), (files) => checkBatch(nginxOracle, files, tally)),
-      { numRuns: RUNS.nginx / BATCH.nginx, ...REPORT },
-    );
-    t.diagnostic(tally.toString());
-  },
+  (t) => checkRandomFiles(t, nginxOracle, nginxFile, { runs: RUNS.nginx, batch: BATCH.nginx }),
 );
 
 /** The random iptables entries lie in 10.0.0.0/26; the planted control in 192.0.2.0/24, apart from them. */

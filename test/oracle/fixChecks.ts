@@ -12,6 +12,8 @@
  */
 import assert from 'node:assert/strict';
 import { isIP } from 'node:net';
+import type { TestContext } from 'node:test';
+import fc from 'fast-check';
 import type { AddressSet } from '../../server/src/core/addresses/addressSet';
 import { formatCount } from '../../server/src/core/addresses/display';
 import { IPV4, IPV6 } from '../../server/src/core/addresses/family';
@@ -25,11 +27,11 @@ import { resolveSpecs } from '../../server/src/core/ownership/addressSpec';
 import { aggregate, fixAll, fixesForEntry, type FixOptions } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import type { Format } from '../../server/src/core/formats/format';
-import type { BatchFile, FileAnswers } from './firewalls';
+import { requireOracle, type BatchFile, type FileAnswers, type Tool } from './firewalls';
 
 /** A format's tool, and how the product's reading of a file answers the tool's queries. */
 export interface FormatOracle<Q extends { readonly address: string }> {
-  readonly tool: string;
+  readonly tool: Tool;
   readonly format: Format;
   /** The scope of the product that decides `query` in `document`, by name; undefined when none does (the tool allows). */
   scopeOf(document: BlocklistDocument, query: Q): string | undefined;
@@ -47,7 +49,7 @@ export interface RandomFile<Q> {
 }
 
 /** What the checks saw, for the test's closing note. */
-export class Tally {
+class Tally {
   files = 0;
   rejected = 0;
   decisions = 0;
@@ -60,13 +62,6 @@ export class Tally {
     return `${this.files} random files${rejected}; ${this.decisions} decisions compared; files the fixes made, each loaded and asked again: ${fixes || 'none'}`;
   }
 }
-
-/**
- * fast-check's settings for batches: the failing file and fix are named in
- * the error, which the report includes, so no shrinking (each step would
- * run the tool on a whole batch again).
- */
-export const REPORT = { endOnFailure: true, includeErrorInReport: true } as const;
 
 /** A file a fix made, and the addresses its title says it takes out of an entry. */
 interface Variant {
@@ -190,8 +185,29 @@ function same<Q>(queries: readonly Q[], expected: readonly boolean[], actual: re
   if (differing.length > 0) assert.fail(`${heading}\n${differing.join('\n')}`);
 }
 
+/**
+ * The property of a format's test: `runs` random files, `batch` of them (and
+ * the files their fixes make) a run of the tool; notes what was checked. A
+ * failure names its file and fix, and the report includes it, so there is
+ * no shrinking: each step would run the tool on a whole batch again.
+ */
+export async function checkRandomFiles<Q extends { readonly address: string }>(
+  t: TestContext,
+  oracle: FormatOracle<Q>,
+  file: fc.Arbitrary<RandomFile<Q>>,
+  { runs, batch }: { runs: number; batch: number },
+): Promise<void> {
+  requireOracle(oracle.tool);
+  const tally = new Tally();
+  await fc.assert(
+    fc.asyncProperty(fc.array(file, { minLength: batch, maxLength: batch }), (files) => checkBatch(oracle, files, tally)),
+    { numRuns: runs / batch, endOnFailure: true, includeErrorInReport: true },
+  );
+  t.diagnostic(tally.toString());
+}
+
 /** Checks a batch of random files against the tool, with every file their fixes make, all in one run of the tool. */
-export async function checkBatch<Q extends { readonly address: string }>(oracle: FormatOracle<Q>, files: readonly RandomFile<Q>[], tally: Tally): Promise<void> {
+async function checkBatch<Q extends { readonly address: string }>(oracle: FormatOracle<Q>, files: readonly RandomFile<Q>[], tally: Tally): Promise<void> {
   const read0 = files.map((file) => read(oracle.format, file.text));
   const rejects = read0.map(({ document, facts }) => oracle.rejects?.(document, facts) ?? false);
   const variants = read0.map(({ document, facts }, n) => (rejects[n] ? [] : variantsOf(document, facts, files[n].options)));

@@ -22,7 +22,7 @@ import { audit } from '../../server/src/core/analysis/audit';
 import type { DocumentFacts } from '../../server/src/core/analysis/facts';
 import { parseDocument } from '../../server/src/core/document/document';
 import { nftables } from '../../server/src/core/formats/nftables';
-import { checkBatch, REPORT, Tally, type FormatOracle, type RandomFile } from './fixChecks';
+import { checkRandomFiles, type FormatOracle, type RandomFile } from './fixChecks';
 import { nftBatchDecisions, nftCheck, requireOracle, type NftQuery } from './firewalls';
 import { addressAt, block, cidrText, commentLine, CONTROL, fixOptions, probes, spelling, type Block, type Version } from './randomEntries';
 
@@ -220,12 +220,6 @@ const nftOracle: FormatOracle<NftQuery> = {
   rejects: rejectsByFacts,
 };
 
-test(`${RUNS} random rulesets of both families: nft loads exactly those without loader-rejects, with the product’s sets, also after every fix`, { timeout: 180_000 }, async (t) => {
-  requireOracle('nft');
-  const tally = new Tally();
-  await fc.assert(
-    fc.asyncProperty(fc.array(ruleset, { minLength: BATCH, maxLength: BATCH }), (files) => checkBatch(nftOracle, files, tally)),
-    { numRuns: RUNS / BATCH, ...REPORT },
-  );
-  t.diagnostic(tally.toString());
-});
+test(`${RUNS} random rulesets of both families: nft loads exactly those without loader-rejects, with the product’s sets, also after every fix`, { timeout: 180_000 }, (t) =>
+  checkRandomFiles(t, nftOracle, ruleset, { runs: RUNS, batch: BATCH }),
+);
