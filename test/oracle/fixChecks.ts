@@ -92,12 +92,7 @@ function holds(set: { readonly blocked4: AddressSet<number>; readonly blocked6: 
 }
 
 /** What the product decides for each query: whether the scope deciding it blocks its address. */
-export function productDecisions<Q extends { readonly address: string }>(
-  oracle: FormatOracle<Q>,
-  document: BlocklistDocument,
-  facts: DocumentFacts,
-  queries: readonly Q[],
-): boolean[] {
+function productDecisions<Q extends { readonly address: string }>(oracle: FormatOracle<Q>, document: BlocklistDocument, facts: DocumentFacts, queries: readonly Q[]): boolean[] {
   return queries.map((query) => {
     const name = oracle.scopeOf(document, query);
     const scope = name === undefined ? -1 : document.scopes.findIndex((s) => s.name === name);

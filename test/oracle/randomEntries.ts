@@ -28,7 +28,7 @@ export interface Block {
 }
 
 /** How an IPv6 address is spelled: as the kernel prints it, in capitals, all eight groups with their zeros, or the eight groups without. */
-export type Spelling = 'canonical' | 'capitals' | 'full' | 'groups';
+type Spelling = 'canonical' | 'capitals' | 'full' | 'groups';
 
 export const spelling: fc.Arbitrary<Spelling> = fc.constantFrom<Spelling>('canonical', 'canonical', 'canonical', 'capitals', 'full', 'groups');
 
@@ -54,7 +54,7 @@ export function block(version: Version): fc.Arbitrary<Block> {
 }
 
 /** A block of either family. */
-export const anyBlock: fc.Arbitrary<Block> = fc.constantFrom<Version>(4, 6).chain(block);
+const anyBlock: fc.Arbitrary<Block> = fc.constantFrom<Version>(4, 6).chain(block);
 
 /** `network/prefix` (an address alone for a single one, when `bare`), or with the bits past the prefix set as in `inside` when `hostBits`. */
 export function cidrText(b: Block, options: { bare?: boolean; hostBits?: boolean; spelled?: Spelling } = {}): string {
