@@ -52,8 +52,11 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   // An ALL line holds for the daemons the file does not name: sshd's /24 does not cover it.
   ['hosts-deny', 'sshd: 192.0.2.0/24\nALL: 192.0.2.7\n', ['daemon sshd: 256', 'daemon ALL: 1'], [], 'sshd: 192.0.2.0/24\nALL: 192.0.2.7\n'],
   // A line for two daemons is needed by vsftpd.
-  ['hosts-deny', 'sshd, vsftpd: 192.0.2.1\nsshd: 192.0.2.0/24\n', ['daemon sshd: 256'], [], 'sshd, vsftpd: 192.0.2.1\nsshd: 192.0.2.0/24\n'],
+  ['hosts-deny', 'sshd, vsftpd: 192.0.2.1\nsshd: 192.0.2.0/24\n', ['daemon sshd: 256', 'daemon vsftpd: 1'], [], 'sshd, vsftpd: 192.0.2.1\nsshd: 192.0.2.0/24\n'],
   ['hosts-deny', 'ALL EXCEPT sshd: 192.0.2.1\nsshd: 192.0.2.2\nvsftpd: 192.0.2.3\n', ['daemon ALL: 1', 'daemon sshd: 1', 'daemon vsftpd: 2'], [], 'ALL EXCEPT sshd: 192.0.2.1\nsshd: 192.0.2.2\nvsftpd: 192.0.2.3\n'],
+  // A daemon named after another is a scope too: tcpdmatch denies sshd 192.0.2.1 here.
+  ['hosts-deny', 'vsftpd, sshd: 192.0.2.1\n', ['daemon vsftpd: 1', 'daemon sshd: 1'], [], 'vsftpd, sshd: 192.0.2.1\n'],
+  ['hosts-deny', 'vsftpd sshd: 192.0.2.0/24\nsshd: 192.0.2.1\n', ['daemon vsftpd: 256', 'daemon sshd: 256'], ['L2 covered'], 'vsftpd sshd: 192.0.2.0/24\n'],
   // `ALL` among the clients is every address, both families: counted, and overbroad says so.
   ['hosts-deny', 'sshd: ALL EXCEPT 192.0.2.1\n', [`daemon sshd: 4294967295 + ${EVERY_IPV6}`], ['L1 overbroad', 'L1 overbroad'], 'sshd: ALL EXCEPT 192.0.2.1\n'],
   // A second EXCEPT, or a name among the exceptions: decided by more than the address, so conditional.
@@ -142,6 +145,14 @@ test('the scopes of hosts.deny are its daemons, decided by their lines', () => {
   );
 });
 
+test('every daemon a line names is a scope, wherever it stands on the line (as tcpdmatch asks each daemon)', () => {
+  const { document } = read('hosts-deny', 'ALL EXCEPT sshd: 192.0.2.1\nvsftpd, in.ftpd sshd: 192.0.2.2\n');
+  assert.deepEqual(
+    document.scopes.filter((scope) => scope.name !== '').map((scope) => scope.label),
+    ['daemon ALL', 'daemon vsftpd', 'daemon sshd', 'daemon in.ftpd'],
+  );
+});
+
 /** The random entries lie in 10.0.0.0/26: a CIDR as an offset range and as written. */
 const cidr = fc.tuple(fc.nat(63), fc.integer({ min: 26, max: 32 }), fc.boolean()).map(([host, prefix, netmask]) => {
   const lo = host & ~((1 << (32 - prefix)) - 1) & 63;
@@ -195,12 +206,12 @@ function parseIPv4Number(text: string): number {
   return text.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
 }
 
-/** What the product says `daemon` is denied, for 10.0.0.0-63: its scope, else (a daemon no line names) the ALL scope; undefined when no set of its own is kept. */
-function hostsDenyProduct(text: string, daemon: string): boolean[] | undefined {
+/** What the product says `daemon` is denied, for 10.0.0.0-63: its scope, else (a daemon no line names) the ALL scope. */
+function hostsDenyProduct(text: string, daemon: string): boolean[] {
   const { document, result } = read('hosts-deny', text);
   const named = document.scopeFacts.some((fact) => fact.scope === daemon);
   const scope = document.scopes.findIndex((s) => s.name === (named ? daemon : 'ALL'));
-  if (named && scope < 0) return undefined;
+  assert.ok(!named || scope >= 0, `${daemon} is named but no scope of\n${text}`);
   const set = result.facts.scopeSets.find((s) => s.scope === scope)?.blocked4;
   return Array.from({ length: 64 }, (_, a) => set?.has(0x0a000000 + a) ?? false);
 }
@@ -215,8 +226,7 @@ test('random hosts.deny files: each daemon is denied what tcpd would deny, befor
       })();
       for (const daemon of ['sshd', 'vsftpd', 'ftpd']) {
         const expected = hostsDenyModel(text, daemon);
-        const product = hostsDenyProduct(text, daemon);
-        if (product !== undefined) assert.deepEqual(product, expected, `${daemon} in\n${text}`);
+        assert.deepEqual(hostsDenyProduct(text, daemon), expected, `${daemon} in\n${text}`);
         assert.deepEqual(hostsDenyModel(fixed, daemon), expected, `Fix all changed what ${daemon} is denied:\n${text}\n→\n${fixed}`);
       }
     }),

@@ -1,157 +1,186 @@
 /**
  * Differential property tests of hosts.deny and Apache against the programs
- * themselves (issue 9): random files with daemon lists, `ALL` lines, EXCEPT
- * lists and granting rules for tcpdmatch; random 2.4 `<RequireAll>` bodies
- * with `Require ip` beside them, and 2.2 `Order`/`Deny`/`Allow` bodies, for
- * Apache. For the first, last and neighbouring addresses of every entry, the
- * product's decision (each daemon's scope; the file's scope for Apache)
- * equals the program's. Then Fix all is applied, the program reads the
- * result, and every one of those decisions stays as it was.
+ * themselves (issue 9): random hosts.deny files of both families with daemon
+ * lists, `ALL` lines, EXCEPT lists, continued lines, comments and granting
+ * rules for tcpdmatch; random 2.4 `<RequireAll>` bodies with `Require ip`
+ * beside them, and 2.2 `Order`/`Deny`/`Allow` bodies, for Apache. For the
+ * first, last and neighbouring addresses of every entry, the product's
+ * decision (each daemon's scope; the file's scope for Apache) equals the
+ * program's. Then fixes are applied and the program reads the result: for
+ * hosts.deny each fix, Fix all and Aggregate File, each deciding as its
+ * title says (fixChecks.ts; libwrap, the library of tcpd and tcpdmatch,
+ * answers there, held to tcpdmatch on a sample); for Apache Fix all, which
+ * leaves every decision as it was.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { formatIPv4 } from '../../server/src/core/addresses/ipv4';
 import { audit } from '../../server/src/core/analysis/audit';
-import { parseDocument } from '../../server/src/core/document/document';
+import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { fixAll } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import type { FormatId } from '../../server/src/core/formats/format';
+import { hostsDeny } from '../../server/src/core/formats/hostsDeny';
 import { formatById } from '../../server/src/core/formats/registry';
-import { apacheDecisions, requireOracle, tcpdDecisions, type TcpdQuery } from './firewalls';
+import { checkRandomFiles, type FormatOracle } from './fixChecks';
+import { apacheDecisions, requireOracle, tcpdBatchDecisions, type TcpdQuery } from './firewalls';
+import { addressAt, block, commentLine, CONTROL, fixOptions, probes, spelling, type Block, type Version } from './randomEntries';
 
-/** How many random files each oracle checks (tcpdmatch takes about 10 ms a query, Apache about 0.2 s a start). */
-const RUNS = { tcpd: 40, apache24: 30, apache22: 30 };
+/** How many random files each oracle checks (Apache takes about 0.2 s a start), and how many hosts.deny files go to libwrap in one run. */
+const RUNS = { tcpd: 80, apache24: 30, apache22: 30 };
+const BATCH = { tcpd: 10 };
 
-/** The random entries lie in 10.0.0.0/26, written as net/len or net/mask; the planted controls in 192.0.2.0/24. */
-const BASE = 0x0a000000;
-const cidr = fc.tuple(fc.nat(63), fc.integer({ min: 26, max: 32 }), fc.boolean()).map(([host, prefix, netmask]) => {
-  const lo = host & ~((1 << (32 - prefix)) - 1) & 63;
-  return { lo, hi: lo + 2 ** (32 - prefix) - 1, text: `${formatIPv4(BASE + lo)}/${netmask ? formatIPv4((0xffffffff << (32 - prefix)) >>> 0) : prefix}` };
-});
+/** An IPv4 block written as net/len or net/mask, as Apache and tcpd take it. */
+const cidr = fc
+  .tuple(block(4), fc.boolean())
+  .map(([b, netmask]) => ({ block: b, text: `${addressAt(4, b.lo)}/${netmask ? formatIPv4((0xffffffff << (32 - b.prefix)) >>> 0) : b.prefix}` }));
 const list = (min: number, max: number) => fc.array(cidr, { minLength: min, maxLength: max });
 const written = (ranges: { text: string }[], separator = ' ') => ranges.map((range) => range.text).join(separator);
-
-interface RandomFile {
-  readonly text: string;
-  readonly ranges: { lo: number; hi: number }[];
-}
-
-/** The first, last and neighbouring addresses of every random entry, in 10.0.0.0/26 and just past it. */
-function probes(ranges: readonly { lo: number; hi: number }[]): number[] {
-  const all = new Set<number>();
-  for (const { lo, hi } of ranges) for (const x of [lo - 1, lo, hi, hi + 1]) if (x >= 0 && x <= 64) all.add(BASE + x);
-  return [...all].sort((a, b) => a - b);
-}
 
 function read(format: FormatId, text: string) {
   const document = parseDocument(text, formatById(format)!);
   return { document, facts: audit(document).facts };
 }
 
-function fixedAll(format: FormatId, text: string): string {
-  const { document, facts } = read(format, text);
-  return applyEdits(text, fixAll(document, facts));
-}
-
 /**
- * A property over random files: the product's decisions equal the program's
- * (`product` may leave a query undefined: nothing to compare), and after Fix
- * all the program decides as before. The program is asked again only when
- * Fix all changed the text (a list that loses its last item takes its rule
- * or directive with it: `sshd: ` or `Require not ip ` would be rejected).
+ * A property over random Apache bodies: the product's decisions equal
+ * Apache's, and after Fix all Apache decides as before. Apache is asked
+ * again only when Fix all changed the text (a list that loses its last item
+ * takes its directive with it: `Require not ip ` would be rejected).
  */
-async function differential<Q>(
-  tool: 'tcpd' | 'apache',
-  runs: number,
-  format: FormatId,
-  file: fc.Arbitrary<RandomFile & { queries: (addresses: number[]) => Q[] }>,
-  ask: (text: string, queries: Q[]) => Promise<boolean[]>,
-  product: (text: string, queries: Q[]) => (boolean | undefined)[],
-): Promise<void> {
-  requireOracle(tool);
+async function apacheDifferential(runs: number, file: fc.Arbitrary<{ text: string; blocks: Block[] }>): Promise<void> {
+  requireOracle('apache');
   await fc.assert(
-    fc.asyncProperty(file, async ({ text, ranges, queries: queriesOf }) => {
-      const queries = queriesOf(probes(ranges));
-      const real = await ask(text, queries);
-      const ours = product(text, queries);
-      assert.deepEqual(
-        ours.map((decision, n) => decision ?? real[n]),
-        real,
-        `the product disagrees with ${tool} on\n${text}`,
-      );
-      const after = fixedAll(format, text);
-      if (after !== text) assert.deepEqual(await ask(after, queries), real, `Fix all changed what ${tool} decides:\n${text}\n→\n${after}`);
+    fc.asyncProperty(file, async ({ text, blocks }) => {
+      const addresses = probes(blocks);
+      const real = await apacheDecisions(text, addresses, apacheControls);
+      assert.deepEqual(apacheProduct(text, addresses), real, `the product disagrees with Apache on\n${text}`);
+      const { document, facts } = read('apache', text);
+      const after = applyEdits(text, fixAll(document, facts));
+      if (after !== text) assert.deepEqual(await apacheDecisions(after, addresses, apacheControls), real, `Fix all changed what Apache decides:\n${text}\n→\n${after}`);
     }),
     { numRuns: runs },
   );
 }
 
-/** A hosts.deny rule for ALL, sshd or vsftpd (or both, or all but vsftpd), with exceptions, sometimes granting (`: allow`). */
+/**
+ * A client pattern of a hosts.deny list, as people write them: IPv4
+ * `net/len` and `net/mask`, IPv6 `[net]/len` (host bits and all: tcpd masks
+ * an IPv6 pattern's address, where it never matches an IPv4 one with host
+ * bits, which the product reports instead) and `[address]`, in any spelling;
+ * now and then `ALL`.
+ */
+const client = fc
+  .record({ version: fc.constantFrom<Version>(4, 4, 6), four: block(4), six: block(6), netmask: fc.boolean(), hostBits: fc.nat(4), spelled: spelling, all: fc.nat(29) })
+  .map(({ version, four, six, netmask, hostBits, spelled, all }) => {
+    if (all === 0) return { blocks: [], text: 'ALL' };
+    if (version === 4) {
+      const text = `${addressAt(4, four.lo)}/${netmask ? formatIPv4((0xffffffff << (32 - four.prefix)) >>> 0) : four.prefix}`;
+      return { blocks: [four], text: four.prefix === 32 && netmask ? addressAt(4, four.lo) : text };
+    }
+    const address = addressAt(6, hostBits === 0 ? six.inside : six.lo, spelled);
+    return { blocks: [six], text: six.prefix === 128 && hostBits > 1 ? `[${address}]` : `[${address}]/${six.prefix}` };
+  });
+
+/** Clients joined as hosts.deny takes them: commas, blanks, or both. */
+const clients = (min: number, max: number) =>
+  fc.tuple(fc.array(client, { minLength: min, maxLength: max }), fc.constantFrom(', ', ' ', ',', ' , ')).map(([list, separator]) => ({
+    blocks: list.flatMap((c) => c.blocks),
+    text: list.map((c) => c.text).join(separator),
+  }));
+
+/**
+ * A hosts.deny rule for ALL, sshd or vsftpd, or several of them (in any
+ * order, by commas or blanks), or all but one; with exceptions, now and then
+ * on a line continued with a backslash, and sometimes granting (`: allow`);
+ * a comment or a blank line before it now and then.
+ */
 const hostsDenyRule = fc
-  .tuple(fc.constantFrom('ALL', 'ALL', 'sshd', 'sshd', 'vsftpd', 'sshd, vsftpd', 'ALL EXCEPT vsftpd'), list(1, 2), list(0, 2), fc.constantFrom('', '', '', '', ' : allow'))
-  .map(([daemons, clients, exceptions, options]) => ({
-    ranges: [...clients, ...exceptions],
-    text: `${daemons}: ${written(clients, ', ')}${exceptions.length > 0 ? ` EXCEPT ${written(exceptions)}` : ''}${options}`,
+  .record({
+    daemons: fc.constantFrom('ALL', 'ALL', 'sshd', 'sshd', 'vsftpd', 'sshd, vsftpd', 'vsftpd sshd', 'vsftpd,sshd', 'ALL EXCEPT vsftpd', 'ALL EXCEPT sshd'),
+    listed: clients(1, 2),
+    excepted: clients(0, 2),
+    continued: fc.nat(3),
+    options: fc.constantFrom('', '', '', '', ' : allow', ': deny'),
+    comment: commentLine,
+  })
+  .map(({ daemons, listed, excepted, continued, options, comment }) => ({
+    blocks: [...listed.blocks, ...excepted.blocks],
+    text: `${comment}${daemons}: ${listed.text}` + `${excepted.text === '' ? '' : `${continued === 0 ? ' \\\n  ' : ' '}EXCEPT ${excepted.text}`}${options}\n`,
   }));
 
 /** The daemons asked: sshd, vsftpd and a daemon no line names (ALL's rules only). */
 const DAEMONS = ['sshd', 'vsftpd', 'ftpd'];
 
-/** What the product says each daemon is denied: its own scope, else, for a daemon no line names, the ALL scope; undefined when it keeps no set of its own. */
-function hostsDenyProduct(text: string, queries: TcpdQuery[]): (boolean | undefined)[] {
-  const { document, facts } = read('hosts-deny', text);
-  return queries.map(({ daemon, address }) => {
-    const named = document.scopeFacts.some((fact) => fact.scope === daemon);
-    const scope = document.scopes.findIndex((s) => s.name === (named ? daemon : 'ALL'));
-    if (named && scope < 0) return undefined;
-    return facts.scopeSets.find((s) => s.scope === scope)?.blocked4.has(ipv4(address)) ?? false;
-  });
+/** The product decides a daemon the file names in its own scope, any other by the file's ALL rules (tcpd's rules for every daemon). */
+function daemonScope(document: BlocklistDocument, { daemon }: TcpdQuery): string {
+  return document.scopeFacts.some((fact) => fact.kind === 'declare' && fact.scope === daemon) ? daemon : 'ALL';
 }
 
-function ipv4(text: string): number {
-  return text.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
-}
+/**
+ * The controls: a line planted first in every file denies in.telnetd
+ * 192.0.2.1, and hosts.allow grants in.fingerd 192.0.2.2, which no random
+ * line can deny then (not even `ALL: ALL`).
+ */
+const tcpdControls = { blocked: { daemon: 'in.telnetd', address: CONTROL.blocked[4] }, allowed: { daemon: 'in.fingerd', address: CONTROL.allowed[4] } };
+const tcpdOracle: FormatOracle<TcpdQuery> = {
+  tool: 'tcpd',
+  format: hostsDeny,
+  scopeOf: daemonScope,
+  ask: async (files) =>
+    (
+      await tcpdBatchDecisions(
+        files.map((file) => ({ ...file, allow: `in.fingerd: ${CONTROL.allowed[4]}\n` })),
+        tcpdControls,
+      )
+    ).map((answers) => ({ loaded: true, message: '', answers })),
+};
 
-test('hosts.deny: each daemon is denied what tcpdmatch denies it, and still after Fix all', { timeout: 180_000 }, async () => {
-  // The blocked control is planted on a daemon no random line names; nothing random reaches 192.0.2.0/24.
-  const controls = { blocked: { daemon: 'in.telnetd', address: '192.0.2.1' }, allowed: { daemon: 'sshd', address: '192.0.2.2' } };
-  const file = fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }).map((rules) => ({
-    text: `in.telnetd: 192.0.2.1\n${rules.map((rule) => `${rule.text}\n`).join('')}`,
-    ranges: rules.flatMap((rule) => rule.ranges),
-    // About 50 queries: every probe for sshd, and each probe for one of the other two daemons in turn.
-    queries: (addresses: number[]) => addresses.flatMap((address, n) => [DAEMONS[0], DAEMONS[1 + (n % 2)]].map((daemon) => ({ daemon, address: formatIPv4(address) }))),
-  }));
-  await differential('tcpd', RUNS.tcpd, 'hosts-deny', file, (text, queries) => tcpdDecisions('', text, queries, controls), hostsDenyProduct);
-});
+/** A file of random rules behind the planted control line, and every probe asked for each daemon. */
+const hostsDenyFile = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }), fixOptions).map(([rules, fixes]) => ({
+  text: `in.telnetd: ${CONTROL.blocked[4]}\n${rules.map((rule) => rule.text).join('')}`,
+  queries: probes(rules.flatMap((rule) => rule.blocks)).flatMap((address) => DAEMONS.map((daemon) => ({ daemon, address }))),
+  options: fixes.options,
+}));
+
+test(`hosts.deny: ${RUNS.tcpd} random files of both families: each daemon is denied what tcpdmatch denies it, also after every fix`, { timeout: 180_000 }, (t) =>
+  checkRandomFiles(t, tcpdOracle, hostsDenyFile, { runs: RUNS.tcpd, batch: BATCH.tcpd }),
+);
 
 /** What the product says the file's scope blocks, per address. */
 function apacheProduct(text: string, addresses: string[]): boolean[] {
   const { document, facts } = read('apache', text);
   const set = facts.scopeSets.find((s) => document.scopes[s.scope].name === '')?.blocked4;
-  return addresses.map((address) => set?.has(ipv4(address)) ?? false);
+  return addresses.map((address) => set?.has(address.split('.').reduce((value, octet) => value * 256 + Number(octet), 0)) ?? false);
 }
 
-const apacheControls = { blocked: '192.0.2.1', allowed: '192.0.2.2' };
-const asked = (addresses: number[]) => addresses.map(formatIPv4);
+const apacheControls = { blocked: CONTROL.blocked[4], allowed: CONTROL.allowed[4] };
 
-test('Apache 2.4: a <RequireAll> of Require not ip, less the Require ip beside it, as Apache decides, and still after Fix all', { timeout: 180_000 }, async () => {
-  const file = fc.tuple(fc.array(list(1, 2), { minLength: 1, maxLength: 3 }), fc.array(list(1, 2), { maxLength: 2 }), fc.boolean()).map(([blocks, grants, after]) => {
-    const requireAll = `<RequireAll>\n  Require all granted\n  Require not ip 192.0.2.1\n${blocks.map((line) => `  Require not ip ${written(line)}\n`).join('')}</RequireAll>\n`;
-    const beside = grants.map((line) => `Require ip ${written(line)}\n`).join('');
-    return { text: after ? requireAll + beside : beside + requireAll, ranges: [...blocks.flat(), ...grants.flat()], queries: asked };
-  });
-  await differential('apache', RUNS.apache24, 'apache', file, (text, addresses) => apacheDecisions(text, addresses, apacheControls), apacheProduct);
-});
+test(
+  `Apache 2.4: ${RUNS.apache24} random <RequireAll> of Require not ip, less the Require ip beside it, as Apache decides, and still after Fix all`,
+  { timeout: 180_000 },
+  async () => {
+    const file = fc.tuple(fc.array(list(1, 2), { minLength: 1, maxLength: 3 }), fc.array(list(1, 2), { maxLength: 2 }), fc.boolean()).map(([blocks, grants, after]) => {
+      const requireAll = `<RequireAll>\n  Require all granted\n  Require not ip ${CONTROL.blocked[4]}\n${blocks.map((line) => `  Require not ip ${written(line)}\n`).join('')}</RequireAll>\n`;
+      const beside = grants.map((line) => `Require ip ${written(line)}\n`).join('');
+      return { text: after ? requireAll + beside : beside + requireAll, blocks: [...blocks.flat(), ...grants.flat()].map((c) => c.block) };
+    });
+    await apacheDifferential(RUNS.apache24, file);
+  },
+);
 
-test('Apache 2.2: Order Deny,Allow (and Allow,Deny) with Deny and Allow lines in any order, as Apache decides, and still after Fix all', { timeout: 180_000 }, async () => {
-  const line = fc.tuple(fc.constantFrom('Deny', 'Deny', 'Allow'), list(1, 2)).map(([verb, ranges]) => ({ ranges, text: `${verb} from ${written(ranges)}\n` }));
-  const file = fc
-    .tuple(fc.constantFrom('', 'Order Deny,Allow\n', 'Order Deny,Allow\n', 'Order Allow,Deny\n'), fc.array(line, { minLength: 1, maxLength: 5 }))
-    .map(([order, lines]) => ({
-      text: `${order}Deny from 192.0.2.1\nAllow from 192.0.2.2\n${lines.map((l) => l.text).join('')}`,
-      ranges: lines.flatMap((l) => l.ranges),
-      queries: asked,
-    }));
-  await differential('apache', RUNS.apache22, 'apache', file, (text, addresses) => apacheDecisions(text, addresses, apacheControls), apacheProduct);
-});
+test(
+  `Apache 2.2: ${RUNS.apache22} random Order Deny,Allow (and Allow,Deny) with Deny and Allow lines in any order, as Apache decides, and still after Fix all`,
+  { timeout: 180_000 },
+  async () => {
+    const line = fc.tuple(fc.constantFrom('Deny', 'Deny', 'Allow'), list(1, 2)).map(([verb, ranges]) => ({ ranges, text: `${verb} from ${written(ranges)}\n` }));
+    const file = fc
+      .tuple(fc.constantFrom('', 'Order Deny,Allow\n', 'Order Deny,Allow\n', 'Order Allow,Deny\n'), fc.array(line, { minLength: 1, maxLength: 5 }))
+      .map(([order, lines]) => ({
+        text: `${order}Deny from ${CONTROL.blocked[4]}\nAllow from ${CONTROL.allowed[4]}\n${lines.map((l) => l.text).join('')}`,
+        blocks: lines.flatMap((l) => l.ranges.map((c) => c.block)),
+      }));
+    await apacheDifferential(RUNS.apache22, file);
+  },
+);

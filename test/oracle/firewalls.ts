@@ -69,7 +69,7 @@ export interface TcpdQuery {
 
 /** How long one run may take before it is killed (the whole namespace dies with it). */
 const RUN_TIMEOUT_MS = 30_000;
-const INSTALL = 'scripts/setup.sh installs it (Debian: nftables iptables ipset nginx-light apache2 tcpd netcat-openbsd curl)';
+const INSTALL = 'scripts/setup.sh installs it (Debian: nftables iptables ipset nginx-light apache2 tcpd python3 netcat-openbsd curl)';
 const APACHE_MODULES = '/usr/lib/apache2/modules';
 const APACHE_MODULE_NAMES = ['mpm_event', 'authz_core', 'authz_host', 'access_compat', 'remoteip'];
 /** The daemons' port on 127.0.0.1, and the port the iptables probes connect to; the namespace is empty, so fixed ports are free. */
@@ -84,7 +84,7 @@ const COMMANDS: Record<Tool, string[]> = {
   iptables: ['iptables-restore', 'ip6tables-restore', 'nft', 'nc.openbsd', 'ip'],
   nginx: ['nginx', 'curl', 'ip'],
   apache: ['apache2', 'curl', 'ip'],
-  tcpd: ['tcpdmatch'],
+  tcpd: ['tcpdmatch', '/usr/bin/python3'],
 };
 
 let namespaceProblem: string | undefined | null = null;
@@ -184,15 +184,64 @@ async function inNamespace(
 
 /** Asks `queries` and the two controls in one run, checks the controls, and returns the queries' answers. */
 async function withControls<Q>(what: string, queries: Q[], yes: Q, no: Q, describe: (query: Q) => string, ask: (all: Q[]) => Promise<boolean[]>): Promise<boolean[]> {
-  const answers = await ask([...queries, yes, no]);
-  if (answers.length !== queries.length + 2) throw new Error(`the oracle is broken: ${what} gave ${answers.length} answers to ${queries.length + 2} queries`);
-  const [yesAnswer, noAnswer] = answers.slice(queries.length);
-  const wrong = [
-    ...(yesAnswer === true ? [] : [`${yesAnswer} for ${describe(yes)}, the control that must come out true`]),
-    ...(noAnswer === false ? [] : [`${noAnswer} for ${describe(no)}, the control that must come out false`]),
-  ];
-  if (wrong.length > 0) throw new Error(`the oracle is broken: ${what} answered ${wrong.join(', and ')}`);
-  return answers.slice(0, queries.length);
+  const [result] = await batchWithControls(
+    what,
+    [{ text: '', queries }],
+    () => [yes, no],
+    describe,
+    async ([file]) => [{ loaded: true, message: '', answers: await ask([...file.queries]) }],
+  );
+  return result.answers;
+}
+
+/** One file of a batch: its text and the queries asked of it. */
+export interface BatchFile<Q> {
+  readonly text: string;
+  readonly queries: readonly Q[];
+}
+
+/** What a tool made of one file of a batch: whether it loaded it, what it said when it did not, and its answers when it did. */
+export interface FileAnswers {
+  readonly loaded: boolean;
+  readonly message: string;
+  readonly answers: boolean[];
+}
+
+/**
+ * Asks every file's queries and its two controls (a query that must come
+ * out true and one that must come out false) after them, all in one run;
+ * checks the controls of every file the tool loaded, and returns each
+ * file's answers without them (none for a file it did not load).
+ */
+async function batchWithControls<Q>(
+  what: string,
+  files: readonly BatchFile<Q>[],
+  controls: (file: BatchFile<Q>) => [yes: Q, no: Q],
+  describe: (query: Q) => string,
+  ask: (files: BatchFile<Q>[]) => Promise<FileAnswers[]>,
+): Promise<FileAnswers[]> {
+  const results = await ask(files.map((file) => ({ text: file.text, queries: [...file.queries, ...controls(file)] })));
+  if (results.length !== files.length) throw new Error(`the oracle is broken: ${what} answered for ${results.length} of ${files.length} files`);
+  return results.map((result, n) => {
+    if (!result.loaded) return { ...result, answers: [] };
+    const [yes, no] = controls(files[n]);
+    const count = files[n].queries.length;
+    const where = files.length > 1 ? ` (file ${n + 1} of ${files.length})` : '';
+    if (result.answers.length !== count + 2) throw new Error(`the oracle is broken: ${what} gave ${result.answers.length} answers to ${count + 2} queries${where}`);
+    const [yesAnswer, noAnswer] = result.answers.slice(count);
+    const wrong = [
+      ...(yesAnswer === true ? [] : [`${yesAnswer} for ${describe(yes)}, the control that must come out true`]),
+      ...(noAnswer === false ? [] : [`${noAnswer} for ${describe(no)}, the control that must come out false`]),
+    ];
+    if (wrong.length > 0) throw new Error(`the oracle is broken: ${what} answered ${wrong.join(', and ')}${where}`);
+    return { ...result, answers: result.answers.slice(0, count) };
+  });
+}
+
+/** Throws unless the tool rejected the last file of a batch, the control that must not load. */
+function rejectedControl(what: string, results: FileAnswers[]): FileAnswers[] {
+  if (results.at(-1)?.loaded !== false) throw new Error(`the oracle is broken: ${what} loaded the control file that must fail`);
+  return results.slice(0, -1);
 }
 
 /** A value that goes into a tab-separated query file or a command line as one word. */
@@ -212,12 +261,14 @@ function lines(text: string): string[] {
 
 /** Splits a script's "RC<TAB>first line of output" lines. */
 function results(run: Run, count: number, what: string): { rc: number; message: string }[] {
-  const rows = lines(run.stdout).map((line) => {
-    const tab = line.indexOf('\t');
-    return { rc: Number(line.slice(0, tab)), message: line.slice(tab + 1) };
-  });
+  const rows = lines(run.stdout).map(result);
   if (rows.length !== count) throw new Error(`${what} answered ${rows.length} of ${count} queries (exit ${run.code}): ${tail(run.stderr)}`);
   return rows;
+}
+
+function result(line: string): { rc: number; message: string } {
+  const tab = line.indexOf('\t');
+  return { rc: Number(line.slice(0, tab)), message: line.slice(tab + 1) };
 }
 
 const LOAD_FAILED = 20;
@@ -240,22 +291,76 @@ cat answers
  * excepted.
  */
 export async function ipsetDecisions(saveFileText: string, queries: IpsetQuery[], controls: SetControls<IpsetQuery>): Promise<boolean[]> {
-  const describe = (query: IpsetQuery) => `${query.address} in set ${query.set}`;
-  return withControls('ipset', queries, controls.member, controls.nonMember, describe, async (all) => {
-    const commands = all.map((query) => `test ${word('set name', query.set)} ${address(query.address)}\n`).join('');
-    const run = await inNamespace(IPSET_SCRIPT, { 'sets.save': saveFileText, 'queries.ipset': commands });
+  return withControls('ipset', queries, controls.member, controls.nonMember, describeIpset, async (all) => {
+    const run = await inNamespace(IPSET_SCRIPT, { 'sets.save': saveFileText, 'queries.ipset': ipsetTests(all) });
     if (run.code === LOAD_FAILED) throw new Error(`ipset restore rejected the file: ${tail(run.stderr)}`);
     if (run.code !== 0) throw unexpected('ipset', run);
-    const answers = lines(run.stdout);
-    if (answers.length !== all.length) throw new Error(`ipset gave ${answers.length} answers to ${all.length} tests: ${tail(run.stdout)}`);
-    return answers.map((answer, index) => {
-      const [, element, not, set] = /^(?:Warning: )?(\S+) is (NOT )?in set (\S+)\.$/.exec(answer) ?? [];
-      if (element === undefined || set !== all[index].set || canonical(element) !== canonical(all[index].address)) {
-        throw new Error(`ipset gave no answer for ${describe(all[index])}: ${answer}`);
-      }
-      return not === undefined;
-    });
+    return ipsetAnswers(lines(run.stdout), all);
   });
+}
+
+/** ipset's answers to `test SET ADDRESS` for each query, one a line: true = member. */
+function ipsetAnswers(answers: string[], queries: readonly IpsetQuery[]): boolean[] {
+  if (answers.length !== queries.length) throw new Error(`ipset gave ${answers.length} answers to ${queries.length} tests: ${tail(answers.join('\n'))}`);
+  return answers.map((answer, index) => {
+    const [, element, not, set] = /^(?:Warning: )?(\S+) is (NOT )?in set (\S+)\.$/.exec(answer) ?? [];
+    if (element === undefined || set !== queries[index].set || canonical(element) !== canonical(queries[index].address)) {
+      throw new Error(`ipset gave no answer for ${describeIpset(queries[index])}: ${answer}`);
+    }
+    return not === undefined;
+  });
+}
+
+const describeIpset = (query: IpsetQuery) => `${query.address} in set ${query.set}`;
+
+/** `test` commands for the queries, one a line. */
+function ipsetTests(queries: readonly IpsetQuery[]): string {
+  return queries.map((query) => `test ${word('set name', query.set)} ${address(query.address)}\n`).join('');
+}
+
+/** A set of the oracle's own, whose answers mark in ipset's output where each file starts and where its loading ended. */
+const IPSET_MARKER = 'oracle_marker';
+const ipsetMark = (address: string) => `create ${IPSET_MARKER} hash:ip\ntest ${IPSET_MARKER} ${address}\ndestroy ${IPSET_MARKER}\n`;
+const IPSET_STARTS = `0.0.0.1 is NOT in set ${IPSET_MARKER}.`;
+const IPSET_LOADED = `0.0.0.2 is NOT in set ${IPSET_MARKER}.`;
+const IPSET_BATCH_SCRIPT = `
+ipset - < commands.ipset > /dev/null 2> answers || exit 21
+cat answers
+`;
+
+/**
+ * Many save files in one `ipset -`, its interactive mode, which goes on
+ * after an error and answers each `test` on a line (one process: about
+ * 0.1 ms a command, where a process a file takes 100 ms): for each file,
+ * every set is destroyed, the file's lines are given and its queries asked.
+ * A file is loaded when its lines gave no message (`ipset restore` stops at
+ * the first one). The last file of the run is the control that must not
+ * load, a prefix out of range.
+ */
+export async function ipsetBatchDecisions(files: readonly BatchFile<IpsetQuery>[], controls: SetControls<IpsetQuery>): Promise<FileAnswers[]> {
+  return batchWithControls(
+    'ipset',
+    files,
+    () => [controls.member, controls.nonMember],
+    describeIpset,
+    async (asked) => {
+      const all = [...asked, { text: 'create oracle_bad hash:net\nadd oracle_bad 192.0.2.0/33\n', queries: [] }];
+      const commands = all.map((file) => `destroy\n${ipsetMark('0.0.0.1')}${file.text}\n${ipsetMark('0.0.0.2')}${ipsetTests(file.queries)}`).join('');
+      const run = await inNamespace(IPSET_BATCH_SCRIPT, { 'commands.ipset': commands });
+      if (run.code !== 0) throw unexpected('ipset', run);
+      const output = lines(run.stdout);
+      const starts = output.flatMap((line, n) => (line === IPSET_STARTS ? [n] : []));
+      if (starts.length !== all.length) throw new Error(`ipset answered for ${starts.length} of ${all.length} files: ${tail(run.stdout)}`);
+      const results = all.map((file, i) => {
+        const part = output.slice(starts[i] + 1, starts[i + 1]);
+        const loadedAt = part.indexOf(IPSET_LOADED);
+        if (loadedAt < 0) throw new Error(`ipset did not get past file ${i + 1}: ${tail(part.join('\n'))}`);
+        if (loadedAt > 0) return { loaded: false, message: part.slice(0, loadedAt).join('\n'), answers: [] };
+        return { loaded: true, message: '', answers: ipsetAnswers(part.slice(loadedAt + 1), file.queries) };
+      });
+      return rejectedControl('ipset', results);
+    },
+  );
 }
 
 const CONTROL_GOOD = 30;
@@ -307,10 +412,8 @@ cat errors
  * other error throws; the members' count is checked against nft's output.
  */
 export async function nftElementDecisions(rulesetText: string, queries: NftQuery[], controls: SetControls<NftQuery>): Promise<boolean[]> {
-  const describe = (query: NftQuery) => `${query.address} in set ${query.family} ${query.table} ${query.set}`;
-  const command = (query: NftQuery) => `get element ${word('family', query.family)} ${word('table', query.table)} ${word('set', query.set)} { ${address(query.address)} }`;
-  return withControls('nft', queries, controls.member, controls.nonMember, describe, async (all) => {
-    const run = await inNamespace(NFT_SCRIPT, { 'ruleset.nft': rulesetText, 'queries.nft': all.map((query) => `${command(query)}\n`).join('') });
+  return withControls('nft', queries, controls.member, controls.nonMember, describeNft, async (all) => {
+    const run = await inNamespace(NFT_SCRIPT, { 'ruleset.nft': rulesetText, 'queries.nft': all.map((query) => `${getElement(query)}\n`).join('') });
     if (run.code === LOAD_FAILED) throw new Error(`nft rejected the ruleset: ${tail(run.stderr)}`);
     if (run.code !== 0) throw unexpected('nft', run);
     const [count, ...errors] = run.stdout.split('\n');
@@ -320,11 +423,102 @@ export async function nftElementDecisions(rulesetText: string, queries: NftQuery
       if (line !== NFT_NOT_MEMBER) throw new Error(`nft failed on ${errors[index + 1]}: ${line}`);
       absent.add(errors[index + 1]);
     });
-    const answers = all.map((query) => !absent.has(command(query)));
+    const answers = all.map((query) => !absent.has(getElement(query)));
     const members = answers.filter(Boolean).length;
     if (Number(count) !== members) throw new Error(`the oracle is broken: nft printed ${count} sets for ${members} members: ${tail(run.stdout)}`);
     return answers;
   });
+}
+
+const describeNft = (query: NftQuery) => `${query.address} in set ${query.family} ${query.table} ${query.set}`;
+const getElement = (query: NftQuery) => `get element ${word('family', query.family)} ${word('table', query.table)} ${word('set', query.set)} { ${address(query.address)} }`;
+
+const NFT_BATCH_SCRIPT = `
+nft -j -i < commands.nft > listings 2> errors || { cat errors >&2; exit 21; }
+cat listings
+cat errors >&2
+`;
+
+/** An element of a set as `nft -j` lists it: an address, a prefix, a range, or one of these with options. */
+type NftElement = string | { prefix: { addr: string; len: number } } | { range: [string, string] } | { elem: { val: NftElement } };
+
+interface NftTableListing {
+  nftables: { set?: { family: string; table: string; name: string; elem?: NftElement[] } }[];
+}
+
+/**
+ * Many rulesets in one `nft -j -i` (a process a ruleset would take 0.1 s or
+ * more, and a `get element` a query some 3 ms): for each, `flush ruleset`,
+ * `include` the file — one transaction, so a file nft rejects loads nothing,
+ * as with `nft -f` — and `list table` for each table the queries name.
+ * Around the include, `list table` of tables that do not exist marks in
+ * nft's messages where the file's own begin and end: a file is loaded when
+ * it gave none. A query is answered by the elements nft lists for its set
+ * (addresses, prefixes and ranges, as the kernel holds them): true = inside
+ * one. The last ruleset of the run is the control that must not load,
+ * conflicting intervals.
+ */
+export async function nftBatchDecisions(files: readonly BatchFile<NftQuery>[], controls: (file: BatchFile<NftQuery>) => SetControls<NftQuery>): Promise<FileAnswers[]> {
+  const pair = (file: BatchFile<NftQuery>): [NftQuery, NftQuery] => [controls(file).member, controls(file).nonMember];
+  return batchWithControls('nft', files, pair, describeNft, async (asked) => {
+    const all = [...asked, { text: nftControl('192.0.2.0/24, 192.0.2.1'), queries: [] }];
+    const mark = (what: string, i: number) => `list table ip oracle_${what}_${i}`;
+    const tables = all.map((file) => [...new Set(file.queries.map((query) => `${word('family', query.family)} ${word('table', query.table)}`))]);
+    const files = (dir: string) => ({
+      ...Object.fromEntries(all.map((file, i) => [`ruleset-${i}.nft`, file.text])),
+      'commands.nft': all
+        .map(
+          (_, i) => `flush ruleset\n${mark('starts', i)}\ninclude "${dir}/ruleset-${i}.nft"\n${mark('loaded', i)}\n${tables[i].map((table) => `list table ${table}\n`).join('')}`,
+        )
+        .join(''),
+    });
+    const run = await inNamespace(NFT_BATCH_SCRIPT, files);
+    if (run.code !== 0) throw unexpected('nft', run);
+    // Each failed command: "Error: MESSAGE", the command, a line of carets; a mark's message is its own.
+    const errors = run.stderr.split('\n');
+    // The listings of the tables of every ruleset nft loaded, in turn, a JSON document a line.
+    const listings = lines(run.stdout);
+    const results = all.map((file, i) => {
+      const [starts, loaded] = [errors.indexOf(mark('starts', i)), errors.indexOf(mark('loaded', i))];
+      if (starts < 0 || loaded < starts) throw new Error(`nft did not get past ruleset ${i + 1}: ${tail(run.stderr)}`);
+      const messages = errors.slice(starts + 2, loaded - 1);
+      if (messages.length > 0) return { loaded: false, message: messages.join('\n'), answers: [] };
+      const sets = new Map<string, NftElement[]>();
+      for (const table of tables[i]) {
+        const listing = listings.shift();
+        if (listing === undefined) throw new Error(`nft listed no table ${table} of ruleset ${i + 1}: ${tail(run.stderr)}`);
+        for (const { set } of (JSON.parse(listing) as NftTableListing).nftables) if (set) sets.set(`${set.family} ${set.table} ${set.name}`, set.elem ?? []);
+      }
+      const answers = file.queries.map((query) => {
+        const elements = sets.get(`${query.family} ${query.table} ${query.set}`);
+        if (elements === undefined) throw new Error(`nft lists no set ${query.family} ${query.table} ${query.set} in ruleset ${i + 1}`);
+        return elements.some((element) => holdsAddress(element, query.address));
+      });
+      return { loaded: true, message: '', answers };
+    });
+    if (listings.length > 0) throw new Error(`the oracle is broken: nft listed ${listings.length} tables more than the rulesets it loaded have`);
+    return rejectedControl('nft', results);
+  });
+}
+
+/** Whether an element nft lists holds `address`. */
+function holdsAddress(element: NftElement, address: string): boolean {
+  if (typeof element === 'string') return isIP(element) === isIP(address) && addressValue(element) === addressValue(address);
+  if ('elem' in element) return holdsAddress(element.elem.val, address);
+  const value = addressValue(address);
+  if ('range' in element) return isIP(element.range[0]) === isIP(address) && addressValue(element.range[0]) <= value && value <= addressValue(element.range[1]);
+  const { addr, len } = element.prefix;
+  const bits = isIP(addr) === 6 ? 128 : 32;
+  return isIP(addr) === isIP(address) && addressValue(addr) >> BigInt(bits - len) === value >> BigInt(bits - len);
+}
+
+/** An address as a number (IPv4 and IPv6 apart by `isIP`). */
+function addressValue(text: string): bigint {
+  if (isIP(text) === 4) return text.split('.').reduce((value, octet) => value * 256n + BigInt(octet), 0n);
+  const [head, rest] = canonical(text).split('::');
+  const groups = (part: string | undefined) => (part ? part.split(':') : []);
+  const all = rest === undefined ? groups(head) : [...groups(head), ...Array<string>(8 - groups(head).length - groups(rest).length).fill('0'), ...groups(rest)];
+  return all.reduce((value, group) => (value << 16n) + BigInt(parseInt(group, 16)), 0n);
 }
 
 /** 6 when any word of an iptables-save file is an IPv6 address or prefix, else 4. */
@@ -448,12 +642,26 @@ export async function iptablesPacketDecisions(text: string, sources: string[], c
   );
 }
 
+/** A request of the daemons' oracles: from which client (sent as X-Forwarded-For), to which port, path and method. */
+interface HttpRequest {
+  readonly client: string;
+  readonly port: number;
+  readonly path: string;
+  readonly method: string;
+}
+
 /** One curl run asks every address in turn, each as the X-Forwarded-For client, and prints one status code a line. */
 function curlRequests(addresses: string[]): string {
-  return addresses
-    .map((client) =>
+  return curlConfig(addresses.map((client) => ({ client, port: HTTP_PORT, path: '/index.html', method: 'GET' })));
+}
+
+/** A curl config that makes every request in turn and prints one status code a line. */
+function curlConfig(requests: readonly HttpRequest[]): string {
+  return requests
+    .map(({ client, port, path, method }) =>
       [
-        `url = "http://127.0.0.1:${HTTP_PORT}/index.html"`,
+        `url = "http://127.0.0.1:${port}${word('path', path)}"`,
+        `request = "${word('method', method)}"`,
         `header = "X-Forwarded-For: ${address(client)}"`,
         'silent',
         'max-time = 5',
@@ -479,17 +687,27 @@ curl -K requests.curl || { echo "curl failed:" >&2; cat ${log} >&2; exit 22; }
 `;
 }
 
-/** Reads curl's status codes: 403 = true (blocked), 200 = false; anything else is an error. */
-function statuses(what: string, run: Run, addresses: string[]): boolean[] {
+/**
+ * Reads curl's status codes: 403 = true (blocked); 200, and for requests
+ * past the access phase to no file (404) or with a method a static file does
+ * not take (405), false; anything else is an error.
+ */
+function statuses(what: string, run: Run, clients: string[], passed = ['200']): boolean[] {
   if (run.code === LOAD_FAILED) throw new Error(`${what} rejected the configuration: ${tail(run.stderr)}`);
   if (run.code !== 0) throw unexpected(what, run);
   const codes = lines(run.stdout);
-  if (codes.length !== addresses.length) throw new Error(`${what} answered ${codes.length} of ${addresses.length} requests: ${tail(run.stderr)}`);
+  if (codes.length !== clients.length) throw new Error(`${what} answered ${codes.length} of ${clients.length} requests: ${tail(run.stderr)}`);
   return codes.map((code, index) => {
     if (code === '403') return true;
-    if (code === '200') return false;
-    throw new Error(`${what} answered HTTP ${code} for client ${addresses[index]}: ${tail(run.stderr)}`);
+    if (passed.includes(code)) return false;
+    throw new Error(`${what} answered HTTP ${code} for client ${clients[index]}: ${tail(run.stderr)}`);
   });
+}
+
+export interface NginxQuery {
+  readonly address: string;
+  readonly path: string;
+  readonly method: 'GET' | 'POST';
 }
 
 /**
@@ -499,21 +717,51 @@ function statuses(what: string, run: Run, addresses: string[]): boolean[] {
  * and IPv6, each sent as X-Forwarded-For.
  */
 export async function nginxDecisions(accessDirectives: string, addresses: string[], controls: AccessControls<string>): Promise<boolean[]> {
-  return withControls(
+  const get = (address: string): NginxQuery => ({ address, path: '/index.html', method: 'GET' });
+  const [result] = await nginxServerDecisions([{ text: `location / {\n${accessDirectives}\n}\n`, queries: addresses.map(get) }], {
+    blocked: get(controls.blocked),
+    allowed: get(controls.allowed),
+  });
+  return result;
+}
+
+/**
+ * nginx on 127.0.0.1 with the real-IP module, each file the body of a
+ * server of its own (`include`d, so nginx's messages name the file) on a
+ * port of its own, serving a static index.html (a `return` would answer
+ * before the access phase): true = 403. A request past the access phase to
+ * a path without a file (404), or a POST (405), is allowed. One start for
+ * every file and query, each client sent as X-Forwarded-For.
+ */
+export async function nginxServerDecisions(files: readonly BatchFile<NginxQuery>[], controls: AccessControls<NginxQuery>): Promise<boolean[][]> {
+  const describe = ({ address, path, method }: NginxQuery) => `client ${address}${path === '/index.html' && method === 'GET' ? '' : ` (${method} ${path})`}`;
+  const results = await batchWithControls(
     'nginx',
-    addresses,
-    controls.blocked,
-    controls.allowed,
-    (client) => `client ${client}`,
-    async (all) => {
+    files,
+    () => [controls.blocked, controls.allowed],
+    describe,
+    async (asked) => {
+      const requests = asked.flatMap((file, i) => file.queries.map(({ address, path, method }) => ({ client: address, port: HTTP_PORT + i, path, method })));
       const script = daemonScript('nginx -t -q -c "$PWD/nginx.conf"', 'nginx -c "$PWD/nginx.conf"', 'error.log');
+      const servers = (dir: string) =>
+        asked.map(
+          (_, i) => `  server {
+    listen 127.0.0.1:${HTTP_PORT + i};
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Forwarded-For;
+    root ${dir};
+    include ${dir}/server-${i}.conf;
+  }
+`,
+        );
       const files = (dir: string) => ({
+        ...Object.fromEntries(asked.map((file, i) => [`server-${i}.conf`, file.text])),
         'nginx.conf': `daemon off;
 worker_processes 1;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log;
 events {
-  worker_connections 64;
+  worker_connections ${64 + asked.length};
 }
 http {
   access_log off;
@@ -522,23 +770,22 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  server {
-    listen 127.0.0.1:${HTTP_PORT};
-    set_real_ip_from 127.0.0.1;
-    real_ip_header X-Forwarded-For;
-    root ${dir};
-    location / {
-${accessDirectives}
-    }
-  }
-}
+${servers(dir).join('')}}
 `,
         'index.html': 'ok\n',
-        'requests.curl': curlRequests(all),
+        'requests.curl': curlConfig(requests),
       });
-      return statuses('nginx', await inNamespace(script, files, { readable: true }), all);
+      const answers = statuses(
+        'nginx',
+        await inNamespace(script, files, { readable: true }),
+        requests.map((request) => request.client),
+        ['200', '404', '405'],
+      );
+      let next = 0;
+      return asked.map((file) => ({ loaded: true, message: '', answers: answers.slice(next, (next += file.queries.length)) }));
     },
   );
+  return results.map((result) => result.answers);
 }
 
 /**
@@ -595,15 +842,94 @@ done < queries.tsv
  * (hosts.allow first, then hosts.deny, else granted): true = denied.
  */
 export async function tcpdDecisions(hostsAllow: string, hostsDeny: string, queries: TcpdQuery[], controls: AccessControls<TcpdQuery>): Promise<boolean[]> {
-  const describe = (query: TcpdQuery) => `${query.daemon} from ${query.address}`;
-  return withControls('tcpd', queries, controls.blocked, controls.allowed, describe, async (all) => {
-    const tsv = all.map((query) => `${word('daemon', query.daemon)}\t${address(query.address)}\n`).join('');
-    const run = await inNamespace(TCPD_SCRIPT, { 'hosts.allow': hostsAllow, 'hosts.deny': hostsDeny, 'queries.tsv': tsv });
+  return withControls('tcpd', queries, controls.blocked, controls.allowed, describeTcpd, async (all) => {
+    const run = await inNamespace(TCPD_SCRIPT, { 'hosts.allow': hostsAllow, 'hosts.deny': hostsDeny, 'queries.tsv': tcpdQueries(all) });
     if (run.code !== 0) throw unexpected('tcpdmatch', run);
-    return results(run, all.length, 'tcpdmatch').map(({ rc, message }, index) => {
-      const access = rc === 0 ? /access:\s+(granted|denied)/.exec(message)?.[1] : undefined;
-      if (access === undefined) throw new Error(`tcpdmatch gave no answer for ${describe(all[index])} (exit ${rc}): ${message}`);
-      return access === 'denied';
-    });
+    return tcpdmatchAnswers(results(run, all.length, 'tcpdmatch'), all);
   });
+}
+
+const describeTcpd = (query: TcpdQuery) => `${query.daemon} from ${query.address}`;
+const tcpdQueries = (queries: readonly TcpdQuery[]) => queries.map((query) => `${word('daemon', query.daemon)}\t${address(query.address)}\n`).join('');
+
+/** tcpdmatch's verdicts: true = denied. */
+function tcpdmatchAnswers(rows: { rc: number; message: string }[], queries: readonly TcpdQuery[]): boolean[] {
+  return rows.map(({ rc, message }, index) => {
+    const access = rc === 0 ? /access:\s+(granted|denied)/.exec(message)?.[1] : undefined;
+    if (access === undefined) throw new Error(`tcpdmatch gave no answer for ${describeTcpd(queries[index])} (exit ${rc}): ${message}`);
+    return access === 'denied';
+  });
+}
+
+/**
+ * Asks libwrap, the library of tcpd and tcpdmatch, as tcpdmatch does
+ * (`dry_run`, so options only say what they would do): `hosts_ctl(DAEMON,
+ * "unknown", CLIENT, "unknown")` with the tables PAIR.allow and PAIR.deny,
+ * for each line `PAIR<TAB>DAEMON<TAB>CLIENT`; prints granted or denied. Run
+ * by Debian's /usr/bin/python3: a pyenv shim first on PATH takes seconds
+ * to start.
+ */
+const LIBWRAP_PY = `import ctypes, sys
+libwrap = ctypes.CDLL('libwrap.so.0')
+ctypes.c_int.in_dll(libwrap, 'dry_run').value = 1
+tables = {}
+for line in sys.stdin:
+    pair, daemon, client = line.rstrip('\\n').split('\\t')
+    if pair not in tables:
+        tables[pair] = [ctypes.create_string_buffer(f'{pair}.{name}'.encode()) for name in ('allow', 'deny')]
+    for name, table in zip(('hosts_allow_table', 'hosts_deny_table'), tables[pair]):
+        ctypes.c_void_p.in_dll(libwrap, name).value = ctypes.addressof(table)
+    print('granted' if libwrap.hosts_ctl(daemon.encode(), b'unknown', client.encode(), b'unknown') else 'denied')
+`;
+
+/** How many queries of a batch's first pair tcpdmatch answers too, to hold libwrap to it. */
+const TCPDMATCH_SAMPLE = 24;
+
+const TCPD_BATCH_SCRIPT = `
+/usr/bin/python3 libwrap.py < queries.tsv || exit 22
+mkdir sample && cp pair-0.allow sample/hosts.allow && cp pair-0.deny sample/hosts.deny && cp sample.tsv sample/queries.tsv && cd sample || exit 23
+${TCPD_SCRIPT}`;
+
+/**
+ * Many pairs of hosts.allow and hosts.deny in one run, asked of libwrap in
+ * one process (tcpdmatch takes a process, some 5 to 40 ms, a query): true =
+ * denied. The first queries of the first pair go to tcpdmatch as well,
+ * which must answer them alike.
+ */
+export async function tcpdBatchDecisions(files: readonly (BatchFile<TcpdQuery> & { allow: string })[], controls: AccessControls<TcpdQuery>): Promise<boolean[][]> {
+  const decided = await batchWithControls(
+    'tcpd',
+    files,
+    () => [controls.blocked, controls.allowed],
+    describeTcpd,
+    async (asked) => {
+      const queries = asked.flatMap((file, i) => file.queries.map((query) => ({ i, query })));
+      // The batch's files are the caller's, with the controls among their queries: hosts.allow comes from the caller's.
+      const pairs = asked.flatMap((file, i) => [
+        [`pair-${i}.allow`, files[i].allow],
+        [`pair-${i}.deny`, file.text],
+      ]);
+      const sample = asked[0]?.queries.slice(0, TCPDMATCH_SAMPLE) ?? [];
+      const run = await inNamespace(TCPD_BATCH_SCRIPT, {
+        ...Object.fromEntries(pairs),
+        'libwrap.py': LIBWRAP_PY,
+        'queries.tsv': queries.map(({ i, query }) => `pair-${i}\t${tcpdQueries([query])}`).join(''),
+        'sample.tsv': tcpdQueries(sample),
+      });
+      if (run.code !== 0) throw unexpected('libwrap', run);
+      const output = lines(run.stdout);
+      if (output.length !== queries.length + sample.length)
+        throw new Error(`libwrap and tcpdmatch answered ${output.length} of ${queries.length + sample.length} queries: ${tail(run.stderr)}`);
+      const answers = output.slice(0, queries.length).map((answer, n) => {
+        if (answer !== 'granted' && answer !== 'denied') throw new Error(`libwrap gave no answer for ${describeTcpd(queries[n].query)}: ${answer}`);
+        return answer === 'denied';
+      });
+      tcpdmatchAnswers(output.slice(queries.length).map(result), sample).forEach((denied, n) => {
+        if (denied !== answers[n]) throw new Error(`the oracle is broken: libwrap and tcpdmatch disagree on ${describeTcpd(sample[n])} with hosts.deny\n${asked[0].text}`);
+      });
+      let next = 0;
+      return asked.map((file) => ({ loaded: true, message: '', answers: answers.slice(next, (next += file.queries.length)) }));
+    },
+  );
+  return decided.map((result) => result.answers);
 }

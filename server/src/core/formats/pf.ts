@@ -3,12 +3,15 @@
  * in pf.conf (over several lines, with or without `\` continuations), where
  * `!` makes an exception; and the lines of a table file loaded with
  * `table <bad> file "/etc/bad"`: addresses (and `!addresses`) separated by
- * blanks, one or more a line, `#` comments. Host names, interface names and
- * `self` in a table hold no address. Each table is a scope of its own, where
- * the most specific entry decides (pf.conf(5)); `block … <bad>` and
+ * blanks, one or more a line, `#` comments. `10/8` and `172.16/12` are
+ * networks whose octets not written are zeros. Host names, interface names
+ * and `self` in a table hold no address. Each table is a scope of its own,
+ * where the most specific entry decides (pf.conf(5)); `block … <bad>` and
  * `pass … <bad>` rules say whether a table blocks or allows.
  */
-import type { Format, TokenSink } from './format';
+import { ParsedEntry, parseEntry } from '../document/entry';
+import type { Problem } from '../document/problem';
+import type { EntryMeaning, Format, TokenSink } from './format';
 import { looksLikeAddress } from './lines';
 import { Scanner } from './scanner';
 
@@ -114,5 +117,28 @@ function address(s: Scanner, sink: TokenSink, scope?: string): void {
       start = s.start;
     }
   }
-  if (looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, { role: negated ? 'allow' : 'block', scope });
+  const meaning = { role: negated ? 'allow' : 'block', scope } as const;
+  if (!shortNetwork(s.text, start, s.end, s.line, sink, meaning) && looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, meaning);
+}
+
+const SHORT_NETWORK = /^(\d{1,3}(?:\.\d{1,3}){0,2})\/(\d{1,2})$/;
+const shortForm = new ParsedEntry();
+
+/**
+ * `10/8`, `172.16/12`: an IPv4 network of fewer than four octets and a
+ * prefix, whose octets not written pf reads as zeros (inet_net_pton, as in
+ * pf.conf(5)'s own `table <private> const { 10/8, 172.16/12, 192.168/16 }`).
+ * Reads it as the whole address, the problems placed on the word; false when
+ * the word is not such a network.
+ */
+function shortNetwork(text: string, start: number, end: number, line: number, sink: TokenSink, meaning: EntryMeaning): boolean {
+  const match = SHORT_NETWORK.exec(text.slice(start, end));
+  if (match === null) return false;
+  const octets = match[1].split('.');
+  const whole = `${[...octets, '0', '0', '0'].slice(0, 4).join('.')}/${match[2]}`;
+  const problems: Problem[] = [];
+  const ok = parseEntry(whole, 0, whole.length, problems, shortForm);
+  for (const problem of problems) sink.problem({ ...problem, start, end }, line);
+  if (ok) sink.entry(start, end, line, shortForm, meaning);
+  return true;
 }
