@@ -89,6 +89,8 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   // pf's `!` belongs to its address.
   ['pf: an exception goes with its !', 'pf', 'table <t> { 1.2.3.4, ! 5.6.7.8, 9.9.9.9 }\n', { '5.6.7.8': [] }, 'table <t> { 1.2.3.4, 9.9.9.9 }\n'],
   ['pf: an exception written as several stays exceptions', 'pf', 'table <t> { !10.0.0.0/15 }\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, 'table <t> { !10.0.0.0/16, !10.1.0.0/16 }\n'],
+  // A table file separates its addresses by blanks: pfctl reads `1.2.3.0/25,` as no address.
+  ['pf: an address of a table file written as several', 'pf', '10.0.0.0/15 5.5.5.5\n!6.6.6.6\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, '10.0.0.0/16 10.1.0.0/16 5.5.5.5\n!6.6.6.6\n'],
   // Whole lines removed at the end of a text without a final line break take the break before them, once.
   ['plain: the last lines, without a final line break', 'plain', '5.5.5.5\n5.5.5.5\n5.5.5.5', 'fix all', '5.5.5.5'],
 ];

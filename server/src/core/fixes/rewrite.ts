@@ -86,6 +86,8 @@ interface List {
   readonly emptied?: string;
   /** Around several items written where one stood alone (nftables `ip saddr 1.2.3.4` → `{ a, b }`). */
   readonly wrap?: readonly [string, string];
+  /** Joins items written where one stood, where this list's differs from its format's (a pf table file takes blanks, not commas). */
+  readonly joiner?: string;
   /** hosts.deny: the items that are the word EXCEPT. */
   readonly excepts?: readonly number[];
 }
@@ -250,7 +252,7 @@ class Rewrite {
     } else if (list.wrap) {
       this.replace(item.start, item.end, list.wrap[0] + copies.join(this.syntax.joiner) + list.wrap[1]);
     } else {
-      this.replace(item.start, item.end, copies.join(this.syntax.joiner));
+      this.replace(item.start, item.end, copies.join(list.joiner ?? this.syntax.joiner));
     }
   }
 
@@ -601,7 +603,7 @@ function pairAt(pairs: readonly number[], start: number, end = start): Span | un
   return i < 0 ? undefined : { start: pairs[2 * i], end: pairs[2 * i + 1] };
 }
 
-/** pf: a table's `{ … }`, which stays when emptied (pf.conf(5) takes an empty table); outside one, a line of a table file. */
+/** pf: a table's `{ … }`, which stays when emptied (pf.conf(5) takes an empty table); outside one, a line of a table file, whose words blanks separate. */
 function pfList(document: BlocklistDocument, start: number): List {
   const groups = groupsOf(document, true);
   const group = groups[groupAt(groups, start)];
@@ -616,7 +618,7 @@ function pfList(document: BlocklistDocument, start: number): List {
     if (items.length > 0 && items[items.length - 1] === items[items.length - 2] + 1 && text.charCodeAt(items[items.length - 2]) === 0x21) items[items.length - 1] = all[w + 1];
     else items.push(all[w], all[w + 1]);
   }
-  return { start: line.start, end: to, items, statement: { start: line.start, end: line.end } };
+  return { start: line.start, end: to, items, statement: { start: line.start, end: line.end }, joiner: ' ' };
 }
 
 /**
