@@ -40,15 +40,21 @@ const RANGE_WRITERS: Partial<Record<FormatId, (first: number, last: number) => s
   'ipfilter-dat': (first, last) => `${padded(first)} - ${padded(last)}`,
 };
 
+/** Calls `visit(first, last, text)` for each entry a set is written as, ascending, in the format's own notation: CIDR blocks, or ranges where the format takes no CIDR. */
+export function forEachEntryText<A extends number | bigint>(formatId: FormatId, set: AddressSet<A>, visit: (first: A, last: A, text: string) => void): void {
+  const rangeWriter = RANGE_WRITERS[formatId];
+  const family = set.family;
+  if (rangeWriter && family.version === 4) set.forEachRange((first, last) => visit(first, last, rangeWriter(first as number, last as number)));
+  else
+    set.forEachCidr((network, prefix) =>
+      visit(network, family.lastOfBlock(network, family.bits - prefix), prefix === family.bits ? family.format(network) : `${family.format(network)}/${prefix}`),
+    );
+}
+
 /** The entries a set is written as, in the format's own notation. */
 export function entryTexts<A extends number | bigint>(formatId: FormatId, set: AddressSet<A>): string[] {
   const texts: string[] = [];
-  const rangeWriter = RANGE_WRITERS[formatId];
-  if (rangeWriter && set.family.version === 4) {
-    set.forEachRange((first, last) => texts.push(rangeWriter(first as number, last as number)));
-    return texts;
-  }
-  set.forEachCidr((network, prefix) => texts.push(prefix === set.family.bits ? set.family.format(network) : `${set.family.format(network)}/${prefix}`));
+  forEachEntryText(formatId, set, (_first, _last, text) => texts.push(text));
   return texts;
 }
 
