@@ -91,6 +91,8 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   ['pf: an exception written as several stays exceptions', 'pf', 'table <t> { !10.0.0.0/15 }\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, 'table <t> { !10.0.0.0/16, !10.1.0.0/16 }\n'],
   // A table file separates its addresses by blanks: pfctl reads `1.2.3.0/25,` as no address.
   ['pf: an address of a table file written as several', 'pf', '10.0.0.0/15 5.5.5.5\n!6.6.6.6\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, '10.0.0.0/16 10.1.0.0/16 5.5.5.5\n!6.6.6.6\n'],
+  // A line's comment stays with its first copy.
+  ['ip-count: an address written as several, on lines of their own', 'ip-count', '10.0.0.0/23\t9 # x\n', { '10.0.0.0/23': ['10.0.0.0/24', '10.0.1.0/24'] }, '10.0.0.0/24\t9 # x\n10.0.1.0/24\t9\n'],
   // Whole lines removed at the end of a text without a final line break take the break before them, once.
   ['plain: the last lines, without a final line break', 'plain', '5.5.5.5\n5.5.5.5\n5.5.5.5', 'fix all', '5.5.5.5'],
 ];

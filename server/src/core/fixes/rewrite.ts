@@ -404,6 +404,11 @@ function hashComment(text: string, from: number, to: number): number {
   return hash < 0 ? to : hash;
 }
 
+/** IP-and-count lists: a `#` after a blank starts a comment, also at `from` itself (trailingComment looks only past it). */
+function blankHashComment(text: string, from: number, to: number): number {
+  return from > 0 && from < to && text.charCodeAt(from) === HASH && isBlank(text.charCodeAt(from - 1)) ? from : trailingComment(text, from, to);
+}
+
 /** Plain lists: `#`, `;` or `//` starts a comment. */
 function plainComment(text: string, from: number, to: number): number {
   for (let i = from; i < to; i++) {
@@ -739,7 +744,7 @@ const SYNTAXES: Record<FormatId, Syntax> = {
   'ipfilter-dat': LINES,
   'ipcat-csv': LINES,
   geofeed: LINES,
-  'ip-count': lineSyntax(trailingComment),
+  'ip-count': lineSyntax(blankHashComment),
   iptables: { list: iptablesList, joiner: ',', separator: ',', required: true, comment: NO_COMMENT },
   apache: { list: apacheList, joiner: ' ', comment: NO_COMMENT },
   'registry-csv': { list: registryList, joiner: ' | ', separator: '|', required: true, comment: NO_COMMENT },
