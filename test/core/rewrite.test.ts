@@ -60,6 +60,8 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   ['hosts.deny: a rule without clients goes', 'hosts-deny', 'sshd: 10.0.0.0/8\nsshd: 10.1.2.3\n', { '10.1.2.3': [] }, 'sshd: 10.0.0.0/8\n'],
   ['hosts.deny: nothing left before EXCEPT, the rule goes', 'hosts-deny', 'ALL: 10.0.0.0/8, 11.0.0.0/8 EXCEPT 10.1.2.3\nsshd: 1.2.3.4\n', { '10.0.0.0/8': [], '11.0.0.0/8': [] }, 'sshd: 1.2.3.4\n'],
   ['hosts.deny: nothing left after EXCEPT, the EXCEPT goes', 'hosts-deny', 'ALL: 10.0.0.0/8 EXCEPT 10.1.2.3\n', { '10.1.2.3': [] }, 'ALL: 10.0.0.0/8\n'],
+  // A bare IPv6 address (which the reader reports) would run on into the colon of the options: a blank stays between them.
+  ['hosts.deny: the last client before the options', 'hosts-deny', 'sshd: 2001:db8::/32 10.1.2.3: spawn /bin/true\n', { '10.1.2.3': [] }, 'sshd: 2001:db8::/32 : spawn /bin/true\n'],
   ['hosts.deny: a rule continued over lines', 'hosts-deny', 'sshd: 10.0.0.0/8, \\\n  10.1.2.3 : spawn /bin/true\n', { '10.1.2.3': [] }, 'sshd: 10.0.0.0/8 : spawn /bin/true\n'],
   ['hosts.deny: a continued rule goes with all its lines', 'hosts-deny', 'sshd: 10.0.0.0/8, \\\n  10.1.2.3\nALL: 1.2.3.4\n', { '10.0.0.0/8': [], '10.1.2.3': [] }, 'ALL: 1.2.3.4\n'],
   // hosts.deny reads IPv6 only in brackets, and the entry's span holds them.

@@ -236,7 +236,11 @@ class Rewrite {
       this.replace(items[2 * a - 1], list.end, head + this.text.slice(comment, lineEnd) + tail);
       return;
     }
-    this.replace(items[2 * a - 1], items[2 * b + 1], '');
+    // The run goes with the gap before it; but where that gap was blank space and something follows the run at once, a blank stays, so
+    // that the kept item never runs on into it (`a b: opts` → `a : opts`: a bare IPv6 address in hosts.deny would take the colon for its own).
+    const next = items[2 * b + 1] < this.text.length ? this.text.charCodeAt(items[2 * b + 1]) : LF;
+    const glued = /\s/.test(this.text.slice(items[2 * a - 1], items[2 * a])) && !isBlank(next) && next !== LF && next !== CR;
+    this.replace(items[2 * a - 1], items[2 * b + 1], glued ? ' ' : '');
   }
 
   /** Writes entry k of item i as `texts`: in its place when one, else as copies of the item. */
