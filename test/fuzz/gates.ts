@@ -69,3 +69,14 @@ export function withinOwnershipBudget(text: string, format: Format): string | un
 
 /** A didChange that repeats the document's version, as a buggy client may (h/lines: the server answers from the analysis of the older text). */
 export const REUSED_VERSIONS = false;
+
+/** `blocklist.maxProblems` between 0 and 1 (h/lines: integers where integers are meant; 0.5 hides every finding today). */
+export const FRACTIONAL_MAX_PROBLEMS = false;
+
+/**
+ * An overbroad error threshold narrower than the warning one (h/lines:
+ * thresholds ordered; today an entry past the error threshold only gets no
+ * finding). Turned on, the suite expects an entry past either threshold to
+ * be overbroad.
+ */
+export const INVERTED_THRESHOLDS = false;

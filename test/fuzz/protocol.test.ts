@@ -12,11 +12,10 @@ import fc from 'fast-check';
 import type { CodeAction, Diagnostic, Hover, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { detectFormat } from '../../server/src/core/formats/registry';
-import { LspClient } from '../protocol/lspClient';
 import { allowedBreaks, fuzzDocument, splice, type Splice } from './documents';
 import { REUSED_VERSIONS, withinOwnershipBudget } from './gates';
-import { STEP_LIMIT_MS } from './guard';
 import { check, SEED } from './property';
+import { FuzzServer } from './server';
 
 /** Protocol cases keep to this much of a document: each step sends it whole to the second server. */
 const MAX_LENGTH = 100_000;
@@ -36,61 +35,40 @@ const steps = fc.array(
   { minLength: 1, maxLength: 5 },
 );
 
-/** The servers' error logs: runSafe answers a failed request with a fallback, so an exception shows only here. */
-class Server {
-  readonly errors: string[] = [];
-  private constructor(readonly client: LspClient) {
-    client.connection.onNotification('window/logMessage', (message: { type: number; message: string }) => {
-      if (message.type === 1) this.errors.push(message.message);
-    });
-  }
-
-  static async start(): Promise<Server> {
-    return new Server((await LspClient.start({ pull: true })).client);
-  }
-
-  /** A request's answer, or a failure naming it when none comes within the guard's limit. */
-  async ask<T>(what: string, request: Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const overrun = new Promise<never>((_, fail) => {
-      timer = setTimeout(() => fail(new Error(`${what}: no answer within ${STEP_LIMIT_MS / 1000} s (ten times the budget)`)), STEP_LIMIT_MS);
-    });
-    try {
-      return await Promise.race([request, overrun]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /** Diagnostics, then a hover (at the start of one of them, or anywhere: `hover` chooses) and the code actions of `range`. */
-  async answers(uri: string, document: TextDocument, hover: number, range: Range): Promise<{ diagnostics: Diagnostic[]; hover: Hover | null; actions: CodeAction[] }> {
-    const diagnostics = await this.ask('diagnostics', this.client.pullDiagnostics(uri));
-    const on = hover % 2 === 0 && diagnostics.length > 0 ? diagnostics[(hover >> 1) % diagnostics.length] : undefined;
-    const at = on ? on.range.start : document.positionAt(hover >> 1);
-    const hovered = await this.ask('hover', this.client.hover(uri, at.line, at.character));
-    // An entry's hover is about an entry of the line asked about, as the editor counts lines; on an entry's finding, about that entry.
-    if (hovered?.range) assert.equal(hovered.range.start.line, at.line, `the hover at ${at.line}:${at.character} is about an entry of another line`);
-    if (on?.data !== undefined) assert.deepEqual(hovered?.range, on.range, `the hover on the entry of ${JSON.stringify(on.message)} is about something else`);
-    const actions = await this.ask<CodeAction[]>(
-      'code actions',
-      this.client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } }),
-    );
-    assert.deepEqual(this.errors, [], 'the server logged an error');
-    return { diagnostics, hover: hovered, actions };
-  }
+/** Diagnostics, then a hover (at the start of one of them, or anywhere: `hover` chooses) and the code actions of `range`. */
+async function answers(
+  server: FuzzServer,
+  uri: string,
+  document: TextDocument,
+  hover: number,
+  range: Range,
+): Promise<{ diagnostics: Diagnostic[]; hover: Hover | null; actions: CodeAction[] }> {
+  const diagnostics = await server.ask('diagnostics', server.client.pullDiagnostics(uri));
+  const on = hover % 2 === 0 && diagnostics.length > 0 ? diagnostics[(hover >> 1) % diagnostics.length] : undefined;
+  const at = on ? on.range.start : document.positionAt(hover >> 1);
+  const hovered = await server.ask('hover', server.client.hover(uri, at.line, at.character));
+  // An entry's hover is about an entry of the line asked about, as the editor counts lines; on an entry's finding, about that entry.
+  if (hovered?.range) assert.equal(hovered.range.start.line, at.line, `the hover at ${at.line}:${at.character} is about an entry of another line`);
+  if (on?.data !== undefined) assert.deepEqual(hovered?.range, on.range, `the hover on the entry of ${JSON.stringify(on.message)} is about something else`);
+  const actions = await server.ask<CodeAction[]>(
+    'code actions',
+    server.client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } }),
+  );
+  server.assertNoErrors();
+  return { diagnostics, hover: hovered, actions };
 }
 
-let incremental: Server;
-let fresh: Server;
+let incremental: FuzzServer;
+let fresh: FuzzServer;
 let cases = 0;
 
 before(async () => {
-  [incremental, fresh] = await Promise.all([Server.start(), Server.start()]);
+  [incremental, fresh] = await Promise.all([FuzzServer.start(), FuzzServer.start()]);
 });
 
 // A server that stopped answering is ended rather than waited for.
 after(async () => {
-  await Promise.all([incremental, fresh].map((server) => server.ask('shutdown', server.client.stop()).catch(() => server.client.kill())));
+  await Promise.all([incremental.stop(), fresh.stop()]);
 });
 
 /**
@@ -140,8 +118,8 @@ test(`fuzz: incremental edits over the protocol answer as a fresh open of the sa
           const hover = step.hover % (2 * text.length + 2);
           const line = document.positionAt(step.range[0] % (text.length + 1)).line;
           const range = { start: { line, character: 0 }, end: { line: line + step.range[1], character: 0 } };
-          const expected = await fresh.answers(uri, document, hover, range);
-          assert.deepEqual(await incremental.answers(uri, document, hover, range), expected, `after the edits, to:\n${JSON.stringify(text)}`);
+          const expected = await answers(fresh, uri, document, hover, range);
+          assert.deepEqual(await answers(incremental, uri, document, hover, range), expected, `after the edits, to:\n${JSON.stringify(text)}`);
         }
       } finally {
         await incremental.client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
