@@ -247,14 +247,20 @@ const mutatedFile = fc
     return { name: file.slice(file.lastIndexOf('/') + 1), text: mutations.reduce(mutate, text) };
   });
 
-/** A document of any kind above, named for detection or given a format outright. */
-export const fuzzDocument: fc.Arbitrary<FuzzDocument> = fc
-  .tuple(
-    fc.oneof({ weight: 5, arbitrary: joined(lines) }, { weight: 3, arbitrary: mutatedFile.map((file) => file.text) }, { weight: 2, arbitrary: hostile }),
-    fc.constantFrom(...NAMES),
-    fc.option(fc.constantFrom(...FORMAT_IDS), { freq: 2 }),
-  )
-  .map(([text, name, format]) => ({ name, text: allowedBreaks(text), ...(format === null ? {} : { format }) }));
+/** Documents of `texts`, named for detection or given a format outright. */
+function documents(texts: fc.Arbitrary<string>): fc.Arbitrary<FuzzDocument> {
+  return fc
+    .tuple(texts, fc.constantFrom(...NAMES), fc.option(fc.constantFrom(...FORMAT_IDS), { freq: 2 }))
+    .map(([text, name, format]) => ({ name, text: allowedBreaks(text), ...(format === null ? {} : { format }) }));
+}
+
+/** A document of any kind above. */
+export const fuzzDocument = documents(
+  fc.oneof({ weight: 5, arbitrary: joined(lines) }, { weight: 3, arbitrary: mutatedFile.map((file) => file.text) }, { weight: 2, arbitrary: hostile }),
+);
+
+/** A hostile document only, where few cases can be tried. */
+export const hostileDocument = documents(hostile);
 
 /** An edit of a document: `remove` characters at `at` replaced by `insert`. */
 export interface Splice {

@@ -80,3 +80,13 @@ export const FRACTIONAL_MAX_PROBLEMS = false;
  * be overbroad.
  */
 export const INVERTED_THRESHOLDS = false;
+
+/**
+ * Control characters and lines of 500 characters or more in the files the
+ * command-line tool reads (h/cliout: bad lines echoed as a short, escaped
+ * excerpt; today a whole line reaches the terminal, escapes and all).
+ */
+export const CLI_EXCERPTS = false;
+
+/** Files in UTF-16 (LE or BE, with their BOM) for the command-line tool (h/lines: today they read as 0 entries). */
+export const UTF16_FILES = false;
