@@ -72,6 +72,21 @@ const cases: [name: string, input: string, title: string | RegExp, expected: str
   ],
   ['a duplicate in a list', 'table <t> { 1.2.3.4, 5.6.7.8, 1.2.3.|4 }\n', /^Remove duplicate/, 'table <t> { 1.2.3.4, 5.6.7.8 }\n', 'pf.conf'],
   ['p2p ranges stay ranges', 'Org:10.0.0.0-10.0.0|.255\nOrg:10.0.1.0-10.0.1.255\n', /^Merge with line 2/, 'Org:10.0.0.0-10.0.1.255\n', 'x.p2p'],
+  // Formats that take no CIDR get halves written as ranges, as they write them.
+  [
+    'ipfilter.dat halves are ranges',
+    '010.000.000.000 - 010.255.255.2|55 , 100 , Private\n',
+    /^Split .* into two halves/,
+    '010.000.000.000 - 010.127.255.255 , 100 , Private\n010.128.000.000 - 010.255.255.255 , 100 , Private\n',
+    'ipfilter.dat',
+  ],
+  [
+    'ipcat halves are ranges',
+    '3.0.0.0,3.1.255.2|55,Amazon AWS,https://aws\n',
+    /^Split .* into two halves/,
+    '3.0.0.0,3.0.255.255,Amazon AWS,https://aws\n3.1.0.0,3.1.255.255,Amazon AWS,https://aws\n',
+    'x.csv',
+  ],
   [
     'exclude Google Cloud from 35.192.0.0/12 (2018): the exact difference',
     '35.192.0.0/|12\n',
@@ -156,6 +171,21 @@ test('aggregate rewrites the entries as the minimal CIDR list, keeping comments 
   const text = '# header\n11.0.1.0/24\n# middle\n11.0.0.0/24 # b\n5.5.5.5\n5.5.5.4\n2001:db8::/33\n2001:db8:8000::/33\n';
   const document = parseDocument(text, formatById('plain')!);
   assert.equal(applyEdits(text, aggregate(document)), '# header\n11.0.0.0/23\n# middle\n5.5.5.4/31\n2001:db8::/32\n');
+});
+
+test('aggregate writes ranges in formats that take no CIDR', () => {
+  const text = 'Org:10.0.0.0-10.0.0.255\nOrg:10.0.1.0-10.0.1.255\nOrg:10.0.2.0-10.0.2.9\n';
+  const document = parseDocument(text, formatById('p2p')!);
+  assert.equal(applyEdits(text, aggregate(document)), 'Org:10.0.0.0-10.0.2.9\n');
+});
+
+test('a range whose first address is a CIDR with host bits is no one network: no fix writes it as one', () => {
+  const { document, fixes } = at('1.2.3.4/24 - 1.2.|5.0/24\n');
+  assert.ok(document.problems.some((p) => p.code === 'host-bits-set'));
+  assert.deepEqual(
+    fixes.filter((f) => f.title.startsWith('Write')).map((f) => f.title),
+    [],
+  );
 });
 
 /** The union of a document's blocking entries, per family, as text to compare. */

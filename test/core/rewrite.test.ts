@@ -60,6 +60,8 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   ['hosts.deny: a rule without clients goes', 'hosts-deny', 'sshd: 10.0.0.0/8\nsshd: 10.1.2.3\n', { '10.1.2.3': [] }, 'sshd: 10.0.0.0/8\n'],
   ['hosts.deny: nothing left before EXCEPT, the rule goes', 'hosts-deny', 'ALL: 10.0.0.0/8, 11.0.0.0/8 EXCEPT 10.1.2.3\nsshd: 1.2.3.4\n', { '10.0.0.0/8': [], '11.0.0.0/8': [] }, 'sshd: 1.2.3.4\n'],
   ['hosts.deny: nothing left after EXCEPT, the EXCEPT goes', 'hosts-deny', 'ALL: 10.0.0.0/8 EXCEPT 10.1.2.3\n', { '10.1.2.3': [] }, 'ALL: 10.0.0.0/8\n'],
+  // A bare IPv6 address (which the reader reports) would run on into the colon of the options: a blank stays between them.
+  ['hosts.deny: the last client before the options', 'hosts-deny', 'sshd: 2001:db8::/32 10.1.2.3: spawn /bin/true\n', { '10.1.2.3': [] }, 'sshd: 2001:db8::/32 : spawn /bin/true\n'],
   ['hosts.deny: a rule continued over lines', 'hosts-deny', 'sshd: 10.0.0.0/8, \\\n  10.1.2.3 : spawn /bin/true\n', { '10.1.2.3': [] }, 'sshd: 10.0.0.0/8 : spawn /bin/true\n'],
   ['hosts.deny: a continued rule goes with all its lines', 'hosts-deny', 'sshd: 10.0.0.0/8, \\\n  10.1.2.3\nALL: 1.2.3.4\n', { '10.0.0.0/8': [], '10.1.2.3': [] }, 'ALL: 1.2.3.4\n'],
   // hosts.deny reads IPv6 only in brackets, and the entry's span holds them.
@@ -89,6 +91,10 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   // pf's `!` belongs to its address.
   ['pf: an exception goes with its !', 'pf', 'table <t> { 1.2.3.4, ! 5.6.7.8, 9.9.9.9 }\n', { '5.6.7.8': [] }, 'table <t> { 1.2.3.4, 9.9.9.9 }\n'],
   ['pf: an exception written as several stays exceptions', 'pf', 'table <t> { !10.0.0.0/15 }\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, 'table <t> { !10.0.0.0/16, !10.1.0.0/16 }\n'],
+  // A table file separates its addresses by blanks: pfctl reads `1.2.3.0/25,` as no address.
+  ['pf: an address of a table file written as several', 'pf', '10.0.0.0/15 5.5.5.5\n!6.6.6.6\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, '10.0.0.0/16 10.1.0.0/16 5.5.5.5\n!6.6.6.6\n'],
+  // A line's comment stays with its first copy.
+  ['ip-count: an address written as several, on lines of their own', 'ip-count', '10.0.0.0/23\t9 # x\n', { '10.0.0.0/23': ['10.0.0.0/24', '10.0.1.0/24'] }, '10.0.0.0/24\t9 # x\n10.0.1.0/24\t9\n'],
   // Whole lines removed at the end of a text without a final line break take the break before them, once.
   ['plain: the last lines, without a final line break', 'plain', '5.5.5.5\n5.5.5.5\n5.5.5.5', 'fix all', '5.5.5.5'],
   // An entry alone on its line written as several: lines of their own, with the line's break (the last line's, the one before it).

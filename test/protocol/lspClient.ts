@@ -137,6 +137,12 @@ export class LspClient {
     });
   }
 
+  /** Ends a server that no longer answers (stop() would wait for it forever). */
+  kill(): void {
+    this.connection.dispose();
+    this.process.kill('SIGKILL');
+  }
+
   /** Memory of the server process in kilobytes (resident set), read from /proc. */
   residentKilobytes(): number {
     const status = readFileSync(`/proc/${this.process.pid}/status`, 'utf8');

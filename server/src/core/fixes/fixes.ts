@@ -19,7 +19,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { entryTexts, rewriteEntries, type TextEdit } from './rewrite';
+import { entryTexts, forEachEntryText, rewriteEntries, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
 
@@ -74,8 +74,8 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   const fixes: Fix[] = [];
   const prefix = table.prefix[k];
 
-  // Host bits: the entry already means its network; write it so.
-  if (document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k])) {
+  // Host bits: the entry already means its network; write it so. (A range whose first address is such a CIDR is no one network.)
+  if (prefix >= 0 && document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k])) {
     const network = `${formatAddressOf(entry, entry.lo)}/${prefix}`;
     fixes.push({
       title: `Write ${entry.text} as ${network}`,
@@ -136,7 +136,8 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   if (splittable && prefix >= 0 && prefix < bits) {
     for (const into of splitSizes(prefix, bits)) {
       const blocks = splitCidr(familyOf(entry.version) as Family<number | bigint>, entry.version === 4 ? Number(entry.lo) : entry.lo, prefix, into);
-      const texts = blocks.map((block) => (into === bits ? formatAddressOf(entry, BigInt(block)) : `${formatAddressOf(entry, BigInt(block))}/${into}`));
+      // Each block as the format writes one: a CIDR, or a range where the format takes no CIDR.
+      const texts = blocks.flatMap((block) => entryTexts(document.format.id, setOf(entry.version, BigInt(block), BigInt(block) + (1n << BigInt(bits - into)) - 1n)));
       const title = into === prefix + 1 ? `Split ${entry.text} into two halves (/${into})` : `Split ${entry.text} into ${blocks.length} /${into} subnets`;
       fixes.push({ title, kind: 'refactor.rewrite', edits: rewriteEntries(document, new Map([[k, texts]])) });
     }
@@ -307,11 +308,12 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
 }
 
 /**
- * The whole list rewritten as its minimal CIDR list, scope by scope: each
- * block of a scope's union takes the place of the first entry of the scope
- * that overlaps it, entries left with nothing are removed, and comments and
- * other lines stay where they are. Exceptions, and scopes where order or
- * specificity decides, are left alone: merging there could change decisions.
+ * The whole list rewritten as its minimal CIDR list (its ranges, in formats
+ * that take no CIDR), scope by scope: each block of a scope's union takes
+ * the place of the first entry of the scope that overlaps it, entries left
+ * with nothing are removed, and comments and other lines stay where they
+ * are. Exceptions, and scopes where order or specificity decides, are left
+ * alone: merging there could change decisions.
  */
 export function aggregate(document: BlocklistDocument): TextEdit[] {
   const assigned = new Map<number, string[]>();
@@ -339,11 +341,7 @@ function aggregateScope(document: BlocklistDocument, s: number, version: 4 | 6, 
   // Blocks ascend; entries sorted by first address find their blocks in one pass.
   const byStart = [...order].sort((a, b) => (t.lo(a) < t.lo(b) ? -1 : t.lo(a) > t.lo(b) ? 1 : a - b));
   const blocks: [bigint, bigint, string][] = [];
-  (union as AddressSet<number | bigint>).forEachCidr((network, prefix) => {
-    const lo = BigInt(network);
-    const hi = lo + (1n << BigInt(union.family.bits - prefix)) - 1n;
-    blocks.push([lo, hi, prefix === union.family.bits ? union.family.format(network as never) : `${union.family.format(network as never)}/${prefix}`]);
-  });
+  forEachEntryText(document.format.id, union as AddressSet<number | bigint>, (first, last, text) => blocks.push([BigInt(first), BigInt(last), text]));
   let e = 0;
   for (const [lo, hi, text] of blocks) {
     // The first entry in document order among those overlapping the block.

@@ -41,15 +41,21 @@ const RANGE_WRITERS: Partial<Record<FormatId, (first: number, last: number) => s
   'ipfilter-dat': (first, last) => `${padded(first)} - ${padded(last)}`,
 };
 
+/** Calls `visit(first, last, text)` for each entry a set is written as, ascending, in the format's own notation: CIDR blocks, or ranges where the format takes no CIDR. */
+export function forEachEntryText<A extends number | bigint>(formatId: FormatId, set: AddressSet<A>, visit: (first: A, last: A, text: string) => void): void {
+  const rangeWriter = RANGE_WRITERS[formatId];
+  const family = set.family;
+  if (rangeWriter && family.version === 4) set.forEachRange((first, last) => visit(first, last, rangeWriter(first as number, last as number)));
+  else
+    set.forEachCidr((network, prefix) =>
+      visit(network, family.lastOfBlock(network, family.bits - prefix), prefix === family.bits ? family.format(network) : `${family.format(network)}/${prefix}`),
+    );
+}
+
 /** The entries a set is written as, in the format's own notation. */
 export function entryTexts<A extends number | bigint>(formatId: FormatId, set: AddressSet<A>): string[] {
   const texts: string[] = [];
-  const rangeWriter = RANGE_WRITERS[formatId];
-  if (rangeWriter && set.family.version === 4) {
-    set.forEachRange((first, last) => texts.push(rangeWriter(first as number, last as number)));
-    return texts;
-  }
-  set.forEachCidr((network, prefix) => texts.push(prefix === set.family.bits ? set.family.format(network) : `${set.family.format(network)}/${prefix}`));
+  forEachEntryText(formatId, set, (_first, _last, text) => texts.push(text));
   return texts;
 }
 
@@ -87,6 +93,8 @@ interface List {
   readonly emptied?: string;
   /** Around several items written where one stood alone (nftables `ip saddr 1.2.3.4` → `{ a, b }`). */
   readonly wrap?: readonly [string, string];
+  /** Joins items written where one stood, where this list's differs from its format's (a pf table file takes blanks, not commas). */
+  readonly joiner?: string;
   /** hosts.deny: the items that are the word EXCEPT. */
   readonly excepts?: readonly number[];
 }
@@ -229,7 +237,11 @@ class Rewrite {
       this.replace(items[2 * a - 1], list.end, head + this.text.slice(comment, lineEnd) + tail);
       return;
     }
-    this.replace(items[2 * a - 1], items[2 * b + 1], '');
+    // The run goes with the gap before it; but where that gap was blank space and something follows the run at once, a blank stays, so
+    // that the kept item never runs on into it (`a b: opts` → `a : opts`: a bare IPv6 address in hosts.deny would take the colon for its own).
+    const next = items[2 * b + 1] < this.text.length ? this.text.charCodeAt(items[2 * b + 1]) : LF;
+    const glued = /\s/.test(this.text.slice(items[2 * a - 1], items[2 * a])) && !isBlank(next) && next !== LF && next !== CR;
+    this.replace(items[2 * a - 1], items[2 * b + 1], glued ? ' ' : '');
   }
 
   /** Writes entry k of item i as `texts`: in its place when one, else as copies of the item. */
@@ -251,7 +263,7 @@ class Rewrite {
     } else if (list.wrap) {
       this.replace(item.start, item.end, list.wrap[0] + copies.join(this.syntax.joiner) + list.wrap[1]);
     } else {
-      this.replace(item.start, item.end, copies.join(this.syntax.joiner));
+      this.replace(item.start, item.end, copies.join(list.joiner ?? this.syntax.joiner));
     }
   }
 
@@ -405,6 +417,11 @@ const NO_COMMENT = (_text: string, _from: number, to: number) => to;
 function hashComment(text: string, from: number, to: number): number {
   const hash = indexIn(text, HASH, from, to);
   return hash < 0 ? to : hash;
+}
+
+/** IP-and-count lists: a `#` after a blank starts a comment, also at `from` itself (trailingComment looks only past it). */
+function blankHashComment(text: string, from: number, to: number): number {
+  return from > 0 && from < to && text.charCodeAt(from) === HASH && isBlank(text.charCodeAt(from - 1)) ? from : trailingComment(text, from, to);
 }
 
 /** Plain lists: `#`, `;` or `//` starts a comment. */
@@ -612,7 +629,7 @@ function pairAt(pairs: readonly number[], start: number, end = start): Span | un
   return i < 0 ? undefined : { start: pairs[2 * i], end: pairs[2 * i + 1] };
 }
 
-/** pf: a table's `{ … }`, which stays when emptied (pf.conf(5) takes an empty table); outside one, a line of a table file. */
+/** pf: a table's `{ … }`, which stays when emptied (pf.conf(5) takes an empty table); outside one, a line of a table file, whose words blanks separate. */
 function pfList(document: BlocklistDocument, start: number): List {
   const groups = groupsOf(document, true);
   const group = groups[groupAt(groups, start)];
@@ -627,7 +644,7 @@ function pfList(document: BlocklistDocument, start: number): List {
     if (items.length > 0 && items[items.length - 1] === items[items.length - 2] + 1 && text.charCodeAt(items[items.length - 2]) === 0x21) items[items.length - 1] = all[w + 1];
     else items.push(all[w], all[w + 1]);
   }
-  return { start: line.start, end: to, items, statement: { start: line.start, end: line.end } };
+  return { start: line.start, end: to, items, statement: { start: line.start, end: line.end }, joiner: ' ' };
 }
 
 /**
@@ -743,7 +760,7 @@ const SYNTAXES: Record<FormatId, Syntax> = {
   'ipfilter-dat': LINES,
   'ipcat-csv': LINES,
   geofeed: LINES,
-  'ip-count': lineSyntax(trailingComment),
+  'ip-count': lineSyntax(blankHashComment),
   iptables: { list: iptablesList, joiner: ',', separator: ',', required: true, comment: NO_COMMENT },
   apache: { list: apacheList, joiner: ' ', comment: NO_COMMENT },
   'registry-csv': { list: registryList, joiner: ' | ', separator: '|', required: true, comment: NO_COMMENT },
