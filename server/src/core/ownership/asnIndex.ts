@@ -12,6 +12,7 @@
  */
 
 import { lowerBound, partitionPoint } from '../primitives/search';
+import { workDone } from '../primitives/workCounter';
 
 const MAGIC = 'BLASN001';
 
@@ -84,6 +85,7 @@ export class AsnIndex {
       const shared = Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1;
       const holder = this.v4Holder[k];
       counts.set(holder, (counts.get(holder) ?? 0) + shared);
+      workDone.probes++;
     }
     return this.holdings(new Map([...counts].map(([holder, count]) => [holder, BigInt(count)])));
   }
@@ -98,6 +100,7 @@ export class AsnIndex {
       const shared = (end < hi ? end : hi) - (start > lo ? start : lo) + 1n;
       const holder = this.v6Holder[k];
       counts.set(holder, (counts.get(holder) ?? 0n) + shared);
+      workDone.probes++;
     }
     return this.holdings(counts);
   }
@@ -111,13 +114,16 @@ export class AsnIndex {
     // (the shared lowerBound sees every kind of array and is slower here).
     let first = 0;
     let last = this.v4End.length;
+    let steps = 0;
     while (first < last) {
       const mid = (first + last) >>> 1;
       if (this.v4End[mid] < lo) first = mid + 1;
       else last = mid;
+      steps++;
     }
     let count = 0;
-    for (let k = first; k < this.v4End.length && this.v4Start[k] <= hi; k++) {
+    let k = first;
+    for (; k < this.v4End.length && this.v4Start[k] <= hi; k++) {
       const asn = this.holderAsn[this.v4Holder[k]];
       let seen = false;
       for (let j = 0; j < count && !seen; j++) seen = counted[j] === asn;
@@ -125,19 +131,23 @@ export class AsnIndex {
       counted[count++] = asn;
       if (count > limit || count === counted.length) break;
     }
+    workDone.probes += steps + k - first;
     return count;
   }
 
   countHoldersIPv6(lo: bigint, hi: bigint, limit: number): number {
     const seen: number[] = [];
     const count = this.v6Holder.length;
-    for (let k = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo); k < count && this.v6At(this.v6Start, k) <= hi; k++) {
+    const first = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo);
+    let k = first;
+    for (; k < count && this.v6At(this.v6Start, k) <= hi; k++) {
       const asn = this.holderAsn[this.v6Holder[k]];
       if (!seen.includes(asn)) {
         seen.push(asn);
         if (seen.length > limit) break;
       }
     }
+    workDone.probes += k - first;
     return seen.length;
   }
 
@@ -151,6 +161,7 @@ export class AsnIndex {
       const asn = this.holderAsn[this.v6Holder[k]];
       if (wanted(asn)) visit6(this.v6At(this.v6Start, k), this.v6At(this.v6End, k), asn);
     }
+    workDone.probes += this.v4Start.length + this.v6Holder.length;
   }
 
   private holdings(counts: Map<number, bigint>): Holding[] {

@@ -4,6 +4,7 @@
  */
 import type { AsnIndex } from './asnIndex';
 import { lowerBound } from '../primitives/search';
+import { workDone } from '../primitives/workCounter';
 import { PROVIDERS, providerOfAsn, type Provider } from './providers';
 
 export class ProviderMap {
@@ -47,13 +48,19 @@ export class ProviderMap {
   /** The providers with addresses in [lo, hi] (the index's ranges are sorted and disjoint). */
   providersIPv4(lo: number, hi: number): Provider[] {
     const found: Provider[] = [];
-    for (let k = lowerBound(this.ends4, lo); k < this.starts4.length && this.starts4[k] <= hi; k++) addOnce(found, PROVIDERS[this.provider4[k]]);
+    const first = lowerBound(this.ends4, lo);
+    let k = first;
+    for (; k < this.starts4.length && this.starts4[k] <= hi; k++) addOnce(found, PROVIDERS[this.provider4[k]]);
+    workDone.probes += k - first;
     return found;
   }
 
   providersIPv6(lo: bigint, hi: bigint): Provider[] {
     const found: Provider[] = [];
-    for (let k = lowerBound(this.ends6, lo); k < this.starts6.length && this.starts6[k] <= hi; k++) addOnce(found, PROVIDERS[this.provider6[k]]);
+    const first = lowerBound(this.ends6, lo);
+    let k = first;
+    for (; k < this.starts6.length && this.starts6[k] <= hi; k++) addOnce(found, PROVIDERS[this.provider6[k]]);
+    workDone.probes += k - first;
     return found;
   }
 }
