@@ -46,5 +46,6 @@ function scatter(source: Uint32Array, target: Uint32Array, shift: number, keys: 
     const key = keys === null ? value : keys[value];
     target[offsets[(key >>> shift) & 0xffff]++] = value;
   }
-  workDone.elements += 65536 + source.length;
+  workDone.elements += source.length;
+  workDone.buckets += 65536;
 }

@@ -1,9 +1,9 @@
 /** Binary search over ascending arrays, shared by the sets, the document and the network indexes. */
 import { workDone } from './workCounter';
 
-/** The first index in [0, length) whose value is >= x (length if none). */
-export function lowerBound<A extends number | bigint>(values: ArrayLike<A>, x: A, length = values.length): number {
-  let lo = 0;
+/** The first index in [from, length) whose value is >= x (length if none), the values there ascending. */
+export function lowerBound<A extends number | bigint>(values: ArrayLike<A>, x: A, length = values.length, from = 0): number {
+  let lo = from;
   let hi = length;
   let steps = 0;
   while (lo < hi) {
