@@ -18,6 +18,7 @@ import { AddressSet } from '../../server/src/core/addresses/addressSet';
 import { IntervalBuilder } from '../../server/src/core/addresses/intervalBuilder';
 import { IPV4, IPV6 } from '../../server/src/core/addresses/family';
 import { PROVIDERS } from '../../server/src/core/ownership/providers';
+import { workDone } from '../../server/src/core/primitives/workCounter';
 
 const root = resolve(__dirname, '..', '..', '..');
 const networks = Networks.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
@@ -116,6 +117,19 @@ test('the intended target, from a directive or the setting, counts the collatera
   assert.deepEqual(parseTargetDirective('# hello\n; target: AS1, telegram\n'), { specs: ['AS1', 'telegram'], line: 1 });
   const setting = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, target: ['telegram'] } };
   assert.equal(findings(['35.192.0.0/12'], setting).filter((f) => f.includes('outside-target')).length, 1);
+});
+
+test('resolved network lists are remembered, the last 64 of them: a target typed a key at a time leaves no more behind', () => {
+  const fresh = new Networks(networks.index);
+  const cost = (specs: string[]) => {
+    const before = workDone.probes;
+    fresh.resolve(specs);
+    return workDone.probes - before;
+  };
+  assert.ok(cost(['AS13335']) > 0);
+  assert.equal(cost(['AS13335']), 0);
+  for (let asn = 1; asn <= 64; asn++) cost([`AS${asn}`]);
+  assert.ok(cost(['AS13335']) > 0, 'forgotten after 64 others');
 });
 
 test('unknown network names are reported back, not silently ignored', () => {
