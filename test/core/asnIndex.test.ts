@@ -34,7 +34,9 @@ function bruteForce(lo: bigint, hi: bigint): Map<string, bigint> {
   return totals;
 }
 
-const asMap = (holdings: Holding[]) => new Map(holdings.map((h) => [`${h.asn} ${h.name}`, h.addresses]));
+const asMap = (holdings: readonly Holding[]) => new Map(holdings.map((h) => [`${h.asn} ${h.name}`, h.addresses]));
+/** Every holder of an IPv4 range, by walking it. */
+const allHolders4 = (lo: number, hi: number) => index.holders(4, BigInt(lo), BigInt(hi)).largest;
 
 test('the index holds every range of the package', () => {
   assert.equal(index.ipv4RangeCount, v4Rows.length);
@@ -42,7 +44,7 @@ test('the index holds every range of the package', () => {
 });
 
 test('35.192.0.0/12, blocked in 2018, is Google Cloud: exact counts per holder', () => {
-  const holdings = index.holdersIPv4(0x23c00000, 0x23cfffff);
+  const holdings = allHolders4(0x23c00000, 0x23cfffff);
   assert.deepEqual(asMap(holdings), bruteForce(0x23c00000n, 0x23cfffffn));
   const google = holdings.filter((h) => h.name === 'Google LLC').reduce((sum, h) => sum + h.addresses, 0n);
   assert.ok(google > 1_000_000n, `Google holds ${google} of 1,048,576`);
@@ -55,7 +57,7 @@ test('random IPv4 windows agree with a brute-force scan of the CSV', () => {
     fc.property(fc.nat(0xffffffff), fc.nat(1 << 22), (lo, width) => {
       const hi = Math.min(0xffffffff, lo + width);
       fc.pre(BigInt(hi) < overlap.lo || BigInt(lo) > overlap.hi);
-      assert.deepEqual(asMap(index.holdersIPv4(lo, hi)), bruteForce(BigInt(lo), BigInt(hi)));
+      assert.deepEqual(asMap(allHolders4(lo, hi)), bruteForce(BigInt(lo), BigInt(hi)));
     }),
     { numRuns: 60 },
   );
@@ -63,9 +65,52 @@ test('random IPv4 windows agree with a brute-force scan of the CSV', () => {
 
 test('IPv6 holders: Google in 2001:4860::/32', () => {
   const lo = 0x20014860n << 96n;
-  const holdings = index.holdersIPv6(lo, lo + (1n << 96n) - 1n);
+  const holdings = index.holders(6, lo, lo + (1n << 96n) - 1n).largest;
   assert.equal(holdings[0].name, 'Google LLC');
   assert.equal(holdings[0].asn, 15169);
+});
+
+/** IPv4 and IPv6 ranges of every breadth, up to the whole space: most span thousands of the index's ranges. */
+const anyRange = fc.oneof(
+  fc.tuple(fc.constant<4 | 6>(4), fc.bigInt(0n, (1n << 32n) - 1n), fc.bigInt(0n, (1n << 32n) - 1n)),
+  fc.tuple(fc.constant<4 | 6>(6), fc.bigInt(0n, (1n << 128n) - 1n), fc.bigInt(0n, (1n << 128n) - 1n)),
+  fc.tuple(fc.constant<4 | 6>(6), fc.bigInt(0x2000n << 112n, 0x2fffn << 112n), fc.bigInt(0x2000n << 112n, 0x2fffn << 112n)),
+);
+
+test('the largest holders of any range, without walking it, are those of the walk: exact counts, ties by ASN', () => {
+  fc.assert(
+    fc.property(anyRange, fc.integer({ min: 0, max: 5 }), ([version, a, b], limit) => {
+      const [lo, hi] = a < b ? [a, b] : [b, a];
+      const walked = index.holders(version, lo, hi);
+      const ranked = index.holders(version, lo, hi, limit);
+      assert.deepEqual(ranked, { ...walked, largest: walked.largest.slice(0, limit) });
+      assert.equal(walked.count, walked.largest.length);
+      assert.equal(
+        walked.announced,
+        walked.largest.reduce((sum, h) => sum + h.addresses, 0n),
+      );
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test('the addresses of an ASN in any range equal its holding in the walk', () => {
+  fc.assert(
+    fc.property(anyRange, ([version, a, b]) => {
+      const [lo, hi] = a < b ? [a, b] : [b, a];
+      const walked = index.holders(version, lo, hi).largest.slice(0, 20);
+      assert.deepEqual(
+        index.addressesOf(
+          version,
+          lo,
+          hi,
+          walked.map((h) => h.asn),
+        ),
+        walked.map((h) => h.addresses),
+      );
+    }),
+    { numRuns: 60 },
+  );
 });
 
 test('bytes that are not an index are refused with what to do', () => {

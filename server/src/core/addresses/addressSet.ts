@@ -4,6 +4,7 @@
  * a set in that normal form, so equal sets have equal arrays.
  */
 import type { AddressArray, Family } from './family';
+import { workDone } from '../primitives/workCounter';
 
 export class AddressSet<A extends number | bigint> {
   private constructor(
@@ -48,6 +49,7 @@ export class AddressSet<A extends number | bigint> {
       outEnds[out] = ends[j - 1];
       out++;
     }
+    workDone.elements += length;
     return new AddressSet(family, outStarts, outEnds, out);
   }
 
@@ -69,6 +71,7 @@ export class AddressSet<A extends number | bigint> {
         count++;
       }
     }
+    workDone.elements += order.length;
     return new AddressSet(family, starts, ends, count);
   }
 
@@ -93,6 +96,7 @@ export class AddressSet<A extends number | bigint> {
         out++;
       }
     }
+    workDone.elements += this.rangeCount + count;
     return new AddressSet(f, starts, ends, out);
   }
 
@@ -121,6 +125,7 @@ export class AddressSet<A extends number | bigint> {
 
   /** The exact number of addresses. */
   size(): bigint {
+    workDone.elements += this.rangeCount;
     if (this.family.version === 4) {
       // At most 2^32: exact as a double, and one bigint instead of one per interval.
       let sum = 0;
@@ -164,6 +169,7 @@ export class AddressSet<A extends number | bigint> {
       starts.push(this.starts[k] < lo ? lo : this.starts[k]);
       ends.push(this.ends[k] > hi ? hi : this.ends[k]);
     }
+    workDone.elements += starts.length;
     return AddressSet.normal(this.family, starts, ends);
   }
 
@@ -189,6 +195,7 @@ export class AddressSet<A extends number | bigint> {
 
   /** Calls `visit(start, end)` for every interval, ascending. */
   forEachRange(visit: (start: A, end: A) => void): void {
+    workDone.elements += this.rangeCount;
     for (let k = 0; k < this.rangeCount; k++) visit(this.starts[k], this.ends[k]);
   }
 
@@ -244,6 +251,7 @@ export class AddressSet<A extends number | bigint> {
       if (pieceEnd === f.max) done = true;
       else cursor = f.next(pieceEnd);
     }
+    workDone.elements += this.rangeCount + other.rangeCount;
     return AddressSet.normal(f, starts, ends);
   }
 

@@ -8,10 +8,11 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { BlocklistDocument } from '../document/document';
 import type { LineProblem } from '../document/problem';
 import type { Networks } from '../ownership/networks';
+import { providerShares } from '../ownership/shares';
 import { documentFacts, type DocumentFacts, type EntryFact } from './facts';
 import { FINDING_RULES, type FindingCode, type Severity } from './findingCodes';
 import type { HeaderNote } from './headerChecks';
-import { entryMessage, pastOverbroadError, type RelatedPlace } from './messages';
+import { entryMessage, pastOverbroadError, type EntryMessage, type RelatedPlace } from './messages';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from './options';
 import { OwnersMemo } from './ownersMemo';
 
@@ -79,14 +80,17 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
 
 const RANKED: readonly (Severity | 'off')[] = ['error', 'warning', 'information', 'hint', 'off'];
 
+/** The codes whose message says only what an entry's addresses are: equal for equal entries. */
+const BY_RANGE: ReadonlySet<FindingCode> = new Set(['special-purpose', 'overbroad', 'known-network', 'collateral', 'protected', 'outside-target']);
+
 /** The severity of an entry fact when the settings name none for its code. */
 function defaultSeverity(document: BlocklistDocument, fact: EntryFact, options: AuditOptions, networks: Networks | undefined): Severity | 'off' {
   const table = document.entries;
   const k = fact.entry;
   if (fact.code === 'overbroad') return pastOverbroadError(table, k, options) ? 'error' : 'warning';
   if (fact.code === 'known-network' && networks) {
-    const providers = table.version[k] === 4 ? networks.providers.providersIPv4(table.lo4[k], table.hi4[k]) : networks.providers.providersIPv6(table.lo6[k], table.hi6[k]);
-    return providers.map((p) => options.networks.categorySeverity[p.category]).sort((a, b) => RANKED.indexOf(a) - RANKED.indexOf(b))[0] ?? 'off';
+    const shares = providerShares(networks.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+    return shares.map((share) => options.networks.categorySeverity[share.provider.category]).sort((a, b) => RANKED.indexOf(a) - RANKED.indexOf(b))[0] ?? 'off';
   }
   return FINDING_RULES[fact.code].severity;
 }
@@ -102,6 +106,15 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
   const problems: readonly (HeaderNote | LineProblem)[] = header.length === 0 ? document.problems : [...header, ...document.problems].sort((a, b) => a.line - b.line);
   const pending = facts.entryFacts;
   const kept: Finding[] = [];
+  // The words of a finding about an entry's addresses alone, written once per code and range: lists repeat entries.
+  const written = new Map<string, EntryMessage>();
+  const message = (fact: EntryFact) => {
+    if (!BY_RANGE.has(fact.code)) return entryMessage(document, fact, options, facts.context, networks);
+    const key = `${fact.code} ${table.version[fact.entry]} ${table.lo(fact.entry)} ${table.hi(fact.entry)}`;
+    let words = written.get(key);
+    if (!words) written.set(key, (words = entryMessage(document, fact, options, facts.context, networks)));
+    return words;
+  };
   let omitted = 0;
   let p = 0;
   let q = 0;
@@ -120,7 +133,7 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
       else {
         const k = fact.entry;
         const place = { code: fact.code, severity, line: table.line[k], start: table.start[k], end: table.end[k], entry: k };
-        kept.push({ ...place, ...entryMessage(document, fact, options, facts.context, networks) });
+        kept.push({ ...place, ...message(fact) });
       }
     }
   }

@@ -5,7 +5,7 @@
 import { formatAddress, formatCount, powerOfTwo } from '../addresses/display';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import type { Networks } from '../ownership/networks';
-import { ownershipOf } from '../ownership/shares';
+import { providerShares } from '../ownership/shares';
 import type { EntryFact, NetworkContext } from './facts';
 import { loaderRejectionMessage } from './loaderChecks';
 import type { AuditOptions } from './options';
@@ -79,22 +79,22 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.` };
     }
     case 'known-network': {
-      const ownership = ownershipOf(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
-      const parts = ownership.providers
+      const providers = providerShares(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const parts = providers
         .slice(0, 3)
         .map(
           (share) =>
-            `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, ownership.total)} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`,
+            `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, table.size(k))} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`,
         );
-      const more = ownership.providers.length > 3 ? ` and ${ownership.providers.length - 3} more providers` : '';
+      const more = providers.length > 3 ? ` and ${providers.length - 3} more providers` : '';
       const services = serviceDetail(networks!, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
       return { message: `Blocks ${parts.join(', ')}${more}.${services ? ` The providers' feeds list ${services}.` : ''}` };
     }
     case 'collateral': {
-      const ownership = ownershipOf(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
-      const top = ownership.holders.slice(0, 3).map((h) => `${h.name} (AS${h.asn}) ${formatCount(h.addresses)}`);
+      const holders = networks!.index.holders(table.version[k] as 4 | 6, table.lo(k), table.hi(k), 3);
+      const top = holders.largest.map((h) => `${h.name} (AS${h.asn}) ${formatCount(h.addresses)}`);
       return {
-        message: `Spans ${ownership.holders.length} organisations, more than ${options.networks.maxOrganisations}: ${top.join('; ')}${ownership.holders.length > 3 ? '; …' : ''}. Narrow it to the one meant.`,
+        message: `Spans ${holders.count} organisations, more than ${options.networks.maxOrganisations}: ${top.join('; ')}${holders.count > 3 ? '; …' : ''}. Narrow it to the one meant.`,
       };
     }
     case 'protected': {

@@ -11,7 +11,7 @@ import type { Evaluation } from '../formats/format';
 import { IPV4, IPV6 } from '../addresses/family';
 import { fraction } from '../addresses/display';
 import type { Networks } from '../ownership/networks';
-import { ownershipOf, providerTotals } from '../ownership/shares';
+import { providerTotals } from '../ownership/shares';
 
 export interface ReportData {
   readonly format: string;
@@ -111,7 +111,7 @@ function topOrganisations(networks: Networks, result: AuditResult): ReportData['
   ranges.sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
   const totals = new Map<string, { name: string; asn: number; addresses: bigint }>();
   for (const [lo, hi] of ranges.slice(0, ORGANISATION_RANGES)) {
-    for (const holder of ownershipOf(networks.index, 4, BigInt(lo), BigInt(hi)).holders) {
+    for (const holder of networks.index.holders(4, BigInt(lo), BigInt(hi)).largest) {
       const key = `${holder.asn} ${holder.name}`;
       const total = totals.get(key) ?? { name: holder.name, asn: holder.asn, addresses: 0n };
       total.addresses += holder.addresses;

@@ -52,10 +52,10 @@ function addSpec(spec: string, index: AsnIndex | undefined, v4: IntervalBuilder<
   const provider = asn ? undefined : findProvider(spec);
   if (asn || provider) {
     if (!index) return false;
-    const asns = new Set(asn ? [Number(asn[1])] : provider!.asns);
     let found = false;
-    index.forEachRangeOf(
-      (holder) => asns.has(holder),
+    // The index keeps each ASN's ranges apart: as many steps as ranges found, whatever the number of specs.
+    index.forEachRangeOfAsns(
+      asn ? [Number(asn[1])] : provider!.asns,
       (lo, hi) => {
         v4.add(lo, hi);
         found = true;

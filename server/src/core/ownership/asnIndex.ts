@@ -12,8 +12,15 @@
  */
 
 import { lowerBound, partitionPoint } from '../primitives/search';
+import { workDone } from '../primitives/workCounter';
+import { radixSortIndices } from '../primitives/radixSort';
+import { groupByHolder, HolderTotals, type Edge, type Groups, type Run } from './holderTotals';
+import { bigIntToLimbs, carry, type Limbs } from './limbs';
 
 const MAGIC = 'BLASN001';
+
+/** Queries whose answers are kept. */
+const RECALLED = 16;
 
 /** Scratch space for countHoldersIPv4: the distinct ASNs met so far (limits up to 1,023). */
 const counted = new Uint32Array(1024);
@@ -26,8 +33,27 @@ export interface Holding {
   readonly addresses: bigint;
 }
 
+/** Who holds the addresses of a queried range. */
+export interface Holders {
+  /** The holders asked for, most addresses first (ties: the lower ASN first). */
+  readonly largest: readonly Holding[];
+  /** How many holders have addresses in the range. */
+  readonly count: number;
+  /** Addresses of the range that anyone announces. */
+  readonly announced: bigint;
+}
+
 export class AsnIndex {
   private readonly decoder = new TextDecoder();
+  /** Built when a query first needs them. */
+  private ipv4Groups?: Groups;
+  private ipv6Groups?: Groups;
+  private ipv4Totals?: HolderTotals;
+  private ipv6Totals?: HolderTotals;
+  /** Holders by ASN: the holder indices in ASN order, and their ASNs. */
+  private byAsn?: { readonly holders: Uint32Array; readonly asns: Uint32Array };
+  /** The answers to the last queries, oldest first. */
+  private readonly recent = new Map<string, unknown>();
 
   private constructor(
     private readonly v4Start: Uint32Array,
@@ -77,29 +103,30 @@ export class AsnIndex {
     return this.v6Holder.length;
   }
 
-  /** The holders of the addresses in [lo, hi], most addresses first. O(log n + k). */
-  holdersIPv4(lo: number, hi: number): Holding[] {
-    const counts = new Map<number, number>();
-    for (let k = lowerBound(this.v4End, lo); k < this.v4End.length && this.v4Start[k] <= hi; k++) {
-      const shared = Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1;
-      const holder = this.v4Holder[k];
-      counts.set(holder, (counts.get(holder) ?? 0) + shared);
-    }
-    return this.holdings(new Map([...counts].map(([holder, count]) => [holder, BigInt(count)])));
+  /**
+   * Who holds the addresses of [lo, hi]: the `limit` holding most (most
+   * first; all of them by default), how many hold any, and how many
+   * addresses anyone announces. A limit up to TOP (holderTotals.ts) costs O(√n log n) at most,
+   * however many ranges [lo, hi] spans; no limit walks them.
+   */
+  holders(version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Holders {
+    return this.recall(`${version} ${lo} ${hi} ${limit}`, () => {
+      const [totals, run] = this.lookUp(version, lo, hi);
+      const ranking = totals.rank(run, limit);
+      return {
+        largest: ranking.holders.map((holder, m) => ({ asn: this.holderAsn[holder], name: this.nameOf(holder), addresses: ranking.addresses[m] })),
+        count: ranking.count,
+        announced: totals.announced(run),
+      };
+    });
   }
 
-  holdersIPv6(lo: bigint, hi: bigint): Holding[] {
-    const counts = new Map<number, bigint>();
-    const count = this.v6Holder.length;
-    for (let k = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo); k < count; k++) {
-      const start = this.v6At(this.v6Start, k);
-      if (start > hi) break;
-      const end = this.v6At(this.v6End, k);
-      const shared = (end < hi ? end : hi) - (start > lo ? start : lo) + 1n;
-      const holder = this.v6Holder[k];
-      counts.set(holder, (counts.get(holder) ?? 0n) + shared);
-    }
-    return this.holdings(counts);
+  /** The addresses of [lo, hi] that each of the autonomous systems `asns` announces: O(log n) each. */
+  addressesOf(version: 4 | 6, lo: bigint, hi: bigint, asns: readonly number[]): readonly bigint[] {
+    return this.recall(`${version} ${lo} ${hi} AS${asns.join(' ')}`, () => {
+      const [totals, run] = this.lookUp(version, lo, hi);
+      return asns.map((asn) => this.holdersOfAsn(asn).reduce((sum, holder) => sum + totals.addressesOf(holder, run), 0n));
+    });
   }
 
   /**
@@ -111,13 +138,16 @@ export class AsnIndex {
     // (the shared lowerBound sees every kind of array and is slower here).
     let first = 0;
     let last = this.v4End.length;
+    let steps = 0;
     while (first < last) {
       const mid = (first + last) >>> 1;
       if (this.v4End[mid] < lo) first = mid + 1;
       else last = mid;
+      steps++;
     }
     let count = 0;
-    for (let k = first; k < this.v4End.length && this.v4Start[k] <= hi; k++) {
+    let k = first;
+    for (; k < this.v4End.length && this.v4Start[k] <= hi; k++) {
       const asn = this.holderAsn[this.v4Holder[k]];
       let seen = false;
       for (let j = 0; j < count && !seen; j++) seen = counted[j] === asn;
@@ -125,38 +155,129 @@ export class AsnIndex {
       counted[count++] = asn;
       if (count > limit || count === counted.length) break;
     }
+    workDone.probes += steps + k - first;
     return count;
   }
 
   countHoldersIPv6(lo: bigint, hi: bigint, limit: number): number {
     const seen: number[] = [];
     const count = this.v6Holder.length;
-    for (let k = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo); k < count && this.v6At(this.v6Start, k) <= hi; k++) {
+    const first = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo);
+    let k = first;
+    for (; k < count && this.v6At(this.v6Start, k) <= hi; k++) {
       const asn = this.holderAsn[this.v6Holder[k]];
       if (!seen.includes(asn)) {
         seen.push(asn);
         if (seen.length > limit) break;
       }
     }
+    workDone.probes += k - first;
     return seen.length;
   }
 
-  /** Calls `visit` with every range announced by an ASN that `wanted` accepts, IPv4 (as numbers) then IPv6. */
-  forEachRangeOf(wanted: (asn: number) => boolean, visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
-    for (let k = 0; k < this.v4Start.length; k++) {
-      const asn = this.holderAsn[this.v4Holder[k]];
-      if (wanted(asn)) visit4(this.v4Start[k], this.v4End[k], asn);
-    }
-    for (let k = 0; k < this.v6Holder.length; k++) {
-      const asn = this.holderAsn[this.v6Holder[k]];
-      if (wanted(asn)) visit6(this.v6At(this.v6Start, k), this.v6At(this.v6End, k), asn);
+  /** Calls `visit4` and `visit6` with every range the autonomous systems `asns` announce: O(their ranges), no pass over the index. */
+  forEachRangeOfAsns(asns: Iterable<number>, visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
+    for (const asn of asns) {
+      for (const holder of this.holdersOfAsn(asn)) {
+        for (const k of rangesOf(this.groups4(), holder)) visit4(this.v4Start[k], this.v4End[k], asn);
+        for (const k of rangesOf(this.groups6(), holder)) visit6(this.v6At(this.v6Start, k), this.v6At(this.v6End, k), asn);
+      }
     }
   }
 
-  private holdings(counts: Map<number, bigint>): Holding[] {
-    return [...counts]
-      .map(([holder, addresses]) => ({ asn: this.holderAsn[holder], name: this.nameOf(holder), addresses }))
-      .sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : a.asn - b.asn));
+  /** The holders of `asn` (one in the data today; the format allows several names for one number). */
+  private holdersOfAsn(asn: number): Uint32Array {
+    if (!this.byAsn) {
+      const holders = new Uint32Array(this.holderAsn.length);
+      for (let holder = 0; holder < holders.length; holder++) holders[holder] = holder;
+      radixSortIndices(holders, this.holderAsn);
+      const asns = new Uint32Array(holders.length);
+      for (let m = 0; m < holders.length; m++) asns[m] = this.holderAsn[holders[m]];
+      this.byAsn = { holders, asns };
+    }
+    const { holders, asns } = this.byAsn;
+    return holders.subarray(lowerBound(asns, asn), lowerBound(asns, asn + 1));
+  }
+
+  private groups4(): Groups {
+    return (this.ipv4Groups ??= groupByHolder(this.v4Holder, this.holderAsn.length));
+  }
+
+  private groups6(): Groups {
+    return (this.ipv6Groups ??= groupByHolder(this.v6Holder, this.holderAsn.length));
+  }
+
+  /** `answer()`, or what it gave for the same `key` among the last RECALLED queries: a list often repeats an entry, and a finding's severity and message ask the same. */
+  private recall<T>(key: string, answer: () => T): T {
+    const known = this.recent.get(key) as T | undefined;
+    if (known !== undefined) return known;
+    const result = answer();
+    this.recent.set(key, result);
+    if (this.recent.size > RECALLED) this.recent.delete(this.recent.keys().next().value!);
+    return result;
+  }
+
+  /** The family's totals, and the run of its ranges that [lo, hi] touches. */
+  private lookUp(version: 4 | 6, lo: bigint, hi: bigint): [HolderTotals, Run] {
+    return version === 4 ? [this.totals4(), this.run4(Number(lo), Number(hi))] : [this.totals6(), this.run6(lo, hi)];
+  }
+
+  /** The IPv4 ranges [lo, hi] touches, those it takes only part of as edges. */
+  private run4(lo: number, hi: number): Run {
+    const first = lowerBound(this.v4End, lo);
+    const last = lowerBound(this.v4Start, hi + 1) - 1;
+    return runOf(
+      first,
+      last,
+      1,
+      (k) => (this.v4Start[k] < lo || this.v4End[k] > hi ? BigInt(Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1) : undefined),
+      this.v4Holder,
+    );
+  }
+
+  private run6(lo: bigint, hi: bigint): Run {
+    const count = this.v6Holder.length;
+    const first = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo);
+    const last = partitionPoint(count, (k) => this.v6At(this.v6Start, k) > hi) - 1;
+    return runOf(
+      first,
+      last,
+      4,
+      (k) => {
+        const start = this.v6At(this.v6Start, k);
+        const end = this.v6At(this.v6End, k);
+        return start < lo || end > hi ? (end < hi ? end : hi) - (start > lo ? start : lo) + 1n : undefined;
+      },
+      this.v6Holder,
+    );
+  }
+
+  private totals4(): HolderTotals {
+    if (!this.ipv4Totals) {
+      const sizes = new Float64Array(this.v4Start.length);
+      for (let k = 0; k < sizes.length; k++) sizes[k] = this.v4End[k] - this.v4Start[k] + 1;
+      this.ipv4Totals = new HolderTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), this.holderAsn, 1024);
+    }
+    return this.ipv4Totals;
+  }
+
+  private totals6(): HolderTotals {
+    if (!this.ipv6Totals) {
+      // end - start + 1 word by word, borrowing and carrying in floats (a bigint per range would cost 0.2 s here).
+      const sizes = new Float64Array(this.v6Start.length);
+      for (let at = 0; at < sizes.length; at += 4) {
+        let borrow = 0;
+        for (let j = at + 3; j >= at; j--) {
+          const difference = this.v6End[j] - this.v6Start[j] - borrow;
+          borrow = difference < 0 ? 1 : 0;
+          sizes[j] = difference + borrow * 2 ** 32;
+        }
+        sizes[at + 3] += 1;
+        carry(sizes, at, 4);
+      }
+      this.ipv6Totals = new HolderTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), this.holderAsn, 512);
+    }
+    return this.ipv6Totals;
   }
 
   private nameOf(holder: number): string {
@@ -167,4 +288,26 @@ export class AsnIndex {
     const at = k * 4;
     return (BigInt(words[at]) << 96n) | (BigInt(words[at + 1]) << 64n) | (BigInt(words[at + 2]) << 32n) | BigInt(words[at + 3]);
   }
+}
+
+/** Ranges [first, last] as a run, the first and last as edges when `part` says [lo, hi] takes only part of them. */
+function runOf(first: number, last: number, limbs: Limbs, part: (k: number) => bigint | undefined, holderOf: Uint32Array): Run {
+  const edges: Edge[] = [];
+  const edge = (k: number): boolean => {
+    const addresses = part(k);
+    if (addresses === undefined) return false;
+    const size = new Float64Array(limbs);
+    bigIntToLimbs(addresses, size, 0, limbs);
+    edges.push({ holder: holderOf[k], size });
+    return true;
+  };
+  if (first <= last && edge(first)) first++;
+  if (first <= last && edge(last)) last--;
+  return { first, last, edges };
+}
+
+/** Holder `holder`'s ranges in `groups`, ascending. */
+function rangesOf(groups: Groups, holder: number): Uint32Array {
+  workDone.probes += groups.start[holder + 1] - groups.start[holder];
+  return groups.positions.subarray(groups.start[holder], groups.start[holder + 1]);
 }

@@ -4,10 +4,14 @@ import { FeedIndex } from './feeds/feedIndex';
 import { resolveSpecs, type ResolvedSpecs } from './addressSpec';
 import { ProviderMap } from './providerMap';
 
+/** Enough for the protected networks, the targets of the open files, the providers the fixes exclude, and a target being typed. */
+const RESOLVED_KEPT = 64;
+
 export class Networks {
   readonly providers: ProviderMap;
   /** The providers' own feeds, for service and region detail; empty until they are downloaded. */
   feeds = new FeedIndex([]);
+  /** Resolved specs by their text, least recently used first: keyed by what users type, so bounded. */
   private readonly resolved = new Map<string, ResolvedSpecs>();
 
   constructor(readonly index: AsnIndex) {
@@ -21,11 +25,11 @@ export class Networks {
   /** `resolveSpecs`, remembered: settings and directives repeat on every edit. */
   resolve(specs: readonly string[]): ResolvedSpecs {
     const key = specs.join('\n');
-    let result = this.resolved.get(key);
-    if (!result) {
-      result = resolveSpecs(specs, this.index);
-      this.resolved.set(key, result);
-    }
+    const result = this.resolved.get(key) ?? resolveSpecs(specs, this.index);
+    // Re-inserted, it becomes the most recently used; typing a target line makes a new key per keystroke.
+    this.resolved.delete(key);
+    this.resolved.set(key, result);
+    if (this.resolved.size > RESOLVED_KEPT) this.resolved.delete(this.resolved.keys().next().value!);
     return result;
   }
 }

@@ -1,36 +1,36 @@
 /**
- * Every range of every known provider, for an O(log n) answer to "which
- * providers does this entry touch?" on every entry of a large list.
+ * Every range of every known provider, for an O(log n) answer to "does this
+ * entry touch any provider?" on every entry of a large list.
  */
 import type { AsnIndex } from './asnIndex';
 import { lowerBound } from '../primitives/search';
-import { PROVIDERS, providerOfAsn, type Provider } from './providers';
+import { PROVIDERS } from './providers';
 
 export class ProviderMap {
   private constructor(
     private readonly starts4: Uint32Array,
     private readonly ends4: Uint32Array,
-    private readonly provider4: Uint8Array,
     private readonly starts6: bigint[],
     private readonly ends6: bigint[],
-    private readonly provider6: Uint8Array,
   ) {}
 
   static build(index: AsnIndex): ProviderMap {
-    const s4: number[] = [];
-    const e4: number[] = [];
-    const p4: number[] = [];
-    const s6: bigint[] = [];
-    const e6: bigint[] = [];
-    const p6: number[] = [];
-    const known = (asn: number) => providerOfAsn(asn) !== undefined;
-    const slot = (asn: number) => PROVIDERS.indexOf(providerOfAsn(asn)!);
-    index.forEachRangeOf(
-      known,
-      (lo, hi, asn) => (s4.push(lo), e4.push(hi), p4.push(slot(asn))),
-      (lo, hi, asn) => (s6.push(lo), e6.push(hi), p6.push(slot(asn))),
+    const ranges4: [number, number][] = [];
+    const ranges6: [bigint, bigint][] = [];
+    index.forEachRangeOfAsns(
+      PROVIDERS.flatMap((provider) => provider.asns),
+      (lo, hi) => ranges4.push([lo, hi]),
+      (lo, hi) => ranges6.push([lo, hi]),
     );
-    return new ProviderMap(Uint32Array.from(s4), Uint32Array.from(e4), Uint8Array.from(p4), s6, e6, Uint8Array.from(p6));
+    // Each ASN's ranges come in address order; the index's ranges are disjoint, so sorting by start sorts the ends too.
+    ranges4.sort((a, b) => a[0] - b[0]);
+    ranges6.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    return new ProviderMap(
+      Uint32Array.from(ranges4, ([lo]) => lo),
+      Uint32Array.from(ranges4, ([, hi]) => hi),
+      ranges6.map(([lo]) => lo),
+      ranges6.map(([, hi]) => hi),
+    );
   }
 
   /** Whether any provider has addresses in [lo, hi]: the test run on every large entry. */
@@ -43,21 +43,4 @@ export class ProviderMap {
     const k = lowerBound(this.ends6, lo);
     return k < this.starts6.length && this.starts6[k] <= hi;
   }
-
-  /** The providers with addresses in [lo, hi] (the index's ranges are sorted and disjoint). */
-  providersIPv4(lo: number, hi: number): Provider[] {
-    const found: Provider[] = [];
-    for (let k = lowerBound(this.ends4, lo); k < this.starts4.length && this.starts4[k] <= hi; k++) addOnce(found, PROVIDERS[this.provider4[k]]);
-    return found;
-  }
-
-  providersIPv6(lo: bigint, hi: bigint): Provider[] {
-    const found: Provider[] = [];
-    for (let k = lowerBound(this.ends6, lo); k < this.starts6.length && this.starts6[k] <= hi; k++) addOnce(found, PROVIDERS[this.provider6[k]]);
-    return found;
-  }
-}
-
-function addOnce(list: Provider[], provider: Provider): void {
-  if (!list.includes(provider)) list.push(provider);
 }

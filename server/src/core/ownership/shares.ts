@@ -1,17 +1,20 @@
 /** Who holds the addresses of an entry: organisations by ASN, grouped by known provider. */
 import type { AddressSet } from '../addresses/addressSet';
 import type { AsnIndex, Holding } from './asnIndex';
-import { providerOfAsn, type Provider } from './providers';
+import { PROVIDERS, type Provider } from './providers';
 
 export interface ProviderShare {
   readonly provider: Provider;
   readonly addresses: bigint;
+  /** Its ASNs that hold any of the addresses, most addresses first. */
   readonly asns: readonly number[];
 }
 
 export interface Ownership {
-  /** Every holder, most addresses first. */
+  /** The holders asked for (all of them unless a limit was given), most addresses first. */
   readonly holders: readonly Holding[];
+  /** How many holders there are in all. */
+  readonly holderCount: number;
   /** Known providers among them, most addresses first. */
   readonly providers: readonly ProviderShare[];
   /** Addresses no one announces. */
@@ -19,36 +22,55 @@ export interface Ownership {
   readonly total: bigint;
 }
 
-export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint): Ownership {
-  const holders = version === 4 ? index.holdersIPv4(Number(lo), Number(hi)) : index.holdersIPv6(lo, hi);
-  const byProvider = new Map<Provider, { addresses: bigint; asns: number[] }>();
-  let announced = 0n;
-  for (const holder of holders) {
-    announced += holder.addresses;
-    const provider = providerOfAsn(holder.asn);
-    if (!provider) continue;
-    const share = byProvider.get(provider) ?? { addresses: 0n, asns: [] };
-    share.addresses += holder.addresses;
-    if (!share.asns.includes(holder.asn)) share.asns.push(holder.asn);
-    byProvider.set(provider, share);
-  }
-  const providers = [...byProvider].map(([provider, share]) => ({ provider, ...share })).sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
+const PROVIDER_ASNS = PROVIDERS.flatMap((provider) => provider.asns);
+
+/**
+ * Who holds [lo, hi]: the `limit` largest holders (all by default, which
+ * walks every range of the index inside it; a limit up to TOP does not),
+ * and the known providers' shares, O(log n) each however broad the range.
+ */
+export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Ownership {
+  const holders = index.holders(version, lo, hi, limit);
   const total = hi - lo + 1n;
-  return { holders, providers, unannounced: total - announced, total };
+  return { holders: holders.largest, holderCount: holders.count, providers: providerShares(index, version, lo, hi), unannounced: total - holders.announced, total };
 }
 
-/** How many addresses of each known provider a whole list blocks (its union, so nothing counted twice), most first. */
+/** The known providers with addresses in [lo, hi], most addresses first. */
+export function providerShares(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint): ProviderShare[] {
+  const addresses = index.addressesOf(version, lo, hi, PROVIDER_ASNS);
+  const byAsn = new Map(PROVIDER_ASNS.map((asn, m) => [asn, addresses[m]]));
+  return sharesOf(byAsn);
+}
+
+/**
+ * How many addresses of each known provider a whole list blocks (its union,
+ * so nothing counted twice), most first: each provider range looked up in
+ * the set, never the set's ranges in the index.
+ */
 export function providerTotals(index: AsnIndex, blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderShare[] {
-  const totals = new Map<Provider, { addresses: bigint; asns: number[] }>();
-  const add = (ownership: Ownership) => {
-    for (const share of ownership.providers) {
-      const total = totals.get(share.provider) ?? { addresses: 0n, asns: [] };
-      total.addresses += share.addresses;
-      for (const asn of share.asns) if (!total.asns.includes(asn)) total.asns.push(asn);
-      totals.set(share.provider, total);
-    }
-  };
-  blocked4.forEachRange((lo, hi) => add(ownershipOf(index, 4, BigInt(lo), BigInt(hi))));
-  blocked6.forEachRange((lo, hi) => add(ownershipOf(index, 6, lo, hi)));
-  return [...totals].map(([provider, total]) => ({ provider, ...total })).sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
+  const byAsn = new Map<number, bigint>();
+  const add = (asn: number, addresses: bigint) => byAsn.set(asn, (byAsn.get(asn) ?? 0n) + addresses);
+  index.forEachRangeOfAsns(
+    PROVIDER_ASNS,
+    (lo, hi, asn) => add(asn, blocked4.clip(lo, hi).size()),
+    (lo, hi, asn) => add(asn, blocked6.clip(lo, hi).size()),
+  );
+  return sharesOf(byAsn);
+}
+
+/** The providers' shares, from the addresses each of their ASNs holds. */
+function sharesOf(byAsn: ReadonlyMap<number, bigint>): ProviderShare[] {
+  const shares: ProviderShare[] = [];
+  for (const provider of PROVIDERS) {
+    const asns = provider.asns.filter((asn) => (byAsn.get(asn) ?? 0n) > 0n);
+    if (asns.length === 0) continue;
+    const held = (asn: number) => byAsn.get(asn)!;
+    asns.sort((a, b) => byAddressesDescending(held(a), held(b)) || a - b);
+    shares.push({ provider, addresses: asns.reduce((sum, asn) => sum + held(asn), 0n), asns });
+  }
+  return shares.sort((a, b) => byAddressesDescending(a.addresses, b.addresses));
+}
+
+function byAddressesDescending(a: bigint, b: bigint): number {
+  return a > b ? -1 : a < b ? 1 : 0;
 }

@@ -1,0 +1,306 @@
+/**
+ * How many addresses each holder has in a run of the ASN index's ranges
+ * (one family's), exactly and without walking a long run, so that an entry
+ * such as 0.0.0.0/0, which spans every range, costs no more than a /24.
+ *
+ * Two tables, each built the first time a query needs it:
+ * - running sums along the ranges grouped by holder (groupByHolder): one
+ *   holder's addresses in any run in O(log n);
+ * - for every run of whole blocks of `blockSize` ranges, how many holders it
+ *   has and its TOP largest, one row of blocks (all runs starting at one
+ *   block) at a time, in one pass from that block to the end (the
+ *   range-mode technique).
+ * A long run is then some whole blocks plus under two blocks of ranges at
+ * its ends: the largest holders of the run are among the whole blocks' TOP
+ * and the holders of those end ranges (a holder with none of them has in the
+ * run what it has in the blocks), so a query looks at fewer than
+ * TOP + 2 × blockSize holders however long the run.
+ */
+import { lowerBound } from '../primitives/search';
+import { workDone } from '../primitives/workCounter';
+import { carry, compareLimbs, limbsToBigInt, type Limbs } from './limbs';
+
+/** Largest holders kept per run of whole blocks: as many as a hover's table of holders shows. */
+export const TOP = 5;
+
+const NONE = 0xffffffff;
+
+/** One family's ranges, in address order. */
+export interface FamilyRanges {
+  readonly holderOf: Uint32Array;
+  /** The address count of each range, `limbs` limbs each. */
+  readonly sizes: Float64Array;
+  readonly limbs: Limbs;
+}
+
+/** A range that the queried addresses take only part of: its holder and that part's address count (in limbs). */
+export interface Edge {
+  readonly holder: number;
+  readonly size: Float64Array;
+}
+
+/** The ranges a query touches: ranges [first, last] whole (none when first > last), and the edges. */
+export interface Run {
+  readonly first: number;
+  readonly last: number;
+  readonly edges: readonly Edge[];
+}
+
+export interface Ranking {
+  /** The largest holders, most addresses first (ties: the lower ASN first), with their address counts. */
+  readonly holders: readonly number[];
+  readonly addresses: readonly bigint[];
+  /** How many holders have addresses in the run. */
+  readonly count: number;
+}
+
+/** Ranges grouped by holder: holder h's ranges are positions[start[h], start[h + 1]), ascending. */
+export interface Groups {
+  readonly start: Uint32Array;
+  readonly positions: Uint32Array;
+}
+
+/** The ranges of each holder, from the holder of each range (a counting sort: two passes). */
+export function groupByHolder(holderOf: Uint32Array, holderCount: number): Groups {
+  const start = new Uint32Array(holderCount + 1);
+  for (let p = 0; p < holderOf.length; p++) start[holderOf[p] + 1]++;
+  for (let h = 0; h < holderCount; h++) start[h + 1] += start[h];
+  const next = start.slice(0, -1);
+  const positions = new Uint32Array(holderOf.length);
+  for (let p = 0; p < holderOf.length; p++) positions[next[holderOf[p]]++] = p;
+  workDone.probes += 2 * holderOf.length;
+  return { start, positions };
+}
+
+export class HolderTotals {
+  private readonly count: number;
+  private readonly blockCount: number;
+  /** Per first block i, per last block j ≥ i: the holder count, then the TOP largest holders (NONE past the last). */
+  private readonly rows: (Uint32Array | undefined)[];
+  /** Running sums of the sizes along the groups' positions, and in address order. */
+  private groupSums?: Float64Array;
+  private runningSums?: Float64Array;
+  /** Per holder, zero between calls: addresses counted so far (in limbs), and whether it was met. */
+  private readonly totals: Float64Array;
+  private readonly met: Uint8Array;
+  /** One count, for the sums worked out one at a time. */
+  private readonly sum: Float64Array;
+
+  constructor(
+    private readonly ranges: FamilyRanges,
+    private readonly groups: Groups,
+    private readonly holderAsn: Uint32Array,
+    private readonly blockSize: number,
+  ) {
+    this.count = ranges.holderOf.length;
+    this.blockCount = Math.ceil(this.count / blockSize);
+    this.rows = Array.from<Uint32Array | undefined>({ length: this.blockCount });
+    this.totals = new Float64Array(holderAsn.length * ranges.limbs);
+    this.met = new Uint8Array(holderAsn.length);
+    this.sum = new Float64Array(ranges.limbs);
+  }
+
+  /**
+   * The `limit` largest holders of the run (all of them when the limit is
+   * above TOP, walking the run) and how many there are.
+   */
+  rank(run: Run, limit: number): Ranking {
+    const { first, last } = run;
+    const B = this.blockSize;
+    const firstBlock = Math.ceil(first / B);
+    const lastBlock = last === this.count - 1 ? this.blockCount - 1 : Math.floor((last + 1) / B) - 1;
+    // A run of fewer than two whole blocks is shorter than four: walked.
+    if (limit > TOP || lastBlock - firstBlock < 1) return this.walk(run, limit);
+
+    const blocksStart = firstBlock * B;
+    const blocksEnd = Math.min((lastBlock + 1) * B, this.count);
+    const row = this.row(firstBlock);
+    const cell = (lastBlock - firstBlock) * (TOP + 1);
+    const { totals, met } = this;
+    const candidates: number[] = [];
+    let count = row[cell];
+    // Holders of the end ranges and edges: candidates, and counted when the blocks hold none of their ranges.
+    const meet = (h: number) => {
+      if (met[h]) return;
+      met[h] = 1;
+      candidates.push(h);
+      if (!this.holds(h, blocksStart, blocksEnd)) count++;
+    };
+    for (let p = first; p < blocksStart; p++) meet(this.ranges.holderOf[p]);
+    for (let p = blocksEnd; p <= last; p++) meet(this.ranges.holderOf[p]);
+    for (const edge of run.edges) meet(edge.holder);
+    workDone.probes += blocksStart - first + last - blocksEnd + 1;
+    for (let m = 1; m <= TOP && row[cell + m] !== NONE; m++) {
+      const h = row[cell + m];
+      if (!met[h]) {
+        met[h] = 1;
+        candidates.push(h);
+      }
+    }
+    const L = this.ranges.limbs;
+    for (const h of candidates) {
+      this.addHolderSum(h, first, last, totals, h * L);
+      for (const edge of run.edges) if (edge.holder === h) addLimbs(totals, h * L, edge.size, 0, L);
+      carry(totals, h * L, L);
+    }
+    return this.ranked(candidates, limit, count);
+  }
+
+  /** The addresses of the run that anyone announces. */
+  announced(run: Run): bigint {
+    const L = this.ranges.limbs;
+    const sums = this.sumsInOrder();
+    const out = this.sum.fill(0);
+    if (run.first <= run.last) for (let j = 0; j < L; j++) out[j] = sums[(run.last + 1) * L + j] - sums[run.first * L + j];
+    for (const edge of run.edges) addLimbs(out, 0, edge.size, 0, L);
+    return limbsToBigInt(out, 0, L);
+  }
+
+  /** The addresses of the run that holder `h` announces. */
+  addressesOf(h: number, run: Run): bigint {
+    const L = this.ranges.limbs;
+    const out = this.sum.fill(0);
+    this.addHolderSum(h, run.first, run.last, out, 0);
+    for (const edge of run.edges) if (edge.holder === h) addLimbs(out, 0, edge.size, 0, L);
+    return limbsToBigInt(out, 0, L);
+  }
+
+  /** Every holder of the run, counted by walking it. */
+  private walk(run: Run, limit: number): Ranking {
+    const { holderOf, sizes, limbs: L } = this.ranges;
+    const { totals, met } = this;
+    const candidates: number[] = [];
+    const add = (h: number, size: Float64Array, at: number) => {
+      if (!met[h]) {
+        met[h] = 1;
+        candidates.push(h);
+      }
+      addLimbs(totals, h * L, size, at, L);
+    };
+    for (let p = run.first; p <= run.last; p++) add(holderOf[p], sizes, p * L);
+    for (const edge of run.edges) add(edge.holder, edge.size, 0);
+    workDone.probes += Math.max(0, run.last - run.first + 1);
+    for (const h of candidates) carry(totals, h * L, L);
+    return this.ranked(candidates, limit, candidates.length);
+  }
+
+  /** The `limit` largest of `candidates` by their totals, which it clears with the marks. */
+  private ranked(candidates: number[], limit: number, count: number): Ranking {
+    const { totals, met } = this;
+    const L = this.ranges.limbs;
+    const before = (h: number, g: number) => this.before(h, g);
+    let largest: number[] = [];
+    if (limit >= candidates.length) {
+      largest = candidates.slice().sort(before);
+    } else {
+      // A selection, not a sort: the candidates of a long run can be thousands, the limit is a few.
+      for (const h of candidates) {
+        if (largest.length === limit) {
+          if (limit === 0 || before(h, largest[limit - 1]) > 0) continue;
+          largest.pop();
+        }
+        largest.push(h);
+        for (let m = largest.length - 1; m > 0 && before(largest[m], largest[m - 1]) < 0; m--) [largest[m], largest[m - 1]] = [largest[m - 1], largest[m]];
+      }
+    }
+    const addresses = largest.map((h) => limbsToBigInt(totals, h * L, L));
+    for (const h of candidates) {
+      met[h] = 0;
+      totals.fill(0, h * L, h * L + L);
+    }
+    workDone.probes += candidates.length;
+    return { holders: largest, addresses, count };
+  }
+
+  /** The row of runs of whole blocks that start at block `i`, in one pass from there to the end. */
+  private row(i: number): Uint32Array {
+    const existing = this.rows[i];
+    if (existing) return existing;
+    const { holderOf, sizes, limbs: L } = this.ranges;
+    const { totals, met } = this;
+    const row = new Uint32Array((this.blockCount - i) * (TOP + 1)).fill(NONE);
+    const top: number[] = [];
+    const touched: number[] = [];
+    const B = this.blockSize;
+    for (let p = i * B; p < this.count; p++) {
+      const h = holderOf[p];
+      if (!met[h]) {
+        met[h] = 1;
+        touched.push(h);
+      }
+      addLimbs(totals, h * L, sizes, p * L, L);
+      carry(totals, h * L, L);
+      // Totals only grow: h stays in the top, or enters it in place of the last.
+      let m = top.indexOf(h);
+      if (m < 0 && (top.length < TOP || this.before(h, top[TOP - 1]) < 0)) {
+        m = Math.min(top.length, TOP - 1);
+        top[m] = h;
+      }
+      for (; m > 0 && this.before(top[m], top[m - 1]) < 0; m--) [top[m], top[m - 1]] = [top[m - 1], top[m]];
+      if ((p + 1) % B === 0 || p === this.count - 1) {
+        const cell = (Math.floor(p / B) - i) * (TOP + 1);
+        row[cell] = touched.length;
+        row.set(top, cell + 1);
+      }
+    }
+    workDone.probes += this.count - i * B;
+    for (const h of touched) {
+      met[h] = 0;
+      totals.fill(0, h * L, h * L + L);
+    }
+    this.rows[i] = row;
+    return row;
+  }
+
+  /** The order of holders by their totals so far: negative when h has more addresses than g (or as many and a lower ASN). */
+  private before(h: number, g: number): number {
+    const L = this.ranges.limbs;
+    const totals = this.totals;
+    return compareLimbs(totals, g * L, totals, h * L, L) || this.holderAsn[h] - this.holderAsn[g] || h - g;
+  }
+
+  /** Whether holder h has a range in positions [from, to). */
+  private holds(h: number, from: number, to: number): boolean {
+    const { start, positions } = this.groups;
+    const q = lowerBound(positions, from, start[h + 1], start[h]);
+    return q < start[h + 1] && positions[q] < to;
+  }
+
+  /** Adds holder h's addresses in ranges [first, last] to `out[at, at + limbs)`. */
+  private addHolderSum(h: number, first: number, last: number, out: Float64Array, at: number): void {
+    if (first > last) return;
+    const { start, positions } = this.groups;
+    const sums = this.sumsByHolder();
+    const L = this.ranges.limbs;
+    const from = lowerBound(positions, first, start[h + 1], start[h]);
+    const to = lowerBound(positions, last + 1, start[h + 1], from);
+    for (let j = 0; j < L; j++) out[at + j] += sums[to * L + j] - sums[from * L + j];
+  }
+
+  private sumsByHolder(): Float64Array {
+    if (this.groupSums) return this.groupSums;
+    const { sizes, limbs: L } = this.ranges;
+    const positions = this.groups.positions;
+    const sums = new Float64Array((this.count + 1) * L);
+    for (let q = 0; q < this.count; q++) {
+      for (let j = 0; j < L; j++) sums[(q + 1) * L + j] = sums[q * L + j] + sizes[positions[q] * L + j];
+    }
+    workDone.probes += this.count;
+    this.groupSums = sums;
+    return sums;
+  }
+
+  private sumsInOrder(): Float64Array {
+    if (this.runningSums) return this.runningSums;
+    const { sizes, limbs: L } = this.ranges;
+    const sums = new Float64Array((this.count + 1) * L);
+    for (let p = 0; p < this.count * L; p++) sums[p + L] = sums[p] + sizes[p];
+    workDone.probes += this.count;
+    this.runningSums = sums;
+    return sums;
+  }
+}
+
+function addLimbs(out: Float64Array, at: number, values: Float64Array, from: number, limbs: Limbs): void {
+  for (let j = 0; j < limbs; j++) out[at + j] += values[from + j];
+}
