@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { assertValidSarif } from './sarifShape';
 
@@ -292,6 +294,18 @@ test('invalid lines of a file read by scope are reported as in a plain list', ()
   assert.equal(status, 1);
   assert.equal(stdout, '1.2.3.4/32\n');
   assert.match(stderr, /^-:2:9: error: Octet 300 is out of range.*\[invalid-entry\]$/m);
+});
+
+test('compare writes file names a spreadsheet would run as formulas as text, quoted as RFC 4180 says', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blocklist-compare-'));
+  try {
+    writeFileSync(join(dir, '=HYPERLINK("x")'), '1.2.3.4\n');
+    writeFileSync(join(dir, '@list'), '1.2.3.4-1.2.3.5\n');
+    const { stdout } = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), 'compare', '=HYPERLINK("x")', '@list'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(stdout, 'file1,file2,entries1,entries2,addresses1,addresses2,common\n"\'=HYPERLINK(""x"")",\'@list,1,1,1,2,1\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('check quotes a bad line as a short escaped excerpt in text, JSON and SARIF: no control character reaches the reader', () => {

@@ -8,6 +8,7 @@ import { AddressCollector, AddressSet, IPV4, IPV6, type LineProblem } from '../c
 import type { ScopeSet } from '../core/analysis/facts';
 import type { Scope } from '../core/document/scopes';
 import { columnOf } from '../core/formats/format';
+import { csvRecord } from '../core/primitives/csv';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
 import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from './input';
@@ -224,8 +225,7 @@ class Run {
         const a = sets[i];
         const b = sets[j];
         const common = a.ipv4.intersection(b.ipv4).size() + a.ipv6.intersection(b.ipv6).size();
-        const row = [csv(a.name), csv(b.name), a.entries4 + a.entries6, b.entries4 + b.entries6, totalSize(a), totalSize(b), common];
-        this.out.line(row.join(','));
+        this.out.write(csvRecord([a.name, b.name, a.entries4 + a.entries6, b.entries4 + b.entries6, totalSize(a), totalSize(b), common]));
       }
     }
   }
@@ -265,10 +265,6 @@ function shellWord(name: string): string {
 
 function totalSize(sets: FileSets): bigint {
   return sets.ipv4.size() + sets.ipv6.size();
-}
-
-function csv(field: string): string {
-  return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
 function main(argv: readonly string[]): number {
