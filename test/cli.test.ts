@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { assertValidSarif } from './sarifShape';
 
 const root = resolve(__dirname, '..', '..');
 const fixture = (name: string) => resolve(root, 'test/fixtures/plain', name);
@@ -152,7 +155,7 @@ test('check --format json gives positions, related places and totals', () => {
 
 test('check --format sarif writes SARIF 2.1.0 with one rule per code', () => {
   const sarif = JSON.parse(cli(['check', '--format', 'sarif', fixture('mixed.txt')]).stdout);
-  assert.equal(sarif.version, '2.1.0');
+  assertValidSarif(sarif);
   const run = sarif.runs[0];
   assert.equal(run.tool.driver.name, 'blocklist-audit');
   const ids = run.tool.driver.rules.map((rule: { id: string }) => rule.id);
@@ -292,3 +295,70 @@ test('invalid lines of a file read by scope are reported as in a plain list', ()
   assert.equal(stdout, '1.2.3.4/32\n');
   assert.match(stderr, /^-:2:9: error: Octet 300 is out of range.*\[invalid-entry\]$/m);
 });
+
+test('compare writes file names a spreadsheet would run as formulas as text, quoted as RFC 4180 says', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blocklist-compare-'));
+  try {
+    writeFileSync(join(dir, '=HYPERLINK("x")'), '1.2.3.4\n');
+    writeFileSync(join(dir, '@list'), '1.2.3.4-1.2.3.5\n');
+    const { stdout } = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), 'compare', '=HYPERLINK("x")', '@list'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(stdout, 'file1,file2,entries1,entries2,addresses1,addresses2,common\n"\'=HYPERLINK(""x"")",\'@list,1,1,1,2,1\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('check quotes a bad line as a short escaped excerpt in text, JSON and SARIF: no control character reaches the reader', () => {
+  const input = `5.5.5.5\n\x1b[31mred\x07\x1b[2J${'A'.repeat(100_000)}\n\u202eevil\n`;
+  const text = cli(['check', '-'], input).stdout;
+  assert.match(text, /^-:2:1: error: "\\x1b\[31mred\\x07\\x1b\[2JA{18}…" \(100,013 characters\) is not an address, CIDR or range\. \[invalid-entry\]$/m);
+  assert.match(text, /^-:3:1: error: "\\u202eevil" is not an address/m);
+  const json = cli(['check', '--format', 'json', '-'], input).stdout;
+  const sarif = cli(['check', '--format', 'sarif', '-'], input).stdout;
+  for (const output of [text, json, sarif]) {
+    assert.ok(output.length < 10_000, `${output.length} characters`);
+    assert.doesNotMatch(output.replace(/\n/g, ''), /[\p{Cc}\p{Cf}]/u);
+  }
+  assert.deepEqual(
+    JSON.parse(json)[0].findings.map((f: { message: string }) => f.message),
+    JSON.parse(sarif).runs[0].results.map((r: { message: { text: string } }) => r.message.text),
+  );
+});
+
+test('--max-results keeps the most severe findings, says how many it left out, and the exit status counts them all', () => {
+  // Three duplicates (warnings) before an invalid line (an error).
+  const input = '5.5.5.5\n5.5.5.5\n5.5.5.5\n5.5.5.5\n300.1.1.1\n';
+  const text = cli(['check', '--max-results', '2', '-'], input);
+  assert.equal(text.status, 1);
+  assert.equal(
+    text.stdout,
+    [
+      '-:2:1: warning: Duplicate of line 1 (5.5.5.5). [duplicate]',
+      '-:5:1: error: Octet 300 is out of range: each part of an IPv4 address is 0–255. [invalid-entry]',
+      '-: plain, 4 IPv4 entries (1 unique addresses), 0 IPv6 entries (0 unique addresses), 4 findings (2 not shown: --max-results 2)',
+      '',
+    ].join('\n'),
+  );
+  const [report] = JSON.parse(cli(['check', '--format', 'json', '--max-results=1', '-'], input).stdout);
+  assert.deepEqual([report.findings.map((f: { code: string }) => f.code), report.omitted], [['invalid-entry'], 3]);
+  const sarif = JSON.parse(cli(['check', '--format', 'sarif', '--max-results', '0', '-'], input).stdout);
+  assertValidSarif(sarif);
+  assert.deepEqual([sarif.runs[0].results, sarif.runs[0].properties], [[], { maxResults: 0, omittedResults: 4 }]);
+  assert.deepEqual(JSON.parse(cli(['check', '--format', 'sarif', '-'], input).stdout).runs[0].properties, { maxResults: 25_000, omittedResults: 0 });
+});
+
+// oxfmt-ignore
+const MAX_RESULTS_MISTAKES: readonly [args: string[], stderr: RegExp][] = [
+  [['check', '--max-results', 'many', '-'], /--max-results takes a whole number of findings \(0 or more\), not "many"\./],
+  [['check', '--max-results=-1', '-'], /not "-1"/],
+  [['check', '--max-results'], /--max-results needs a value\./],
+  [['merge', '--max-results', '5', '-'], /--max-results is for "check"/],
+];
+
+for (const [args, stderr] of MAX_RESULTS_MISTAKES) {
+  test(`${args.join(' ')}: a usage error`, () => {
+    const result = cli(args, '1.2.3.4\n');
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, stderr);
+  });
+}

@@ -91,3 +91,27 @@ test('the report names each scope with its role and rule, and counts what it blo
   assert.match(reportMarkdown(report, 'sets.ipset'), /\| set trusted \(allowlist, most specific decides\) \| 1 \| 0 \|/);
   assert.deepEqual(data.scopes, [], 'a plain list is one list: no scope rows');
 });
+
+// Real organisations whose names a spreadsheet would run as formulas, or that hold a "|".
+const NAMED = ['38.224.211.0/24', '45.165.224.0/22', '8.33.224.0/24', '45.229.100.0/22', '8.41.80.0/23'].join('\n');
+const namedDocument = parseDocument(NAMED, detectFormat('named.txt', NAMED));
+const named = buildReport(namedDocument, audit(namedDocument, undefined, networks), networks);
+
+test('the CSV export neutralises names a spreadsheet would run as formulas; numbers stay numbers', () => {
+  const csv = reportCsv(named);
+  assert.match(csv, /^organisation,'@SONET COLOMBIA SAS \(AS274054\),256$/m);
+  assert.match(csv, /^organisation,'\+Net & Telecom \(AS262405\),1024$/m);
+  assert.match(csv, /^organisation,'-Reserved AS- \(AS394936\),256$/m);
+  assert.match(csv, /^totals,ipv4 addresses,3072$/m);
+  for (const line of csv.trimEnd().split('\n')) assert.doesNotMatch(line, /(^|,)[=+\-@\t\r]/, line);
+});
+
+test('the Markdown export escapes names, so a "|" leaves the table rows whole', () => {
+  const markdown = reportMarkdown(named, 'my_list*.txt');
+  assert.match(markdown, /^# Blocklist report: my\\_list\\\*\.txt$/m);
+  assert.match(markdown, /^\| BRASIL TECPAR \\\| AMIGO \\\| AVATO \(AS267147\) \| 1,024 \|$/m);
+  assert.match(markdown, /^\| E\\\*TRADE Financial Corporation \(AS6352\) \| 512 \|$/m);
+  for (const row of markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('(AS'))) {
+    assert.equal(row.split(/(?<!\\)\|/).length - 2, 2, row);
+  }
+});

@@ -3,6 +3,8 @@
  * Pure functions of the report data: no editor API here.
  */
 import type { ReportData } from '../../../server/src/core/analysis/report';
+import { csvRecord } from '../../../server/src/core/primitives/csv';
+import { markdownText } from '../../../server/src/core/primitives/markdown';
 
 const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
 const percent = (share: number) => (share === 0 ? '0 %' : share < 1e-8 ? '< 0.000001 %' : `${Number((share * 100).toPrecision(4))} %`);
@@ -89,11 +91,12 @@ ${section('The broadest entries', bars(broadest), 'No entries.')}
 </html>`;
 }
 
+/** The report as Markdown; names and file text escaped, so that they read as they are and leave the tables whole. */
 export function reportMarkdown(data: ReportData, fileName: string): string {
   const table = (header: string[], rows: string[][]) =>
     [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
   return [
-    `# Blocklist report: ${fileName}`,
+    `# Blocklist report: ${markdownText(fileName)}`,
     '',
     `${data.format} · ${count(data.duplicates)} duplicates`,
     '',
@@ -111,7 +114,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
           '',
           table(
             ['scope', 'IPv4 addresses', 'IPv6 addresses'],
-            data.scopes.map((s) => [scopeLabel(s), count(s.ipv4), count(s.ipv6)]),
+            data.scopes.map((s) => [markdownText(scopeLabel(s)), count(s.ipv4), count(s.ipv6)]),
           ),
           '',
         ]
@@ -121,8 +124,8 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
     table(
       ['provider', 'family', 'addresses'],
       [
-        ...data.providers.ipv4.map((p) => [`${p.name} (${p.category})`, 'IPv4', count(p.addresses)]),
-        ...data.providers.ipv6.map((p) => [`${p.name} (${p.category})`, 'IPv6', count(p.addresses)]),
+        ...data.providers.ipv4.map((p) => [`${markdownText(p.name)} (${p.category})`, 'IPv4', count(p.addresses)]),
+        ...data.providers.ipv6.map((p) => [`${markdownText(p.name)} (${p.category})`, 'IPv6', count(p.addresses)]),
       ],
     ),
     '',
@@ -130,7 +133,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
     '',
     table(
       ['organisation', 'addresses'],
-      data.organisations.map((o) => [`${o.name} (AS${o.asn})`, count(o.addresses)]),
+      data.organisations.map((o) => [`${markdownText(o.name)} (AS${o.asn})`, count(o.addresses)]),
     ),
     '',
     '## Findings',
@@ -150,9 +153,8 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
   ].join('\n');
 }
 
-/** One CSV of every figure: section,name,value. */
+/** One CSV of every figure: section,name,value; no cell a spreadsheet would run as a formula. */
 export function reportCsv(data: ReportData): string {
-  const field = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
   const rows: string[][] = [
     ['section', 'name', 'value'],
     ['totals', 'ipv4 entries', String(data.ipv4.entries)],
@@ -172,7 +174,7 @@ export function reportCsv(data: ReportData): string {
     ...data.findings.map((f) => ['finding', f.code, String(f.count)]),
     ...data.broadest.map((b) => ['broadest entry', `line ${b.line + 1}: ${b.text}`, b.addresses]),
   ];
-  return rows.map((row) => row.map(field).join(',')).join('\n') + '\n';
+  return rows.map(csvRecord).join('');
 }
 
 /** `set trusted (allow, most specific decides)`: a scope, its role and its rule, for the report. */

@@ -15,6 +15,9 @@ Options:
   --input-format ID            read files as this format instead of detecting it (plain, firehol, nginx, ipset, …)
   --format text|json|sarif     output of check (default text; SARIF 2.1.0 for code scanning)
   --fail-on error|warning|never   check exits with status 1 on findings of this severity or worse (default error)
+  --max-results N              check writes at most N findings, the most severe first, and says how many it left
+                               out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
+                               per run); the exit status counts them all
   --json                       machine-readable output of count
   --scope NAME                 read only the set, table or nginx block NAME (as named in the file) of each file
                                that has it; merge and ranges need it for a file with several blocking scopes
@@ -25,7 +28,12 @@ Options:
 FILE may be "-" for standard input. Invalid lines are reported on stderr as
 FILE:LINE:COL: message and skipped. Each file counts as its format's firewall
 decides: an ipset hash:net set or a pf table by its most specific entry
-(exceptions included), nginx rules by the first match; allowlists block nothing.`;
+(exceptions included), nginx rules by the first match; allowlists block nothing.
+
+Exit status: 0 done; 1 findings reaching --fail-on (check) or invalid lines
+(--strict); 2 a usage error, a file that cannot be read or output that cannot
+be written; 3 an internal error (a bug: please report it with the message).
+A reader that stops early (| head) ends the output quietly.`;
 
 export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -45,6 +53,8 @@ export interface Options {
   readonly inputFormat?: string;
   /** The set, table or block to read of each file that has one by this name ('' is the file's own entries). */
   readonly scope?: string;
+  /** The most findings check writes, or undefined for its output format's default. */
+  readonly maxResults?: number;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
@@ -57,6 +67,7 @@ const VALUED: Record<string, readonly string[] | undefined> = {
   '--fail-on': ['error', 'warning', 'never'],
   '--input-format': undefined, // checked against the formats by the caller
   '--scope': undefined, // checked against the files' scopes by the caller
+  '--max-results': undefined, // a whole number, checked below
 };
 
 /** Returns the options, or 'help' when help was asked for. Throws UsageError. */
@@ -92,6 +103,9 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     throw new UsageError(`"${command}" needs ${needed} ("-" reads standard input).`);
   }
   if (command === 'check' && values.has('--scope')) throw new UsageError('--scope is for the set commands: "check" reports on every scope of each file.');
+  if (command !== 'check' && values.has('--max-results')) throw new UsageError('--max-results is for "check": the other commands write every address.');
+  const maxResults = values.get('--max-results');
+  if (maxResults !== undefined && !/^\d+$/.test(maxResults)) throw new UsageError(`--max-results takes a whole number of findings (0 or more), not "${maxResults}".`);
   return {
     command,
     files,
@@ -102,5 +116,6 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     failOn: (values.get('--fail-on') ?? 'error') as FailOn,
     inputFormat: values.get('--input-format'),
     scope: values.get('--scope'),
+    maxResults: maxResults === undefined ? undefined : Number(maxResults),
   };
 }

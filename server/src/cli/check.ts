@@ -1,143 +1,85 @@
 /**
  * `blocklist-audit check`: the findings the editor shows, for CI. Text for
  * people, JSON for scripts, SARIF 2.1.0 for code-scanning tools; the exit
- * status follows --fail-on.
+ * status follows --fail-on. The findings are written one by one as they are
+ * formatted, so a list of millions of them needs memory for the audit only.
  */
-import { audit, type Finding } from '../core/analysis/audit';
-import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
+import { audit } from '../core/analysis/audit';
+import type { Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { parseDocument } from '../core/document/document';
-import { columnOf } from '../core/formats/format';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { loadNetworks } from '../node/networkData';
-import type { Options } from './args';
+import type { FailOn, Options } from './args';
+import { limitResults, located, type FileAudit, type FileReport } from './findings';
 import { formatOf, readText } from './input';
-import { Output } from './output';
+import { Streamed, writeJson } from './jsonStream';
+import { Output, writeUntilClosed } from './output';
+import { SARIF_MAX_RESULTS, sarifLog } from './sarif';
 
-/** A finding with 1-based line and column numbers, as reports give them. */
-interface Located {
-  readonly code: FindingCode;
-  readonly severity: Severity;
-  readonly message: string;
-  readonly line: number;
-  readonly column: number;
-  readonly endColumn: number;
-  readonly related: readonly { readonly line: number; readonly column: number; readonly message: string }[];
-}
-
-interface FileReport {
-  readonly file: string;
-  readonly format: string;
-  readonly ipv4: { readonly entries: number; readonly addresses: string };
-  readonly ipv6: { readonly entries: number; readonly addresses: string };
-  readonly findings: readonly Located[];
-  readonly omitted: number;
-  /** Addresses of each known provider the list blocks (with ASN data). */
-  readonly providers: readonly { readonly id: string; readonly name: string; readonly addresses: string }[];
-}
+const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], never: [] };
 
 export function runCheck(options: Options): number {
   const networks = loadNetworks((message) => {
     if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
   });
-  const reports = options.files.map((file) => checkFile(file, options.inputFormat, networks));
+  const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
+  const reports = limitResults(
+    options.files.map((file) => auditFile(file, options.inputFormat, networks)),
+    maxResults,
+  );
   const out = new Output();
-  if (options.output === 'json') out.line(JSON.stringify(reports, null, 2));
-  else if (options.output === 'sarif') out.line(JSON.stringify(toSarif(reports), null, 2));
-  else for (const report of reports) printText(out, report);
-  out.flush();
-  const failing: Severity[] = options.failOn === 'never' ? [] : options.failOn === 'warning' ? ['error', 'warning'] : ['error'];
-  return reports.some((report) => report.findings.some((f) => failing.includes(f.severity))) ? 1 : 0;
+  writeUntilClosed(out, () => {
+    if (options.output === 'text') {
+      for (const report of reports) printText(out, report, maxResults);
+    } else {
+      writeJson(out, options.output === 'json' ? reports.map(jsonReport) : sarifLog(reports, maxResults));
+      out.line('');
+    }
+  });
+  // Every finding counts, written or not.
+  const failing = FAILING[options.failOn];
+  return reports.some((report) => report.result.findings.some((f) => failing.includes(f.severity))) ? 1 : 0;
 }
 
-function checkFile(file: string, inputFormat: string | undefined, networks: Networks | undefined): FileReport {
+function auditFile(file: string, inputFormat: string | undefined, networks: Networks | undefined): FileAudit {
   const text = readText(file);
   const document = parseDocument(text, formatOf(file, text, inputFormat));
   // Every finding: CI wants the whole list, not the editor's first thousand.
   const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
-  const locate = (start: number, end: number, line: number) => {
-    const column = columnOf(text, start);
-    return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
-  };
+  const providers = networks
+    ? providerTotals(networks.index, result.blocked4, result.blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
+    : [];
+  return { file, text, format: document.format.id, result, providers };
+}
+
+/** The report of one file in `--format json`, its findings streamed. */
+function jsonReport(file: FileReport): object {
+  const { ipv4, ipv6, findings } = file.result;
   return {
-    file,
-    format: document.format.id,
-    ipv4: { entries: result.ipv4.entries, addresses: result.ipv4.addresses.toString() },
-    ipv6: { entries: result.ipv6.entries, addresses: result.ipv6.addresses.toString() },
-    findings: result.findings.map((f: Finding) => ({
-      code: f.code,
-      severity: f.severity,
-      message: f.message,
-      ...locate(f.start, f.end, f.line),
-      related: (f.related ?? []).map((r) => {
-        const place = locate(r.start, r.end, r.line);
-        return { line: place.line, column: place.column, message: r.message };
-      }),
-    })),
-    omitted: result.omitted,
-    providers: networks
-      ? providerTotals(networks.index, result.blocked4, result.blocked6).map((share) => ({
-          id: share.provider.id,
-          name: share.provider.name,
-          addresses: share.addresses.toString(),
-        }))
-      : [],
+    file: file.file,
+    format: file.format,
+    ipv4: { entries: ipv4.entries, addresses: ipv4.addresses.toString() },
+    ipv6: { entries: ipv6.entries, addresses: ipv6.addresses.toString() },
+    findings: new Streamed(located(file)),
+    omitted: findings.length - file.shown.length,
+    providers: file.providers,
   };
 }
 
-function printText(out: Output, report: FileReport): void {
-  for (const f of report.findings) out.line(`${report.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.code}]`);
-  const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
+const count = (n: bigint | number) => n.toLocaleString('en-US');
+
+function printText(out: Output, file: FileReport, maxResults: number): void {
+  for (const f of located(file)) out.line(`${file.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.code}]`);
+  const { ipv4, ipv6, findings } = file.result;
+  const omitted = findings.length - file.shown.length;
   out.line(
-    `${report.file}: ${report.format}, ${count(report.ipv4.entries)} IPv4 entries (${count(report.ipv4.addresses)} unique addresses), ` +
-      `${count(report.ipv6.entries)} IPv6 entries (${count(report.ipv6.addresses)} unique addresses), ${report.findings.length} findings`,
+    `${file.file}: ${file.format}, ${count(ipv4.entries)} IPv4 entries (${count(ipv4.addresses)} unique addresses), ` +
+      `${count(ipv6.entries)} IPv6 entries (${count(ipv6.addresses)} unique addresses), ${count(findings.length)} findings` +
+      (omitted > 0 ? ` (${count(omitted)} not shown: --max-results ${count(maxResults)})` : ''),
   );
-  if (report.providers.length > 0) {
-    out.line(`${report.file}: blocks addresses of ${report.providers.map((p) => `${p.name} ${count(p.addresses)}`).join(' · ')}`);
+  if (file.providers.length > 0) {
+    out.line(`${file.file}: blocks addresses of ${file.providers.map((p) => `${p.name} ${count(BigInt(p.addresses))}`).join(' · ')}`);
   }
-}
-
-const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-
-/** SARIF 2.1.0: one run, one rule per finding code, one result per finding. */
-function toSarif(reports: readonly FileReport[]): object {
-  return {
-    version: '2.1.0',
-    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'blocklist-audit',
-            version: '0.1.0',
-            rules: FINDING_CODES.map((code) => ({
-              id: code,
-              shortDescription: { text: FINDING_RULES[code].rule },
-              defaultConfiguration: { level: SARIF_LEVEL[FINDING_RULES[code].severity] },
-            })),
-          },
-        },
-        results: reports.flatMap((report) =>
-          report.findings.map((f) => ({
-            ruleId: f.code,
-            ruleIndex: FINDING_CODES.indexOf(f.code),
-            level: SARIF_LEVEL[f.severity],
-            message: { text: f.message },
-            locations: [location(report.file, f.line, f.column, f.endColumn)],
-            ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) } : {}),
-          })),
-        ),
-      },
-    ],
-  };
-}
-
-function location(file: string, line: number, column: number, endColumn?: number): object {
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: file === '-' ? 'stdin' : file.split('\\').join('/') },
-      region: { startLine: line, startColumn: column, ...(endColumn ? { endColumn } : {}) },
-    },
-  };
 }

@@ -8,10 +8,11 @@ import { AddressCollector, AddressSet, IPV4, IPV6, type LineProblem } from '../c
 import type { ScopeSet } from '../core/analysis/facts';
 import type { Scope } from '../core/document/scopes';
 import { columnOf } from '../core/formats/format';
+import { csvRecord } from '../core/primitives/csv';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
 import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from './input';
-import { Output } from './output';
+import { Output, OutputError, writeUntilClosed } from './output';
 
 /** Addresses per family, and how many entries gave them. */
 interface Sets {
@@ -60,27 +61,29 @@ class Run {
       const seen = this.scopesSeen.length > 0 ? `Scopes: ${[...new Set(this.scopesSeen)].join(', ')}.` : 'The files have no sets, tables or blocks.';
       throw new UsageError(`No file has a scope named "${this.options.scope}". ${seen}`);
     }
-    switch (command) {
-      case 'count':
-        this.count(sets[0]);
-        break;
-      case 'merge':
-        this.printCidrs(sets[0]);
-        break;
-      case 'ranges':
-        this.printRanges(sets[0]);
-        break;
-      case 'common':
-        this.printCidrs(this.fold(sets, (a, b) => a.intersection(b)));
-        break;
-      case 'except':
-        this.printCidrs(this.fold(sets, (a, b) => a.difference(b)));
-        break;
-      case 'compare':
-        this.compare(sets);
-        break;
-    }
-    this.timed('print', () => this.out.flush());
+    writeUntilClosed(this.out, () => {
+      switch (command) {
+        case 'count':
+          this.count(sets[0]);
+          break;
+        case 'merge':
+          this.printCidrs(sets[0]);
+          break;
+        case 'ranges':
+          this.printRanges(sets[0]);
+          break;
+        case 'common':
+          this.printCidrs(this.fold(sets, (a, b) => a.intersection(b)));
+          break;
+        case 'except':
+          this.printCidrs(this.fold(sets, (a, b) => a.difference(b)));
+          break;
+        case 'compare':
+          this.compare(sets);
+          break;
+      }
+      this.timed('print', () => this.out.flush());
+    });
     if (this.options.profile) process.stderr.write(JSON.stringify(this.phases) + '\n');
     return this.options.strict && this.invalidLines > 0 ? 1 : 0;
   }
@@ -222,8 +225,7 @@ class Run {
         const a = sets[i];
         const b = sets[j];
         const common = a.ipv4.intersection(b.ipv4).size() + a.ipv6.intersection(b.ipv6).size();
-        const row = [csv(a.name), csv(b.name), a.entries4 + a.entries6, b.entries4 + b.entries6, totalSize(a), totalSize(b), common];
-        this.out.line(row.join(','));
+        this.out.write(csvRecord([a.name, b.name, a.entries4 + a.entries6, b.entries4 + b.entries6, totalSize(a), totalSize(b), common]));
       }
     }
   }
@@ -265,23 +267,30 @@ function totalSize(sets: FileSets): bigint {
   return sets.ipv4.size() + sets.ipv6.size();
 }
 
-function csv(field: string): string {
-  return /[",\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
-}
-
 function main(argv: readonly string[]): number {
   try {
     const options = parseArgs(argv);
     if (options === 'help') {
-      process.stdout.write(USAGE + '\n');
+      const out = new Output();
+      writeUntilClosed(out, () => out.line(USAGE));
       return 0;
     }
     return new Run(options).execute();
   } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`blocklist-audit: ${error.message}\nRun "blocklist-audit --help" for usage.\n`);
-    return 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`blocklist-audit: ${error.message}\nRun "blocklist-audit --help" for usage.\n`);
+      return 2;
+    }
+    if (error instanceof OutputError) {
+      process.stderr.write(`blocklist-audit: ${error.message}\n`);
+      return 2;
+    }
+    // Not 1, which says "findings": a script must not take a crash for a verdict.
+    process.stderr.write(`blocklist-audit: internal error, please report it: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 3;
   }
 }
 
+// Standard error is where a failure would be told: when it fails too (closed early, a full disk), there is nowhere left to tell it.
+process.stderr.on('error', () => {});
 process.exitCode = main(process.argv.slice(2));

@@ -2,6 +2,8 @@
  * Buffered standard output written as bytes: IPv4 addresses go from numbers
  * to digits without an intermediate string, and the buffer is written once
  * a megabyte, synchronously, so output is complete before the process exits.
+ * A reader that goes away (`| head`) ends the output quietly; a write that
+ * fails (a full disk) is an OutputError, one line for the user.
  */
 import { writeSync } from 'node:fs';
 import { formatIPv6 } from '../core';
@@ -23,8 +25,21 @@ export class Output {
 
   /** A line of text. */
   line(text: string): void {
-    this.text(text);
+    this.write(text);
     this.byte(LF);
+  }
+
+  /** Text as it is. */
+  write(text: string): void {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > CAPACITY) {
+      this.flush();
+      const encoded = Buffer.from(text);
+      writeFully(encoded, encoded.length);
+      return;
+    }
+    this.room(bytes);
+    this.length += this.buffer.write(text, this.length);
   }
 
   /** `network/prefix` on a line of its own. */
@@ -52,7 +67,7 @@ export class Output {
   /** IPv4 numbers are written digit by digit; IPv6 goes through its formatter. */
   private address(x: number | bigint): void {
     if (typeof x === 'bigint') {
-      this.text(formatIPv6(x));
+      this.write(formatIPv6(x));
       return;
     }
     this.room(15);
@@ -74,18 +89,6 @@ export class Output {
     if (length > 2) this.buffer[this.length++] = DECIMALS[at + 3];
   }
 
-  private text(text: string): void {
-    const bytes = Buffer.byteLength(text);
-    if (bytes > CAPACITY) {
-      this.flush();
-      const encoded = Buffer.from(text);
-      writeFully(encoded, encoded.length);
-      return;
-    }
-    this.room(bytes);
-    this.length += this.buffer.write(text, this.length);
-  }
-
   private byte(value: number): void {
     this.room(1);
     this.buffer[this.length++] = value;
@@ -96,16 +99,32 @@ export class Output {
   }
 }
 
+/** Standard output could not be written: the message says why, for one line on stderr (exit status 2). */
+export class OutputError extends Error {}
+
+/** The reader of standard output went away (`| head`): what is left to write has no one to read it. */
+class OutputClosed extends Error {}
+
+/** Runs `write`, which writes to `out`, and flushes; a reader that goes away ends the output there, quietly, and the command keeps its exit status. */
+export function writeUntilClosed(out: Output, write: () => void): void {
+  try {
+    write();
+    out.flush();
+  } catch (error) {
+    if (!(error instanceof OutputClosed)) throw error;
+  }
+}
+
 function writeFully(bytes: Uint8Array, length: number): void {
   let offset = 0;
   while (offset < length) {
     try {
       offset += writeSync(1, bytes, offset, length - offset);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
+      const { code, message } = error as NodeJS.ErrnoException;
       if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') process.exit(0); // the reader went away (`| head`): not an error
-      throw error;
+      if (code === 'EPIPE') throw new OutputClosed();
+      throw new OutputError(`Cannot write to standard output (${message}). Check that where it goes, a file, a disk or a pipe, can take it.`);
     }
   }
 }

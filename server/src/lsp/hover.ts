@@ -5,6 +5,7 @@ import { formatCount, formatShare, powerOfTwo } from '../core/addresses/display'
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
 import type { Ownership } from '../core/ownership/shares';
+import { markdownText } from '../core/primitives/markdown';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
 
@@ -27,8 +28,8 @@ function entryHover(textDocument: TextDocument, { document, index, networks }: A
 
 export function entryMarkdown(d: EntryDescription): string {
   const verb = d.role === 'allow' ? 'allows' : 'blocks';
-  const lines = [`**${d.text}** ${verb} **${formatCount(d.count)}** ${d.count === 1n ? 'address' : 'addresses'}${powerOfTwo(d.count)}`, ''];
-  if (d.scope) lines.push(`In ${d.scope.label}${d.scope.role === 'allow' ? ', an allowlist' : ''}: ${HOW_DECIDED[d.scope.evaluation]}.`, '');
+  const lines = [`**${markdownText(d.text)}** ${verb} **${formatCount(d.count)}** ${d.count === 1n ? 'address' : 'addresses'}${powerOfTwo(d.count)}`, ''];
+  if (d.scope) lines.push(`In ${markdownText(d.scope.label)}${d.scope.role === 'allow' ? ', an allowlist' : ''}: ${HOW_DECIDED[d.scope.evaluation]}.`, '');
   if (d.version === 6) {
     const networks = [48, 64]
       .filter((p) => d.count >= 1n << BigInt(128 - p) && d.count % (1n << BigInt(128 - p)) === 0n)
@@ -48,7 +49,7 @@ export function entryMarkdown(d: EntryDescription): string {
     if (d.overlapCount > d.overlaps.length) lines.push(`- … and ${d.overlapCount - d.overlaps.length} more`);
   }
   if (d.feeds.length > 0) {
-    const listed = d.feeds.slice(0, 5).map((m) => `${m.provider}${m.service ? ` ${m.service}` : ''}${m.region ? ` ${m.region}` : ''} (${formatCount(m.addresses)})`);
+    const listed = d.feeds.slice(0, 5).map((m) => `${markdownText([m.provider, m.service, m.region].filter(Boolean).join(' '))} (${formatCount(m.addresses)})`);
     lines.push('', `**Provider feeds:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`);
   }
   if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership));
@@ -70,10 +71,10 @@ function ownershipMarkdown(o: Ownership): string[] {
   const share = (part: bigint) => formatShare(Number((part * 1_000_000n) / o.total) / 1_000_000);
   const lines: string[] = [];
   if (o.providers.length > 0) {
-    lines.push('**Known providers:** ' + o.providers.map((p) => `${p.provider.name} ${formatCount(p.addresses)} (${share(p.addresses)})`).join(' · '), '');
+    lines.push('**Known providers:** ' + o.providers.map((p) => `${markdownText(p.provider.name)} ${formatCount(p.addresses)} (${share(p.addresses)})`).join(' · '), '');
   }
   lines.push('| holder | ASN | addresses | share |', '|---|---:|---:|---:|');
-  for (const h of o.holders.slice(0, TOP_HOLDERS)) lines.push(`| ${h.name.replace(/\|/g, '\\|')} | AS${h.asn} | ${formatCount(h.addresses)} | ${share(h.addresses)} |`);
+  for (const h of o.holders.slice(0, TOP_HOLDERS)) lines.push(`| ${markdownText(h.name)} | AS${h.asn} | ${formatCount(h.addresses)} | ${share(h.addresses)} |`);
   if (o.holders.length > TOP_HOLDERS) {
     const rest = o.holders.slice(TOP_HOLDERS).reduce((sum, h) => sum + h.addresses, 0n);
     lines.push(`| ${o.holders.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);

@@ -5,10 +5,11 @@
  */
 import type { Problem } from '../document/problem';
 import { DOT, NINE, ZERO } from '../primitives/charCodes';
+import { excerpt, quote } from '../primitives/excerpt';
 
 /** The problem of an octet past 255, as every IPv4 reader words it. */
 export function octetOutOfRange(octet: string): string {
-  return `Octet ${octet} is out of range: each part of an IPv4 address is 0–255.`;
+  return `Octet ${excerpt(octet)} is out of range: each part of an IPv4 address is 0–255.`;
 }
 
 /**
@@ -47,7 +48,7 @@ export function parseIPv4(text: string, start: number, end: number, problems: Pr
         code: 'leading-zeros',
         start: octetStart,
         end: i,
-        message: `Octet ${text.slice(octetStart, i)} has a leading zero: read here as decimal ${value}, but iprange and inet_aton read it as octal. Write ${value}.`,
+        message: `Octet ${excerpt(text, octetStart, i)} has a leading zero: read here as decimal ${value}, but iprange and inet_aton read it as octal. Write ${value}.`,
       });
     }
     address = address * 256 + value;
@@ -62,9 +63,7 @@ export function parseIPv4(text: string, start: number, end: number, problems: Pr
       start,
       end,
       message:
-        count === octets
-          ? `Unexpected text after the address: "${text.slice(i, end)}".`
-          : `"${text.slice(start, end)}" has ${count} of the ${octets} octets an IPv4 address needs.`,
+        count === octets ? `Unexpected text after the address: ${quote(text, i, end)}.` : `${quote(text, start, end)} has ${count} of the ${octets} octets an IPv4 address needs.`,
     });
     return -1;
   }
@@ -72,12 +71,12 @@ export function parseIPv4(text: string, start: number, end: number, problems: Pr
 }
 
 function unexpectedCharacter(problems: Problem[], text: string, start: number, end: number, at: number): -1 {
-  const bad = at < end ? `"${text[at]}"` : 'end';
+  const bad = at < end ? quote(text, at, at + 1) : 'end';
   problems.push({
     code: 'invalid-entry',
     start: at < end ? at : end - 1,
     end: at < end ? at + 1 : end,
-    message: `Not an IPv4 address: unexpected ${bad} in "${text.slice(start, end)}".`,
+    message: `Not an IPv4 address: unexpected ${bad} in ${quote(text, start, end)}.`,
   });
   return -1;
 }

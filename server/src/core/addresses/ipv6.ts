@@ -6,6 +6,7 @@
 import { formatIPv4, parseIPv4 } from './ipv4';
 import type { Problem } from '../document/problem';
 import { COLON, DOT, PERCENT } from '../primitives/charCodes';
+import { quote } from '../primitives/excerpt';
 
 /** Scratch space for the eight 16-bit groups; parsing is synchronous, so one array serves every call. */
 const groups = new Uint16Array(8);
@@ -46,15 +47,15 @@ export function parseIPv6(text: string, start: number, end: number, problems: Pr
     if (i === groupStart) {
       const c = text.charCodeAt(i);
       if (c === PERCENT) return fail(i, end, 'a zone index (%…) has no place in a blocklist');
-      return fail(i, i + 1, `unexpected "${text[i]}"`);
+      return fail(i, i + 1, `unexpected ${quote(text, i, i + 1)}`);
     }
-    if (i - groupStart > 4) return fail(groupStart, i, `group "${text.slice(groupStart, i)}" has more than 4 hex digits`);
+    if (i - groupStart > 4) return fail(groupStart, i, `group ${quote(text, groupStart, i)} has more than 4 hex digits`);
     if (count === 8) return fail(groupStart, end, 'more than 8 groups');
     groups[count++] = value;
     if (i === end) break;
     if (text.charCodeAt(i) !== COLON) {
       if (text.charCodeAt(i) === PERCENT) return fail(i, end, 'a zone index (%…) has no place in a blocklist');
-      return fail(i, i + 1, `unexpected "${text[i]}"`);
+      return fail(i, i + 1, `unexpected ${quote(text, i, i + 1)}`);
     }
     i++;
     if (i < end && text.charCodeAt(i) === COLON) {

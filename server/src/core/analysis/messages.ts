@@ -6,6 +6,7 @@ import { formatAddress, formatCount, powerOfTwo } from '../addresses/display';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import type { Networks } from '../ownership/networks';
 import { providerShares } from '../ownership/shares';
+import { excerpt } from '../primitives/excerpt';
 import type { EntryFact, NetworkContext } from './facts';
 import { loaderRejectionMessage } from './loaderChecks';
 import type { AuditOptions } from './options';
@@ -112,7 +113,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       const inside = table.version[k] === 4 ? target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
       const total = table.size(k);
       return {
-        message: `${formatCount(total - inside)}${powerOfTwo(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${context.targetLabel}.`,
+        message: `${formatCount(total - inside)}${powerOfTwo(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${excerpt(context.targetLabel)}.`,
       };
     }
   }

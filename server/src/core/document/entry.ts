@@ -6,8 +6,9 @@
 import { IPV4, IPV6, type Family } from '../addresses/family';
 import { formatIPv4, netmaskToPrefix, parseIPv4 } from '../addresses/ipv4';
 import { formatIPv6, parseIPv6 } from '../addresses/ipv6';
-import type { Problem } from './problem';
 import { COLON, DASH, DOT, SLASH, SPACE, STAR, TAB } from '../primitives/charCodes';
+import { excerpt, quote } from '../primitives/excerpt';
+import type { Problem } from './problem';
 
 export type EntryForm = 'address' | 'cidr' | 'netmask' | 'glob' | 'range';
 
@@ -35,7 +36,7 @@ const rangeStart = new ParsedEntry();
  */
 export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
   if (!startsLikeAddress(text.charCodeAt(start))) {
-    return fail(problems, start, end, `"${text.slice(start, end)}" is not an address, CIDR or range.`);
+    return fail(problems, start, end, `${quote(text, start, end)} is not an address, CIDR or range.`);
   }
   const dash = indexOfCode(text, DASH, start, end);
   if (dash < 0) return parseBlock(text, start, end, problems, out);
@@ -43,7 +44,7 @@ export function parseEntry(text: string, start: number, end: number, problems: P
   const leftEnd = trimEnd(text, start, dash);
   const rightStart = trimStart(text, dash + 1, end);
   if (leftEnd === start || rightStart === end) {
-    return fail(problems, start, end, `"${text.slice(start, end)}" is not a range: it needs an address on each side of "-".`);
+    return fail(problems, start, end, `${quote(text, start, end)} is not a range: it needs an address on each side of "-".`);
   }
   if (!parseBlock(text, start, leftEnd, problems, rangeStart)) return false;
   if (!parseBlock(text, rightStart, end, problems, out)) return false;
@@ -116,7 +117,7 @@ function parseGlob(text: string, start: number, end: number, problems: Problem[]
     stars++;
   }
   if (stars === 0 || stars > 3 || indexOfCode(text, STAR, start, fixedEnd) >= 0) {
-    return fail(problems, start, end, `"${text.slice(start, end)}" is not a valid glob: only whole trailing octets can be "*", as in 10.1.2.*.`);
+    return fail(problems, start, end, `${quote(text, start, end)} is not a valid glob: only whole trailing octets can be "*", as in 10.1.2.*.`);
   }
   const address = parseIPv4(text, start, fixedEnd, problems, 4 - stars);
   if (address < 0) return false;
@@ -133,7 +134,7 @@ function parsePrefixLength<A extends number | bigint>(text: string, start: numbe
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x30 || c > 0x39 || i - start >= 3) {
-      fail(problems, start - 1, end, `"/${text.slice(start, end)}" is not a prefix length: write /0 to /${family.bits}.`);
+      fail(problems, start - 1, end, `${quote(text, start - 1, end)} is not a prefix length: write /0 to /${family.bits}.`);
       return -1;
     }
     value = value * 10 + (c - 0x30);
@@ -154,7 +155,7 @@ function parseNetmask(text: string, start: number, end: number, problems: Proble
   if (mask < 0) return -1;
   const prefix = netmaskToPrefix(mask);
   if (prefix < 0) {
-    fail(problems, start, end, `Netmask ${text.slice(start, end)} is not contiguous: its one bits must all come first, as in 255.255.255.0.`);
+    fail(problems, start, end, `Netmask ${excerpt(text, start, end)} is not contiguous: its one bits must all come first, as in 255.255.255.0.`);
   }
   return prefix;
 }
@@ -164,7 +165,7 @@ function reportHostBits(text: string, start: number, end: number, network: strin
     code: 'host-bits-set',
     start,
     end,
-    message: `${text.slice(start, end)} has host bits set: it is read as ${network}/${prefix}. Write ${network}/${prefix} to say so.`,
+    message: `${excerpt(text, start, end)} has host bits set: it is read as ${network}/${prefix}. Write ${network}/${prefix} to say so.`,
   });
 }
 
@@ -180,7 +181,7 @@ function prefixOfInterval<A extends number | bigint>(family: Family<A>, lo: A, h
 
 /** The problem of a range written last address first, as every format with ranges words it. */
 export function invertedRange(first: string, last: string): string {
-  return `The range is inverted: ${first} comes after ${last}. Swap the two ends.`;
+  return `The range is inverted: ${excerpt(first)} comes after ${excerpt(last)}. Swap the two ends.`;
 }
 
 function fail(problems: Problem[], start: number, end: number, message: string): false {

@@ -1,0 +1,81 @@
+/**
+ * What `check` writes of each file: its audit, and the findings written of
+ * it, which --max-results may cut to the most severe; each finding located
+ * by line and column only as it is written.
+ */
+import type { AuditResult, Finding } from '../core/analysis/audit';
+import type { Severity } from '../core/analysis/findingCodes';
+import { columnOf } from '../core/formats/format';
+
+/** One file's audit, kept until the output is written. */
+export interface FileAudit {
+  readonly file: string;
+  readonly text: string;
+  readonly format: string;
+  readonly result: AuditResult;
+  /** Addresses of each known provider the list blocks (with ASN data). */
+  readonly providers: readonly { readonly id: string; readonly name: string; readonly addresses: string }[];
+}
+
+/** A file's audit and the findings written of it: all, or those --max-results keeps. */
+export interface FileReport extends FileAudit {
+  readonly shown: readonly Finding[];
+}
+
+/** A finding with 1-based line and column numbers, as reports give them. */
+export interface Located {
+  readonly code: Finding['code'];
+  readonly severity: Severity;
+  readonly message: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endColumn: number;
+  readonly related: readonly { readonly line: number; readonly column: number; readonly message: string }[];
+}
+
+/** Severities from the most severe, the order --max-results keeps findings in. */
+const RANKED: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/**
+ * Keeps at most `maxResults` findings over all files: the most severe
+ * first, and of one severity those of the first files and lines, so an
+ * error is never left out for a warning.
+ */
+export function limitResults(audits: readonly FileAudit[], maxResults: number): FileReport[] {
+  const counts = new Map<Severity, number>();
+  for (const { result } of audits) for (const f of result.findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
+  if (total <= maxResults) return audits.map((file) => ({ ...file, shown: file.result.findings }));
+  const room = new Map<Severity, number>();
+  let left = maxResults;
+  for (const severity of RANKED) {
+    room.set(severity, Math.min(counts.get(severity) ?? 0, left));
+    left -= room.get(severity) ?? 0;
+  }
+  const fits = (f: Finding) => {
+    const free = room.get(f.severity) ?? 0;
+    room.set(f.severity, free - 1);
+    return free > 0;
+  };
+  return audits.map((file) => ({ ...file, shown: file.result.findings.filter(fits) }));
+}
+
+/** The findings of `file` with line and column numbers, made one at a time as they are written. */
+export function* located(file: FileReport): Generator<Located> {
+  const locate = (start: number, end: number, line: number) => {
+    const column = columnOf(file.text, start);
+    return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
+  };
+  for (const f of file.shown) {
+    yield {
+      code: f.code,
+      severity: f.severity,
+      message: f.message,
+      ...locate(f.start, f.end, f.line),
+      related: (f.related ?? []).map((r) => {
+        const place = locate(r.start, r.end, r.line);
+        return { line: place.line, column: place.column, message: r.message };
+      }),
+    };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `check --format sarif`: a SARIF 2.1.0 log of one run, one rule per finding
+ * code, one result per finding, the results streamed. A run holds at most
+ * --max-results results, 25,000 unless told, the most GitHub code scanning
+ * accepts per run; the run's properties say how many were left out.
+ */
+import { FINDING_CODES, FINDING_RULES, type Severity } from '../core/analysis/findingCodes';
+import { located, type FileReport } from './findings';
+import { Streamed } from './jsonStream';
+
+/** GitHub code scanning rejects a run with more results. */
+export const SARIF_MAX_RESULTS = 25_000;
+
+const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+
+/** The log, for writeJson: its results are made while it is written. */
+export function sarifLog(reports: readonly FileReport[], maxResults: number): object {
+  const omitted = reports.reduce((sum, report) => sum + report.result.findings.length - report.shown.length, 0);
+  const count = (n: number) => n.toLocaleString('en-US');
+  const notification = {
+    level: 'warning',
+    message: {
+      text: `${count(omitted)} results were left out by --max-results ${count(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`,
+    },
+  };
+  return {
+    version: '2.1.0',
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'blocklist-audit',
+            version: '0.1.0',
+            rules: FINDING_CODES.map((code) => ({
+              id: code,
+              shortDescription: { text: FINDING_RULES[code].rule },
+              defaultConfiguration: { level: SARIF_LEVEL[FINDING_RULES[code].severity] },
+            })),
+          },
+        },
+        ...(omitted > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [notification] }] } : {}),
+        results: new Streamed(results(reports)),
+        properties: { maxResults, omittedResults: omitted },
+      },
+    ],
+  };
+}
+
+function* results(reports: readonly FileReport[]): Generator<object> {
+  for (const report of reports) {
+    for (const f of located(report)) {
+      yield {
+        ruleId: f.code,
+        ruleIndex: FINDING_CODES.indexOf(f.code),
+        level: SARIF_LEVEL[f.severity],
+        message: { text: f.message },
+        locations: [location(report.file, f.line, f.column, f.endColumn)],
+        ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) } : {}),
+      };
+    }
+  }
+}
+
+function location(file: string, line: number, column: number, endColumn?: number): object {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: file === '-' ? 'stdin' : file.split('\\').join('/') },
+      region: { startLine: line, startColumn: column, ...(endColumn ? { endColumn } : {}) },
+    },
+  };
+}
