@@ -26,6 +26,8 @@ export type Step = (what: string) => void;
 export interface Analysed {
   readonly document: BlocklistDocument;
   readonly result: AuditResult;
+  /** What the audit learnt of each entry from the ASN data, as the server carries it from version to version. */
+  readonly memo: OwnersMemo;
 }
 
 export interface Settings {
@@ -39,9 +41,10 @@ export function analyse(text: string, format: Format, settings: Settings, step: 
   step('read');
   const document = parseDocument(text, format);
   step('audit');
-  const result = audit(document, settings.audit, settings.networks);
+  const memo = OwnersMemo.for(document);
+  const result = audit(document, settings.audit, settings.networks, memo);
   checkPlaces(document, result);
-  return { document, result };
+  return { document, result, memo };
 }
 
 /** Zero-based line of each offset, as the protocol counts lines: `\n`, `\r\n` and a lone `\r` each end one. */
@@ -123,15 +126,11 @@ export function checkFresh(text: string, format: Format, settings: Settings, fir
 /** After an edit to `edited`, the document updated (and audited with what the first audit remembered) equals one read afresh. */
 export function checkEdit(before: Analysed, edited: string, settings: Settings, step: Step): void {
   step('read an edit');
-  const format = before.document.format;
-  // The memo of owners the first audit filled in, as the server carries it from version to version.
-  const memo = OwnersMemo.for(before.document);
-  audit(before.document, settings.audit, settings.networks, memo);
   const updated = updateDocument(before.document, edited);
-  const fresh = parseDocument(edited, format);
+  const fresh = parseDocument(edited, before.document.format);
   assert.deepEqual(documentSnapshot(updated), documentSnapshot(fresh), 'the document updated by the edit differs from the edited text read afresh');
   step('audit an edit');
-  const carried = audit(updated, settings.audit, settings.networks, OwnersMemo.for(updated, memo));
+  const carried = audit(updated, settings.audit, settings.networks, OwnersMemo.for(updated, before.memo));
   assert.deepEqual(resultSnapshot(carried), resultSnapshot(audit(fresh, settings.audit, settings.networks)), 'the audit after the edit differs from a fresh one');
 }
 

@@ -105,6 +105,6 @@ test(`fuzz: the command-line tool checks and counts any file in time, as the cor
       const counted = JSON.parse(run(['count', '--json', ...chosen, file])) as { ipv4: unknown; ipv6: unknown };
       assert.deepEqual({ ipv4: counted.ipv4, ipv6: counted.ipv6 }, totals, 'count counts otherwise than check');
     }),
-    10,
+    6,
   ),
 );

@@ -10,8 +10,8 @@ import type { Suite } from './worker';
 
 const run = (suite: Suite) => runGuarded('worker.js', suite);
 
-test(`fuzz: documents in every format read, audit, edit and fix as afresh (FUZZ_SEED=${SEED})`, () => run({ name: 'documents', runs: 200 }));
+test(`fuzz: documents in every format read, audit, edit and fix as afresh (FUZZ_SEED=${SEED})`, () => run({ name: 'documents', runs: 160 }));
 
-test(`fuzz: the same with the ASN data, whose findings bring more fixes (FUZZ_SEED=${SEED})`, () => run({ name: 'documents with ASN data', runs: 40 }));
+test(`fuzz: the same with the ASN data, whose findings bring more fixes (FUZZ_SEED=${SEED})`, () => run({ name: 'documents with ASN data', runs: 30 }));
 
-test(`fuzz: lists in every union format count exactly what they hold, as iprange counts plain IPv4 lists (FUZZ_SEED=${SEED})`, () => run({ name: 'counts', runs: 150 }));
+test(`fuzz: lists in every union format count exactly what they hold, as iprange counts plain IPv4 lists (FUZZ_SEED=${SEED})`, () => run({ name: 'counts', runs: 120 }));

@@ -24,8 +24,13 @@ export const MANY_TARGET_ASNS = false;
 /** Blocks nested up to 5,000 deep rather than 500 (h/ipv6oracle: the nftables reader recurses per block, and 1,500 `table <t> {` overflow the stack). */
 export const DEEP_NESTING = false;
 
-/** Commas on a line of a pf table file (h/ipv6oracle: the pf reader takes `1.2.3.4, 5.6.7.8` there for 1.2.3.4 alone, silently; pfctl takes neither). */
-export const PF_TABLE_FILE_COMMAS = false;
+/**
+ * Words that are no address on a line of a pf table file, commas among them
+ * (h/ipv6oracle: the pf reader skips them silently, so `1.2.3.4, 5.6.7.8` is
+ * 1.2.3.4 alone, and reads the line at all only when its first word looks
+ * like an address; pfctl rejects such a file).
+ */
+export const PF_TABLE_FILE_WORDS = false;
 
 /** A CIDR after iptables' `--src-range` or `--dst-range` (h/iptables: read as its range, where iptables-restore says `Bad value for "--src-range"`). */
 export const IPTABLES_RANGE_CIDRS = false;
@@ -35,7 +40,8 @@ export function heldBack(document: BlocklistDocument): boolean {
   const { text, entries: t } = document;
   const lineOf = (k: number) => text.slice(text.lastIndexOf('\n', t.start[k]) + 1, (text.indexOf('\n', t.end[k]) + 1 || text.length + 1) - 1);
   for (let k = 0; k < t.count; k++) {
-    if (!PF_TABLE_FILE_COMMAS && document.format.id === 'pf' && document.scopes[t.scope[k]].name === '' && lineOf(k).includes(',')) return true;
+    if (!PF_TABLE_FILE_WORDS && document.format.id === 'pf' && document.scopes[t.scope[k]].name === '' && !/^\s*(?:!?\s*[\d.:/a-fA-F]+(?:\s+|$))*(?:#.*)?$/.test(lineOf(k)))
+      return true;
     if (!IPTABLES_RANGE_CIDRS && document.format.id === 'iptables' && /--(?:src|dst)-range\s+\S*\//.test(lineOf(k))) return true;
   }
   return false;

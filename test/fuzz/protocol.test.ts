@@ -126,6 +126,6 @@ test(`fuzz: incremental edits over the protocol answer as a fresh open of the sa
         await fresh.client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
       }
     }),
-    40,
+    30,
   ),
 );

@@ -124,6 +124,6 @@ test(`fuzz: random setting values crash nothing, and findings still come (FUZZ_S
         await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
       }
     }),
-    60,
+    50,
   ),
 );
