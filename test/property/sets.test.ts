@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { AddressSet, IntervalBuilder, IPV4, IPV6, splitCidr, type Family } from '../../server/src/core';
-import { radixSortUint32 } from '../../server/src/core/primitives/radixSort';
+import { unionOf } from '../../server/src/core/addresses/intervalBuilder';
+import { radixSortIndices, radixSortUint32 } from '../../server/src/core/primitives/radixSort';
 
 const WINDOW = 64;
 
@@ -290,4 +291,35 @@ test('splitting a CIDR gives 2^(into - prefix) aligned blocks whose union is the
   assert.deepEqual(splitCidr(IPV4, 0x23c00000, 12, 13), [0x23c00000, 0x23c80000]);
   assert.throws(() => splitCidr(IPV4, 0, 32, 33), /choose a prefix from \/33 to \/32/);
   assert.throws(() => splitCidr(IPV6, 0n, 0, 64), /more than 65536/);
+});
+
+test('radix sort of indices by key is stable, for a few indices (a comparison sort) as for many (radix passes)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.nat(7), fc.nat(0xffffffff)), { maxLength: 1500 }), (keys) => {
+      const order = Uint32Array.from(keys.keys()).reverse();
+      radixSortIndices(order, Uint32Array.from(keys));
+      assert.deepEqual(
+        [...order],
+        [...keys.keys()].reverse().sort((a, b) => keys[a] - keys[b]),
+      );
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('the union of many sets at once equals their unions one by one', () => {
+  for (const u of universes) {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.tuple(fc.nat(WINDOW - 1), fc.nat(WINDOW - 1)), { maxLength: 4 }), { maxLength: 6 }), (lists) => {
+        const sets = lists.map((ranges) => {
+          const builder = new IntervalBuilder(u.family as Family<number | bigint>);
+          for (const [a, b] of ranges) builder.add(u.at(Math.min(a, b)), u.at(Math.max(a, b)));
+          return builder.build();
+        });
+        const folded = sets.reduce((all, set) => all.union(set), AddressSet.empty(u.family as Family<number | bigint>));
+        assert.ok(unionOf(u.family as Family<number | bigint>, sets).equals(folded));
+      }),
+      { numRuns: 100 },
+    );
+  }
 });

@@ -8,6 +8,7 @@
  */
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
+import { unionOf } from '../addresses/intervalBuilder';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import { resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
@@ -184,8 +185,6 @@ function unionScope<A extends number | bigint>(
 function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
   const table = document.entries;
   const scopes = document.scopes;
-  let blocked4 = AddressSet.empty(IPV4);
-  let blocked6 = AddressSet.empty(IPV6);
   const scopeSets: ScopeSet[] = [];
   // Conditional rules decide nothing about an address as such: they take no part.
   const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
@@ -196,10 +195,6 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
     const rules = scopes[s].evaluation === 'line-except' ? ruled?.get(s) : undefined;
     if (rules) {
       scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
-      if (scopes[s].role === 'block') {
-        blocked4 = blocked4.union(rules.blocked4);
-        blocked6 = blocked6.union(rules.blocked6);
-      }
       continue;
     }
     if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except') continue;
@@ -237,11 +232,17 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
     }
     const blocking = (entries: Uint32Array) => entries.reduce((count, k) => count + (table.allow[k] ? 0 : 1), 0);
     scopeSets.push({ scope: s, entries4: blocking(entries4), entries6: blocking(entries6), blocked4: set4, blocked6: set6 });
-    if (scopes[s].role === 'block') {
-      blocked4 = blocked4.union(set4);
-      blocked6 = blocked6.union(set6);
-    }
   }
+  // Only blocking scopes count towards what the document blocks; all at once, as a file may hold thousands of scopes.
+  const blockingSets = scopeSets.filter((set) => scopes[set.scope].role === 'block');
+  const blocked4 = unionOf(
+    IPV4,
+    blockingSets.map((set) => set.blocked4),
+  );
+  const blocked6 = unionOf(
+    IPV6,
+    blockingSets.map((set) => set.blocked6),
+  );
   return { blocked4, blocked6, scopeSets };
 }
 

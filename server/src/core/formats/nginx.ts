@@ -27,8 +27,18 @@ const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
 
+/** Deeper than this, a block's name leaves out the levels between the first ones and its own, and says its line: names stay short however deep a file nests. */
+const NAMED_LEVELS = 8;
+
+/** The scope name of a block opened by `directive` inside the blocks `open` names: the path of blocks, `server › location /api`. */
+function blockName(open: readonly string[], directive: string, line: number): string {
+  if (open.length === 0) return directive;
+  if (open.length <= NAMED_LEVELS) return `${open[open.length - 1]} › ${directive}`;
+  return `${open[NAMED_LEVELS - 1]} › … › ${directive} (line ${line + 1})`;
+}
+
 /**
- * The directives of one line, in the block `blocks` says (the path of the
+ * The directives of one line, in the block `blocks` says (the names of the
  * blocks open, which a `{` or `}` changes). `deny all;` and `allow all;` are
  * two entries on the word, 0.0.0.0/0 and ::/0, since nginx's `all` matches
  * both families; in order, `allow all;` decides every address left.
@@ -41,7 +51,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
     const c = text.charCodeAt(i);
     if (i >= end || c === HASH) return;
     if (c === OPEN_BRACE) {
-      blocks.push(directive < 0 ? '{' : text.slice(directive, trimEnd(text, directive, i)));
+      blocks.push(blockName(blocks, directive < 0 ? '{' : text.slice(directive, trimEnd(text, directive, i)), line));
       directive = -1;
       i++;
       continue;
@@ -59,7 +69,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
       i = directiveEnd(text, nameEnd, end);
       continue;
     }
-    i = readAccess(text, i, nameEnd, end, line, sink, deny ? 'block' : 'allow', blocks.join(' › '));
+    i = readAccess(text, i, nameEnd, end, line, sink, deny ? 'block' : 'allow', blocks.at(-1) ?? '');
   }
 }
 

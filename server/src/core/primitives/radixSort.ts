@@ -23,6 +23,12 @@ export function radixSortUint32(values: Uint32Array): void {
  * by a secondary key first and then by the primary key sorts by both.
  */
 export function radixSortIndices(order: Uint32Array, keys: Uint32Array): void {
+  if (order.length <= SMALL) {
+    // Two passes clear 2 × 65,536 buckets: for a few entries (a scope of a firewall file has one) a comparison sort, stable too, costs less.
+    order.set(Array.from(order).sort((a, b) => keys[a] - keys[b]));
+    workDone.elements += order.length;
+    return;
+  }
   const buffer = new Uint32Array(order.length);
   scatter(order, buffer, 0, keys);
   scatter(buffer, order, 16, keys);
