@@ -18,6 +18,7 @@ import type { AuditOptions } from './options';
 import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
+import { iptablesDecisions } from './iptablesDecisions';
 import { loaderRejections } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
@@ -25,6 +26,15 @@ export interface EntryFact {
   readonly code: EntryCode;
   readonly entry: number;
   readonly other: number;
+  /** Where the other side stands when it is no entry (an iptables chain's ACCEPT policy, a rule without an address). */
+  readonly at?: Place;
+}
+
+/** A stretch of the text on a line. */
+export interface Place {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** The protected networks and the intended target (the file's `# target:` directive, else the setting), resolved. */
@@ -187,22 +197,27 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   let blocked4 = AddressSet.empty(IPV4);
   let blocked6 = AddressSet.empty(IPV6);
   const scopeSets: ScopeSet[] = [];
+  const keep = (set: ScopeSet) => {
+    scopeSets.push(set);
+    if (scopes[set.scope].role === 'block') {
+      blocked4 = blocked4.union(set.blocked4);
+      blocked6 = blocked6.union(set.blocked6);
+    }
+  };
   // Conditional rules decide nothing about an address as such: they take no part.
   const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
   const inOrder = byScope(decisive, table.scope, scopes.length);
   // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
+  // The chains of an iptables file are decided together too: a jump hands addresses on to another chain.
+  if (document.format.id === 'iptables') iptablesDecisions(document, facts).forEach(keep);
   for (let s = 0; s < scopes.length; s++) {
     const rules = scopes[s].evaluation === 'line-except' ? ruled?.get(s) : undefined;
     if (rules) {
-      scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
-      if (scopes[s].role === 'block') {
-        blocked4 = blocked4.union(rules.blocked4);
-        blocked6 = blocked6.union(rules.blocked6);
-      }
+      keep({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
       continue;
     }
-    if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except') continue;
+    if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except' || document.format.id === 'iptables') continue;
     const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
     const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
     let set4: AddressSet<number>;
@@ -236,11 +251,7 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
       set6 = evaluate({ family: IPV6, entries: entries6, los: table.lo6, his: table.hi6, allow: table.allow }, facts).blocked;
     }
     const blocking = (entries: Uint32Array) => entries.reduce((count, k) => count + (table.allow[k] ? 0 : 1), 0);
-    scopeSets.push({ scope: s, entries4: blocking(entries4), entries6: blocking(entries6), blocked4: set4, blocked6: set6 });
-    if (scopes[s].role === 'block') {
-      blocked4 = blocked4.union(set4);
-      blocked6 = blocked6.union(set6);
-    }
+    keep({ scope: s, entries4: blocking(entries4), entries6: blocking(entries6), blocked4: set4, blocked6: set6 });
   }
   return { blocked4, blocked6, scopeSets };
 }

@@ -34,17 +34,26 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
   const table = document.entries;
   const k = fact.entry;
   const other = fact.other;
-  const otherText = other >= 0 ? document.text.slice(table.start[other], table.end[other]) : '';
-  const otherLine = other >= 0 ? table.line[other] + 1 : 0;
-  const related = (message: string): RelatedPlace[] => [{ line: table.line[other], start: table.start[other], end: table.end[other], message }];
+  // The other side: an entry, or a place that holds none (an iptables policy, a rule without an address).
+  const place = other >= 0 ? { line: table.line[other], start: table.start[other], end: table.end[other] } : fact.at;
+  const otherText = place ? document.text.slice(place.start, place.end) : '';
+  const otherLine = place ? place.line + 1 : 0;
+  const reference = place ? `line ${otherLine} (${otherText})` : document.format.id === 'iptables' ? 'the ACCEPT of a chain the file gives no policy' : 'other entries';
+  const related = (message: string): RelatedPlace[] => (place ? [{ line: place.line, start: place.start, end: place.end, message }] : []);
   switch (fact.code) {
     case 'loader-rejects':
       return loaderRejectionMessage(document, fact);
     case 'duplicate':
       return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
     case 'covered':
-      return { message: coveredMessage(document, k, `line ${otherLine} (${otherText})`), related: related('This entry contains it.') };
+      return { message: coveredMessage(document, k, reference), related: related('This entry contains it.') };
     case 'shadowed': {
+      if (document.format.id === 'iptables') {
+        return {
+          message: `Never takes effect: all traffic with its addresses is decided before it gets here, some or all the other way: by ${reference}, among others.`,
+          related: related('Decides some of these addresses the other way.'),
+        };
+      }
       const scope = document.scopes[table.scope[k]];
       const by = scope.evaluation === 'first-match' ? 'entries before it' : scope.evaluation === 'line-except' ? 'its own rule or other rules' : 'more specific entries';
       return {
@@ -125,7 +134,10 @@ function coveredMessage(document: BlocklistDocument, k: number, other: string): 
     case 'union':
       return `Already blocked by ${other}: this entry adds no address.`;
     case 'first-match':
-      return `Never takes effect: ${other} and the entries before it in ${scope.label} already decide all of its addresses the same way.`;
+      // iptables: what decides may stand in another chain, or its chain may never be sent these addresses.
+      return document.format.id === 'iptables'
+        ? `Never takes effect: all traffic with its addresses is decided before it gets here, the same way: by ${other}, among others.`
+        : `Never takes effect: ${other} and the entries before it in ${scope.label} already decide all of its addresses the same way.`;
     case 'most-specific':
       return `Already ${document.entries.allow[k] ? 'excepted' : 'blocked'} by ${other}, the smallest entry of ${scope.label} holding it: removing this one changes nothing.`;
     case 'line-except':

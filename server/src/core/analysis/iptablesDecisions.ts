@@ -1,0 +1,420 @@
+/**
+ * How an iptables file decides, exactly, through its chains (iptables(8)):
+ * in each chain traffic enters (iptablesGraph.ts), the first rule that
+ * matches decides; a jump hands the packet to its chain, whose RETURN — or
+ * end — goes back to the rule after the jump; a goto does not come back; a
+ * built-in chain's policy decides what returns from it. Sources and
+ * destinations are decided apart, each by the rules that match on nothing
+ * else.
+ *
+ * Each chain is worked out once for every address: stretches of addresses,
+ * each with what the chain decides (drop, accept, return) and the rule that
+ * does. Rules with no jump between them are one sweep (`decide`); a jump to
+ * a chain that decides the same for every address (LOG, then DROP) is a rule
+ * like the others; a jump to one that depends on the address takes that
+ * chain's stretches. Then, from the roots down, the addresses that enter
+ * each chain. A rule takes effect when an address that enters its chain
+ * reaches it; one that never does is covered, a duplicate or shadowed, by
+ * the rules that decide its addresses instead: those before it in its
+ * chain, and, for addresses that never enter its chain, the rules and
+ * policies of the chains traffic enters.
+ */
+import { AddressSet } from '../addresses/addressSet';
+import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
+import { partitionPoint } from '../primitives/search';
+import { IntervalBuilder } from '../addresses/intervalBuilder';
+import type { BlocklistDocument } from '../document/document';
+import { decidesEvery, iptablesModel, scopeName, type IptablesModel } from '../formats/iptables';
+import { addressOf, plainIn, type ChainGraph, type Dimension } from '../formats/iptablesGraph';
+import type { Chain, KernelRule } from '../formats/iptablesRestore';
+import { decide } from './decisions';
+import type { EntryFact, Place, ScopeSet } from './facts';
+
+const DROP = 0;
+const ACCEPT = 1;
+const RETURN = 2;
+type Outcome = typeof DROP | typeof ACCEPT | typeof RETURN;
+
+/** What decided: an entry, or a place holding none (an ACCEPT policy, a rule without an address, a chain's end); line -1 for nowhere. */
+interface Decider extends Place {
+  readonly entry: number;
+}
+
+/** A rule of a chain, as one dimension sees it. */
+interface Step<A extends number | bigint> {
+  readonly kernel: KernelRule;
+  /** Its entry, or -1. */
+  readonly entry: number;
+  readonly lo: A;
+  readonly hi: A;
+  readonly decider: number;
+  /** The chain it jumps or goes to. */
+  readonly target: Chain | undefined;
+}
+
+/** What a chain decides for every address, and what its rules need for their findings. */
+interface ChainMap<A extends number | bigint> {
+  /** Stretches covering every address, ascending, each with its outcome and decider. */
+  readonly los: A[];
+  readonly his: A[];
+  readonly outcomes: Outcome[];
+  readonly deciders: number[];
+  readonly steps: Step<A>[];
+  /** Where the steps of its sweeps are the first to match, of the addresses that reach them. */
+  readonly reached: Stretches<A, Step<A>>;
+  /** Its jumps to chains whose decisions depend on the address, with the addresses that reach them. */
+  readonly sites: { readonly step: Step<A>; readonly chain: Chain; readonly reach: AddressSet<A> }[];
+}
+
+interface Stretches<A extends number | bigint, T> {
+  readonly los: A[];
+  readonly his: A[];
+  readonly values: T[];
+}
+
+/** The iptables model of a document, read once per document (the decisions and the fixes both ask). */
+const models = new WeakMap<BlocklistDocument, IptablesModel>();
+
+export function iptablesModelOf(document: BlocklistDocument): IptablesModel {
+  let model = models.get(document);
+  if (model === undefined) models.set(document, (model = iptablesModel(document.text)));
+  return model;
+}
+
+/**
+ * What each scope of an iptables document blocks, by index in its scopes,
+ * for those holding an entry that is not conditional; the findings about
+ * entries that never take effect go to `facts`.
+ */
+export function iptablesDecisions(document: BlocklistDocument, facts: EntryFact[]): Map<number, ScopeSet> {
+  const model = iptablesModelOf(document);
+  const deciders: Decider[] = [];
+  const blocked = { 4: new Map<string, IntervalBuilder<number>>(), 6: new Map<string, IntervalBuilder<bigint>>() };
+  const findings: EntryFindings = { effective: new Set(), idle: new Map() };
+  const t = document.entries;
+  for (const [table, graph] of model.graphs) {
+    for (const dimension of ['source', 'destination'] as const) {
+      if (table.family === 4) new ChainEvaluation(document, graph, IPV4, t.lo4, t.hi4, dimension, deciders).collect(blocked[4], findings);
+      else new ChainEvaluation(document, graph, IPV6, t.lo6, t.hi6, dimension, deciders).collect(blocked[6], findings);
+    }
+  }
+  facts.push(...entryFacts(document, findings, deciders));
+
+  const sets = new Map<number, ScopeSet>();
+  const counts = document.scopes.map(() => ({ decisive: false, entries4: 0, entries6: 0 }));
+  for (let k = 0; k < t.count; k++) {
+    if (t.conditional[k]) continue;
+    const count = counts[t.scope[k]];
+    count.decisive = true;
+    if (!t.allow[k]) count[t.version[k] === 4 ? 'entries4' : 'entries6']++;
+  }
+  document.scopes.forEach((scope, s) => {
+    if (!counts[s].decisive) return;
+    const blocked4 = blocked[4].get(scope.name)?.build() ?? AddressSet.empty(IPV4);
+    const blocked6 = blocked[6].get(scope.name)?.build() ?? AddressSet.empty(IPV6);
+    sets.set(s, { scope: s, entries4: counts[s].entries4, entries6: counts[s].entries6, blocked4, blocked6 });
+  });
+  return sets;
+}
+
+/** Per entry: whether it takes effect anywhere, and where it does not, the deciders and outcomes of its addresses. */
+interface EntryFindings {
+  readonly effective: Set<number>;
+  readonly idle: Map<number, { readonly policy: boolean; readonly deciders: Map<number, Outcome> }>;
+}
+
+/** One table's chains, in one family and one dimension. */
+class ChainEvaluation<A extends number | bigint> {
+  private readonly maps = new Map<Chain, ChainMap<A> | null>();
+  /** What each root decides in the end (`final`), worked out once. */
+  private readonly finals = new Map<Chain, ChainMap<A>>();
+  private readonly everything: AddressSet<A>;
+
+  constructor(
+    private readonly document: BlocklistDocument,
+    private readonly graph: ChainGraph,
+    private readonly family: Family<A>,
+    /** The entries' bounds in this family. */
+    private readonly los: AddressArray<A>,
+    private readonly his: AddressArray<A>,
+    private readonly dimension: Dimension,
+    private readonly deciders: Decider[],
+  ) {
+    const builder = new IntervalBuilder(family, 1);
+    builder.add(family.zero, family.max);
+    this.everything = builder.build();
+  }
+
+  /** Adds what each scope of the table blocks in this dimension to `blocked`, by scope name, and the entries' findings. */
+  collect(blocked: Map<string, IntervalBuilder<A>>, findings: EntryFindings): void {
+    const graph = this.graph;
+    const table = graph.table;
+    const entering = this.entering();
+    const add = (chain: Chain, lo: A, hi: A) => {
+      const name = scopeName(table.name, chain.name, this.dimension);
+      let builder = blocked.get(name);
+      if (!builder) blocked.set(name, (builder = new IntervalBuilder(this.family, 16)));
+      builder.add(lo, hi);
+    };
+    for (const [chain, map] of this.maps) {
+      if (!map) continue;
+      const enters = entering.get(chain) ?? AddressSet.empty(this.family);
+      if (graph.isRoot(chain)) {
+        forEachStretch(this.final(chain), (lo, hi, outcome) => outcome === DROP && add(chain, lo, hi));
+      } else if (graph.home(chain, this.dimension) === chain) {
+        // A chain several roots share: what it drops of the traffic they send it.
+        forEachStretch(map, (lo, hi, outcome) => outcome === DROP && enters.clip(lo, hi).forEachRange((a, b) => add(chain, a, b)));
+      }
+      this.findings(chain, map, enters, findings);
+    }
+  }
+
+  /** The map of a chain, worked out once; undefined inside a loop (the kernel refuses it: the jump then counts for nothing). */
+  private mapOf(chain: Chain): ChainMap<A> | undefined {
+    const known = this.maps.get(chain);
+    if (known !== undefined) return known ?? undefined;
+    this.maps.set(chain, null);
+    const map = this.work(chain);
+    this.maps.set(chain, map);
+    return map;
+  }
+
+  private work(chain: Chain): ChainMap<A> {
+    const family = this.family;
+    const out: Stretches<A, [Outcome, number]> = { los: [], his: [], values: [] };
+    const map: ChainMap<A> = { los: [], his: [], outcomes: [], deciders: [], steps: [], reached: { los: [], his: [], values: [] }, sites: [] };
+    let undecided = this.everything;
+    let run: { step: Step<A>; outcome: Outcome }[] = [];
+    // Rules with no jump between them: the first that matches decides, of the addresses still undecided.
+    const sweep = () => {
+      if (run.length === 0) return;
+      const order = Uint32Array.from(run.keys());
+      const { los, his, winners } = decide(
+        { family, entries: order, los: run.map((r) => r.step.lo), his: run.map((r) => r.step.hi), allow: new Uint8Array(run.length) },
+        Float64Array.from(order),
+      );
+      const matched = new IntervalBuilder(family, los.length);
+      for (let s = 0; s < los.length; s++) {
+        matched.add(los[s], his[s]);
+        const { step, outcome } = run[winners[s]];
+        undecided.clip(los[s], his[s]).forEachRange((lo, hi) => {
+          push(out, lo, hi, [outcome, step.decider]);
+          push(map.reached, lo, hi, step);
+        });
+      }
+      undecided = undecided.difference(matched.build());
+      run = [];
+    };
+    for (const kernel of chain.rules) {
+      const step = this.stepOf(kernel);
+      if (!step) continue;
+      map.steps.push(step);
+      const action = kernel.rule.action;
+      if (action === 'drop' || action === 'accept' || action === 'return') {
+        run.push({ step, outcome: action === 'drop' ? DROP : action === 'accept' ? ACCEPT : RETURN });
+        continue;
+      }
+      const sub = this.mapOf(step.target!);
+      if (!sub) continue;
+      if (sub.los.length === 1) {
+        // The same for every address: a rule like the others (a jump to a chain that returns everything decides nothing).
+        if (sub.outcomes[0] !== RETURN || action === 'goto') run.push({ step, outcome: sub.outcomes[0] });
+        continue;
+      }
+      sweep();
+      const reach = undecided.clip(step.lo, step.hi);
+      map.sites.push({ step, chain: step.target!, reach });
+      const decided = new IntervalBuilder(family, 16);
+      forEachOverlap(reach, sub, (lo, hi, s) => {
+        // What the chain returns goes on after a jump; after a goto, it returns from this chain too.
+        if (sub.outcomes[s] === RETURN && action === 'jump') return;
+        push(out, lo, hi, [sub.outcomes[s], sub.deciders[s]]);
+        decided.add(lo, hi);
+      });
+      undecided = undecided.difference(decided.build());
+    }
+    sweep();
+    const end = this.decider(-1, chain.line, chain.start, chain.end);
+    undecided.forEachRange((lo, hi) => push(out, lo, hi, [RETURN, end]));
+    const order = out.los.map((_, n) => n).sort((a, b) => (out.los[a] < out.los[b] ? -1 : out.los[a] > out.los[b] ? 1 : 0));
+    for (const n of order) {
+      map.los.push(out.los[n]);
+      map.his.push(out.his[n]);
+      map.outcomes.push(out.values[n][0]);
+      map.deciders.push(out.values[n][1]);
+    }
+    return map;
+  }
+
+  /** A kernel rule as this dimension sees it, or undefined when it decides nothing here (a condition, LOG, an address the file cannot hold). */
+  private stepOf(kernel: KernelRule): Step<A> | undefined {
+    if (!plainIn(kernel, this.dimension) || kernel.rule.action === 'neutral') return undefined;
+    const rule = kernel.rule;
+    const address = addressOf(kernel, this.dimension);
+    const target = this.graph.target(kernel);
+    if (address === undefined) {
+      const chain = this.graph.table.chains.get(rule.chain)!;
+      const entry = decidesEvery(this.graph, chain, kernel) ? this.entryAt(rule.targetStart) : -1;
+      return { kernel, entry, lo: this.family.zero, hi: this.family.max, decider: this.decider(entry, rule.line, rule.targetStart, rule.targetEnd), target };
+    }
+    const entry = this.entryAt(address[0]);
+    if (entry < 0) return undefined;
+    return { kernel, entry, lo: this.los[entry], hi: this.his[entry], decider: this.decider(entry, rule.line, address[0], address[1]), target };
+  }
+
+  private entryAt(start: number): number {
+    const t = this.document.entries;
+    const k = t.firstAtOrAfter(start);
+    return k < t.count && t.start[k] === start && t.version[k] === this.family.version ? k : -1;
+  }
+
+  private decider(entry: number, line: number, start: number, end: number): number {
+    return this.deciders.push({ entry, line, start, end }) - 1;
+  }
+
+  /** What a root decides in the end: a built-in chain's policy decides what returns from it; what a user chain returns is not blocked. */
+  private final(chain: Chain): ChainMap<A> {
+    const map = this.mapOf(chain)!;
+    if (!chain.builtin) return map;
+    let final = this.finals.get(chain);
+    if (final) return final;
+    const policy = chain.policy;
+    const entry = policy?.verdict === 'drop' ? this.entryAt(policy.start) : -1;
+    const decider = policy ? this.decider(entry, policy.line, policy.start, policy.end) : this.decider(-1, chain.line, chain.start, chain.end);
+    const outcome = policy?.verdict === 'drop' ? DROP : ACCEPT;
+    final = {
+      ...map,
+      outcomes: map.outcomes.map((o) => (o === RETURN ? outcome : o)),
+      deciders: map.deciders.map((d, s) => (map.outcomes[s] === RETURN ? decider : d)),
+    };
+    this.finals.set(chain, final);
+    return final;
+  }
+
+  /** The addresses that enter each chain, from the roots down through the jumps that reach them. */
+  private entering(): Map<Chain, AddressSet<A>> {
+    const graph = this.graph;
+    for (const root of graph.roots) this.mapOf(root);
+    // Callers before the chains they call: the reverse of a depth-first post-order.
+    const order: Chain[] = [];
+    const seen = new Set<Chain>();
+    const visit = (chain: Chain) => {
+      seen.add(chain);
+      const map = this.maps.get(chain);
+      for (const callee of map ? callees(map) : []) if (!seen.has(callee)) visit(callee);
+      order.push(chain);
+    };
+    for (const root of graph.roots) if (!seen.has(root) && this.maps.get(root)) visit(root);
+    const pending = new Map<Chain, IntervalBuilder<A>>();
+    const entering = new Map<Chain, AddressSet<A>>();
+    const send = (chain: Chain, from: AddressSet<A>, lo: A, hi: A) => {
+      let builder = pending.get(chain);
+      if (!builder) pending.set(chain, (builder = new IntervalBuilder(this.family, 16)));
+      from.clip(lo, hi).forEachRange((a, b) => builder.add(a, b));
+    };
+    for (const chain of order.reverse()) {
+      const enters = graph.isRoot(chain) ? this.everything : (pending.get(chain)?.build() ?? AddressSet.empty(this.family));
+      entering.set(chain, enters);
+      const map = this.maps.get(chain)!;
+      for (const site of map.sites) site.reach.forEachRange((lo, hi) => send(site.chain, enters, lo, hi));
+      const { los, his, values } = map.reached;
+      for (let s = 0; s < values.length; s++) if (values[s].target) send(values[s].target!, enters, los[s], his[s]);
+    }
+    return entering;
+  }
+
+  /** Marks the steps of a chain that take effect; for the others, what decides their addresses instead. */
+  private findings(chain: Chain, map: ChainMap<A>, enters: AddressSet<A>, findings: EntryFindings): void {
+    const { los, his, values } = map.reached;
+    for (let s = 0; s < values.length; s++) if (values[s].entry >= 0 && enters.overlaps(los[s], his[s])) findings.effective.add(values[s].entry);
+    for (const site of map.sites) if (site.step.entry >= 0 && !site.reach.intersection(enters).isEmpty) findings.effective.add(site.step.entry);
+    const roots = this.graph.rootsReaching(chain, this.dimension).filter((root) => root !== chain);
+    // In a root, what returns is decided by its policy.
+    const decided = this.graph.isRoot(chain) ? this.final(chain) : map;
+    for (const step of map.steps) {
+      if (step.entry < 0 || findings.effective.has(step.entry)) continue;
+      const idle = this.idle(findings, step.entry, false);
+      // Addresses that enter the chain are decided before the rule; the others, by the chains traffic enters.
+      forEachOverlap(enters.clip(step.lo, step.hi), decided, (_lo, _hi, s) => idle.set(decided.deciders[s], decided.outcomes[s]));
+      const outside = this.everything.clip(step.lo, step.hi).difference(enters);
+      if (outside.isEmpty) continue;
+      for (const root of roots) {
+        const final = this.final(root);
+        forEachOverlap(outside, final, (_lo, _hi, s) => idle.set(final.deciders[s], final.outcomes[s]));
+      }
+    }
+    const policy = chain.builtin && chain.policy?.verdict === 'drop' ? this.entryAt(chain.policy.start) : -1;
+    if (policy < 0 || findings.effective.has(policy)) return;
+    if (map.outcomes.includes(RETURN)) findings.effective.add(policy);
+    else {
+      const idle = this.idle(findings, policy, true);
+      map.deciders.forEach((d, s) => idle.set(d, map.outcomes[s]));
+    }
+  }
+
+  private idle(findings: EntryFindings, entry: number, policy: boolean): Map<number, Outcome> {
+    let idle = findings.idle.get(entry);
+    if (!idle) findings.idle.set(entry, (idle = { policy, deciders: new Map() }));
+    return idle.deciders;
+  }
+}
+
+/**
+ * The findings of the entries that take effect nowhere: shadowed when some
+ * of what decides their addresses instead decides the other way, else a
+ * duplicate of an equal entry among those, else covered. A DROP policy
+ * that never decides is only ever shadowed: it is no rule to remove.
+ */
+function entryFacts(document: BlocklistDocument, findings: EntryFindings, deciders: readonly Decider[]): EntryFact[] {
+  const t = document.entries;
+  const facts: EntryFact[] = [];
+  for (const [k, { policy, deciders: decided }] of findings.idle) {
+    if (findings.effective.has(k)) continue;
+    const blocks = t.allow[k] === 0;
+    const others = [...decided]
+      .map(([d, outcome]) => ({ decider: deciders[d], blocks: outcome === DROP }))
+      .filter(({ decider }) => decider.entry !== k)
+      .sort((a, b) => rank(a.decider) - rank(b.decider));
+    const opposite = others.find((other) => other.blocks !== blocks);
+    const fact = (code: EntryFact['code'], decider: Decider | undefined): EntryFact =>
+      decider === undefined || decider.entry >= 0 ? { code, entry: k, other: decider?.entry ?? -1 } : { code, entry: k, other: -1, at: decider.line >= 0 ? decider : undefined };
+    if (opposite) facts.push(fact('shadowed', opposite.decider));
+    else if (!policy) {
+      const same = others.find(({ decider }) => decider.entry >= 0 && t.lo(decider.entry) === t.lo(k) && t.hi(decider.entry) === t.hi(k));
+      facts.push(same ? fact('duplicate', same.decider) : fact('covered', others[0]?.decider));
+    }
+  }
+  return facts;
+}
+
+/** Entries first, in document order; then the places holding none, by line; nowhere last. */
+function rank(decider: Decider): number {
+  return decider.entry >= 0 ? decider.entry : decider.line >= 0 ? 2 ** 32 + decider.line : 2 ** 53;
+}
+
+function push<A extends number | bigint, T>(stretches: Stretches<A, T>, lo: A, hi: A, value: T): void {
+  stretches.los.push(lo);
+  stretches.his.push(hi);
+  stretches.values.push(value);
+}
+
+/** The chains a map's rules hand addresses to. */
+function callees<A extends number | bigint>(map: ChainMap<A>): Chain[] {
+  const chains = new Set<Chain>(map.sites.map((site) => site.chain));
+  for (const step of map.reached.values) if (step.target) chains.add(step.target);
+  return [...chains];
+}
+
+function forEachStretch<A extends number | bigint>(map: ChainMap<A>, visit: (lo: A, hi: A, outcome: Outcome) => void): void {
+  for (let s = 0; s < map.los.length; s++) visit(map.los[s], map.his[s], map.outcomes[s]);
+}
+
+/** Calls `visit(lo, hi, s)` for each overlap of a range of `set` with stretch s of `map`, ascending. */
+function forEachOverlap<A extends number | bigint>(set: AddressSet<A>, map: ChainMap<A>, visit: (lo: A, hi: A, stretch: number) => void): void {
+  if (set.isEmpty) return;
+  let s = partitionPoint(map.his.length, (n) => map.his[n] >= set.start(0));
+  set.forEachRange((lo, hi) => {
+    while (s < map.his.length && map.his[s] < lo) s++;
+    for (let n = s; n < map.los.length && map.los[n] <= hi; n++) visit(map.los[n] > lo ? map.los[n] : lo, map.his[n] < hi ? map.his[n] : hi, n);
+  });
+}
