@@ -1,8 +1,8 @@
 /**
- * Random small iptables-restore files, and a brute-force reading of them
- * written straight from iptables(8), for the property tests of
- * iptables.property.test.ts and the kernel's differential test
- * (test/oracle/iptablesChains.test.ts).
+ * Random small iptables-restore files, a brute-force reading of them
+ * written straight from iptables(8), and the product's reading, for the
+ * property test of iptablesProperty.test.ts and the kernel's differential
+ * test (test/oracle/iptablesChains.test.ts).
  *
  * A file is a filter table: INPUT and FORWARD with random policies, user
  * chains A and B with random rules, and C, which logs and drops. Rules are
@@ -15,6 +15,11 @@
  * 192.0.2.2 (2001:db8:ffff::2) accepted.
  */
 import fc from 'fast-check';
+import { parseIPv4 } from '../../server/src/core/addresses/ipv4';
+import { parseIPv6 } from '../../server/src/core/addresses/ipv6';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument } from '../../server/src/core/document/document';
+import { iptables } from '../../server/src/core/formats/iptables';
 
 export type Family = 4 | 6;
 
@@ -65,14 +70,15 @@ const block = fc.tuple(fc.nat(63), fc.integer({ min: 26, max: 32 })).map(([host,
 const command = fc.record({
   chain: fc.constantFrom(...CHAINS),
   // 0: append; 1: insert at the top; 2: insert at a position; 3: delete by number.
-  verb: fc.constantFrom(0, 0, 0, 0, 1, 2, 3),
+  verb: fc.constantFrom(0, 0, 0, 0, 0, 1, 2, 3),
   position: fc.nat(4),
   source: fc.option(block, { freq: 5, nil: undefined }),
-  condition: fc.option(fc.nat(CONDITIONS.length - 1), { freq: 6, nil: undefined }),
+  // One rule in five matches on more than its source.
+  condition: fc.nat(5 * CONDITIONS.length - 1),
   target: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...VERDICTS) }, { weight: 2, arbitrary: fc.tuple(fc.nat(3), fc.boolean()) }),
 });
 
-/** A random filter table in `family`, its commands kept loadable (positions within the chain) but for the loops they may make. */
+/** A random filter table in `family`; a few of them iptables-restore refuses (a loop, a position past the chain's end). */
 export function restoreFile(family: Family): fc.Arbitrary<RandomFile> {
   return fc
     .record({ input: fc.constantFrom('ACCEPT', 'ACCEPT', 'DROP'), forward: fc.constantFrom('ACCEPT', 'DROP'), commands: fc.array(command, { maxLength: 9 }) })
@@ -81,17 +87,20 @@ export function restoreFile(family: Family): fc.Arbitrary<RandomFile> {
       const lines: string[] = [];
       const ranges: [number, number][] = [];
       for (const { chain, verb, position, source, condition, target } of commands) {
-        const conditionText = condition === undefined ? '' : CONDITIONS[condition].includes(':') !== (family === 6) ? '' : CONDITIONS[condition];
+        const written = condition < CONDITIONS.length ? CONDITIONS[condition] : '';
+        // A destination of the other family would be refused: none then.
+        const conditionText = written.startsWith('-d') && written.includes(':') !== (family === 6) ? '' : written;
         const match = `${conditionText}${source ? `-s ${cidr(family, source.lo, source.prefix)} ` : ''}`;
         const jumps = JUMPS[chain];
         const to = typeof target === 'string' ? `-j ${target}` : `-${target[1] ? 'g' : 'j'} ${jumps[target[0] % jumps.length]}`;
+        // Positions run one past what the chain holds now and then: iptables-restore refuses those.
         if (verb === 3 && lengths[chain] > 0) {
-          lines.push(`-D ${chain} ${1 + (position % lengths[chain])}`);
+          lines.push(`-D ${chain} ${1 + (position % (lengths[chain] + 1))}`);
           lengths[chain]--;
           continue;
         }
         if (source) ranges.push([source.lo, source.hi]);
-        const at = verb === 1 ? '' : verb === 2 ? ` ${1 + (position % (lengths[chain] + 1))}` : undefined;
+        const at = verb === 1 ? '' : verb === 2 ? ` ${1 + (position % (lengths[chain] + 2))}` : undefined;
         lines.push(at === undefined ? `-A ${chain} ${match}${to}` : `-I ${chain}${at} ${match}${to}`);
         lengths[chain]++;
       }
@@ -195,4 +204,17 @@ function sourceRange(source: string): [number, number] {
   const lo = six ? parseInt(text.split('::')[1] || '0', 16) : Number(text.split('.')[3]);
   const hostBits = (six ? 128 : 32) - (prefix === undefined ? (six ? 128 : 32) : Number(prefix));
   return [lo, lo + 2 ** hostBits - 1];
+}
+
+/** Whether the product says iptables-restore refuses `text`, and what filter/INPUT blocks of `addresses`. */
+export function productReading(text: string, family: Family, addresses: readonly Probe[]): { refused: boolean; blocked: boolean[] } {
+  const document = parseDocument(text, iptables);
+  const result = audit(document);
+  const input = document.scopes.findIndex((scope) => scope.name === 'filter/INPUT');
+  const set = result.facts.scopeSets.find((s) => s.scope === input);
+  const blocked = addresses.map((probe) => {
+    const written = probeAddress(family, probe);
+    return family === 4 ? (set?.blocked4.has(parseIPv4(written, 0, written.length, [])) ?? false) : (set?.blocked6.has(parseIPv6(written, 0, written.length, [])!) ?? false);
+  });
+  return { refused: document.problems.some((p) => p.message.includes('rejects the file')), blocked };
 }

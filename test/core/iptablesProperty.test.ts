@@ -11,28 +11,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseIPv4 } from '../../server/src/core/addresses/ipv4';
-import { parseIPv6 } from '../../server/src/core/addresses/ipv6';
 import { audit } from '../../server/src/core/analysis/audit';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument } from '../../server/src/core/document/document';
 import { fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { applyEdits, rewriteEntries, type TextEdit } from '../../server/src/core/fixes/rewrite';
 import { iptables } from '../../server/src/core/formats/iptables';
-import { bruteForce, probeAddress, probes, restoreFile, type Family, type Probe } from './iptablesFiles';
-
-/** Whether the product says iptables-restore refuses `text`, and what filter/INPUT blocks of `addresses`. */
-export function productReading(text: string, family: Family, addresses: readonly Probe[]): { refused: boolean; blocked: boolean[] } {
-  const document = parseDocument(text, iptables);
-  const result = audit(document);
-  const input = document.scopes.findIndex((scope) => scope.name === 'filter/INPUT');
-  const set = result.facts.scopeSets.find((s) => s.scope === input);
-  const blocked = addresses.map((probe) => {
-    const written = probeAddress(family, probe);
-    return family === 4 ? (set?.blocked4.has(parseIPv4(written, 0, written.length, [])) ?? false) : (set?.blocked6.has(parseIPv6(written, 0, written.length, [])!) ?? false);
-  });
-  return { refused: document.problems.some((p) => p.message.includes('rejects the file')), blocked };
-}
+import { bruteForce, probes, productReading, restoreFile, type Family } from './iptablesFiles';
 
 const families = fc.constantFrom<Family>(4, 6).chain((family) => restoreFile(family).map((file) => ({ family, ...file })));
 
