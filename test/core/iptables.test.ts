@@ -124,14 +124,14 @@ test('a loop the kernel would refuse is read without end, and its chains decide 
   assert.deepEqual(scopeCounts(text), ['filter/INPUT: 1']);
 });
 
-test('the policy and a rule without an address are counted on their words, so the overbroad finding says so', () => {
+test('the policy and a rule without an address are counted on their words, and the overbroad finding says what they block', () => {
   const text = filter(DROPPING, '-A FORWARD -j DROP\n');
   const { document, result } = read(text);
   assert.deepEqual(
     result.findings.filter((f) => f.code === 'overbroad').map((f) => `L${f.line + 1} ${document.text.slice(f.start, f.end)}: ${f.message}`),
     [
-      'L2 DROP: Blocks 4,294,967,296 addresses, more than a /8: check that all of them are meant.',
-      'L5 DROP: Blocks 4,294,967,296 addresses, more than a /8: check that all of them are meant.',
+      'L2 DROP: The policy of chain filter/INPUT blocks every address its rules do not decide first: up to 4,294,967,296 addresses, more than a /8. Check that all of them are meant.',
+      'L5 DROP: Blocks every address that reaches this rule undecided: up to 4,294,967,296 addresses, more than a /8. Check that all of them are meant.',
     ],
   );
 });

@@ -26,7 +26,7 @@ import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
 import { decidesEvery, iptablesModel, scopeName, type IptablesModel } from '../formats/iptables';
 import { addressOf, plainIn, type ChainGraph, type Dimension } from '../formats/iptablesGraph';
-import type { Chain, KernelRule } from '../formats/iptablesRestore';
+import type { Chain, KernelRule, WrittenRule } from '../formats/iptablesRestore';
 import { decide } from './decisions';
 import type { EntryFact, Place, ScopeSet } from './facts';
 
@@ -79,6 +79,16 @@ export function iptablesModelOf(document: BlocklistDocument): IptablesModel {
   let model = models.get(document);
   if (model === undefined) models.set(document, (model = iptablesModel(document.text)));
   return model;
+}
+
+/** What entry k of an iptables document stands for: an address of a rule, the target of a rule without one (every address), or a chain's policy. */
+export function iptablesEntryOf(document: BlocklistDocument, k: number): { readonly kind: 'address' | 'target'; readonly rule: WrittenRule } | { readonly kind: 'policy' } {
+  const written = iptablesModelOf(document).ruleset.written;
+  const t = document.entries;
+  // One rule a line, in text order: the line's, if it has one; a policy line has none.
+  const rule = written[partitionPoint(written.length, (n) => written[n].line >= t.line[k])];
+  if (rule === undefined || rule.line !== t.line[k]) return { kind: 'policy' };
+  return { kind: t.start[k] === rule.targetStart ? 'target' : 'address', rule };
 }
 
 /**

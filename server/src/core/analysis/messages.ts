@@ -7,6 +7,7 @@ import type { BlocklistDocument, EntryTable } from '../document/document';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import type { EntryFact, NetworkContext } from './facts';
+import { iptablesEntryOf } from './iptablesDecisions';
 import { loaderRejectionMessage } from './loaderChecks';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
@@ -85,7 +86,16 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       const o = options.overbroad;
       const pastError = pastOverbroadError(table, k, options);
       const limit = table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
-      return { message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.` };
+      const size = `${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}`;
+      // An iptables policy, or a rule without an address, blocks what nothing before it decided: it says so.
+      const stands = document.format.id === 'iptables' ? iptablesEntryOf(document, k).kind : 'address';
+      if (stands === 'policy') {
+        return {
+          message: `The policy of ${document.scopes[table.scope[k]].label} blocks every address its rules do not decide first: up to ${size}. Check that all of them are meant.`,
+        };
+      }
+      if (stands === 'target') return { message: `Blocks every address that reaches this rule undecided: up to ${size}. Check that all of them are meant.` };
+      return { message: `Blocks ${size}: check that all of them are meant.` };
     }
     case 'known-network': {
       const ownership = ownershipOf(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));

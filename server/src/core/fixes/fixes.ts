@@ -7,7 +7,7 @@
 import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
-import { iptablesModelOf } from '../analysis/iptablesDecisions';
+import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
 import { nftSetRulesOf } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { partitionPoint } from '../primitives/search';
@@ -228,14 +228,12 @@ function splitSizes(prefix: number, bits: number): number[] {
  * RULE`), which removing or splitting an address would move.
  */
 function iptablesLeeway(document: BlocklistDocument, k: number): 'rewrite' | 'remove' | 'keep' {
-  const { ruleset } = iptablesModelOf(document);
-  const t = document.entries;
-  const written = ruleset.written;
-  const rule = written[partitionPoint(written.length, (n) => written[n].line >= t.line[k])];
-  if (rule === undefined || rule.line !== t.line[k]) return 'keep';
-  const counted = ruleset.positional.get(chainKey(rule.family, rule.table.name, rule.chain));
+  const entry = iptablesEntryOf(document, k);
+  if (entry.kind === 'policy') return 'keep';
+  const { rule } = entry;
+  const counted = iptablesModelOf(document).ruleset.positional.get(chainKey(rule.family, rule.table.name, rule.chain));
   if (counted !== undefined && counted > rule.line) return 'keep';
-  return t.start[k] === rule.targetStart ? 'remove' : 'rewrite';
+  return entry.kind === 'target' ? 'remove' : 'rewrite';
 }
 
 /** The audit's finding that entry k is a duplicate or covered (removing it changes nothing), if it has one. */
