@@ -14,7 +14,7 @@ import { audit } from '../../server/src/core/analysis/audit';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument } from '../../server/src/core/document/document';
 import { fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
-import { applyEdits } from '../../server/src/core/fixes/rewrite';
+import { applyEdits, rewriteEntries } from '../../server/src/core/fixes/rewrite';
 import { iptables } from '../../server/src/core/formats/iptables';
 
 function read(text: string) {
@@ -151,4 +151,23 @@ test("fixes never rewrite a policy or a rule's target, and remove a rule without
   const titles = (k: number) => fixesForEntry(document, context, k, { maxEntries: 64, protected: [], target: [] }).map((fix) => fix.title);
   assert.deepEqual([0, 1, 2].map(titles), [[], [], ['Remove duplicate DROP (line 5 has it)']]);
   assert.equal(applyEdits(text, fixAll(document, result.facts)), filter(DROPPING, '-A INPUT -j DROP\n'));
+});
+
+test('a --src-range takes one range: no split is offered for it, the rewriter refuses to write it as several, and removing it removes its rule', () => {
+  const text = filter(
+    ACCEPTING,
+    '-A INPUT -m iprange --src-range 10.0.0.0-10.0.0.255 -j DROP\n-A INPUT -s 10.0.1.0/24 -j DROP\n-A INPUT -m iprange --src-range 10.0.0.4-10.0.0.9 -j DROP\n',
+  );
+  const { document, result } = read(text);
+  const context = { index: EntryIndex.of(document.entries), facts: result.facts };
+  const titles = (k: number) => fixesForEntry(document, context, k, { maxEntries: 64, protected: [], target: [] }).map((fix) => fix.title);
+  assert.deepEqual([0, 1, 2].map(titles), [[], ['Split 10.0.1.0/24 into two halves (/25)'], ['Remove 10.0.0.4-10.0.0.9, covered by line 5']]);
+  assert.throws(
+    () => rewriteEntries(document, new Map([[0, ['10.0.0.0/25', '10.0.0.128/25']]])),
+    /^Error: 2 entries cannot stand where 10\.0\.0\.0-10\.0\.0\.255 does: it takes one\.$/,
+  );
+  assert.equal(
+    applyEdits(text, fixAll(document, result.facts)),
+    filter(ACCEPTING, '-A INPUT -m iprange --src-range 10.0.0.0-10.0.0.255 -j DROP\n-A INPUT -s 10.0.1.0/24 -j DROP\n'),
+  );
 });

@@ -21,7 +21,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { entryTexts, rewriteEntries, type TextEdit } from './rewrite';
+import { entryTexts, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
 
@@ -112,8 +112,7 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
   const alone = union || index.overlapping(table, k).every((other) => table.scope[other] !== table.scope[k]);
   // Halves are more specific than the whole; after an entry in order they keep its place.
-  // iptables' --src-range takes one range, never CIDRs.
-  const splittable = (scope.evaluation !== 'most-specific' || alone) && !(document.format.id === 'iptables' && entry.text.includes('-'));
+  const splittable = (scope.evaluation !== 'most-specific' || alone) && takesSeveral(document, k);
   // Addresses taken out of a first-match rule fall to the rules after it, which may block them still.
   const narrowable = union || (scope.evaluation === 'most-specific' && alone);
 
