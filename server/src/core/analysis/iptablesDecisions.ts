@@ -35,10 +35,13 @@ const ACCEPT = 1;
 const RETURN = 2;
 type Outcome = typeof DROP | typeof ACCEPT | typeof RETURN;
 
-/** What decided: an entry, or a place holding none (an ACCEPT policy, a rule without an address, a chain's end); line -1 for nowhere. */
-interface Decider extends Place {
-  readonly entry: number;
-}
+/**
+ * What decided, as a number: an entry by its index, or a place that holds
+ * none (an ACCEPT policy, a rule without an address, a chain's end) as
+ * -1 - its index in `Places`, whose line is -1 for nowhere.
+ */
+type Decider = number;
+type Places = Place[];
 
 /** A rule of a chain, as one dimension sees it. */
 interface Step<A extends number | bigint> {
@@ -47,7 +50,7 @@ interface Step<A extends number | bigint> {
   readonly entry: number;
   readonly lo: A;
   readonly hi: A;
-  readonly decider: number;
+  readonly decider: Decider;
   /** The chain it jumps or goes to. */
   readonly target: Chain | undefined;
 }
@@ -58,18 +61,13 @@ interface ChainMap<A extends number | bigint> {
   readonly los: A[];
   readonly his: A[];
   readonly outcomes: Outcome[];
-  readonly deciders: number[];
+  readonly deciders: Decider[];
+  /** Per stretch, the rule of a sweep that is the first to match its addresses, if one is. */
+  readonly matches: (Step<A> | undefined)[];
+  /** Its rules, in order. */
   readonly steps: Step<A>[];
-  /** Where the steps of its sweeps are the first to match, of the addresses that reach them. */
-  readonly reached: Stretches<A, Step<A>>;
   /** Its jumps to chains whose decisions depend on the address, with the addresses that reach them. */
   readonly sites: { readonly step: Step<A>; readonly chain: Chain; readonly reach: AddressSet<A> }[];
-}
-
-interface Stretches<A extends number | bigint, T> {
-  readonly los: A[];
-  readonly his: A[];
-  readonly values: T[];
 }
 
 /** The iptables model of a document, read once per document (the decisions and the fixes both ask). */
@@ -98,17 +96,17 @@ export function iptablesEntryOf(document: BlocklistDocument, k: number): { reado
  */
 export function iptablesDecisions(document: BlocklistDocument, facts: EntryFact[]): Map<number, ScopeSet> {
   const model = iptablesModelOf(document);
-  const deciders: Decider[] = [];
+  const places: Places = [];
   const blocked = { 4: new Map<string, IntervalBuilder<number>>(), 6: new Map<string, IntervalBuilder<bigint>>() };
   const findings: EntryFindings = { effective: new Set(), idle: new Map() };
   const t = document.entries;
   for (const [table, graph] of model.graphs) {
     for (const dimension of ['source', 'destination'] as const) {
-      if (table.family === 4) new ChainEvaluation(document, graph, IPV4, t.lo4, t.hi4, dimension, deciders).collect(blocked[4], findings);
-      else new ChainEvaluation(document, graph, IPV6, t.lo6, t.hi6, dimension, deciders).collect(blocked[6], findings);
+      if (table.family === 4) new ChainEvaluation(document, graph, IPV4, t.lo4, t.hi4, dimension, places).collect(blocked[4], findings);
+      else new ChainEvaluation(document, graph, IPV6, t.lo6, t.hi6, dimension, places).collect(blocked[6], findings);
     }
   }
-  facts.push(...entryFacts(document, findings, deciders));
+  facts.push(...entryFacts(document, findings, places));
 
   const sets = new Map<number, ScopeSet>();
   const counts = document.scopes.map(() => ({ decisive: false, entries4: 0, entries6: 0 }));
@@ -148,7 +146,7 @@ class ChainEvaluation<A extends number | bigint> {
     private readonly los: AddressArray<A>,
     private readonly his: AddressArray<A>,
     private readonly dimension: Dimension,
-    private readonly deciders: Decider[],
+    private readonly places: Places,
   ) {
     const builder = new IntervalBuilder(family, 1);
     builder.add(family.zero, family.max);
@@ -173,7 +171,7 @@ class ChainEvaluation<A extends number | bigint> {
         forEachStretch(this.final(chain), (lo, hi, outcome) => outcome === DROP && add(chain, lo, hi));
       } else if (graph.home(chain, this.dimension) === chain) {
         // A chain several roots share: what it drops of the traffic they send it.
-        forEachStretch(map, (lo, hi, outcome) => outcome === DROP && enters.clip(lo, hi).forEachRange((a, b) => add(chain, a, b)));
+        forEachStretch(map, (lo, hi, outcome) => outcome === DROP && forEachPart(enters, lo, hi, (a, b) => add(chain, a, b)));
       }
       this.findings(chain, map, enters, findings);
     }
@@ -191,29 +189,39 @@ class ChainEvaluation<A extends number | bigint> {
 
   private work(chain: Chain): ChainMap<A> {
     const family = this.family;
-    const out: Stretches<A, [Outcome, number]> = { los: [], his: [], values: [] };
-    const map: ChainMap<A> = { los: [], his: [], outcomes: [], deciders: [], steps: [], reached: { los: [], his: [], values: [] }, sites: [] };
+    // What is decided, as it is found: runs and jumps in turn, each ascending.
+    const out = { los: [] as A[], his: [] as A[], outcomes: [] as Outcome[], deciders: [] as Decider[], matches: [] as (Step<A> | undefined)[] };
+    const decided = (lo: A, hi: A, outcome: Outcome, decider: Decider, match?: Step<A>) => {
+      out.los.push(lo);
+      out.his.push(hi);
+      out.outcomes.push(outcome);
+      out.deciders.push(decider);
+      out.matches.push(match);
+    };
+    const map: ChainMap<A> = { los: [], his: [], outcomes: [], deciders: [], matches: [], steps: [], sites: [] };
     let undecided = this.everything;
-    let run: { step: Step<A>; outcome: Outcome }[] = [];
+    const run: Step<A>[] = [];
+    const outcomes: Outcome[] = [];
     // Rules with no jump between them: the first that matches decides, of the addresses still undecided.
     const sweep = () => {
       if (run.length === 0) return;
       const order = Uint32Array.from(run.keys());
       const { los, his, winners } = decide(
-        { family, entries: order, los: run.map((r) => r.step.lo), his: run.map((r) => r.step.hi), allow: new Uint8Array(run.length) },
+        { family, entries: order, los: run.map((step) => step.lo), his: run.map((step) => step.hi), allow: new Uint8Array(run.length) },
         Float64Array.from(order),
       );
       const matched = new IntervalBuilder(family, los.length);
       for (let s = 0; s < los.length; s++) {
         matched.add(los[s], his[s]);
-        const { step, outcome } = run[winners[s]];
-        undecided.clip(los[s], his[s]).forEachRange((lo, hi) => {
-          push(out, lo, hi, [outcome, step.decider]);
-          push(map.reached, lo, hi, step);
-        });
+        const step = run[winners[s]];
+        forEachPart(undecided, los[s], his[s], (lo, hi) => decided(lo, hi, outcomes[winners[s]], step.decider, step));
       }
       undecided = undecided.difference(matched.build());
-      run = [];
+      run.length = outcomes.length = 0;
+    };
+    const add = (step: Step<A>, outcome: Outcome) => {
+      run.push(step);
+      outcomes.push(outcome);
     };
     for (const kernel of chain.rules) {
       const step = this.stepOf(kernel);
@@ -221,37 +229,40 @@ class ChainEvaluation<A extends number | bigint> {
       map.steps.push(step);
       const action = kernel.rule.action;
       if (action === 'drop' || action === 'accept' || action === 'return') {
-        run.push({ step, outcome: action === 'drop' ? DROP : action === 'accept' ? ACCEPT : RETURN });
+        add(step, action === 'drop' ? DROP : action === 'accept' ? ACCEPT : RETURN);
         continue;
       }
       const sub = this.mapOf(step.target!);
       if (!sub) continue;
       if (sub.los.length === 1) {
         // The same for every address: a rule like the others (a jump to a chain that returns everything decides nothing).
-        if (sub.outcomes[0] !== RETURN || action === 'goto') run.push({ step, outcome: sub.outcomes[0] });
+        if (sub.outcomes[0] !== RETURN || action === 'goto') add(step, sub.outcomes[0]);
         continue;
       }
       sweep();
       const reach = undecided.clip(step.lo, step.hi);
       map.sites.push({ step, chain: step.target!, reach });
-      const decided = new IntervalBuilder(family, 16);
+      const handled = new IntervalBuilder(family, 16);
       forEachOverlap(reach, sub, (lo, hi, s) => {
         // What the chain returns goes on after a jump; after a goto, it returns from this chain too.
         if (sub.outcomes[s] === RETURN && action === 'jump') return;
-        push(out, lo, hi, [sub.outcomes[s], sub.deciders[s]]);
-        decided.add(lo, hi);
+        decided(lo, hi, sub.outcomes[s], sub.deciders[s]);
+        handled.add(lo, hi);
       });
-      undecided = undecided.difference(decided.build());
+      undecided = undecided.difference(handled.build());
     }
     sweep();
     const end = this.decider(-1, chain.line, chain.start, chain.end);
-    undecided.forEachRange((lo, hi) => push(out, lo, hi, [RETURN, end]));
-    const order = out.los.map((_, n) => n).sort((a, b) => (out.los[a] < out.los[b] ? -1 : out.los[a] > out.los[b] ? 1 : 0));
+    undecided.forEachRange((lo, hi) => decided(lo, hi, RETURN, end));
+    // Ascending: already so when one run decided everything, the common case of a long blocklist.
+    const order = Array.from(out.los.keys());
+    if (out.los.some((lo, n) => n > 0 && lo < out.los[n - 1])) order.sort((a, b) => (out.los[a] < out.los[b] ? -1 : 1));
     for (const n of order) {
       map.los.push(out.los[n]);
       map.his.push(out.his[n]);
-      map.outcomes.push(out.values[n][0]);
-      map.deciders.push(out.values[n][1]);
+      map.outcomes.push(out.outcomes[n]);
+      map.deciders.push(out.deciders[n]);
+      map.matches.push(out.matches[n]);
     }
     return map;
   }
@@ -278,8 +289,8 @@ class ChainEvaluation<A extends number | bigint> {
     return k < t.count && t.start[k] === start && t.version[k] === this.family.version ? k : -1;
   }
 
-  private decider(entry: number, line: number, start: number, end: number): number {
-    return this.deciders.push({ entry, line, start, end }) - 1;
+  private decider(entry: number, line: number, start: number, end: number): Decider {
+    return entry >= 0 ? entry : -this.places.push({ line, start, end });
   }
 
   /** What a root decides in the end: a built-in chain's policy decides what returns from it; what a user chain returns is not blocked. */
@@ -327,16 +338,14 @@ class ChainEvaluation<A extends number | bigint> {
       entering.set(chain, enters);
       const map = this.maps.get(chain)!;
       for (const site of map.sites) site.reach.forEachRange((lo, hi) => send(site.chain, enters, lo, hi));
-      const { los, his, values } = map.reached;
-      for (let s = 0; s < values.length; s++) if (values[s].target) send(values[s].target!, enters, los[s], his[s]);
+      map.matches.forEach((step, s) => step?.target && send(step.target, enters, map.los[s], map.his[s]));
     }
     return entering;
   }
 
   /** Marks the steps of a chain that take effect; for the others, what decides their addresses instead. */
   private findings(chain: Chain, map: ChainMap<A>, enters: AddressSet<A>, findings: EntryFindings): void {
-    const { los, his, values } = map.reached;
-    for (let s = 0; s < values.length; s++) if (values[s].entry >= 0 && enters.overlaps(los[s], his[s])) findings.effective.add(values[s].entry);
+    map.matches.forEach((step, s) => step && step.entry >= 0 && enters.overlaps(map.los[s], map.his[s]) && findings.effective.add(step.entry));
     for (const site of map.sites) if (site.step.entry >= 0 && !site.reach.intersection(enters).isEmpty) findings.effective.add(site.step.entry);
     const roots = this.graph.rootsReaching(chain, this.dimension).filter((root) => root !== chain);
     // In a root, what returns is decided by its policy.
@@ -375,22 +384,25 @@ class ChainEvaluation<A extends number | bigint> {
  * duplicate of an equal entry among those, else covered. A DROP policy
  * that never decides is only ever shadowed: it is no rule to remove.
  */
-function entryFacts(document: BlocklistDocument, findings: EntryFindings, deciders: readonly Decider[]): EntryFact[] {
+function entryFacts(document: BlocklistDocument, findings: EntryFindings, places: Places): EntryFact[] {
   const t = document.entries;
   const facts: EntryFact[] = [];
-  for (const [k, { policy, deciders: decided }] of findings.idle) {
+  for (const [k, { policy, deciders }] of findings.idle) {
     if (findings.effective.has(k)) continue;
     const blocks = t.allow[k] === 0;
-    const others = [...decided]
-      .map(([d, outcome]) => ({ decider: deciders[d], blocks: outcome === DROP }))
-      .filter(({ decider }) => decider.entry !== k)
-      .sort((a, b) => rank(a.decider) - rank(b.decider));
+    const others = [...deciders]
+      .filter(([decider]) => decider !== k)
+      .map(([decider, outcome]) => ({ decider, blocks: outcome === DROP }))
+      .sort((a, b) => rank(places, a.decider) - rank(places, b.decider));
     const opposite = others.find((other) => other.blocks !== blocks);
-    const fact = (code: EntryFact['code'], decider: Decider | undefined): EntryFact =>
-      decider === undefined || decider.entry >= 0 ? { code, entry: k, other: decider?.entry ?? -1 } : { code, entry: k, other: -1, at: decider.line >= 0 ? decider : undefined };
+    const fact = (code: EntryFact['code'], decider: Decider | undefined): EntryFact => {
+      if (decider === undefined || decider >= 0) return { code, entry: k, other: decider ?? -1 };
+      const place = places[-decider - 1];
+      return { code, entry: k, other: -1, at: place.line >= 0 ? place : undefined };
+    };
     if (opposite) facts.push(fact('shadowed', opposite.decider));
     else if (!policy) {
-      const same = others.find(({ decider }) => decider.entry >= 0 && t.lo(decider.entry) === t.lo(k) && t.hi(decider.entry) === t.hi(k));
+      const same = others.find(({ decider }) => decider >= 0 && t.lo(decider) === t.lo(k) && t.hi(decider) === t.hi(k));
       facts.push(same ? fact('duplicate', same.decider) : fact('covered', others[0]?.decider));
     }
   }
@@ -398,25 +410,28 @@ function entryFacts(document: BlocklistDocument, findings: EntryFindings, decide
 }
 
 /** Entries first, in document order; then the places holding none, by line; nowhere last. */
-function rank(decider: Decider): number {
-  return decider.entry >= 0 ? decider.entry : decider.line >= 0 ? 2 ** 32 + decider.line : 2 ** 53;
-}
-
-function push<A extends number | bigint, T>(stretches: Stretches<A, T>, lo: A, hi: A, value: T): void {
-  stretches.los.push(lo);
-  stretches.his.push(hi);
-  stretches.values.push(value);
+function rank(places: Places, decider: Decider): number {
+  if (decider >= 0) return decider;
+  const line = places[-decider - 1].line;
+  return line >= 0 ? 2 ** 32 + line : 2 ** 53;
 }
 
 /** The chains a map's rules hand addresses to. */
 function callees<A extends number | bigint>(map: ChainMap<A>): Chain[] {
   const chains = new Set<Chain>(map.sites.map((site) => site.chain));
-  for (const step of map.reached.values) if (step.target) chains.add(step.target);
+  for (const step of map.matches) if (step?.target) chains.add(step.target);
   return [...chains];
 }
 
 function forEachStretch<A extends number | bigint>(map: ChainMap<A>, visit: (lo: A, hi: A, outcome: Outcome) => void): void {
   for (let s = 0; s < map.los.length; s++) visit(map.los[s], map.his[s], map.outcomes[s]);
+}
+
+/** Calls `visit(lo, hi)` for each part of [lo, hi] inside `set`, ascending (`set.clip`, without a set). */
+function forEachPart<A extends number | bigint>(set: AddressSet<A>, lo: A, hi: A, visit: (lo: A, hi: A) => void): void {
+  for (let k = partitionPoint(set.rangeCount, (n) => set.end(n) >= lo); k < set.rangeCount && set.start(k) <= hi; k++) {
+    visit(set.start(k) > lo ? set.start(k) : lo, set.end(k) < hi ? set.end(k) : hi);
+  }
 }
 
 /** Calls `visit(lo, hi, s)` for each overlap of a range of `set` with stretch s of `map`, ascending. */

@@ -47,9 +47,15 @@ export interface IptablesModel {
   readonly graphs: ReadonlyMap<Table, ChainGraph>;
 }
 
+/** The model of the text read last: the reader, then the analysis, read a document's text one after the other. */
+let last: { readonly text: string; readonly model: IptablesModel } | undefined;
+
 export function iptablesModel(text: string): IptablesModel {
-  const ruleset = readRuleset(text);
-  return { ruleset, graphs: new Map(ruleset.tables.map((table) => [table, new ChainGraph(table)])) };
+  if (last?.text !== text) {
+    const ruleset = readRuleset(text);
+    last = { text, model: { ruleset, graphs: new Map(ruleset.tables.map((table) => [table, new ChainGraph(table)])) } };
+  }
+  return last.model;
 }
 
 /** The scope of a chain's rules of a dimension: `filter/INPUT`, `filter/INPUT -d`. */
@@ -91,7 +97,6 @@ interface Pending {
 }
 
 function emitEntries(text: string, { ruleset, graphs }: IptablesModel, sink: TokenSink): void {
-  const { live, chainOf } = liveRules(ruleset);
   // Policies and problems are few: sorted apart, then merged with the rules, which are in text order.
   const others: Pending[] = ruleset.problems.map((problem) => ({ line: problem.line, start: problem.start, emit: () => sink.problem(problem, problem.line) }));
   for (const [table, graph] of graphs) {
@@ -110,59 +115,75 @@ function emitEntries(text: string, { ruleset, graphs }: IptablesModel, sink: Tok
     }
   }
   others.sort((a, b) => a.line - b.line || a.start - b.start);
+  const writer = new RuleWriter(text, graphs, sink);
   let next = 0;
   for (const rule of ruleset.written) {
     while (next < others.length && others[next].line < rule.line) others[next++].emit();
-    const kernels = live.get(rule);
-    if (kernels) emitRule(text, rule, kernels, graphs.get(rule.table)!, chainOf.get(rule)!, sink);
+    writer.write(rule);
   }
   while (next < others.length) others[next++].emit();
 }
 
-/** Each written rule's kernel rules still in a chain at the end, and that chain. */
-function liveRules(ruleset: Ruleset): { live: Map<WrittenRule, KernelRule[]>; chainOf: Map<WrittenRule, Chain> } {
-  const live = new Map<WrittenRule, KernelRule[]>();
-  const chainOf = new Map<WrittenRule, Chain>();
-  for (const table of ruleset.tables) {
-    for (const chain of table.chains.values()) {
-      for (const kernel of chain.rules) {
-        const kernels = live.get(kernel.rule);
-        if (kernels) kernels.push(kernel);
-        else live.set(kernel.rule, [kernel]);
-        chainOf.set(kernel.rule, chain);
-      }
-    }
-  }
-  return { live, chainOf };
-}
+/** Writes rules' entries; what an entry means is the same for every rule of a chain alike, so it is made once. */
+class RuleWriter {
+  /** Per chain, by dimension, role and condition (`meaningIndex`). */
+  private readonly meanings = new Map<Chain, EntryMeaning[]>();
 
-/** The entries of one rule's addresses still in its chain, in text order, or the entry of every address of a rule without one. */
-function emitRule(text: string, rule: WrittenRule, kernels: KernelRule[], graph: ChainGraph, chain: Chain, sink: TokenSink): void {
-  const table = graph.table.name;
-  if (rule.sources.length === 0 && rule.destinations.length === 0) {
-    if (!decidesEvery(graph, chain, kernels[0])) return;
-    const meaning: EntryMeaning = { role: roleOf(graph, kernels[0], 'source'), scope: scopeName(table, graph.home(chain, 'source').name, 'source') };
-    sink.entry(rule.targetStart, rule.targetEnd, rule.line, everyAddress(rule.family), meaning);
-    return;
+  constructor(
+    private readonly text: string,
+    private readonly graphs: ReadonlyMap<Table, ChainGraph>,
+    private readonly sink: TokenSink,
+  ) {}
+
+  /** The entries of a rule's addresses still in its chain, in text order, or the entry of every address of a rule without one. */
+  write(rule: WrittenRule): void {
+    // A rule deleted, flushed or replaced with its table has no entry; the kernel rules left are all in one chain.
+    const kept = rule.kernels.find((kernel) => kernel.chain !== undefined);
+    if (kept === undefined) return;
+    const chain = kept.chain!;
+    const graph = this.graphs.get(rule.table)!;
+    if (rule.sources.length === 0 && rule.destinations.length === 0) {
+      if (decidesEvery(graph, chain, kept))
+        this.sink.entry(rule.targetStart, rule.targetEnd, rule.line, everyAddress(rule.family), this.meaning(graph, chain, kept, 'source', false));
+      return;
+    }
+    // A rule on a source and a destination at once decides only for the pairs.
+    const both = rule.sources.length > 0 && rule.destinations.length > 0;
+    const conditional = rule.conditional || both;
+    if (rule.kernels.length === 1 && !both) {
+      const [list, n, dimension] = kept.source >= 0 ? [rule.sources, kept.source, 'source' as const] : [rule.destinations, kept.destination, 'destination' as const];
+      this.address(rule, list[2 * n], list[2 * n + 1], this.meaning(graph, chain, kept, dimension, conditional));
+      return;
+    }
+    // The addresses still in the chain, sources and destinations by place: either may come first, and a list of both holds each in several pairs.
+    const spans: [number, number, Dimension][] = [];
+    for (const kernel of rule.kernels) {
+      if (kernel.chain === undefined) continue;
+      if (kernel.source >= 0) spans.push([rule.sources[2 * kernel.source], rule.sources[2 * kernel.source + 1], 'source']);
+      if (kernel.destination >= 0) spans.push([rule.destinations[2 * kernel.destination], rule.destinations[2 * kernel.destination + 1], 'destination']);
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    spans.forEach(([start, end, dimension], n) =>
+      n > 0 && spans[n - 1][0] === start ? undefined : this.address(rule, start, end, this.meaning(graph, chain, kept, dimension, conditional)),
+    );
   }
-  // A rule on a source and a destination at once decides only for the pairs.
-  const both = rule.sources.length > 0 && rule.destinations.length > 0;
-  const meaningIn = (dimension: Dimension): EntryMeaning | undefined => {
-    const role = roleOf(graph, kernels[0], dimension);
+
+  /** An address's entry; one of the other family is the loader's refusal (a problem), not an entry. */
+  private address(rule: WrittenRule, start: number, end: number, meaning: EntryMeaning | undefined): void {
+    if (meaning && familyOf(this.text, start, end) === rule.family) this.sink.entry(start, end, rule.line, undefined, meaning);
+  }
+
+  /** What an entry of a rule of `chain` means in `dimension`, or undefined when the rule decides nothing there (LOG). */
+  private meaning(graph: ChainGraph, chain: Chain, kernel: KernelRule, dimension: Dimension, conditional: boolean): EntryMeaning | undefined {
+    const role = roleOf(graph, kernel, dimension);
     if (role === undefined) return undefined;
-    const scope = scopeName(table, graph.home(chain, dimension).name, dimension);
-    return { role, scope, conditional: rule.conditional || both || !graph.reached(chain, dimension) };
-  };
-  const sources = meaningIn('source');
-  const destinations = meaningIn('destination');
-  // The addresses still in the chain (a -D may have taken some), sources and destinations by place: either may come first.
-  const spans: [number, number, EntryMeaning | undefined][] = [];
-  const add = (list: readonly number[], kept: Set<number>, meaning: EntryMeaning | undefined) => {
-    for (let n = 0; n < list.length / 2; n++) if (kept.has(n)) spans.push([list[2 * n], list[2 * n + 1], meaning]);
-  };
-  add(rule.sources, new Set(kernels.map((kernel) => kernel.source)), sources);
-  add(rule.destinations, new Set(kernels.map((kernel) => kernel.destination)), destinations);
-  spans.sort((a, b) => a[0] - b[0]);
-  // An address of the other family is the loader's refusal (a problem), not an entry.
-  for (const [start, end, meaning] of spans) if (meaning && familyOf(text, start, end) === rule.family) sink.entry(start, end, rule.line, undefined, meaning);
+    let meanings = this.meanings.get(chain);
+    if (!meanings) this.meanings.set(chain, (meanings = []));
+    const at = (dimension === 'destination' ? 4 : 0) + (role === 'allow' ? 2 : 0) + (conditional ? 1 : 0);
+    return (meanings[at] ??= {
+      role,
+      scope: scopeName(graph.table.name, graph.home(chain, dimension).name, dimension),
+      conditional: conditional || !graph.reached(chain, dimension),
+    });
+  }
 }
