@@ -77,6 +77,8 @@ const cases: [name: string, text: string, scopes: string[], findings: string[], 
   ['-I at a position', filter(ACCEPTING, '-A INPUT -s 1.2.3.0/24 -j ACCEPT\n-A INPUT -s 1.2.3.4 -j DROP\n-I INPUT 2 -s 1.2.3.5 -j DROP\n'), ['filter/INPUT: 0'], ['L6 shadowed', 'L7 shadowed'], filter(ACCEPTING, '-A INPUT -s 1.2.3.0/24 -j ACCEPT\n-A INPUT -s 1.2.3.4 -j DROP\n-I INPUT 2 -s 1.2.3.5 -j DROP\n')],
   // -D takes rules away, by number and by rule; nothing of them is left to count.
   ['-D by number and by rule', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 5.6.7.8,9.9.9.9 -j DROP\n-D INPUT 1\n-D INPUT -s 9.9.9.9/32 -j DROP\n'), ['filter/INPUT: 1'], [], filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 5.6.7.8,9.9.9.9 -j DROP\n-D INPUT 1\n-D INPUT -s 9.9.9.9/32 -j DROP\n')],
+  // -R replaces a rule by its number (iptables-legacy-restore; iptables-restore 1.8.9 of nf_tables crashes on it).
+  ['-R replaces a rule', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.0/24 -j ACCEPT\n-R INPUT 2 -s 5.6.7.0/24 -j DROP\n'), ['filter/INPUT: 257'], [], filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.0/24 -j ACCEPT\n-R INPUT 2 -s 5.6.7.0/24 -j DROP\n')],
   // A rule before a numbered -I is not fixed: removing it would move where the insert lands.
   ['rules a later command counts are kept', filter(ACCEPTING, '-A INPUT -s 1.2.3.0/24 -j DROP\n-A INPUT -s 1.2.3.4 -j DROP\n-I INPUT 2 -s 5.6.7.8 -j DROP\n'), ['filter/INPUT: 257'], ['L6 covered'], filter(ACCEPTING, '-A INPUT -s 1.2.3.0/24 -j DROP\n-A INPUT -s 1.2.3.4 -j DROP\n-I INPUT 2 -s 5.6.7.8 -j DROP\n')],
   // A second *filter replaces the first.
