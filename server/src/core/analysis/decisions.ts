@@ -378,14 +378,14 @@ function ranks(count: number, compare: (a: number, b: number) => number): Float6
 }
 
 /** Where each entry decides: stretches [lo, hi] of addresses with the entry deciding them, ascending. */
-interface Sweep<A extends number | bigint> extends ScopeOutcome<A> {
+export interface Sweep<A extends number | bigint> extends ScopeOutcome<A> {
   readonly los: A[];
   readonly his: A[];
   readonly winners: number[];
 }
 
 /** The deciding entry of every address the scope's entries hold: the one of least `priority` (indexed like `scope.entries`). */
-function decide<A extends number | bigint>(scope: ScopeEntries<A>, priority: Float64Array): Sweep<A> {
+export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priority: Float64Array): Sweep<A> {
   const { family, entries, los, his } = scope;
   const count = entries.length;
   const byStart = Array.from({ length: count }, (_, n) => n).sort((a, b) => (los[entries[a]] < los[entries[b]] ? -1 : los[entries[a]] > los[entries[b]] ? 1 : 0));

@@ -19,6 +19,7 @@ import type { AuditOptions } from './options';
 import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
+import { iptablesDecisions } from './iptablesDecisions';
 import { loaderRejections } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
@@ -26,6 +27,15 @@ export interface EntryFact {
   readonly code: EntryCode;
   readonly entry: number;
   readonly other: number;
+  /** Where the other side stands when it is no entry (an iptables chain's ACCEPT policy, a rule without an address). */
+  readonly at?: Place;
+}
+
+/** A stretch of the text on a line. */
+export interface Place {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 /** The protected networks and the intended target (the file's `# target:` directive, else the setting), resolved. */
@@ -191,13 +201,15 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   const inOrder = byScope(decisive, table.scope, scopes.length);
   // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
+  // The chains of an iptables file are decided together too: a jump hands addresses on to another chain.
+  if (document.format.id === 'iptables') scopeSets.push(...iptablesDecisions(document, facts).values());
   for (let s = 0; s < scopes.length; s++) {
     const rules = scopes[s].evaluation === 'line-except' ? ruled?.get(s) : undefined;
     if (rules) {
       scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
       continue;
     }
-    if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except') continue;
+    if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except' || document.format.id === 'iptables') continue;
     const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
     const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
     let set4: AddressSet<number>;

@@ -8,6 +8,7 @@ import type { Networks } from '../ownership/networks';
 import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
 import type { EntryFact, NetworkContext } from './facts';
+import { iptablesEntryOf } from './iptablesDecisions';
 import { loaderRejectionMessage } from './loaderChecks';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
@@ -35,17 +36,26 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
   const table = document.entries;
   const k = fact.entry;
   const other = fact.other;
-  const otherText = other >= 0 ? document.text.slice(table.start[other], table.end[other]) : '';
-  const otherLine = other >= 0 ? table.line[other] + 1 : 0;
-  const related = (message: string): RelatedPlace[] => [{ line: table.line[other], start: table.start[other], end: table.end[other], message }];
+  // The other side: an entry, or a place that holds none (an iptables policy, a rule without an address).
+  const place = other >= 0 ? { line: table.line[other], start: table.start[other], end: table.end[other] } : fact.at;
+  const otherText = place ? document.text.slice(place.start, place.end) : '';
+  const otherLine = place ? place.line + 1 : 0;
+  const reference = place ? `line ${otherLine} (${otherText})` : document.format.id === 'iptables' ? 'the ACCEPT of a chain the file gives no policy' : 'other entries';
+  const related = (message: string): RelatedPlace[] => (place ? [{ line: place.line, start: place.start, end: place.end, message }] : []);
   switch (fact.code) {
     case 'loader-rejects':
       return loaderRejectionMessage(document, fact);
     case 'duplicate':
       return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
     case 'covered':
-      return { message: coveredMessage(document, k, `line ${otherLine} (${otherText})`), related: related('This entry contains it.') };
+      return { message: coveredMessage(document, k, reference), related: related('This entry contains it.') };
     case 'shadowed': {
+      if (document.format.id === 'iptables') {
+        return {
+          message: `Never takes effect: all traffic with its addresses is decided before it gets here, some or all the other way: by ${reference}, among others.`,
+          related: related('Decides some of these addresses the other way.'),
+        };
+      }
       const scope = document.scopes[table.scope[k]];
       const by = scope.evaluation === 'first-match' ? 'entries before it' : scope.evaluation === 'line-except' ? 'its own rule or other rules' : 'more specific entries';
       return {
@@ -77,7 +87,16 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       const o = options.overbroad;
       const pastError = pastOverbroadError(table, k, options);
       const limit = table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
-      return { message: `Blocks ${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}: check that all of them are meant.` };
+      const size = `${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}`;
+      // An iptables policy, or a rule without an address, blocks what nothing before it decided: it says so.
+      const stands = document.format.id === 'iptables' ? iptablesEntryOf(document, k).kind : 'address';
+      if (stands === 'policy') {
+        return {
+          message: `The policy of ${document.scopes[table.scope[k]].label} blocks every address its rules do not decide first: up to ${size}. Check that all of them are meant.`,
+        };
+      }
+      if (stands === 'target') return { message: `Blocks every address that reaches this rule undecided: up to ${size}. Check that all of them are meant.` };
+      return { message: `Blocks ${size}: check that all of them are meant.` };
     }
     case 'known-network': {
       const providers = providerShares(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
@@ -126,7 +145,10 @@ function coveredMessage(document: BlocklistDocument, k: number, other: string): 
     case 'union':
       return `Already blocked by ${other}: this entry adds no address.`;
     case 'first-match':
-      return `Never takes effect: ${other} and the entries before it in ${scope.label} already decide all of its addresses the same way.`;
+      // iptables: what decides may stand in another chain, or its chain may never be sent these addresses.
+      return document.format.id === 'iptables'
+        ? `Never takes effect: all traffic with its addresses is decided before it gets here, the same way: by ${other}, among others.`
+        : `Never takes effect: ${other} and the entries before it in ${scope.label} already decide all of its addresses the same way.`;
     case 'most-specific':
       return `Already ${document.entries.allow[k] ? 'excepted' : 'blocked'} by ${other}, the smallest entry of ${scope.label} holding it: removing this one changes nothing.`;
     case 'line-except':

@@ -7,7 +7,9 @@
 import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
+import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
 import { nftSetRulesOf } from '../analysis/loaderChecks';
+import { chainKey } from '../formats/iptablesRestore';
 import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
@@ -19,7 +21,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { entryTexts, forEachEntryText, rewriteEntries, type TextEdit } from './rewrite';
+import { entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
 
@@ -66,6 +68,8 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   const table = document.entries;
   const index = context.index;
   if (table.allow[k] || table.conditional[k]) return [];
+  const leeway = document.format.id === 'iptables' ? iptablesLeeway(document, k) : 'rewrite';
+  if (leeway === 'keep') return [];
   const scope = document.scopes[table.scope[k]];
   const union = scope.evaluation === 'union';
   // A token that stands for several entries (nginx `deny all`) cannot be rewritten as one.
@@ -89,10 +93,13 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   // Duplicates and covered entries add nothing: removing them keeps the set (the scope's decisions).
   const redundant = redundancyOf(context.facts, k);
   const container = redundant === undefined ? -1 : union ? coveringEntry(table, index, k) : redundant.other;
-  if (container >= 0) {
-    const same = table.lo(container) === entry.lo && table.hi(container) === entry.hi;
+  // Where no entry decides for it, the place that does (an iptables policy), if any.
+  const coveringLine = container >= 0 ? table.line[container] : redundant?.at?.line;
+  if (container >= 0 || (redundant && !union)) {
+    const same = container >= 0 && table.lo(container) === entry.lo && table.hi(container) === entry.hi;
+    const by = coveringLine === undefined ? ': it never takes effect' : `, covered by line ${coveringLine + 1}`;
     fixes.push({
-      title: same ? `Remove duplicate ${entry.text} (line ${table.line[container] + 1} has it)` : `Remove ${entry.text}, covered by line ${table.line[container] + 1}`,
+      title: same ? `Remove duplicate ${entry.text} (line ${coveringLine! + 1} has it)` : `Remove ${entry.text}${by}`,
       kind: 'quickfix',
       edits: rewriteEntries(document, new Map([[k, []]])),
       resolves: ['duplicate', 'covered'],
@@ -100,12 +107,12 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
     });
   }
 
-  if (scope.role === 'allow') return fixes; // an allowlist's entries are meant: nothing to narrow
+  // An allowlist's entries are meant: nothing to narrow. An iptables rule's target stands for every address: it is no list to rewrite.
+  if (scope.role === 'allow' || leeway === 'remove') return fixes;
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
   const alone = union || index.overlapping(table, k).every((other) => table.scope[other] !== table.scope[k]);
   // Halves are more specific than the whole; after an entry in order they keep its place.
-  // iptables' --src-range takes one range, never CIDRs.
-  const splittable = (scope.evaluation !== 'most-specific' || alone) && !(document.format.id === 'iptables' && entry.text.includes('-'));
+  const splittable = (scope.evaluation !== 'most-specific' || alone) && takesSeveral(document, k);
   // Addresses taken out of a first-match rule fall to the rules after it, which may block them still.
   const narrowable = union || (scope.evaluation === 'most-specific' && alone);
 
@@ -213,6 +220,22 @@ function splitSizes(prefix: number, bits: number): number[] {
   return sizes;
 }
 
+/**
+ * What a fix may do to entry k of an iptables file: rewrite it; only remove
+ * it, with its rule (a rule's target, standing for every address); or
+ * nothing: a chain's policy, or a rule before a line that counts the
+ * chain's rules (`-D CHAIN 2`, `-R`, `-I CHAIN 3`) or names one (`-D CHAIN
+ * RULE`), which removing or splitting an address would move.
+ */
+function iptablesLeeway(document: BlocklistDocument, k: number): 'rewrite' | 'remove' | 'keep' {
+  const entry = iptablesEntryOf(document, k);
+  if (entry.kind === 'policy') return 'keep';
+  const { rule } = entry;
+  const counted = iptablesModelOf(document).ruleset.positional.get(chainKey(rule.family, rule.table.name, rule.chain));
+  if (counted !== undefined && counted > rule.line) return 'keep';
+  return entry.kind === 'target' ? 'remove' : 'rewrite';
+}
+
 /** The audit's finding that entry k is a duplicate or covered (removing it changes nothing), if it has one. */
 function redundancyOf(facts: DocumentFacts, k: number): EntryFact | undefined {
   const all = facts.entryFacts;
@@ -295,12 +318,13 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
   const changes = new Map<number, string[]>();
   // An entry finding Fix all may repair is one of an entry that adds nothing: removing it keeps the set.
   // (A word that stands for several entries, nginx `all`, goes only when all of them go: the rewriter sees to it.)
-  for (const fact of facts.entryFacts) if (FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary) changes.set(fact.entry, []);
+  const kept = (k: number) => document.format.id === 'iptables' && iptablesLeeway(document, k) === 'keep';
+  for (const fact of facts.entryFacts) if (FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary && !kept(fact.entry)) changes.set(fact.entry, []);
   if (FINDING_RULES['host-bits-set'].fixAll) {
     for (const problem of document.problems) {
       if (problem.code !== 'host-bits-set') continue;
       const k = t.firstAtOrAfter(problem.start);
-      if (k >= t.count || t.start[k] !== problem.start || changes.has(k) || t.prefix[k] < 0) continue;
+      if (k >= t.count || t.start[k] !== problem.start || changes.has(k) || t.prefix[k] < 0 || kept(k)) continue;
       changes.set(k, [`${t.version[k] === 4 ? IPV4.format(t.lo4[k]) : IPV6.format(t.lo6[k])}/${t.prefix[k]}`]);
     }
   }

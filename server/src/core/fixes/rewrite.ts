@@ -59,6 +59,12 @@ export function entryTexts<A extends number | bigint>(formatId: FormatId, set: A
   return texts;
 }
 
+/** Whether entry k may be written as several entries where it stands: not in a list that takes one (an iptables `--src-range`). */
+export function takesSeveral(document: BlocklistDocument, k: number): boolean {
+  const t = document.entries;
+  return SYNTAXES[document.format.id].list(document, t.start[k], t.end[k])?.one !== true;
+}
+
 /** The edits that make every change of `changes` at once, in the document's format. */
 export function rewriteEntries(document: BlocklistDocument, changes: EntryChanges): TextEdit[] {
   const t = document.entries;
@@ -97,6 +103,8 @@ interface List {
   readonly joiner?: string;
   /** hosts.deny: the items that are the word EXCEPT. */
   readonly excepts?: readonly number[];
+  /** It takes one item (an iptables `--src-range`): nothing stands in it as several. */
+  readonly one?: boolean;
 }
 
 /** How a format lists items, and where its lists are. */
@@ -165,7 +173,11 @@ class Rewrite {
       while (r + 1 < order.length && order[r + 1] === order[r] + 1) r++;
       this.removeRun(list, a, order[r]);
     }
-    for (const { i, k, texts } of written) this.write(list, i, k, texts);
+    for (const { i, k, texts } of written) {
+      // A caller that did not ask `takesSeveral`: writing on would break the statement.
+      if (list.one && texts.length > 1) throw new Error(`${texts.length} entries cannot stand where ${this.text.slice(t.start[k], t.end[k])} does: it takes one.`);
+      this.write(list, i, k, texts);
+    }
   }
 
   /** The edits, whole lines joined (the last line of a text without a final line break takes the break before it). */
@@ -433,14 +445,18 @@ function plainComment(text: string, from: number, to: number): number {
   return to;
 }
 
-/** iptables: the comma list after `-s` or `-d` (or the range after `--src-range`); the rule is the line. */
+/** iptables: the comma list after `-s` or `-d`, or the one range after `--src-range` or `--dst-range`; the rule is the line. */
 function iptablesList({ text }: BlocklistDocument, start: number, end: number): List {
   const line = lineAround(text, start);
   let from = start;
   while (from > line.start && !isBlank(text.charCodeAt(from - 1))) from--;
   let to = end;
   while (to < line.end && !isBlank(text.charCodeAt(to))) to++;
-  return { start: from, end: to, items: pieces(text, from, to, 0x2c), statement: { start: line.start, end: line.end } };
+  const optionEnd = trimEnd(text, line.start, from);
+  let option = optionEnd;
+  while (option > line.start && !isBlank(text.charCodeAt(option - 1))) option--;
+  const range = wordIs(text, option, optionEnd, '--src-range') || wordIs(text, option, optionEnd, '--dst-range');
+  return { start: from, end: to, items: pieces(text, from, to, 0x2c), statement: { start: line.start, end: line.end }, one: range };
 }
 
 /** Apache: the arguments after `Require [not] ip` or `Deny from`/`Allow from`; the directive is the line. */

@@ -1,193 +1,189 @@
 /**
- * iptables-save (and ip6tables-save) output, or `iptables -A …` lines of a
- * script: the addresses of `-s`/`--source`/`--src` and `-d`/`--destination`/
- * `--dst` (comma lists), and of `-m iprange --src-range a-b`/`--dst-range`,
- * in appended or inserted rules. Each chain of each table is a scope where
- * the first rule that matches decides: DROP, REJECT, TARPIT and jumps to
- * user chains block; ACCEPT and RETURN are exceptions; LOG, MARK and the
- * other targets that decide nothing, and rules without a target, yield
- * nothing. A rule that matches on anything else too — a protocol, a port,
- * an interface, a negation, or both a source and a destination — decides
- * only for that traffic: its entries are conditional. Rules on destinations
- * only (`-d`) make a scope of their own beside the chain's sources. Table
- * headers (`*filter`), chain policies (`:INPUT ACCEPT [0:0]`) and `COMMIT`
- * hold no entry.
+ * iptables-save and ip6tables-save output, restore files, and the
+ * `iptables -A …` lines of a script, read as the kernel evaluates them
+ * (iptables(8)): each built-in chain of each table decides its traffic by
+ * the first rule that matches, rules in the order iptables-restore leaves
+ * them (`-I`, `-D`, `-R` applied: iptablesRestore.ts), jumps followed into
+ * user chains, RETURN (and a user chain's end) going back after the jump,
+ * and the chain's policy deciding what no rule does.
+ *
+ * The entries are the addresses of `-s`/`--source`/`--src` and
+ * `-d`/`--destination`/`--dst` (comma lists), and of `-m iprange
+ * --src-range a-b`/`--dst-range`. A rule decides for sources, or for
+ * destinations, as a scope of its own each (`filter/INPUT`, `filter/INPUT
+ * -d`); its chain's scope is the built-in chain whose traffic it decides
+ * (iptablesGraph.ts): its own, the one built-in chain that jumps to it, or
+ * itself when several do or none does (a blocklist chain loaded to be
+ * jumped to). DROP, REJECT and TARPIT block; ACCEPT and RETURN except; a
+ * jump blocks, or excepts, as the chain it goes to does for every address,
+ * and blocks where that depends on the address; LOG and the other targets
+ * that decide nothing, and rules without a target, yield no entry. A rule
+ * that matches on anything else too — a protocol, a port, an interface, a
+ * negation, both a source and a destination — or that only such jumps
+ * reach decides only for that traffic: its entries are conditional.
+ *
+ * What decides every address has an entry of every address of the file's
+ * family, so that it is counted and the overbroad finding says so: a DROP
+ * policy, on its word, and a rule without an address that drops or accepts
+ * (itself, or by the chain it jumps to) where every address can reach it.
+ * What iptables-restore refuses is an error in its words.
  */
-import { DASH } from '../primitives/charCodes';
-import type { EntryRole, Format, TokenSink } from './format';
-import { COMMA, expected, indexIn, isDigit, lineReader, skipBlanks, wordEnd, wordIs } from './lines';
+import type { EntryMeaning, EntryRole, Format, TokenSink } from './format';
+import { ChainGraph, type Dimension } from './iptablesGraph';
+import { everyAddress } from './lines';
+import { familyOf, readRuleset, refusal, type Chain, type KernelRule, type Ruleset, type Table, type WrittenRule } from './iptablesRestore';
 
 export const iptables: Format = {
   id: 'iptables',
   label: 'iptables-save',
-  // A rule's table is the `*table` line above it.
-  read: (text, sink) => {
-    const rule: Rule = { table: 'filter' };
-    lineReader((text, start, end, line, sink) => readLine(text, start, end, line, sink, rule), 'line')(text, sink);
-  },
+  read: (text, sink) => emitEntries(text, iptablesModel(text), sink),
   evaluation: 'first-match',
   scopeKind: 'chain',
 };
 
-/** What the lines read so far say about the next rule: the table of the last `*table` line. */
-interface Rule {
-  table: string;
+/** A file read as iptables-restore reads it, with each table's chain graph. */
+export interface IptablesModel {
+  readonly ruleset: Ruleset;
+  readonly graphs: ReadonlyMap<Table, ChainGraph>;
 }
 
-const PROGRAMS = ['iptables', 'ip6tables', 'iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'ip6tables-nft'];
-const APPEND = ['-A', '--append', '-I', '--insert'];
-const SOURCE_OPTIONS = ['-s', '--source', '--src'];
-const DESTINATION_OPTIONS = ['-d', '--destination', '--dst'];
-const STAR = 0x2a;
-const JUMP = ['-j', '--jump', '-g', '--goto'];
-const EXCEPTING = new Set(['ACCEPT', 'RETURN']);
-/** Targets that mark, log, count, rewrite or queue: they decide nothing about the address. */
-const NEUTRAL = new Set([
-  'LOG',
-  'NFLOG',
-  'ULOG',
-  'AUDIT',
-  'TRACE',
-  'MARK',
-  'CONNMARK',
-  'SECMARK',
-  'CONNSECMARK',
-  'CT',
-  'NOTRACK',
-  'SET',
-  'TOS',
-  'DSCP',
-  'TTL',
-  'HL',
-  'ECN',
-  'CLASSIFY',
-  'TCPMSS',
-  'TCPOPTSTRIP',
-  'TEE',
-  'CHECKSUM',
-  'IDLETIMER',
-  'LED',
-  'RATEEST',
-  'HMARK',
-  'SYNPROXY',
-  'NFQUEUE',
-  'QUEUE',
-  'SNAT',
-  'DNAT',
-  'MASQUERADE',
-  'REDIRECT',
-  'NETMAP',
-  'TPROXY',
-  'CLUSTERIP',
-]);
+/** The model of the text read last: the reader, then the analysis, read a document's text one after the other. */
+let last: { readonly text: string; readonly model: IptablesModel } | undefined;
 
-/** The address spans of the rule being read, reused between lines: start, end, start, end… */
-const sources: number[] = [];
-const destinations: number[] = [];
-
-function readLine(text: string, start: number, end: number, line: number, sink: TokenSink, rule: Rule): void {
-  if (text.charCodeAt(start) === STAR) {
-    rule.table = text.slice(start + 1, wordEnd(text, start + 1, end));
-    return;
+export function iptablesModel(text: string): IptablesModel {
+  if (last?.text !== text) {
+    const ruleset = readRuleset(text);
+    last = { text, model: { ruleset, graphs: new Map(ruleset.tables.map((table) => [table, new ChainGraph(table)])) } };
   }
-  sources.length = 0;
-  destinations.length = 0;
-  let table = rule.table;
-  let chain = '';
-  let conditional = false;
-  let target = '';
-  for (let i = start, w = wordEnd(text, i, end); i < end; i = skipBlanks(text, w, end), w = wordEnd(text, i, end)) {
-    if (wordIs(text, i, w, '!')) {
-      conditional = true; // everything but an address, a protocol, an interface…
-      continue;
+  return last.model;
+}
+
+/** The scope of a chain's rules of a dimension: `filter/INPUT`, `filter/INPUT -d`. */
+export function scopeName(table: string, chain: string, dimension: Dimension): string {
+  return `${table}/${chain}${dimension === 'destination' ? ' -d' : ''}`;
+}
+
+/**
+ * What a rule's match does for an address of `dimension`: block, except,
+ * or nothing (undefined: LOG, or a jump to a chain that decides nothing).
+ * A jump does what its chain does for every address, and blocks where that
+ * depends on the address: a rule that sends addresses to a chain of their
+ * own is most often a blocklist's.
+ */
+export function roleOf(graph: ChainGraph, kernel: KernelRule, dimension: Dimension): EntryRole | undefined {
+  const action = kernel.rule.action;
+  if (action === 'neutral') return undefined;
+  if (action === 'drop') return 'block';
+  if (action === 'accept' || action === 'return') return 'allow';
+  const decided = graph.constant(graph.target(kernel)!, dimension);
+  if (decided === 'return') return action === 'goto' ? 'allow' : undefined;
+  return decided === 'accept' ? 'allow' : 'block';
+}
+
+/** Whether a rule without an address has an entry of every address: it drops or accepts, where every address can reach it. */
+export function decidesEvery(graph: ChainGraph, chain: Chain, kernel: KernelRule): boolean {
+  const rule = kernel.rule;
+  if (rule.conditional || rule.sources.length > 0 || rule.destinations.length > 0 || !graph.reachedWhole(chain)) return false;
+  const action = rule.action;
+  const decided = action === 'jump' || action === 'goto' ? graph.constant(graph.target(kernel)!, 'source') : action;
+  return decided === 'drop' || decided === 'accept';
+}
+
+/** Something to write in text order: an entry, a policy's entry or a problem, on its line. */
+interface Pending {
+  readonly line: number;
+  readonly start: number;
+  readonly emit: () => void;
+}
+
+function emitEntries(text: string, { ruleset, graphs }: IptablesModel, sink: TokenSink): void {
+  // Policies and problems are few: sorted apart, then merged with the rules, which are in text order.
+  const others: Pending[] = ruleset.problems.map((problem) => ({ line: problem.line, start: problem.start, emit: () => sink.problem(problem, problem.line) }));
+  for (const [table, graph] of graphs) {
+    // A loop only loads where no built-in chain reaches it; in a script the kernel's chains may.
+    for (const loop of ruleset.restore ? graph.loops : []) {
+      const rule = loop.closing.rule;
+      const message = refusal(rule.family, `RULE_APPEND failed (Too many links): this jump closes a loop (${loop.chains.join(' → ')}). Remove one of its jumps.`);
+      const problem = { code: 'invalid-entry' as const, start: rule.targetStart, end: rule.targetEnd, message };
+      others.push({ line: rule.line, start: rule.targetStart, emit: () => sink.problem(problem, rule.line) });
     }
-    if (chain === '') {
-      if (isOneOf(text, i, w, APPEND)) {
-        const chainStart = skipBlanks(text, w, end);
-        w = wordEnd(text, chainStart, end);
-        chain = text.slice(chainStart, w);
-        // `-I CHAIN 3`: the rule's position, not a match.
-        const positionStart = skipBlanks(text, w, end);
-        const positionEnd = wordEnd(text, positionStart, end);
-        if (positionEnd > positionStart && isNumber(text, positionStart, positionEnd)) w = positionEnd;
-      } else if (wordIs(text, i, w, '-t') || wordIs(text, i, w, '--table')) {
-        const tableStart = skipBlanks(text, w, end);
-        w = wordEnd(text, tableStart, end);
-        table = text.slice(tableStart, w);
-      } else if (i !== start || !isOneOf(text, i, w, PROGRAMS)) {
-        return; // not a rule that adds: *filter, :CHAIN, COMMIT, -N, -P, -D…
-      }
-      continue;
-    }
-    if (target !== '') continue; // the target's own options: --reject-with, --log-prefix…
-    const source = isOneOf(text, i, w, SOURCE_OPTIONS) || wordIs(text, i, w, '--src-range');
-    const destination = isOneOf(text, i, w, DESTINATION_OPTIONS) || wordIs(text, i, w, '--dst-range');
-    if (source || destination) {
-      const option = text.slice(i, w);
-      let valueStart = skipBlanks(text, w, end);
-      w = wordEnd(text, valueStart, end);
-      if (wordIs(text, valueStart, w, '!')) {
-        // The old `-s ! ADDRESS` spelling of a negation.
-        conditional = true;
-        valueStart = skipBlanks(text, w, end);
-        w = wordEnd(text, valueStart, end);
-      }
-      if (valueStart === w || text.charCodeAt(valueStart) === DASH) {
-        // `-s -j DROP`: the next option, not an address.
-        expected(sink, i, i + option.length, line, `an address after "${option}"`);
-        w = i + option.length;
-      } else {
-        addSpans(source ? sources : destinations, text, valueStart, w, !option.endsWith('-range'));
-      }
-    } else if (isOneOf(text, i, w, JUMP)) {
-      const targetStart = skipBlanks(text, w, end);
-      w = wordEnd(text, targetStart, end);
-      target = text.slice(targetStart, w);
-    } else if (wordIs(text, i, w, '-m') || wordIs(text, i, w, '--match')) {
-      const moduleStart = skipBlanks(text, w, end);
-      w = wordEnd(text, moduleStart, end);
-      // Modules that only name or comment the rule, or give the address itself, add no condition.
-      if (!wordIs(text, moduleStart, w, 'comment') && !wordIs(text, moduleStart, w, 'iprange')) conditional = true;
-    } else if (wordIs(text, i, w, '--comment')) {
-      w = wordEnd(text, skipBlanks(text, w, end), end);
-    } else {
-      conditional = true; // -p, --dport, -i, -o, -f, --state…: only some traffic
+    for (const chain of table.chains.values()) {
+      const policy = chain.policy;
+      if (policy?.verdict !== 'drop') continue;
+      const meaning: EntryMeaning = { role: 'block', scope: scopeName(table.name, chain.name, 'source') };
+      others.push({ line: policy.line, start: policy.start, emit: () => sink.entry(policy.start, policy.end, policy.line, everyAddress(table.family), meaning) });
     }
   }
-  const role = roleOf(target);
-  if (role === undefined) return;
-  // A rule on a source and a destination at once decides only for the pairs.
-  const both = sources.length > 0 && destinations.length > 0;
-  const emit = (spans: number[], scope: string) => {
-    for (let k = 0; k < spans.length; k += 2) sink.entry(spans[k], spans[k + 1], line, undefined, { role, scope, conditional: conditional || both });
-  };
-  emit(sources, `${table}/${chain}`);
-  emit(destinations, `${table}/${chain} -d`);
-}
-
-/** `a,b,c` after -s or -d; one range after --src-range. Empty parts are skipped. */
-function addSpans(spans: number[], text: string, start: number, end: number, commaList: boolean): void {
-  let partStart = start;
-  while (partStart <= end) {
-    const comma = commaList ? indexIn(text, COMMA, partStart, end) : -1;
-    const partEnd = comma < 0 ? end : comma;
-    if (partEnd > partStart) spans.push(partStart, partEnd);
-    partStart = partEnd + 1;
+  others.sort((a, b) => a.line - b.line || a.start - b.start);
+  const writer = new RuleWriter(text, graphs, sink);
+  let next = 0;
+  for (const rule of ruleset.written) {
+    while (next < others.length && others[next].line < rule.line) others[next++].emit();
+    writer.write(rule);
   }
+  while (next < others.length) others[next++].emit();
 }
 
-function roleOf(target: string): EntryRole | undefined {
-  if (target === '' || NEUTRAL.has(target)) return undefined;
-  // DROP, REJECT, TARPIT, and user chains: a rule that sends an address to a chain of its own is most often a blocklist's.
-  return EXCEPTING.has(target) ? 'allow' : 'block';
-}
+/** Writes rules' entries; what an entry means is the same for every rule of a chain alike, so it is made once. */
+class RuleWriter {
+  /** Per chain, by dimension, role and condition (`meaningIndex`). */
+  private readonly meanings = new Map<Chain, EntryMeaning[]>();
 
-function isOneOf(text: string, start: number, end: number, words: readonly string[]): boolean {
-  for (const word of words) if (wordIs(text, start, end, word)) return true;
-  return false;
-}
+  constructor(
+    private readonly text: string,
+    private readonly graphs: ReadonlyMap<Table, ChainGraph>,
+    private readonly sink: TokenSink,
+  ) {}
 
-function isNumber(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (!isDigit(text.charCodeAt(i))) return false;
-  return true;
+  /** The entries of a rule's addresses still in its chain, in text order, or the entry of every address of a rule without one. */
+  write(rule: WrittenRule): void {
+    // A rule deleted, flushed or replaced with its table has no entry; the kernel rules left are all in one chain.
+    const kept = rule.kernels.find((kernel) => kernel.chain !== undefined);
+    if (kept === undefined) return;
+    const chain = kept.chain!;
+    const graph = this.graphs.get(rule.table)!;
+    if (rule.sources.length === 0 && rule.destinations.length === 0) {
+      if (decidesEvery(graph, chain, kept))
+        this.sink.entry(rule.targetStart, rule.targetEnd, rule.line, everyAddress(rule.family), this.meaning(graph, chain, kept, 'source', false));
+      return;
+    }
+    // A rule on a source and a destination at once decides only for the pairs.
+    const both = rule.sources.length > 0 && rule.destinations.length > 0;
+    const conditional = rule.conditional || both;
+    if (rule.kernels.length === 1 && !both) {
+      const [list, n, dimension] = kept.source >= 0 ? [rule.sources, kept.source, 'source' as const] : [rule.destinations, kept.destination, 'destination' as const];
+      this.address(rule, list[2 * n], list[2 * n + 1], this.meaning(graph, chain, kept, dimension, conditional));
+      return;
+    }
+    // The addresses still in the chain, sources and destinations by place: either may come first, and a list of both holds each in several pairs.
+    const spans: [number, number, Dimension][] = [];
+    for (const kernel of rule.kernels) {
+      if (kernel.chain === undefined) continue;
+      if (kernel.source >= 0) spans.push([rule.sources[2 * kernel.source], rule.sources[2 * kernel.source + 1], 'source']);
+      if (kernel.destination >= 0) spans.push([rule.destinations[2 * kernel.destination], rule.destinations[2 * kernel.destination + 1], 'destination']);
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    spans.forEach(([start, end, dimension], n) =>
+      n > 0 && spans[n - 1][0] === start ? undefined : this.address(rule, start, end, this.meaning(graph, chain, kept, dimension, conditional)),
+    );
+  }
+
+  /** An address's entry; one of the other family is the loader's refusal (a problem), not an entry. */
+  private address(rule: WrittenRule, start: number, end: number, meaning: EntryMeaning | undefined): void {
+    if (meaning && familyOf(this.text, start, end) === rule.family) this.sink.entry(start, end, rule.line, undefined, meaning);
+  }
+
+  /** What an entry of a rule of `chain` means in `dimension`, or undefined when the rule decides nothing there (LOG). */
+  private meaning(graph: ChainGraph, chain: Chain, kernel: KernelRule, dimension: Dimension, conditional: boolean): EntryMeaning | undefined {
+    const role = roleOf(graph, kernel, dimension);
+    if (role === undefined) return undefined;
+    let meanings = this.meanings.get(chain);
+    if (!meanings) this.meanings.set(chain, (meanings = []));
+    const at = (dimension === 'destination' ? 4 : 0) + (role === 'allow' ? 2 : 0) + (conditional ? 1 : 0);
+    return (meanings[at] ??= {
+      role,
+      scope: scopeName(graph.table.name, graph.home(chain, dimension).name, dimension),
+      conditional: conditional || !graph.reached(chain, dimension),
+    });
+  }
 }

@@ -201,6 +201,11 @@ export function emitPartialIPv4(sink: TokenSink, text: string, start: number, en
 const ALL_IPV4 = Object.assign(new ParsedEntry(), { version: 4, form: 'cidr', lo4: 0, hi4: 2 ** 32 - 1, prefix: 0 } as const);
 const ALL_IPV6 = Object.assign(new ParsedEntry(), { version: 6, form: 'cidr', lo6: 0n, hi6: (1n << 128n) - 1n, prefix: 0 } as const);
 
+/** Every address of one family (0.0.0.0/0 or ::/0), as a parsed entry: what `all`, or an iptables policy, stands for. */
+export function everyAddress(version: 4 | 6): ParsedEntry {
+  return version === 4 ? ALL_IPV4 : ALL_IPV6;
+}
+
 /** `all` of nginx and Apache: two entries on the word's span, 0.0.0.0/0 and ::/0. */
 export function emitEverything(sink: TokenSink, start: number, end: number, line: number, meaning: EntryMeaning): void {
   sink.entry(start, end, line, ALL_IPV4, meaning);
