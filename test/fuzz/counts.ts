@@ -98,6 +98,13 @@ function plainForms(i: Interval): string[] {
   return forms;
 }
 
+/** RouterOS addresses: IPv4 as an address, a CIDR or a range without blanks; IPv6 as an address or a CIDR. */
+function mikrotikForms(i: Interval): string[] {
+  if (i.version === 4) return safeForms(i).filter((form) => !form.includes(' ') && !/\/.*\./.test(form));
+  const cidr = cidrForm(i);
+  return cidr === undefined ? [] : [cidr];
+}
+
 /** A CIDR or a single address, where the format takes only those; undefined when the interval is neither. */
 function cidrForm(i: Interval): string | undefined {
   const prefix = prefixOf(i);
@@ -126,7 +133,7 @@ interface UnionFormat {
   readonly write: Writer;
   /** Lines without an entry that the format takes between entries. */
   readonly noise: readonly string[];
-  /** Lines around the entries (a table, a set, a section), with `@` for the entry lines. */
+  /** The lines of the file given the entry lines of each family: around them, a table, a set, a section. */
   readonly frame?: (entries4: string[], entries6: string[]) => string[];
 }
 
@@ -143,7 +150,7 @@ const UNION_FORMATS: Partial<Record<FormatId, UnionFormat>> = {
   'ipcat-csv': { write: rangeOnly((i) => `${text(4, i.lo)},${text(4, i.hi)},Org,https://example.com`), noise: HASH },
   'registry-csv': { write: cidrOnly((cidr) => `${cidr};example.com;http://example.com/;Org;1;2014-03-01`), noise: ['Updated: 2014-04-22 10:00:00 +0000', ';example.net;;Org;2;2014-03-02'] },
   mikrotik: {
-    write: (i, pick) => { const form = i.version === 4 ? safeForms(i).filter((f) => !f.includes(' ') && !(f.split('/')[1] ?? '').includes('.')) : [cidrForm(i)].filter((f) => f !== undefined); return form.length > 0 ? `add address=${form[pick % form.length]} list=b` : undefined; },
+    write: (i, pick) => { const forms = mikrotikForms(i); return forms.length > 0 ? `add address=${forms[pick % forms.length]} list=b` : undefined; },
     noise: HASH,
     frame: (entries4, entries6) => ['/ip firewall address-list', ...entries4, '/ipv6 firewall address-list', ...entries6],
   },
