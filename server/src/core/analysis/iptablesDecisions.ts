@@ -21,12 +21,12 @@
  */
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
-import { partitionPoint } from '../primitives/search';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
 import { decidesEvery, iptablesModel, scopeName, type IptablesModel } from '../formats/iptables';
 import { addressOf, plainIn, type ChainGraph, type Dimension } from '../formats/iptablesGraph';
 import type { Chain, KernelRule, WrittenRule } from '../formats/iptablesRestore';
+import { partitionPoint } from '../primitives/search';
 import { decide } from './decisions';
 import type { EntryFact, Place, ScopeSet } from './facts';
 
@@ -45,7 +45,6 @@ type Places = Place[];
 
 /** A rule of a chain, as one dimension sees it. */
 interface Step<A extends number | bigint> {
-  readonly kernel: KernelRule;
   /** Its entry, or -1. */
   readonly entry: number;
   readonly lo: A;
@@ -276,11 +275,11 @@ class ChainEvaluation<A extends number | bigint> {
     if (address === undefined) {
       const chain = this.graph.table.chains.get(rule.chain)!;
       const entry = decidesEvery(this.graph, chain, kernel) ? this.entryAt(rule.targetStart) : -1;
-      return { kernel, entry, lo: this.family.zero, hi: this.family.max, decider: this.decider(entry, rule.line, rule.targetStart, rule.targetEnd), target };
+      return { entry, lo: this.family.zero, hi: this.family.max, decider: this.decider(entry, rule.line, rule.targetStart, rule.targetEnd), target };
     }
     const entry = this.entryAt(address[0]);
     if (entry < 0) return undefined;
-    return { kernel, entry, lo: this.los[entry], hi: this.his[entry], decider: this.decider(entry, rule.line, address[0], address[1]), target };
+    return { entry, lo: this.los[entry], hi: this.his[entry], decider: this.decider(entry, rule.line, address[0], address[1]), target };
   }
 
   private entryAt(start: number): number {
@@ -331,7 +330,7 @@ class ChainEvaluation<A extends number | bigint> {
     const send = (chain: Chain, from: AddressSet<A>, lo: A, hi: A) => {
       let builder = pending.get(chain);
       if (!builder) pending.set(chain, (builder = new IntervalBuilder(this.family, 16)));
-      from.clip(lo, hi).forEachRange((a, b) => builder.add(a, b));
+      forEachPart(from, lo, hi, (a, b) => builder.add(a, b));
     };
     for (const chain of order.reverse()) {
       const enters = graph.isRoot(chain) ? this.everything : (pending.get(chain)?.build() ?? AddressSet.empty(this.family));
