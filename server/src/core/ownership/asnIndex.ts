@@ -108,8 +108,9 @@ export class AsnIndex {
   /**
    * Who holds the addresses of [lo, hi]: the `limit` holding most (most
    * first; all of them by default), how many hold any, and how many
-   * addresses anyone announces. A limit up to TOP (holderTotals.ts) costs O(√n log n) at most,
-   * however many ranges [lo, hi] spans; no limit walks them.
+   * addresses anyone announces. With a limit up to TOP (holderTotals.ts)
+   * it looks at two blocks of ranges at most, however many [lo, hi] spans;
+   * without one it walks them all.
    */
   holders(version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Holders {
     return this.recall(`${version} ${lo} ${hi} ${limit}`, () => {
