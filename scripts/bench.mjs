@@ -1,6 +1,7 @@
 // `npm run bench`: blocklist-audit merge against FireHOL iprange, whole
 // processes side by side in one run; in-process merging against cidr-tools
-// and fast-cidr-tools; IPv6 against Python netaddr; and where our time goes.
+// and fast-cidr-tools; IPv6 against Python netaddr; where our time goes;
+// then the 1 s budget on hostile input of every format (bench-budget.mjs).
 // Timings are medians of RUNS runs; ratios are ours / theirs (below 1 is faster).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -130,3 +131,5 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+
+await import('./bench-budget.mjs');

@@ -68,7 +68,7 @@ const WRITERS: Readonly<Record<FormatId, FormatWriter>> = {
   'registry-csv': { head: 'Updated: 2014-04-22 10:00:00 +0000', line: (e, i) => `${e};d${i}.example;http://d${i}.example/;Org;${i};2014-03-01`, ranges: false },
 };
 
-/** The formats whose readers must read everything as one range or `first-last` pair. */
+/** The formats that write every entry as a `first-last` range. */
 const RANGE_ONLY: ReadonlySet<FormatId> = new Set(['p2p', 'ipfilter-dat', 'ipcat-csv']);
 
 export const FORMAT_IDS = Object.keys(WRITERS) as FormatId[];
@@ -88,10 +88,9 @@ function typicalBlock(random: () => number, i: number): Block {
   return { first: address, last: address, prefix: 32 };
 }
 
-/** A block spanning much of the ASN index: a distinct range where the format has ranges, else a CIDR of /1 to /8. */
-function broadBlock(random: () => number): Block {
-  const first = random() % 0x08000000;
-  return { first, last: 0xe0000000 + (random() % 0x10000000) };
+/** A block spanning much of the ASN index: a range from 0.0.0.0–7.255.255.255 to 224.0.0.0–239.255.255.255 where the format has ranges, else a CIDR of /1 to /8. */
+function broadBlock(random: () => number, ranges: boolean): Block {
+  return ranges ? { first: random() % 0x08000000, last: 0xe0000000 + (random() % 0x10000000) } : cidr(random(), 1 + (random() % 8));
 }
 
 function cidr(address: number, prefix: number): Block {
@@ -106,7 +105,7 @@ function entryText(format: FormatId, block: Block): string {
     // The largest CIDR block starting at `first` inside the range.
     let prefix = 32;
     while (prefix > 0 && block.first % 2 ** (33 - prefix) === 0 && block.first + 2 ** (33 - prefix) - 1 <= block.last) prefix--;
-    return entryText(format, { ...cidr(block.first, prefix) });
+    return entryText(format, cidr(block.first, prefix));
   }
   if (RANGE_ONLY.has(format) || block.prefix === undefined) return `${ipv4(block.first)}-${ipv4(block.last)}`;
   return block.prefix === 32 ? ipv4(block.first) : `${ipv4(block.first)}/${block.prefix}`;
@@ -149,7 +148,7 @@ export const SHAPES: readonly Shape[] = [
       const random = numbers(11);
       return document(
         format,
-        Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, broadBlock(random)), i)),
+        Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, broadBlock(random, WRITERS[format].ranges)), i)),
       );
     },
   },

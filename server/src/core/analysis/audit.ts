@@ -106,14 +106,14 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
   const problems: readonly (HeaderNote | LineProblem)[] = header.length === 0 ? document.problems : [...header, ...document.problems].sort((a, b) => a.line - b.line);
   const pending = facts.entryFacts;
   const kept: Finding[] = [];
-  // The words of a finding about an entry's addresses alone, written once per code and range: lists repeat entries.
-  const written = new Map<string, EntryMessage>();
-  const message = (fact: EntryFact) => {
-    if (!BY_RANGE.has(fact.code)) return entryMessage(document, fact, options, facts.context, networks);
+  // A finding about an entry's addresses alone is worked out once per code and range: lists repeat entries.
+  const byRange = new Map<string, { severity: Severity | 'off'; message?: EntryMessage }>();
+  const remembered = (fact: EntryFact) => {
+    if (!BY_RANGE.has(fact.code)) return undefined;
     const key = `${fact.code} ${table.version[fact.entry]} ${table.lo(fact.entry)} ${table.hi(fact.entry)}`;
-    let words = written.get(key);
-    if (!words) written.set(key, (words = entryMessage(document, fact, options, facts.context, networks)));
-    return words;
+    let known = byRange.get(key);
+    if (!known) byRange.set(key, (known = { severity: options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks) }));
+    return known;
   };
   let omitted = 0;
   let p = 0;
@@ -127,13 +127,15 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
       else kept.push({ code: problem.code, severity, line: problem.line, start: problem.start, end: problem.end, message: problem.message });
     } else {
       const fact = pending[p++];
-      const severity = options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks);
+      const known = remembered(fact);
+      const severity = known?.severity ?? options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks);
       if (severity === 'off') continue;
       if (kept.length === options.maxFindings) omitted++;
       else {
         const k = fact.entry;
         const place = { code: fact.code, severity, line: table.line[k], start: table.start[k], end: table.end[k], entry: k };
-        kept.push({ ...place, ...message(fact) });
+        const message = known ? (known.message ??= entryMessage(document, fact, options, facts.context, networks)) : entryMessage(document, fact, options, facts.context, networks);
+        kept.push({ ...place, ...message });
       }
     }
   }

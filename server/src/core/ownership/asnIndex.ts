@@ -22,9 +22,6 @@ const MAGIC = 'BLASN001';
 /** Queries whose answers are kept. */
 const RECALLED = 16;
 
-/** Scratch space for countHoldersIPv4: the distinct ASNs met so far (limits up to 1,023). */
-const counted = new Uint32Array(1024);
-
 /** One organisation's share of a queried range. */
 export interface Holding {
   readonly asn: number;
@@ -52,6 +49,9 @@ export class AsnIndex {
   private ipv6Totals?: HolderTotals;
   /** Holders by ASN: the holder indices in ASN order, and their ASNs. */
   private byAsn?: { readonly holders: Uint32Array; readonly asns: Uint32Array };
+  /** For countHolders: per holder, the number of the count that last met it (none is 0). */
+  private readonly metBy: Uint32Array;
+  private counting = 0;
   /** The answers to the last queries, oldest first. */
   private readonly recent = new Map<string, unknown>();
 
@@ -65,7 +65,9 @@ export class AsnIndex {
     private readonly holderAsn: Uint32Array,
     private readonly nameOffset: Uint32Array,
     private readonly names: Uint8Array,
-  ) {}
+  ) {
+    this.metBy = new Uint32Array(holderAsn.length);
+  }
 
   /** Views over `bytes` (which must stay unchanged). Throws if they are not an index. */
   static fromBytes(bytes: Uint8Array): AsnIndex {
@@ -106,8 +108,9 @@ export class AsnIndex {
   /**
    * Who holds the addresses of [lo, hi]: the `limit` holding most (most
    * first; all of them by default), how many hold any, and how many
-   * addresses anyone announces. A limit up to TOP (holderTotals.ts) costs O(√n log n) at most,
-   * however many ranges [lo, hi] spans; no limit walks them.
+   * addresses anyone announces. With a limit up to TOP (holderTotals.ts)
+   * it looks at two blocks of ranges at most, however many [lo, hi] spans;
+   * without one it walks them all.
    */
   holders(version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Holders {
     return this.recall(`${version} ${lo} ${hi} ${limit}`, () => {
@@ -131,11 +134,11 @@ export class AsnIndex {
 
   /**
    * How many different holders announce addresses in [lo, hi], counting no
-   * further than `limit + 1` (enough to tell "more than limit").
+   * further than `limit + 1` (enough to tell "more than limit"): a walk from
+   * the first range that stops there, run on every large entry of a list.
    */
   countHoldersIPv4(lo: number, hi: number, limit: number): number {
-    // Run on every large entry of a list: no closure, no allocation, and a search of its own
-    // (the shared lowerBound sees every kind of array and is slower here).
+    // No closure and no allocation, and a search of its own (the shared lowerBound sees every kind of array and is slower here).
     let first = 0;
     let last = this.v4End.length;
     let steps = 0;
@@ -145,34 +148,35 @@ export class AsnIndex {
       else last = mid;
       steps++;
     }
+    const counting = this.nextCounting();
     let count = 0;
     let k = first;
-    for (; k < this.v4End.length && this.v4Start[k] <= hi; k++) {
-      const asn = this.holderAsn[this.v4Holder[k]];
-      let seen = false;
-      for (let j = 0; j < count && !seen; j++) seen = counted[j] === asn;
-      if (seen) continue;
-      counted[count++] = asn;
-      if (count > limit || count === counted.length) break;
+    for (; k < this.v4End.length && this.v4Start[k] <= hi && count <= limit; k++) {
+      const holder = this.v4Holder[k];
+      if (this.metBy[holder] !== counting) {
+        this.metBy[holder] = counting;
+        count++;
+      }
     }
     workDone.probes += steps + k - first;
     return count;
   }
 
   countHoldersIPv6(lo: bigint, hi: bigint, limit: number): number {
-    const seen: number[] = [];
-    const count = this.v6Holder.length;
-    const first = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo);
+    const ranges = this.v6Holder.length;
+    const first = partitionPoint(ranges, (k) => this.v6At(this.v6End, k) >= lo);
+    const counting = this.nextCounting();
+    let count = 0;
     let k = first;
-    for (; k < count && this.v6At(this.v6Start, k) <= hi; k++) {
-      const asn = this.holderAsn[this.v6Holder[k]];
-      if (!seen.includes(asn)) {
-        seen.push(asn);
-        if (seen.length > limit) break;
+    for (; k < ranges && this.v6At(this.v6Start, k) <= hi && count <= limit; k++) {
+      const holder = this.v6Holder[k];
+      if (this.metBy[holder] !== counting) {
+        this.metBy[holder] = counting;
+        count++;
       }
     }
     workDone.probes += k - first;
-    return seen.length;
+    return count;
   }
 
   /** Calls `visit4` and `visit6` with every range the autonomous systems `asns` announce: O(their ranges), no pass over the index. */
@@ -205,6 +209,15 @@ export class AsnIndex {
 
   private groups6(): Groups {
     return (this.ipv6Groups ??= groupByHolder(this.v6Holder, this.holderAsn.length));
+  }
+
+  /** A number for a new count, so that `metBy` needs no clearing (cleared when the numbers wrap round). */
+  private nextCounting(): number {
+    if (++this.counting === 2 ** 32) {
+      this.metBy.fill(0);
+      this.counting = 1;
+    }
+    return this.counting;
   }
 
   /** `answer()`, or what it gave for the same `key` among the last RECALLED queries: a list often repeats an entry, and a finding's severity and message ask the same. */

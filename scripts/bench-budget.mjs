@@ -1,0 +1,117 @@
+// The 1 s budget: no input of up to 1 MB takes a fresh `blocklist-audit check`
+// process or a running language server more than 1 s to its findings,
+// whatever its content. For each format, every shape of test/core/generatedDocuments.ts
+// (real-looking, huge entries, everything repeated, a scope per entry, broken
+// lines, deep nesting, one huge line; a target of thousands of ASNs for plain
+// lists) at just under 1 MB: the CLI's time (min–max of RUNS fresh processes),
+// the server's from didOpen to diagnostics, and how the server's time grows
+// from N to 4N lines (a quarter of the document, then all of it; 4 is linear).
+// Run by `npm run bench`; alone: `node scripts/bench-budget.mjs [FORMAT…]` after a build.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import generated from '../out/test/core/generatedDocuments.js';
+import lspClient from '../out/test/protocol/lspClient.js';
+
+const { SHAPES, targetDocument } = generated;
+const FORMAT_IDS = process.argv.length > 2 ? generated.FORMAT_IDS.filter((id) => process.argv.includes(id)) : generated.FORMAT_IDS;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BUDGET_MS = 1000;
+const SIZE = 1 << 20;
+const cli = join(resolve(import.meta.dirname, '..'), 'dist/cli.js');
+const scratch = mkdtempSync(join(tmpdir(), 'blocklist-budget-'));
+
+/** The largest count whose document stays within `size` characters (the documents grow with the count). */
+function sized(make, size) {
+  let count = Math.max(1, Math.floor((size * 100) / make(100).length));
+  while (count > 1 && make(count).length > size) count = Math.floor(count * 0.97);
+  return count;
+}
+
+const shapesOf = (format) => [
+  ...SHAPES.filter((shape) => shape.formats.includes(format)).map((shape) => ({ name: shape.name, make: (count) => shape.text(format, count) })),
+  ...(format === 'plain' ? [{ name: 'a target naming thousands of ASNs', make: (count) => targetDocument(count, 100) }] : []),
+];
+
+/** Past this, a case is cut short and reported as such rather than timed to its end. */
+const GIVE_UP_MS = 30_000;
+
+/** The CLI's times, or what went wrong: its exit status and error, or the time it was given up after. */
+function timeCli(file, format) {
+  const times = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = performance.now();
+    const args = [cli, 'check', '--fail-on', 'never', '--input-format', format, file];
+    const result = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: GIVE_UP_MS, maxBuffer: 1 << 30 });
+    times.push(performance.now() - start);
+    if (result.error) return `over ${GIVE_UP_MS / 1000} s`;
+    if (result.status !== 0)
+      return `exit ${result.status}: ${
+        String(result.stderr)
+          .split('\n')
+          .find((line) => /Error/.test(line)) ?? ''
+      }`.trim();
+  }
+  return times;
+}
+
+let opened = 0;
+/** The server's time from didOpen to diagnostics, or NaN when it answered with an error. */
+async function timeServer(client, text, format) {
+  client.settings = { format };
+  const uri = `file:///budget-${opened++}.txt`;
+  const start = performance.now();
+  await client.open(uri, text);
+  const elapsed = await client.pullDiagnostics(uri).then(
+    () => performance.now() - start,
+    () => NaN,
+  );
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  return elapsed;
+}
+
+const range = (times) => (typeof times === 'string' ? times : `${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}`);
+const ms = (time) => (time === undefined ? '—' : Number.isNaN(time) ? 'error' : time.toFixed(0));
+/** The slowest a case took; infinite when it failed. */
+const slowest = (row) => (typeof row.cli === 'string' || !(row.server >= 0) ? Infinity : Math.max(...row.cli, row.server));
+
+const { client } = await lspClient.LspClient.start({ pull: true, configuration: true });
+try {
+  const rows = [];
+  for (const format of FORMAT_IDS) {
+    for (const shape of shapesOf(format)) {
+      const count = sized(shape.make, SIZE);
+      const text = shape.make(count);
+      const file = join(scratch, `${format}.txt`);
+      writeFileSync(file, text);
+      const row = { format, shape: shape.name, bytes: text.length, cli: timeCli(file, format), server: undefined, growth: NaN };
+      rows.push(row);
+      // A case the CLI could not finish would hold the server as long: its server times are left out.
+      if (typeof row.cli === 'string') continue;
+      const quarter = shape.make(Math.max(1, Math.floor(count / 4)));
+      await timeServer(client, quarter, format); // the server's first look at this shape: lazily built tables, compiled code
+      row.server = await timeServer(client, text, format);
+      row.growth = row.server / (await timeServer(client, quarter, format));
+    }
+  }
+  console.log(
+    `\nThe 1 s budget at 1 MB: a fresh CLI process (${RUNS} runs, min–max) and a running server, open to diagnostics, in ms; growth is the server's time at 4N lines over N (linear: 4)\n`,
+  );
+  console.log('| format | worst shape | CLI | server | growth N→4N (largest) | within 1 s |\n|---|---|---:|---:|---:|---|');
+  for (const format of FORMAT_IDS) {
+    const own = rows.filter((row) => row.format === format);
+    const worst = own.reduce((a, b) => (slowest(b) > slowest(a) ? b : a));
+    const growth = Math.max(...own.map((row) => row.growth).filter((ratio) => !Number.isNaN(ratio)));
+    console.log(`| ${format} | ${worst.shape} | ${range(worst.cli)} | ${ms(worst.server)} | ${growth.toFixed(1)} | ${slowest(worst) <= BUDGET_MS ? 'yes' : 'NO'} |`);
+  }
+  console.log('\nEvery case:\n');
+  console.log('| format | shape | bytes | CLI | server | growth |\n|---|---|---:|---:|---:|---:|');
+  for (const row of rows) {
+    console.log(`| ${row.format} | ${row.shape} | ${row.bytes.toLocaleString('en-US')} | ${range(row.cli)} | ${ms(row.server)} | ${row.growth.toFixed(1)} |`);
+  }
+} finally {
+  await client.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
