@@ -109,7 +109,8 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
   // A finding about an entry's addresses alone is worked out once per code and range: lists repeat entries.
   const byRange = new Map<string, { severity: Severity | 'off'; message?: EntryMessage }>();
   const remembered = (fact: EntryFact) => {
-    if (!BY_RANGE.has(fact.code)) return undefined;
+    // An iptables policy's or address-less rule's overbroad message names its chain and kind: not the range's alone.
+    if (!BY_RANGE.has(fact.code) || (fact.code === 'overbroad' && document.format.id === 'iptables')) return undefined;
     const key = `${fact.code} ${table.version[fact.entry]} ${table.lo(fact.entry)} ${table.hi(fact.entry)}`;
     let known = byRange.get(key);
     if (!known) byRange.set(key, (known = { severity: options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks) }));
