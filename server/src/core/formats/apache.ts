@@ -44,6 +44,7 @@ import type { Problem } from '../document/problem';
 import { HASH } from '../primitives/charCodes';
 import { forEachLine, type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
 import { emitEverything, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
+import { quote } from '../primitives/excerpt';
 
 export const apache: Format = {
   id: 'apache',
@@ -209,7 +210,7 @@ function readDirective(text: string, start: number, end: number, line: number, s
   }
   const args: Argument[] = [];
   if (addresses) {
-    if (skipBlanks(text, w, end) === end) problems.push({ code: 'invalid-entry', start, end, message: `Expected an address after "${text.slice(start, end)}".` });
+    if (skipBlanks(text, w, end) === end) problems.push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
     for (let i = skipBlanks(text, w, end); i < end; i = skipBlanks(text, w, end)) {
       w = wordEnd(text, i, end);
       if (text.charCodeAt(i) === HASH) {

@@ -31,6 +31,7 @@ import { COLON, DOT, HASH, STAR } from '../primitives/charCodes';
 import type { LineProblem, Problem } from '../document/problem';
 import { forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
 import { BACKSLASH, COMMA, emitEverything, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
+import { quote } from '../primitives/excerpt';
 
 export const hostsDeny: Format = {
   id: 'hosts-deny',
@@ -350,7 +351,7 @@ function readBracketed(text: string, start: number, end: number, line: number, s
   const close = indexIn(text, CLOSE_BRACKET, start, end);
   const suffix = close < 0 ? '' : text.slice(close + 1, end);
   if (close < 0 || (suffix !== '' && !/^\/\d+$/.test(suffix))) {
-    expected(sink, start, end, line, `"[IPv6 address]" or "[IPv6 network]/length", not "${text.slice(start, end)}"`);
+    expected(sink, start, end, line, `"[IPv6 address]" or "[IPv6 network]/length", not ${quote(text, start, end)}`);
     return;
   }
   const address = text.slice(start + 1, close) + suffix;

@@ -5,6 +5,7 @@
  */
 import type { Format, TokenSink } from './format';
 import { expected, isDigit, lineReader, skipBlanks, wordEnd } from './lines';
+import { quote } from '../primitives/excerpt';
 
 export const ipCount: Format = {
   id: 'ip-count',
@@ -19,7 +20,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   let countEnd = countStart;
   while (countEnd < end && isDigit(text.charCodeAt(countEnd))) countEnd++;
   if (countEnd !== end) {
-    expected(sink, countStart, end, line, `a count after the address, not "${text.slice(countStart, end)}"`);
+    expected(sink, countStart, end, line, `a count after the address, not ${quote(text, countStart, end)}`);
     return;
   }
   sink.entry(start, addressEnd, line);

@@ -9,6 +9,7 @@ import { invertedRange, ParsedEntry, parseEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import type { Format, TokenSink } from './format';
 import { COMMA, expected, fillRange, indexIn, invalid, isDigit, lineReader, trim } from './lines';
+import { quote } from '../primitives/excerpt';
 
 export const ipcatCsv: Format = {
   id: 'ipcat-csv',
@@ -37,7 +38,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   for (const problem of problems) sink.problem(problem, line);
   if (!ok) return;
   if (first.form !== 'address' || last.form !== 'address') {
-    expected(sink, aStart, bEnd, line, `two addresses, the first and the last of the range, not "${text.slice(aStart, bEnd)}"`);
+    expected(sink, aStart, bEnd, line, `two addresses, the first and the last of the range, not ${quote(text, aStart, bEnd)}`);
   } else if (first.version !== last.version) {
     expected(sink, aStart, bEnd, line, 'two addresses of the same family');
   } else if (first.version === 4 ? first.lo4 > last.lo4 : first.lo6 > last.lo6) {

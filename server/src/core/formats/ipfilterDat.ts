@@ -10,6 +10,7 @@ import { DOT } from '../primitives/charCodes';
 import { invertedRange, ParsedEntry } from '../document/entry';
 import type { Format, TokenSink } from './format';
 import { COMMA, expected, fillRange, indexIn, invalid, isDigit, lineReader, trim } from './lines';
+import { quote } from '../primitives/excerpt';
 
 export const ipfilterDat: Format = {
   id: 'ipfilter-dat',
@@ -50,7 +51,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
     for (let i = lStart; i < lEnd; i++) {
       const c = text.charCodeAt(i);
       if (!isDigit(c)) {
-        expected(sink, lStart, lEnd, line, `an access level (a number, 127 or less to block) after the range, not "${text.slice(lStart, lEnd)}"`);
+        expected(sink, lStart, lEnd, line, `an access level (a number, 127 or less to block) after the range, not ${quote(text, lStart, lEnd)}`);
         return;
       }
       level = Math.min(level * 10 + (c - 0x30), 1000);
@@ -89,6 +90,6 @@ function readPadded(text: string, start: number, end: number, out: ParsedEntry, 
 }
 
 function fail(text: string, start: number, end: number, line: number, sink: TokenSink): false {
-  expected(sink, start, end, line, `an IPv4 address of four decimal octets, as 001.002.003.000, not "${text.slice(start, end)}"`);
+  expected(sink, start, end, line, `an IPv4 address of four decimal octets, as 001.002.003.000, not ${quote(text, start, end)}`);
   return false;
 }

@@ -10,6 +10,7 @@ import { parseIPv4 } from '../addresses/ipv4';
 import type { Problem } from '../document/problem';
 import { COLON, DASH, DOT, HASH, NINE, SLASH, ZERO } from '../primitives/charCodes';
 import { forEachLine, type EntryMeaning, type EntryRole, type FormatReader, type TokenSink } from './format';
+import { quote } from '../primitives/excerpt';
 
 export const QUOTE = 0x22;
 export const COMMA = 0x2c;
@@ -177,7 +178,7 @@ export function parsePartialIPv4(text: string, start: number, end: number, probl
   let octets = 1;
   for (let i = start; i < bodyEnd; i++) if (text.charCodeAt(i) === DOT) octets++;
   if (octets > 4) {
-    problems.push({ code: 'invalid-entry', start, end, message: `"${text.slice(start, end)}" has more than the four octets of an IPv4 address.` });
+    problems.push({ code: 'invalid-entry', start, end, message: `${quote(text, start, end)} has more than the four octets of an IPv4 address.` });
     return undefined;
   }
   const address = parseIPv4(text, start, bodyEnd, problems, octets);

@@ -6,6 +6,7 @@
 import { isBlank, ParsedEntry } from '../document/entry';
 import { lineBreakLength, lineContentEnd, nextLineStart, type FormatReader, type TokenSink } from './format';
 import { DASH, DOT, HASH, NINE, SEMICOLON, SLASH, ZERO } from '../primitives/charCodes';
+import { quote } from '../primitives/excerpt';
 
 const fastEntry = new ParsedEntry();
 
@@ -100,7 +101,7 @@ function readLine(text: string, lineStart: number, lineEnd: number, line: number
       code: 'invalid-entry',
       start: extra,
       end,
-      message: `Unexpected text after the entry: "${text.slice(extra, end)}". Put comments after "#", one entry a line.`,
+      message: `Unexpected text after the entry: ${quote(text, extra, end)}. Put comments after "#", one entry a line.`,
     },
     line,
   );
