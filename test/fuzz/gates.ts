@@ -10,26 +10,26 @@ import type { Format } from '../../server/src/core/formats/format';
 // h/lines: one line model, BOMs and UTF-16, stale versions, settings validation.
 
 /** Lone `\r` line breaks (the core reads `a\r1.2.3.4` as one line, the editor as two). */
-export const LONE_CR_LINE_BREAKS = false;
+export const LONE_CR_LINE_BREAKS = true;
 
 /** A UTF-8 byte-order mark before a list whose count is checked (the BOM makes line 1 unreadable today). */
-export const BYTE_ORDER_MARKS = false;
+export const BYTE_ORDER_MARKS = true;
 
 /** Files in UTF-16 (LE or BE, with their BOM) for the command-line tool (today they read as 0 entries). */
 export const UTF16_FILES = false;
 
 /** A didChange that repeats the document's version, as a buggy client may (the server answers from the analysis of the older text). */
-export const REUSED_VERSIONS = false;
+export const REUSED_VERSIONS = true;
 
 /** `blocklist.maxProblems` between 0 and 1 (0.5 hides every finding today). */
-export const FRACTIONAL_MAX_PROBLEMS = false;
+export const FRACTIONAL_MAX_PROBLEMS = true;
 
 /**
  * An overbroad error threshold narrower than the warning one (today an
  * entry past the error threshold only gets no finding). Turned on, the
  * suite expects an entry past either threshold to be overbroad.
  */
-export const INVERTED_THRESHOLDS = false;
+export const INVERTED_THRESHOLDS = true;
 
 // h/stalls: ownership and targets in the time budget.
 
@@ -39,10 +39,10 @@ export const INVERTED_THRESHOLDS = false;
  * are written as one address before the ASN data sees them
  * (withinOwnershipBudget).
  */
-export const BROAD_ENTRIES_WITH_ASN_DATA = false;
+export const BROAD_ENTRIES_WITH_ASN_DATA = true;
 
 /** `# target:` lines of up to 3,000 ASNs rather than 8 (100 take 1.4 s today). */
-export const MANY_TARGET_ASNS = false;
+export const MANY_TARGET_ASNS = true;
 
 // h/cliout: escaped excerpts.
 
@@ -65,7 +65,7 @@ export const PF_TABLE_FILE_WORDS = false;
 // h/iptables.
 
 /** A CIDR after iptables' `--src-range` or `--dst-range` (read as its range, where iptables-restore says `Bad value for "--src-range"`). */
-export const IPTABLES_RANGE_CIDRS = false;
+export const IPTABLES_RANGE_CIDRS = true;
 
 /** A line of a pf table file: addresses, `!` exceptions, a comment. */
 const PF_TABLE_FILE_LINE = /^\s*(?:!?\s*[\d.:/a-fA-F]+(?:\s+|$))*(?:#.*)?$/;
