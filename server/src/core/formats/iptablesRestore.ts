@@ -169,8 +169,8 @@ const DESTINATION_OPTIONS = ['-d', '--destination', '--dst'];
 const JUMP = ['-j', '--jump'];
 const GOTO = ['-g', '--goto'];
 const OPEN_BRACKET = 0x5b;
-/** No addresses: what most rules have of one of their lists. */
-const NONE: number[] = [];
+/** No addresses: what most rules have of one of their lists, shared. */
+const NONE: readonly number[] = [];
 const LOWER_I = 0x69;
 
 /** Targets that decide: DROP, REJECT and TARPIT (xtables-addons) block, ACCEPT lets through, RETURN goes back to the caller. */
@@ -241,8 +241,9 @@ interface Command {
   policy: string;
   policyStart: number;
   policyEnd: number;
-  sources: number[];
-  destinations: number[];
+  /** Start, end, start, end… of each list's addresses; undefined while it has none. */
+  sources: number[] | undefined;
+  destinations: number[] | undefined;
   conditional: boolean;
   goto: boolean;
   target: string;
@@ -357,10 +358,7 @@ class RestoreReader {
       const source = isOneOf(text, i, w, SOURCE_OPTIONS) || wordIs(text, i, w, '--src-range');
       const destination = isOneOf(text, i, w, DESTINATION_OPTIONS) || wordIs(text, i, w, '--dst-range');
       if (source || destination) {
-        // Most rules have one list: the other stays the shared empty one.
-        if (source && command.sources === NONE) command.sources = [];
-        if (destination && command.destinations === NONE) command.destinations = [];
-        w = this.addresses(command, source ? command.sources : command.destinations, i, w, end, line);
+        w = this.addresses(command, source ? (command.sources ??= []) : (command.destinations ??= []), i, w, end, line);
       } else if (isOneOf(text, i, w, JUMP) || isOneOf(text, i, w, GOTO)) {
         command.goto = isOneOf(text, i, w, GOTO);
         command.targetStart = skipBlanks(text, w, end);
@@ -608,8 +606,9 @@ class RestoreReader {
       family,
       table,
       chain: command.chain,
-      sources: command.sources,
-      destinations: command.destinations,
+      // Most rules have one list: the other is the shared empty one.
+      sources: command.sources ?? NONE,
+      destinations: command.destinations ?? NONE,
       conditional: command.conditional,
       action: command.goto ? 'goto' : 'jump',
       target: command.target,
@@ -683,8 +682,8 @@ function emptyCommand(): Command {
     policy: '',
     policyStart: 0,
     policyEnd: 0,
-    sources: NONE,
-    destinations: NONE,
+    sources: undefined,
+    destinations: undefined,
     conditional: false,
     goto: false,
     target: '',
