@@ -12,9 +12,11 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 /** Codes of what a file says about itself (its header and directives). */
 export type HeaderCode = 'stale-header' | 'unknown-format';
 
+/** The code of what the firewall's loader refuses (loaderChecks.ts). */
+export type LoaderCode = 'loader-rejects';
+
 /** Codes of findings about one entry, found by the audit. */
 export type EntryCode =
-  | 'loader-rejects'
   | 'duplicate'
   | 'covered'
   | 'shadowed'
@@ -29,7 +31,7 @@ export type EntryCode =
   | 'protected'
   | 'outside-target';
 
-export type FindingCode = ProblemCode | HeaderCode | EntryCode;
+export type FindingCode = ProblemCode | HeaderCode | LoaderCode | EntryCode;
 
 export interface FindingRule {
   /** Unless the settings say otherwise; `overbroad` becomes an error past the error threshold, `known-network` follows the provider's category. */

@@ -1,7 +1,8 @@
 /**
- * What a firewall's loader would refuse to load, found before it is asked.
- * nft (checked with `nft -c -f`, ORACLES.md) rejects the whole ruleset when
- * a set declared in it holds
+ * What a firewall's loader would refuse to load, found before it is asked:
+ * each an error at the place the loader names, with the lines it conflicts
+ * with. nft (checked with `nft -c -f`, ORACLES.md) rejects the whole
+ * ruleset when a set declared in it holds
  *
  * - an element of the other family (an IPv6 address in a `type ipv4_addr`
  *   set: "Could not resolve hostname: Address family for hostname not
@@ -17,14 +18,39 @@
  */
 import type { BlocklistDocument } from '../document/document';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
-import type { EntryFact } from './facts';
+import type { LoaderCode } from './findingCodes';
 import type { EntryMessage, RelatedPlace } from './messages';
 
-/** The `loader-rejects` facts of `document`: the entries its loader would refuse, each once, with the entry it conflicts with. */
-export function loaderRejections(document: BlocklistDocument): EntryFact[] {
-  if (document.format.id !== 'nftables') return [];
+/** A place the loader refuses, with its message and the places it conflicts with. */
+export interface LoaderRejection extends EntryMessage {
+  readonly code: LoaderCode;
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  /** The entry refused, when the loader refuses one. */
+  readonly entry?: number;
+}
+
+/** What the loader of `document`'s format refuses, in line order. */
+export function loaderRejections(document: BlocklistDocument): LoaderRejection[] {
+  switch (document.format.id) {
+    case 'nftables':
+      return nftRejections(document);
+    default:
+      return [];
+  }
+}
+
+/** A set element nft rejects, and the element it conflicts with (-1: none). */
+interface NftConflict {
+  readonly entry: number;
+  readonly other: number;
+}
+
+/** The elements nft rejects, each once, with the element it conflicts with. */
+function nftRejections(document: BlocklistDocument): LoaderRejection[] {
   const rules = nftSetRulesOf(document);
-  const facts: EntryFact[] = [];
+  const conflicts: NftConflict[] = [];
   const table = document.entries;
   const byScope = new Map<number, number[]>();
   for (let k = 0; k < table.count; k++) {
@@ -38,16 +64,21 @@ export function loaderRejections(document: BlocklistDocument): EntryFact[] {
     if (set.family === undefined || set.concatenated) continue;
     const fitting: number[] = [];
     for (const k of entries) {
-      if (table.version[k] !== set.family || (!set.interval && isInterval(document, k))) facts.push({ code: 'loader-rejects', entry: k, other: -1 });
+      if (table.version[k] !== set.family || (!set.interval && isInterval(document, k))) conflicts.push({ entry: k, other: -1 });
       else fitting.push(k);
     }
-    if (set.interval && !set.autoMerge) facts.push(...conflictingIntervals(document, fitting));
+    if (set.interval && !set.autoMerge) conflicts.push(...conflictingIntervals(document, fitting));
   }
-  return facts;
+  return conflicts
+    .sort((a, b) => a.entry - b.entry)
+    .map((conflict) => {
+      const k = conflict.entry;
+      return { code: 'loader-rejects', line: table.line[k], start: table.start[k], end: table.end[k], entry: k, ...nftMessage(document, conflict) };
+    });
 }
 
-/** The message of a `loader-rejects` fact: what nft says, and how to make it load. */
-export function loaderRejectionMessage(document: BlocklistDocument, fact: EntryFact): EntryMessage {
+/** What nft says of an element it rejects, and how to make it load. */
+function nftMessage(document: BlocklistDocument, fact: NftConflict): EntryMessage {
   const table = document.entries;
   const k = fact.entry;
   const scope = document.scopes[table.scope[k]];
@@ -105,7 +136,7 @@ function isInterval(document: BlocklistDocument, k: number): boolean {
  * order, keeping the entry that reaches furthest, finds a conflicting pair
  * wherever there is one; the later of the two in the file is reported, as nft does.
  */
-function conflictingIntervals(document: BlocklistDocument, entries: readonly number[]): EntryFact[] {
+function conflictingIntervals(document: BlocklistDocument, entries: readonly number[]): NftConflict[] {
   const table = document.entries;
   const sorted = [...entries].sort((a, b) => compare(table.lo(a), table.lo(b)) || compare(table.hi(b), table.hi(a)) || a - b);
   const reported = new Map<number, number>();
@@ -117,7 +148,7 @@ function conflictingIntervals(document: BlocklistDocument, entries: readonly num
     }
     if (reach < 0 || table.hi(k) > table.hi(reach)) reach = k;
   }
-  return [...reported].map(([entry, other]) => ({ code: 'loader-rejects', entry, other }));
+  return [...reported].map(([entry, other]) => ({ entry, other }));
 }
 
 function compare(a: bigint, b: bigint): number {

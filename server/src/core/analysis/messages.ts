@@ -7,7 +7,6 @@ import type { BlocklistDocument, EntryTable } from '../document/document';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import type { EntryFact, NetworkContext } from './facts';
-import { loaderRejectionMessage } from './loaderChecks';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
 
@@ -38,8 +37,6 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
   const otherLine = other >= 0 ? table.line[other] + 1 : 0;
   const related = (message: string): RelatedPlace[] => [{ line: table.line[other], start: table.start[other], end: table.end[other], message }];
   switch (fact.code) {
-    case 'loader-rejects':
-      return loaderRejectionMessage(document, fact);
     case 'duplicate':
       return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
     case 'covered':
