@@ -110,7 +110,7 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
   while (p < pending.length || q < problems.length) {
     if (q < problems.length && (p === pending.length || problems[q].line <= table.line[pending[p].entry])) {
       const problem = problems[q++];
-      const severity = options.severity[problem.code] ?? FINDING_RULES[problem.code].severity;
+      const severity = options.severity[problem.code] ?? ('severity' in problem ? problem.severity : undefined) ?? FINDING_RULES[problem.code].severity;
       if (severity === 'off') continue;
       if (kept.length === options.maxFindings) omitted++;
       else kept.push({ ...problem, severity });

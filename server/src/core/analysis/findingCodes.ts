@@ -50,7 +50,7 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
   'loader-rejects': {
     severity: 'error',
-    rule: "The firewall's loader rejects the file here (nft: overlapping intervals without auto-merge, a prefix or range without flags interval, an element of the other family).",
+    rule: "The firewall's loader rejects the file here (nft, ipset restore), as each tool says: an element of the other family, a repeated element or set, a full set, overlapping intervals…",
     fixAll: false,
     unnecessary: false,
   },

@@ -1,8 +1,9 @@
 /**
  * What a firewall's loader would refuse to load, found before it is asked:
  * each an error at the place the loader names, with the lines it conflicts
- * with. nft (checked with `nft -c -f`, ORACLES.md) rejects the whole
- * ruleset when a set declared in it holds
+ * with. ipset restore's checks are in ipsetRestore.ts, nft's here. nft
+ * (checked with `nft -c -f`, ORACLES.md) rejects the whole ruleset when a
+ * set declared in it holds
  *
  * - an element of the other family (an IPv6 address in a `type ipv4_addr`
  *   set: "Could not resolve hostname: Address family for hostname not
@@ -18,7 +19,8 @@
  */
 import type { BlocklistDocument } from '../document/document';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
-import type { LoaderCode } from './findingCodes';
+import type { LoaderCode, Severity } from './findingCodes';
+import { ipsetRejections } from './ipsetRestore';
 import type { EntryMessage, RelatedPlace } from './messages';
 
 /** A place the loader refuses, with its message and the places it conflicts with. */
@@ -29,6 +31,8 @@ export interface LoaderRejection extends EntryMessage {
   readonly end: number;
   /** The entry refused, when the loader refuses one. */
   readonly entry?: number;
+  /** When not the code's own: information for a line refused only unless the set exists before the file is restored. */
+  readonly severity?: Severity;
 }
 
 /** What the loader of `document`'s format refuses, in line order. */
@@ -36,6 +40,8 @@ export function loaderRejections(document: BlocklistDocument): LoaderRejection[]
   switch (document.format.id) {
     case 'nftables':
       return nftRejections(document);
+    case 'ipset':
+      return ipsetRejections(document);
     default:
       return [];
   }

@@ -1,0 +1,101 @@
+/**
+ * What `ipset restore` refuses, as `loader-rejects` findings (issue 9): the
+ * rows of loaderCases.ts, then the words of each kind of refusal, with the
+ * fix and the lines it involves.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument } from '../../server/src/core/document/document';
+import type { FormatId } from '../../server/src/core/formats/format';
+import { formatById } from '../../server/src/core/formats/registry';
+import { IPSET_CASES } from './loaderCases';
+
+function rejections(format: FormatId, text: string) {
+  return audit(parseDocument(text, formatById(format)!)).findings.filter((f) => f.code === 'loader-rejects');
+}
+
+for (const [name, text, rejected] of IPSET_CASES) {
+  test(`ipset: ${name}`, () => {
+    assert.deepEqual(
+      rejections('ipset', text).map((f) => `L${f.line + 1} ${f.severity}`),
+      rejected,
+    );
+  });
+}
+
+test('ipset: a set with forceadd is not checked against maxelem (whether the kernel replaces an element or refuses turns on its hash)', () => {
+  assert.deepEqual(rejections('ipset', 'create a hash:ip maxelem 1 forceadd\nadd a 1.2.3.4\nadd a 1.2.3.5\n'), []);
+});
+
+/** Each finding as its line, the words at its place, its message, and its related places as `L<line> <text>: <message>`. */
+function said(format: FormatId, text: string): string[][] {
+  return rejections(format, text).map((f) => [
+    `L${f.line + 1} ${text.slice(f.start, f.end)}`,
+    f.message,
+    ...(f.related ?? []).map((r) => `L${r.line + 1} ${text.slice(r.start, r.end)}: ${r.message}`),
+  ]);
+}
+
+test('ipset: each refusal in ipset’s words, with the fix and the line it conflicts with', () => {
+  assert.deepEqual(said('ipset', 'create bl hash:net family inet\nadd bl 2001:db8::/32\n'), [
+    [
+      'L2 2001:db8::/32',
+      'ipset restore rejects this line: "resolving to IPv4 address failed". 2001:db8::/32 is IPv6, and set bl holds IPv4 addresses: move it to a set created with "family inet6".',
+      'L1 hash:net: Created here for IPv4.',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'create bl hash:ip\nadd bl 1.2.3.1\nadd bl 1.2.3.0/30\nadd bl 1.2.3.1\n'), [
+    [
+      'L3 1.2.3.0/30',
+      'ipset restore rejects this line: "Element cannot be added to the set: it\'s already added". 1.2.3.0/30 shares addresses with 1.2.3.1, added on line 2: remove this line, or put -exist on the first add of its run.',
+      'L2 1.2.3.1: Added here.',
+    ],
+    [
+      'L4 1.2.3.1',
+      'ipset restore rejects this line: "Element cannot be added to the set: it\'s already added". 1.2.3.1 is added on line 2: remove this line, or put -exist on the first add of its run.',
+      'L2 1.2.3.1: Added here.',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'create bl hash:ip\nadd bl 10.0.0.0/16\nadd bl 10.1.0.0/31\n'), [
+    [
+      'L3 10.1.0.0/31',
+      'ipset restore rejects this line: "Hash is full, cannot add more elements". Set bl would hold 65,538 elements (hash:ip adds every address of a CIDR or range), more than its maxelem of 65,536: raise maxelem on its create line.',
+      'L1 hash:ip: Created here with maxelem 65,536 (the default).',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'create bl hash:net\ncreate bl hash:net maxelem 10\n'), [
+    [
+      'L2 bl',
+      'ipset restore rejects this line: "Set cannot be created: set with the same name already exists". Set bl is created on line 1: remove this line, or put -exist on it and make both create lines the same.',
+      'L1 bl: Created here.',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'add bl 1.2.3.4\n'), [
+    [
+      'L1 bl',
+      'ipset restore rejects this line unless set bl exists already: "The set with the given name does not exist". No line of this file creates it: create it first ("create bl hash:net family inet"), or restore the file into a running set.',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'create bl hash:net\ndestroy bl\nflush bl\n'), [
+    [
+      'L3 bl',
+      'ipset restore rejects this line: "The set with the given name does not exist". Set bl is destroyed on line 2: create it again before this line.',
+      'L2 destroy: Destroyed here.',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'create bl hash:ip\nadd bl 1.2.3.4 timeout 60\n'), [
+    [
+      'L2 timeout',
+      'ipset restore rejects this line: "Timeout cannot be used: set was created without timeout support". Add "timeout" to the create line of set bl, or remove the option.',
+      'L1 hash:ip: Created here without timeout.',
+    ],
+  ]);
+  assert.deepEqual(said('ipset', 'create bl hash:ip netmask 24\nadd bl 0.0.0.5\n'), [
+    [
+      'L2 0.0.0.5',
+      'ipset restore rejects this line: "Null-valued element, cannot be stored in a hash type of set". The first address of 0.0.0.5, masked to the set\'s netmask /24, is 0.0.0.0, which a hash set cannot store: leave it out.',
+      'L1 hash:ip: Created here as hash:ip.',
+    ],
+  ]);
+});
