@@ -1,11 +1,13 @@
 /**
- * Files whose loading turns on what `ipset restore` refuses
- * (analysis/ipsetRestore.ts), each with the lines the
+ * Files whose loading turns on what `ipset restore` and `apache2 -t` refuse
+ * (analysis/ipsetRestore.ts, formats/apache.ts), each with the lines the
  * product reports as `loader-rejects` and their severity. test/core/loaderRejects.test.ts
  * holds the product to these rows; test/oracle/loaderRejects.test.ts holds
  * the rows to the tools themselves: a file is refused exactly when a row
  * lists a line, and the line the tool names is one of them. (Not always the
- * first: ipset reads a run of adds before the kernel checks it.)
+ * first: ipset reads a run of adds before the kernel checks it, and Apache
+ * checks a section after its contents; Apache names no line for a
+ * <RequireAll> of negative directives.)
  */
 
 /** (what it shows, the file, the `loader-rejects` lines as `L<line> <severity>`). */
@@ -76,4 +78,41 @@ export const IPSET_CASES: LoaderCase[] = [
   // Every refusal is reported, each as if the lines refused before it were not there. ipset names line 4: it reads the whole run of adds
   // (and fails to read ::1) before the kernel sees line 3.
   ['several refusals', 'create a hash:net\nadd a 1.2.3.4\nadd a 1.2.3.4\nadd a ::1\ncreate a hash:ip\nadd a 1.2.3.5\n', ['L3 error', 'L4 error', 'L5 error']],
+];
+
+// oxfmt-ignore
+export const APACHE_CASES: LoaderCase[] = [
+  // "negative Require directive has no effect in <RequireAny> directive": outside <RequireAll>, in <RequireAny>, <Limit> and <If> alike; in <RequireNone> likewise.
+  ['Require not in the section itself', 'Require all granted\nRequire not ip 1.2.3.4\n', ['L2 error']],
+  ['Require not in <RequireAny>', '<RequireAny>\n  Require all granted\n  Require not ip 1.2.3.4\n</RequireAny>\n', ['L3 error']],
+  ['Require not in <RequireAll> in <RequireAny>', '<RequireAny>\n  <RequireAll>\n    Require all granted\n    Require not ip 1.2.3.4\n  </RequireAll>\n</RequireAny>\n', []],
+  ['Require not in <RequireAny> in <RequireAll>', '<RequireAll>\n  Require all granted\n  <RequireAny>\n    Require not ip 1.2.3.4\n  </RequireAny>\n</RequireAll>\n', ['L4 error']],
+  ['Require not in <Limit>', '<Limit GET>\n  Require not ip 1.2.3.4\n</Limit>\n', ['L2 error']],
+  ['Require not in <If>', '<If "true">\n  Require not ip 1.2.3.4\n</If>\n', ['L2 error']],
+  ['Require not in <RequireNone>', '<RequireAll>\n  Require all granted\n  <RequireNone>\n    Require not ip 1.2.3.4\n  </RequireNone>\n</RequireAll>\n', ['L4 error']],
+  ['not is any case', '<RequireAll>\n  require all granted\n  require NOT ip 1.2.3.4\n</RequireAll>\n<requireany>\n  require not ip 1.2.3.4\n</requireany>\n', ['L6 error']],
+  // "<RequireAll> directive contains only negative authorization directives" (no line: Apache finds it after reading the file); a <RequireNone>'s directives are negative there.
+  ['a <RequireAll> of negative directives', '<RequireAll>\n  Require not ip 1.2.3.4\n  Require not ip 1.2.3.5\n</RequireAll>\n', ['L1 error']],
+  ['a <RequireAll> of a <RequireNone>', '<RequireAll>\n  <RequireNone>\n    Require ip 1.2.3.4\n  </RequireNone>\n</RequireAll>\n', ['L1 error']],
+  // A <RequireAll> inside a <RequireAll> is merged into it: their directives count together.
+  ['a <RequireAll> of a negative and a <RequireAll>', '<RequireAll>\n  Require not ip 1.2.3.4\n  <RequireAll>\n    Require all granted\n  </RequireAll>\n</RequireAll>\n', []],
+  ['a <RequireAll> of negatives inside one that grants', '<RequireAll>\n  Require ip 1.2.3.0/24\n  <RequireAll>\n    Require not ip 1.2.3.4\n  </RequireAll>\n</RequireAll>\n', []],
+  ['a <RequireAll> of negatives inside one of negatives', '<RequireAll>\n  <RequireAll>\n    Require not ip 1.2.3.4\n  </RequireAll>\n</RequireAll>\n', ['L1 error']],
+  ['a <RequireAll> of negatives inside a <RequireAny>', '<RequireAll>\n  Require ip 1.2.3.0/24\n  <RequireAny>\n    <RequireAll>\n      Require not ip 1.2.3.4\n    </RequireAll>\n  </RequireAny>\n</RequireAll>\n', ['L4 error']],
+  ['Require not all granted is negative', '<RequireAll>\n  Require all granted\n  Require not all granted\n</RequireAll>\n', []],
+  // "<RequireNone> directive has no effect in <RequireAny> directive", and in <RequireNone>.
+  ['<RequireNone> in the section itself', '<RequireNone>\n  Require ip 1.2.3.4\n</RequireNone>\nRequire all granted\n', ['L1 error']],
+  ['<RequireNone> in <RequireNone>', '<RequireAll>\n  Require all granted\n  <RequireNone>\n    <RequireNone>\n      Require ip 1.2.3.4\n    </RequireNone>\n  </RequireNone>\n</RequireAll>\n', ['L4 error']],
+  // "… directive contains no authorization directives".
+  ['an empty <RequireAll>', '<RequireAll>\n  # nothing yet\n</RequireAll>\n', ['L1 error']],
+  ['an empty <RequireAny> and <RequireNone>', 'Require all granted\n<RequireAny>\n</RequireAny>\n<RequireAll>\n  Require all granted\n  <RequireNone>\n  </RequireNone>\n</RequireAll>\n', ['L2 error', 'L6 error']],
+  // "deny not allowed in <RequireAll> context": the 2.2 directives stand beside the Require sections; Satisfy may stand inside.
+  ['Deny inside <RequireAll>', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\n  Deny from 1.2.3.5\n</RequireAll>\n', ['L4 error']],
+  ['Order and Allow inside <RequireAny>', '<RequireAny>\n  Require all granted\n  Order Deny,Allow\n  Allow from 1.2.3.4\n</RequireAny>\n', ['L3 error', 'L4 error']],
+  ['Satisfy inside <RequireAll>', '<RequireAll>\n  Require all granted\n  Satisfy any\n</RequireAll>\n', []],
+  // "order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'".
+  ['an Order with a blank', 'Order Deny, Allow\nDeny from 1.2.3.4\n', ['L1 error']],
+  // What loads: the usual blocklist, and the lists beside it.
+  ['a <RequireAll> blocklist', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\nRequire ip 1.2.3.4\n', []],
+  ['every refusal, in a section of its own', '<Files "a">\n  Require not ip 1.2.3.4\n</Files>\n<Files "b">\n  <RequireAll>\n  </RequireAll>\n</Files>\n', ['L2 error', 'L5 error']],
 ];

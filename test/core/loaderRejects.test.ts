@@ -1,7 +1,7 @@
 /**
- * What `ipset restore` refuses, as `loader-rejects` findings (issue 9): the
- * rows of loaderCases.ts, then the words of each kind of refusal, with the
- * fix and the lines it involves.
+ * What `ipset restore` and `apache2 -t` refuse, as `loader-rejects`
+ * findings (issue 9): the rows of loaderCases.ts, then the words of each
+ * kind of refusal, with the fix and the lines it involves.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -9,19 +9,24 @@ import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument } from '../../server/src/core/document/document';
 import type { FormatId } from '../../server/src/core/formats/format';
 import { formatById } from '../../server/src/core/formats/registry';
-import { IPSET_CASES } from './loaderCases';
+import { APACHE_CASES, IPSET_CASES } from './loaderCases';
 
 function rejections(format: FormatId, text: string) {
   return audit(parseDocument(text, formatById(format)!)).findings.filter((f) => f.code === 'loader-rejects');
 }
 
-for (const [name, text, rejected] of IPSET_CASES) {
-  test(`ipset: ${name}`, () => {
-    assert.deepEqual(
-      rejections('ipset', text).map((f) => `L${f.line + 1} ${f.severity}`),
-      rejected,
-    );
-  });
+for (const [format, cases] of [
+  ['ipset', IPSET_CASES],
+  ['apache', APACHE_CASES],
+] as const) {
+  for (const [name, text, rejected] of cases) {
+    test(`${format}: ${name}`, () => {
+      assert.deepEqual(
+        rejections(format, text).map((f) => `L${f.line + 1} ${f.severity}`),
+        rejected,
+      );
+    });
+  }
 }
 
 test('ipset: a set with forceadd is not checked against maxelem (whether the kernel replaces an element or refuses turns on its hash)', () => {
@@ -96,6 +101,34 @@ test('ipset: each refusal in ipset’s words, with the fix and the line it confl
       'L2 0.0.0.5',
       'ipset restore rejects this line: "Null-valued element, cannot be stored in a hash type of set". The first address of 0.0.0.5, masked to the set\'s netmask /24, is 0.0.0.0, which a hash set cannot store: leave it out.',
       'L1 hash:ip: Created here as hash:ip.',
+    ],
+  ]);
+});
+
+test('Apache: each refusal in Apache’s words, with the fix and the lines involved', () => {
+  assert.deepEqual(said('apache', '<RequireAny>\n  Require all granted\n  Require not ip 1.2.3.4\n</RequireAny>\n'), [
+    [
+      'L3 Require not ip 1.2.3.4',
+      'Apache refuses this configuration: "negative Require directive has no effect in <RequireAny> directive". Put it in a <RequireAll> with "Require all granted" (or what it grants).',
+      'L1 <RequireAny>: The <RequireAny> it stands in.',
+    ],
+  ]);
+  assert.deepEqual(said('apache', '<RequireAll>\n  Require not ip 1.2.3.4\n  <RequireNone>\n    Require ip 1.2.3.5\n  </RequireNone>\n</RequireAll>\n'), [
+    [
+      'L1 <RequireAll>',
+      'Apache refuses this configuration: "<RequireAll> directive contains only negative authorization directives". Add "Require all granted" (or what it grants) to it.',
+      'L2 Require not ip 1.2.3.4: A negative directive.',
+      'L3 <RequireNone>: A negative directive.',
+    ],
+  ]);
+  assert.deepEqual(said('apache', '<RequireAll>\n</RequireAll>\n'), [
+    ['L1 <RequireAll>', 'Apache refuses this configuration: "<RequireAll> directive contains no authorization directives". Put a Require directive in it, or remove it.'],
+  ]);
+  assert.deepEqual(said('apache', '<RequireAll>\n  Require all granted\n  Deny from 1.2.3.5\n</RequireAll>\n'), [
+    [
+      'L3 Deny from 1.2.3.5',
+      'Apache refuses this configuration: "deny not allowed in <RequireAll> context". Move it out of the <RequireAll>: Order, Allow and Deny stand beside the Require sections.',
+      'L1 <RequireAll>: The <RequireAll> it stands in.',
     ],
   ]);
 });

@@ -50,7 +50,7 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
   'loader-rejects': {
     severity: 'error',
-    rule: "The firewall's loader rejects the file here (nft, ipset restore), as each tool says: an element of the other family, a repeated element or set, a full set, overlapping intervals…",
+    rule: "The firewall's loader rejects the file here (nft, ipset restore, apache2 -t), as each tool says: an element of the other family, a repeated element or set, a full set, a negative Require outside <RequireAll>…",
     fixAll: false,
     unnecessary: false,
   },

@@ -1,9 +1,10 @@
 /**
  * What a firewall's loader would refuse to load, found before it is asked:
  * each an error at the place the loader names, with the lines it conflicts
- * with. ipset restore's checks are in ipsetRestore.ts, nft's here. nft
- * (checked with `nft -c -f`, ORACLES.md) rejects the whole ruleset when a
- * set declared in it holds
+ * with. ipset restore's checks are in ipsetRestore.ts, Apache's
+ * (`apache2 -t`) in formats/apache.ts, nft's here. nft (checked with
+ * `nft -c -f`, ORACLES.md) rejects the whole ruleset when a set declared in
+ * it holds
  *
  * - an element of the other family (an IPv6 address in a `type ipv4_addr`
  *   set: "Could not resolve hostname: Address family for hostname not
@@ -18,6 +19,7 @@
  * tuples nft checks otherwise), are not checked.
  */
 import type { BlocklistDocument } from '../document/document';
+import { apacheRefusals } from '../formats/apache';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
 import type { LoaderCode, Severity } from './findingCodes';
 import { ipsetRejections } from './ipsetRestore';
@@ -42,6 +44,15 @@ export function loaderRejections(document: BlocklistDocument): LoaderRejection[]
       return nftRejections(document);
     case 'ipset':
       return ipsetRejections(document);
+    case 'apache':
+      return apacheRefusals(document.text).map(({ line, start, end, words, fix, related }) => ({
+        code: 'loader-rejects',
+        line,
+        start,
+        end,
+        message: `Apache refuses this configuration: "${words}". ${fix}`,
+        related,
+      }));
     default:
       return [];
   }
