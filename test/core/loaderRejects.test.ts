@@ -1,12 +1,17 @@
 /**
  * What `ipset restore` and `apache2 -t` refuse, as `loader-rejects`
- * findings (issue 9): the rows of loaderCases.ts, then the words of each
- * kind of refusal, with the fix and the lines it involves.
+ * findings (issue 9): the rows of loaderCases.ts (which
+ * test/oracle/loaderRejects.test.ts holds to the tools themselves), then the
+ * words of each kind of refusal, with the fix and the lines it involves;
+ * and the fixes that write CIDRs never write one the loader refuses.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audit } from '../../server/src/core/analysis/audit';
+import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument } from '../../server/src/core/document/document';
+import { aggregate, fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
+import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import type { FormatId } from '../../server/src/core/formats/format';
 import { formatById } from '../../server/src/core/formats/registry';
 import { APACHE_CASES, IPSET_CASES } from './loaderCases';
@@ -131,4 +136,54 @@ test('Apache: each refusal in Apache’s words, with the fix and the lines invol
       'L1 <RequireAll>: The <RequireAll> it stands in.',
     ],
   ]);
+});
+
+/** The text after Fix all and after Aggregate File. */
+function fixed(format: FormatId, text: string): { fixAll: string; aggregate: string } {
+  const document = parseDocument(text, formatById(format)!);
+  return { fixAll: applyEdits(text, fixAll(document, audit(document).facts)), aggregate: applyEdits(text, aggregate(document)) };
+}
+
+/** The titles of the fixes offered on entry k. */
+function fixTitles(format: FormatId, text: string, k: number): string[] {
+  const document = parseDocument(text, formatById(format)!);
+  const context = { index: EntryIndex.of(document.entries), facts: audit(document).facts };
+  return fixesForEntry(document, context, k, { maxEntries: 100, protected: [], target: [] }).map((fix) => fix.title);
+}
+
+test('nftables: no merge into a prefix, which a set without flags interval refuses', () => {
+  const set = (flags: string) => `table ip t {\n  set h {\n    type ipv4_addr${flags}\n    elements = { 1.2.3.4, 1.2.3.5 }\n  }\n}\n`;
+  assert.deepEqual(fixTitles('nftables', set(''), 0), []);
+  assert.deepEqual(fixTitles('nftables', set('; flags interval'), 0), ['Merge with line 4 into 1.2.3.4/31']);
+});
+
+test('ipset: Fix all, Aggregate File and the merge fix never write what restore refuses', () => {
+  // hash:ip takes plain IPv6 addresses only: 2001:db8::/127 is refused, so the set stays as it is.
+  const v6 = 'create a hash:ip family inet6\nadd a 2001:db8::\nadd a 2001:db8::1\n';
+  assert.deepEqual(fixed('ipset', v6), { fixAll: v6, aggregate: v6 });
+  assert.deepEqual(fixTitles('ipset', v6, 0), []);
+  // 0.0.0.1/30 loads (from 0.0.0.0 on); written as its network, 0.0.0.0/30, it is a null element.
+  const zero = 'create a hash:ip\nadd a 0.0.0.1/30\nadd a 0.0.0.4/30\n';
+  assert.deepEqual(fixed('ipset', zero), { fixAll: zero, aggregate: zero });
+  // Where the loader takes them, the networks and blocks are written as before.
+  assert.deepEqual(fixed('ipset', 'create a hash:ip\nadd a 10.0.0.1/30\nadd a 10.0.0.4/30\n'), {
+    fixAll: 'create a hash:ip\nadd a 10.0.0.0/30\nadd a 10.0.0.4/30\n',
+    aggregate: 'create a hash:ip\nadd a 10.0.0.0/29\n',
+  });
+  assert.deepEqual(
+    fixed('ipset', 'create a hash:net family inet6\nadd a 2001:db8::\nadd a 2001:db8::1\n').aggregate,
+    'create a hash:net family inet6\nadd a 2001:db8::\nadd a 2001:db8::1\n',
+  );
+});
+
+test('Apache: Fix all and the removal fix leave no Require section empty, which Apache refuses', () => {
+  // 10.0.0.10 adds nothing beside 10.0.0.8/30, but without it the <RequireAny> would be empty.
+  const alone = '<RequireAny>\n  Require ip 10.0.0.10\n</RequireAny>\nRequire ip 10.0.0.8/30\n';
+  assert.equal(fixed('apache', alone).fixAll, alone);
+  assert.deepEqual(fixTitles('apache', alone, 0), []);
+  // Of two that add nothing, the first stays.
+  assert.equal(
+    fixed('apache', '<RequireAny>\n  Require ip 10.0.0.9\n  Require ip 10.0.0.10\n</RequireAny>\nRequire ip 10.0.0.8/30\n').fixAll,
+    '<RequireAny>\n  Require ip 10.0.0.9\n</RequireAny>\nRequire ip 10.0.0.8/30\n',
+  );
 });

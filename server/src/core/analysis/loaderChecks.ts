@@ -19,7 +19,8 @@
  * tuples nft checks otherwise), are not checked.
  */
 import type { BlocklistDocument } from '../document/document';
-import { apacheRefusals } from '../formats/apache';
+import { apacheRefusals, requireSectionContents } from '../formats/apache';
+import { forEachIpsetCommand, ipsetSetRules, type IpsetSetRules } from '../formats/ipset';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
 import type { LoaderCode, Severity } from './findingCodes';
 import { ipsetRejections } from './ipsetRestore';
@@ -132,13 +133,73 @@ function nftMessage(document: BlocklistDocument, fact: NftConflict): EntryMessag
   };
 }
 
-/** The nft set rules of a document, read once per document (the loader checks and Aggregate File both ask). */
+/**
+ * Undoes the removals in `changes` (entry → what it becomes; [] removes it)
+ * that would make a file its loader refuses: Apache refuses a Require
+ * section left without a directive, so when every directive of one would
+ * go (the fixes remove a directive with its last address), the first stays.
+ */
+export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map<number, readonly string[]>): void {
+  if (document.format.id !== 'apache') return;
+  const table = document.entries;
+  const entriesOf = ({ start, end }: { start: number; end: number }) => {
+    const entries: number[] = [];
+    for (let k = table.firstAtOrAfter(start); k < table.count && table.start[k] < end; k++) entries.push(k);
+    return entries;
+  };
+  const goes = (entries: number[]) => entries.length > 0 && entries.every((k) => changes.get(k)?.length === 0);
+  for (const contents of requireSectionContents(document.text)) {
+    if (contents.length > 0 && contents.every((child) => !child.section && goes(entriesOf(child)))) for (const k of entriesOf(contents[0])) changes.delete(k);
+  }
+}
+
+/** The nft set rules of a document, read once per document (the loader checks and the fixes both ask). */
 const setRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, NftSetRules>>();
 
 export function nftSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, NftSetRules> {
   let rules = setRules.get(document);
   if (rules === undefined) setRules.set(document, (rules = nftSetRules(document.text)));
   return rules;
+}
+
+/**
+ * Whether the loader takes a CIDR block from `network` (/`prefix`) written
+ * into scope s, for the fixes that write networks and blocks (host bits,
+ * merge, Fix all, Aggregate File): an nft set without `flags interval`
+ * takes no prefix at all; an ipset set of a hash:ip type takes no IPv6
+ * prefix (plain addresses only), and no element whose first address,
+ * masked to its netmask, is 0.0.0.0.
+ */
+export function blockTaken(document: BlocklistDocument): (s: number, version: 4 | 6, network: bigint, prefix: number) => boolean {
+  const name = (s: number) => document.scopes[s].name;
+  if (document.format.id === 'nftables') {
+    const sets = nftSetRulesOf(document);
+    return (s) => sets.get(name(s))?.interval ?? true;
+  }
+  if (document.format.id !== 'ipset') return () => true;
+  const sets = ipsetSetRulesOf(document);
+  return (s, version, network, prefix) => {
+    const set = sets.get(name(s));
+    // An element of the other family is refused as it stands.
+    if (set?.first !== 'ip' || set.family !== version) return true;
+    return version === 4 ? network >> BigInt(32 - set.netmask) !== 0n : prefix === 128;
+  };
+}
+
+/** The rules of each ipset set by name, from its first create line (restore refuses another), read once per document. */
+const ipsetRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, IpsetSetRules>>();
+
+function ipsetSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, IpsetSetRules> {
+  let sets = ipsetRules.get(document);
+  if (sets === undefined) {
+    const rules = new Map<string, IpsetSetRules>();
+    forEachIpsetCommand(document.text, (command) => {
+      const set = command.kind === 'create' && command.args.length > 1 ? document.text.slice(command.args[0].start, command.args[0].end) : undefined;
+      if (set !== undefined && !rules.has(set)) rules.set(set, ipsetSetRules(document.text, command));
+    });
+    ipsetRules.set(document, (sets = rules));
+  }
+  return sets;
 }
 
 /** Whether entry k is written as a prefix or a range (`/` or `-`, which no address holds), which only an interval set takes. */

@@ -162,6 +162,24 @@ export function apacheRefusals(text: string): ApacheRefusal[] {
   return refusals;
 }
 
+/**
+ * What stands directly in each Require section of `text` (`<RequireAll>`…):
+ * the span of each directive and inner section's tag, in order. Apache
+ * refuses a section left with none (the fixes keep one).
+ */
+export function requireSectionContents(text: string): { readonly start: number; readonly end: number; readonly section: boolean }[][] {
+  const contents: { start: number; end: number; section: boolean }[][] = [];
+  const visit = (node: AuthzNode) => {
+    if (node.tag)
+      contents.push(
+        node.children.map((child) => (isNode(child) ? { start: child.tag!.start, end: child.tag!.end, section: true } : { start: child.start, end: child.end, section: false })),
+      );
+    for (const child of node.children) if (isNode(child)) visit(child);
+  };
+  for (const scope of readConfig(text).scopes) for (const root of [scope.root, ...scope.conditionalRoots]) visit(root);
+  return contents;
+}
+
 /** The file's scopes and its directives in order, with what Apache refuses marked on them. */
 function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } {
   const file: Scope = { name: '', root: { kind: 'any', children: [] }, conditionalRoots: [], directives: [] };
