@@ -83,13 +83,15 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   ['apache', 'Order Allow,Deny\nAllow from 10.0.0.0/24\nDeny from 10.0.0.5\n', [`the file: 4294967041 + ${EVERY_IPV6}`], ['L1 overbroad', 'L1 overbroad'], 'Order Allow,Deny\nAllow from 10.0.0.0/24\nDeny from 10.0.0.5\n'],
   ['apache', 'Order Allow,Deny\nDeny from 1.2.3.4\n', [`the file: 4294967296 + ${EVERY_IPV6}`], ['L1 overbroad', 'L1 overbroad', 'L2 covered'], 'Order Allow,Deny\n'],
   // What apache2 -t refuses: a Require not outside <RequireAll>, a <RequireAll> of negative directives only. Nothing is counted.
-  ['apache', 'Require not ip 1.2.3.4\n', [], ['L1 invalid-entry'], 'Require not ip 1.2.3.4\n'],
-  ['apache', '<RequireAll>\n  Require not ip 1.2.3.4\n</RequireAll>\n', [], ['L1 invalid-entry', 'L2 conditional'], '<RequireAll>\n  Require not ip 1.2.3.4\n</RequireAll>\n'],
+  ['apache', 'Require not ip 1.2.3.4\n', [], ['L1 loader-rejects'], 'Require not ip 1.2.3.4\n'],
+  ['apache', '<RequireAll>\n  Require not ip 1.2.3.4\n</RequireAll>\n', [], ['L1 loader-rejects', 'L2 conditional'], '<RequireAll>\n  Require not ip 1.2.3.4\n</RequireAll>\n'],
   ['apache', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n  Require not ip 1.2.3.4\n</RequireAll>\n', ['the file: 256'], ['L4 covered'], '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\n'],
   // Require ip beside the <RequireAll> excepts; alone, it denies everything else.
   ['apache', '<RequireAll>\n  Require all granted\n  Require not ip 10.0.0.0/8\n</RequireAll>\nRequire ip 10.1.2.3\n', ['the file: 16777215'], ['L3 overbroad'], '<RequireAll>\n  Require all granted\n  Require not ip 10.0.0.0/8\n</RequireAll>\nRequire ip 10.1.2.3\n'],
   ['apache', 'Require ip 10.0.0.0/8\n', [`the file: 4278190080 + ${EVERY_IPV6}`], ['L1 overbroad', 'L1 overbroad'], 'Require ip 10.0.0.0/8\n'],
   ['apache', '<RequireAll>\n  Require ip 10.0.0.0/8\n  Require not ip 10.1.2.3\n</RequireAll>\n', [`the file: 4278190081 + ${EVERY_IPV6}`], ['L1 overbroad', 'L1 overbroad'], '<RequireAll>\n  Require ip 10.0.0.0/8\n  Require not ip 10.1.2.3\n</RequireAll>\n'],
+  // A <RequireAll> inside a <RequireAll> is merged into it (apache2 -t takes this): the same rule.
+  ['apache', '<RequireAll>\n  Require ip 10.0.0.0/8\n  <RequireAll>\n    Require not ip 10.1.2.3\n  </RequireAll>\n</RequireAll>\n', [`the file: 4278190081 + ${EVERY_IPV6}`], ['L1 overbroad', 'L1 overbroad'], '<RequireAll>\n  Require ip 10.0.0.0/8\n  <RequireAll>\n    Require not ip 10.1.2.3\n  </RequireAll>\n</RequireAll>\n'],
   ['apache', 'Require all granted\n<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\n</RequireAll>\n', ['the file: 0'], ['L4 shadowed'], 'Require all granted\n<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\n</RequireAll>\n'],
   // Both modules must grant (Satisfy All): a 2.4 entry the 2.2 rule already blocks adds nothing.
   ['apache', 'Deny from 1.2.3.4\n<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\n</RequireAll>\n', ['the file: 1'], ['L4 duplicate'], 'Deny from 1.2.3.4\n<RequireAll>\n  Require all granted\n</RequireAll>\n'],
@@ -112,17 +114,22 @@ for (const [id, text, scopes, findings, fixedAll] of cases) {
 }
 
 test('Apache says why it refuses, in its own words', () => {
-  const messages = (text: string) => read('apache', text).document.problems.map((p) => `L${p.line + 1} ${p.message}`);
+  const messages = (text: string) =>
+    read('apache', text)
+      .result.findings.filter((f) => f.code === 'loader-rejects')
+      .map((f) => `L${f.line + 1} ${f.message}`);
   assert.deepEqual(messages('<Directory /srv>\n  Require not ip 1.2.3.4\n</Directory>\n'), [
-    'L2 Apache refuses this configuration: "negative Require directive has no effect in <RequireAny> directive".',
+    'L2 Apache refuses this configuration: "negative Require directive has no effect in <RequireAny> directive". Put it in a <RequireAll> with "Require all granted" (or what it grants).',
   ]);
   assert.deepEqual(messages('<RequireAll>\n  Require not ip 1.2.3.4\n</RequireAll>\n'), [
-    'L1 Apache refuses this configuration: "<RequireAll> directive contains only negative authorization directives".',
+    'L1 Apache refuses this configuration: "<RequireAll> directive contains only negative authorization directives". Add "Require all granted" (or what it grants) to it.',
   ]);
   assert.deepEqual(messages('<RequireNone>\n  Require ip 1.2.3.4\n</RequireNone>\n'), [
-    'L1 Apache refuses this configuration: "<RequireNone> directive has no effect in <RequireAny> directive".',
+    'L1 Apache refuses this configuration: "<RequireNone> directive has no effect in <RequireAny> directive". Put it in a <RequireAll> with "Require all granted" (or what it grants).',
   ]);
-  assert.deepEqual(messages('Order Deny, Allow\n'), [`L1 Apache refuses this configuration: "order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'".`]);
+  assert.deepEqual(messages('Order Deny, Allow\n'), [
+    `L1 Apache refuses this configuration: "order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'". Write "Order Deny,Allow" or "Order Allow,Deny", with no blank after the comma.`,
+  ]);
 });
 
 test('hosts.deny says why tcpd never matches a client', () => {

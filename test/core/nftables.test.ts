@@ -32,22 +32,22 @@ function scopeCounts(text: string): string[] {
 /** A set in table `ip t` with the given settings and elements. */
 const set = (name: string, settings: string, elements: string) => `table ip t {\n  set ${name} {\n    ${settings}\n    elements = { ${elements} }\n  }\n}\n`;
 
-/** (what it shows, text, each scope's count, findings as `L<line> <code>` (no special-purpose), the text after Fix all). */
+/** (what it shows, text, each scope's count, findings as `L<line> <code>` (no special-purpose; on a line, the loader's rejections first), the text after Fix all). */
 // oxfmt-ignore
 const cases: [name: string, text: string, scopes: string[], findings: string[], fixedAll: string][] = [
   // nft -c: "conflicting intervals specified" on 1.2.3.4; Fix all removes the covered element, which is also what makes the set load.
-  ['an interval set without auto-merge rejects an element inside another', set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24, 1.2.3.4'), ['set ip t a: 256'], ['L4 covered', 'L4 loader-rejects'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24')],
+  ['an interval set without auto-merge rejects an element inside another', set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24, 1.2.3.4'), ['set ip t a: 256'], ['L4 loader-rejects', 'L4 covered'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24')],
   ['with auto-merge it loads', set('a', 'type ipv4_addr; flags interval; auto-merge', '1.2.3.0/24, 1.2.3.4'), ['set ip t a: 256'], ['L4 covered'], set('a', 'type ipv4_addr; flags interval; auto-merge', '1.2.3.0/24')],
   ['auto-merge after the elements counts as well', 'table ip t {\n  set a {\n    type ipv4_addr; flags interval\n    elements = { 1.2.3.0/24, 1.2.3.4 }\n    auto-merge\n  }\n}\n', ['set ip t a: 256'], ['L4 covered'], 'table ip t {\n  set a {\n    type ipv4_addr; flags interval\n    elements = { 1.2.3.0/24 }\n    auto-merge\n  }\n}\n'],
   // Equal elements and adjacent ones load; ranges that share one address do not.
   ['equal and adjacent intervals load', set('a', 'type ipv4_addr; flags interval', '1.2.3.0/25, 1.2.3.0/25, 1.2.3.128/25'), ['set ip t a: 256'], ['L4 duplicate', 'L4 mergeable'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0/25, 1.2.3.128/25')],
-  ['ranges that share an address', set('a', 'type ipv4_addr; flags interval', '1.2.3.0-1.2.3.5, 1.2.3.5-1.2.3.9'), ['set ip t a: 10'], ['L4 partial-overlap', 'L4 loader-rejects'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0-1.2.3.5, 1.2.3.5-1.2.3.9')],
-  ['a prefix holding an earlier element: the later one is rejected', set('a', 'typeof ip saddr; flags interval', '1.2.3.4, 1.2.3.0/24'), ['set ip t a: 256'], ['L4 covered', 'L4 loader-rejects'], set('a', 'typeof ip saddr; flags interval', '1.2.3.0/24')],
+  ['ranges that share an address', set('a', 'type ipv4_addr; flags interval', '1.2.3.0-1.2.3.5, 1.2.3.5-1.2.3.9'), ['set ip t a: 10'], ['L4 loader-rejects', 'L4 partial-overlap'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0-1.2.3.5, 1.2.3.5-1.2.3.9')],
+  ['a prefix holding an earlier element: the later one is rejected', set('a', 'typeof ip saddr; flags interval', '1.2.3.4, 1.2.3.0/24'), ['set ip t a: 256'], ['L4 loader-rejects', 'L4 covered'], set('a', 'typeof ip saddr; flags interval', '1.2.3.0/24')],
   // Across commands too: the element of `add element` conflicts with the set's own.
   // Fix all takes an `add element` command away with its last element: `add element ip t a { }` would be rejected.
-  ['add element into an interval set', `${set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24')}add element ip t a { 1.2.3.4 }\nadd element ip t a { 1.2.3.0/24 }\n`, ['set ip t a: 256'], ['L7 covered', 'L7 loader-rejects', 'L8 duplicate'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24')],
+  ['add element into an interval set', `${set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24')}add element ip t a { 1.2.3.4 }\nadd element ip t a { 1.2.3.0/24 }\n`, ['set ip t a: 256'], ['L7 loader-rejects', 'L7 covered', 'L8 duplicate'], set('a', 'type ipv4_addr; flags interval', '1.2.3.0/24')],
   // Without flags interval: a prefix (even /32) or a range is rejected; single addresses, repeated, load.
-  ['prefixes and ranges need flags interval', set('h', 'type ipv4_addr', '1.2.3.4, 1.2.3.4, 5.6.7.1/32, 5.6.7.0/30, 9.9.9.1-9.9.9.2'), ['set ip t h: 7'], ['L4 duplicate', 'L4 covered', 'L4 loader-rejects', 'L4 loader-rejects', 'L4 loader-rejects'], set('h', 'type ipv4_addr', '1.2.3.4, 5.6.7.0/30, 9.9.9.1-9.9.9.2')],
+  ['prefixes and ranges need flags interval', set('h', 'type ipv4_addr', '1.2.3.4, 1.2.3.4, 5.6.7.1/32, 5.6.7.0/30, 9.9.9.1-9.9.9.2'), ['set ip t h: 7'], ['L4 loader-rejects', 'L4 loader-rejects', 'L4 loader-rejects', 'L4 duplicate', 'L4 covered'], set('h', 'type ipv4_addr', '1.2.3.4, 5.6.7.0/30, 9.9.9.1-9.9.9.2')],
   ['an element of the other family', 'table inet t {\n  set v6 {\n    type ipv6_addr\n    elements = { 2001:db8::1, ::ffff:1.2.3.4, 1.2.3.4 }\n  }\n}\n', ['set inet t v6: 3'], ['L4 loader-rejects'], 'table inet t {\n  set v6 {\n    type ipv6_addr\n    elements = { 2001:db8::1, ::ffff:1.2.3.4, 1.2.3.4 }\n  }\n}\n'],
   // Concatenations are tuples, and sets declared elsewhere have unknown flags: no loader check.
   ['a concatenation is not checked', set('c', 'type ipv4_addr . inet_service; flags interval', '1.2.3.0/24 . 22, 5.6.7.8 . 80'), ['set ip t c: 257'], [], set('c', 'type ipv4_addr . inet_service; flags interval', '1.2.3.0/24 . 22, 5.6.7.8 . 80')],

@@ -30,10 +30,10 @@ const cases: [format: FormatId, text: string, blocked: bigint, findings: string[
   ['ipset', 'create bad hash:net\nadd bad 1.2.3.0/24\nadd bad 1.2.3.4\n', 256n, ['L3 covered'], 'create bad hash:net\nadd bad 1.2.3.0/24\n'],
   // Two sets: nothing crosses them; the allowlist (by the directive) is not counted.
   ['ipset', '# blocklist-role: allow allowlist\ncreate blocklist hash:net\ncreate allowlist hash:net\nadd blocklist 1.2.3.0/24\nadd allowlist 1.2.3.0/24\nadd allowlist 1.2.3.4\n', 256n, ['L6 covered'], '# blocklist-role: allow allowlist\ncreate blocklist hash:net\ncreate allowlist hash:net\nadd blocklist 1.2.3.0/24\nadd allowlist 1.2.3.0/24\n'],
-  // Without the directive both sets block, each on its own: a repeat in the other set is no duplicate.
-  ['ipset', 'create a hash:net\ncreate b hash:net\nadd a 1.2.3.0/24\nadd b 1.2.3.0/24\nadd b 1.2.3.0/24\n', 256n, ['L5 duplicate'], 'create a hash:net\ncreate b hash:net\nadd a 1.2.3.0/24\nadd b 1.2.3.0/24\n'],
-  // hash:ip adds every address of a CIDR: a plain union.
-  ['ipset', 'create s hash:ip\nadd s 1.2.3.0/30\nadd s 1.2.3.1\n', 4n, ['L3 covered'], 'create s hash:ip\nadd s 1.2.3.0/30\n'],
+  // Without the directive both sets block, each on its own: a repeat in the other set is no duplicate (and ipset restore refuses only the repeat in b).
+  ['ipset', 'create a hash:net\ncreate b hash:net\nadd a 1.2.3.0/24\nadd b 1.2.3.0/24\nadd b 1.2.3.0/24\n', 256n, ['L5 loader-rejects', 'L5 duplicate'], 'create a hash:net\ncreate b hash:net\nadd a 1.2.3.0/24\nadd b 1.2.3.0/24\n'],
+  // hash:ip adds every address of a CIDR: a plain union (and ipset restore refuses to add 1.2.3.1 again).
+  ['ipset', 'create s hash:ip\nadd s 1.2.3.0/30\nadd s 1.2.3.1\n', 4n, ['L3 loader-rejects', 'L3 covered'], 'create s hash:ip\nadd s 1.2.3.0/30\n'],
   // An exception inside no blocking entry excepts nothing; one inside another exception adds nothing.
   ['ipset', 'create s hash:net\nadd s 1.2.3.0/24 nomatch\nadd s 1.2.3.4 nomatch\n', 0n, ['L2 ineffective-exception', 'L3 covered'], 'create s hash:net\nadd s 1.2.3.0/24 nomatch\n'],
   // A block entry all of whose addresses more specific exceptions decide never takes effect.

@@ -50,6 +50,11 @@ export interface CheckResult {
   message: string;
 }
 
+/** A loader's verdict on a file, its message on one line, and the line of the file it names (1-based), when it names one. */
+export interface LoaderCheck extends CheckResult {
+  line?: number;
+}
+
 export interface IpsetQuery {
   set: string;
   address: string;
@@ -366,20 +371,93 @@ export async function ipsetBatchDecisions(files: readonly BatchFile<IpsetQuery>[
 const CONTROL_GOOD = 30;
 const CONTROL_BAD = 31;
 
-/**
- * Runs `check FILE` on a control file that must pass, one that must fail
- * (the fault the checks are used for), then on the caller's file.
- */
-async function checkWithControls(what: string, check: string, good: string, bad: string, text: string): Promise<CheckResult> {
-  const script = `
+/** Script lines that run `check FILE` on a control file that must pass and one that must fail (the fault the checks are used for). */
+function controlChecks(check: string): string {
+  return `
 ${check} control-good 2> control.log || { cat control.log >&2; exit ${CONTROL_GOOD}; }
 ${check} control-bad 2> /dev/null && exit ${CONTROL_BAD}
-${check} file
 `;
-  const run = await inNamespace(script, { 'control-good': good, 'control-bad': bad, file: text });
+}
+
+/** Throws when a run of controlChecks ended on a control. */
+function assertControls(what: string, run: Run): void {
   if (run.code === CONTROL_GOOD) throw new Error(`the oracle is broken: ${what} rejected the control file that must load: ${tail(run.stderr)}`);
   if (run.code === CONTROL_BAD) throw new Error(`the oracle is broken: ${what} accepted the control file that must fail`);
+}
+
+/** Runs `check FILE` on the two controls, then on the caller's file. */
+async function checkWithControls(what: string, check: string, good: string, bad: string, text: string): Promise<CheckResult> {
+  const run = await inNamespace(`${controlChecks(check)}${check} file\n`, { 'control-good': good, 'control-bad': bad, file: text });
+  assertControls(what, run);
   return { ok: run.code === 0, message: run.stderr.trim() };
+}
+
+/**
+ * Runs `check FILE` (the body of a bash function of the file's name, `$1`)
+ * on the two controls, then on each of the caller's `count` files in turn,
+ * all in one run: each file's exit status and message (on one line).
+ * `files(dir)` gives the controls' and the files' texts.
+ */
+async function checkEachWithControls(what: string, check: string, count: number, files: (dir: string) => { good: string; bad: string; texts: string[] }): Promise<CheckResult[]> {
+  const script = `check() { ${check}; }
+${controlChecks('check')}
+for ((n = 0; n < $1; n++)); do
+  check "file-$n" 2> file.log; printf '%s\\t%s\\n' "$?" "$(tr '\\n' ' ' < file.log)"
+done
+`;
+  const written = (dir: string) => {
+    const { good, bad, texts } = files(dir);
+    return { 'control-good': good, 'control-bad': bad, ...Object.fromEntries(texts.map((text, n) => [`file-${n}`, text])) };
+  };
+  const run = await inNamespace(script, written, { args: [String(count)] });
+  assertControls(what, run);
+  if (run.code !== 0) throw unexpected(what, run);
+  return results(run, count, what).map(({ rc, message }) => ({ ok: rc === 0, message: message.trim() }));
+}
+
+/** An ipset save file with an element, and with it again (which restore refuses). */
+function ipsetControl(again: boolean): string {
+  return `create oracle_control hash:net\nadd oracle_control 192.0.2.0/24\n${again ? 'add oracle_control 192.0.2.0/24\n' : ''}`;
+}
+
+/**
+ * `ipset restore` of each file, in a fresh state: whether it loads, and the
+ * line ipset names ("Error in line N"; a line it cannot split into words,
+ * it names none). Each file goes to restore after a `destroy` line of its
+ * own, which destroys every set the file before made (one process a file).
+ * Controls: a set with an element must load, and the element added again
+ * must not.
+ */
+export async function ipsetRestoreChecks(saveFileTexts: string[]): Promise<LoaderCheck[]> {
+  const fresh = (text: string) => `destroy\n${text}`;
+  const checks = await checkEachWithControls('ipset restore', 'ipset restore -f "$1"', saveFileTexts.length, () => ({
+    good: fresh(ipsetControl(false)),
+    bad: fresh(ipsetControl(true)),
+    texts: saveFileTexts.map(fresh),
+  }));
+  return checks.map((check) => ({ ...check, ...lineNamed(/Error in line (\d+):/, check.message, 1) }));
+}
+
+/**
+ * `apache2 -t` of each body in the `<Directory>` of the configuration
+ * apacheDecisions runs (`apacheConfig`): whether Apache would start, and the
+ * line of the body it names ("Syntax error on line N"; a check made after
+ * reading, such as a <RequireAll> of negative directives, names none).
+ * Controls: `Require all granted` must load, `Require not ip` beside it must not.
+ */
+export async function apacheConfigChecks(directoryBodies: string[]): Promise<LoaderCheck[]> {
+  const checks = await checkEachWithControls('apache2 -t', 'apache2 -t -f "$PWD/$1"', directoryBodies.length, (dir) => ({
+    good: apacheConfig(dir, 'Require all granted').text,
+    bad: apacheConfig(dir, 'Require all granted\nRequire not ip 192.0.2.1').text,
+    texts: directoryBodies.map((body) => apacheConfig(dir, body).text),
+  }));
+  return checks.map((check) => ({ ...check, ...lineNamed(/Syntax error on line (\d+) of /, check.message, apacheConfig('', '').bodyLine - 1) }));
+}
+
+/** The line of the checked text a message names (its number less `offset`, the lines before the text), if it names one. */
+function lineNamed(pattern: RegExp, message: string, offset: number): { line?: number } {
+  const named = pattern.exec(message)?.[1];
+  return named === undefined ? {} : { line: Number(named) - offset };
 }
 
 /** An nft interval set holding `elements`. */
@@ -789,6 +867,31 @@ ${servers(dir).join('')}}
 }
 
 /**
+ * A configuration of Apache's own in folder `dir`: 127.0.0.1 only, the
+ * modules the oracles load, the client taken from X-Forwarded-For, and
+ * `directoryBody` in the `<Directory>` of `dir` (from line `bodyLine` on).
+ */
+function apacheConfig(dir: string, directoryBody: string): { text: string; bodyLine: number } {
+  const head = `ServerRoot ${dir}
+ServerName oracle.invalid
+Listen 127.0.0.1:${HTTP_PORT}
+PidFile ${dir}/httpd.pid
+ErrorLog ${dir}/error.log
+LogLevel warn
+DefaultRuntimeDir ${dir}
+Mutex file:${dir} default
+User #65534
+Group #65534
+${APACHE_MODULE_NAMES.map((name) => `LoadModule ${name}_module ${APACHE_MODULES}/mod_${name}.so`).join('\n')}
+RemoteIPHeader X-Forwarded-For
+RemoteIPInternalProxy 127.0.0.1
+DocumentRoot ${dir}
+<Directory ${dir}>
+`;
+  return { text: `${head}${directoryBody}\n</Directory>\n`, bodyLine: head.split('\n').length };
+}
+
+/**
  * Apache 2.4 (Debian apache2) on 127.0.0.1 with only mpm_event, authz_core,
  * authz_host, access_compat and remoteip loaded, the body (2.4 `Require` or
  * 2.2 `Order`/`Allow`/`Deny`) in the `<Directory>` of a static index.html:
@@ -804,24 +907,7 @@ export async function apacheDecisions(directoryBody: string, addresses: string[]
     async (all) => {
       const script = daemonScript('apache2 -t -f "$PWD/httpd.conf"', 'apache2 -f "$PWD/httpd.conf" -DFOREGROUND', 'error.log');
       const files = (dir: string) => ({
-        'httpd.conf': `ServerRoot ${dir}
-ServerName oracle.invalid
-Listen 127.0.0.1:${HTTP_PORT}
-PidFile ${dir}/httpd.pid
-ErrorLog ${dir}/error.log
-LogLevel warn
-DefaultRuntimeDir ${dir}
-Mutex file:${dir} default
-User #65534
-Group #65534
-${APACHE_MODULE_NAMES.map((name) => `LoadModule ${name}_module ${APACHE_MODULES}/mod_${name}.so`).join('\n')}
-RemoteIPHeader X-Forwarded-For
-RemoteIPInternalProxy 127.0.0.1
-DocumentRoot ${dir}
-<Directory ${dir}>
-${directoryBody}
-</Directory>
-`,
+        'httpd.conf': apacheConfig(dir, directoryBody).text,
         'index.html': 'ok\n',
         'requests.curl': curlRequests(all),
       });

@@ -37,7 +37,7 @@ function productRejects(text: string): boolean {
 
 /** The same, from the facts of an audit already made. */
 function rejectsByFacts(_: unknown, facts: DocumentFacts): boolean {
-  return facts.entryFacts.some((fact) => fact.code === 'loader-rejects');
+  return facts.loader.some((rejection) => rejection.code === 'loader-rejects');
 }
 
 /** Rulesets whose loading turns on the rules of `loaderChecks.ts`, each a whole file nft can be asked about. */

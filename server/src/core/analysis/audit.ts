@@ -12,6 +12,7 @@ import { providerShares } from '../ownership/shares';
 import { documentFacts, type DocumentFacts, type EntryFact } from './facts';
 import { FINDING_RULES, type FindingCode, type Severity } from './findingCodes';
 import type { HeaderNote } from './headerChecks';
+import type { LoaderRejection } from './loaderChecks';
 import { entryMessage, pastOverbroadError, type EntryMessage, type RelatedPlace } from './messages';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from './options';
 import { OwnersMemo } from './ownersMemo';
@@ -96,14 +97,15 @@ function defaultSeverity(document: BlocklistDocument, fact: EntryFact, options: 
 }
 
 /**
- * Merges notes on the header, reading problems and entry facts in line
- * order (a line's notes and problems first), applies severities and the cap,
- * and writes the messages of the findings kept.
+ * Merges notes on the header, the loader's rejections, reading problems and
+ * entry facts in line order (a line's notes and problems first), applies
+ * severities and the cap, and writes the messages of the findings kept.
  */
 function collectFindings(document: BlocklistDocument, facts: DocumentFacts, options: AuditOptions, networks: Networks | undefined): { kept: Finding[]; omitted: number } {
   const table = document.entries;
-  const header = facts.header;
-  const problems: readonly (HeaderNote | LineProblem)[] = header.length === 0 ? document.problems : [...header, ...document.problems].sort((a, b) => a.line - b.line);
+  const notes = [...facts.header, ...facts.loader];
+  const problems: readonly (HeaderNote | LoaderRejection | LineProblem)[] =
+    notes.length === 0 ? document.problems : [...notes, ...document.problems].sort((a, b) => a.line - b.line);
   const pending = facts.entryFacts;
   const kept: Finding[] = [];
   // A finding about an entry's addresses alone is worked out once per code and range: lists repeat entries.
@@ -122,10 +124,10 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
   while (p < pending.length || q < problems.length) {
     if (q < problems.length && (p === pending.length || problems[q].line <= table.line[pending[p].entry])) {
       const problem = problems[q++];
-      const severity = options.severity[problem.code] ?? FINDING_RULES[problem.code].severity;
+      const severity = options.severity[problem.code] ?? ('severity' in problem ? problem.severity : undefined) ?? FINDING_RULES[problem.code].severity;
       if (severity === 'off') continue;
       if (kept.length === options.maxFindings) omitted++;
-      else kept.push({ code: problem.code, severity, line: problem.line, start: problem.start, end: problem.end, message: problem.message });
+      else kept.push({ ...problem, severity });
     } else {
       const fact = pending[p++];
       const known = remembered(fact);

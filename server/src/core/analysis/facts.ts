@@ -20,7 +20,7 @@ import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
 import { iptablesDecisions } from './iptablesDecisions';
-import { loaderRejections } from './loaderChecks';
+import { loaderRejections, type LoaderRejection } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -52,6 +52,8 @@ export interface DocumentFacts {
   /** Entry findings in entry order. */
   readonly entryFacts: readonly EntryFact[];
   readonly header: readonly HeaderNote[];
+  /** What the firewall's loader would refuse, in line order. */
+  readonly loader: readonly LoaderRejection[];
   /** Blocking entries equal to an earlier one. */
   readonly duplicates: number;
   readonly blocked4: AddressSet<number>;
@@ -95,7 +97,6 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const order6 = sortIPv6(table, v6.subarray(0, count6));
   const { blocked4, blocked6, scopeSets } =
     scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
-  entryFacts.push(...loaderRejections(document));
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
@@ -124,7 +125,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   entryFacts.sort((a, b) => a.entry - b.entry);
   const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size());
-  return { order4, order6, entryFacts, header, duplicates, blocked4, blocked6, scopeSets, context };
+  return { order4, order6, entryFacts, header, loader: loaderRejections(document), duplicates, blocked4, blocked6, scopeSets, context };
 }
 
 /** What the per-entry checks need for one family. */

@@ -12,9 +12,11 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 /** Codes of what a file says about itself (its header and directives). */
 export type HeaderCode = 'stale-header' | 'unknown-format';
 
+/** The code of what the firewall's loader refuses (loaderChecks.ts). */
+export type LoaderCode = 'loader-rejects';
+
 /** Codes of findings about one entry, found by the audit. */
 export type EntryCode =
-  | 'loader-rejects'
   | 'duplicate'
   | 'covered'
   | 'shadowed'
@@ -29,7 +31,7 @@ export type EntryCode =
   | 'protected'
   | 'outside-target';
 
-export type FindingCode = ProblemCode | HeaderCode | EntryCode;
+export type FindingCode = ProblemCode | HeaderCode | LoaderCode | EntryCode;
 
 export interface FindingRule {
   /** Unless the settings say otherwise; `overbroad` becomes an error past the error threshold, `known-network` follows the provider's category. */
@@ -49,7 +51,7 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
   'loader-rejects': {
     severity: 'error',
-    rule: "The firewall's loader rejects the file here (nft: overlapping intervals without auto-merge, a prefix or range without flags interval, an element of the other family).",
+    rule: "The firewall's loader rejects the file here (nft, ipset restore, apache2 -t), as each tool says: an element of the other family, a repeated element or set, a full set, a negative Require outside <RequireAll>…",
     fixAll: false,
     unnecessary: false,
   },

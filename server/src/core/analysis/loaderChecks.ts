@@ -1,7 +1,10 @@
 /**
- * What a firewall's loader would refuse to load, found before it is asked.
- * nft (checked with `nft -c -f`, ORACLES.md) rejects the whole ruleset when
- * a set declared in it holds
+ * What a firewall's loader would refuse to load, found before it is asked:
+ * each an error at the place the loader names, with the lines it conflicts
+ * with. ipset restore's checks are in ipsetRestore.ts, Apache's
+ * (`apache2 -t`) in formats/apache.ts, nft's here. nft (checked with
+ * `nft -c -f`, ORACLES.md) rejects the whole ruleset when a set declared in
+ * it holds
  *
  * - an element of the other family (an IPv6 address in a `type ipv4_addr`
  *   set: "Could not resolve hostname: Address family for hostname not
@@ -16,15 +19,56 @@
  * tuples nft checks otherwise), are not checked.
  */
 import type { BlocklistDocument } from '../document/document';
+import { apacheRefusals, requireSectionContents } from '../formats/apache';
+import { forEachIpsetCommand, ipsetSetRules, type IpsetSetRules } from '../formats/ipset';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
-import type { EntryFact } from './facts';
+import type { LoaderCode, Severity } from './findingCodes';
+import { ipsetRejections } from './ipsetRestore';
 import type { EntryMessage, RelatedPlace } from './messages';
 
-/** The `loader-rejects` facts of `document`: the entries its loader would refuse, each once, with the entry it conflicts with. */
-export function loaderRejections(document: BlocklistDocument): EntryFact[] {
-  if (document.format.id !== 'nftables') return [];
+/** A place the loader refuses, with its message and the places it conflicts with. */
+export interface LoaderRejection extends EntryMessage {
+  readonly code: LoaderCode;
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  /** The entry refused, when the loader refuses one. */
+  readonly entry?: number;
+  /** When not the code's own: information for a line refused only unless the set exists before the file is restored. */
+  readonly severity?: Severity;
+}
+
+/** What the loader of `document`'s format refuses, in line order. */
+export function loaderRejections(document: BlocklistDocument): LoaderRejection[] {
+  switch (document.format.id) {
+    case 'nftables':
+      return nftRejections(document);
+    case 'ipset':
+      return ipsetRejections(document);
+    case 'apache':
+      return apacheRefusals(document.text).map(({ line, start, end, words, fix, related }) => ({
+        code: 'loader-rejects',
+        line,
+        start,
+        end,
+        message: `Apache refuses this configuration: "${words}". ${fix}`,
+        related,
+      }));
+    default:
+      return [];
+  }
+}
+
+/** A set element nft rejects, and the element it conflicts with (-1: none). */
+interface NftConflict {
+  readonly entry: number;
+  readonly other: number;
+}
+
+/** The elements nft rejects, each once, with the element it conflicts with. */
+function nftRejections(document: BlocklistDocument): LoaderRejection[] {
   const rules = nftSetRulesOf(document);
-  const facts: EntryFact[] = [];
+  const conflicts: NftConflict[] = [];
   const table = document.entries;
   const byScope = new Map<number, number[]>();
   for (let k = 0; k < table.count; k++) {
@@ -38,16 +82,21 @@ export function loaderRejections(document: BlocklistDocument): EntryFact[] {
     if (set.family === undefined || set.concatenated) continue;
     const fitting: number[] = [];
     for (const k of entries) {
-      if (table.version[k] !== set.family || (!set.interval && isInterval(document, k))) facts.push({ code: 'loader-rejects', entry: k, other: -1 });
+      if (table.version[k] !== set.family || (!set.interval && isInterval(document, k))) conflicts.push({ entry: k, other: -1 });
       else fitting.push(k);
     }
-    if (set.interval && !set.autoMerge) facts.push(...conflictingIntervals(document, fitting));
+    if (set.interval && !set.autoMerge) conflicts.push(...conflictingIntervals(document, fitting));
   }
-  return facts;
+  return conflicts
+    .sort((a, b) => a.entry - b.entry)
+    .map((conflict) => {
+      const k = conflict.entry;
+      return { code: 'loader-rejects', line: table.line[k], start: table.start[k], end: table.end[k], entry: k, ...nftMessage(document, conflict) };
+    });
 }
 
-/** The message of a `loader-rejects` fact: what nft says, and how to make it load. */
-export function loaderRejectionMessage(document: BlocklistDocument, fact: EntryFact): EntryMessage {
+/** What nft says of an element it rejects, and how to make it load. */
+function nftMessage(document: BlocklistDocument, fact: NftConflict): EntryMessage {
   const table = document.entries;
   const k = fact.entry;
   const scope = document.scopes[table.scope[k]];
@@ -84,13 +133,73 @@ export function loaderRejectionMessage(document: BlocklistDocument, fact: EntryF
   };
 }
 
-/** The nft set rules of a document, read once per document (the loader checks and Aggregate File both ask). */
+/**
+ * Undoes the removals in `changes` (entry → what it becomes; [] removes it)
+ * that would make a file its loader refuses: Apache refuses a Require
+ * section left without a directive, so when every directive of one would
+ * go (the fixes remove a directive with its last address), the first stays.
+ */
+export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map<number, readonly string[]>): void {
+  if (document.format.id !== 'apache') return;
+  const table = document.entries;
+  const entriesOf = ({ start, end }: { start: number; end: number }) => {
+    const entries: number[] = [];
+    for (let k = table.firstAtOrAfter(start); k < table.count && table.start[k] < end; k++) entries.push(k);
+    return entries;
+  };
+  const goes = (entries: number[]) => entries.length > 0 && entries.every((k) => changes.get(k)?.length === 0);
+  for (const contents of requireSectionContents(document.text)) {
+    if (contents.length > 0 && contents.every((child) => !child.section && goes(entriesOf(child)))) for (const k of entriesOf(contents[0])) changes.delete(k);
+  }
+}
+
+/** The nft set rules of a document, read once per document (the loader checks and the fixes both ask). */
 const setRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, NftSetRules>>();
 
 export function nftSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, NftSetRules> {
   let rules = setRules.get(document);
   if (rules === undefined) setRules.set(document, (rules = nftSetRules(document.text)));
   return rules;
+}
+
+/**
+ * Whether the loader takes a CIDR block from `network` (/`prefix`) written
+ * into scope s, for the fixes that write networks and blocks (host bits,
+ * merge, Fix all, Aggregate File): an nft set without `flags interval`
+ * takes no prefix at all; an ipset set of a hash:ip type takes no IPv6
+ * prefix (plain addresses only), and no element whose first address,
+ * masked to its netmask, is 0.0.0.0.
+ */
+export function blockTaken(document: BlocklistDocument): (s: number, version: 4 | 6, network: bigint, prefix: number) => boolean {
+  const name = (s: number) => document.scopes[s].name;
+  if (document.format.id === 'nftables') {
+    const sets = nftSetRulesOf(document);
+    return (s) => sets.get(name(s))?.interval ?? true;
+  }
+  if (document.format.id !== 'ipset') return () => true;
+  const sets = ipsetSetRulesOf(document);
+  return (s, version, network, prefix) => {
+    const set = sets.get(name(s));
+    // An element of the other family is refused as it stands.
+    if (set?.first !== 'ip' || set.family !== version) return true;
+    return version === 4 ? network >> BigInt(32 - set.netmask) !== 0n : prefix === 128;
+  };
+}
+
+/** The rules of each ipset set by name, from its first create line (restore refuses another), read once per document. */
+const ipsetRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, IpsetSetRules>>();
+
+function ipsetSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, IpsetSetRules> {
+  let sets = ipsetRules.get(document);
+  if (sets === undefined) {
+    const rules = new Map<string, IpsetSetRules>();
+    forEachIpsetCommand(document.text, (command) => {
+      const set = command.kind === 'create' && command.args.length > 1 ? document.text.slice(command.args[0].start, command.args[0].end) : undefined;
+      if (set !== undefined && !rules.has(set)) rules.set(set, ipsetSetRules(document.text, command));
+    });
+    ipsetRules.set(document, (sets = rules));
+  }
+  return sets;
 }
 
 /** Whether entry k is written as a prefix or a range (`/` or `-`, which no address holds), which only an interval set takes. */
@@ -105,7 +214,7 @@ function isInterval(document: BlocklistDocument, k: number): boolean {
  * order, keeping the entry that reaches furthest, finds a conflicting pair
  * wherever there is one; the later of the two in the file is reported, as nft does.
  */
-function conflictingIntervals(document: BlocklistDocument, entries: readonly number[]): EntryFact[] {
+function conflictingIntervals(document: BlocklistDocument, entries: readonly number[]): NftConflict[] {
   const table = document.entries;
   const sorted = [...entries].sort((a, b) => compare(table.lo(a), table.lo(b)) || compare(table.hi(b), table.hi(a)) || a - b);
   const reported = new Map<number, number>();
@@ -117,7 +226,7 @@ function conflictingIntervals(document: BlocklistDocument, entries: readonly num
     }
     if (reach < 0 || table.hi(k) > table.hi(reach)) reach = k;
   }
-  return [...reported].map(([entry, other]) => ({ code: 'loader-rejects', entry, other }));
+  return [...reported].map(([entry, other]) => ({ entry, other }));
 }
 
 function compare(a: bigint, b: bigint): number {

@@ -9,7 +9,6 @@ import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
 import type { EntryFact, NetworkContext } from './facts';
 import { iptablesEntryOf } from './iptablesDecisions';
-import { loaderRejectionMessage } from './loaderChecks';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
 
@@ -43,8 +42,6 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
   const reference = place ? `line ${otherLine} (${otherText})` : document.format.id === 'iptables' ? 'the ACCEPT of a chain the file gives no policy' : 'other entries';
   const related = (message: string): RelatedPlace[] => (place ? [{ line: place.line, start: place.start, end: place.end, message }] : []);
   switch (fact.code) {
-    case 'loader-rejects':
-      return loaderRejectionMessage(document, fact);
     case 'duplicate':
       return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
     case 'covered':

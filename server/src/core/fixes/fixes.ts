@@ -8,7 +8,7 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
 import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
-import { nftSetRulesOf } from '../analysis/loaderChecks';
+import { blockTaken, keepWhatTheLoaderNeeds } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
@@ -78,8 +78,9 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   const fixes: Fix[] = [];
   const prefix = table.prefix[k];
 
-  // Host bits: the entry already means its network; write it so. (A range whose first address is such a CIDR is no one network.)
-  if (prefix >= 0 && document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k])) {
+  const taken = blockTaken(document);
+  // Host bits: the entry already means its network; write it so, where the loader takes that network. (A range whose first address is such a CIDR is no one network.)
+  if (prefix >= 0 && document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k]) && taken(table.scope[k], entry.version, entry.lo, prefix)) {
     const network = `${formatAddressOf(entry, entry.lo)}/${prefix}`;
     fixes.push({
       title: `Write ${entry.text} as ${network}`,
@@ -95,13 +96,15 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   const container = redundant === undefined ? -1 : union ? coveringEntry(table, index, k) : redundant.other;
   // Where no entry decides for it, the place that does (an iptables policy), if any.
   const coveringLine = container >= 0 ? table.line[container] : redundant?.at?.line;
-  if (container >= 0 || (redundant && !union)) {
+  const removal = new Map<number, readonly string[]>([[k, []]]);
+  keepWhatTheLoaderNeeds(document, removal);
+  if ((container >= 0 || (redundant && !union)) && removal.size > 0) {
     const same = container >= 0 && table.lo(container) === entry.lo && table.hi(container) === entry.hi;
     const by = coveringLine === undefined ? ': it never takes effect' : `, covered by line ${coveringLine + 1}`;
     fixes.push({
       title: same ? `Remove duplicate ${entry.text} (line ${coveringLine! + 1} has it)` : `Remove ${entry.text}${by}`,
       kind: 'quickfix',
-      edits: rewriteEntries(document, new Map([[k, []]])),
+      edits: rewriteEntries(document, removal),
       resolves: ['duplicate', 'covered'],
       preferred: true,
     });
@@ -116,9 +119,10 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   // Addresses taken out of a first-match rule fall to the rules after it, which may block them still.
   const narrowable = union || (scope.evaluation === 'most-specific' && alone);
 
-  // Adjacent blocks that make one.
+  // Adjacent blocks that make one (which the loader takes).
   const partner = union ? mergePartner(table, index, k) : -1;
-  if (partner >= 0) {
+  const merged = partner >= 0 && taken(table.scope[k], entry.version, table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo, prefix - 1);
+  if (merged) {
     const [first, second] = table.start[partner] < table.start[k] ? [partner, k] : [k, partner];
     const lo = table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo;
     const hi = table.hi(partner) > entry.hi ? table.hi(partner) : entry.hi;
@@ -315,7 +319,8 @@ function formatAddressOf(entry: Entry, address: bigint): string {
  */
 export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextEdit[] {
   const t = document.entries;
-  const changes = new Map<number, string[]>();
+  const taken = blockTaken(document);
+  const changes = new Map<number, readonly string[]>();
   // An entry finding Fix all may repair is one of an entry that adds nothing: removing it keeps the set.
   // (A word that stands for several entries, nginx `all`, goes only when all of them go: the rewriter sees to it.)
   const kept = (k: number) => document.format.id === 'iptables' && iptablesLeeway(document, k) === 'keep';
@@ -324,10 +329,11 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
     for (const problem of document.problems) {
       if (problem.code !== 'host-bits-set') continue;
       const k = t.firstAtOrAfter(problem.start);
-      if (k >= t.count || t.start[k] !== problem.start || changes.has(k) || t.prefix[k] < 0 || kept(k)) continue;
+      if (k >= t.count || t.start[k] !== problem.start || changes.has(k) || t.prefix[k] < 0 || kept(k) || !taken(t.scope[k], t.version[k] as 4 | 6, t.lo(k), t.prefix[k])) continue;
       changes.set(k, [`${t.version[k] === 4 ? IPV4.format(t.lo4[k]) : IPV6.format(t.lo6[k])}/${t.prefix[k]}`]);
     }
   }
+  keepWhatTheLoaderNeeds(document, changes);
   return rewriteEntries(document, changes);
 }
 
@@ -341,22 +347,20 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
  */
 export function aggregate(document: BlocklistDocument): TextEdit[] {
   const assigned = new Map<number, string[]>();
-  const mergeable = takesPrefixes(document);
+  const taken = blockTaken(document);
   for (let s = 0; s < document.scopes.length; s++) {
-    if (document.scopes[s].evaluation === 'union' && mergeable(s)) for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned);
+    if (document.scopes[s].evaluation === 'union') for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned, taken);
   }
   return rewriteEntries(document, assigned);
 }
 
-/** Whether scope s may hold CIDR blocks: an nft set without `flags interval` takes single addresses only, and nft rejects a prefix in it. */
-function takesPrefixes(document: BlocklistDocument): (s: number) => boolean {
-  if (document.format.id !== 'nftables') return () => true;
-  const sets = nftSetRulesOf(document);
-  return (s) => sets.get(document.scopes[s].name)?.interval ?? true;
-}
-
-/** Assigns the CIDR blocks of scope s's union of one family to the entries whose places they take. */
-function aggregateScope(document: BlocklistDocument, s: number, version: 4 | 6, assigned: Map<number, string[]>): void {
+/**
+ * Assigns the CIDR blocks of scope s's union of one family to the entries
+ * whose places they take; a scope whose loader would refuse one of the
+ * blocks (an nft set without `flags interval`, IPv6 blocks in ipset's
+ * hash:ip) is left as it is.
+ */
+function aggregateScope(document: BlocklistDocument, s: number, version: 4 | 6, assigned: Map<number, string[]>, taken: ReturnType<typeof blockTaken>): void {
   const t = document.entries;
   const order: number[] = [];
   for (let k = 0; k < t.count; k++) if (!t.allow[k] && t.version[k] === version && t.scope[k] === s) order.push(k);
@@ -366,6 +370,9 @@ function aggregateScope(document: BlocklistDocument, s: number, version: 4 | 6, 
   const byStart = [...order].sort((a, b) => (t.lo(a) < t.lo(b) ? -1 : t.lo(a) > t.lo(b) ? 1 : a - b));
   const blocks: [bigint, bigint, string][] = [];
   forEachEntryText(document.format.id, union as AddressSet<number | bigint>, (first, last, text) => blocks.push([BigInt(first), BigInt(last), text]));
+  // Only ipset and nft sets refuse blocks, and both are written as CIDRs: a block's size gives its prefix.
+  const prefixOf = (lo: bigint, hi: bigint) => union.family.bits - ((hi - lo + 1n).toString(2).length - 1);
+  if (!blocks.every(([lo, hi]) => taken(s, version, lo, prefixOf(lo, hi)))) return;
   let e = 0;
   for (const [lo, hi, text] of blocks) {
     // The first entry in document order among those overlapping the block.

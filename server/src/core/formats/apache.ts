@@ -29,9 +29,14 @@
  *   beside them grants everything (an entry excepting every address). A
  *   `Require not` directly in a `<RequireAny>`
  *   (or a scope) is an error Apache refuses to start with, as is a
- *   `<RequireAll>` of negative directives only: both are problems in
- *   Apache's words, the refused directive's addresses are not read, and no
- *   other 2.4 address of the scope is counted.
+ *   `<RequireAll>` of negative directives only: the refused directive's
+ *   addresses are not read, and no other 2.4 address of the scope is
+ *   counted.
+ *
+ * What Apache refuses to start with (`apache2 -t`, mod_authz_core's checks
+ * of the Require tree, an `Order` of the wrong form, `Allow`/`Deny`/`Order`
+ * inside a Require section) is given to the loader checks in Apache's
+ * own words (`apacheRefusals`), with what to do and the lines involved.
  *
  * Entries whose decision depends on more than the client's address are
  * conditional, read but never counted: inside `<Limit>`, `<LimitExcept>`
@@ -57,7 +62,8 @@ export const apache: Format = {
 const LESS = 0x3c;
 const SLASH = 0x2f;
 const ORDERS = ['deny,allow', 'allow,deny', 'mutual-failure'];
-const REFUSES = 'Apache refuses this configuration: ';
+/** What to do with a negative directive Apache finds in a section that grants when one of its directives does. */
+const PUT_IN_REQUIRE_ALL = 'Put it in a <RequireAll> with "Require all granted" (or what it grants).';
 
 const SCOPE_SECTIONS = ['directory', 'directorymatch', 'location', 'locationmatch', 'files', 'filesmatch', 'proxy', 'proxymatch', 'virtualhost'];
 const CONDITIONAL_SECTIONS = ['limit', 'limitexcept', 'if', 'elseif', 'else'];
@@ -91,9 +97,28 @@ interface Directive {
   /** The first word after the directive's name (`not`, the provider, `from`, the order), lower case. */
   readonly words: string[];
   readonly problems: Problem[];
+  /** Why Apache refuses the configuration here, if it does. */
+  refusal?: Refusal;
   /** Set by the analysis: each argument's reading (absent: not read), and entries of every address on the directive itself (of the families asked). */
   readings?: (Reading | undefined)[];
   everything?: Reading & { families?: readonly (4 | 6)[] };
+}
+
+/** What Apache says when it refuses a directive or tag, what to do, and the other lines its words are about. */
+interface Refusal {
+  readonly words: string;
+  readonly fix: string;
+  readonly related: readonly { readonly at: Directive; readonly message: string }[];
+}
+
+/** What `apache2 -t` refuses in a file: at a directive or section tag, in Apache's words, with the fix and the lines involved. */
+export interface ApacheRefusal {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly words: string;
+  readonly fix: string;
+  readonly related: readonly { readonly line: number; readonly start: number; readonly end: number; readonly message: string }[];
 }
 
 /** A `<RequireAll>`, `<RequireAny>` or `<RequireNone>`, or a scope's own `Require` directives (an implicit `<RequireAny>`). */
@@ -113,14 +138,51 @@ interface Scope {
   readonly directives: Directive[];
 }
 
-/** An open section: the scope and the Require container it is in, and whether what it holds is conditional. */
+/** An open section: the scope and the Require container it is in, whether it is that container's own tag, and whether what it holds is conditional. */
 interface Open {
   readonly scope: Scope;
   readonly node?: AuthzNode;
+  readonly authz?: boolean;
   readonly conditional: boolean;
 }
 
 function readApache(text: string, sink: TokenSink): void {
+  const { scopes, directives } = readConfig(text);
+  for (const scope of scopes) analyse(text, scope);
+  emit(text, directives, sink);
+}
+
+/** What `apache2 -t` refuses in `text`, in line order. */
+export function apacheRefusals(text: string): ApacheRefusal[] {
+  const refusals: ApacheRefusal[] = [];
+  for (const { line, start, end, refusal } of readConfig(text).directives) {
+    if (refusal === undefined) continue;
+    const related = refusal.related.map(({ at, message }) => ({ line: at.line, start: at.start, end: at.end, message }));
+    refusals.push({ line, start, end, words: refusal.words, fix: refusal.fix, related });
+  }
+  return refusals;
+}
+
+/**
+ * What stands directly in each Require section of `text` (`<RequireAll>`…):
+ * the span of each directive and inner section's tag, in order. Apache
+ * refuses a section left with none (the fixes keep one).
+ */
+export function requireSectionContents(text: string): { readonly start: number; readonly end: number; readonly section: boolean }[][] {
+  const contents: { start: number; end: number; section: boolean }[][] = [];
+  const visit = (node: AuthzNode) => {
+    if (node.tag)
+      contents.push(
+        node.children.map((child) => (isNode(child) ? { start: child.tag!.start, end: child.tag!.end, section: true } : { start: child.start, end: child.end, section: false })),
+      );
+    for (const child of node.children) if (isNode(child)) visit(child);
+  };
+  for (const scope of readConfig(text).scopes) for (const root of [scope.root, ...scope.conditionalRoots]) visit(root);
+  return contents;
+}
+
+/** The file's scopes and its directives in order, with what Apache refuses marked on them. */
+function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } {
   const file: Scope = { name: '', root: { kind: 'any', children: [] }, conditionalRoots: [], directives: [] };
   const scopes = [file];
   const all: Directive[] = [];
@@ -150,7 +212,7 @@ function readApache(text: string, sink: TokenSink): void {
       } else if (name in AUTHZ_SECTIONS) {
         const node: AuthzNode = { kind: AUTHZ_SECTIONS[name as keyof typeof AUTHZ_SECTIONS], tag, children: [] };
         (top?.node ?? scope.root).children.push(node);
-        open.push({ scope, node, conditional });
+        open.push({ scope, node, authz: true, conditional });
       } else {
         const conditionalSection = CONDITIONAL_SECTIONS.includes(name);
         // Requires inside <Limit> form an implicit <RequireAny> of their own.
@@ -165,9 +227,18 @@ function readApache(text: string, sink: TokenSink): void {
     all.push(directive);
     scope.directives.push(directive);
     if (directive.kind === 'require') (top?.node ?? scope.root).children.push(directive);
+    else if (top?.authz && directive.kind !== 'satisfy') {
+      // Apache checks where a directive stands before what it says: this refusal comes before an Order's own.
+      const section = sectionName(top.node!);
+      directive.refusal = {
+        words: `${directive.kind} not allowed in <${section}> context`,
+        fix: `Move it out of the <${section}>: Order, Allow and Deny stand beside the Require sections.`,
+        related: [{ at: top.node!.tag!, message: `The <${section}> it stands in.` }],
+      };
+    }
   });
-  for (const scope of scopes) analyse(text, scope);
-  emit(text, all, sink);
+  for (const scope of scopes) for (const root of [scope.root, ...scope.conditionalRoots]) checkRequires(root);
+  return { scopes, directives: all };
 }
 
 /** One directive line: `Require`, `Deny from`, `Allow from`, `Order` or `Satisfy` (others hold no rule). */
@@ -176,6 +247,7 @@ function readDirective(text: string, start: number, end: number, line: number, s
   const name = text.slice(start, w).toLowerCase();
   const words: string[] = [];
   const problems: Problem[] = [];
+  let refusal: Refusal | undefined;
   const next = () => {
     const i = skipBlanks(text, w, end);
     w = wordEnd(text, i, end);
@@ -202,8 +274,12 @@ function readDirective(text: string, start: number, end: number, line: number, s
     kind = name;
     words.push(text.slice(...next()).toLowerCase());
     if (name === 'order' && (!ORDERS.includes(words[0]) || skipBlanks(text, w, end) < end)) {
-      // Apache's own words (`apache2 -t`); the order is read as the default, Deny,Allow.
-      problems.push({ code: 'invalid-entry', start, end, message: `${REFUSES}"order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'".` });
+      // The order is read as the default, Deny,Allow.
+      refusal = {
+        words: "order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'",
+        fix: 'Write "Order Deny,Allow" or "Order Allow,Deny", with no blank after the comma.',
+        related: [],
+      };
     }
   } else {
     return undefined;
@@ -226,7 +302,7 @@ function readDirective(text: string, start: number, end: number, line: number, s
       if (all || isPartialIPv4(text, i, w) || looksLikeAddress(text, i, w)) args.push({ start: i, end: w, all });
     }
   }
-  return { kind, start, end, line, scope, conditional, args, words, problems };
+  return { kind, start, end, line, scope, conditional, args, words, problems, refusal };
 }
 
 /** Decides, for each directive of `scope`, what its arguments are: the rules of the scope (see the file's comment). */
@@ -235,7 +311,6 @@ function analyse(text: string, scope: Scope): void {
   for (const directive of scope.directives) {
     if (directive.conditional || satisfyAny) readAll(directive, { role: roleOf(directive), conditional: true });
   }
-  for (const root of [scope.root, ...scope.conditionalRoots]) checkRequires(root, true);
   analyseOrder(scope, satisfyAny);
   if (!satisfyAny) analyseRequire(text, scope);
 }
@@ -256,7 +331,7 @@ function ruleAt(directive: Directive): { start: number; end: number } {
 
 /** 2.2: `Order`, `Deny from`, `Allow from`. */
 function analyseOrder(scope: Scope, satisfyAny: boolean): void {
-  const directives = scope.directives.filter((d) => !d.conditional && (d.kind === 'deny' || d.kind === 'allow' || d.kind === 'order'));
+  const directives = scope.directives.filter((d) => !d.conditional && !d.refusal && (d.kind === 'deny' || d.kind === 'allow' || d.kind === 'order'));
   if (satisfyAny || directives.length === 0) return;
   // The last Order counts; one Apache refuses is read as the default.
   const order = directives.filter((d) => d.kind === 'order' && ORDERS.includes(d.words[0])).at(-1);
@@ -279,26 +354,53 @@ function analyseOrder(scope: Scope, satisfyAny: boolean): void {
   if (!allowsAll) order.everything = { role: 'block', rule: allowRule };
 }
 
-/** What Apache refuses to start with (`apache2 -t`), in its own words, on the directive or tag; the addresses of a refused directive are not read. */
-function refuse(at: Directive, message: string): void {
-  at.problems.push({ code: 'invalid-entry', start: at.start, end: at.end, message: `${REFUSES}"${message}".` });
+/** Marks what Apache refuses to start with (`apache2 -t`) on the directive or tag: the addresses of a refused directive are not read. */
+function refuse(at: Directive, words: string, fix: string, related: Refusal['related']): void {
+  at.refusal ??= { words, fix, related };
 }
 
-/** Apache's own checks of a Require tree: negative directives only inside <RequireAll> and <RequireNone> with something positive. */
-function checkRequires(node: AuthzNode, top: boolean): void {
-  let positive = false;
+/**
+ * mod_authz_core's checks of a Require tree: a negative directive only
+ * inside <RequireAll> (in <RequireAny>, <RequireNone> and a scope's own
+ * directives it has no effect), a <RequireNone> likewise, no empty section,
+ * and a <RequireAll> needs a directive that is not negative. There a
+ * <RequireNone>'s directives count as negative, and a <RequireAll> inside
+ * it is merged into it (Apache is associative), so their directives count
+ * together.
+ */
+function checkRequires(node: AuthzNode, parent?: AuthzNode): void {
+  const enclosing = node.tag ? [{ at: node.tag, message: `The <${sectionName(node)}> it stands in.` }] : [];
   for (const child of node.children) {
     if (isNode(child)) {
-      checkRequires(child, false);
-      if (child.kind === 'none' && node.kind !== 'all') refuse(child.tag!, `<RequireNone> directive has no effect in <${sectionName(node)}> directive`);
-      positive ||= child.kind !== 'none';
-    } else if (child.words[0] === 'not') {
-      if (node.kind !== 'all') refuse(child, `negative Require directive has no effect in <${sectionName(node)}> directive`);
-    } else {
-      positive = true;
+      checkRequires(child, node);
+      if (child.kind === 'none' && node.kind !== 'all' && child.children.length > 0) {
+        refuse(child.tag!, `<RequireNone> directive has no effect in <${sectionName(node)}> directive`, PUT_IN_REQUIRE_ALL, enclosing);
+      }
+    } else if (child.words[0] === 'not' && node.kind !== 'all') {
+      const fix = node.kind === 'none' ? 'Inside <RequireNone>, write it without "not"; or move it into a <RequireAll>.' : PUT_IN_REQUIRE_ALL;
+      refuse(child, `negative Require directive has no effect in <${sectionName(node)}> directive`, fix, enclosing);
     }
   }
-  if (!top && node.kind === 'all' && !positive && node.children.length > 0) refuse(node.tag!, '<RequireAll> directive contains only negative authorization directives');
+  if (node.tag && node.children.length === 0) {
+    refuse(node.tag, `<${sectionName(node)}> directive contains no authorization directives`, 'Put a Require directive in it, or remove it.', []);
+    return;
+  }
+  if (!node.tag || node.kind !== 'all' || parent?.kind === 'all') return;
+  const merged = mergedChildren(node);
+  const negatives = merged.filter((child) => (isNode(child) ? child.kind === 'none' : child.words[0] === 'not'));
+  if (negatives.length === merged.length) {
+    refuse(
+      node.tag,
+      '<RequireAll> directive contains only negative authorization directives',
+      'Add "Require all granted" (or what it grants) to it.',
+      negatives.map((at) => ({ at: isNode(at) ? at.tag! : at, message: 'A negative directive.' })),
+    );
+  }
+}
+
+/** What a <RequireAll> holds once the <RequireAll>s inside it are merged into it. */
+function mergedChildren(node: AuthzNode): (AuthzNode | Directive)[] {
+  return node.children.flatMap((child) => (isNode(child) && child.kind === 'all' ? mergedChildren(child) : [child]));
 }
 
 function sectionName(node: AuthzNode): string {
@@ -310,11 +412,7 @@ function isNode(child: AuthzNode | Directive): child is AuthzNode {
 }
 
 function refused(directive: Directive): boolean {
-  return directive.kind === 'require' && directive.problems.some(isRefusal);
-}
-
-function isRefusal(problem: Problem): boolean {
-  return problem.message.startsWith(REFUSES);
+  return directive.kind === 'require' && directive.refusal !== undefined;
 }
 
 /** A `<RequireAll>` as Apache grants it: every address (`all granted`, or a provider that is not about addresses) or those of one `Require ip` list, less the `Require not ip` addresses. */
@@ -333,7 +431,7 @@ function analyseRequire(text: string, scope: Scope): void {
     for (const d of requires) readAll(d, { role: roleOf(d), conditional: true });
   };
   // Apache refuses the configuration: it decides nothing.
-  if (scope.directives.some((d) => !d.conditional && (d.kind === 'require' || d.kind === 'section') && d.problems.some(isRefusal))) return conditional();
+  if (scope.directives.some((d) => !d.conditional && (d.kind === 'require' || d.kind === 'section') && d.refusal)) return conditional();
   // The scope's own directives and <RequireAny>s: what grants.
   const granting: Directive[] = [];
   const ands: AuthzNode[] = [];
