@@ -368,39 +368,62 @@ function refuse(at: Directive, words: string, fix: string, related: Refusal['rel
  * it is merged into it (Apache is associative), so their directives count
  * together.
  */
-function checkRequires(node: AuthzNode, parent?: AuthzNode): void {
-  const enclosing = node.tag ? [{ at: node.tag, message: `The <${sectionName(node)}> it stands in.` }] : [];
-  for (const child of node.children) {
-    if (isNode(child)) {
-      checkRequires(child, node);
-      if (child.kind === 'none' && node.kind !== 'all' && child.children.length > 0) {
-        refuse(child.tag!, `<RequireNone> directive has no effect in <${sectionName(node)}> directive`, PUT_IN_REQUIRE_ALL, enclosing);
+function checkRequires(root: AuthzNode): void {
+  for (const [node, parent] of childrenFirst(root)) {
+    const enclosing = node.tag ? [{ at: node.tag, message: `The <${sectionName(node)}> it stands in.` }] : [];
+    for (const child of node.children) {
+      if (isNode(child)) {
+        if (child.kind === 'none' && node.kind !== 'all' && child.children.length > 0) {
+          refuse(child.tag!, `<RequireNone> directive has no effect in <${sectionName(node)}> directive`, PUT_IN_REQUIRE_ALL, enclosing);
+        }
+      } else if (child.words[0] === 'not' && node.kind !== 'all') {
+        const fix = node.kind === 'none' ? 'Inside <RequireNone>, write it without "not"; or move it into a <RequireAll>.' : PUT_IN_REQUIRE_ALL;
+        refuse(child, `negative Require directive has no effect in <${sectionName(node)}> directive`, fix, enclosing);
       }
-    } else if (child.words[0] === 'not' && node.kind !== 'all') {
-      const fix = node.kind === 'none' ? 'Inside <RequireNone>, write it without "not"; or move it into a <RequireAll>.' : PUT_IN_REQUIRE_ALL;
-      refuse(child, `negative Require directive has no effect in <${sectionName(node)}> directive`, fix, enclosing);
     }
-  }
-  if (node.tag && node.children.length === 0) {
-    refuse(node.tag, `<${sectionName(node)}> directive contains no authorization directives`, 'Put a Require directive in it, or remove it.', []);
-    return;
-  }
-  if (!node.tag || node.kind !== 'all' || parent?.kind === 'all') return;
-  const merged = mergedChildren(node);
-  const negatives = merged.filter((child) => (isNode(child) ? child.kind === 'none' : child.words[0] === 'not'));
-  if (negatives.length === merged.length) {
-    refuse(
-      node.tag,
-      '<RequireAll> directive contains only negative authorization directives',
-      'Add "Require all granted" (or what it grants) to it.',
-      negatives.map((at) => ({ at: isNode(at) ? at.tag! : at, message: 'A negative directive.' })),
-    );
+    if (node.tag && node.children.length === 0) {
+      refuse(node.tag, `<${sectionName(node)}> directive contains no authorization directives`, 'Put a Require directive in it, or remove it.', []);
+      continue;
+    }
+    if (!node.tag || node.kind !== 'all' || parent?.kind === 'all') continue;
+    const merged = flattened(node, 'all');
+    const negatives = merged.filter((child) => (isNode(child) ? child.kind === 'none' : child.words[0] === 'not'));
+    if (negatives.length === merged.length) {
+      refuse(
+        node.tag,
+        '<RequireAll> directive contains only negative authorization directives',
+        'Add "Require all granted" (or what it grants) to it.',
+        negatives.map((at) => ({ at: isNode(at) ? at.tag! : at, message: 'A negative directive.' })),
+      );
+    }
   }
 }
 
-/** What a <RequireAll> holds once the <RequireAll>s inside it are merged into it. */
-function mergedChildren(node: AuthzNode): (AuthzNode | Directive)[] {
-  return node.children.flatMap((child) => (isNode(child) && child.kind === 'all' ? mergedChildren(child) : [child]));
+/**
+ * The sections of a Require tree with their parents, each after every
+ * section inside it (a section's own checks come before its parent's checks
+ * of it: the first refusal of a tag is the one reported). Without recursion:
+ * sections may nest thousands deep.
+ */
+function childrenFirst(root: AuthzNode): [AuthzNode, AuthzNode | undefined][] {
+  const parentsFirst: [AuthzNode, AuthzNode | undefined][] = [];
+  const pending: [AuthzNode, AuthzNode | undefined][] = [[root, undefined]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    parentsFirst.push(item);
+    for (const child of item[0].children) if (isNode(child)) pending.push([child, item[0]]);
+  }
+  return parentsFirst.reverse();
+}
+
+/** What a section holds once the sections of `kind` inside it are merged into it (Apache's sections are associative), in text order. */
+function flattened(node: AuthzNode, kind: AuthzNode['kind']): (AuthzNode | Directive)[] {
+  const merged: (AuthzNode | Directive)[] = [];
+  const pending = [...node.children].reverse();
+  for (let child = pending.pop(); child; child = pending.pop()) {
+    if (isNode(child) && child.kind === kind) for (let i = child.children.length - 1; i >= 0; i--) pending.push(child.children[i]);
+    else merged.push(child);
+  }
+  return merged;
 }
 
 function sectionName(node: AuthzNode): string {
@@ -437,24 +460,20 @@ function analyseRequire(text: string, scope: Scope): void {
   const ands: AuthzNode[] = [];
   let grantsAll: Directive | undefined;
   let unknown = false;
-  const walkAny = (node: AuthzNode) => {
-    for (const child of node.children) {
-      if (isNode(child)) {
-        if (child.kind === 'any') walkAny(child);
-        else if (child.kind === 'all') ands.push(child);
-        // A <RequireNone> here is refused (checkRequires).
-      } else if (refused(child) || child.words[0] === 'not') {
-        continue;
-      } else if (child.words[0] === 'ip') {
-        granting.push(child);
-      } else if (child.words[0] === 'all') {
-        if (child.words[1] === 'granted') grantsAll ??= child;
-      } else {
-        unknown = true;
-      }
+  for (const child of flattened(scope.root, 'any')) {
+    if (isNode(child)) {
+      if (child.kind === 'all') ands.push(child);
+      // A <RequireNone> here is refused (checkRequires).
+    } else if (refused(child) || child.words[0] === 'not') {
+      continue;
+    } else if (child.words[0] === 'ip') {
+      granting.push(child);
+    } else if (child.words[0] === 'all') {
+      if (child.words[1] === 'granted') grantsAll ??= child;
+    } else {
+      unknown = true;
     }
-  };
-  walkAny(scope.root);
+  }
   const shapes = ands.map(shapeOf);
   if (unknown || shapes.some((shape) => shape === undefined)) return conditional();
   const all = shapes as AllShape[];
@@ -514,36 +533,32 @@ function shapeOf(node: AuthzNode): AllShape | undefined {
   let grants: AllShape['grants'] = 'nothing';
   let deniesAll = false;
   let known = true;
-  const walkAll = (all: AuthzNode) => {
-    for (const child of all.children) {
-      if (isNode(child)) {
-        if (child.kind === 'all') walkAll(child);
-        else if (child.kind === 'none') {
-          // None of these may grant: its Require ip addresses are denied.
-          for (const d of child.children) {
-            if (!isNode(d) && d.words[0] === 'ip') blocks.push(d);
-            else if (isNode(d) || d.words[0] === 'all') known = false;
-          }
-        } else {
-          const leaves = child.children.filter((d): d is Directive => !isNode(d));
-          if (leaves.length !== child.children.length || leaves.some((d) => d.words[0] === 'not')) known = false;
-          else if (leaves.some((d) => d.words[0] === 'all' && d.words[1] === 'granted') || leaves.some((d) => d.words[0] !== 'ip' && d.words[0] !== 'all')) grants = 'everything';
-          else lists.push(leaves.filter((d) => d.words[0] === 'ip'));
+  for (const child of flattened(node, 'all')) {
+    if (isNode(child)) {
+      if (child.kind === 'none') {
+        // None of these may grant: its Require ip addresses are denied.
+        for (const d of child.children) {
+          if (!isNode(d) && d.words[0] === 'ip') blocks.push(d);
+          else if (isNode(d) || d.words[0] === 'all') known = false;
         }
-      } else if (child.words[0] === 'not') {
-        if (child.words[1] === 'ip') blocks.push(child);
-      } else if (child.words[0] === 'ip') {
-        lists.push([child]);
-      } else if (child.words[0] === 'all') {
-        if (child.words[1] === 'granted') grants = 'everything';
-        else deniesAll = true;
       } else {
-        // valid-user, host, env…: a condition on more than the address; the Require not ip addresses are denied all the same.
-        grants = 'everything';
+        const leaves = child.children.filter((d): d is Directive => !isNode(d));
+        if (leaves.length !== child.children.length || leaves.some((d) => d.words[0] === 'not')) known = false;
+        else if (leaves.some((d) => d.words[0] === 'all' && d.words[1] === 'granted') || leaves.some((d) => d.words[0] !== 'ip' && d.words[0] !== 'all')) grants = 'everything';
+        else lists.push(leaves.filter((d) => d.words[0] === 'ip'));
       }
+    } else if (child.words[0] === 'not') {
+      if (child.words[1] === 'ip') blocks.push(child);
+    } else if (child.words[0] === 'ip') {
+      lists.push([child]);
+    } else if (child.words[0] === 'all') {
+      if (child.words[1] === 'granted') grants = 'everything';
+      else deniesAll = true;
+    } else {
+      // valid-user, host, env…: a condition on more than the address; the Require not ip addresses are denied all the same.
+      grants = 'everything';
     }
-  };
-  walkAll(node);
+  }
   if (!known || lists.length > 1) return undefined;
   if (deniesAll) return { node, grants: 'nothing', blocks };
   if (lists.length === 1) return { node, grants: 'list', list: lists[0], blocks };
