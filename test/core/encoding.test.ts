@@ -13,10 +13,13 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import type { AddressSet } from '../../server/src/core/addresses/addressSet';
+import { AddressCollector } from '../../server/src/core/document/addressCollector';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { decodeText, NOT_TEXT_SAMPLE } from '../../server/src/core/document/encoding';
 import { aggregate, fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
+import type { Format } from '../../server/src/core/formats/format';
 import { detectFormat, formatById } from '../../server/src/core/formats/registry';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -89,6 +92,18 @@ const samples: [name: string, text: string][] = [
   ['first line.txt', '1.2.3.4 junk\n'],
 ];
 
+/** What the command-line tool's fast path for union formats collects: both families' intervals, and the problems. */
+function collected(text: string, format: Format) {
+  const collector = new AddressCollector();
+  const problems = collector.read(text, format.read);
+  const ranges = <A extends number | bigint>(set: AddressSet<A>) => {
+    const all: [A, A][] = [];
+    set.forEachRange((first, last) => all.push([first, last]));
+    return all;
+  };
+  return { problems, ipv4: ranges(collector.ipv4.build()), ipv6: ranges(collector.ipv6.build()) };
+}
+
 for (const [name, text] of samples) {
   test(`${name} after a byte-order mark reads as without it, and Fix all and Aggregate File keep the mark`, () => {
     const format = detectFormat(name, text);
@@ -96,6 +111,8 @@ for (const [name, text] of samples) {
     const document = parseDocument(text, format);
     const marked = parseDocument(BOM + text, format);
     assert.deepEqual(shifted(marked, -1), shifted(document, 0));
+    const plain = collected(text, format);
+    assert.deepEqual(collected(BOM + text, format), { ...plain, problems: plain.problems.map((p) => ({ ...p, start: p.start + 1, end: p.end + 1 })) });
     assert.equal(applyEdits(BOM + text, fixAll(marked, audit(marked).facts)), BOM + applyEdits(text, fixAll(document, audit(document).facts)));
     assert.equal(applyEdits(BOM + text, aggregate(marked)), BOM + applyEdits(text, aggregate(document)));
   });
