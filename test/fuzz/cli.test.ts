@@ -15,6 +15,7 @@ import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
+import { notTextAt } from '../../server/src/core/document/encoding';
 import { detectFormat } from '../../server/src/core/formats/registry';
 import { Networks } from '../../server/src/core/ownership/networks';
 import { fuzzDocument, hostileDocument } from './documents';
@@ -46,7 +47,7 @@ function withoutRawControls(text: string): string {
   return kept + text.slice(from);
 }
 
-/** Documents whose control characters and long lines stay out while CLI_EXCERPTS is off; as UTF-8, or UTF-16 with its BOM once UTF16_FILES is on. */
+/** Documents, control characters and long lines kept unless CLI_EXCERPTS is off; as UTF-8, or UTF-16 with its BOM unless UTF16_FILES is off. */
 const files = fc.tuple(fc.oneof(fuzzDocument, hostileDocument), fc.constantFrom('utf8', 'utf8', 'utf8', 'utf16le', 'utf16be')).map(([input, encoding]) => ({
   ...input,
   text: CLI_EXCERPTS ? input.text : withoutRawControls(input.text).replace(/[^\n]{500,}/g, (line) => line.slice(0, 500)),
@@ -59,18 +60,18 @@ function encode(text: string, encoding: string): Buffer {
   return encoding === 'utf16le' ? le : le.swap16();
 }
 
-/** Runs the tool; it must end in time with status 0, no stack trace and only short, printable lines about the document. */
-function run(args: string[]): string {
+/** Runs the tool; it must end in time with `status` (0 unless said), no stack trace and only short, printable lines about the document. Returns its output, or on a failure what it said of it. */
+function run(args: string[], status = 0): string {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: STEP_LIMIT_MS, maxBuffer: 1 << 30 });
   const command = `blocklist-audit ${args.join(' ')}`;
   assert.equal(result.error, undefined, `${command} did not end within ${STEP_LIMIT_MS / 1000} s (ten times the budget): ${String(result.error)}`);
-  assert.equal(result.status, 0, `${command} exited with ${result.status}: ${result.stderr.slice(0, 2000)}`);
+  assert.equal(result.status, status, `${command} exited with ${result.status}: ${result.stderr.slice(0, 2000)}`);
   assert.doesNotMatch(result.stderr, /\n\s+at /, `${command} printed a stack trace`);
   for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
     assert.ok(line.length <= MAX_OUTPUT_LINE, `${command} wrote a line of ${line.length} characters`);
     assert.equal(withoutRawControls(line), line, `${command} wrote a raw control character`);
   }
-  return result.stdout;
+  return status === 0 ? result.stdout : result.stderr;
 }
 
 let cases = 0;
@@ -87,6 +88,16 @@ test(`fuzz: the command-line tool checks and counts any file in time, as the cor
       mkdirSync(join(folder, String(cases)));
       writeFileSync(file, encode(text, input.encoding));
       const chosen = input.format ? ['--input-format', input.format] : [];
+      if (notTextAt(text) >= 0) {
+        // Binary noise: a usage error (status 2) that names the file and the NUL, for both commands.
+        for (const args of [
+          ['check', '--format', 'json', '--fail-on', 'never'],
+          ['count', '--json'],
+        ]) {
+          assert.match(run([...args, ...chosen, file], 2), /it is not text \(a NUL character at line \d+, column \d+\)/);
+        }
+        return;
+      }
       const result = audit(parseDocument(text, format), { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
       const totals = {
         ipv4: { entries: result.ipv4.entries, addresses: String(result.ipv4.addresses) },

@@ -16,7 +16,7 @@ export const LONE_CR_LINE_BREAKS = true;
 export const BYTE_ORDER_MARKS = true;
 
 /** Files in UTF-16 (LE or BE, with their BOM) for the command-line tool (today they read as 0 entries). */
-export const UTF16_FILES = false;
+export const UTF16_FILES = true;
 
 /** A didChange that repeats the document's version, as a buggy client may (the server answers from the analysis of the older text). */
 export const REUSED_VERSIONS = true;
@@ -47,7 +47,7 @@ export const MANY_TARGET_ASNS = true;
 // h/cliout: escaped excerpts.
 
 /** Control characters and lines of 500 characters or more in the files the command-line tool reads (today a whole line reaches the terminal, escapes and all). */
-export const CLI_EXCERPTS = false;
+export const CLI_EXCERPTS = true;
 
 // h/ipv6oracle: the nftables and pf readers.
 
