@@ -262,6 +262,8 @@ class RestoreReader {
   private readonly written: WrittenRule[] = [];
   private readonly problems: LineProblem[] = [];
   private readonly positional = new Map<string, number>();
+  /** The `-I CHAIN N` lines (N > 1) that insert before each rule: iptables-nft inserts before that rule's handle. */
+  private readonly anchors = new Map<KernelRule, { readonly start: number; readonly end: number; readonly line: number }[]>();
   /** A `*table` line was seen: the file is for iptables-restore, whose refusals can be told. */
   private restore = false;
 
@@ -567,6 +569,10 @@ class RestoreReader {
         );
         return;
       }
+      if (position <= rules.length && position > 1) {
+        const before = rules[position - 1];
+        this.anchors.set(before, [...(this.anchors.get(before) ?? []), { start: command.chainStart, end: command.numberEnd, line }]);
+      }
       // Each rule of the list goes to the same place, so the list lands in reverse.
       place(chain, position - 1, 0, [...added].reverse());
     } else if (at < 0) {
@@ -581,8 +587,27 @@ class RestoreReader {
       this.refused(command.numberStart, command.numberEnd, line, family, `Index of ${what} too big. The chain holds ${count(chain.rules.length)} here.`);
       return false;
     }
-    place(chain, at - 1, 1, []);
+    this.remove(chain, at - 1, line, family, what);
     return true;
+  }
+
+  /**
+   * Removes the rule at `index` of `chain` (a deletion or a replacement on
+   * `line`). An insert before it, in the same commit, is refused: the
+   * nf_tables backend of iptables-restore inserts before a rule's handle,
+   * and finds none (`-R` crashes it).
+   */
+  private remove(chain: Chain, index: number, line: number, family: 4 | 6, what: string): void {
+    for (const insert of this.anchors.get(chain.rules[index]) ?? []) {
+      this.refused(
+        insert.start,
+        insert.end,
+        insert.line,
+        family,
+        `RULE_INSERT failed (No such file or directory): rule in chain ${chain.name}. This line inserts before a rule that the ${what} on line ${line + 1} takes away in the same commit. Insert after that line, or give the rules in their final order.`,
+      );
+    }
+    place(chain, index, 1, []);
   }
 
   /** `-D CHAIN RULE`: for each address of the rule, the first kernel rule equal to it goes. */
@@ -594,7 +619,7 @@ class RestoreReader {
         this.refused(command.chainStart, command.end, line, family, `Bad rule (does a matching rule exist in that chain?). ${chain.name} holds no such rule here.`);
         return;
       }
-      place(chain, index, 1, []);
+      this.remove(chain, index, line, family, 'deletion');
     }
   }
 
