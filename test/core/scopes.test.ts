@@ -35,6 +35,11 @@ const cases: [format: FormatId, text: string, blocked: bigint, findings: string[
   // hash:ip adds every address of a CIDR: a plain union (and ipset restore refuses to add 1.2.3.1 again).
   ['ipset', 'create s hash:ip\nadd s 1.2.3.0/30\nadd s 1.2.3.1\n', 4n, ['L3 loader-rejects', 'L3 covered'], 'create s hash:ip\nadd s 1.2.3.0/30\n'],
   // An exception inside no blocking entry excepts nothing; one inside another exception adds nothing.
+  // ipset stores a range as its CIDR blocks (1.2.3.0/29, 1.2.3.8/31): the /31 is more specific than the /30 nomatch, which excepts nothing (ipset test: 1.2.3.9 is in the set).
+  ['ipset', 'create s hash:net\nadd s 1.2.3.0-1.2.3.9\nadd s 1.2.3.8/30 nomatch\n', 10n, ['L3 ineffective-exception'], 'create s hash:net\nadd s 1.2.3.0-1.2.3.9\nadd s 1.2.3.8/30 nomatch\n'],
+  // A range whose every block is inside a blocking CIDR that decides for it is covered; one whose block a nomatch shadows is not.
+  ['ipset', 'create s hash:net\nadd s 1.2.3.0/24\nadd s 1.2.3.1-1.2.3.9\n', 256n, ['L3 covered'], 'create s hash:net\nadd s 1.2.3.0/24\n'],
+  ['ipset', 'create s hash:net\nadd s 1.2.3.0/24\nadd s 1.2.3.0/28 nomatch\nadd s 1.2.3.1-1.2.3.9\n', 249n, [], 'create s hash:net\nadd s 1.2.3.0/24\nadd s 1.2.3.0/28 nomatch\nadd s 1.2.3.1-1.2.3.9\n'],
   ['ipset', 'create s hash:net\nadd s 1.2.3.0/24 nomatch\nadd s 1.2.3.4 nomatch\n', 0n, ['L2 ineffective-exception', 'L3 covered'], 'create s hash:net\nadd s 1.2.3.0/24 nomatch\n'],
   // A block entry all of whose addresses more specific exceptions decide never takes effect.
   ['ipset', 'create s hash:net\nadd s 1.2.3.0/31\nadd s 1.2.3.0/32 nomatch\nadd s 1.2.3.1/32 nomatch\n', 0n, ['L2 shadowed'], 'create s hash:net\nadd s 1.2.3.0/31\nadd s 1.2.3.0/32 nomatch\nadd s 1.2.3.1/32 nomatch\n'],

@@ -13,6 +13,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { forEachCidrOfRange } from '../../server/src/core/addresses/addressSet';
+import { IPV4 } from '../../server/src/core/addresses/family';
 import { formatIPv4 } from '../../server/src/core/addresses/ipv4';
 import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
@@ -23,7 +25,7 @@ import { nginx } from '../../server/src/core/formats/nginx';
 import { formatById } from '../../server/src/core/formats/registry';
 import { checkRandomFiles, type FormatOracle, type RandomFile } from './fixChecks';
 import { ipsetBatchDecisions, iptablesPacketDecisions, nginxServerDecisions, requireOracle, type IpsetQuery, type NginxQuery } from './firewalls';
-import { block, cidrText, commentLine, CONTROL, fixOptions, probes, spelling, type Block, type Version } from './randomEntries';
+import { addressAt, block, cidrText, commentLine, CONTROL, fixOptions, probes, spelling, type Block, type Version } from './randomEntries';
 
 /** How many random files each oracle checks, in batches of files asked in one run (the closing notes report what was checked). */
 const RUNS = { ipset: 120, nginx: 40, iptables: 40 };
@@ -35,6 +37,7 @@ type SetName = keyof typeof SETS;
 
 interface IpsetLine {
   readonly set: SetName;
+  /** What the line adds: a block, or for hash:net of IPv4 sometimes a range (prefix -1), which ipset stores as its CIDR blocks. */
   readonly block: Block;
   readonly nomatch: boolean;
   /** Given `-exist`, ipset takes an element already in the set (with the same flags). */
@@ -56,9 +59,12 @@ const ipsetLine: fc.Arbitrary<IpsetLine> = fc
     exist: fc.constantFrom('', '', 'before', 'after'),
     blank: fc.constantFrom(' ', ' ', ' ', '  ', '\t'),
     comment: commentLine,
+    range: fc.option(fc.tuple(fc.nat(63), fc.nat(63)), { freq: 3 }),
   })
-  .map(({ set, four, six, nomatch, bare, hostBits, spelled, verb, exist, blank, comment }) => {
+  .map(({ set, four, six, nomatch, bare, hostBits, spelled, verb, exist, blank, comment, range }) => {
     const { type, version } = SETS[set];
+    // hash:net of IPv4 takes a range too (of IPv6, ipset refuses one).
+    const ranged = type === 'hash:net' && version === 4 && range !== null ? { version, lo: Math.min(...range), hi: Math.max(...range), prefix: -1, inside: 0 } : undefined;
     // hash:ip takes a CIDR of IPv4 (every address of it), an IPv6 address alone, and no nomatch; its overlapping adds need -exist.
     // Its IPv6 addresses are even, so that no two make a /127: Aggregate File and Merge would write one, which ipset refuses there.
     const single = type === 'hash:ip' && version === 6;
@@ -70,26 +76,28 @@ const ipsetLine: fc.Arbitrary<IpsetLine> = fc
       verb,
       ...(existing === 'before' ? ['-exist'] : []),
       set,
-      cidrText(chosen, { bare, hostBits, spelled }),
+      ranged ? `${addressAt(4, ranged.lo)}-${addressAt(4, ranged.hi)}` : cidrText(chosen, { bare, hostBits, spelled }),
       ...(flag ? ['nomatch'] : []),
       ...(existing === 'after' ? ['-exist'] : []),
     ];
-    return { set, block: chosen, nomatch: flag, exist: existing !== '', text: `${comment}${words.join(blank)}\n` };
+    return { set, block: ranged ?? chosen, nomatch: flag, exist: existing !== '', text: `${comment}${words.join(blank)}\n` };
   });
 
 /**
  * Lines ipset restore takes: a hash:net set refuses an element it holds
- * (the same network, host bits cleared) unless the line says -exist, and
- * always one it holds with the other nomatch flag.
+ * (the same network, host bits cleared; a range is its CIDR blocks, each an
+ * element) unless the line says -exist, and always one it holds with the
+ * other nomatch flag.
  */
 function restorable(lines: IpsetLine[]): IpsetLine[] {
   const held = new Map<string, boolean>();
   return lines.filter((line) => {
     if (SETS[line.set].type !== 'hash:net') return true;
-    const key = `${line.set} ${line.block.lo}/${line.block.prefix}`;
-    const flag = held.get(key);
-    if (flag !== undefined && (flag !== line.nomatch || !line.exist)) return false;
-    held.set(key, line.nomatch);
+    const keys: string[] = [];
+    // The blocks of the line's offsets (those of both families are aligned alike), by first offset and size.
+    forEachCidrOfRange(IPV4, line.block.lo, line.block.hi, (first, prefix) => keys.push(`${line.set} ${first} ${32 - prefix}`));
+    if (keys.some((key) => held.has(key) && (held.get(key) !== line.nomatch || !line.exist))) return false;
+    for (const key of keys) held.set(key, line.nomatch);
     return true;
   });
 }

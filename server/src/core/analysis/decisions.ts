@@ -8,7 +8,7 @@
  * addresses the scope blocks and, per entry, whether removing it could
  * change a decision.
  */
-import { AddressSet } from '../addresses/addressSet';
+import { AddressSet, forEachCidrOfRange } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
@@ -61,14 +61,77 @@ export function firstMatch<A extends number | bigint>(scope: ScopeEntries<A>, fa
 
 /**
  * The most specific entry holding an address decides (of equal ones, the
- * first). An entry whose smallest container decides as it does is covered
- * (a duplicate when the two are equal): removing it hands its addresses to
- * that container, which decides the same; chains of such removals keep every
- * decision, as the containers of CIDR blocks nest. An exception inside no
- * blocking entry excepts nothing; an entry every address of which is decided
- * the other way by more specific entries never fires.
+ * first). ipset's hash:net stores a range as the CIDR blocks that make it
+ * (`1.2.3.0-1.2.3.9` is a /29 and a /31), and pf's radix tables hold blocks
+ * only: a range is decided block by block, each block as specific as its
+ * size, and its findings are those all its blocks share.
  */
 export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
+  const { family, entries, los, his } = scope;
+  const isBlock = (k: number) => {
+    const hostBits = family.log2Span(los[k], his[k]);
+    return family.trailingZeros(los[k]) >= hostBits && family.lastOfBlock(los[k], hostBits) === his[k];
+  };
+  if (entries.every(isBlock)) return mostSpecificOfBlocks(scope, facts);
+  const blocks = blocksOf(scope);
+  const blockFacts: EntryFact[] = [];
+  const outcome = mostSpecificOfBlocks(blocks.scope, blockFacts);
+  const owner = blocks.owner;
+  const byBlock = new Map(blockFacts.map((fact) => [fact.entry, fact]));
+  for (let n = 0, first = 0; n < entries.length; n++) {
+    let last = first;
+    while (last < owner.length && owner[last] === n) last++;
+    const found = Array.from({ length: last - first }, (_, b) => byBlock.get(first + b));
+    const k = entries[n];
+    const other = (fact: EntryFact) => (fact.other >= 0 ? entries[owner[fact.other]] : -1);
+    const all = (codes: readonly string[]) => found.every((fact) => fact !== undefined && codes.includes(fact.code));
+    if (all(['covered', 'duplicate'])) {
+      facts.push(found.length === 1 ? { ...found[0]!, entry: k, other: other(found[0]!) } : { code: 'covered', entry: k, other: other(found[0]!) });
+    } else if (all(['ineffective-exception'])) {
+      facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
+    } else if (!found.some((_, b) => outcome.deciding.has(first + b))) {
+      const shadowed = found.find((fact) => fact?.code === 'shadowed');
+      if (shadowed) facts.push({ code: 'shadowed', entry: k, other: other(shadowed) });
+    }
+    first = last;
+  }
+  return { blocked: outcome.blocked, deciding: new Set([...outcome.deciding].map((b) => entries[owner[b]])) };
+}
+
+/**
+ * The scope's entries as CIDR blocks, in order, each block an entry of its
+ * own (indexed 0, 1…), and `owner[b]`, the index in `scope.entries` of the
+ * entry block b belongs to.
+ */
+function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: ScopeEntries<A>; owner: number[] } {
+  const { family, entries, los, his } = scope;
+  const owner: number[] = [];
+  const blockLos: A[] = [];
+  const blockHis: A[] = [];
+  const allow: number[] = [];
+  for (let n = 0; n < entries.length; n++) {
+    const k = entries[n];
+    forEachCidrOfRange(family, los[k], his[k], (network, prefix) => {
+      owner.push(n);
+      blockLos.push(network);
+      blockHis.push(family.lastOfBlock(network, family.bits - prefix));
+      allow.push(scope.allow[k]);
+    });
+  }
+  const blocks = Uint32Array.from(owner, (_, b) => b);
+  return { scope: { family, entries: blocks, los: blockLos, his: blockHis, allow: Uint8Array.from(allow) }, owner };
+}
+
+/**
+ * mostSpecific where every entry is one CIDR block. An entry whose smallest
+ * container decides as it does is covered (a duplicate when the two are
+ * equal): removing it hands its addresses to that container, which decides
+ * the same; chains of such removals keep every decision, as the containers
+ * of CIDR blocks nest. An exception inside no blocking entry excepts
+ * nothing; an entry every address of which is decided the other way by more
+ * specific entries never fires.
+ */
+function mostSpecificOfBlocks<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
   const { entries, los, his } = scope;
   const count = entries.length;
   // Sizes rank the entries: smaller first, then document order.
