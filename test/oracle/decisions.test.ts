@@ -66,10 +66,8 @@ const ipsetLine: fc.Arbitrary<IpsetLine> = fc
     // hash:net of IPv4 takes a range too (of IPv6, ipset refuses one).
     const ranged = type === 'hash:net' && version === 4 && range !== null ? { version, lo: Math.min(...range), hi: Math.max(...range), prefix: -1, inside: 0 } : undefined;
     // hash:ip takes a CIDR of IPv4 (every address of it), an IPv6 address alone, and no nomatch; its overlapping adds need -exist.
-    // Its IPv6 addresses are even, so that no two make a /127: Aggregate File and Merge would write one, which ipset refuses there.
     const single = type === 'hash:ip' && version === 6;
-    const even = six.inside & ~1;
-    const chosen = version === 4 ? four : single ? { ...six, lo: even, hi: even, prefix: 128, inside: even } : six;
+    const chosen = version === 4 ? four : single ? { ...six, lo: six.inside, hi: six.inside, prefix: 128 } : six;
     const flag = type === 'hash:net' && nomatch;
     const existing = type === 'hash:ip' ? 'before' : exist;
     const words = [
