@@ -157,6 +157,14 @@ test('nftables: no merge into a prefix, which a set without flags interval refus
   assert.deepEqual(fixTitles('nftables', set('; flags interval'), 0), ['Merge with line 4 into 1.2.3.4/31']);
 });
 
+test('nftables: an element equal to another of a set without auto-merge is only removed; split or merged, it would overlap its twin', () => {
+  const set = (merge: string) => `table ip t {\n  set s {\n    type ipv4_addr; flags interval${merge}\n    elements = { 1.2.3.0/25, 1.2.3.0/25, 1.2.3.128/25 }\n  }\n}\n`;
+  assert.deepEqual(fixTitles('nftables', set(''), 0), []);
+  assert.deepEqual(fixTitles('nftables', set(''), 1), ['Remove duplicate 1.2.3.0/25 (line 4 has it)']);
+  // With auto-merge, nft merges what overlaps: every fix stays.
+  assert.deepEqual(fixTitles('nftables', set('; auto-merge'), 0), ['Merge with line 4 into 1.2.3.0/24', 'Split 1.2.3.0/25 into two halves (/26)']);
+});
+
 test('ipset: Fix all, Aggregate File and the merge fix never write what restore refuses', () => {
   // hash:ip takes plain IPv6 addresses only: 2001:db8::/127 is refused, so the set stays as it is.
   const v6 = 'create a hash:ip family inet6\nadd a 2001:db8::\nadd a 2001:db8::1\n';

@@ -22,6 +22,7 @@ import type { BlocklistDocument } from '../document/document';
 import { apacheRefusals, requireSectionContents } from '../formats/apache';
 import { forEachIpsetCommand, ipsetSetRules, type IpsetSetRules } from '../formats/ipset';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
+import type { EntryIndex } from './entryIndex';
 import type { LoaderCode, Severity } from './findingCodes';
 import { ipsetRejections } from './ipsetRestore';
 import type { EntryMessage, RelatedPlace } from './messages';
@@ -151,6 +152,19 @@ export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map
   for (const contents of requireSectionContents(document.text)) {
     if (contents.length > 0 && contents.every((child) => !child.section && goes(entriesOf(child)))) for (const k of entriesOf(contents[0])) changes.delete(k);
   }
+}
+
+/**
+ * Whether entry k may be written as other elements (split, narrowed,
+ * merged): an nft set without `auto-merge` takes an element equal to
+ * another of it, but every piece or merger of one would overlap its twin,
+ * which nft refuses. Such an entry can only be removed.
+ */
+export function rewritable(document: BlocklistDocument, index: EntryIndex, k: number): boolean {
+  if (document.format.id !== 'nftables') return true;
+  const t = document.entries;
+  if (nftSetRulesOf(document).get(document.scopes[t.scope[k]].name)?.autoMerge ?? true) return true;
+  return !index.overlapping(t, k).some((other) => t.scope[other] === t.scope[k] && t.lo(other) === t.lo(k) && t.hi(other) === t.hi(k));
 }
 
 /** The nft set rules of a document, read once per document (the loader checks and the fixes both ask). */

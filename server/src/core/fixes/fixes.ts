@@ -8,7 +8,7 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
 import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
-import { blockTaken, keepWhatTheLoaderNeeds } from '../analysis/loaderChecks';
+import { blockTaken, keepWhatTheLoaderNeeds, rewritable } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
@@ -111,7 +111,7 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   }
 
   // An allowlist's entries are meant: nothing to narrow. An iptables rule's target stands for every address: it is no list to rewrite.
-  if (scope.role === 'allow' || leeway === 'remove') return fixes;
+  if (scope.role === 'allow' || leeway === 'remove' || !rewritable(document, index, k)) return fixes;
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
   const alone = union || index.overlapping(table, k).every((other) => table.scope[other] !== table.scope[k]);
   // Halves are more specific than the whole; after an entry in order they keep its place.
@@ -121,7 +121,8 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
 
   // Adjacent blocks that make one (which the loader takes).
   const partner = union ? mergePartner(table, index, k) : -1;
-  const merged = partner >= 0 && taken(table.scope[k], entry.version, table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo, prefix - 1);
+  const merged =
+    partner >= 0 && rewritable(document, index, partner) && taken(table.scope[k], entry.version, table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo, prefix - 1);
   if (merged) {
     const [first, second] = table.start[partner] < table.start[k] ? [partner, k] : [k, partner];
     const lo = table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo;
