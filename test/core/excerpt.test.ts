@@ -1,6 +1,7 @@
 /** File text quoted in messages: short, with every control, format and separator character escaped, never sent raw. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument } from '../../server/src/core/document/document';
 import { formatById } from '../../server/src/core/formats/registry';
 import { EXCERPT_LENGTH, excerpt, quote } from '../../server/src/core/primitives/excerpt';
@@ -65,3 +66,16 @@ for (const [name, line, message] of HUGE) {
     assert.match(problem.message, message);
   });
 }
+
+test('ipset: the names and types of sets, and the words of a line, are quoted escaped and cut in what restore refuses', () => {
+  const name = `bad${ESC}[2J${'x'.repeat(100)}`;
+  const text = `create ${name} hash:ip family inet6\ncreate other hash:ip${ESC}]0;title${'y'.repeat(100)}\nadd ${name} 1.2.3.4\nadd other 1.2.3.4 nomatch\nadd ${name}\n`;
+  const document = parseDocument(text, formatById('ipset')!);
+  const messages = [...document.problems.map((p) => p.message), ...audit(document).findings.map((f) => f.message)];
+  assert.ok(messages.length >= 3, `the refusals are reported: ${JSON.stringify(messages)}`);
+  for (const message of messages) {
+    const raw = Array.from({ length: message.length }, (_, i) => message.charCodeAt(i)).find((c) => c < 0x20 || c === 0x7f);
+    assert.equal(raw, undefined, `a raw control character in ${JSON.stringify(message)}`);
+    assert.ok(message.length < 400, `a message of ${message.length} characters: ${JSON.stringify(message)}`);
+  }
+});

@@ -45,6 +45,7 @@ import { parseIPv4 } from '../addresses/ipv4';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import { copyCommand, DEFAULT_MAXELEM, forEachIpsetCommand, ipsetSetRules, type IpsetCommand, type IpsetSetRules, type Word } from '../formats/ipset';
 import { DASH } from '../primitives/charCodes';
+import { excerpt } from '../primitives/excerpt';
 import type { LoaderRejection } from './loaderChecks';
 import type { RelatedPlace } from './messages';
 
@@ -156,8 +157,8 @@ class Restore {
       name,
       'Set cannot be created: set with the same name already exists',
       this.exist
-        ? `Set ${set} is created on line ${state.create.line + 1} with other options: make both create lines the same, or remove this one.`
-        : `Set ${set} is created on line ${state.create.line + 1}: remove this line, or put -exist on it and make both create lines the same.`,
+        ? `Set ${excerpt(set)} is created on line ${state.create.line + 1} with other options: make both create lines the same, or remove this one.`
+        : `Set ${excerpt(set)} is created on line ${state.create.line + 1}: remove this line, or put -exist on it and make both create lines the same.`,
       [place(state.create, state.create.args[0], 'Created here.')],
     );
   }
@@ -178,16 +179,20 @@ class Restore {
       this.rejections.push({
         ...at(command, name),
         message:
-          `ipset restore rejects this line unless set ${set} exists already: "The set with the given name does not exist". ` +
-          `No line of this file creates it: create it first ("create ${set} hash:net family inet"), or restore the file into a running set.`,
+          `ipset restore rejects this line unless set ${excerpt(set)} exists already: "The set with the given name does not exist". ` +
+          `No line of this file creates it: create it first ("create ${excerpt(set)} hash:net family inet"), or restore the file into a running set.`,
         severity: 'information',
       });
       return undefined;
     }
     if ('rules' in state) return state;
-    this.reject(command, name, 'The set with the given name does not exist', `Set ${set} is destroyed on line ${state.destroyed.line + 1}: create it again before this line.`, [
-      place(state.destroyed, state.destroyed.command, 'Destroyed here.'),
-    ]);
+    this.reject(
+      command,
+      name,
+      'The set with the given name does not exist',
+      `Set ${excerpt(set)} is destroyed on line ${state.destroyed.line + 1}: create it again before this line.`,
+      [place(state.destroyed, state.destroyed.command, 'Destroyed here.')],
+    );
     return undefined;
   }
 
@@ -231,7 +236,7 @@ class Restore {
         command,
         element,
         'Hash is full, cannot add more elements',
-        `Set ${this.word(name)} would hold ${formatCount(BigInt(elements.count + added))} elements${expands}, more than its maxelem of ${maxelem}: raise maxelem on its create line.`,
+        `Set ${excerpt(this.word(name))} would hold ${formatCount(BigInt(elements.count + added))} elements${expands}, more than its maxelem of ${maxelem}: raise maxelem on its create line.`,
         [created(set, `Created here with maxelem ${maxelem}${rules.maxelem === DEFAULT_MAXELEM ? ' (the default)' : ''}.`)],
         k,
       );
@@ -246,15 +251,19 @@ class Restore {
     const extension = OPTION_EXTENSIONS[word];
     const name = this.word(command.args[0]);
     if (extension !== undefined && !set.rules.extensions.has(extension)) {
-      this.reject(command, option, MISSING_EXTENSION[extension], `Add "${extension}" to the create line of set ${name}, or remove the option.`, [
+      this.reject(command, option, MISSING_EXTENSION[extension], `Add "${extension}" to the create line of set ${excerpt(name)}, or remove the option.`, [
         created(set, `Created here without ${extension}.`),
       ]);
       return true;
     }
     if (word === 'nomatch' && !set.rules.type.includes('net')) {
-      this.reject(command, option, "Unknown argument: `nomatch'", `Only sets with a net (hash:net…) take nomatch, and set ${name} is ${set.rules.type}: remove it.`, [
-        created(set, `Created here as ${set.rules.type}.`),
-      ]);
+      this.reject(
+        command,
+        option,
+        "Unknown argument: `nomatch'",
+        `Only sets with a net (hash:net…) take nomatch, and set ${excerpt(name)} is ${excerpt(set.rules.type)}: remove it.`,
+        [created(set, `Created here as ${excerpt(set.rules.type)}.`)],
+      );
       return true;
     }
     return false;
@@ -266,16 +275,16 @@ class Restore {
     const { rules } = set;
     const version = table.version[k];
     const range = indexOf(this.text, DASH, table.start[k], table.end[k]) >= 0;
-    const related = `Created here as ${rules.type}.`;
+    const related = `Created here as ${excerpt(rules.type)}.`;
     if (version !== rules.family) {
       return {
         words: `resolving to IPv${rules.family} address failed`,
-        fix: `${this.entryText(k)} is IPv${version}, and set ${this.word(set.create.args[0])} holds IPv${rules.family} addresses: move it to a set created with "family ${version === 4 ? 'inet' : 'inet6'}".`,
+        fix: `${this.entryText(k)} is IPv${version}, and set ${excerpt(this.word(set.create.args[0]))} holds IPv${rules.family} addresses: move it to a set created with "family ${version === 4 ? 'inet' : 'inet6'}".`,
         related: `Created here for IPv${rules.family}.`,
       };
     }
     if (version === 6 && rules.first === 'ip' && (range || table.prefix[k] !== 128)) {
-      return { words: 'plain IP address must be supplied', fix: `A ${rules.type} set takes single IPv6 addresses: list them, or use a hash:net set.`, related };
+      return { words: 'plain IP address must be supplied', fix: `A ${excerpt(rules.type)} set takes single IPv6 addresses: list them, or use a hash:net set.`, related };
     }
     if (version === 6 && rules.first === 'net' && range) {
       return { words: 'IP address or IP/cidr must be specified', fix: 'Write the IPv6 range as CIDRs: ipset takes none.', related };
@@ -294,7 +303,7 @@ class Restore {
     }
     if (table.prefix[k] === 0 && (rules.first === 'ip' || rules.type !== 'hash:net,iface')) {
       const halves = version === 4 ? '0.0.0.0/1 and 128.0.0.0/1' : '::/1 and 8000::/1';
-      return { words: 'The value of the CIDR parameter of the IP address is invalid', fix: `A ${rules.type} set takes no /0: write ${halves}.`, related };
+      return { words: 'The value of the CIDR parameter of the IP address is invalid', fix: `A ${excerpt(rules.type)} set takes no /0: write ${halves}.`, related };
     }
     return undefined;
   }

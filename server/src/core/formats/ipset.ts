@@ -11,6 +11,7 @@
  * checks the set's elements by (`ipsetSetRules`), for the loader checks.
  */
 import { COLON, DASH, HASH } from '../primitives/charCodes';
+import { excerpt } from '../primitives/excerpt';
 import { forEachLine, type Format, type TokenSink } from './format';
 import { expected, indexIn, isDigit, isHexDigit, lineReader, looksLikeAddress, skipBlanks, trim, wordEnd, wordIs } from './lines';
 
@@ -138,7 +139,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
   else if (command.kind === 'create') readCreate(text, command, sink);
   else if (command.command.start === start && looksLikeAddress(text, start, command.command.end)) {
     // del, swap, rename, COMMIT… hold no entry; a bare address is a slip.
-    expected(sink, start, end, line, `"add SET ${text.slice(start, command.command.end)}": ipset restore reads commands, not bare addresses`);
+    expected(sink, start, end, line, `"add SET ${excerpt(text, start, command.command.end)}": ipset restore reads commands, not bare addresses`);
   }
 }
 
@@ -150,7 +151,7 @@ function readAdd(text: string, command: IpsetCommand, end: number, sink: TokenSi
     return;
   }
   if (element === undefined) {
-    expected(sink, name.end, end, command.line, `an address after "add ${text.slice(name.start, name.end)}"`);
+    expected(sink, name.end, end, command.line, `an address after "add ${excerpt(text, name.start, name.end)}"`);
     return;
   }
   const entryEnd = addressEnd(text, element);
