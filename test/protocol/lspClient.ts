@@ -72,6 +72,8 @@ export class LspClient {
     initializationOptions?: unknown;
     /** The `blocklist` settings from the first request on. */
     settings?: Record<string, unknown>;
+    /** Whether the client resolves code actions' edits (`codeAction/resolve`), as VS Code does. */
+    resolvesCodeActions?: boolean;
   }): Promise<{ client: LspClient; result: InitializeResult }> {
     const client = LspClient.launch(options.env);
     client.settings = options.settings ?? {};
@@ -79,6 +81,7 @@ export class LspClient {
       textDocument: {
         hover: { contentFormat: ['markdown', 'plaintext'] },
         ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { relatedInformation: true } }),
+        ...(options.resolvesCodeActions ? { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } } : {}),
       },
       workspace: { configuration: options.configuration ?? false },
     };

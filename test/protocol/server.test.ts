@@ -148,6 +148,38 @@ test('code actions: quick fixes tied to their diagnostics, rewrites, and fix-all
   assert.equal(fixAll[0].edit?.changes?.[uri].length, 2);
 });
 
+test('for a client that resolves code actions, Fix all comes without its edit, computed on codeAction/resolve', async () => {
+  const { client, result } = await LspClient.start({ pull: true, resolvesCodeActions: true });
+  try {
+    assert.equal((result.capabilities.codeActionProvider as { resolveProvider?: boolean }).resolveProvider, true);
+    const uri = 'file:///resolve.txt';
+    await client.open(uri, '1.2.3.4/24\n5.5.5.5\n5.5.5.5\n');
+    const everything = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+      context: { diagnostics: [] },
+    });
+    const offered = everything.find((a) => a.kind === 'source.fixAll.blocklist');
+    assert.ok(offered, 'Fix all is offered');
+    assert.equal(offered.edit, undefined, 'a plain request computes no Fix all');
+    const resolved = await client.connection.sendRequest<CodeAction>('codeAction/resolve', offered);
+    assert.deepEqual(
+      resolved.edit?.changes?.[uri].map((edit) => edit.newText),
+      ['1.2.3.0/24', ''],
+    );
+    // A clean list offers no Fix all.
+    await client.open('file:///clean.txt', '1.2.3.0/24\n');
+    const clean = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: 'file:///clean.txt' },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    assert.deepEqual(clean, []);
+  } finally {
+    await client.stop();
+  }
+});
+
 test('the aggregate command asks the editor to apply the minimal CIDR list', async () => {
   const uri = 'file:///aggregate.txt';
   await pull.open(uri, '# a\n11.0.1.0/24\n11.0.0.0/24\n');

@@ -5,7 +5,7 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { aggregate, fixAll, fixesForEntry, type Fix, type FixOptions } from '../core/fixes/fixes';
+import { aggregate, fixAll, fixAllMayEdit, fixesForEntry, type Fix, type FixOptions } from '../core/fixes/fixes';
 import type { TextEdit } from '../core/fixes/rewrite';
 import type { Analysis } from './analysis';
 import { SOURCE, toRange } from './convert';
@@ -15,13 +15,31 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.blocklist`;
 /** Lines of a selection whose entries get fixes offered. */
 const MAX_LINES = 20;
 
-export function codeActions(textDocument: TextDocument, analysis: Analysis, params: CodeActionParams, options: FixOptions): CodeAction[] {
+const FIX_ALL_TITLE = 'Fix all safe blocklist problems';
+
+/** What a deferred Fix all carries to `codeAction/resolve`: the document it fixes. */
+interface FixAllData {
+  readonly uri: string;
+}
+
+/**
+ * The code actions for the requested range. Where the client resolves code
+ * actions' edits (`resolveSupport` of `edit`), Fix all is offered without
+ * its edit, which `resolveFixAll` computes once it is chosen: the editor
+ * asks for code actions whenever the cursor moves, and Fix all of a
+ * million-line list takes seconds.
+ */
+export function codeActions(textDocument: TextDocument, analysis: Analysis, params: CodeActionParams, options: FixOptions, resolvesEdits: boolean): CodeAction[] {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((requested) => kind === requested || kind.startsWith(`${requested}.`));
   const actions: CodeAction[] = [];
   if (wants(FIX_ALL_KIND)) {
-    const edits = fixAll(analysis.document, analysis.result.facts);
-    if (edits.length > 0) actions.push({ title: 'Fix all safe blocklist problems', kind: FIX_ALL_KIND, edit: workspaceEdit(textDocument, edits) });
+    if (resolvesEdits) {
+      if (fixAllMayEdit(analysis.document, analysis.result.facts)) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, data: { uri: textDocument.uri } satisfies FixAllData });
+    } else {
+      const edits = fixAll(analysis.document, analysis.result.facts);
+      if (edits.length > 0) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_KIND, edit: workspaceEdit(textDocument, edits) });
+    }
   }
   if (only && !wants(CodeActionKind.QuickFix) && !wants(CodeActionKind.RefactorRewrite)) return actions;
   const table = analysis.document.entries;
@@ -37,6 +55,17 @@ export function codeActions(textDocument: TextDocument, analysis: Analysis, para
     }
   }
   return actions;
+}
+
+/** The uri of the document a deferred Fix all fixes, if `action` is one. */
+export function fixAllTarget(action: CodeAction): string | undefined {
+  const data = action.data as Partial<FixAllData> | undefined;
+  return action.kind === FIX_ALL_KIND && typeof data?.uri === 'string' ? data.uri : undefined;
+}
+
+/** A deferred Fix all with its edit, computed on the document as it is now. */
+export function resolveFixAll(action: CodeAction, textDocument: TextDocument, analysis: Analysis): CodeAction {
+  return { ...action, edit: workspaceEdit(textDocument, fixAll(analysis.document, analysis.result.facts)) };
 }
 
 /** The edits of "Aggregate file", as LSP edits. */

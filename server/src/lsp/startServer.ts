@@ -12,7 +12,7 @@ import { AddressSet } from '../core/addresses/addressSet';
 import { IPV6 } from '../core/addresses/family';
 import { providerTotals } from '../core/ownership/shares';
 import { AnalysisCache, type Analysis } from './analysis';
-import { aggregateEdits, codeActions, FIX_ALL_KIND } from './codeActions';
+import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
@@ -75,12 +75,14 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       );
     diagnostics = new DiagnosticsFeature(connection, documents, analyses, settings, pull, runtime.timer);
     diagnostics.register();
-    registerRequests(connection, documents, analyses, settings);
+    const codeAction = capabilities.textDocument?.codeAction;
+    const resolvesEdits = codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties.includes('edit') ?? false);
+    registerRequests(connection, documents, analyses, settings, resolvesEdits);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: resolvesEdits },
         executeCommandProvider: { commands: [AGGREGATE_COMMAND] },
         ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
       },
@@ -107,8 +109,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   connection.listen();
 }
 
-/** Hovers, code actions, Aggregate File and the custom requests, each through runSafe. */
-function registerRequests(connection: Connection, documents: TextDocuments<TextDocument>, analyses: AnalysisCache, settings: SettingsCache): void {
+/** Hovers, code actions (`resolvesEdits`: Fix all's edit is computed on `codeAction/resolve`), Aggregate File and the custom requests, each through runSafe. */
+function registerRequests(connection: Connection, documents: TextDocuments<TextDocument>, analyses: AnalysisCache, settings: SettingsCache, resolvesEdits: boolean): void {
   connection.onHover((params, token) =>
     runSafe(connection, token, 'Hover', null, async () => {
       const textDocument = documents.get(params.textDocument.uri);
@@ -123,7 +125,16 @@ function registerRequests(connection: Connection, documents: TextDocuments<TextD
       const textDocument = documents.get(params.textDocument.uri);
       if (!textDocument) return [];
       const settingsOf = await settings.get(textDocument.uri);
-      return codeActions(textDocument, analyses.get(textDocument, settingsOf), params, settingsOf.fixes);
+      return codeActions(textDocument, analyses.get(textDocument, settingsOf), params, settingsOf.fixes, resolvesEdits);
+    }),
+  );
+
+  connection.onCodeActionResolve((action, token) =>
+    runSafe(connection, token, 'Fix all', action, async () => {
+      const uri = fixAllTarget(action);
+      const textDocument = uri === undefined ? undefined : documents.get(uri);
+      if (!textDocument) return action;
+      return resolveFixAll(action, textDocument, analyses.get(textDocument, await settings.get(textDocument.uri)));
     }),
   );
 

@@ -77,6 +77,24 @@ export async function run(): Promise<void> {
       );
     });
 
+    await check('Fix all, resolved when chosen, removes the duplicate', async () => {
+      const duplicates = vscode.Uri.joinPath(folder, 'duplicates.txt');
+      await vscode.workspace.fs.writeFile(duplicates, Buffer.from('5.5.5.5\n5.5.5.5\n6.6.6.0/24\n'));
+      const opened = await vscode.workspace.openTextDocument(duplicates);
+      await waitFor(() => vscode.languages.getDiagnostics(duplicates).some((d) => d.code === 'duplicate'), 'the duplicate diagnostic');
+      // The server offers Fix all without its edit; the fourth argument has VS Code resolve it, as choosing it does.
+      const [fixAll] = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        duplicates,
+        new vscode.Range(0, 0, 0, 0),
+        'source.fixAll.blocklist',
+        1,
+      );
+      assert.ok(fixAll?.edit, `Fix all came without its edit: ${JSON.stringify(fixAll)}`);
+      assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+      assert.equal(opened.getText(), '5.5.5.5\n6.6.6.0/24\n');
+    });
+
     await check('the commands are there', async () => {
       const commands = await vscode.commands.getCommands(true);
       for (const id of ['blocklist.refreshFeeds', 'blocklist.importFeed', 'blocklist.aggregate', 'blocklist.restartServer', 'blocklist.showOutput', 'blocklist.showReport']) {

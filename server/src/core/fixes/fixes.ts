@@ -314,6 +314,16 @@ function formatAddressOf(entry: Entry, address: bigint): string {
 }
 
 /**
+ * Whether Fix all has anything to do: a finding it repairs, without the
+ * rewrite. (It may still leave what the loader or the rule needs, so its
+ * edits may come out empty.)
+ */
+export function fixAllMayEdit(document: BlocklistDocument, facts: DocumentFacts): boolean {
+  if (facts.entryFacts.some((fact) => FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary)) return true;
+  return FINDING_RULES['host-bits-set'].fixAll && document.problems.some((problem) => problem.code === 'host-bits-set');
+}
+
+/**
  * The fixes of the whole document that Fix all may apply (FINDING_RULES'
  * `fixAll`): entries that add nothing removed, host bits written as networks.
  * Read from the facts of the document's audit: no second audit.
