@@ -176,21 +176,24 @@ export function nftSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, 
   return rules;
 }
 
+/** Whether the loader takes a CIDR block from `network` (/`prefix`) written into scope s. */
+export type BlockCheck = (s: number, version: 4 | 6, network: bigint, prefix: number) => boolean;
+
 /**
- * Whether the loader takes a CIDR block from `network` (/`prefix`) written
- * into scope s, for the fixes that write networks and blocks (host bits,
- * merge, Fix all, Aggregate File): an nft set without `flags interval`
- * takes no prefix at all; an ipset set of a hash:ip type takes no IPv6
- * prefix (plain addresses only), and no element whose first address,
- * masked to its netmask, is 0.0.0.0.
+ * What the loader of the document takes, for the fixes that write networks
+ * and blocks (host bits, merge, Fix all, Aggregate File): an nft set
+ * without `flags interval` takes no prefix at all; an ipset set of a
+ * hash:ip type takes no IPv6 prefix (plain addresses only), and no element
+ * whose first address, masked to its netmask, is 0.0.0.0. Undefined where
+ * the loader takes every block (the other formats).
  */
-export function blockTaken(document: BlocklistDocument): (s: number, version: 4 | 6, network: bigint, prefix: number) => boolean {
+export function blockTaken(document: BlocklistDocument): BlockCheck | undefined {
   const name = (s: number) => document.scopes[s].name;
   if (document.format.id === 'nftables') {
     const sets = nftSetRulesOf(document);
     return (s) => sets.get(name(s))?.interval ?? true;
   }
-  if (document.format.id !== 'ipset') return () => true;
+  if (document.format.id !== 'ipset') return undefined;
   const sets = ipsetSetRulesOf(document);
   return (s, version, network, prefix) => {
     const set = sets.get(name(s));

@@ -8,8 +8,9 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
 import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
-import { blockTaken, keepWhatTheLoaderNeeds, rewritable } from '../analysis/loaderChecks';
+import { blockTaken, keepWhatTheLoaderNeeds, rewritable, type BlockCheck } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
+import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
@@ -80,7 +81,11 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
 
   const taken = blockTaken(document);
   // Host bits: the entry already means its network; write it so, where the loader takes that network. (A range whose first address is such a CIDR is no one network.)
-  if (prefix >= 0 && document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k]) && taken(table.scope[k], entry.version, entry.lo, prefix)) {
+  if (
+    prefix >= 0 &&
+    document.problems.some((p) => p.code === 'host-bits-set' && p.start === table.start[k]) &&
+    (taken?.(table.scope[k], entry.version, entry.lo, prefix) ?? true)
+  ) {
     const network = `${formatAddressOf(entry, entry.lo)}/${prefix}`;
     fixes.push({
       title: `Write ${entry.text} as ${network}`,
@@ -122,7 +127,9 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   // Adjacent blocks that make one (which the loader takes).
   const partner = union ? mergePartner(table, index, k) : -1;
   const merged =
-    partner >= 0 && rewritable(document, index, partner) && taken(table.scope[k], entry.version, table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo, prefix - 1);
+    partner >= 0 &&
+    rewritable(document, index, partner) &&
+    (taken?.(table.scope[k], entry.version, table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo, prefix - 1) ?? true);
   if (merged) {
     const [first, second] = table.start[partner] < table.start[k] ? [partner, k] : [k, partner];
     const lo = table.lo(partner) < entry.lo ? table.lo(partner) : entry.lo;
@@ -340,7 +347,15 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
     for (const problem of document.problems) {
       if (problem.code !== 'host-bits-set') continue;
       const k = t.firstAtOrAfter(problem.start);
-      if (k >= t.count || t.start[k] !== problem.start || changes.has(k) || t.prefix[k] < 0 || kept(k) || !taken(t.scope[k], t.version[k] as 4 | 6, t.lo(k), t.prefix[k])) continue;
+      if (
+        k >= t.count ||
+        t.start[k] !== problem.start ||
+        changes.has(k) ||
+        t.prefix[k] < 0 ||
+        kept(k) ||
+        !(taken?.(t.scope[k], t.version[k] as 4 | 6, t.lo(k), t.prefix[k]) ?? true)
+      )
+        continue;
       changes.set(k, [`${t.version[k] === 4 ? IPV4.format(t.lo4[k]) : IPV6.format(t.lo6[k])}/${t.prefix[k]}`]);
     }
   }
@@ -359,52 +374,81 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
 export function aggregate(document: BlocklistDocument): TextEdit[] {
   const assigned = new Map<number, string[]>();
   const taken = blockTaken(document);
-  for (let s = 0; s < document.scopes.length; s++) {
-    if (document.scopes[s].evaluation === 'union') for (const version of [4, 6] as const) aggregateScope(document, s, version, assigned, taken);
+  const t = document.entries;
+  // The blocking entries of each union scope, per family, in one pass: a file may hold a scope per entry.
+  const members = new Map<number, { 4: number[]; 6: number[] }>();
+  for (let k = 0; k < t.count; k++) {
+    if (t.allow[k] || document.scopes[t.scope[k]].evaluation !== 'union') continue;
+    let scope = members.get(t.scope[k]);
+    if (!scope) members.set(t.scope[k], (scope = { 4: [], 6: [] }));
+    scope[t.version[k] as 4 | 6].push(k);
+  }
+  for (const [s, { 4: four, 6: six }] of members) {
+    aggregateScope(document, s, IPV4, t.lo4, t.hi4, four, assigned, taken);
+    aggregateScope(document, s, IPV6, t.lo6, t.hi6, six, assigned, taken);
   }
   return rewriteEntries(document, assigned);
 }
 
 /**
- * Assigns the CIDR blocks of scope s's union of one family to the entries
- * whose places they take; a scope whose loader would refuse one of the
- * blocks (an nft set without `flags interval`, IPv6 blocks in ipset's
- * hash:ip) is left as it is.
+ * Assigns the CIDR blocks of the union of `order`, the blocking entries of
+ * scope s of one family in document order, to the entries whose places they
+ * take (an entry that keeps its own text is left out of
+ * `assigned`: no edit); a scope whose loader would refuse one of the blocks
+ * (an nft set without `flags interval`, IPv6 blocks in ipset's hash:ip) is
+ * left as it is. Addresses are read from the table's arrays, never as
+ * bigints: a list of millions of entries makes no garbage per entry.
  */
-function aggregateScope(document: BlocklistDocument, s: number, version: 4 | 6, assigned: Map<number, string[]>, taken: ReturnType<typeof blockTaken>): void {
+function aggregateScope<A extends number | bigint>(
+  document: BlocklistDocument,
+  s: number,
+  family: Family<A>,
+  los: AddressArray<A>,
+  his: AddressArray<A>,
+  order: readonly number[],
+  assigned: Map<number, string[]>,
+  taken: BlockCheck | undefined,
+): void {
   const t = document.entries;
-  const order: number[] = [];
-  for (let k = 0; k < t.count; k++) if (!t.allow[k] && t.version[k] === version && t.scope[k] === s) order.push(k);
   if (order.length === 0) return;
-  const union = version === 4 ? unionOf4(document, order) : unionOf6(document, order);
-  // Blocks ascend; entries sorted by first address find their blocks in one pass.
-  const byStart = [...order].sort((a, b) => (t.lo(a) < t.lo(b) ? -1 : t.lo(a) > t.lo(b) ? 1 : a - b));
-  const blocks: [bigint, bigint, string][] = [];
-  forEachEntryText(document.format.id, union as AddressSet<number | bigint>, (first, last, text) => blocks.push([BigInt(first), BigInt(last), text]));
+  const builder = new IntervalBuilder(family, order.length);
+  for (const k of order) builder.add(los[k], his[k]);
+  const union = builder.build();
+  // Blocks ascend; entries sorted by first address (of equal ones, the first in the document first) find their blocks in one pass.
+  const byStart = Uint32Array.from(order);
+  if (family.version === 4) radixSortIndices(byStart, t.lo4);
+  else byStart.sort((a, b) => (los[a] < los[b] ? -1 : los[a] > los[b] ? 1 : a - b));
+  const firsts: A[] = [];
+  const lasts: A[] = [];
+  const texts: string[] = [];
+  forEachEntryText(document.format.id, union, (first, last, text) => {
+    firsts.push(first);
+    lasts.push(last);
+    texts.push(text);
+  });
   // Only ipset and nft sets refuse blocks, and both are written as CIDRs: a block's size gives its prefix.
-  const prefixOf = (lo: bigint, hi: bigint) => union.family.bits - ((hi - lo + 1n).toString(2).length - 1);
-  if (!blocks.every(([lo, hi]) => taken(s, version, lo, prefixOf(lo, hi)))) return;
+  if (taken && !firsts.every((first, b) => taken(s, family.version, BigInt(first), family.bits - family.log2Span(first, lasts[b])))) return;
+  // Each owner's blocks as a chain: its last block, and for each block the one before it of the same owner (most own one or none).
+  const lastOwned = new Map<number, number>();
+  const previousOwned = new Int32Array(texts.length);
   let e = 0;
-  for (const [lo, hi, text] of blocks) {
+  for (let b = 0; b < texts.length; b++) {
+    const [lo, hi] = [firsts[b], lasts[b]];
     // The first entry in document order among those overlapping the block.
-    while (e < byStart.length && t.hi(byStart[e]) < lo) e++;
+    while (e < byStart.length && his[byStart[e]] < lo) e++;
     let owner = -1;
-    for (let n = e; n < byStart.length && t.lo(byStart[n]) <= hi; n++) {
-      if (t.hi(byStart[n]) >= lo && (owner < 0 || byStart[n] < owner)) owner = byStart[n];
+    for (let n = e; n < byStart.length && los[byStart[n]] <= hi; n++) {
+      if (his[byStart[n]] >= lo && (owner < 0 || byStart[n] < owner)) owner = byStart[n];
     }
-    assigned.set(owner, [...(assigned.get(owner) ?? []), text]);
+    previousOwned[b] = lastOwned.get(owner) ?? -1;
+    lastOwned.set(owner, b);
   }
-  for (const k of order) if (!assigned.has(k)) assigned.set(k, []);
-}
-
-function unionOf4(document: BlocklistDocument, order: number[]): AddressSet<number> {
-  const builder = new IntervalBuilder(IPV4, order.length);
-  for (const k of order) builder.add(document.entries.lo4[k], document.entries.hi4[k]);
-  return builder.build();
-}
-
-function unionOf6(document: BlocklistDocument, order: number[]): AddressSet<bigint> {
-  const builder = new IntervalBuilder(IPV6, order.length);
-  for (const k of order) builder.add(document.entries.lo6[k], document.entries.hi6[k]);
-  return builder.build();
+  for (const k of order) {
+    const last = lastOwned.get(k) ?? -1;
+    // An entry that stays as it is written needs no edit.
+    if (last >= 0 && previousOwned[last] < 0 && texts[last] === document.text.slice(t.start[k], t.end[k])) continue;
+    const mine: string[] = [];
+    for (let b = last; b >= 0; b = previousOwned[b]) mine.push(texts[b]);
+    assigned.set(k, mine.reverse());
+  }
 }
