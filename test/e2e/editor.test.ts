@@ -79,7 +79,7 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
     await page.keyboard.press('Control+P');
     await page.fill('.quick-input-widget input', 'telegram-2018.txt');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
     await page.keyboard.press('Enter');
     await page.waitForSelector('.tab.active', { timeout: 20_000 });
 
@@ -118,7 +118,7 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     // The report, from the command palette.
     await page.keyboard.press('Control+Shift+P');
     await page.fill('.quick-input-widget input', '>Blocklist: Show Audit Report');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
     await page.keyboard.press('Enter');
     await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist report')), 30_000, 'the report tab');
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
@@ -135,7 +135,7 @@ test('a person opens an ipset save file: each set decides on its own, by its mos
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
     await page.keyboard.press('Control+P');
     await page.fill('.quick-input-widget input', 'sets.ipset');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 20_000 });
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
     await page.keyboard.press('Enter');
     await page.waitForSelector('.tab.active', { timeout: 20_000 });
     // 256 - 16 + 1 in 203.0.113.0/24 (the /28 nomatch excepts, the /32 inside it blocks again), and 198.51.100.0/24; the allowlist is not counted.
