@@ -81,8 +81,18 @@ export async function run(): Promise<void> {
       const duplicates = vscode.Uri.joinPath(folder, 'duplicates.txt');
       await vscode.workspace.fs.writeFile(duplicates, Buffer.from('5.5.5.5\n5.5.5.5\n6.6.6.0/24\n'));
       const opened = await vscode.workspace.openTextDocument(duplicates);
+      await vscode.window.showTextDocument(opened);
+      await waitFor(() => opened.languageId === 'blocklist', 'the blocklist language');
       await waitFor(() => vscode.languages.getDiagnostics(duplicates).some((d) => d.code === 'duplicate'), 'the duplicate diagnostic');
-      // The server offers Fix all without its edit; the fourth argument has VS Code resolve it, as choosing it does.
+      // The server offers Fix all without its edit…
+      const [offered] = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        duplicates,
+        new vscode.Range(0, 0, 0, 0),
+        'source.fixAll.blocklist',
+      );
+      assert.equal(offered?.edit, undefined, 'Fix all was computed for a plain request');
+      // …and the fourth argument has VS Code resolve it, as choosing it does.
       const [fixAll] = await vscode.commands.executeCommand<vscode.CodeAction[]>(
         'vscode.executeCodeActionProvider',
         duplicates,
