@@ -73,13 +73,18 @@ test('the Windows-1251 registry dumps read as before: the same text as a UTF-8 r
 function shifted(document: BlocklistDocument, shift: number) {
   const t = document.entries;
   const move = <T extends { start: number; end: number }>(item: T) => ({ ...item, start: item.start + shift, end: item.end + shift });
-  const { format, fireholEntries, ...rest } = document.directives;
+  const { format, fireholEntries, target, ...rest } = document.directives;
   return {
     entries: Array.from({ length: t.count }, (_, k) => [t.start[k] + shift, t.end[k] + shift, t.line[k], document.scopeNames.name(t.scope[k]), t.allow[k], t.lo(k), t.hi(k)]),
     problems: document.problems.map(move),
     scopeFacts: document.scopeFacts.map(move),
     scopes: document.scopes,
-    directives: { ...rest, format: format && move(format), fireholEntries: fireholEntries && move(fireholEntries) },
+    directives: {
+      ...rest,
+      format: format && move(format),
+      fireholEntries: fireholEntries && move(fireholEntries),
+      target: target && { ...target, places: target.places.map(move) },
+    },
   };
 }
 

@@ -251,3 +251,13 @@ const listCases: [name: string, input: string, title: string | RegExp, expected:
 for (const [name, input, title, expected, fileName] of listCases) {
   test(`fix in a list: ${name}`, () => assert.equal(apply(input, title, fileName), expected));
 }
+
+test('a target naming nothing known offers no narrowing: the entry stays, whole', () => {
+  const typo = at('# target: telegarm\n|35.192.0.0/12\n').fixes.map((fix) => fix.title);
+  assert.ok(!typo.some((title) => title.startsWith('Narrow')), typo.join(' | '));
+  const known = at('# target: telegram\n|35.192.0.0/12\n').fixes.map((fix) => fix.title);
+  assert.ok(
+    known.some((title) => title.startsWith('Narrow 35.192.0.0/12 to the target telegram')),
+    known.join(' | '),
+  );
+});

@@ -101,8 +101,15 @@ for (const [name, text] of samples) {
 
 test('the text a directive names stops at any line break', () => {
   for (const eol of ['\n', '\r\n', '\r']) {
-    const document = parseDocument(withBreaks(DIRECTIVES, eol), detectFormat('', withBreaks(DIRECTIVES, eol)));
-    assert.deepEqual(document.directives.target, { specs: ['AS62041', '91.108.4.0/22'], line: 2 }, JSON.stringify(eol));
+    const text = withBreaks(DIRECTIVES, eol);
+    const document = parseDocument(text, detectFormat('', text));
+    const target = document.directives.target!;
+    assert.deepEqual([target.specs, target.line], [['AS62041', '91.108.4.0/22'], 2], JSON.stringify(eol));
+    assert.deepEqual(
+      target.places.map(({ start, end }) => text.slice(start, end)),
+      target.specs,
+      JSON.stringify(eol),
+    );
     assert.deepEqual(document.directives.allowing, ['x'], JSON.stringify(eol));
   }
 });

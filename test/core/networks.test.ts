@@ -114,7 +114,14 @@ test('the intended target, from a directive or the setting, counts the collatera
         ]
       : []),
   ]);
-  assert.deepEqual(parseTargetDirective('# hello\n; target: AS1, telegram\n'), { specs: ['AS1', 'telegram'], line: 1 });
+  assert.deepEqual(parseTargetDirective('# hello\n; target: AS1, telegram\n'), {
+    specs: ['AS1', 'telegram'],
+    places: [
+      { start: 18, end: 21 },
+      { start: 23, end: 31 },
+    ],
+    line: 1,
+  });
   const setting = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, target: ['telegram'] } };
   assert.equal(findings(['35.192.0.0/12'], setting).filter((f) => f.includes('outside-target')).length, 1);
 });
@@ -130,6 +137,32 @@ test('resolved network lists are remembered, the last 64 of them: a target typed
   assert.equal(cost(['AS13335']), 0);
   for (let asn = 1; asn <= 64; asn++) cost([`AS${asn}`]);
   assert.ok(cost(['AS13335']) > 0, 'forgotten after 64 others');
+});
+
+test('a target with a name that names nothing is one finding on that name, and no entry is measured against it', () => {
+  const typo = ['# target: telegarm', '35.192.0.0/12', '91.108.4.0/22'];
+  const lines = findings(typo);
+  assert.deepEqual(
+    lines.filter((f) => /unknown-name|outside-target/.test(f)),
+    [
+      'L1 warning unknown-name: "telegarm" names no known network (did you mean telegram?): write an ASN (AS62041), a provider (aws, google-cloud, google…), a CIDR or a range. Until every name is known, nothing is measured against the target and no fix narrows to it.',
+    ],
+  );
+  const [finding] = audit(parseDocument(typo.join('\n'), plain), DEFAULT_AUDIT_OPTIONS, networks).findings;
+  assert.deepEqual([finding.start, finding.end], [10, 18]);
+  // One unknown name among known ones leaves the whole target out: narrowing to the others would cut what it was meant to keep.
+  assert.deepEqual(
+    findings(['# target: AS62041 cloudflair', '35.192.0.0/12'])
+      .filter((f) => /unknown-name|outside-target/.test(f))
+      .map((f) => f.slice(0, 40)),
+    ['L1 warning unknown-name: "cloudflair" na'],
+  );
+  // The same name from the setting: no finding on the file (the server says it in its output), no outside-target either.
+  const setting = { ...DEFAULT_AUDIT_OPTIONS, networks: { ...DEFAULT_AUDIT_OPTIONS.networks, target: ['telegarm'] } };
+  assert.deepEqual(
+    findings(['35.192.0.0/12'], setting).filter((f) => /unknown-name|outside-target/.test(f)),
+    [],
+  );
 });
 
 test('unknown network names are reported back, not silently ignored', () => {

@@ -34,3 +34,21 @@ test('a wrong setting is replaced, findings still come, and the output channel s
     await client.stop();
   }
 });
+
+test('names in blocklist.target and blocklist.protected that name no known network are said in the output channel, and the target is not used', async () => {
+  const { client } = await LspClient.start({ pull: true, configuration: true, settings: { target: ['telegarm'], protected: ['AS13335', 'cloudflair'] } });
+  try {
+    await client.open('file:///typo.txt', '35.192.0.0/12\n');
+    const codes = (await client.pullDiagnostics('file:///typo.txt')).map((d) => d.code);
+    assert.ok(!codes.includes('outside-target'), codes.join(' '));
+    assert.deepEqual(
+      client.logs.filter((log) => log.type === MessageType.Warning && log.message.startsWith('Setting ')).map((log) => log.message),
+      [
+        'Setting blocklist.protected: "cloudflair" names no known network, so it protects nothing. Write ASNs (AS62041), providers (telegram, aws…), CIDRs or ranges.',
+        'Setting blocklist.target: "telegarm" names no known network, so nothing is measured against the target. Write ASNs (AS62041), providers (telegram, aws…), CIDRs or ranges.',
+      ],
+    );
+  } finally {
+    await client.stop();
+  }
+});

@@ -11,6 +11,7 @@ import { OwnersMemo } from '../core/analysis/ownersMemo';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../core/document/document';
 import { detectFormat } from '../core/formats/registry';
 import type { Networks } from '../core/ownership/networks';
+import { quote } from '../core/primitives/excerpt';
 import type { Settings } from './settings';
 
 export interface Analysis {
@@ -31,8 +32,11 @@ interface Cached {
 export class AnalysisCache {
   private readonly cache = new Map<string, Cached>();
 
-  /** `networks` gives the ASN data, loaded on first use. */
-  constructor(private readonly networks: () => Networks | undefined) {}
+  /** `networks` gives the ASN data, loaded on first use; `warn` tells the user of a setting that names no known network. */
+  constructor(
+    private readonly networks: () => Networks | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
 
   get(textDocument: TextDocument, settings: Settings): Analysis {
     const cached = this.cache.get(textDocument.uri);
@@ -56,7 +60,23 @@ export class AnalysisCache {
       },
     };
     this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis, owners });
+    if (networks) this.warnOfUnknownNames(analysis);
     return analysis;
+  }
+
+  /** Names in `blocklist.protected`, and in `blocklist.target` where no directive replaces it, that name no known network. */
+  private warnOfUnknownNames({ document, result }: Analysis): void {
+    const { context } = result.facts;
+    const named = (setting: string, names: readonly string[]) => {
+      if (names.length === 0) return;
+      const effect = setting === 'target' ? 'nothing is measured against the target' : names.length === 1 ? 'it protects nothing' : 'they protect nothing';
+      const list = names.map((name) => quote(name)).join(', ');
+      this.warn(
+        `Setting blocklist.${setting}: ${list} name${names.length === 1 ? 's' : ''} no known network, so ${effect}. Write ASNs (AS62041), providers (telegram, aws…), CIDRs or ranges.`,
+      );
+    };
+    named('protected', context.protected.unknown);
+    if (!document.directives.target) named('target', context.unknownTarget);
   }
 
   forget(uri: string): void {

@@ -67,7 +67,8 @@ export class SettingsCache {
     this.said.clear();
   }
 
-  private warn(message: string): void {
+  /** Says `message` in the output channel, once until the configuration changes. */
+  warn(message: string): void {
     if (this.said.has(message)) return;
     this.said.add(message);
     this.connection.console.warn(message);

@@ -45,7 +45,10 @@ function topProviders(analysis: Analysis): SummaryResult['providers'] {
 export function startServer(connection: Connection, runtime: Runtime): void {
   const documents = new TextDocuments(TextDocument);
   let networks: NetworkState | undefined;
-  const analyses = new AnalysisCache(() => networks?.get());
+  const analyses = new AnalysisCache(
+    () => networks?.get(),
+    (message) => settings.warn(message),
+  );
   let loadCustomFeeds: () => void = () => undefined;
   let settings: SettingsCache;
   let diagnostics: DiagnosticsFeature;

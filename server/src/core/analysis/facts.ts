@@ -10,7 +10,7 @@ import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
 import type { BlocklistDocument, EntryTable } from '../document/document';
-import { resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
+import { resolveSpecs, usableTarget, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import { radixSortIndices } from '../primitives/radixSort';
 import type { EntryCode } from './findingCodes';
@@ -41,8 +41,11 @@ export interface Place {
 /** The protected networks and the intended target (the file's `# target:` directive, else the setting), resolved. */
 export interface NetworkContext {
   readonly protected: ResolvedSpecs;
+  /** The target, when one is named and every name in it is known (see usableTarget). */
   readonly target: ResolvedSpecs | undefined;
   readonly targetLabel: string;
+  /** The names of the target that name no known network (with the ASN data loaded: without it, AS numbers and providers resolve to nothing). */
+  readonly unknownTarget: readonly string[];
 }
 
 export interface DocumentFacts {
@@ -124,7 +127,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   });
   entryFacts.sort((a, b) => a.entry - b.entry);
   const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
-  const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size());
+  const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget);
   return { order4, order6, entryFacts, header, loader: loaderRejections(document), duplicates, blocked4, blocked6, scopeSets, context };
 }
 
@@ -274,8 +277,9 @@ function networkContext(document: BlocklistDocument, options: AuditOptions, netw
   const targetSpecs = document.directives.target?.specs ?? options.networks.target;
   return {
     protected: resolve(options.networks.protected),
-    target: targetSpecs.length > 0 ? resolve(targetSpecs) : undefined,
+    target: usableTarget(targetSpecs, resolve),
     targetLabel: targetSpecs.join(' '),
+    unknownTarget: networks && targetSpecs.length > 0 ? resolve(targetSpecs).unknown : [],
   };
 }
 

@@ -1,10 +1,14 @@
 /**
  * Checks of what a file says about itself, read with the document: the
- * format directive names a known format, and a FireHOL header's `Entries`
- * line matches the list.
+ * format directive names a known format, every name of the target directive
+ * names a known network, and a FireHOL header's `Entries` line matches the
+ * list.
  */
 import type { Directives } from '../document/directives';
 import { FORMATS } from '../formats/registry';
+import { closestProvider } from '../ownership/addressSpec';
+import { PROVIDERS } from '../ownership/providers';
+import { quote } from '../primitives/excerpt';
 import type { HeaderCode } from './findingCodes';
 
 export interface HeaderNote {
@@ -15,7 +19,8 @@ export interface HeaderNote {
   readonly message: string;
 }
 
-export function headerNotes(directives: Directives, entries: number, uniqueIps: bigint): HeaderNote[] {
+/** `unknownTarget`: the target's names that name no known network. */
+export function headerNotes(directives: Directives, entries: number, uniqueIps: bigint, unknownTarget: readonly string[]): HeaderNote[] {
   const notes: HeaderNote[] = [];
   const directive = directives.format;
   if (directive && !directive.format) {
@@ -25,6 +30,23 @@ export function headerNotes(directives: Directives, entries: number, uniqueIps: 
       start: directive.start,
       end: Math.max(directive.end, directive.start + 1),
       message: `Unknown format "${directive.id}": use one of ${FORMATS.map((f) => f.id).join(', ')}.`,
+    });
+  }
+  const target = directives.target;
+  if (target) {
+    const unknown = new Set(unknownTarget);
+    target.specs.forEach((spec, n) => {
+      if (!unknown.has(spec)) return;
+      const meant = closestProvider(spec);
+      notes.push({
+        code: 'unknown-name',
+        line: target.line,
+        ...target.places[n],
+        message:
+          `${quote(spec)} names no known network${meant ? ` (did you mean ${meant}?)` : ''}: write an ASN (AS62041), a provider (${PROVIDERS.slice(0, 3)
+            .map((p) => p.id)
+            .join(', ')}…), a CIDR or a range. ` + 'Until every name is known, nothing is measured against the target and no fix narrows to it.',
+      });
     });
   }
   const header = directives.fireholEntries;

@@ -13,6 +13,8 @@ import { contentStart } from './encoding';
 /** `# target: AS62041 AS59930 91.108.4.0/22`: the networks the list is meant to block. */
 export interface TargetDirective {
   readonly specs: readonly string[];
+  /** Where each of `specs` stands in the text. */
+  readonly places: readonly { readonly start: number; readonly end: number }[];
   /** Zero-based line. */
   readonly line: number;
 }
@@ -43,7 +45,10 @@ export function readDirectives(text: string, format: Format): Directives {
 /** `# target: …` (or after `;` or `//`) in the first 50 lines. */
 export function parseTargetDirective(text: string, head = headLines(text)): TargetDirective | undefined {
   const found = headDirective(head, /^\s*(?:#|;|\/\/)\s*target\s*:\s*(.*)$/);
-  return found && { specs: words(found.value), line: found.line };
+  if (!found) return undefined;
+  const matches = [...found.value.matchAll(WORD)];
+  const places = matches.map((word) => ({ start: found.start + word.index, end: found.start + word.index + word[0].length }));
+  return { specs: matches.map((word) => word[0]), places, line: found.line };
 }
 
 /** The names after `# blocklist-role: allow` (or after `;` or `//`) in the first 50 lines. */
@@ -52,27 +57,36 @@ export function parseRoleDirective(text: string, head = headLines(text)): string
   return found && words(found.value);
 }
 
-/** The first 50 lines (and 16 KB) of a text, where its directives stand, without their line breaks. */
-function headLines(text: string): string[] {
-  const lines: string[] = [];
+/** A line of a text's head, without its line break, and where it starts. */
+interface HeadLine {
+  readonly text: string;
+  readonly start: number;
+}
+
+/** The first 50 lines (and 16 KB) of a text, where its directives stand. */
+function headLines(text: string): HeadLine[] {
+  const lines: HeadLine[] = [];
   const end = Math.min(text.length, 16 * 1024);
   for (let start = contentStart(text); start < end && lines.length < 50;) {
     const next = nextLineStart(text, start);
-    lines.push(text.slice(start, Math.min(end, lineContentEnd(text, start, next))));
+    lines.push({ text: text.slice(start, Math.min(end, lineContentEnd(text, start, next))), start });
     start = next;
   }
   return lines;
 }
 
-/** The first of `head`'s lines that `pattern` matches: its group 1 and its zero-based line. */
-function headDirective(head: readonly string[], pattern: RegExp): { value: string; line: number } | undefined {
+/** The first of `head`'s lines that `pattern` matches: its group 1, which ends the line, where that starts, and the zero-based line. */
+function headDirective(head: readonly HeadLine[], pattern: RegExp): { value: string; start: number; line: number } | undefined {
   for (let line = 0; line < head.length; line++) {
-    const match = pattern.exec(head[line]);
-    if (match) return { value: match[1], line };
+    const match = pattern.exec(head[line].text);
+    if (match) return { value: match[1], start: head[line].start + match[0].length - match[1].length, line };
   }
   return undefined;
 }
 
+/** A name in a directive's list: blanks and commas separate them. */
+const WORD = /[^\s,]+/g;
+
 function words(value: string): string[] {
-  return value.split(/[\s,]+/).filter((word) => word.length > 0);
+  return [...value.matchAll(WORD)].map((word) => word[0]);
 }

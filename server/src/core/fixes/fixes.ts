@@ -17,7 +17,7 @@ import type { BlocklistDocument, EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { formatCount } from '../addresses/display';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
-import { resolveSpecs, type ResolvedSpecs } from '../ownership/addressSpec';
+import { resolveSpecs, usableTarget, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
@@ -181,7 +181,7 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
     fixes.push(...narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
   }
   const targetSpecs = document.directives.target?.specs ?? options.target;
-  const target = targetSpecs.length > 0 ? resolve(targetSpecs) : undefined;
+  const target = usableTarget(targetSpecs, resolve);
   if (target && !coversSet(entry, target)) {
     fixes.push(...narrowing(document, entry, target, 'intersection', `Narrow ${entry.text} to the target ${targetSpecs.join(' ')}`, options, ['outside-target']));
   }

@@ -9,7 +9,7 @@ import { ParsedEntry, parseEntry } from '../document/entry';
 import { IPV4, IPV6 } from '../addresses/family';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { Problem } from '../document/problem';
-import { findProvider } from './providers';
+import { findProvider, PROVIDERS } from './providers';
 
 export interface NamedNetworks {
   /** The spec as written. */
@@ -73,4 +73,39 @@ function addSpec(spec: string, index: AsnIndex | undefined, v4: IntervalBuilder<
   if (entry.version === 4) v4.add(entry.lo4, entry.hi4);
   else v6.add(entry.lo6, entry.hi6);
   return true;
+}
+
+/**
+ * The target an audit narrows to, from its names: undefined when none is
+ * named, or when a name in it names no known network (a typo: narrowing to
+ * the other names would cut what it was meant to keep).
+ */
+export function usableTarget(specs: readonly string[], resolve: (specs: readonly string[]) => ResolvedSpecs): ResolvedSpecs | undefined {
+  if (specs.length === 0) return undefined;
+  const target = resolve(specs);
+  return target.unknown.length === 0 ? target : undefined;
+}
+
+/** The provider id a mistyped name most likely meant (at most two letters off), if one is that close. */
+export function closestProvider(name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let best: { id: string; distance: number } | undefined;
+  for (const provider of PROVIDERS) {
+    const distance = editDistance(wanted, provider.id, 2);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { id: provider.id, distance };
+  }
+  return best?.id;
+}
+
+/** Levenshtein distance between a and b, or `limit + 1` once it is sure to exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...row) > limit) return limit + 1;
+    previous = row;
+  }
+  return previous[b.length];
 }
