@@ -135,6 +135,12 @@ for (const [name, text, said] of refusals) {
   });
 }
 
+test('a restore file that starts with a byte-order mark is a restore file: its refusals are told, its rules read in order', () => {
+  const text = `\uFEFF${filter(DROPPING, '-A INPUT -s 1.2.3.4 -j ACCEPT\n-I INPUT 3 -s 5.6.7.8 -j DROP\n')}`;
+  assert.deepEqual(findings(text), ['L6 loader-rejects']);
+  assert.deepEqual(scopeCounts(text), ['filter/INPUT: 4294967295']);
+});
+
 test('what is no refusal stays a reading problem: an unreadable address, an option without its address, and every line of a script', () => {
   const problems = (text: string) => {
     const { document, result } = read(text);

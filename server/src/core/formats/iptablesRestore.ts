@@ -22,6 +22,7 @@
  * lines it involves. Other commands (`-Z`, `-E`, `-F` of a whole table,
  * `-L`) change no rule of the file and are left alone.
  */
+import { contentStart } from '../document/encoding';
 import { parseEntry, ParsedEntry } from '../document/entry';
 import type { LineProblem, Problem } from '../document/problem';
 import { COLON, DASH, HASH, STAR } from '../primitives/charCodes';
@@ -309,7 +310,8 @@ class RestoreReader {
     const text = this.text;
     const family = fileFamily(text);
     forEachLine(text, (lineStart, lineEnd, line) => {
-      const start = skipBlanks(text, lineStart, lineEnd);
+      // The analysis reads the document's text, whose byte-order mark is no part of its first line.
+      const start = skipBlanks(text, line === 0 ? contentStart(text) : lineStart, lineEnd);
       const end = trimEnd(text, start, lineEnd);
       const c = text.charCodeAt(start);
       if (start === end || c === HASH) return;
@@ -873,7 +875,7 @@ function unquoted(word: string): string {
  * address's, else IPv4. Read up to the first line that tells.
  */
 function fileFamily(text: string): 4 | 6 {
-  for (let lineStart = 0, next = 0; lineStart < text.length; lineStart = next) {
+  for (let lineStart = contentStart(text), next = 0; lineStart < text.length; lineStart = next) {
     next = nextLineStart(text, lineStart);
     const start = skipBlanks(text, lineStart, next);
     const end = trimEnd(text, start, lineContentEnd(text, lineStart, next));
