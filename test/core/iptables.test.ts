@@ -5,7 +5,8 @@
  * the order iptables-restore leaves them (`-I`, `-D`, `-R`), a chain several
  * built-in chains jump to as a scope of its own, what only conditional
  * jumps reach as conditional, ip6tables files the same way, and what
- * iptables-restore refuses as an error in its words.
+ * iptables-restore refuses as a loader-rejects error in its words, with
+ * the lines it involves.
  * test/oracle/iptablesChains.test.ts holds the same reading to the kernel.
  */
 import assert from 'node:assert/strict';
@@ -100,29 +101,61 @@ for (const [name, text, scopes, expected, fixedAll] of cases) {
   });
 }
 
-/** (what iptables-restore refuses, text, the problem's line and message). */
+/** (what iptables-restore refuses, text, the refusal as `L<line> <message>`, then each line it involves as `L<line> <words there>: <message>`). */
 // oxfmt-ignore
-const refusals: [name: string, text: string, line: number, message: string][] = [
-  ['a loop a built-in chain reaches', filter(`${ACCEPTING}:A - [0:0]\n:B - [0:0]\n`, '-A INPUT -j A\n-A A -j B\n-A B -j A\n'), 9, 'iptables-restore rejects the file here: RULE_APPEND failed (Too many links): this jump closes a loop (A → B → A). Remove one of its jumps.'],
-  ['an insert past the end', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-I INPUT 3 -s 5.6.7.8 -j DROP\n'), 6, 'iptables-restore rejects the file here: Index of insertion too big. INPUT holds 1 rule here: insert at 2 or less, or append with -A.'],
-  ['an insert before a rule deleted later in the commit', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.5 -j ACCEPT\n-I INPUT 2 -s 5.6.7.8 -j DROP\n-D INPUT 3\n'), 7, 'iptables-restore rejects the file here: RULE_INSERT failed (No such file or directory): rule in chain INPUT. This line inserts before a rule that the deletion on line 8 takes away in the same commit. Insert after that line, or give the rules in their final order.'],
-  ['an insert before a rule deleted by its words', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.5 -j ACCEPT\n-I INPUT 2 -s 5.6.7.8 -j DROP\n-D INPUT -s 1.2.3.5 -j ACCEPT\n'), 7, 'iptables-restore rejects the file here: RULE_INSERT failed (No such file or directory): rule in chain INPUT. This line inserts before a rule that the deletion on line 8 takes away in the same commit. Insert after that line, or give the rules in their final order.'],
-  ['an insert before a rule replaced later', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.5 -j ACCEPT\n-I INPUT 2 -s 5.6.7.8 -j DROP\n-R INPUT 3 -s 1.2.3.6 -j ACCEPT\n'), 7, 'iptables-restore rejects the file here: RULE_INSERT failed (No such file or directory): rule in chain INPUT. This line inserts before a rule that the replacement on line 8 takes away in the same commit. Insert after that line, or give the rules in their final order.'],
-  ['a delete of no rule', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-D INPUT -s 5.6.7.8 -j DROP\n'), 6, 'iptables-restore rejects the file here: Bad rule (does a matching rule exist in that chain?). INPUT holds no such rule here.'],
-  ['a jump to a chain declared below', filter(':INPUT ACCEPT [0:0]\n', '-A INPUT -j BL\n:BL - [0:0]\n'), 3, "iptables-restore rejects the file here: Chain 'BL' does not exist. Declare it above this line."],
-  ['a rule of a chain never declared', filter(':INPUT ACCEPT [0:0]\n', '-A BL -s 1.2.3.4 -j DROP\n'), 3, 'iptables-restore rejects the file here: No chain/target/match by that name. Declare BL first (":BL - [0:0]").'],
-  ['an IPv6 address in an iptables file', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 2001:db8::1 -j DROP\n'), 6, "iptables reads IPv4 addresses only: host/network `2001:db8::1' not found. Write IPv6 rules for ip6tables."],
+const refusals: [name: string, text: string, said: string[]][] = [
+  ['a loop a built-in chain reaches', filter(`${ACCEPTING}:A - [0:0]\n:B - [0:0]\n`, '-A INPUT -j A\n-A A -j B\n-A B -j A\n'), ['L9 iptables-restore rejects the file here: RULE_APPEND failed (Too many links): this jump closes a loop (A → B → A). Remove one of its jumps.', 'L8 B: Jumps from A to B, in the loop.']],
+  ['an insert past the end', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-I INPUT 3 -s 5.6.7.8 -j DROP\n'), ['L6 iptables-restore rejects the file here: Index of insertion too big. INPUT holds 1 rule here: insert at 2 or less, or append with -A.']],
+  ['a delete past the end', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-D INPUT 2\n'), ['L6 iptables-restore rejects the file here: Index of deletion too big. The chain holds 1 rule here.']],
+  ['an insert before a rule deleted later in the commit', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.5 -j ACCEPT\n-I INPUT 2 -s 5.6.7.8 -j DROP\n-D INPUT 3\n'), ['L7 iptables-restore rejects the file here: RULE_INSERT failed (No such file or directory): rule in chain INPUT. This line inserts before a rule that the deletion on line 8 takes away in the same commit. Insert after that line, or give the rules in their final order.', 'L8 INPUT 3: The deletion that takes away the rule it inserts before.']],
+  ['an insert before a rule deleted by its words', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.5 -j ACCEPT\n-I INPUT 2 -s 5.6.7.8 -j DROP\n-D INPUT -s 1.2.3.5 -j ACCEPT\n'), ['L7 iptables-restore rejects the file here: RULE_INSERT failed (No such file or directory): rule in chain INPUT. This line inserts before a rule that the deletion on line 8 takes away in the same commit. Insert after that line, or give the rules in their final order.', 'L8 INPUT -s 1.2.3.5 -j ACCEPT: The deletion that takes away the rule it inserts before.']],
+  ['an insert before a rule replaced later', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 1.2.3.5 -j ACCEPT\n-I INPUT 2 -s 5.6.7.8 -j DROP\n-R INPUT 3 -s 1.2.3.6 -j ACCEPT\n'), ['L7 iptables-restore rejects the file here: RULE_INSERT failed (No such file or directory): rule in chain INPUT. This line inserts before a rule that the replacement on line 8 takes away in the same commit. Insert after that line, or give the rules in their final order.', 'L8 INPUT 3: The replacement that takes away the rule it inserts before.']],
+  ['a delete of no rule', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-D INPUT -s 5.6.7.8 -j DROP\n'), ['L6 iptables-restore rejects the file here: Bad rule (does a matching rule exist in that chain?). INPUT holds no such rule here.']],
+  ['a jump to a chain declared below', filter(':INPUT ACCEPT [0:0]\n', '-A INPUT -j BL\n:BL - [0:0]\n'), ["L3 iptables-restore rejects the file here: Chain 'BL' does not exist. Declare it above this line.", 'L4 BL: Declared here, below the jump.']],
+  ['a rule of a chain never declared', filter(':INPUT ACCEPT [0:0]\n', '-A BL -s 1.2.3.4 -j DROP\n'), ['L3 iptables-restore rejects the file here: No chain/target/match by that name. Declare BL first (":BL - [0:0]").']],
+  ['a chain created again', filter(':INPUT ACCEPT [0:0]\n:BL - [0:0]\n', '-N BL\n'), ['L4 iptables-restore rejects the file here: Chain already exists. Remove this line: BL is declared on line 3.', 'L3 BL: Declared here.']],
+  ['a jump to a chain deleted above', filter(':INPUT ACCEPT [0:0]\n:BL - [0:0]\n', '-X BL\n-A INPUT -j BL\n'), ["L5 iptables-restore rejects the file here: Chain 'BL' does not exist. BL is deleted on line 4: declare it again above this line, or remove the jump.", 'L4 BL: Deleted here.']],
+  ['a rule of a chain deleted above', filter(':INPUT ACCEPT [0:0]\n:BL - [0:0]\n', '-X BL\n-A BL -s 1.2.3.4 -j DROP\n'), ['L5 iptables-restore rejects the file here: No chain/target/match by that name. BL is deleted on line 4: declare it again above this line (":BL - [0:0]").', 'L4 BL: Deleted here.']],
+  ['a chain deleted while jumped to', filter(':INPUT ACCEPT [0:0]\n:BL - [0:0]\n', '-A INPUT -s 1.2.3.4 -j BL\n-A INPUT -s 5.6.7.8 -j BL\n-X BL\n'), ['L6 iptables-restore rejects the file here: CHAIN_DEL failed (Device or resource busy): chain BL. It is jumped to: flush it and remove the jumps first.', 'L4 BL: Jumps to BL.', 'L5 BL: Jumps to BL.']],
+  ['a policy neither ACCEPT nor DROP', filter(':INPUT REJECT [0:0]\n', ''), ["L2 iptables-restore rejects the file here: Bad policy name. A built-in chain's policy is ACCEPT or DROP."]],
+  ['an IPv6 address in an iptables file', filter(ACCEPTING, '-A INPUT -s 1.2.3.4 -j DROP\n-A INPUT -s 2001:db8::1 -j DROP\n'), ["L6 iptables reads IPv4 addresses only: host/network `2001:db8::1' not found. Write IPv6 rules for ip6tables."]],
+  ['an IPv4 address in an ip6tables file', `# Generated by ip6tables-save v1.8.9\n${filter(ACCEPTING, '-A INPUT -s 2001:db8::1 -j DROP\n-A INPUT -d 1.2.3.4 -j DROP\n')}`, ["L7 ip6tables reads IPv6 addresses only: host/network `1.2.3.4' not found. Write IPv4 rules for iptables."]],
 ];
 
-for (const [name, text, line, message] of refusals) {
-  test(`iptables-restore refuses ${name}`, () => {
-    const { document } = read(text);
+for (const [name, text, said] of refusals) {
+  test(`iptables-restore refuses ${name}: a loader-rejects error, with the lines it involves`, () => {
+    const { document, result } = read(text);
+    assert.deepEqual(document.problems, [], 'no reading problem');
     assert.deepEqual(
-      document.problems.map((p) => `L${p.line + 1} ${p.message}`),
-      [`L${line} ${message}`],
+      result.findings
+        .filter((f) => !['special-purpose', 'overbroad', 'protected'].includes(f.code))
+        .map((f) => [`L${f.line + 1} ${f.code} ${f.severity}`, f.message, ...(f.related ?? []).map((r) => `L${r.line + 1} ${text.slice(r.start, r.end)}: ${r.message}`)]),
+      [[`${said[0].split(' ')[0]} loader-rejects error`, said[0].slice(said[0].indexOf(' ') + 1), ...said.slice(1)]],
     );
   });
 }
+
+test('a restore file that starts with a byte-order mark is a restore file: its refusals are told, its rules read in order', () => {
+  const text = `\uFEFF${filter(DROPPING, '-A INPUT -s 1.2.3.4 -j ACCEPT\n-I INPUT 3 -s 5.6.7.8 -j DROP\n')}`;
+  assert.deepEqual(findings(text), ['L6 loader-rejects']);
+  assert.deepEqual(scopeCounts(text), ['filter/INPUT: 4294967295']);
+});
+
+test('what is no refusal stays a reading problem: an unreadable address, an option without its address, and every line of a script', () => {
+  const problems = (text: string) => {
+    const { document, result } = read(text);
+    assert.deepEqual(result.facts.loader, [], `no loader-rejects in ${text}`);
+    return document.problems.map((p) => `L${p.line + 1} ${p.code}: ${p.message}`);
+  };
+  assert.deepEqual(problems(filter(ACCEPTING, '-A INPUT -s 1.2.3.999 -j DROP\n-A INPUT -s -j DROP\n')), [
+    'L5 invalid-entry: Octet 999 is out of range: each part of an IPv4 address is 0–255.',
+    'L6 invalid-entry: Expected an address after "-s".',
+  ]);
+  // A script's commands run against the kernel's chains: only what no chain can change is told.
+  assert.deepEqual(problems('iptables -A INPUT -s 2001:db8::1 -j DROP\niptables -A BL -s 1.2.3.4 -j DROP\niptables -X BL\niptables -A INPUT -j BL\n'), [
+    "L1 invalid-entry: iptables reads IPv4 addresses only: host/network `2001:db8::1' not found. Write IPv6 rules for ip6tables.",
+  ]);
+});
 
 test('a loop the kernel would refuse is read without end, and its chains decide nothing more', () => {
   const text = filter(`${ACCEPTING}:A - [0:0]\n`, '-A INPUT -j A\n-A A -s 1.2.3.4 -j DROP\n-A A -j A\n');

@@ -216,5 +216,5 @@ export function productReading(text: string, family: Family, addresses: readonly
     const written = probeAddress(family, probe);
     return family === 4 ? (set?.blocked4.has(parseIPv4(written, 0, written.length, [])) ?? false) : (set?.blocked6.has(parseIPv6(written, 0, written.length, [])!) ?? false);
   });
-  return { refused: document.problems.some((p) => p.message.includes('rejects the file')), blocked };
+  return { refused: result.findings.some((finding) => finding.code === 'loader-rejects'), blocked };
 }

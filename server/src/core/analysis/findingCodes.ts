@@ -51,7 +51,7 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
   'loader-rejects': {
     severity: 'error',
-    rule: "The firewall's loader rejects the file here (nft, ipset restore, apache2 -t), as each tool says: an element of the other family, a repeated element or set, a full set, a negative Require outside <RequireAll>…",
+    rule: "The firewall's loader rejects the file here (nft, ipset restore, apache2 -t, iptables-restore), as each tool says: an element of the other family, a repeated element or set, a full set, a negative Require outside <RequireAll>, a jump that closes a loop…",
     fixAll: false,
     unnecessary: false,
   },

@@ -2,7 +2,8 @@
  * What a firewall's loader would refuse to load, found before it is asked:
  * each an error at the place the loader names, with the lines it conflicts
  * with. ipset restore's checks are in ipsetRestore.ts, Apache's
- * (`apache2 -t`) in formats/apache.ts, nft's here. nft (checked with
+ * (`apache2 -t`) in formats/apache.ts, iptables-restore's in
+ * formats/iptablesRestore.ts and formats/iptables.ts, nft's here. nft (checked with
  * `nft -c -f`, ORACLES.md) rejects the whole ruleset when a set declared in
  * it holds
  *
@@ -20,10 +21,12 @@
  */
 import type { BlocklistDocument } from '../document/document';
 import { apacheRefusals, requireSectionContents } from '../formats/apache';
+import { restoreRefusals } from '../formats/iptables';
 import { forEachIpsetCommand, ipsetSetRules, type IpsetSetRules } from '../formats/ipset';
 import { nftSetRules, type NftSetRules } from '../formats/nftables';
 import type { EntryIndex } from './entryIndex';
 import type { LoaderCode, Severity } from './findingCodes';
+import { iptablesModelOf } from './iptablesDecisions';
 import { ipsetRejections } from './ipsetRestore';
 import type { EntryMessage, RelatedPlace } from './messages';
 
@@ -46,6 +49,8 @@ export function loaderRejections(document: BlocklistDocument): LoaderRejection[]
       return nftRejections(document);
     case 'ipset':
       return ipsetRejections(document);
+    case 'iptables':
+      return restoreRefusals(iptablesModelOf(document)).map((refusal) => ({ code: 'loader-rejects', ...refusal }));
     case 'apache':
       return apacheRefusals(document.text).map(({ line, start, end, words, fix, related }) => ({
         code: 'loader-rejects',

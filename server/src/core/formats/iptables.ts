@@ -26,12 +26,13 @@
  * family, so that it is counted and the overbroad finding says so: a DROP
  * policy, on its word, and a rule without an address that drops or accepts
  * (itself, or by the chain it jumps to) where every address can reach it.
- * What iptables-restore refuses is an error in its words.
+ * What iptables-restore refuses is not read here: `restoreRefusals` gives
+ * it to the loader checks (analysis/loaderChecks.ts).
  */
 import type { EntryMeaning, EntryRole, Format, TokenSink } from './format';
-import { ChainGraph, type Dimension } from './iptablesGraph';
+import { ChainGraph, type Dimension, type Loop } from './iptablesGraph';
 import { everyAddress } from './lines';
-import { familyOf, readRuleset, refusal, type Chain, type KernelRule, type Ruleset, type Table, type WrittenRule } from './iptablesRestore';
+import { byPlace, familyOf, readRuleset, refusal, type Chain, type KernelRule, type Refusal, type Ruleset, type Table, type WrittenRule } from './iptablesRestore';
 
 export const iptables: Format = {
   id: 'iptables',
@@ -56,6 +57,27 @@ export function iptablesModel(text: string): IptablesModel {
     last = { text, model: { ruleset, graphs: new Map(ruleset.tables.map((table) => [table, new ChainGraph(table)])) } };
   }
   return last.model;
+}
+
+/** What iptables-restore refuses in the file (none in a script), in line order: the reader's refusals and the loops a built-in chain reaches. */
+export function restoreRefusals({ ruleset, graphs }: IptablesModel): readonly Refusal[] {
+  // A loop only loads where no built-in chain reaches it; in a script the kernel's chains may.
+  const loops = ruleset.restore ? [...graphs.values()].flatMap((graph) => graph.loops.map(loopRefusal)) : [];
+  return loops.length === 0 ? ruleset.refusals : [...ruleset.refusals, ...loops].sort(byPlace);
+}
+
+/** A loop, refused at the jump that closes it, with the other jumps around it. */
+function loopRefusal({ closing, chains, jumps }: Loop): Refusal {
+  const rule = closing.rule;
+  return {
+    line: rule.line,
+    start: rule.targetStart,
+    end: rule.targetEnd,
+    message: refusal(rule.family, `RULE_APPEND failed (Too many links): this jump closes a loop (${chains.join(' → ')}). Remove one of its jumps.`),
+    related: jumps
+      .filter((jump) => jump !== closing)
+      .map(({ rule: jump }) => ({ line: jump.line, start: jump.targetStart, end: jump.targetEnd, message: `Jumps from ${jump.chain} to ${jump.target}, in the loop.` })),
+  };
 }
 
 /** The scope of a chain's rules of a dimension: `filter/INPUT`, `filter/INPUT -d`. */
@@ -99,14 +121,7 @@ interface Pending {
 function emitEntries(text: string, { ruleset, graphs }: IptablesModel, sink: TokenSink): void {
   // Policies and problems are few: sorted apart, then merged with the rules, which are in text order.
   const others: Pending[] = ruleset.problems.map((problem) => ({ line: problem.line, start: problem.start, emit: () => sink.problem(problem, problem.line) }));
-  for (const [table, graph] of graphs) {
-    // A loop only loads where no built-in chain reaches it; in a script the kernel's chains may.
-    for (const loop of ruleset.restore ? graph.loops : []) {
-      const rule = loop.closing.rule;
-      const message = refusal(rule.family, `RULE_APPEND failed (Too many links): this jump closes a loop (${loop.chains.join(' → ')}). Remove one of its jumps.`);
-      const problem = { code: 'invalid-entry' as const, start: rule.targetStart, end: rule.targetEnd, message };
-      others.push({ line: rule.line, start: rule.targetStart, emit: () => sink.problem(problem, rule.line) });
-    }
+  for (const table of graphs.keys()) {
     for (const chain of table.chains.values()) {
       const policy = chain.policy;
       if (policy?.verdict !== 'drop') continue;

@@ -37,6 +37,8 @@ export interface Loop {
   readonly closing: KernelRule;
   /** The chains around it, from the one the closing rule jumps to. */
   readonly chains: readonly string[];
+  /** The jumps around it: jumps[n] leaves chains[n]. */
+  readonly jumps: readonly KernelRule[];
 }
 
 export class ChainGraph {
@@ -209,7 +211,7 @@ function loopsOf(table: Table): Loop[] {
         const last = rules.reduce((a, b) => (b.rule.line > a.rule.line ? b : a));
         if (!closing.has(last)) {
           closing.add(last);
-          loops.push({ closing: last, chains: [...path.slice(from), target].map((c) => c.name) });
+          loops.push({ closing: last, chains: [...path.slice(from), target].map((c) => c.name), jumps: rules });
         }
       } else if (!state.has(target)) {
         via.push(kernel);

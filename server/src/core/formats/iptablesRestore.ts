@@ -17,9 +17,12 @@
  * `ip6tables -I …`, no `*table` line) are read the same way, each in the
  * family of its program; what its loader refuses depends on the chains the
  * kernel holds already, so only addresses of the other family are reported
- * there. Other commands (`-Z`, `-E`, `-F` of a whole table, `-L`) change no
- * rule of the file and are left alone.
+ * there, as reading problems. In a restore file, what iptables-restore
+ * refuses is a refusal of its own (`Ruleset.refusals`), with the other
+ * lines it involves. Other commands (`-Z`, `-E`, `-F` of a whole table,
+ * `-L`) change no rule of the file and are left alone.
  */
+import { contentStart } from '../document/encoding';
 import { parseEntry, ParsedEntry } from '../document/entry';
 import type { LineProblem, Problem } from '../document/problem';
 import { COLON, DASH, HASH, STAR } from '../primitives/charCodes';
@@ -83,6 +86,23 @@ export interface Chain {
   end: number;
 }
 
+/** Where a command stands: its line, and the words a refusal points at. */
+export interface Place {
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Another line a refusal involves: the deletion that takes an insert's anchor away, the declaration of a chain… */
+export interface RefusalPlace extends Place {
+  readonly message: string;
+}
+
+/** A place iptables-restore refuses, its words (with what to do), and the other lines involved. */
+export interface Refusal extends RefusalPlace {
+  readonly related: readonly RefusalPlace[];
+}
+
 export interface Table {
   readonly name: string;
   readonly family: 4 | 6;
@@ -98,8 +118,10 @@ export interface Ruleset {
   readonly tables: readonly Table[];
   /** Every rule written to be added (`-A`, `-I`, `-R`), in text order, whether or not it is in a chain at the end. */
   readonly written: readonly WrittenRule[];
-  /** What the loader refuses, in its words, in line order. */
+  /** What cannot be read (an option without its address; in a script, an address of the other family), in line order. */
   readonly problems: readonly LineProblem[];
+  /** What iptables-restore refuses in a restore file, in its words, in line order; the loops the graphs find are not among them. */
+  readonly refusals: readonly Refusal[];
   /**
    * Per chain (`table/chain`, by family), the last line that addresses its
    * rules by position or by rule (`-D`, `-R`, `-I CHAIN N` with N above 1)
@@ -261,9 +283,12 @@ class RestoreReader {
   private readonly current = new Map<string, Table>();
   private readonly written: WrittenRule[] = [];
   private readonly problems: LineProblem[] = [];
+  private readonly refusals: Refusal[] = [];
+  /** Per table, the `-X` lines that deleted each chain name: a later rule of that chain, or jump to it, is refused. */
+  private readonly deletions = new Map<Table, Map<string, Place[]>>();
   private readonly positional = new Map<string, number>();
   /** The `-I CHAIN N` lines (N > 1) that insert before each rule: iptables-nft inserts before that rule's handle. */
-  private readonly anchors = new Map<KernelRule, { readonly start: number; readonly end: number; readonly line: number }[]>();
+  private readonly anchors = new Map<KernelRule, Place[]>();
   /** A `*table` line was seen: the file is for iptables-restore, whose refusals can be told. */
   private restore = false;
 
@@ -285,7 +310,8 @@ class RestoreReader {
     const text = this.text;
     const family = fileFamily(text);
     forEachLine(text, (lineStart, lineEnd, line) => {
-      const start = skipBlanks(text, lineStart, lineEnd);
+      // The analysis reads the document's text, whose byte-order mark is no part of its first line.
+      const start = skipBlanks(text, line === 0 ? contentStart(text) : lineStart, lineEnd);
       const end = trimEnd(text, start, lineEnd);
       const c = text.charCodeAt(start);
       if (start === end || c === HASH) return;
@@ -301,9 +327,18 @@ class RestoreReader {
       }
     });
     this.resolveTargets();
-    this.problems.sort((a, b) => a.line - b.line || a.start - b.start);
+    this.problems.sort(byPlace);
+    this.refusals.sort(byPlace);
     // A table given twice is its last section.
-    return { restore: this.restore, family, tables: [...this.current.values()], written: this.written, problems: this.problems, positional: this.positional };
+    return {
+      restore: this.restore,
+      family,
+      tables: [...this.current.values()],
+      written: this.written,
+      problems: this.problems,
+      refusals: this.refusals,
+      positional: this.positional,
+    };
   }
 
   /** `:CHAIN POLICY [packets:bytes]` */
@@ -441,8 +476,15 @@ class RestoreReader {
   }
 
   /** A refusal of iptables-restore (or ip6tables-restore), told only for restore files. */
-  private refused(start: number, end: number, line: number, family: 4 | 6, message: string): void {
-    if (this.restore) this.problem(start, end, line, refusal(family, message));
+  private refused(start: number, end: number, line: number, family: 4 | 6, message: string, related: readonly RefusalPlace[] = []): void {
+    if (this.restore) this.refusals.push({ line, start, end, message: refusal(family, message), related });
+  }
+
+  /** The last line before `line` that deleted chain `name` of `table` (`-X`), if one did. */
+  private deletion(table: Table, name: string, line: number): Place | undefined {
+    const places = this.deletions.get(table)?.get(name) ?? [];
+    for (let n = places.length - 1; n >= 0; n--) if (places[n].line < line) return places[n];
+    return undefined;
   }
 
   private apply(command: Command, line: number, fileFamily: 4 | 6): void {
@@ -455,8 +497,11 @@ class RestoreReader {
     if (command.verb === 'other' || command.chain === '') return;
     switch (command.verb) {
       case 'N':
-        if (table.chains.has(command.chain)) this.refused(command.chainStart, command.chainEnd, line, family, 'Chain already exists.');
-        else table.chains.set(command.chain, newChain(command.chain, false, line, command.chainStart, command.chainEnd));
+        if (table.chains.has(command.chain)) {
+          const declared = declaredAt(table.chains.get(command.chain)!);
+          const where = declared.length > 0 ? `: ${command.chain} is declared on line ${declared[0].line + 1}` : '';
+          this.refused(command.chainStart, command.chainEnd, line, family, `Chain already exists. Remove this line${where}.`, declared);
+        } else table.chains.set(command.chain, newChain(command.chain, false, line, command.chainStart, command.chainEnd));
         return;
       case 'P':
         this.setPolicy(table, command.chain, command, line, family);
@@ -519,25 +564,32 @@ class RestoreReader {
     const chain = table.chains.get(command.chain);
     if (chain) return chain;
     if (!isBuiltinChain(table.name, command.chain)) {
-      this.refused(command.chainStart, command.chainEnd, line, family, `No chain/target/match by that name. Declare ${command.chain} first (":${command.chain} - [0:0]").`);
+      const deleted = this.deletion(table, command.chain, line);
+      const fix = deleted ? `${command.chain} is deleted on line ${deleted.line + 1}: declare it again above this line` : `Declare ${command.chain} first`;
+      this.refused(command.chainStart, command.chainEnd, line, family, `No chain/target/match by that name. ${fix} (":${command.chain} - [0:0]").`, deletedAt(deleted));
     }
     return this.implicitChain(table, command.chain);
   }
 
   private deleteChain(table: Table, command: Command, line: number, family: 4 | 6): void {
     const chain = this.chainFor(table, command, line, family);
-    const referenced = [...table.chains.values()].some((other) => other.rules.some((kernel) => kernel.rule.target === chain.name));
-    if (chain.rules.length > 0 || referenced) {
+    const jumps = new Set<WrittenRule>();
+    for (const other of table.chains.values()) for (const kernel of other.rules) if (kernel.rule.target === chain.name) jumps.add(kernel.rule);
+    if (chain.rules.length > 0 || jumps.size > 0) {
       this.refused(
         command.chainStart,
         command.chainEnd,
         line,
         family,
         `CHAIN_DEL failed (Device or resource busy): chain ${chain.name}. It ${chain.rules.length > 0 ? 'holds rules' : 'is jumped to'}: flush it and remove the jumps first.`,
+        [...jumps].map((rule) => ({ line: rule.line, start: rule.targetStart, end: rule.targetEnd, message: `Jumps to ${chain.name}.` })),
       );
       return;
     }
     table.chains.delete(chain.name);
+    let deleted = this.deletions.get(table);
+    if (!deleted) this.deletions.set(table, (deleted = new Map()));
+    deleted.set(chain.name, [...(deleted.get(chain.name) ?? []), { line, start: command.chainStart, end: command.chainEnd }]);
   }
 
   /** -A, -I, -D, -R. */
@@ -551,7 +603,7 @@ class RestoreReader {
       return;
     }
     if (command.verb === 'D') {
-      if (at > 0) this.deleteAt(chain, at, command, line, family, 'deletion');
+      if (at > 0) this.deleteAt(chain, at, command, line, family);
       else this.deleteRule(table, chain, command, line, family);
       return;
     }
@@ -577,34 +629,37 @@ class RestoreReader {
       place(chain, position - 1, 0, [...added].reverse());
     } else if (at < 0) {
       this.refused(command.chainStart, command.chainEnd, line, family, '-R needs the number of the rule it replaces.');
-    } else if (this.deleteAt(chain, at, command, line, family, 'replacement')) {
+    } else if (this.deleteAt(chain, at, command, line, family)) {
       place(chain, at - 1, 0, added);
     }
   }
 
-  private deleteAt(chain: Chain, at: number, command: Command, line: number, family: 4 | 6, what: string): boolean {
+  /** `-D CHAIN N`, and the deletion `-R CHAIN N` starts with. */
+  private deleteAt(chain: Chain, at: number, command: Command, line: number, family: 4 | 6): boolean {
+    const what = command.verb === 'R' ? 'replacement' : 'deletion';
     if (at > chain.rules.length) {
       this.refused(command.numberStart, command.numberEnd, line, family, `Index of ${what} too big. The chain holds ${count(chain.rules.length)} here.`);
       return false;
     }
-    this.remove(chain, at - 1, line, family, what);
+    this.remove(chain, at - 1, { line, start: command.chainStart, end: command.numberEnd }, family, what);
     return true;
   }
 
   /**
-   * Removes the rule at `index` of `chain` (a deletion or a replacement on
-   * `line`). An insert before it, in the same commit, is refused: the
-   * nf_tables backend of iptables-restore inserts before a rule's handle,
-   * and finds none (`-R` crashes it).
+   * Removes the rule at `index` of `chain` (a deletion or a replacement,
+   * `by` the command there). An insert before it, in the same commit, is
+   * refused: the nf_tables backend of iptables-restore inserts before a
+   * rule's handle, and finds none (`-R` crashes it).
    */
-  private remove(chain: Chain, index: number, line: number, family: 4 | 6, what: string): void {
+  private remove(chain: Chain, index: number, by: Place, family: 4 | 6, what: string): void {
     for (const insert of this.anchors.get(chain.rules[index]) ?? []) {
       this.refused(
         insert.start,
         insert.end,
         insert.line,
         family,
-        `RULE_INSERT failed (No such file or directory): rule in chain ${chain.name}. This line inserts before a rule that the ${what} on line ${line + 1} takes away in the same commit. Insert after that line, or give the rules in their final order.`,
+        `RULE_INSERT failed (No such file or directory): rule in chain ${chain.name}. This line inserts before a rule that the ${what} on line ${by.line + 1} takes away in the same commit. Insert after that line, or give the rules in their final order.`,
+        [{ ...by, message: `The ${what} that takes away the rule it inserts before.` }],
       );
     }
     place(chain, index, 1, []);
@@ -619,7 +674,7 @@ class RestoreReader {
         this.refused(command.chainStart, command.end, line, family, `Bad rule (does a matching rule exist in that chain?). ${chain.name} holds no such rule here.`);
         return;
       }
-      this.remove(chain, index, line, family, 'deletion');
+      this.remove(chain, index, { line, start: command.chainStart, end: command.end }, family, 'deletion');
     }
   }
 
@@ -658,18 +713,15 @@ class RestoreReader {
     return rule;
   }
 
-  /** Reports the addresses of the other family in `spans`: the loader cannot read them. */
+  /** Reports the addresses of the other family in `spans`: the loader cannot read them (restore refuses the file; a script's command fails). */
   private foreign(spans: readonly number[], line: number, family: 4 | 6): void {
     for (let k = 0; k < spans.length; k += 2) {
-      if (familyOf(this.text, spans[k], spans[k + 1]) === family) continue;
+      const [start, end] = [spans[k], spans[k + 1]];
+      if (familyOf(this.text, start, end) === family) continue;
       const [tool, other] = family === 6 ? ['ip6tables', 'iptables'] : ['iptables', 'ip6tables'];
-      const address = this.text.slice(spans[k], spans[k + 1]);
-      this.problem(
-        spans[k],
-        spans[k + 1],
-        line,
-        `${tool} reads IPv${family} addresses only: host/network \`${address}' not found. Write IPv${family === 4 ? 6 : 4} rules for ${other}.`,
-      );
+      const message = `${tool} reads IPv${family} addresses only: host/network \`${this.text.slice(start, end)}' not found. Write IPv${family === 4 ? 6 : 4} rules for ${other}.`;
+      if (this.restore) this.refusals.push({ line, start, end, message, related: [] });
+      else this.problem(start, end, line, message);
     }
   }
 
@@ -680,7 +732,10 @@ class RestoreReader {
       if (rule.target === '' || NEUTRAL.has(rule.target)) rule.action = 'neutral';
       else if (VERDICTS[rule.target] !== undefined) rule.action = VERDICTS[rule.target];
       else if (chain && !chain.builtin) {
-        if (chain.line > rule.line) this.refused(rule.targetStart, rule.targetEnd, rule.line, rule.family, `Chain '${rule.target}' does not exist. Declare it above this line.`);
+        if (chain.line > rule.line) {
+          const declared = declaredAt(chain, 'Declared here, below the jump.');
+          this.refused(rule.targetStart, rule.targetEnd, rule.line, rule.family, `Chain '${rule.target}' does not exist. Declare it above this line.`, declared);
+        }
         // A jump or a goto, as read.
       } else if (isBuiltinChain(rule.table.name, rule.target)) {
         this.refused(rule.targetStart, rule.targetEnd, rule.line, rule.family, `a rule cannot jump to the built-in chain ${rule.target}.`);
@@ -688,6 +743,12 @@ class RestoreReader {
       } else {
         // A chain the file does not declare (a script's, or the kernel's) or a target extension: most often a blocklist's.
         rule.action = 'drop';
+        // Unless the file deleted the chain of that name above.
+        const deleted = this.deletion(rule.table, rule.target, rule.line);
+        if (deleted) {
+          const message = `Chain '${rule.target}' does not exist. ${rule.target} is deleted on line ${deleted.line + 1}: declare it again above this line, or remove the jump.`;
+          this.refused(rule.targetStart, rule.targetEnd, rule.line, rule.family, message, deletedAt(deleted));
+        }
       }
     }
   }
@@ -717,6 +778,21 @@ function emptyCommand(): Command {
     ruleStart: 0,
     end: 0,
   };
+}
+
+/** Where a chain is declared, for a refusal that involves it (nowhere: a built-in chain only used). */
+function declaredAt(chain: Chain, message = 'Declared here.'): RefusalPlace[] {
+  return chain.line < 0 ? [] : [{ line: chain.line, start: chain.start, end: chain.end, message }];
+}
+
+/** Where a chain was deleted, for a refusal that involves it. */
+function deletedAt(deleted: Place | undefined): RefusalPlace[] {
+  return deleted ? [{ ...deleted, message: 'Deleted here.' }] : [];
+}
+
+/** Line order, then order on the line. */
+export function byPlace(a: Place, b: Place): number {
+  return a.line - b.line || a.start - b.start;
 }
 
 function newChain(name: string, builtin: boolean, line: number, start: number, end: number): Chain {
@@ -799,7 +875,7 @@ function unquoted(word: string): string {
  * address's, else IPv4. Read up to the first line that tells.
  */
 function fileFamily(text: string): 4 | 6 {
-  for (let lineStart = 0, next = 0; lineStart < text.length; lineStart = next) {
+  for (let lineStart = contentStart(text), next = 0; lineStart < text.length; lineStart = next) {
     next = nextLineStart(text, lineStart);
     const start = skipBlanks(text, lineStart, next);
     const end = trimEnd(text, start, lineContentEnd(text, lineStart, next));
