@@ -11,6 +11,7 @@ import type { AddressSet } from '../../server/src/core/addresses/addressSet';
 import { audit, type AuditResult } from '../../server/src/core/analysis/audit';
 import { describeEntry, summarize } from '../../server/src/core/analysis/describe';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import { loaderRejections } from '../../server/src/core/analysis/loaderChecks';
 import type { AuditOptions } from '../../server/src/core/analysis/options';
 import { OwnersMemo } from '../../server/src/core/analysis/ownersMemo';
 import { buildReport } from '../../server/src/core/analysis/report';
@@ -191,6 +192,9 @@ function checkApplied({ document, result }: Analysed, edits: readonly TextEdit[]
   const after = parseDocument(fixed, document.format);
   const invalid = (d: BlocklistDocument) => d.problems.filter((p) => p.code === 'invalid-entry').length;
   assert.ok(invalid(after) <= invalid(document), `${what} leaves ${invalid(after) - invalid(document)} more unreadable entries:\n${JSON.stringify(fixed)}`);
+  // Nor does it turn a file the firewall's loader takes into one it refuses (information, such as a set no line creates, aside).
+  const refused = (d: BlocklistDocument) => loaderRejections(d).filter((rejection) => rejection.severity === undefined).length;
+  if (refused(document) === 0) assert.equal(refused(after), 0, `${what} makes the loader refuse the file:\n${JSON.stringify(fixed)}`);
   if (!keeps) return;
   step(`audit after ${what}`);
   assert.deepEqual(blockedOf(audit(after, settings.audit)), blockedOf(result), `${what} changes the blocked addresses:\n${JSON.stringify(fixed)}`);
