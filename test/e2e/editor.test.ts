@@ -124,6 +124,11 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(artifacts, '4-report.png') });
+    // Every name and number of the provider tables shows whole in the narrow panel: none is cut short.
+    const cut = await report
+      .locator('table.bars th, table.bars td.num')
+      .evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent));
+    assert.deepEqual(cut, [], 'cells of the report cut short');
   });
 });
 

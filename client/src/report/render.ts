@@ -54,8 +54,8 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
   h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
   .totals { display: flex; gap: 2em; flex-wrap: wrap; } .total { background: var(--vscode-editorWidget-background); padding: .8em 1.2em; border-radius: 4px; }
   .total .big { font-size: 1.5em; font-weight: 600; font-variant-numeric: tabular-nums; } .muted, .empty { color: var(--vscode-descriptionForeground); }
-  table.bars { width: 100%; border-collapse: collapse; table-layout: fixed; } table.bars th { width: 38%; text-align: left; font-weight: normal; white-space: nowrap; padding: 2px 1em 2px 0; overflow: hidden; text-overflow: ellipsis; }
-  table.bars td { padding: 2px 0; } table.bars td.num { width: 30%; overflow: hidden; text-overflow: ellipsis; }
+  table.bars { width: 100%; border-collapse: collapse; table-layout: fixed; } table.bars th { width: 38%; text-align: left; font-weight: normal; padding: 2px 1em 2px 0; overflow-wrap: anywhere; }
+  table.bars td { padding: 2px 0; } table.bars td.num { width: 30%; overflow-wrap: anywhere; white-space: normal; }
   .total .big { overflow-wrap: anywhere; } .bar { display: block; width: 100%; height: .9em; } .bar rect { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
   .num { text-align: right; white-space: nowrap; padding-left: 1em; font-variant-numeric: tabular-nums; } a { color: var(--vscode-textLink-foreground); }
   button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .4em .9em; margin-right: .5em; cursor: pointer; }
