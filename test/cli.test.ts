@@ -181,7 +181,22 @@ test('check on the 2018 example names the collateral by provider', () => {
     /:20:1: warning: Blocks 901,120 addresses of Google Cloud \(85\.9 % of the entry, AS396982\), 131,072 addresses of Google \(12\.5 % of the entry, AS15169 AS19527\)\. \[known-network\]/,
   );
   assert.match(stdout, /:20:1: warning: 1,048,576 of 1,048,576 addresses \(100 %\) are outside the target telegram\. \[outside-target\]/);
-  assert.match(stdout, /blocks addresses of Telegram [\d,]+ · Google Cloud 901,120 · Amazon Web Services 786,432 · Google 131,072\n$/);
+  // Per family: a sum of IPv4 and IPv6 addresses would mean nothing.
+  assert.match(stdout, /: blocks IPv4 addresses of Google Cloud 901,120 · Amazon Web Services 786,432 · Google 131,072 · Telegram 9,216\n/);
+  assert.match(stdout, /: blocks IPv6 addresses of Telegram 2,417,851,639,229,258,349,412,352 \(2\^81\)\n$/);
+});
+
+test('check --format json gives the providers per family, exact', () => {
+  const { stdout } = cli(['check', '--format', 'json', '--fail-on', 'never', resolve(root, 'examples/telegram-2018.txt')]);
+  const [report] = JSON.parse(stdout) as { providers: { ipv4: { id: string; addresses: string }[]; ipv6: { id: string; addresses: string }[] } }[];
+  assert.deepEqual(
+    report.providers.ipv4.map((p) => `${p.id} ${p.addresses}`),
+    ['google-cloud 901120', 'aws 786432', 'google 131072', 'telegram 9216'],
+  );
+  assert.deepEqual(
+    report.providers.ipv6.map((p) => `${p.id} ${p.addresses}`),
+    [`telegram ${2n ** 81n}`],
+  );
 });
 
 // Files whose format has scopes and rules of its own (ipset, pf, nginx) count as the firewall decides.

@@ -4,6 +4,9 @@
  * status follows --fail-on. The findings are written one by one as they are
  * formatted, so a list of millions of them needs memory for the audit only.
  */
+import { AddressSet } from '../core/addresses/addressSet';
+import { powerOfTwo } from '../core/addresses/display';
+import { IPV4, IPV6 } from '../core/addresses/family';
 import { audit } from '../core/analysis/audit';
 import type { Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
@@ -12,7 +15,7 @@ import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { loadNetworks } from '../node/networkData';
 import type { FailOn, Options } from './args';
-import { limitResults, located, type FileAudit, type FileReport } from './findings';
+import { limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
 import { formatOf, readText } from './input';
 import { Streamed, writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';
@@ -48,9 +51,11 @@ function auditFile(file: string, inputFormat: string | undefined, networks: Netw
   const document = parseDocument(text, formatOf(file, text, inputFormat));
   // Every finding: CI wants the whole list, not the editor's first thousand.
   const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
-  const providers = networks
-    ? providerTotals(networks.index, result.blocked4, result.blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
-    : [];
+  const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
+    networks
+      ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
+      : [];
+  const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
   return { file, text, format: document.format.id, result, providers };
 }
 
@@ -79,7 +84,8 @@ function printText(out: Output, file: FileReport, maxResults: number): void {
       `${count(ipv6.entries)} IPv6 entries (${count(ipv6.addresses)} unique addresses), ${count(findings.length)} findings` +
       (omitted > 0 ? ` (${count(omitted)} not shown: --max-results ${count(maxResults)})` : ''),
   );
-  if (file.providers.length > 0) {
-    out.line(`${file.file}: blocks addresses of ${file.providers.map((p) => `${p.name} ${count(BigInt(p.addresses))}`).join(' · ')}`);
+  for (const [family, providers] of [['IPv4', file.providers.ipv4] as const, ['IPv6', file.providers.ipv6] as const]) {
+    if (providers.length === 0) continue;
+    out.line(`${file.file}: blocks ${family} addresses of ${providers.map((p) => `${p.name} ${count(BigInt(p.addresses))}${powerOfTwo(BigInt(p.addresses))}`).join(' · ')}`);
   }
 }

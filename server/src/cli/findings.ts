@@ -13,8 +13,15 @@ export interface FileAudit {
   readonly text: string;
   readonly format: string;
   readonly result: AuditResult;
-  /** Addresses of each known provider the list blocks (with ASN data). */
-  readonly providers: readonly { readonly id: string; readonly name: string; readonly addresses: string }[];
+  /** Addresses of each known provider the list blocks (with ASN data), per family: a sum across families means nothing. */
+  readonly providers: { readonly ipv4: readonly ProviderCount[]; readonly ipv6: readonly ProviderCount[] };
+}
+
+/** How many addresses of a provider a list blocks, exact, as a decimal string. */
+export interface ProviderCount {
+  readonly id: string;
+  readonly name: string;
+  readonly addresses: string;
 }
 
 /** A file's audit and the findings written of it: all, or those --max-results keeps. */
