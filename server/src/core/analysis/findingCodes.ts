@@ -10,7 +10,7 @@ import type { ProblemCode } from '../document/problem';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** Codes of what a file says about itself (its header and directives). */
-export type HeaderCode = 'stale-header' | 'unknown-format' | 'unknown-name';
+export type HeaderCode = 'stale-header' | 'unknown-format' | 'unknown-target';
 
 /** The code of what the firewall's loader refuses (loaderChecks.ts). */
 export type LoaderCode = 'loader-rejects';
@@ -81,7 +81,7 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   overbroad: { severity: 'warning', rule: 'The entry blocks more addresses than the configured limit.', fixAll: false, unnecessary: false },
   'stale-header': { severity: 'warning', rule: "A FireHOL header's Entries line does not match the list.", fixAll: false, unnecessary: false },
   'unknown-format': { severity: 'warning', rule: 'The blocklist-format directive names no known format.', fixAll: false, unnecessary: false },
-  'unknown-name': {
+  'unknown-target': {
     severity: 'warning',
     rule: 'A name in the target directive names no known network: the target is left out of the audit until every name in it is known.',
     fixAll: false,

@@ -39,7 +39,7 @@ export function headerNotes(directives: Directives, entries: number, uniqueIps: 
       if (!unknown.has(spec)) return;
       const meant = closestProvider(spec);
       notes.push({
-        code: 'unknown-name',
+        code: 'unknown-target',
         line: target.line,
         ...target.places[n],
         message:
