@@ -362,12 +362,35 @@ test('--max-results keeps the most severe findings, says how many it left out, a
   assert.deepEqual(JSON.parse(cli(['check', '--format', 'sarif', '-'], input).stdout).runs[0].properties, { maxResults: 25_000, omittedResults: 0 });
 });
 
+test('--quiet writes errors only, and --max-warnings fails on more warnings than it allows, as ESLint does', () => {
+  const input = '5.5.5.5\n5.5.5.5\n5.5.5.5\n300.1.1.1\n';
+  const quiet = cli(['check', '--quiet', '-'], input);
+  assert.equal(quiet.status, 1);
+  assert.equal(
+    quiet.stdout,
+    [
+      '-:4:1: error: Octet 300 is out of range: each part of an IPv4 address is 0–255. [invalid-entry]',
+      '-: plain, 3 IPv4 entries (1 unique addresses), 0 IPv6 entries (0 unique addresses), 1 findings',
+      '',
+    ].join('\n'),
+  );
+  // Two warnings: --fail-on never exits 0 unless --max-warnings is below 2.
+  const duplicates = '5.5.5.5\n5.5.5.5\n5.5.5.5\n';
+  assert.equal(cli(['check', '--fail-on', 'never', '--max-warnings', '2', '-'], duplicates).status, 0);
+  assert.equal(cli(['check', '--fail-on', 'never', '--max-warnings', '1', '-'], duplicates).status, 1);
+  // --quiet hides the warnings from the output, not from --max-warnings.
+  const hidden = cli(['check', '--quiet', '--fail-on', 'never', '--max-warnings=0', '-'], duplicates);
+  assert.deepEqual([hidden.status, hidden.stdout.split('\n').length], [1, 2]);
+});
+
 // oxfmt-ignore
 const MAX_RESULTS_MISTAKES: readonly [args: string[], stderr: RegExp][] = [
   [['check', '--max-results', 'many', '-'], /--max-results takes a whole number of findings \(0 or more\), not "many"\./],
   [['check', '--max-results=-1', '-'], /not "-1"/],
   [['check', '--max-results'], /--max-results needs a value\./],
   [['merge', '--max-results', '5', '-'], /--max-results is for "check"/],
+  [['check', '--max-warnings', 'few', '-'], /--max-warnings takes a whole number of warnings \(0 or more\), not "few"\./],
+  [['count', '--quiet', '-'], /--quiet is for "check"/],
 ];
 
 for (const [args, stderr] of MAX_RESULTS_MISTAKES) {

@@ -18,6 +18,8 @@ Options:
   --max-results N              check writes at most N findings, the most severe first, and says how many it left
                                out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
                                per run); the exit status counts them all
+  --max-warnings N             check exits with status 1 when there are more than N warnings, as well as by --fail-on
+  --quiet                      check writes errors only (the exit status still counts every finding)
   --json                       machine-readable output of count
   --scope NAME                 read only the set, table or nginx block NAME (as named in the file) of each file
                                that has it; merge and ranges need it for a file with several blocking scopes
@@ -55,20 +57,28 @@ export interface Options {
   readonly scope?: string;
   /** The most findings check writes, or undefined for its output format's default. */
   readonly maxResults?: number;
+  /** check fails with more warnings than this. */
+  readonly maxWarnings?: number;
+  /** check writes errors only. */
+  readonly quiet: boolean;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
 export class UsageError extends Error {}
 
 const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2 };
-const SWITCHES = ['--json', '--strict', '--profile'];
+const SWITCHES = ['--json', '--strict', '--profile', '--quiet'];
 const VALUED: Record<string, readonly string[] | undefined> = {
   '--format': ['text', 'json', 'sarif'],
   '--fail-on': ['error', 'warning', 'never'],
   '--input-format': undefined, // checked against the formats by the caller
   '--scope': undefined, // checked against the files' scopes by the caller
   '--max-results': undefined, // a whole number, checked below
+  '--max-warnings': undefined, // a whole number, checked below
 };
+
+/** The options only `check` takes. */
+const CHECK_ONLY = ['--max-results', '--max-warnings', '--quiet'];
 
 /** Returns the options, or 'help' when help was asked for. Throws UsageError. */
 export function parseArgs(argv: readonly string[]): Options | 'help' {
@@ -103,9 +113,13 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     throw new UsageError(`"${command}" needs ${needed} ("-" reads standard input).`);
   }
   if (command === 'check' && values.has('--scope')) throw new UsageError('--scope is for the set commands: "check" reports on every scope of each file.');
-  if (command !== 'check' && values.has('--max-results')) throw new UsageError('--max-results is for "check": the other commands write every address.');
-  const maxResults = values.get('--max-results');
-  if (maxResults !== undefined && !/^\d+$/.test(maxResults)) throw new UsageError(`--max-results takes a whole number of findings (0 or more), not "${maxResults}".`);
+  const checkOnly = CHECK_ONLY.find((flag) => values.has(flag) || switches.has(flag));
+  if (command !== 'check' && checkOnly) throw new UsageError(`${checkOnly} is for "check": the other commands write every address.`);
+  const whole = (flag: string, what: string) => {
+    const value = values.get(flag);
+    if (value !== undefined && !/^\d+$/.test(value)) throw new UsageError(`${flag} takes a whole number of ${what} (0 or more), not "${value}".`);
+    return value === undefined ? undefined : Number(value);
+  };
   return {
     command,
     files,
@@ -116,6 +130,8 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     failOn: (values.get('--fail-on') ?? 'error') as FailOn,
     inputFormat: values.get('--input-format'),
     scope: values.get('--scope'),
-    maxResults: maxResults === undefined ? undefined : Number(maxResults),
+    maxResults: whole('--max-results', 'findings'),
+    maxWarnings: whole('--max-warnings', 'warnings'),
+    quiet: switches.has('--quiet'),
   };
 }

@@ -28,10 +28,8 @@ export function runCheck(options: Options): number {
     if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
   });
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
-  const reports = limitResults(
-    options.files.map((file) => auditFile(file, options.inputFormat, networks)),
-    maxResults,
-  );
+  const audits = options.files.map((file) => auditFile(file, options.inputFormat, networks));
+  const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
   const out = new Output();
   writeUntilClosed(out, () => {
     if (options.output === 'text') {
@@ -43,7 +41,20 @@ export function runCheck(options: Options): number {
   });
   // Every finding counts, written or not.
   const failing = FAILING[options.failOn];
-  return reports.some((report) => report.result.findings.some((f) => failing.includes(f.severity))) ? 1 : 0;
+  let failed = false;
+  let warnings = 0;
+  for (const { result } of audits) {
+    for (const f of result.findings) {
+      failed ||= failing.includes(f.severity);
+      if (f.severity === 'warning') warnings++;
+    }
+  }
+  return failed || warnings > (options.maxWarnings ?? Number.POSITIVE_INFINITY) ? 1 : 0;
+}
+
+/** The audit with its errors only, for --quiet. */
+function errorsOnly(file: FileAudit): FileAudit {
+  return { ...file, result: { ...file.result, findings: file.result.findings.filter((f) => f.severity === 'error') } };
 }
 
 function auditFile(file: string, inputFormat: string | undefined, networks: Networks | undefined): FileAudit {
