@@ -98,3 +98,20 @@ test('nginx blocks nested thousands deep: each name keeps the first levels and i
     ],
   );
 });
+
+test('Apache sections nested thousands deep are named as nginx blocks are: the first levels and their own', () => {
+  const levels = Array.from({ length: 12 }, (_, d) => `<Directory /${d}>`);
+  // A <Limit> between them opens no scope: the names skip it.
+  const text = `${levels.slice(0, 6).join('\n')}\n<Limit GET>\n${levels.slice(6).join('\n')}\nDeny from 192.0.2.1\n${'</Directory>\n'.repeat(6)}</Limit>\n${'</Directory>\n'.repeat(6)}Deny from 192.0.2.2\n`;
+  const document = parseDocument(text, formatById('apache')!);
+  assert.deepEqual(
+    [...document.entries.scope.subarray(0, 2)].map((s) => document.scopes[s].name),
+    [
+      `${levels
+        .slice(0, 8)
+        .map((level) => level.slice(1, -1))
+        .join(' › ')} › … › Directory /11 (line 13)`,
+      '',
+    ],
+  );
+});

@@ -8,6 +8,7 @@
  */
 import { HASH, SEMICOLON } from '../primitives/charCodes';
 import { isBlank } from '../document/entry';
+import { blockName } from './blockNames';
 import type { EntryRole, Format, TokenSink } from './format';
 import { emitEverything, expected, lineReader, skipBlanks, trimEnd, wordIs } from './lines';
 
@@ -26,16 +27,6 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
-
-/** Deeper than this, a block's name leaves out the levels between the first ones and its own, and says its line: names stay short however deep a file nests. */
-const NAMED_LEVELS = 8;
-
-/** The scope name of a block opened by `directive` inside the blocks `open` names: the path of blocks, `server › location /api`. */
-function blockName(open: readonly string[], directive: string, line: number): string {
-  if (open.length === 0) return directive;
-  if (open.length <= NAMED_LEVELS) return `${open[open.length - 1]} › ${directive}`;
-  return `${open[NAMED_LEVELS - 1]} › … › ${directive} (line ${line + 1})`;
-}
 
 /**
  * The directives of one line, in the block `blocks` says (the names of the
