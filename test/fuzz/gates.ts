@@ -60,7 +60,7 @@ export const DEEP_NESTING = true;
  * 1.2.3.4 alone, and reads the line at all only when its first word looks
  * like an address; pfctl rejects such a file).
  */
-export const PF_TABLE_FILE_WORDS = false;
+export const PF_TABLE_FILE_WORDS = true;
 
 // h/iptables.
 
