@@ -81,11 +81,16 @@ function table(s: Scanner, sink: TokenSink): void {
 // oxfmt-ignore
 const STATEMENTS = new Set(['set', 'match', 'scrub', 'anchor', 'nat-anchor', 'rdr-anchor', 'binat-anchor', 'load', 'antispoof', 'nat', 'no', 'rdr', 'binat', 'queue', 'altq', 'include', 'ether', 'dummynet']);
 
-/** Whether the line from `start`, its first word, is a line of a table file: no pf.conf statement or macro (`name = value`). */
+/**
+ * Whether the line from `start`, its first word, is a line of a table file:
+ * no pf.conf statement, macro (`name = value`) or line that opens a `{ … }`
+ * block (whose lines are the block's, as the fixes see them too).
+ */
 function isTableFileLine(text: string, start: number): boolean {
   const words = tableFileWords(text, start);
   const first = text.slice(words[0], words[1]);
-  return !STATEMENTS.has(first) && !first.includes('=') && !(words.length > 2 && text.charCodeAt(words[2]) === EQUALS);
+  if (STATEMENTS.has(first) || first.includes('=') || (words.length > 2 && text.charCodeAt(words[2]) === EQUALS)) return false;
+  return text.slice(start, words[words.length - 1]).indexOf('{') < 0;
 }
 
 /** The words of the line from `start` as pfctl's table file reader splits them (pfr_next_token): start and end of each, up to a word that starts with `#`. */
