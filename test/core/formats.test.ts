@@ -86,6 +86,8 @@ test('the readers of line formats read any run of whole lines as the whole docum
 const cases: [format: FormatId, text: string, expected: string[]][] = [
   ['nginx', 'location / { deny 192.0.2.1; allow 192.0.2.2; }\n', ['L1 18-27 block 192.0.2.1/32 "192.0.2.1"', 'L1 35-44 allow 192.0.2.2/32 "192.0.2.2"']],
   ['nginx', 'deny 192.0.2.1\n', ['L1 problem invalid-entry: Expected ";" after "deny 192.0.2.1": nginx reads on to the next ";".']],
+  // nginx reads on to the `;`, over lines and comments (nginx -t takes the first three and refuses the last: "invalid number of arguments in "deny"").
+  ['nginx', 'deny\n    10.0.0.1;\ndeny # c\n  10.0.0.2 # d\n  ;\nlocation\n  /x { deny 10.0.0.3; }\ndeny 10.0.0.4\ndeny 10.0.0.5;\n', ['L2 9-17 block 10.0.0.1/32 "10.0.0.1"', 'L4 30-38 block 10.0.0.2/32 "10.0.0.2"', 'L7 68-76 block 10.0.0.3/32 "10.0.0.3"', 'L8 problem invalid-entry: Expected ";" after "deny 10.0.0.4": nginx reads on to the next ";".']],
   ['nginx', 'allow all;\nset_real_ip_from 192.0.2.0/24;\ndeny unix:;\n', ['L1 6-9 allow 0.0.0.0/0 "all"', 'L1 6-9 allow ::/0 "all"']],
   ['apache', 'Require ip 10 192.168.1.\n', ['L1 0-10 block 0.0.0.0/0 "Require ip"', 'L1 0-10 block ::/0 "Require ip"', 'L1 11-13 allow 10.0.0.0/8 "10"', 'L1 14-24 allow 192.168.1.0/24 "192.168.1."']],
   ['apache', 'Deny from all\nAllow from all\nRequire all granted\nDeny from .example.com env=bad 1und1.de\n', ['L1 10-13 block 0.0.0.0/0 "all"', 'L1 10-13 block ::/0 "all"', 'L2 25-28 allow 0.0.0.0/0 "all"', 'L2 25-28 allow ::/0 "all"']],
