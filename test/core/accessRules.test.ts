@@ -68,6 +68,9 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   ['hosts-deny', 'sshd: 192.0.2.1 : allow\nsshd: 192.0.2.0/24\n', ['daemon sshd: 255'], [], 'sshd: 192.0.2.1 : allow\nsshd: 192.0.2.0/24\n'],
   // What tcpd never matches (checked with tcpdmatch): host bits past the mask, the mask 255.255.255.255, a /0. Errors, not entries.
   ['hosts-deny', 'sshd: 10.0.0.5/255.255.255.255, 10.0.0.6/24, 0.0.0.0/0, 10.0.0.7/32\n', ['daemon sshd: 1'], ['L1 invalid-entry', 'L1 invalid-entry', 'L1 invalid-entry'], 'sshd: 10.0.0.5/255.255.255.255, 10.0.0.6/24, 0.0.0.0/0, 10.0.0.7/32\n'],
+  // IPv6 lengths as tcpd reads them (checked with tcpdmatch): the leading digits after the bracket, so a mask written as an address (`/ffff:ffff::`, whose
+  // next colon ends the client list) is /0, every IPv6 address, and `/64abc` is /64: entries, and errors. A length inside the brackets, or past /128, never matches.
+  ['hosts-deny', 'sshd: [2001:db8::/32], [2001:db8::]/129\nsshd: [2001:db8::]/64abc\nvsftpd: [2001:db8::]/ffff:ffff::\n', [`daemon sshd: 0 + ${2n ** 64n}`, `daemon vsftpd: 0 + ${EVERY_IPV6}`], ['L1 invalid-entry', 'L1 invalid-entry', 'L2 invalid-entry', 'L3 invalid-entry', 'L3 overbroad'], 'sshd: [2001:db8::/32], [2001:db8::]/129\nsshd: [2001:db8::]/64abc\nvsftpd: [2001:db8::]/ffff:ffff::\n'],
   // A rule continued with a backslash is one rule.
   ['hosts-deny', 'sshd: 192.0.2.0/24 \\\n  EXCEPT 192.0.2.5, 192.0.2.5\n', ['daemon sshd: 255'], ['L2 duplicate'], 'sshd: 192.0.2.0/24 \\\n  EXCEPT 192.0.2.5\n'],
 

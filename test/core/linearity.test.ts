@@ -87,18 +87,22 @@ test('a target of 3,000 ASNs resolves in a bounded number of probes per ASN', ()
   assert.ok(perAsn < 1_000, `${perAsn} probes per ASN`);
 });
 
+/** The scope names of the first two entries of `text`: one deep in its blocks, one after them. */
+function firstTwoScopes(format: FormatId, text: string): string[] {
+  const document = parseDocument(text, formatById(format)!);
+  return [...document.entries.scope.subarray(0, 2)].map((s) => document.scopes[s].name);
+}
+
 test('nginx blocks nested thousands deep: each name keeps the first levels and its own, never the whole path', () => {
-  const levels = Array.from({ length: 12 }, (_, d) => `location /${d} {`);
-  const text = `${levels.join('\n')}\ndeny 192.0.2.1;\n${'}\n'.repeat(12)}deny 192.0.2.2;\n`;
-  const document = parseDocument(text, formatById('nginx')!);
-  assert.deepEqual(
-    [...document.entries.scope.subarray(0, 2)].map((s) => document.scopes[s].name),
-    [
-      `${levels
-        .slice(0, 8)
-        .map((level) => level.slice(0, -2))
-        .join(' › ')} › … › location /11 (line 12)`,
-      '',
-    ],
-  );
+  const levels = Array.from({ length: 12 }, (_, d) => `location /${d}`);
+  const text = `${levels.map((level) => `${level} {\n`).join('')}deny 192.0.2.1;\n${'}\n'.repeat(12)}deny 192.0.2.2;\n`;
+  assert.deepEqual(firstTwoScopes('nginx', text), [`${levels.slice(0, 8).join(' › ')} › … › location /11 (line 12)`, '']);
+});
+
+test('Apache sections nested thousands deep are named as nginx blocks are: the first levels and their own', () => {
+  const levels = Array.from({ length: 12 }, (_, d) => `Directory /${d}`);
+  const tags = levels.map((level) => `<${level}>\n`);
+  // A <Limit> between them opens no scope: the names skip it.
+  const text = `${tags.slice(0, 6).join('')}<Limit GET>\n${tags.slice(6).join('')}Deny from 192.0.2.1\n${'</Directory>\n'.repeat(6)}</Limit>\n${'</Directory>\n'.repeat(6)}Deny from 192.0.2.2\n`;
+  assert.deepEqual(firstTwoScopes('apache', text), [`${levels.slice(0, 8).join(' › ')} › … › Directory /11 (line 13)`, '']);
 });

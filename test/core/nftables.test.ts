@@ -87,6 +87,13 @@ for (const [name, text, scopes, findings, fixedAll] of cases) {
   });
 }
 
+// The fuzz suite's blocks nest up to 5,000 deep; a reader that recursed per block overflowed the stack well before 20,000.
+test('blocks nested 20,000 deep are read, and each closing brace brings back the table around it', () => {
+  const depth = 20_000;
+  const text = `table ip outer {\n${'table ip t {\n'.repeat(depth)}${'}\n'.repeat(depth)}  set s {\n    type ipv4_addr\n    elements = { 1.2.3.4 }\n  }\n}\n`;
+  assert.deepEqual(scopeCounts(text), ['set ip outer s: 1']);
+});
+
 test('no address of a comment is read', () => {
   const { document } = read(cases.find(([name]) => name === 'comments hold no address')![1]);
   const texts = Array.from({ length: document.entries.count }, (_, k) => document.text.slice(document.entries.start[k], document.entries.end[k]));

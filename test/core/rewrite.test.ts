@@ -76,6 +76,10 @@ const cases: [name: string, format: FormatId, text: string, change: Change, expe
   ['nginx: two directives on a line', 'nginx', 'deny 1.2.3.4; deny 1.2.3.4;\n', 'fix all', 'deny 1.2.3.4;\n'],
   ['nginx: a directive split stays among its line', 'nginx', 'deny 10.0.0.0/15; deny 5.5.5.5;\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, 'deny 10.0.0.0/16; deny 10.1.0.0/16; deny 5.5.5.5;\n'],
   ['nginx: the last directive of a block', 'nginx', 'location / { deny 1.2.3.4; }\n', { '1.2.3.4': [] }, 'location / {}\n'],
+  // A directive over several lines (nginx reads on to its `;`, comments between its words): its lines go, or are written, as one.
+  ['nginx: a directive over lines goes with them', 'nginx', 'deny 1.2.3.4;\ndeny # again\n  1.2.3.4;\ndeny 5.5.5.5;\n', 'fix all', 'deny 1.2.3.4;\ndeny 5.5.5.5;\n'],
+  ['nginx: a directive over lines split', 'nginx', 'deny\n    10.0.0.0/15;\ndeny 5.5.5.5;\n', { '10.0.0.0/15': ['10.0.0.0/16', '10.1.0.0/16'] }, 'deny\n    10.0.0.0/16;\ndeny\n    10.1.0.0/16;\ndeny 5.5.5.5;\n'],
+  ['nginx: directives that share the lines one runs over', 'nginx', 'deny 1.2.3.4; deny\n  1.2.3.4; deny 5.5.5.5;\n', 'fix all', 'deny 1.2.3.4; deny 5.5.5.5;\n'],
   // Comments: a line that keeps an item keeps its comment.
   ['nginx: the comment of a line that keeps a directive', 'nginx', 'deny 1.2.3.4; deny 1.2.3.4; # keep\n', 'fix all', 'deny 1.2.3.4; # keep\n'],
   ['pf: the last item of a list over lines, the comment of the kept one stays', 'pf', 'table <t> {\n  1.2.3.0/24, # a\n  1.2.3.4 # b\n}\n', 'fix all', 'table <t> {\n  1.2.3.0/24 # a\n}\n'],

@@ -52,7 +52,7 @@ export const CLI_EXCERPTS = true;
 // h/ipv6oracle: the nftables and pf readers.
 
 /** Blocks nested up to 5,000 deep rather than 500 (the nftables reader recurses per block: 1,500 `table <t> {` overflow the stack). */
-export const DEEP_NESTING = false;
+export const DEEP_NESTING = true;
 
 /**
  * Words that are no address on a line of a pf table file, commas and ranges
@@ -60,7 +60,7 @@ export const DEEP_NESTING = false;
  * 1.2.3.4 alone, and reads the line at all only when its first word looks
  * like an address; pfctl rejects such a file).
  */
-export const PF_TABLE_FILE_WORDS = false;
+export const PF_TABLE_FILE_WORDS = true;
 
 // h/iptables.
 

@@ -143,10 +143,16 @@ interface NginxBlock {
   readonly methods: readonly NginxQuery['method'][];
 }
 
-/** An `allow` or `deny`, now and then of `all`, quoted or with host bits; IPv6 in any spelling. */
+/**
+ * An `allow` or `deny`, now and then of `all`, quoted or with host bits;
+ * IPv6 in any spelling; now and then over several lines, with comments
+ * between its words (nginx reads on to the `;`).
+ */
 const nginxRule = fc
   .record({
     verb: fc.constantFrom('deny', 'deny', 'allow'),
+    gap: fc.constantFrom(' ', ' ', ' ', ' ', ' ', '\n    ', ' # between its words\n    '),
+    beforeEnd: fc.constantFrom('', '', '', '', '', '\n  ', ' # before its ;\n  '),
     version: fc.constantFrom<Version>(4, 6),
     four: block(4),
     six: block(6),
@@ -156,10 +162,10 @@ const nginxRule = fc
     quoted: fc.integer({ min: 0, max: 9 }),
     spelled: spelling,
   })
-  .map(({ verb, version, four, six, all, hostBits, bare, quoted, spelled }) => {
+  .map(({ verb, gap, beforeEnd, version, four, six, all, hostBits, bare, quoted, spelled }) => {
     const chosen = version === 4 ? four : six;
     const address = all === 0 ? 'all' : cidrText(chosen, { hostBits, bare, spelled });
-    return { blocks: all === 0 ? [] : [chosen], text: `${verb} ${quoted === 0 ? `"${address}"` : address};` };
+    return { blocks: all === 0 ? [] : [chosen], text: `${verb}${gap}${quoted === 0 ? `"${address}"` : address}${beforeEnd};` };
   });
 
 /** Rules written one a line or several on one, with comments after them and on lines of their own. */

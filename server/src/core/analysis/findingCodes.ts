@@ -49,6 +49,12 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'not-text': { severity: 'error', rule: 'The file is not text (a NUL character in its first 8 KiB): none of it is read.', fixAll: false, unnecessary: false },
   'host-bits-set': { severity: 'warning', rule: 'A CIDR has bits set past its prefix.', fixAll: true, unnecessary: false },
   'leading-zeros': { severity: 'warning', rule: 'An octet has a leading zero, which other tools read as octal.', fixAll: false, unnecessary: false },
+  'unresolved-name': {
+    severity: 'information',
+    rule: 'A host or interface name the firewall resolves when it loads the file: the product does not resolve it, and counts none of its addresses.',
+    fixAll: false,
+    unnecessary: false,
+  },
   'loader-rejects': {
     severity: 'error',
     rule: "The firewall's loader rejects the file here (nft, ipset restore, apache2 -t, iptables-restore), as each tool says: an element of the other family, a repeated element or set, a full set, a negative Require outside <RequireAll>, a jump that closes a loop…",

@@ -12,7 +12,9 @@ export type ProblemCode =
   /** A CIDR whose address has bits set past the prefix (`1.2.3.4/24`); read as the network. */
   | 'host-bits-set'
   /** An octet with a leading zero (`010.1.1.1`): read as decimal, but iprange and inet_aton read it as octal. */
-  | 'leading-zeros';
+  | 'leading-zeros'
+  /** A host or interface name the firewall resolves when it loads the file (a pf table file's): its addresses are not counted. */
+  | 'unresolved-name';
 
 export interface Problem {
   readonly code: ProblemCode;

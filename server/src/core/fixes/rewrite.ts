@@ -21,6 +21,7 @@ import { formatIPv4 } from '../addresses/ipv4';
 import { contentStart } from '../document/encoding';
 import { endsLine, lineBreakLength, lineContentEnd, lineStartOf, nextLineBreak, nextLineStart, type FormatId } from '../formats/format';
 import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
+import { multilineDirectives } from '../formats/nginx';
 import { Scanner } from '../formats/scanner';
 import { CR, HASH, LF, SEMICOLON, SLASH } from '../primitives/charCodes';
 import { partitionPoint } from '../primitives/search';
@@ -731,35 +732,65 @@ function mikrotikList({ text }: BlocklistDocument, start: number): List | undefi
   return undefined;
 }
 
-/** nginx: the directives of a line (each up to its `;`), between `{` and `}`, before a comment. */
-function nginxList({ text }: BlocklistDocument, start: number): List | undefined {
-  const line = lineAround(text, start);
-  let segment = line.start;
+/**
+ * nginx: the directives of a line (each up to its `;`), between `{` and `}`,
+ * before a comment; where a directive runs over several lines, of the lines
+ * it joins, its comments skipped.
+ */
+function nginxList(document: BlocklistDocument, start: number): List | undefined {
+  const { text } = document;
+  const [first, last] = joinedLines(document, start);
+  let segment = first;
   let items: number[] = [];
   let directive = -1;
   let quote = 0;
-  for (let i = line.start; i <= line.end; i++) {
-    const c = i < line.end ? text.charCodeAt(i) : -1;
+  for (let i = first; i <= last; i++) {
+    const c = i < last ? text.charCodeAt(i) : -1;
     if (quote) {
       if (c === BACKSLASH) i++;
       else if (c === quote) quote = 0;
       continue;
     }
-    if (c === SEMICOLON && directive >= 0) {
+    const comment = c === HASH && (directive < 0 || isBlank(text.charCodeAt(i - 1)) || endsLine(text, i - 1));
+    if (comment && nextLineBreak(text, i, last) < last) {
+      // A comment inside a directive that runs on: up to its line's end.
+      i = nextLineBreak(text, i, last);
+    } else if (c === SEMICOLON && directive >= 0) {
       items.push(directive, i + 1);
       directive = -1;
-    } else if (c < 0 || c === 0x7b || c === 0x7d || (c === HASH && (directive < 0 || isBlank(text.charCodeAt(i - 1))))) {
+    } else if (c < 0 || c === 0x7b || c === 0x7d || comment) {
       if (directive >= 0) items.push(directive, trimEnd(text, directive, i));
       directive = -1;
       if (start >= segment && start < i) return { start: segment, end: i, items, statement: { start: segment, end: i } };
       if (c < 0 || c === HASH) return undefined;
       [segment, items] = [i + 1, []];
-    } else if (c !== SEMICOLON && !isBlank(c) && directive < 0) {
+    } else if (c !== SEMICOLON && !isBlank(c) && c !== LF && c !== CR && directive < 0) {
       directive = i;
     }
     if (c === QUOTE || c === 0x27) quote = c;
   }
   return undefined;
+}
+
+const NGINX_DIRECTIVES = new WeakMap<BlocklistDocument, number[]>();
+
+/** The lines around `offset` that directives running over several lines join (the line of `offset` alone when none does): where they start, and where the last one's content ends. */
+function joinedLines(document: BlocklistDocument, offset: number): [number, number] {
+  let spans = NGINX_DIRECTIVES.get(document);
+  if (spans === undefined) {
+    spans = multilineDirectives(document.text);
+    NGINX_DIRECTIVES.set(document, spans);
+  }
+  const { text } = document;
+  let { start, end } = lineAround(text, offset);
+  // The directive that starts last before a place is the only one that may run across it.
+  const crossing = (at: number) => {
+    const d = partitionPoint(spans.length / 2, (i) => spans[2 * i] >= at) - 1;
+    return d >= 0 && spans[2 * d + 1] > at ? d : -1;
+  };
+  for (let d = crossing(start); d >= 0; d = crossing(start)) start = lineAround(text, spans[2 * d]).start;
+  for (let d = crossing(end); d >= 0; d = crossing(end)) end = lineAround(text, spans[2 * d + 1] - 1).end;
+  return [start, end];
 }
 
 const PLAIN_LINES = lineSyntax(plainComment);

@@ -47,6 +47,7 @@
 import { ParsedEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import { HASH } from '../primitives/charCodes';
+import { blockName } from './blockNames';
 import { forEachLine, type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
 import { emitEverything, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
 import { quote } from '../primitives/excerpt';
@@ -187,6 +188,8 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
   const scopes = [file];
   const all: Directive[] = [];
   const open: Open[] = [];
+  // The names of the scope sections open, outermost first.
+  const path: string[] = [];
   forEachLine(text, (lineStart, lineEnd, line) => {
     const start = skipBlanks(text, lineStart, lineEnd);
     if (start === lineEnd || text.charCodeAt(start) === HASH) return;
@@ -196,7 +199,8 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
     const conditional = top?.conditional ?? false;
     if (text.charCodeAt(start) === LESS) {
       if (text.charCodeAt(start + 1) === SLASH) {
-        open.pop();
+        const closed = open.pop();
+        if (closed && closed.scope !== (open.at(-1)?.scope ?? file)) path.pop();
         return;
       }
       const close = text.lastIndexOf('>', end);
@@ -206,7 +210,8 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
       all.push(tag);
       scope.directives.push(tag);
       if (SCOPE_SECTIONS.includes(name)) {
-        const inside: Scope = { name: [scope.name, inner].filter(Boolean).join(' › '), root: { kind: 'any', children: [] }, conditionalRoots: [], directives: [] };
+        const inside: Scope = { name: blockName(path, inner, line), root: { kind: 'any', children: [] }, conditionalRoots: [], directives: [] };
+        path.push(inside.name);
         scopes.push(inside);
         open.push({ scope: inside, conditional });
       } else if (name in AUTHZ_SECTIONS) {

@@ -27,7 +27,7 @@
  */
 import { formatIPv4 } from '../addresses/ipv4';
 import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
-import { COLON, DOT, HASH, STAR } from '../primitives/charCodes';
+import { COLON, DOT, HASH, SLASH, STAR } from '../primitives/charCodes';
 import type { LineProblem, Problem } from '../document/problem';
 import { forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
 import { BACKSLASH, COMMA, emitEverything, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
@@ -346,17 +346,38 @@ function neverMatched(text: string, start: number, end: number, entry: ParsedEnt
   return undefined;
 }
 
-/** `[2001:db8::]/32` or `[2001:db8::1]`: the brackets belong to the file's syntax, so the address is read without them. */
+/**
+ * `[2001:db8::]/32` or `[2001:db8::1]`: the brackets belong to the file's
+ * syntax, so the address is read without them. tcpd reads the length after
+ * the bracket as C's atoi does, its leading digits (checked with tcpdmatch):
+ * `[2001:db8::]/ffff` (all a client list holds of `/ffff:ffff::`, whose next
+ * colon ends the list) and `[2001:db8::]/` are /0, every IPv6 address,
+ * `/64abc` is /64; an entry so read is an error too. Past /128, or with the
+ * length inside the brackets, it never matches.
+ */
 function readBracketed(text: string, start: number, end: number, line: number, sink: TokenSink, meaning: EntryMeaning): void {
   const close = indexIn(text, CLOSE_BRACKET, start, end);
-  const suffix = close < 0 ? '' : text.slice(close + 1, end);
-  if (close < 0 || (suffix !== '' && !/^\/\d+$/.test(suffix))) {
+  if (close < 0 || (close + 1 < end && text.charCodeAt(close + 1) !== SLASH)) {
     expected(sink, start, end, line, `"[IPv6 address]" or "[IPv6 network]/length", not ${quote(text, start, end)}`);
     return;
   }
-  const address = text.slice(start + 1, close) + suffix;
+  const never = (why: string) => sink.problem({ code: 'invalid-entry', start, end, message: `tcpd never matches ${quote(text, start, end)}: ${why}` }, line);
+  if (indexIn(text, SLASH, start, close) >= 0) return never('the length goes after the bracket, as in [2001:db8::]/32.');
+  const mask = text.slice(close + 2, end);
+  const digits = /^[+-]?\d*/.exec(mask)![0];
+  const length = Number.parseInt(digits, 10) || 0;
+  if (length < 0 || length > 128) return never(`it reads the length as ${length}, and an IPv6 length is 0 to 128.`);
+  const address = close + 1 === end ? text.slice(start + 1, close) : `${text.slice(start + 1, close)}/${length}`;
   const problems: Problem[] = [];
   const ok = parseEntry(address, 0, address.length, problems, bracketed);
-  for (const problem of problems) sink.problem({ ...problem, start, end }, line);
-  if (ok) sink.entry(start, end, line, bracketed, meaning);
+  const misread = close + 1 < end && !/^[+-]?\d+$/.test(mask);
+  // A misread length is the error to mend: host bits past it are beside the point.
+  for (const problem of problems) if (!misread || problem.code !== 'host-bits-set') sink.problem({ ...problem, start, end }, line);
+  if (!ok) return;
+  if (misread) {
+    const reads = `reads the length ${quote(text, close + 2, end)} as its leading digits, /${length}`;
+    const widest = length === 0 ? ': it matches every IPv6 address' : '';
+    sink.problem({ code: 'invalid-entry', start, end, message: `tcpd ${reads}${widest}. Write the length in digits, as in [2001:db8::]/32.` }, line);
+  }
+  sink.entry(start, end, line, bracketed, meaning);
 }

@@ -108,6 +108,8 @@ class NftablesReader {
   readonly sets = new Map<string, SetSettings>();
   private table: Table | undefined;
   private chain: Chain | undefined;
+  /** The table and chain around each open block of a table or chain, innermost last. */
+  private readonly open: { readonly table: Table | undefined; readonly chain: Chain | undefined }[] = [];
   /** The chains declared so far, by scope name. */
   private readonly declared = new Set<string>();
   private fileRulesDeclared = false;
@@ -123,19 +125,28 @@ class NftablesReader {
     this.scanner = new Scanner(text, '{};,=!');
   }
 
-  /** The whole text: a `}` that closes nothing is stepped over. */
+  /**
+   * The whole text, statement by statement. The blocks of tables and chains
+   * are read here without recursion (they may nest thousands deep): at each
+   * one's `}`, the table and chain around it are in force again. A `}` that
+   * closes nothing is stepped over.
+   */
   read(): void {
-    do this.block();
-    while (this.scanner.kind !== 'end');
-  }
-
-  /** Statements up to the `}` that closes the block, or the end of the text. */
-  private block(): void {
     const s = this.scanner;
     for (;;) {
       s.next();
-      if (s.kind === 'end' || s.isPunctuation('}')) return;
-      if (!s.endsStatement()) this.statement();
+      if (s.kind === 'end') return;
+      if (s.isPunctuation('}')) {
+        const outer = this.open.pop();
+        if (outer === undefined) continue;
+        this.table = outer.table;
+        this.chain = outer.chain;
+        // The rest of the statement the block belongs to.
+        s.next();
+        s.skipStatement();
+      } else if (!s.endsStatement()) {
+        this.statement();
+      }
     }
   }
 
@@ -189,19 +200,29 @@ class NftablesReader {
 
   /** `table [FAMILY] NAME [{ … }]`. */
   private tableStatement(words: readonly { text: string }[]): void {
-    const outer = this.table;
-    if (words.length > 0) this.table = words.length > 1 ? { family: words[0].text, name: words[1].text } : { family: 'ip', name: words[0].text };
-    this.blockOrEnd(() => this.block());
-    this.table = outer;
+    const table = words.length === 0 ? this.table : words.length > 1 ? { family: words[0].text, name: words[1].text } : { family: 'ip', name: words[0].text };
+    this.enter(table, this.chain);
   }
 
   /** `chain NAME { … }` in a table, `add chain [FAMILY] TABLE NAME [{ … }]`: declares the chain's scopes, then reads its rules. */
   private chainStatement(words: readonly Word[]): void {
-    const chain = this.declareChain(words);
-    const outer = this.chain;
+    this.enter(this.table, this.declareChain(words));
+  }
+
+  /**
+   * After the header of a table or chain: at `{`, opens its block, where
+   * `table` and `chain` are in force until `read` meets the closing brace;
+   * without a brace, the statement ends there.
+   */
+  private enter(table: Table | undefined, chain: Chain | undefined): void {
+    const s = this.scanner;
+    if (!s.isPunctuation('{')) {
+      s.skipStatement();
+      return;
+    }
+    this.open.push({ table: this.table, chain: this.chain });
+    this.table = table;
     this.chain = chain;
-    this.blockOrEnd(() => this.block());
-    this.chain = outer;
   }
 
   /** `set NAME { … }` in a table, `add set [FAMILY] TABLE NAME { … }`: declares the set, then reads its settings and elements. */

@@ -1,24 +1,24 @@
 /**
  * nginx access rules (ngx_http_access_module): `deny ADDRESS;` blocks,
  * `allow ADDRESS;` is an exception. Other directives and `#` comments hold
- * no entry. A line may hold several directives. Each block (`server`,
+ * no entry. A line may hold several directives, and a directive may run
+ * over several lines (nginx separates words by blanks and line breaks
+ * alike, and reads on to the `;`). Each block (`server`,
  * `location /api`, …) with rules of its own is a scope, where the rules are
  * checked in order and the first that matches decides; a block without
  * rules inherits its parent's, which decide as they do there.
  */
 import { HASH, SEMICOLON } from '../primitives/charCodes';
 import { isBlank } from '../document/entry';
-import type { EntryRole, Format, TokenSink } from './format';
-import { emitEverything, expected, lineReader, skipBlanks, trimEnd, wordIs } from './lines';
+import { blockName } from './blockNames';
+import { forEachLine, type EntryRole, type Format, type TokenSink } from './format';
+import { emitEverything, expected, skipBlanks, wordIs } from './lines';
 
 export const nginx: Format = {
   id: 'nginx',
   label: 'nginx access rules',
-  // Which block a line is in depends on the lines before it.
-  read: (text, sink) => {
-    const blocks: string[] = [];
-    lineReader((text, start, end, line, sink) => readLine(text, start, end, line, sink, blocks), 'line')(text, sink);
-  },
+  // Which block a line is in depends on the lines before it, and a directive may run over several lines.
+  read: readNginx,
   evaluation: 'first-match',
 };
 
@@ -27,85 +27,148 @@ const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const APOSTROPHE = 0x27;
 
-/** Deeper than this, a block's name leaves out the levels between the first ones and its own, and says its line: names stay short however deep a file nests. */
-const NAMED_LEVELS = 8;
-
-/** The scope name of a block opened by `directive` inside the blocks `open` names: the path of blocks, `server › location /api`. */
-function blockName(open: readonly string[], directive: string, line: number): string {
-  if (open.length === 0) return directive;
-  if (open.length <= NAMED_LEVELS) return `${open[open.length - 1]} › ${directive}`;
-  return `${open[NAMED_LEVELS - 1]} › … › ${directive} (line ${line + 1})`;
+/** A word of a directive: where it stands, and on which line. */
+interface Word {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
 }
 
 /**
- * The directives of one line, in the block `blocks` says (the names of the
- * blocks open, which a `{` or `}` changes). `deny all;` and `allow all;` are
- * two entries on the word, 0.0.0.0/0 and ::/0, since nginx's `all` matches
- * both families; in order, `allow all;` decides every address left.
+ * The directive being read: its first three words (a name and what
+ * `allow`/`deny` need to be judged), how many it has, and where the last
+ * ends. Blanks, line breaks and comments separate words alike, so a
+ * directive runs on over lines up to its `;`.
  */
-function readLine(text: string, start: number, end: number, line: number, sink: TokenSink, blocks: string[]): void {
-  let i = start;
-  let directive = -1; // where the directive a `{` may open starts
-  while (i < end) {
-    i = skipBlanks(text, i, end);
-    const c = text.charCodeAt(i);
-    if (i >= end || c === HASH) return;
-    if (c === OPEN_BRACE) {
-      blocks.push(blockName(blocks, directive < 0 ? '{' : text.slice(directive, trimEnd(text, directive, i)), line));
-      directive = -1;
-      i++;
-      continue;
-    }
-    if (c === CLOSE_BRACE || c === SEMICOLON) {
-      if (c === CLOSE_BRACE) blocks.pop();
-      directive = -1;
-      i++;
-      continue;
-    }
-    const nameEnd = wordEnd(text, i, end);
-    const deny = wordIs(text, i, nameEnd, 'deny');
-    if (!deny && !wordIs(text, i, nameEnd, 'allow')) {
-      directive = i;
-      i = directiveEnd(text, nameEnd, end);
-      continue;
-    }
-    i = readAccess(text, i, nameEnd, end, line, sink, deny ? 'block' : 'allow', blocks.at(-1) ?? '');
-  }
+interface Directive {
+  readonly words: Word[];
+  count: number;
+  end: number;
+  /** The line of the last word. */
+  endLine: number;
 }
 
-/** `deny ADDRESS;` from its name on; returns where the next directive may start. */
-function readAccess(text: string, nameStart: number, nameEnd: number, end: number, line: number, sink: TokenSink, role: EntryRole, scope: string): number {
-  const name = text.slice(nameStart, nameEnd);
-  const argStart = skipBlanks(text, nameEnd, end);
-  const argEnd = wordEnd(text, argStart, end);
-  const after = skipBlanks(text, argEnd, end);
-  if (argStart === argEnd || text.charCodeAt(argStart) === HASH) {
-    expected(sink, nameStart, argEnd, line, `an address after "${name}", as in "${name} 192.0.2.0/24;"`);
-    return directiveEnd(text, argStart, end);
+/**
+ * The directives of the text, word by word as nginx reads them, in the
+ * blocks the `{` and `}` open and close (`blocks`: their names). `deny
+ * all;` and `allow all;` are two entries on the word, 0.0.0.0/0 and ::/0,
+ * since nginx's `all` matches both families; in order, `allow all;` decides
+ * every address left.
+ */
+function readNginx(text: string, sink: TokenSink): void {
+  const blocks: string[] = [];
+  const directive: Directive = { words: [], count: 0, end: 0, endLine: 0 };
+  /** Ends the directive read so far: at its `;` (`terminated`), or cut short by a brace or the end of the text. */
+  const end = (terminated: boolean, after: number) => {
+    if (isAccess(text, directive)) readAccess(text, directive, terminated, after, sink, blocks.at(-1) ?? '');
+    directive.count = 0;
+    directive.words.length = 0;
+  };
+  forEachToken(text, (c, start, tokenEnd, line) => {
+    if (c === SEMICOLON) {
+      end(true, tokenEnd);
+    } else if (c === OPEN_BRACE) {
+      const name = directive.count === 0 ? '{' : directiveText(text, directive);
+      end(false, start);
+      blocks.push(blockName(blocks, name, line));
+    } else if (c === CLOSE_BRACE) {
+      end(false, start);
+      blocks.pop();
+    } else {
+      if (directive.words.length < 3) directive.words.push({ start, end: tokenEnd, line });
+      directive.count++;
+      directive.end = tokenEnd;
+      directive.endLine = line;
+    }
+  });
+  end(false, text.length);
+}
+
+/** What a token is: a word, or the `;`, `{` or `}` it is. */
+type TokenKind = typeof WORD | typeof SEMICOLON | typeof OPEN_BRACE | typeof CLOSE_BRACE;
+const WORD = 0;
+
+/** nginx's tokens in order, as its configuration parser reads them: words (quoted strings whole), `;`, `{` and `}`; a `#` that starts a token comments out the rest of its line. */
+function forEachToken(text: string, visit: (kind: TokenKind, start: number, end: number, line: number) => void): void {
+  forEachLine(text, (lineStart, lineEnd, line) => {
+    for (let i = skipBlanks(text, lineStart, lineEnd); i < lineEnd; i = skipBlanks(text, i, lineEnd)) {
+      const c = text.charCodeAt(i);
+      if (c === HASH) return;
+      const punctuation = c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE;
+      const end = punctuation ? i + 1 : Math.max(wordEnd(text, i, lineEnd), i + 1);
+      visit(punctuation ? c : WORD, i, end, line);
+      i = end;
+    }
+  });
+}
+
+/**
+ * The directives that run over several lines (`deny` on one line, its
+ * address on the next): start and end pairs, in order. Each ends past its
+ * `;`, or at its last word when a brace or the end of the text cuts it
+ * short. The fixes rewrite the lines such a directive joins as one.
+ */
+export function multilineDirectives(text: string): number[] {
+  const spans: number[] = [];
+  let [start, startLine, end, endLine] = [-1, 0, 0, 0];
+  const close = () => {
+    if (start >= 0 && endLine > startLine) spans.push(start, end);
+    start = -1;
+  };
+  forEachToken(text, (kind, tokenStart, tokenEnd, line) => {
+    if (kind === WORD || kind === SEMICOLON) {
+      if (kind === WORD && start < 0) [start, startLine] = [tokenStart, line];
+      if (start >= 0) [end, endLine] = [tokenEnd, line];
+      if (kind === SEMICOLON) close();
+    } else {
+      close();
+    }
+  });
+  close();
+  return spans;
+}
+
+/** Whether the directive is `allow` or `deny`. */
+function isAccess(text: string, { words, count }: Directive): boolean {
+  return count > 0 && (wordIs(text, words[0].start, words[0].end, 'deny') || wordIs(text, words[0].start, words[0].end, 'allow'));
+}
+
+/** The directive's words as written, lines (and their comments) joined by a blank: a block's name, `location /api`. */
+function directiveText(text: string, directive: Directive): string {
+  const written = text.slice(directive.words[0].start, directive.end);
+  return directive.endLine === directive.words[0].line ? written : written.replace(/\s*(?:#[^\r\n]*)?[\r\n]\s*/g, ' ');
+}
+
+/** `deny ADDRESS;` (or `allow`), once read to its `;`, or cut short before one (`after`: past the `;`, or where it was cut short). */
+function readAccess(text: string, directive: Directive, terminated: boolean, after: number, sink: TokenSink, scope: string): void {
+  if (!isAccess(text, directive)) return;
+  const [name, arg, next] = directive.words;
+  const role: EntryRole = wordIs(text, name.start, name.end, 'deny') ? 'block' : 'allow';
+  const nameText = text.slice(name.start, name.end);
+  if (arg === undefined) {
+    expected(sink, name.start, name.end, name.line, `an address after "${nameText}", as in "${nameText} 192.0.2.0/24;"`);
+    return;
   }
-  if (text.charCodeAt(after) !== SEMICOLON) {
-    const rest = after < end && text.charCodeAt(after) !== HASH;
-    expected(
-      sink,
-      nameStart,
-      rest ? directiveEnd(text, after, end) : argEnd,
-      line,
-      rest ? `one address in "${name}", then ";"` : `";" after "${text.slice(nameStart, argEnd)}": nginx reads on to the next ";"`,
-    );
-    return directiveEnd(text, after, end);
+  if (!terminated || (next !== undefined && next.line > arg.line)) {
+    // The `;` missing at the end of its line (or of the text): nginx reads the next lines as more of this directive.
+    expected(sink, name.start, arg.end, name.line, `";" after "${nameText} ${text.slice(arg.start, arg.end)}": nginx reads on to the next ";"`);
+    return;
   }
-  let [tokenStart, tokenEnd] = [argStart, argEnd];
-  const quote = text.charCodeAt(argStart);
-  if ((quote === QUOTE || quote === APOSTROPHE) && argEnd - argStart >= 2 && text.charCodeAt(argEnd - 1) === quote) {
+  if (next !== undefined) {
+    expected(sink, name.start, after, name.line, `one address in "${nameText}", then ";"`);
+    return;
+  }
+  let [tokenStart, tokenEnd] = [arg.start, arg.end];
+  const quote = text.charCodeAt(arg.start);
+  if ((quote === QUOTE || quote === APOSTROPHE) && arg.end - arg.start >= 2 && text.charCodeAt(arg.end - 1) === quote) {
     tokenStart++;
     tokenEnd--;
   }
   if (wordIs(text, tokenStart, tokenEnd, 'all')) {
-    emitEverything(sink, tokenStart, tokenEnd, line, { role, scope });
+    emitEverything(sink, tokenStart, tokenEnd, arg.line, { role, scope });
   } else if (!text.startsWith('unix:', tokenStart)) {
-    sink.entry(tokenStart, tokenEnd, line, undefined, { role, scope });
+    sink.entry(tokenStart, tokenEnd, arg.line, undefined, { role, scope });
   }
-  return after + 1;
 }
 
 /** The end of an nginx word: a blank, `;`, `{` or `}` outside quotes. */
@@ -121,19 +184,6 @@ function wordEnd(text: string, i: number, end: number): number {
     } else if (isBlank(c) || c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE) {
       return i;
     }
-  }
-  return end;
-}
-
-/** Past the `;` (or before the `{` or `}`) that ends the directive at `i`, skipping quoted strings and stopping at a comment. */
-function directiveEnd(text: string, i: number, end: number): number {
-  while (i < end) {
-    i = skipBlanks(text, i, end);
-    const c = text.charCodeAt(i);
-    if (c === SEMICOLON) return i + 1;
-    if (c === OPEN_BRACE || c === CLOSE_BRACE) return i;
-    if (c === HASH) return end;
-    i = Math.max(wordEnd(text, i, end), i + 1);
   }
   return end;
 }

@@ -2,16 +2,23 @@
  * OpenBSD pf: the addresses of `table <bad> persist { 1.2.3.4, !5.6.7.8 }`
  * in pf.conf (over several lines, with or without `\` continuations), where
  * `!` makes an exception; and the lines of a table file loaded with
- * `table <bad> file "/etc/bad"`: addresses (and `!addresses`) separated by
- * blanks, one or more a line, `#` comments. `10/8` and `172.16/12` are
- * networks whose octets not written are zeros. Host names, interface names
- * and `self` in a table hold no address. Each table is a scope of its own,
+ * `table <bad> file "/etc/bad"`, read as pfctl reads them: words separated
+ * by blanks (a comma is part of a word), each an address, a CIDR or a host
+ * name, or one of these after `!`; a `#` that starts a word comments out
+ * the rest of the line. pfctl refuses the whole file for one word it cannot
+ * read: each such word is an invalid entry, and the rest is read. `10/8`
+ * and `172.16/12` are networks whose octets not written are zeros. Host
+ * names, interface names and `self` in a table hold no address the product
+ * can count: pfctl resolves them when it loads the table, and each one of a
+ * table file is said to be so. Each table is a scope of its own,
  * where the most specific entry decides (pf.conf(5)); `block … <bad>` and
  * `pass … <bad>` rules say whether a table blocks or allows.
  */
 import { ParsedEntry, parseEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
-import type { EntryMeaning, Format, TokenSink } from './format';
+import { CR, HASH, SPACE, TAB } from '../primitives/charCodes';
+import { quote } from '../primitives/excerpt';
+import { nextLineBreak, type EntryMeaning, type Format, type TokenSink } from './format';
 import { looksLikeAddress } from './lines';
 import { Scanner } from './scanner';
 
@@ -26,6 +33,9 @@ export const pf: Format = {
 const BANG = 0x21;
 const LESS = 0x3c;
 const GREATER = 0x3e;
+const EQUALS = 0x3d;
+const VERTICAL_TAB = 0x0b;
+const FORM_FEED = 0x0c;
 
 function readPf(text: string, sink: TokenSink): void {
   const s = new Scanner(text, '{},');
@@ -38,10 +48,9 @@ function readPf(text: string, sink: TokenSink): void {
       table(s, sink);
     } else if (s.is('block') || s.is('pass')) {
       rule(s, sink);
-    } else if (s.kind === 'word' && (looksLikeAddress(text, s.start, s.end) || text.charCodeAt(s.start) === BANG)) {
-      // A line of a table file.
-      for (; s.kind === 'word'; s.next()) address(s, sink);
-      if (!s.endsStatement()) s.skipStatement();
+    } else if (s.kind === 'word' && isTableFileLine(text, s.start)) {
+      tableFileLine(text, s.start, s.line, sink);
+      s.skipLine();
     } else {
       s.skipStatement();
     }
@@ -68,12 +77,86 @@ function table(s: Scanner, sink: TokenSink): void {
   s.skipStatement();
 }
 
+/** The first words of the pf.conf statements that are no table or rule (pf.conf(5)): a line that starts so is not a line of a table file. */
+// oxfmt-ignore
+const STATEMENTS = new Set(['set', 'match', 'scrub', 'anchor', 'nat-anchor', 'rdr-anchor', 'binat-anchor', 'load', 'antispoof', 'nat', 'no', 'rdr', 'binat', 'queue', 'altq', 'include', 'ether', 'dummynet']);
+
+/**
+ * Whether the line from `start`, its first word, is a line of a table file:
+ * no pf.conf statement, macro (`name = value`) or line that opens a `{ … }`
+ * block (whose lines are the block's, as the fixes see them too).
+ */
+function isTableFileLine(text: string, start: number): boolean {
+  const words = tableFileWords(text, start);
+  const first = text.slice(words[0], words[1]);
+  if (STATEMENTS.has(first) || first.includes('=') || (words.length > 2 && text.charCodeAt(words[2]) === EQUALS)) return false;
+  return text.slice(start, words[words.length - 1]).indexOf('{') < 0;
+}
+
+/** The words of the line from `start` as pfctl's table file reader splits them (pfr_next_token): start and end of each, up to a word that starts with `#`. */
+function tableFileWords(text: string, start: number): number[] {
+  const words: number[] = [];
+  const end = nextLineBreak(text, start);
+  for (let i = start; i < end;) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i === end || text.charCodeAt(i) === HASH) break;
+    const wordStart = i;
+    while (i < end && !isSpace(text.charCodeAt(i))) i++;
+    words.push(wordStart, i);
+  }
+  return words;
+}
+
+/** C's isspace, as pfctl splits a table file's words (line breaks end the line first). */
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === VERTICAL_TAB || c === FORM_FEED || c === CR;
+}
+
+/** A line of a table file: each word an entry of the file's own table, a name pfctl resolves, or a word pfctl refuses. */
+function tableFileLine(text: string, start: number, line: number, sink: TokenSink): void {
+  const words = tableFileWords(text, start);
+  for (let w = 0; w < words.length; w += 2) tableFileWord(text, words[w], words[w + 1], line, sink);
+}
+
+/** One word of a table file (pfctl's append_addr): `!`s (each one turns the word round), then an address, a CIDR or a name. */
+function tableFileWord(text: string, wordStart: number, end: number, line: number, sink: TokenSink): void {
+  let start = wordStart;
+  let negated = false;
+  for (; start < end && text.charCodeAt(start) === BANG; start++) negated = !negated;
+  const meaning = { role: negated ? 'allow' : 'block' } as const;
+  const refusal = `pfctl refuses the file at ${quote(text, wordStart, end)}: `;
+  const refuse = (why: string) => sink.problem({ code: 'invalid-entry', start: wordStart, end, message: refusal + why }, line);
+  if (start === end) return refuse('a "!" of its own is no address. Write it against the address it excepts, as in "!192.0.2.5".');
+  if (shortNetwork(text, start, end, line, sink, meaning)) return;
+  if (HOST_NAME.test(text.slice(start, end))) {
+    const message = `pfctl resolves ${quote(text, start, end)} when it loads the table, as a host name (or an interface's addresses); the product does not resolve names, so its addresses are not counted.`;
+    sink.problem({ code: 'unresolved-name', start, end, message }, line);
+    return;
+  }
+  const problems: Problem[] = [];
+  const ok = parseEntry(text, start, end, problems, scratch);
+  if (!ok && text.slice(wordStart, end).includes(',')) return refuse('words are separated by blanks, and a comma is part of its word. Write blanks between the addresses.');
+  if (ok && scratch.form === 'range') return refuse('a table holds addresses and CIDR blocks, not ranges. Write the range as CIDR blocks.');
+  if (ok && scratch.form === 'netmask') return refuse('a mask is a prefix length ("invalid netmask"), as in 10.0.0.0/8.');
+  if (ok && scratch.form === 'glob') return refuse('a table takes no wildcards. Write it as a CIDR block, as in 10.1.2.0/24.');
+  for (const problem of problems) sink.problem(problem.code === 'invalid-entry' ? { ...problem, message: `${refusal}${problem.message}` } : problem, line);
+  if (ok) sink.entry(start, end, line, scratch, meaning);
+}
+
+/**
+ * A host name (its last label starts with a letter, as top-level domains do,
+ * or it is one label: `localhost`, `self`), or an interface with its
+ * modifier (`em0:network`).
+ */
+const HOST_NAME = /^(?:[\w-]+\.)*[a-z_][\w-]*(?::(?:network|broadcast|peer|0))?$/i;
+const scratch = new ParsedEntry();
+
 /** A `block` or `pass` rule: every `<table>` it names is used to block or to allow (the other way after `!`). */
 function rule(s: Scanner, sink: TokenSink): void {
   const role = s.is('block') ? 'block' : 'allow';
   let negated = false;
-  let lists = 0; // open `{ … }` lists of the rule
-  for (s.next(); !s.endsStatement(); s.next()) {
+  let lists = 0; // open `{ … }` lists of the rule, which may run over several lines
+  for (s.next(); !s.endsStatement() || (lists > 0 && s.kind === 'newline'); s.next()) {
     if (s.isPunctuation('{')) lists++;
     else if (s.isPunctuation('}') && lists > 0) lists--;
     else if (s.isPunctuation('}')) {
@@ -102,8 +185,8 @@ function tableName(s: Scanner, skip = 0): string | undefined {
   return s.text.slice(start + 1, s.end - 1);
 }
 
-/** The current word as an entry of table `scope` (the file's own when undefined): `1.2.3.0/24` blocks, `!1.2.3.4` (or `! 1.2.3.4`) is an exception. */
-function address(s: Scanner, sink: TokenSink, scope?: string): void {
+/** The current word as an entry of table `scope`: `1.2.3.0/24` blocks, `!1.2.3.4` (or `! 1.2.3.4`) is an exception. */
+function address(s: Scanner, sink: TokenSink, scope: string | undefined): void {
   let start = s.start;
   let negated = false;
   if (s.text.charCodeAt(start) === BANG) {

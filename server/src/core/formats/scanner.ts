@@ -78,6 +78,11 @@ export class Scanner {
     this.positionLine = this.line;
   }
 
+  /** Makes the next token the line end after the current token: the rest of its line is skipped, backslashes and all. */
+  skipLine(): void {
+    this.position = nextLineBreak(this.text, this.end);
+  }
+
   /** Whether the current token is the word `word`. */
   is(word: string): boolean {
     return this.kind === 'word' && wordIs(this.text, this.start, this.end, word);
