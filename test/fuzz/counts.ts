@@ -20,7 +20,6 @@ import type { FormatId } from '../../server/src/core/formats/format';
 import { formatById } from '../../server/src/core/formats/registry';
 import { iprange } from '../oracle/oracles';
 import { LINE_BREAKS } from './documents';
-import { BYTE_ORDER_MARKS } from './gates';
 import { beginCase, beginStep } from './guard';
 
 /** Addresses lo…hi of one family. */
@@ -219,7 +218,7 @@ export const knownList: fc.Arbitrary<KnownList> = fc
     }
     const all = frame ? frame(lines[0], lines[1]) : [...lines[0], ...lines[1]];
     const body = all.map((line, n) => line + breaks[n % breaks.length]).join('');
-    return { format, text: (bom && BYTE_ORDER_MARKS ? '\ufeff' : '') + body, written };
+    return { format, text: (bom ? '\ufeff' : '') + body, written };
   });
 
 /** The audit counts the entries written and the size of their union, per family; a plain IPv4 list counts as iprange counts it. */

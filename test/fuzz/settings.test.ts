@@ -12,7 +12,6 @@ import fc from 'fast-check';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { FINDING_CODES } from '../../server/src/core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
-import { FRACTIONAL_MAX_PROBLEMS, INVERTED_THRESHOLDS } from './gates';
 import { check, SEED } from './property';
 import { FuzzServer } from './server';
 
@@ -30,16 +29,13 @@ const junk: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 4 }), fc.nat()), { maxKeys: 2 }),
 );
 
-/** A threshold pair (warning, error) of one family: valid integers in order, or junk; an error narrower than the warning while INVERTED_THRESHOLDS is off is never sent. */
-const thresholds = (bits: number) =>
-  fc
-    .tuple(fc.oneof({ weight: 3, arbitrary: fc.nat(bits) }, junk), fc.oneof({ weight: 3, arbitrary: fc.nat(bits) }, junk))
-    .map(([warning, error]) => (!INVERTED_THRESHOLDS && isInteger(warning, 0, bits) && isInteger(error, 0, bits) && error > warning ? [error, warning] : [warning, error]));
+/** A threshold pair (warning, error) of one family: integers in either order, or junk. */
+const thresholds = (bits: number) => fc.tuple(fc.oneof({ weight: 3, arbitrary: fc.nat(bits) }, junk), fc.oneof({ weight: 3, arbitrary: fc.nat(bits) }, junk));
 
 const SEVERITY_VALUES = ['error', 'warning', 'information', 'hint', 'off'];
 const severity = fc.oneof(junk, fc.dictionary(fc.constantFrom(...FINDING_CODES, 'nope'), fc.oneof(fc.constantFrom(...SEVERITY_VALUES), junk), { maxKeys: 5 }));
-/** maxProblems: an integer, or junk; a fraction under 1 only once FRACTIONAL_MAX_PROBLEMS is on. */
-const maxProblems = fc.oneof(fc.integer({ min: 1, max: 5000 }), junk).filter((value) => FRACTIONAL_MAX_PROBLEMS || !(typeof value === 'number' && value > 0 && value < 1));
+/** maxProblems: an integer, or junk (fractions included). */
+const maxProblems = fc.oneof(fc.integer({ min: 1, max: 5000 }), junk);
 const specs = fc.oneof(
   junk,
   fc.array(fc.oneof(fc.constantFrom('AS13335', 'cloudflare', 'telegram', '35.192.0.0/12', '::/0', 'AS', 'x'), fc.string({ maxLength: 6 })), { maxLength: 4 }),
