@@ -57,6 +57,12 @@ test('warnings do not fail --strict', () => {
   assert.match(stderr, /^-:1:1: warning: .*\[host-bits-set\]$/m);
 });
 
+test('count says each problem with its own severity: an unresolved pf host name is information', () => {
+  const { status, stderr } = cli(['count', '--strict', '--input-format', 'pf', '-'], '1.2.3.4\nhost.example.com\n');
+  assert.equal(status, 0);
+  assert.match(stderr, /^-:2:1: information: pfctl resolves "host\.example\.com" .*\[unresolved-name\]$/m);
+});
+
 test('common and except are exact set operations', () => {
   assert.equal(cli(['common', fixture('mixed.txt'), fixture('other.txt')]).stdout, '10.0.0.128/25\n172.16.0.0/24\n2001:db8::/48\n');
   assert.equal(

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { AddressCollector, AddressSet, IPV4, IPV6, type LineProblem } from '../core';
 import type { ScopeSet } from '../core/analysis/facts';
+import { FINDING_RULES } from '../core/analysis/findingCodes';
 import type { Scope } from '../core/document/scopes';
 import { columnOf } from '../core/formats/format';
 import { csvRecord } from '../core/primitives/csv';
@@ -235,7 +236,8 @@ class Run {
     const lines = problems
       .map((p) => {
         if (p.code === 'invalid-entry') this.invalidLines++;
-        const severity = p.code === 'invalid-entry' ? 'error' : 'warning';
+        // As check says it: each code's own severity (pf's unresolved host names are information).
+        const severity = FINDING_RULES[p.code].severity;
         return `${file}:${p.line + 1}:${columnOf(text, p.start) + 1}: ${severity}: ${p.message} [${p.code}]\n`;
       })
       .join('');
