@@ -79,3 +79,14 @@ test('ipset: the names and types of sets, and the words of a line, are quoted es
     assert.ok(message.length < 400, `a message of ${message.length} characters: ${JSON.stringify(message)}`);
   }
 });
+
+test('nginx: a word before a missing ";" is quoted escaped and cut', () => {
+  const word = `10.0.0.1${ESC}[31m${'x'.repeat(200)}`;
+  const document = parseDocument(`location / {\n  deny ${word}\n  allow all;\n}\n`, formatById('nginx')!);
+  const messages = document.problems.map((p) => p.message);
+  assert.ok(
+    messages.some((message) => message.includes('\\x1b[31m')),
+    JSON.stringify(messages),
+  );
+  for (const message of messages) assert.ok(!message.includes(ESC) && message.length < 200, JSON.stringify(message));
+});

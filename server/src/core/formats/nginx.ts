@@ -9,6 +9,7 @@
  * rules inherits its parent's, which decide as they do there.
  */
 import { HASH, SEMICOLON } from '../primitives/charCodes';
+import { excerpt } from '../primitives/excerpt';
 import { isBlank } from '../document/entry';
 import { blockName } from './blockNames';
 import { forEachLine, type EntryRole, type Format, type TokenSink } from './format';
@@ -151,7 +152,7 @@ function readAccess(text: string, directive: Directive, terminated: boolean, aft
   }
   if (!terminated || (next !== undefined && next.line > arg.line)) {
     // The `;` missing at the end of its line (or of the text): nginx reads the next lines as more of this directive.
-    expected(sink, name.start, arg.end, name.line, `";" after "${nameText} ${text.slice(arg.start, arg.end)}": nginx reads on to the next ";"`);
+    expected(sink, name.start, arg.end, name.line, `";" after "${nameText} ${excerpt(text, arg.start, arg.end)}": nginx reads on to the next ";"`);
     return;
   }
   if (next !== undefined) {
