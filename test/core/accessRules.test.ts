@@ -48,6 +48,8 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   ['hosts-deny', 'ALL: 10.0.0.0/255.0.0.0\nsshd: 10.1.2.3\n', ['daemon ALL: 16777216', 'daemon sshd: 16777216'], ['L1 overbroad', 'L2 covered'], 'ALL: 10.0.0.0/255.0.0.0\n'],
   // Line 2 denies what line 1 excepts: the exception never takes effect, and line 2 stays.
   ['hosts-deny', 'sshd: 192.0.2.0/24 EXCEPT 192.0.2.5\nsshd: 192.0.2.5\n', ['daemon sshd: 256'], ['L1 shadowed'], 'sshd: 192.0.2.0/24 EXCEPT 192.0.2.5\nsshd: 192.0.2.5\n'],
+  // tcpd ends the client list at the first colon: 10.0.0.60 is the client, the rest options (tcpdmatch: denied). Not an unbracketed IPv6 address.
+  ['hosts-deny', 'sshd: 10.0.0.60:ffff:ffff:fff8\n', ['daemon sshd: 1'], [], 'sshd: 10.0.0.60:ffff:ffff:fff8\n'],
   ['hosts-deny', 'sshd: 192.0.2.1\nsshd: 192.0.2.1, 192.0.2.2\n', ['daemon sshd: 2'], ['L2 duplicate'], 'sshd: 192.0.2.1\nsshd: 192.0.2.2\n'],
   // An ALL line holds for the daemons the file does not name: sshd's /24 does not cover it.
   ['hosts-deny', 'sshd: 192.0.2.0/24\nALL: 192.0.2.7\n', ['daemon sshd: 256', 'daemon ALL: 1'], [], 'sshd: 192.0.2.0/24\nALL: 192.0.2.7\n'],

@@ -273,12 +273,17 @@ function wordEndIgnoringColons(text: string, i: number, end: number): number {
   return i;
 }
 
-/** `2001:db8::1`, `::1/128`: two colons or more, hex digits, dots and one slash. */
+/**
+ * `2001:db8::1`, `::1/128`: two colons or more, hex digits, dots and one
+ * slash, and no dot before the first colon: `10.0.0.60:ffff:…` is the client
+ * 10.0.0.60 and options, as tcpd reads it.
+ */
 function isBareIPv6(text: string, start: number, end: number): boolean {
   let colons = 0;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c === COLON) colons++;
+    else if (c === DOT && colons === 0) return false;
     else if (!isHexDigit(c) && c !== DOT && c !== 0x2f) return false;
   }
   return colons >= 2;
