@@ -29,12 +29,15 @@ export function alternating(runs, ours, theirs) {
 
 /**
  * A row of the table: what was measured, its runs' spread, and the target.
- * `format` writes one value with its unit; `target` is the bound the median must stay within.
+ * `format` writes one value with its unit; `target` is the bound the median must stay within;
+ * `lowerBound` marks values that are only lower bounds (a run stopped before its end).
  */
-export function row(measure, values, target, format) {
-  return { measure, ...spread(values), target, format };
+export function row(measure, values, target, format, lowerBound = false) {
+  return { measure, ...spread(values), target, format, lowerBound };
 }
 
+/** An input's size in entries, rounded: "200 K", "2 M". */
+export const entries = (input) => (input.entries >= 1e6 ? `${Math.round(input.entries / 1e6)} M` : `${Math.round(input.entries / 1e3)} K`);
 export const ms = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : value >= 10 ? `${value.toFixed(0)} ms` : `${value.toFixed(1)} ms`);
 export const times = (value) => `${value.toFixed(2)}×`;
 export const count = (value) => Math.round(value).toLocaleString('en-US');
@@ -46,8 +49,9 @@ export function printTable(title, rows) {
   console.log(`\n${title}\n`);
   console.log('| measure | median | min–max | runs | target | met |\n|---|---:|---:|---:|---:|---|');
   for (const r of rows) {
-    const range = r.runs > 1 ? `${r.format(r.min)}–${r.format(r.max)}` : '';
+    const value = (v) => (r.lowerBound ? `≥ ${r.format(v)}` : r.format(v));
+    const range = r.runs > 1 ? `${value(r.min)}–${value(r.max)}` : '';
     const met = r.target === undefined ? '' : r.median <= r.target ? 'yes' : 'NO';
-    console.log(`| ${r.measure} | ${r.format(r.median)} | ${range} | ${r.runs} | ${r.target === undefined ? '' : `≤ ${r.format(r.target)}`} | ${met} |`);
+    console.log(`| ${r.measure} | ${value(r.median)} | ${range} | ${r.runs} | ${r.target === undefined ? '' : `≤ ${r.format(r.target)}`} | ${met} |`);
   }
 }

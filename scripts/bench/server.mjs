@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import lspClient from '../../out/test/protocol/lspClient.js';
-import { bytes, count, ms, row } from './measure.mjs';
+import { bytes, count, entries, ms, row } from './measure.mjs';
 
 const { LspClient } = lspClient;
 const URI = 'file:///bench.txt';
@@ -91,16 +91,15 @@ export async function benchServer(real, large, { coldRuns = 5, largeRuns = 2, ed
       scale.edits.push(edit.changes?.[URI]?.length ?? 0);
     });
   }
-  const lines = (input) => `${(input.entries / 1e6).toFixed(input.entries < 1e6 ? 1 : 0)} M`;
   return [
-    row(`server, cold (fresh process): open ${lines(real)} real list → diagnostics`, cold.open, 250, ms),
+    row(`server, cold (fresh process): open ${entries(real)} real list → diagnostics`, cold.open, 250, ms),
     row('server, cold: first hover, line 100,000', cold.hover, 3, ms),
     row('server, warm: one-line edit → fresh diagnostics', cold.edit, 30, ms),
     row(`server, warm: hover at ${hovers} lines`, cold.warmHover, 3, ms),
-    row(`server: open ${lines(large)} generated list → diagnostics`, scale.open, 1500, ms),
-    row(`server, ${lines(large)}: one-line edit → fresh diagnostics`, scale.edit, 100, ms),
-    row(`server, ${lines(large)}: Aggregate File → workspace/applyEdit`, scale.aggregate, 3000, ms),
-    row(`server, ${lines(large)}: Aggregate File, edits sent`, scale.edits, undefined, count),
-    row(`server, ${lines(large)}: memory per entry beyond 2 × text`, scale.perEntry, 80, bytes),
+    row(`server: open ${entries(large)} generated list → diagnostics`, scale.open, 1500, ms),
+    row(`server, ${entries(large)}: one-line edit → fresh diagnostics`, scale.edit, 100, ms),
+    row(`server, ${entries(large)}: Aggregate File → workspace/applyEdit`, scale.aggregate, 3000, ms),
+    row(`server, ${entries(large)}: Aggregate File, edits sent`, scale.edits, undefined, count),
+    row(`server, ${entries(large)}: memory per entry beyond 2 × text`, scale.perEntry, 80, bytes),
   ];
 }
