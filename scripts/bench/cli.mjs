@@ -1,6 +1,7 @@
 // `blocklist-audit check` as a whole process (issue 12): the 200 K real list,
 // and the 5 M generated list with its peak memory (GNU time's %M, the largest
 // resident set of the process and what it waited for).
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { entries, megabytes, ms, row, timeProcess } from './measure.mjs';
 
@@ -11,6 +12,7 @@ const GIVE_UP_S = 120;
 const check = (file) => [cli, 'check', '--fail-on', 'never', file];
 
 export function benchCli(real, huge, { runs = 5, hugeRuns = 1 } = {}) {
+  if (!existsSync('/usr/bin/time')) throw new Error('The CLI part measures peak memory with GNU time: apt-get install -y time.');
   const realTimes = [];
   for (let run = 0; run < runs; run++) realTimes.push(timeProcess(process.execPath, check(real.file)).elapsed);
   const hugeTimes = [];

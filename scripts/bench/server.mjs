@@ -82,11 +82,18 @@ export async function benchServer(real, large, { coldRuns = 5, largeRuns = 2, ed
       const after = client.residentKilobytes();
       scale.perEntry.push(((after - before) * 1024 - 2 * large.characters) / large.entries);
       scale.edit.push(...(await editTimes(client, largeEdits)));
+      const start = performance.now();
       const applied = client.nextAppliedEdit();
-      const [elapsed, edit] = await timed(async () => {
-        void client.connection.sendRequest('workspace/executeCommand', { command: 'blocklist.aggregateFile', arguments: [URI] });
-        return applied;
-      });
+      const command = client.connection.sendRequest('workspace/executeCommand', { command: 'blocklist.aggregateFile', arguments: [URI] });
+      // The command ends once its edit was applied: ending first means that it asked for none (awaiting it then says why when it failed).
+      const ended = command.then(
+        () => undefined,
+        () => undefined,
+      );
+      const edit = await Promise.race([applied, ended]);
+      const elapsed = performance.now() - start;
+      await command;
+      if (!edit) throw new Error(`Aggregate File asked for no edit. Server output: ${client.stderr}`);
       scale.aggregate.push(elapsed);
       scale.edits.push(edit.changes?.[URI]?.length ?? 0);
     });
