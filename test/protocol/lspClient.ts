@@ -24,6 +24,7 @@ export class LspClient {
   private readonly process: ChildProcessWithoutNullStreams;
   private readonly published = new Map<string, PublishDiagnosticsParams>();
   private readonly waiters: (() => void)[] = [];
+  private readonly editWaiters: ((edit: WorkspaceEdit) => void)[] = [];
   stderr = '';
   /** Edits the server asked the client to apply (workspace/applyEdit). */
   readonly appliedEdits: WorkspaceEdit[] = [];
@@ -53,6 +54,7 @@ export class LspClient {
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       this.appliedEdits.push(params.edit);
+      for (const wake of this.editWaiters.splice(0)) wake(params.edit);
       return { applied: true };
     });
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
@@ -124,6 +126,11 @@ export class LspClient {
         });
       });
     }
+  }
+
+  /** The next edit the server asks the client to apply, as soon as its request arrives (before the client answers it). */
+  nextAppliedEdit(): Promise<WorkspaceEdit> {
+    return new Promise((resolve) => this.editWaiters.push(resolve));
   }
 
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
