@@ -275,11 +275,13 @@ function byScope(indices: Uint32Array, scopeOf: Int32Array, scopeCount: number):
 function networkContext(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined): NetworkContext {
   const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
   const targetSpecs = document.directives.target?.specs ?? options.networks.target;
+  const target = usableTarget(targetSpecs, resolve);
   return {
     protected: resolve(options.networks.protected),
-    target: usableTarget(targetSpecs, resolve),
+    target,
     targetLabel: targetSpecs.join(' '),
-    unknownTarget: networks && targetSpecs.length > 0 ? resolve(targetSpecs).unknown : [],
+    // Without the ASN data AS numbers and providers resolve to nothing: no name is called unknown then.
+    unknownTarget: networks && targetSpecs.length > 0 && !target ? resolve(targetSpecs).unknown : [],
   };
 }
 

@@ -623,7 +623,10 @@ class RestoreReader {
       }
       if (position <= rules.length && position > 1) {
         const before = rules[position - 1];
-        this.anchors.set(before, [...(this.anchors.get(before) ?? []), { start: command.chainStart, end: command.numberEnd, line }]);
+        const inserts = this.anchors.get(before);
+        const insert = { start: command.chainStart, end: command.numberEnd, line };
+        if (inserts) inserts.push(insert);
+        else this.anchors.set(before, [insert]);
       }
       // Each rule of the list goes to the same place, so the list lands in reverse.
       place(chain, position - 1, 0, [...added].reverse());
