@@ -146,6 +146,8 @@ export function bruteForce(text: string, addresses: readonly Probe[]): { loads: 
   const chains: Record<string, ModelRule[]> = { INPUT: [], FORWARD: [], OUTPUT: [], A: [], B: [], C: [] };
   const policies: Record<string, string> = {};
   let loads = true;
+  // The rules an insert at a position went before: iptables-restore (nf_tables) inserts before that rule's handle, so deleting it in the same commit fails.
+  const anchors = new Set<ModelRule>();
   for (const line of text.split('\n')) {
     const policy = /^:(\w+) (\w+|-) /.exec(line);
     if (policy) policies[policy[1]] = policy[2];
@@ -153,6 +155,7 @@ export function bruteForce(text: string, addresses: readonly Probe[]): { loads: 
     if (words[0] === '-D') {
       const at = Number(words[2]);
       if (at > chains[words[1]].length) loads = false;
+      if (anchors.has(chains[words[1]][at - 1])) loads = false;
       chains[words[1]].splice(at - 1, 1);
       continue;
     }
@@ -169,6 +172,7 @@ export function bruteForce(text: string, addresses: readonly Probe[]): { loads: 
     else {
       const at = /^\d+$/.test(words[2]) ? Number(words[2]) : 1;
       if (at > chains[chain].length + 1) loads = false;
+      if (at > 1 && at <= chains[chain].length) anchors.add(chains[chain][at - 1]);
       chains[chain].splice(at - 1, 0, ...rules.reverse());
     }
   }
