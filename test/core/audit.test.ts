@@ -53,8 +53,8 @@ const cases: [name: string, lines: string[], expected: string[]][] = [
     [
       'L1 warning overbroad: Blocks 1,048,576 addresses, more than a /16: check that all of them are meant.',
       'L2 error overbroad: Blocks 33,554,432 addresses, more than a /8: check that all of them are meant.',
-      'L4 warning overbroad: Blocks 20,282,409,603,651,670,423,947,251,286,016 addresses (2^104), more than a /32: check that all of them are meant.',
-      'L5 error overbroad: Blocks 83,076,749,736,557,242,056,487,941,267,521,536 addresses (2^116), more than a /16: check that all of them are meant.',
+      'L4 warning overbroad: Blocks 2^104 addresses (16,777,216 /48s), more than a /32: check that all of them are meant.',
+      'L5 error overbroad: Blocks 2^116 addresses (68,719,476,736 /48s), more than a /16: check that all of them are meant.',
     ],
   ],
   [

@@ -96,7 +96,7 @@ const cases: [name: string, input: string, title: string | RegExp, expected: str
   [
     'exclude the protected networks',
     '1.1.1.|0/24\n',
-    'Exclude the protected networks from 1.1.1.0/24 → 8 entries, −1 addresses',
+    'Exclude the protected networks from 1.1.1.0/24 → 8 entries, −1 address',
     '1.1.1.0\n1.1.1.2/31\n1.1.1.4/30\n1.1.1.8/29\n1.1.1.16/28\n1.1.1.32/27\n1.1.1.64/26\n1.1.1.128/25\n',
   ],
 ];

@@ -33,8 +33,7 @@ test('pulled diagnostics are positioned, coded and related', async () => {
   const diagnostics = await pull.pullDiagnostics('file:///a.txt');
   const brief = diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.severity} ${d.code}`);
   assert.deepEqual(brief, [
-    '1:0-13 2 overbroad',
-    '1:0-13 2 known-network',
+    '1:0-13 2 reach',
     '2:0-10 2 host-bits-set',
     '3:0-8 2 special-purpose',
     '4:0-13 2 covered',
@@ -46,6 +45,34 @@ test('pulled diagnostics are positioned, coded and related', async () => {
   assert.equal(covered?.message, 'Already blocked by line 2 (35.192.0.0/12): this entry adds no address.');
   assert.deepEqual(covered?.relatedInformation?.[0].location.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } });
   assert.deepEqual(covered?.tags, [1]);
+  // Size and owners in one diagnostic: its components in data and in the message, their own messages as related information.
+  const reach = diagnostics.find((d) => d.code === 'reach');
+  assert.ok(reach);
+  assert.deepEqual((reach.data as { codes: string[] }).codes, ['overbroad', 'known-network']);
+  assert.match(reach.message as string, /^35\.192\.0\.0\/12 blocks 1,048,576 addresses \(more than a \/16\): Google Cloud 901,120 \(85\.9 %\), .* \(overbroad, known-network\)\.$/);
+  assert.deepEqual(
+    reach.relatedInformation?.map((r) => r.message.split(':')[0]),
+    [
+      'Blocks 1,048,576 addresses, more than a /16',
+      'Blocks 901,120 addresses of Google Cloud (85.9 % of the entry, AS396982), 131,072 addresses of Google (12.5 % of the entry, AS15169 AS19527).',
+    ],
+  );
+});
+
+test("a reach diagnostic carries its components' quick fixes", async () => {
+  const uri = 'file:///reach.txt';
+  await pull.open(uri, LIST);
+  const diagnostics = await pull.pullDiagnostics(uri);
+  const actions = await pull.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 1, character: 3 }, end: { line: 1, character: 3 } },
+    context: { diagnostics },
+  });
+  const exclude = actions.find((a) => a.title.startsWith('Exclude Google Cloud from 35.192.0.0/12'));
+  assert.deepEqual(
+    exclude?.diagnostics?.map((d) => d.code),
+    ['reach'],
+  );
 });
 
 test('hover on an entry gives exact counts, bounds, netmask, share and overlaps', async () => {

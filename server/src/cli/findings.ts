@@ -32,6 +32,8 @@ export interface FileReport extends FileAudit {
 /** A finding with 1-based line and column numbers, as reports give them. */
 export interface Located {
   readonly code: Finding['code'];
+  /** A `reach` finding's components. */
+  readonly codes?: Finding['codes'];
   readonly severity: Severity;
   readonly message: string;
   readonly line: number;
@@ -76,6 +78,7 @@ export function* located(file: FileReport): Generator<Located> {
   for (const f of file.shown) {
     yield {
       code: f.code,
+      ...(f.codes ? { codes: f.codes } : {}),
       severity: f.severity,
       message: f.message,
       ...locate(f.start, f.end, f.line),

@@ -4,12 +4,15 @@
  * --max-results results, 25,000 unless told, the most GitHub code scanning
  * accepts per run; the run's properties say how many were left out.
  */
-import { FINDING_CODES, FINDING_RULES, type Severity } from '../core/analysis/findingCodes';
+import { FINDING_CODES, ruleOf, type ReportedCode, type Severity } from '../core/analysis/findingCodes';
 import { located, type FileReport } from './findings';
 import { Streamed } from './jsonStream';
 
 /** GitHub code scanning rejects a run with more results. */
 export const SARIF_MAX_RESULTS = 25_000;
+
+/** The rules of the run: every finding code, and `reach`, which stands for several of them on one entry. */
+const RULES: readonly ReportedCode[] = [...FINDING_CODES, 'reach'];
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
@@ -32,10 +35,10 @@ export function sarifLog(reports: readonly FileReport[], maxResults: number): ob
           driver: {
             name: 'blocklist-audit',
             version: '0.1.0',
-            rules: FINDING_CODES.map((code) => ({
+            rules: RULES.map((code) => ({
               id: code,
-              shortDescription: { text: FINDING_RULES[code].rule },
-              defaultConfiguration: { level: SARIF_LEVEL[FINDING_RULES[code].severity] },
+              shortDescription: { text: ruleOf(code).rule },
+              defaultConfiguration: { level: SARIF_LEVEL[ruleOf(code).severity] },
             })),
           },
         },
@@ -52,10 +55,11 @@ function* results(reports: readonly FileReport[]): Generator<object> {
     for (const f of located(report)) {
       yield {
         ruleId: f.code,
-        ruleIndex: FINDING_CODES.indexOf(f.code),
+        ruleIndex: RULES.indexOf(f.code),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
         locations: [location(report.file, f.line, f.column, f.endColumn)],
+        ...(f.codes ? { properties: { components: f.codes } } : {}),
         ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) } : {}),
       };
     }

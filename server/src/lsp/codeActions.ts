@@ -83,8 +83,14 @@ function toAction(textDocument: TextDocument, fix: Fix, kind: string, diagnostic
   };
 }
 
+/** The diagnostics on `line` that `fix` resolves: by their code, or for a reach diagnostic by any of its components. */
 function diagnosticsFor(fix: Fix, line: number, diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.filter((d) => d.source === SOURCE && d.range.start.line === line && typeof d.code === 'string' && (fix.resolves ?? []).includes(d.code));
+  const resolves = (code: unknown) => typeof code === 'string' && (fix.resolves ?? []).includes(code);
+  return diagnostics.filter((d) => {
+    if (d.source !== SOURCE || d.range.start.line !== line) return false;
+    const codes = (d.data as { codes?: unknown } | undefined)?.codes;
+    return resolves(d.code) || (Array.isArray(codes) && codes.some(resolves));
+  });
 }
 
 function workspaceEdit(textDocument: TextDocument, edits: readonly TextEdit[]) {

@@ -5,7 +5,7 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/analysis/audit';
-import { FINDING_RULES, type Severity } from '../core/analysis/findingCodes';
+import { ruleOf, type Severity } from '../core/analysis/findingCodes';
 
 export const SOURCE = 'blocklist';
 
@@ -29,14 +29,15 @@ export function toDiagnostic(textDocument: TextDocument, finding: Finding): Diag
     message: finding.message,
   };
   // Entries that add nothing can be shown faded, as editors do for unused code.
-  if (FINDING_RULES[finding.code].unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
+  if (ruleOf(finding.code).unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
   if (finding.related) {
     diagnostic.relatedInformation = finding.related.map((place) => ({
       location: { uri: textDocument.uri, range: toRange(textDocument, place.start, place.end) },
       message: place.message,
     }));
   }
-  if (finding.entry !== undefined) diagnostic.data = { entry: finding.entry };
+  // A reach diagnostic lists its components, so their quick fixes find it.
+  if (finding.entry !== undefined) diagnostic.data = { entry: finding.entry, ...(finding.codes ? { codes: finding.codes } : {}) };
   return diagnostic;
 }
 

@@ -17,6 +17,45 @@ export function powerOfTwo(count: bigint): string {
   return ` (2^${count.toString(2).length - 1})`;
 }
 
+/**
+ * An address count as people read it: IPv4 exact, with separators
+ * ("1,048,576 addresses"); IPv6 exact up to 2^32, past that in /48s or /64s
+ * when it is a whole number of them ("2^80 addresses (16,777,216 /48s)",
+ * "3 /64s"), else as a power of two ("about 2^70.3 addresses"). The exact
+ * integer stays in hovers' details and in JSON, SARIF and CSV.
+ */
+export function formatAddresses(version: 4 | 6, count: bigint): string {
+  const exact = `${formatCount(count)} ${count === 1n ? 'address' : 'addresses'}`;
+  if (version === 4 || count < 1n << 32n) return exact;
+  const bits = count.toString(2).length - 1;
+  const power = count === 1n << BigInt(bits);
+  for (const [prefix, size] of [
+    [48, 80n],
+    [64, 64n],
+  ] as const) {
+    if (count < 1n << size || count % (1n << size) !== 0n) continue;
+    const networks = `${formatCount(count >> size)} /${prefix}${count >> size === 1n ? '' : 's'}`;
+    return power ? `2^${bits} addresses (${networks})` : networks;
+  }
+  return power ? `2^${bits} addresses` : `about 2^${Number(log2(count).toFixed(1))} addresses`;
+}
+
+/** part / whole as a percentage with three significant digits (86.0 %, 1.56 %, 0.0244 %), "< 0.001 %" below that and "> 99.9 %" short of all. */
+export function formatPercent(part: bigint, whole: bigint): string {
+  if (part === 0n) return '0 %';
+  if (part === whole) return '100 %';
+  const percent = Number((part * 10n ** 12n) / whole) / 1e10;
+  if (percent < 0.001) return '< 0.001 %';
+  // Rounding must not claim every address when one is left out.
+  return percent >= 99.95 ? '> 99.9 %' : `${percent.toPrecision(3)} %`;
+}
+
+/** log2 of a bigint, to a double's precision. */
+function log2(count: bigint): number {
+  const shift = Math.max(0, count.toString(2).length - 53);
+  return Math.log2(Number(count >> BigInt(shift))) + shift;
+}
+
 /** count / 2^bits as a double, exact enough to print. */
 export function fraction(count: bigint, bits: number): number {
   // Scale to 53 significant bits before leaving bigint arithmetic.

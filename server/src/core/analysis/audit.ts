@@ -10,15 +10,20 @@ import type { LineProblem } from '../document/problem';
 import type { Networks } from '../ownership/networks';
 import { providerShares } from '../ownership/shares';
 import { documentFacts, type DocumentFacts, type EntryFact } from './facts';
-import { FINDING_RULES, type FindingCode, type Severity } from './findingCodes';
+import { FINDING_RULES, REACH_CODES, type EntryCode, type FindingCode, type ReportedCode, type Severity } from './findingCodes';
 import type { HeaderNote } from './headerChecks';
 import type { LoaderRejection } from './loaderChecks';
 import { entryMessage, pastOverbroadError, type EntryMessage, type RelatedPlace } from './messages';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from './options';
+import { iptablesEntryOf } from './iptablesDecisions';
 import { OwnersMemo } from './ownersMemo';
+import { excerpt } from '../primitives/excerpt';
+import { reachSentence } from './reach';
 
 export interface Finding {
-  readonly code: FindingCode;
+  readonly code: ReportedCode;
+  /** A `reach` finding's components, in their order. */
+  readonly codes?: readonly EntryCode[];
   readonly severity: Severity;
   readonly line: number;
   readonly start: number;
@@ -96,10 +101,18 @@ function defaultSeverity(document: BlocklistDocument, fact: EntryFact, options: 
   return FINDING_RULES[fact.code].severity;
 }
 
+/** A finding before its message is written: it is written only if the cap keeps it. */
+interface Pending {
+  readonly severity: Severity;
+  readonly write: () => Finding;
+}
+
 /**
  * Merges notes on the header, the loader's rejections, reading problems and
  * entry facts in line order (a line's notes and problems first), applies
- * severities and the cap, and writes the messages of the findings kept.
+ * severities and the cap, and writes the messages of the findings kept. An
+ * entry's reach findings that survive their severities become one `reach`
+ * finding when there are several (reach.ts).
  */
 function collectFindings(document: BlocklistDocument, facts: DocumentFacts, options: AuditOptions, networks: Networks | undefined): { kept: Finding[]; omitted: number } {
   const table = document.entries;
@@ -108,8 +121,14 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
     notes.length === 0 ? document.problems : [...notes, ...document.problems].sort((a, b) => a.line - b.line);
   const pending = facts.entryFacts;
   const kept: Finding[] = [];
+  let omitted = 0;
+  const keep = (finding: Pending) => {
+    if (kept.length === options.maxFindings) omitted++;
+    else kept.push(finding.write());
+  };
   // A finding about an entry's addresses alone is worked out once per code and range: lists repeat entries.
   const byRange = new Map<string, { severity: Severity | 'off'; message?: EntryMessage }>();
+  const sentences = new Map<string, string>();
   const remembered = (fact: EntryFact) => {
     // An iptables policy's or address-less rule's overbroad message names its chain and kind: not the range's alone.
     if (!BY_RANGE.has(fact.code) || (fact.code === 'overbroad' && document.format.id === 'iptables')) return undefined;
@@ -118,29 +137,67 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
     if (!known) byRange.set(key, (known = { severity: options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks) }));
     return known;
   };
-  let omitted = 0;
+  const at = (k: number) => ({ line: table.line[k], start: table.start[k], end: table.end[k], entry: k });
+  const factFinding = (fact: EntryFact): Pending | undefined => {
+    const known = remembered(fact);
+    const severity = known?.severity ?? options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks);
+    if (severity === 'off') return undefined;
+    const message = () =>
+      known ? (known.message ??= entryMessage(document, fact, options, facts.context, networks)) : entryMessage(document, fact, options, facts.context, networks);
+    return { severity, write: () => ({ code: fact.code, severity, ...at(fact.entry), ...message() }) };
+  };
+  const reachFinding = (k: number, parts: readonly { fact: EntryFact; finding: Pending }[]): Pending => {
+    const codes = parts.map((part) => part.fact.code);
+    const severity = parts.map((part) => part.finding.severity).sort((a, b) => RANKED.indexOf(a) - RANKED.indexOf(b))[0];
+    const write = (): Finding => {
+      const key = `${codes.join(' ')} ${table.version[k]} ${table.lo(k)} ${table.hi(k)}`;
+      let sentence = sentences.get(key);
+      if (sentence === undefined) sentences.set(key, (sentence = reachSentence(document, k, codes, options, facts.context, networks)));
+      const place = at(k);
+      const related = parts.map(({ finding }) => ({ line: place.line, start: place.start, end: place.end, message: finding.write().message }));
+      return { code: 'reach', codes, severity, ...place, message: `${excerpt(document.text, place.start, place.end)} ${sentence}`, related };
+    };
+    return { severity, write };
+  };
+  /** The findings of one entry's facts, in their order, its reach told once. */
+  const entryFindings = (from: number, to: number): Pending[] => {
+    const k = pending[from].entry;
+    const told = tellsReach(document, k);
+    const findings: Pending[] = [];
+    const reach: { fact: EntryFact; finding: Pending }[] = [];
+    let slot = -1;
+    for (let n = from; n < to; n++) {
+      const fact = pending[n];
+      const finding = factFinding(fact);
+      if (!finding) continue;
+      if (told && REACH.has(fact.code)) {
+        if (slot < 0) slot = findings.push(finding) - 1;
+        reach.push({ fact, finding });
+      } else findings.push(finding);
+    }
+    if (reach.length > 1) findings[slot] = reachFinding(k, reach);
+    return findings;
+  };
   let p = 0;
   let q = 0;
   while (p < pending.length || q < problems.length) {
     if (q < problems.length && (p === pending.length || problems[q].line <= table.line[pending[p].entry])) {
       const problem = problems[q++];
       const severity = options.severity[problem.code] ?? ('severity' in problem ? problem.severity : undefined) ?? FINDING_RULES[problem.code].severity;
-      if (severity === 'off') continue;
-      if (kept.length === options.maxFindings) omitted++;
-      else kept.push({ ...problem, severity });
+      if (severity !== 'off') keep({ severity, write: () => ({ ...problem, severity }) });
     } else {
-      const fact = pending[p++];
-      const known = remembered(fact);
-      const severity = known?.severity ?? options.severity[fact.code] ?? defaultSeverity(document, fact, options, networks);
-      if (severity === 'off') continue;
-      if (kept.length === options.maxFindings) omitted++;
-      else {
-        const k = fact.entry;
-        const place = { code: fact.code, severity, line: table.line[k], start: table.start[k], end: table.end[k], entry: k };
-        const message = known ? (known.message ??= entryMessage(document, fact, options, facts.context, networks)) : entryMessage(document, fact, options, facts.context, networks);
-        kept.push({ ...place, ...message });
-      }
+      let end = p + 1;
+      while (end < pending.length && pending[end].entry === pending[p].entry) end++;
+      for (const finding of entryFindings(p, end)) keep(finding);
+      p = end;
     }
   }
   return { kept, omitted };
+}
+
+const REACH: ReadonlySet<FindingCode> = new Set(REACH_CODES);
+
+/** Whether entry k stands for its addresses, so its reach can be told as theirs: not an iptables policy or a rule without an address. */
+function tellsReach(document: BlocklistDocument, k: number): boolean {
+  return document.format.id !== 'iptables' || iptablesEntryOf(document, k).kind === 'address';
 }

@@ -106,3 +106,21 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
 
 /** Every code, in the table's order. */
 export const FINDING_CODES = Object.keys(FINDING_RULES) as readonly FindingCode[];
+
+/** The codes that tell how far an entry reaches: size, owners, target (one story, told by one `reach` finding when several hold). */
+export const REACH_CODES: readonly EntryCode[] = ['overbroad', 'known-network', 'collateral', 'outside-target'];
+
+/** A finding's code as reported: one of the table's, or `reach`, which stands for several of REACH_CODES on one entry. */
+export type ReportedCode = FindingCode | 'reach';
+
+/** The rule of `reach`: its severity is its most severe component's; settings address the components, not it. */
+export const REACH_RULE: FindingRule = {
+  severity: 'warning',
+  rule: 'The entry reaches further than meant in several ways at once (overbroad, known-network, collateral, outside-target): how many addresses, whose, and how many lie outside the target, in one message.',
+  fixAll: false,
+  unnecessary: false,
+};
+
+export function ruleOf(code: ReportedCode): FindingRule {
+  return code === 'reach' ? REACH_RULE : FINDING_RULES[code];
+}

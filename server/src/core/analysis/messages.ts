@@ -2,7 +2,7 @@
  * The words of each entry finding, with its exact numbers and the other
  * places it involves. Written only for the findings an audit returns.
  */
-import { formatAddress, formatCount, powerOfTwo } from '../addresses/display';
+import { formatAddress, formatAddresses, formatPercent } from '../addresses/display';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import type { Networks } from '../ownership/networks';
 import { providerShares } from '../ownership/shares';
@@ -29,6 +29,13 @@ export interface EntryMessage {
 export function pastOverbroadError(table: EntryTable, k: number, options: AuditOptions): boolean {
   const o = options.overbroad;
   return table.version[k] === 4 ? table.hi4[k] - table.lo4[k] >= 2 ** (32 - o.ipv4Error) : table.hi6[k] - table.lo6[k] >= 1n << BigInt(128 - o.ipv6Error);
+}
+
+/** The threshold an overbroad entry k passes: the error one's prefix when it passes that, else the warning one's. */
+export function overbroadLimit(table: EntryTable, k: number, options: AuditOptions): number {
+  const o = options.overbroad;
+  const pastError = pastOverbroadError(table, k, options);
+  return table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
 }
 
 export function entryMessage(document: BlocklistDocument, fact: EntryFact, options: AuditOptions, context: NetworkContext, networks: Networks | undefined): EntryMessage {
@@ -68,7 +75,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
-      return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatCount(shared)} addresses.`, related: related('Overlapping entry.') };
+      return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatAddresses(table.version[k] as 4 | 6, shared)}.`, related: related('Overlapping entry.') };
     }
     case 'mergeable': {
       const merged = `${formatAddress(table.version[k], table.lo(other))}/${table.prefix[k] - 1}`;
@@ -81,10 +88,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `Includes special-purpose addresses: ${names.join('; ')}${more}.` };
     }
     case 'overbroad': {
-      const o = options.overbroad;
-      const pastError = pastOverbroadError(table, k, options);
-      const limit = table.version[k] === 4 ? (pastError ? o.ipv4Error : o.ipv4Warning) : pastError ? o.ipv6Error : o.ipv6Warning;
-      const size = `${formatCount(table.size(k))} addresses${powerOfTwo(table.size(k))}, more than a /${limit}`;
+      const size = `${formatAddresses(table.version[k] as 4 | 6, table.size(k))}, more than a /${overbroadLimit(table, k, options)}`;
       // An iptables policy, or a rule without an address, blocks what nothing before it decided: it says so.
       const stands = document.format.id === 'iptables' ? iptablesEntryOf(document, k).kind : 'address';
       if (stands === 'policy') {
@@ -101,7 +105,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
         .slice(0, 3)
         .map(
           (share) =>
-            `${formatCount(share.addresses)} addresses of ${share.provider.name} (${percentOf(share.addresses, table.size(k))} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`,
+            `${formatAddresses(table.version[k] as 4 | 6, share.addresses)} of ${share.provider.name} (${formatPercent(share.addresses, table.size(k))} of the entry, ${share.asns.map((asn) => `AS${asn}`).join(' ')})`,
         );
       const more = providers.length > 3 ? ` and ${providers.length - 3} more providers` : '';
       const services = serviceDetail(networks!, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
@@ -109,7 +113,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
     }
     case 'collateral': {
       const holders = networks!.index.holders(table.version[k] as 4 | 6, table.lo(k), table.hi(k), 3);
-      const top = holders.largest.map((h) => `${h.name} (AS${h.asn}) ${formatCount(h.addresses)}`);
+      const top = holders.largest.map((h) => `${h.name} (AS${h.asn}) ${formatAddresses(table.version[k] as 4 | 6, h.addresses)}`);
       return {
         message: `Spans ${holders.count} organisations, more than ${options.networks.maxOrganisations}: ${top.join('; ')}${holders.count > 3 ? '; …' : ''}. Narrow it to the one meant.`,
       };
@@ -120,7 +124,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       );
       const blocked = hit.map((item) => {
         const shared = table.version[k] === 4 ? item.ipv4.clip(table.lo4[k], table.hi4[k]).size() : item.ipv6.clip(table.lo6[k], table.hi6[k]).size();
-        return `${item.label} (${formatCount(shared)} ${shared === 1n ? 'address' : 'addresses'})`;
+        return `${item.label} (${formatAddresses(table.version[k] as 4 | 6, shared)})`;
       });
       return { message: `Blocks protected networks: ${blocked.join(', ')}. Exclude them or remove the entry.` };
     }
@@ -128,9 +132,14 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       const target = context.target!;
       const inside = table.version[k] === 4 ? target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
       const total = table.size(k);
-      return {
-        message: `${formatCount(total - inside)}${powerOfTwo(total - inside)} of ${formatCount(total)} addresses (${percentOf(total - inside, total)}) are outside the target ${excerpt(context.targetLabel)}.`,
-      };
+      const version = table.version[k] as 4 | 6;
+      const outside =
+        inside > 0n
+          ? `${formatAddresses(version, total - inside)} of ${formatAddresses(version, total)} (${formatPercent(total - inside, total)}) are`
+          : total === 1n
+            ? 'Its address is'
+            : `All ${formatAddresses(version, total)} are`;
+      return { message: `${outside} outside the target ${excerpt(context.targetLabel)}.` };
     }
   }
 }
@@ -155,7 +164,7 @@ function coveredMessage(document: BlocklistDocument, k: number, other: string): 
   }
 }
 
-/** The largest services and regions the providers' feeds name inside [lo, hi], e.g. `EC2 eu-central-1 (131,072)`. */
+/** The largest services and regions the providers' feeds name inside [lo, hi], e.g. `EC2 eu-central-1 (131,072 addresses)`. */
 function serviceDetail(networks: Networks, version: 4 | 6, lo: bigint, hi: bigint): string {
   const totals = new Map<string, bigint>();
   for (const match of networks.feeds.lookup(version, lo, hi)) {
@@ -163,12 +172,7 @@ function serviceDetail(networks: Networks, version: 4 | 6, lo: bigint, hi: bigin
     if (label) totals.set(label, (totals.get(label) ?? 0n) + match.addresses);
   }
   const top = [...totals].sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : 0)).slice(0, 3);
-  return top.map(([label, addresses]) => `${label} (${formatCount(addresses)})`).join(', ');
-}
-
-/** part / whole as a percentage with up to three significant digits. */
-function percentOf(part: bigint, whole: bigint): string {
-  return `${Number((Number((part * 1_000_000n) / whole) / 10_000).toPrecision(3))} %`;
+  return top.map(([label, addresses]) => `${label} (${formatAddresses(version, addresses)})`).join(', ');
 }
 
 const minBig = (a: bigint, b: bigint) => (a < b ? a : b);

@@ -67,8 +67,10 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
   const codesAt = new Map<number, string[]>();
   const byCode = new Map<FindingCode, number>();
   for (const finding of result.findings) {
-    byCode.set(finding.code, (byCode.get(finding.code) ?? 0) + 1);
-    if (finding.entry !== undefined) codesAt.set(finding.entry, [...(codesAt.get(finding.entry) ?? []), finding.code]);
+    // A reach finding counts for each of its components: the table tells how many entries are overbroad, say.
+    const codes = finding.codes ?? [finding.code as FindingCode];
+    for (const code of codes) byCode.set(code, (byCode.get(code) ?? 0) + 1);
+    if (finding.entry !== undefined) codesAt.set(finding.entry, [...(codesAt.get(finding.entry) ?? []), ...codes]);
   }
   return {
     format: document.format.label,

@@ -15,7 +15,7 @@ import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
-import { formatCount } from '../addresses/display';
+import { formatAddresses, formatCount } from '../addresses/display';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
 import { resolveSpecs, usableTarget, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
@@ -201,7 +201,7 @@ function narrowing(
   const result: AddressSet<number> | AddressSet<bigint> =
     entry.version === 4 ? setOf4(entry.lo, entry.hi)[operation](other.ipv4) : setOf6(entry.lo, entry.hi)[operation](other.ipv6);
   const set = result as AddressSet<number | bigint>;
-  const removed = `−${formatCount(entry.hi - entry.lo + 1n - result.size())} addresses`;
+  const removed = `−${formatAddresses(entry.version, entry.hi - entry.lo + 1n - result.size())}`;
   const texts = entryTexts(document.format.id, set);
   const many = texts.length > options.maxEntries ? ` (more than ${count(options.maxEntries)})` : '';
   const fixes: Fix[] = [

@@ -1,0 +1,63 @@
+/**
+ * How far an entry reaches, told once. Size (overbroad), owners
+ * (known-network, collateral) and target (outside-target) are one story:
+ * when an entry has several of them, they become one `reach` finding whose
+ * sentence gives the count, the largest owners with their shares and what
+ * the target gets, and names its components so a filter on any finds it;
+ * each component's own message goes to the related information.
+ */
+import { formatAddresses, formatCount, formatPercent } from '../addresses/display';
+import type { BlocklistDocument } from '../document/document';
+import type { Networks } from '../ownership/networks';
+import { ownershipOf } from '../ownership/shares';
+import { excerpt } from '../primitives/excerpt';
+import type { NetworkContext } from './facts';
+import type { EntryCode } from './findingCodes';
+import { overbroadLimit } from './messages';
+import type { AuditOptions } from './options';
+
+/** How many owners the sentence names. */
+const OWNERS_NAMED = 3;
+
+/**
+ * The sentence after the entry's text ("blocks 1,048,576 addresses (more
+ * than a /16), none of them in the target telegram: Google Cloud 901,120
+ * (85.9 %), … (overbroad, known-network, outside-target)"): it depends on the
+ * entry's addresses and `codes` only, so equal entries share it.
+ */
+export function reachSentence(
+  document: BlocklistDocument,
+  k: number,
+  codes: readonly EntryCode[],
+  options: AuditOptions,
+  context: NetworkContext,
+  networks: Networks | undefined,
+): string {
+  const table = document.entries;
+  const version = table.version[k] as 4 | 6;
+  const lo = table.lo(k);
+  const hi = table.hi(k);
+  const total = hi - lo + 1n;
+  let sentence = `blocks ${formatAddresses(version, total)}`;
+  if (codes.includes('overbroad')) sentence += ` (more than a /${overbroadLimit(table, k, options)})`;
+  if (codes.includes('outside-target') && context.target) {
+    const inside = version === 4 ? context.target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : context.target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+    const target = `the target ${excerpt(context.targetLabel)}`;
+    sentence += inside === 0n ? `, none of them in ${target}` : `, ${formatAddresses(version, total - inside)} (${formatPercent(total - inside, total)}) of them outside ${target}`;
+  }
+  const providers = codes.includes('known-network');
+  if (networks && (providers || codes.includes('collateral'))) {
+    const ownership = ownershipOf(networks.index, version, lo, hi, OWNERS_NAMED);
+    // Known providers when they are the point, else the organisations.
+    const named = providers
+      ? ownership.providers.slice(0, OWNERS_NAMED).map((share) => ({ name: share.provider.name, addresses: share.addresses }))
+      : ownership.holders.map((holder) => ({ name: `${holder.name} (AS${holder.asn})`, addresses: holder.addresses }));
+    // IPv4 counts read bare ("Google Cloud 901,120 (85.9 %)"); IPv6 ones need their unit.
+    const amount = (addresses: bigint) => (version === 4 ? formatCount(addresses) : formatAddresses(version, addresses));
+    const owners = named.map((owner) => `${excerpt(owner.name)} ${amount(owner.addresses)} (${formatPercent(owner.addresses, total)})`);
+    if (codes.includes('collateral')) owners.push(`${ownership.holderCount.toLocaleString('en-US')} organisations in all`);
+    if (ownership.unannounced > 0n) owners.push(`unannounced ${amount(ownership.unannounced)}`);
+    sentence += `: ${owners.join(', ')}`;
+  }
+  return `${sentence} (${codes.join(', ')}).`;
+}
