@@ -53,7 +53,7 @@ test('a reach finding is as severe as its most severe component; an off componen
   assert.deepEqual(findings(['35.192.0.0/12'], { overbroad: 'off', 'known-network': 'off', 'outside-target': 'off' }), []);
 });
 
-test('an entry with one reach component keeps its own finding; other codes stay their own rows', () => {
+test('an entry with one reach component keeps its own finding; other codes stay their own rows; an entry that never takes effect gets only that finding', () => {
   // Telegram's own /22 is in the target and no one else's: nothing to tell.
   assert.deepEqual(findings(['91.108.4.0/22']), []);
   // A protected single address outside the target: outside-target is its only reach component, and protected stays its own.
@@ -62,7 +62,11 @@ test('an entry with one reach component keeps its own finding; other codes stay 
     ['protected', 'outside-target'],
   );
   const codes = findings(['10.0.0.0/8', '10.0.0.0/8']).map((f) => f.code);
-  assert.deepEqual(codes, ['special-purpose', 'reach', 'duplicate', 'special-purpose', 'reach']);
+  assert.deepEqual(codes, ['special-purpose', 'reach', 'duplicate']);
+  assert.deepEqual(
+    findings(['35.192.0.0/12', '35.200.0.0/16']).map((f) => f.code),
+    ['reach', 'covered'],
+  );
 });
 
 test('IPv6 reach reads in /48s and powers of two, never as one long integer', () => {

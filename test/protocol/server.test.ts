@@ -37,7 +37,6 @@ test('pulled diagnostics are positioned, coded and related', async () => {
     '2:0-10 2 host-bits-set',
     '3:0-8 2 special-purpose',
     '4:0-13 2 covered',
-    '4:0-13 2 known-network',
     '6:0-13 2 special-purpose',
     '7:0-14 1 invalid-entry',
   ]);

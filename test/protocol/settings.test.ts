@@ -17,7 +17,7 @@ test('a wrong setting is replaced, findings still come, and the output channel s
       await client.open(uri, '10.0.0.0/20\n10.0.0.0/20\n');
       assert.deepEqual(
         (await client.pullDiagnostics(uri)).map((d) => `${d.code} ${d.severity}`),
-        ['special-purpose 2', 'overbroad 1', 'duplicate 2', 'special-purpose 2', 'overbroad 1'],
+        ['special-purpose 2', 'overbroad 1', 'duplicate 2'],
         uri,
       );
     }

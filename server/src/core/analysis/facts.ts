@@ -106,7 +106,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   // Thresholds as the largest `hi - lo` allowed, worked out once: the checks run for every entry.
   const [broad4, broad6] = [2 ** (32 - o.ipv4Warning), 1n << BigInt(128 - o.ipv6Warning)];
   const [large4, large6] = [net.minimumAddresses - 1, BigInt(net.minimumAddresses - 1)];
-  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes };
+  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle: idleEntries(table.count, entryFacts) };
   checkEntries(order4, table.lo4, table.hi4, {
     ...shared,
     overbroad: (lo, hi) => hi - lo >= broad4,
@@ -143,6 +143,8 @@ interface FamilyChecks<A extends number | bigint> {
   /** The entry's owners, coded as in OwnersMemo. */
   readonly owners: (lo: A, hi: A) => number;
   readonly known: Uint8Array;
+  /** 1 for an entry that never takes effect: what its addresses reach is told on the entries that decide them. */
+  readonly idle: Uint8Array;
   readonly protectedSet: AddressSet<A>;
   readonly targetSet: AddressSet<A> | undefined;
 }
@@ -150,6 +152,7 @@ interface FamilyChecks<A extends number | bigint> {
 /** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */
 function checkEntries<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, c: FamilyChecks<A>): void {
   for (const k of order) {
+    if (c.idle[k]) continue;
     const lo = los[k];
     const hi = his[k];
     if (c.special(lo, hi)) c.facts.push({ code: 'special-purpose', entry: k, other: -1 });
@@ -164,6 +167,16 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
     if (c.protectedSet.overlaps(lo, hi)) c.facts.push({ code: 'protected', entry: k, other: -1 });
     if (c.targetSet && !c.targetSet.covers(lo, hi)) c.facts.push({ code: 'outside-target', entry: k, other: -1 });
   }
+}
+
+/** The codes of an entry that never takes effect: removing it changes nothing, so it gets that finding only. */
+const IDLE: ReadonlySet<EntryCode> = new Set(['duplicate', 'covered', 'shadowed']);
+
+/** 1 for each entry that `facts` say never takes effect. */
+function idleEntries(count: number, facts: readonly EntryFact[]): Uint8Array {
+  const idle = new Uint8Array(count);
+  for (const fact of facts) if (IDLE.has(fact.code)) idle[fact.entry] = 1;
+  return idle;
 }
 
 /** The common case: the file is one union, with all its blocking entries sorted in `order4` and `order6`. */
