@@ -14,6 +14,7 @@ import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
 import type { LineScopeFact } from '../document/readEntries';
 import type { EntryRole } from '../formats/format';
+import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
 import type { EntryFact } from './facts';
 
@@ -77,25 +78,31 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
   const blockFacts: EntryFact[] = [];
   const outcome = mostSpecificOfBlocks(blocks.scope, blockFacts);
   const owner = blocks.owner;
-  const byBlock = new Map(blockFacts.map((fact) => [fact.entry, fact]));
+  const factOf: (EntryFact | undefined)[] = new Array(owner.length);
+  for (const fact of blockFacts) factOf[fact.entry] = fact;
+  const other = (fact: EntryFact) => (fact.other >= 0 ? entries[owner[fact.other]] : -1);
+  const deciding = new Set<number>();
   for (let n = 0, first = 0; n < entries.length; n++) {
-    let last = first;
-    while (last < owner.length && owner[last] === n) last++;
-    const found = Array.from({ length: last - first }, (_, b) => byBlock.get(first + b));
     const k = entries[n];
-    const other = (fact: EntryFact) => (fact.other >= 0 ? entries[owner[fact.other]] : -1);
-    const all = (codes: readonly string[]) => found.every((fact) => fact !== undefined && codes.includes(fact.code));
-    if (all(['covered', 'duplicate'])) {
-      facts.push(found.length === 1 ? { ...found[0]!, entry: k, other: other(found[0]!) } : { code: 'covered', entry: k, other: other(found[0]!) });
-    } else if (all(['ineffective-exception'])) {
-      facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
-    } else if (!found.some((_, b) => outcome.deciding.has(first + b))) {
-      const shadowed = found.find((fact) => fact?.code === 'shadowed');
-      if (shadowed) facts.push({ code: 'shadowed', entry: k, other: other(shadowed) });
+    let last = first;
+    // What all of the entry's blocks share: each covered (or a duplicate), each an exception that excepts nothing, none deciding.
+    let covered = true;
+    let ineffective = true;
+    let shadowed: EntryFact | undefined;
+    for (; last < owner.length && owner[last] === n; last++) {
+      const fact = factOf[last];
+      covered &&= fact !== undefined && (fact.code === 'covered' || fact.code === 'duplicate');
+      ineffective &&= fact?.code === 'ineffective-exception';
+      if (outcome.deciding.has(last)) deciding.add(k);
+      if (fact?.code === 'shadowed') shadowed ??= fact;
     }
+    const found = factOf[first]!;
+    if (covered) facts.push(last - first === 1 ? { ...found, entry: k, other: other(found) } : { code: 'covered', entry: k, other: other(found) });
+    else if (ineffective) facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
+    else if (!deciding.has(k) && shadowed) facts.push({ code: 'shadowed', entry: k, other: other(shadowed) });
     first = last;
   }
-  return { blocked: outcome.blocked, deciding: new Set([...outcome.deciding].map((b) => entries[owner[b]])) };
+  return { blocked: outcome.blocked, deciding };
 }
 
 /**
@@ -132,16 +139,11 @@ function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: S
  * specific entries never fires.
  */
 function mostSpecificOfBlocks<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
-  const { entries, los, his } = scope;
+  const { family, entries, los, his } = scope;
   const count = entries.length;
-  // Sizes rank the entries: smaller first, then document order.
-  const bySize = Array.from({ length: count }, (_, n) => n).sort((a, b) => {
-    const sizeA = scope.family.count(los[entries[a]], his[entries[a]]);
-    const sizeB = scope.family.count(los[entries[b]], his[entries[b]]);
-    return sizeA < sizeB ? -1 : sizeA > sizeB ? 1 : a - b;
-  });
+  // Sizes rank the entries: smaller first, then document order. Blocks' sizes are powers of two, so their host bits rank them.
   const priority = new Float64Array(count);
-  bySize.forEach((n, rank) => (priority[n] = rank));
+  for (let n = 0; n < count; n++) priority[n] = family.log2Span(los[entries[n]], his[entries[n]]) * count + n;
   const sweep = decide(scope, priority);
 
   const { parents, shielding } = smallestContainers(scope);
@@ -451,12 +453,9 @@ export interface Sweep<A extends number | bigint> extends ScopeOutcome<A> {
 export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priority: Float64Array): Sweep<A> {
   const { family, entries, los, his } = scope;
   const count = entries.length;
-  const byStart = Array.from({ length: count }, (_, n) => n).sort((a, b) => (los[entries[a]] < los[entries[b]] ? -1 : los[entries[a]] > los[entries[b]] ? 1 : 0));
-  // Every place where the deciding entry may change: each entry's first address and the one after its last.
-  const all: A[] = [];
-  for (const k of entries) all.push(los[k], family.next(his[k]));
-  all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const bounds = all.filter((bound, n) => n === 0 || bound !== all[n - 1]);
+  const byStart = positions(count);
+  sortPositions(family, byStart, (n) => los[entries[n]]);
+  const bounds = boundsOf(scope);
 
   const heap = new PriorityHeap(priority);
   const sweep: Sweep<A> = { los: [], his: [], winners: [], deciding: new Set(), blocked: AddressSet.empty(family) };
@@ -482,6 +481,46 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
   return { ...sweep, blocked: builder.build() };
 }
 
+/** 0, 1, … count - 1. */
+function positions(count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let n = 0; n < count; n++) order[n] = n;
+  return order;
+}
+
+/** Stably reorders the positions in `order` by `key` ascending: a radix sort for IPv4 (scopes of a million CIDR blocks come from ipset ranges), a comparison sort for IPv6. */
+function sortPositions<A extends number | bigint>(family: Family<A>, order: Uint32Array, key: (n: number) => A): void {
+  if (family.version === 4) {
+    const keys = new Uint32Array(order.length);
+    for (let n = 0; n < keys.length; n++) keys[n] = key(n) as number;
+    radixSortIndices(order, keys);
+    return;
+  }
+  order.set(
+    Array.from(order).sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }),
+  );
+}
+
+/** Every place where the deciding entry may change, ascending and once each: each entry's first address and the one after its last. */
+function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
+  const { family, entries, los, his } = scope;
+  let all: A[];
+  if (family.version === 4) {
+    // Numbers up to 2^32 (past the last address) sort natively as doubles.
+    const numbers = new Float64Array(entries.length * 2);
+    entries.forEach((k, n) => ((numbers[2 * n] = los[k] as number), (numbers[2 * n + 1] = (his[k] as number) + 1)));
+    all = Array.from(numbers.sort()) as A[];
+  } else {
+    all = [];
+    for (const k of entries) all.push(los[k], family.next(his[k]));
+    all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  return all.filter((bound, n) => n === 0 || bound !== all[n - 1]);
+}
+
 /** The entries deciding some address of [lo, hi], in document order. */
 function decidersWithin<A extends number | bigint>(sweep: Sweep<A>, lo: A, hi: A): number[] {
   const found = new Set<number>();
@@ -499,11 +538,12 @@ function decidersWithin<A extends number | bigint>(sweep: Sweep<A>, lo: A, hi: A
  * smallest.
  */
 function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): { parents: Int32Array; shielding: Uint8Array } {
-  const { entries, los, his } = scope;
-  const order = Array.from({ length: entries.length }, (_, n) => n).sort((a, b) => {
-    const [ka, kb] = [entries[a], entries[b]];
-    return los[ka] < los[kb] ? -1 : los[ka] > los[kb] ? 1 : his[ka] > his[kb] ? -1 : his[ka] < his[kb] ? 1 : a - b;
-  });
+  const { family, entries, los, his } = scope;
+  // By first address ascending, then last address descending, then position: sorted by the last key first, each sort stable.
+  const order = positions(entries.length);
+  if (family.version === 4) sortPositions(IPV4, order, (n) => IPV4.max - (his[entries[n]] as number));
+  else order.sort((a, b) => (his[entries[a]] > his[entries[b]] ? -1 : his[entries[a]] < his[entries[b]] ? 1 : a - b));
+  sortPositions(family, order, (n) => los[entries[n]]);
   const parents = new Int32Array(entries.length).fill(-1);
   const shielding = new Uint8Array(entries.length);
   const open: number[] = [];
