@@ -78,7 +78,7 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
   const blockFacts: EntryFact[] = [];
   const outcome = mostSpecificOfBlocks(blocks.scope, blockFacts);
   const owner = blocks.owner;
-  const factOf: (EntryFact | undefined)[] = new Array(owner.length);
+  const factOf: (EntryFact | undefined)[] = Array.from({ length: owner.length });
   for (const fact of blockFacts) factOf[fact.entry] = fact;
   const other = (fact: EntryFact) => (fact.other >= 0 ? entries[owner[fact.other]] : -1);
   const deciding = new Set<number>();
