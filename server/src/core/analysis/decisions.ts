@@ -305,16 +305,20 @@ function evaluateRules<A extends number | bigint>(
   const piece = { los: [] as A[], his: [] as A[], owner: [] as number[], rule: [] as number[] };
   const firstPiece = new Uint32Array(rules.length + 1);
   const whole = new Set<number>();
+  let owner = 0;
+  let ruleOfPiece = 0;
+  const add = (lo: A, hi: A) => {
+    piece.los.push(lo);
+    piece.his.push(hi);
+    piece.owner.push(owner);
+    piece.rule.push(ruleOfPiece);
+  };
   parts.forEach(({ list, exceptions, excepted }, r) => {
     firstPiece[r] = piece.owner.length;
+    ruleOfPiece = r;
     for (const k of list) {
       const before = piece.owner.length;
-      const add = (lo: A, hi: A) => {
-        piece.los.push(lo);
-        piece.his.push(hi);
-        piece.owner.push(k);
-        piece.rule.push(r);
-      };
+      owner = k;
       if (exceptions.length === 0) add(los[k], his[k]);
       else forEachGap(family, excepted, los[k], his[k], add);
       if (piece.owner.length === before) whole.add(k);
@@ -323,8 +327,8 @@ function evaluateRules<A extends number | bigint>(
   const pieces = (firstPiece[rules.length] = piece.owner.length);
   const none = new Uint8Array(Math.max(pieces, allow.length));
   const breadth = (n: number) => rules[piece.rule[n]].scopes.length;
-  const byUnion = ranks(pieces, (a, b) => breadth(b) - breadth(a) || larger(piece.owner[a], piece.owner[b]) || a - b);
-  const byOrder = ranks(pieces, (a, b) => piece.rule[a] - piece.rule[b] || piece.owner[a] - piece.owner[b] || a - b);
+  let byUnion: Float64Array | undefined;
+  const unionRanks = () => (byUnion ??= ranks(pieces, (a, b) => breadth(b) - breadth(a) || larger(piece.owner[a], piece.owner[b]) || a - b));
 
   const held = new Map<string, number[]>();
   rules.forEach((rule, r) => {
@@ -339,10 +343,11 @@ function evaluateRules<A extends number | bigint>(
     const union = holding.every((r) => rules[r].verdict === 'block');
     const ids: number[] = [];
     for (const r of holding) for (let n = firstPiece[r]; n < firstPiece[r + 1]; n++) ids.push(n);
-    const rank = union ? byUnion : byOrder;
+    // Where order decides, a piece's index is its rank: pieces are made rule by rule, each rule's in entry order.
+    const rank = union ? unionRanks() : undefined;
     const sweep = decide(
       { family, entries: Uint32Array.from(ids), los: piece.los, his: piece.his, allow: none },
-      Float64Array.from(ids, (n) => rank[n]),
+      Float64Array.from(ids, (n) => rank?.[n] ?? n),
     );
     let blocked = sweep.blocked;
     if (!union) {
@@ -365,15 +370,16 @@ function evaluateRules<A extends number | bigint>(
     const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => rule.scopes.every((name) => holds(outcomes.get(name)!));
     const first = outcomes.get(rule.scopes[0])!;
     // The entries of the list that hold what the exceptions except (the largest, then the first), and the exceptions that except it.
-    const anchors = new Set<number>();
+    let anchors: ReadonlySet<number> = NO_ENTRIES;
     const deciding = new Set<number>();
     let exceptionSweep: Sweep<A> | undefined;
     if (exceptions.length > 0) {
+      const anchored = (anchors = new Set<number>());
       const holding = decide(
         { family, entries: Uint32Array.from(list), los, his, allow: none },
         ranks(list.length, (a, b) => larger(list[a], list[b])),
       );
-      holding.winners.forEach((k, s) => excepted.overlaps(holding.los[s], holding.his[s]) && anchors.add(k));
+      holding.winners.forEach((k, s) => excepted.overlaps(holding.los[s], holding.his[s]) && anchored.add(k));
       const sweep = decide(
         { family, entries: Uint32Array.from(exceptions), los, his, allow: none },
         ranks(exceptions.length, (a, b) => larger(exceptions[a], exceptions[b])),
@@ -409,6 +415,8 @@ function evaluateRules<A extends number | bigint>(
   });
   return outcomes;
 }
+
+const NO_ENTRIES: ReadonlySet<number> = new Set();
 
 /** The union of the entries' ranges. */
 function unionOf<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, entries: readonly number[]): AddressSet<A> {
