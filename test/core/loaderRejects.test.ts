@@ -165,6 +165,25 @@ test('nftables: an element equal to another of a set without auto-merge is only 
   assert.deepEqual(fixTitles('nftables', set('; auto-merge'), 0), ['Merge with line 4 into 1.2.3.0/24', 'Split 1.2.3.0/25 into two halves (/26)']);
 });
 
+test('nftables: an auto-merge set refuses an element that would merge with an earlier one once another set came between its additions, and no fix leaves it so', () => {
+  const file = (first: string) =>
+    `table inet t {\n  set a {\n    type ipv4_addr; flags interval; auto-merge\n    elements = { 10.0.0.21, ${first} }\n  }\n  set a6 {\n    type ipv6_addr; flags interval; auto-merge\n  }\n}\n` +
+    'add element inet t a { 10.0.0.100 }\nadd element inet t a6 { 2001:db8::11 }\nadd element inet t a { 10.0.0.0/27 }\n';
+  // The declaration holds the /27 already: the later one is equal to it and loads.
+  assert.deepEqual(rejections('nftables', file('10.0.0.0/27')), []);
+  const [refused] = rejections('nftables', file('192.0.2.1'));
+  assert.equal(refused.line, 11);
+  assert.match(refused.message, /^nft rejects this set: 10\.0\.0\.0\/27 would merge with 10\.0\.0\.21 \(line 4\), added earlier in the same file/);
+  // Taking the declaration's /27 away would leave the later one to merge: that fix is not offered; on the later /27 it is.
+  const titles = (k: number) => {
+    const document = parseDocument(file('10.0.0.0/27'), formatById('nftables')!);
+    const context = { index: EntryIndex.of(document.entries), facts: audit(document).facts };
+    return fixesForEntry(document, context, k, { maxEntries: 100, protected: ['10.0.0.0/27'], target: [] }).map((fix) => fix.title);
+  };
+  assert.ok(!titles(1).some((title) => title.startsWith('Exclude the protected networks')));
+  assert.ok(titles(4).some((title) => title.startsWith('Exclude the protected networks')));
+});
+
 test('ipset: Fix all, Aggregate File and the merge fix never write what restore refuses', () => {
   // hash:ip takes plain IPv6 addresses only: 2001:db8::/127 is refused, so the set stays as it is.
   const v6 = 'create a hash:ip family inet6\nadd a 2001:db8::\nadd a 2001:db8::1\n';

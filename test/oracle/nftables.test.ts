@@ -42,7 +42,19 @@ function rejectsByFacts(_: unknown, facts: DocumentFacts): boolean {
 
 /** Rulesets whose loading turns on the rules of `loaderChecks.ts`, each a whole file nft can be asked about. */
 // oxfmt-ignore
+/** Two auto-merge sets, and `add element` statements after them (the second set's statement between the first's additions or not). */
+const twoSets = (...adds: string[]) =>
+  `table inet t {\n  set a {\n    type ipv4_addr; flags interval; auto-merge\n    elements = { 10.0.0.21 }\n  }\n  set a6 {\n    type ipv6_addr; flags interval; auto-merge\n  }\n}\n${adds.map((add) => `add element inet t ${add}\n`).join('')}`;
+
 const loaderCases: string[] = [
+  // An auto-merge set's element that would merge with an earlier one, after another set's statement came between its additions (found by the random test, seed 356616404).
+  twoSets('a { 10.0.0.100 }', 'a6 { 2001:db8::11 }', 'a { 10.0.0.0/27 }'),
+  twoSets('a { 10.0.0.100 }', 'a6 { 2001:db8::11 }', 'a { 10.0.0.22 }'),
+  twoSets('a { 10.0.0.100 }', 'a6 { 2001:db8::11 }', 'a { 10.0.0.200 }', 'a { 10.0.0.20-10.0.0.22 }'),
+  twoSets('a { 10.0.0.100 }', 'a6 { 2001:db8::11 }', 'a { 10.0.0.21 }'),
+  twoSets('a { 10.0.0.0/27 }', 'a6 { 2001:db8::11 }', 'a { 10.0.0.5 }'),
+  twoSets('a6 { 2001:db8::11 }', 'a { 10.0.0.100 }', 'a { 10.0.0.0/27 }'),
+  twoSets('a { 10.0.0.100 }', 'a { 10.0.0.0/27 }'),
   'table ip t {\n  set a {\n    type ipv4_addr\n    flags interval\n    elements = { 1.2.3.0/24, 1.2.3.4 }\n  }\n}\n',
   'table ip t {\n  set a {\n    type ipv4_addr\n    flags interval\n    auto-merge\n    elements = { 1.2.3.0/24, 1.2.3.4 }\n  }\n}\n',
   'table ip t {\n  set a {\n    type ipv4_addr; flags interval\n    elements = { 1.2.3.0/24, 1.2.3.4 }\n    auto-merge\n  }\n}\n',

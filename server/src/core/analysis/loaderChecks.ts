@@ -14,7 +14,12 @@
  *   ("You must add 'flags interval' to your set declaration");
  * - two elements that share addresses without being equal, in an interval
  *   set without `auto-merge` ("conflicting intervals specified"; equal
- *   elements, and adjacent ones, load). nft names the later element.
+ *   elements, and adjacent ones, load). nft names the later element;
+ * - in an auto-merge interval set, an element that `add element` adds after
+ *   a statement on another set came between the set's own additions, when
+ *   it would merge with an element added before it without lying inside
+ *   one ("Could not process rule: File exists": the merge deletes and
+ *   re-adds elements still pending in the same transaction).
  *
  * Sets whose declaration is not in the file, and concatenations (whose
  * tuples nft checks otherwise), are not checked.
@@ -23,7 +28,7 @@ import type { BlocklistDocument } from '../document/document';
 import { apacheRefusals, requireSectionContents } from '../formats/apache';
 import { restoreRefusals } from '../formats/iptables';
 import { forEachIpsetCommand, ipsetSetRules, type IpsetSetRules } from '../formats/ipset';
-import { nftSetRules, type NftSetRules } from '../formats/nftables';
+import { nftRuleset, type NftRuleset, type NftSetRules } from '../formats/nftables';
 import type { EntryIndex } from './entryIndex';
 import type { LoaderCode, Severity } from './findingCodes';
 import { iptablesModelOf } from './iptablesDecisions';
@@ -69,6 +74,8 @@ export function loaderRejections(document: BlocklistDocument): LoaderRejection[]
 interface NftConflict {
   readonly entry: number;
   readonly other: number;
+  /** An auto-merge set's element nft fails to merge with an earlier one (remergedElements). */
+  readonly remerged?: boolean;
 }
 
 /** The elements nft rejects, each once, with the element it conflicts with. */
@@ -93,6 +100,7 @@ function nftRejections(document: BlocklistDocument): LoaderRejection[] {
     }
     if (set.interval && !set.autoMerge) conflicts.push(...conflictingIntervals(document, fitting));
   }
+  conflicts.push(...remergedElements(document, nftRulesetOf(document), byScope));
   return conflicts
     .sort((a, b) => a.entry - b.entry)
     .map((conflict) => {
@@ -128,6 +136,12 @@ function nftMessage(document: BlocklistDocument, fact: NftConflict): EntryMessag
   }
   const o = fact.other;
   const otherText = document.text.slice(table.start[o], table.end[o]);
+  if (fact.remerged) {
+    return {
+      message: `nft rejects this set: ${text} would merge with ${otherText} (line ${table.line[o] + 1}), added earlier in the same file, after a statement on another set came between the additions to ${scope.label} ("Could not process rule: File exists"). Add the set's elements in one place, or give this element without overlapping or touching that one.`,
+      related: [{ line: table.line[o], start: table.start[o], end: table.end[o], message: 'The earlier element it would merge with.' }],
+    };
+  }
   const relation = table.lo(o) <= table.lo(k) && table.hi(k) <= table.hi(o) ? 'lies inside' : table.lo(k) <= table.lo(o) && table.hi(o) <= table.hi(k) ? 'holds' : 'overlaps';
   const conflict = `${text} ${relation} ${otherText} (line ${table.line[o] + 1})`;
   return {
@@ -173,12 +187,16 @@ export function rewritable(document: BlocklistDocument, index: EntryIndex, k: nu
 }
 
 /** The nft set rules of a document, read once per document (the loader checks and the fixes both ask). */
-const setRules = new WeakMap<BlocklistDocument, ReadonlyMap<string, NftSetRules>>();
+const rulesets = new WeakMap<BlocklistDocument, NftRuleset>();
+
+function nftRulesetOf(document: BlocklistDocument): NftRuleset {
+  let ruleset = rulesets.get(document);
+  if (ruleset === undefined) rulesets.set(document, (ruleset = nftRuleset(document.text)));
+  return ruleset;
+}
 
 export function nftSetRulesOf(document: BlocklistDocument): ReadonlyMap<string, NftSetRules> {
-  let rules = setRules.get(document);
-  if (rules === undefined) setRules.set(document, (rules = nftSetRules(document.text)));
-  return rules;
+  return nftRulesetOf(document).sets;
 }
 
 /** Whether the loader takes a CIDR block from `network` (/`prefix`) written into scope s. */
@@ -249,6 +267,52 @@ function conflictingIntervals(document: BlocklistDocument, entries: readonly num
     if (reach < 0 || table.hi(k) > table.hi(reach)) reach = k;
   }
   return [...reported].map(([entry, other]) => ({ entry, other }));
+}
+
+/**
+ * The elements of auto-merge interval sets that nft refuses to merge (see
+ * the file's comment; found by the nft differential test): once a
+ * statement on another set has followed an `add element` of set S, every
+ * later `add element` of S is checked against the elements of S before it,
+ * merged as nft merges them (overlapping and adjacent ones into one).
+ * `byScope`: each set's entries in document order.
+ */
+function remergedElements(document: BlocklistDocument, ruleset: NftRuleset, byScope: ReadonlyMap<number, readonly number[]>): NftConflict[] {
+  const table = document.entries;
+  const scopeOf = new Map(document.scopes.map((scope, s) => [scope.name, s]));
+  const conflicts: NftConflict[] = [];
+  let added = new Set<string>();
+  const broken = new Set<string>();
+  for (const command of ruleset.elementCommands) {
+    for (const name of added) if (name !== command.scope) broken.add(name);
+    added = new Set([command.scope]);
+    const set = ruleset.sets.get(command.scope);
+    const entries = byScope.get(scopeOf.get(command.scope) ?? -1) ?? [];
+    if (!broken.has(command.scope) || !set?.interval || !set.autoMerge || set.concatenated) continue;
+    const before = entries.filter((k) => table.start[k] < command.start);
+    const merged = mergedIntervals(before.map((k) => [table.lo(k), table.hi(k)]));
+    for (const k of entries) {
+      if (table.start[k] < command.start || table.start[k] >= command.end || table.version[k] !== set.family) continue;
+      const [lo, hi] = [table.lo(k), table.hi(k)];
+      const touching = merged.find(([l, h]) => l <= hi + 1n && lo <= h + 1n);
+      if (touching === undefined || (touching[0] <= lo && hi <= touching[1])) continue;
+      const other = before.find((o) => table.lo(o) <= hi + 1n && lo <= table.hi(o) + 1n)!;
+      conflicts.push({ entry: k, other, remerged: true });
+    }
+  }
+  return conflicts;
+}
+
+/** Ranges merged as nft's auto-merge merges them: overlapping and adjacent ones into one, ascending. */
+function mergedIntervals(ranges: [bigint, bigint][]): [bigint, bigint][] {
+  ranges.sort((a, b) => compare(a[0], b[0]));
+  const merged: [bigint, bigint][] = [];
+  for (const [lo, hi] of ranges) {
+    const last = merged.at(-1);
+    if (last && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
+    else merged.push([lo, hi]);
+  }
+  return merged;
 }
 
 function compare(a: bigint, b: bigint): number {

@@ -8,12 +8,12 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
 import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
-import { blockTaken, keepWhatTheLoaderNeeds, rewritable, type BlockCheck } from '../analysis/loaderChecks';
+import { blockTaken, keepWhatTheLoaderNeeds, loaderRejections, rewritable, type BlockCheck } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
-import type { BlocklistDocument, EntryTable } from '../document/document';
+import { parseDocument, type BlocklistDocument, type EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { formatAddresses, formatCount } from '../addresses/display';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
@@ -22,7 +22,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
+import { applyEdits, entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
 
@@ -63,9 +63,19 @@ export interface FixContext {
  * Every fix for entry k that keeps its scope's decisions as its title says.
  * In scopes where order or specificity decides, an entry is removed only
  * when the audit found it changes nothing, merged never, and narrowed only
- * when no other entry of its scope shares its addresses.
+ * when no other entry of its scope shares its addresses. In an nft ruleset,
+ * a fix after which nft would refuse more than before is not offered.
  */
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
+  const fixes = entryFixes(document, context, k, options, networks);
+  if (document.format.id !== 'nftables' || fixes.length === 0) return fixes;
+  // Whether nft loads an auto-merge set depends on the order of all its additions (loaderChecks.ts): each fix is read back and checked.
+  const refusals = (text: string) => loaderRejections(parseDocument(text, document.format)).length;
+  const before = refusals(document.text);
+  return fixes.filter((fix) => refusals(applyEdits(document.text, fix.edits)) <= before);
+}
+
+function entryFixes(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const table = document.entries;
   const index = context.index;
   if (table.allow[k] || table.conditional[k]) return [];

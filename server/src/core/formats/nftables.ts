@@ -57,12 +57,24 @@ export interface NftSetRules {
   readonly concatenated: boolean;
 }
 
-/** The rules of every set and map `text` declares, by scope name (`set inet filter blocklist`). */
-export function nftSetRules(text: string): ReadonlyMap<string, NftSetRules> {
+/** An `add element` (or `create element`) statement: the set it adds to and where it stands. */
+export interface NftElementCommand {
+  readonly scope: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What nft's loader checks of a ruleset: the rules of every set and map it declares, by scope name (`set inet filter blocklist`), and its element statements in order. */
+export interface NftRuleset {
+  readonly sets: ReadonlyMap<string, NftSetRules>;
+  readonly elementCommands: readonly NftElementCommand[];
+}
+
+export function nftRuleset(text: string): NftRuleset {
   const ignore = () => undefined;
   const reader = new NftablesReader(text, { entry: ignore, problem: ignore, scopeFact: ignore });
   reader.read();
-  return reader.sets;
+  return { sets: reader.sets, elementCommands: reader.elementCommands };
 }
 
 /** The table a statement stands in: `table inet filter { … }`, or the words of `add rule inet filter …`. */
@@ -106,6 +118,7 @@ class NftablesReader {
   private readonly scanner: Scanner;
   /** Every set and map declared so far, by scope name. */
   readonly sets = new Map<string, SetSettings>();
+  readonly elementCommands: NftElementCommand[] = [];
   private table: Table | undefined;
   private chain: Chain | undefined;
   /** The table and chain around each open block of a table or chain, innermost last. */
@@ -164,10 +177,12 @@ class NftablesReader {
       this.headerWords();
       this.blockOrEnd(() => s.skipGroup());
     } else if (s.is('add') || s.is('create') || s.is('insert') || s.is('replace')) {
+      const start = s.start;
       s.next();
       if (s.is('element')) {
         const scope = this.elementScope(this.headerWords());
         this.blockOrEnd(() => this.elements(scope === undefined ? undefined : this.sets.get(scope), { kind: 'set', scope }));
+        if (scope !== undefined) this.elementCommands.push({ scope, start, end: s.end });
       } else if (s.is('set') || s.is('map')) {
         const kind = s.is('set') ? 'set' : 'map';
         this.setStatement(kind, this.headerWords());
