@@ -9,8 +9,10 @@ import { assertValidSarif } from './sarifShape';
 const root = resolve(__dirname, '..', '..');
 const fixture = (name: string) => resolve(root, 'test/fixtures/plain', name);
 
+/** The CLI with its output piped; the colour variables of the test's own environment left out, so text output is plain. */
 function cli(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), ...args], { input, encoding: 'utf8' });
+  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined };
+  const result = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), ...args], { input, encoding: 'utf8', env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

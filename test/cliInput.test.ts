@@ -16,7 +16,8 @@ const root = resolve(__dirname, '..', '..');
 const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(root, '..', 'shared', 'corpus');
 
 function cli(args: string[], input?: string | Uint8Array) {
-  const result = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), ...args], { input, encoding: 'utf8' });
+  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined }; // text output plain, whatever the test's environment
+  const result = spawnSync(process.execPath, [resolve(root, 'dist/cli.js'), ...args], { input, encoding: 'utf8', env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

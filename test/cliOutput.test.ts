@@ -38,7 +38,8 @@ interface Run {
 /** Runs the CLI, handing its standard output to `read` chunk by chunk; `read` returning false closes the pipe, as `| head` does. */
 function run(args: readonly string[], read: (chunk: Buffer) => boolean | void = () => {}): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--require', peakMemory, cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined }; // text output plain, whatever the test's environment
+    const child = spawn(process.execPath, ['--require', peakMemory, cliPath, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env });
     const [, stdout, stderrPipe, peakPipe] = child.stdio;
     if (!stdout || !stderrPipe || !peakPipe) throw new Error('spawn gave no pipes');
     let stderr = '';

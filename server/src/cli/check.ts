@@ -5,6 +5,7 @@
  * The findings are written one by one as they are formatted, so a list of
  * millions of them needs memory for the audit only.
  */
+import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
 import { audit } from '../core/analysis/audit';
@@ -15,6 +16,7 @@ import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { loadNetworks } from '../node/networkData';
 import type { FailOn, Options } from './args';
+import { ANSI, PLAIN, wantsColour } from './colour';
 import { limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
 import { formatOf, readText } from './input';
 import { Streamed, writeJson } from './jsonStream';
@@ -34,7 +36,7 @@ export function runCheck(options: Options): number {
   const out = new Output();
   writeUntilClosed(out, () => {
     if (options.output === 'text') {
-      writeStylish(out, reports, maxResults);
+      writeStylish(out, reports, maxResults, wantsColour(isatty(1), process.env) ? ANSI : PLAIN);
     } else {
       writeJson(out, options.output === 'json' ? reports.map(jsonReport) : sarifLog(reports, maxResults));
       out.line('');

@@ -13,6 +13,7 @@
 import { formatCount, powerOfTwo } from '../core/addresses/display';
 import type { FamilyTotals } from '../core/analysis/audit';
 import { columnOf } from '../core/formats/format';
+import type { Palette } from './colour';
 import { located, type FileReport, type ProviderCount } from './findings';
 import type { Output } from './output';
 
@@ -27,29 +28,29 @@ interface Widths {
   readonly message: number;
 }
 
-export function writeStylish(out: Output, reports: readonly FileReport[], maxResults: number): void {
+export function writeStylish(out: Output, reports: readonly FileReport[], maxResults: number, palette: Palette): void {
   reports.forEach((file, i) => {
     if (i > 0) out.line('');
-    writeFile(out, file, maxResults);
+    writeFile(out, file, maxResults, palette);
   });
-  const summary = problems(reports);
+  const summary = problems(reports, palette);
   if (summary !== undefined) {
     out.line('');
     out.line(summary);
   }
 }
 
-function writeFile(out: Output, file: FileReport, maxResults: number): void {
-  out.line(file.file);
+function writeFile(out: Output, file: FileReport, maxResults: number, palette: Palette): void {
+  out.line(palette.file(file.file));
   const widths = measure(file);
   for (const f of located(file)) {
     const line = String(f.line);
     const column = String(f.column);
     const message = f.message.slice(0, f.message.length - finalStop(f.message));
     out.line(
-      `  ${padding(line, widths.line)}${line}:${column}${padding(column, widths.column)}` +
-        `  ${f.severity}${padding(f.severity, widths.severity)}` +
-        `  ${message}${padding(message, widths.message)}  ${f.code}`,
+      `  ${padding(line, widths.line)}${palette.muted(`${line}:${column}`)}${padding(column, widths.column)}` +
+        `  ${palette.severity[f.severity](f.severity)}${padding(f.severity, widths.severity)}` +
+        `  ${message}${padding(message, widths.message)}  ${palette.muted(f.code)}`,
     );
   }
   const { ipv4, ipv6, findings } = file.result;
@@ -97,7 +98,7 @@ function familyTotals(totals: FamilyTotals, providers: readonly ProviderCount[])
 }
 
 /** `✖ 20 problems (0 errors, 20 warnings)` over the findings of every file (not only those shown), or undefined when there are none. */
-function problems(reports: readonly FileReport[]): string | undefined {
+function problems(reports: readonly FileReport[], palette: Palette): string | undefined {
   let errors = 0;
   let warnings = 0;
   for (const { result } of reports) {
@@ -107,7 +108,8 @@ function problems(reports: readonly FileReport[]): string | undefined {
     }
   }
   if (errors + warnings === 0) return undefined;
-  return `✖ ${counted(errors + warnings, 'problem', 'problems')} (${counted(errors, 'error', 'errors')}, ${counted(warnings, 'warning', 'warnings')})`;
+  const paint = palette.summary[errors > 0 ? 'error' : 'warning'];
+  return paint(`✖ ${counted(errors + warnings, 'problem', 'problems')} (${counted(errors, 'error', 'errors')}, ${counted(warnings, 'warning', 'warnings')})`);
 }
 
 function counted(n: number | bigint, one: string, many: string): string {
