@@ -13,13 +13,15 @@ Commands:
 
 Options:
   --input-format ID            read files as this format instead of detecting it (plain, firehol, nginx, ipset, …)
-  --format text|json|sarif     output of check (default text; SARIF 2.1.0 for code scanning)
+  --format text|json|sarif     output of check: text (the default) as ESLint's "stylish", each file's findings in
+                               aligned rows, its totals, and the count of errors and warnings; SARIF 2.1.0 for code
+                               scanning
   --fail-on error|warning|never   check exits with status 1 on findings of this severity or worse (default error)
   --max-results N              check writes at most N findings, the most severe first, and says how many it left
                                out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
                                per run); the exit status counts them all
   --max-warnings N             check exits with status 1 when there are more than N warnings, as well as by --fail-on
-  --quiet                      check writes errors only (the exit status still counts every finding)
+  --quiet                      check writes and counts errors only (the exit status still counts every finding)
   --json                       machine-readable output of count
   --scope NAME                 read only the set, table or nginx block NAME (as named in the file) of each file
                                that has it; merge and ranges need it for a file with several blocking scopes
@@ -31,6 +33,9 @@ FILE may be "-" for standard input. Invalid lines are reported on stderr as
 FILE:LINE:COL: message and skipped. Each file counts as its format's firewall
 decides: an ipset hash:net set or a pf table by its most specific entry
 (exceptions included), nginx rules by the first match; allowlists block nothing.
+
+check's text is in colour on a terminal, plain when piped; NO_COLOR (set, not
+empty) turns colour off, FORCE_COLOR turns it on when piped (0 or false: off).
 
 Exit status: 0 done; 1 findings reaching --fail-on (check) or invalid lines
 (--strict); 2 a usage error, a file that cannot be read or output that cannot

@@ -1,11 +1,12 @@
 /**
  * `blocklist-audit check`: the findings the editor shows, for CI. Text for
- * people, JSON for scripts, SARIF 2.1.0 for code-scanning tools; the exit
- * status follows --fail-on. The findings are written one by one as they are
- * formatted, so a list of millions of them needs memory for the audit only.
+ * people (in ESLint's "stylish" shape, see stylish.ts), JSON for scripts,
+ * SARIF 2.1.0 for code-scanning tools; the exit status follows --fail-on.
+ * The findings are written one by one as they are formatted, so a list of
+ * millions of them needs memory for the audit only.
  */
+import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
-import { powerOfTwo } from '../core/addresses/display';
 import { IPV4, IPV6 } from '../core/addresses/family';
 import { audit } from '../core/analysis/audit';
 import type { Severity } from '../core/analysis/findingCodes';
@@ -15,11 +16,13 @@ import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { loadNetworks } from '../node/networkData';
 import type { FailOn, Options } from './args';
+import { ANSI, PLAIN, wantsColour } from './colour';
 import { limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
 import { formatOf, readText } from './input';
 import { Streamed, writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';
 import { SARIF_MAX_RESULTS, sarifLog } from './sarif';
+import { writeStylish } from './stylish';
 
 const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], never: [] };
 
@@ -33,7 +36,7 @@ export function runCheck(options: Options): number {
   const out = new Output();
   writeUntilClosed(out, () => {
     if (options.output === 'text') {
-      for (const report of reports) printText(out, report, maxResults);
+      writeStylish(out, reports, maxResults, wantsColour(isatty(1), process.env) ? ANSI : PLAIN);
     } else {
       writeJson(out, options.output === 'json' ? reports.map(jsonReport) : sarifLog(reports, maxResults));
       out.line('');
@@ -82,21 +85,4 @@ function jsonReport(file: FileReport): object {
     omitted: findings.length - file.shown.length,
     providers: file.providers,
   };
-}
-
-const count = (n: bigint | number) => n.toLocaleString('en-US');
-
-function printText(out: Output, file: FileReport, maxResults: number): void {
-  for (const f of located(file)) out.line(`${file.file}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.code}]`);
-  const { ipv4, ipv6, findings } = file.result;
-  const omitted = findings.length - file.shown.length;
-  out.line(
-    `${file.file}: ${file.format}, ${count(ipv4.entries)} IPv4 entries (${count(ipv4.addresses)} unique addresses), ` +
-      `${count(ipv6.entries)} IPv6 entries (${count(ipv6.addresses)} unique addresses), ${count(findings.length)} findings` +
-      (omitted > 0 ? ` (${count(omitted)} not shown: --max-results ${count(maxResults)})` : ''),
-  );
-  for (const [family, providers] of [['IPv4', file.providers.ipv4] as const, ['IPv6', file.providers.ipv6] as const]) {
-    if (providers.length === 0) continue;
-    out.line(`${file.file}: blocks ${family} addresses of ${providers.map((p) => `${p.name} ${count(BigInt(p.addresses))}${powerOfTwo(BigInt(p.addresses))}`).join(' · ')}`);
-  }
 }

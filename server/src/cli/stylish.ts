@@ -1,0 +1,117 @@
+/**
+ * `check`'s text output, in the shape of ESLint's "stylish" formatter: each
+ * file's name; a row per finding, `line:column  severity  message  code`,
+ * in columns; the file's totals; a blank line between files; and a closing
+ * count of errors and warnings. Information and hints are listed but not
+ * counted, as ESLint counts only what can fail a run.
+ *
+ * Rows are written one by one as they are formatted, so millions of
+ * findings take no memory beyond the audit's: the columns' widths come
+ * from a pass over the file's findings first, measuring numbers and
+ * messages without building a row.
+ */
+import { formatCount, powerOfTwo } from '../core/addresses/display';
+import type { FamilyTotals } from '../core/analysis/audit';
+import { columnOf } from '../core/formats/format';
+import type { Palette } from './colour';
+import { located, type FileReport, type ProviderCount } from './findings';
+import type { Output } from './output';
+
+/** Messages longer than this are not padded: one long message would push every row's code past a terminal's width. */
+const MESSAGE_COLUMN = 80;
+
+/** The widest line:column parts, severity and (padded) message of a file's rows. */
+interface Widths {
+  readonly line: number;
+  readonly column: number;
+  readonly severity: number;
+  readonly message: number;
+}
+
+export function writeStylish(out: Output, reports: readonly FileReport[], maxResults: number, palette: Palette): void {
+  reports.forEach((file, i) => {
+    if (i > 0) out.line('');
+    writeFile(out, file, maxResults, palette);
+  });
+  const summary = problems(reports, palette);
+  if (summary !== undefined) {
+    out.line('');
+    out.line(summary);
+  }
+}
+
+function writeFile(out: Output, file: FileReport, maxResults: number, palette: Palette): void {
+  out.line(palette.file(file.file));
+  const widths = measure(file);
+  for (const f of located(file)) {
+    const line = String(f.line);
+    const column = String(f.column);
+    const message = f.message.slice(0, f.message.length - finalStop(f.message));
+    out.line(
+      `  ${padding(line, widths.line)}${palette.muted(`${line}:${column}`)}${padding(column, widths.column)}` +
+        `  ${palette.severity[f.severity](f.severity)}${padding(f.severity, widths.severity)}` +
+        `  ${message}${padding(message, widths.message)}  ${palette.muted(f.code)}`,
+    );
+  }
+  const { ipv4, ipv6, findings } = file.result;
+  const omitted = findings.length - file.shown.length;
+  const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
+  out.line(`  ${file.format} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
+  out.line(`  IPv4: ${familyTotals(ipv4, file.providers.ipv4)}`);
+  out.line(`  IPv6: ${familyTotals(ipv6, file.providers.ipv6)}`);
+}
+
+/** The columns' widths, from the numbers and lengths alone. */
+function measure(file: FileReport): Widths {
+  let line = 0;
+  let column = 0;
+  let severity = 0;
+  let message = 0;
+  for (const f of file.shown) {
+    line = Math.max(line, f.line + 1);
+    column = Math.max(column, columnOf(file.text, f.start) + 1);
+    severity = Math.max(severity, f.severity.length);
+    const length = f.message.length - finalStop(f.message);
+    if (length <= MESSAGE_COLUMN) message = Math.max(message, length);
+  }
+  return { line: String(line).length, column: String(column).length, severity, message };
+}
+
+/** 1 when the message ends in a full stop after a word, which a row leaves out before the code, as ESLint does; else 0. */
+function finalStop(message: string): number {
+  return message.endsWith('.') && message.length > 1 && message[message.length - 2] !== ' ' ? 1 : 0;
+}
+
+/**
+ * Spaces that bring `text` to `width` characters (UTF-16 units, as ESLint
+ * counts them: a row quoting wide or astral characters is off by those).
+ */
+function padding(text: string, width: number): string {
+  return ' '.repeat(Math.max(width - text.length, 0));
+}
+
+/** `12 entries, 1,844,224 unique addresses, of which Google Cloud 901,120 · Google 131,072`: one family, never summed with the other. */
+function familyTotals(totals: FamilyTotals, providers: readonly ProviderCount[]): string {
+  const blocked = `${counted(totals.entries, 'entry', 'entries')}, ${counted(totals.addresses, 'unique address', 'unique addresses')}`;
+  if (providers.length === 0) return blocked;
+  return `${blocked}, of which ${providers.map((p) => `${p.name} ${formatCount(BigInt(p.addresses))}${powerOfTwo(BigInt(p.addresses))}`).join(' · ')}`;
+}
+
+/** `✖ 20 problems (0 errors, 20 warnings)` over the findings of every file (not only those shown), or undefined when there are none. */
+function problems(reports: readonly FileReport[], palette: Palette): string | undefined {
+  let errors = 0;
+  let warnings = 0;
+  for (const { result } of reports) {
+    for (const { severity } of result.findings) {
+      if (severity === 'error') errors++;
+      else if (severity === 'warning') warnings++;
+    }
+  }
+  if (errors + warnings === 0) return undefined;
+  const paint = palette.summary[errors > 0 ? 'error' : 'warning'];
+  return paint(`✖ ${counted(errors + warnings, 'problem', 'problems')} (${counted(errors, 'error', 'errors')}, ${counted(warnings, 'warning', 'warnings')})`);
+}
+
+function counted(n: number | bigint, one: string, many: string): string {
+  return `${formatCount(BigInt(n))} ${n === 1 || n === 1n ? one : many}`;
+}
