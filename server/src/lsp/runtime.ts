@@ -56,8 +56,9 @@ export function loadNetworks(asn: AsnIndexData, log: (message: string) => void):
   try {
     const start = performance.now();
     const networks = Networks.fromBytes(asn.read());
+    const { source, version, date } = networks.index.about;
     log(
-      `ASN data: ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
+      `ASN data (${source} ${version}, data of ${date}): ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
     );
     return networks;
   } catch (error) {

@@ -1,0 +1,78 @@
+/**
+ * What the ownership data is: its source, the day it describes, its credit
+ * and its publisher's warning, as the ASN index carries them; and how old it
+ * is on a given day. "Today" is always a parameter: the core reads no clock,
+ * so hovers, reports and `check` say the same thing in tests on a fixed day.
+ */
+
+/** Ownership data older than this many days is called out of date, unless a setting or option says otherwise. */
+export const DEFAULT_MAX_DATA_AGE_DAYS = 90;
+
+export interface DataAbout {
+  /** Where the data comes from: `@ip-location-db/asn`. */
+  readonly source: string;
+  /** The source's version: `2.3.2026061719`. */
+  readonly version: string;
+  /** The day the data describes, YYYY-MM-DD (UTC). */
+  readonly date: string;
+  /** Whom the data credits, and under which licence. */
+  readonly credit: string;
+  /** The publisher's own warning about this copy of the data, when it gives one. */
+  readonly caveat?: string;
+}
+
+/** The data and its age on some day: what the status bar, the report and `check` say. */
+export interface DataStatus {
+  readonly about: DataAbout;
+  /** Whole days from the data's date to that day. */
+  readonly ageDays: number;
+  /** Older than this many days, the data is out of date. */
+  readonly maxAgeDays: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The about in an index's bytes (JSON), checked. Throws, saying to rebuild, when it is not one. */
+export function parseDataAbout(json: string): DataAbout {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  const about = value as Partial<Record<keyof DataAbout, unknown>> | undefined;
+  const text = (key: keyof DataAbout) => typeof about?.[key] === 'string';
+  if (
+    !text('source') ||
+    !text('version') ||
+    !text('credit') ||
+    !text('date') ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(about!.date as string) ||
+    !(about!.caveat === undefined || text('caveat'))
+  ) {
+    throw new Error('The ASN index does not say what data it holds: rebuild it with "npm run build".');
+  }
+  return about as DataAbout;
+}
+
+/** How old the data is on `today` (its UTC day counts), and whether that is too old. */
+export function dataStatus(about: DataAbout, today: Date, maxAgeDays: number): DataStatus {
+  const [year, month, day] = about.date.split('-').map(Number);
+  const ageDays = Math.floor((Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - Date.UTC(year, month - 1, day)) / DAY_MS);
+  return { about, ageDays, maxAgeDays };
+}
+
+/** `@ip-location-db/asn 2.3.2026061719, data of 2026-06-17 (168 days old)`. */
+export function dataLine({ about, ageDays }: DataStatus): string {
+  const age = ageDays < 0 ? 'dated after today' : ageDays === 0 ? 'of today' : `${ageDays} ${ageDays === 1 ? 'day' : 'days'} old`;
+  return `${about.source} ${about.version}, data of ${about.date} (${age})`;
+}
+
+/** What to say when the data is older than its limit; undefined while it is not. */
+export function staleWarning({ about, ageDays, maxAgeDays }: DataStatus): string | undefined {
+  if (ageDays <= maxAgeDays) return undefined;
+  return (
+    `Ownership data is ${ageDays} days old (older than ${maxAgeDays}): who holds each address is as of ${about.date}, ` +
+    'so findings about providers, organisations and collateral may be out of date.'
+  );
+}
