@@ -56,10 +56,10 @@ test('hover on an entry gives exact counts, bounds, netmask, share and overlaps'
   assert.match(text, /Prefix: \/12 · netmask `255\.240\.0\.0`/);
   assert.match(text, /Share of the IPv4 space: 0\.02441 %/);
   assert.match(text, /line 5: `35\.200\.0\.0\/16` \(65,536 shared\)/);
-  // Who holds it, from the ASN data, with the data's credit.
+  // Who holds it, from the ASN data, with the data's date, credit and caveat (its exact age on a fixed day: dataDate.test.ts).
   assert.match(text, /\*\*Known providers:\*\* Google Cloud 901,120 \(85\.94 %\)/);
   assert.match(text, /\| Google LLC \| AS396982 \| 901,120 \| 85\.94 % \|/);
-  assert.match(text, /_ASN data: RouteViews, NRO and DB-IP/);
+  assert.match(text, /_Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days? old\); RouteViews, NRO and DB-IP .*Its publisher warns/);
 });
 
 test('hover on IPv6 counts /48 and /64 networks', async () => {

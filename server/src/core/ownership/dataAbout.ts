@@ -21,11 +21,15 @@ export interface DataAbout {
   readonly caveat?: string;
 }
 
-/** The data and its age on some day: what the status bar, the report and `check` say. */
-export interface DataStatus {
+/** The data and its age on some day: what a hover says. */
+export interface DataAge {
   readonly about: DataAbout;
   /** Whole days from the data's date to that day. */
   readonly ageDays: number;
+}
+
+/** The data, its age and how old it may be: what the status bar, the report and `check` say. */
+export interface DataStatus extends DataAge {
   /** Older than this many days, the data is out of date. */
   readonly maxAgeDays: number;
 }
@@ -55,17 +59,26 @@ export function parseDataAbout(json: string): DataAbout {
   return about as DataAbout;
 }
 
-/** How old the data is on `today` (its UTC day counts), and whether that is too old. */
-export function dataStatus(about: DataAbout, today: Date, maxAgeDays: number): DataStatus {
+/** Whole days from the data's date to `today`, by their UTC days. */
+export function ageInDays(about: DataAbout, today: Date): number {
   const [year, month, day] = about.date.split('-').map(Number);
-  const ageDays = Math.floor((Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - Date.UTC(year, month - 1, day)) / DAY_MS);
-  return { about, ageDays, maxAgeDays };
+  return Math.floor((Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - Date.UTC(year, month - 1, day)) / DAY_MS);
 }
 
-/** `@ip-location-db/asn 2.3.2026061719, data of 2026-06-17 (168 days old)`. */
-export function dataLine({ about, ageDays }: DataStatus): string {
-  const age = ageDays < 0 ? 'dated after today' : ageDays === 0 ? 'of today' : `${ageDays} ${ageDays === 1 ? 'day' : 'days'} old`;
-  return `${about.source} ${about.version}, data of ${about.date} (${age})`;
+/** How old the data is on `today`, and how old it may be. */
+export function dataStatus(about: DataAbout, today: Date, maxAgeDays: number): DataStatus {
+  return { about, ageDays: ageInDays(about, today), maxAgeDays };
+}
+
+/** `Ownership data: @ip-location-db/asn 2.3.2026061719 of 2026-06-17 (168 days old); RouteViews, … CC BY 4.0.`: which data, how old, whose. */
+export function dataLine({ about, ageDays }: DataAge): string {
+  const age = ageDays < 0 ? 'dated after today' : `${ageDays} ${ageDays === 1 ? 'day' : 'days'} old`;
+  return `Ownership data: ${about.source} ${about.version} of ${about.date} (${age}); ${about.credit}.`;
+}
+
+/** `dataLine`, then the publisher's caveat when it gives one: what a hover, the status bar, the report and `check` say of the data. */
+export function dataNote(data: DataAge): string {
+  return data.about.caveat ? `${dataLine(data)} ${data.about.caveat}` : dataLine(data);
 }
 
 /** What to say when the data is older than its limit; undefined while it is not. */
