@@ -81,9 +81,15 @@ export function dataNote(data: DataAge): string {
   return data.about.caveat ? `${dataLine(data)} ${data.about.caveat}` : dataLine(data);
 }
 
+/** Whether the data is older than its limit. */
+export function isOutOfDate({ ageDays, maxAgeDays }: DataStatus): boolean {
+  return ageDays > maxAgeDays;
+}
+
 /** What to say when the data is older than its limit; undefined while it is not. */
-export function staleWarning({ about, ageDays, maxAgeDays }: DataStatus): string | undefined {
-  if (ageDays <= maxAgeDays) return undefined;
+export function staleWarning(status: DataStatus): string | undefined {
+  if (!isOutOfDate(status)) return undefined;
+  const { about, ageDays, maxAgeDays } = status;
   return (
     `Ownership data is ${ageDays} days old (older than ${maxAgeDays}): who holds each address is as of ${about.date}, ` +
     'so findings about providers, organisations and collateral may be out of date.'
