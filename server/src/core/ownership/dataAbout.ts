@@ -38,21 +38,21 @@ const DAY_MS = 86_400_000;
 
 /** The about in an index's bytes (JSON), checked. Throws, saying to rebuild, when it is not one. */
 export function parseDataAbout(json: string): DataAbout {
-  let value: unknown;
+  let about: Partial<Record<keyof DataAbout, unknown>> | null | undefined;
   try {
-    value = JSON.parse(json);
+    about = JSON.parse(json) as typeof about;
   } catch {
-    value = undefined;
+    about = undefined;
   }
-  const about = value as Partial<Record<keyof DataAbout, unknown>> | undefined;
-  const text = (key: keyof DataAbout) => typeof about?.[key] === 'string';
+  const isText = (value: unknown): value is string => typeof value === 'string';
   if (
-    !text('source') ||
-    !text('version') ||
-    !text('credit') ||
-    !text('date') ||
-    !/^\d{4}-\d{2}-\d{2}$/.test(about!.date as string) ||
-    !(about!.caveat === undefined || text('caveat'))
+    !about ||
+    !isText(about.source) ||
+    !isText(about.version) ||
+    !isText(about.credit) ||
+    !isText(about.date) ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(about.date) ||
+    !(about.caveat === undefined || isText(about.caveat))
   ) {
     throw new Error('The ASN index does not say what data it holds: rebuild it with "npm run build".');
   }
