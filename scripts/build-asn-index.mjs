@@ -1,14 +1,42 @@
 // Compiles the ASN data of the npm package @ip-location-db/asn (RouteViews,
-// NRO and DB-IP data, CC BY 4.0) into dist/asn.bin: typed arrays plus a
-// string table, loaded without parsing by server/src/core/ownership/asnIndex.ts,
-// which documents the layout. Called by scripts/build.mjs.
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+// NRO and DB-IP data, CC BY 4.0) into dist/asn.bin: what the data is (source,
+// date, credit, caveat), then typed arrays plus a string table, loaded without
+// parsing by server/src/core/ownership/asnIndex.ts, which documents the
+// layout. Called by scripts/build.mjs.
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const MAGIC = 'BLASN001';
-const source = dirname(createRequire(import.meta.url).resolve('@ip-location-db/asn/package.json'));
+const MAGIC = 'BLASN002';
+const PACKAGE = '@ip-location-db/asn';
+const source = dirname(createRequire(import.meta.url).resolve(`${PACKAGE}/package.json`));
+
+/** The publisher's notice, in its README, that the data published to npm is wrong. */
+const NPM_NOTICE = 'contains bugs resulting in incorrect data';
+const CAVEAT =
+  "Its publisher warns that the data it published to npm contains bugs resulting in incorrect data, that npm updates are deprecated and will stop, and that corrected data is in the project's GitHub Releases.";
+
+/**
+ * Which data the index holds (server/src/core/ownership/dataAbout.ts). The
+ * package has no date field: the publisher's daily job versions each build
+ * MAJOR.MINOR.YYYYMMDDHH, the hour it made the data, so the version's last
+ * part is the day the data describes. The caveat is the package README's
+ * own, while the README still gives it.
+ */
+function dataAbout() {
+  const { version } = JSON.parse(readFileSync(join(source, 'package.json'), 'utf8'));
+  const stamp = /^\d+\.\d+\.(\d{4})(\d{2})(\d{2})\d{2}$/.exec(version);
+  if (!stamp) throw new Error(`${PACKAGE} ${version}: the version does not end in the data's date (YYYYMMDDHH); say in scripts/build-asn-index.mjs where its date is.`);
+  const warned = readFileSync(join(source, 'README.md'), 'utf8').includes(NPM_NOTICE);
+  return {
+    source: PACKAGE,
+    version,
+    date: `${stamp[1]}-${stamp[2]}-${stamp[3]}`,
+    credit: 'RouteViews, NRO and DB-IP (IP Geolocation by DB-IP), CC BY 4.0',
+    ...(warned ? { caveat: CAVEAT } : {}),
+  };
+}
 
 /** Splits one CSV line: numbers, numbers, ASN, organisation (possibly quoted with "" escapes). */
 function splitRow(line) {
@@ -112,8 +140,12 @@ export async function buildAsnIndex() {
   const names = new Uint8Array(nameOffsets[holderList.length]);
   encodedNames.forEach((bytes, k) => names.set(bytes, nameOffsets[k]));
 
+  // Padded with spaces, which JSON ignores, to keep the sections after it 4-byte aligned.
+  const aboutJson = encoder.encode(JSON.stringify(dataAbout()));
+  const about = new Uint8Array(Math.ceil(aboutJson.length / 4) * 4).fill(0x20);
+  about.set(aboutJson);
   const header = new Uint32Array([ipv4.length, ipv6.length, holderList.length, names.length]);
-  const sections = [encoder.encode(MAGIC), header, v4Start, v4End, v4Holder, v6Start, v6End, v6Holder, holderAsn, nameOffsets, names];
+  const sections = [encoder.encode(MAGIC), new Uint32Array([about.length]), about, header, v4Start, v4End, v4Holder, v6Start, v6End, v6Holder, holderAsn, nameOffsets, names];
   const chunks = sections.map((s) => new Uint8Array(s.buffer, s.byteOffset, s.byteLength));
   mkdirSync('dist', { recursive: true });
   writeFileSync(target, Buffer.concat(chunks));

@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { dataAgeJson, dataAgeLines } from '../server/src/cli/dataAbout';
+import { dataStatus, type DataAbout } from '../server/src/core/ownership/dataAbout';
+import { withoutDataLines } from './cliText';
 import { assertValidSarif } from './sarifShape';
 
 const root = resolve(__dirname, '..', '..');
@@ -129,15 +132,15 @@ test('check prints the editor findings and exits by --fail-on', () => {
   const failing = cli(['check', '-'], input);
   assert.equal(failing.status, 1);
   assert.equal(
-    failing.stdout,
+    withoutDataLines(failing.stdout),
     [
       '-',
       '  2:1  warning  Includes special-purpose addresses: 10.0.0.0/8 Private-Use (RFC 1918)  special-purpose',
       '  4:1  warning  Duplicate of line 3 (5.5.5.5)                                          duplicate',
       '  5:1  error    Octet 300 is out of range: each part of an IPv4 address is 0–255       invalid-entry',
       '  plain format, 3 findings',
-      '  IPv4: 3 entries, 257 unique addresses',
-      '  IPv6: 0 entries, 0 unique addresses',
+      '  IPv4: 3 entries blocking 257 addresses',
+      '  IPv6: 0 entries blocking 0 addresses',
       '',
       '✖ 3 problems (1 error, 2 warnings)',
       '',
@@ -195,8 +198,8 @@ test('check on the 2018 example names the collateral by provider', () => {
   );
   assert.equal(stdout.match(/^ {2}20:1 /gm)?.length, 1);
   // Per family: a sum of IPv4 and IPv6 addresses would mean nothing.
-  assert.match(stdout, /^ {2}IPv4: 12 entries, 1,844,224 unique addresses, of which Google Cloud 901,120 · Amazon Web Services 786,432 · Google 131,072 · Telegram 9,216$/m);
-  assert.match(stdout, /^ {2}IPv6: 3 entries, [\d,]+ unique addresses, of which Telegram 2,417,851,639,229,258,349,412,352 \(2\^81\)$/m);
+  assert.match(stdout, /^ {2}IPv4: 12 entries blocking 1,844,224 addresses, of which Google Cloud 901,120 · Amazon Web Services 786,432 · Google 131,072 · Telegram 9,216$/m);
+  assert.match(stdout, /^ {2}IPv6: 3 entries blocking 3 \/48s, of which Telegram 2\^81 addresses \(2 \/48s\)$/m);
 });
 
 test('check --format json gives the providers per family, exact', () => {
@@ -359,14 +362,14 @@ test('--max-results keeps the most severe findings, says how many it left out, a
   const text = cli(['check', '--max-results', '2', '-'], input);
   assert.equal(text.status, 1);
   assert.equal(
-    text.stdout,
+    withoutDataLines(text.stdout),
     [
       '-',
       '  2:1  warning  Duplicate of line 1 (5.5.5.5)                                     duplicate',
       '  5:1  error    Octet 300 is out of range: each part of an IPv4 address is 0–255  invalid-entry',
       '  plain format, 4 findings (2 not shown: --max-results 2)',
-      '  IPv4: 4 entries, 1 unique address',
-      '  IPv6: 0 entries, 0 unique addresses',
+      '  IPv4: 4 entries blocking 1 address',
+      '  IPv6: 0 entries blocking 0 addresses',
       '',
       // The count is of every finding, as the exit status: the line above says how many are not shown.
       '✖ 4 problems (1 error, 3 warnings)',
@@ -377,8 +380,10 @@ test('--max-results keeps the most severe findings, says how many it left out, a
   assert.deepEqual([report.findings.map((f: { code: string }) => f.code), report.omitted], [['invalid-entry'], 3]);
   const sarif = JSON.parse(cli(['check', '--format', 'sarif', '--max-results', '0', '-'], input).stdout);
   assertValidSarif(sarif);
-  assert.deepEqual([sarif.runs[0].results, sarif.runs[0].properties], [[], { maxResults: 0, omittedResults: 4 }]);
-  assert.deepEqual(JSON.parse(cli(['check', '--format', 'sarif', '-'], input).stdout).runs[0].properties, { maxResults: 25_000, omittedResults: 0 });
+  const { properties } = sarif.runs[0];
+  assert.deepEqual([sarif.runs[0].results, properties.maxResults, properties.omittedResults], [[], 0, 4]);
+  const all = JSON.parse(cli(['check', '--format', 'sarif', '-'], input).stdout).runs[0].properties;
+  assert.deepEqual([all.maxResults, all.omittedResults], [25_000, 0]);
 });
 
 test('--quiet writes errors only, and --max-warnings fails on more warnings than it allows, as ESLint does', () => {
@@ -391,8 +396,8 @@ test('--quiet writes errors only, and --max-warnings fails on more warnings than
       '-',
       '  4:1  error  Octet 300 is out of range: each part of an IPv4 address is 0–255  invalid-entry',
       '  plain format, 1 finding',
-      '  IPv4: 3 entries, 1 unique address',
-      '  IPv6: 0 entries, 0 unique addresses',
+      '  IPv4: 3 entries blocking 1 address',
+      '  IPv6: 0 entries blocking 0 addresses',
       '',
       '✖ 1 problem (1 error, 0 warnings)',
       '',
@@ -404,7 +409,7 @@ test('--quiet writes errors only, and --max-warnings fails on more warnings than
   assert.equal(cli(['check', '--fail-on', 'never', '--max-warnings', '1', '-'], duplicates).status, 1);
   // --quiet hides the warnings from the output, not from --max-warnings.
   const hidden = cli(['check', '--quiet', '--fail-on', 'never', '--max-warnings=0', '-'], duplicates);
-  assert.deepEqual([hidden.status, hidden.stdout], [1, '-\n  plain format, 0 findings\n  IPv4: 3 entries, 1 unique address\n  IPv6: 0 entries, 0 unique addresses\n']);
+  assert.deepEqual([hidden.status, hidden.stdout], [1, '-\n  plain format, 0 findings\n  IPv4: 3 entries blocking 1 address\n  IPv6: 0 entries blocking 0 addresses\n']);
 });
 
 // oxfmt-ignore
@@ -415,6 +420,9 @@ const MAX_RESULTS_MISTAKES: readonly [args: string[], stderr: RegExp][] = [
   [['merge', '--max-results', '5', '-'], /--max-results is for "check"/],
   [['check', '--max-warnings', 'few', '-'], /--max-warnings takes a whole number of warnings \(0 or more\), not "few"\./],
   [['count', '--quiet', '-'], /--quiet is for "check"/],
+  [['check', '--max-data-age', '0', '-'], /--max-data-age takes a whole number of days \(1 or more\), not "0"\./],
+  [['check', '--max-data-age=ninety', '-'], /not "ninety"/],
+  [['merge', '--max-data-age', '30', '-'], /--max-data-age is for "check": the other commands use no ownership data\./],
 ];
 
 for (const [args, stderr] of MAX_RESULTS_MISTAKES) {
@@ -424,3 +432,62 @@ for (const [args, stderr] of MAX_RESULTS_MISTAKES) {
     assert.match(result.stderr, stderr);
   });
 }
+
+test("check's lines on the ownership data: which data, of what day and whose, its caveat, then a warning past the limit", () => {
+  const about: DataAbout = {
+    source: '@ip-location-db/asn',
+    version: '2.3.2026061719',
+    date: '2026-06-17',
+    credit: 'RouteViews, NRO and DB-IP, CC BY 4.0',
+    caveat: 'Its publisher warns.',
+  };
+  const today = new Date('2026-12-02T04:00:00Z');
+  const note = 'Ownership data: @ip-location-db/asn 2.3.2026061719 of 2026-06-17 (168 days old); RouteViews, NRO and DB-IP, CC BY 4.0. Its publisher warns.';
+  assert.deepEqual(dataAgeLines(dataStatus(about, today, 168)), [note]);
+  assert.deepEqual(dataAgeLines(dataStatus(about, today, 167)), [
+    note,
+    'warning: Ownership data is 168 days old (older than 167): who holds each address is as of 2026-06-17, so findings about providers, organisations and collateral may be out of date.',
+  ]);
+  assert.deepEqual(dataAgeLines(undefined), []);
+  assert.deepEqual(dataAgeJson(dataStatus(about, today, 90)), { ...about, ageDays: 168, maxAgeDays: 90, outOfDate: true });
+});
+
+test('check ends its text with the ownership data it used (before the count of problems), and with --max-data-age 1 warns that the shipped data is out of date, in text, JSON and SARIF', () => {
+  const input = '35.192.0.0/12\n';
+  const dated =
+    /^Ownership data: @ip-location-db\/asn \S+ of (\d{4}-\d{2}-\d{2}) \((\d+) days? old\); RouteViews, NRO and DB-IP .* Its publisher warns that the data it published to npm contains bugs/;
+  // The note, and the line after it, which is the warning when there is one; the count of problems ends the output.
+  const dataLines = (args: string[]) => {
+    const lines = cli(['check', '--fail-on', 'never', ...args, '-'], input)
+      .stdout.trimEnd()
+      .split('\n');
+    assert.match(lines.at(-1) ?? '', /^✖ 1 problem/);
+    const at = lines.findIndex((line) => line.startsWith('Ownership data: '));
+    return lines.slice(at, at + 2);
+  };
+  // The shipped data is months old: older than 1 day, and (years from now) still younger than 100,000 days.
+  const [note, warning] = dataLines(['--max-data-age', '1']);
+  const [, date, age] = dated.exec(note) ?? assert.fail(note);
+  assert.ok(Number(age) > 1, note);
+  assert.equal(
+    warning,
+    `warning: Ownership data is ${age} days old (older than 1): who holds each address is as of ${date}, so findings about providers, organisations and collateral may be out of date.`,
+  );
+  const [young, next] = dataLines(['--max-data-age', '100000']);
+  assert.match(young, dated);
+  assert.equal(next, '');
+  // --quiet writes errors only: not these lines either.
+  assert.doesNotMatch(cli(['check', '--quiet', '--fail-on', 'never', '--max-data-age', '1', '-'], input).stdout, /Ownership data/);
+
+  const [report] = JSON.parse(cli(['check', '--format', 'json', '--fail-on', 'never', '--max-data-age', '1', '-'], input).stdout);
+  assert.deepEqual([report.ownershipData.date, report.ownershipData.ageDays, report.ownershipData.maxAgeDays, report.ownershipData.outOfDate], [date, Number(age), 1, true]);
+  const sarif = JSON.parse(cli(['check', '--format', 'sarif', '--max-data-age', '1', '-'], input).stdout);
+  assertValidSarif(sarif);
+  const run = sarif.runs[0];
+  assert.equal(run.properties.ownershipData.outOfDate, true);
+  assert.deepEqual(
+    run.invocations[0].toolExecutionNotifications.map((n: { level: string; message: { text: string } }) => [n.level, n.message.text]),
+    [['warning', warning.slice('warning: '.length)]],
+  );
+  assert.equal(JSON.parse(cli(['check', '--format', 'sarif', '--max-data-age', '100000', '-'], input).stdout).runs[0].invocations, undefined);
+});

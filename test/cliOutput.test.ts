@@ -77,7 +77,7 @@ test('check --format sarif on 1 M duplicate lines: 25,000 results, valid SARIF, 
   assertValidSarif(log);
   const [only] = log.runs;
   assert.equal(only.results.length, 25_000);
-  assert.deepEqual(only.properties, { maxResults: 25_000, omittedResults: 974_999 });
+  assert.deepEqual([only.properties.maxResults, only.properties.omittedResults], [25_000, 974_999]);
   assert.match(only.invocations[0].toolExecutionNotifications[0].message.text, /^974,999 results were left out by --max-results 25,000/);
   assert.deepEqual(only.results.at(-1).locations[0].physicalLocation.region, { startLine: 25_001, startColumn: 1, endColumn: 8 });
 });

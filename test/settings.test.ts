@@ -59,6 +59,7 @@ test("package.json's defaults are the ones the server applies when the client se
     protected: audit.networks.protected,
     target: audit.networks.target,
     'fixes.maxEntries': DEFAULT_SETTINGS.fixes.maxEntries,
+    'ownership.maxAgeDays': DEFAULT_SETTINGS.maxDataAgeDays,
   };
   for (const [name, value] of Object.entries(expected)) assert.deepEqual(property(name).default, value, `blocklist.${name}`);
   assert.equal(property('networks.maxOrganisations').maximum, MAX_ORGANISATIONS_LIMIT);
@@ -102,6 +103,9 @@ const replacements: [raw: unknown, what: (settings: Settings) => unknown, expect
   [{ networks: { maxOrganisations: 63 } }, (s) => s.audit.networks.maxOrganisations, 3, ['Setting blocklist.networks.maxOrganisations: 63 is not a whole number from 1 to 62; using 3 instead.']],
   [{ networks: { minimumAddresses: -1 } }, (s) => s.audit.networks.minimumAddresses, 256, ['Setting blocklist.networks.minimumAddresses: -1 is not a whole number 1 or more; using 256 instead.']],
   [{ fixes: { maxEntries: 0 } }, (s) => s.fixes.maxEntries, 64, ['Setting blocklist.fixes.maxEntries: 0 is not a whole number 1 or more; using 64 instead.']],
+  [{ ownership: { maxAgeDays: 0 } }, (s) => s.maxDataAgeDays, 90, ['Setting blocklist.ownership.maxAgeDays: 0 is not a whole number 1 or more; using 90 instead.']],
+  [{ ownership: { maxAgeDays: 30.5 } }, (s) => s.maxDataAgeDays, 90, ['Setting blocklist.ownership.maxAgeDays: 30.5 is not a whole number 1 or more; using 90 instead.']],
+  [{ ownership: { maxAgeDays: 365 } }, (s) => s.maxDataAgeDays, 365, []],
   [{ format: 'ngnix' }, (s) => s.format, 'auto', [`Setting blocklist.format: "ngnix" is not one of auto, ${FORMATS.map((f) => f.id).join(', ')}; using "auto" instead.`]],
   [{ format: 'nginx' }, (s) => s.format, 'nginx', []],
   [{ severity: { duplicate: 'error', nonsense: 'error', covered: 'loud' } }, (s) => s.audit.severity, { duplicate: 'error' }, [

@@ -1,6 +1,11 @@
-/** A status bar item with the active blocklist's unique address counts, refreshed as diagnostics change. */
+/**
+ * A status bar item with the active blocklist's unique address counts, refreshed as diagnostics change; its tooltip
+ * says which ownership data named the providers, how old it is, and when it is out of date.
+ */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { dataNote, staleWarning, type DataStatus } from '../../server/src/core/ownership/dataAbout';
+import { markdownText } from '../../server/src/core/primitives/markdown';
 import { SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
 
 export class StatusBar implements vscode.Disposable {
@@ -50,6 +55,7 @@ export class StatusBar implements vscode.Disposable {
         '',
         `${summary.duplicates} duplicates · ${summary.problems} reading problems`,
         ...(summary.providers.length > 0 ? ['', `Blocks ${summary.providers.map((p) => `${p.name} ${BigInt(p.addresses).toLocaleString('en-US')}`).join(' · ')}`] : []),
+        ...(summary.ownershipData ? ownershipMarkdown(summary.ownershipData) : []),
         '',
         'Click for the audit report.',
       ].join('\n'),
@@ -61,6 +67,12 @@ export class StatusBar implements vscode.Disposable {
     this.item.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** Which data, of what day and whose, with its publisher's caveat; first, in bold, that it is out of date when it is. */
+function ownershipMarkdown(data: DataStatus): string[] {
+  const stale = staleWarning(data);
+  return [...(stale ? ['', `**${markdownText(stale)}**`] : []), '', `_${markdownText(dataNote(data))}_`];
 }
 
 /** IPv6 counts are huge: "2^80" when a power of two, else the number of /64 networks. */

@@ -7,6 +7,7 @@ import { reportCsv, reportHtml, reportMarkdown } from '../../client/src/report/r
 import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument } from '../../server/src/core/document/document';
 import { detectFormat } from '../../server/src/core/formats/registry';
+import { dataStatus } from '../../server/src/core/ownership/dataAbout';
 import { Networks } from '../../server/src/core/ownership/networks';
 import { buildReport } from '../../server/src/core/analysis/report';
 
@@ -114,4 +115,28 @@ test('the Markdown export escapes names, so a "|" leaves the table rows whole', 
   for (const row of markdown.split('\n').filter((line) => line.startsWith('| ') && line.includes('(AS'))) {
     assert.equal(row.split(/(?<!\\)\|/).length - 2, 2, row);
   }
+});
+
+test('under the organisations, the report says which ownership data it used, of what day and whose, its caveat, and that it is out of date past the limit', () => {
+  const { about } = networks.index;
+  const today = new Date('2026-12-02T12:00:00Z');
+  const result = audit(document, undefined, networks);
+  const stale = buildReport(document, result, networks, dataStatus(about, today, 90));
+  const note = `Ownership data: ${about.source} ${about.version} of ${about.date} (168 days old); ${about.credit}. ${about.caveat}`;
+  const warning = `Ownership data is 168 days old (older than 90): who holds each address is as of ${about.date}, so findings about providers, organisations and collateral may be out of date.`;
+  const html = reportHtml(stale, 'telegram-2018.txt', 'vscode-webview:', 'n');
+  const organisations = html.slice(html.indexOf('<h2>Addresses by organisation (IPv4)</h2>'), html.indexOf('<h2>Entries by prefix length</h2>'));
+  assert.ok(organisations.includes(`<p class="warning">${warning}</p><p class="muted">${note.replaceAll("'", '&#39;')}</p></section>`), organisations);
+  const markdown = reportMarkdown(stale, 'telegram-2018.txt');
+  assert.ok(markdown.includes(`| 2,048 |\n\n**${warning}**\n\n_${note}_\n\n## Findings`), markdown);
+  // The source starts with "@", so it is written after a "'", as every cell a spreadsheet would run.
+  assert.deepEqual(
+    reportCsv(stale)
+      .split('\n')
+      .filter((row) => row.startsWith('ownership data,')),
+    [`ownership data,source,'${about.source} ${about.version}`, `ownership data,date,${about.date}`, 'ownership data,age in days,168'],
+  );
+  // Within the limit, no warning; without the data (or without ASN data), nothing.
+  assert.doesNotMatch(reportHtml(buildReport(document, result, networks, dataStatus(about, today, 168)), 'x', 's', 'n'), /class="warning"|older than/);
+  assert.doesNotMatch(reportMarkdown(data, 'x'), /Ownership data/);
 });

@@ -116,3 +116,26 @@ test('the addresses of an ASN in any range equal its holding in the walk', () =>
 test('bytes that are not an index are refused with what to do', () => {
   assert.throws(() => AsnIndex.fromBytes(new Uint8Array(64)), /rebuild it with "npm run build"/);
 });
+
+test("the index says which data it holds: the package and version it was built from, the day of that data, its credit and its publisher's caveat", () => {
+  const { version } = JSON.parse(readFileSync(join(data, 'package.json'), 'utf8')) as { version: string };
+  const readme = readFileSync(join(data, 'README.md'), 'utf8');
+  const [, day] = /\.(\d{8})\d{2}$/.exec(version) ?? assert.fail(`the version ${version} ends in no date`);
+  assert.equal(index.about.source, '@ip-location-db/asn');
+  assert.equal(index.about.version, version);
+  assert.equal(index.about.date.replaceAll('-', ''), day);
+  assert.match(index.about.credit, /RouteViews, NRO and DB-IP .*CC BY 4\.0/);
+  // The caveat quotes the package README's notice, as long as the README gives it.
+  assert.equal(readme.includes('contains bugs resulting in incorrect data'), true);
+  assert.match(index.about.caveat ?? '', /contains bugs resulting in incorrect data.*npm updates are deprecated.*GitHub Releases/);
+});
+
+test("an index of the older format, without the data's description, is refused with what to do", () => {
+  const bytes = readFileSync(join(root, 'dist/asn.bin'));
+  const aboutBytes = bytes.readUInt32LE(8);
+  const old = Buffer.concat([Buffer.from('BLASN001'), bytes.subarray(12 + aboutBytes)]);
+  assert.throws(() => AsnIndex.fromBytes(old), /^Error: The ASN index is in an older format \(BLASN001\) that does not say what data it holds: rebuild it with "npm run build"\.$/);
+  const damaged = Buffer.from(bytes);
+  damaged.write('[', 12);
+  assert.throws(() => AsnIndex.fromBytes(damaged), /does not say what data it holds: rebuild it with "npm run build"/);
+});

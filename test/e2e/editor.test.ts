@@ -91,6 +91,12 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     // The status bar counts the list.
     await waitFor(async () => /1,844,224 IPv4 .* Google Cloud 901.1K/.test(await page.locator('.statusbar').innerText()), 20_000, 'the status bar');
     await page.screenshot({ path: join(artifacts, '1-diagnostics.png') });
+    // Its tooltip says which ownership data named the providers, and that the shipped data is months old, past the 90 days allowed.
+    await page.locator('.statusbar-item', { hasText: '1,844,224 IPv4' }).hover();
+    const tooltip = async () => (await page.locator('.monaco-hover, .workbench-hover').allInnerTexts()).join('\n');
+    await waitFor(async () => (await tooltip()).includes('Ownership data: @ip-location-db/asn'), 20_000, 'the status bar tooltip');
+    assert.match(await tooltip(), /Ownership data is \d+ days old \(older than 90\)/);
+    await page.screenshot({ path: join(artifacts, '1b-status-tooltip.png') });
 
     // Hover on 35.192.0.0/12 (line 20).
     await page.click('.monaco-editor .view-lines');
@@ -104,6 +110,7 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await waitFor(async () => (await hoverText()).includes('Known providers'), 20_000, 'the hover text');
     assert.match(await hoverText(), /35\.192\.0\.0\/12 blocks 1,048,576 addresses/);
     assert.match(await hoverText(), /Google Cloud 901,120/);
+    assert.match(await hoverText(), /Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days old\)/);
     await page.screenshot({ path: join(artifacts, '2-hover.png') });
     await page.keyboard.press('Escape');
 
@@ -124,6 +131,11 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(artifacts, '4-report.png') });
+    // Under the organisations: which ownership data, of what day, and that it is out of date.
+    const stale = report.locator('p.warning', { hasText: /Ownership data is \d+ days old \(older than 90\)/ });
+    await stale.scrollIntoViewIfNeeded({ timeout: 30_000 });
+    assert.match(await report.locator('p.muted', { hasText: 'Ownership data: @ip-location-db/asn' }).innerText(), /Its publisher warns/);
+    await page.screenshot({ path: join(artifacts, '4b-report-ownership-data.png') });
     // Every name and number of the provider tables shows whole in the narrow panel: none is cut short.
     const cut = await report
       .locator('table.bars th, table.bars td.num')

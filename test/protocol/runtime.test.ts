@@ -124,6 +124,7 @@ function fakeRuntime() {
         return { dispose: () => (timer.disposed = true) };
       },
     },
+    now: () => new Date('2026-12-02T12:00:00Z'),
   };
   const fire = () => {
     for (const timer of timers.splice(0)) if (!timer.disposed) timer.callback();

@@ -32,14 +32,7 @@ test('pulled diagnostics are positioned, coded and related', async () => {
   await pull.open('file:///a.txt', LIST);
   const diagnostics = await pull.pullDiagnostics('file:///a.txt');
   const brief = diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character} ${d.severity} ${d.code}`);
-  assert.deepEqual(brief, [
-    '1:0-13 2 reach',
-    '2:0-10 2 host-bits-set',
-    '3:0-8 2 special-purpose',
-    '4:0-13 2 covered',
-    '6:0-13 2 special-purpose',
-    '7:0-14 1 invalid-entry',
-  ]);
+  assert.deepEqual(brief, ['1:0-13 2 reach', '2:0-10 2 host-bits-set', '3:0-8 2 special-purpose', '4:0-13 2 covered', '6:0-13 2 special-purpose', '7:0-14 1 invalid-entry']);
   const covered = diagnostics.find((d) => d.code === 'covered');
   assert.equal(covered?.message, 'Already blocked by line 2 (35.192.0.0/12): this entry adds no address.');
   assert.deepEqual(covered?.relatedInformation?.[0].location.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } });
@@ -82,10 +75,10 @@ test('hover on an entry gives exact counts, bounds, netmask, share and overlaps'
   assert.match(text, /Prefix: \/12 · netmask `255\.240\.0\.0`/);
   assert.match(text, /Share of the IPv4 space: 0\.02441 %/);
   assert.match(text, /line 5: `35\.200\.0\.0\/16` \(65,536 shared\)/);
-  // Who holds it, from the ASN data, with the data's credit.
+  // Who holds it, from the ASN data, with the data's date, credit and caveat (its exact age on a fixed day: dataDate.test.ts).
   assert.match(text, /\*\*Known providers:\*\* Google Cloud 901,120 \(85\.94 %\)/);
   assert.match(text, /\| Google LLC \| AS396982 \| 901,120 \| 85\.94 % \|/);
-  assert.match(text, /_ASN data: RouteViews, NRO and DB-IP/);
+  assert.match(text, /_Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days? old\); RouteViews, NRO and DB-IP .*Its publisher warns/);
 });
 
 test('hover on IPv6 counts /48 and /64 networks', async () => {

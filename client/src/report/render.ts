@@ -3,6 +3,7 @@
  * Pure functions of the report data: no editor API here.
  */
 import type { ReportData } from '../../../server/src/core/analysis/report';
+import { dataNote, staleWarning } from '../../../server/src/core/ownership/dataAbout';
 import { csvRecord } from '../../../server/src/core/primitives/csv';
 import { markdownText } from '../../../server/src/core/primitives/markdown';
 
@@ -54,6 +55,7 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
   h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
   .totals { display: flex; gap: 2em; flex-wrap: wrap; } .total { background: var(--vscode-editorWidget-background); padding: .8em 1.2em; border-radius: 4px; }
   .total .big { font-size: 1.5em; font-weight: 600; font-variant-numeric: tabular-nums; } .muted, .empty { color: var(--vscode-descriptionForeground); }
+  .warning { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
   table.bars { width: 100%; border-collapse: collapse; table-layout: fixed; } table.bars th { width: 38%; text-align: left; font-weight: normal; padding: 2px 1em 2px 0; overflow-wrap: anywhere; }
   table.bars td { padding: 2px 0; } table.bars td.num { width: 30%; overflow-wrap: anywhere; white-space: normal; }
   .total .big { overflow-wrap: anywhere; } .bar { display: block; width: 100%; height: .9em; } .bar rect { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
@@ -72,11 +74,10 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
 ${data.scopes.length > 0 ? section('What each scope blocks, by its own rule (IPv4 scale)', bars(scopes), '') : ''}
 ${section('IPv4 addresses by provider', bars(providerBars(data.providers.ipv4)), 'No known provider is blocked (or no ASN data).')}
 ${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6)), 'No known provider is blocked (or no ASN data).')}
-${section('Addresses by organisation (IPv4)', bars(organisations), 'No ASN data.')}
+${section('Addresses by organisation (IPv4)', bars(organisations) + ownershipHtml(data), 'No ASN data.')}
 ${section('Entries by prefix length', bars(prefixes), 'No entries.')}
 ${section('Findings', bars(findings), 'No findings.')}
 ${section('The broadest entries', bars(broadest), 'No entries.')}
-<p class="muted">ASN data: RouteViews, NRO and DB-IP (IP Geolocation by DB-IP), CC BY 4.0.</p>
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
   document.addEventListener('click', (event) => {
@@ -136,6 +137,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
       data.organisations.map((o) => [`${markdownText(o.name)} (AS${o.asn})`, count(o.addresses)]),
     ),
     '',
+    ...ownershipNotes(data).map(({ text, warning }) => `${warning ? '**' : '_'}${markdownText(text)}${warning ? '**' : '_'}\n`),
     '## Findings',
     '',
     table(
@@ -169,12 +171,32 @@ export function reportCsv(data: ReportData): string {
     ...data.providers.ipv4.map((p) => ['ipv4 provider', p.name, p.addresses]),
     ...data.providers.ipv6.map((p) => ['ipv6 provider', p.name, p.addresses]),
     ...data.organisations.map((o) => ['organisation', `${o.name} (AS${o.asn})`, o.addresses]),
+    ...(data.ownershipData
+      ? [
+          ['ownership data', 'source', `${data.ownershipData.about.source} ${data.ownershipData.about.version}`],
+          ['ownership data', 'date', data.ownershipData.about.date],
+          ['ownership data', 'age in days', String(data.ownershipData.ageDays)],
+        ]
+      : []),
     ...data.prefixes.ipv4.map(([p, n]) => ['ipv4 prefix', p < 0 ? 'range' : `/${p}`, String(n)]),
     ...data.prefixes.ipv6.map(([p, n]) => ['ipv6 prefix', p < 0 ? 'range' : `/${p}`, String(n)]),
     ...data.findings.map((f) => ['finding', f.code, String(f.count)]),
     ...data.broadest.map((b) => ['broadest entry', `line ${b.line + 1}: ${b.text}`, b.addresses]),
   ];
   return rows.map(csvRecord).join('');
+}
+
+/** Under the owners: that the data is out of date (when it is), which data it is, of what day and whose, and its publisher's caveat. */
+function ownershipNotes({ ownershipData }: ReportData): { readonly text: string; readonly warning: boolean }[] {
+  if (!ownershipData) return [];
+  const stale = staleWarning(ownershipData);
+  return [...(stale ? [{ text: stale, warning: true }] : []), { text: dataNote(ownershipData), warning: false }];
+}
+
+function ownershipHtml(data: ReportData): string {
+  return ownershipNotes(data)
+    .map(({ text, warning }) => `<p class="${warning ? 'warning' : 'muted'}">${escape(text)}</p>`)
+    .join('');
 }
 
 /** `set trusted (allow, most specific decides)`: a scope, its role and its rule, for the report. */

@@ -1,4 +1,5 @@
 /** Command-line parsing for `blocklist-audit`: `COMMAND [options] FILE…`. */
+import { DEFAULT_MAX_DATA_AGE_DAYS } from '../core/ownership/dataAbout';
 
 export const USAGE = `Usage: blocklist-audit COMMAND [options] FILE…
 
@@ -22,6 +23,8 @@ Options:
                                per run); the exit status counts them all
   --max-warnings N             check exits with status 1 when there are more than N warnings, as well as by --fail-on
   --quiet                      check writes and counts errors only (the exit status still counts every finding)
+  --max-data-age DAYS          check warns when the ownership data (who holds each address, as of its date) is
+                               older than this many days (default ${DEFAULT_MAX_DATA_AGE_DAYS}); the exit status does not change
   --json                       machine-readable output of count
   --scope NAME                 read only the set, table or nginx block NAME (as named in the file) of each file
                                that has it; merge and ranges need it for a file with several blocking scopes
@@ -66,6 +69,8 @@ export interface Options {
   readonly maxWarnings?: number;
   /** check writes errors only. */
   readonly quiet: boolean;
+  /** check warns when the ownership data is older than this many days. */
+  readonly maxDataAgeDays: number;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
@@ -80,10 +85,11 @@ const VALUED: Record<string, readonly string[] | undefined> = {
   '--scope': undefined, // checked against the files' scopes by the caller
   '--max-results': undefined, // a whole number, checked below
   '--max-warnings': undefined, // a whole number, checked below
+  '--max-data-age': undefined, // a whole number, checked below
 };
 
 /** The options only `check` takes. */
-const CHECK_ONLY = ['--max-results', '--max-warnings', '--quiet'];
+const CHECK_ONLY = ['--max-results', '--max-warnings', '--quiet', '--max-data-age'];
 
 /** Returns the options, or 'help' when help was asked for. Throws UsageError. */
 export function parseArgs(argv: readonly string[]): Options | 'help' {
@@ -119,10 +125,14 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   }
   if (command === 'check' && values.has('--scope')) throw new UsageError('--scope is for the set commands: "check" reports on every scope of each file.');
   const checkOnly = CHECK_ONLY.find((flag) => values.has(flag) || switches.has(flag));
-  if (command !== 'check' && checkOnly) throw new UsageError(`${checkOnly} is for "check": the other commands write every address.`);
-  const whole = (flag: string, what: string) => {
+  if (command !== 'check' && checkOnly) {
+    throw new UsageError(`${checkOnly} is for "check": ${checkOnly === '--max-data-age' ? 'the other commands use no ownership data' : 'the other commands write every address'}.`);
+  }
+  const whole = (flag: string, what: string, minimum = 0) => {
     const value = values.get(flag);
-    if (value !== undefined && !/^\d+$/.test(value)) throw new UsageError(`${flag} takes a whole number of ${what} (0 or more), not "${value}".`);
+    if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= minimum)) {
+      throw new UsageError(`${flag} takes a whole number of ${what} (${minimum} or more), not "${value}".`);
+    }
     return value === undefined ? undefined : Number(value);
   };
   return {
@@ -138,5 +148,6 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     maxResults: whole('--max-results', 'findings'),
     maxWarnings: whole('--max-warnings', 'warnings'),
     quiet: switches.has('--quiet'),
+    maxDataAgeDays: whole('--max-data-age', 'days', 1) ?? DEFAULT_MAX_DATA_AGE_DAYS,
   };
 }

@@ -18,6 +18,7 @@ import { loadNetworks } from '../node/networkData';
 import type { FailOn, Options } from './args';
 import { ANSI, PLAIN, wantsColour } from './colour';
 import { limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
+import { dataAgeJson, dataAgeLines, ownershipStatus } from './dataAbout';
 import { formatOf, readText } from './input';
 import { Streamed, writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';
@@ -26,19 +27,21 @@ import { writeStylish } from './stylish';
 
 const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], never: [] };
 
-export function runCheck(options: Options): number {
+/** `today` dates the ownership data. */
+export function runCheck(options: Options, today: Date): number {
   const networks = loadNetworks((message) => {
     if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
   });
+  const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
   const audits = options.files.map((file) => auditFile(file, options.inputFormat, networks));
   const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
   const out = new Output();
   writeUntilClosed(out, () => {
     if (options.output === 'text') {
-      writeStylish(out, reports, maxResults, wantsColour(isatty(1), process.env) ? ANSI : PLAIN);
+      writeStylish(out, reports, maxResults, wantsColour(isatty(1), process.env) ? ANSI : PLAIN, dataAgeLines(options.quiet ? undefined : ownership));
     } else {
-      writeJson(out, options.output === 'json' ? reports.map(jsonReport) : sarifLog(reports, maxResults));
+      writeJson(out, options.output === 'json' ? reports.map((report) => jsonReport(report, dataAgeJson(ownership))) : sarifLog(reports, maxResults, ownership));
       out.line('');
     }
   });
@@ -73,8 +76,8 @@ function auditFile(file: string, inputFormat: string | undefined, networks: Netw
   return { file, text, format: document.format.id, result, providers };
 }
 
-/** The report of one file in `--format json`, its findings streamed. */
-function jsonReport(file: FileReport): object {
+/** The report of one file in `--format json`, its findings streamed; `ownershipData`, the data it was audited with. */
+function jsonReport(file: FileReport, ownershipData: object | undefined): object {
   const { ipv4, ipv6, findings } = file.result;
   return {
     file: file.file,
@@ -84,5 +87,6 @@ function jsonReport(file: FileReport): object {
     findings: new Streamed(located(file)),
     omitted: findings.length - file.shown.length,
     providers: file.providers,
+    ownershipData,
   };
 }

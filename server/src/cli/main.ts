@@ -51,7 +51,7 @@ class Run {
 
   execute(): number {
     const { command, files } = this.options;
-    if (command === 'check') return runCheck(this.options);
+    if (command === 'check') return runCheck(this.options, new Date());
     const sets =
       command === 'except'
         ? [this.readUnion(files.slice(0, 1)), this.readUnion(files.slice(1))]

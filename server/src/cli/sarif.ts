@@ -2,9 +2,12 @@
  * `check --format sarif`: a SARIF 2.1.0 log of one run, one rule per finding
  * code, one result per finding, the results streamed. A run holds at most
  * --max-results results, 25,000 unless told, the most GitHub code scanning
- * accepts per run; the run's properties say how many were left out.
+ * accepts per run; the run's properties say how many were left out, and
+ * which ownership data the audit used (a notification when it is out of date).
  */
 import { FINDING_CODES, ruleOf, type ReportedCode, type Severity } from '../core/analysis/findingCodes';
+import { staleWarning, type DataStatus } from '../core/ownership/dataAbout';
+import { dataAgeJson } from './dataAbout';
 import { located, type FileReport } from './findings';
 import { Streamed } from './jsonStream';
 
@@ -16,16 +19,17 @@ const RULES: readonly ReportedCode[] = [...FINDING_CODES, 'reach'];
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
-/** The log, for writeJson: its results are made while it is written. */
-export function sarifLog(reports: readonly FileReport[], maxResults: number): object {
+/** The log, for writeJson: its results are made while it is written. `ownership` is the data the audit used, dated. */
+export function sarifLog(reports: readonly FileReport[], maxResults: number, ownership: DataStatus | undefined): object {
   const omitted = reports.reduce((sum, report) => sum + report.result.findings.length - report.shown.length, 0);
   const count = (n: number) => n.toLocaleString('en-US');
-  const notification = {
-    level: 'warning',
-    message: {
-      text: `${count(omitted)} results were left out by --max-results ${count(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`,
-    },
-  };
+  const stale = ownership && staleWarning(ownership);
+  const notifications = [
+    ...(omitted > 0
+      ? [`${count(omitted)} results were left out by --max-results ${count(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`]
+      : []),
+    ...(stale ? [stale] : []),
+  ].map((text) => ({ level: 'warning', message: { text } }));
   return {
     version: '2.1.0',
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
@@ -42,9 +46,9 @@ export function sarifLog(reports: readonly FileReport[], maxResults: number): ob
             })),
           },
         },
-        ...(omitted > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [notification] }] } : {}),
+        ...(notifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] } : {}),
         results: new Streamed(results(reports)),
-        properties: { maxResults, omittedResults: omitted },
+        properties: { maxResults, omittedResults: omitted, ownershipData: dataAgeJson(ownership) },
       },
     ],
   };

@@ -10,7 +10,7 @@
  * from a pass over the file's findings first, measuring numbers and
  * messages without building a row.
  */
-import { formatCount, powerOfTwo } from '../core/addresses/display';
+import { formatAddresses, formatCount } from '../core/addresses/display';
 import type { FamilyTotals } from '../core/analysis/audit';
 import { columnOf } from '../core/formats/format';
 import type { Palette } from './colour';
@@ -28,11 +28,13 @@ interface Widths {
   readonly message: number;
 }
 
-export function writeStylish(out: Output, reports: readonly FileReport[], maxResults: number, palette: Palette): void {
+export function writeStylish(out: Output, reports: readonly FileReport[], maxResults: number, palette: Palette, notes: readonly string[]): void {
   reports.forEach((file, i) => {
     if (i > 0) out.line('');
     writeFile(out, file, maxResults, palette);
   });
+  if (notes.length > 0) out.line('');
+  for (const note of notes) out.line(note);
   const summary = problems(reports, palette);
   if (summary !== undefined) {
     out.line('');
@@ -57,8 +59,8 @@ function writeFile(out: Output, file: FileReport, maxResults: number, palette: P
   const omitted = findings.length - file.shown.length;
   const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
   out.line(`  ${file.format} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
-  out.line(`  IPv4: ${familyTotals(ipv4, file.providers.ipv4)}`);
-  out.line(`  IPv6: ${familyTotals(ipv6, file.providers.ipv6)}`);
+  out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
+  out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
 }
 
 /** The columns' widths, from the numbers and lengths alone. */
@@ -90,11 +92,15 @@ function padding(text: string, width: number): string {
   return ' '.repeat(Math.max(width - text.length, 0));
 }
 
-/** `12 entries, 1,844,224 unique addresses, of which Google Cloud 901,120 · Google 131,072`: one family, never summed with the other. */
-function familyTotals(totals: FamilyTotals, providers: readonly ProviderCount[]): string {
-  const blocked = `${counted(totals.entries, 'entry', 'entries')}, ${counted(totals.addresses, 'unique address', 'unique addresses')}`;
+/**
+ * `12 entries blocking 1,844,224 addresses, of which Google Cloud 901,120 · Google 131,072`,
+ * `3 entries blocking 3 /48s, of which Telegram 2^81 addresses (2 /48s)`: one family, never summed with the other, its addresses counted once.
+ */
+function familyTotals(version: 4 | 6, totals: FamilyTotals, providers: readonly ProviderCount[]): string {
+  const blocked = `${counted(totals.entries, 'entry', 'entries')} blocking ${formatAddresses(version, totals.addresses)}`;
   if (providers.length === 0) return blocked;
-  return `${blocked}, of which ${providers.map((p) => `${p.name} ${formatCount(BigInt(p.addresses))}${powerOfTwo(BigInt(p.addresses))}`).join(' · ')}`;
+  const amount = (addresses: bigint) => (version === 4 ? formatCount(addresses) : formatAddresses(version, addresses));
+  return `${blocked}, of which ${providers.map((p) => `${p.name} ${amount(BigInt(p.addresses))}`).join(' · ')}`;
 }
 
 /** `✖ 20 problems (0 errors, 20 warnings)` over the findings of every file (not only those shown), or undefined when there are none. */

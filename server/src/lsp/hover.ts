@@ -4,29 +4,33 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatCount, formatShare, powerOfTwo } from '../core/addresses/display';
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
+import { ageInDays, dataNote, type DataAge } from '../core/ownership/dataAbout';
 import type { Ownership } from '../core/ownership/shares';
 import { markdownText } from '../core/primitives/markdown';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
 
-export function hover(textDocument: TextDocument, analysis: Analysis, position: Position): Hover {
+/** `today` dates the ownership data in the footer. */
+export function hover(textDocument: TextDocument, analysis: Analysis, position: Position, today: Date): Hover {
   const table = analysis.document.entries;
   // On an entry, or anywhere on a line that holds one; elsewhere, the document's totals.
   let k = table.entryAt(position.line, textDocument.offsetAt(position));
   if (k < 0) k = table.entryAt(position.line);
   if (k < 0) return { contents: { kind: MarkupKind.Markdown, value: summaryMarkdown(analysis) } };
-  return entryHover(textDocument, analysis, k);
+  return entryHover(textDocument, analysis, k, today);
 }
 
-function entryHover(textDocument: TextDocument, { document, index, networks }: Analysis, k: number): Hover {
+function entryHover(textDocument: TextDocument, { document, index, networks }: Analysis, k: number, today: Date): Hover {
   const table = document.entries;
+  const data = networks && { about: networks.index.about, ageDays: ageInDays(networks.index.about, today) };
   return {
-    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, index, k, networks)) },
+    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, index, k, networks), data) },
     range: toRange(textDocument, table.start[k], table.end[k]),
   };
 }
 
-export function entryMarkdown(d: EntryDescription): string {
+/** `data`, the ownership data and its age, is said under the owners (and is there whenever they are). */
+export function entryMarkdown(d: EntryDescription, data?: DataAge): string {
   const verb = d.role === 'allow' ? 'allows' : 'blocks';
   const lines = [`**${markdownText(d.text)}** ${verb} **${formatCount(d.count)}** ${d.count === 1n ? 'address' : 'addresses'}${powerOfTwo(d.count)}`, ''];
   if (d.scope) lines.push(`In ${markdownText(d.scope.label)}${d.scope.role === 'allow' ? ', an allowlist' : ''}: ${HOW_DECIDED[d.scope.evaluation]}.`, '');
@@ -52,7 +56,7 @@ export function entryMarkdown(d: EntryDescription): string {
     const listed = d.feeds.slice(0, 5).map((m) => `${markdownText([m.provider, m.service, m.region].filter(Boolean).join(' '))} (${formatCount(m.addresses)})`);
     lines.push('', `**Provider feeds:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`);
   }
-  if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership));
+  if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership), ...(data ? ['', `_${markdownText(dataNote(data))}_`] : []));
   return lines.join('\n');
 }
 
@@ -66,7 +70,7 @@ const HOW_DECIDED: Readonly<Record<Evaluation, string>> = {
 
 const TOP_HOLDERS = 5;
 
-/** Who announces the entry's addresses, by provider and by organisation, with the data's credit. */
+/** Who announces the entry's addresses, by provider and by organisation. */
 function ownershipMarkdown(o: Ownership): string[] {
   const share = (part: bigint) => formatShare(Number((part * 1_000_000n) / o.total) / 1_000_000);
   const lines: string[] = [];
@@ -80,7 +84,6 @@ function ownershipMarkdown(o: Ownership): string[] {
     lines.push(`| ${o.holders.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
   }
   if (o.unannounced > 0n) lines.push(`| not announced | | ${formatCount(o.unannounced)} | ${share(o.unannounced)} |`);
-  lines.push('', '_ASN data: RouteViews, NRO and DB-IP (IP Geolocation by DB-IP), CC BY 4.0._');
   return lines;
 }
 

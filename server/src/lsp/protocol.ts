@@ -1,6 +1,7 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
 import { RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { ReportData } from '../core/analysis/report';
+import type { DataStatus } from '../core/ownership/dataAbout';
 import type { RefreshReport } from './runtime';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
@@ -13,6 +14,8 @@ export interface SummaryResult {
   readonly problems: number;
   /** The known providers with the most blocked IPv4 addresses (empty without ASN data, or for lists too large to sum on every change). */
   readonly providers: readonly { readonly name: string; readonly addresses: string }[];
+  /** Which ownership data the audit used and how old it is (absent without ASN data). */
+  readonly ownershipData?: DataStatus;
 }
 
 /** Sent by the client for the status bar and the report: the document's totals. */

@@ -1,7 +1,8 @@
 /**
  * What the server takes from the host it runs in, as json-language-features'
  * `startServer(connection, runtime)` does: the ASN index's bytes, the feed
- * store (its cache directory, its HTTPS downloads and file reads) and timers.
+ * store (its cache directory, its HTTPS downloads and file reads), timers and
+ * the clock.
  * Node's is server/src/node/nodeRuntime.ts; tests and, later, a browser bring
  * their own. Nothing here knows LSP or Node.
  */
@@ -49,6 +50,8 @@ export interface Runtime {
   /** The store of `sources`, cached under the client's `storagePath` when it gives one, else where the host keeps caches. */
   feedStore(storagePath: string | undefined, sources: readonly FeedSource[]): FeedStore;
   readonly timer: Timer;
+  /** The current time: the ownership data's age is counted to it. */
+  now(): Date;
 }
 
 /** The network data, or undefined (with the reason logged) when the index is missing or damaged: provider checks are then off. */
@@ -56,8 +59,9 @@ export function loadNetworks(asn: AsnIndexData, log: (message: string) => void):
   try {
     const start = performance.now();
     const networks = Networks.fromBytes(asn.read());
+    const { source, version, date } = networks.index.about;
     log(
-      `ASN data: ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
+      `ASN data (${source} ${version}, data of ${date}): ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
     );
     return networks;
   } catch (error) {

@@ -12,6 +12,7 @@ import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions } fro
 import { DEFAULT_MAX_FIX_ENTRIES, type FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
 import { FORMATS } from '../core/formats/registry';
+import { DEFAULT_MAX_DATA_AGE_DAYS } from '../core/ownership/dataAbout';
 import type { ProviderCategory } from '../core/ownership/providers';
 
 export interface Settings {
@@ -19,6 +20,8 @@ export interface Settings {
   readonly format: FormatId | 'auto';
   readonly audit: AuditOptions;
   readonly fixes: FixOptions;
+  /** Ownership data older than this many days is said to be out of date (in the status bar and the report). */
+  readonly maxDataAgeDays: number;
 }
 
 /** The whole-number settings and their ranges; package.json's minimum and maximum say the same (a test holds them equal). */
@@ -31,6 +34,7 @@ export const INTEGER_RANGES = {
   'fixes.maxEntries': [1, Number.MAX_SAFE_INTEGER],
   'networks.minimumAddresses': [1, Number.MAX_SAFE_INTEGER],
   'networks.maxOrganisations': [1, MAX_ORGANISATIONS_LIMIT],
+  'ownership.maxAgeDays': [1, Number.MAX_SAFE_INTEGER],
 } as const satisfies Record<string, readonly [number, number]>;
 
 type IntegerSetting = keyof typeof INTEGER_RANGES;
@@ -105,6 +109,7 @@ export function toSettings(raw: unknown, replaced: (message: string) => void = (
       maxFindings: read.integer('maxProblems', defaults.maxFindings),
       networks,
     },
+    maxDataAgeDays: read.integer('ownership.maxAgeDays', DEFAULT_MAX_DATA_AGE_DAYS),
   };
 }
 

@@ -10,6 +10,7 @@ import { buildReport } from '../core/analysis/report';
 import { feedSources, feedStores, NetworkState, registerFeedRequests } from './feedRequests';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV6 } from '../core/addresses/family';
+import { dataStatus, type DataStatus } from '../core/ownership/dataAbout';
 import { providerTotals } from '../core/ownership/shares';
 import { AnalysisCache, type Analysis } from './analysis';
 import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll } from './codeActions';
@@ -19,7 +20,7 @@ import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { onInitializeOnce } from './lifecycle';
 import { runSafe } from './runner';
 import type { FeedStore, Runtime } from './runtime';
-import { SettingsCache } from './settings';
+import { SettingsCache, type Settings } from './settings';
 
 /** The server command behind "Blocklist: Aggregate File"; its argument is the document's URI. */
 export const AGGREGATE_COMMAND = 'blocklist.aggregateFile';
@@ -39,6 +40,11 @@ function topProviders(analysis: Analysis): SummaryResult['providers'] {
     providerSummaries.set(analysis, top);
   }
   return top;
+}
+
+/** The ownership data the analysis used, its age on `today`, and the age the settings allow; undefined without ASN data. */
+function ownershipData({ networks }: Analysis, settings: Settings, today: Date): DataStatus | undefined {
+  return networks && dataStatus(networks.index.about, today, settings.maxDataAgeDays);
 }
 
 /** `runtime` brings what the server needs from its host (Node's: server/src/node/nodeRuntime.ts). */
@@ -80,7 +86,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     diagnostics.register();
     const codeAction = capabilities.textDocument?.codeAction;
     const resolvesEdits = codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties.includes('edit') ?? false);
-    registerRequests(connection, documents, analyses, settings, resolvesEdits);
+    registerRequests(connection, documents, analyses, settings, resolvesEdits, () => runtime.now());
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -112,14 +118,24 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   connection.listen();
 }
 
-/** Hovers, code actions (`resolvesEdits`: Fix all's edit is computed on `codeAction/resolve`), Aggregate File and the custom requests, each through runSafe. */
-function registerRequests(connection: Connection, documents: TextDocuments<TextDocument>, analyses: AnalysisCache, settings: SettingsCache, resolvesEdits: boolean): void {
+/**
+ * Hovers, code actions (`resolvesEdits`: Fix all's edit is computed on `codeAction/resolve`), Aggregate File and the custom requests, each through runSafe;
+ * `now` dates the ownership data.
+ */
+function registerRequests(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  analyses: AnalysisCache,
+  settings: SettingsCache,
+  resolvesEdits: boolean,
+  now: () => Date,
+): void {
   connection.onHover((params, token) =>
     runSafe(connection, token, 'Hover', null, async () => {
       const textDocument = documents.get(params.textDocument.uri);
       if (!textDocument) return null;
       const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
-      return hover(textDocument, analysis, params.position);
+      return hover(textDocument, analysis, params.position, now());
     }),
   );
 
@@ -156,8 +172,9 @@ function registerRequests(connection: Connection, documents: TextDocuments<TextD
     runSafe(connection, token, 'Report', null, async () => {
       const textDocument = documents.get(params.uri);
       if (!textDocument) return null;
-      const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
-      return buildReport(analysis.document, analysis.result, analysis.networks);
+      const settingsOf = await settings.get(textDocument.uri);
+      const analysis = analyses.get(textDocument, settingsOf);
+      return buildReport(analysis.document, analysis.result, analysis.networks, ownershipData(analysis, settingsOf, now()));
     }),
   );
 
@@ -165,7 +182,8 @@ function registerRequests(connection: Connection, documents: TextDocuments<TextD
     runSafe(connection, token, 'Summary', null, async (): Promise<SummaryResult | null> => {
       const textDocument = documents.get(params.uri);
       if (!textDocument) return null;
-      const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
+      const settingsOf = await settings.get(textDocument.uri);
+      const analysis = analyses.get(textDocument, settingsOf);
       const { document, result } = analysis;
       const s = summarize(document, result);
       return {
@@ -176,6 +194,7 @@ function registerRequests(connection: Connection, documents: TextDocuments<TextD
         exceptions: s.exceptions,
         problems: s.problems,
         providers: topProviders(analysis),
+        ownershipData: ownershipData(analysis, settingsOf, now()),
       };
     }),
   );

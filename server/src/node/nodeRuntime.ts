@@ -1,6 +1,6 @@
 /**
  * The server's host in Node: the ASN index from dist/asn.bin, feeds cached
- * on disk and downloaded over HTTPS, and Node's timers. server.ts passes it
+ * on disk and downloaded over HTTPS, Node's timers and the system clock. server.ts passes it
  * to `startServer`; see server/src/lsp/runtime.ts for what each part is for.
  */
 import { homedir } from 'node:os';
@@ -24,5 +24,6 @@ export function nodeRuntime(): Runtime {
         return { dispose: () => clearTimeout(handle) };
       },
     },
+    now: () => new Date(),
   };
 }

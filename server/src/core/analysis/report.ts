@@ -10,6 +10,7 @@ import type { BlocklistDocument } from '../document/document';
 import type { Evaluation } from '../formats/format';
 import { IPV4, IPV6 } from '../addresses/family';
 import { fraction } from '../addresses/display';
+import type { DataStatus } from '../ownership/dataAbout';
 import type { Networks } from '../ownership/networks';
 import { providerTotals } from '../ownership/shares';
 
@@ -23,6 +24,8 @@ export interface ReportData {
   readonly providers: { readonly ipv4: readonly ProviderRow[]; readonly ipv6: readonly ProviderRow[] };
   /** The organisations holding the most blocked IPv4 addresses. */
   readonly organisations: readonly { readonly name: string; readonly asn: number; readonly addresses: string }[];
+  /** Which ownership data named the providers and organisations, and how old it is (absent without ASN data). */
+  readonly ownershipData?: DataStatus;
   /** Entries per prefix length, IPv4 and IPv6 apart; ranges that are no CIDR count under -1. */
   readonly prefixes: { readonly ipv4: readonly [number, number][]; readonly ipv6: readonly [number, number][] };
   /**
@@ -53,7 +56,8 @@ const TOP = 12;
 /** Organisation counts look at this many of the union's ranges at most, the largest first. */
 const ORGANISATION_RANGES = 5000;
 
-export function buildReport(document: BlocklistDocument, result: AuditResult, networks: Networks | undefined): ReportData {
+/** `ownershipData` is the data of `networks` with its age (the core reads no clock). */
+export function buildReport(document: BlocklistDocument, result: AuditResult, networks: Networks | undefined, ownershipData?: DataStatus): ReportData {
   const t = document.entries;
   const histogram = { 4: new Map<number, number>(), 6: new Map<number, number>() };
   const sizes: number[] = [];
@@ -83,6 +87,7 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
       ipv6: networks ? rows(providerTotals(networks.index, AddressSet.empty(IPV4), result.blocked6)) : [],
     },
     organisations: networks ? topOrganisations(networks, result) : [],
+    ownershipData,
     prefixes: {
       ipv4: [...histogram[4]].sort((a, b) => a[0] - b[0]),
       ipv6: [...histogram[6]].sort((a, b) => a[0] - b[0]),

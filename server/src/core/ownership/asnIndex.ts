@@ -1,10 +1,13 @@
 /**
  * Who holds the addresses: an index of routed ranges to autonomous systems
  * and their organisations, read straight from the bytes that
- * scripts/build-asn-index.mjs writes (no parsing at load time).
+ * scripts/build-asn-index.mjs writes (nothing parsed at load time but a
+ * few hundred bytes of JSON saying what data it is).
  *
  * Layout, little-endian, every section 4-byte aligned:
- *   "BLASN001"; u32 v4Count, v6Count, holderCount, nameBytes;
+ *   "BLASN002"; u32 aboutBytes; u8 about[aboutBytes] (the data's DataAbout as
+ *   UTF-8 JSON, padded with spaces to a multiple of 4);
+ *   u32 v4Count, v6Count, holderCount, nameBytes;
  *   u32 v4Start[v4Count], v4End[v4Count], v4Holder[v4Count];
  *   u32 v6Start[4·v6Count], v6End[4·v6Count] (128-bit, most significant word first), v6Holder[v6Count];
  *   u32 holderAsn[holderCount], nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
@@ -15,9 +18,12 @@ import { lowerBound, partitionPoint } from '../primitives/search';
 import { workDone } from '../primitives/workCounter';
 import { radixSortIndices } from '../primitives/radixSort';
 import { groupByHolder, HolderTotals, type Edge, type Groups, type Run } from './holderTotals';
+import { parseDataAbout, type DataAbout } from './dataAbout';
 import { bigIntToLimbs, carry, type Limbs } from './limbs';
 
-const MAGIC = 'BLASN001';
+const MAGIC = 'BLASN002';
+/** The format before this one carries no about: it is refused with what to do. */
+const OLD_MAGIC = 'BLASN001';
 
 /** Queries whose answers are kept. */
 const RECALLED = 16;
@@ -56,6 +62,8 @@ export class AsnIndex {
   private readonly recent = new Map<string, unknown>();
 
   private constructor(
+    /** Which data this is, of what day, with its credit and caveat. */
+    readonly about: DataAbout,
     private readonly v4Start: Uint32Array,
     private readonly v4End: Uint32Array,
     private readonly v4Holder: Uint32Array,
@@ -72,17 +80,22 @@ export class AsnIndex {
   /** Views over `bytes` (which must stay unchanged). Throws if they are not an index. */
   static fromBytes(bytes: Uint8Array): AsnIndex {
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice(); // typed views need 4-byte alignment
-    if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
-      throw new Error('Not an ASN index: rebuild it with "npm run build".');
-    }
+    const decoder = new TextDecoder();
+    const magic = decoder.decode(bytes.subarray(0, 8));
+    if (magic === OLD_MAGIC) throw new Error(`The ASN index is in an older format (${magic}) that does not say what data it holds: rebuild it with "npm run build".`);
+    if (magic !== MAGIC) throw new Error('Not an ASN index: rebuild it with "npm run build".');
     let offset = bytes.byteOffset + 8;
     const words = (count: number) => {
       const view = new Uint32Array(bytes.buffer, offset, count);
       offset += count * 4;
       return view;
     };
+    const [aboutBytes] = words(1);
+    const about = parseDataAbout(decoder.decode(bytes.subarray(offset - bytes.byteOffset, offset - bytes.byteOffset + aboutBytes)));
+    offset += aboutBytes;
     const [v4Count, v6Count, holderCount, nameBytes] = words(4);
     const index = new AsnIndex(
+      about,
       words(v4Count),
       words(v4Count),
       words(v4Count),
