@@ -31,7 +31,7 @@ test('count --json gives entries and exact unique addresses per family', () => {
 
 test('count prints a readable summary', () => {
   const { stdout } = cli(['count', fixture('mixed.txt')]);
-  assert.equal(stdout, 'IPv4: 6 entries, 1,036 unique addresses\nIPv6: 1 entries, 1,208,925,819,614,629,174,706,176 unique addresses\n');
+  assert.equal(stdout, 'IPv4: 6 entries blocking 1,036 addresses\nIPv6: 1 entry blocking 2^80 addresses (1 /48)\n');
 });
 
 test('merge prints the minimal CIDR list, IPv4 then IPv6, always with a prefix', () => {
@@ -231,13 +231,13 @@ const COUNTS: readonly { name: string; input: string; json: object; text: string
     name: 'an ipset hash:net set with a nomatch exception: the most specific entry decides, 241 addresses as the kernel says',
     input: IPSET_NOMATCH,
     json: { ipv4: { entries: 2, addresses: '241' }, ipv6: NO_IPV6 },
-    text: ['IPv4: 2 entries, 241 unique addresses', 'IPv6: 0 entries, 0 unique addresses'],
+    text: ['IPv4: 2 entries blocking 241 addresses', 'IPv6: 0 entries blocking 0 addresses'],
   },
   {
     name: 'nginx rules: the first match decides, so the allow leaves only 1.2.3.4 denied',
     input: NGINX_FIRST_MATCH,
     json: { ipv4: { entries: 2, addresses: '1' }, ipv6: NO_IPV6 },
-    text: ['IPv4: 2 entries, 1 unique addresses', 'IPv6: 0 entries, 0 unique addresses'],
+    text: ['IPv4: 2 entries blocking 1 address', 'IPv6: 0 entries blocking 0 addresses'],
   },
   {
     name: 'an allowlist set is listed with its role and never counted as blocked',
@@ -251,10 +251,10 @@ const COUNTS: readonly { name: string; input: string; json: object; text: string
       ],
     },
     text: [
-      'IPv4: 2 entries, 512 unique addresses',
-      'IPv6: 0 entries, 0 unique addresses',
-      '  set blocklist (block, most-specific): IPv4 2 entries, 512 unique addresses; IPv6 0 entries, 0 unique addresses',
-      '  set allowlist (allow, union): IPv4 1 entries, 256 unique addresses; IPv6 0 entries, 0 unique addresses',
+      'IPv4: 2 entries blocking 512 addresses',
+      'IPv6: 0 entries blocking 0 addresses',
+      '  set blocklist (block, most-specific): IPv4 2 entries blocking 512 addresses; IPv6 0 entries blocking 0 addresses',
+      '  set allowlist (allow, union): IPv4 1 entry blocking 256 addresses; IPv6 0 entries blocking 0 addresses',
     ],
   },
   {
@@ -269,10 +269,10 @@ const COUNTS: readonly { name: string; input: string; json: object; text: string
       ],
     },
     text: [
-      'IPv4: 2 entries, 2 unique addresses',
-      'IPv6: 0 entries, 0 unique addresses',
-      '  the file (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
-      '  location /api (block, first-match): IPv4 1 entries, 1 unique addresses; IPv6 0 entries, 0 unique addresses',
+      'IPv4: 2 entries blocking 2 addresses',
+      'IPv6: 0 entries blocking 0 addresses',
+      '  the file (block, first-match): IPv4 1 entry blocking 1 address; IPv6 0 entries blocking 0 addresses',
+      '  location /api (block, first-match): IPv4 1 entry blocking 1 address; IPv6 0 entries blocking 0 addresses',
     ],
   },
 ];

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { AddressCollector, AddressSet, IPV4, IPV6, type LineProblem } from '../core';
 import type { ScopeSet } from '../core/analysis/facts';
+import { formatAddresses } from '../core/addresses/display';
 import { FINDING_RULES } from '../core/analysis/findingCodes';
 import type { Scope } from '../core/document/scopes';
 import { columnOf } from '../core/formats/format';
@@ -192,12 +193,14 @@ class Run {
         );
         return;
       }
-      const figures = (entries: number, addresses: bigint) => `${entries.toLocaleString('en-US')} entries, ${addresses.toLocaleString('en-US')} unique addresses`;
-      this.out.line(`IPv4: ${figures(sets.entries4, ipv4)}`);
-      this.out.line(`IPv6: ${figures(sets.entries6, ipv6)}`);
+      // As people read them (IPv6 in powers of two and /48s); --json keeps the exact integers.
+      const figures = (version: 4 | 6, entries: number, addresses: bigint) =>
+        `${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} blocking ${formatAddresses(version, addresses)}`;
+      this.out.line(`IPv4: ${figures(4, sets.entries4, ipv4)}`);
+      this.out.line(`IPv6: ${figures(6, sets.entries6, ipv6)}`);
       for (const { file, scope, set } of sets.scopes) {
         const where = this.options.files.length > 1 ? `${file}: ` : '';
-        const own = `IPv4 ${figures(set.entries4, set.blocked4.size())}; IPv6 ${figures(set.entries6, set.blocked6.size())}`;
+        const own = `IPv4 ${figures(4, set.entries4, set.blocked4.size())}; IPv6 ${figures(6, set.entries6, set.blocked6.size())}`;
         this.out.line(`  ${where}${scope.label} (${scope.role}, ${scope.evaluation}): ${own}`);
       }
     });
