@@ -162,7 +162,7 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
   /** The findings of one entry's facts, in their order, its reach told once. */
   const entryFindings = (from: number, to: number): Pending[] => {
     const k = pending[from].entry;
-    const told = tellsReach(document, k);
+    let told: boolean | undefined;
     const findings: Pending[] = [];
     const reach: { fact: EntryFact; finding: Pending }[] = [];
     let slot = -1;
@@ -170,7 +170,7 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
       const fact = pending[n];
       const finding = factFinding(fact);
       if (!finding) continue;
-      if (told && REACH.has(fact.code)) {
+      if (REACH.has(fact.code) && (told ??= tellsReach(document, k))) {
         if (slot < 0) slot = findings.push(finding) - 1;
         reach.push({ fact, finding });
       } else findings.push(finding);
