@@ -60,6 +60,8 @@ test("package.json's defaults are the ones the server applies when the client se
     target: audit.networks.target,
     'fixes.maxEntries': DEFAULT_SETTINGS.fixes.maxEntries,
     'ownership.maxAgeDays': DEFAULT_SETTINGS.maxDataAgeDays,
+    'inlayHints.enabled': DEFAULT_SETTINGS.inlayHints.enabled,
+    'inlayHints.minimumAddresses': DEFAULT_SETTINGS.inlayHints.minimumAddresses,
   };
   for (const [name, value] of Object.entries(expected)) assert.deepEqual(property(name).default, value, `blocklist.${name}`);
   assert.equal(property('networks.maxOrganisations').maximum, MAX_ORGANISATIONS_LIMIT);
@@ -106,6 +108,10 @@ const replacements: [raw: unknown, what: (settings: Settings) => unknown, expect
   [{ ownership: { maxAgeDays: 0 } }, (s) => s.maxDataAgeDays, 90, ['Setting blocklist.ownership.maxAgeDays: 0 is not a whole number 1 or more; using 90 instead.']],
   [{ ownership: { maxAgeDays: 30.5 } }, (s) => s.maxDataAgeDays, 90, ['Setting blocklist.ownership.maxAgeDays: 30.5 is not a whole number 1 or more; using 90 instead.']],
   [{ ownership: { maxAgeDays: 365 } }, (s) => s.maxDataAgeDays, 365, []],
+  [{ inlayHints: { enabled: 'no' } }, (s) => s.inlayHints.enabled, true, ['Setting blocklist.inlayHints.enabled: "no" is not true or false; using true instead.']],
+  [{ inlayHints: { enabled: false } }, (s) => s.inlayHints.enabled, false, []],
+  [{ inlayHints: { minimumAddresses: 0 } }, (s) => s.inlayHints.minimumAddresses, 257, ['Setting blocklist.inlayHints.minimumAddresses: 0 is not a whole number 1 or more; using 257 instead.']],
+  [{ inlayHints: { minimumAddresses: 65536 } }, (s) => s.inlayHints, { enabled: true, minimumAddresses: 65536 }, []],
   [{ format: 'ngnix' }, (s) => s.format, 'auto', [`Setting blocklist.format: "ngnix" is not one of auto, ${FORMATS.map((f) => f.id).join(', ')}; using "auto" instead.`]],
   [{ format: 'nginx' }, (s) => s.format, 'nginx', []],
   [{ severity: { duplicate: 'error', nonsense: 'error', covered: 'loud' } }, (s) => s.audit.severity, { duplicate: 'error' }, [

@@ -53,6 +53,17 @@ async function withEditor(options: { vsix?: string; smokeDriver?: boolean }, bod
   }
 }
 
+/** Opens the workbench on `folder` and `file` in it by Quick Open, as a person would. */
+async function openFile(page: Page, server: RunningCodeServer, folder: string, file: string): Promise<void> {
+  await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}`);
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+  await page.keyboard.press('Control+P');
+  await page.fill('.quick-input-widget input', file);
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.tab.active', { timeout: 20_000 });
+}
+
 test('the extension test suite passes inside the real extension host', { timeout: 180_000 }, async () => {
   await withEditor({ smokeDriver: true }, async (server, page, folder) => {
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
@@ -148,13 +159,7 @@ test('a person opens an ipset save file: each set decides on its own, by its mos
   const vsix = join(root, 'blocklist-auditor.vsix');
   mkdirSync(artifacts, { recursive: true });
   await withEditor({ vsix }, async (server, page, folder) => {
-    await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Control+P');
-    await page.fill('.quick-input-widget input', 'sets.ipset');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.tab.active', { timeout: 20_000 });
+    await openFile(page, server, folder, 'sets.ipset');
     // 256 - 16 + 1 in 203.0.113.0/24 (the /28 nomatch excepts, the /32 inside it blocks again), and 198.51.100.0/24; the allowlist is not counted.
     await waitFor(async () => /497 IPv4/.test(await page.locator('.statusbar').innerText()), 60_000, 'the status bar to count 497 IPv4 addresses');
     await page.keyboard.press('Control+Shift+M');
@@ -173,5 +178,24 @@ test('a person opens an ipset save file: each set decides on its own, by its mos
     await waitFor(async () => (await hoverText()).includes('In set bad'), 20_000, 'the hover to name the set');
     assert.match(await hoverText(), /the most specific entry decides/);
     await page.screenshot({ path: join(artifacts, '5-ipset-scopes.png') });
+  });
+});
+
+test('a person opens the 2018 example and reads, at the end of each large entry, its count and largest owner', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  mkdirSync(artifacts, { recursive: true });
+  await withEditor({ vsix }, async (server, page, folder) => {
+    await openFile(page, server, folder, 'telegram-2018.txt');
+    // Monaco renders each hint as a span of its own in the line, after the entry's text (its class is a generated dyn-rule-N), spaces as no-break spaces.
+    const hints = () =>
+      page
+        .locator('.monaco-editor .view-line > span > span')
+        .evaluateAll((spans) => spans.map((span) => span.textContent?.replaceAll('\u00a0', ' ') ?? '').filter((text) => text.includes(' · ')));
+    await waitFor(async () => (await hints()).includes('1,048,576 · Google Cloud 85.9 %'), 60_000, 'the inlay hint of 35.192.0.0/12');
+    // One for each of the 15 entries, all larger than 256 addresses; none on the comments.
+    assert.equal((await hints()).length, 15);
+    const line = await page.locator('.monaco-editor .view-line', { hasText: '35.192.0.0/12' }).innerText();
+    assert.equal(line.replaceAll('\u00a0', ' '), '35.192.0.0/121,048,576 · Google Cloud 85.9 %');
+    await page.screenshot({ path: join(artifacts, '6-inlay-hints.png') });
   });
 });

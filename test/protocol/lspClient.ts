@@ -12,6 +12,8 @@ import type {
   DocumentDiagnosticReport,
   Hover,
   InitializeResult,
+  InlayHint,
+  Range,
   LogMessageParams,
   PublishDiagnosticsParams,
   WorkspaceEdit,
@@ -31,6 +33,8 @@ export class LspClient {
   /** What the server wrote to the output channel (window/logMessage). */
   readonly logs: LogMessageParams[] = [];
   settings: Record<string, unknown> = {};
+  /** How many times the server asked the client to show its inlay hints again (workspace/inlayHint/refresh). */
+  inlayHintRefreshes = 0;
 
   private constructor(env: NodeJS.ProcessEnv) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { env: { ...process.env, ...env } });
@@ -58,6 +62,10 @@ export class LspClient {
       return { applied: true };
     });
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.onRequest('workspace/inlayHint/refresh', () => {
+      this.inlayHintRefreshes++;
+      return null;
+    });
     this.connection.listen();
   }
 
@@ -76,6 +84,8 @@ export class LspClient {
     settings?: Record<string, unknown>;
     /** Whether the client resolves code actions' edits (`codeAction/resolve`), as VS Code does. */
     resolvesCodeActions?: boolean;
+    /** Whether the client shows inlay hints again when the server asks (workspace/inlayHint/refresh), as VS Code does. */
+    refreshesInlayHints?: boolean;
   }): Promise<{ client: LspClient; result: InitializeResult }> {
     const client = LspClient.launch(options.env);
     client.settings = options.settings ?? {};
@@ -85,7 +95,7 @@ export class LspClient {
         ...(options.pull ? { diagnostic: { dynamicRegistration: false } } : { publishDiagnostics: { relatedInformation: true } }),
         ...(options.resolvesCodeActions ? { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } } : {}),
       },
-      workspace: { configuration: options.configuration ?? false },
+      workspace: { configuration: options.configuration ?? false, ...(options.refreshesInlayHints ? { inlayHint: { refreshSupport: true } } : {}) },
     };
     const result = await client.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
@@ -135,6 +145,10 @@ export class LspClient {
 
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
     return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  }
+
+  inlayHints(uri: string, range: Range): Promise<InlayHint[] | null> {
+    return this.connection.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range });
   }
 
   async stop(): Promise<void> {

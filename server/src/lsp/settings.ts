@@ -22,6 +22,8 @@ export interface Settings {
   readonly fixes: FixOptions;
   /** Ownership data older than this many days is said to be out of date (in the status bar and the report). */
   readonly maxDataAgeDays: number;
+  /** The counts shown at the end of large entries; `minimumAddresses` is the smallest entry that gets one. */
+  readonly inlayHints: { readonly enabled: boolean; readonly minimumAddresses: number };
 }
 
 /** The whole-number settings and their ranges; package.json's minimum and maximum say the same (a test holds them equal). */
@@ -35,7 +37,11 @@ export const INTEGER_RANGES = {
   'networks.minimumAddresses': [1, Number.MAX_SAFE_INTEGER],
   'networks.maxOrganisations': [1, MAX_ORGANISATIONS_LIMIT],
   'ownership.maxAgeDays': [1, Number.MAX_SAFE_INTEGER],
+  'inlayHints.minimumAddresses': [1, Number.MAX_SAFE_INTEGER],
 } as const satisfies Record<string, readonly [number, number]>;
+
+/** Entries of more than 256 addresses (a /24) get a count inline by default. */
+const DEFAULT_INLAY_HINT_MINIMUM = 257;
 
 type IntegerSetting = keyof typeof INTEGER_RANGES;
 
@@ -110,6 +116,7 @@ export function toSettings(raw: unknown, replaced: (message: string) => void = (
       networks,
     },
     maxDataAgeDays: read.integer('ownership.maxAgeDays', DEFAULT_MAX_DATA_AGE_DAYS),
+    inlayHints: { enabled: read.boolean('inlayHints.enabled', true), minimumAddresses: read.integer('inlayHints.minimumAddresses', DEFAULT_INLAY_HINT_MINIMUM) },
   };
 }
 
@@ -142,6 +149,12 @@ class SettingsReader {
         `without a finding; using ${error} instead: every IPv${version} entry larger than a /${error} is an error.`,
     );
     return [error, error];
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.value(name);
+    if (value === undefined || typeof value === 'boolean') return (value as boolean | undefined) ?? fallback;
+    return this.replace(name, value, 'true or false', fallback);
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {

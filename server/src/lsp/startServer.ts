@@ -16,6 +16,7 @@ import { AnalysisCache, type Analysis } from './analysis';
 import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll } from './codeActions';
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
+import { inlayHints } from './inlayHints';
 import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { onInitializeOnce } from './lifecycle';
 import { runSafe } from './runner';
@@ -59,12 +60,14 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   let settings: SettingsCache;
   let diagnostics: DiagnosticsFeature;
   let watchesConfiguration = false;
+  let refreshesInlayHints = false;
 
   // Features register their request handlers here: before initialize there are none, and the lifecycle answers.
   onInitializeOnce(connection, (params): InitializeResult => {
     const capabilities = params.capabilities;
     const pull = capabilities.textDocument?.diagnostic !== undefined;
     watchesConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    refreshesInlayHints = capabilities.workspace?.inlayHint?.refreshSupport === true;
     settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
     const stores = feedStores(runtime, (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
     const sources = async () => feedSources(capabilities.workspace?.configuration ? await connection.workspace.getConfiguration('blocklist.feeds') : undefined);
@@ -91,6 +94,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: resolvesEdits },
         executeCommandProvider: { commands: [AGGREGATE_COMMAND] },
         ...(pull ? { diagnosticProvider: { interFileDependencies: false, workspaceDiagnostics: false } } : {}),
@@ -107,6 +111,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   connection.onDidChangeConfiguration(() => {
     settings.clear();
     diagnostics.refresh();
+    // The counts' settings may have changed: the client asks again for the lines it shows.
+    if (refreshesInlayHints) void connection.languages.inlayHint.refresh();
   });
 
   documents.onDidClose((event) => {
@@ -119,7 +125,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
 }
 
 /**
- * Hovers, code actions (`resolvesEdits`: Fix all's edit is computed on `codeAction/resolve`), Aggregate File and the custom requests, each through runSafe;
+ * Hovers, inlay hints, code actions (`resolvesEdits`: Fix all's edit is computed on `codeAction/resolve`), Aggregate File and the custom requests, each through runSafe;
  * `now` dates the ownership data.
  */
 function registerRequests(
@@ -136,6 +142,15 @@ function registerRequests(
       if (!textDocument) return null;
       const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
       return hover(textDocument, analysis, params.position, now());
+    }),
+  );
+
+  connection.languages.inlayHint.on((params, token) =>
+    runSafe(connection, token, 'Inlay hints', [], async () => {
+      const textDocument = documents.get(params.textDocument.uri);
+      if (!textDocument) return [];
+      const settingsOf = await settings.get(textDocument.uri);
+      return inlayHints(textDocument, analyses.get(textDocument, settingsOf), params.range, settingsOf.inlayHints);
     }),
   );
 
