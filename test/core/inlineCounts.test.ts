@@ -29,7 +29,7 @@ test('entries of at least the minimum get their count, smaller ones none; with n
     { line: 0, label: '256' },
     { line: 1, label: '512' },
   ]);
-  assert.deepEqual(countsOf('plain', '2001:db8::/48\n2001:db8:1::/127\n'), [{ line: 0, label: '2^80 addresses (1 /48)' }]);
+  assert.deepEqual(countsOf('plain', '2001:db8::/48\n2001:db8:1::/127\n'), [{ line: 0, label: '1 /48' }]);
 });
 
 test('exceptions, entries of allowlists and conditional rules block nothing, and get no count', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { formatAddresses, formatPercent } from '../../server/src/core/addresses/display';
+import { formatAddresses, formatAmount, formatPercent } from '../../server/src/core/addresses/display';
 import { audit, type Finding } from '../../server/src/core/analysis/audit';
 import type { FindingCode, Severity } from '../../server/src/core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
@@ -88,6 +88,11 @@ test('address counts: IPv4 exact; IPv6 exact up to 2^32, then in /48s, /64s or p
   assert.equal(formatAddresses(6, (1n << 70n) + (1n << 68n)), '80 /64s');
   assert.equal(formatAddresses(6, (1n << 70n) + (1n << 68n) + 1n), 'about 2^70.3 addresses');
   assert.equal(formatAddresses(6, (1n << 116n) - 1n), 'about 2^116 addresses');
+  // In lists of owners and inline, where the unit is clear: IPv4 bare, IPv6 in whole networks when it is.
+  assert.equal(formatAmount(4, 901_120n), '901,120');
+  assert.equal(formatAmount(6, 1n << 80n), '1 /48');
+  assert.equal(formatAmount(6, 5n << 64n), '5 /64s');
+  assert.equal(formatAmount(6, 1n << 40n), '2^40 addresses');
 });
 
 test('shares: three significant digits, and neither 0 % nor 100 % unless exact', () => {

@@ -10,7 +10,7 @@
  * from a pass over the file's findings first, measuring numbers and
  * messages without building a row.
  */
-import { formatAddresses, formatCount } from '../core/addresses/display';
+import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
 import type { FamilyTotals } from '../core/analysis/audit';
 import { columnOf } from '../core/formats/format';
 import type { Palette } from './colour';
@@ -99,8 +99,7 @@ function padding(text: string, width: number): string {
 function familyTotals(version: 4 | 6, totals: FamilyTotals, providers: readonly ProviderCount[]): string {
   const blocked = `${counted(totals.entries, 'entry', 'entries')} blocking ${formatAddresses(version, totals.addresses)}`;
   if (providers.length === 0) return blocked;
-  const amount = (addresses: bigint) => (version === 4 ? formatCount(addresses) : formatAddresses(version, addresses));
-  return `${blocked}, of which ${providers.map((p) => `${p.name} ${amount(BigInt(p.addresses))}`).join(' · ')}`;
+  return `${blocked}, of which ${providers.map((p) => `${p.name} ${formatAmount(version, BigInt(p.addresses))}`).join(' · ')}`;
 }
 
 /** `✖ 20 problems (0 errors, 20 warnings)` over the findings of every file (not only those shown), or undefined when there are none. */

@@ -40,6 +40,22 @@ export function formatAddresses(version: 4 | 6, count: bigint): string {
   return power ? `2^${bits} addresses` : `about 2^${Number(log2(count).toFixed(1))} addresses`;
 }
 
+/**
+ * A count in a list of owners or an inline hint, where the unit is clear
+ * from what it follows: IPv4 bare ("901,120"); IPv6 in whole /48s or /64s
+ * when it is ("1 /48", "3 /64s"), else as formatAddresses writes it.
+ */
+export function formatAmount(version: 4 | 6, count: bigint): string {
+  if (version === 4) return formatCount(count);
+  for (const [prefix, size] of [
+    [48, 80n],
+    [64, 64n],
+  ] as const) {
+    if (count >= 1n << size && count % (1n << size) === 0n) return `${formatCount(count >> size)} /${prefix}${count >> size === 1n ? '' : 's'}`;
+  }
+  return formatAddresses(version, count);
+}
+
 /** part / whole as a percentage with three significant digits (86.0 %, 1.56 %, 0.0244 %), "< 0.001 %" below that and "> 99.9 %" short of all. */
 export function formatPercent(part: bigint, whole: bigint): string {
   if (part === 0n) return '0 %';

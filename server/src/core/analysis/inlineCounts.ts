@@ -6,7 +6,7 @@
  * lines, each owner lookup is O(log n) in the ASN index, and a request
  * stops after `limit` counts however many lines it spans.
  */
-import { formatAddresses, formatCount, formatPercent } from '../addresses/display';
+import { formatAmount, formatPercent } from '../addresses/display';
 import type { BlocklistDocument } from '../document/document';
 import type { AsnIndex } from '../ownership/asnIndex';
 import type { Networks } from '../ownership/networks';
@@ -47,8 +47,7 @@ export function inlineCounts(
     const total = table.size(k);
     if (total < minimumAddresses) continue;
     const version = table.version[k] as 4 | 6;
-    // IPv4 counts read bare, as in the findings' sentences; IPv6 ones need their unit (2^80 addresses (1 /48)).
-    let label = version === 4 ? formatCount(total) : formatAddresses(version, total);
+    let label = formatAmount(version, total);
     const owner = networks && largestOwner(networks.index, version, table.lo(k), table.hi(k));
     if (owner) label += ` · ${excerpt(owner.name)} ${formatPercent(owner.addresses, total)}`;
     counts.push({ entry: k, offset: table.end[k], label });

@@ -6,7 +6,7 @@
  * the target gets, and names its components so a filter on any finds it;
  * each component's own message goes to the related information.
  */
-import { formatAddresses, formatCount, formatPercent } from '../addresses/display';
+import { formatAddresses, formatAmount, formatPercent } from '../addresses/display';
 import type { BlocklistDocument } from '../document/document';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
@@ -52,11 +52,9 @@ export function reachSentence(
     const named = providers
       ? ownership.providers.slice(0, OWNERS_NAMED).map((share) => ({ name: share.provider.name, addresses: share.addresses }))
       : ownership.holders.map((holder) => ({ name: `${holder.name} (AS${holder.asn})`, addresses: holder.addresses }));
-    // IPv4 counts read bare ("Google Cloud 901,120 (85.9 %)"); IPv6 ones need their unit.
-    const amount = (addresses: bigint) => (version === 4 ? formatCount(addresses) : formatAddresses(version, addresses));
-    const owners = named.map((owner) => `${excerpt(owner.name)} ${amount(owner.addresses)} (${formatPercent(owner.addresses, total)})`);
+    const owners = named.map((owner) => `${excerpt(owner.name)} ${formatAmount(version, owner.addresses)} (${formatPercent(owner.addresses, total)})`);
     if (codes.includes('collateral')) owners.push(`${ownership.holderCount.toLocaleString('en-US')} organisations in all`);
-    if (ownership.unannounced > 0n) owners.push(`unannounced ${amount(ownership.unannounced)}`);
+    if (ownership.unannounced > 0n) owners.push(`unannounced ${formatAmount(version, ownership.unannounced)}`);
     sentence += `: ${owners.join(', ')}`;
   }
   return `${sentence} (${codes.join(', ')}).`;
