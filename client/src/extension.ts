@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerFeedCommands } from './feedCommands';
 import { registerPlainTextDetection } from './plainTextDetection';
-import { registerReport } from './report/reportPanel';
+import { OpenReports, registerReport } from './report/reportPanel';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -45,10 +45,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   };
   client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
-  const statusBar = new StatusBar(client);
+  const reports = new OpenReports();
+  const statusBar = new StatusBar(client, reports);
   context.subscriptions.push(
     registerFeedCommands(client),
-    registerReport(client),
+    registerReport(client, reports),
+    reports,
     output,
     statusBar,
     vscode.commands.registerCommand('blocklist.restartServer', async () => {

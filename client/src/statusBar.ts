@@ -1,31 +1,42 @@
 /**
- * A status bar item with the active blocklist's unique address counts, refreshed as diagnostics change; its tooltip
- * says which ownership data named the providers, how old it is, and when it is out of date.
+ * A status bar item with the active blocklist's unique address counts (the active editor's, or the one whose report is
+ * in front), refreshed as diagnostics change; its tooltip says which ownership data named the providers, how old it is,
+ * and when it is out of date.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { dataNote, staleWarning, type DataStatus } from '../../server/src/core/ownership/dataAbout';
 import { markdownText } from '../../server/src/core/primitives/markdown';
 import { SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
+import type { OpenReports } from './report/reportPanel';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('blocklist.summary', vscode.StatusBarAlignment.Left, 100);
   private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly client: LanguageClient) {
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly reports: OpenReports,
+  ) {
     this.item.name = 'Blocklist Auditor';
     this.item.command = 'blocklist.showReport';
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      reports.onDidChangeFront(() => this.update()),
       vscode.languages.onDidChangeDiagnostics((event) => {
-        const active = vscode.window.activeTextEditor?.document.uri.toString();
-        if (event.uris.some((uri) => uri.toString() === active)) this.update();
+        const shown = this.document()?.uri.toString();
+        if (event.uris.some((uri) => uri.toString() === shown)) this.update();
       }),
     ];
   }
 
+  /** The blocklist the counts are of: the active editor's document, else the one whose report is in front. */
+  private document(): vscode.TextDocument | undefined {
+    return vscode.window.activeTextEditor?.document ?? this.reports.frontDocument;
+  }
+
   update(): void {
-    const document = vscode.window.activeTextEditor?.document;
+    const document = this.document();
     if (!document || document.languageId !== 'blocklist' || !this.client.isRunning()) {
       this.item.hide();
       return;

@@ -118,11 +118,19 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await page.keyboard.press('Control+I');
     await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
     const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
-    await waitFor(async () => (await hoverText()).includes('Known providers'), 20_000, 'the hover text');
-    assert.match(await hoverText(), /35\.192\.0\.0\/12 blocks 1,048,576 addresses/);
-    assert.match(await hoverText(), /Google Cloud 901,120/);
+    // The owner table comes with the hover's Markdown, which may arrive after the diagnostics.
+    const hover = page.locator('.monaco-hover', { has: page.locator('table') }).first();
+    await hover.waitFor({ timeout: 20_000 });
+    assert.match(await hoverText(), /35\.192\.0\.0\/12 blocks 1,048,576 addresses · Google Cloud 901,120 \(85\.9 %\), .* · none in the target telegram/);
     assert.match(await hoverText(), /Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days old\)/);
     await page.screenshot({ path: join(artifacts, '2-hover.png') });
+    // The owner table's first row comes right under the diagnostics VS Code puts above the hover's Markdown.
+    const placement = await hover.evaluate((widget) => {
+      const row = widget.querySelector('table tbody tr')!.getBoundingClientRect();
+      const diagnostics = [...widget.querySelectorAll('.marker')].map((marker) => marker.getBoundingClientRect().bottom);
+      return { rowTop: row.top, diagnostics: diagnostics.length, below: Math.max(...diagnostics) };
+    });
+    assert.ok(placement.diagnostics > 0 && placement.rowTop >= placement.below, `the owner table's first row is not under the diagnostics: ${JSON.stringify(placement)}`);
     await page.keyboard.press('Escape');
 
     // The quick fix.
@@ -141,6 +149,11 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist report')), 30_000, 'the report tab');
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
+    // The status bar keeps the list's counts while its report is in front.
+    await waitFor(async () => /\d IPv4/.test(await page.locator('.statusbar').innerText()), 20_000, 'the status bar with the report in front');
+    assert.ok(await page.locator('.statusbar-item', { hasText: 'IPv4' }).isVisible(), 'the status bar item is hidden with the report in front');
+    // A long provider name reads whole.
+    assert.equal(await report.locator('table.bars th', { hasText: 'Amazon Web Services' }).first().innerText(), 'Amazon Web Services (cloud)');
     await page.screenshot({ path: join(artifacts, '4-report.png') });
     // Under the organisations: which ownership data, of what day, and that it is out of date.
     const stale = report.locator('p.warning', { hasText: /Ownership data is \d+ days old \(older than 90\)/ });

@@ -56,6 +56,6 @@ test('Neovim shows positioned diagnostics and hovers on a real FireHOL list', ()
   const private10 = result.diagnostics.filter((d) => d.lnum === 46);
   assert.deepEqual(private10.map((d) => `${d.col}-${d.end_col} ${d.code}`).sort(), ['0-10 overbroad', '0-10 special-purpose']);
   assert.match(private10.find((d) => d.code === 'special-purpose')!.message, /10\.0\.0\.0\/8 Private-Use \(RFC 1918\)/);
-  assert.match(result.hover ?? '', /\*\*10\.0\.0\.0\/8\*\* blocks \*\*16,777,216\*\* addresses/);
+  assert.match(result.hover ?? '', /\*\*10\.0\.0\.0\/8\*\* blocks \*\*16,777,216 addresses\*\*/);
   assert.match(result.hover ?? '', /netmask `255\.0\.0\.0`/);
 });

@@ -67,25 +67,36 @@ test("a reach diagnostic carries its components' quick fixes", async () => {
   );
 });
 
-test('hover on an entry gives exact counts, bounds, netmask, share and overlaps', async () => {
+test('hover on an entry leads with the count and its owners, then the owner table, then exact bounds, netmask, share and overlaps', async () => {
   await pull.open('file:///b.txt', LIST);
   const text = markdown(await pull.hover('file:///b.txt', 1, 3));
-  assert.match(text, /\*\*35\.192\.0\.0\/12\*\* blocks \*\*1,048,576\*\* addresses/);
+  const [summary, table] = text.split('\n\n');
+  assert.equal(summary, '**35.192.0.0/12** blocks **1,048,576 addresses** · Google Cloud 901,120 (85.9 %), Google 131,072 (12.5 %), unannounced 16,384 (1.56 %)');
+  // Who holds it, from the ASN data, right under the summary.
+  assert.deepEqual(table.split('\n').slice(0, 3), ['| holder | ASN | addresses | share |', '|---|---:|---:|---:|', '| Google LLC | AS396982 | 901,120 | 85.9 % |']);
   assert.match(text, /First – last: `35\.192\.0\.0` – `35\.207\.255\.255`/);
   assert.match(text, /Prefix: \/12 · netmask `255\.240\.0\.0`/);
   assert.match(text, /Share of the IPv4 space: 0\.02441 %/);
   assert.match(text, /line 5: `35\.200\.0\.0\/16` \(65,536 shared\)/);
-  // Who holds it, from the ASN data, with the data's date, credit and caveat (its exact age on a fixed day: dataDate.test.ts).
-  assert.match(text, /\*\*Known providers:\*\* Google Cloud 901,120 \(85\.94 %\)/);
-  assert.match(text, /\| Google LLC \| AS396982 \| 901,120 \| 85\.94 % \|/);
-  assert.match(text, /_Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days? old\); RouteViews, NRO and DB-IP .*Its publisher warns/);
+  assert.doesNotMatch(text, /Exactly/, 'an IPv4 count is exact in the summary already');
+  // The data's date, credit and caveat close it (its exact age on a fixed day: dataDate.test.ts).
+  assert.match(text.split('\n').at(-1)!, /^_Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days? old\); RouteViews, NRO and DB-IP .*Its publisher warns/);
 });
 
-test('hover on IPv6 counts /48 and /64 networks', async () => {
+test('hover on an entry says what the target gets of it', async () => {
+  await pull.open('file:///t.txt', ['# target: telegram 35.200.0.0/15', '35.192.0.0/12', '91.108.4.0/22', '35.200.0.0/16', '8.8.8.0/24'].join('\n'));
+  const summary = async (line: number) => markdown(await pull.hover('file:///t.txt', line, 3)).split('\n')[0];
+  assert.match(await summary(1), /^\*\*35\.192\.0\.0\/12\*\* blocks \*\*1,048,576 addresses\*\* · .* · 131,072 \(12\.5 %\) in the target telegram 35\.200\.0\.0\/15$/);
+  assert.match(await summary(2), / · all in the target telegram 35\.200\.0\.0\/15$/);
+  assert.match(await summary(4), / · none in the target telegram 35\.200\.0\.0\/15$/);
+});
+
+test('hover on IPv6 reads the count in /48s and a power of two, the exact integer among the details', async () => {
   await pull.open('file:///c.txt', LIST);
   const text = markdown(await pull.hover('file:///c.txt', 6, 2));
-  assert.match(text, /blocks \*\*1,208,925,819,614,629,174,706,176\*\* addresses \(2\^80\)/);
-  assert.match(text, /= 1 \/48 networks = 65,536 \/64 networks/);
+  assert.match(text.split('\n')[0], /^\*\*2001:db8::\/48\*\* blocks \*\*2\^80 addresses \(1 \/48\)\*\*/);
+  assert.match(text, /^Exactly 1,208,925,819,614,629,174,706,176 addresses {2}$/m);
+  assert.match(text, /First – last: `2001:db8::` – `2001:db8:0:ffff:ffff:ffff:ffff:ffff`/);
   assert.match(text, /2001:db8::\/32` Documentation \(RFC 3849\)/);
 });
 

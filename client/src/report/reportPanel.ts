@@ -6,14 +6,43 @@ import type { ReportData } from '../../../server/src/core/analysis/report';
 import { ReportRequest } from '../../../server/src/lsp/protocol';
 import { reportCsv, reportHtml, reportMarkdown } from './render';
 
-export function registerReport(client: LanguageClient): vscode.Disposable {
+/** The open reports, and which blocklist's report is in front: the status bar keeps that list's counts meanwhile. */
+export class OpenReports implements vscode.Disposable {
+  private readonly panels = new Map<vscode.WebviewPanel, vscode.TextDocument>();
+  private readonly frontChanged = new vscode.EventEmitter<void>();
+  /** Fires when a report comes to the front or leaves it. */
+  readonly onDidChangeFront = this.frontChanged.event;
+
+  /** The blocklist whose report is the active tab, if one is (no text editor is active then). */
+  get frontDocument(): vscode.TextDocument | undefined {
+    for (const [panel, document] of this.panels) if (panel.active) return document;
+    return undefined;
+  }
+
+  add(panel: vscode.WebviewPanel, document: vscode.TextDocument): void {
+    this.panels.set(panel, document);
+    panel.onDidChangeViewState(() => this.frontChanged.fire());
+    panel.onDidDispose(() => {
+      this.panels.delete(panel);
+      this.frontChanged.fire();
+    });
+    // A new panel opens active, with no change of view state to say so.
+    this.frontChanged.fire();
+  }
+
+  dispose(): void {
+    this.frontChanged.dispose();
+  }
+}
+
+export function registerReport(client: LanguageClient, reports: OpenReports): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.showReport', async () => {
-    const editor = vscode.window.activeTextEditor;
-    if (editor?.document.languageId !== 'blocklist') {
+    // From the status bar while a report is in front, that report's list.
+    const document = vscode.window.activeTextEditor?.document ?? reports.frontDocument;
+    if (document?.languageId !== 'blocklist') {
       void vscode.window.showWarningMessage('Blocklist: open a blocklist file to see its report.');
       return;
     }
-    const document = editor.document;
     const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: building the report…' }, () =>
       client.sendRequest(ReportRequest.type, { uri: document.uri.toString() }),
     );
@@ -23,6 +52,7 @@ export function registerReport(client: LanguageClient): vscode.Disposable {
       enableScripts: true,
       localResourceRoots: [],
     });
+    reports.add(panel, document);
     panel.webview.html = reportHtml(data, name, panel.webview.cspSource, randomBytes(16).toString('base64'));
     panel.webview.onDidReceiveMessage((message: { type: string; line?: number; format?: string }) => {
       if (message.type === 'reveal' && typeof message.line === 'number') void reveal(document, message.line);

@@ -1,11 +1,12 @@
 /** Hover: what an entry blocks, exactly; elsewhere, the document's totals. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatCount, formatShare, powerOfTwo } from '../core/addresses/display';
+import { formatAddresses, formatCount, formatPercent, formatShare, powerOfTwo } from '../core/addresses/display';
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
 import { ageInDays, dataNote, type DataAge } from '../core/ownership/dataAbout';
 import type { Ownership } from '../core/ownership/shares';
+import { excerpt } from '../core/primitives/excerpt';
 import { markdownText } from '../core/primitives/markdown';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';
@@ -20,44 +21,78 @@ export function hover(textDocument: TextDocument, analysis: Analysis, position: 
   return entryHover(textDocument, analysis, k, today);
 }
 
-function entryHover(textDocument: TextDocument, { document, index, networks }: Analysis, k: number, today: Date): Hover {
+function entryHover(textDocument: TextDocument, { document, index, networks, result }: Analysis, k: number, today: Date): Hover {
   const table = document.entries;
   const data = networks && { about: networks.index.about, ageDays: ageInDays(networks.index.about, today) };
   return {
-    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, index, k, networks), data) },
+    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, index, k, networks, result.facts.context), data) },
     range: toRange(textDocument, table.start[k], table.end[k]),
   };
 }
 
-/** `data`, the ownership data and its age, is said under the owners (and is there whenever they are). */
+/**
+ * The answer first: one line with the count, the largest owners and what the target gets; then the owner table; then the
+ * details (exact count, bounds, netmask, share of the space, special-purpose ranges, overlaps, feeds) and, whenever owners
+ * are named, which data named them (`data`, with its age).
+ */
 export function entryMarkdown(d: EntryDescription, data?: DataAge): string {
-  const verb = d.role === 'allow' ? 'allows' : 'blocks';
-  const lines = [`**${markdownText(d.text)}** ${verb} **${formatCount(d.count)}** ${d.count === 1n ? 'address' : 'addresses'}${powerOfTwo(d.count)}`, ''];
-  if (d.scope) lines.push(`In ${markdownText(d.scope.label)}${d.scope.role === 'allow' ? ', an allowlist' : ''}: ${HOW_DECIDED[d.scope.evaluation]}.`, '');
-  if (d.version === 6) {
-    const networks = [48, 64]
-      .filter((p) => d.count >= 1n << BigInt(128 - p) && d.count % (1n << BigInt(128 - p)) === 0n)
-      .map((p) => `${formatCount(d.count >> BigInt(128 - p))} /${p} networks`);
-    if (networks.length > 0) lines.push(`= ${networks.join(' = ')}`, '');
-  }
-  lines.push(`First – last: \`${d.first}\` – \`${d.last}\`  `);
-  if (d.prefix !== undefined) lines.push(`Prefix: /${d.prefix}${d.netmask ? ` · netmask \`${d.netmask}\`` : ''}  `);
-  lines.push(`Share of the IPv${d.version} space: ${formatShare(d.share)}`);
-  if (d.special.length > 0) {
-    lines.push('', '**Special-purpose addresses:**');
-    for (const range of d.special) lines.push(`- \`${range.cidr}\` ${range.name} (${range.rfc})`);
-  }
+  const blocks = [summaryLine(d)];
+  if (d.ownership) blocks.push(ownerTable(d.ownership));
+  blocks.push(detailLines(d));
+  if (d.special.length > 0) blocks.push(['**Special-purpose addresses:**', ...d.special.map((range) => `- \`${range.cidr}\` ${range.name} (${range.rfc})`)].join('\n'));
   if (d.overlapCount > 0) {
-    lines.push('', `**Overlaps ${d.overlapCount} other ${d.overlapCount === 1 ? 'entry' : 'entries'}:**`);
-    for (const other of d.overlaps) lines.push(`- line ${other.line + 1}: \`${other.text}\` (${formatCount(other.shared)} shared)`);
-    if (d.overlapCount > d.overlaps.length) lines.push(`- … and ${d.overlapCount - d.overlaps.length} more`);
+    const listed = d.overlaps.map((other) => `- line ${other.line + 1}: \`${other.text}\` (${formatCount(other.shared)} shared)`);
+    if (d.overlapCount > d.overlaps.length) listed.push(`- … and ${d.overlapCount - d.overlaps.length} more`);
+    blocks.push([`**Overlaps ${d.overlapCount} other ${d.overlapCount === 1 ? 'entry' : 'entries'}:**`, ...listed].join('\n'));
   }
   if (d.feeds.length > 0) {
     const listed = d.feeds.slice(0, 5).map((m) => `${markdownText([m.provider, m.service, m.region].filter(Boolean).join(' '))} (${formatCount(m.addresses)})`);
-    lines.push('', `**Provider feeds:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`);
+    blocks.push(`**Provider feeds:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`);
   }
-  if (d.ownership) lines.push('', ...ownershipMarkdown(d.ownership), ...(data ? ['', `_${markdownText(dataNote(data))}_`] : []));
-  return lines.join('\n');
+  if (d.ownership && data) blocks.push(`_${markdownText(dataNote(data))}_`);
+  return blocks.join('\n\n');
+}
+
+/** How many owners the summary line names. */
+const OWNERS_NAMED = 3;
+
+/** "**35.192.0.0/12** blocks **1,048,576 addresses** · Google Cloud 901,120 (85.9 %), … · none in the target telegram". */
+function summaryLine(d: EntryDescription): string {
+  const parts = [`**${markdownText(d.text)}** ${d.role === 'allow' ? 'allows' : 'blocks'} **${formatAddresses(d.version, d.count)}**`];
+  // IPv4 counts read bare; IPv6 ones need their unit.
+  const amount = (addresses: bigint) => (d.version === 4 ? formatCount(addresses) : formatAddresses(d.version, addresses));
+  const share = (addresses: bigint) => `${amount(addresses)} (${formatPercent(addresses, d.count)})`;
+  const o = d.ownership;
+  if (o) {
+    // Known providers when there are any, else the largest organisations.
+    const named =
+      o.providers.length > 0
+        ? o.providers.map((p) => ({ name: p.provider.name, addresses: p.addresses }))
+        : o.holders.map((h) => ({ name: `${h.name} (AS${h.asn})`, addresses: h.addresses }));
+    const owners = named.slice(0, OWNERS_NAMED).map((owner) => `${markdownText(owner.name)} ${share(owner.addresses)}`);
+    if (named.length > OWNERS_NAMED) owners.push(`${named.length - OWNERS_NAMED} more ${o.providers.length > 0 ? 'providers' : 'organisations'}`);
+    if (o.unannounced > 0n) owners.push(`unannounced ${share(o.unannounced)}`);
+    if (owners.length > 0) parts.push(owners.join(', '));
+  }
+  if (d.target && d.role === 'block') {
+    const { inside, label } = d.target;
+    const target = `the target ${markdownText(excerpt(label))}`;
+    parts.push(inside === 0n ? `none in ${target}` : inside === d.count ? `all in ${target}` : `${share(inside)} in ${target}`);
+  }
+  return parts.join(' · ');
+}
+
+/** The scope, the exact count where the summary rounds it, the bounds, the prefix and the share of the space, one per line. */
+function detailLines(d: EntryDescription): string {
+  const lines: string[] = [];
+  if (d.scope) lines.push(`In ${markdownText(d.scope.label)}${d.scope.role === 'allow' ? ', an allowlist' : ''}: ${HOW_DECIDED[d.scope.evaluation]}.`);
+  const exactly = `${formatCount(d.count)} ${d.count === 1n ? 'address' : 'addresses'}`;
+  if (formatAddresses(d.version, d.count) !== exactly) lines.push(`Exactly ${exactly}`);
+  lines.push(`First – last: \`${d.first}\` – \`${d.last}\``);
+  if (d.prefix !== undefined) lines.push(`Prefix: /${d.prefix}${d.netmask ? ` · netmask \`${d.netmask}\`` : ''}`);
+  lines.push(`Share of the IPv${d.version} space: ${formatShare(d.share)}`);
+  // Two trailing spaces: a line break inside one paragraph.
+  return lines.join('  \n');
 }
 
 /** How a scope decides an address, in a few words. */
@@ -70,21 +105,17 @@ const HOW_DECIDED: Readonly<Record<Evaluation, string>> = {
 
 const TOP_HOLDERS = 5;
 
-/** Who announces the entry's addresses, by provider and by organisation. */
-function ownershipMarkdown(o: Ownership): string[] {
-  const share = (part: bigint) => formatShare(Number((part * 1_000_000n) / o.total) / 1_000_000);
-  const lines: string[] = [];
-  if (o.providers.length > 0) {
-    lines.push('**Known providers:** ' + o.providers.map((p) => `${markdownText(p.provider.name)} ${formatCount(p.addresses)} (${share(p.addresses)})`).join(' · '), '');
-  }
-  lines.push('| holder | ASN | addresses | share |', '|---|---:|---:|---:|');
+/** Who announces the entry's addresses: the largest organisations, the rest in one row, and what no one announces. */
+function ownerTable(o: Ownership): string {
+  const share = (part: bigint) => formatPercent(part, o.total);
+  const lines = ['| holder | ASN | addresses | share |', '|---|---:|---:|---:|'];
   for (const h of o.holders.slice(0, TOP_HOLDERS)) lines.push(`| ${markdownText(h.name)} | AS${h.asn} | ${formatCount(h.addresses)} | ${share(h.addresses)} |`);
   if (o.holders.length > TOP_HOLDERS) {
     const rest = o.holders.slice(TOP_HOLDERS).reduce((sum, h) => sum + h.addresses, 0n);
     lines.push(`| ${o.holders.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
   }
   if (o.unannounced > 0n) lines.push(`| not announced | | ${formatCount(o.unannounced)} | ${share(o.unannounced)} |`);
-  return lines;
+  return lines.join('\n');
 }
 
 function summaryMarkdown({ document, result }: Analysis): string {

@@ -11,7 +11,9 @@ import type { FeedMatch } from '../ownership/feeds/feedIndex';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf, type Ownership } from '../ownership/shares';
 import type { EntryIndex } from './entryIndex';
+import type { NetworkContext } from './facts';
 import { specialRangesOverlapping, type SpecialRange } from './specialRanges';
+import { addressesInTarget } from './target';
 
 export interface OverlappingEntry {
   readonly line: number;
@@ -44,11 +46,14 @@ export interface EntryDescription {
   readonly ownership?: Ownership;
   /** What the downloaded provider feeds say about the addresses, largest first. */
   readonly feeds: readonly FeedMatch[];
+  /** The intended target, when one is in force, and how many of the addresses lie inside it. */
+  readonly target?: { readonly label: string; readonly inside: bigint };
 }
 
 const MAX_OVERLAPS = 8;
 
-export function describeEntry(document: BlocklistDocument, index: EntryIndex, k: number, networks?: Networks): EntryDescription {
+/** `context` gives the intended target, when the audit has one. */
+export function describeEntry(document: BlocklistDocument, index: EntryIndex, k: number, networks?: Networks, context?: NetworkContext): EntryDescription {
   const table = document.entries;
   const version = table.version[k] as 4 | 6;
   const lo = table.lo(k);
@@ -79,6 +84,7 @@ export function describeEntry(document: BlocklistDocument, index: EntryIndex, k:
     overlapCount: overlapping.length,
     ownership: networks ? ownershipOf(networks.index, version, lo, hi) : undefined,
     feeds: networks ? networks.feeds.lookup(version, lo, hi) : [],
+    target: context?.target && { label: context.targetLabel, inside: addressesInTarget(table, k, context.target) },
   };
 }
 
