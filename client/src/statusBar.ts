@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { formatAmount } from '../../server/src/core/addresses/display';
 import { dataNote, staleWarning, type DataStatus } from '../../server/src/core/ownership/dataAbout';
 import { markdownText } from '../../server/src/core/primitives/markdown';
 import { SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
@@ -55,7 +56,7 @@ export class StatusBar implements vscode.Disposable {
     const v4 = BigInt(summary.ipv4.addresses).toLocaleString('en-US');
     const v6 = BigInt(summary.ipv6.addresses);
     const top = summary.providers[0];
-    this.item.text = `$(shield) ${v4} IPv4` + (v6 > 0n ? ` · ${describeIPv6(v6)} IPv6` : '') + (top ? ` · ${top.name} ${compact(BigInt(top.addresses))}` : '');
+    this.item.text = `$(shield) ${v4} IPv4` + (v6 > 0n ? ` · ${formatAmount(6, v6)} IPv6` : '') + (top ? ` · ${top.name} ${compact(BigInt(top.addresses))}` : '');
     this.item.tooltip = new vscode.MarkdownString(
       [
         `**${summary.format}**`,
@@ -84,12 +85,6 @@ export class StatusBar implements vscode.Disposable {
 function ownershipMarkdown(data: DataStatus): string[] {
   const stale = staleWarning(data);
   return [...(stale ? ['', `**${markdownText(stale)}**`] : []), '', `_${markdownText(dataNote(data))}_`];
-}
-
-/** IPv6 counts are huge: "2^80" when a power of two, else the number of /64 networks. */
-function describeIPv6(count: bigint): string {
-  if ((count & (count - 1n)) === 0n) return `2^${count.toString(2).length - 1}`;
-  return `${(count >> 64n).toLocaleString('en-US')} /64s`;
 }
 
 /** 901,120 → 901K, 1,048,576 → 1M: short enough for the status bar. */

@@ -126,10 +126,15 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await page.screenshot({ path: join(artifacts, '2-hover.png') });
     // The owner table's first row comes right under the diagnostics VS Code puts above the hover's Markdown.
     const placement = await hover.evaluate((widget) => {
+      const box = widget.querySelector('.monaco-scrollable-element')!.getBoundingClientRect();
       const row = widget.querySelector('table tbody tr')!.getBoundingClientRect();
       const diagnostics = [...widget.querySelectorAll('.marker')].map((marker) => marker.getBoundingClientRect().bottom);
-      return { rowTop: row.top, diagnostics: diagnostics.length, below: Math.max(...diagnostics) };
+      return { top: box.top, bottom: box.bottom, rowTop: row.top, rowBottom: row.bottom, diagnostics: diagnostics.length, below: Math.max(...diagnostics) };
     });
+    assert.ok(
+      placement.rowTop >= placement.top && placement.rowBottom <= placement.bottom,
+      `the owner table's first row is outside the hover's visible box: ${JSON.stringify(placement)}`,
+    );
     assert.ok(placement.diagnostics > 0 && placement.rowTop >= placement.below, `the owner table's first row is not under the diagnostics: ${JSON.stringify(placement)}`);
     await page.keyboard.press('Escape');
 

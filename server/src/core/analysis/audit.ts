@@ -154,7 +154,9 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
       let sentence = sentences.get(key);
       if (sentence === undefined) sentences.set(key, (sentence = reachSentence(document, k, codes, options, facts.context, networks)));
       const place = at(k);
-      const related = parts.map(({ finding }) => ({ line: place.line, start: place.start, end: place.end, message: finding.write().message }));
+      const related = parts
+        .filter(({ fact }) => DETAILED.has(fact.code))
+        .map(({ finding }) => ({ line: place.line, start: place.start, end: place.end, message: finding.write().message }));
       return { code: 'reach', codes, severity, ...place, message: `${excerpt(document.text, place.start, place.end)} ${sentence}`, related };
     };
     return { severity, write };
@@ -196,6 +198,14 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
 }
 
 const REACH: ReadonlySet<FindingCode> = new Set(REACH_CODES);
+
+/**
+ * The reach parts whose own messages say more than the sentence (the ASNs,
+ * the feeds' services, every organisation): those become its related
+ * information. Overbroad's and outside-target's say nothing more, and each
+ * related row costs a line of the hover above the owner table.
+ */
+const DETAILED: ReadonlySet<FindingCode> = new Set(['known-network', 'collateral']);
 
 /** Whether entry k stands for its addresses, so its reach can be told as theirs: not an iptables policy or a rule without an address. */
 function tellsReach(document: BlocklistDocument, k: number): boolean {

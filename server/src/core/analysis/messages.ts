@@ -11,6 +11,7 @@ import type { EntryFact, NetworkContext } from './facts';
 import { iptablesEntryOf } from './iptablesDecisions';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
+import { addressesInTarget } from './target';
 
 /** Another place a finding involves (the entry a duplicate repeats, say). */
 export interface RelatedPlace {
@@ -130,7 +131,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
     }
     case 'outside-target': {
       const target = context.target!;
-      const inside = table.version[k] === 4 ? target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+      const inside = addressesInTarget(table, k, target);
       const total = table.size(k);
       const version = table.version[k] as 4 | 6;
       const outside =

@@ -14,6 +14,7 @@ import { excerpt } from '../primitives/excerpt';
 import type { NetworkContext } from './facts';
 import type { EntryCode } from './findingCodes';
 import { overbroadLimit } from './messages';
+import { addressesInTarget } from './target';
 import type { AuditOptions } from './options';
 
 /** How many owners the sentence names. */
@@ -41,7 +42,7 @@ export function reachSentence(
   let sentence = `blocks ${formatAddresses(version, total)}`;
   if (codes.includes('overbroad')) sentence += ` (more than a /${overbroadLimit(table, k, options)})`;
   if (codes.includes('outside-target') && context.target) {
-    const inside = version === 4 ? context.target.ipv4.clip(table.lo4[k], table.hi4[k]).size() : context.target.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+    const inside = addressesInTarget(table, k, context.target);
     const target = `the target ${excerpt(context.targetLabel)}`;
     sentence += inside === 0n ? `, none of them in ${target}` : `, ${formatAddresses(version, total - inside)} (${formatPercent(total - inside, total)}) of them outside ${target}`;
   }
