@@ -67,6 +67,12 @@ test('Markdown and CSV exports carry the same figures', () => {
   assert.match(csv, /^section,name,value$/m);
   assert.match(csv, /^ipv4 provider,Google Cloud,901120$/m);
   assert.match(csv, /^totals,ipv4 addresses,1844224$/m);
+  // IPv6 as people read it where people read it; the CSV keeps the exact integer.
+  assert.match(markdown, /^\| IPv6 \| 3 \| 3 \/48s \| /m);
+  assert.match(markdown, /^\| Telegram \(messenger\) \| IPv6 \| 2 \/48s \|$/m);
+  assert.match(csv, /^totals,ipv6 addresses,3626777458843887524118528$/m);
+  const html = reportHtml(data, 'telegram-2018.txt', 'vscode-webview:', 'n');
+  assert.match(html, /<div class="big" title="3,626,777,458,843,887,524,118,528 addresses">3 \/48s<\/div>/);
 });
 
 test('bars are drawn without inline styles, which the policy forbids, and scale to the largest value', () => {

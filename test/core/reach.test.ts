@@ -88,6 +88,7 @@ test('address counts: IPv4 exact; IPv6 exact up to 2^32, then in /48s, /64s or p
   assert.equal(formatAmount(4, 901_120n), '901,120');
   assert.equal(formatAmount(6, 1n << 80n), '1 /48');
   assert.equal(formatAmount(6, 5n << 64n), '5 /64s');
+  assert.equal(formatAmount(6, 0n), '0');
   assert.equal(formatAmount(6, 1n << 40n), '2^40 addresses');
 });
 

@@ -2,12 +2,15 @@
  * The audit report as HTML (for the webview), Markdown and CSV (for export).
  * Pure functions of the report data: no editor API here.
  */
+import { formatAmount } from '../../../server/src/core/addresses/display';
 import type { ReportData } from '../../../server/src/core/analysis/report';
 import { dataNote, staleWarning } from '../../../server/src/core/ownership/dataAbout';
 import { csvRecord } from '../../../server/src/core/primitives/csv';
 import { markdownText } from '../../../server/src/core/primitives/markdown';
 
 const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
+/** IPv6 addresses as people read them (3 /48s); the CSV export keeps the exact integers. */
+const amount6 = (n: string) => formatAmount(6, BigInt(n));
 const percent = (share: number) => (share === 0 ? '0 %' : share < 1e-8 ? '< 0.000001 %' : `${Number((share * 100).toPrecision(4))} %`);
 
 function escape(text: string): string {
@@ -28,7 +31,8 @@ function bars(rows: readonly { label: string; value: bigint; detail: string; lin
 }
 
 export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string): string {
-  const providerBars = (rows: ReportData['providers']['ipv4']) => rows.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: count(p.addresses) }));
+  const providerBars = (rows: ReportData['providers']['ipv4'], written: (n: string) => string) =>
+    rows.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: written(p.addresses) }));
   const organisations = data.organisations.map((o) => ({ label: `${o.name} (AS${o.asn})`, value: BigInt(o.addresses), detail: count(o.addresses) }));
   const prefixes = [
     ...data.prefixes.ipv4.map(([p, n]) => ({ label: p < 0 ? 'IPv4 ranges' : `IPv4 /${p}`, value: BigInt(n), detail: count(n) })),
@@ -41,7 +45,7 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
     line: b.line,
   }));
   const findings = data.findings.map((f) => ({ label: f.code, value: BigInt(f.count), detail: count(f.count) }));
-  const scopes = data.scopes.map((s) => ({ label: scopeLabel(s), value: BigInt(s.ipv4), detail: `${count(s.ipv4)} IPv4 · ${count(s.ipv6)} IPv6` }));
+  const scopes = data.scopes.map((s) => ({ label: scopeLabel(s), value: BigInt(s.ipv4), detail: `${count(s.ipv4)} IPv4 · ${amount6(s.ipv6)} IPv6` }));
   const section = (title: string, body: string, empty: string) => `<section><h2>${title}</h2>${body || `<p class="empty">${empty}</p>`}</section>`;
   return `<!DOCTYPE html>
 <html lang="en">
@@ -69,11 +73,11 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
 <p><button data-export="markdown">Export as Markdown</button><button data-export="csv">Export as CSV</button></p>
 <div class="totals">
   <div class="total"><div class="muted">IPv4</div><div class="big">${count(data.ipv4.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv4.entries)} entries · ${percent(data.ipv4.share)} of the space</div></div>
-  <div class="total"><div class="muted">IPv6</div><div class="big">${count(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${percent(data.ipv6.share)} of the space</div></div>
+  <div class="total"><div class="muted">IPv6</div><div class="big" title="${count(data.ipv6.addresses)} addresses">${amount6(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${percent(data.ipv6.share)} of the space</div></div>
 </div>
 ${data.scopes.length > 0 ? section('What each scope blocks, by its own rule (IPv4 scale)', bars(scopes), '') : ''}
-${section('IPv4 addresses by provider', bars(providerBars(data.providers.ipv4)), 'No known provider is blocked (or no ASN data).')}
-${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6)), 'No known provider is blocked (or no ASN data).')}
+${section('IPv4 addresses by provider', bars(providerBars(data.providers.ipv4, count)), 'No known provider is blocked (or no ASN data).')}
+${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6, amount6)), 'No known provider is blocked (or no ASN data).')}
 ${section('Addresses by organisation (IPv4)', bars(organisations) + ownershipHtml(data), 'No ASN data.')}
 ${section('Entries by prefix length', bars(prefixes), 'No entries.')}
 ${section('Findings', bars(findings), 'No findings.')}
@@ -105,7 +109,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
       ['family', 'entries', 'unique addresses', 'share of the space'],
       [
         ['IPv4', count(data.ipv4.entries), count(data.ipv4.addresses), percent(data.ipv4.share)],
-        ['IPv6', count(data.ipv6.entries), count(data.ipv6.addresses), percent(data.ipv6.share)],
+        ['IPv6', count(data.ipv6.entries), amount6(data.ipv6.addresses), percent(data.ipv6.share)],
       ],
     ),
     '',
@@ -115,7 +119,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
           '',
           table(
             ['scope', 'IPv4 addresses', 'IPv6 addresses'],
-            data.scopes.map((s) => [markdownText(scopeLabel(s)), count(s.ipv4), count(s.ipv6)]),
+            data.scopes.map((s) => [markdownText(scopeLabel(s)), count(s.ipv4), amount6(s.ipv6)]),
           ),
           '',
         ]
@@ -126,7 +130,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
       ['provider', 'family', 'addresses'],
       [
         ...data.providers.ipv4.map((p) => [`${markdownText(p.name)} (${p.category})`, 'IPv4', count(p.addresses)]),
-        ...data.providers.ipv6.map((p) => [`${markdownText(p.name)} (${p.category})`, 'IPv6', count(p.addresses)]),
+        ...data.providers.ipv6.map((p) => [`${markdownText(p.name)} (${p.category})`, 'IPv6', amount6(p.addresses)]),
       ],
     ),
     '',

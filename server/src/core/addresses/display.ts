@@ -41,12 +41,13 @@ export function formatAddresses(version: 4 | 6, count: bigint): string {
 }
 
 /**
- * A count in a list of owners or an inline hint, where the unit is clear
- * from what it follows: IPv4 bare ("901,120"); IPv6 in whole /48s or /64s
- * when it is ("1 /48", "3 /64s"), else as formatAddresses writes it.
+ * A count in a list of owners, a table or an inline hint, where the unit is
+ * clear from what it follows: bare up to 2^32 ("901,120"); past that, IPv6
+ * in whole /48s or /64s when it is ("1 /48", "3 /64s"), else as
+ * formatAddresses writes it.
  */
 export function formatAmount(version: 4 | 6, count: bigint): string {
-  if (version === 4) return formatCount(count);
+  if (version === 4 || count < 1n << 32n) return formatCount(count);
   for (const [prefix, size] of [
     [48, 80n],
     [64, 64n],
