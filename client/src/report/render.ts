@@ -2,7 +2,7 @@
  * The audit report as HTML (for the webview), Markdown and CSV (for export).
  * Pure functions of the report data: no editor API here.
  */
-import { formatAmount } from '../../../server/src/core/addresses/display';
+import { formatAmount, formatShare } from '../../../server/src/core/addresses/display';
 import type { ReportData } from '../../../server/src/core/analysis/report';
 import { dataNote, staleWarning } from '../../../server/src/core/ownership/dataAbout';
 import { csvRecord } from '../../../server/src/core/primitives/csv';
@@ -11,7 +11,6 @@ import { markdownText } from '../../../server/src/core/primitives/markdown';
 const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
 /** IPv6 addresses as people read them (3 /48s); the CSV export keeps the exact integers. */
 const amount6 = (n: string) => formatAmount(6, BigInt(n));
-const percent = (share: number) => (share === 0 ? '0 %' : share < 1e-8 ? '< 0.000001 %' : `${Number((share * 100).toPrecision(4))} %`);
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -72,8 +71,8 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
 <p class="muted">${escape(data.format)} · ${count(data.duplicates)} duplicates</p>
 <p><button data-export="markdown">Export as Markdown</button><button data-export="csv">Export as CSV</button></p>
 <div class="totals">
-  <div class="total"><div class="muted">IPv4</div><div class="big">${count(data.ipv4.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv4.entries)} entries · ${percent(data.ipv4.share)} of the space</div></div>
-  <div class="total"><div class="muted">IPv6</div><div class="big" title="${count(data.ipv6.addresses)} addresses">${amount6(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${percent(data.ipv6.share)} of the space</div></div>
+  <div class="total"><div class="muted">IPv4</div><div class="big">${count(data.ipv4.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv4.entries)} entries · ${formatShare(data.ipv4.share)} of the space</div></div>
+  <div class="total"><div class="muted">IPv6</div><div class="big" title="${count(data.ipv6.addresses)} addresses">${amount6(data.ipv6.addresses)}</div><div class="muted">unique addresses from ${count(data.ipv6.entries)} entries · ${formatShare(data.ipv6.share)} of the space</div></div>
 </div>
 ${data.scopes.length > 0 ? section('What each scope blocks, by its own rule (IPv4 scale)', bars(scopes), '') : ''}
 ${section('IPv4 addresses by provider', bars(providerBars(data.providers.ipv4, count)), 'No known provider is blocked (or no ASN data).')}
@@ -108,8 +107,8 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
     table(
       ['family', 'entries', 'unique addresses', 'share of the space'],
       [
-        ['IPv4', count(data.ipv4.entries), count(data.ipv4.addresses), percent(data.ipv4.share)],
-        ['IPv6', count(data.ipv6.entries), amount6(data.ipv6.addresses), percent(data.ipv6.share)],
+        ['IPv4', count(data.ipv4.entries), count(data.ipv4.addresses), formatShare(data.ipv4.share)],
+        ['IPv6', count(data.ipv6.entries), amount6(data.ipv6.addresses), formatShare(data.ipv6.share)],
       ],
     ),
     '',

@@ -1,7 +1,7 @@
 /** Hover: what an entry blocks, exactly; elsewhere, the document's totals. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatAddresses, formatCount, formatPercent, formatShare, powerOfTwo } from '../core/addresses/display';
+import { formatAddresses, formatAmount, formatCount, formatPercent, formatShare } from '../core/addresses/display';
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
 import { ageInDays, dataNote, type DataAge } from '../core/ownership/dataAbout';
@@ -126,7 +126,7 @@ function summaryMarkdown({ document, result }: Analysis): string {
     '| | entries | unique addresses | share of the space |',
     '|---|---:|---:|---:|',
     `| IPv4 | ${formatCount(BigInt(s.ipv4.entries))} | ${formatCount(s.ipv4.addresses)} | ${formatShare(s.ipv4Share)} |`,
-    `| IPv6 | ${formatCount(BigInt(s.ipv6.entries))} | ${formatCount(s.ipv6.addresses)}${powerOfTwo(s.ipv6.addresses)} | ${formatShare(s.ipv6Share)} |`,
+    `| IPv6 | ${formatCount(BigInt(s.ipv6.entries))} | ${formatAmount(6, s.ipv6.addresses)} | ${formatShare(s.ipv6Share)} |`,
     '',
     `${formatCount(BigInt(s.duplicates))} duplicates · ${formatCount(BigInt(s.exceptions))} exceptions · ${formatCount(BigInt(s.problems))} reading problems`,
   ].join('\n');

@@ -11,12 +11,6 @@ export function formatCount(count: bigint): string {
   return count.toLocaleString('en-US');
 }
 
-/** ` (2^n)` for IPv6-sized powers of two, whose digits alone are hard to read; else empty. */
-export function powerOfTwo(count: bigint): string {
-  if (count < 1n << 64n || (count & (count - 1n)) !== 0n) return '';
-  return ` (2^${count.toString(2).length - 1})`;
-}
-
 /**
  * An address count as people read it: IPv4 exact, with separators
  * ("1,048,576 addresses"); IPv6 exact up to 2^32, past that in /48s or /64s
@@ -61,9 +55,12 @@ export function formatAmount(version: 4 | 6, count: bigint): string {
 export function formatPercent(part: bigint, whole: bigint): string {
   if (part === 0n) return '0 %';
   if (part === whole) return '100 %';
-  const percent = Number((part * 10n ** 12n) / whole) / 1e10;
+  return percentText(Number((part * 10n ** 12n) / whole) / 1e10);
+}
+
+/** A percentage that is neither 0 nor 100, as formatPercent writes it; rounding never claims all or none. */
+function percentText(percent: number): string {
   if (percent < 0.001) return '< 0.001 %';
-  // Rounding must not claim every address when one is left out.
   return percent >= 99.95 ? '> 99.9 %' : `${percent.toPrecision(3)} %`;
 }
 
@@ -80,10 +77,7 @@ export function fraction(count: bigint, bits: number): number {
   return Number(count >> BigInt(shift)) * 2 ** (shift - bits);
 }
 
-/** A percentage with four significant digits, and a plain "less than" for the very small. */
+/** A share (0…1, a fraction of the address space) as formatPercent writes a percentage. */
 export function formatShare(share: number): string {
-  if (share === 0) return '0 %';
-  const percent = share * 100;
-  if (percent < 1e-6) return '< 0.000001 %';
-  return `${Number(percent.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 8 })} %`;
+  return share === 0 ? '0 %' : share === 1 ? '100 %' : percentText(share * 100);
 }
