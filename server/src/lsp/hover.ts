@@ -5,7 +5,7 @@ import { formatAddresses, formatAmount, formatCount, formatPercent, formatShare 
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
 import { ageInDays, dataNote, type DataAge } from '../core/ownership/dataAbout';
-import type { Ownership } from '../core/ownership/shares';
+import { namedOwners, type Ownership } from '../core/ownership/shares';
 import { excerpt } from '../core/primitives/excerpt';
 import { markdownText } from '../core/primitives/markdown';
 import type { Analysis } from './analysis';
@@ -59,16 +59,11 @@ const OWNERS_NAMED = 3;
 /** "**35.192.0.0/12** blocks **1,048,576 addresses** · Google Cloud 901,120 (85.9 %), … · none in the target telegram". */
 function summaryLine(d: EntryDescription): string {
   const parts = [`**${markdownText(d.text)}** ${d.role === 'allow' ? 'allows' : 'blocks'} **${formatAddresses(d.version, d.count)}**`];
-  // IPv4 counts read bare; IPv6 ones need their unit.
-  const amount = (addresses: bigint) => (d.version === 4 ? formatCount(addresses) : formatAddresses(d.version, addresses));
-  const share = (addresses: bigint) => `${amount(addresses)} (${formatPercent(addresses, d.count)})`;
+  const share = (addresses: bigint) => `${formatAmount(d.version, addresses)} (${formatPercent(addresses, d.count)})`;
   const o = d.ownership;
   if (o) {
     // Known providers when there are any, else the largest organisations.
-    const named =
-      o.providers.length > 0
-        ? o.providers.map((p) => ({ name: p.provider.name, addresses: p.addresses }))
-        : o.holders.map((h) => ({ name: `${h.name} (AS${h.asn})`, addresses: h.addresses }));
+    const named = namedOwners(o, o.providers.length > 0);
     const owners = named.slice(0, OWNERS_NAMED).map((owner) => `${markdownText(owner.name)} ${share(owner.addresses)}`);
     if (named.length > OWNERS_NAMED) owners.push(`${named.length - OWNERS_NAMED} more ${o.providers.length > 0 ? 'providers' : 'organisations'}`);
     if (o.unannounced > 0n) owners.push(`unannounced ${share(o.unannounced)}`);

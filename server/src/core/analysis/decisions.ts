@@ -519,7 +519,10 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
   if (family.version === 4) {
     // Numbers up to 2^32 (past the last address) sort natively as doubles.
     const numbers = new Float64Array(entries.length * 2);
-    entries.forEach((k, n) => ((numbers[2 * n] = los[k] as number), (numbers[2 * n + 1] = (his[k] as number) + 1)));
+    for (let n = 0; n < entries.length; n++) {
+      numbers[2 * n] = los[entries[n]] as number;
+      numbers[2 * n + 1] = (his[entries[n]] as number) + 1;
+    }
     all = Array.from(numbers.sort()) as A[];
   } else {
     all = [];

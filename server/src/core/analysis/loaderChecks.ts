@@ -281,11 +281,12 @@ function remergedElements(document: BlocklistDocument, ruleset: NftRuleset, bySc
   const table = document.entries;
   const scopeOf = new Map(document.scopes.map((scope, s) => [scope.name, s]));
   const conflicts: NftConflict[] = [];
-  let added = new Set<string>();
+  // The set of the statement before: another set's statement now comes between its additions and any later ones.
+  let previous: string | undefined;
   const broken = new Set<string>();
   for (const command of ruleset.elementCommands) {
-    for (const name of added) if (name !== command.scope) broken.add(name);
-    added = new Set([command.scope]);
+    if (previous !== undefined && previous !== command.scope) broken.add(previous);
+    previous = command.scope;
     const set = ruleset.sets.get(command.scope);
     const entries = byScope.get(scopeOf.get(command.scope) ?? -1) ?? [];
     if (!broken.has(command.scope) || !set?.interval || !set.autoMerge || set.concatenated) continue;

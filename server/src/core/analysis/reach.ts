@@ -9,7 +9,7 @@
 import { formatAddresses, formatAmount, formatPercent } from '../addresses/display';
 import type { BlocklistDocument } from '../document/document';
 import type { Networks } from '../ownership/networks';
-import { ownershipOf } from '../ownership/shares';
+import { namedOwners, ownershipOf } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
 import type { NetworkContext } from './facts';
 import type { EntryCode } from './findingCodes';
@@ -50,9 +50,7 @@ export function reachSentence(
   if (networks && (providers || codes.includes('collateral'))) {
     const ownership = ownershipOf(networks.index, version, lo, hi, OWNERS_NAMED);
     // Known providers when they are the point, else the organisations.
-    const named = providers
-      ? ownership.providers.slice(0, OWNERS_NAMED).map((share) => ({ name: share.provider.name, addresses: share.addresses }))
-      : ownership.holders.map((holder) => ({ name: `${holder.name} (AS${holder.asn})`, addresses: holder.addresses }));
+    const named = namedOwners(ownership, providers).slice(0, OWNERS_NAMED);
     const owners = named.map((owner) => `${excerpt(owner.name)} ${formatAmount(version, owner.addresses)} (${formatPercent(owner.addresses, total)})`);
     if (codes.includes('collateral')) owners.push(`${ownership.holderCount.toLocaleString('en-US')} organisations in all`);
     if (ownership.unannounced > 0n) owners.push(`unannounced ${formatAmount(version, ownership.unannounced)}`);

@@ -70,9 +70,9 @@ export function fixesForEntry(document: BlocklistDocument, context: FixContext, 
   const fixes = entryFixes(document, context, k, options, networks);
   if (document.format.id !== 'nftables' || fixes.length === 0) return fixes;
   // Whether nft loads an auto-merge set depends on the order of all its additions (loaderChecks.ts): each fix is read back and checked.
-  const refusals = (text: string) => loaderRejections(parseDocument(text, document.format)).length;
-  const before = refusals(document.text);
-  return fixes.filter((fix) => refusals(applyEdits(document.text, fix.edits)) <= before);
+  // What nft refuses of the document as it is, the audit has found already.
+  const before = context.facts.loader.length;
+  return fixes.filter((fix) => loaderRejections(parseDocument(applyEdits(document.text, fix.edits), document.format)).length <= before);
 }
 
 function entryFixes(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {

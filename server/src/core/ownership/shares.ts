@@ -35,6 +35,13 @@ export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: big
   return { holders: holders.largest, holderCount: holders.count, providers: providerShares(index, version, lo, hi), unannounced: total - holders.announced, total };
 }
 
+/** The owners a sentence names, most addresses first: the known providers, or (`byProvider` false) the organisations with their AS numbers. */
+export function namedOwners(ownership: Ownership, byProvider: boolean): { readonly name: string; readonly addresses: bigint }[] {
+  return byProvider
+    ? ownership.providers.map((share) => ({ name: share.provider.name, addresses: share.addresses }))
+    : ownership.holders.map((holder) => ({ name: `${holder.name} (AS${holder.asn})`, addresses: holder.addresses }));
+}
+
 /** The known providers with addresses in [lo, hi], most addresses first. */
 export function providerShares(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint): ProviderShare[] {
   const addresses = index.addressesOf(version, lo, hi, PROVIDER_ASNS);
