@@ -422,7 +422,7 @@ const MAX_RESULTS_MISTAKES: readonly [args: string[], stderr: RegExp][] = [
   [['count', '--quiet', '-'], /--quiet is for "check"/],
   [['check', '--max-data-age', '0', '-'], /--max-data-age takes a whole number of days \(1 or more\), not "0"\./],
   [['check', '--max-data-age=ninety', '-'], /not "ninety"/],
-  [['merge', '--max-data-age', '30', '-'], /--max-data-age is for "check": the other commands use no ownership data\./],
+  [['merge', '--max-data-age', '30', '-'], /--max-data-age is for "check" and "diff": the other commands use no ownership data\./],
 ];
 
 for (const [args, stderr] of MAX_RESULTS_MISTAKES) {

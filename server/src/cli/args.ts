@@ -11,13 +11,31 @@ Commands:
   common FILE…          addresses in every file, as CIDRs
   except FILE MINUS…    addresses of FILE in none of the others, as CIDRs
   compare FILE…         entries, addresses and common addresses of each pair, as CSV
+  diff OLD NEW          what a change does, scope by scope: addresses blocked more and less (exact, per
+                        family) and whose they are, entries added, removed and changed, findings introduced
+                        and resolved; OLD and NEW are each a file, "-", or REV:PATH read through git (PATH
+                        from the repository's root, ./PATH from the current folder)
+  history FILE          each commit that changed FILE (newest first): its date, entries and addresses added
+                        and removed, what the file blocks after it, and the providers it added most of
 
 Options:
   --input-format ID            read files as this format instead of detecting it (plain, firehol, nginx, ipset, …)
   --format text|json|sarif     output of check: text (the default) as ESLint's "stylish", each file's findings in
                                aligned rows, its totals, and the count of errors and warnings; SARIF 2.1.0 for code
-                               scanning
+                               scanning. diff: text, json, markdown (a review comment) or sarif; history: text,
+                               json or csv
   --fail-on error|warning|never   check exits with status 1 on findings of this severity or worse (default error)
+  --since REV                  check reports only the findings the change since REV introduced, on its own lines
+                               or caused elsewhere (SARIF: every result with its baselineState against REV); the
+                               exit status counts those. history: --since DATE, commits from that date on
+  --old FILE, --new FILE       diff's sides as files, for names that contain a colon
+  --fail-on protected,new-errors   diff exits with status 1 when the change blocks a protected network, or
+                               introduces an error
+  --fail-on-added N            diff exits with status 1 when the change blocks more than N more addresses of a family
+  --fail-on-provider CATEGORY|PROVIDER   diff exits with status 1 when the change blocks at least
+                               --provider-threshold more addresses (default 256) of a category (cloud, cdn,
+                               hosting, platform, messenger) or a provider (aws, google-cloud, …); commas for several
+  --max-count N                history lists at most N commits (default 100)
   --max-results N              check writes at most N findings, the most severe first, and says how many it left
                                out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
                                per run); the exit status counts them all
@@ -40,16 +58,24 @@ decides: an ipset hash:net set or a pf table by its most specific entry
 check's text is in colour on a terminal, plain when piped; NO_COLOR (set, not
 empty) turns colour off, FORCE_COLOR turns it on when piped (0 or false: off).
 
-Exit status: 0 done; 1 findings reaching --fail-on (check) or invalid lines
+Exit status: 0 done; 1 findings reaching --fail-on (check), a failed gate (diff) or invalid lines
 (--strict); 2 a usage error, a file that cannot be read or output that cannot
 be written; 3 an internal error (a bug: please report it with the message).
 A reader that stops early (| head) ends the output quietly.`;
 
-export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare'] as const;
+export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare', 'diff', 'history'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export type OutputFormat = 'text' | 'json' | 'sarif';
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'csv';
 export type FailOn = 'error' | 'warning' | 'never';
+/** A version `diff` reads: a file ("-" standard input), or `REV:PATH` read through git. */
+export interface DiffSide {
+  readonly name: string;
+  readonly atRevision: boolean;
+}
+
+/** What makes `diff` fail. */
+export type DiffGate = 'protected' | 'new-errors';
 
 export interface Options {
   readonly command: Command;
@@ -69,27 +95,61 @@ export interface Options {
   readonly maxWarnings?: number;
   /** check writes errors only. */
   readonly quiet: boolean;
-  /** check warns when the ownership data is older than this many days. */
+  /** check and diff warn when the ownership data is older than this many days. */
   readonly maxDataAgeDays: number;
+  /** check: the revision to compare with; history: the oldest date. */
+  readonly since?: string;
+  /** diff: OLD and NEW. */
+  readonly sides: readonly DiffSide[];
+  /** diff fails on these. */
+  readonly diffGates: readonly DiffGate[];
+  /** diff fails when the change adds more addresses than this in a family. */
+  readonly failOnAdded?: bigint;
+  /** diff fails when the change adds at least `providerThreshold` addresses of one of these (provider ids, names or categories). */
+  readonly failOnProviders: readonly string[];
+  readonly providerThreshold: bigint;
+  /** history: the most commits. */
+  readonly maxCount: number;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
 export class UsageError extends Error {}
 
-const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2 };
+const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2, diff: 0, history: 1 };
 const SWITCHES = ['--json', '--strict', '--profile', '--quiet'];
-const VALUED: Record<string, readonly string[] | undefined> = {
-  '--format': ['text', 'json', 'sarif'],
-  '--fail-on': ['error', 'warning', 'never'],
-  '--input-format': undefined, // checked against the formats by the caller
-  '--scope': undefined, // checked against the files' scopes by the caller
-  '--max-results': undefined, // a whole number, checked below
-  '--max-warnings': undefined, // a whole number, checked below
-  '--max-data-age': undefined, // a whole number, checked below
+
+/** The output formats of each command that has several. */
+const OUTPUTS: Partial<Record<Command, readonly OutputFormat[]>> = {
+  check: ['text', 'json', 'sarif'],
+  diff: ['text', 'json', 'markdown', 'sarif'],
+  history: ['text', 'json', 'csv'],
 };
 
-/** The options only `check` takes. */
-const CHECK_ONLY = ['--max-results', '--max-warnings', '--quiet', '--max-data-age'];
+/** The options some commands only take, and why the others do not. */
+const ONLY_FOR: Record<string, { readonly commands: readonly Command[]; readonly why: string }> = {
+  '--format': { commands: ['check', 'diff', 'history'], why: 'the other commands write lists of addresses (count: --json)' },
+  '--fail-on': { commands: ['check', 'diff'], why: 'the other commands fail on usage errors only' },
+  '--max-results': { commands: ['check'], why: 'the other commands write every address' },
+  '--max-warnings': { commands: ['check'], why: 'the other commands write every address' },
+  '--quiet': { commands: ['check'], why: 'the other commands write every address' },
+  '--max-data-age': { commands: ['check', 'diff'], why: 'the other commands use no ownership data' },
+  '--since': { commands: ['check', 'history'], why: 'the other commands read files as they are' },
+  '--old': { commands: ['diff'], why: 'it names the old side of a diff' },
+  '--new': { commands: ['diff'], why: 'it names the new side of a diff' },
+  '--fail-on-added': { commands: ['diff'], why: 'it is a gate on a change' },
+  '--fail-on-provider': { commands: ['diff'], why: 'it is a gate on a change' },
+  '--provider-threshold': { commands: ['diff'], why: 'it is a gate on a change' },
+  '--max-count': { commands: ['history'], why: 'it limits the commits of a history' },
+};
+
+const VALUED = ['--format', '--fail-on', '--input-format', '--scope', '--max-results', '--max-warnings', '--max-data-age', ...Object.keys(ONLY_FOR)];
+
+/** One stray /32 must not fail every update of a list: a provider gate needs at least a /24 of it by default. */
+const DEFAULT_PROVIDER_THRESHOLD = 256n;
+const DEFAULT_MAX_COUNT = 100;
+
+const CHECK_FAIL_ON: readonly FailOn[] = ['error', 'warning', 'never'];
+const DIFF_GATES: readonly DiffGate[] = ['protected', 'new-errors'];
 
 /** Returns the options, or 'help' when help was asked for. Throws UsageError. */
 export function parseArgs(argv: readonly string[]): Options | 'help' {
@@ -109,25 +169,31 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     const [flag, inline] = arg.split(/=(.*)/s, 2);
     if (SWITCHES.includes(flag) && inline === undefined) {
       switches.add(flag);
-    } else if (flag in VALUED) {
+    } else if (VALUED.includes(flag)) {
       const value = inline ?? rest[++i];
-      const allowed = VALUED[flag];
-      if (value === undefined) throw new UsageError(`${flag} needs a value${allowed ? `: ${allowed.join(', ')}` : ''}.`);
-      if (allowed && !allowed.includes(value)) throw new UsageError(`${flag} takes ${allowed.join(', ')}, not "${value}".`);
+      if (value === undefined) throw new UsageError(`${flag} needs a value.`);
       values.set(flag, value);
     } else {
       throw new UsageError(`Unknown option "${arg}".`);
     }
   }
+  for (const [flag, only] of Object.entries(ONLY_FOR)) {
+    if ((values.has(flag) || switches.has(flag)) && !only.commands.includes(command)) {
+      throw new UsageError(`${flag} is for ${only.commands.map((c) => `"${c}"`).join(' and ')}: ${only.why}.`);
+    }
+  }
+  const sides: DiffSide[] = files.map((name) => ({ name, atRevision: name.includes(':') }));
+  if (values.has('--old')) sides.unshift({ name: values.get('--old')!, atRevision: false });
+  if (values.has('--new')) sides.push({ name: values.get('--new')!, atRevision: false });
+  if (command === 'diff' && sides.length !== 2) {
+    throw new UsageError(`"diff" compares two versions, OLD and NEW (each a file, "-", or REV:PATH; --old FILE and --new FILE for names with a colon), not ${sides.length}.`);
+  }
   if (files.length < MINIMUM_FILES[command]) {
     const needed = MINIMUM_FILES[command] === 1 ? 'a file' : `at least ${MINIMUM_FILES[command]} files`;
     throw new UsageError(`"${command}" needs ${needed} ("-" reads standard input).`);
   }
+  if (command === 'history' && files.length > 1) throw new UsageError('"history" reads one file\'s commits: name one file.');
   if (command === 'check' && values.has('--scope')) throw new UsageError('--scope is for the set commands: "check" reports on every scope of each file.');
-  const checkOnly = CHECK_ONLY.find((flag) => values.has(flag) || switches.has(flag));
-  if (command !== 'check' && checkOnly) {
-    throw new UsageError(`${checkOnly} is for "check": ${checkOnly === '--max-data-age' ? 'the other commands use no ownership data' : 'the other commands write every address'}.`);
-  }
   const whole = (flag: string, what: string, minimum = 0) => {
     const value = values.get(flag);
     if (value !== undefined && !(/^\d+$/.test(value) && Number(value) >= minimum)) {
@@ -135,19 +201,40 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     }
     return value === undefined ? undefined : Number(value);
   };
+  const addresses = (flag: string) => {
+    const value = values.get(flag);
+    if (value !== undefined && !/^\d+$/.test(value)) throw new UsageError(`${flag} takes a whole number of addresses, not "${value}".`);
+    return value === undefined ? undefined : BigInt(value);
+  };
+  const oneOf = <T extends string>(flag: string, allowed: readonly T[], fallback: T): T => {
+    const value = values.get(flag) ?? fallback;
+    if (!allowed.includes(value as T)) throw new UsageError(`${flag} of "${command}" takes ${allowed.join(', ')}, not "${value}".`);
+    return value as T;
+  };
+  const listOf = (flag: string) => (values.get(flag) ?? '').split(',').filter((item) => item !== '');
+  const diffGates = command === 'diff' ? listOf('--fail-on') : [];
+  const unknownGate = diffGates.find((gate) => !DIFF_GATES.includes(gate as DiffGate));
+  if (unknownGate !== undefined) throw new UsageError(`--fail-on of "diff" takes ${DIFF_GATES.join(', ')} (several with commas), not "${unknownGate}".`);
   return {
     command,
     files,
     json: switches.has('--json'),
     strict: switches.has('--strict'),
     profile: switches.has('--profile'),
-    output: (values.get('--format') ?? 'text') as OutputFormat,
-    failOn: (values.get('--fail-on') ?? 'error') as FailOn,
+    output: oneOf('--format', OUTPUTS[command] ?? ['text'], 'text'),
+    failOn: command === 'check' ? oneOf('--fail-on', CHECK_FAIL_ON, 'error') : 'error',
     inputFormat: values.get('--input-format'),
     scope: values.get('--scope'),
     maxResults: whole('--max-results', 'findings'),
     maxWarnings: whole('--max-warnings', 'warnings'),
     quiet: switches.has('--quiet'),
     maxDataAgeDays: whole('--max-data-age', 'days', 1) ?? DEFAULT_MAX_DATA_AGE_DAYS,
+    since: values.get('--since'),
+    sides,
+    diffGates: diffGates as DiffGate[],
+    failOnAdded: addresses('--fail-on-added'),
+    failOnProviders: listOf('--fail-on-provider'),
+    providerThreshold: addresses('--provider-threshold') ?? DEFAULT_PROVIDER_THRESHOLD,
+    maxCount: whole('--max-count', 'commits', 1) ?? DEFAULT_MAX_COUNT,
   };
 }

@@ -8,18 +8,20 @@
 import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
-import { audit } from '../core/analysis/audit';
+import { audit, type AuditResult } from '../core/analysis/audit';
+import { compareFindings, type FindingChanges } from '../core/change/findingChanges';
 import type { Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
-import { parseDocument } from '../core/document/document';
+import { parseDocument, type BlocklistDocument } from '../core/document/document';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
+import { GitError, readFileAtRevision } from '../node/git';
 import { loadNetworks } from '../node/networkData';
-import type { FailOn, Options } from './args';
+import { UsageError, type FailOn, type Options } from './args';
 import { ANSI, PLAIN, wantsColour } from './colour';
-import { limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
+import { againstBaseline, gatingFindings, limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
 import { dataAgeJson, dataAgeLines, ownershipStatus } from './dataAbout';
-import { formatOf, readText } from './input';
+import { formatOf, readText, textOf } from './input';
 import { Streamed, writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';
 import { SARIF_MAX_RESULTS, sarifLog } from './sarif';
@@ -29,12 +31,13 @@ const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning
 
 /** `today` dates the ownership data. */
 export function runCheck(options: Options, today: Date): number {
-  const networks = loadNetworks((message) => {
-    if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
-  });
+  const networks = cliNetworks();
   const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
-  const audits = options.files.map((file) => auditFile(file, options.inputFormat, networks));
+  const audits = options.files.map((file) => {
+    const audited = auditFile(file, options.inputFormat, networks);
+    return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, networks), options.output === 'sarif');
+  });
   const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
   const out = new Output();
   writeUntilClosed(out, () => {
@@ -49,13 +52,20 @@ export function runCheck(options: Options, today: Date): number {
   const failing = FAILING[options.failOn];
   let failed = false;
   let warnings = 0;
-  for (const { result } of audits) {
-    for (const f of result.findings) {
+  for (const file of audits) {
+    for (const f of gatingFindings(file)) {
       failed ||= failing.includes(f.severity);
       if (f.severity === 'warning') warnings++;
     }
   }
   return failed || warnings > (options.maxWarnings ?? Number.POSITIVE_INFINITY) ? 1 : 0;
+}
+
+/** The ASN data, or undefined with a line on stderr when it is missing. */
+export function cliNetworks(): Networks | undefined {
+  return loadNetworks((message) => {
+    if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
+  });
 }
 
 /** The audit with its errors only, for --quiet. */
@@ -66,14 +76,35 @@ function errorsOnly(file: FileAudit): FileAudit {
 function auditFile(file: string, inputFormat: string | undefined, networks: Networks | undefined): FileAudit {
   const text = readText(file);
   const document = parseDocument(text, formatOf(file, text, inputFormat));
-  // Every finding: CI wants the whole list, not the editor's first thousand.
-  const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
+  const result = auditAll(document, networks);
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
       ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
       : [];
   const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
-  return { file, text, format: document.format.id, result, providers };
+  return { file, text, format: document.format.id, result, providers, document };
+}
+
+/** Every finding: CI wants the whole list, not the editor's first thousand. */
+export function auditAll(document: BlocklistDocument, networks: Networks | undefined): AuditResult {
+  return audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
+}
+
+/**
+ * How the findings of `file` stand against its version at revision `rev`,
+ * read in the same format; a file the revision does not have is all new.
+ */
+function changesSince(file: FileAudit, rev: string, networks: Networks | undefined): FindingChanges {
+  if (file.file === '-') throw new UsageError('--since reads the file at a revision through git: name the file, not standard input.');
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = readFileAtRevision(file.file, rev);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new UsageError(`--since ${rev}: ${error.message}. Run check inside a git repository, with a revision it has (a branch, a tag, HEAD~1).`);
+  }
+  const document = parseDocument(bytes === undefined ? '' : textOf(`${rev}:${file.file}`, bytes), file.document.format);
+  return compareFindings({ document, result: auditAll(document, networks) }, file);
 }
 
 /** The report of one file in `--format json`, its findings streamed; `ownershipData`, the data it was audited with. */

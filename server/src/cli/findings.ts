@@ -4,7 +4,9 @@
  * by line and column only as it is written.
  */
 import type { AuditResult, Finding } from '../core/analysis/audit';
+import type { BlocklistDocument } from '../core/document/document';
 import type { Severity } from '../core/analysis/findingCodes';
+import { introduced, type BaselineState, type FindingChanges } from '../core/change/findingChanges';
 import { columnOf } from '../core/formats/format';
 
 /** One file's audit, kept until the output is written. */
@@ -12,9 +14,12 @@ export interface FileAudit {
   readonly file: string;
   readonly text: string;
   readonly format: string;
+  readonly document: BlocklistDocument;
   readonly result: AuditResult;
   /** Addresses of each known provider the list blocks (with ASN data), per family: a sum across families means nothing. */
   readonly providers: { readonly ipv4: readonly ProviderCount[]; readonly ipv6: readonly ProviderCount[] };
+  /** With `check --since`: each finding's state against the revision, and the revision's findings the file no longer has. */
+  readonly baseline?: { readonly states: ReadonlyMap<Finding, BaselineState>; readonly resolved: readonly Finding[] };
 }
 
 /** How many addresses of a provider a list blocks, exact, as a decimal string. */
@@ -40,6 +45,22 @@ export interface Located {
   readonly column: number;
   readonly endColumn: number;
   readonly related: readonly { readonly line: number; readonly column: number; readonly message: string }[];
+}
+
+/**
+ * `file` against an earlier version of it (`check --since`, `diff`): with
+ * `marked`, every finding with its state and the earlier version's resolved
+ * ones (for SARIF's baselineState); else only the findings the change introduced.
+ */
+export function againstBaseline(file: FileAudit, changes: FindingChanges, marked: boolean): FileAudit {
+  if (!marked) return { ...file, result: { ...file.result, findings: introduced(changes) } };
+  return { ...file, baseline: { states: new Map(changes.after.map(({ finding, state }) => [finding, state])), resolved: changes.resolved } };
+}
+
+/** The findings of `file` that can fail a run: with a baseline, only the new ones. */
+export function gatingFindings(file: FileAudit): readonly Finding[] {
+  const { baseline } = file;
+  return baseline ? file.result.findings.filter((f) => baseline.states.get(f) === 'new') : file.result.findings;
 }
 
 /** Severities from the most severe, the order --max-results keeps findings in. */
@@ -70,12 +91,17 @@ export function limitResults(audits: readonly FileAudit[], maxResults: number): 
 }
 
 /** The findings of `file` with line and column numbers, made one at a time as they are written. */
-export function* located(file: FileReport): Generator<Located> {
+export function located(file: FileReport): Generator<Located> {
+  return locatedIn(file.text, file.shown);
+}
+
+/** `findings` of the document whose text is `text`, with line and column numbers. */
+export function* locatedIn(text: string, findings: readonly Finding[]): Generator<Located> {
   const locate = (start: number, end: number, line: number) => {
-    const column = columnOf(file.text, start);
+    const column = columnOf(text, start);
     return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
   };
-  for (const f of file.shown) {
+  for (const f of findings) {
     yield {
       code: f.code,
       ...(f.codes ? { codes: f.codes } : {}),

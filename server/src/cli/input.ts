@@ -25,11 +25,16 @@ export function readText(file: string): string {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new UsageError(`Cannot read "${file}": ${reason}. Check the path, or pass "-" to read standard input.`);
   }
+  return textOf(file, bytes);
+}
+
+/** The text of `bytes`, read from `name` (a file, or a revision of one), as readText decodes it. */
+export function textOf(name: string, bytes: Uint8Array): string {
   const text = decodeText(bytes);
   const nul = notTextAt(text);
   if (nul >= 0) {
     throw new UsageError(
-      `Cannot read "${file}": it is not text (a NUL character at line ${countLineBreaks(text, 0, nul) + 1}, column ${columnOf(text, nul) + 1}). ` +
+      `Cannot read "${name}": it is not text (a NUL character at line ${countLineBreaks(text, 0, nul) + 1}, column ${columnOf(text, nul) + 1}). ` +
         'Pass a blocklist saved as UTF-8, or as UTF-16 with a byte-order mark.',
     );
   }

@@ -13,6 +13,8 @@ import { columnOf } from '../core/formats/format';
 import { csvRecord } from '../core/primitives/csv';
 import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
+import { runDiff } from './diff';
+import { runHistory } from './history';
 import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from './input';
 import { Output, OutputError, writeUntilClosed } from './output';
 
@@ -53,6 +55,8 @@ class Run {
   execute(): number {
     const { command, files } = this.options;
     if (command === 'check') return runCheck(this.options, new Date());
+    if (command === 'diff') return runDiff(this.options, new Date());
+    if (command === 'history') return runHistory(this.options);
     const sets =
       command === 'except'
         ? [this.readUnion(files.slice(0, 1)), this.readUnion(files.slice(1))]

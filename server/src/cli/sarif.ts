@@ -56,15 +56,30 @@ export function sarifLog(reports: readonly FileReport[], maxResults: number, own
 
 function* results(reports: readonly FileReport[]): Generator<object> {
   for (const report of reports) {
+    let k = 0;
     for (const f of located(report)) {
+      const baselineState = report.baseline?.states.get(report.shown[k++]);
       yield {
         ruleId: f.code,
         ruleIndex: RULES.indexOf(f.code),
         level: SARIF_LEVEL[f.severity],
         message: { text: f.message },
         locations: [location(report.file, f.line, f.column, f.endColumn)],
+        ...(baselineState ? { baselineState } : {}),
         ...(f.codes ? { properties: { components: f.codes } } : {}),
         ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(report.file, r.line, r.column), message: { text: r.message } })) } : {}),
+      };
+    }
+    // What the change resolved: a result of the baseline that this run no longer has, so nothing to point at in the file as it is now.
+    for (const f of report.baseline?.resolved ?? []) {
+      yield {
+        ruleId: f.code,
+        ruleIndex: RULES.indexOf(f.code),
+        kind: 'pass',
+        level: 'none',
+        message: { text: `Resolved by the change (was line ${f.line + 1}): ${f.message}` },
+        locations: [{ physicalLocation: { artifactLocation: artifactOf(report.file) } }],
+        baselineState: 'absent',
       };
     }
   }
@@ -73,8 +88,12 @@ function* results(reports: readonly FileReport[]): Generator<object> {
 function location(file: string, line: number, column: number, endColumn?: number): object {
   return {
     physicalLocation: {
-      artifactLocation: { uri: file === '-' ? 'stdin' : file.split('\\').join('/') },
+      artifactLocation: artifactOf(file),
       region: { startLine: line, startColumn: column, ...(endColumn ? { endColumn } : {}) },
     },
   };
+}
+
+function artifactOf(file: string): object {
+  return { uri: file === '-' ? 'stdin' : file.split('\\').join('/') };
 }

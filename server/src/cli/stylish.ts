@@ -11,10 +11,10 @@
  * messages without building a row.
  */
 import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
-import type { FamilyTotals } from '../core/analysis/audit';
+import type { FamilyTotals, Finding } from '../core/analysis/audit';
 import { columnOf } from '../core/formats/format';
 import type { Palette } from './colour';
-import { located, type FileReport, type ProviderCount } from './findings';
+import { locatedIn, type FileReport, type ProviderCount } from './findings';
 import type { Output } from './output';
 
 /** Messages longer than this are not padded: one long message would push every row's code past a terminal's width. */
@@ -44,8 +44,19 @@ export function writeStylish(out: Output, reports: readonly FileReport[], maxRes
 
 function writeFile(out: Output, file: FileReport, maxResults: number, palette: Palette): void {
   out.line(palette.file(file.file));
-  const widths = measure(file);
-  for (const f of located(file)) {
+  writeRows(out, file.text, file.shown, palette);
+  const { ipv4, ipv6, findings } = file.result;
+  const omitted = findings.length - file.shown.length;
+  const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
+  out.line(`  ${file.format} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
+  out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
+  out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
+}
+
+/** A row per finding of the document whose text is `text`: `line:column  severity  message  code`, in columns. */
+export function writeRows(out: Output, text: string, findings: readonly Finding[], palette: Palette): void {
+  const widths = measure(text, findings);
+  for (const f of locatedIn(text, findings)) {
     const line = String(f.line);
     const column = String(f.column);
     const message = f.message.slice(0, f.message.length - finalStop(f.message));
@@ -55,23 +66,17 @@ function writeFile(out: Output, file: FileReport, maxResults: number, palette: P
         `  ${message}${padding(message, widths.message)}  ${palette.muted(f.code)}`,
     );
   }
-  const { ipv4, ipv6, findings } = file.result;
-  const omitted = findings.length - file.shown.length;
-  const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
-  out.line(`  ${file.format} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
-  out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
-  out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
 }
 
 /** The columns' widths, from the numbers and lengths alone. */
-function measure(file: FileReport): Widths {
+function measure(text: string, findings: readonly Finding[]): Widths {
   let line = 0;
   let column = 0;
   let severity = 0;
   let message = 0;
-  for (const f of file.shown) {
+  for (const f of findings) {
     line = Math.max(line, f.line + 1);
-    column = Math.max(column, columnOf(file.text, f.start) + 1);
+    column = Math.max(column, columnOf(text, f.start) + 1);
     severity = Math.max(severity, f.severity.length);
     const length = f.message.length - finalStop(f.message);
     if (length <= MESSAGE_COLUMN) message = Math.max(message, length);
@@ -117,6 +122,6 @@ function problems(reports: readonly FileReport[], palette: Palette): string | un
   return paint(`✖ ${counted(errors + warnings, 'problem', 'problems')} (${counted(errors, 'error', 'errors')}, ${counted(warnings, 'warning', 'warnings')})`);
 }
 
-function counted(n: number | bigint, one: string, many: string): string {
+export function counted(n: number | bigint, one: string, many: string): string {
   return `${formatCount(BigInt(n))} ${n === 1 || n === 1n ? one : many}`;
 }

@@ -14,6 +14,7 @@
  * Ranges are sorted and disjoint within each family.
  */
 
+import type { AddressSet } from '../addresses/addressSet';
 import { lowerBound, partitionPoint } from '../primitives/search';
 import { workDone } from '../primitives/workCounter';
 import { radixSortIndices } from '../primitives/radixSort';
@@ -192,6 +193,37 @@ export class AsnIndex {
     return count;
   }
 
+  /**
+   * Who holds the addresses of a whole set, every holder with its share,
+   * most first: one search per range of the set, then a walk over the index
+   * ranges it touches, so a sparse set never walks the whole index.
+   */
+  holdingsOf4(set: AddressSet<number>): Holders {
+    const held = new Float64Array(this.holderAsn.length); // exact: at most 2^32 addresses
+    set.forEachRange((lo, hi) => {
+      for (let k = lowerBound(this.v4End, lo); k < this.v4End.length && this.v4Start[k] <= hi; k++) {
+        held[this.v4Holder[k]] += Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1;
+        workDone.probes++;
+      }
+    });
+    return this.ranked(held.length, (holder) => BigInt(held[holder]));
+  }
+
+  holdingsOf6(set: AddressSet<bigint>): Holders {
+    const held = new Map<number, bigint>();
+    const ranges = this.v6Holder.length;
+    set.forEachRange((lo, hi) => {
+      for (let k = partitionPoint(ranges, (m) => this.v6At(this.v6End, m) >= lo); k < ranges && this.v6At(this.v6Start, k) <= hi; k++) {
+        const start = this.v6At(this.v6Start, k);
+        const end = this.v6At(this.v6End, k);
+        const holder = this.v6Holder[k];
+        held.set(holder, (held.get(holder) ?? 0n) + (end < hi ? end : hi) - (start > lo ? start : lo) + 1n);
+        workDone.probes++;
+      }
+    });
+    return this.ranked(this.holderAsn.length, (holder) => held.get(holder) ?? 0n);
+  }
+
   /** Calls `visit4` and `visit6` with every range the autonomous systems `asns` announce: O(their ranges), no pass over the index. */
   forEachRangeOfAsns(asns: Iterable<number>, visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
     for (const asn of asns) {
@@ -200,6 +232,20 @@ export class AsnIndex {
         for (const k of rangesOf(this.groups6(), holder)) visit6(this.v6At(this.v6Start, k), this.v6At(this.v6End, k), asn);
       }
     }
+  }
+
+  /** The holders with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
+  private ranked(holders: number, addressesOf: (holder: number) => bigint): Holders {
+    const largest: Holding[] = [];
+    let announced = 0n;
+    for (let holder = 0; holder < holders; holder++) {
+      const addresses = addressesOf(holder);
+      if (addresses === 0n) continue;
+      largest.push({ asn: this.holderAsn[holder], name: this.nameOf(holder), addresses });
+      announced += addresses;
+    }
+    largest.sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : a.asn - b.asn));
+    return { largest, count: largest.length, announced };
   }
 
   /** The holders of `asn` (one in the data today; the format allows several names for one number). */

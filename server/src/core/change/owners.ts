@@ -1,0 +1,45 @@
+/** Whose addresses a change adds or removes: by known provider, by organisation and by autonomous system, per family. */
+import { AddressSet } from '../addresses/addressSet';
+import { IPV4, IPV6 } from '../addresses/family';
+import type { AsnIndex, Holders, Holding } from '../ownership/asnIndex';
+import { providerTotals, type ProviderShare } from '../ownership/shares';
+
+export interface Organisation {
+  /** The name the ASN data gives its holder. */
+  readonly name: string;
+  readonly addresses: bigint;
+  /** Its autonomous systems with addresses in the set, most addresses first. */
+  readonly asns: readonly number[];
+}
+
+export interface SetOwners {
+  readonly total: bigint;
+  readonly providers: readonly ProviderShare[];
+  readonly organisations: readonly Organisation[];
+  readonly asns: readonly Holding[];
+  /** Addresses no autonomous system announces. */
+  readonly unannounced: bigint;
+}
+
+/** Who holds the addresses of `set4` and of `set6`, each family on its own (a sum across families means nothing). */
+export function ownersOf(index: AsnIndex, set4: AddressSet<number>, set6: AddressSet<bigint>): { readonly ipv4: SetOwners; readonly ipv6: SetOwners } {
+  return {
+    ipv4: owners(set4.size(), providerTotals(index, set4, AddressSet.empty(IPV6)), index.holdingsOf4(set4)),
+    ipv6: owners(set6.size(), providerTotals(index, AddressSet.empty(IPV4), set6), index.holdingsOf6(set6)),
+  };
+}
+
+function owners(total: bigint, providers: readonly ProviderShare[], holders: Holders): SetOwners {
+  const byName = new Map<string, { name: string; addresses: bigint; asns: number[] }>();
+  for (const holding of holders.largest) {
+    const organisation = byName.get(holding.name);
+    if (organisation) {
+      organisation.addresses += holding.addresses;
+      organisation.asns.push(holding.asn);
+    } else {
+      byName.set(holding.name, { name: holding.name, addresses: holding.addresses, asns: [holding.asn] });
+    }
+  }
+  const organisations = [...byName.values()].sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
+  return { total, providers, organisations, asns: holders.largest, unannounced: total - holders.announced };
+}
