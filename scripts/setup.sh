@@ -21,6 +21,8 @@ command -v apache2 >/dev/null || missing+=(apache2)
 command -v tcpdmatch >/dev/null || missing+=(tcpd)
 command -v nc.openbsd >/dev/null || missing+=(netcat-openbsd)
 command -v curl >/dev/null || missing+=(curl)
+# pre-commit runs the hook of .pre-commit-hooks.yaml in a test; its python3-yaml reads the CI recipe.
+command -v pre-commit >/dev/null || missing+=(pre-commit)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   # Debian starts nginx and apache2 as services when they install; the tests

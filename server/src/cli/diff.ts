@@ -87,13 +87,18 @@ export function readVersion(side: DiffSide, inputFormat: string | undefined, net
   return { name: side.name, document, result: auditAll(document, networks) };
 }
 
+/** `spec` through git; a path the revision does not have reads as empty (a list the change adds), said on stderr. */
 function readRevision(spec: string): Uint8Array {
+  let bytes: Uint8Array | undefined;
   try {
-    return readAtRevision(spec);
+    bytes = readAtRevision(spec);
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     throw new UsageError(`Cannot read "${spec}" through git: ${error.message}. Name a file, or REV:PATH as "git show" takes it (--old/--new FILE for a file name with a colon).`);
   }
+  if (bytes) return bytes;
+  process.stderr.write(`blocklist-audit: ${spec} is not in git at that revision: read as empty, a list the change adds.\n`);
+  return new Uint8Array();
 }
 
 /** The providers a --fail-on-provider value names: a category (`cloud`) or one provider by id or name. */

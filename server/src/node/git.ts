@@ -13,9 +13,14 @@ export class GitError extends Error {}
 /** Enough for any list a firewall loads (git refuses nothing smaller). */
 const MAX_BYTES = 1 << 30;
 
-/** The bytes of `spec` (`REV:PATH`), resolved from `folder`. */
-export function readAtRevision(spec: string, folder = process.cwd()): Uint8Array {
-  return git(folder, ['cat-file', 'blob', spec]);
+/**
+ * The bytes of `spec` (`REV:PATH`, PATH from the repository's root or `./`
+ * from `folder`), or undefined when the revision has no such path (a file
+ * the change adds). An unknown revision is a GitError.
+ */
+export function readAtRevision(spec: string, folder = process.cwd()): Uint8Array | undefined {
+  const rev = spec.slice(0, spec.indexOf(':'));
+  return readIfPresent(folder, rev, spec);
 }
 
 /**
@@ -24,9 +29,12 @@ export function readAtRevision(spec: string, folder = process.cwd()): Uint8Array
  * revision, or a folder outside any repository, is a GitError.
  */
 export function readFileAtRevision(file: string, rev: string): Uint8Array | undefined {
-  const folder = dirname(file);
-  git(folder, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], `"${rev}" names no commit here`);
-  const spec = `${rev}:./${basename(file)}`;
+  return readIfPresent(dirname(file), rev, `${rev}:./${basename(file)}`);
+}
+
+/** `spec` at `rev` (the index when `rev` is empty, as git reads `:PATH`), or undefined when it has no such path. */
+function readIfPresent(folder: string, rev: string, spec: string): Uint8Array | undefined {
+  if (rev !== '') git(folder, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], `"${rev}" names no commit here`);
   try {
     git(folder, ['cat-file', '-e', spec]);
   } catch {
