@@ -8,6 +8,7 @@ import { formatAmount } from '../core/addresses/display';
 import type { AddressDelta, EntryRef, ScopeChange } from '../core/change/compare';
 import { introduced } from '../core/change/findingChanges';
 import type { SetOwners } from '../core/change/owners';
+import { familyDeltas, ownersData } from '../core/change/changeData';
 import { markdownText } from '../core/primitives/markdown';
 import { ANSI, PLAIN, wantsColour } from './colour';
 import { dataAgeJson, dataAgeLines } from './dataAbout';
@@ -109,14 +110,14 @@ export function writeDiffJson(out: Output, report: DiffReport): void {
   writeJson(out, {
     old: { name: before.name, format: before.document.format.id },
     new: { name: after.name, format: after.document.format.id },
-    ...deltaJson(change),
+    ...familyDeltas(change),
     owners: ownersJson(report.fileOwners),
     scopes: change.scopes.map((scope, s) => ({
       name: scope.name,
       label: scope.label,
       role: scope.role,
       status: scope.status,
-      ...deltaJson(scope),
+      ...familyDeltas(scope),
       entries: {
         added: new Streamed(scope.entriesAdded.map(entryJson)),
         removed: new Streamed(scope.entriesRemoved.map(entryJson)),
@@ -199,13 +200,6 @@ function amount(version: 4 | 6, count: bigint): string {
   return formatAmount(version, count);
 }
 
-function deltaJson(delta: AddressDelta): object {
-  return {
-    ipv4: { added: delta.added4.size().toString(), removed: delta.removed4.size().toString() },
-    ipv6: { added: delta.added6.size().toString(), removed: delta.removed6.size().toString() },
-  };
-}
-
 function entryJson(entry: EntryRef): object {
   return { line: entry.line + 1, text: entry.text, addresses: entry.addresses.toString(), ...(entry.allow ? { allow: true } : {}) };
 }
@@ -214,13 +208,8 @@ function ownersJson(owners: ScopeOwners | undefined): object | undefined {
   return owners && { added: familyOwnersJson(owners.added), removed: familyOwnersJson(owners.removed) };
 }
 
+/** Who holds what a change adds or removes, per family, every autonomous system listed as it is written. */
 function familyOwnersJson(byFamily: ScopeOwners['added']): object {
-  const one = (held: SetOwners) => ({
-    addresses: held.total.toString(),
-    unannounced: held.unannounced.toString(),
-    providers: held.providers.map((share) => ({ id: share.provider.id, name: share.provider.name, category: share.provider.category, addresses: share.addresses.toString() })),
-    organisations: held.organisations.map((o) => ({ name: o.name, addresses: o.addresses.toString(), asns: o.asns })),
-    asns: new Streamed(held.asns.map((h) => ({ asn: h.asn, name: h.name, addresses: h.addresses.toString() }))),
-  });
+  const one = (held: SetOwners) => ({ ...ownersData(held), asns: new Streamed(held.asns.map((h) => ({ asn: h.asn, name: h.name, addresses: h.addresses.toString() }))) });
   return { ipv4: one(byFamily.ipv4), ipv6: one(byFamily.ipv6) };
 }

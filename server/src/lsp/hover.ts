@@ -5,29 +5,47 @@ import { formatAddresses, formatAmount, formatCount, formatPercent, formatShare 
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
 import { ageInDays, dataNote, type DataAge } from '../core/ownership/dataAbout';
-import { namedOwners, type Ownership } from '../core/ownership/shares';
+import { namedOwners, providerTotals, type Ownership } from '../core/ownership/shares';
+import { AddressSet } from '../core/addresses/addressSet';
+import { IPV4, IPV6 } from '../core/addresses/family';
 import { excerpt } from '../core/primitives/excerpt';
 import { markdownText } from '../core/primitives/markdown';
 import type { Analysis } from './analysis';
+import type { Since } from './baselines';
 import { toRange } from './convert';
 
-/** `today` dates the ownership data in the footer. */
-export function hover(textDocument: TextDocument, analysis: Analysis, position: Position, today: Date): Hover {
+/** `today` dates the ownership data in the footer; `since`, the document's change since its baseline, says what an added entry adds. */
+export function hover(textDocument: TextDocument, analysis: Analysis, position: Position, today: Date, since?: Since): Hover {
   const table = analysis.document.entries;
   // On an entry, or anywhere on a line that holds one; elsewhere, the document's totals.
   let k = table.entryAt(position.line, textDocument.offsetAt(position));
   if (k < 0) k = table.entryAt(position.line);
   if (k < 0) return { contents: { kind: MarkupKind.Markdown, value: summaryMarkdown(analysis) } };
-  return entryHover(textDocument, analysis, k, today);
+  return entryHover(textDocument, analysis, k, today, since);
 }
 
-function entryHover(textDocument: TextDocument, { document, index, networks, result }: Analysis, k: number, today: Date): Hover {
+function entryHover(textDocument: TextDocument, analysis: Analysis, k: number, today: Date, since: Since | undefined): Hover {
+  const { document, index, networks, result } = analysis;
   const table = document.entries;
   const data = networks && { about: networks.index.about, ageDays: ageInDays(networks.index.about, today) };
+  const added = since?.addedLines.has(table.line[k]) ? addedSince(analysis, k, since) : undefined;
+  const markdown = entryMarkdown(describeEntry(document, index, k, networks, result.facts.context), data);
   return {
-    contents: { kind: MarkupKind.Markdown, value: entryMarkdown(describeEntry(document, index, k, networks, result.facts.context), data) },
+    contents: { kind: MarkupKind.Markdown, value: added ? `${added}\n\n${markdown}` : markdown },
     range: toRange(textDocument, table.start[k], table.end[k]),
   };
+}
+
+/** "Added since HEAD: +1,048,576 addresses, 901,120 of Google Cloud": what entry `k` blocks that the file did not block at its baseline. */
+function addedSince({ document, networks }: Analysis, k: number, { label, change }: Since): string {
+  const table = document.entries;
+  const version = table.version[k] as 4 | 6;
+  const fresh4 = version === 4 ? change.added4.clip(table.lo4[k], table.hi4[k]) : AddressSet.empty(IPV4);
+  const fresh6 = version === 6 ? change.added6.clip(table.lo6[k], table.hi6[k]) : AddressSet.empty(IPV6);
+  const count = version === 4 ? fresh4.size() : fresh6.size();
+  const top = count > 0n && networks ? providerTotals(networks.index, fresh4, fresh6)[0] : undefined;
+  const owner = top ? `, ${formatAmount(version, top.addresses)} of ${markdownText(top.provider.name)}` : '';
+  return `**Added since ${markdownText(label)}:** ${count > 0n ? `+${formatAddresses(version, count)}${owner}` : 'no address the list did not block already'}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
-import { RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import type { ChangeData, FamilyDelta } from '../core/change/changeData';
 import type { ReportData } from '../core/analysis/report';
 import type { DataStatus } from '../core/ownership/dataAbout';
 import type { RefreshReport } from './runtime';
@@ -16,6 +17,8 @@ export interface SummaryResult {
   readonly providers: readonly { readonly name: string; readonly addresses: string }[];
   /** Which ownership data the audit used and how old it is (absent without ASN data). */
   readonly ownershipData?: DataStatus;
+  /** What the document blocks more and less than at its baseline (absent without one). */
+  readonly since?: { readonly label: string; readonly ipv4: FamilyDelta; readonly ipv6: FamilyDelta };
 }
 
 /** Sent by the client for the status bar and the report: the document's totals. */
@@ -46,4 +49,19 @@ export namespace ImportFeedRequest {
 export namespace ReportRequest {
   export const method = 'blocklist/report';
   export const type = new RequestType<{ readonly uri: string }, ReportData | null, void>(method);
+}
+
+/**
+ * Sent by the client, which reads files through the editor's git support: what a document is compared with, its text at
+ * revision `label` ('' when that revision has no such file), or null to compare it with nothing.
+ */
+export namespace BaselineNotification {
+  export const method = 'blocklist/setBaseline';
+  export const type = new NotificationType<{ readonly uri: string; readonly label: string; readonly text: string | null }>(method);
+}
+
+/** Sent by the client for "Blocklist: Compare with HEAD": the document's change since its baseline, or null without one. */
+export namespace ChangeRequest {
+  export const method = 'blocklist/change';
+  export const type = new RequestType<{ readonly uri: string }, ChangeData | null, void>(method);
 }

@@ -17,7 +17,9 @@ import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll 
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
-import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
+import { BaselineNotification, ChangeRequest, ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
+import { Baselines, type Since } from './baselines';
+import { changeData, familyDeltas } from '../core/change/changeData';
 import { onInitializeOnce } from './lifecycle';
 import { runSafe } from './runner';
 import type { FeedStore, Runtime } from './runtime';
@@ -56,6 +58,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     () => networks?.get(),
     (message) => settings.warn(message),
   );
+  const baselines = new Baselines();
   let loadCustomFeeds: () => void = () => undefined;
   let settings: SettingsCache;
   let diagnostics: DiagnosticsFeature;
@@ -89,7 +92,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     diagnostics.register();
     const codeAction = capabilities.textDocument?.codeAction;
     const resolvesEdits = codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties.includes('edit') ?? false);
-    registerRequests(connection, documents, analyses, settings, resolvesEdits, () => runtime.now());
+    registerRequests(connection, documents, analyses, baselines, settings, resolvesEdits, () => runtime.now());
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -118,6 +121,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   documents.onDidClose((event) => {
     settings.forget(event.document.uri);
     analyses.forget(event.document.uri);
+    baselines.forget(event.document.uri);
   });
 
   documents.listen(connection);
@@ -132,6 +136,7 @@ function registerRequests(
   connection: Connection,
   documents: TextDocuments<TextDocument>,
   analyses: AnalysisCache,
+  baselines: Baselines,
   settings: SettingsCache,
   resolvesEdits: boolean,
   now: () => Date,
@@ -140,8 +145,9 @@ function registerRequests(
     runSafe(connection, token, 'Hover', null, async () => {
       const textDocument = documents.get(params.textDocument.uri);
       if (!textDocument) return null;
-      const analysis = analyses.get(textDocument, await settings.get(textDocument.uri));
-      return hover(textDocument, analysis, params.position, now());
+      const settingsOf = await settings.get(textDocument.uri);
+      const analysis = analyses.get(textDocument, settingsOf);
+      return hover(textDocument, analysis, params.position, now(), baselines.since(textDocument.uri, analysis, settingsOf));
     }),
   );
 
@@ -210,7 +216,25 @@ function registerRequests(
         problems: s.problems,
         providers: topProviders(analysis),
         ownershipData: ownershipData(analysis, settingsOf, now()),
+        ...sinceSummary(baselines.since(textDocument.uri, analysis, settingsOf)),
       };
     }),
   );
+
+  connection.onNotification(BaselineNotification.type, (params) => baselines.set(params.uri, params.label, params.text ?? undefined));
+
+  connection.onRequest(ChangeRequest.type, (params, token) =>
+    runSafe(connection, token, 'Change', null, async () => {
+      const textDocument = documents.get(params.uri);
+      if (!textDocument) return null;
+      const settingsOf = await settings.get(textDocument.uri);
+      const analysis = analyses.get(textDocument, settingsOf);
+      const since = baselines.since(textDocument.uri, analysis, settingsOf);
+      return since ? changeData(since.label, since.change, analysis.networks?.index) : null;
+    }),
+  );
+}
+
+function sinceSummary(since: Since | undefined): Pick<SummaryResult, 'since'> {
+  return since ? { since: { label: since.label, ...familyDeltas(since.change) } } : {};
 }
