@@ -26,7 +26,11 @@ before(async () => {
 
 after(() => client.stop());
 
-const hoverText = async (line: number) => ((await client.hover(uri, line, 2))?.contents as MarkupContent).value;
+async function hoverText(line: number): Promise<string> {
+  const hover = await client.hover(uri, line, 2);
+  assert.ok(hover, `a hover on line ${line + 1}`);
+  return (hover.contents as MarkupContent).value;
+}
 
 test('without a baseline: no "added since" in the hover, no change, no net in the summary', async () => {
   assert.doesNotMatch(await hoverText(19), /Added since/);
