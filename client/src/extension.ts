@@ -8,6 +8,7 @@ import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageC
 import { registerFeedCommands } from './feedCommands';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { OpenReports, registerReport } from './report/reportPanel';
+import { ChangeTracker } from './changes';
 import { StatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -47,12 +48,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('blocklist', 'Blocklist Auditor', serverOptions, clientOptions);
   const reports = new OpenReports();
   const statusBar = new StatusBar(client, reports);
+  const changes = new ChangeTracker(client, reports, () => statusBar.update());
   context.subscriptions.push(
     registerFeedCommands(client),
     registerReport(client, reports),
     reports,
     output,
     statusBar,
+    changes,
     vscode.commands.registerCommand('blocklist.restartServer', async () => {
       await client?.restart();
       void vscode.window.showInformationMessage('Blocklist Auditor: the language server was restarted.');
@@ -72,6 +75,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // Only now: a file switched to the blocklist language before the client runs would wait for diagnostics until its next edit.
   context.subscriptions.push(registerPlainTextDetection());
   statusBar.update();
+  // Not awaited: the Git extension may take a while to start, and the rest does not need it.
+  void changes.start();
 }
 
 export async function deactivate(): Promise<void> {

@@ -56,7 +56,12 @@ export class StatusBar implements vscode.Disposable {
     const v4 = BigInt(summary.ipv4.addresses).toLocaleString('en-US');
     const v6 = BigInt(summary.ipv6.addresses);
     const top = summary.providers[0];
-    this.item.text = `$(shield) ${v4} IPv4` + (v6 > 0n ? ` · ${formatAmount(6, v6)} IPv6` : '') + (top ? ` · ${top.name} ${compact(BigInt(top.addresses))}` : '');
+    const since = summary.since && sinceText(summary.since);
+    this.item.text =
+      `$(shield) ${v4} IPv4` +
+      (v6 > 0n ? ` · ${formatAmount(6, v6)} IPv6` : '') +
+      (top ? ` · ${top.name} ${compact(BigInt(top.addresses))}` : '') +
+      (since ? ` · ${since.short}` : '');
     this.item.tooltip = new vscode.MarkdownString(
       [
         `**${summary.format}**`,
@@ -67,6 +72,7 @@ export class StatusBar implements vscode.Disposable {
         '',
         `${summary.duplicates} duplicates · ${summary.problems} reading problems`,
         ...(summary.providers.length > 0 ? ['', `Blocks ${summary.providers.map((p) => `${p.name} ${BigInt(p.addresses).toLocaleString('en-US')}`).join(' · ')}`] : []),
+        ...(since ? ['', since.long] : []),
         ...(summary.ownershipData ? ownershipMarkdown(summary.ownershipData) : []),
         '',
         'Click for the audit report.',
@@ -85,6 +91,19 @@ export class StatusBar implements vscode.Disposable {
 function ownershipMarkdown(data: DataStatus): string[] {
   const stale = staleWarning(data);
   return [...(stale ? ['', `**${markdownText(stale)}**`] : []), '', `_${markdownText(dataNote(data))}_`];
+}
+
+/**
+ * The net change since the baseline: `+1.8M −0 since HEAD` for the status bar (IPv4, or IPv6 when only it changed), and
+ * every figure for the tooltip; undefined when nothing blocked changed.
+ */
+function sinceText(since: NonNullable<SummaryResult['since']>): { readonly short: string; readonly long: string } | undefined {
+  const [added4, removed4, added6, removed6] = [since.ipv4.added, since.ipv4.removed, since.ipv6.added, since.ipv6.removed].map(BigInt);
+  if (added4 + removed4 + added6 + removed6 === 0n) return undefined;
+  const label = markdownText(since.label);
+  const short = added4 + removed4 > 0n ? `+${compact(added4)} −${compact(removed4)}` : `IPv6 +${formatAmount(6, added6)} −${formatAmount(6, removed6)}`;
+  const long = `Since ${label}: IPv4 +${added4.toLocaleString('en-US')} −${removed4.toLocaleString('en-US')} · IPv6 +${formatAmount(6, added6)} −${formatAmount(6, removed6)}`;
+  return { short: `${short} since ${since.label}`, long };
 }
 
 /** 901,120 → 901K, 1,048,576 → 1M: short enough for the status bar. */

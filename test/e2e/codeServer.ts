@@ -40,13 +40,16 @@ export function codeServerInstalled(): boolean {
   return existsSync(NODE) && existsSync(ENTRY);
 }
 
-/** Starts code-server on a free port; `vsix` is installed first; `smokeDriver` lets a URL payload run an extension test suite. */
-export async function startCodeServer(options: { vsix?: string; smokeDriver?: boolean } = {}): Promise<RunningCodeServer> {
+/**
+ * Starts code-server on a free port; `vsix` is installed first; `smokeDriver` lets a URL payload run an extension test
+ * suite; `settings` go over the user settings above (`git.enabled` for the tests of the change features).
+ */
+export async function startCodeServer(options: { vsix?: string; smokeDriver?: boolean; settings?: Record<string, unknown> } = {}): Promise<RunningCodeServer> {
   if (!codeServerInstalled()) throw new Error(`code-server is not installed in ${CACHE}: run scripts/e2e/install-code-server.sh (scripts/setup.sh does).`);
   const directory = mkdtempSync(join(tmpdir(), 'blocklist-code-server-'));
   const port = await freePort();
   for (const sub of ['data/User', 'extensions', 'xdg']) mkdirSync(join(directory, sub), { recursive: true });
-  writeFileSync(join(directory, 'data/User/settings.json'), JSON.stringify(SETTINGS));
+  writeFileSync(join(directory, 'data/User/settings.json'), JSON.stringify({ ...SETTINGS, ...options.settings }));
   writeFileSync(join(directory, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const env = {
     ...process.env,

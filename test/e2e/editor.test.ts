@@ -6,7 +6,8 @@
  * installed .vsix, with screenshots in test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -35,8 +36,12 @@ async function browser(profile: string): Promise<BrowserContext> {
 }
 
 /** Runs `body` with code-server, a browser page and a workspace, and cleans all three up (by their own handles) even on failure. */
-async function withEditor(options: { vsix?: string; smokeDriver?: boolean }, body: (server: RunningCodeServer, page: Page, folder: string) => Promise<void>): Promise<void> {
+async function withEditor(
+  options: { vsix?: string; smokeDriver?: boolean; settings?: Record<string, unknown>; prepare?: (folder: string) => void },
+  body: (server: RunningCodeServer, page: Page, folder: string) => Promise<void>,
+): Promise<void> {
   const folder = workspace();
+  options.prepare?.(folder);
   const server = await startCodeServer(options);
   const context = await browser(join(server.directory, 'chromium'));
   const page = context.pages()[0] ?? (await context.newPage());
@@ -215,5 +220,63 @@ test('a person opens the 2018 example and reads, at the end of each large entry,
     const line = await page.locator('.monaco-editor .view-line', { hasText: '35.192.0.0/12' }).innerText();
     assert.equal(line.replaceAll('\u00a0', ' '), '35.192.0.0/121,048,576 · Google Cloud 85.9 %');
     await page.screenshot({ path: join(artifacts, '6-inlay-hints.png') });
+  });
+});
+
+/** The 2018 story as a repository: Telegram's networks committed, the cloud subnets added since, not committed yet. */
+function storyRepository(folder: string): void {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: folder, stdio: 'ignore' });
+  const example = readFileSync(join(folder, 'telegram-2018.txt'), 'utf8');
+  writeFileSync(join(folder, 'telegram-2018.txt'), example.slice(0, example.indexOf('#\n# Cloud subnets')));
+  git('init', '-q');
+  git('config', 'user.name', 'Blocklist Test');
+  git('config', 'user.email', 'test@blocklist.invalid');
+  git('add', 'telegram-2018.txt');
+  git('commit', '-q', '-m', "Telegram's networks");
+  writeFileSync(join(folder, 'telegram-2018.txt'), example);
+}
+
+test('a person reviews a change: what an added line adds since HEAD, who committed a line, the net in the status bar, and the change report', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  mkdirSync(artifacts, { recursive: true });
+  await withEditor({ vsix, settings: { 'git.enabled': true }, prepare: storyRepository }, async (server, page, folder) => {
+    await openFile(page, server, folder, 'telegram-2018.txt');
+    await waitFor(async () => /\+1\.8M −0 since HEAD/.test(await page.locator('.statusbar').innerText()), 60_000, 'the status bar to show the change since HEAD');
+    const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
+    const hoverAt = async (place: string) => {
+      await page.click('.monaco-editor .view-lines');
+      await page.keyboard.press('Control+G');
+      await page.keyboard.type(place);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
+    };
+    await hoverAt('20:3');
+    await waitFor(async () => (await hoverText()).includes('Added since HEAD: +1,048,576 addresses, 901,120 of Google Cloud'), 20_000, 'the hover to say what line 20 adds');
+    await page.screenshot({ path: join(artifacts, '7-added-since-head.png') });
+    await page.keyboard.press('Escape');
+    // A committed line names its commit, as git blame says; the file must be saved for blame to match its lines.
+    await page.keyboard.press('Control+S');
+    await hoverAt('9:3');
+    await waitFor(async () => (await hoverText()).includes('Added by commit'), 30_000, 'the hover to name the commit');
+    // Text appended to a MarkdownString keeps its spaces as no-break spaces.
+    assert.match((await hoverText()).replaceAll('\u00a0', ' '), /Added by commit [0-9a-f]{10} by Blocklist Test on \d{4}-\d{2}-\d{2}: Telegram's networks/);
+    assert.doesNotMatch(await hoverText(), /Added since HEAD/);
+    await page.screenshot({ path: join(artifacts, '8-commit-hover.png') });
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('Control+Shift+P');
+    await page.fill('.quick-input-widget input', '>Blocklist: Compare with HEAD');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist change')), 30_000, 'the change report tab');
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await report.locator('text=IPv4 addresses added, by provider').waitFor({ timeout: 30_000 });
+    assert.match(await report.locator('h1').innerText(), /^Blocklist change: telegram-2018\.txt since HEAD$/);
+    assert.equal(await report.locator('table.bars th', { hasText: 'Google Cloud' }).first().innerText(), 'Google Cloud (cloud)');
+    assert.equal(await report.locator('ul.entries li', { hasText: '35.192.0.0/12' }).first().innerText(), '+ line 20: 35.192.0.0/12 (1,048,576)');
+    assert.equal(await report.locator('table.bars th', { hasText: 'Google LLC' }).first().innerText(), 'Google LLC (AS396982, AS15169, AS19527)');
+    await page.screenshot({ path: join(artifacts, '9-change-report.png') });
   });
 });

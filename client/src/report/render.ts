@@ -12,12 +12,12 @@ const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
 /** IPv6 addresses as people read them (3 /48s); the CSV export keeps the exact integers. */
 const amount6 = (n: string) => formatAmount(6, BigInt(n));
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** Horizontal bars scaled to the largest value, drawn with CSS (no script, no remote content). */
-function bars(rows: readonly { label: string; value: bigint; detail: string; line?: number }[]): string {
+export function bars(rows: readonly { label: string; value: bigint; detail: string; line?: number }[]): string {
   const max = rows.reduce((m, r) => (r.value > m ? r.value : m), 1n);
   return `<table class="bars">${rows
     .map((r) => {
@@ -45,29 +45,9 @@ export function reportHtml(data: ReportData, fileName: string, cspSource: string
   }));
   const findings = data.findings.map((f) => ({ label: f.code, value: BigInt(f.count), detail: count(f.count) }));
   const scopes = data.scopes.map((s) => ({ label: scopeLabel(s), value: BigInt(s.ipv4), detail: `${count(s.ipv4)} IPv4 · ${amount6(s.ipv6)} IPv6` }));
-  const section = (title: string, body: string, empty: string) => `<section><h2>${title}</h2>${body || `<p class="empty">${empty}</p>`}</section>`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Blocklist report</title>
-<style nonce="${nonce}">
-  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; }
-  h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
-  .totals { display: flex; gap: 2em; flex-wrap: wrap; } .total { background: var(--vscode-editorWidget-background); padding: .8em 1.2em; border-radius: 4px; }
-  .total .big { font-size: 1.5em; font-weight: 600; font-variant-numeric: tabular-nums; } .muted, .empty { color: var(--vscode-descriptionForeground); }
-  .warning { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
-  table.bars { width: 100%; border-collapse: collapse; table-layout: fixed; } table.bars th { width: 38%; text-align: left; font-weight: normal; padding: 2px 1em 2px 0; overflow-wrap: anywhere; }
-  table.bars td { padding: 2px 0; } table.bars td.num { width: 30%; overflow-wrap: anywhere; white-space: normal; }
-  .total .big { overflow-wrap: anywhere; } .bar { display: block; width: 100%; height: .9em; } .bar rect { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
-  .num { text-align: right; white-space: nowrap; padding-left: 1em; font-variant-numeric: tabular-nums; } a { color: var(--vscode-textLink-foreground); }
-  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .4em .9em; margin-right: .5em; cursor: pointer; }
-</style>
-</head>
-<body>
-<h1>Blocklist report: ${escape(fileName)}</h1>
+  return htmlPage(
+    'Blocklist report',
+    `<h1>Blocklist report: ${escape(fileName)}</h1>
 <p class="muted">${escape(data.format)} · ${count(data.duplicates)} duplicates</p>
 <p><button data-export="markdown">Export as Markdown</button><button data-export="csv">Export as CSV</button></p>
 <div class="totals">
@@ -80,7 +60,45 @@ ${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6, a
 ${section('Addresses by organisation (IPv4)', bars(organisations) + ownershipHtml(data), 'No ASN data.')}
 ${section('Entries by prefix length', bars(prefixes), 'No entries.')}
 ${section('Findings', bars(findings), 'No findings.')}
-${section('The broadest entries', bars(broadest), 'No entries.')}
+${section('The broadest entries', bars(broadest), 'No entries.')}`,
+    cspSource,
+    nonce,
+  );
+}
+
+/** A section with a heading, or its `empty` text when it has no body. */
+export function section(title: string, body: string, empty: string): string {
+  return `<section><h2>${title}</h2>${body || `<p class="empty">${empty}</p>`}</section>`;
+}
+
+/**
+ * A webview page: the theme's colours, a policy that allows only this page's style and script (`nonce`), and a script
+ * that sends the extension clicks on `[data-line]` (reveal that line) and `[data-export]` (export in that format).
+ */
+export function htmlPage(title: string, body: string, cspSource: string, nonce: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escape(title)}</title>
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; }
+  h1 { font-size: 1.4em; font-weight: 600; } h2 { font-size: 1.1em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
+  .totals { display: flex; gap: 2em; flex-wrap: wrap; } .total { background: var(--vscode-editorWidget-background); padding: .8em 1.2em; border-radius: 4px; }
+  .total .big { font-size: 1.5em; font-weight: 600; font-variant-numeric: tabular-nums; } .muted, .empty { color: var(--vscode-descriptionForeground); }
+  .warning { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
+  table.bars { width: 100%; border-collapse: collapse; table-layout: fixed; } table.bars th { width: 38%; text-align: left; font-weight: normal; padding: 2px 1em 2px 0; overflow-wrap: anywhere; }
+  table.bars td { padding: 2px 0; } table.bars td.num { width: 30%; overflow-wrap: anywhere; white-space: normal; }
+  .total .big { overflow-wrap: anywhere; } .bar { display: block; width: 100%; height: .9em; } .bar rect { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
+  .num { text-align: right; white-space: nowrap; padding-left: 1em; font-variant-numeric: tabular-nums; } a { color: var(--vscode-textLink-foreground); }
+  ul.entries { list-style: none; padding-left: 0; font-family: var(--vscode-editor-font-family); } .plus { color: var(--vscode-gitDecoration-addedResourceForeground); } .minus { color: var(--vscode-gitDecoration-deletedResourceForeground); }
+  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .4em .9em; margin-right: .5em; cursor: pointer; }
+</style>
+</head>
+<body>
+${body}
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
   document.addEventListener('click', (event) => {

@@ -61,7 +61,8 @@ export function registerReport(client: LanguageClient, reports: OpenReports): vs
   });
 }
 
-async function reveal(document: vscode.TextDocument, line: number): Promise<void> {
+/** Shows `document` beside the report with `line` selected. */
+export async function reveal(document: vscode.TextDocument, line: number): Promise<void> {
   const editor = await vscode.window.showTextDocument(document, vscode.ViewColumn.One);
   const range = document.lineAt(Math.min(line, document.lineCount - 1)).range;
   editor.selection = new vscode.Selection(range.start, range.end);
