@@ -23,6 +23,8 @@ export interface Repository {
   /** `git blame` of the file as committed, its plain output. */
   blame(path: string): Promise<string>;
   getCommit(ref: string): Promise<Commit>;
+  /** The commits that changed `path`, newest first. */
+  log(options: { readonly path: string; readonly maxEntries: number }): Promise<Commit[]>;
 }
 
 interface GitApi {

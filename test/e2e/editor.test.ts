@@ -278,5 +278,17 @@ test('a person reviews a change: what an added line adds since HEAD, who committ
     assert.equal(await report.locator('ul.entries li', { hasText: '35.192.0.0/12' }).first().innerText(), '+ line 20: 35.192.0.0/12 (1,048,576)');
     assert.equal(await report.locator('table.bars th', { hasText: 'Google LLC' }).first().innerText(), 'Google LLC (AS396982, AS15169, AS19527)');
     await page.screenshot({ path: join(artifacts, '9-change-report.png') });
+
+    // The audit report charts the list's history: what it blocked after each commit.
+    await page.locator('.tab', { hasText: 'telegram-2018.txt' }).first().click();
+    await page.keyboard.press('Control+Shift+P');
+    await page.fill('.quick-input-widget input', '>Blocklist: Show Audit Report');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    const audit = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('iframe#active-frame');
+    const history = audit.locator('h2', { hasText: 'History: IPv4 addresses blocked after its one commit' });
+    await history.scrollIntoViewIfNeeded({ timeout: 30_000 });
+    assert.match(await audit.locator('table.bars tr', { hasText: "Telegram's networks" }).last().innerText(), /\d{4}-\d{2}-\d{2} [0-9a-f]{7} Telegram's networks\s+9,216/);
+    await page.screenshot({ path: join(artifacts, '10-report-history.png') });
   });
 });

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-protocol';
 import type { ChangeData } from '../../server/src/core/change/changeData';
-import { BaselineNotification, ChangeRequest, SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
+import { BaselineNotification, ChangeRequest, HistoryRequest, SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
 import { LspClient } from './lspClient';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -69,4 +69,19 @@ test('an entry whose addresses were blocked already, and a cleared baseline', as
   assert.match(await hoverText(19), /^\*\*Added since main:\*\* no address the list did not block already/);
   await client.connection.sendNotification(BaselineNotification.type, { uri, label: 'HEAD', text: null });
   assert.doesNotMatch(await hoverText(19), /Added since/);
+});
+
+test("the history chart: each version read in the document's format, with what it blocks", async () => {
+  const versions = [
+    { hash: 'b', date: '2018-04-16T10:00:00Z', subject: 'Block the cloud subnets', text: example },
+    { hash: 'a', date: '2018-04-15T10:00:00Z', subject: "Telegram's networks", text: telegramOnly },
+  ];
+  const points = await client.connection.sendRequest(HistoryRequest.type, { uri, versions });
+  assert.deepEqual(
+    points?.map((p) => [p.hash, p.ipv4, p.entries]),
+    [
+      ['b', '1844224', 15],
+      ['a', '9216', 9],
+    ],
+  );
 });

@@ -4,6 +4,7 @@
  */
 import { formatAmount, formatShare } from '../../../server/src/core/addresses/display';
 import type { ReportData } from '../../../server/src/core/analysis/report';
+import type { HistoryPoint } from '../../../server/src/lsp/protocol';
 import { dataNote, staleWarning } from '../../../server/src/core/ownership/dataAbout';
 import { csvRecord } from '../../../server/src/core/primitives/csv';
 import { markdownText } from '../../../server/src/core/primitives/markdown';
@@ -29,7 +30,8 @@ export function bars(rows: readonly { label: string; value: bigint; detail: stri
     .join('')}</table>`;
 }
 
-export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string): string {
+/** `history`, when the list is in a git repository: what it blocked after each of its last commits, newest first. */
+export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string, history?: readonly HistoryPoint[]): string {
   const providerBars = (rows: ReportData['providers']['ipv4'], written: (n: string) => string) =>
     rows.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: written(p.addresses) }));
   const organisations = data.organisations.map((o) => ({ label: `${o.name} (AS${o.asn})`, value: BigInt(o.addresses), detail: count(o.addresses) }));
@@ -60,10 +62,20 @@ ${section('IPv6 addresses by provider', bars(providerBars(data.providers.ipv6, a
 ${section('Addresses by organisation (IPv4)', bars(organisations) + ownershipHtml(data), 'No ASN data.')}
 ${section('Entries by prefix length', bars(prefixes), 'No entries.')}
 ${section('Findings', bars(findings), 'No findings.')}
-${section('The broadest entries', bars(broadest), 'No entries.')}`,
+${section('The broadest entries', bars(broadest), 'No entries.')}
+${history ? section(`History: IPv4 addresses blocked after ${history.length === 1 ? 'its one commit' : `each of its last ${history.length} commits`}`, bars(historyBars(history)), '') : ''}`,
     cspSource,
     nonce,
   );
+}
+
+/** A bar per commit: its day, short hash and subject, and what the list blocked after it. */
+function historyBars(history: readonly HistoryPoint[]): { label: string; value: bigint; detail: string }[] {
+  return history.map((point) => ({
+    label: `${point.date.slice(0, 10)} ${point.hash.slice(0, 7)} ${point.subject}`,
+    value: BigInt(point.ipv4),
+    detail: `${count(point.ipv4)}${point.ipv6 === '0' ? '' : ` · IPv6 ${amount6(point.ipv6)}`}`,
+  }));
 }
 
 /** A section with a heading, or its `empty` text when it has no body. */

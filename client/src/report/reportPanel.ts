@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ReportData } from '../../../server/src/core/analysis/report';
 import { ReportRequest } from '../../../server/src/lsp/protocol';
+import { listHistory } from '../history';
 import { reportCsv, reportHtml, reportMarkdown } from './render';
 
 /** The open reports, and which blocklist's report is in front: the status bar keeps that list's counts meanwhile. */
@@ -43,8 +44,8 @@ export function registerReport(client: LanguageClient, reports: OpenReports): vs
       void vscode.window.showWarningMessage('Blocklist: open a blocklist file to see its report.');
       return;
     }
-    const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: building the report…' }, () =>
-      client.sendRequest(ReportRequest.type, { uri: document.uri.toString() }),
+    const [data, history] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: building the report…' }, () =>
+      Promise.all([client.sendRequest(ReportRequest.type, { uri: document.uri.toString() }), listHistory(client, document)]),
     );
     if (!data) return;
     const name = document.uri.path.split('/').pop() ?? 'blocklist';
@@ -53,7 +54,7 @@ export function registerReport(client: LanguageClient, reports: OpenReports): vs
       localResourceRoots: [],
     });
     reports.add(panel, document);
-    panel.webview.html = reportHtml(data, name, panel.webview.cspSource, randomBytes(16).toString('base64'));
+    panel.webview.html = reportHtml(data, name, panel.webview.cspSource, randomBytes(16).toString('base64'), history);
     panel.webview.onDidReceiveMessage((message: { type: string; line?: number; format?: string }) => {
       if (message.type === 'reveal' && typeof message.line === 'number') void reveal(document, message.line);
       if (message.type === 'export') void exportReport(data, name, document.uri, message.format === 'csv' ? 'csv' : 'markdown');

@@ -65,3 +65,28 @@ export namespace ChangeRequest {
   export const method = 'blocklist/change';
   export const type = new RequestType<{ readonly uri: string }, ChangeData | null, void>(method);
 }
+
+/** A version of a document in its history, as the client read it through git. */
+export interface HistoryVersion {
+  readonly hash: string;
+  /** ISO 8601. */
+  readonly date: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** What the document blocked after one commit. */
+export interface HistoryPoint {
+  readonly hash: string;
+  readonly date: string;
+  readonly subject: string;
+  readonly ipv4: string;
+  readonly ipv6: string;
+  readonly entries: number;
+}
+
+/** Sent by the client for the report's history chart: each version read in the document's format, the totals after each. */
+export namespace HistoryRequest {
+  export const method = 'blocklist/history';
+  export const type = new RequestType<{ readonly uri: string; readonly versions: readonly HistoryVersion[] }, readonly HistoryPoint[] | null, void>(method);
+}

@@ -5,7 +5,9 @@
  */
 import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { audit } from '../core/analysis/audit';
 import { summarize } from '../core/analysis/describe';
+import { parseDocument } from '../core/document/document';
 import { buildReport } from '../core/analysis/report';
 import { feedSources, feedStores, NetworkState, registerFeedRequests } from './feedRequests';
 import { AddressSet } from '../core/addresses/addressSet';
@@ -17,7 +19,7 @@ import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll 
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
-import { BaselineNotification, ChangeRequest, ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
+import { BaselineNotification, ChangeRequest, HistoryRequest, ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { Baselines, type Since } from './baselines';
 import { changeData, familyDeltas } from '../core/change/changeData';
 import { onInitializeOnce } from './lifecycle';
@@ -231,6 +233,21 @@ function registerRequests(
       const analysis = analyses.get(textDocument, settingsOf);
       const since = baselines.since(textDocument.uri, analysis, settingsOf);
       return since ? changeData(since.label, since.change, analysis.networks?.index) : null;
+    }),
+  );
+
+  connection.onRequest(HistoryRequest.type, (params, token) =>
+    runSafe(connection, token, 'History', null, async () => {
+      const textDocument = documents.get(params.uri);
+      if (!textDocument) return null;
+      const settingsOf = await settings.get(textDocument.uri);
+      const { format } = analyses.get(textDocument, settingsOf).document;
+      return params.versions.map(({ hash, date, subject, text }) => {
+        const document = parseDocument(text, format);
+        // The totals only: no finding, no owner.
+        const { ipv4, ipv6 } = audit(document, { ...settingsOf.audit, maxFindings: 0 });
+        return { hash, date, subject, ipv4: ipv4.addresses.toString(), ipv6: ipv6.addresses.toString(), entries: ipv4.entries + ipv6.entries };
+      });
     }),
   );
 }
