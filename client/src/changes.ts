@@ -89,20 +89,15 @@ export class ChangeTracker implements vscode.Disposable {
     );
   }
 
-  private async openReport(revision: string): Promise<void> {
+  /** Opens the change report of the active list since `revision`; returns the warning it showed instead, if it could not. */
+  private async openReport(revision: string): Promise<string | undefined> {
     const document = vscode.window.activeTextEditor?.document ?? this.reports.frontDocument;
     const name = document?.uri.path.split('/').pop() ?? 'blocklist';
-    if (document?.languageId !== 'blocklist') {
-      void vscode.window.showWarningMessage('Blocklist: open a blocklist file to compare it.');
-      return;
-    }
+    if (document?.languageId !== 'blocklist') return warn('Blocklist: open a blocklist file to compare it.');
     const reason = await this.compare(document, revision);
-    if (reason) {
-      void vscode.window.showWarningMessage(`Blocklist: cannot compare ${name} with ${revision}: ${reason}.`);
-      return;
-    }
+    if (reason) return warn(`Blocklist: cannot compare ${name} with ${revision}: ${reason}.`);
     const data = await this.client.sendRequest(ChangeRequest.type, { uri: document.uri.toString() });
-    if (!data) return;
+    if (!data) return undefined;
     const panel = vscode.window.createWebviewPanel('blocklist.change', `Blocklist change: ${name} since ${revision}`, vscode.ViewColumn.Beside, {
       enableScripts: true,
       localResourceRoots: [],
@@ -112,11 +107,18 @@ export class ChangeTracker implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((message: { type: string; line?: number }) => {
       if (message.type === 'reveal' && typeof message.line === 'number') void reveal(document, message.line);
     });
+    return undefined;
   }
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** Shows `message` as a warning and returns it (the commands return what they could not do, for scripts and tests). */
+function warn(message: string): string {
+  void vscode.window.showWarningMessage(message);
+  return message;
 }
 
 /** On a committed line of a saved list: the commit that added it, as git blame says (author, date, subject). */

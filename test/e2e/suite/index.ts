@@ -108,9 +108,24 @@ export async function run(): Promise<void> {
 
     await check('the commands are there', async () => {
       const commands = await vscode.commands.getCommands(true);
-      for (const id of ['blocklist.refreshFeeds', 'blocklist.importFeed', 'blocklist.aggregate', 'blocklist.restartServer', 'blocklist.showOutput', 'blocklist.showReport']) {
+      for (const id of [
+        'blocklist.refreshFeeds',
+        'blocklist.importFeed',
+        'blocklist.aggregate',
+        'blocklist.restartServer',
+        'blocklist.showOutput',
+        'blocklist.showReport',
+        'blocklist.compareWithHead',
+        'blocklist.compareWithRevision',
+      ]) {
         assert.ok(commands.includes(id), `missing command ${id}`);
       }
+    });
+
+    await check('without git (git.enabled is off here), Compare with HEAD says why it cannot compare', async () => {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      const warning = await vscode.commands.executeCommand<string | undefined>('blocklist.compareWithHead');
+      assert.equal(warning, 'Blocklist: cannot compare telegram-2018.txt with HEAD: the Git extension is disabled ("git.enabled" is off).');
     });
 
     await check('the report opens', async () => {
