@@ -15,6 +15,9 @@ Commands:
                         family) and whose they are, entries added, removed and changed, findings introduced
                         and resolved; OLD and NEW are each a file, "-", or REV:PATH read through git (PATH
                         from the repository's root, ./PATH from the current folder)
+  which QUERY FILE…     every entry of the files that blocks any address of QUERY (an address, CIDR, range,
+                        AS123 or a provider), with what it does under its scope's rule; exit status 1 when
+                        a file blocks any of it
   history FILE          each commit that changed FILE (newest first): its date, entries and addresses added
                         and removed, what the file blocks after it, and the providers it added most of
 
@@ -23,7 +26,7 @@ Options:
   --format text|json|sarif     output of check: text (the default) as ESLint's "stylish", each file's findings in
                                aligned rows, its totals, and the count of errors and warnings; SARIF 2.1.0 for code
                                scanning. diff: text, json, markdown (a review comment) or sarif; history: text,
-                               json or csv
+                               json or csv; which: text or json
   --fail-on error|warning|never   check exits with status 1 on findings of this severity or worse (default error)
   --since REV                  check reports only the findings the change since REV introduced, on its own lines
                                or caused elsewhere (SARIF: every result with its baselineState against REV); the
@@ -58,12 +61,13 @@ decides: an ipset hash:net set or a pf table by its most specific entry
 check's text is in colour on a terminal, plain when piped; NO_COLOR (set, not
 empty) turns colour off, FORCE_COLOR turns it on when piped (0 or false: off).
 
-Exit status: 0 done; 1 findings reaching --fail-on (check), a failed gate (diff) or invalid lines
-(--strict); 2 a usage error, a file that cannot be read or output that cannot
-be written; 3 an internal error (a bug: please report it with the message).
+Exit status: 0 done; 1 findings reaching --fail-on (check), a failed gate (diff),
+a query blocked (which) or invalid lines (--strict); 2 a usage error, a file that
+cannot be read or output that cannot be written; 3 an internal error (a bug:
+please report it with the message).
 A reader that stops early (| head) ends the output quietly.`;
 
-export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare', 'diff', 'history'] as const;
+export const COMMANDS = ['check', 'count', 'merge', 'ranges', 'common', 'except', 'compare', 'diff', 'history', 'which'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'csv';
@@ -115,7 +119,7 @@ export interface Options {
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
 export class UsageError extends Error {}
 
-const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2, diff: 0, history: 1 };
+const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2, diff: 0, history: 1, which: 2 };
 const SWITCHES = ['--json', '--strict', '--profile', '--quiet'];
 
 /** The output formats of each command that has several. */
@@ -123,11 +127,12 @@ const OUTPUTS: Partial<Record<Command, readonly OutputFormat[]>> = {
   check: ['text', 'json', 'sarif'],
   diff: ['text', 'json', 'markdown', 'sarif'],
   history: ['text', 'json', 'csv'],
+  which: ['text', 'json'],
 };
 
 /** The options some commands only take, and why the others do not. */
 const ONLY_FOR: Record<string, { readonly commands: readonly Command[]; readonly why: string }> = {
-  '--format': { commands: ['check', 'diff', 'history'], why: 'the other commands write lists of addresses (count: --json)' },
+  '--format': { commands: ['check', 'diff', 'history', 'which'], why: 'the other commands write lists of addresses (count: --json)' },
   '--fail-on': { commands: ['check', 'diff'], why: 'the other commands fail on usage errors only' },
   '--max-results': { commands: ['check'], why: 'the other commands write every address' },
   '--max-warnings': { commands: ['check'], why: 'the other commands write every address' },

@@ -15,6 +15,7 @@ import { parseArgs, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
 import { runDiff } from './diff';
 import { runHistory } from './history';
+import { runWhich } from './which';
 import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from './input';
 import { Output, OutputError, writeUntilClosed } from './output';
 
@@ -57,6 +58,7 @@ class Run {
     if (command === 'check') return runCheck(this.options, new Date());
     if (command === 'diff') return runDiff(this.options, new Date());
     if (command === 'history') return runHistory(this.options);
+    if (command === 'which') return runWhich(this.options);
     const sets =
       command === 'except'
         ? [this.readUnion(files.slice(0, 1)), this.readUnion(files.slice(1))]
