@@ -39,6 +39,9 @@ Options:
                                --provider-threshold more addresses (default 256) of a category (cloud, cdn,
                                hosting, platform, messenger) or a provider (aws, google-cloud, …); commas for several
   --max-count N                history lists at most N commits (default 100)
+  --allowlist FILE             check reports every entry that blocks an address FILE lists as a protected error,
+                               the allowlist's line as related information (repeat it, or commas, for several);
+                               a FILE checked that starts with "# blocklist-role: allow" is an allowlist too
   --max-results N              check writes at most N findings, the most severe first, and says how many it left
                                out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
                                per run); the exit status counts them all
@@ -114,6 +117,8 @@ export interface Options {
   readonly providerThreshold: bigint;
   /** history: the most commits. */
   readonly maxCount: number;
+  /** check: files whose entries the others must not block (--allowlist, repeated or with commas). */
+  readonly allowlists: readonly string[];
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
@@ -145,6 +150,7 @@ const ONLY_FOR: Record<string, { readonly commands: readonly Command[]; readonly
   '--fail-on-provider': { commands: ['diff'], why: 'it is a gate on a change' },
   '--provider-threshold': { commands: ['diff'], why: 'it is a gate on a change' },
   '--max-count': { commands: ['history'], why: 'it limits the commits of a history' },
+  '--allowlist': { commands: ['check'], why: 'it protects what the allowlist lists from the findings of check' },
 };
 
 const VALUED = ['--format', '--fail-on', '--input-format', '--scope', '--max-results', '--max-warnings', '--max-data-age', ...Object.keys(ONLY_FOR)];
@@ -177,7 +183,8 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     } else if (VALUED.includes(flag)) {
       const value = inline ?? rest[++i];
       if (value === undefined) throw new UsageError(`${flag} needs a value.`);
-      values.set(flag, value);
+      // A repeated --allowlist adds files; another option's last value counts.
+      values.set(flag, flag === '--allowlist' && values.has(flag) ? `${values.get(flag)},${value}` : value);
     } else {
       throw new UsageError(`Unknown option "${arg}".`);
     }
@@ -241,5 +248,6 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     failOnProviders: listOf('--fail-on-provider'),
     providerThreshold: addresses('--provider-threshold') ?? DEFAULT_PROVIDER_THRESHOLD,
     maxCount: whole('--max-count', 'commits', 1) ?? DEFAULT_MAX_COUNT,
+    allowlists: listOf('--allowlist'),
   };
 }

@@ -13,6 +13,7 @@ import { compareFindings, type FindingChanges } from '../core/change/findingChan
 import type { Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
+import type { NamedNetworks } from '../core/ownership/addressSpec';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { GitError, readFileAtRevision } from '../node/git';
@@ -34,8 +35,12 @@ export function runCheck(options: Options, today: Date): number {
   const networks = cliNetworks();
   const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
-  const audits = options.files.map((file) => {
-    const audited = auditFile(file, options.inputFormat, networks);
+  const read = options.files.map((file) => readDocument(file, options.inputFormat));
+  const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => document.scopes[0].role === 'allow')];
+  const allowlisted = allowlists.flatMap(listedNetworks);
+  const otherTexts = new Map(allowlists.map(({ file, document }) => [file, document.text]));
+  const audits = read.map(({ file, document }) => {
+    const audited = { ...auditDocument(file, document, networks, allowlisted), otherTexts };
     return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, networks), options.output === 'sarif');
   });
   const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
@@ -73,21 +78,49 @@ function errorsOnly(file: FileAudit): FileAudit {
   return { ...file, result: { ...file.result, findings: file.result.findings.filter((f) => f.severity === 'error') } };
 }
 
-function auditFile(file: string, inputFormat: string | undefined, networks: Networks | undefined): FileAudit {
+/** A file named on the command line, read in its format. */
+interface ReadFile {
+  readonly file: string;
+  readonly document: BlocklistDocument;
+}
+
+function readDocument(file: string, inputFormat: string | undefined): ReadFile {
   const text = readText(file);
-  const document = parseDocument(text, formatOf(file, text, inputFormat));
-  const result = auditAll(document, networks);
+  return { file, document: parseDocument(text, formatOf(file, text, inputFormat)) };
+}
+
+/** Each entry of an allowlist as a protected network, labelled and placed by its file and line. */
+function listedNetworks({ file, document }: ReadFile): NamedNetworks[] {
+  const table = document.entries;
+  const listed: NamedNetworks[] = [];
+  for (let k = 0; k < table.count; k++) {
+    if (table.conditional[k]) continue;
+    const [start, end, line] = [table.start[k], table.end[k], table.line[k]];
+    const v4 = table.version[k] === 4;
+    listed.push({
+      label: `${file}:${line + 1} ${document.text.slice(start, end)}`,
+      ipv4: v4 ? AddressSet.range(IPV4, table.lo4[k], table.hi4[k]) : AddressSet.empty(IPV4),
+      ipv6: v4 ? AddressSet.empty(IPV6) : AddressSet.range(IPV6, table.lo6[k], table.hi6[k]),
+      origin: { file, line, start, end },
+    });
+  }
+  return listed;
+}
+
+function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[]): FileAudit {
+  const result = auditAll(document, networks, allowlisted);
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
       ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
       : [];
   const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
-  return { file, text, format: document.format.id, result, providers, document };
+  return { file, text: document.text, format: document.format.id, result, providers, document };
 }
 
 /** Every finding: CI wants the whole list, not the editor's first thousand. */
-export function auditAll(document: BlocklistDocument, networks: Networks | undefined): AuditResult {
-  return audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER }, networks);
+export function auditAll(document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[] = []): AuditResult {
+  const options = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER };
+  return audit(document, allowlisted.length > 0 ? { ...options, networks: { ...options.networks, allowlisted } } : options, networks);
 }
 
 /**

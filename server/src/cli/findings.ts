@@ -18,6 +18,8 @@ export interface FileAudit {
   readonly result: AuditResult;
   /** Addresses of each known provider the list blocks (with ASN data), per family: a sum across families means nothing. */
   readonly providers: { readonly ipv4: readonly ProviderCount[]; readonly ipv6: readonly ProviderCount[] };
+  /** The texts of the other files its findings point to (the allowlists), by name. */
+  readonly otherTexts?: ReadonlyMap<string, string>;
   /** With `check --since`: each finding's state against the revision, and the revision's findings the file no longer has. */
   readonly baseline?: { readonly states: ReadonlyMap<Finding, BaselineState>; readonly resolved: readonly Finding[] };
 }
@@ -44,7 +46,8 @@ export interface Located {
   readonly line: number;
   readonly column: number;
   readonly endColumn: number;
-  readonly related: readonly { readonly line: number; readonly column: number; readonly message: string }[];
+  /** Places the finding involves; `file` when in another file than the finding's (an allowlist's entry). */
+  readonly related: readonly { readonly file?: string; readonly line: number; readonly column: number; readonly message: string }[];
 }
 
 /**
@@ -92,13 +95,13 @@ export function limitResults(audits: readonly FileAudit[], maxResults: number): 
 
 /** The findings of `file` with line and column numbers, made one at a time as they are written. */
 export function located(file: FileReport): Generator<Located> {
-  return locatedIn(file.text, file.shown);
+  return locatedIn(file.text, file.shown, file.otherTexts);
 }
 
-/** `findings` of the document whose text is `text`, with line and column numbers. */
-export function* locatedIn(text: string, findings: readonly Finding[]): Generator<Located> {
-  const locate = (start: number, end: number, line: number) => {
-    const column = columnOf(text, start);
+/** `findings` of the document whose text is `text`, with line and column numbers; a related place in another file is located in its text in `otherTexts`. */
+export function* locatedIn(text: string, findings: readonly Finding[], otherTexts?: ReadonlyMap<string, string>): Generator<Located> {
+  const locate = (start: number, end: number, line: number, inText = text) => {
+    const column = columnOf(inText, start);
     return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
   };
   for (const f of findings) {
@@ -109,8 +112,8 @@ export function* locatedIn(text: string, findings: readonly Finding[]): Generato
       message: f.message,
       ...locate(f.start, f.end, f.line),
       related: (f.related ?? []).map((r) => {
-        const place = locate(r.start, r.end, r.line);
-        return { line: place.line, column: place.column, message: r.message };
+        const place = locate(r.start, r.end, r.line, r.file === undefined ? text : (otherTexts?.get(r.file) ?? ''));
+        return { ...(r.file === undefined ? {} : { file: r.file }), line: place.line, column: place.column, message: r.message };
       }),
     };
   }

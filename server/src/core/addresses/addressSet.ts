@@ -19,6 +19,14 @@ export class AddressSet<A extends number | bigint> {
     return new AddressSet(family, family.allocate(0), family.allocate(0), 0);
   }
 
+  /** The addresses lo…hi (lo <= hi). */
+  static range<A extends number | bigint>(family: Family<A>, lo: A, hi: A): AddressSet<A> {
+    const [starts, ends] = [family.allocate(1), family.allocate(1)];
+    starts[0] = lo;
+    ends[0] = hi;
+    return new AddressSet(family, starts, ends, 1);
+  }
+
   /**
    * The union of the closed intervals whose bounds are `starts[0, length)` and
    * `ends[0, length)`, each array sorted ascending on its own (see

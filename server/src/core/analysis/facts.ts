@@ -10,7 +10,7 @@ import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
 import type { BlocklistDocument, EntryTable } from '../document/document';
-import { resolveSpecs, usableTarget, type ResolvedSpecs } from '../ownership/addressSpec';
+import { resolveSpecs, usableTarget, withNetworks, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import { radixSortIndices } from '../primitives/radixSort';
 import type { EntryCode } from './findingCodes';
@@ -290,7 +290,7 @@ function networkContext(document: BlocklistDocument, options: AuditOptions, netw
   const targetSpecs = document.directives.target?.specs ?? options.networks.target;
   const target = usableTarget(targetSpecs, resolve);
   return {
-    protected: resolve(options.networks.protected),
+    protected: withNetworks(resolve(options.networks.protected), options.networks.allowlisted ?? []),
     target,
     targetLabel: targetSpecs.join(' '),
     // Without the ASN data AS numbers and providers resolve to nothing: no name is called unknown then.

@@ -19,6 +19,8 @@ export interface RelatedPlace {
   readonly start: number;
   readonly end: number;
   readonly message: string;
+  /** The file it is in, as the caller named it (an allowlist's entry); absent: this document. */
+  readonly file?: string;
 }
 
 export interface EntryMessage {
@@ -127,7 +129,8 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
         const shared = table.version[k] === 4 ? item.ipv4.clip(table.lo4[k], table.hi4[k]).size() : item.ipv6.clip(table.lo6[k], table.hi6[k]).size();
         return `${item.label} (${formatAddresses(table.version[k] as 4 | 6, shared)})`;
       });
-      return { message: `Blocks protected networks: ${blocked.join(', ')}. Exclude them or remove the entry.` };
+      const listed = hit.flatMap(({ origin }) => (origin ? [{ ...origin, message: 'Allowed by this entry of an allowlist.' }] : []));
+      return { message: `Blocks protected networks: ${blocked.join(', ')}. Exclude them or remove the entry.`, ...(listed.length > 0 ? { related: listed } : {}) };
     }
     case 'outside-target': {
       const target = context.target!;

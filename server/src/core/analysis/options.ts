@@ -4,6 +4,7 @@
  * apply where the editor or the CLI says nothing (package.json repeats them
  * for the settings UI; a test holds the two equal).
  */
+import type { NamedNetworks } from '../ownership/addressSpec';
 import type { ProviderCategory } from '../ownership/providers';
 import type { FindingCode, Severity } from './findingCodes';
 
@@ -25,6 +26,8 @@ export interface NetworkOptions {
   readonly maxOrganisations: number;
   /** Networks no entry may block: CIDRs, ranges, `AS13335`, provider ids or names. */
   readonly protected: readonly string[];
+  /** Networks other lists allow (the entries of allowlist files), protected as those are, each with the place that lists it. */
+  readonly allowlisted?: readonly NamedNetworks[];
   /** The intended target, when the file has no `# target:` directive. Empty: no target. */
   readonly target: readonly string[];
 }

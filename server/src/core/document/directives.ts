@@ -22,7 +22,7 @@ export interface TargetDirective {
 export interface Directives {
   readonly format?: FormatDirective;
   readonly target?: TargetDirective;
-  /** Scopes `# blocklist-role: allow NAME…` names as allowlists, where no rule in the file says how they are used. */
+  /** Scopes `# blocklist-role: allow NAME…` names as allowlists, where no rule in the file says how they are used ('' for the file itself). */
   readonly allowing?: readonly string[];
   /** FireHOL lists only: what the header's `Entries` line claims. */
   readonly fireholEntries?: FireholEntries;
@@ -51,10 +51,12 @@ export function parseTargetDirective(text: string, head = headLines(text)): Targ
   return { specs: matches.map((word) => word[0]), places, line: found.line };
 }
 
-/** The names after `# blocklist-role: allow` (or after `;` or `//`) in the first 50 lines. */
+/** The names after `# blocklist-role: allow` (or after `;` or `//`) in the first 50 lines; with no name, the file itself (''). */
 export function parseRoleDirective(text: string, head = headLines(text)): string[] | undefined {
-  const found = headDirective(head, /^\s*(?:#|;|\/\/)\s*blocklist-role\s*:\s*allow\s+(.*)$/i);
-  return found && words(found.value);
+  const found = headDirective(head, /^\s*(?:#|;|\/\/)\s*blocklist-role\s*:\s*allow(?:\s+(.*)|\s*)$/i);
+  if (!found) return undefined;
+  const names = words(found.value);
+  return names.length > 0 ? names : [''];
 }
 
 /** A line of a text's head, without its line break, and where it starts. */
@@ -79,7 +81,8 @@ function headLines(text: string): HeadLine[] {
 function headDirective(head: readonly HeadLine[], pattern: RegExp): { value: string; start: number; line: number } | undefined {
   for (let line = 0; line < head.length; line++) {
     const match = pattern.exec(head[line].text);
-    if (match) return { value: match[1], start: head[line].start + match[0].length - match[1].length, line };
+    // A directive whose value is optional and absent has the empty value, at the end of its line.
+    if (match) return { value: match[1] ?? '', start: head[line].start + match[0].length - (match[1] ?? '').length, line };
   }
   return undefined;
 }

@@ -16,6 +16,16 @@ export interface NamedNetworks {
   readonly label: string;
   readonly ipv4: AddressSet<number>;
   readonly ipv6: AddressSet<bigint>;
+  /** Where another list names it (an allowlist's entry); absent for a setting's names. */
+  readonly origin?: Origin;
+}
+
+/** An entry of another file: the file as the caller names it (a path for the CLI, a URI for the server), its line and offsets there. */
+export interface Origin {
+  readonly file: string;
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface ResolvedSpecs {
@@ -45,6 +55,18 @@ export function resolveSpecs(specs: readonly string[], index: AsnIndex | undefin
     item.ipv6.forEachRange((lo, hi) => all6.add(lo, hi));
   }
   return { items, ipv4: all4.build(), ipv6: all6.build(), unknown };
+}
+
+/** `resolved` and `more` together: their items one after the other, their unions joined. */
+export function withNetworks(resolved: ResolvedSpecs, more: readonly NamedNetworks[]): ResolvedSpecs {
+  if (more.length === 0) return resolved;
+  const all4 = new IntervalBuilder(IPV4, 16);
+  const all6 = new IntervalBuilder(IPV6, 16);
+  for (const set of [resolved, ...more]) {
+    set.ipv4.forEachRange((lo, hi) => all4.add(lo, hi));
+    set.ipv6.forEachRange((lo, hi) => all6.add(lo, hi));
+  }
+  return { items: [...resolved.items, ...more], ipv4: all4.build(), ipv6: all6.build(), unknown: resolved.unknown };
 }
 
 function addSpec(spec: string, index: AsnIndex | undefined, v4: IntervalBuilder<number>, v6: IntervalBuilder<bigint>): boolean {
