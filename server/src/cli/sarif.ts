@@ -67,7 +67,9 @@ function* results(reports: readonly FileReport[]): Generator<object> {
         locations: [location(report.file, f.line, f.column, f.endColumn)],
         ...(baselineState ? { baselineState } : {}),
         ...(f.codes ? { properties: { components: f.codes } } : {}),
-        ...(f.related.length > 0 ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(r.file ?? report.file, r.line, r.column), message: { text: r.message } })) } : {}),
+        ...(f.related.length > 0
+          ? { relatedLocations: f.related.map((r, id) => ({ id, ...location(r.file ?? report.file, r.line, r.column), message: { text: r.message } })) }
+          : {}),
       };
     }
     // What the change resolved: a result of the baseline that this run no longer has, so nothing to point at in the file as it is now.

@@ -109,7 +109,10 @@ function decisions<A extends number | bigint>(
     const candidates = deciders.map((k, order) => ({ k, order, bounds: bounds(k), prefix: 0 }));
     const ordered = scope.evaluation === 'first-match' ? candidates : blocksBySpecificity(family, candidates);
     let left = query;
-    for (const { k, bounds: [lo, hi] } of ordered) {
+    for (const {
+      k,
+      bounds: [lo, hi],
+    } of ordered) {
       const taken = left.clip(lo, hi);
       if (taken.isEmpty) continue;
       counts.set(k, (counts.get(k) ?? 0n) + taken.size());
