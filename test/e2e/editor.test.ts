@@ -220,6 +220,15 @@ test('a person opens the 2018 example and reads, at the end of each large entry,
     const line = await page.locator('.monaco-editor .view-line', { hasText: '35.192.0.0/12' }).innerText();
     assert.equal(line.replaceAll('\u00a0', ' '), '35.192.0.0/121,048,576 · Google Cloud 85.9 %');
     await page.screenshot({ path: join(artifacts, '6-inlay-hints.png') });
+    // The breadcrumbs follow the outline: the section the cursor is in, then its entry.
+    await page.click('.monaco-editor .view-lines');
+    await page.keyboard.press('Control+G');
+    await page.keyboard.type('21:3');
+    await page.keyboard.press('Enter');
+    const crumbs = async () => (await page.locator('.breadcrumbs-control').innerText()).replaceAll('\n', ' ');
+    await waitFor(async () => (await crumbs()).includes('Cloud subnets reported blocked on 16-17 April 2018'), 30_000, 'the breadcrumbs to name the section');
+    assert.match(await crumbs(), /Cloud subnets reported blocked on 16-17 April 2018.*35\.156\.0\.0\/14/);
+    await page.screenshot({ path: join(artifacts, '6b-breadcrumbs.png') });
   });
 });
 

@@ -19,6 +19,7 @@ import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll 
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { documentSymbols, foldingRanges } from './outline';
 import { BaselineNotification, ChangeRequest, HistoryRequest, ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { Baselines, type Since } from './baselines';
 import { changeData, familyDeltas } from '../core/change/changeData';
@@ -99,6 +100,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_KIND], resolveProvider: resolvesEdits },
         executeCommandProvider: { commands: [AGGREGATE_COMMAND] },
@@ -150,6 +153,22 @@ function registerRequests(
       const settingsOf = await settings.get(textDocument.uri);
       const analysis = analyses.get(textDocument, settingsOf);
       return hover(textDocument, analysis, params.position, now(), baselines.since(textDocument.uri, analysis, settingsOf));
+    }),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    runSafe(connection, token, 'Outline', [], async () => {
+      const textDocument = documents.get(params.textDocument.uri);
+      if (!textDocument) return [];
+      return documentSymbols(textDocument, analyses.get(textDocument, await settings.get(textDocument.uri)));
+    }),
+  );
+
+  connection.onFoldingRanges((params, token) =>
+    runSafe(connection, token, 'Folding', [], async () => {
+      const textDocument = documents.get(params.textDocument.uri);
+      if (!textDocument) return [];
+      return foldingRanges(analyses.get(textDocument, await settings.get(textDocument.uri)));
     }),
   );
 
