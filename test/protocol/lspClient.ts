@@ -86,6 +86,8 @@ export class LspClient {
     resolvesCodeActions?: boolean;
     /** Whether the client shows inlay hints again when the server asks (workspace/inlayHint/refresh), as VS Code does. */
     refreshesInlayHints?: boolean;
+    /** The folders open in the client (file URIs), which the workspace index reads. */
+    workspaceFolders?: readonly string[];
   }): Promise<{ client: LspClient; result: InitializeResult }> {
     const client = LspClient.launch(options.env);
     client.settings = options.settings ?? {};
@@ -100,6 +102,7 @@ export class LspClient {
     const result = await client.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: options.workspaceFolders?.map((uri) => ({ uri, name: uri.slice(uri.lastIndexOf('/') + 1) })) ?? null,
       capabilities,
       initializationOptions: options.initializationOptions,
     });

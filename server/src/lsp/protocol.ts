@@ -90,3 +90,49 @@ export namespace HistoryRequest {
   export const method = 'blocklist/history';
   export const type = new RequestType<{ readonly uri: string; readonly versions: readonly HistoryVersion[] }, readonly HistoryPoint[] | null, void>(method);
 }
+
+/** An entry that names an address of the query, as Find Blocking Entries lists it. */
+export interface BlockingMatch {
+  /** Zero-based. */
+  readonly line: number;
+  readonly character: number;
+  readonly endCharacter: number;
+  readonly text: string;
+  /** blocks, excepts, lists (an allowlist's entry) or conditional (a rule with conditions). */
+  readonly role: 'blocks' | 'excepts' | 'lists' | 'conditional';
+  /** Addresses of the query it names, and of those the ones it decides under its scope's rule. */
+  readonly overlap: string;
+  readonly decided: string;
+}
+
+export interface BlockingFile {
+  readonly uri: string;
+  readonly format: string;
+  /** The query's addresses the file blocks. */
+  readonly blocked: { readonly ipv4: string; readonly ipv6: string };
+  readonly scopes: readonly {
+    readonly label: string;
+    readonly role: 'block' | 'allow';
+    readonly decided: { readonly ipv4: string; readonly ipv6: string };
+    readonly matches: readonly BlockingMatch[];
+  }[];
+}
+
+export interface FindBlockingResult {
+  readonly query: string;
+  readonly addresses: { readonly ipv4: string; readonly ipv6: string };
+  /** The lists with an entry that names any of the query, by URI. */
+  readonly files: readonly BlockingFile[];
+  /** How many files the workspace index holds. */
+  readonly indexed: number;
+}
+
+/**
+ * Sent by "Blocklist: Find Blocking Entries…" (and usable from any LSP client): every entry of every list of the workspace
+ * and every open blocklist that names an address of `query` (an address, CIDR, range, AS123 or a provider), with what it
+ * decides; null when the query names nothing.
+ */
+export namespace FindBlockingRequest {
+  export const method = 'blocklist/findBlocking';
+  export const type = new RequestType<{ readonly query: string }, FindBlockingResult | null, void>(method);
+}

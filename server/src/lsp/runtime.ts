@@ -45,8 +45,17 @@ export interface FeedStore {
   import(sourceId: string, file: string): Promise<number>;
 }
 
+/** The files of the open folders, for the workspace index. */
+export interface WorkspaceFiles {
+  /** Every file under `folder` (a file URI), leaving out version-control and dependency folders, with its size in bytes. */
+  list(folder: string): Promise<readonly { readonly uri: string; readonly size: number }[]>;
+  read(uri: string): Promise<Uint8Array>;
+}
+
 export interface Runtime {
   readonly asnIndex: AsnIndexData;
+  /** The workspace's files; a host without (a browser) has no workspace index. */
+  readonly files?: WorkspaceFiles;
   /** The store of `sources`, cached under the client's `storagePath` when it gives one, else where the host keeps caches. */
   feedStore(storagePath: string | undefined, sources: readonly FeedSource[]): FeedStore;
   readonly timer: Timer;

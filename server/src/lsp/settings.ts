@@ -6,6 +6,7 @@
  * narrower one), and the output channel says once which setting, what value
  * and what is used instead.
  */
+import { DEFAULT_INDEX_SETTINGS, type IndexSettings } from './workspaceIndex';
 import type { Connection } from 'vscode-languageserver/node';
 import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions } from '../core/analysis/options';
@@ -24,6 +25,8 @@ export interface Settings {
   readonly maxDataAgeDays: number;
   /** The counts shown at the end of large entries; `minimumAddresses` is the smallest entry that gets one. */
   readonly inlayHints: { readonly enabled: boolean; readonly minimumAddresses: number };
+  /** Which files of the open folders the workspace index reads. */
+  readonly workspace: IndexSettings;
 }
 
 /** The whole-number settings and their ranges; package.json's minimum and maximum say the same (a test holds them equal). */
@@ -117,6 +120,10 @@ export function toSettings(raw: unknown, replaced: (message: string) => void = (
     },
     maxDataAgeDays: read.integer('ownership.maxAgeDays', DEFAULT_MAX_DATA_AGE_DAYS),
     inlayHints: { enabled: read.boolean('inlayHints.enabled', true), minimumAddresses: read.integer('inlayHints.minimumAddresses', DEFAULT_INLAY_HINT_MINIMUM) },
+    workspace: {
+      include: read.strings('workspace.include', DEFAULT_INDEX_SETTINGS.include),
+      exclude: read.strings('workspace.exclude', DEFAULT_INDEX_SETTINGS.exclude),
+    },
   };
 }
 

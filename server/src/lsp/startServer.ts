@@ -3,7 +3,15 @@
  * what the client says it supports; the same server runs over stdio for any
  * LSP editor and over IPC for VS Code.
  */
-import { CodeActionKind, DidChangeConfigurationNotification, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { audit } from '../core/analysis/audit';
 import { summarize } from '../core/analysis/describe';
@@ -20,6 +28,8 @@ import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
 import { documentSymbols, foldingRanges } from './outline';
+import { WorkspaceIndex } from './workspaceIndex';
+import { registerWorkspaceRequests } from './workspaceRequests';
 import { BaselineNotification, ChangeRequest, HistoryRequest, ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
 import { Baselines, type Since } from './baselines';
 import { changeData, familyDeltas } from '../core/change/changeData';
@@ -67,6 +77,8 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   let diagnostics: DiagnosticsFeature;
   let watchesConfiguration = false;
   let refreshesInlayHints = false;
+  /** Every list of the open folders, where the host has files; built once initialized. */
+  let workspace: { readonly index: WorkspaceIndex; readonly folders: readonly string[] } | undefined;
 
   // Features register their request handlers here: before initialize there are none, and the lifecycle answers.
   onInitializeOnce(connection, (params): InitializeResult => {
@@ -96,10 +108,16 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     const codeAction = capabilities.textDocument?.codeAction;
     const resolvesEdits = codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties.includes('edit') ?? false);
     registerRequests(connection, documents, analyses, baselines, settings, resolvesEdits, () => runtime.now());
+    if (runtime.files) {
+      const index = new WorkspaceIndex(connection, documents, runtime.files);
+      workspace = { index, folders: params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []) };
+      registerWorkspaceRequests(connection, documents, index, analyses, settings, () => networks?.get());
+    }
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        ...(runtime.files ? { workspaceSymbolProvider: true, referencesProvider: true } : {}),
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         inlayHintProvider: true,
@@ -111,14 +129,29 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     };
   });
 
+  const indexWorkspace = () => {
+    if (!workspace) return;
+    const { index, folders } = workspace;
+    void settings.get(folders[0] ?? '').then((settingsOf) => index.build(folders, settingsOf.workspace));
+  };
+
   connection.onInitialized(() => {
     if (watchesConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'blocklist' });
     loadCustomFeeds();
+    indexWorkspace();
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    for (const change of changes) {
+      if (change.type === FileChangeType.Deleted) workspace?.index.forget(change.uri);
+      else void workspace?.index.update(change.uri);
+    }
   });
 
   connection.onDidChangeConfiguration(() => {
     settings.clear();
     diagnostics.refresh();
+    indexWorkspace();
     // The counts' settings may have changed: the client asks again for the lines it shows.
     if (refreshesInlayHints) void connection.languages.inlayHint.refresh();
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Runtime } from '../lsp/runtime';
 import { NodeFeedStore } from './feedStore';
 import { asnIndexFile } from './networkData';
+import { workspaceFiles } from './workspaceFiles';
 
 /** The cache directory: the client's storage for the extension, else the user's cache folder. */
 export function feedDirectory(storagePath: string | undefined): string {
@@ -25,5 +26,6 @@ export function nodeRuntime(): Runtime {
       },
     },
     now: () => new Date(),
+    files: workspaceFiles,
   };
 }

@@ -1,0 +1,185 @@
+/**
+ * The workspace index: every blocklist in the open folders, read in the
+ * background (with progress) and kept current from file-change
+ * notifications and open documents. It holds per file only what tells
+ * whether a query concerns it — the union of its entries' addresses — so
+ * its memory is a few sets per file; a query re-reads just the files that
+ * concern it and answers from their documents (core/analysis/which.ts).
+ */
+import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AddressSet } from '../core/addresses/addressSet';
+import { IPV4, IPV6 } from '../core/addresses/family';
+import { IntervalBuilder } from '../core/addresses/intervalBuilder';
+import { audit } from '../core/analysis/audit';
+import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
+import { which, type Addresses, type WhichAnswer } from '../core/analysis/which';
+import { parseDocument, type BlocklistDocument } from '../core/document/document';
+import { decodeText, notTextAt } from '../core/document/encoding';
+import { looksLikeBlocklist } from '../core/document/sniff';
+import { detectFormat } from '../core/formats/registry';
+import { globToRegExp } from '../core/primitives/glob';
+import type { WorkspaceFiles } from './runtime';
+
+/** The index's settings (`blocklist.workspace.include` and `.exclude`), globs relative to each folder. */
+export interface IndexSettings {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+}
+
+export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
+  include: ['**/*.{netset,ipset,blocklist,cidr,p2p,nft,rsc,txt}', '**/ipfilter.dat', '**/hosts.deny', '**/hosts.allow'],
+  exclude: [],
+};
+
+/** Files larger than this are left out: a list is rarely over 64 MB, and a database dump that happens to match is not read. */
+const MAX_BYTES = 64 * 1024 * 1024;
+
+/** What the index keeps of a file. */
+interface Indexed {
+  /** Every address any entry names, whatever it does with it. */
+  readonly named: Addresses;
+}
+
+/** One file's answer to a query. */
+export interface FileAnswer {
+  readonly uri: string;
+  readonly document: BlocklistDocument;
+  readonly answer: WhichAnswer;
+}
+
+export class WorkspaceIndex {
+  private readonly files = new Map<string, Indexed>();
+  private folders: readonly string[] = [];
+  private matchers: { include: RegExp[]; exclude: RegExp[] } = compile(DEFAULT_INDEX_SETTINGS);
+  /** Settles when the last build, and every file read since, is done; queries wait for it. */
+  private settled: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly disk: WorkspaceFiles,
+  ) {}
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  /** Indexes every list in `folders` (file URIs) anew, reporting progress; queries wait for it. */
+  build(folders: readonly string[], settings: IndexSettings): Promise<void> {
+    this.folders = folders;
+    this.matchers = compile(settings);
+    return this.queue(() => this.indexAll());
+  }
+
+  private async indexAll(): Promise<void> {
+    this.files.clear();
+    const progress = await this.connection.window.createWorkDoneProgress();
+    progress.begin('Blocklist: indexing the workspace', 0, 'listing files', false);
+    try {
+      const listed = (await Promise.all(this.folders.map((folder) => this.disk.list(folder)))).flat();
+      const wanted = listed.filter((file) => file.size <= MAX_BYTES && this.wants(file.uri));
+      for (let n = 0; n < wanted.length; n++) {
+        await this.index(wanted[n].uri);
+        if (n % 16 === 0) progress.report(Math.round((n * 100) / wanted.length), `${n} of ${wanted.length} files`);
+      }
+    } finally {
+      progress.done();
+    }
+  }
+
+  /** Reads `uri` again (it changed on disk), or forgets it (not a list); queries wait for it. */
+  update(uri: string): Promise<void> {
+    return this.queue(() => this.index(uri));
+  }
+
+  /** Runs `work` after what is queued, one thing at a time, so that a rebuild and a file's update never interleave. */
+  private queue(work: () => Promise<void>): Promise<void> {
+    this.settled = this.settled.then(work).catch((error: unknown) => {
+      this.connection.console.error(`The workspace index failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    });
+    return this.settled;
+  }
+
+  private async index(uri: string): Promise<void> {
+    if (!this.wants(uri)) {
+      this.files.delete(uri);
+      return;
+    }
+    const document = await this.read(uri);
+    if (!document) {
+      this.files.delete(uri);
+      return;
+    }
+    const table = document.entries;
+    const v4 = new IntervalBuilder(IPV4, 16);
+    const v6 = new IntervalBuilder(IPV6, 16);
+    for (let k = 0; k < table.count; k++) {
+      if (table.version[k] === 4) v4.add(table.lo4[k], table.hi4[k]);
+      else v6.add(table.lo6[k], table.hi6[k]);
+    }
+    this.files.set(uri, { named: { ipv4: v4.build(), ipv6: v6.build() } });
+  }
+
+  forget(uri: string): void {
+    this.files.delete(uri);
+  }
+
+  /**
+   * Every list with an entry that names an address of `query`, and what each entry does with them: the indexed files,
+   * and the open blocklists (as edited, indexed or not).
+   */
+  async which(query: Addresses): Promise<FileAnswer[]> {
+    await this.settled;
+    const open = this.documents
+      .all()
+      .filter((document) => document.languageId === 'blocklist')
+      .map((document) => document.uri);
+    const indexed = [...this.files].filter(([uri, { named }]) => !open.includes(uri) && overlapsAny(named, query)).map(([uri]) => uri);
+    const answers: FileAnswer[] = [];
+    for (const uri of [...open, ...indexed]) {
+      const document = await this.read(uri, true);
+      if (!document) continue;
+      // The effective sets only: no finding is wanted.
+      answers.push({ uri, document, answer: which(document, audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }), query) });
+    }
+    return answers.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+
+  /** Whether `uri` is under an open folder, matches an include glob and no exclude glob. */
+  private wants(uri: string): boolean {
+    const folder = this.folders.find((candidate) => uri.startsWith(candidate.endsWith('/') ? candidate : `${candidate}/`));
+    if (!folder) return false;
+    const path = decodeURIComponent(uri.slice(folder.replace(/\/$/, '').length + 1));
+    return this.matchers.include.some((glob) => glob.test(path)) && !this.matchers.exclude.some((glob) => glob.test(path));
+  }
+
+  /**
+   * The file as the editor has it open, else as it is on disk; undefined when it is not a list (binary data, or a `.txt`
+   * of prose, unless the editor opened it as a blocklist: `opened`).
+   */
+  private async read(uri: string, opened = false): Promise<BlocklistDocument | undefined> {
+    const open = this.documents.get(uri)?.getText();
+    const text = open ?? (await this.disk.read(uri).then(decodeText, () => undefined));
+    if (text === undefined || notTextAt(text) >= 0) return undefined;
+    const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
+    if (!opened && name.endsWith('.txt') && !looksLikeBlocklist(text)) return undefined;
+    return parseDocument(text, detectFormat(name, text));
+  }
+}
+
+function compile(settings: IndexSettings): { include: RegExp[]; exclude: RegExp[] } {
+  return { include: settings.include.map(globToRegExp), exclude: settings.exclude.map(globToRegExp) };
+}
+
+function overlapsAny(named: Addresses, query: Addresses): boolean {
+  return !named.ipv4.intersection(query.ipv4).isEmpty || !named.ipv6.intersection(query.ipv6).isEmpty;
+}
+
+/** A query of one entry's addresses (for references). */
+export function entryQuery(document: BlocklistDocument, k: number): Addresses {
+  const table = document.entries;
+  return table.version[k] === 4
+    ? { ipv4: AddressSet.range(IPV4, table.lo4[k], table.hi4[k]), ipv6: AddressSet.empty(IPV6) }
+    : { ipv4: AddressSet.empty(IPV4), ipv6: AddressSet.range(IPV6, table.lo6[k], table.hi6[k]) };
+}
