@@ -8,6 +8,7 @@ import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageC
 import { registerFeedCommands } from './feedCommands';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { OpenReports, registerReport } from './report/reportPanel';
+import { registerBlockingEntries } from './blockingEntries';
 import { ChangeTracker } from './changes';
 import { StatusBar } from './statusBar';
 
@@ -22,9 +23,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const output = vscode.window.createOutputChannel('Blocklist Auditor', { log: true });
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'blocklist' }],
-    synchronize: { configurationSection: 'blocklist' },
+    // Every file event: the server's workspace index decides which files are lists (blocklist.workspace.include).
+    synchronize: { configurationSection: 'blocklist', fileEvents: watcher },
     outputChannel: output,
     initializationOptions: { storagePath: context.globalStorageUri.fsPath },
     errorHandler: {
@@ -52,8 +55,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     registerFeedCommands(client),
     registerReport(client, reports),
+    registerBlockingEntries(client),
     reports,
     output,
+    watcher,
     statusBar,
     changes,
     vscode.commands.registerCommand('blocklist.restartServer', async () => {

@@ -301,3 +301,55 @@ test('a person reviews a change: what an added line adds since HEAD, who committ
     await page.screenshot({ path: join(artifacts, '10-report-history.png') });
   });
 });
+
+test('a person asks which lists block an address: the Blocking Entries view, each line a click away, and Ctrl+T', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  mkdirSync(artifacts, { recursive: true });
+  await withEditor({ vsix }, async (server, page, folder) => {
+    await openFile(page, server, folder, 'sets.ipset');
+    await page.keyboard.press('Control+Shift+P');
+    await page.fill('.quick-input-widget input', '>Blocklist: Find Blocking Entries');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
+    await page.fill('.quick-input-widget input', '203.0.113.4');
+    await page.keyboard.press('Enter');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Blocking Entries' }) });
+    // Room for the view: the folder's files fold away.
+    await page.locator('.pane-header', { hasText: /blocklist-ws-/ }).click();
+    const rows = () => view.locator('.monaco-list-row').allInnerTexts();
+    await waitFor(async () => (await rows()).some((row) => row.includes('line 8: 203.0.113.4')), 60_000, 'the view to list the deciding entry');
+    const listed = (await rows()).map((row) => row.replaceAll('\n', ' '));
+    assert.ok(
+      listed.some((row) => /sets\.ipset.*blocks 1 address/.test(row)),
+      listed.join(' | '),
+    );
+    assert.ok(
+      listed.some((row) => /line 7: 203\.0\.113\.0\/28.*set bad · excepts 0 of 1/.test(row)),
+      listed.join(' | '),
+    );
+    assert.ok(
+      listed.some((row) => /line 8: 203\.0\.113\.4.*set bad · blocks 1 of 1/.test(row)),
+      listed.join(' | '),
+    );
+    assert.ok(
+      listed.some((row) => /line 11: 203\.0\.113\.0\/24.*set trusted · allows 1 of 1/.test(row)),
+      listed.join(' | '),
+    );
+    await page.screenshot({ path: join(artifacts, '11-blocking-entries.png') });
+    // A click opens the line.
+    await view.locator('.monaco-list-row', { hasText: 'line 8: 203.0.113.4' }).click();
+    await waitFor(async () => /Ln 8, Col 20 \(11 selected\)/.test(await page.locator('.statusbar').innerText()), 20_000, 'the entry on line 8 selected');
+
+    // Ctrl+T: the symbols' names start with the address typed, so the editor's fuzzy filter keeps them.
+    await page.keyboard.press('Control+T');
+    await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
+    await page.keyboard.type('203.0.113.4');
+    await waitFor(
+      async () => (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).some((row) => row.includes('203.0.113.4 ∈ 203.0.113.4')),
+      30_000,
+      'workspace symbols for the address',
+    );
+    await page.screenshot({ path: join(artifacts, '12-workspace-symbols.png') });
+  });
+});

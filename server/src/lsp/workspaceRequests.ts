@@ -58,7 +58,7 @@ export function registerWorkspaceRequests(
               name: `${typed} ∈ ${match.text}`,
               kind: SymbolKind.Constant,
               location: locationOf(uri, document.text, match.entry, document.entries),
-              containerName: `${scope.label} · ${match.role} ${formatAmount(match.version, match.decided)}`,
+              containerName: `${scope.label} · ${match.role === 'lists' ? 'allows' : match.role} ${formatAmount(match.version, match.decided)}`,
             })),
         ),
       );

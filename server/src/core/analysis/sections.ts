@@ -1,8 +1,9 @@
 /**
  * A list's sections, as maintainers write them: a block of comment lines,
  * then the entries it introduces, up to the next block. Each section is
- * named by the last line of its comment block (the heading right above the
- * entries), and counts its entries and the unique addresses they block.
+ * named by the last line of its comment block that is no directive (the
+ * heading right above the entries), and counts its entries and the unique
+ * addresses they block.
  * The outline, breadcrumbs and folding come from here.
  */
 import { IPV4, IPV6 } from '../addresses/family';
@@ -28,6 +29,8 @@ export interface Section {
 /** `#`, `;` or `//` after blanks: a comment line in every format read here. */
 const COMMENT = /^\s*(?:#|;|\/\/)/;
 const MARKER = /^\s*(?:#+|;+|\/\/+)\s*/;
+/** A directive's comment: `blocklist-format: …`, `blocklist-role: …`, `target: …`. */
+const DIRECTIVE = /^(?:blocklist-[\w-]+|target)\s*:/i;
 
 /** The sections that hold entries, in order; a comment block followed by no entry before the next one is no section. */
 export function sectionsOf(document: BlocklistDocument): Section[] {
@@ -46,8 +49,9 @@ export function sectionsOf(document: BlocklistDocument): Section[] {
     if (COMMENT.test(content)) {
       if (block && block.end === line - 1) block.end = line;
       else block = { start: line, end: line, name: '' };
+      // The heading is the block's last line that says something, a directive (`# target: …`) only if nothing else does.
       const heading = content.replace(MARKER, '').trim();
-      if (heading !== '') block.name = heading;
+      if (heading !== '' && (!DIRECTIVE.test(heading) || block.name === '' || DIRECTIVE.test(block.name))) block.name = heading;
       return;
     }
     // Entries on a comment line (a format whose comments are not `#`) belong to no section.
