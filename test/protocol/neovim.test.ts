@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -11,14 +11,20 @@ const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(root, '..', 'shared', 'co
 interface NeovimResult {
   diagnostics: { lnum: number; col: number; end_col: number; severity: number; code: string; message: string }[];
   hover: string | null;
+  /** The names of the workspace symbols of `symbolQuery`. */
+  symbols: string[];
 }
 
-/** Opens `file` in headless Neovim with our server attached and returns what Neovim received. */
-function runNeovim(file: string, hoverLine: number, hoverColumn: number): NeovimResult {
+/**
+ * Opens `file` in headless Neovim with our server attached, its root folder the current one (`cwd`), and returns what
+ * Neovim received.
+ */
+function runNeovim(file: string, hoverLine: number, hoverColumn: number, options: { cwd?: string; symbolQuery?: string } = {}): NeovimResult {
   const home = mkdtempSync(join(tmpdir(), 'blocklist-nvim-'));
   try {
     const resultFile = join(home, 'result.json');
     const run = spawnSync('nvim', ['--headless', '--clean', '-n', '-u', resolve(root, 'test/protocol/fixtures/nvim-check.lua'), file], {
+      cwd: options.cwd,
       env: {
         ...process.env,
         XDG_CONFIG_HOME: join(home, 'config'),
@@ -29,6 +35,7 @@ function runNeovim(file: string, hoverLine: number, hoverColumn: number): Neovim
         RESULT_FILE: resultFile,
         HOVER_LINE: String(hoverLine),
         HOVER_COL: String(hoverColumn),
+        ...(options.symbolQuery ? { SYMBOL_QUERY: options.symbolQuery } : {}),
       },
       timeout: 60_000,
       encoding: 'utf8',
@@ -58,4 +65,16 @@ test('Neovim shows positioned diagnostics and hovers on a real FireHOL list', ()
   assert.match(private10.find((d) => d.code === 'special-purpose')!.message, /10\.0\.0\.0\/8 Private-Use \(RFC 1918\)/);
   assert.match(result.hover ?? '', /\*\*10\.0\.0\.0\/8\*\* blocks \*\*16,777,216 addresses\*\*/);
   assert.match(result.hover ?? '', /netmask `255\.0\.0\.0`/);
+});
+
+test('Neovim finds which entries of the workspace decide an address through workspace symbols', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'blocklist-nvim-workspace-'));
+  try {
+    writeFileSync(join(folder, 'feed.netset'), '10.0.0.0/8\n192.0.2.0/24\n');
+    writeFileSync(join(folder, 'local.netset'), '10.0.0.5\n');
+    const result = runNeovim(join(folder, 'feed.netset'), 1, 2, { cwd: folder, symbolQuery: '10.0.0.5' });
+    assert.deepEqual(result.symbols.sort(), ['10.0.0.5 ∈ 10.0.0.0/8', '10.0.0.5 ∈ 10.0.0.5']);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
