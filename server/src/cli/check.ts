@@ -30,7 +30,7 @@ const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning
 /** `today` dates the ownership data. */
 export function runCheck(options: Options, today: Date): number {
   const networks = loadNetworks((message) => {
-    if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
+    if (message.startsWith('No ASN data') || message.startsWith('The updated ownership data')) process.stderr.write(`blocklist-audit: ${message}\n`);
   });
   const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
