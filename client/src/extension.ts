@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerFeedCommands } from './feedCommands';
+import { registerOwnershipCommand } from './ownershipCommand';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { OpenReports, registerReport } from './report/reportPanel';
 import { StatusBar } from './statusBar';
@@ -49,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusBar = new StatusBar(client, reports);
   context.subscriptions.push(
     registerFeedCommands(client),
+    registerOwnershipCommand(client, () => statusBar.update()),
     registerReport(client, reports),
     reports,
     output,
