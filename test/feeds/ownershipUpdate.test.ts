@@ -164,3 +164,15 @@ test('an updated index that does not load is passed over for the shipped one, wi
   assert.ok(logged[0].endsWith('): using the shipped data. Update the ownership data again.'), logged[0]);
   assert.match(logged[1], /^ASN data \(@ip-location-db\/asn /);
 });
+
+test('a cancelled update stops its downloads and leaves the index in use', async () => {
+  const store = storeIn('cancelled', { checks: CSV_CHECKS, download: { ca: server.certificate, timeoutMs: 60_000, maxBytes: 4 << 20 } });
+  await store.update(csvAt('feed/csv'));
+  const before = readFileSync(store.location);
+  const controller = new AbortController();
+  const update = store.update(csvAt('fault/stall'), controller.signal);
+  while (server.mostAtOnce('/fault/stall/asn-ipv4.csv') === 0) await new Promise((tick) => setImmediate(tick));
+  controller.abort();
+  await assert.rejects(update, { message: 'Cancelled.' });
+  assert.ok(readFileSync(store.location).equals(before), 'the index changed');
+});

@@ -7,15 +7,16 @@
  * in one line. Updates of one folder from one source in this process are one
  * update: a second request joins the first instead of downloading again.
  */
-import { gunzipSync } from 'node:zlib';
-import { checkAsnIndex, DEFAULT_ASN_DATA_CHECKS, type AsnDataChecks } from '../core/ownership/asnChecks';
-import { compileAsnIndex } from '../core/ownership/asnCompile';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_ASN_DATA_CHECKS, type AsnDataChecks } from '../core/ownership/asnChecks';
+import type { CompiledAsnIndex } from '../core/ownership/asnCompile';
 import { ASN_DATASETS, type AsnDataset } from '../core/ownership/asnDatasets';
-import { AsnIndex } from '../core/ownership/asnIndex';
 import type { DataAbout } from '../core/ownership/dataAbout';
 import type { OwnershipSource, OwnershipStore, OwnershipUpdate } from '../lsp/runtime';
 import { displayUrl, downloadFile, type Downloaded, type DownloadOptions } from './download';
 import { FeedCache } from './feedCache';
+import type { CompileJob, CompileOutcome } from './ownershipCompile';
 
 /** The updated index's name in the cache folder. */
 export const OWNERSHIP_INDEX = 'ownership-asn.bin';
@@ -43,13 +44,14 @@ export class NodeOwnershipStore implements OwnershipStore {
     private readonly options: OwnershipStoreOptions = {},
   ) {
     this.cache = new FeedCache(directory);
-    this.location = `${directory}/${OWNERSHIP_INDEX}`;
+    this.location = join(directory, OWNERSHIP_INDEX);
   }
 
   read(): Uint8Array | undefined {
     return this.cache.readBytes(OWNERSHIP_INDEX);
   }
 
+  /** An update joined by another keeps the first one's `signal`: cancelling the first cancels both. */
   update(source: OwnershipSource, signal?: AbortSignal): Promise<OwnershipUpdate> {
     const key = `${this.location}\n${source.format}\n${source.url}`;
     let update = running.get(key);
@@ -65,14 +67,9 @@ export class NodeOwnershipStore implements OwnershipStore {
     const folder = folderOf(source.url);
     const download = { ...OWNERSHIP_DOWNLOAD, ...this.options.download, signal };
     const [ipv4, ipv6] = await Promise.all([dataset.files.ipv4, dataset.files.ipv6].map((file) => downloadFile(new URL(file, folder).toString(), download)));
-    const text = (file: string, { bytes }: Downloaded) => (dataset.gzipped ? gunzip(file, bytes, download.maxBytes) : bytes).toString('utf8');
-    const rows = {
-      ipv4: dataset.read(text(dataset.files.ipv4, ipv4), 4, dataset.files.ipv4),
-      ipv6: dataset.read(text(dataset.files.ipv6, ipv6), 6, dataset.files.ipv6),
-    };
     const about = aboutDownload(dataset, [ipv4, ipv6], (this.options.now ?? (() => new Date()))());
-    const index = compileAsnIndex(about, rows);
-    checkAsnIndex(AsnIndex.fromBytes(index.bytes), this.options.checks ?? DEFAULT_ASN_DATA_CHECKS);
+    const checks = this.options.checks ?? DEFAULT_ASN_DATA_CHECKS;
+    const index = await compileInWorker({ format: source.format, ipv4: ipv4.bytes, ipv6: ipv6.bytes, about, checks, maxBytes: download.maxBytes }, signal);
     if (signal?.aborted) throw new Error('Cancelled.');
     await this.cache.write(OWNERSHIP_INDEX, index.bytes);
     return { about, ipv4Ranges: index.ipv4Ranges, ipv6Ranges: index.ipv6Ranges, holders: index.holders };
@@ -91,16 +88,23 @@ function folderOf(url: string): URL {
   return folder;
 }
 
-/** The bytes of gzipped `file`, refused when they are not a whole gzip stream or unpack to more than `maxBytes`. */
-function gunzip(file: string, bytes: Buffer, maxBytes: number): Buffer {
-  try {
-    return gunzipSync(bytes, { maxOutputLength: maxBytes });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new Error(`${file} unpacks to more than the ${maxBytes.toLocaleString('en-US')} bytes allowed.`, { cause: error });
-    }
-    throw new Error(`${file} is not a whole gzip file (${error instanceof Error ? error.message : String(error)}).`, { cause: error });
-  }
+/** The checked index of `job`, compiled in a worker thread (ownershipWorker.ts, beside this module in dist/ and out/); terminated when `signal` aborts. */
+function compileInWorker(job: CompileJob, signal: AbortSignal | undefined): Promise<CompiledAsnIndex> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'ownershipWorker.js'), { workerData: job });
+    const cancel = () => {
+      reject(new Error('Cancelled.'));
+      void worker.terminate();
+    };
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    worker.once('message', (outcome: CompileOutcome) => ('index' in outcome ? resolve(outcome.index) : reject(new Error(outcome.reason))));
+    worker.once('error', reject);
+    worker.once('exit', () => {
+      signal?.removeEventListener('abort', cancel);
+      reject(new Error('The worker compiling the ownership data stopped without an answer.'));
+    });
+  });
 }
 
 /**
