@@ -2,11 +2,12 @@
  * `blocklist-audit update-data` end to end, against the local HTTPS server
  * serving the shipped CSVs whole (so the default checks apply): the updated
  * index holds the rows dist/asn.bin holds, `check` then names the updated
- * data and its date, and a failed update leaves it in use, byte for byte.
+ * data and its date, a failed update leaves it in use, byte for byte, and
+ * two processes updating one cache at once leave one whole index.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { OWNERSHIP_INDEX } from '../../server/src/node/ownershipStore';
@@ -25,9 +26,9 @@ before(async () => {
 });
 after(() => server.close());
 
-/** The CLI with the cache folder in the test's scratch directory and the test server's certificate trusted. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, XDG_CACHE_HOME: cache, NODE_EXTRA_CA_CERTS: server.certificateFile, NO_COLOR: '1' };
+/** The CLI with the cache folder in the test's scratch directory (unless `extraEnv` names another) and the test server's certificate trusted. */
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const env = { ...process.env, XDG_CACHE_HOME: cache, NODE_EXTRA_CA_CERTS: server.certificateFile, NO_COLOR: '1', ...extraEnv };
   const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { env });
   let stdout = '';
   let stderr = '';
@@ -66,6 +67,19 @@ test('update-data puts the served data in place, and check uses it from then on'
     /^blocklist-audit: the ownership data was not updated \(the data in use is unchanged\): https:\/\/127\.0\.0\.1:\d+\/fault\/500\/asn-ipv[46]\.csv answered HTTP 500\.$/,
   );
   assert.ok(readFileSync(index).equals(before), 'the failed update changed the index');
+});
+
+test('two update-data processes at once each put a whole index in place, and leave no temporary file', async () => {
+  const shared = join(server.directory, 'shared');
+  const env = { XDG_CACHE_HOME: shared };
+  const runs = await Promise.all([cli(['update-data', '--url', `${server.base}/feed/full/`], env), cli(['update-data', '--url', `${server.base}/feed/full/`], env)]);
+  assert.deepEqual(
+    runs.map((run) => run.status),
+    [0, 0],
+  );
+  const folder = join(shared, 'blocklist-auditor', 'feeds');
+  assert.deepEqual(readdirSync(folder), [OWNERSHIP_INDEX]);
+  assert.ok(withoutAbout(readFileSync(join(folder, OWNERSHIP_INDEX))).equals(withoutAbout(readFileSync(join(root, 'dist', 'asn.bin')))), 'the index is not whole');
 });
 
 test('update-data takes --url and --format only', async () => {
