@@ -1,6 +1,6 @@
 /** "Blocklist: Update Ownership Data": the server downloads current data on who holds each address and uses it from then on. */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import { UpdateOwnershipDataRequest, type UpdateOwnershipDataResult } from '../../server/src/lsp/protocol';
 
 /** Numbers the updates, for their progress tokens. */
@@ -9,10 +9,15 @@ let updates = 0;
 /** `onUpdated` runs once new data is in use (the status bar's tooltip names it). */
 export function registerOwnershipCommand(client: LanguageClient, onUpdated: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.updateOwnershipData', () =>
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: updating ownership data…', cancellable: true }, async (_progress, cancel) => {
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: updating ownership data…', cancellable: true }, async (progress, cancel) => {
+      // The server says what it downloads to this token; Cancel cancels the request, which stops the downloads.
+      const workDoneToken = `blocklist-ownership-${++updates}`;
+      const reports = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind !== 'end') progress.report({ message: value.message });
+      });
       let result: UpdateOwnershipDataResult;
       try {
-        result = await client.sendRequest(UpdateOwnershipDataRequest.type, { workDoneToken: `blocklist-ownership-${++updates}` }, cancel);
+        result = await client.sendRequest(UpdateOwnershipDataRequest.type, { workDoneToken }, cancel);
       } catch (error) {
         // Cancelled: the data in use stays, as the user asked. Else the message says why in one line.
         if (!cancel.isCancellationRequested) {
@@ -21,6 +26,8 @@ export function registerOwnershipCommand(client: LanguageClient, onUpdated: () =
           );
         }
         return;
+      } finally {
+        reports.dispose();
       }
       onUpdated();
       const { about, ipv4Ranges, ipv6Ranges, holders } = result;

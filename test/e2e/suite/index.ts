@@ -108,7 +108,15 @@ export async function run(): Promise<void> {
 
     await check('the commands are there', async () => {
       const commands = await vscode.commands.getCommands(true);
-      for (const id of ['blocklist.refreshFeeds', 'blocklist.importFeed', 'blocklist.aggregate', 'blocklist.restartServer', 'blocklist.showOutput', 'blocklist.showReport']) {
+      for (const id of [
+        'blocklist.refreshFeeds',
+        'blocklist.importFeed',
+        'blocklist.updateOwnershipData',
+        'blocklist.aggregate',
+        'blocklist.restartServer',
+        'blocklist.showOutput',
+        'blocklist.showReport',
+      ]) {
         assert.ok(commands.includes(id), `missing command ${id}`);
       }
     });
