@@ -8,6 +8,8 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'client' },
   { in: 'server/src/server.ts', out: 'server' },
   { in: 'server/src/cli/main.ts', out: 'cli' },
+  // The worker thread that compiles updated ownership data, beside the server and the CLI that start it.
+  { in: 'server/src/node/ownershipWorker.ts', out: 'ownershipWorker' },
 ];
 
 const production = process.argv.includes('--production');

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerFeedCommands } from './feedCommands';
+import { registerOwnershipCommand } from './ownershipCommand';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { OpenReports, registerReport } from './report/reportPanel';
 import { registerBlockingEntries } from './blockingEntries';
@@ -54,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const changes = new ChangeTracker(client, reports, () => statusBar.update());
   context.subscriptions.push(
     registerFeedCommands(client),
+    registerOwnershipCommand(client, () => statusBar.update()),
     registerReport(client, reports),
     registerBlockingEntries(client),
     reports,

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 
+/** A file the server sends: text, bytes, or either with the Last-Modified header to send. */
+export type Served = string | Uint8Array | { readonly body: string | Uint8Array; readonly lastModified: string };
+
 export interface FeedServer {
   /** https://127.0.0.1:PORT */
   readonly base: string;
@@ -27,10 +30,12 @@ export interface FeedServer {
  * /to-http (redirect to plain http), /to-secret-http (to plain http with a
  * password and an api_key), /to-good (https redirect), /truncated,
  * /wrong-schema, /huge (50 MB without a length), /stall (never finishes),
- * /page (links to /good), and /feed/NAME: `feeds[NAME]`, sent 64 KiB at a
- * time with a turn of the event loop between, so that downloads overlap.
+ * /page (links to /good), /fault/PATH/FILE (any file answered as /PATH
+ * is), and /feed/NAME: `feeds[NAME]`, sent 64 KiB at a time with a turn of
+ * the event loop between, so that downloads overlap, with its Last-Modified
+ * when it has one.
  */
-export async function startFeedServer(good: () => string, feeds: Record<string, string> = {}): Promise<FeedServer> {
+export async function startFeedServer(good: () => string, feeds: Record<string, Served> = {}): Promise<FeedServer> {
   const directory = mkdtempSync(join(tmpdir(), 'blocklist-feeds-'));
   const certificateFile = join(directory, 'cert.pem');
   execFileSync(
@@ -67,7 +72,9 @@ export async function startFeedServer(good: () => string, feeds: Record<string, 
     response.on('close', () => inFlight.set(url, (inFlight.get(url) ?? 1) - 1));
     const feed = path.startsWith('/feed/') ? feeds[path.slice('/feed/'.length)] : undefined;
     if (feed !== undefined) {
-      const body = Buffer.from(feed);
+      const served = typeof feed === 'string' || feed instanceof Uint8Array ? { body: feed } : feed;
+      if ('lastModified' in served) response.setHeader('last-modified', served.lastModified);
+      const body = Buffer.from(served.body);
       let sent = 0;
       const more = () => {
         if (sent >= body.length) response.end();
@@ -76,7 +83,7 @@ export async function startFeedServer(good: () => string, feeds: Record<string, 
       more();
       return;
     }
-    switch (path) {
+    switch (/^\/fault(\/[\w-]+)\//.exec(path)?.[1] ?? path) {
       case '/good':
         response.end(good());
         break;

@@ -1,4 +1,5 @@
 /** Command-line parsing for `blocklist-audit`: `COMMAND [options] FILE…`. */
+import { ASN_DATASET_FORMATS, DEFAULT_OWNERSHIP_FORMAT, DEFAULT_OWNERSHIP_URL, type AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import { DEFAULT_MAX_DATA_AGE_DAYS } from '../core/ownership/dataAbout';
 
 export const USAGE = `Usage: blocklist-audit COMMAND [options] FILE…
@@ -20,6 +21,8 @@ Commands:
                         a file blocks any of it
   history FILE          each commit that changed FILE (newest first): its date, entries and addresses added
                         and removed, what the file blocks after it, and the providers it added most of
+  update-data           download current ownership data (who holds each address) into the cache, where check
+                        uses it from then on; a failed update leaves the data in use as it was
 
 Options:
   --input-format ID            read files as this format instead of detecting it (plain, firehol, nginx, ipset, …)
@@ -55,6 +58,12 @@ Options:
   --strict                     exit with status 1 if any line is invalid
   --profile                    print phase timings (ms) as JSON on stderr
   -h, --help                   this text
+
+update-data options:
+  --url URL                    the https folder holding the dataset's files (default
+                               ${DEFAULT_OWNERSHIP_URL})
+  --format csv|iptoasn         csv: ip-location-db's asn-ipv4.csv and asn-ipv6.csv (the default); iptoasn:
+                               ip2asn-v4.tsv.gz and ip2asn-v6.tsv.gz
 
 FILE may be "-" for standard input. Invalid lines are reported on stderr as
 FILE:LINE:COL: message and skipped. Each file counts as its format's firewall
@@ -167,7 +176,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   if (argv.length === 0 || argv.includes('-h') || argv.includes('--help')) return 'help';
   const [name, ...rest] = argv;
   const command = COMMANDS.find((c) => c === name);
-  if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${COMMANDS.join(', ')}.`);
+  if (!command) throw new UsageError(`Unknown command "${name}". Commands: ${[...COMMANDS, UPDATE_DATA].join(', ')}.`);
   const switches = new Set<string>();
   const values = new Map<string, string>();
   const files: string[] = [];
@@ -250,4 +259,28 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     maxCount: whole('--max-count', 'commits', 1) ?? DEFAULT_MAX_COUNT,
     allowlists: listOf('--allowlist'),
   };
+}
+
+/** The command that updates the ownership data: it takes no files, so it has options of its own. */
+export const UPDATE_DATA = 'update-data';
+
+export interface UpdateDataOptions {
+  readonly url: string;
+  readonly format: AsnDatasetFormat;
+}
+
+/** The options of `update-data [--url URL] [--format csv|iptoasn]` (the arguments after the command), or 'help'. Throws UsageError. */
+export function parseUpdateDataArgs(argv: readonly string[]): UpdateDataOptions | 'help' {
+  if (argv.includes('-h') || argv.includes('--help')) return 'help';
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (flag !== '--url' && flag !== '--format') throw new UsageError(`"${UPDATE_DATA}" takes --url and --format only, not "${argv[i]}".`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value${flag === '--format' ? `: ${ASN_DATASET_FORMATS.join(', ')}` : ''}.`);
+    values.set(flag, value);
+  }
+  const format = values.get('--format') ?? DEFAULT_OWNERSHIP_FORMAT;
+  if (!ASN_DATASET_FORMATS.includes(format as AsnDatasetFormat)) throw new UsageError(`--format takes ${ASN_DATASET_FORMATS.join(', ')}, not "${format}".`);
+  return { url: values.get('--url') ?? DEFAULT_OWNERSHIP_URL, format: format as AsnDatasetFormat };
 }

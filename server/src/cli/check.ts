@@ -69,7 +69,7 @@ export function runCheck(options: Options, today: Date): number {
 /** The ASN data, or undefined with a line on stderr when it is missing. */
 export function cliNetworks(): Networks | undefined {
   return loadNetworks((message) => {
-    if (message.startsWith('No ASN data')) process.stderr.write(`blocklist-audit: ${message}\n`);
+    if (message.startsWith('No ASN data') || message.startsWith('The updated ownership data')) process.stderr.write(`blocklist-audit: ${message}\n`);
   });
 }
 

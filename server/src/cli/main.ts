@@ -11,13 +11,14 @@ import { FINDING_RULES } from '../core/analysis/findingCodes';
 import type { Scope } from '../core/document/scopes';
 import { columnOf } from '../core/formats/format';
 import { csvRecord } from '../core/primitives/csv';
-import { parseArgs, USAGE, UsageError, type Options } from './args';
+import { parseArgs, parseUpdateDataArgs, UPDATE_DATA, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
 import { runDiff } from './diff';
 import { runHistory } from './history';
 import { runWhich } from './which';
 import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from './input';
 import { Output, OutputError, writeUntilClosed } from './output';
+import { updateData } from './updateData';
 
 /** Addresses per family, and how many entries gave them. */
 interface Sets {
@@ -278,14 +279,15 @@ function totalSize(sets: FileSets): bigint {
   return sets.ipv4.size() + sets.ipv6.size();
 }
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | Promise<number> {
   try {
-    const options = parseArgs(argv);
+    const options = argv[0] === UPDATE_DATA ? parseUpdateDataArgs(argv.slice(1)) : parseArgs(argv);
     if (options === 'help') {
       const out = new Output();
       writeUntilClosed(out, () => out.line(USAGE));
       return 0;
     }
+    if (!('command' in options)) return updateData(options, new Date());
     return new Run(options).execute();
   } catch (error) {
     if (error instanceof UsageError) {
@@ -304,4 +306,4 @@ function main(argv: readonly string[]): number {
 
 // Standard error is where a failure would be told: when it fails too (closed early, a full disk), there is nowhere left to tell it.
 process.stderr.on('error', () => {});
-process.exitCode = main(process.argv.slice(2));
+void Promise.resolve(main(process.argv.slice(2))).then((status) => (process.exitCode = status));

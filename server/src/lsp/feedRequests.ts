@@ -10,7 +10,7 @@ import type { FeedKind } from '../core/ownership/feeds/parsers';
 import { OFFICIAL_FEEDS, type FeedSource } from '../core/ownership/feeds/sources';
 import type { Networks } from '../core/ownership/networks';
 import { ImportFeedRequest, RefreshFeedsRequest, type RefreshFeedsResult } from './protocol';
-import { loadNetworks, type AsnIndexData, type FeedStore, type Runtime } from './runtime';
+import { loadNetworks, type AsnIndexData, type FeedStore, type OwnershipStore, type Runtime } from './runtime';
 
 const CUSTOM_KINDS: readonly FeedKind[] = ['list', 'geofeed', 'json'];
 
@@ -18,8 +18,13 @@ const CUSTOM_KINDS: readonly FeedKind[] = ['list', 'geofeed', 'json'];
 export type FeedStores = (sources: readonly FeedSource[]) => FeedStore;
 
 export function feedStores(runtime: Runtime, storagePath: unknown): FeedStores {
-  const path = typeof storagePath === 'string' && storagePath.length > 0 ? storagePath : undefined;
+  const path = storagePathOf(storagePath);
   return (sources) => runtime.feedStore(path, sources);
+}
+
+/** The client's storage folder for the extension (`initializationOptions.storagePath`), when it names one. */
+export function storagePathOf(storagePath: unknown): string | undefined {
+  return typeof storagePath === 'string' && storagePath.length > 0 ? storagePath : undefined;
 }
 
 /** `blocklist.feeds.custom`: [{ "id", "url" (https or a file), "format": list|geofeed|json, "jsonPath"? }]; malformed items are skipped. */
@@ -77,7 +82,7 @@ export function registerFeedRequests(connection: Connection, stores: FeedStores,
   });
 }
 
-/** The server's network data: the ASN index, loaded on first use, with the provider feeds from the cache. */
+/** The server's network data: the ASN index (the updated one when there is one that loads), loaded on first use, with the provider feeds from the cache. */
 export class NetworkState {
   private networks: Networks | undefined | null = null; // null: not loaded yet
   private store: FeedStore;
@@ -86,16 +91,22 @@ export class NetworkState {
     private readonly asnIndex: AsnIndexData,
     stores: FeedStores,
     private readonly log: (message: string) => void,
+    private readonly ownership?: OwnershipStore,
   ) {
     this.store = stores(OFFICIAL_FEEDS);
   }
 
   get(): Networks | undefined {
     if (this.networks === null) {
-      this.networks = loadNetworks(this.asnIndex, this.log);
+      this.networks = loadNetworks(this.asnIndex, this.log, this.ownership);
       if (this.networks) this.networks.feeds = this.loadFeeds();
     }
     return this.networks;
+  }
+
+  /** New ownership data is in place: the next analysis loads it. */
+  reload(): void {
+    this.networks = null;
   }
 
   /** New feed data: from a refresh, an import, or the user's own sources named in the settings. */

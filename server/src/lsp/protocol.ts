@@ -3,7 +3,7 @@ import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vsco
 import type { ChangeData, FamilyDelta } from '../core/change/changeData';
 import type { ReportData } from '../core/analysis/report';
 import type { DataStatus } from '../core/ownership/dataAbout';
-import type { RefreshReport } from './runtime';
+import type { OwnershipUpdate, RefreshReport } from './runtime';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {
@@ -43,6 +43,19 @@ export namespace RefreshFeedsRequest {
 export namespace ImportFeedRequest {
   export const method = 'blocklist/importFeed';
   export const type = new RequestType<{ readonly source: string; readonly file: string }, { readonly ranges: number }, void>(method);
+}
+
+/** What an ownership data update put in place: the data, of what day, and its size. */
+export type UpdateOwnershipDataResult = OwnershipUpdate;
+
+/**
+ * Sent by the client's "Update Ownership Data" command: download the dataset `blocklist.ownershipData` names, check it,
+ * use it from then on and re-audit the open lists. Progress goes to `workDoneToken`; a failure (or cancelling the request)
+ * leaves the data in use, and the error says why in one line.
+ */
+export namespace UpdateOwnershipDataRequest {
+  export const method = 'blocklist/updateOwnershipData';
+  export const type = new RequestType<WorkDoneProgressParams, UpdateOwnershipDataResult, void>(method);
 }
 
 /** Sent by the client for the audit report webview: everything the report shows about one document. */

@@ -6,6 +6,8 @@
  * Node's is server/src/node/nodeRuntime.ts; tests and, later, a browser bring
  * their own. Nothing here knows LSP or Node.
  */
+import type { AsnDatasetFormat } from '../core/ownership/asnDatasets';
+import type { DataAbout } from '../core/ownership/dataAbout';
 import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import { Networks } from '../core/ownership/networks';
@@ -52,10 +54,41 @@ export interface WorkspaceFiles {
   read(uri: string): Promise<Uint8Array>;
 }
 
+/** Where "Update Ownership Data" downloads from: the https folder of a dataset's files, and their format. */
+export interface OwnershipSource {
+  readonly url: string;
+  readonly format: AsnDatasetFormat;
+}
+
+/** What an update put in place: the data, of what day, and its size. */
+export interface OwnershipUpdate {
+  readonly about: DataAbout;
+  readonly ipv4Ranges: number;
+  readonly ipv6Ranges: number;
+  readonly holders: number;
+}
+
+/** The ownership data "Update Ownership Data" downloads, compiled into an ASN index kept in the host's cache. */
+export interface OwnershipStore {
+  /** Where the updated index is (for messages). */
+  readonly location: string;
+  /** The updated index's bytes; undefined until an update succeeds. Throws when the cache cannot be read. */
+  read(): Uint8Array | undefined;
+  /**
+   * Downloads, checks and compiles the data of `source`, then replaces the
+   * updated index whole. Throws, with a one-line reason, leaving the index in
+   * use as it was, when any step fails or `signal` aborts.
+   */
+  update(source: OwnershipSource, signal?: AbortSignal): Promise<OwnershipUpdate>;
+}
+
 export interface Runtime {
+  /** The index the build ships: the ownership data until an update, and whenever the updated one cannot be used. */
   readonly asnIndex: AsnIndexData;
   /** The workspace's files; a host without (a browser) has no workspace index. */
   readonly files?: WorkspaceFiles;
+  /** The store of updated ownership data under the client's `storagePath` (else where the host keeps caches); none in a host without a cache. */
+  ownershipStore?(storagePath: string | undefined): OwnershipStore;
   /** The store of `sources`, cached under the client's `storagePath` when it gives one, else where the host keeps caches. */
   feedStore(storagePath: string | undefined, sources: readonly FeedSource[]): FeedStore;
   readonly timer: Timer;
@@ -63,16 +96,33 @@ export interface Runtime {
   now(): Date;
 }
 
-/** The network data, or undefined (with the reason logged) when the index is missing or damaged: provider checks are then off. */
-export function loadNetworks(asn: AsnIndexData, log: (message: string) => void): Networks | undefined {
-  try {
+/**
+ * The network data: from the updated index when there is one that loads,
+ * else (with the reason logged) from the shipped one; undefined (with the
+ * reason logged) when that is missing or damaged too: provider checks are then off.
+ */
+export function loadNetworks(asn: AsnIndexData, log: (message: string) => void, updated?: OwnershipStore): Networks | undefined {
+  const load = (bytes: Uint8Array) => {
     const start = performance.now();
-    const networks = Networks.fromBytes(asn.read());
+    const networks = Networks.fromBytes(bytes);
     const { source, version, date } = networks.index.about;
     log(
       `ASN data (${source} ${version}, data of ${date}): ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
     );
     return networks;
+  };
+  if (updated) {
+    try {
+      const bytes = updated.read();
+      if (bytes) return load(bytes);
+    } catch (error) {
+      log(
+        `The updated ownership data at ${updated.location} cannot be used (${error instanceof Error ? error.message : String(error)}): using the shipped data. Update the ownership data again.`,
+      );
+    }
+  }
+  try {
+    return load(asn.read());
   } catch (error) {
     log(`No ASN data at ${asn.location} (${error instanceof Error ? error.message : String(error)}): provider and collateral checks are off. Run "npm run build" to create it.`);
     return undefined;

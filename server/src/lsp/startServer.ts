@@ -17,7 +17,8 @@ import { audit } from '../core/analysis/audit';
 import { summarize } from '../core/analysis/describe';
 import { parseDocument } from '../core/document/document';
 import { buildReport } from '../core/analysis/report';
-import { feedSources, feedStores, NetworkState, registerFeedRequests } from './feedRequests';
+import { feedSources, feedStores, NetworkState, registerFeedRequests, storagePathOf } from './feedRequests';
+import { ownershipSource, registerOwnershipRequests } from './ownershipRequests';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV6 } from '../core/addresses/family';
 import { dataStatus, type DataStatus } from '../core/ownership/dataAbout';
@@ -87,9 +88,12 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     watchesConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     refreshesInlayHints = capabilities.workspace?.inlayHint?.refreshSupport === true;
     settings = new SettingsCache(connection, capabilities.workspace?.configuration === true);
-    const stores = feedStores(runtime, (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath);
-    const sources = async () => feedSources(capabilities.workspace?.configuration ? await connection.workspace.getConfiguration('blocklist.feeds') : undefined);
-    const state = new NetworkState(runtime.asnIndex, stores, (message) => connection.console.info(message));
+    const storagePath = (params.initializationOptions as { storagePath?: unknown } | undefined)?.storagePath;
+    const stores = feedStores(runtime, storagePath);
+    const section = async (name: string) => (capabilities.workspace?.configuration ? await connection.workspace.getConfiguration(name) : undefined);
+    const sources = async () => feedSources(await section('blocklist.feeds'));
+    const ownership = runtime.ownershipStore?.(storagePathOf(storagePath));
+    const state = new NetworkState(runtime.asnIndex, stores, (message) => connection.console.info(message), ownership);
     networks = state;
     const useFeeds = (store: FeedStore) => {
       state.use(store);
@@ -97,6 +101,16 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       diagnostics.refresh();
     };
     registerFeedRequests(connection, stores, sources, useFeeds);
+    registerOwnershipRequests(
+      connection,
+      ownership,
+      async () => ownershipSource(await section('blocklist.ownershipData')),
+      () => {
+        state.reload();
+        analyses.clear();
+        diagnostics.refresh();
+      },
+    );
     // The user's own feeds are named in the settings, which can only be asked for once initialized.
     loadCustomFeeds = () =>
       void sources().then(

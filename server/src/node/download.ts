@@ -41,18 +41,30 @@ export function displayUrl(url: string): string {
   return `${parsed.protocol}//${parsed.username || parsed.password ? '***@' : ''}${parsed.host}${parsed.pathname}${search}`;
 }
 
+/** The body of `url` as UTF-8 text. */
 export async function download(url: string, options: DownloadOptions = DEFAULT_DOWNLOAD): Promise<string> {
+  return (await downloadFile(url, options)).bytes.toString('utf8');
+}
+
+/** What a server sent for a file: its bytes, and its Last-Modified header when it gave one. */
+export interface Downloaded {
+  readonly bytes: Buffer;
+  readonly lastModified?: string;
+}
+
+/** The body of `url` as bytes, with the server's Last-Modified. */
+export async function downloadFile(url: string, options: DownloadOptions = DEFAULT_DOWNLOAD): Promise<Downloaded> {
   let current = url;
   for (let redirects = 0; ; redirects++) {
     if (!/^https:\/\//i.test(current)) throw new DownloadError(`Refusing ${displayUrl(current)}: feeds are fetched over https only.`);
     const result = await get(current, options);
-    if (result.kind === 'body') return result.text;
+    if (result.kind === 'body') return result.file;
     if (redirects === MAX_REDIRECTS) throw new DownloadError(`Too many redirects from ${displayUrl(url)}.`);
     current = new URL(result.location, current).toString();
   }
 }
 
-type Result = { kind: 'body'; text: string } | { kind: 'redirect'; location: string };
+type Result = { kind: 'body'; file: Downloaded } | { kind: 'redirect'; location: string };
 
 function get(url: string, options: DownloadOptions): Promise<Result> {
   const shown = displayUrl(url);
@@ -87,7 +99,10 @@ function get(url: string, options: DownloadOptions): Promise<Result> {
       });
       response.on('end', () => {
         if (!response.complete) fail(`${shown} closed the connection before the end of the feed.`);
-        else resolve({ kind: 'body', text: Buffer.concat(chunks).toString('utf8') });
+        else {
+          const lastModified = response.headers['last-modified'];
+          resolve({ kind: 'body', file: { bytes: Buffer.concat(chunks), ...(lastModified ? { lastModified } : {}) } });
+        }
       });
       response.on('error', (error) => fail(`${shown}: ${error.message}`));
     });

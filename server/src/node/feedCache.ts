@@ -43,6 +43,11 @@ export class FeedCache {
 
   /** The text of cached file `name`, or undefined when it was never written; throws, saying what to do, on a link or anything but a plain file. */
   read(name: string): string | undefined {
+    return this.readBytes(name)?.toString('utf8');
+  }
+
+  /** `read`, as bytes. */
+  readBytes(name: string): Buffer | undefined {
     const folder = lstatOrUndefined(this.directory);
     if (!folder) return undefined;
     this.checkFolder(folder);
@@ -57,14 +62,14 @@ export class FeedCache {
       throw isLinkRefused(error) ? new Error(linkedFile(file)) : error;
     }
     try {
-      return readFileSync(fd, 'utf8');
+      return readFileSync(fd);
     } finally {
       closeSync(fd);
     }
   }
 
   /** Replaces cached file `name` with `text`, whole (see above), as a file only its owner reads. */
-  async write(name: string, text: string): Promise<void> {
+  async write(name: string, text: string | Uint8Array): Promise<void> {
     await this.prepare();
     const file = join(this.directory, name);
     const existing = lstatOrUndefined(file);

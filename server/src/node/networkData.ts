@@ -1,14 +1,20 @@
-/** The ASN index that `npm run build` writes beside the bundles (dist/asn.bin), read from disk for the server's runtime and the CLI. */
+/**
+ * The ASN index for the CLI and the server: the one `npm run build` writes
+ * beside the bundles (dist/asn.bin), and for the CLI the updated one in the
+ * user's cache folder when `update-data` put one there.
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Networks } from '../core/ownership/networks';
 import { loadNetworks as loadFrom, type AsnIndexData } from '../lsp/runtime';
+import { feedDirectory } from './cacheFolder';
+import { NodeOwnershipStore } from './ownershipStore';
 
 const FILE = join(__dirname, 'asn.bin');
 
 export const asnIndexFile: AsnIndexData = { location: FILE, read: () => readFileSync(FILE) };
 
-/** The network data, or undefined (with the reason logged) when the index is missing or damaged: provider checks are then off. */
+/** The CLI's network data: the updated index if there is one that loads, else the shipped one; undefined (with the reason logged) when neither loads: provider checks are then off. */
 export function loadNetworks(log: (message: string) => void): Networks | undefined {
-  return loadFrom(asnIndexFile, log);
+  return loadFrom(asnIndexFile, log, new NodeOwnershipStore(feedDirectory(undefined)));
 }

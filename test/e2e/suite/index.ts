@@ -111,6 +111,7 @@ export async function run(): Promise<void> {
       for (const id of [
         'blocklist.refreshFeeds',
         'blocklist.importFeed',
+        'blocklist.updateOwnershipData',
         'blocklist.aggregate',
         'blocklist.restartServer',
         'blocklist.showOutput',

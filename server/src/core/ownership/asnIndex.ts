@@ -1,8 +1,8 @@
 /**
  * Who holds the addresses: an index of routed ranges to autonomous systems
- * and their organisations, read straight from the bytes that
- * scripts/build-asn-index.mjs writes (nothing parsed at load time but a
- * few hundred bytes of JSON saying what data it is).
+ * and their organisations, read straight from the bytes that asnCompile.ts
+ * writes (nothing parsed at load time but a few hundred bytes of JSON saying
+ * what data it is).
  *
  * Layout, little-endian, every section 4-byte aligned:
  *   "BLASN002"; u32 aboutBytes; u8 about[aboutBytes] (the data's DataAbout as
@@ -22,7 +22,8 @@ import { groupByHolder, HolderTotals, type Edge, type Groups, type Run } from '.
 import { parseDataAbout, type DataAbout } from './dataAbout';
 import { bigIntToLimbs, carry, type Limbs } from './limbs';
 
-const MAGIC = 'BLASN002';
+/** The first bytes of an index in this format. */
+export const ASN_INDEX_MAGIC = 'BLASN002';
 /** The format before this one carries no about: it is refused with what to do. */
 const OLD_MAGIC = 'BLASN001';
 
@@ -84,7 +85,7 @@ export class AsnIndex {
     const decoder = new TextDecoder();
     const magic = decoder.decode(bytes.subarray(0, 8));
     if (magic === OLD_MAGIC) throw new Error(`The ASN index is in an older format (${magic}) that does not say what data it holds: rebuild it with "npm run build".`);
-    if (magic !== MAGIC) throw new Error('Not an ASN index: rebuild it with "npm run build".');
+    if (magic !== ASN_INDEX_MAGIC) throw new Error('Not an ASN index: rebuild it with "npm run build".');
     let offset = bytes.byteOffset + 8;
     const words = (count: number) => {
       const view = new Uint32Array(bytes.buffer, offset, count);
@@ -117,6 +118,11 @@ export class AsnIndex {
 
   get ipv6RangeCount(): number {
     return this.v6Holder.length;
+  }
+
+  /** Different (ASN, organisation name) pairs. */
+  get holderCount(): number {
+    return this.holderAsn.length;
   }
 
   /**

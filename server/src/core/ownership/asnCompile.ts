@@ -1,0 +1,153 @@
+/**
+ * Compiles IP-to-ASN rows into the bytes of an ASN index (the layout is
+ * asnIndex.ts's): the build does it for the shipped data, "Update Ownership
+ * Data" for a download, so both give the same bytes from the same rows.
+ */
+import { ASN_INDEX_MAGIC } from './asnIndex';
+import type { DataAbout } from './dataAbout';
+
+/** One row of an IP-to-ASN dataset: an inclusive range, the AS announcing it and the AS's organisation. */
+export interface AsnRow {
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly asn: number;
+  readonly name: string;
+}
+
+/** The rows of each family, sorted by start as the datasets publish them. */
+export interface AsnRows {
+  readonly ipv4: readonly AsnRow[];
+  readonly ipv6: readonly AsnRow[];
+}
+
+export interface CompiledAsnIndex {
+  readonly bytes: Uint8Array;
+  readonly ipv4Ranges: number;
+  readonly ipv6Ranges: number;
+  readonly holders: number;
+  /** Rows that overlapped an earlier one, per family (resolved: the narrower range wins). */
+  readonly overlaps: { readonly ipv4: number; readonly ipv6: number };
+}
+
+interface MutableRow {
+  start: bigint;
+  end: bigint;
+  readonly asn: number;
+  readonly name: string;
+}
+
+/** The index of `rows`, saying it holds the data `about` describes. */
+export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnIndex {
+  const ipv4 = resolveOverlaps(rows.ipv4);
+  const ipv6 = resolveOverlaps(rows.ipv6);
+
+  // One holder per (ASN, organisation) pair, numbered as first met: IPv4 first, then IPv6.
+  const holders = new Map<string, { readonly index: number; readonly asn: number; readonly name: string }>();
+  const holderOf = (asn: number, name: string): number => {
+    const key = `${asn}\u0000${name}`;
+    let holder = holders.get(key);
+    if (!holder) holders.set(key, (holder = { index: holders.size, asn, name }));
+    return holder.index;
+  };
+
+  const v4Start = new Uint32Array(ipv4.ranges.length);
+  const v4End = new Uint32Array(ipv4.ranges.length);
+  const v4Holder = new Uint32Array(ipv4.ranges.length);
+  ipv4.ranges.forEach(({ start, end, asn, name }, k) => {
+    v4Start[k] = Number(start);
+    v4End[k] = Number(end);
+    v4Holder[k] = holderOf(asn, name);
+  });
+
+  // 128-bit numbers as four 32-bit words, most significant first.
+  const v6Start = new Uint32Array(ipv6.ranges.length * 4);
+  const v6End = new Uint32Array(ipv6.ranges.length * 4);
+  const v6Holder = new Uint32Array(ipv6.ranges.length);
+  ipv6.ranges.forEach(({ start, end, asn, name }, k) => {
+    putWords(v6Start, k, start);
+    putWords(v6End, k, end);
+    v6Holder[k] = holderOf(asn, name);
+  });
+
+  const encoder = new TextEncoder();
+  const holderList = [...holders.values()];
+  const holderAsn = Uint32Array.from(holderList, (holder) => holder.asn);
+  const encodedNames = holderList.map((holder) => encoder.encode(holder.name));
+  const nameOffsets = new Uint32Array(holderList.length + 1);
+  encodedNames.forEach((bytes, k) => (nameOffsets[k + 1] = nameOffsets[k] + bytes.length));
+  const names = new Uint8Array(nameOffsets[holderList.length]);
+  encodedNames.forEach((bytes, k) => names.set(bytes, nameOffsets[k]));
+
+  // Padded with spaces, which JSON ignores, to keep the sections after it 4-byte aligned.
+  const aboutJson = encoder.encode(JSON.stringify(about));
+  const aboutBytes = new Uint8Array(Math.ceil(aboutJson.length / 4) * 4).fill(0x20);
+  aboutBytes.set(aboutJson);
+  const header = new Uint32Array([ipv4.ranges.length, ipv6.ranges.length, holderList.length, names.length]);
+  const sections = [
+    encoder.encode(ASN_INDEX_MAGIC),
+    new Uint32Array([aboutBytes.length]),
+    aboutBytes,
+    header,
+    v4Start,
+    v4End,
+    v4Holder,
+    v6Start,
+    v6End,
+    v6Holder,
+    holderAsn,
+    nameOffsets,
+    names,
+  ];
+  const bytes = new Uint8Array(sections.reduce((sum, section) => sum + section.byteLength, 0));
+  let offset = 0;
+  for (const section of sections) {
+    bytes.set(new Uint8Array(section.buffer, section.byteOffset, section.byteLength), offset);
+    offset += section.byteLength;
+  }
+  return {
+    bytes,
+    ipv4Ranges: ipv4.ranges.length,
+    ipv6Ranges: ipv6.ranges.length,
+    holders: holderList.length,
+    overlaps: { ipv4: ipv4.overlaps, ipv6: ipv6.overlaps },
+  };
+}
+
+function putWords(target: Uint32Array, k: number, value: bigint): void {
+  for (let w = 0; w < 4; w++) target[k * 4 + w] = Number((value >> BigInt(96 - 32 * w)) & 0xffffffffn);
+}
+
+/**
+ * The published rows are sorted by start, but a few overlap (the npm
+ * package's README warns of data bugs). Resolved as routing does: the
+ * narrower range wins, and the part of the wider one past the narrower's end
+ * goes back in, in order.
+ */
+function resolveOverlaps(rows: readonly AsnRow[]): { ranges: MutableRow[]; overlaps: number } {
+  const ranges: MutableRow[] = [];
+  const queue: MutableRow[] = rows.map((row) => ({ ...row }));
+  let overlaps = 0;
+  for (let k = 0; k < queue.length; k++) {
+    const row = queue[k];
+    const last = ranges.at(-1);
+    if (last && row.start <= last.end) {
+      overlaps++;
+      if (last.end - last.start <= row.end - row.start) {
+        row.start = last.end + 1n;
+        if (row.start <= row.end) insertSorted(queue, k + 1, row);
+        continue;
+      }
+      if (last.end > row.end) insertSorted(queue, k + 1, { ...last, start: row.end + 1n });
+      last.end = row.start - 1n;
+      if (last.end < last.start) ranges.pop();
+    }
+    ranges.push(row);
+  }
+  return { ranges, overlaps };
+}
+
+function insertSorted(queue: MutableRow[], from: number, row: MutableRow): void {
+  let k = from;
+  while (k < queue.length && queue[k].start < row.start) k++;
+  queue.splice(k, 0, row);
+}
