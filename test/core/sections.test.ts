@@ -40,5 +40,8 @@ test('an ipset file: exceptions name addresses but block none of them; a directi
   assert.deepEqual(sections('# Bad hosts\n# blocklist-role: allow good\ncreate bad hash:net\nadd bad 10.0.0.0/24\nadd bad 10.0.0.0/28 nomatch\n', 'ipset'), [
     { name: 'Bad hosts', start: 0, heading: 1, end: 4, entries: 2, ipv4: 256n, ipv6: 0n },
   ]);
-  assert.deepEqual(sections('# target: telegram\n91.108.4.0/22\n').map((s) => s.name), ['target: telegram']);
+  assert.deepEqual(
+    sections('# target: telegram\n91.108.4.0/22\n').map((s) => s.name),
+    ['target: telegram'],
+  );
 });
