@@ -99,3 +99,36 @@ test('a list added on disk is indexed when the client says it changed', async ()
   const found = await find('10.0.0.5');
   assert.ok(found?.files.some((file) => file.uri.endsWith('/late.netset')));
 });
+
+test('allowlists: a blocklist entry over an allowlisted address is a protected error pointing at the allowlist, and the exclusion fix removes it', async () => {
+  writeFileSync(join(folder, 'lists/customers.txt'), '# blocklist-role: allow\n# our customers\n10.0.0.128/25\n');
+  await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri('lists/customers.txt'), type: 1 }] });
+  // The index has read it once a query answers.
+  await find('10.0.0.200');
+  const text = '10.0.0.0/24\n';
+  await client.open(uri('lists/edge.netset'), text);
+  const diagnostics = await client.pullDiagnostics(uri('lists/edge.netset'));
+  const hit = diagnostics.find((d) => d.code === 'protected');
+  assert.ok(hit, JSON.stringify(diagnostics));
+  assert.equal(hit.message, 'Blocks protected networks: customers.txt:3 10.0.0.128/25 (128 addresses). Exclude them or remove the entry.');
+  assert.deepEqual(hit.relatedInformation, [
+    {
+      location: { uri: uri('lists/customers.txt'), range: { start: { line: 2, character: 0 }, end: { line: 2, character: 13 } } },
+      message: 'Allowed by this entry of an allowlist.',
+    },
+  ]);
+  const actions = await client.connection.sendRequest<{ title: string; edit?: { changes: Record<string, { newText: string }[]> } }[]>('textDocument/codeAction', {
+    textDocument: { uri: uri('lists/edge.netset') },
+    range: hit.range,
+    context: { diagnostics: [hit] },
+  });
+  const exclude = actions.find((action) => action.title.startsWith('Exclude the protected networks from 10.0.0.0/24'));
+  assert.ok(exclude?.edit, actions.map((action) => action.title).join(' | '));
+  assert.equal(exclude.edit.changes[uri('lists/edge.netset')][0].newText, '10.0.0.0/25');
+  // The allowlist itself gets no protected finding for its own entries.
+  await client.open(uri('lists/customers.txt'), '# blocklist-role: allow\n# our customers\n10.0.0.128/25\n');
+  assert.deepEqual(
+    (await client.pullDiagnostics(uri('lists/customers.txt'))).filter((d) => d.code === 'protected'),
+    [],
+  );
+});

@@ -8,6 +8,7 @@
 import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
+import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
 import { audit, type AuditResult } from '../core/analysis/audit';
 import { compareFindings, type FindingChanges } from '../core/change/findingChanges';
 import type { Severity } from '../core/analysis/findingCodes';
@@ -36,11 +37,10 @@ export function runCheck(options: Options, today: Date): number {
   const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
   const read = options.files.map((file) => readDocument(file, options.inputFormat));
-  const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => document.scopes[0].role === 'allow')];
-  const allowlisted = allowlists.flatMap(listedNetworks);
-  const otherTexts = new Map(allowlists.map(({ file, document }) => [file, document.text]));
+  const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => saysAllowlist(document))];
+  const allowlisted = allowlists.flatMap(({ file, document }) => listedNetworks(file, document));
   const audits = read.map(({ file, document }) => {
-    const audited = { ...auditDocument(file, document, networks, allowlisted), otherTexts };
+    const audited = auditDocument(file, document, networks, allowlisted);
     return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, networks), options.output === 'sarif');
   });
   const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
@@ -87,24 +87,6 @@ interface ReadFile {
 function readDocument(file: string, inputFormat: string | undefined): ReadFile {
   const text = readText(file);
   return { file, document: parseDocument(text, formatOf(file, text, inputFormat)) };
-}
-
-/** Each entry of an allowlist as a protected network, labelled and placed by its file and line. */
-function listedNetworks({ file, document }: ReadFile): NamedNetworks[] {
-  const table = document.entries;
-  const listed: NamedNetworks[] = [];
-  for (let k = 0; k < table.count; k++) {
-    if (table.conditional[k]) continue;
-    const [start, end, line] = [table.start[k], table.end[k], table.line[k]];
-    const v4 = table.version[k] === 4;
-    listed.push({
-      label: `${file}:${line + 1} ${document.text.slice(start, end)}`,
-      ipv4: v4 ? AddressSet.range(IPV4, table.lo4[k], table.hi4[k]) : AddressSet.empty(IPV4),
-      ipv6: v4 ? AddressSet.empty(IPV6) : AddressSet.range(IPV6, table.lo6[k], table.hi6[k]),
-      origin: { file, line, start, end },
-    });
-  }
-  return listed;
 }
 
 function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[]): FileAudit {

@@ -18,8 +18,6 @@ export interface FileAudit {
   readonly result: AuditResult;
   /** Addresses of each known provider the list blocks (with ASN data), per family: a sum across families means nothing. */
   readonly providers: { readonly ipv4: readonly ProviderCount[]; readonly ipv6: readonly ProviderCount[] };
-  /** The texts of the other files its findings point to (the allowlists), by name. */
-  readonly otherTexts?: ReadonlyMap<string, string>;
   /** With `check --since`: each finding's state against the revision, and the revision's findings the file no longer has. */
   readonly baseline?: { readonly states: ReadonlyMap<Finding, BaselineState>; readonly resolved: readonly Finding[] };
 }
@@ -95,13 +93,13 @@ export function limitResults(audits: readonly FileAudit[], maxResults: number): 
 
 /** The findings of `file` with line and column numbers, made one at a time as they are written. */
 export function located(file: FileReport): Generator<Located> {
-  return locatedIn(file.text, file.shown, file.otherTexts);
+  return locatedIn(file.text, file.shown);
 }
 
-/** `findings` of the document whose text is `text`, with line and column numbers; a related place in another file is located in its text in `otherTexts`. */
-export function* locatedIn(text: string, findings: readonly Finding[], otherTexts?: ReadonlyMap<string, string>): Generator<Located> {
-  const locate = (start: number, end: number, line: number, inText = text) => {
-    const column = columnOf(inText, start);
+/** `findings` of the document whose text is `text`, with line and column numbers. */
+export function* locatedIn(text: string, findings: readonly Finding[]): Generator<Located> {
+  const locate = (start: number, end: number, line: number) => {
+    const column = columnOf(text, start);
     return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
   };
   for (const f of findings) {
@@ -111,10 +109,11 @@ export function* locatedIn(text: string, findings: readonly Finding[], otherText
       severity: f.severity,
       message: f.message,
       ...locate(f.start, f.end, f.line),
-      related: (f.related ?? []).map((r) => {
-        const place = locate(r.start, r.end, r.line, r.file === undefined ? text : (otherTexts?.get(r.file) ?? ''));
-        return { ...(r.file === undefined ? {} : { file: r.file }), line: place.line, column: place.column, message: r.message };
-      }),
+      related: (f.related ?? []).map((r) =>
+        r.elsewhere
+          ? { file: r.elsewhere.file, line: r.line + 1, column: r.elsewhere.column + 1, message: r.message }
+          : { line: r.line + 1, column: locate(r.start, r.end, r.line).column, message: r.message },
+      ),
     };
   }
 }

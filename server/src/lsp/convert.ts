@@ -32,7 +32,12 @@ export function toDiagnostic(textDocument: TextDocument, finding: Finding): Diag
   if (ruleOf(finding.code).unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
   if (finding.related) {
     diagnostic.relatedInformation = finding.related.map((place) => ({
-      location: { uri: textDocument.uri, range: toRange(textDocument, place.start, place.end) },
+      location: place.elsewhere
+        ? {
+            uri: place.elsewhere.file,
+            range: { start: { line: place.line, character: place.elsewhere.column }, end: { line: place.line, character: place.elsewhere.column + place.end - place.start } },
+          }
+        : { uri: textDocument.uri, range: toRange(textDocument, place.start, place.end) },
       message: place.message,
     }));
   }

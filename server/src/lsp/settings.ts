@@ -14,6 +14,7 @@ import { DEFAULT_MAX_FIX_ENTRIES, type FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
 import { FORMATS } from '../core/formats/registry';
 import { DEFAULT_MAX_DATA_AGE_DAYS } from '../core/ownership/dataAbout';
+import type { NamedNetworks } from '../core/ownership/addressSpec';
 import type { ProviderCategory } from '../core/ownership/providers';
 
 export interface Settings {
@@ -50,6 +51,7 @@ type IntegerSetting = keyof typeof INTEGER_RANGES;
 
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<Settings>>();
+  private allowlisted: readonly NamedNetworks[] = [];
   /** What was said about replaced values since the configuration last changed: every document reads the same values. */
   private readonly said = new Set<string>();
 
@@ -59,16 +61,24 @@ export class SettingsCache {
   ) {}
 
   get(uri: string): Promise<Settings> {
-    if (!this.supported) return Promise.resolve(DEFAULT_SETTINGS);
     let settings = this.cache.get(uri);
     if (!settings) {
-      settings = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'blocklist' }).then(
-        (raw: unknown) => toSettings(raw, (message) => this.warn(message)),
-        () => DEFAULT_SETTINGS,
-      );
+      const read = this.supported
+        ? this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'blocklist' }).then(
+            (raw: unknown) => toSettings(raw, (message) => this.warn(message)),
+            () => DEFAULT_SETTINGS,
+          )
+        : Promise.resolve(DEFAULT_SETTINGS);
+      settings = read.then((base) => withAllowlisted(base, this.allowlisted, uri));
       this.cache.set(uri, settings);
     }
     return settings;
+  }
+
+  /** The entries of the workspace's allowlists from now on: protected in every other list, removed by the exclusion fix. */
+  useAllowlisted(listed: readonly NamedNetworks[]): void {
+    this.allowlisted = listed;
+    this.cache.clear();
   }
 
   forget(uri: string): void {
@@ -123,6 +133,7 @@ export function toSettings(raw: unknown, replaced: (message: string) => void = (
     workspace: {
       include: read.strings('workspace.include', DEFAULT_INDEX_SETTINGS.include),
       exclude: read.strings('workspace.exclude', DEFAULT_INDEX_SETTINGS.exclude),
+      allowlists: read.strings('allowlists', DEFAULT_INDEX_SETTINGS.allowlists),
     },
   };
 }
@@ -225,6 +236,13 @@ function defaultSeverity(key: string, fallback: Readonly<Record<string, string |
 function show(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
   return json.length > 80 ? `${json.slice(0, 79)}…` : json;
+}
+
+/** `settings` with the allowlists' entries protected, but for those of the document `uri` itself (an allowlist protects others). */
+function withAllowlisted(settings: Settings, listed: readonly NamedNetworks[], uri: string): Settings {
+  const allowlisted = listed.filter((network) => network.origin?.file !== uri);
+  if (allowlisted.length === 0) return settings;
+  return { ...settings, audit: { ...settings.audit, networks: { ...settings.audit.networks, allowlisted } }, fixes: { ...settings.fixes, allowlisted } };
 }
 
 /** What applies where the client sends no settings (read after the reader's class is defined). */

@@ -123,7 +123,10 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     const resolvesEdits = codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties.includes('edit') ?? false);
     registerRequests(connection, documents, analyses, baselines, settings, resolvesEdits, () => runtime.now());
     if (runtime.files) {
-      const index = new WorkspaceIndex(connection, documents, runtime.files);
+      const index = new WorkspaceIndex(connection, documents, runtime.files, (listed) => {
+        settings.useAllowlisted(listed);
+        diagnostics.refresh();
+      });
       workspace = { index, folders: params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []) };
       registerWorkspaceRequests(connection, documents, index, analyses, settings, () => networks?.get());
     }

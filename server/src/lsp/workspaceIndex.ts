@@ -11,25 +11,31 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
 import { IntervalBuilder } from '../core/addresses/intervalBuilder';
+import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
 import { audit } from '../core/analysis/audit';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { which, type Addresses, type WhichAnswer } from '../core/analysis/which';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
 import { decodeText, notTextAt } from '../core/document/encoding';
+import { parseRoleDirective } from '../core/document/directives';
 import { looksLikeBlocklist } from '../core/document/sniff';
 import { detectFormat } from '../core/formats/registry';
+import type { NamedNetworks } from '../core/ownership/addressSpec';
 import { globToRegExp } from '../core/primitives/glob';
 import type { WorkspaceFiles } from './runtime';
 
-/** The index's settings (`blocklist.workspace.include` and `.exclude`), globs relative to each folder. */
+/** The index's settings (`blocklist.workspace.include` and `.exclude`, `blocklist.allowlists`), globs relative to each folder. */
 export interface IndexSettings {
   readonly include: readonly string[];
   readonly exclude: readonly string[];
+  /** Files that are allowlists, whatever they say of themselves (those whose head says `# blocklist-role: allow` are too). */
+  readonly allowlists: readonly string[];
 }
 
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   include: ['**/*.{netset,ipset,blocklist,cidr,p2p,nft,rsc,txt}', '**/ipfilter.dat', '**/hosts.deny', '**/hosts.allow'],
   exclude: [],
+  allowlists: [],
 };
 
 /** Files larger than this are left out: a list is rarely over 64 MB, and a database dump that happens to match is not read. */
@@ -39,6 +45,8 @@ const MAX_BYTES = 64 * 1024 * 1024;
 interface Indexed {
   /** Every address any entry names, whatever it does with it. */
   readonly named: Addresses;
+  /** An allowlist's entries. */
+  readonly allowlist?: { readonly listed: readonly NamedNetworks[] };
 }
 
 /** One file's answer to a query. */
@@ -51,14 +59,16 @@ export interface FileAnswer {
 export class WorkspaceIndex {
   private readonly files = new Map<string, Indexed>();
   private folders: readonly string[] = [];
-  private matchers: { include: RegExp[]; exclude: RegExp[] } = compile(DEFAULT_INDEX_SETTINGS);
+  private matchers = compile(DEFAULT_INDEX_SETTINGS);
   /** Settles when the last build, and every file read since, is done; queries wait for it. */
   private settled: Promise<void> = Promise.resolve();
 
+  /** `allowlistsChanged` is told the entries of every allowlist whenever they may have changed. */
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly disk: WorkspaceFiles,
+    private readonly allowlistsChanged: (listed: readonly NamedNetworks[]) => void,
   ) {}
 
   get size(): number {
@@ -86,11 +96,21 @@ export class WorkspaceIndex {
     } finally {
       progress.done();
     }
+    this.allowlistsChanged(this.listed());
+  }
+
+  /** The entries of every indexed allowlist. */
+  private listed(): NamedNetworks[] {
+    return [...this.files.values()].flatMap((file) => file.allowlist?.listed ?? []);
   }
 
   /** Reads `uri` again (it changed on disk), or forgets it (not a list); queries wait for it. */
   update(uri: string): Promise<void> {
-    return this.queue(() => this.index(uri));
+    return this.queue(async () => {
+      const was = this.files.get(uri)?.allowlist;
+      await this.index(uri);
+      if (was || this.files.get(uri)?.allowlist) this.allowlistsChanged(this.listed());
+    });
   }
 
   /** Runs `work` after what is queued, one thing at a time, so that a rebuild and a file's update never interleave. */
@@ -118,11 +138,17 @@ export class WorkspaceIndex {
       if (table.version[k] === 4) v4.add(table.lo4[k], table.hi4[k]);
       else v6.add(table.lo6[k], table.hi6[k]);
     }
-    this.files.set(uri, { named: { ipv4: v4.build(), ipv6: v6.build() } });
+    const allowlist = this.matchers.allowlists.some((glob) => glob.test(this.pathOf(uri) ?? '')) || saysAllowlist(document);
+    this.files.set(uri, {
+      named: { ipv4: v4.build(), ipv6: v6.build() },
+      ...(allowlist ? { allowlist: { listed: listedNetworks(uri, document) } } : {}),
+    });
   }
 
   forget(uri: string): void {
+    const was = this.files.get(uri)?.allowlist;
     this.files.delete(uri);
+    if (was) this.allowlistsChanged(this.listed());
   }
 
   /**
@@ -146,30 +172,37 @@ export class WorkspaceIndex {
     return answers.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 
-  /** Whether `uri` is under an open folder, matches an include glob and no exclude glob. */
+  /** Whether `uri` is under an open folder, matches an include or allowlist glob, and no exclude glob. */
   private wants(uri: string): boolean {
+    const path = this.pathOf(uri);
+    if (path === undefined) return false;
+    const { include, allowlists, exclude } = this.matchers;
+    return [...include, ...allowlists].some((glob) => glob.test(path)) && !exclude.some((glob) => glob.test(path));
+  }
+
+  /** `uri`'s path under the open folder that holds it, or undefined outside them. */
+  private pathOf(uri: string): string | undefined {
     const folder = this.folders.find((candidate) => uri.startsWith(candidate.endsWith('/') ? candidate : `${candidate}/`));
-    if (!folder) return false;
-    const path = decodeURIComponent(uri.slice(folder.replace(/\/$/, '').length + 1));
-    return this.matchers.include.some((glob) => glob.test(path)) && !this.matchers.exclude.some((glob) => glob.test(path));
+    return folder === undefined ? undefined : decodeURIComponent(uri.slice(folder.replace(/\/$/, '').length + 1));
   }
 
   /**
    * The file as the editor has it open, else as it is on disk; undefined when it is not a list (binary data, or a `.txt`
-   * of prose, unless the editor opened it as a blocklist: `opened`).
+   * of prose, unless the editor opened it as a blocklist, `opened`, a setting names it an allowlist or it says it is one).
    */
   private async read(uri: string, opened = false): Promise<BlocklistDocument | undefined> {
     const open = this.documents.get(uri)?.getText();
     const text = open ?? (await this.disk.read(uri).then(decodeText, () => undefined));
     if (text === undefined || notTextAt(text) >= 0) return undefined;
     const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
-    if (!opened && name.endsWith('.txt') && !looksLikeBlocklist(text)) return undefined;
+    const named = opened || this.matchers.allowlists.some((glob) => glob.test(this.pathOf(uri) ?? ''));
+    if (!named && name.endsWith('.txt') && !looksLikeBlocklist(text) && !parseRoleDirective(text)) return undefined;
     return parseDocument(text, detectFormat(name, text));
   }
 }
 
-function compile(settings: IndexSettings): { include: RegExp[]; exclude: RegExp[] } {
-  return { include: settings.include.map(globToRegExp), exclude: settings.exclude.map(globToRegExp) };
+function compile(settings: IndexSettings): { include: RegExp[]; exclude: RegExp[]; allowlists: RegExp[] } {
+  return { include: settings.include.map(globToRegExp), exclude: settings.exclude.map(globToRegExp), allowlists: settings.allowlists.map(globToRegExp) };
 }
 
 function overlapsAny(named: Addresses, query: Addresses): boolean {

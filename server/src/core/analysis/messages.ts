@@ -19,8 +19,8 @@ export interface RelatedPlace {
   readonly start: number;
   readonly end: number;
   readonly message: string;
-  /** The file it is in, as the caller named it (an allowlist's entry); absent: this document. */
-  readonly file?: string;
+  /** When another file holds the place (an allowlist's entry): that file, and the place's column on its line (`start` and `end` are offsets there). */
+  readonly elsewhere?: { readonly file: string; readonly column: number };
 }
 
 export interface EntryMessage {
@@ -129,7 +129,19 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
         const shared = table.version[k] === 4 ? item.ipv4.clip(table.lo4[k], table.hi4[k]).size() : item.ipv6.clip(table.lo6[k], table.hi6[k]).size();
         return `${item.label} (${formatAddresses(table.version[k] as 4 | 6, shared)})`;
       });
-      const listed = hit.flatMap(({ origin }) => (origin ? [{ ...origin, message: 'Allowed by this entry of an allowlist.' }] : []));
+      const listed = hit.flatMap(({ origin }) =>
+        origin
+          ? [
+              {
+                line: origin.line,
+                start: origin.start,
+                end: origin.end,
+                message: 'Allowed by this entry of an allowlist.',
+                elsewhere: { file: origin.file, column: origin.column },
+              },
+            ]
+          : [],
+      );
       return { message: `Blocks protected networks: ${blocked.join(', ')}. Exclude them or remove the entry.`, ...(listed.length > 0 ? { related: listed } : {}) };
     }
     case 'outside-target': {

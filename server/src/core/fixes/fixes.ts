@@ -17,7 +17,7 @@ import { parseDocument, type BlocklistDocument, type EntryTable } from '../docum
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { formatAddresses, formatCount } from '../addresses/display';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
-import { resolveSpecs, usableTarget, type ResolvedSpecs } from '../ownership/addressSpec';
+import { resolveSpecs, usableTarget, withNetworks, type NamedNetworks, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
@@ -42,6 +42,8 @@ export interface FixOptions {
   /** A fix producing more entries than this says so in its title. */
   readonly maxEntries: number;
   readonly protected: readonly string[];
+  /** The entries of the allowlists, protected as `protected` is: the exclusion fix removes them too. */
+  readonly allowlisted?: readonly NamedNetworks[];
   readonly target: readonly string[];
 }
 
@@ -186,7 +188,7 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
       fixes.push(...narrowing(document, entry, networks.resolve(clouds), 'difference', `Exclude all known cloud and CDN ranges from ${entry.text}`, options, ['known-network']));
     }
   }
-  const protectedSets = resolve(options.protected);
+  const protectedSets = withNetworks(resolve(options.protected), options.allowlisted ?? []);
   if (overlapsSet(entry, protectedSets)) {
     fixes.push(...narrowing(document, entry, protectedSets, 'difference', `Exclude the protected networks from ${entry.text}`, options, ['protected'], true));
   }

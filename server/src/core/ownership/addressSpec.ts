@@ -20,12 +20,13 @@ export interface NamedNetworks {
   readonly origin?: Origin;
 }
 
-/** An entry of another file: the file as the caller names it (a path for the CLI, a URI for the server), its line and offsets there. */
+/** An entry of another file: the file as the caller names it (a path for the CLI, a URI for the server), its line, offsets and column there. */
 export interface Origin {
   readonly file: string;
   readonly line: number;
   readonly start: number;
   readonly end: number;
+  readonly column: number;
 }
 
 export interface ResolvedSpecs {
