@@ -69,6 +69,22 @@ async function openFile(page: Page, server: RunningCodeServer, folder: string, f
   await page.waitForSelector('.tab.active', { timeout: 20_000 });
 }
 
+/** Puts the cursor at `place` (`LINE:COLUMN`) with Go to Line, as a person would. */
+async function goTo(page: Page, place: string): Promise<void> {
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+G');
+  await page.keyboard.type(place);
+  await page.keyboard.press('Enter');
+}
+
+/** Shows the hover at `place` with Ctrl+K Ctrl+I and waits for it. */
+async function hoverAt(page: Page, place: string): Promise<void> {
+  await goTo(page, place);
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
+}
+
 test('the extension test suite passes inside the real extension host', { timeout: 180_000 }, async () => {
   await withEditor({ smokeDriver: true }, async (server, page, folder) => {
     const remote = (path: string) => `vscode-remote://127.0.0.1:${server.port}${path}`;
@@ -115,13 +131,7 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await page.screenshot({ path: join(artifacts, '1b-status-tooltip.png') });
 
     // Hover on 35.192.0.0/12 (line 20).
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('20:3');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+I');
-    await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
+    await hoverAt(page, '20:3');
     const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
     // The owner table comes with the hover's Markdown, which may arrive after the diagnostics.
     const hover = page.locator('.monaco-hover', { has: page.locator('table') }).first();
@@ -190,13 +200,7 @@ test('a person opens an ipset save file: each set decides on its own, by its mos
     const problems = await page.locator('.markers-panel').innerText();
     assert.doesNotMatch(problems, /203\.0\.113\.4\)?: this entry|Already blocked by line 6/, '203.0.113.4 must not be called covered: the /28 exception lies between');
 
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('8:10');
-    await page.keyboard.press('Enter');
-    await page.keyboard.press('Control+K');
-    await page.keyboard.press('Control+I');
-    await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
+    await hoverAt(page, '8:10');
     const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
     await waitFor(async () => (await hoverText()).includes('In set bad'), 20_000, 'the hover to name the set');
     assert.match(await hoverText(), /the most specific entry decides/);
@@ -221,10 +225,7 @@ test('a person opens the 2018 example and reads, at the end of each large entry,
     assert.equal(line.replaceAll('\u00a0', ' '), '35.192.0.0/121,048,576 · Google Cloud 85.9 %');
     await page.screenshot({ path: join(artifacts, '6-inlay-hints.png') });
     // The breadcrumbs follow the outline: the section the cursor is in, then its entry.
-    await page.click('.monaco-editor .view-lines');
-    await page.keyboard.press('Control+G');
-    await page.keyboard.type('21:3');
-    await page.keyboard.press('Enter');
+    await goTo(page, '21:3');
     const crumbs = async () => (await page.locator('.breadcrumbs-control').innerText()).replaceAll('\n', ' ');
     await waitFor(async () => (await crumbs()).includes('Cloud subnets reported blocked on 16-17 April 2018'), 30_000, 'the breadcrumbs to name the section');
     assert.match(await crumbs(), /Cloud subnets reported blocked on 16-17 April 2018.*35\.156\.0\.0\/14/);
@@ -252,22 +253,13 @@ test('a person reviews a change: what an added line adds since HEAD, who committ
     await openFile(page, server, folder, 'telegram-2018.txt');
     await waitFor(async () => /\+1\.8M −0 since HEAD/.test(await page.locator('.statusbar').innerText()), 60_000, 'the status bar to show the change since HEAD');
     const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
-    const hoverAt = async (place: string) => {
-      await page.click('.monaco-editor .view-lines');
-      await page.keyboard.press('Control+G');
-      await page.keyboard.type(place);
-      await page.keyboard.press('Enter');
-      await page.keyboard.press('Control+K');
-      await page.keyboard.press('Control+I');
-      await page.waitForSelector('.monaco-hover', { timeout: 20_000 });
-    };
-    await hoverAt('20:3');
+    await hoverAt(page, '20:3');
     await waitFor(async () => (await hoverText()).includes('Added since HEAD: +1,048,576 addresses, 901,120 of Google Cloud'), 20_000, 'the hover to say what line 20 adds');
     await page.screenshot({ path: join(artifacts, '7-added-since-head.png') });
     await page.keyboard.press('Escape');
     // A committed line names its commit, as git blame says; the file must be saved for blame to match its lines.
     await page.keyboard.press('Control+S');
-    await hoverAt('9:3');
+    await hoverAt(page, '9:3');
     await waitFor(async () => (await hoverText()).includes('Added by commit'), 30_000, 'the hover to name the commit');
     // Text appended to a MarkdownString keeps its spaces as no-break spaces.
     assert.match((await hoverText()).replaceAll('\u00a0', ' '), /Added by commit [0-9a-f]{10} by Blocklist Test on \d{4}-\d{2}-\d{2}: Telegram's networks/);
