@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import oracles from '../../out/test/oracle/oracles.js';
 
-const { corpus } = oracles;
+export const { corpus } = oracles;
 
 /** An input: its file, its number of entries and its length in characters. */
 function written(file, lines) {
