@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { formatAmount } from '../core/addresses/display';
-import { compareVersions, type Change, type ScopeChange, type Version } from '../core/change/compare';
+import { compareVersions, type AddressDelta, type Change, type Version } from '../core/change/compare';
 import { introduced } from '../core/change/findingChanges';
 import { ownersOf, type SetOwners } from '../core/change/owners';
 import { parseDocument } from '../core/document/document';
@@ -54,7 +54,7 @@ export function runDiff(options: Options, today: Date): number {
   const networks = cliNetworks();
   const [before, after] = options.sides.map((side) => readVersion(side, options.inputFormat, networks));
   const change = compareVersions(before, after);
-  const ownersOfScope = (scope: Pick<ScopeChange, 'added4' | 'added6' | 'removed4' | 'removed6'>): ScopeOwners | undefined =>
+  const ownersOfScope = (scope: AddressDelta): ScopeOwners | undefined =>
     networks && {
       added: ownersOf(networks.index, scope.added4, scope.added6),
       removed: ownersOf(networks.index, scope.removed4, scope.removed6),
@@ -80,7 +80,7 @@ export function runDiff(options: Options, today: Date): number {
 }
 
 /** Reads a side: a file, standard input, or `REV:PATH` through git; its format detected from the file's own name. */
-export function readVersion(side: DiffSide, inputFormat: string | undefined, networks: Networks | undefined): ReadVersion {
+function readVersion(side: DiffSide, inputFormat: string | undefined, networks: Networks | undefined): ReadVersion {
   const path = side.atRevision ? side.name.slice(side.name.indexOf(':') + 1) : side.name;
   const text = side.atRevision ? textOf(side.name, readRevision(side.name)) : readText(side.name);
   const document = parseDocument(text, formatOf(path === '-' ? '-' : basename(path), text, inputFormat));
