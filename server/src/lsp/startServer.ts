@@ -13,9 +13,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { audit } from '../core/analysis/audit';
 import { summarize } from '../core/analysis/describe';
-import { parseDocument } from '../core/document/document';
 import { buildReport } from '../core/analysis/report';
 import { feedSources, feedStores, NetworkState, registerFeedRequests, storagePathOf } from './feedRequests';
 import { ownershipSource, registerOwnershipRequests } from './ownershipRequests';
@@ -31,9 +29,9 @@ import { inlayHints } from './inlayHints';
 import { documentSymbols, foldingRanges } from './outline';
 import { WorkspaceIndex } from './workspaceIndex';
 import { registerWorkspaceRequests } from './workspaceRequests';
-import { BaselineNotification, ChangeRequest, HistoryRequest, ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
-import { Baselines, type Since } from './baselines';
-import { changeData, familyDeltas } from '../core/change/changeData';
+import { ReportRequest, SummaryRequest, type SummaryResult } from './protocol';
+import { Baselines } from './baselines';
+import { registerChangeRequests, sinceSummary } from './changeRequests';
 import { onInitializeOnce } from './lifecycle';
 import { runSafe } from './runner';
 import type { FeedStore, Runtime } from './runtime';
@@ -122,6 +120,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     const codeAction = capabilities.textDocument?.codeAction;
     const resolvesEdits = codeAction?.dataSupport === true && (codeAction.resolveSupport?.properties.includes('edit') ?? false);
     registerRequests(connection, documents, analyses, baselines, settings, resolvesEdits, () => runtime.now());
+    registerChangeRequests(connection, documents, analyses, baselines, settings);
     if (runtime.files) {
       const index = new WorkspaceIndex(connection, documents, runtime.files, (listed) => {
         settings.useAllowlisted(listed);
@@ -291,36 +290,4 @@ function registerRequests(
       };
     }),
   );
-
-  connection.onNotification(BaselineNotification.type, (params) => baselines.set(params.uri, params.label, params.text ?? undefined));
-
-  connection.onRequest(ChangeRequest.type, (params, token) =>
-    runSafe(connection, token, 'Change', null, async () => {
-      const textDocument = documents.get(params.uri);
-      if (!textDocument) return null;
-      const settingsOf = await settings.get(textDocument.uri);
-      const analysis = analyses.get(textDocument, settingsOf);
-      const since = baselines.since(textDocument.uri, analysis, settingsOf);
-      return since ? changeData(since.label, since.change, analysis.networks?.index) : null;
-    }),
-  );
-
-  connection.onRequest(HistoryRequest.type, (params, token) =>
-    runSafe(connection, token, 'History', null, async () => {
-      const textDocument = documents.get(params.uri);
-      if (!textDocument) return null;
-      const settingsOf = await settings.get(textDocument.uri);
-      const { format } = analyses.get(textDocument, settingsOf).document;
-      return params.versions.map(({ hash, date, subject, text }) => {
-        const document = parseDocument(text, format);
-        // The totals only: no finding, no owner.
-        const { ipv4, ipv6 } = audit(document, { ...settingsOf.audit, maxFindings: 0 });
-        return { hash, date, subject, ipv4: ipv4.addresses.toString(), ipv6: ipv6.addresses.toString(), entries: ipv4.entries + ipv6.entries };
-      });
-    }),
-  );
-}
-
-function sinceSummary(since: Since | undefined): Pick<SummaryResult, 'since'> {
-  return since ? { since: { label: since.label, ...familyDeltas(since.change) } } : {};
 }
