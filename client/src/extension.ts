@@ -8,7 +8,7 @@ import { CloseAction, ErrorAction, LanguageClient, TransportKind, type LanguageC
 import { registerFeedCommands } from './feedCommands';
 import { registerOwnershipCommand } from './ownershipCommand';
 import { registerPlainTextDetection } from './plainTextDetection';
-import { OpenReports, registerReport } from './report/reportPanel';
+import { OpenReports, registerReport, registerWorkspaceReport } from './report/reportPanel';
 import { registerBlockingEntries } from './blockingEntries';
 import { ChangeTracker } from './changes';
 import { StatusBar } from './statusBar';
@@ -58,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerOwnershipCommand(client, () => statusBar.update()),
     registerReport(client, reports),
     registerBlockingEntries(client),
+    registerWorkspaceReport(client),
     reports,
     output,
     watcher,

@@ -343,5 +343,18 @@ test('a person asks which lists block an address: the Blocking Entries view, eac
       'workspace symbols for the address',
     );
     await page.screenshot({ path: join(artifacts, '12-workspace-symbols.png') });
+    await page.keyboard.press('Escape');
+
+    // The workspace report: both lists, and what they block in common (sets.ipset's 497 addresses, none in the 2018 list).
+    await page.keyboard.press('Control+Shift+P');
+    await page.fill('.quick-input-widget input', '>Blocklist: Show Workspace Report');
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+    await page.keyboard.press('Enter');
+    await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist workspace report')), 30_000, 'the workspace report tab');
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await report.locator('table.heatmap').waitFor({ timeout: 30_000 });
+    assert.match(await report.locator('h1').innerText(), /^Blocklist workspace report: 2 lists$/);
+    assert.deepEqual(await report.locator('table.heatmap tr', { hasText: '1. sets.ipset' }).locator('td').allInnerTexts(), ['497', '0 (0 %)']);
+    await page.screenshot({ path: join(artifacts, '13-workspace-report.png') });
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { InitializeResult, Location, SymbolInformation } from 'vscode-languageserver-protocol';
-import { FindBlockingRequest, type FindBlockingResult } from '../../server/src/lsp/protocol';
+import { FindBlockingRequest, WorkspaceReportRequest, type FindBlockingResult, type WorkspaceReportData } from '../../server/src/lsp/protocol';
 import { LspClient } from './lspClient';
 
 let folder = '';
@@ -91,6 +91,19 @@ test('references: every entry, in any list, that names an address of the entry',
     'web.blocklist:2:6-14',
     'web.blocklist:3:5-15',
   ]);
+});
+
+test('the workspace report: each list with its totals, and what each pair blocks in common', async () => {
+  const report = (await client.connection.sendRequest(WorkspaceReportRequest.type)) as WorkspaceReportData;
+  const names = report.lists.map((list) => list.uri.slice(list.uri.lastIndexOf('/') + 1));
+  assert.deepEqual(names, ['feed.txt', 'sets.ipset', 'web.blocklist']);
+  assert.deepEqual(
+    report.lists.map((list) => list.ipv4.addresses),
+    [String(2 ** 24 + 512), String(2 ** 16 - 16 + 1), String(2 ** 24 - 1)],
+  );
+  // feed.txt's 10.0.0.0/8 holds all of sets.ipset's and all but 10.0.0.5 of web.blocklist's (which allows it first).
+  assert.deepEqual(report.overlap4[0], [String(2 ** 24 + 512), String(2 ** 16 - 16 + 1), String(2 ** 24 - 1)]);
+  assert.deepEqual(report.overlap4[1][2], String(2 ** 16 - 16));
 });
 
 test('a list added on disk is indexed when the client says it changed', async () => {

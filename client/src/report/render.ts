@@ -85,7 +85,8 @@ export function section(title: string, body: string, empty: string): string {
 
 /**
  * A webview page: the theme's colours, a policy that allows only this page's style and script (`nonce`), and a script
- * that sends the extension clicks on `[data-line]` (reveal that line) and `[data-export]` (export in that format).
+ * that sends the extension clicks on `[data-line]` (reveal that line), `[data-uri]` (open that file) and `[data-export]`
+ * (export in that format).
  */
 export function htmlPage(title: string, body: string, cspSource: string, nonce: string): string {
   return `<!DOCTYPE html>
@@ -106,6 +107,10 @@ export function htmlPage(title: string, body: string, cspSource: string, nonce: 
   .total .big { overflow-wrap: anywhere; } .bar { display: block; width: 100%; height: .9em; } .bar rect { fill: var(--vscode-charts-blue, var(--vscode-progressBar-background)); }
   .num { text-align: right; white-space: nowrap; padding-left: 1em; font-variant-numeric: tabular-nums; } a { color: var(--vscode-textLink-foreground); }
   ul.entries { list-style: none; padding-left: 0; font-family: var(--vscode-editor-font-family); } .plus { color: var(--vscode-gitDecoration-addedResourceForeground); } .minus { color: var(--vscode-gitDecoration-deletedResourceForeground); }
+  table.grid { border-collapse: collapse; } table.grid th, table.grid td { border: 1px solid var(--vscode-panel-border); padding: 2px 6px; text-align: left; font-variant-numeric: tabular-nums; }
+  .heat { text-align: right; } .heat-self { color: var(--vscode-descriptionForeground); } .heat-1 { background: color-mix(in srgb, var(--vscode-charts-blue) 12%, transparent); }
+  .heat-2 { background: color-mix(in srgb, var(--vscode-charts-blue) 28%, transparent); } .heat-3 { background: color-mix(in srgb, var(--vscode-charts-blue) 45%, transparent); }
+  .heat-4 { background: color-mix(in srgb, var(--vscode-charts-blue) 62%, transparent); } .heat-5 { background: color-mix(in srgb, var(--vscode-charts-blue) 80%, transparent); }
   button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 0; padding: .4em .9em; margin-right: .5em; cursor: pointer; }
 </style>
 </head>
@@ -114,10 +119,11 @@ ${body}
 <script nonce="${nonce}">
   const vscode = acquireVsCodeApi();
   document.addEventListener('click', (event) => {
-    const target = event.target.closest('[data-line], [data-export]');
+    const target = event.target.closest('[data-line], [data-export], [data-uri]');
     if (!target) return;
     event.preventDefault();
     if (target.dataset.line !== undefined) vscode.postMessage({ type: 'reveal', line: Number(target.dataset.line) });
+    else if (target.dataset.uri !== undefined) vscode.postMessage({ type: 'open', uri: target.dataset.uri });
     else vscode.postMessage({ type: 'export', format: target.dataset.export });
   });
 </script>

@@ -3,9 +3,10 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ReportData } from '../../../server/src/core/analysis/report';
-import { ReportRequest } from '../../../server/src/lsp/protocol';
+import { ReportRequest, WorkspaceReportRequest } from '../../../server/src/lsp/protocol';
 import { listHistory } from '../history';
 import { reportCsv, reportHtml, reportMarkdown } from './render';
+import { workspaceCsv, workspaceHtml, workspaceMarkdown } from './workspaceRender';
 
 /** The open reports, and which blocklist's report is in front: the status bar keeps that list's counts meanwhile. */
 export class OpenReports implements vscode.Disposable {
@@ -71,18 +72,45 @@ export async function reveal(document: vscode.TextDocument, line: number): Promi
 }
 
 async function exportReport(data: ReportData, name: string, source: vscode.Uri, format: 'csv' | 'markdown'): Promise<void> {
+  await saveExport(vscode.Uri.joinPath(source, '..', `${name}.report`), format, () => (format === 'csv' ? reportCsv(data) : reportMarkdown(data, name)));
+}
+
+/** Asks where to save a report (beside `base`, with the format's extension) and writes `contents()` there, saying how it went. */
+export async function saveExport(base: vscode.Uri, format: 'csv' | 'markdown', contents: () => string): Promise<void> {
   const extension = format === 'csv' ? 'csv' : 'md';
   const target = await vscode.window.showSaveDialog({
-    defaultUri: vscode.Uri.joinPath(source, '..', `${name}.report.${extension}`),
+    defaultUri: base.with({ path: `${base.path}.${extension}` }),
     filters: format === 'csv' ? { CSV: ['csv'] } : { Markdown: ['md'] },
   });
   if (!target) return;
   try {
-    await vscode.workspace.fs.writeFile(target, Buffer.from(format === 'csv' ? reportCsv(data) : reportMarkdown(data, name)));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(contents()));
   } catch (error) {
     // The message handler fires and forgets this call: a failure not shown here would be lost.
     void vscode.window.showErrorMessage(`Blocklist: the report was not saved to ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
   void vscode.window.showInformationMessage(`Blocklist: report saved to ${target.fsPath}.`);
+}
+
+/** Blocklist: Show Workspace Report — every list of the open folders, and how much each pair blocks in common. */
+export function registerWorkspaceReport(client: LanguageClient): vscode.Disposable {
+  return vscode.commands.registerCommand('blocklist.showWorkspaceReport', async () => {
+    const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: building the workspace report…' }, () =>
+      client.sendRequest(WorkspaceReportRequest.type),
+    );
+    const panel = vscode.window.createWebviewPanel('blocklist.workspaceReport', 'Blocklist workspace report', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [],
+    });
+    panel.webview.html = workspaceHtml(data, panel.webview.cspSource, randomBytes(16).toString('base64'));
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    panel.webview.onDidReceiveMessage((message: { type: string; uri?: string; format?: string }) => {
+      if (message.type === 'open' && message.uri) void vscode.window.showTextDocument(vscode.Uri.parse(message.uri), { viewColumn: vscode.ViewColumn.Beside });
+      const format = message.format === 'csv' ? 'csv' : 'markdown';
+      if (message.type === 'export' && folder)
+        void saveExport(vscode.Uri.joinPath(folder, 'blocklists.report'), format, () => (format === 'csv' ? workspaceCsv(data) : workspaceMarkdown(data)));
+    });
+    return data;
+  });
 }

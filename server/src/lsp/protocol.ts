@@ -1,5 +1,5 @@
 /** Custom requests between the Blocklist Auditor client and server, one namespace each. */
-import { NotificationType, RequestType, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkDoneProgressParams } from 'vscode-languageserver-protocol';
 import type { ChangeData, FamilyDelta } from '../core/change/changeData';
 import type { ReportData } from '../core/analysis/report';
 import type { DataStatus } from '../core/ownership/dataAbout';
@@ -148,4 +148,28 @@ export interface FindBlockingResult {
 export namespace FindBlockingRequest {
   export const method = 'blocklist/findBlocking';
   export const type = new RequestType<{ readonly query: string }, FindBlockingResult | null, void>(method);
+}
+
+/** One list of the workspace report: what it blocks, per family, and the providers it blocks most of. */
+export interface WorkspaceList {
+  readonly uri: string;
+  readonly format: string;
+  readonly ipv4: { readonly entries: number; readonly addresses: string };
+  readonly ipv6: { readonly entries: number; readonly addresses: string };
+  /** IPv4, most first (empty without ASN data). */
+  readonly providers: readonly { readonly name: string; readonly addresses: string }[];
+}
+
+/** Every list of the workspace index, and how much each pair blocks in common. */
+export interface WorkspaceReportData {
+  readonly lists: readonly WorkspaceList[];
+  /** `overlap4[i][j]`: the IPv4 addresses list i and list j both block (the diagonal: what list i blocks). */
+  readonly overlap4: readonly (readonly string[])[];
+  readonly overlap6: readonly (readonly string[])[];
+}
+
+/** Sent by "Blocklist: Show Workspace Report". */
+export namespace WorkspaceReportRequest {
+  export const method = 'blocklist/workspaceReport';
+  export const type = new RequestType0<WorkspaceReportData, void>(method);
 }

@@ -12,7 +12,7 @@ import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
 import { IntervalBuilder } from '../core/addresses/intervalBuilder';
 import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
-import { audit } from '../core/analysis/audit';
+import { audit, type AuditResult } from '../core/analysis/audit';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { which, type Addresses, type WhichAnswer } from '../core/analysis/which';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
@@ -170,6 +170,17 @@ export class WorkspaceIndex {
       answers.push({ uri, document, answer: which(document, audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }), query) });
     }
     return answers.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+  }
+
+  /** Every indexed list, read again, with what it blocks (its effective sets): for the workspace report. */
+  async lists(): Promise<{ readonly uri: string; readonly document: BlocklistDocument; readonly result: AuditResult }[]> {
+    await this.settled;
+    const lists = [];
+    for (const uri of [...this.files.keys()].sort()) {
+      const document = await this.read(uri, true);
+      if (document) lists.push({ uri, document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }) });
+    }
+    return lists;
   }
 
   /** Whether `uri` is under an open folder, matches an include or allowlist glob, and no exclude glob. */

@@ -1,22 +1,28 @@
 /**
  * The features over every list of the workspace: Find Blocking Entries
  * (`blocklist/findBlocking`), workspace symbols for an address typed in
- * Ctrl+T, and references (every entry, in any list, that names an address
- * of the entry asked about).
+ * Ctrl+T, references (every entry, in any list, that names an address of
+ * the entry asked about), and the workspace report.
  */
 import type { Connection, Location, SymbolInformation, TextDocuments } from 'vscode-languageserver/node';
 import { SymbolKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AddressSet } from '../core/addresses/addressSet';
 import { formatAmount } from '../core/addresses/display';
+import { IPV6 } from '../core/addresses/family';
+import { providerTotals } from '../core/ownership/shares';
 import type { Addresses } from '../core/analysis/which';
 import { columnOf } from '../core/formats/format';
 import type { Networks } from '../core/ownership/networks';
 import { resolveSpecs } from '../core/ownership/addressSpec';
 import type { AnalysisCache } from './analysis';
-import { FindBlockingRequest, type BlockingFile } from './protocol';
+import { FindBlockingRequest, WorkspaceReportRequest, type BlockingFile, type WorkspaceReportData } from './protocol';
 import { runSafe } from './runner';
 import type { SettingsCache } from './settings';
 import { entryQuery, type FileAnswer, type WorkspaceIndex } from './workspaceIndex';
+
+/** Providers named per list in the workspace report. */
+const PROVIDERS_LISTED = 5;
 
 export function registerWorkspaceRequests(
   connection: Connection,
@@ -65,6 +71,10 @@ export function registerWorkspaceRequests(
     }),
   );
 
+  connection.onRequest(WorkspaceReportRequest.type, (token) =>
+    runSafe(connection, token, 'Workspace report', { lists: [], overlap4: [], overlap6: [] }, () => workspaceReport(index, networks())),
+  );
+
   connection.onReferences((params, token) =>
     runSafe(connection, token, 'References', [], async (): Promise<Location[]> => {
       const textDocument = documents.get(params.textDocument.uri);
@@ -82,6 +92,27 @@ export function registerWorkspaceRequests(
       );
     }),
   );
+}
+
+/** Every list's totals and providers, and the addresses each pair blocks in common, per family. */
+async function workspaceReport(index: WorkspaceIndex, networks: Networks | undefined): Promise<WorkspaceReportData> {
+  const lists = await index.lists();
+  const matrix = <A extends number | bigint>(sets: readonly AddressSet<A>[]) => sets.map((a) => sets.map((b) => a.intersection(b).size().toString()));
+  return {
+    lists: lists.map(({ uri, document, result }) => ({
+      uri,
+      format: document.format.id,
+      ipv4: { entries: result.ipv4.entries, addresses: result.ipv4.addresses.toString() },
+      ipv6: { entries: result.ipv6.entries, addresses: result.ipv6.addresses.toString() },
+      providers: networks
+        ? providerTotals(networks.index, result.blocked4, AddressSet.empty(IPV6))
+            .slice(0, PROVIDERS_LISTED)
+            .map((share) => ({ name: share.provider.name, addresses: share.addresses.toString() }))
+        : [],
+    })),
+    overlap4: matrix(lists.map(({ result }) => result.blocked4)),
+    overlap6: matrix(lists.map(({ result }) => result.blocked6)),
+  };
 }
 
 function counts(addresses: Addresses): { ipv4: string; ipv6: string } {
