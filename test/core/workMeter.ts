@@ -11,7 +11,7 @@
 import { workDone } from '../../server/src/core/primitives/workCounter';
 
 export interface Work {
-  /** Characters read through String and RegExp methods and JSON.parse, or written by Array.prototype.join. */
+  /** Characters read through String and RegExp methods and JSON.parse, or written by Array.prototype.join; array elements walked by an iterator. */
   readonly characters: number;
   readonly probes: number;
   readonly elements: number;
@@ -59,6 +59,8 @@ const COSTS: readonly [owner: object, name: string, cost: Cost][] = [
   [JSON, 'parse', (_, [text]) => length(text)],
   // A string built from parts: a name that grows with nesting, say.
   [Array.prototype, 'join', (_, __, result) => length(result)],
+  // An array walked or copied (for…of, spread, Array.from): a path copied per word, say. Counted as characters, one per element.
+  [Object.getPrototypeOf([][Symbol.iterator]()) as object, 'next', () => 1],
 ];
 
 /** The work `run` does, and what it returns. */
