@@ -5,7 +5,7 @@
  */
 import type { AuditResult, Finding } from '../core/analysis/audit';
 import type { Severity } from '../core/analysis/findingCodes';
-import { columnOf } from '../core/formats/format';
+import { columnFinder } from '../core/formats/format';
 
 /** One file's audit, kept until the output is written. */
 export interface FileAudit {
@@ -71,8 +71,9 @@ export function limitResults(audits: readonly FileAudit[], maxResults: number): 
 
 /** The findings of `file` with line and column numbers, made one at a time as they are written. */
 export function* located(file: FileReport): Generator<Located> {
+  const columnOf = columnFinder(file.text);
   const locate = (start: number, end: number, line: number) => {
-    const column = columnOf(file.text, start);
+    const column = columnOf(start);
     return { line: line + 1, column: column + 1, endColumn: column + Math.max(end - start, 1) + 1 };
   };
   for (const f of file.shown) {
