@@ -139,15 +139,9 @@ function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: S
  * specific entries never fires.
  */
 function mostSpecificOfBlocks<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
-  const { family, entries, los, his } = scope;
-  const count = entries.length;
-  // Sizes rank the entries: smaller first, then document order. Blocks' sizes are powers of two, so their host bits rank them.
-  const priority = new Float64Array(count);
-  for (let n = 0; n < count; n++) priority[n] = family.log2Span(los[entries[n]], his[entries[n]]) * count + n;
-  const sweep = decide(scope, priority);
-
-  const { parents, shielding } = smallestContainers(scope);
-  for (let n = 0; n < count; n++) {
+  const { entries, los, his } = scope;
+  const { sweep, parents, shielding } = nestedSweep(scope);
+  for (let n = 0; n < entries.length; n++) {
     const k = entries[n];
     const parent = parents[n];
     if (parent >= 0 && scope.allow[parent] === scope.allow[k] && !shielding[n]) {
@@ -540,15 +534,19 @@ function decidersWithin<A extends number | bigint>(sweep: Sweep<A>, lo: A, hi: A
 }
 
 /**
- * Per entry (indexed like `scope.entries`), the entry index of the smallest
- * entry strictly containing it — of equal entries the first, which decides
- * for them all, contains the others — or -1; and whether an entry has an
- * equal one behind it that decides the other way (removing the first would
- * hand its addresses to that one). Exact for nested blocks (CIDRs); for
- * ranges that overlap without nesting, one container, not always the
- * smallest.
+ * decide for CIDR blocks, ranked smaller first, then in document order: as
+ * two blocks nest or lie apart, one walk of the blocks in nesting order
+ * (first address ascending, last descending) with a stack of the open ones
+ * finds every stretch's decider (the innermost open block, of equal ones the
+ * first) in linear time after the sort, where the heap of decide costs a
+ * logarithm per block and a scope of ipset ranges holds a million blocks.
+ * The same walk gives, per entry (indexed like `scope.entries`), the entry
+ * index of the smallest entry strictly containing it — of equal entries the
+ * first, which decides for them all, contains the others — or -1; and
+ * whether an entry has an equal one behind it that decides the other way
+ * (removing the first would hand its addresses to that one).
  */
-function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): { parents: Int32Array; shielding: Uint8Array } {
+function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): { sweep: Sweep<A>; parents: Int32Array; shielding: Uint8Array } {
   const { family, entries, los, his } = scope;
   // By first address ascending, then last address descending, then position: sorted by the last key first, each sort stable.
   const order = positions(entries.length);
@@ -557,20 +555,46 @@ function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): 
   sortPositions(family, order, (n) => los[entries[n]]);
   const parents = new Int32Array(entries.length).fill(-1);
   const shielding = new Uint8Array(entries.length);
+  const sweep: Sweep<A> = { los: [], his: [], winners: [], deciding: new Set(), blocked: AddressSet.empty(family) };
+  const builder = new IntervalBuilder(family, 16);
+  /** The open blocks, outermost first, and for each the first of its addresses not yet decided. */
   const open: number[] = [];
+  const undecided: A[] = [];
+  // The open block on top decides its undecided addresses up to `last`.
+  const decideUpTo = (last: A) => {
+    const at = undecided[undecided.length - 1];
+    if (at > last) return;
+    const winner = entries[open[open.length - 1]];
+    sweep.los.push(at);
+    sweep.his.push(last);
+    sweep.winners.push(winner);
+    sweep.deciding.add(winner);
+    if (!scope.allow[winner]) builder.add(at, last);
+  };
+  // Closes the block on top: it decides the rest of its addresses, and its parent goes on after it.
+  const close = () => {
+    const hi = his[entries[open[open.length - 1]]];
+    decideUpTo(hi);
+    open.pop();
+    undecided.pop();
+    if (open.length > 0) undecided[undecided.length - 1] = family.next(hi);
+  };
   for (const n of order) {
     const k = entries[n];
-    while (open.length > 0 && his[entries[open[open.length - 1]]] < his[k]) open.pop();
+    while (open.length > 0 && his[entries[open[open.length - 1]]] < his[k]) close();
     const top = open.length > 0 ? open[open.length - 1] : -1;
     if (top >= 0) parents[n] = entries[top];
     if (top >= 0 && los[entries[top]] === los[k] && his[entries[top]] === his[k]) {
-      // An equal entry: the first of them stays the container of what lies inside.
+      // An equal entry: the first of them decides for them all and stays the container of what lies inside.
       if (scope.allow[entries[top]] !== scope.allow[k]) shielding[top] = 1;
       continue;
     }
+    if (top >= 0) decideUpTo(family.previous(los[k]));
     open.push(n);
+    undecided.push(los[k]);
   }
-  return { parents, shielding };
+  while (open.length > 0) close();
+  return { sweep: { ...sweep, blocked: builder.build() }, parents, shielding };
 }
 
 /** A binary min-heap of positions keyed by `priority[position]`. */
