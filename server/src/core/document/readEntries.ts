@@ -42,7 +42,9 @@ export function readEntries(text: string, reader: FormatReader, visit: EntryVisi
       problems.push(located(problem, line));
     },
     scopeFact(fact, line) {
-      onScopeFact({ ...fact, line });
+      // Field by field, as the problems: a hosts.deny line is a rule, with a fact for each daemon it holds for.
+      const { scope, start, end } = fact;
+      onScopeFact(fact.kind === 'declare' ? { kind: 'declare', scope, evaluation: fact.evaluation, start, end, line } : { kind: 'use', scope, role: fact.role, start, end, line });
     },
   });
   return problems;
