@@ -12,10 +12,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { locatedIn } from '../../server/src/cli/findings';
 import { audit } from '../../server/src/core/analysis/audit';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
-import type { FormatId } from '../../server/src/core/formats/format';
+import { columnFinder, columnOf, type FormatId } from '../../server/src/core/formats/format';
 import { formatById } from '../../server/src/core/formats/registry';
 import { Networks } from '../../server/src/core/ownership/networks';
 import { SHAPES, targetDocument } from './generatedDocuments';
@@ -102,4 +103,22 @@ test('Apache sections nested thousands deep are named as nginx blocks are: the f
   // A <Limit> between them opens no scope: the names skip it.
   const text = `${tags.slice(0, 6).join('')}<Limit GET>\n${tags.slice(6).join('')}Deny from 192.0.2.1\n${'</Directory>\n'.repeat(6)}</Limit>\n${'</Directory>\n'.repeat(6)}Deny from 192.0.2.2\n`;
   assert.deepEqual(firstTwoScopes('apache', text), [`${levels.slice(0, 8).join(' › ')} › … › Directory /11 (line 13)`, '']);
+});
+
+test("check's output locates each finding of a one-line document in bounded work, not by scanning back over the line", () => {
+  const writeAll = (count: number) => {
+    const text = SHAPES.find((shape) => shape.name === 'one line holding every entry')!.text('pf', count);
+    const result = audit(parseDocument(text, formatById('pf')!), options, networks);
+    return measure(() => [...locatedIn(text, result.findings)].length);
+  };
+  const [small, large] = [writeAll(N), writeAll(4 * N)];
+  assert.ok(small.result > 0, 'findings to locate');
+  const growth = large.work.characters / large.result / (small.work.characters / small.result);
+  assert.ok(growth < MAX_GROWTH, `characters per finding grew ×${growth.toFixed(2)} from ${N} to ${4 * N} entries`);
+});
+
+test('columnFinder gives the column columnOf gives, at every offset, across every line break', () => {
+  const text = 'a\r\nbc\rdef\n\n\r\r\ngh\n';
+  const columnAt = columnFinder(text);
+  for (let offset = 0; offset <= text.length; offset++) assert.equal(columnAt(offset), columnOf(text, offset), `offset ${offset}`);
 });

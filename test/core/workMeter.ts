@@ -11,7 +11,7 @@
 import { workDone } from '../../server/src/core/primitives/workCounter';
 
 export interface Work {
-  /** Characters read through String and RegExp methods and JSON.parse, or written by Array.prototype.join. */
+  /** Characters read through String and RegExp methods and JSON.parse, or written by Array.prototype.join; array elements walked by an iterator or searched. */
   readonly characters: number;
   readonly probes: number;
   readonly elements: number;
@@ -59,6 +59,11 @@ const COSTS: readonly [owner: object, name: string, cost: Cost][] = [
   [JSON, 'parse', (_, [text]) => length(text)],
   // A string built from parts: a name that grows with nesting, say.
   [Array.prototype, 'join', (_, __, result) => length(result)],
+  // An array walked or copied (for…of, spread, Array.from): a path copied per word, say. Counted as characters, one per element.
+  [Object.getPrototypeOf([][Symbol.iterator]()) as object, 'next', () => 1],
+  // An array searched: a list of roots asked about each chain, say. Up to the match, or its whole length.
+  [Array.prototype, 'includes', (self) => (self as unknown[]).length],
+  [Array.prototype, 'indexOf', (self, _, found) => ((found as number) < 0 ? (self as unknown[]).length : (found as number) + 1)],
 ];
 
 /** The work `run` does, and what it returns. */

@@ -12,7 +12,7 @@
  */
 import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
 import type { FamilyTotals, Finding } from '../core/analysis/audit';
-import { columnOf } from '../core/formats/format';
+import { columnFinder } from '../core/formats/format';
 import type { Palette } from './colour';
 import { locatedIn, type FileReport, type ProviderCount } from './findings';
 import type { Output } from './output';
@@ -74,9 +74,10 @@ function measure(text: string, findings: readonly Finding[]): Widths {
   let column = 0;
   let severity = 0;
   let message = 0;
+  const columnOf = columnFinder(text);
   for (const f of findings) {
     line = Math.max(line, f.line + 1);
-    column = Math.max(column, columnOf(text, f.start) + 1);
+    column = Math.max(column, columnOf(f.start) + 1);
     severity = Math.max(severity, f.severity.length);
     const length = f.message.length - finalStop(f.message);
     if (length <= MESSAGE_COLUMN) message = Math.max(message, length);

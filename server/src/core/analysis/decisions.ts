@@ -17,6 +17,7 @@ import type { EntryRole } from '../formats/format';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
 import type { EntryFact } from './facts';
+import type { EntryCode } from './findingCodes';
 
 /** One family's entries of one scope, in document order, with their bounds and decisions. */
 export interface ScopeEntries<A extends number | bigint> {
@@ -75,12 +76,9 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
   };
   if (entries.every(isBlock)) return mostSpecificOfBlocks(scope, facts);
   const blocks = blocksOf(scope);
-  const blockFacts: EntryFact[] = [];
-  const outcome = mostSpecificOfBlocks(blocks.scope, blockFacts);
+  const { sweep: outcome, decides, codes, others } = judgeBlocks(blocks.scope);
   const owner = blocks.owner;
-  const factOf: (EntryFact | undefined)[] = Array.from({ length: owner.length });
-  for (const fact of blockFacts) factOf[fact.entry] = fact;
-  const other = (fact: EntryFact) => (fact.other >= 0 ? entries[owner[fact.other]] : -1);
+  const other = (block: number) => (others[block] >= 0 ? entries[owner[others[block]]] : -1);
   const deciding = new Set<number>();
   for (let n = 0, first = 0; n < entries.length; n++) {
     const k = entries[n];
@@ -88,18 +86,17 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
     // What all of the entry's blocks share: each covered (or a duplicate), each an exception that excepts nothing, none deciding.
     let covered = true;
     let ineffective = true;
-    let shadowed: EntryFact | undefined;
+    let shadowed = -1;
     for (; last < owner.length && owner[last] === n; last++) {
-      const fact = factOf[last];
-      covered &&= fact !== undefined && (fact.code === 'covered' || fact.code === 'duplicate');
-      ineffective &&= fact?.code === 'ineffective-exception';
-      if (outcome.deciding.has(last)) deciding.add(k);
-      if (fact?.code === 'shadowed') shadowed ??= fact;
+      const code = codes[last];
+      covered &&= code === 'covered' || code === 'duplicate';
+      ineffective &&= code === 'ineffective-exception';
+      if (decides[last]) deciding.add(k);
+      if (code === 'shadowed' && shadowed < 0) shadowed = last;
     }
-    const found = factOf[first]!;
-    if (covered) facts.push(last - first === 1 ? { ...found, entry: k, other: other(found) } : { code: 'covered', entry: k, other: other(found) });
+    if (covered) facts.push({ code: last - first === 1 ? codes[first]! : 'covered', entry: k, other: other(first) });
     else if (ineffective) facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
-    else if (!deciding.has(k) && shadowed) facts.push({ code: 'shadowed', entry: k, other: other(shadowed) });
+    else if (!deciding.has(k) && shadowed >= 0) facts.push({ code: 'shadowed', entry: k, other: other(shadowed) });
     first = last;
   }
   return { blocked: outcome.blocked, deciding };
@@ -108,25 +105,27 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
 /**
  * The scope's entries as CIDR blocks, in order, each block an entry of its
  * own (indexed 0, 1…), and `owner[b]`, the index in `scope.entries` of the
- * entry block b belongs to.
+ * entry block b belongs to. In typed arrays: a scope of ipset ranges makes a million blocks.
  */
-function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: ScopeEntries<A>; owner: number[] } {
+function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: ScopeEntries<A>; owner: Uint32Array } {
   const { family, entries, los, his } = scope;
-  const owner: number[] = [];
-  const blockLos: A[] = [];
-  const blockHis: A[] = [];
-  const allow: number[] = [];
+  let count = 0;
+  for (const k of entries) forEachCidrOfRange(family, los[k], his[k], () => count++);
+  const owner = new Uint32Array(count);
+  const blockLos = family.allocate(count);
+  const blockHis = family.allocate(count);
+  const allow = new Uint8Array(count);
+  let b = 0;
   for (let n = 0; n < entries.length; n++) {
     const k = entries[n];
     forEachCidrOfRange(family, los[k], his[k], (network, prefix) => {
-      owner.push(n);
-      blockLos.push(network);
-      blockHis.push(family.lastOfBlock(network, family.bits - prefix));
-      allow.push(scope.allow[k]);
+      owner[b] = n;
+      blockLos[b] = network;
+      blockHis[b] = family.lastOfBlock(network, family.bits - prefix);
+      allow[b++] = scope.allow[k];
     });
   }
-  const blocks = Uint32Array.from(owner, (_, b) => b);
-  return { scope: { family, entries: blocks, los: blockLos, his: blockHis, allow: Uint8Array.from(allow) }, owner };
+  return { scope: { family, entries: positions(count), los: blockLos, his: blockHis, allow }, owner };
 }
 
 /**
@@ -139,28 +138,42 @@ function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: S
  * specific entries never fires.
  */
 function mostSpecificOfBlocks<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
-  const { family, entries, los, his } = scope;
-  const count = entries.length;
-  // Sizes rank the entries: smaller first, then document order. Blocks' sizes are powers of two, so their host bits rank them.
-  const priority = new Float64Array(count);
-  for (let n = 0; n < count; n++) priority[n] = family.log2Span(los[entries[n]], his[entries[n]]) * count + n;
-  const sweep = decide(scope, priority);
+  const { sweep, decides, codes, others } = judgeBlocks(scope);
+  const deciding = new Set<number>();
+  for (let n = 0; n < codes.length; n++) {
+    const code = codes[n];
+    if (code !== undefined) facts.push({ code, entry: scope.entries[n], other: others[n] });
+    if (decides[n]) deciding.add(scope.entries[n]);
+  }
+  return { blocked: sweep.blocked, deciding };
+}
 
-  const { parents, shielding } = smallestContainers(scope);
+/**
+ * mostSpecificOfBlocks's findings per block (indexed like `scope.entries`),
+ * in arrays rather than an object per block, and the entry each names
+ * (-1 for none); mostSpecific reads them for the blocks of its ranges.
+ */
+function judgeBlocks<A extends number | bigint>(scope: ScopeEntries<A>): NestedSweep<A> & { codes: (EntryCode | undefined)[]; others: Int32Array } {
+  const { entries, los, his } = scope;
+  const count = entries.length;
+  const nested = nestedSweep(scope);
+  const { sweep, decides, parents, shielding } = nested;
+  const codes = Array.from<EntryCode | undefined>({ length: count });
+  const others = new Int32Array(count).fill(-1);
   for (let n = 0; n < count; n++) {
     const k = entries[n];
     const parent = parents[n];
     if (parent >= 0 && scope.allow[parent] === scope.allow[k] && !shielding[n]) {
-      const equal = los[parent] === los[k] && his[parent] === his[k];
-      facts.push({ code: equal ? 'duplicate' : 'covered', entry: k, other: parent });
+      codes[n] = los[parent] === los[k] && his[parent] === his[k] ? 'duplicate' : 'covered';
+      others[n] = parent;
     } else if (scope.allow[k] && parent < 0) {
-      facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
-    } else if (!sweep.deciding.has(k)) {
+      codes[n] = 'ineffective-exception';
+    } else if (!decides[n]) {
       const opposite = decidersWithin(sweep, los[k], his[k]).find((other) => scope.allow[other] !== scope.allow[k]);
-      if (opposite !== undefined) facts.push({ code: 'shadowed', entry: k, other: opposite });
+      if (opposite !== undefined) [codes[n], others[n]] = ['shadowed', opposite];
     }
   }
-  return sweep;
+  return { ...nested, codes, others };
 }
 
 /** What one scope of a line-except document blocks, by the rules that hold in it. */
@@ -451,11 +464,13 @@ function ranks(count: number, compare: (a: number, b: number) => number): Float6
 }
 
 /** Where each entry decides: stretches [lo, hi] of addresses with the entry deciding them, ascending. */
-export interface Sweep<A extends number | bigint> extends ScopeOutcome<A> {
+interface Stretches<A extends number | bigint> {
   readonly los: A[];
   readonly his: A[];
   readonly winners: number[];
 }
+
+export interface Sweep<A extends number | bigint> extends ScopeOutcome<A>, Stretches<A> {}
 
 /** The deciding entry of every address the scope's entries hold: the one of least `priority` (indexed like `scope.entries`). */
 export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priority: Float64Array): Sweep<A> {
@@ -533,22 +548,37 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
 }
 
 /** The entries deciding some address of [lo, hi], in document order. */
-function decidersWithin<A extends number | bigint>(sweep: Sweep<A>, lo: A, hi: A): number[] {
+function decidersWithin<A extends number | bigint>(sweep: Stretches<A>, lo: A, hi: A): number[] {
   const found = new Set<number>();
   for (let s = partitionPoint(sweep.his.length, (n) => sweep.his[n] >= lo); s < sweep.los.length && sweep.los[s] <= hi; s++) found.add(sweep.winners[s]);
   return [...found].sort((a, b) => a - b);
 }
 
+/** What nestedSweep finds, per position of `scope.entries` where indexed. */
+interface NestedSweep<A extends number | bigint> {
+  readonly sweep: Stretches<A> & { readonly blocked: AddressSet<A> };
+  /** 1 where the entry decides some address. */
+  readonly decides: Uint8Array;
+  /** The entry index of the smallest entry strictly containing it, or of an equal one before it; -1 for none. */
+  readonly parents: Int32Array;
+  /** 1 where an equal entry behind it decides the other way. */
+  readonly shielding: Uint8Array;
+}
+
 /**
- * Per entry (indexed like `scope.entries`), the entry index of the smallest
- * entry strictly containing it — of equal entries the first, which decides
- * for them all, contains the others — or -1; and whether an entry has an
- * equal one behind it that decides the other way (removing the first would
- * hand its addresses to that one). Exact for nested blocks (CIDRs); for
- * ranges that overlap without nesting, one container, not always the
- * smallest.
+ * decide for CIDR blocks, ranked smaller first, then in document order: as
+ * two blocks nest or lie apart, one walk of the blocks in nesting order
+ * (first address ascending, last descending) with a stack of the open ones
+ * finds every stretch's decider (the innermost open block, of equal ones the
+ * first) in linear time after the sort, where the heap of decide costs a
+ * logarithm per block and a scope of ipset ranges holds a million blocks.
+ * The same walk gives, per entry (indexed like `scope.entries`), the entry
+ * index of the smallest entry strictly containing it — of equal entries the
+ * first, which decides for them all, contains the others — or -1; and
+ * whether an entry has an equal one behind it that decides the other way
+ * (removing the first would hand its addresses to that one).
  */
-function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): { parents: Int32Array; shielding: Uint8Array } {
+function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): NestedSweep<A> {
   const { family, entries, los, his } = scope;
   // By first address ascending, then last address descending, then position: sorted by the last key first, each sort stable.
   const order = positions(entries.length);
@@ -557,20 +587,47 @@ function smallestContainers<A extends number | bigint>(scope: ScopeEntries<A>): 
   sortPositions(family, order, (n) => los[entries[n]]);
   const parents = new Int32Array(entries.length).fill(-1);
   const shielding = new Uint8Array(entries.length);
+  const stretches: Stretches<A> = { los: [], his: [], winners: [] };
+  const decides = new Uint8Array(entries.length);
+  const builder = new IntervalBuilder(family, 16);
+  /** The open blocks, outermost first, and for each the first of its addresses not yet decided. */
   const open: number[] = [];
+  const undecided: A[] = [];
+  // The open block on top decides its undecided addresses up to `last`.
+  const decideUpTo = (last: A) => {
+    const at = undecided[undecided.length - 1];
+    if (at > last) return;
+    const top = open[open.length - 1];
+    stretches.los.push(at);
+    stretches.his.push(last);
+    stretches.winners.push(entries[top]);
+    decides[top] = 1;
+    if (!scope.allow[entries[top]]) builder.add(at, last);
+  };
+  // Closes the block on top: it decides the rest of its addresses, and its parent goes on after it.
+  const close = () => {
+    const hi = his[entries[open[open.length - 1]]];
+    decideUpTo(hi);
+    open.pop();
+    undecided.pop();
+    if (open.length > 0) undecided[undecided.length - 1] = family.next(hi);
+  };
   for (const n of order) {
     const k = entries[n];
-    while (open.length > 0 && his[entries[open[open.length - 1]]] < his[k]) open.pop();
+    while (open.length > 0 && his[entries[open[open.length - 1]]] < his[k]) close();
     const top = open.length > 0 ? open[open.length - 1] : -1;
     if (top >= 0) parents[n] = entries[top];
     if (top >= 0 && los[entries[top]] === los[k] && his[entries[top]] === his[k]) {
-      // An equal entry: the first of them stays the container of what lies inside.
+      // An equal entry: the first of them decides for them all and stays the container of what lies inside.
       if (scope.allow[entries[top]] !== scope.allow[k]) shielding[top] = 1;
       continue;
     }
+    if (top >= 0) decideUpTo(family.previous(los[k]));
     open.push(n);
+    undecided.push(los[k]);
   }
-  return { parents, shielding };
+  while (open.length > 0) close();
+  return { sweep: { ...stretches, blocked: builder.build() }, decides, parents, shielding };
 }
 
 /** A binary min-heap of positions keyed by `priority[position]`. */

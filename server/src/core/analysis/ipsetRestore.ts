@@ -321,12 +321,10 @@ class Restore {
   }
 
   private reject(command: IpsetCommand, word: Word, ipsetWords: string, fix: string, related: RelatedPlace[], entry?: number): void {
-    this.rejections.push({
-      ...at(command, word),
-      message: `ipset restore rejects this line: "${ipsetWords}". ${fix}`,
-      related,
-      ...(entry === undefined ? {} : { entry }),
-    });
+    const [code, line, start, end] = ['loader-rejects' as const, command.line, word.start, word.end];
+    const message = `ipset restore rejects this line: "${ipsetWords}". ${fix}`;
+    // Each shape written out rather than spread: a 1 MB file may have a rejected line per line.
+    this.rejections.push(entry === undefined ? { code, line, start, end, message, related } : { code, line, start, end, message, related, entry });
   }
 
   /** Whether `word` says `name`, read in place. */

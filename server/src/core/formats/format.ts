@@ -5,6 +5,7 @@
 import type { ParsedEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import { CR, LF } from '../primitives/charCodes';
+import { partitionPoint } from '../primitives/search';
 
 /** What an entry does: most block; some formats also list exceptions (nginx `allow`, pf `!addr`). */
 export type EntryRole = 'block' | 'allow';
@@ -162,6 +163,27 @@ function indexOrLength(text: string, search: string, start: number): number {
 /** The zero-based column of `offset` on its line, in UTF-16 code units. */
 export function columnOf(text: string, offset: number): number {
   return offset - lineStartOf(text, offset);
+}
+
+/**
+ * columnOf for many offsets of one text: its line starts found once, on the
+ * first call, then a binary search per offset, where columnOf scans back to
+ * the line's start each time (a finding per entry of a 1 MB line: quadratic).
+ */
+export function columnFinder(text: string): (offset: number) => number {
+  let starts: number[] | undefined;
+  return (offset) => {
+    starts ??= lineStarts(text);
+    const found = starts;
+    return offset - found[partitionPoint(found.length, (n) => found[n] > offset) - 1];
+  };
+}
+
+/** Where each line of `text` starts, ascending: 0, and the offset after each line break. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = nextLineBreak(text, 0); at < text.length; at = nextLineBreak(text, at + lineBreakLength(text, at))) starts.push(at + lineBreakLength(text, at));
+  return starts;
 }
 
 /** The offset where the line holding `offset` starts (an offset between the `\r` and `\n` of a break is on the line it ends). */

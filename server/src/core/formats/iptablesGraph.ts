@@ -44,6 +44,8 @@ export interface Loop {
 export class ChainGraph {
   /** The built-in chains, then user chains no rule jumps to, then a chain of each loop nothing else reaches. */
   readonly roots: readonly Chain[];
+  /** The roots as a set: a file of one rule per chain has as many roots as rules. */
+  private readonly rootSet: ReadonlySet<Chain>;
   readonly loops: readonly Loop[];
   private readonly reachedBy = { source: new Map<Chain, Chain[]>(), destination: new Map<Chain, Chain[]>() };
   private readonly whole = new Set<Chain>();
@@ -51,6 +53,7 @@ export class ChainGraph {
 
   constructor(readonly table: Table) {
     this.roots = rootsOf(table);
+    this.rootSet = new Set(this.roots);
     this.loops = loopsOf(table);
     for (const dimension of ['source', 'destination'] as const) {
       for (const root of this.roots)
@@ -70,7 +73,7 @@ export class ChainGraph {
   }
 
   isRoot(chain: Chain): boolean {
-    return this.roots.includes(chain);
+    return this.rootSet.has(chain);
   }
 
   /** The roots whose traffic of `dimension` reaches `chain` by plain jumps (itself, for a root). */

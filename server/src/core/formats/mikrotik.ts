@@ -102,7 +102,8 @@ class CommandReader {
     for (; k < words.length; k += 3) {
       const word = text.slice(words[k], words[k + 1]);
       if (COMMANDS.has(word) || word.includes('=') || word.startsWith(':') || word.startsWith('$')) break;
-      path = [...(path ?? []), ...word.split('/').filter((part) => part !== '')];
+      // Past an address list's three parts a path never becomes one again: four parts are enough to know, and keep each copy short (a line of many words, linear).
+      path = [...(path ?? []), ...word.split('/').filter((part) => part !== '')].slice(0, 4);
     }
     if (k >= words.length) {
       // A menu line: the commands that follow run there.
