@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_ASN_DATA_CHECKS, type AsnDataChecks } from '../../server/src/core/ownership/asnChecks';
+import { compileAsnIndex } from '../../server/src/core/ownership/asnCompile';
 import { AsnIndex } from '../../server/src/core/ownership/asnIndex';
 import { loadNetworks, type AsnIndexData, type OwnershipSource } from '../../server/src/lsp/runtime';
 import { NodeOwnershipStore, OWNERSHIP_INDEX, type OwnershipStoreOptions } from '../../server/src/node/ownershipStore';
@@ -163,6 +164,21 @@ test('an updated index that does not load is passed over for the shipped one, wi
   assert.ok(logged[0].startsWith(`The updated ownership data at ${store.location} cannot be used (`), logged[0]);
   assert.ok(logged[0].endsWith('): using the shipped data. Update the ownership data again.'), logged[0]);
   assert.match(logged[1], /^ASN data \(@ip-location-db\/asn /);
+});
+
+test('an updated index of data older than the shipped data is passed over for it, and the log says so', () => {
+  const old = compileAsnIndex(
+    { source: 'ip-location-db asn', version: 'downloaded 2020-01-02', date: '2020-01-01', credit: 'test rows' },
+    { ipv4: [{ start: 0x08080800n, end: 0x080808ffn, asn: 15169, name: 'Google LLC' }], ipv6: [] },
+  );
+  const logged: string[] = [];
+  const store = { location: 'old-ownership.bin', read: () => old.bytes, update: () => Promise.reject(new Error('not in this test')) };
+  const networks = loadNetworks(shippedIndex, (message) => logged.push(message), store);
+  assert.equal(networks?.index.about.source, '@ip-location-db/asn');
+  assert.match(
+    logged[0],
+    /^The updated ownership data at old-ownership\.bin \(data of 2020-01-01\) is older than the shipped data \(of \d{4}-\d{2}-\d{2}\): using the shipped data\.$/,
+  );
 });
 
 test('a cancelled update stops its downloads and leaves the index in use', async () => {

@@ -10,6 +10,7 @@ import type { AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import type { DataAbout } from '../core/ownership/dataAbout';
 import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
 import type { FeedSource } from '../core/ownership/feeds/sources';
+import { AsnIndex } from '../core/ownership/asnIndex';
 import { Networks } from '../core/ownership/networks';
 
 export interface Disposable {
@@ -111,10 +112,17 @@ export function loadNetworks(asn: AsnIndexData, log: (message: string) => void, 
     );
     return networks;
   };
+  let shipped: Uint8Array | undefined;
+  const shippedBytes = () => (shipped ??= asn.read());
   if (updated) {
     try {
       const bytes = updated.read();
-      if (bytes) return load(bytes);
+      if (bytes) {
+        // A build can ship data newer than an update made before it: the newer of the two is used.
+        const [mine, theirs] = [AsnIndex.fromBytes(bytes).about.date, shippedDate(shippedBytes)];
+        if (theirs === undefined || mine >= theirs) return load(bytes);
+        log(`The updated ownership data at ${updated.location} (data of ${mine}) is older than the shipped data (of ${theirs}): using the shipped data.`);
+      }
     } catch (error) {
       log(
         `The updated ownership data at ${updated.location} cannot be used (${error instanceof Error ? error.message : String(error)}): using the shipped data. Update the ownership data again.`,
@@ -122,9 +130,18 @@ export function loadNetworks(asn: AsnIndexData, log: (message: string) => void, 
     }
   }
   try {
-    return load(asn.read());
+    return load(shippedBytes());
   } catch (error) {
     log(`No ASN data at ${asn.location} (${error instanceof Error ? error.message : String(error)}): provider and collateral checks are off. Run "npm run build" to create it.`);
+    return undefined;
+  }
+}
+
+/** The day of the shipped data, or undefined when there is none to read (the updated data is then used whatever its day). */
+function shippedDate(bytes: () => Uint8Array): string | undefined {
+  try {
+    return AsnIndex.fromBytes(bytes()).about.date;
+  } catch {
     return undefined;
   }
 }
