@@ -77,6 +77,14 @@ async function goTo(page: Page, place: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Runs `title` from the command palette, as a person would. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.fill('.quick-input-widget input', `>${title}`);
+  await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+  await page.keyboard.press('Enter');
+}
+
 /** Shows the hover at `place` with Ctrl+K Ctrl+I and waits for it. */
 async function hoverAt(page: Page, place: string): Promise<void> {
   await goTo(page, place);
@@ -162,10 +170,7 @@ test('a person opens the 2018 example, sees squiggles, problems, hovers, applies
     await waitFor(async () => !(await page.locator('.view-lines').innerText()).includes('35.192.0.0/12'), 20_000, 'the entry to be replaced');
 
     // The report, from the command palette.
-    await page.keyboard.press('Control+Shift+P');
-    await page.fill('.quick-input-widget input', '>Blocklist: Show Audit Report');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Blocklist: Show Audit Report');
     await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist report')), 30_000, 'the report tab');
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
@@ -267,10 +272,7 @@ test('a person reviews a change: what an added line adds since HEAD, who committ
     await page.screenshot({ path: join(artifacts, '8-commit-hover.png') });
     await page.keyboard.press('Escape');
 
-    await page.keyboard.press('Control+Shift+P');
-    await page.fill('.quick-input-widget input', '>Blocklist: Compare with HEAD');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Blocklist: Compare with HEAD');
     await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist change')), 30_000, 'the change report tab');
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('text=IPv4 addresses added, by provider').waitFor({ timeout: 30_000 });
@@ -282,10 +284,7 @@ test('a person reviews a change: what an added line adds since HEAD, who committ
 
     // The audit report charts the list's history: what it blocked after each commit.
     await page.locator('.tab', { hasText: 'telegram-2018.txt' }).first().click();
-    await page.keyboard.press('Control+Shift+P');
-    await page.fill('.quick-input-widget input', '>Blocklist: Show Audit Report');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Blocklist: Show Audit Report');
     const audit = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('iframe#active-frame');
     const history = audit.locator('h2', { hasText: 'History: IPv4 addresses blocked after its one commit' });
     await history.scrollIntoViewIfNeeded({ timeout: 30_000 });
@@ -299,10 +298,7 @@ test('a person asks which lists block an address: the Blocking Entries view, eac
   mkdirSync(artifacts, { recursive: true });
   await withEditor({ vsix }, async (server, page, folder) => {
     await openFile(page, server, folder, 'sets.ipset');
-    await page.keyboard.press('Control+Shift+P');
-    await page.fill('.quick-input-widget input', '>Blocklist: Find Blocking Entries');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Blocklist: Find Blocking Entries');
     await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
     await page.fill('.quick-input-widget input', '203.0.113.4');
     await page.keyboard.press('Enter');
@@ -346,10 +342,7 @@ test('a person asks which lists block an address: the Blocking Entries view, eac
     await page.keyboard.press('Escape');
 
     // The workspace report: both lists, and what they block in common (sets.ipset's 497 addresses, none in the 2018 list).
-    await page.keyboard.press('Control+Shift+P');
-    await page.fill('.quick-input-widget input', '>Blocklist: Show Workspace Report');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Blocklist: Show Workspace Report');
     await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist workspace report')), 30_000, 'the workspace report tab');
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('table.heatmap').waitFor({ timeout: 30_000 });

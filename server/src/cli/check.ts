@@ -96,7 +96,7 @@ function auditDocument(file: string, document: BlocklistDocument, networks: Netw
       ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
       : [];
   const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
-  return { file, text: document.text, format: document.format.id, result, providers, document };
+  return { file, document, result, providers };
 }
 
 /** Every finding: CI wants the whole list, not the editor's first thousand. */
@@ -127,7 +127,7 @@ function jsonReport(file: FileReport, ownershipData: object | undefined): object
   const { ipv4, ipv6, findings } = file.result;
   return {
     file: file.file,
-    format: file.format,
+    format: file.document.format.id,
     ipv4: { entries: ipv4.entries, addresses: ipv4.addresses.toString() },
     ipv6: { entries: ipv6.entries, addresses: ipv6.addresses.toString() },
     findings: new Streamed(located(file)),

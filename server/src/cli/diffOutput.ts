@@ -72,7 +72,7 @@ export function writeDiffMarkdown(out: Output, report: DiffReport): void {
   out.line('| Scope | Status | IPv4 added | IPv4 removed | IPv6 added | IPv6 removed | Entries added / removed / changed |');
   out.line('|---|---|--:|--:|--:|--:|--:|');
   for (const scope of change.scopes) {
-    const amounts = [amount(4, scope.added4.size()), amount(4, scope.removed4.size()), amount(6, scope.added6.size()), amount(6, scope.removed6.size())];
+    const amounts = [formatAmount(4, scope.added4.size()), formatAmount(4, scope.removed4.size()), formatAmount(6, scope.added6.size()), formatAmount(6, scope.removed6.size())];
     const entries = [scope.entriesAdded.length, scope.entriesRemoved.length, scope.entriesChanged.length].map((n) => n.toLocaleString('en-US')).join(' / ');
     out.line(`| ${markdownText(scope.label)} | ${scope.status} | ${amounts.join(' | ')} | ${entries} |`);
   }
@@ -83,7 +83,7 @@ export function writeDiffMarkdown(out: Output, report: DiffReport): void {
     out.line(`#### ${markdownText(scope.label)}`);
     out.line('');
     for (const { sign, entries } of entryLists(scope)) {
-      for (const entry of entries.slice(0, LISTED)) out.line(`- ${sign} line ${entry.line + 1}: ${code(entry.text)} (${amount(entry.version, entry.addresses)})`);
+      for (const entry of entries.slice(0, LISTED)) out.line(`- ${sign} line ${entry.line + 1}: ${code(entry.text)} (${formatAmount(entry.version, entry.addresses)})`);
       if (entries.length > LISTED) out.line(`- ${sign} … and ${(entries.length - LISTED).toLocaleString('en-US')} more`);
     }
     for (const entry of scope.entriesChanged.slice(0, LISTED)) out.line(`- ~ line ${entry.after.line + 1}: ${code(entry.before.text)} → ${code(entry.after.text)}`);
@@ -145,14 +145,14 @@ export function writeDiffJson(out: Output, report: DiffReport): void {
 /** NEW's findings, each marked new, unchanged or updated against OLD, and OLD's resolved ones as absent. */
 export function writeDiffSarif(out: Output, report: DiffReport): void {
   const { after, change } = report;
-  const file = { file: after.name, text: after.document.text, format: after.document.format.id, document: after.document, result: after.result, providers: { ipv4: [], ipv6: [] } };
+  const file = { file: after.name, document: after.document, result: after.result, providers: { ipv4: [], ipv6: [] } };
   writeJson(out, sarifLog(limitResults([againstBaseline(file, change.findings, true)], SARIF_MAX_RESULTS), SARIF_MAX_RESULTS, report.ownership));
   out.line('');
 }
 
 /** `IPv4 +1,835,008 −0 · IPv6 +0 −0` */
 function deltaLine(delta: AddressDelta): string {
-  return `IPv4 +${amount(4, delta.added4.size())} −${amount(4, delta.removed4.size())} · IPv6 +${amount(6, delta.added6.size())} −${amount(6, delta.removed6.size())}`;
+  return `IPv4 +${formatAmount(4, delta.added4.size())} −${formatAmount(4, delta.removed4.size())} · IPv6 +${formatAmount(6, delta.added6.size())} −${formatAmount(6, delta.removed6.size())}`;
 }
 
 function entryCounts(scope: ScopeChange): string {
@@ -168,7 +168,7 @@ function entryLists(scope: ScopeChange): { readonly sign: string; readonly entri
 
 /** `line 20: 35.192.0.0/12 (1,048,576)` */
 function entryText(entry: EntryRef): string {
-  return `line ${entry.line + 1}: ${entry.text} (${amount(entry.version, entry.addresses)}${entry.allow ? ', an exception' : ''})`;
+  return `line ${entry.line + 1}: ${entry.text} (${formatAmount(entry.version, entry.addresses)}${entry.allow ? ', an exception' : ''})`;
 }
 
 /** The owners of what a change adds and removes, a line per direction and family that has addresses. */
@@ -184,20 +184,16 @@ function ownerLines(owners: ScopeOwners): string[] {
     ] as const) {
       if (held.total === 0n) continue;
       const named = [
-        ...held.providers.map((share) => `${share.provider.name} ${amount(version, share.addresses)}`),
-        ...(held.unannounced > 0n ? [`unannounced ${amount(version, held.unannounced)}`] : []),
+        ...held.providers.map((share) => `${share.provider.name} ${formatAmount(version, share.addresses)}`),
+        ...(held.unannounced > 0n ? [`unannounced ${formatAmount(version, held.unannounced)}`] : []),
       ];
       lines.push(`${direction} IPv${version}, by provider: ${named.length > 0 ? named.join(' · ') : 'no known provider'}`);
-      const organisations = held.organisations.slice(0, NAMED).map((o) => `${o.name} ${amount(version, o.addresses)} (${o.asns.map((asn) => `AS${asn}`).join(', ')})`);
+      const organisations = held.organisations.slice(0, NAMED).map((o) => `${o.name} ${formatAmount(version, o.addresses)} (${o.asns.map((asn) => `AS${asn}`).join(', ')})`);
       const more = held.organisations.length > NAMED ? ` · ${(held.organisations.length - NAMED).toLocaleString('en-US')} more` : '';
       if (organisations.length > 0) lines.push(`  by organisation: ${organisations.join(' · ')}${more}`);
     }
   }
   return lines;
-}
-
-function amount(version: 4 | 6, count: bigint): string {
-  return formatAmount(version, count);
 }
 
 function entryJson(entry: EntryRef): object {

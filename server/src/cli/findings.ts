@@ -12,8 +12,7 @@ import { columnFinder } from '../core/formats/format';
 /** One file's audit, kept until the output is written. */
 export interface FileAudit {
   readonly file: string;
-  readonly text: string;
-  readonly format: string;
+  /** Its text and format are the document's. */
   readonly document: BlocklistDocument;
   readonly result: AuditResult;
   /** Addresses of each known provider the list blocks (with ASN data), per family: a sum across families means nothing. */
@@ -93,7 +92,7 @@ export function limitResults(audits: readonly FileAudit[], maxResults: number): 
 
 /** The findings of `file` with line and column numbers, made one at a time as they are written. */
 export function located(file: FileReport): Generator<Located> {
-  return locatedIn(file.text, file.shown);
+  return locatedIn(file.document.text, file.shown);
 }
 
 /** `findings` of the document whose text is `text`, with line and column numbers. */

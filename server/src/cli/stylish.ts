@@ -44,11 +44,11 @@ export function writeStylish(out: Output, reports: readonly FileReport[], maxRes
 
 function writeFile(out: Output, file: FileReport, maxResults: number, palette: Palette): void {
   out.line(palette.file(file.file));
-  writeRows(out, file.text, file.shown, palette);
+  writeRows(out, file.document.text, file.shown, palette);
   const { ipv4, ipv6, findings } = file.result;
   const omitted = findings.length - file.shown.length;
   const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
-  out.line(`  ${file.format} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
+  out.line(`  ${file.document.format.id} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
   out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
   out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
 }

@@ -122,7 +122,11 @@ export function startServer(connection: Connection, runtime: Runtime): void {
     registerRequests(connection, documents, analyses, baselines, settings, resolvesEdits, () => runtime.now());
     registerChangeRequests(connection, documents, analyses, baselines, settings);
     if (runtime.files) {
-      const index = new WorkspaceIndex(connection, documents, runtime.files, (listed) => {
+      const opened = async (uri: string) => {
+        const textDocument = documents.get(uri);
+        return textDocument?.languageId === 'blocklist' ? analyses.get(textDocument, await settings.get(uri)) : undefined;
+      };
+      const index = new WorkspaceIndex(connection, documents, runtime.files, opened, (listed) => {
         settings.useAllowlisted(listed);
         diagnostics.refresh();
       });

@@ -49,6 +49,12 @@ interface Indexed {
   readonly allowlist?: { readonly listed: readonly NamedNetworks[] };
 }
 
+/** A list read and audited: its document and effective sets. */
+interface Audited {
+  readonly document: BlocklistDocument;
+  readonly result: AuditResult;
+}
+
 /** One file's answer to a query. */
 export interface FileAnswer {
   readonly uri: string;
@@ -63,11 +69,15 @@ export class WorkspaceIndex {
   /** Settles when the last build, and every file read since, is done; queries wait for it. */
   private settled: Promise<void> = Promise.resolve();
 
-  /** `allowlistsChanged` is told the entries of every allowlist whenever they may have changed. */
+  /**
+   * `opened` gives the analysis of a blocklist open in the editor (read as edited, in the format its settings say), else
+   * undefined; `allowlistsChanged` is told the entries of every allowlist whenever they may have changed.
+   */
   constructor(
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly disk: WorkspaceFiles,
+    private readonly opened: (uri: string) => Promise<Audited | undefined>,
     private readonly allowlistsChanged: (listed: readonly NamedNetworks[]) => void,
   ) {}
 
@@ -138,7 +148,7 @@ export class WorkspaceIndex {
       if (table.version[k] === 4) v4.add(table.lo4[k], table.hi4[k]);
       else v6.add(table.lo6[k], table.hi6[k]);
     }
-    const allowlist = this.matchers.allowlists.some((glob) => glob.test(this.pathOf(uri) ?? '')) || saysAllowlist(document);
+    const allowlist = this.namedAllowlist(uri) || saysAllowlist(document);
     this.files.set(uri, {
       named: { ipv4: v4.build(), ipv6: v6.build() },
       ...(allowlist ? { allowlist: { listed: listedNetworks(uri, document) } } : {}),
@@ -164,23 +174,29 @@ export class WorkspaceIndex {
     const indexed = [...this.files].filter(([uri, { named }]) => !open.includes(uri) && overlapsAny(named, query)).map(([uri]) => uri);
     const answers: FileAnswer[] = [];
     for (const uri of [...open, ...indexed]) {
-      const document = await this.read(uri, true);
-      if (!document) continue;
-      // The effective sets only: no finding is wanted.
-      answers.push({ uri, document, answer: which(document, audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }), query) });
+      const audited = await this.audited(uri);
+      if (audited) answers.push({ uri, document: audited.document, answer: which(audited.document, audited.result, query) });
     }
     return answers.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   }
 
   /** Every indexed list, read again, with what it blocks (its effective sets): for the workspace report. */
-  async lists(): Promise<{ readonly uri: string; readonly document: BlocklistDocument; readonly result: AuditResult }[]> {
+  async lists(): Promise<(Audited & { readonly uri: string })[]> {
     await this.settled;
     const lists = [];
     for (const uri of [...this.files.keys()].sort()) {
-      const document = await this.read(uri, true);
-      if (document) lists.push({ uri, document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }) });
+      const audited = await this.audited(uri);
+      if (audited) lists.push({ uri, ...audited });
     }
     return lists;
+  }
+
+  /** An open blocklist's analysis, else the file read from disk and audited for its effective sets only (no finding is wanted). */
+  private async audited(uri: string): Promise<Audited | undefined> {
+    const analysis = await this.opened(uri);
+    if (analysis) return analysis;
+    const document = await this.read(uri, true);
+    return document && { document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }) };
   }
 
   /** Whether `uri` is under an open folder, matches an include or allowlist glob, and no exclude glob. */
@@ -191,6 +207,12 @@ export class WorkspaceIndex {
     return [...include, ...allowlists].some((glob) => glob.test(path)) && !exclude.some((glob) => glob.test(path));
   }
 
+  /** Whether `blocklist.allowlists` names `uri`. */
+  private namedAllowlist(uri: string): boolean {
+    const path = this.pathOf(uri);
+    return path !== undefined && this.matchers.allowlists.some((glob) => glob.test(path));
+  }
+
   /** `uri`'s path under the open folder that holds it, or undefined outside them. */
   private pathOf(uri: string): string | undefined {
     const folder = this.folders.find((candidate) => uri.startsWith(candidate.endsWith('/') ? candidate : `${candidate}/`));
@@ -198,16 +220,15 @@ export class WorkspaceIndex {
   }
 
   /**
-   * The file as the editor has it open, else as it is on disk; undefined when it is not a list (binary data, or a `.txt`
-   * of prose, unless the editor opened it as a blocklist, `opened`, a setting names it an allowlist or it says it is one).
+   * The file as the editor has it (open, not as a blocklist), else as it is on disk; undefined when it is not a list:
+   * binary data, or a `.txt` of prose, unless it was `indexed` already, a setting names it an allowlist or it says it is one.
    */
-  private async read(uri: string, opened = false): Promise<BlocklistDocument | undefined> {
+  private async read(uri: string, indexed = false): Promise<BlocklistDocument | undefined> {
     const open = this.documents.get(uri)?.getText();
     const text = open ?? (await this.disk.read(uri).then(decodeText, () => undefined));
     if (text === undefined || notTextAt(text) >= 0) return undefined;
     const name = decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1));
-    const named = opened || this.matchers.allowlists.some((glob) => glob.test(this.pathOf(uri) ?? ''));
-    if (!named && name.endsWith('.txt') && !looksLikeBlocklist(text) && !parseRoleDirective(text)) return undefined;
+    if (!indexed && !this.namedAllowlist(uri) && name.endsWith('.txt') && !looksLikeBlocklist(text) && !parseRoleDirective(text)) return undefined;
     return parseDocument(text, detectFormat(name, text));
   }
 }

@@ -65,9 +65,10 @@ export function which(document: BlocklistDocument, result: AuditResult, query: A
     holding.set(table.scope[k], entries);
     entries.push(k);
   }
+  const sets = new Map(result.facts.scopeSets.map((set) => [set.scope, set]));
   const scopes = [...holding].map(([id, entries]): ScopeAnswer => {
     const scope = document.scopes[id];
-    const set = result.facts.scopeSets.find((candidate) => candidate.scope === id);
+    const set = sets.get(id);
     const decided = {
       ipv4: set ? set.blocked4.intersection(query.ipv4) : AddressSet.empty(IPV4),
       ipv6: set ? set.blocked6.intersection(query.ipv6) : AddressSet.empty(IPV6),

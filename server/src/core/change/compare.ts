@@ -63,8 +63,45 @@ export interface Change extends AddressDelta {
  * own rule (an allowlist's are what it allows).
  */
 export function compareVersions(before: Version, after: Version): Change {
-  const scopes = matchScopes(before, after).map(([b, a]) => scopeChange(before, b, after, a));
+  const [old, now] = [byScope(before), byScope(after)];
+  const scopes = matchScopes(before, old, after, now).map(([b, a]) => scopeChange(before, old, b, after, now, a));
   return { ...delta(before.result, after.result), scopes, findings: compareFindings(before, after) };
+}
+
+type Blocked = Pick<ScopeSet, 'blocked4' | 'blocked6'>;
+
+const NOTHING: Blocked = { blocked4: AddressSet.empty(IPV4), blocked6: AddressSet.empty(IPV6) };
+
+/** A version's entries and effective sets by scope id, gathered in one pass (a file may have a scope per entry). */
+interface ByScope {
+  /** The scopes that hold entries, in the order of their first entry. */
+  readonly entries: ReadonlyMap<number, readonly KeyedEntry[]>;
+  /** What each scope decides by its own rule (none for a scope whose entries are all conditional). */
+  readonly sets: ReadonlyMap<number, Blocked>;
+}
+
+function byScope({ document, result }: Version): ByScope {
+  const table = document.entries;
+  const entries = new Map<number, KeyedEntry[]>();
+  for (let k = 0; k < table.count; k++) {
+    const lo = table.lo(k);
+    const hi = table.hi(k);
+    const version = table.version[k] as 4 | 6;
+    const allow = table.allow[k] === 1;
+    let list = entries.get(table.scope[k]);
+    if (!list) entries.set(table.scope[k], (list = []));
+    list.push({
+      key: `${version} ${lo} ${hi} ${allow ? 'allow' : 'block'}${table.conditional[k] ? ' conditional' : ''}`,
+      lo,
+      hi,
+      line: table.line[k],
+      text: document.text.slice(table.start[k], table.end[k]),
+      version,
+      addresses: hi - lo + 1n,
+      allow,
+    });
+  }
+  return { entries, sets: new Map(result.facts.scopeSets.map((set) => [set.scope, set])) };
 }
 
 /**
@@ -74,13 +111,12 @@ export function compareVersions(before: Version, after: Version): Change {
  * a change, not a removal; otherwise a renamed scope is one removed and one
  * added.
  */
-function matchScopes(before: Version, after: Version): [number, number][] {
-  const old = scopesWithEntries(before);
-  const now = scopesWithEntries(after);
+function matchScopes(before: Version, old: ByScope, after: Version, now: ByScope): [number, number][] {
+  const [was, is] = [[...old.entries.keys()], [...now.entries.keys()]];
   const nameOf = (version: Version, id: number) => version.document.scopes[id].name;
-  if (old.length === 1 && now.length === 1 && (nameOf(before, old[0]) === '' || nameOf(after, now[0]) === '')) return [[old[0], now[0]]];
-  const oldByName = new Map(old.map((id) => [nameOf(before, id), id]));
-  const pairs: [number, number][] = now.map((id) => {
+  if (was.length === 1 && is.length === 1 && (nameOf(before, was[0]) === '' || nameOf(after, is[0]) === '')) return [[was[0], is[0]]];
+  const oldByName = new Map(was.map((id) => [nameOf(before, id), id]));
+  const pairs: [number, number][] = is.map((id) => {
     const name = nameOf(after, id);
     const match = oldByName.get(name) ?? -1;
     oldByName.delete(name);
@@ -90,18 +126,10 @@ function matchScopes(before: Version, after: Version): [number, number][] {
   return pairs;
 }
 
-/** Ids of the scopes that hold entries, in the order of their first entry. */
-function scopesWithEntries({ document }: Version): number[] {
-  const seen = new Set<number>();
-  const table = document.entries;
-  for (let k = 0; k < table.count; k++) seen.add(table.scope[k]);
-  return [...seen];
-}
-
-function scopeChange(before: Version, b: number, after: Version, a: number): ScopeChange {
+function scopeChange(before: Version, old: ByScope, b: number, after: Version, now: ByScope, a: number): ScopeChange {
   const scope = a >= 0 ? after.document.scopes[a] : before.document.scopes[b];
-  const addresses = delta(scopeSet(before, b), scopeSet(after, a));
-  const entries = compareEntries(entriesOf(before, b), entriesOf(after, a));
+  const addresses = delta(old.sets.get(b) ?? NOTHING, now.sets.get(a) ?? NOTHING);
+  const entries = compareEntries(old.entries.get(b) ?? [], now.entries.get(a) ?? []);
   const same =
     entries.added.length === 0 && entries.removed.length === 0 && [addresses.added4, addresses.removed4, addresses.added6, addresses.removed6].every((set) => set.isEmpty);
   return {
@@ -114,15 +142,6 @@ function scopeChange(before: Version, b: number, after: Version, a: number): Sco
     entriesRemoved: entries.removed,
     entriesChanged: entries.changed,
   };
-}
-
-type Blocked = Pick<ScopeSet, 'blocked4' | 'blocked6'>;
-
-const NOTHING: Blocked = { blocked4: AddressSet.empty(IPV4), blocked6: AddressSet.empty(IPV6) };
-
-/** What scope `id` of `version` decides by its own rule (nothing for -1, or a scope whose entries are all conditional). */
-function scopeSet(version: Version, id: number): Blocked {
-  return (id >= 0 && version.result.facts.scopeSets.find((set) => set.scope === id)) || NOTHING;
 }
 
 function delta(before: Blocked, after: Blocked): AddressDelta {
@@ -139,30 +158,6 @@ interface KeyedEntry extends EntryRef {
   readonly key: string;
   readonly lo: bigint;
   readonly hi: bigint;
-}
-
-function entriesOf({ document }: Version, scope: number): KeyedEntry[] {
-  const table = document.entries;
-  const entries: KeyedEntry[] = [];
-  if (scope < 0) return entries;
-  for (let k = 0; k < table.count; k++) {
-    if (table.scope[k] !== scope) continue;
-    const lo = table.lo(k);
-    const hi = table.hi(k);
-    const version = table.version[k] as 4 | 6;
-    const allow = table.allow[k] === 1;
-    entries.push({
-      key: `${version} ${lo} ${hi} ${allow ? 'allow' : 'block'}${table.conditional[k] ? ' conditional' : ''}`,
-      lo,
-      hi,
-      line: table.line[k],
-      text: document.text.slice(table.start[k], table.end[k]),
-      version,
-      addresses: hi - lo + 1n,
-      allow,
-    });
-  }
-  return entries;
 }
 
 /**
