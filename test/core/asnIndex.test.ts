@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { AsnIndex, type Holding } from '../../server/src/core/ownership/asnIndex';
+import { AsnIndex, type OrganisationShare } from '../../server/src/core/ownership/asnIndex';
 
 const root = resolve(__dirname, '..', '..', '..');
 const index = AsnIndex.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
@@ -34,7 +34,8 @@ function bruteForce(lo: bigint, hi: bigint): Map<string, bigint> {
   return totals;
 }
 
-const asMap = (holdings: readonly Holding[]) => new Map(holdings.map((h) => [`${h.asn} ${h.name}`, h.addresses]));
+/** Each (ASN, name) pair's addresses, from the organisations' shares. */
+const asMap = (organisations: readonly OrganisationShare[]) => new Map(organisations.flatMap((o) => o.asns).map((h) => [`${h.asn} ${h.name}`, h.addresses]));
 /** Every holder of an IPv4 range, by walking it. */
 const allHolders4 = (lo: number, hi: number) => index.holders(4, BigInt(lo), BigInt(hi)).largest;
 
@@ -46,7 +47,7 @@ test('the index holds every range of the package', () => {
 test('35.192.0.0/12, blocked in 2018, is Google Cloud: exact counts per holder', () => {
   const holdings = allHolders4(0x23c00000, 0x23cfffff);
   assert.deepEqual(asMap(holdings), bruteForce(0x23c00000n, 0x23cfffffn));
-  const google = holdings.filter((h) => h.name === 'Google LLC').reduce((sum, h) => sum + h.addresses, 0n);
+  const google = holdings.filter((o) => o.name.startsWith('Google')).reduce((sum, o) => sum + o.addresses, 0n);
   assert.ok(google > 1_000_000n, `Google holds ${google} of 1,048,576`);
 });
 
@@ -66,8 +67,8 @@ test('random IPv4 windows agree with a brute-force scan of the CSV', () => {
 test('IPv6 holders: Google in 2001:4860::/32', () => {
   const lo = 0x20014860n << 96n;
   const holdings = index.holders(6, lo, lo + (1n << 96n) - 1n).largest;
-  assert.equal(holdings[0].name, 'Google LLC');
-  assert.equal(holdings[0].asn, 15169);
+  assert.equal(holdings[0].name, 'Google');
+  assert.deepEqual(holdings[0].asns[0], { asn: 15169, name: 'Google LLC', addresses: holdings[0].asns[0].addresses });
 });
 
 /** IPv4 and IPv6 ranges of every breadth, up to the whole space: most span thousands of the index's ranges. */
@@ -98,7 +99,10 @@ test('the addresses of an ASN in any range equal its holding in the walk', () =>
   fc.assert(
     fc.property(anyRange, ([version, a, b]) => {
       const [lo, hi] = a < b ? [a, b] : [b, a];
-      const walked = index.holders(version, lo, hi).largest.slice(0, 20);
+      const walked = index
+        .holders(version, lo, hi)
+        .largest.flatMap((o) => o.asns)
+        .slice(0, 20);
       assert.deepEqual(
         index.addressesOf(
           version,
@@ -130,11 +134,18 @@ test("the index says which data it holds: the package and version it was built f
   assert.match(index.about.caveat ?? '', /contains bugs resulting in incorrect data.*npm updates are deprecated.*GitHub Releases/);
 });
 
-test("an index of the older format, without the data's description, is refused with what to do", () => {
+test('an index of an older format is refused with what to do', () => {
   const bytes = readFileSync(join(root, 'dist/asn.bin'));
   const aboutBytes = bytes.readUInt32LE(8);
-  const old = Buffer.concat([Buffer.from('BLASN001'), bytes.subarray(12 + aboutBytes)]);
-  assert.throws(() => AsnIndex.fromBytes(old), /^Error: The ASN index is in an older format \(BLASN001\) that does not say what data it holds: rebuild it with "npm run build"\.$/);
+  for (const [magic, rest] of [
+    ['BLASN001', bytes.subarray(12 + aboutBytes)],
+    ['BLASN002', bytes.subarray(8)],
+  ] as const) {
+    assert.throws(
+      () => AsnIndex.fromBytes(Buffer.concat([Buffer.from(magic), rest])),
+      new RegExp(`^Error: The ASN index is in an older format \\(${magic}\\): rebuild it with "npm run build", or update the ownership data again\\.$`),
+    );
+  }
   const damaged = Buffer.from(bytes);
   damaged.write('[', 12);
   assert.throws(() => AsnIndex.fromBytes(damaged), /does not say what data it holds: rebuild it with "npm run build"/);

@@ -70,7 +70,7 @@ test('hover on an entry leads with the count and its owners, then the owner tabl
   const [summary, table] = text.split('\n\n');
   assert.equal(summary, '**35.192.0.0/12** blocks **1,048,576 addresses** · Google Cloud 901,120 (85.9 %), Google 131,072 (12.5 %), unannounced 16,384 (1.56 %)');
   // Who holds it, from the ASN data, right under the summary.
-  assert.deepEqual(table.split('\n').slice(0, 3), ['| holder | ASN | addresses | share |', '|---|---:|---:|---:|', '| Google LLC | AS396982 | 901,120 | 85.9 % |']);
+  assert.deepEqual(table.split('\n').slice(0, 3), ['| organisation | ASNs | addresses | share |', '|---|---|---:|---:|', '| Google Cloud | AS396982 | 901,120 | 85.9 % |']);
   assert.match(text, /First – last: `35\.192\.0\.0` – `35\.207\.255\.255`/);
   assert.match(text, /Prefix: \/12 · netmask `255\.240\.0\.0`/);
   assert.match(text, /Share of the IPv4 space: 0\.0244 %/);
@@ -78,6 +78,14 @@ test('hover on an entry leads with the count and its owners, then the owner tabl
   assert.doesNotMatch(text, /Exactly/, 'an IPv4 count is exact in the summary already');
   // The data's date, credit and caveat close it (its exact age on a fixed day: dataDate.test.ts).
   assert.match(text.split('\n').at(-1)!, /^_Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days? old\); RouteViews, NRO and DB-IP .*Its publisher warns/);
+});
+
+test("hover groups an organisation's ASNs under it: 104.16.0.0/12 is Cloudflare alone", async () => {
+  await pull.open('file:///cf.txt', '104.16.0.0/12\n');
+  const text = markdown(await pull.hover('file:///cf.txt', 0, 3));
+  const rows = text.split('\n').filter((line) => line.startsWith('| Cloudflare'));
+  assert.equal(rows.length, 1, text);
+  assert.match(rows[0], /^\| Cloudflare \| AS13335 [\d,]+ · AS202623 [\d,]+ · AS132892 [\d,]+ · AS14789 [\d,]+ \| 852,992 \| 81\.3 % \|$/);
 });
 
 test('hover on an entry says what the target gets of it', async () => {

@@ -6,6 +6,7 @@
  */
 import { formatAmount } from '../../../server/src/core/addresses/display';
 import type { ChangeData, EntryData, FamilyDelta, OwnersData } from '../../../server/src/core/change/changeData';
+import { organisationLabel } from '../../../server/src/core/ownership/organisations';
 import { bars, escape, htmlPage, section } from './render';
 
 const count = (n: string | number) => BigInt(n).toLocaleString('en-US');
@@ -40,9 +41,7 @@ export function changeHtml(data: ChangeData, fileName: string, cspSource: string
         const written = (n: string) => formatAmount(version, BigInt(n));
         const providers = held.providers.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: written(p.addresses) }));
         const organisations = [
-          ...held.organisations
-            .slice(0, 10)
-            .map((o) => ({ label: `${o.name} (${o.asns.map((asn) => `AS${asn}`).join(', ')})`, value: BigInt(o.addresses), detail: written(o.addresses) })),
+          ...held.organisations.slice(0, 10).map((o) => ({ label: organisationLabel(o.name, o.asns), value: BigInt(o.addresses), detail: written(o.addresses) })),
           ...(held.unannounced !== '0' ? [{ label: 'unannounced', value: BigInt(held.unannounced), detail: written(held.unannounced) }] : []),
         ];
         return (

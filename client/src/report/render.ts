@@ -6,6 +6,7 @@ import { formatAmount, formatShare } from '../../../server/src/core/addresses/di
 import type { ReportData } from '../../../server/src/core/analysis/report';
 import type { HistoryPoint } from '../../../server/src/lsp/protocol';
 import { dataNote, staleWarning } from '../../../server/src/core/ownership/dataAbout';
+import { organisationLabel } from '../../../server/src/core/ownership/organisations';
 import { csvRecord } from '../../../server/src/core/primitives/csv';
 import { markdownText } from '../../../server/src/core/primitives/markdown';
 
@@ -34,7 +35,7 @@ export function bars(rows: readonly { label: string; value: bigint; detail: stri
 export function reportHtml(data: ReportData, fileName: string, cspSource: string, nonce: string, history?: readonly HistoryPoint[]): string {
   const providerBars = (rows: ReportData['providers']['ipv4'], written: (n: string) => string) =>
     rows.map((p) => ({ label: `${p.name} (${p.category})`, value: BigInt(p.addresses), detail: written(p.addresses) }));
-  const organisations = data.organisations.map((o) => ({ label: `${o.name} (AS${o.asn})`, value: BigInt(o.addresses), detail: count(o.addresses) }));
+  const organisations = data.organisations.map((o) => ({ label: organisationLabel(o.name, o.asns), value: BigInt(o.addresses), detail: count(o.addresses) }));
   const prefixes = [
     ...data.prefixes.ipv4.map(([p, n]) => ({ label: p < 0 ? 'IPv4 ranges' : `IPv4 /${p}`, value: BigInt(n), detail: count(n) })),
     ...data.prefixes.ipv6.map(([p, n]) => ({ label: p < 0 ? 'IPv6 ranges' : `IPv6 /${p}`, value: BigInt(n), detail: count(n) })),
@@ -173,7 +174,7 @@ export function reportMarkdown(data: ReportData, fileName: string): string {
     '',
     table(
       ['organisation', 'addresses'],
-      data.organisations.map((o) => [`${markdownText(o.name)} (AS${o.asn})`, count(o.addresses)]),
+      data.organisations.map((o) => [markdownText(organisationLabel(o.name, o.asns)), count(o.addresses)]),
     ),
     '',
     ...ownershipNotes(data).map(({ text, warning }) => `${warning ? '**' : '_'}${markdownText(text)}${warning ? '**' : '_'}\n`),
@@ -209,7 +210,7 @@ export function reportCsv(data: ReportData): string {
     ]),
     ...data.providers.ipv4.map((p) => ['ipv4 provider', p.name, p.addresses]),
     ...data.providers.ipv6.map((p) => ['ipv6 provider', p.name, p.addresses]),
-    ...data.organisations.map((o) => ['organisation', `${o.name} (AS${o.asn})`, o.addresses]),
+    ...data.organisations.map((o) => ['organisation', organisationLabel(o.name, o.asns), o.addresses]),
     ...(data.ownershipData
       ? [
           ['ownership data', 'source', `${data.ownershipData.about.source} ${data.ownershipData.about.version}`],

@@ -9,6 +9,7 @@ import type { AddressDelta, EntryRef, ScopeChange } from '../core/change/compare
 import { introduced } from '../core/change/findingChanges';
 import type { SetOwners } from '../core/change/owners';
 import { familyDeltas, ownersData } from '../core/change/changeData';
+import { organisationLabel } from '../core/ownership/organisations';
 import { markdownText } from '../core/primitives/markdown';
 import { ANSI, PLAIN, wantsColour } from './colour';
 import { dataAgeJson, dataAgeLines } from './dataAbout';
@@ -188,7 +189,7 @@ function ownerLines(owners: ScopeOwners): string[] {
         ...(held.unannounced > 0n ? [`unannounced ${formatAmount(version, held.unannounced)}`] : []),
       ];
       lines.push(`${direction} IPv${version}, by provider: ${named.length > 0 ? named.join(' · ') : 'no known provider'}`);
-      const organisations = held.organisations.slice(0, NAMED).map((o) => `${o.name} ${formatAmount(version, o.addresses)} (${o.asns.map((asn) => `AS${asn}`).join(', ')})`);
+      const organisations = held.organisations.slice(0, NAMED).map((o) => `${organisationLabel(o.name, o.asns)} ${formatAmount(version, o.addresses)}`);
       const more = held.organisations.length > NAMED ? ` · ${(held.organisations.length - NAMED).toLocaleString('en-US')} more` : '';
       if (organisations.length > 0) lines.push(`  by organisation: ${organisations.join(' · ')}${more}`);
     }

@@ -118,14 +118,21 @@ const HOW_DECIDED: Readonly<Record<Evaluation, string>> = {
 
 const TOP_HOLDERS = 5;
 
-/** Who announces the entry's addresses: the largest organisations, the rest in one row, and what no one announces. */
+/** ASNs named in one row of the owner table. */
+const ASNS_LISTED = 4;
+
+/** Who announces the entry's addresses: the largest organisations with their ASNs, the rest in one row, and what no one announces. */
 function ownerTable(o: Ownership): string {
   const share = (part: bigint) => formatPercent(part, o.total);
-  const lines = ['| holder | ASN | addresses | share |', '|---|---:|---:|---:|'];
-  for (const h of o.holders.slice(0, TOP_HOLDERS)) lines.push(`| ${markdownText(h.name)} | AS${h.asn} | ${formatCount(h.addresses)} | ${share(h.addresses)} |`);
-  if (o.holders.length > TOP_HOLDERS) {
-    const rest = o.holders.slice(TOP_HOLDERS).reduce((sum, h) => sum + h.addresses, 0n);
-    lines.push(`| ${o.holders.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
+  const lines = ['| organisation | ASNs | addresses | share |', '|---|---|---:|---:|'];
+  for (const organisation of o.organisations.slice(0, TOP_HOLDERS)) {
+    const asns = organisation.asns.slice(0, ASNS_LISTED).map((a) => (organisation.asns.length > 1 ? `AS${a.asn} ${formatCount(a.addresses)}` : `AS${a.asn}`));
+    if (organisation.asns.length > ASNS_LISTED) asns.push(`${organisation.asns.length - ASNS_LISTED} more`);
+    lines.push(`| ${markdownText(organisation.name)} | ${asns.join(' · ')} | ${formatCount(organisation.addresses)} | ${share(organisation.addresses)} |`);
+  }
+  if (o.organisations.length > TOP_HOLDERS) {
+    const rest = o.organisations.slice(TOP_HOLDERS).reduce((sum, organisation) => sum + organisation.addresses, 0n);
+    lines.push(`| ${o.organisations.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
   }
   if (o.unannounced > 0n) lines.push(`| not announced | | ${formatCount(o.unannounced)} | ${share(o.unannounced)} |`);
   return lines.join('\n');

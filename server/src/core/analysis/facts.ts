@@ -112,7 +112,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     overbroad: (lo, hi) => hi - lo >= broad4,
     large: (lo, hi) => hi - lo >= large4,
     special: touchesSpecialIPv4,
-    owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv4(lo, hi), networks!.index.countHoldersIPv4(lo, hi, OWNERS_COUNTED)),
+    owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv4(lo, hi), networks!.index.countOrganisationsIPv4(lo, hi, OWNERS_COUNTED)),
     protectedSet: context.protected.ipv4,
     targetSet: context.target?.ipv4,
   });
@@ -121,7 +121,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     overbroad: (lo, hi) => hi - lo >= broad6,
     large: (lo, hi) => hi - lo >= large6,
     special: touchesSpecialIPv6,
-    owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv6(lo, hi), networks!.index.countHoldersIPv6(lo, hi, OWNERS_COUNTED)),
+    owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv6(lo, hi), networks!.index.countOrganisationsIPv6(lo, hi, OWNERS_COUNTED)),
     protectedSet: context.protected.ipv6,
     targetSet: context.target?.ipv6,
   });

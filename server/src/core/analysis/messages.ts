@@ -5,6 +5,7 @@
 import { formatAddress, formatAddresses, formatPercent } from '../addresses/display';
 import type { BlocklistDocument, EntryTable } from '../document/document';
 import type { Networks } from '../ownership/networks';
+import { organisationLabel } from '../ownership/organisations';
 import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
 import type { EntryFact, NetworkContext } from './facts';
@@ -116,7 +117,13 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
     }
     case 'collateral': {
       const holders = networks!.index.holders(table.version[k] as 4 | 6, table.lo(k), table.hi(k), 3);
-      const top = holders.largest.map((h) => `${h.name} (AS${h.asn}) ${formatAddresses(table.version[k] as 4 | 6, h.addresses)}`);
+      const top = holders.largest.map(
+        (o) =>
+          `${organisationLabel(
+            o.name,
+            o.asns.map((share) => share.asn),
+          )} ${formatAddresses(table.version[k] as 4 | 6, o.addresses)}`,
+      );
       return {
         message: `Spans ${holders.count} organisations, more than ${options.networks.maxOrganisations}: ${top.join('; ')}${holders.count > 3 ? '; …' : ''}. Narrow it to the one meant.`,
       };

@@ -52,7 +52,7 @@ export function reachSentence(
     // Known providers when they are the point, else the organisations.
     const named = namedOwners(ownership, providers).slice(0, OWNERS_NAMED);
     const owners = named.map((owner) => `${excerpt(owner.name)} ${formatAmount(version, owner.addresses)} (${formatPercent(owner.addresses, total)})`);
-    if (codes.includes('collateral')) owners.push(`${ownership.holderCount.toLocaleString('en-US')} organisations in all`);
+    if (codes.includes('collateral')) owners.push(`${ownership.organisationCount.toLocaleString('en-US')} organisations in all`);
     if (ownership.unannounced > 0n) owners.push(`unannounced ${formatAmount(version, ownership.unannounced)}`);
     sentence += `: ${owners.join(', ')}`;
   }

@@ -22,8 +22,8 @@ export interface ReportData {
   readonly findings: readonly { readonly code: FindingCode; readonly count: number }[];
   /** Addresses of each known provider, per family: IPv6 counts would dwarf IPv4 ones on one scale. */
   readonly providers: { readonly ipv4: readonly ProviderRow[]; readonly ipv6: readonly ProviderRow[] };
-  /** The organisations holding the most blocked IPv4 addresses. */
-  readonly organisations: readonly { readonly name: string; readonly asn: number; readonly addresses: string }[];
+  /** The organisations holding the most blocked IPv4 addresses, each with its ASNs that hold any, most first. */
+  readonly organisations: readonly { readonly name: string; readonly asns: readonly number[]; readonly addresses: string }[];
   /** Which ownership data named the providers and organisations, and how old it is (absent without ASN data). */
   readonly ownershipData?: DataStatus;
   /** Entries per prefix length, IPv4 and IPv6 apart; ranges that are no CIDR count under -1. */
@@ -53,8 +53,6 @@ export interface ProviderRow {
 }
 
 const TOP = 12;
-/** Organisation counts look at this many of the union's ranges at most, the largest first. */
-const ORGANISATION_RANGES = 5000;
 
 /** `ownershipData` is the data of `networks` with its age (the core reads no clock). */
 export function buildReport(document: BlocklistDocument, result: AuditResult, networks: Networks | undefined, ownershipData?: DataStatus): ReportData {
@@ -113,20 +111,8 @@ function rows(shares: ReturnType<typeof providerTotals>): ProviderRow[] {
 }
 
 function topOrganisations(networks: Networks, result: AuditResult): ReportData['organisations'] {
-  const ranges: [number, number][] = [];
-  result.blocked4.forEachRange((lo, hi) => ranges.push([lo, hi]));
-  ranges.sort((a, b) => b[1] - b[0] - (a[1] - a[0]));
-  const totals = new Map<string, { name: string; asn: number; addresses: bigint }>();
-  for (const [lo, hi] of ranges.slice(0, ORGANISATION_RANGES)) {
-    for (const holder of networks.index.holders(4, BigInt(lo), BigInt(hi)).largest) {
-      const key = `${holder.asn} ${holder.name}`;
-      const total = totals.get(key) ?? { name: holder.name, asn: holder.asn, addresses: 0n };
-      total.addresses += holder.addresses;
-      totals.set(key, total);
-    }
-  }
-  return [...totals.values()]
-    .sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0))
-    .slice(0, TOP)
-    .map((o) => ({ ...o, addresses: o.addresses.toString() }));
+  return networks.index
+    .holdingsOf4(result.blocked4)
+    .largest.slice(0, TOP)
+    .map((o) => ({ name: o.name, asns: o.asns.map((share) => share.asn), addresses: o.addresses.toString() }));
 }

@@ -1,11 +1,11 @@
 /** Whose addresses a change adds or removes: by known provider, by organisation and by autonomous system, per family. */
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6 } from '../addresses/family';
-import type { AsnIndex, Holders, Holding } from '../ownership/asnIndex';
+import type { AsnIndex, AsnShare, Holders } from '../ownership/asnIndex';
 import { providerTotals, type ProviderShare } from '../ownership/shares';
 
 export interface Organisation {
-  /** The name the ASN data gives its holder. */
+  /** The name it goes by (organisations.ts): its largest holder's in the ASN data. */
   readonly name: string;
   readonly addresses: bigint;
   /** Its autonomous systems with addresses in the set, most addresses first. */
@@ -16,7 +16,7 @@ export interface SetOwners {
   readonly total: bigint;
   readonly providers: readonly ProviderShare[];
   readonly organisations: readonly Organisation[];
-  readonly asns: readonly Holding[];
+  readonly asns: readonly AsnShare[];
   /** Addresses no autonomous system announces. */
   readonly unannounced: bigint;
 }
@@ -30,16 +30,7 @@ export function ownersOf(index: AsnIndex, set4: AddressSet<number>, set6: Addres
 }
 
 function owners(total: bigint, providers: readonly ProviderShare[], holders: Holders): SetOwners {
-  const byName = new Map<string, { name: string; addresses: bigint; asns: number[] }>();
-  for (const holding of holders.largest) {
-    const organisation = byName.get(holding.name);
-    if (organisation) {
-      organisation.addresses += holding.addresses;
-      organisation.asns.push(holding.asn);
-    } else {
-      byName.set(holding.name, { name: holding.name, addresses: holding.addresses, asns: [holding.asn] });
-    }
-  }
-  const organisations = [...byName.values()].sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
-  return { total, providers, organisations, asns: holders.largest, unannounced: total - holders.announced };
+  const organisations = holders.largest.map((o) => ({ name: o.name, addresses: o.addresses, asns: o.asns.map((share) => share.asn) }));
+  const asns = holders.largest.flatMap((o) => o.asns).sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : a.asn - b.asn));
+  return { total, providers, organisations, asns, unannounced: total - holders.announced };
 }

@@ -45,7 +45,7 @@ export function checkAsnIndex(index: AsnIndex, checks: AsnDataChecks): void {
   for (const canary of checks.canaries) {
     const address = BigInt(parseIPv4(canary.address, 0, canary.address.length, []));
     const held = index.holders(4, address, address, 1).largest[0];
-    if (held?.asn !== canary.asn) {
+    if (held?.asns[0].asn !== canary.asn) {
       throw new AsnDataError(`The data does not give ${canary.address} to AS${canary.asn} (${canary.holder}), as every complete dataset does.`);
     }
   }

@@ -5,6 +5,7 @@
  */
 import { ASN_INDEX_MAGIC } from './asnIndex';
 import type { DataAbout } from './dataAbout';
+import { organisationLeads } from './organisations';
 
 /** One row of an IP-to-ASN dataset: an inclusive range, the AS announcing it and the AS's organisation. */
 export interface AsnRow {
@@ -72,6 +73,10 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
   const encoder = new TextEncoder();
   const holderList = [...holders.values()];
   const holderAsn = Uint32Array.from(holderList, (holder) => holder.asn);
+  // An organisation goes by the name of its holder with the most IPv4 addresses.
+  const ipv4Addresses = new Float64Array(holderList.length);
+  for (let k = 0; k < v4Holder.length; k++) ipv4Addresses[v4Holder[k]] += v4End[k] - v4Start[k] + 1;
+  const holderOrganisation = organisationLeads(holderList, ipv4Addresses);
   const encodedNames = holderList.map((holder) => encoder.encode(holder.name));
   const nameOffsets = new Uint32Array(holderList.length + 1);
   encodedNames.forEach((bytes, k) => (nameOffsets[k + 1] = nameOffsets[k] + bytes.length));
@@ -95,6 +100,7 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
     v6End,
     v6Holder,
     holderAsn,
+    holderOrganisation,
     nameOffsets,
     names,
   ];

@@ -10,42 +10,61 @@
  *   u32 v4Count, v6Count, holderCount, nameBytes;
  *   u32 v4Start[v4Count], v4End[v4Count], v4Holder[v4Count];
  *   u32 v6Start[4·v6Count], v6End[4·v6Count] (128-bit, most significant word first), v6Holder[v6Count];
- *   u32 holderAsn[holderCount], nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
- * Ranges are sorted and disjoint within each family.
+ *   u32 holderAsn[holderCount], holderOrganisation[holderCount], nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
+ * Ranges are sorted and disjoint within each family. A holder is one (ASN,
+ * name) pair; its organisation is the holder it shares an organisation with
+ * and goes by (organisations.ts).
  */
 
 import type { AddressSet } from '../addresses/addressSet';
 import { lowerBound, partitionPoint } from '../primitives/search';
 import { workDone } from '../primitives/workCounter';
 import { radixSortIndices } from '../primitives/radixSort';
-import { groupByHolder, HolderTotals, type Edge, type Groups, type Run } from './holderTotals';
+import { groupByHolder, HolderTotals, type Edge, type FamilyRanges, type Groups, type Run } from './holderTotals';
 import { parseDataAbout, type DataAbout } from './dataAbout';
 import { bigIntToLimbs, carry, type Limbs } from './limbs';
+import { providerOfAsn } from './providers';
 
 /** The first bytes of an index in this format. */
-export const ASN_INDEX_MAGIC = 'BLASN002';
-/** The format before this one carries no about: it is refused with what to do. */
-const OLD_MAGIC = 'BLASN001';
+export const ASN_INDEX_MAGIC = 'BLASN003';
+/** Earlier formats (without the data's about, without organisations): refused with what to do. */
+const OLD_MAGICS = ['BLASN001', 'BLASN002'];
 
 /** Queries whose answers are kept. */
 const RECALLED = 16;
 
-/** One organisation's share of a queried range. */
-export interface Holding {
+/** One autonomous system's share of queried addresses (one (ASN, name) pair of the data). */
+export interface AsnShare {
   readonly asn: number;
   readonly name: string;
-  /** Addresses of the queried range this holder announces. */
   readonly addresses: bigint;
 }
 
-/** Who holds the addresses of a queried range. */
+/** One organisation's share of queried addresses. */
+export interface OrganisationShare {
+  /** Tells organisations of one index apart. */
+  readonly id: number;
+  /** The provider's name for an organisation of the provider catalog, else the name of its holder with the most IPv4 addresses in the whole data. */
+  readonly name: string;
+  readonly addresses: bigint;
+  /** Its autonomous systems with addresses there, most first (ties: the lower ASN first). */
+  readonly asns: readonly AsnShare[];
+}
+
+/** Who holds queried addresses. */
 export interface Holders {
-  /** The holders asked for, most addresses first (ties: the lower ASN first). */
-  readonly largest: readonly Holding[];
-  /** How many holders have addresses in the range. */
+  /** The organisations asked for, most addresses first (ties: the lower ASN first). */
+  readonly largest: readonly OrganisationShare[];
+  /** How many organisations have addresses there. */
   readonly count: number;
-  /** Addresses of the range that anyone announces. */
+  /** Addresses that anyone announces. */
   readonly announced: bigint;
+}
+
+/** One family's address counts: by holder, and by organisation. */
+interface FamilyTotals {
+  readonly holders: HolderTotals;
+  readonly organisations: HolderTotals;
 }
 
 export class AsnIndex {
@@ -53,11 +72,13 @@ export class AsnIndex {
   /** Built when a query first needs them. */
   private ipv4Groups?: Groups;
   private ipv6Groups?: Groups;
-  private ipv4Totals?: HolderTotals;
-  private ipv6Totals?: HolderTotals;
+  private ipv4Totals?: FamilyTotals;
+  private ipv6Totals?: FamilyTotals;
   /** Holders by ASN: the holder indices in ASN order, and their ASNs. */
   private byAsn?: { readonly holders: Uint32Array; readonly asns: Uint32Array };
-  /** For countHolders: per holder, the number of the count that last met it (none is 0). */
+  /** The holders of each organisation, grouped as groupByHolder groups ranges. */
+  private members?: Groups;
+  /** For countOrganisations: per organisation, the number of the count that last met it (none is 0). */
   private readonly metBy: Uint32Array;
   private counting = 0;
   /** The answers to the last queries, oldest first. */
@@ -73,6 +94,7 @@ export class AsnIndex {
     private readonly v6End: Uint32Array,
     private readonly v6Holder: Uint32Array,
     private readonly holderAsn: Uint32Array,
+    private readonly holderOrganisation: Uint32Array,
     private readonly nameOffset: Uint32Array,
     private readonly names: Uint8Array,
   ) {
@@ -84,7 +106,7 @@ export class AsnIndex {
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice(); // typed views need 4-byte alignment
     const decoder = new TextDecoder();
     const magic = decoder.decode(bytes.subarray(0, 8));
-    if (magic === OLD_MAGIC) throw new Error(`The ASN index is in an older format (${magic}) that does not say what data it holds: rebuild it with "npm run build".`);
+    if (OLD_MAGICS.includes(magic)) throw new Error(`The ASN index is in an older format (${magic}): rebuild it with "npm run build", or update the ownership data again.`);
     if (magic !== ASN_INDEX_MAGIC) throw new Error('Not an ASN index: rebuild it with "npm run build".');
     let offset = bytes.byteOffset + 8;
     const words = (count: number) => {
@@ -104,6 +126,7 @@ export class AsnIndex {
       words(v6Count * 4),
       words(v6Count * 4),
       words(v6Count),
+      words(holderCount),
       words(holderCount),
       words(holderCount + 1),
       new Uint8Array(bytes.buffer, offset, nameBytes),
@@ -126,20 +149,20 @@ export class AsnIndex {
   }
 
   /**
-   * Who holds the addresses of [lo, hi]: the `limit` holding most (most
-   * first; all of them by default), how many hold any, and how many
-   * addresses anyone announces. With a limit up to TOP (holderTotals.ts)
-   * it looks at two blocks of ranges at most, however many [lo, hi] spans;
-   * without one it walks them all.
+   * Who holds the addresses of [lo, hi]: the `limit` organisations holding
+   * most (most first; all of them by default), how many hold any, and how
+   * many addresses anyone announces. With a limit up to TOP
+   * (holderTotals.ts) it looks at two blocks of ranges at most, however
+   * many [lo, hi] spans; without one it walks them all.
    */
   holders(version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Holders {
     return this.recall(`${version} ${lo} ${hi} ${limit}`, () => {
       const [totals, run] = this.lookUp(version, lo, hi);
-      const ranking = totals.rank(run, limit);
+      const ranking = totals.organisations.rank(run, limit);
       return {
-        largest: ranking.holders.map((holder, m) => ({ asn: this.holderAsn[holder], name: this.nameOf(holder), addresses: ranking.addresses[m] })),
+        largest: ranking.holders.map((lead, m) => this.organisationShare(lead, ranking.addresses[m], (holder) => totals.holders.addressesOf(holder, run))),
         count: ranking.count,
-        announced: totals.announced(run),
+        announced: totals.holders.announced(run),
       };
     });
   }
@@ -148,16 +171,17 @@ export class AsnIndex {
   addressesOf(version: 4 | 6, lo: bigint, hi: bigint, asns: readonly number[]): readonly bigint[] {
     return this.recall(`${version} ${lo} ${hi} AS${asns.join(' ')}`, () => {
       const [totals, run] = this.lookUp(version, lo, hi);
-      return asns.map((asn) => this.holdersOfAsn(asn).reduce((sum, holder) => sum + totals.addressesOf(holder, run), 0n));
+      return asns.map((asn) => this.holdersOfAsn(asn).reduce((sum, holder) => sum + totals.holders.addressesOf(holder, run), 0n));
     });
   }
 
   /**
-   * How many different holders announce addresses in [lo, hi], counting no
-   * further than `limit + 1` (enough to tell "more than limit"): a walk from
-   * the first range that stops there, run on every large entry of a list.
+   * How many different organisations announce addresses in [lo, hi],
+   * counting no further than `limit + 1` (enough to tell "more than
+   * limit"): a walk from the first range that stops there, run on every
+   * large entry of a list.
    */
-  countHoldersIPv4(lo: number, hi: number, limit: number): number {
+  countOrganisationsIPv4(lo: number, hi: number, limit: number): number {
     // No closure and no allocation, and a search of its own (the shared lowerBound sees every kind of array and is slower here).
     let first = 0;
     let last = this.v4End.length;
@@ -172,9 +196,9 @@ export class AsnIndex {
     let count = 0;
     let k = first;
     for (; k < this.v4End.length && this.v4Start[k] <= hi && count <= limit; k++) {
-      const holder = this.v4Holder[k];
-      if (this.metBy[holder] !== counting) {
-        this.metBy[holder] = counting;
+      const organisation = this.holderOrganisation[this.v4Holder[k]];
+      if (this.metBy[organisation] !== counting) {
+        this.metBy[organisation] = counting;
         count++;
       }
     }
@@ -182,16 +206,16 @@ export class AsnIndex {
     return count;
   }
 
-  countHoldersIPv6(lo: bigint, hi: bigint, limit: number): number {
+  countOrganisationsIPv6(lo: bigint, hi: bigint, limit: number): number {
     const ranges = this.v6Holder.length;
     const first = partitionPoint(ranges, (k) => this.v6At(this.v6End, k) >= lo);
     const counting = this.nextCounting();
     let count = 0;
     let k = first;
     for (; k < ranges && this.v6At(this.v6Start, k) <= hi && count <= limit; k++) {
-      const holder = this.v6Holder[k];
-      if (this.metBy[holder] !== counting) {
-        this.metBy[holder] = counting;
+      const organisation = this.holderOrganisation[this.v6Holder[k]];
+      if (this.metBy[organisation] !== counting) {
+        this.metBy[organisation] = counting;
         count++;
       }
     }
@@ -200,9 +224,9 @@ export class AsnIndex {
   }
 
   /**
-   * Who holds the addresses of a whole set, every holder with its share,
-   * most first: one search per range of the set, then a walk over the index
-   * ranges it touches, so a sparse set never walks the whole index.
+   * Who holds the addresses of a whole set, every organisation with its
+   * share, most first: one search per range of the set, then a walk over
+   * the index ranges it touches, so a sparse set never walks the whole index.
    */
   holdingsOf4(set: AddressSet<number>): Holders {
     const held = new Float64Array(this.holderAsn.length); // exact: at most 2^32 addresses
@@ -212,7 +236,7 @@ export class AsnIndex {
         workDone.probes++;
       }
     });
-    return this.ranked(held.length, (holder) => BigInt(held[holder]));
+    return this.byOrganisation((holder) => BigInt(held[holder]));
   }
 
   holdingsOf6(set: AddressSet<bigint>): Holders {
@@ -227,7 +251,7 @@ export class AsnIndex {
         workDone.probes++;
       }
     });
-    return this.ranked(this.holderAsn.length, (holder) => held.get(holder) ?? 0n);
+    return this.byOrganisation((holder) => held.get(holder) ?? 0n);
   }
 
   /** Calls `visit4` and `visit6` with every range the autonomous systems `asns` announce: O(their ranges), no pass over the index. */
@@ -240,18 +264,43 @@ export class AsnIndex {
     }
   }
 
-  /** The holders with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
-  private ranked(holders: number, addressesOf: (holder: number) => bigint): Holders {
-    const largest: Holding[] = [];
-    let announced = 0n;
-    for (let holder = 0; holder < holders; holder++) {
+  /** Every organisation with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
+  private byOrganisation(addressesOf: (holder: number) => bigint): Holders {
+    const held = new Map<number, bigint>();
+    for (let holder = 0; holder < this.holderAsn.length; holder++) {
       const addresses = addressesOf(holder);
       if (addresses === 0n) continue;
-      largest.push({ asn: this.holderAsn[holder], name: this.nameOf(holder), addresses });
-      announced += addresses;
+      const lead = this.holderOrganisation[holder];
+      held.set(lead, (held.get(lead) ?? 0n) + addresses);
     }
-    largest.sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : a.asn - b.asn));
-    return { largest, count: largest.length, announced };
+    const largest = [...held]
+      .map(([lead, addresses]) => this.organisationShare(lead, addresses, addressesOf))
+      .sort((a, b) => moreFirst(a.addresses, b.addresses) || this.holderAsn[a.id] - this.holderAsn[b.id] || a.id - b.id);
+    return { largest, count: largest.length, announced: largest.reduce((sum, share) => sum + share.addresses, 0n) };
+  }
+
+  /** The organisation that holder `lead` leads, with its `addresses` and its ASNs' shares of them (from each holder's addresses). */
+  private organisationShare(lead: number, addresses: bigint, addressesOf: (holder: number) => bigint): OrganisationShare {
+    const asns: AsnShare[] = [];
+    const members = this.membersOf(lead);
+    for (const holder of members) {
+      // Most organisations are one holder: its share is the organisation's, with no lookup.
+      const held = members.length === 1 ? addresses : addressesOf(holder);
+      if (held > 0n) asns.push({ asn: this.holderAsn[holder], name: this.nameOf(holder), addresses: held });
+    }
+    return {
+      id: lead,
+      name: providerOfAsn(this.holderAsn[lead])?.name ?? this.nameOf(lead),
+      addresses,
+      asns: asns.sort((a, b) => moreFirst(a.addresses, b.addresses) || a.asn - b.asn),
+    };
+  }
+
+  /** The holders of the organisation that holder `lead` leads. */
+  private membersOf(lead: number): Uint32Array {
+    this.members ??= groupByHolder(this.holderOrganisation, this.holderAsn.length);
+    workDone.probes += this.members.start[lead + 1] - this.members.start[lead];
+    return this.members.positions.subarray(this.members.start[lead], this.members.start[lead + 1]);
   }
 
   /** The holders of `asn` (one in the data today; the format allows several names for one number). */
@@ -296,7 +345,7 @@ export class AsnIndex {
   }
 
   /** The family's totals, and the run of its ranges that [lo, hi] touches. */
-  private lookUp(version: 4 | 6, lo: bigint, hi: bigint): [HolderTotals, Run] {
+  private lookUp(version: 4 | 6, lo: bigint, hi: bigint): [FamilyTotals, Run] {
     return version === 4 ? [this.totals4(), this.run4(Number(lo), Number(hi))] : [this.totals6(), this.run6(lo, hi)];
   }
 
@@ -304,42 +353,30 @@ export class AsnIndex {
   private run4(lo: number, hi: number): Run {
     const first = lowerBound(this.v4End, lo);
     const last = lowerBound(this.v4Start, hi + 1) - 1;
-    return runOf(
-      first,
-      last,
-      1,
-      (k) => (this.v4Start[k] < lo || this.v4End[k] > hi ? BigInt(Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1) : undefined),
-      this.v4Holder,
-    );
+    return runOf(first, last, 1, (k) => (this.v4Start[k] < lo || this.v4End[k] > hi ? BigInt(Math.min(hi, this.v4End[k]) - Math.max(lo, this.v4Start[k]) + 1) : undefined));
   }
 
   private run6(lo: bigint, hi: bigint): Run {
     const count = this.v6Holder.length;
     const first = partitionPoint(count, (k) => this.v6At(this.v6End, k) >= lo);
     const last = partitionPoint(count, (k) => this.v6At(this.v6Start, k) > hi) - 1;
-    return runOf(
-      first,
-      last,
-      4,
-      (k) => {
-        const start = this.v6At(this.v6Start, k);
-        const end = this.v6At(this.v6End, k);
-        return start < lo || end > hi ? (end < hi ? end : hi) - (start > lo ? start : lo) + 1n : undefined;
-      },
-      this.v6Holder,
-    );
+    return runOf(first, last, 4, (k) => {
+      const start = this.v6At(this.v6Start, k);
+      const end = this.v6At(this.v6End, k);
+      return start < lo || end > hi ? (end < hi ? end : hi) - (start > lo ? start : lo) + 1n : undefined;
+    });
   }
 
-  private totals4(): HolderTotals {
+  private totals4(): FamilyTotals {
     if (!this.ipv4Totals) {
       const sizes = new Float64Array(this.v4Start.length);
       for (let k = 0; k < sizes.length; k++) sizes[k] = this.v4End[k] - this.v4Start[k] + 1;
-      this.ipv4Totals = new HolderTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), this.holderAsn, 1024);
+      this.ipv4Totals = this.familyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), 1024);
     }
     return this.ipv4Totals;
   }
 
-  private totals6(): HolderTotals {
+  private totals6(): FamilyTotals {
     if (!this.ipv6Totals) {
       // end - start + 1 word by word, borrowing and carrying in floats (a bigint per range would cost 0.2 s here).
       const sizes = new Float64Array(this.v6Start.length);
@@ -353,9 +390,19 @@ export class AsnIndex {
         sizes[at + 3] += 1;
         carry(sizes, at, 4);
       }
-      this.ipv6Totals = new HolderTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), this.holderAsn, 512);
+      this.ipv6Totals = this.familyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), 512);
     }
     return this.ipv6Totals;
+  }
+
+  /** Totals by holder over `ranges`, and by organisation over the same ranges numbered by their holders' organisations. */
+  private familyTotals(ranges: FamilyRanges, groups: Groups, blockSize: number): FamilyTotals {
+    const organisationOf = this.holderOrganisation;
+    const byOrganisation = ranges.holderOf.map((holder) => organisationOf[holder]);
+    return {
+      holders: new HolderTotals(ranges, groups, this.holderAsn, blockSize),
+      organisations: new HolderTotals({ ...ranges, holderOf: byOrganisation }, groupByHolder(byOrganisation, this.holderAsn.length), this.holderAsn, blockSize),
+    };
   }
 
   private nameOf(holder: number): string {
@@ -369,14 +416,14 @@ export class AsnIndex {
 }
 
 /** Ranges [first, last] as a run, the first and last as edges when `part` says [lo, hi] takes only part of them. */
-function runOf(first: number, last: number, limbs: Limbs, part: (k: number) => bigint | undefined, holderOf: Uint32Array): Run {
+function runOf(first: number, last: number, limbs: Limbs, part: (k: number) => bigint | undefined): Run {
   const edges: Edge[] = [];
   const edge = (k: number): boolean => {
     const addresses = part(k);
     if (addresses === undefined) return false;
     const size = new Float64Array(limbs);
     bigIntToLimbs(addresses, size, 0, limbs);
-    edges.push({ holder: holderOf[k], size });
+    edges.push({ range: k, size });
     return true;
   };
   if (first <= last && edge(first)) first++;
@@ -388,4 +435,9 @@ function runOf(first: number, last: number, limbs: Limbs, part: (k: number) => b
 function rangesOf(groups: Groups, holder: number): Uint32Array {
   workDone.probes += groups.start[holder + 1] - groups.start[holder];
   return groups.positions.subarray(groups.start[holder], groups.start[holder + 1]);
+}
+
+/** The order of address counts, most first. */
+function moreFirst(a: bigint, b: bigint): number {
+  return a > b ? -1 : a < b ? 1 : 0;
 }

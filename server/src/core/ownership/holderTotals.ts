@@ -15,6 +15,9 @@
  * and the holders of those end ranges (a holder with none of them has in the
  * run what it has in the blocks), so a query looks at fewer than
  * TOP + 2 × blockSize holders however long the run.
+ *
+ * A holder is whatever `holderOf` numbers: the ASN index keeps one table of
+ * these for its holders ((ASN, name) pairs) and one for their organisations.
  */
 import { lowerBound } from '../primitives/search';
 import { workDone } from '../primitives/workCounter';
@@ -33,9 +36,9 @@ export interface FamilyRanges {
   readonly limbs: Limbs;
 }
 
-/** A range that the queried addresses take only part of: its holder and that part's address count (in limbs). */
+/** A range that the queried addresses take only part of: its position and that part's address count (in limbs). */
 export interface Edge {
-  readonly holder: number;
+  readonly range: number;
   readonly size: Float64Array;
 }
 
@@ -128,7 +131,7 @@ export class HolderTotals {
     };
     for (let p = first; p < blocksStart; p++) meet(this.ranges.holderOf[p]);
     for (let p = blocksEnd; p <= last; p++) meet(this.ranges.holderOf[p]);
-    for (const edge of run.edges) meet(edge.holder);
+    for (const edge of run.edges) meet(this.ranges.holderOf[edge.range]);
     workDone.probes += blocksStart - first + last - blocksEnd + 1;
     for (let m = 1; m <= TOP && row[cell + m] !== NONE; m++) {
       const h = row[cell + m];
@@ -140,7 +143,7 @@ export class HolderTotals {
     const L = this.ranges.limbs;
     for (const h of candidates) {
       this.addHolderSum(h, first, last, totals, h * L);
-      for (const edge of run.edges) if (edge.holder === h) addLimbs(totals, h * L, edge.size, 0, L);
+      for (const edge of run.edges) if (this.ranges.holderOf[edge.range] === h) addLimbs(totals, h * L, edge.size, 0, L);
       carry(totals, h * L, L);
     }
     return this.ranked(candidates, limit, count);
@@ -161,7 +164,7 @@ export class HolderTotals {
     const L = this.ranges.limbs;
     const out = this.sum.fill(0);
     this.addHolderSum(h, run.first, run.last, out, 0);
-    for (const edge of run.edges) if (edge.holder === h) addLimbs(out, 0, edge.size, 0, L);
+    for (const edge of run.edges) if (this.ranges.holderOf[edge.range] === h) addLimbs(out, 0, edge.size, 0, L);
     return limbsToBigInt(out, 0, L);
   }
 
@@ -178,7 +181,7 @@ export class HolderTotals {
       addLimbs(totals, h * L, size, at, L);
     };
     for (let p = run.first; p <= run.last; p++) add(holderOf[p], sizes, p * L);
-    for (const edge of run.edges) add(edge.holder, edge.size, 0);
+    for (const edge of run.edges) add(holderOf[edge.range], edge.size, 0);
     workDone.probes += Math.max(0, run.last - run.first + 1);
     for (const h of candidates) carry(totals, h * L, L);
     return this.ranked(candidates, limit, candidates.length);

@@ -1,6 +1,7 @@
 /** Who holds the addresses of an entry: organisations by ASN, grouped by known provider. */
 import type { AddressSet } from '../addresses/addressSet';
-import type { AsnIndex, Holding } from './asnIndex';
+import type { AsnIndex, OrganisationShare } from './asnIndex';
+import { organisationLabel } from './organisations';
 import { PROVIDERS, type Provider } from './providers';
 
 export interface ProviderShare {
@@ -11,10 +12,10 @@ export interface ProviderShare {
 }
 
 export interface Ownership {
-  /** The holders asked for (all of them unless a limit was given), most addresses first. */
-  readonly holders: readonly Holding[];
-  /** How many holders there are in all. */
-  readonly holderCount: number;
+  /** The organisations asked for (all of them unless a limit was given), most addresses first. */
+  readonly organisations: readonly OrganisationShare[];
+  /** How many organisations there are in all. */
+  readonly organisationCount: number;
   /** Known providers among them, most addresses first. */
   readonly providers: readonly ProviderShare[];
   /** Addresses no one announces. */
@@ -25,21 +26,27 @@ export interface Ownership {
 const PROVIDER_ASNS = PROVIDERS.flatMap((provider) => provider.asns);
 
 /**
- * Who holds [lo, hi]: the `limit` largest holders (all by default, which
+ * Who holds [lo, hi]: the `limit` largest organisations (all by default, which
  * walks every range of the index inside it; a limit up to TOP does not),
  * and the known providers' shares, O(log n) each however broad the range.
  */
 export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Ownership {
   const holders = index.holders(version, lo, hi, limit);
   const total = hi - lo + 1n;
-  return { holders: holders.largest, holderCount: holders.count, providers: providerShares(index, version, lo, hi), unannounced: total - holders.announced, total };
+  return { organisations: holders.largest, organisationCount: holders.count, providers: providerShares(index, version, lo, hi), unannounced: total - holders.announced, total };
 }
 
 /** The owners a sentence names, most addresses first: the known providers, or (`byProvider` false) the organisations with their AS numbers. */
 export function namedOwners(ownership: Ownership, byProvider: boolean): { readonly name: string; readonly addresses: bigint }[] {
   return byProvider
     ? ownership.providers.map((share) => ({ name: share.provider.name, addresses: share.addresses }))
-    : ownership.holders.map((holder) => ({ name: `${holder.name} (AS${holder.asn})`, addresses: holder.addresses }));
+    : ownership.organisations.map((o) => ({
+        name: organisationLabel(
+          o.name,
+          o.asns.map((share) => share.asn),
+        ),
+        addresses: o.addresses,
+      }));
 }
 
 /** The known providers with addresses in [lo, hi], most addresses first. */
