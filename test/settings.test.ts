@@ -60,6 +60,7 @@ test("package.json's defaults are the ones the server applies when the client se
     target: audit.networks.target,
     'fixes.maxEntries': DEFAULT_SETTINGS.fixes.maxEntries,
     'ownership.maxAgeDays': DEFAULT_SETTINGS.maxDataAgeDays,
+    'ownershipData.snapshot': DEFAULT_SETTINGS.ownershipSnapshot,
     'inlayHints.enabled': DEFAULT_SETTINGS.inlayHints.enabled,
     'inlayHints.minimumAddresses': DEFAULT_SETTINGS.inlayHints.minimumAddresses,
   };

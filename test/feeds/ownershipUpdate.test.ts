@@ -175,7 +175,13 @@ test('an updated index of data older than the shipped data is passed over for it
     { ipv4: [{ start: 0x08080800n, end: 0x080808ffn, asn: 15169, name: 'Google LLC' }], ipv6: [] },
   );
   const logged: string[] = [];
-  const store = { location: 'old-ownership.bin', read: () => old.bytes, update: () => Promise.reject(new Error('not in this test')) };
+  const store = {
+    location: 'old-ownership.bin',
+    read: () => old.bytes,
+    update: () => Promise.reject(new Error('not in this test')),
+    snapshots: () => [],
+    readSnapshot: () => undefined,
+  };
   const networks = loadNetworks(shippedIndex, (message) => logged.push(message), store);
   assert.equal(networks?.index.about.source, '@ip-location-db/asn');
   assert.match(

@@ -1,6 +1,7 @@
 /** Command-line parsing for `blocklist-audit`: `COMMAND [options] FILE…`. */
 import { ASN_DATASET_FORMATS, DEFAULT_OWNERSHIP_FORMAT, DEFAULT_OWNERSHIP_URL, type AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import { DEFAULT_MAX_DATA_AGE_DAYS } from '../core/ownership/dataAbout';
+import { dayInFileName, invalidSnapshotName, SNAPSHOT_FORMATS, type SnapshotFormat } from '../core/ownership/snapshots';
 
 export const USAGE = `Usage: blocklist-audit COMMAND [options] FILE…
 
@@ -23,6 +24,8 @@ Commands:
                         and removed, what the file blocks after it, and the providers it added most of
   update-data           download current ownership data (who holds each address) into the cache, where check
                         uses it from then on; a failed update leaves the data in use as it was
+  import-data FILE…     keep ownership data of a chosen day (one file per family, plain or gzipped) as a
+                        snapshot that --ownership-data and "# ownership-data: NAME" choose
 
 Options:
   --input-format ID            read files as this format instead of detecting it (plain, firehol, nginx, ipset, …)
@@ -50,6 +53,9 @@ Options:
                                per run); the exit status counts them all
   --max-warnings N             check exits with status 1 when there are more than N warnings, as well as by --fail-on
   --quiet                      check writes and counts errors only (the exit status still counts every finding)
+  --ownership-data NAME        check audits every file with the ownership snapshot NAME (see import-data), in
+                               place of the data in use; without it, a file whose head says
+                               "# ownership-data: NAME" is audited with that snapshot
   --max-data-age DAYS          check warns when the ownership data (who holds each address, as of its date) is
                                older than this many days (default ${DEFAULT_MAX_DATA_AGE_DAYS}); the exit status does not change
   --json                       machine-readable output of count
@@ -64,6 +70,13 @@ update-data options:
                                ${DEFAULT_OWNERSHIP_URL})
   --format csv|iptoasn         csv: ip-location-db's asn-ipv4.csv and asn-ipv6.csv (the default); iptoasn:
                                ip2asn-v4.tsv.gz and ip2asn-v6.tsv.gz
+
+import-data options:
+  --name NAME                  the snapshot's name (default: its day)
+  --format pfx2as|iptoasn|csv  pfx2as: RouteViews/CAIDA prefix-to-AS (prefix, length, origin; the names of its
+                               ASNs are today's data's); iptoasn: ip2asn TSV; csv: ip-location-db ASN CSV
+                               (default: told by the file name: .pfx2as, .tsv, .csv)
+  --date YYYY-MM-DD            the day the data describes (default: the date in the file name)
 
 FILE may be "-" for standard input. Invalid lines are reported on stderr as
 FILE:LINE:COL: message and skipped. Each file counts as its format's firewall
@@ -128,6 +141,8 @@ export interface Options {
   readonly maxCount: number;
   /** check: files whose entries the others must not block (--allowlist, repeated or with commas). */
   readonly allowlists: readonly string[];
+  /** check: the ownership snapshot to audit every file with, in place of the data in use and the files' directives. */
+  readonly ownershipData?: string;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
@@ -160,6 +175,7 @@ const ONLY_FOR: Record<string, { readonly commands: readonly Command[]; readonly
   '--provider-threshold': { commands: ['diff'], why: 'it is a gate on a change' },
   '--max-count': { commands: ['history'], why: 'it limits the commits of a history' },
   '--allowlist': { commands: ['check'], why: 'it protects what the allowlist lists from the findings of check' },
+  '--ownership-data': { commands: ['check'], why: 'the other commands use the data in use' },
 };
 
 const VALUED = ['--format', '--fail-on', '--input-format', '--scope', '--max-results', '--max-warnings', '--max-data-age', ...Object.keys(ONLY_FOR)];
@@ -258,6 +274,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     providerThreshold: addresses('--provider-threshold') ?? DEFAULT_PROVIDER_THRESHOLD,
     maxCount: whole('--max-count', 'commits', 1) ?? DEFAULT_MAX_COUNT,
     allowlists: listOf('--allowlist'),
+    ownershipData: values.get('--ownership-data'),
   };
 }
 
@@ -283,4 +300,50 @@ export function parseUpdateDataArgs(argv: readonly string[]): UpdateDataOptions 
   const format = values.get('--format') ?? DEFAULT_OWNERSHIP_FORMAT;
   if (!ASN_DATASET_FORMATS.includes(format as AsnDatasetFormat)) throw new UsageError(`--format takes ${ASN_DATASET_FORMATS.join(', ')}, not "${format}".`);
   return { url: values.get('--url') ?? DEFAULT_OWNERSHIP_URL, format: format as AsnDatasetFormat };
+}
+
+/** The command that imports a snapshot: its files are data, not lists, so it has options of its own. */
+export const IMPORT_DATA = 'import-data';
+
+export interface ImportDataOptions {
+  readonly name: string;
+  readonly format: SnapshotFormat;
+  readonly date: string;
+  readonly files: readonly string[];
+}
+
+/** The options of `import-data [--name NAME] [--format F] [--date YYYY-MM-DD] FILE [FILE]`, or 'help'. Throws UsageError. */
+export function parseImportDataArgs(argv: readonly string[]): ImportDataOptions | 'help' {
+  if (argv.includes('-h') || argv.includes('--help')) return 'help';
+  const values = new Map<string, string>();
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (!flag.startsWith('--')) {
+      files.push(argv[i]);
+      continue;
+    }
+    if (flag !== '--name' && flag !== '--format' && flag !== '--date') throw new UsageError(`"${IMPORT_DATA}" takes --name, --format and --date only, not "${argv[i]}".`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${flag} needs a value.`);
+    values.set(flag, value);
+  }
+  if (files.length === 0 || files.length > 2) throw new UsageError(`"${IMPORT_DATA}" takes one file per family: one or two files.`);
+  const format = values.get('--format') ?? formatInFileName(files[0]);
+  if (!SNAPSHOT_FORMATS.includes(format as SnapshotFormat)) {
+    throw new UsageError(`--format takes ${SNAPSHOT_FORMATS.join(', ')}${values.has('--format') ? `, not "${format}"` : ': the file name does not tell'}.`);
+  }
+  const date = values.get('--date') ?? dayInFileName(files[0]);
+  if (date === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    throw new UsageError(`--date takes the day the data describes, YYYY-MM-DD${date === undefined ? ': the file name has none' : `, not "${date}"`}.`);
+  const name = values.get('--name') ?? date;
+  const invalid = invalidSnapshotName(name);
+  if (invalid) throw new UsageError(invalid);
+  return { name, format: format as SnapshotFormat, date, files };
+}
+
+/** The format a file's name says: `.pfx2as`, `.tsv`, `.csv` (gzipped or not). */
+function formatInFileName(file: string): string {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  return name.endsWith('.pfx2as') ? 'pfx2as' : name.endsWith('.tsv') ? 'iptoasn' : name.endsWith('.csv') ? 'csv' : '';
 }

@@ -18,7 +18,7 @@ import type { NamedNetworks } from '../core/ownership/addressSpec';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { GitError, readFileAtRevision } from '../node/git';
-import { loadNetworks } from '../node/networkData';
+import { CliNetworks } from './networks';
 import { UsageError, type FailOn, type Options } from './args';
 import { ANSI, PLAIN, wantsColour } from './colour';
 import { againstBaseline, gatingFindings, limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
@@ -33,23 +33,27 @@ const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning
 
 /** `today` dates the ownership data. */
 export function runCheck(options: Options, today: Date): number {
-  const networks = cliNetworks();
-  const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
+  const data = new CliNetworks(options.ownershipData);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
   const read = options.files.map((file) => readDocument(file, options.inputFormat));
   const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => saysAllowlist(document))];
   const allowlisted = allowlists.flatMap(({ file, document }) => listedNetworks(file, document));
   const audits = read.map(({ file, document }) => {
-    const audited = auditDocument(file, document, networks, allowlisted);
+    const networks = data.of(document);
+    const audited = auditDocument(file, document, networks, allowlisted, data.snapshots);
     return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, networks), options.output === 'sarif');
   });
+  // The data each file was audited with, its age on `today`: one for all but where a snapshot was chosen.
+  const ownershipOf = (file: FileAudit) => ownershipStatus(data.of(file.document), today, options.maxDataAgeDays);
+  const ownership = audits.length > 0 ? ownershipOf(audits[0]) : undefined;
+  const distinct = [...new Map(audits.map((file) => [data.of(file.document), file])).values()].map(ownershipOf);
   const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
   const out = new Output();
   writeUntilClosed(out, () => {
     if (options.output === 'text') {
-      writeStylish(out, reports, maxResults, wantsColour(isatty(1), process.env) ? ANSI : PLAIN, dataAgeLines(options.quiet ? undefined : ownership));
+      writeStylish(out, reports, maxResults, wantsColour(isatty(1), process.env) ? ANSI : PLAIN, options.quiet ? [] : distinct.flatMap(dataAgeLines));
     } else {
-      writeJson(out, options.output === 'json' ? reports.map((report) => jsonReport(report, dataAgeJson(ownership))) : sarifLog(reports, maxResults, ownership));
+      writeJson(out, options.output === 'json' ? reports.map((report) => jsonReport(report, dataAgeJson(ownershipOf(report)))) : sarifLog(reports, maxResults, ownership));
       out.line('');
     }
   });
@@ -64,13 +68,6 @@ export function runCheck(options: Options, today: Date): number {
     }
   }
   return failed || warnings > (options.maxWarnings ?? Number.POSITIVE_INFINITY) ? 1 : 0;
-}
-
-/** The ASN data, or undefined with a line on stderr when it is missing. */
-export function cliNetworks(): Networks | undefined {
-  return loadNetworks((message) => {
-    if (message.startsWith('No ASN data') || message.startsWith('The updated ownership data')) process.stderr.write(`blocklist-audit: ${message}\n`);
-  });
 }
 
 /** The audit with its errors only, for --quiet. */
@@ -89,8 +86,8 @@ function readDocument(file: string, inputFormat: string | undefined): ReadFile {
   return { file, document: parseDocument(text, formatOf(file, text, inputFormat)) };
 }
 
-function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[]): FileAudit {
-  const result = auditAll(document, networks, allowlisted);
+function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[], snapshots: readonly string[]): FileAudit {
+  const result = auditAll(document, networks, allowlisted, snapshots);
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
       ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
@@ -99,10 +96,10 @@ function auditDocument(file: string, document: BlocklistDocument, networks: Netw
   return { file, document, result, providers };
 }
 
-/** Every finding: CI wants the whole list, not the editor's first thousand. */
-export function auditAll(document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[] = []): AuditResult {
+/** Every finding: CI wants the whole list, not the editor's first thousand. `snapshots`: the ownership snapshots there are, for the directive's check. */
+export function auditAll(document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[] = [], snapshots?: readonly string[]): AuditResult {
   const options = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER };
-  return audit(document, allowlisted.length > 0 ? { ...options, networks: { ...options.networks, allowlisted } } : options, networks);
+  return audit(document, { ...options, networks: { ...options.networks, allowlisted, snapshots } }, networks);
 }
 
 /**

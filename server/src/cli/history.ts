@@ -16,7 +16,7 @@ import { providerTotals, type ProviderShare } from '../core/ownership/shares';
 import { csvRecord } from '../core/primitives/csv';
 import { fileHistory, GitError, readInCommit, readInParent, type FileCommit } from '../node/git';
 import { UsageError, type Options } from './args';
-import { cliNetworks } from './check';
+import { cliNetworks } from './networks';
 import { formatOf, textOf } from './input';
 import { writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';

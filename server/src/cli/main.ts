@@ -11,13 +11,14 @@ import { FINDING_RULES } from '../core/analysis/findingCodes';
 import type { Scope } from '../core/document/scopes';
 import { columnOf } from '../core/formats/format';
 import { csvRecord } from '../core/primitives/csv';
-import { parseArgs, parseUpdateDataArgs, UPDATE_DATA, USAGE, UsageError, type Options } from './args';
+import { IMPORT_DATA, parseArgs, parseImportDataArgs, parseUpdateDataArgs, UPDATE_DATA, USAGE, UsageError, type Options } from './args';
 import { runCheck } from './check';
 import { runDiff } from './diff';
 import { runHistory } from './history';
 import { runWhich } from './which';
 import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from './input';
 import { Output, OutputError, writeUntilClosed } from './output';
+import { importData } from './importData';
 import { updateData } from './updateData';
 
 /** Addresses per family, and how many entries gave them. */
@@ -281,12 +282,13 @@ function totalSize(sets: FileSets): bigint {
 
 function main(argv: readonly string[]): number | Promise<number> {
   try {
-    const options = argv[0] === UPDATE_DATA ? parseUpdateDataArgs(argv.slice(1)) : parseArgs(argv);
+    const options = argv[0] === UPDATE_DATA ? parseUpdateDataArgs(argv.slice(1)) : argv[0] === IMPORT_DATA ? parseImportDataArgs(argv.slice(1)) : parseArgs(argv);
     if (options === 'help') {
       const out = new Output();
       writeUntilClosed(out, () => out.line(USAGE));
       return 0;
     }
+    if ('files' in options && !('command' in options)) return importData(options, new Date());
     if (!('command' in options)) return updateData(options, new Date());
     return new Run(options).execute();
   } catch (error) {

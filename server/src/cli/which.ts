@@ -9,7 +9,8 @@ import { which, type Addresses, type Match, type WhichAnswer } from '../core/ana
 import { parseDocument } from '../core/document/document';
 import { resolveSpecs } from '../core/ownership/addressSpec';
 import { UsageError, type Options } from './args';
-import { auditAll, cliNetworks } from './check';
+import { auditAll } from './check';
+import { cliNetworks } from './networks';
 import { formatOf, readText } from './input';
 import { writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';

@@ -29,12 +29,18 @@ interface Cached {
   readonly owners: OwnersMemo;
 }
 
+/** The ASN data an analysis can use: the data in use, or an imported snapshot by name (NetworkState). */
+export interface NetworkData {
+  get(snapshot?: string): Networks | undefined;
+  snapshots(): readonly string[];
+}
+
 export class AnalysisCache {
   private readonly cache = new Map<string, Cached>();
 
-  /** `networks` gives the ASN data, loaded on first use; `warn` tells the user of a setting that names no known network. */
+  /** `data` gives the ASN data, loaded on first use (undefined until the server is initialized); `warn` tells the user of a setting that names no known network. */
   constructor(
-    private readonly networks: () => Networks | undefined,
+    private readonly data: () => NetworkData | undefined,
     private readonly warn: (message: string) => void,
   ) {}
 
@@ -48,12 +54,17 @@ export class AnalysisCache {
     // After an edit, re-read only the lines it touched when the format allows.
     const previous = cached?.analysis.document;
     const document = previous && previous.format === format ? updateDocument(previous, text) : parseDocument(text, format);
-    const owners = cached && document === previous ? cached.owners : OwnersMemo.for(document, cached?.owners);
-    const networks = this.networks();
+    // The file's `# ownership-data:` snapshot, else the setting's; what the ASN data said is kept only while the data stays.
+    const data = this.data();
+    const networks = data?.get(document.directives.ownershipData?.name ?? settings.ownershipSnapshot);
+    const sameData = cached?.analysis.networks === networks;
+    const owners = cached && sameData && document === previous ? cached.owners : OwnersMemo.for(document, sameData ? cached?.owners : undefined);
+    const snapshots = data?.snapshots();
+    const options = snapshots ? { ...settings.audit, networks: { ...settings.audit.networks, snapshots } } : settings.audit;
     let index: EntryIndex | undefined;
     const analysis: Analysis = {
       document,
-      result: audit(document, settings.audit, networks, owners),
+      result: audit(document, options, networks, owners),
       networks,
       get index() {
         return (index ??= EntryIndex.of(document.entries));
@@ -61,6 +72,12 @@ export class AnalysisCache {
     };
     this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis, owners });
     if (networks) this.warnOfUnknownNames(analysis);
+    const chosen = settings.ownershipSnapshot;
+    if (chosen !== '' && snapshots && !snapshots.includes(chosen)) {
+      this.warn(
+        `Setting blocklist.ownershipData.snapshot: no ownership snapshot is named ${quote(chosen)}, so lists are audited with the data in use. Import one with "blocklist-audit import-data --name ${chosen} FILE…".`,
+      );
+    }
     return analysis;
   }
 

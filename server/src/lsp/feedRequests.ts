@@ -10,7 +10,7 @@ import type { FeedKind } from '../core/ownership/feeds/parsers';
 import { OFFICIAL_FEEDS, type FeedSource } from '../core/ownership/feeds/sources';
 import type { Networks } from '../core/ownership/networks';
 import { ImportFeedRequest, RefreshFeedsRequest, type RefreshFeedsResult } from './protocol';
-import { loadNetworks, type AsnIndexData, type FeedStore, type OwnershipStore, type Runtime } from './runtime';
+import { loadNetworks, loadSnapshot, type AsnIndexData, type FeedStore, type OwnershipStore, type Runtime } from './runtime';
 
 const CUSTOM_KINDS: readonly FeedKind[] = ['list', 'geofeed', 'json'];
 
@@ -82,9 +82,15 @@ export function registerFeedRequests(connection: Connection, stores: FeedStores,
   });
 }
 
-/** The server's network data: the ASN index (the updated one when there is one that loads), loaded on first use, with the provider feeds from the cache. */
+/**
+ * The server's network data: the ASN index (the updated one when there is
+ * one that loads) and the imported snapshots, each loaded on first use, with
+ * the provider feeds from the cache.
+ */
 export class NetworkState {
   private networks: Networks | undefined | null = null; // null: not loaded yet
+  private readonly snapshotData = new Map<string, Networks | undefined>();
+  private snapshotNames?: readonly string[];
   private store: FeedStore;
 
   constructor(
@@ -96,23 +102,38 @@ export class NetworkState {
     this.store = stores(OFFICIAL_FEEDS);
   }
 
-  get(): Networks | undefined {
-    if (this.networks === null) {
-      this.networks = loadNetworks(this.asnIndex, this.log, this.ownership);
-      if (this.networks) this.networks.feeds = this.loadFeeds();
+  /** The data in use, or snapshot `snapshot` when there is one by that name. */
+  get(snapshot = ''): Networks | undefined {
+    if (snapshot !== '' && this.ownership && this.snapshots().includes(snapshot)) {
+      if (!this.snapshotData.has(snapshot)) this.snapshotData.set(snapshot, this.withFeeds(loadSnapshot(this.ownership, snapshot, this.log)));
+      const data = this.snapshotData.get(snapshot);
+      if (data) return data;
     }
+    if (this.networks === null) this.networks = this.withFeeds(loadNetworks(this.asnIndex, this.log, this.ownership));
     return this.networks;
   }
 
-  /** New ownership data is in place: the next analysis loads it. */
+  /** The names of the imported snapshots, listed once (again after `reload`). */
+  snapshots(): readonly string[] {
+    return (this.snapshotNames ??= this.ownership?.snapshots() ?? []);
+  }
+
+  /** New ownership data is in place (an update, a snapshot imported): the next analysis loads it. */
   reload(): void {
     this.networks = null;
+    this.snapshotData.clear();
+    this.snapshotNames = undefined;
   }
 
   /** New feed data: from a refresh, an import, or the user's own sources named in the settings. */
   use(store: FeedStore): void {
     this.store = store;
-    if (this.networks) this.networks.feeds = this.loadFeeds();
+    for (const networks of [this.networks, ...this.snapshotData.values()]) if (networks) networks.feeds = this.loadFeeds();
+  }
+
+  private withFeeds(networks: Networks | undefined): Networks | undefined {
+    if (networks) networks.feeds = this.loadFeeds();
+    return networks;
   }
 
   private loadFeeds(): FeedIndex {

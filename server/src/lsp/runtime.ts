@@ -81,6 +81,10 @@ export interface OwnershipStore {
    * use as it was, when any step fails or `signal` aborts.
    */
   update(source: OwnershipSource, signal?: AbortSignal): Promise<OwnershipUpdate>;
+  /** The names of the imported snapshots (ownership data of a chosen day), sorted. */
+  snapshots(): string[];
+  /** Snapshot `name`'s index bytes; undefined when there is none by that name. */
+  readSnapshot(name: string): Uint8Array | undefined;
 }
 
 export interface Runtime {
@@ -135,6 +139,18 @@ export function loadNetworks(asn: AsnIndexData, log: (message: string) => void, 
     log(`No ASN data at ${asn.location} (${error instanceof Error ? error.message : String(error)}): provider and collateral checks are off. Run "npm run build" to create it.`);
     return undefined;
   }
+}
+
+/** Snapshot `name` of `store` as network data; undefined (with the reason logged) when there is none by that name or it cannot be read. */
+export function loadSnapshot(store: OwnershipStore, name: string, log: (message: string) => void): Networks | undefined {
+  try {
+    const bytes = store.readSnapshot(name);
+    if (bytes) return Networks.fromBytes(bytes);
+    log(`There is no ownership snapshot named "${name}": using the data in use. Import one with "blocklist-audit import-data --name ${name} FILE…".`);
+  } catch (error) {
+    log(`The ownership snapshot "${name}" cannot be used (${error instanceof Error ? error.message : String(error)}): using the data in use. Import it again.`);
+  }
+  return undefined;
 }
 
 /** The day of the shipped data, or undefined when there is none to read (the updated data is then used whatever its day). */

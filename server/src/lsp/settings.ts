@@ -24,6 +24,8 @@ export interface Settings {
   readonly fixes: FixOptions;
   /** Ownership data older than this many days is said to be out of date (in the status bar and the report). */
   readonly maxDataAgeDays: number;
+  /** The ownership snapshot to audit with where a file names none ('': the data in use). */
+  readonly ownershipSnapshot: string;
   /** The counts shown at the end of large entries; `minimumAddresses` is the smallest entry that gets one. */
   readonly inlayHints: { readonly enabled: boolean; readonly minimumAddresses: number };
   /** Which files of the open folders the workspace index reads. */
@@ -129,6 +131,7 @@ export function toSettings(raw: unknown, replaced: (message: string) => void = (
       networks,
     },
     maxDataAgeDays: read.integer('ownership.maxAgeDays', DEFAULT_MAX_DATA_AGE_DAYS),
+    ownershipSnapshot: read.text('ownershipData.snapshot', ''),
     inlayHints: { enabled: read.boolean('inlayHints.enabled', true), minimumAddresses: read.integer('inlayHints.minimumAddresses', DEFAULT_INLAY_HINT_MINIMUM) },
     workspace: {
       include: read.strings('workspace.include', DEFAULT_INDEX_SETTINGS.include),
@@ -179,6 +182,12 @@ class SettingsReader {
     const value = this.value(name);
     if (value === undefined || allowed.includes(value as T)) return (value as T | undefined) ?? fallback;
     return this.replace(name, value, `one of ${allowed.join(', ')}`, fallback);
+  }
+
+  text(name: string, fallback: string): string {
+    const value = this.value(name);
+    if (value === undefined || typeof value === 'string') return (value as string | undefined) ?? fallback;
+    return this.replace(name, value, 'a string', fallback);
   }
 
   strings(name: string, fallback: readonly string[]): readonly string[] {

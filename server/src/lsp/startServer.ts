@@ -67,7 +67,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
   const documents = new TextDocuments(TextDocument);
   let networks: NetworkState | undefined;
   const analyses = new AnalysisCache(
-    () => networks?.get(),
+    () => networks,
     (message) => settings.warn(message),
   );
   const baselines = new Baselines();

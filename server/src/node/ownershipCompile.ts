@@ -43,7 +43,7 @@ export function compileDownload({ format, ipv4, ipv6, about, checks, maxBytes }:
 }
 
 /** The bytes of gzipped `file`, refused when they are not a whole gzip stream or unpack to more than `maxBytes`. */
-function gunzip(file: string, bytes: Uint8Array, maxBytes: number): Buffer {
+export function gunzip(file: string, bytes: Uint8Array, maxBytes: number): Buffer {
   try {
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {

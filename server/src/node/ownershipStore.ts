@@ -7,19 +7,36 @@
  * in one line. Updates of one folder from one source in this process are one
  * update: a second request joins the first instead of downloading again.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_ASN_DATA_CHECKS, type AsnDataChecks } from '../core/ownership/asnChecks';
 import type { CompiledAsnIndex } from '../core/ownership/asnCompile';
+import { compileAsnIndex } from '../core/ownership/asnCompile';
 import { ASN_DATASETS, type AsnDataset } from '../core/ownership/asnDatasets';
+import type { AsnIndex } from '../core/ownership/asnIndex';
+import { invalidSnapshotName, snapshotAbout, snapshotRows, type SnapshotFormat } from '../core/ownership/snapshots';
 import type { DataAbout } from '../core/ownership/dataAbout';
 import type { OwnershipSource, OwnershipStore, OwnershipUpdate } from '../lsp/runtime';
 import { displayUrl, downloadFile, type Downloaded, type DownloadOptions } from './download';
 import { FeedCache } from './feedCache';
-import type { CompileJob, CompileOutcome } from './ownershipCompile';
+import { gunzip, type CompileJob, type CompileOutcome } from './ownershipCompile';
 
 /** The updated index's name in the cache folder. */
 export const OWNERSHIP_INDEX = 'ownership-asn.bin';
+
+/** The folder of the imported snapshots, in the cache folder: one index per snapshot, NAME.bin. */
+const SNAPSHOTS = 'snapshots';
+
+/** What "import a snapshot" is given: its name, its files' format, its day, and the files. */
+export interface SnapshotImport {
+  readonly name: string;
+  readonly format: SnapshotFormat;
+  /** YYYY-MM-DD. */
+  readonly date: string;
+  /** One file per family, plain or gzipped. */
+  readonly files: readonly { readonly file: string; readonly bytes: Uint8Array }[];
+}
 
 /** A dataset's file is 10 to 30 MB: more time and room than a feed's. */
 export const OWNERSHIP_DOWNLOAD: DownloadOptions = { timeoutMs: 30_000, maxBytes: 128 * 1024 * 1024 };
@@ -38,17 +55,47 @@ const running = new Map<string, Promise<OwnershipUpdate>>();
 export class NodeOwnershipStore implements OwnershipStore {
   readonly location: string;
   private readonly cache: FeedCache;
+  private readonly snapshotCache: FeedCache;
 
   constructor(
     directory: string,
     private readonly options: OwnershipStoreOptions = {},
   ) {
     this.cache = new FeedCache(directory);
+    this.snapshotCache = new FeedCache(join(directory, SNAPSHOTS));
     this.location = join(directory, OWNERSHIP_INDEX);
   }
 
   read(): Uint8Array | undefined {
     return this.cache.readBytes(OWNERSHIP_INDEX);
+  }
+
+  snapshots(): string[] {
+    const folder = this.snapshotCache.directory;
+    if (!existsSync(folder)) return [];
+    return readdirSync(folder)
+      .filter((file) => file.endsWith('.bin') && invalidSnapshotName(file.slice(0, -4)) === undefined)
+      .map((file) => file.slice(0, -4))
+      .sort();
+  }
+
+  readSnapshot(name: string): Uint8Array | undefined {
+    return invalidSnapshotName(name) === undefined ? this.snapshotCache.readBytes(`${name}.bin`) : undefined;
+  }
+
+  /**
+   * Compiles the files of a snapshot and keeps the index as snapshot `name`
+   * (replacing one of that name whole). `today`, the data in use, names the
+   * autonomous systems of a format that names none (pfx2as).
+   */
+  async importSnapshot(request: SnapshotImport, today: AsnIndex | undefined): Promise<OwnershipUpdate> {
+    const invalid = invalidSnapshotName(request.name);
+    if (invalid) throw new Error(invalid);
+    const files = request.files.map(({ file, bytes }) => ({ file, text: unpacked(file, bytes).toString('utf8') }));
+    const about = snapshotAbout(request.format, request.name, request.date, today?.about);
+    const index = compileAsnIndex(about, snapshotRows(files, request.format, today));
+    await this.snapshotCache.write(`${request.name}.bin`, index.bytes);
+    return { about, ipv4Ranges: index.ipv4Ranges, ipv6Ranges: index.ipv6Ranges, holders: index.holders };
   }
 
   /** An update joined by another keeps the first one's `signal`: cancelling the first cancels both. */
@@ -121,4 +168,10 @@ function aboutDownload(dataset: AsnDataset, files: readonly Downloaded[], now: D
     date: dated ?? day(now),
     credit: dataset.credit,
   };
+}
+
+/** A file's bytes, unpacked when they are gzipped (they start with gzip's magic number). */
+function unpacked(file: string, bytes: Uint8Array): Buffer {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer[0] === 0x1f && buffer[1] === 0x8b ? gunzip(file, buffer, OWNERSHIP_DOWNLOAD.maxBytes) : buffer;
 }

@@ -127,7 +127,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   });
   entryFacts.sort((a, b) => a.entry - b.entry);
   const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
-  const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget);
+  const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget, options.networks.snapshots);
   return { order4, order6, entryFacts, header, loader: loaderRejections(document), duplicates, blocked4, blocked6, scopeSets, context };
 }
 

@@ -10,7 +10,7 @@ import type { ProblemCode } from '../document/problem';
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** Codes of what a file says about itself (its header and directives). */
-export type HeaderCode = 'stale-header' | 'unknown-format' | 'unknown-target';
+export type HeaderCode = 'stale-header' | 'unknown-format' | 'unknown-target' | 'unknown-ownership-data';
 
 /** The code of what the firewall's loader refuses (loaderChecks.ts). */
 export type LoaderCode = 'loader-rejects';
@@ -90,6 +90,12 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'unknown-target': {
     severity: 'warning',
     rule: 'A name in the target directive names no known network: the target is left out of the audit until every name in it is known.',
+    fixAll: false,
+    unnecessary: false,
+  },
+  'unknown-ownership-data': {
+    severity: 'warning',
+    rule: 'The ownership-data directive names no imported ownership snapshot: the file is audited with the data in use.',
     fixAll: false,
     unnecessary: false,
   },

@@ -19,8 +19,8 @@ export interface HeaderNote {
   readonly message: string;
 }
 
-/** `unknownTarget`: the target's names that name no known network. */
-export function headerNotes(directives: Directives, entries: number, uniqueIps: bigint, unknownTarget: readonly string[]): HeaderNote[] {
+/** `unknownTarget`: the target's names that name no known network; `snapshots`: the ownership snapshots there are (undefined: unknown). */
+export function headerNotes(directives: Directives, entries: number, uniqueIps: bigint, unknownTarget: readonly string[], snapshots?: readonly string[]): HeaderNote[] {
   const notes: HeaderNote[] = [];
   const directive = directives.format;
   if (directive && !directive.format) {
@@ -47,6 +47,18 @@ export function headerNotes(directives: Directives, entries: number, uniqueIps: 
             .map((p) => p.id)
             .join(', ')}…), a CIDR or a range. ` + 'Until every name is known, nothing is measured against the target and no fix narrows to it.',
       });
+    });
+  }
+  const data = directives.ownershipData;
+  if (data && snapshots && !snapshots.includes(data.name)) {
+    notes.push({
+      code: 'unknown-ownership-data',
+      line: data.line,
+      start: data.start,
+      end: data.end,
+      message:
+        `No ownership snapshot is named ${quote(data.name)} (${snapshots.length > 0 ? `there are ${snapshots.map((name) => quote(name)).join(', ')}` : 'none is imported'}): ` +
+        'the file is audited with the data in use. Import one with "blocklist-audit import-data --name NAME FILE…".',
     });
   }
   const header = directives.fireholEntries;

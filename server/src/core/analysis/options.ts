@@ -30,6 +30,8 @@ export interface NetworkOptions {
   readonly allowlisted?: readonly NamedNetworks[];
   /** The intended target, when the file has no `# target:` directive. Empty: no target. */
   readonly target: readonly string[];
+  /** The ownership snapshots there are, by name: a `# ownership-data:` directive naming none of them is `unknown-ownership-data` (undefined: not checked). */
+  readonly snapshots?: readonly string[];
 }
 
 /** How much a known-network overlap matters, by the provider's category (the most severe category of the entry wins). */

@@ -1,7 +1,8 @@
 /**
  * What a file says about itself in its first lines, read once with the
  * document: the `# blocklist-format:` directive, the `# target:` directive,
- * the `# blocklist-role: allow NAME…` directive, and a FireHOL list's
+ * the `# blocklist-role: allow NAME…` directive, the `# ownership-data:
+ * NAME` directive (which ownership snapshot to audit with), and a FireHOL list's
  * `# Entries :` header line. The audit and the fixes
  * read them from here, never from the text again.
  */
@@ -24,6 +25,8 @@ export interface Directives {
   readonly target?: TargetDirective;
   /** Scopes `# blocklist-role: allow NAME…` names as allowlists, where no rule in the file says how they are used ('' for the file itself). */
   readonly allowing?: readonly string[];
+  /** `# ownership-data: 2018-04-15`: the ownership snapshot to audit the file with, and where its name stands. */
+  readonly ownershipData?: { readonly name: string; readonly line: number; readonly start: number; readonly end: number };
   /** FireHOL lists only: what the header's `Entries` line claims. */
   readonly fireholEntries?: FireholEntries;
 }
@@ -34,10 +37,12 @@ export function readDirectives(text: string, format: Format): Directives {
   const target = parseTargetDirective(text, head);
   const fireholEntries = format.id === 'firehol' ? readFireholHeader(text)?.entries : undefined;
   const allowing = parseRoleDirective(text, head);
+  const ownershipData = parseOwnershipDataDirective(head);
   return {
     ...(directive ? { format: directive } : {}),
     ...(target ? { target } : {}),
     ...(allowing ? { allowing } : {}),
+    ...(ownershipData ? { ownershipData } : {}),
     ...(fireholEntries ? { fireholEntries } : {}),
   };
 }
@@ -57,6 +62,15 @@ export function parseRoleDirective(text: string, head = headLines(text)): string
   if (!found) return undefined;
   const names = words(found.value);
   return names.length > 0 ? names : [''];
+}
+
+/** `# ownership-data: NAME` (or after `;` or `//`) in the first 50 lines: its first word. */
+function parseOwnershipDataDirective(head: readonly HeadLine[]): Directives['ownershipData'] {
+  const found = headDirective(head, /^\s*(?:#|;|\/\/)\s*ownership-data\s*:\s*(.*)$/i);
+  const name = found && words(found.value)[0];
+  if (!found || !name) return undefined;
+  const start = found.start + found.value.indexOf(name);
+  return { name, line: found.line, start, end: start + name.length };
 }
 
 /** A line of a text's head, without its line break, and where it starts. */

@@ -24,7 +24,7 @@ export interface AsnDataset {
   /** What the data is, as its DataAbout says. */
   readonly source: string;
   readonly credit: string;
-  read(text: string, version: 4 | 6, file: string): AsnRow[];
+  readonly read: (text: string, version: 4 | 6, file: string) => AsnRow[];
 }
 
 /** Where "Update Ownership Data" downloads from by default: the folder of the latest GitHub Release of ip-location-db, whose README (in the npm package) says its corrected data is there. */
@@ -48,6 +48,34 @@ export const ASN_DATASETS: Readonly<Record<AsnDatasetFormat, AsnDataset>> = {
     read: readIptoasnTsv,
   },
 };
+
+/**
+ * RouteViews/CAIDA prefix-to-AS of one family: `prefix<TAB>length<TAB>origin`,
+ * no names. A multi-origin prefix (`A_B`) or an AS set (`A,B`) is
+ * attributed to its first origin. Names come from `nameOf` (today's data,
+ * as the snapshot's about says), or are the bare ASN. Rows are sorted by
+ * start; nested prefixes are left to the compiler, where the most specific wins.
+ */
+export function readPfx2as(nameOf: (asn: number) => string | undefined): AsnDataset['read'] {
+  return (text, version, file) => {
+    const bits = version === 4 ? 32 : 128;
+    const rows = readLines(text, file, (line, where) => {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length !== 3) throw where.error('not the three fields prefix, length, origin AS');
+      const [prefix, length, origins] = fields;
+      const start = address(prefix, 0, prefix.length, version);
+      if (start === undefined) throw where.error(`a prefix that is not an IPv${version} address`);
+      if (!/^\d{1,3}$/.test(length) || Number(length) > bits) throw where.error(`a prefix length that is not 0 to ${bits}`);
+      const first = /^\{?(\d{1,10})(?:[_,]\d{1,10})*\}?$/.exec(origins);
+      if (!first || Number(first[1]) > MAX_ASN) throw where.error('an origin that is not an AS number, a multi-origin A_B or an AS set A,B');
+      const size = 1n << BigInt(bits - Number(length));
+      const network = start - (start % size);
+      const asn = Number(first[1]);
+      return { start: network, end: network + size - 1n, asn, name: nameOf(asn) ?? `AS${asn}` };
+    });
+    return rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  };
+}
 
 /** A dataset that cannot be used, and why (a line number and what is wrong, no content). */
 export class AsnDataError extends Error {}

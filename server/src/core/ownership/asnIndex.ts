@@ -254,6 +254,12 @@ export class AsnIndex {
     return this.byOrganisation((holder) => held.get(holder) ?? 0n);
   }
 
+  /** The name the data gives autonomous system `asn` (its first, should it give several); undefined when the data has no such AS. */
+  nameOfAsn(asn: number): string | undefined {
+    const holders = this.holdersOfAsn(asn);
+    return holders.length > 0 ? this.nameOf(holders[0]) : undefined;
+  }
+
   /** Calls `visit4` and `visit6` with every range the autonomous systems `asns` announce: O(their ranges), no pass over the index. */
   forEachRangeOfAsns(asns: Iterable<number>, visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
     for (const asn of asns) {

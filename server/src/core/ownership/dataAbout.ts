@@ -19,6 +19,8 @@ export interface DataAbout {
   readonly credit: string;
   /** The publisher's own warning about this copy of the data, when it gives one. */
   readonly caveat?: string;
+  /** The name of an imported snapshot: data of a chosen day, old on purpose, so never out of date. */
+  readonly snapshot?: string;
 }
 
 /** The data and its age on some day: what a hover says. */
@@ -52,7 +54,8 @@ export function parseDataAbout(json: string): DataAbout {
     !isText(about.credit) ||
     !isText(about.date) ||
     !/^\d{4}-\d{2}-\d{2}$/.test(about.date) ||
-    !(about.caveat === undefined || isText(about.caveat))
+    !(about.caveat === undefined || isText(about.caveat)) ||
+    !(about.snapshot === undefined || isText(about.snapshot))
   ) {
     throw new Error('The ASN index does not say what data it holds: rebuild it with "npm run build".');
   }
@@ -73,6 +76,7 @@ export function dataStatus(about: DataAbout, today: Date, maxAgeDays: number): D
 /** `Ownership data: @ip-location-db/asn 2.3.2026061719 of 2026-06-17 (168 days old); RouteViews, … CC BY 4.0.`: which data, how old, whose. */
 export function dataLine({ about, ageDays }: DataAge): string {
   const age = ageDays < 0 ? 'dated after today' : `${ageDays} ${ageDays === 1 ? 'day' : 'days'} old`;
+  if (about.snapshot !== undefined) return `Ownership snapshot "${about.snapshot}": ${about.source} of ${about.date} (${age}); ${about.credit}.`;
   return `Ownership data: ${about.source} ${about.version} of ${about.date} (${age}); ${about.credit}.`;
 }
 
@@ -81,9 +85,9 @@ export function dataNote(data: DataAge): string {
   return data.about.caveat ? `${dataLine(data)} ${data.about.caveat}` : dataLine(data);
 }
 
-/** Whether the data is older than its limit. */
-export function isOutOfDate({ ageDays, maxAgeDays }: DataStatus): boolean {
-  return ageDays > maxAgeDays;
+/** Whether the data is older than its limit (a snapshot never is: it was chosen for its day). */
+export function isOutOfDate({ about, ageDays, maxAgeDays }: DataStatus): boolean {
+  return about.snapshot === undefined && ageDays > maxAgeDays;
 }
 
 /** What to say when the data is older than its limit; undefined while it is not. */
