@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FeedIndex } from '../../server/src/core/ownership/feeds/feedIndex';
-import { FeedError, parseFeed, type FeedKind } from '../../server/src/core/ownership/feeds/parsers';
+import { FeedError, feedDate, parseFeed, type FeedKind } from '../../server/src/core/ownership/feeds/parsers';
 import type { FeedSource } from '../../server/src/core/ownership/feeds/sources';
 import { displayUrl, download, DownloadError } from '../../server/src/node/download';
 import { NodeFeedStore } from '../../server/src/node/feedStore';
@@ -199,4 +199,20 @@ test('a page that links to the current feed is followed (Azure), and a feed file
   assert.equal(await new NodeFeedStore(directory, azure).import('azure', join(corpus, 'cloud/azure_servicetags_2025-07.json')), 90493);
   good = '{"prefixes": []}';
   assert.equal((await new NodeFeedStore(directory, sources, options()).refresh()).failed[0].reason, 'The feed holds no address ranges.');
+});
+
+test("a feed is dated by the day it says it was made: AWS's 2018 feed imported gives the example's services and regions of April 2018", async () => {
+  assert.equal(feedDate('aws', readFileSync(join(corpus, 'cloud/aws_ip-ranges_2025-07.json'), 'utf8')), '2025-07-24');
+  assert.equal(feedDate('google-cloud', readFileSync(join(corpus, 'cloud/gcp_cloud_2025-07.json'), 'utf8')), '2025-07-24');
+  assert.equal(feedDate('list', '1.2.3.0/24\n'), undefined);
+  const directory = join(feeds.directory, 'dated');
+  const aws: FeedSource[] = [{ id: 'aws', provider: 'aws', kind: 'aws', url: 'unused' }];
+  await new NodeFeedStore(directory, aws).import('aws', join(corpus, 'cloud/aws_ip-ranges_2018-04-11.json'));
+  const index = new NodeFeedStore(directory, aws).load();
+  // 52.58.0.0/15, blocked in April 2018: EC2 in Frankfurt, as the feed of 2018-04-05 (the file's createDate) says.
+  const matches = index.lookup(4, 0x343a0000n, 0x343bffffn).map((m) => [m.service, m.region, m.date, m.addresses]);
+  assert.deepEqual(matches, [
+    ['AMAZON', 'eu-central-1', '2018-04-05', 131_072n],
+    ['EC2', 'eu-central-1', '2018-04-05', 131_072n],
+  ]);
 });

@@ -260,3 +260,19 @@ test('a refresh reports progress per feed, and cancelling it stops a stalled dow
     await client.stop();
   }
 });
+
+test("an imported feed's day is in the hover: AWS's feed of April 2018 names the services and regions the example blocked then", async () => {
+  const { client } = await LspClient.start({ pull: true, configuration: true, initializationOptions: { storagePath: join(feeds.directory, 'dated-storage') } });
+  try {
+    await client.connection.sendRequest(ImportFeedRequest.type, { source: 'aws', file: join(corpus, 'cloud', 'aws_ip-ranges_2018-04-11.json') });
+    await client.open('file:///2018.txt', '52.58.0.0/15\n');
+    const hover = await client.hover('file:///2018.txt', 0, 1);
+    assert.ok(hover, 'no hover');
+    assert.match(
+      (hover.contents as MarkupContent).value,
+      /^\*\*Provider feeds \(aws of 2018-04-05\):\*\* aws AMAZON eu-central-1 \(131,072\) · aws EC2 eu-central-1 \(131,072\)$/m,
+    );
+  } finally {
+    await client.stop();
+  }
+});

@@ -65,7 +65,11 @@ export function entryMarkdown(d: EntryDescription, data?: DataAge): string {
   }
   if (d.feeds.length > 0) {
     const listed = d.feeds.slice(0, 5).map((m) => `${markdownText([m.provider, m.service, m.region].filter(Boolean).join(' '))} (${formatCount(m.addresses)})`);
-    blocks.push(`**Provider feeds:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`);
+    // Each feed's day, where the feed says it: an imported 2018 feed tells 2018's services.
+    const dated = [...new Set(d.feeds.flatMap((m) => (m.date ? [`${m.source} of ${m.date}`] : [])))];
+    blocks.push(
+      `**Provider feeds${dated.length > 0 ? ` (${markdownText(dated.join(', '))})` : ''}:** ${listed.join(' · ')}${d.feeds.length > 5 ? ` · … ${d.feeds.length - 5} more` : ''}`,
+    );
   }
   if (d.ownership && data) blocks.push(`_${markdownText(dataNote(data))}_`);
   return blocks.join('\n\n');

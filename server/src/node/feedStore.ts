@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { FeedIndex, type LoadedFeed } from '../core/ownership/feeds/feedIndex';
-import { FeedError, parseFeed } from '../core/ownership/feeds/parsers';
+import { FeedError, feedDate, parseFeed } from '../core/ownership/feeds/parsers';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import type { FeedStore, RefreshProgress, RefreshReport } from '../lsp/runtime';
 import { DEFAULT_DOWNLOAD, displayUrl, download, type DownloadOptions } from './download';
@@ -30,7 +30,8 @@ export class NodeFeedStore implements FeedStore {
     for (const source of this.sources) {
       try {
         const text = this.cache.read(fileOf(source));
-        if (text !== undefined) feeds.push({ source: source.id, provider: source.provider, ranges: parseFeed(source.kind, text, source.jsonPath) });
+        if (text !== undefined)
+          feeds.push({ source: source.id, provider: source.provider, date: feedDate(source.kind, text), ranges: parseFeed(source.kind, text, source.jsonPath) });
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         warnings.add(error instanceof FeedError ? `The cached copy of feed ${source.id} is damaged (${reason}): refresh the feeds.` : reason);

@@ -10,6 +10,8 @@ import type { FeedRange } from './parsers';
 export interface LoadedFeed {
   readonly source: string;
   readonly provider: string;
+  /** The day the feed says it was made, when it says one. */
+  readonly date?: string;
   readonly ranges: readonly FeedRange[];
 }
 
@@ -17,6 +19,8 @@ export interface LoadedFeed {
 export interface FeedMatch {
   readonly source: string;
   readonly provider: string;
+  /** The day its feed says it was made, when it says one. */
+  readonly date?: string;
   readonly service?: string;
   readonly region?: string;
   /** Addresses of the entry in this feed range. */
@@ -26,6 +30,7 @@ export interface FeedMatch {
 interface Indexed extends FeedRange {
   readonly source: string;
   readonly provider: string;
+  readonly date?: string;
 }
 
 export class FeedIndex {
@@ -38,7 +43,7 @@ export class FeedIndex {
   ) {
     const build = (version: 4 | 6) => {
       const ranges = feeds
-        .flatMap((feed) => feed.ranges.filter((r) => r.version === version).map((r) => ({ ...r, source: feed.source, provider: feed.provider })))
+        .flatMap((feed) => feed.ranges.filter((r) => r.version === version).map((r) => ({ ...r, source: feed.source, provider: feed.provider, date: feed.date })))
         .sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
       const maxEnd: bigint[] = [];
       for (const range of ranges) maxEnd.push(maxEnd.length > 0 && maxEnd[maxEnd.length - 1] > range.hi ? maxEnd[maxEnd.length - 1] : range.hi);
@@ -57,7 +62,7 @@ export class FeedIndex {
       const r = ranges[k];
       if (r.hi < lo) continue;
       const addresses = (r.hi < hi ? r.hi : hi) - (r.lo > lo ? r.lo : lo) + 1n;
-      matches.push({ source: r.source, provider: r.provider, service: r.service, region: r.region, addresses });
+      matches.push({ source: r.source, provider: r.provider, date: r.date, service: r.service, region: r.region, addresses });
     }
     return matches.sort((a, b) => (a.addresses > b.addresses ? -1 : a.addresses < b.addresses ? 1 : 0));
   }

@@ -27,6 +27,17 @@ export function parseFeed(kind: FeedKind, text: string, jsonPath?: string): Feed
   return ranges;
 }
 
+/**
+ * The day a feed says it was made, YYYY-MM-DD: AWS's `createDate`
+ * (`2018-04-11-00-33-05`), Google's `creationTime`; undefined for feeds that
+ * say none (the others, and lists).
+ */
+export function feedDate(kind: FeedKind, text: string): string | undefined {
+  const key = kind === 'aws' ? 'createDate' : kind === 'google' || kind === 'google-cloud' ? 'creationTime' : undefined;
+  const found = key && new RegExp(`"${key}"\\s*:\\s*"(\\d{4})-(\\d{2})-(\\d{2})`).exec(text);
+  return found ? `${found[1]}-${found[2]}-${found[3]}` : undefined;
+}
+
 const PARSERS: Record<FeedKind, (text: string, jsonPath?: string) => FeedRange[]> = {
   aws: (text) => {
     const feed = json(text);
