@@ -19,12 +19,12 @@ const fixtures = join(root, 'test/fixtures/ownership/snapshots');
 const read = (file: string) => ({ file, text: readFileSync(join(fixtures, file), 'utf8') });
 const ip = (text: string) => BigInt(text.split('.').reduce((n, part) => n * 256 + Number(part), 0));
 
-test('pfx2as: prefix, length and origin; a multi-origin or AS-set line goes to its first origin; names from today', () => {
+test('pfx2as: prefix, length and origin; a multi-origin or AS-set line goes to its first origin, the others kept; names from today', () => {
   const rows = readPfx2as((asn) => today.nameOfAsn(asn))('91.108.56.0\t22\t62041_59930\n149.154.160.0\t20\t62041,44907\n10.9.0.0\t16\t4200000000\n', 4, 'x.pfx2as');
   assert.deepEqual(rows, [
     { start: ip('10.9.0.0'), end: ip('10.9.255.255'), asn: 4200000000, name: 'AS4200000000' },
-    { start: ip('91.108.56.0'), end: ip('91.108.59.255'), asn: 62041, name: today.nameOfAsn(62041) },
-    { start: ip('149.154.160.0'), end: ip('149.154.175.255'), asn: 62041, name: today.nameOfAsn(62041) },
+    { start: ip('91.108.56.0'), end: ip('91.108.59.255'), asn: 62041, name: today.nameOfAsn(62041), others: [59930] },
+    { start: ip('149.154.160.0'), end: ip('149.154.175.255'), asn: 62041, name: today.nameOfAsn(62041), others: [44907] },
   ]);
 });
 
@@ -46,6 +46,12 @@ test('a snapshot of the 2018 fixture: nested prefixes flattened, the most specif
     [19527, 65_536n],
   ]);
   assert.equal(index.ipv6RangeCount, 2);
+  // The other origins of multi-origin prefixes survive the compiler, per family, for the ranges a query touches.
+  assert.deepEqual(index.otherOriginsOf(4, ip('91.108.0.0'), ip('149.154.255.255')), [44907, 59930]);
+  assert.deepEqual(index.otherOriginsOf(4, ip('91.108.58.0'), ip('91.108.58.0')), [59930]);
+  assert.deepEqual(index.otherOriginsOf(4, ip('35.192.0.0'), ip('35.207.255.255')), []);
+  assert.deepEqual(index.otherOriginsOf(6, 0n, (1n << 128n) - 1n), [62041]);
+  assert.deepEqual(today.otherOriginsOf(4, 0n, (1n << 32n) - 1n), [], 'the shipped data has one origin per range');
   assert.equal(index.about.snapshot, '2018');
   assert.throws(() => snapshotRows([read('routeviews-rv2-20180415-1200.pfx2as'), read('routeviews-rv2-20180415-1200.pfx2as')], 'pfx2as', today), /a second file of IPv4/);
 });

@@ -38,6 +38,8 @@ test("a list's # ownership-data: directive audits it with that snapshot: 2018 ow
     const hover = text(await client.hover('file:///old.txt', 1, 3));
     assert.match(hover.split('\n')[0], /^\*\*35\.192\.0\.0\/12\*\* blocks \*\*1,048,576 addresses\*\* · Google 1,048,576 \(100 %\)$/);
     assert.match(hover.split('\n').at(-1)!, /^_Ownership snapshot "2018-04-15": RouteViews prefix-to-AS \(pfx2as\) of 2018-04-15/);
+    await client.open('file:///moas.txt', '# ownership-data: 2018-04-15\n91.108.56.0/22\n');
+    assert.match(text(await client.hover('file:///moas.txt', 1, 3)), /^Also announced by AS59930: prefixes with several origins, counted above under their first\.$/m);
     // Editing the directive away goes back to the data in use, with none of the snapshot's answers kept.
     await client.change('file:///old.txt', 2, [{ text: '# ownership-data:\n35.192.0.0/12\n' }]);
     assert.match(text(await client.hover('file:///old.txt', 1, 3)).split('\n')[0], /Google Cloud 901,120/);

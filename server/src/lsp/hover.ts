@@ -139,6 +139,9 @@ function ownerTable(o: Ownership): string {
     lines.push(`| ${o.organisations.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
   }
   if (o.unannounced > 0n) lines.push(`| not announced | | ${formatCount(o.unannounced)} | ${share(o.unannounced)} |`);
+  if (o.otherOrigins.length > 0) {
+    lines.push('', `Also announced by ${o.otherOrigins.map((asn) => `AS${asn}`).join(', ')}: prefixes with several origins, counted above under their first.`);
+  }
   return lines.join('\n');
 }
 

@@ -13,6 +13,8 @@ export interface AsnRow {
   readonly end: bigint;
   readonly asn: number;
   readonly name: string;
+  /** Other autonomous systems that announce the range too (a multi-origin prefix or an AS set). */
+  readonly others?: readonly number[];
 }
 
 /** The rows of each family, sorted by start as the datasets publish them. */
@@ -35,6 +37,7 @@ interface MutableRow {
   end: bigint;
   readonly asn: number;
   readonly name: string;
+  readonly others?: readonly number[];
 }
 
 /** The index of `rows`, saying it holds the data `about` describes. */
@@ -87,7 +90,17 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
   const aboutJson = encoder.encode(JSON.stringify(about));
   const aboutBytes = new Uint8Array(Math.ceil(aboutJson.length / 4) * 4).fill(0x20);
   aboutBytes.set(aboutJson);
-  const header = new Uint32Array([ipv4.ranges.length, ipv6.ranges.length, holderList.length, names.length]);
+  const [v4Others, v6Others] = [otherOrigins(ipv4.ranges), otherOrigins(ipv6.ranges)];
+  const header = new Uint32Array([
+    ipv4.ranges.length,
+    ipv6.ranges.length,
+    holderList.length,
+    names.length,
+    v4Others[0].length,
+    v4Others[2].length,
+    v6Others[0].length,
+    v6Others[2].length,
+  ]);
   const sections = [
     encoder.encode(ASN_INDEX_MAGIC),
     new Uint32Array([aboutBytes.length]),
@@ -99,6 +112,8 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
     v6Start,
     v6End,
     v6Holder,
+    ...v4Others,
+    ...v6Others,
     holderAsn,
     holderOrganisation,
     nameOffsets,
@@ -117,6 +132,20 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
     holders: holderList.length,
     overlaps: { ipv4: ipv4.overlaps, ipv6: ipv6.overlaps },
   };
+}
+
+/** The ranges that other ASNs announce too, as the index lays them out: their positions, where each one's ASNs start, and the ASNs. */
+function otherOrigins(ranges: readonly MutableRow[]): [Uint32Array, Uint32Array, Uint32Array] {
+  const positions: number[] = [];
+  const starts = [0];
+  const asns: number[] = [];
+  ranges.forEach((row, k) => {
+    if (!row.others?.length) return;
+    positions.push(k);
+    asns.push(...row.others);
+    starts.push(asns.length);
+  });
+  return [Uint32Array.from(positions), Uint32Array.from(starts), Uint32Array.from(asns)];
 }
 
 function putWords(target: Uint32Array, k: number, value: bigint): void {

@@ -52,7 +52,7 @@ export const ASN_DATASETS: Readonly<Record<AsnDatasetFormat, AsnDataset>> = {
 /**
  * RouteViews/CAIDA prefix-to-AS of one family: `prefix<TAB>length<TAB>origin`,
  * no names. A multi-origin prefix (`A_B`) or an AS set (`A,B`) is
- * attributed to its first origin. Names come from `nameOf` (today's data,
+ * attributed to its first origin, the others kept with it. Names come from `nameOf` (today's data,
  * as the snapshot's about says), or are the bare ASN. Rows are sorted by
  * start; nested prefixes are left to the compiler, where the most specific wins.
  */
@@ -66,12 +66,12 @@ export function readPfx2as(nameOf: (asn: number) => string | undefined): AsnData
       const start = address(prefix, 0, prefix.length, version);
       if (start === undefined) throw where.error(`a prefix that is not an IPv${version} address`);
       if (!/^\d{1,3}$/.test(length) || Number(length) > bits) throw where.error(`a prefix length that is not 0 to ${bits}`);
-      const first = /^\{?(\d{1,10})(?:[_,]\d{1,10})*\}?$/.exec(origins);
-      if (!first || Number(first[1]) > MAX_ASN) throw where.error('an origin that is not an AS number, a multi-origin A_B or an AS set A,B');
+      if (!/^\{?\d{1,10}(?:[_,]\d{1,10})*\}?$/.test(origins)) throw where.error('an origin that is not an AS number, a multi-origin A_B or an AS set A,B');
+      const [asn, ...rest] = [...new Set(origins.match(/\d+/g)!.map(Number))];
+      if ([asn, ...rest].some((n) => n > MAX_ASN)) throw where.error('an AS number past 4294967295');
       const size = 1n << BigInt(bits - Number(length));
       const network = start - (start % size);
-      const asn = Number(first[1]);
-      return { start: network, end: network + size - 1n, asn, name: nameOf(asn) ?? `AS${asn}` };
+      return { start: network, end: network + size - 1n, asn, name: nameOf(asn) ?? `AS${asn}`, ...(rest.length > 0 ? { others: rest } : {}) };
     });
     return rows.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   };

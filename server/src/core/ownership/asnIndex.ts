@@ -7,9 +7,12 @@
  * Layout, little-endian, every section 4-byte aligned:
  *   "BLASN002"; u32 aboutBytes; u8 about[aboutBytes] (the data's DataAbout as
  *   UTF-8 JSON, padded with spaces to a multiple of 4);
- *   u32 v4Count, v6Count, holderCount, nameBytes;
+ *   u32 v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others;
  *   u32 v4Start[v4Count], v4End[v4Count], v4Holder[v4Count];
  *   u32 v6Start[4·v6Count], v6End[4·v6Count] (128-bit, most significant word first), v6Holder[v6Count];
+ *   per family, the ranges more than one AS announces (a snapshot's multi-origin prefixes):
+ *   u32 multiRange[multi] (ascending), otherStart[multi + 1], otherAsn[others] (the other origins of multiRange[m]
+ *   are otherAsn[otherStart[m], otherStart[m + 1]));
  *   u32 holderAsn[holderCount], holderOrganisation[holderCount], nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
  * Ranges are sorted and disjoint within each family. A holder is one (ASN,
  * name) pair; its organisation is the holder it shares an organisation with
@@ -61,6 +64,13 @@ export interface Holders {
   readonly announced: bigint;
 }
 
+/** The ranges of one family that other autonomous systems announce too, with those ASNs. */
+interface OtherOrigins {
+  readonly range: Uint32Array;
+  readonly start: Uint32Array;
+  readonly asns: Uint32Array;
+}
+
 /** One family's address counts: by holder, and by organisation. */
 interface FamilyTotals {
   readonly holders: HolderTotals;
@@ -93,6 +103,7 @@ export class AsnIndex {
     private readonly v6Start: Uint32Array,
     private readonly v6End: Uint32Array,
     private readonly v6Holder: Uint32Array,
+    private readonly otherOrigins: Readonly<Record<4 | 6, OtherOrigins>>,
     private readonly holderAsn: Uint32Array,
     private readonly holderOrganisation: Uint32Array,
     private readonly nameOffset: Uint32Array,
@@ -117,7 +128,8 @@ export class AsnIndex {
     const [aboutBytes] = words(1);
     const about = parseDataAbout(decoder.decode(bytes.subarray(offset - bytes.byteOffset, offset - bytes.byteOffset + aboutBytes)));
     offset += aboutBytes;
-    const [v4Count, v6Count, holderCount, nameBytes] = words(4);
+    const [v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others] = words(8);
+    const otherOrigins = (multi: number, others: number): OtherOrigins => ({ range: words(multi), start: words(multi + 1), asns: words(others) });
     const index = new AsnIndex(
       about,
       words(v4Count),
@@ -126,6 +138,7 @@ export class AsnIndex {
       words(v6Count * 4),
       words(v6Count * 4),
       words(v6Count),
+      { 4: otherOrigins(v4Multi, v4Others), 6: otherOrigins(v6Multi, v6Others) },
       words(holderCount),
       words(holderCount),
       words(holderCount + 1),
@@ -252,6 +265,18 @@ export class AsnIndex {
       }
     });
     return this.byOrganisation((holder) => held.get(holder) ?? 0n);
+  }
+
+  /** The other autonomous systems that announce some of [lo, hi] (multi-origin prefixes, in a snapshot that has them), ascending: one search, then the multi-origin ranges of the run. */
+  otherOriginsOf(version: 4 | 6, lo: bigint, hi: bigint): number[] {
+    const { first, last, edges } = version === 4 ? this.run4(Number(lo), Number(hi)) : this.run6(lo, hi);
+    const [from, to] = [Math.min(first, ...edges.map((e) => e.range)), Math.max(last, ...edges.map((e) => e.range))];
+    const others = this.otherOrigins[version];
+    const found = new Set<number>();
+    for (let m = lowerBound(others.range, from); m < others.range.length && others.range[m] <= to; m++) {
+      for (let at = others.start[m]; at < others.start[m + 1]; at++) found.add(others.asns[at]);
+    }
+    return [...found].sort((a, b) => a - b);
   }
 
   /** The name the data gives autonomous system `asn` (its first, should it give several); undefined when the data has no such AS. */
