@@ -181,6 +181,7 @@ test('an updated index of data older than the shipped data is passed over for it
     update: () => Promise.reject(new Error('not in this test')),
     snapshots: () => [],
     readSnapshot: () => undefined,
+    importSnapshot: () => Promise.reject(new Error('not in this test')),
   };
   const networks = loadNetworks(shippedIndex, (message) => logged.push(message), store);
   assert.equal(networks?.index.about.source, '@ip-location-db/asn');

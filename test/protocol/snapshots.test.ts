@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Hover, MarkupContent } from 'vscode-languageserver-protocol';
 import { AsnIndex } from '../../server/src/core/ownership/asnIndex';
 import { NodeOwnershipStore } from '../../server/src/node/ownershipStore';
+import { ImportOwnershipSnapshotRequest } from '../../server/src/lsp/protocol';
 import { LspClient } from './lspClient';
 
 const root = resolve(__dirname, '..', '..', '..');
@@ -15,7 +16,7 @@ let cache = '';
 
 before(async () => {
   cache = mkdtempSync(join(tmpdir(), 'blocklist-snapshots-'));
-  const files = ['routeviews-rv2-20180415-1200.pfx2as', 'routeviews-rv6-20180415-1200.pfx2as'].map((file) => ({ file, bytes: readFileSync(join(fixtures, file)) }));
+  const files = ['routeviews-rv2-20180415-1200.pfx2as', 'routeviews-rv6-20180415-1200.pfx2as'].map((file) => join(fixtures, file));
   const store = new NodeOwnershipStore(join(cache, 'blocklist-auditor', 'feeds'));
   await store.importSnapshot({ name: '2018-04-15', format: 'pfx2as', date: '2018-04-15', files }, AsnIndex.fromBytes(readFileSync(join(root, 'dist/asn.bin'))));
 });
@@ -57,6 +58,24 @@ test('the setting blocklist.ownershipData.snapshot audits every list that names 
   try {
     await client.open('file:///any.txt', '35.192.0.0/12\n');
     assert.match(text(await client.hover('file:///any.txt', 0, 3)).split('\n')[0], /· Google 1,048,576 \(100 %\)$/);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('the import request keeps a snapshot whose format and day its file name says, and lists audit with it at once', async () => {
+  const client = await server();
+  try {
+    await client.open('file:///later.txt', '# ownership-data: april\n35.192.0.0/12\n');
+    assert.equal((await client.pullDiagnostics('file:///later.txt')).filter((d) => d.code === 'unknown-ownership-data').length, 1);
+    const result = await client.connection.sendRequest(ImportOwnershipSnapshotRequest.type, { files: [join(fixtures, 'routeviews-rv2-20180415-1200.pfx2as')], name: 'april' });
+    assert.deepEqual([result.about.snapshot, result.about.date, result.ipv4Ranges, result.ipv6Ranges], ['april', '2018-04-15', 13, 0]);
+    assert.deepEqual(
+      (await client.pullDiagnostics('file:///later.txt')).filter((d) => d.code === 'unknown-ownership-data'),
+      [],
+    );
+    assert.match(text(await client.hover('file:///later.txt', 1, 3)).split('\n')[0], /· Google 1,048,576 \(100 %\)$/);
+    await assert.rejects(client.connection.sendRequest(ImportOwnershipSnapshotRequest.type, { files: [join(fixtures, 'README')] }), /The file name does not say its format/);
   } finally {
     await client.stop();
   }

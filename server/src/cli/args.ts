@@ -1,7 +1,7 @@
 /** Command-line parsing for `blocklist-audit`: `COMMAND [options] FILE…`. */
 import { ASN_DATASET_FORMATS, DEFAULT_OWNERSHIP_FORMAT, DEFAULT_OWNERSHIP_URL, type AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import { DEFAULT_MAX_DATA_AGE_DAYS } from '../core/ownership/dataAbout';
-import { dayInFileName, invalidSnapshotName, SNAPSHOT_FORMATS, type SnapshotFormat } from '../core/ownership/snapshots';
+import { dayInFileName, invalidSnapshotName, SNAPSHOT_FORMATS, snapshotFormatOf, type SnapshotFormat } from '../core/ownership/snapshots';
 
 export const USAGE = `Usage: blocklist-audit COMMAND [options] FILE…
 
@@ -329,7 +329,7 @@ export function parseImportDataArgs(argv: readonly string[]): ImportDataOptions 
     values.set(flag, value);
   }
   if (files.length === 0 || files.length > 2) throw new UsageError(`"${IMPORT_DATA}" takes one file per family: one or two files.`);
-  const format = values.get('--format') ?? formatInFileName(files[0]);
+  const format = values.get('--format') ?? snapshotFormatOf(files[0]) ?? '';
   if (!SNAPSHOT_FORMATS.includes(format as SnapshotFormat)) {
     throw new UsageError(`--format takes ${SNAPSHOT_FORMATS.join(', ')}${values.has('--format') ? `, not "${format}"` : ': the file name does not tell'}.`);
   }
@@ -340,10 +340,4 @@ export function parseImportDataArgs(argv: readonly string[]): ImportDataOptions 
   const invalid = invalidSnapshotName(name);
   if (invalid) throw new UsageError(invalid);
   return { name, format: format as SnapshotFormat, date, files };
-}
-
-/** The format a file's name says: `.pfx2as`, `.tsv`, `.csv` (gzipped or not). */
-function formatInFileName(file: string): string {
-  const name = file.toLowerCase().replace(/\.gz$/, '');
-  return name.endsWith('.pfx2as') ? 'pfx2as' : name.endsWith('.tsv') ? 'iptoasn' : name.endsWith('.csv') ? 'csv' : '';
 }

@@ -3,7 +3,6 @@
  * named snapshot in the user's cache folder, for `check --ownership-data
  * NAME` and files that say `# ownership-data: NAME`.
  */
-import { readFileSync } from 'node:fs';
 import { ageInDays, dataNote } from '../core/ownership/dataAbout';
 import { feedDirectory } from '../node/cacheFolder';
 import { NodeOwnershipStore } from '../node/ownershipStore';
@@ -14,10 +13,9 @@ import { cliNetworks } from './networks';
 export async function importData(options: ImportDataOptions, today: Date): Promise<number> {
   const store = new NodeOwnershipStore(feedDirectory(undefined));
   try {
-    const files = options.files.map((file) => ({ file, bytes: readFileSync(file) }));
     // pfx2as names no one: the data in use names its autonomous systems.
     const names = options.format === 'pfx2as' ? cliNetworks()?.index : undefined;
-    const { about, ipv4Ranges, ipv6Ranges, holders } = await store.importSnapshot({ ...options, files }, names);
+    const { about, ipv4Ranges, ipv6Ranges, holders } = await store.importSnapshot(options, names);
     const count = (n: number) => n.toLocaleString('en-US');
     process.stdout.write(
       `Imported snapshot "${options.name}": ${count(ipv4Ranges)} IPv4 and ${count(ipv6Ranges)} IPv6 ranges, ${count(holders)} holders. ` +

@@ -6,7 +6,9 @@
  */
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
 import { ASN_DATASET_FORMATS, ASN_DATASETS, DEFAULT_OWNERSHIP_FORMAT, DEFAULT_OWNERSHIP_URL, type AsnDatasetFormat } from '../core/ownership/asnDatasets';
-import { UpdateOwnershipDataRequest, type UpdateOwnershipDataResult } from './protocol';
+import type { AsnIndex } from '../core/ownership/asnIndex';
+import { dayInFileName, SNAPSHOT_FORMATS, snapshotFormatOf } from '../core/ownership/snapshots';
+import { ImportOwnershipSnapshotRequest, UpdateOwnershipDataRequest, type UpdateOwnershipDataResult } from './protocol';
 import type { OwnershipSource, OwnershipStore } from './runtime';
 
 /** `blocklist.ownershipData`: { url, format }; a missing or wrong value is its default. */
@@ -21,7 +23,13 @@ export function ownershipSource(settings: { url?: unknown; format?: unknown } | 
  * update reports its phase to the request's `workDoneToken`; cancelling the
  * request stops the downloads and keeps the data in use.
  */
-export function registerOwnershipRequests(connection: Connection, store: OwnershipStore | undefined, sourceOf: () => Promise<OwnershipSource>, onChange: () => void): void {
+export function registerOwnershipRequests(
+  connection: Connection,
+  store: OwnershipStore | undefined,
+  sourceOf: () => Promise<OwnershipSource>,
+  today: () => AsnIndex | undefined,
+  onChange: () => void,
+): void {
   const update = async (params: WorkDoneProgressParams, token: CancellationToken): Promise<UpdateOwnershipDataResult | ResponseError<void>> => {
     if (!store) return new ResponseError<void>(LSPErrorCodes.RequestFailed, 'This server keeps no ownership data of its own: it uses the data it was built with.');
     const source = await sourceOf();
@@ -43,6 +51,20 @@ export function registerOwnershipRequests(connection: Connection, store: Ownersh
     }
   };
   connection.onRequest(UpdateOwnershipDataRequest.type, (params, token) => update(params ?? {}, token));
+  connection.onRequest(ImportOwnershipSnapshotRequest.type, async ({ files, name, format, date }) => {
+    if (!store) return new ResponseError<void>(LSPErrorCodes.RequestFailed, 'This server keeps no ownership data of its own: it cannot keep a snapshot.');
+    const first = files[0] ?? '';
+    const request = { files, format: format ?? snapshotFormatOf(first), date: date ?? dayInFileName(first) };
+    if (!request.format) return new ResponseError<void>(LSPErrorCodes.RequestFailed, `The file name does not say its format: give one of ${SNAPSHOT_FORMATS.join(', ')}.`);
+    if (!request.date) return new ResponseError<void>(LSPErrorCodes.RequestFailed, 'The file name has no day: give the day the data describes (YYYY-MM-DD).');
+    try {
+      const result = await store.importSnapshot({ ...request, format: request.format, date: request.date, name: name ?? request.date }, today());
+      onChange();
+      return result;
+    } catch (error) {
+      return new ResponseError<void>(LSPErrorCodes.RequestFailed, error instanceof Error ? error.message : String(error));
+    }
+  });
 }
 
 function filesOf(format: AsnDatasetFormat): string {

@@ -3,6 +3,7 @@ import { NotificationType, RequestType, RequestType0, type WorkDoneProgressParam
 import type { ChangeData, FamilyDelta } from '../core/change/changeData';
 import type { ReportData } from '../core/analysis/report';
 import type { DataStatus } from '../core/ownership/dataAbout';
+import type { SnapshotFormat } from '../core/ownership/snapshots';
 import type { OwnershipUpdate, RefreshReport } from './runtime';
 
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
@@ -56,6 +57,21 @@ export type UpdateOwnershipDataResult = OwnershipUpdate;
 export namespace UpdateOwnershipDataRequest {
   export const method = 'blocklist/updateOwnershipData';
   export const type = new RequestType<WorkDoneProgressParams, UpdateOwnershipDataResult, void>(method);
+}
+
+/**
+ * Compiles ownership data of a chosen day (`files`: one per family) into the
+ * snapshot `name`, which `# ownership-data: NAME` and the setting
+ * `blocklist.ownershipData.snapshot` choose. The format, the day and the
+ * name default to what the first file's name says (`.pfx2as`, `20180415`).
+ */
+export namespace ImportOwnershipSnapshotRequest {
+  export const method = 'blocklist/importOwnershipSnapshot';
+  export const type = new RequestType<
+    { readonly files: readonly string[]; readonly name?: string; readonly format?: SnapshotFormat; readonly date?: string },
+    UpdateOwnershipDataResult,
+    void
+  >(method);
 }
 
 /** Sent by the client for the audit report webview: everything the report shows about one document. */

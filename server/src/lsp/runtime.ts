@@ -8,6 +8,7 @@
  */
 import type { AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import type { DataAbout } from '../core/ownership/dataAbout';
+import type { SnapshotFormat } from '../core/ownership/snapshots';
 import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import { AsnIndex } from '../core/ownership/asnIndex';
@@ -85,6 +86,20 @@ export interface OwnershipStore {
   snapshots(): string[];
   /** Snapshot `name`'s index bytes; undefined when there is none by that name. */
   readSnapshot(name: string): Uint8Array | undefined;
+  /**
+   * Compiles the files of `request` into snapshot `request.name`, replacing
+   * one of that name whole; `today` (the data in use) names the ASNs of a
+   * format that names none. Throws, with a one-line reason, changing nothing.
+   */
+  importSnapshot(request: SnapshotRequest, today: AsnIndex | undefined): Promise<OwnershipUpdate>;
+}
+
+/** A snapshot to import: its name, its files' format, the day it describes (YYYY-MM-DD), and its files (one per family, plain or gzipped). */
+export interface SnapshotRequest {
+  readonly name: string;
+  readonly format: SnapshotFormat;
+  readonly date: string;
+  readonly files: readonly string[];
 }
 
 export interface Runtime {

@@ -103,6 +103,7 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       connection,
       ownership,
       async () => ownershipSource(await section('blocklist.ownershipData')),
+      () => state.get()?.index,
       () => {
         state.reload();
         analyses.clear();

@@ -8,6 +8,7 @@
  * update: a second request joins the first instead of downloading again.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_ASN_DATA_CHECKS, type AsnDataChecks } from '../core/ownership/asnChecks';
@@ -15,9 +16,9 @@ import type { CompiledAsnIndex } from '../core/ownership/asnCompile';
 import { compileAsnIndex } from '../core/ownership/asnCompile';
 import { ASN_DATASETS, type AsnDataset } from '../core/ownership/asnDatasets';
 import type { AsnIndex } from '../core/ownership/asnIndex';
-import { invalidSnapshotName, snapshotAbout, snapshotRows, type SnapshotFormat } from '../core/ownership/snapshots';
+import { invalidSnapshotName, snapshotAbout, snapshotRows } from '../core/ownership/snapshots';
 import type { DataAbout } from '../core/ownership/dataAbout';
-import type { OwnershipSource, OwnershipStore, OwnershipUpdate } from '../lsp/runtime';
+import type { OwnershipSource, OwnershipStore, OwnershipUpdate, SnapshotRequest } from '../lsp/runtime';
 import { displayUrl, downloadFile, type Downloaded, type DownloadOptions } from './download';
 import { FeedCache } from './feedCache';
 import { gunzip, type CompileJob, type CompileOutcome } from './ownershipCompile';
@@ -27,16 +28,6 @@ export const OWNERSHIP_INDEX = 'ownership-asn.bin';
 
 /** The folder of the imported snapshots, in the cache folder: one index per snapshot, NAME.bin. */
 const SNAPSHOTS = 'snapshots';
-
-/** What "import a snapshot" is given: its name, its files' format, its day, and the files. */
-export interface SnapshotImport {
-  readonly name: string;
-  readonly format: SnapshotFormat;
-  /** YYYY-MM-DD. */
-  readonly date: string;
-  /** One file per family, plain or gzipped. */
-  readonly files: readonly { readonly file: string; readonly bytes: Uint8Array }[];
-}
 
 /** A dataset's file is 10 to 30 MB: more time and room than a feed's. */
 export const OWNERSHIP_DOWNLOAD: DownloadOptions = { timeoutMs: 30_000, maxBytes: 128 * 1024 * 1024 };
@@ -83,15 +74,11 @@ export class NodeOwnershipStore implements OwnershipStore {
     return invalidSnapshotName(name) === undefined ? this.snapshotCache.readBytes(`${name}.bin`) : undefined;
   }
 
-  /**
-   * Compiles the files of a snapshot and keeps the index as snapshot `name`
-   * (replacing one of that name whole). `today`, the data in use, names the
-   * autonomous systems of a format that names none (pfx2as).
-   */
-  async importSnapshot(request: SnapshotImport, today: AsnIndex | undefined): Promise<OwnershipUpdate> {
+  async importSnapshot(request: SnapshotRequest, today: AsnIndex | undefined): Promise<OwnershipUpdate> {
     const invalid = invalidSnapshotName(request.name);
     if (invalid) throw new Error(invalid);
-    const files = request.files.map(({ file, bytes }) => ({ file, text: unpacked(file, bytes).toString('utf8') }));
+    if (request.files.length === 0 || request.files.length > 2) throw new Error('A snapshot is one file per family: one or two files.');
+    const files = await Promise.all(request.files.map(async (file) => ({ file, text: unpacked(file, await readFile(file)).toString('utf8') })));
     const about = snapshotAbout(request.format, request.name, request.date, today?.about);
     const index = compileAsnIndex(about, snapshotRows(files, request.format, today));
     await this.snapshotCache.write(`${request.name}.bin`, index.bytes);

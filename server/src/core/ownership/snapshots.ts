@@ -60,6 +60,12 @@ export function snapshotAbout(format: SnapshotFormat, name: string, date: string
   return { source, version: `imported from ${format} files`, date, credit, ...(caveat ? { caveat } : {}), snapshot: name };
 }
 
+/** The format a file's name says: `.pfx2as`, `.tsv`, `.csv`, gzipped or not; undefined when it says none. */
+export function snapshotFormatOf(file: string): SnapshotFormat | undefined {
+  const name = file.toLowerCase().replace(/\.gz$/, '');
+  return name.endsWith('.pfx2as') ? 'pfx2as' : name.endsWith('.tsv') ? 'iptoasn' : name.endsWith('.csv') ? 'csv' : undefined;
+}
+
 /** The day in a file name such as `routeviews-rv2-20180415-1200.pfx2as.gz`, as YYYY-MM-DD; undefined when there is none. */
 export function dayInFileName(file: string): string | undefined {
   const found = /(?:^|\D)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?:\D|$)/.exec(file.split(/[\\/]/).at(-1) ?? file);
