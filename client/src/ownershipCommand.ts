@@ -1,13 +1,13 @@
 /** "Blocklist: Update Ownership Data": the server downloads current data on who holds each address and uses it from then on. */
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type BaseLanguageClient } from 'vscode-languageclient';
 import { UpdateOwnershipDataRequest, type UpdateOwnershipDataResult } from '../../server/src/lsp/protocol';
 
 /** Numbers the updates, for their progress tokens. */
 let updates = 0;
 
 /** `onUpdated` runs once new data is in use (the status bar's tooltip names it). */
-export function registerOwnershipCommand(client: LanguageClient, onUpdated: () => void): vscode.Disposable {
+export function registerOwnershipCommand(client: BaseLanguageClient, onUpdated: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.updateOwnershipData', () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: updating ownership data…', cancellable: true }, async (progress, cancel) => {
       // The server says what it downloads to this token; Cancel cancels the request, which stops the downloads.

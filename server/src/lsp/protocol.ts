@@ -5,6 +5,9 @@ import type { ReportData } from '../core/analysis/report';
 import type { DataStatus } from '../core/ownership/dataAbout';
 import type { OwnershipUpdate, RefreshReport } from './runtime';
 
+/** How the server in a web worker (VS Code for the Web) and its client start every message about what cannot be done there. */
+export const NOT_IN_WEB = 'Not available in VS Code for the Web';
+
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {
   readonly format: string;

@@ -1,0 +1,65 @@
+/**
+ * The entry for VS Code for the Web (package.json's `browser`): the language
+ * server runs in a web worker of the extension's own dist/web/server.js,
+ * and gets the ASN index's bytes, read here from the extension's
+ * dist/asn.bin, as its first message.
+ *
+ * The worker is started from the script's text (a blob URL), not its URI:
+ * VS Code's web worker host refuses workers of an extension installed on a
+ * remote (code-server, Codespaces: "Creating workers from remote extensions
+ * is currently not supported"), while `workspace.fs` reads its files anywhere.
+ */
+import * as vscode from 'vscode';
+import { BrowserMessageReader, BrowserMessageWriter, LanguageClient } from 'vscode-languageclient/browser';
+import { ASN_INDEX_MESSAGE, type AsnIndexMessage } from '../../../server/src/web/asnIndexMessage';
+import { activateWith, deactivateClient } from '../activate';
+
+/** The web worker API, as far as this file uses it; the root tsconfig has no DOM types. */
+interface WebWorker {
+  postMessage(message: AsnIndexMessage, transfer: ArrayBuffer[]): void;
+  terminate(): void;
+}
+const web = globalThis as unknown as {
+  Worker: new (url: string, options: { name: string }) => WebWorker;
+  Blob: new (parts: Uint8Array[], options: { type: string }) => object;
+  URL: { createObjectURL(blob: object): string; revokeObjectURL(url: string): void };
+};
+
+/** The running server's worker and its script's URL, which must live as long as it: the host's worker loads the script later. */
+let server: { readonly worker: WebWorker; readonly url: string } | undefined;
+
+function stopServer(): void {
+  server?.worker.terminate();
+  if (server) web.URL.revokeObjectURL(server.url);
+  server = undefined;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const asnIndex = vscode.Uri.joinPath(context.extensionUri, 'dist', 'asn.bin');
+  const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'server.js');
+  await activateWith(
+    context,
+    (options) =>
+      new LanguageClient(
+        'blocklist',
+        'Blocklist Auditor',
+        async () => {
+          // A fresh worker at each start, the last one ended: a restart must not leave the old server running.
+          stopServer();
+          const [script, bytes] = await Promise.all([vscode.workspace.fs.readFile(serverMain), vscode.workspace.fs.readFile(asnIndex)]);
+          const url = web.URL.createObjectURL(new web.Blob([script], { type: 'text/javascript' }));
+          const worker = new web.Worker(url, { name: 'Blocklist Auditor language server' });
+          server = { worker, url };
+          worker.postMessage({ type: ASN_INDEX_MESSAGE, bytes, location: asnIndex.toString(true) }, [bytes.buffer as ArrayBuffer]);
+          // The transports, not the worker: the host's Worker returns a native one, which the client's `instanceof Worker` does not recognise.
+          return { reader: new BrowserMessageReader(worker), writer: new BrowserMessageWriter(worker) };
+        },
+        options,
+      ),
+  );
+}
+
+export async function deactivate(): Promise<void> {
+  await deactivateClient();
+  stopServer();
+}
