@@ -109,89 +109,107 @@ test('the extension test suite passes inside the real extension host', { timeout
   });
 });
 
-test('a person opens the 2018 example, sees squiggles, problems, hovers, applies a quick fix and opens the report', { timeout: 180_000 }, async () => {
-  const vsix = join(root, 'blocklist-auditor.vsix');
-  assert.ok(existsSync(vsix), 'blocklist-auditor.vsix is missing: "npm test" packages it first');
-  mkdirSync(artifacts, { recursive: true });
-  await withEditor({ vsix }, async (server, page, folder) => {
-    await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Control+P');
-    await page.fill('.quick-input-widget input', 'telegram-2018.txt');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('.tab.active', { timeout: 20_000 });
+/**
+ * The extension hosts one .vsix runs in: VS Code's Node host by default, and the web worker host of VS Code for the Web
+ * when the user setting `remote.extensionKind` gives the extension `["ui"]`. The status bar's tooltip names the host the
+ * extension found itself in, so a setting that were ignored would fail the run.
+ */
+const HOSTS = [
+  { name: 'Node extension host', settings: {}, screenshots: '' },
+  {
+    name: 'web worker extension host (VS Code for the Web)',
+    settings: { 'remote.extensionKind': { 'blocklist-auditor.blocklist-auditor': ['ui'] } },
+    screenshots: 'web-',
+  },
+];
 
-    // Squiggles and the Problems panel.
-    await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60_000 });
-    await page.keyboard.press('Control+Shift+M');
-    await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 20_000 });
-    await waitFor(async () => (await page.locator('.markers-panel').innerText()).includes('901,120 addresses of Google Cloud'), 20_000, 'the Google Cloud problem');
-    // The status bar counts the list.
-    await waitFor(async () => /1,844,224 IPv4 .* Google Cloud 901.1K/.test(await page.locator('.statusbar').innerText()), 20_000, 'the status bar');
-    await page.screenshot({ path: join(artifacts, '1-diagnostics.png') });
-    // Its tooltip says which ownership data named the providers, and that the shipped data is months old, past the 90 days allowed.
-    await page.locator('.statusbar-item', { hasText: '1,844,224 IPv4' }).hover();
-    const tooltip = async () => (await page.locator('.monaco-hover, .workbench-hover').allInnerTexts()).join('\n');
-    await waitFor(async () => (await tooltip()).includes('Ownership data: @ip-location-db/asn'), 20_000, 'the status bar tooltip');
-    assert.match(await tooltip(), /Ownership data is \d+ days old \(older than 90\)/);
-    await page.screenshot({ path: join(artifacts, '1b-status-tooltip.png') });
+for (const host of HOSTS) {
+  test(`a person opens the 2018 example, sees squiggles, problems, hovers, applies a quick fix and opens the report (${host.name})`, { timeout: 180_000 }, async () => {
+    const vsix = join(root, 'blocklist-auditor.vsix');
+    assert.ok(existsSync(vsix), 'blocklist-auditor.vsix is missing: "npm test" packages it first');
+    mkdirSync(artifacts, { recursive: true });
+    await withEditor({ vsix, settings: host.settings }, async (server, page, folder) => {
+      await page.goto(`${server.base}/?folder=${encodeURIComponent(folder)}`);
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+      await page.keyboard.press('Control+P');
+      await page.fill('.quick-input-widget input', 'telegram-2018.txt');
+      await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 60_000 });
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.tab.active', { timeout: 20_000 });
 
-    // Hover on 35.192.0.0/12 (line 20).
-    await hoverAt(page, '20:3');
-    const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
-    // The owner table comes with the hover's Markdown, which may arrive after the diagnostics.
-    const hover = page.locator('.monaco-hover', { has: page.locator('table') }).first();
-    await hover.waitFor({ timeout: 20_000 });
-    assert.match(await hoverText(), /35\.192\.0\.0\/12 blocks 1,048,576 addresses · Google Cloud 901,120 \(85\.9 %\), .* · none in the target telegram/);
-    assert.match(await hoverText(), /Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days old\)/);
-    await page.screenshot({ path: join(artifacts, '2-hover.png') });
-    // The owner table's first row comes right under the diagnostics VS Code puts above the hover's Markdown.
-    const placement = await hover.evaluate((widget) => {
-      const box = widget.querySelector('.monaco-scrollable-element')!.getBoundingClientRect();
-      const row = widget.querySelector('table tbody tr')!.getBoundingClientRect();
-      const diagnostics = [...widget.querySelectorAll('.marker')].map((marker) => marker.getBoundingClientRect().bottom);
-      return { top: box.top, bottom: box.bottom, rowTop: row.top, rowBottom: row.bottom, diagnostics: diagnostics.length, below: Math.max(...diagnostics) };
+      // Squiggles and the Problems panel.
+      await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 60_000 });
+      await page.keyboard.press('Control+Shift+M');
+      await page.waitForSelector('.markers-panel .monaco-list-row', { timeout: 20_000 });
+      await waitFor(async () => (await page.locator('.markers-panel').innerText()).includes('901,120 addresses of Google Cloud'), 20_000, 'the Google Cloud problem');
+      // The status bar counts the list.
+      await waitFor(async () => /1,844,224 IPv4 .* Google Cloud 901.1K/.test(await page.locator('.statusbar').innerText()), 20_000, 'the status bar');
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}1-diagnostics.png`) });
+      // Its tooltip says which ownership data named the providers, and that the shipped data is months old, past the 90 days allowed.
+      await page.locator('.statusbar-item', { hasText: '1,844,224 IPv4' }).hover();
+      const tooltip = async () => (await page.locator('.monaco-hover, .workbench-hover').allInnerTexts()).join('\n');
+      await waitFor(async () => (await tooltip()).includes('Ownership data: @ip-location-db/asn'), 20_000, 'the status bar tooltip');
+      assert.match(await tooltip(), /Ownership data is \d+ days old \(older than 90\)/);
+      // The host the extension runs in, as it found itself.
+      assert.ok((await tooltip()).includes(`Runs in the ${host.name}.`), await tooltip());
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}1b-status-tooltip.png`) });
+
+      // Hover on 35.192.0.0/12 (line 20).
+      await hoverAt(page, '20:3');
+      const hoverText = async () => (await page.locator('.monaco-hover').allInnerTexts()).join('\n');
+      // The owner table comes with the hover's Markdown, which may arrive after the diagnostics.
+      const hover = page.locator('.monaco-hover', { has: page.locator('table') }).first();
+      await hover.waitFor({ timeout: 20_000 });
+      assert.match(await hoverText(), /35\.192\.0\.0\/12 blocks 1,048,576 addresses · Google Cloud 901,120 \(85\.9 %\), .* · none in the target telegram/);
+      assert.match(await hoverText(), /Ownership data: @ip-location-db\/asn \S+ of \d{4}-\d{2}-\d{2} \(\d+ days old\)/);
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}2-hover.png`) });
+      // The owner table's first row comes right under the diagnostics VS Code puts above the hover's Markdown.
+      const placement = await hover.evaluate((widget) => {
+        const box = widget.querySelector('.monaco-scrollable-element')!.getBoundingClientRect();
+        const row = widget.querySelector('table tbody tr')!.getBoundingClientRect();
+        const diagnostics = [...widget.querySelectorAll('.marker')].map((marker) => marker.getBoundingClientRect().bottom);
+        return { top: box.top, bottom: box.bottom, rowTop: row.top, rowBottom: row.bottom, diagnostics: diagnostics.length, below: Math.max(...diagnostics) };
+      });
+      assert.ok(
+        placement.rowTop >= placement.top && placement.rowBottom <= placement.bottom,
+        `the owner table's first row is outside the hover's visible box: ${JSON.stringify(placement)}`,
+      );
+      assert.ok(placement.diagnostics > 0 && placement.rowTop >= placement.below, `the owner table's first row is not under the diagnostics: ${JSON.stringify(placement)}`);
+      await page.keyboard.press('Escape');
+
+      // The quick fix.
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget').first();
+      await menu.waitFor({ timeout: 20_000 });
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}3-quick-fixes.png`) });
+      await menu.locator('.monaco-list-row', { hasText: 'Exclude Google Cloud from 35.192.0.0/12' }).first().click();
+      await waitFor(async () => !(await page.locator('.view-lines').innerText()).includes('35.192.0.0/12'), 20_000, 'the entry to be replaced');
+
+      // The report, from the command palette.
+      await runCommand(page, 'Blocklist: Show Audit Report');
+      await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist report')), 30_000, 'the report tab');
+      const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
+      // The status bar keeps the list's counts while its report is in front.
+      await waitFor(async () => /\d IPv4/.test(await page.locator('.statusbar').innerText()), 20_000, 'the status bar with the report in front');
+      assert.ok(await page.locator('.statusbar-item', { hasText: 'IPv4' }).isVisible(), 'the status bar item is hidden with the report in front');
+      // A long provider name reads whole.
+      assert.equal(await report.locator('table.bars th', { hasText: 'Amazon Web Services' }).first().innerText(), 'Amazon Web Services (cloud)');
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}4-report.png`) });
+      // Under the organisations: which ownership data, of what day, and that it is out of date.
+      const stale = report.locator('p.warning', { hasText: /Ownership data is \d+ days old \(older than 90\)/ });
+      await stale.scrollIntoViewIfNeeded({ timeout: 30_000 });
+      assert.match(await report.locator('p.muted', { hasText: 'Ownership data: @ip-location-db/asn' }).innerText(), /Its publisher warns/);
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}4b-report-ownership-data.png`) });
+      // Every name and number of the provider tables shows whole in the narrow panel: none is cut short.
+      const cut = await report
+        .locator('table.bars th, table.bars td.num')
+        .evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent));
+      assert.deepEqual(cut, [], 'cells of the report cut short');
     });
-    assert.ok(
-      placement.rowTop >= placement.top && placement.rowBottom <= placement.bottom,
-      `the owner table's first row is outside the hover's visible box: ${JSON.stringify(placement)}`,
-    );
-    assert.ok(placement.diagnostics > 0 && placement.rowTop >= placement.below, `the owner table's first row is not under the diagnostics: ${JSON.stringify(placement)}`);
-    await page.keyboard.press('Escape');
-
-    // The quick fix.
-    await page.keyboard.press('Control+.');
-    const menu = page.locator('.action-widget').first();
-    await menu.waitFor({ timeout: 20_000 });
-    await page.screenshot({ path: join(artifacts, '3-quick-fixes.png') });
-    await menu.locator('.monaco-list-row', { hasText: 'Exclude Google Cloud from 35.192.0.0/12' }).first().click();
-    await waitFor(async () => !(await page.locator('.view-lines').innerText()).includes('35.192.0.0/12'), 20_000, 'the entry to be replaced');
-
-    // The report, from the command palette.
-    await runCommand(page, 'Blocklist: Show Audit Report');
-    await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist report')), 30_000, 'the report tab');
-    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await report.locator('text=IPv4 addresses by provider').waitFor({ timeout: 30_000 });
-    // The status bar keeps the list's counts while its report is in front.
-    await waitFor(async () => /\d IPv4/.test(await page.locator('.statusbar').innerText()), 20_000, 'the status bar with the report in front');
-    assert.ok(await page.locator('.statusbar-item', { hasText: 'IPv4' }).isVisible(), 'the status bar item is hidden with the report in front');
-    // A long provider name reads whole.
-    assert.equal(await report.locator('table.bars th', { hasText: 'Amazon Web Services' }).first().innerText(), 'Amazon Web Services (cloud)');
-    await page.screenshot({ path: join(artifacts, '4-report.png') });
-    // Under the organisations: which ownership data, of what day, and that it is out of date.
-    const stale = report.locator('p.warning', { hasText: /Ownership data is \d+ days old \(older than 90\)/ });
-    await stale.scrollIntoViewIfNeeded({ timeout: 30_000 });
-    assert.match(await report.locator('p.muted', { hasText: 'Ownership data: @ip-location-db/asn' }).innerText(), /Its publisher warns/);
-    await page.screenshot({ path: join(artifacts, '4b-report-ownership-data.png') });
-    // Every name and number of the provider tables shows whole in the narrow panel: none is cut short.
-    const cut = await report
-      .locator('table.bars th, table.bars td.num')
-      .evaluateAll((cells) => cells.filter((cell) => cell.scrollWidth > cell.clientWidth).map((cell) => cell.textContent));
-    assert.deepEqual(cut, [], 'cells of the report cut short');
   });
-});
+}
 
 test('a person opens an ipset save file: each set decides on its own, by its most specific entry', { timeout: 180_000 }, async () => {
   const vsix = join(root, 'blocklist-auditor.vsix');
