@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { CloseAction, ErrorAction, type BaseLanguageClient, type LanguageClientOptions } from 'vscode-languageclient';
 import { registerFeedCommands } from './feedCommands';
-import { currentHost, type ExtensionHost } from './host';
+import { currentHost, unavailableCommands, type ExtensionHost } from './host';
 import { registerOwnershipCommand } from './ownershipCommand';
 import { registerPlainTextDetection } from './plainTextDetection';
 import { OpenReports, registerReport, registerWorkspaceReport } from './report/reportPanel';
@@ -55,12 +55,11 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   const reports = new OpenReports();
   const statusBar = new StatusBar(client, reports, host);
   const changes = new ChangeTracker(client, reports, () => statusBar.update());
+  context.subscriptions.push(...(host.node ? nodeFeatures(client, statusBar) : webStandIns()));
+  // The Blocking Entries view shows where its command works.
+  void vscode.commands.executeCommand('setContext', 'blocklist.workspaceIndex', host.node);
   context.subscriptions.push(
-    registerFeedCommands(client),
-    registerOwnershipCommand(client, () => statusBar.update()),
     registerReport(client, reports),
-    registerBlockingEntries(client, host),
-    registerWorkspaceReport(client, host),
     reports,
     output,
     watcher,
@@ -89,6 +88,25 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   statusBar.update();
   // Not awaited: the Git extension may take a while to start, and the rest does not need it.
   void changes.start();
+}
+
+/** The features that need the server's files and caches, which only the Node host has. */
+function nodeFeatures(client: BaseLanguageClient, statusBar: StatusBar): vscode.Disposable[] {
+  return [registerFeedCommands(client), registerOwnershipCommand(client, () => statusBar.update()), registerBlockingEntries(client), registerWorkspaceReport(client)];
+}
+
+/** Their commands in the web worker host, each saying why it does nothing there. */
+function webStandIns(): vscode.Disposable[] {
+  return [
+    unavailableCommands(
+      { 'blocklist.findBlocking': 'Find Blocking Entries', 'blocklist.showWorkspaceReport': 'Show Workspace Report' },
+      "the server in the browser cannot list the folder's files",
+    ),
+    unavailableCommands(
+      { 'blocklist.refreshFeeds': 'Refresh Provider Ranges', 'blocklist.importFeed': 'Import Provider Feed File', 'blocklist.updateOwnershipData': 'Update Ownership Data' },
+      'the server in the browser keeps no cache for downloads and uses the ownership data shipped with the extension',
+    ),
+  ];
 }
 
 export async function deactivateClient(): Promise<void> {

@@ -7,7 +7,6 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import { formatAddresses } from '../../server/src/core/addresses/display';
-import { unavailable, type ExtensionHost } from './host';
 import { FindBlockingRequest, type BlockingFile, type BlockingMatch, type FindBlockingResult } from '../../server/src/lsp/protocol';
 
 type Node = { readonly file: BlockingFile } | { readonly file: BlockingFile; readonly scope: string; readonly match: BlockingMatch };
@@ -68,11 +67,10 @@ function decision(match: BlockingMatch): string {
   return `${verb} ${BigInt(match.decided).toLocaleString('en-US')} of ${BigInt(match.overlap).toLocaleString('en-US')}`;
 }
 
-export function registerBlockingEntries(client: BaseLanguageClient, host: ExtensionHost): vscode.Disposable {
+export function registerBlockingEntries(client: BaseLanguageClient): vscode.Disposable {
   const entries = new BlockingEntries();
   const view = vscode.window.createTreeView('blocklist.blockingEntries', { treeDataProvider: entries, showCollapseAll: true });
   const command = vscode.commands.registerCommand('blocklist.findBlocking', async (given?: string) => {
-    if (!host.node) return unavailable('Find Blocking Entries');
     const query =
       given ??
       (await vscode.window.showInputBox({

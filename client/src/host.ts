@@ -25,9 +25,18 @@ export function currentHost(): ExtensionHost {
   };
 }
 
-/** `what` cannot be done here: says so and returns the message (the commands return what they could not do, for scripts and tests). */
-export function unavailable(what: string): string {
-  const message = `Blocklist: ${what} is not available in VS Code for the Web, where the server cannot list the folder's files. Use desktop VS Code or the CLI for it.`;
-  void vscode.window.showWarningMessage(message);
-  return message;
+/**
+ * The commands of `commands` (id: title) as the web worker host has them: each says, when run, that it is not available
+ * there and why, and returns that message (for scripts and tests).
+ */
+export function unavailableCommands(commands: Record<string, string>, why: string): vscode.Disposable {
+  return vscode.Disposable.from(
+    ...Object.entries(commands).map(([id, title]) =>
+      vscode.commands.registerCommand(id, () => {
+        const message = `Blocklist: ${title} is not available in VS Code for the Web: ${why}. Use desktop VS Code or the CLI for it.`;
+        void vscode.window.showWarningMessage(message);
+        return message;
+      }),
+    ),
+  );
 }

@@ -4,7 +4,6 @@ import type { BaseLanguageClient } from 'vscode-languageclient';
 import type { ReportData } from '../../../server/src/core/analysis/report';
 import { ReportRequest, WorkspaceReportRequest } from '../../../server/src/lsp/protocol';
 import { listHistory } from '../history';
-import { unavailable, type ExtensionHost } from '../host';
 import { reportCsv, reportHtml, reportMarkdown } from './render';
 import { workspaceCsv, workspaceHtml, workspaceMarkdown } from './workspaceRender';
 
@@ -99,9 +98,8 @@ export async function saveExport(base: vscode.Uri, format: 'csv' | 'markdown', c
 }
 
 /** Blocklist: Show Workspace Report — every list of the open folders, and how much each pair blocks in common. */
-export function registerWorkspaceReport(client: BaseLanguageClient, host: ExtensionHost): vscode.Disposable {
+export function registerWorkspaceReport(client: BaseLanguageClient): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.showWorkspaceReport', async () => {
-    if (!host.node) return unavailable('the workspace report');
     const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: building the workspace report…' }, () =>
       client.sendRequest(WorkspaceReportRequest.type),
     );
