@@ -55,11 +55,11 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   const reports = new OpenReports();
   const statusBar = new StatusBar(client, reports, host);
   const changes = new ChangeTracker(client, reports, () => statusBar.update());
-  context.subscriptions.push(...(host.node ? nodeFeatures(client, statusBar) : webStandIns()));
-  // The Blocking Entries view shows where its command works.
-  void vscode.commands.executeCommand('setContext', 'blocklist.workspaceIndex', host.node);
   context.subscriptions.push(
+    ...(host.node ? nodeFeatures(client, statusBar) : webStandIns()),
     registerReport(client, reports),
+    registerBlockingEntries(client),
+    registerWorkspaceReport(client),
     reports,
     output,
     watcher,
@@ -90,18 +90,14 @@ export async function activateWith(context: vscode.ExtensionContext, createClien
   void changes.start();
 }
 
-/** The features that need the server's files and caches, which only the Node host has. */
+/** The commands that download into the server's cache, which only the Node host has. */
 function nodeFeatures(client: BaseLanguageClient, statusBar: StatusBar): vscode.Disposable[] {
-  return [registerFeedCommands(client), registerOwnershipCommand(client, () => statusBar.update()), registerBlockingEntries(client), registerWorkspaceReport(client)];
+  return [registerFeedCommands(client), registerOwnershipCommand(client, () => statusBar.update())];
 }
 
-/** Their commands in the web worker host, each saying why it does nothing there. */
+/** The same commands in the web worker host, each saying why it does nothing there. */
 function webStandIns(): vscode.Disposable[] {
   return [
-    unavailableCommands(
-      { 'blocklist.findBlocking': 'Find Blocking Entries', 'blocklist.showWorkspaceReport': 'Show Workspace Report' },
-      "the server in the browser cannot list the folder's files",
-    ),
     unavailableCommands(
       { 'blocklist.refreshFeeds': 'Refresh Provider Ranges', 'blocklist.importFeed': 'Import Provider Feed File', 'blocklist.updateOwnershipData': 'Update Ownership Data' },
       'the server in the browser keeps no cache for downloads and uses the ownership data shipped with the extension',

@@ -21,7 +21,7 @@ export function currentHost(): ExtensionHost {
   return {
     node: false,
     name: 'web worker extension host (VS Code for the Web)',
-    limits: `${NOT_IN_WEB}: the workspace index (Find Blocking Entries, the workspace report), the comparison with git, provider range downloads and ownership data updates.`,
+    limits: `${NOT_IN_WEB}: the comparison with git, provider range downloads and ownership data updates.`,
   };
 }
 

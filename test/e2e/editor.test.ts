@@ -311,61 +311,64 @@ test('a person reviews a change: what an added line adds since HEAD, who committ
   });
 });
 
-test('a person asks which lists block an address: the Blocking Entries view, each line a click away, and Ctrl+T', { timeout: 180_000 }, async () => {
-  const vsix = join(root, 'blocklist-auditor.vsix');
-  mkdirSync(artifacts, { recursive: true });
-  await withEditor({ vsix }, async (server, page, folder) => {
-    await openFile(page, server, folder, 'sets.ipset');
-    await runCommand(page, 'Blocklist: Find Blocking Entries');
-    await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
-    await page.fill('.quick-input-widget input', '203.0.113.4');
-    await page.keyboard.press('Enter');
-    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Blocking Entries' }) });
-    // Room for the view: the folder's files fold away.
-    await page.locator('.pane-header', { hasText: /blocklist-ws-/ }).click();
-    const rows = () => view.locator('.monaco-list-row').allInnerTexts();
-    await waitFor(async () => (await rows()).some((row) => row.includes('line 8: 203.0.113.4')), 60_000, 'the view to list the deciding entry');
-    const listed = (await rows()).map((row) => row.replaceAll('\n', ' '));
-    assert.ok(
-      listed.some((row) => /sets\.ipset.*blocks 1 address/.test(row)),
-      listed.join(' | '),
-    );
-    assert.ok(
-      listed.some((row) => /line 7: 203\.0\.113\.0\/28.*set bad · excepts 0 of 1/.test(row)),
-      listed.join(' | '),
-    );
-    assert.ok(
-      listed.some((row) => /line 8: 203\.0\.113\.4.*set bad · blocks 1 of 1/.test(row)),
-      listed.join(' | '),
-    );
-    assert.ok(
-      listed.some((row) => /line 11: 203\.0\.113\.0\/24.*set trusted · allows 1 of 1/.test(row)),
-      listed.join(' | '),
-    );
-    await page.screenshot({ path: join(artifacts, '11-blocking-entries.png') });
-    // A click opens the line.
-    await view.locator('.monaco-list-row', { hasText: 'line 8: 203.0.113.4' }).click();
-    await waitFor(async () => /Ln 8, Col 20 \(11 selected\)/.test(await page.locator('.statusbar').innerText()), 20_000, 'the entry on line 8 selected');
+// The workspace index reads the folder's files through the client in the web worker host.
+for (const host of HOSTS) {
+  test(`a person asks which lists block an address: the Blocking Entries view, each line a click away, and Ctrl+T (${host.name})`, { timeout: 180_000 }, async () => {
+    const vsix = join(root, 'blocklist-auditor.vsix');
+    mkdirSync(artifacts, { recursive: true });
+    await withEditor({ vsix, settings: host.settings }, async (server, page, folder) => {
+      await openFile(page, server, folder, 'sets.ipset');
+      await runCommand(page, 'Blocklist: Find Blocking Entries');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
+      await page.fill('.quick-input-widget input', '203.0.113.4');
+      await page.keyboard.press('Enter');
+      const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Blocking Entries' }) });
+      // Room for the view: the folder's files fold away.
+      await page.locator('.pane-header', { hasText: /blocklist-ws-/ }).click();
+      const rows = () => view.locator('.monaco-list-row').allInnerTexts();
+      await waitFor(async () => (await rows()).some((row) => row.includes('line 8: 203.0.113.4')), 60_000, 'the view to list the deciding entry');
+      const listed = (await rows()).map((row) => row.replaceAll('\n', ' '));
+      assert.ok(
+        listed.some((row) => /sets\.ipset.*blocks 1 address/.test(row)),
+        listed.join(' | '),
+      );
+      assert.ok(
+        listed.some((row) => /line 7: 203\.0\.113\.0\/28.*set bad · excepts 0 of 1/.test(row)),
+        listed.join(' | '),
+      );
+      assert.ok(
+        listed.some((row) => /line 8: 203\.0\.113\.4.*set bad · blocks 1 of 1/.test(row)),
+        listed.join(' | '),
+      );
+      assert.ok(
+        listed.some((row) => /line 11: 203\.0\.113\.0\/24.*set trusted · allows 1 of 1/.test(row)),
+        listed.join(' | '),
+      );
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}11-blocking-entries.png`) });
+      // A click opens the line.
+      await view.locator('.monaco-list-row', { hasText: 'line 8: 203.0.113.4' }).click();
+      await waitFor(async () => /Ln 8, Col 20 \(11 selected\)/.test(await page.locator('.statusbar').innerText()), 20_000, 'the entry on line 8 selected');
 
-    // Ctrl+T: the symbols' names start with the address typed, so the editor's fuzzy filter keeps them.
-    await page.keyboard.press('Control+T');
-    await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
-    await page.keyboard.type('203.0.113.4');
-    await waitFor(
-      async () => (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).some((row) => row.includes('203.0.113.4 ∈ 203.0.113.4')),
-      30_000,
-      'workspace symbols for the address',
-    );
-    await page.screenshot({ path: join(artifacts, '12-workspace-symbols.png') });
-    await page.keyboard.press('Escape');
+      // Ctrl+T: the symbols' names start with the address typed, so the editor's fuzzy filter keeps them.
+      await page.keyboard.press('Control+T');
+      await page.waitForSelector('.quick-input-widget input', { timeout: 20_000 });
+      await page.keyboard.type('203.0.113.4');
+      await waitFor(
+        async () => (await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).some((row) => row.includes('203.0.113.4 ∈ 203.0.113.4')),
+        30_000,
+        'workspace symbols for the address',
+      );
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}12-workspace-symbols.png`) });
+      await page.keyboard.press('Escape');
 
-    // The workspace report: both lists, and what they block in common (sets.ipset's 497 addresses, none in the 2018 list).
-    await runCommand(page, 'Blocklist: Show Workspace Report');
-    await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist workspace report')), 30_000, 'the workspace report tab');
-    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await report.locator('table.heatmap').waitFor({ timeout: 30_000 });
-    assert.match(await report.locator('h1').innerText(), /^Blocklist workspace report: 2 lists$/);
-    assert.deepEqual(await report.locator('table.heatmap tr', { hasText: '1. sets.ipset' }).locator('td').allInnerTexts(), ['497', '0 (0 %)']);
-    await page.screenshot({ path: join(artifacts, '13-workspace-report.png') });
+      // The workspace report: both lists, and what they block in common (sets.ipset's 497 addresses, none in the 2018 list).
+      await runCommand(page, 'Blocklist: Show Workspace Report');
+      await waitFor(async () => (await page.locator('.tab').allInnerTexts()).some((t) => t.includes('Blocklist workspace report')), 30_000, 'the workspace report tab');
+      const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await report.locator('table.heatmap').waitFor({ timeout: 30_000 });
+      assert.match(await report.locator('h1').innerText(), /^Blocklist workspace report: 2 lists$/);
+      assert.deepEqual(await report.locator('table.heatmap tr', { hasText: '1. sets.ipset' }).locator('td').allInnerTexts(), ['497', '0 (0 %)']);
+      await page.screenshot({ path: join(artifacts, `${host.screenshots}13-workspace-report.png`) });
+    });
   });
-});
+}

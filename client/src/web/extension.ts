@@ -2,7 +2,8 @@
  * The entry for VS Code for the Web (package.json's `browser`): the language
  * server runs in a web worker of the extension's own dist/web/server.js,
  * and gets the ASN index's bytes, read here from the extension's
- * dist/asn.bin, as its first message.
+ * dist/asn.bin, as its first message; it asks this client for the
+ * workspace's files (clientFiles.ts).
  *
  * The worker is started from the script's text (a blob URL), not its URI:
  * VS Code's web worker host refuses workers of an extension installed on a
@@ -10,9 +11,10 @@
  * is currently not supported"), while `workspace.fs` reads its files anywhere.
  */
 import * as vscode from 'vscode';
-import { BrowserMessageReader, BrowserMessageWriter, LanguageClient } from 'vscode-languageclient/browser';
+import { BrowserMessageReader, BrowserMessageWriter, LanguageClient, type MessageTransports } from 'vscode-languageclient/browser';
 import { ASN_INDEX_MESSAGE, type AsnIndexMessage } from '../../../server/src/web/asnIndexMessage';
 import { activateWith, deactivateClient } from '../activate';
+import { serveFiles } from './clientFiles';
 
 /** The web worker API, as far as this file uses it; the root tsconfig has no DOM types. */
 interface WebWorker {
@@ -37,26 +39,23 @@ function stopServer(): void {
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const asnIndex = vscode.Uri.joinPath(context.extensionUri, 'dist', 'asn.bin');
   const serverMain = vscode.Uri.joinPath(context.extensionUri, 'dist', 'web', 'server.js');
-  await activateWith(
-    context,
-    (options) =>
-      new LanguageClient(
-        'blocklist',
-        'Blocklist Auditor',
-        async () => {
-          // A fresh worker at each start, the last one ended: a restart must not leave the old server running.
-          stopServer();
-          const [script, bytes] = await Promise.all([vscode.workspace.fs.readFile(serverMain), vscode.workspace.fs.readFile(asnIndex)]);
-          const url = web.URL.createObjectURL(new web.Blob([script], { type: 'text/javascript' }));
-          const worker = new web.Worker(url, { name: 'Blocklist Auditor language server' });
-          server = { worker, url };
-          worker.postMessage({ type: ASN_INDEX_MESSAGE, bytes, location: asnIndex.toString(true) }, [bytes.buffer as ArrayBuffer]);
-          // The transports, not the worker: the host's Worker returns a native one, which the client's `instanceof Worker` does not recognise.
-          return { reader: new BrowserMessageReader(worker), writer: new BrowserMessageWriter(worker) };
-        },
-        options,
-      ),
-  );
+  await activateWith(context, (options) => {
+    const client = new LanguageClient('blocklist', 'Blocklist Auditor', startWorker, options);
+    context.subscriptions.push(serveFiles(client));
+    return client;
+  });
+
+  /** A fresh worker at each start, the last one ended: a restart must not leave the old server running. */
+  async function startWorker(): Promise<MessageTransports> {
+    stopServer();
+    const [script, bytes] = await Promise.all([vscode.workspace.fs.readFile(serverMain), vscode.workspace.fs.readFile(asnIndex)]);
+    const url = web.URL.createObjectURL(new web.Blob([script], { type: 'text/javascript' }));
+    const worker = new web.Worker(url, { name: 'Blocklist Auditor language server' });
+    server = { worker, url };
+    worker.postMessage({ type: ASN_INDEX_MESSAGE, bytes, location: asnIndex.toString(true) }, [bytes.buffer as ArrayBuffer]);
+    // The transports, not the worker: the host's Worker returns a native one, which the client's `instanceof Worker` does not recognise.
+    return { reader: new BrowserMessageReader(worker), writer: new BrowserMessageWriter(worker) };
+  }
 }
 
 export async function deactivate(): Promise<void> {

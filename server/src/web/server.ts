@@ -19,6 +19,7 @@ const first = (event: { data: unknown }) => {
   const message = event.data as Partial<AsnIndexMessage> | undefined;
   if (message?.type !== ASN_INDEX_MESSAGE || !(message.bytes instanceof Uint8Array)) return;
   scope.removeEventListener('message', first);
-  startServer(createConnection(new BrowserMessageReader(scope), new BrowserMessageWriter(scope)), webRuntime(message.bytes, message.location ?? 'dist/asn.bin'));
+  const connection = createConnection(new BrowserMessageReader(scope), new BrowserMessageWriter(scope));
+  startServer(connection, webRuntime(connection, message.bytes, message.location ?? 'dist/asn.bin'));
 };
 scope.addEventListener('message', first);

@@ -1,14 +1,15 @@
 /**
  * The server's host in a web worker (VS Code for the Web): the ASN index's
  * bytes as the client read them from the extension's own files, the
- * worker's timers and clock, and nothing that needs Node — no workspace
- * index, and no cache for provider feeds or updated ownership data, so
- * neither is downloaded (a browser page may also fetch only from servers
- * that allow it by CORS). What is off says so.
+ * workspace's files through the client, the worker's timers and clock, and
+ * no cache for provider feeds or updated ownership data, so neither is
+ * downloaded (a browser page may also fetch only from servers that allow it
+ * by CORS). What is off says so.
  */
 import { FeedIndex } from '../core/ownership/feeds/feedIndex';
-import { NOT_IN_WEB } from '../lsp/protocol';
-import type { FeedStore, OwnershipStore, Runtime } from '../lsp/runtime';
+import type { Connection } from 'vscode-languageserver';
+import { ListFilesRequest, NOT_IN_WEB, ReadFileRequest } from '../lsp/protocol';
+import type { FeedStore, OwnershipStore, Runtime, WorkspaceFiles } from '../lsp/runtime';
 
 const noFeeds: FeedStore = {
   load: () => new FeedIndex([]),
@@ -32,10 +33,19 @@ const noOwnershipUpdates: OwnershipStore = {
     ),
 };
 
+/** The workspace's files as the client lists and reads them (client/src/web/clientFiles.ts). */
+function clientFiles(connection: Connection): WorkspaceFiles {
+  return {
+    list: (folder) => connection.sendRequest(ListFilesRequest.type, { folder }),
+    read: (uri) => connection.sendRequest(ReadFileRequest.type, { uri }),
+  };
+}
+
 /** `asnIndex`: the bytes of the extension's dist/asn.bin, which the client read; `location` names it in messages. */
-export function webRuntime(asnIndex: Uint8Array, location: string): Runtime {
+export function webRuntime(connection: Connection, asnIndex: Uint8Array, location: string): Runtime {
   return {
     asnIndex: { location, read: () => asnIndex },
+    files: clientFiles(connection),
     feedStore: () => noFeeds,
     ownershipStore: () => noOwnershipUpdates,
     timer: {
