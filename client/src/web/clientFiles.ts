@@ -1,7 +1,7 @@
 /**
  * The workspace's files for the server in the web worker, which has none of
  * its own: listed and read through `vscode.workspace`, which reaches them
- * wherever they are (a remote, GitHub in github.dev).
+ * wherever the editor does (on a remote, in a virtual workspace).
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
