@@ -1,4 +1,6 @@
 // Bundles the extension client, the language server and the CLI with esbuild,
+// for Node and for VS Code for the Web (dist/web: the client for the web worker
+// extension host and the server's own worker, with no Node module allowed),
 // and compiles the ASN data into dist/asn.bin.
 // Type checking is separate (`npm run typecheck`), as in the lsp-sample.
 import * as esbuild from 'esbuild';
@@ -12,22 +14,17 @@ const entries = [
   { in: 'server/src/node/ownershipWorker.ts', out: 'ownershipWorker' },
 ];
 
+// The web worker extension host loads the client as CommonJS; the server's worker runs a plain script.
+const webEntries = [
+  { in: 'client/src/web/extension.ts', out: 'web/client', format: 'cjs' },
+  { in: 'server/src/web/server.ts', out: 'web/server', format: 'iife' },
+];
+
 const production = process.argv.includes('--production');
-await Promise.all(
-  entries.map(async (entry) => {
-    await esbuild.build({
-      entryPoints: [entry.in],
-      outfile: `dist/${entry.out}.js`,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      external: ['vscode'],
-      sourcemap: !production,
-      minify: production,
-      logLevel: 'warning',
-    });
-  }),
-);
+const common = { bundle: true, external: ['vscode'], sourcemap: !production, minify: production, logLevel: 'warning' };
+await Promise.all([
+  ...entries.map((entry) => esbuild.build({ ...common, entryPoints: [entry.in], outfile: `dist/${entry.out}.js`, format: 'cjs', platform: 'node', target: 'node20' })),
+  ...webEntries.map((entry) => esbuild.build({ ...common, entryPoints: [entry.in], outfile: `dist/${entry.out}.js`, format: entry.format, platform: 'browser', target: 'es2022' })),
+]);
 
 await buildAsnIndex();

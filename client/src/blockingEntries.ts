@@ -5,7 +5,7 @@
  * under it a node per entry with what it decides, each opening its line.
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient } from 'vscode-languageclient';
 import { formatAddresses } from '../../server/src/core/addresses/display';
 import { FindBlockingRequest, type BlockingFile, type BlockingMatch, type FindBlockingResult } from '../../server/src/lsp/protocol';
 
@@ -67,7 +67,7 @@ function decision(match: BlockingMatch): string {
   return `${verb} ${BigInt(match.decided).toLocaleString('en-US')} of ${BigInt(match.overlap).toLocaleString('en-US')}`;
 }
 
-export function registerBlockingEntries(client: LanguageClient): vscode.Disposable {
+export function registerBlockingEntries(client: BaseLanguageClient): vscode.Disposable {
   const entries = new BlockingEntries();
   const view = vscode.window.createTreeView('blocklist.blockingEntries', { treeDataProvider: entries, showCollapseAll: true });
   const command = vscode.commands.registerCommand('blocklist.findBlocking', async (given?: string) => {

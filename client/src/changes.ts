@@ -6,13 +6,12 @@
  * "Compare with HEAD" and "Compare with Revision…" open the change report;
  * and a committed line's hover names the commit that added it.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient } from 'vscode-languageclient';
 import { BaselineNotification, ChangeRequest } from '../../server/src/lsp/protocol';
 import { onDidOpenRepository, repositoryOf, type Repository } from './git';
 import { changeHtml } from './report/changeRender';
-import { reveal, type OpenReports } from './report/reportPanel';
+import { nonce, reveal, type OpenReports } from './report/reportPanel';
 
 export class ChangeTracker implements vscode.Disposable {
   /** The revision each open blocklist is compared with, by URI. */
@@ -22,7 +21,7 @@ export class ChangeTracker implements vscode.Disposable {
 
   /** `changed` is called after a baseline was sent (the status bar asks again). */
   constructor(
-    private readonly client: LanguageClient,
+    private readonly client: BaseLanguageClient,
     private readonly reports: OpenReports,
     private readonly changed: () => void,
   ) {}
@@ -103,7 +102,7 @@ export class ChangeTracker implements vscode.Disposable {
       localResourceRoots: [],
     });
     this.reports.add(panel, document);
-    panel.webview.html = changeHtml(data, name, panel.webview.cspSource, randomBytes(16).toString('base64'));
+    panel.webview.html = changeHtml(data, name, panel.webview.cspSource, nonce());
     panel.webview.onDidReceiveMessage((message: { type: string; line?: number }) => {
       if (message.type === 'reveal' && typeof message.line === 'number') void reveal(document, message.line);
     });

@@ -1,13 +1,13 @@
 /** The commands that bring the providers' own range feeds in: refresh from the web, or import a downloaded file. */
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type BaseLanguageClient } from 'vscode-languageclient';
 import { OFFICIAL_FEEDS } from '../../server/src/core/ownership/feeds/sources';
 import { ImportFeedRequest, RefreshFeedsRequest, type RefreshFeedsResult } from '../../server/src/lsp/protocol';
 
 /** Numbers the refreshes, for their progress tokens. */
 let refreshes = 0;
 
-export function registerFeedCommands(client: LanguageClient): vscode.Disposable {
+export function registerFeedCommands(client: BaseLanguageClient): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('blocklist.refreshFeeds', () =>
       vscode.window.withProgress(

@@ -1,6 +1,6 @@
 /** A list's history for the audit report's chart: its last commits, read through the Git extension, and what it blocked after each. */
 import type * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient } from 'vscode-languageclient';
 import { HistoryRequest, type HistoryPoint } from '../../server/src/lsp/protocol';
 import { repositoryOf } from './git';
 
@@ -10,7 +10,7 @@ const COMMITS = 30;
 const MAX_CHARACTERS = 4_000_000;
 
 /** What the list blocked after each of its last commits, newest first; undefined outside a repository, without commits, or for a very large list. */
-export async function listHistory(client: LanguageClient, document: vscode.TextDocument): Promise<readonly HistoryPoint[] | undefined> {
+export async function listHistory(client: BaseLanguageClient, document: vscode.TextDocument): Promise<readonly HistoryPoint[] | undefined> {
   if (document.getText().length > MAX_CHARACTERS) return undefined;
   const repository = await repositoryOf(document.uri);
   if (typeof repository === 'string') return undefined;

@@ -5,7 +5,7 @@
  * `# ownership-data: NAME` or the setting chooses.
  */
 import * as vscode from 'vscode';
-import { WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress, type BaseLanguageClient } from 'vscode-languageclient';
 import { dayInFileName } from '../../server/src/core/ownership/snapshots';
 import { ImportOwnershipSnapshotRequest, UpdateOwnershipDataRequest, type UpdateOwnershipDataResult } from '../../server/src/lsp/protocol';
 
@@ -13,11 +13,11 @@ import { ImportOwnershipSnapshotRequest, UpdateOwnershipDataRequest, type Update
 let updates = 0;
 
 /** `onUpdated` runs once new data is in use (the status bar's tooltip names it). */
-export function registerOwnershipCommand(client: LanguageClient, onUpdated: () => void): vscode.Disposable {
+export function registerOwnershipCommand(client: BaseLanguageClient, onUpdated: () => void): vscode.Disposable {
   return vscode.Disposable.from(registerUpdate(client, onUpdated), registerSnapshotImport(client, onUpdated));
 }
 
-function registerUpdate(client: LanguageClient, onUpdated: () => void): vscode.Disposable {
+function registerUpdate(client: BaseLanguageClient, onUpdated: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.updateOwnershipData', () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: updating ownership data…', cancellable: true }, async (progress, cancel) => {
       // The server says what it downloads to this token; Cancel cancels the request, which stops the downloads.
@@ -49,7 +49,7 @@ function registerUpdate(client: LanguageClient, onUpdated: () => void): vscode.D
   );
 }
 
-function registerSnapshotImport(client: LanguageClient, onImported: () => void): vscode.Disposable {
+function registerSnapshotImport(client: BaseLanguageClient, onImported: () => void): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.importOwnershipSnapshot', async () => {
     const files = await vscode.window.showOpenDialog({
       canSelectMany: true,

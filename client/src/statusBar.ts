@@ -1,14 +1,15 @@
 /**
  * A status bar item with the active blocklist's unique address counts (the active editor's, or the one whose report is
  * in front), refreshed as diagnostics change; its tooltip says which ownership data named the providers, how old it is,
- * and when it is out of date.
+ * when it is out of date, and which extension host the extension runs in (with what it cannot do there).
  */
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient } from 'vscode-languageclient';
 import { formatAmount } from '../../server/src/core/addresses/display';
 import { dataNote, staleWarning, type DataStatus } from '../../server/src/core/ownership/dataAbout';
 import { markdownText } from '../../server/src/core/primitives/markdown';
 import { SummaryRequest, type SummaryResult } from '../../server/src/lsp/protocol';
+import type { ExtensionHost } from './host';
 import type { OpenReports } from './report/reportPanel';
 
 export class StatusBar implements vscode.Disposable {
@@ -16,8 +17,9 @@ export class StatusBar implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(
-    private readonly client: LanguageClient,
+    private readonly client: BaseLanguageClient,
     private readonly reports: OpenReports,
+    private readonly host: ExtensionHost,
   ) {
     this.item.name = 'Blocklist Auditor';
     this.item.command = 'blocklist.showReport';
@@ -74,6 +76,8 @@ export class StatusBar implements vscode.Disposable {
         ...(summary.providers.length > 0 ? ['', `Blocks ${summary.providers.map((p) => `${p.name} ${BigInt(p.addresses).toLocaleString('en-US')}`).join(' · ')}`] : []),
         ...(since ? ['', since.long] : []),
         ...(summary.ownershipData ? ownershipMarkdown(summary.ownershipData) : []),
+        '',
+        `_Runs in the ${this.host.name}._${this.host.limits ? ` ${markdownText(this.host.limits)}` : ''}`,
         '',
         'Click for the audit report.',
       ].join('\n'),

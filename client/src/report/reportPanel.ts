@@ -1,7 +1,6 @@
 /** The audit report of the active blocklist in a webview beside the editor, with links back to lines and export. */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import type { BaseLanguageClient } from 'vscode-languageclient';
 import type { ReportData } from '../../../server/src/core/analysis/report';
 import { ReportRequest, WorkspaceReportRequest } from '../../../server/src/lsp/protocol';
 import { listHistory } from '../history';
@@ -37,7 +36,7 @@ export class OpenReports implements vscode.Disposable {
   }
 }
 
-export function registerReport(client: LanguageClient, reports: OpenReports): vscode.Disposable {
+export function registerReport(client: BaseLanguageClient, reports: OpenReports): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.showReport', async () => {
     // From the status bar while a report is in front, that report's list.
     const document = vscode.window.activeTextEditor?.document ?? reports.frontDocument;
@@ -55,12 +54,17 @@ export function registerReport(client: LanguageClient, reports: OpenReports): vs
       localResourceRoots: [],
     });
     reports.add(panel, document);
-    panel.webview.html = reportHtml(data, name, panel.webview.cspSource, randomBytes(16).toString('base64'), history);
+    panel.webview.html = reportHtml(data, name, panel.webview.cspSource, nonce(), history);
     panel.webview.onDidReceiveMessage((message: { type: string; line?: number; format?: string }) => {
       if (message.type === 'reveal' && typeof message.line === 'number') void reveal(document, message.line);
       if (message.type === 'export') void exportReport(data, name, document.uri, message.format === 'csv' ? 'csv' : 'markdown');
     });
   });
+}
+
+/** A webview's script nonce: 16 random bytes in base64, from the web crypto API of both extension hosts. */
+export function nonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
 }
 
 /** Shows `document` beside the report with `line` selected. */
@@ -84,7 +88,7 @@ export async function saveExport(base: vscode.Uri, format: 'csv' | 'markdown', c
   });
   if (!target) return;
   try {
-    await vscode.workspace.fs.writeFile(target, Buffer.from(contents()));
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(contents()));
   } catch (error) {
     // The message handler fires and forgets this call: a failure not shown here would be lost.
     void vscode.window.showErrorMessage(`Blocklist: the report was not saved to ${target.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
@@ -94,7 +98,7 @@ export async function saveExport(base: vscode.Uri, format: 'csv' | 'markdown', c
 }
 
 /** Blocklist: Show Workspace Report — every list of the open folders, and how much each pair blocks in common. */
-export function registerWorkspaceReport(client: LanguageClient): vscode.Disposable {
+export function registerWorkspaceReport(client: BaseLanguageClient): vscode.Disposable {
   return vscode.commands.registerCommand('blocklist.showWorkspaceReport', async () => {
     const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Blocklist: building the workspace report…' }, () =>
       client.sendRequest(WorkspaceReportRequest.type),
@@ -103,7 +107,7 @@ export function registerWorkspaceReport(client: LanguageClient): vscode.Disposab
       enableScripts: true,
       localResourceRoots: [],
     });
-    panel.webview.html = workspaceHtml(data, panel.webview.cspSource, randomBytes(16).toString('base64'));
+    panel.webview.html = workspaceHtml(data, panel.webview.cspSource, nonce());
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     panel.webview.onDidReceiveMessage((message: { type: string; uri?: string; format?: string }) => {
       if (message.type === 'open' && message.uri) void vscode.window.showTextDocument(vscode.Uri.parse(message.uri), { viewColumn: vscode.ViewColumn.Beside });

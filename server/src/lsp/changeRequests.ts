@@ -4,7 +4,7 @@
  * the net change in the summary, and the totals after each commit of the
  * list's history (`blocklist/history`).
  */
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { audit } from '../core/analysis/audit';
 import { changeData, familyDeltas } from '../core/change/changeData';

@@ -3,7 +3,7 @@
  * quick fixes tied to their diagnostics or as rewrites; and the whole-file
  * `source.fixAll.blocklist` and "aggregate file" edits.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { aggregate, fixAll, fixAllMayEdit, fixesForEntry, type Fix, type FixOptions } from '../core/fixes/fixes';
 import type { TextEdit } from '../core/fixes/rewrite';

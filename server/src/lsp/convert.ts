@@ -2,7 +2,7 @@
  * The one module that speaks both languages: core offsets and findings in,
  * LSP positions, ranges and diagnostics out.
  */
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/analysis/audit';
 import { ruleOf, type Severity } from '../core/analysis/findingCodes';

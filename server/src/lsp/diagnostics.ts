@@ -3,7 +3,7 @@
  * others they are pushed after a short per-document pause in typing, and a
  * result for an older version of the document is dropped.
  */
-import { DocumentDiagnosticReportKind, type Connection, type Diagnostic, type DocumentDiagnosticReport, type TextDocuments } from 'vscode-languageserver/node';
+import { DocumentDiagnosticReportKind, type Connection, type Diagnostic, type DocumentDiagnosticReport, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisCache } from './analysis';
 import { limitDiagnostic, toDiagnostic } from './convert';

@@ -4,7 +4,7 @@
  * requests, and the network data they feed. Where the feeds are cached and
  * how they are fetched is the runtime's.
  */
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver';
 import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
 import type { FeedKind } from '../core/ownership/feeds/parsers';
 import { OFFICIAL_FEEDS, type FeedSource } from '../core/ownership/feeds/sources';

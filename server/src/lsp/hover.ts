@@ -1,5 +1,5 @@
 /** Hover: what an entry blocks, exactly; elsewhere, the document's totals. */
-import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatAddresses, formatAmount, formatCount, formatPercent, formatShare } from '../core/addresses/display';
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';

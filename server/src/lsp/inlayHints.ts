@@ -3,7 +3,7 @@
  * screen, and only the entries on its lines are looked at (see
  * core/analysis/inlineCounts.ts).
  */
-import type { InlayHint, Range } from 'vscode-languageserver/node';
+import type { InlayHint, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { inlineCounts } from '../core/analysis/inlineCounts';
 import type { Analysis } from './analysis';

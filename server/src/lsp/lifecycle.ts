@@ -6,7 +6,7 @@
  * changes nothing of ours. The features register their request handlers when
  * initialize runs, so before it the catch-all handler here answers them all.
  */
-import { ErrorCodes, ResponseError, type Connection, type InitializeError, type InitializeParams, type InitializeResult } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type Connection, type InitializeError, type InitializeParams, type InitializeResult } from 'vscode-languageserver';
 
 /** Registers `initialize` to run once, and the answers to requests no feature handles. */
 export function onInitializeOnce(connection: Connection, initialize: (params: InitializeParams) => InitializeResult): void {

@@ -5,7 +5,7 @@
  * entries and unique addresses; each entry a child while the list is small
  * enough for an outline to be read.
  */
-import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver/node';
+import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
 import { sectionsOf, type Section } from '../core/analysis/sections';

@@ -4,7 +4,7 @@
  * network data reloaded once the update is in place. Where the data is kept
  * and how it is fetched is the runtime's.
  */
-import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver/node';
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection, type WorkDoneProgressParams } from 'vscode-languageserver';
 import { ASN_DATASET_FORMATS, ASN_DATASETS, DEFAULT_OWNERSHIP_FORMAT, DEFAULT_OWNERSHIP_URL, type AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import type { AsnIndex } from '../core/ownership/asnIndex';
 import { dayInFileName, SNAPSHOT_FORMATS, snapshotFormatOf } from '../core/ownership/snapshots';

@@ -6,6 +6,9 @@ import type { DataStatus } from '../core/ownership/dataAbout';
 import type { SnapshotFormat } from '../core/ownership/snapshots';
 import type { OwnershipUpdate, RefreshReport } from './runtime';
 
+/** How the server in a web worker (VS Code for the Web) and its client start every message about what cannot be done there. */
+export const NOT_IN_WEB = 'Not available in VS Code for the Web';
+
 /** Totals of one document with big numbers as decimal strings (JSON has no bigint). */
 export interface SummaryResult {
   readonly format: string;
@@ -189,3 +192,22 @@ export namespace WorkspaceReportRequest {
   export const method = 'blocklist/workspaceReport';
   export const type = new RequestType0<WorkspaceReportData, void>(method);
 }
+
+/**
+ * The workspace's files for the server in a web worker (VS Code for the Web), which has no file system: its client lists
+ * and reads them through `vscode.workspace`. From the server to the client, over postMessage only, so bytes come as they
+ * are (a Uint8Array), not as JSON.
+ */
+export namespace ListFilesRequest {
+  export const method = 'blocklist/listFiles';
+  /** Every file under `folder` but version-control and dependency folders (SKIPPED_FOLDERS), with its size in bytes. */
+  export const type = new RequestType<{ readonly folder: string }, { readonly uri: string; readonly size: number }[], void>(method);
+}
+
+export namespace ReadFileRequest {
+  export const method = 'blocklist/readFile';
+  export const type = new RequestType<{ readonly uri: string }, Uint8Array, void>(method);
+}
+
+/** Folders no list lives in, and that can hold hundreds of thousands of files: the workspace index never lists them. */
+export const SKIPPED_FOLDERS: readonly string[] = ['.git', '.hg', '.svn', 'node_modules'];

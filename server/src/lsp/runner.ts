@@ -3,7 +3,7 @@
  * the protocol's cancellation error, and an exception is logged with its
  * stack and answered with a fallback, so no input can take the server down.
  */
-import { type CancellationToken, type Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { type CancellationToken, type Connection, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 
 export async function runSafe<T, E = void>(
   connection: Connection,

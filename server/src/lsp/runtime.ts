@@ -3,8 +3,8 @@
  * `startServer(connection, runtime)` does: the ASN index's bytes, the feed
  * store (its cache directory, its HTTPS downloads and file reads), timers and
  * the clock.
- * Node's is server/src/node/nodeRuntime.ts; tests and, later, a browser bring
- * their own. Nothing here knows LSP or Node.
+ * Node's is server/src/node/nodeRuntime.ts, a web worker's
+ * server/src/web/webRuntime.ts; tests bring their own. Nothing here knows LSP or Node.
  */
 import type { AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import type { DataAbout } from '../core/ownership/dataAbout';
@@ -105,7 +105,7 @@ export interface SnapshotRequest {
 export interface Runtime {
   /** The index the build ships: the ownership data until an update, and whenever the updated one cannot be used. */
   readonly asnIndex: AsnIndexData;
-  /** The workspace's files; a host without (a browser) has no workspace index. */
+  /** The workspace's files (in a web worker, through the client); a host without has no workspace index. */
   readonly files?: WorkspaceFiles;
   /** The store of updated ownership data under the client's `storagePath` (else where the host keeps caches); none in a host without a cache. */
   ownershipStore?(storagePath: string | undefined): OwnershipStore;

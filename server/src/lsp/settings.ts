@@ -7,7 +7,7 @@
  * and what is used instead.
  */
 import { DEFAULT_INDEX_SETTINGS, type IndexSettings } from './workspaceIndex';
-import type { Connection } from 'vscode-languageserver/node';
+import type { Connection } from 'vscode-languageserver';
 import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
 import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions } from '../core/analysis/options';
 import { DEFAULT_MAX_FIX_ENTRIES, type FixOptions } from '../core/fixes/fixes';

@@ -11,7 +11,7 @@ import {
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/analysis/describe';
 import { buildReport } from '../core/analysis/report';

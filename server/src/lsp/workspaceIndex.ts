@@ -6,7 +6,7 @@
  * its memory is a few sets per file; a query re-reads just the files that
  * concern it and answers from their documents (core/analysis/which.ts).
  */
-import type { Connection, TextDocuments } from 'vscode-languageserver/node';
+import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';

@@ -4,8 +4,8 @@
  * Ctrl+T, references (every entry, in any list, that names an address of
  * the entry asked about), and the workspace report.
  */
-import type { Connection, Location, SymbolInformation, TextDocuments } from 'vscode-languageserver/node';
-import { SymbolKind } from 'vscode-languageserver/node';
+import type { Connection, Location, SymbolInformation, TextDocuments } from 'vscode-languageserver';
+import { SymbolKind } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AddressSet } from '../core/addresses/addressSet';
 import { formatAmount } from '../core/addresses/display';

@@ -2,10 +2,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SKIPPED_FOLDERS } from '../lsp/protocol';
 import type { WorkspaceFiles } from '../lsp/runtime';
 
-/** Folders no list lives in, and that can hold hundreds of thousands of files. */
-const SKIPPED = new Set(['.git', '.hg', '.svn', 'node_modules']);
+const SKIPPED = new Set(SKIPPED_FOLDERS);
 
 export const workspaceFiles: WorkspaceFiles = {
   async list(folder) {
