@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { AsnIndex } from '../../server/src/core/ownership/asnIndex';
+import { NodeOwnershipStore } from '../../server/src/node/ownershipStore';
 
 const root = resolve(__dirname, '..', '..', '..');
 const corpus = process.env.BLOCKLIST_CORPUS ?? resolve(root, '..', 'shared', 'corpus');
@@ -19,7 +21,7 @@ interface NeovimResult {
  * Opens `file` in headless Neovim with our server attached, its root folder the current one (`cwd`), and returns what
  * Neovim received.
  */
-function runNeovim(file: string, hoverLine: number, hoverColumn: number, options: { cwd?: string; symbolQuery?: string } = {}): NeovimResult {
+function runNeovim(file: string, hoverLine: number, hoverColumn: number, options: { cwd?: string; symbolQuery?: string; cacheHome?: string } = {}): NeovimResult {
   const home = mkdtempSync(join(tmpdir(), 'blocklist-nvim-'));
   try {
     const resultFile = join(home, 'result.json');
@@ -30,7 +32,7 @@ function runNeovim(file: string, hoverLine: number, hoverColumn: number, options
         XDG_CONFIG_HOME: join(home, 'config'),
         XDG_DATA_HOME: join(home, 'data'),
         XDG_STATE_HOME: join(home, 'state'),
-        XDG_CACHE_HOME: join(home, 'cache'),
+        XDG_CACHE_HOME: options.cacheHome ?? join(home, 'cache'),
         SERVER: resolve(root, 'dist/server.js'),
         RESULT_FILE: resultFile,
         HOVER_LINE: String(hoverLine),
@@ -76,5 +78,24 @@ test('Neovim finds which entries of the workspace decide an address through work
     assert.deepEqual(result.symbols.sort(), ['10.0.0.5 ∈ 10.0.0.0/8', '10.0.0.5 ∈ 10.0.0.5']);
   } finally {
     rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("Neovim reads a list with the ownership snapshot its head names: 2018's owners, and the snapshot in the hover's footer", async () => {
+  const cache = mkdtempSync(join(tmpdir(), 'blocklist-nvim-cache-'));
+  try {
+    const snapshots = join(root, 'test/fixtures/ownership/snapshots');
+    const today = AsnIndex.fromBytes(readFileSync(join(root, 'dist/asn.bin')));
+    await new NodeOwnershipStore(join(cache, 'blocklist-auditor', 'feeds')).importSnapshot(
+      { name: '2018-04-15', format: 'pfx2as', date: '2018-04-15', files: [join(snapshots, 'routeviews-rv2-20180415-1200.pfx2as')] },
+      today,
+    );
+    const file = join(cache, 'old.txt');
+    writeFileSync(file, '# ownership-data: 2018-04-15\n35.192.0.0/12\n');
+    const result = runNeovim(file, 2, 3, { cacheHome: cache });
+    assert.match(result.hover ?? '', /\*\*35\.192\.0\.0\/12\*\* blocks \*\*1,048,576 addresses\*\* · Google 1,048,576 \(100 %\)/);
+    assert.match(result.hover ?? '', /_Ownership snapshot "2018-04-15": RouteViews prefix-to-AS \(pfx2as\) of 2018-04-15/);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
   }
 });
