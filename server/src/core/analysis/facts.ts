@@ -20,6 +20,8 @@ import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
 import { iptablesDecisions } from './iptablesDecisions';
+import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow';
+import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
@@ -29,6 +31,15 @@ export interface EntryFact {
   readonly other: number;
   /** Where the other side stands when it is no entry (an iptables chain's ACCEPT policy, a rule without an address). */
   readonly at?: Place;
+  /** Where the other side stands when another file holds it (the hosts.allow line that grants first, an earlier list of the group). */
+  readonly away?: AwayPlace;
+}
+
+/** A place in another file: the file (a path or a URI), the place there, its column and its text. */
+export interface AwayPlace extends Place {
+  readonly file: string;
+  readonly column: number;
+  readonly text: string;
 }
 
 /** A stretch of the text on a line. */
@@ -99,7 +110,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
   const { blocked4, blocked6, scopeSets } =
-    scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
+    scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts, options);
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
@@ -170,7 +181,7 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
 }
 
 /** The codes of an entry that never takes effect: removing it changes nothing, so it gets that finding only. */
-const IDLE: ReadonlySet<EntryCode> = new Set(['duplicate', 'covered', 'shadowed']);
+const IDLE: ReadonlySet<EntryCode> = new Set(['duplicate', 'covered', 'shadowed', 'granted-first']);
 
 /** 1 for each entry that `facts` say never takes effect. */
 function idleEntries(count: number, facts: readonly EntryFact[]): Uint8Array {
@@ -209,7 +220,11 @@ function unionScope<A extends number | bigint>(
  * Each scope on its own, by its own evaluation: the facts never cross scopes,
  * and only blocking scopes count towards what the document blocks.
  */
-function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
+function scopedDecisions(
+  document: BlocklistDocument,
+  facts: EntryFact[],
+  options: AuditOptions,
+): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
   const table = document.entries;
   const scopes = document.scopes;
   const scopeSets: ScopeSet[] = [];
@@ -218,12 +233,17 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   const inOrder = byScope(decisive, table.scope, scopes.length);
   // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
+  // A hosts.deny is asked only what the hosts.allow beside it does not decide first.
+  const granted = ruled && options.hostsAllow && document.format === hostsDeny ? GrantedFirst.of(options.hostsAllow) : undefined;
+  if (granted) grantedFirstFacts(document, decisive, granted, new Set(facts.filter((fact) => IDLE.has(fact.code)).map((fact) => fact.entry)), facts);
   // The chains of an iptables file are decided together too: a jump hands addresses on to another chain.
   if (document.format.id === 'iptables') scopeSets.push(...iptablesDecisions(document, facts).values());
   for (let s = 0; s < scopes.length; s++) {
     const rules = scopes[s].evaluation === 'line-except' ? ruled?.get(s) : undefined;
     if (rules) {
-      scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
+      const matched = granted?.matched(scopes[s].name);
+      const [blocked4, blocked6] = matched ? [rules.blocked4.difference(matched.ipv4), rules.blocked6.difference(matched.ipv6)] : [rules.blocked4, rules.blocked6];
+      scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4, blocked6 });
       continue;
     }
     if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except' || document.format.id === 'iptables') continue;
@@ -264,14 +284,11 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   }
   // Only blocking scopes count towards what the document blocks; all at once, as a file may hold thousands of scopes.
   const blockingSets = scopeSets.filter((set) => scopes[set.scope].role === 'block');
-  const blocked4 = unionOf(
-    IPV4,
-    blockingSets.map((set) => set.blocked4),
-  );
-  const blocked6 = unionOf(
-    IPV6,
-    blockingSets.map((set) => set.blocked6),
-  );
+  // Beside a hosts.allow, the daemons only it names are denied by hosts.deny's ALL rules too, less what it matches for them.
+  const every = ruled && granted ? ruled.get(scopes.findIndex((scope) => scope.name === 'ALL')) : undefined;
+  const onlyAllowed = every && granted ? onlyAllowedDenied(document, granted, { ipv4: every.blocked4, ipv6: every.blocked6 }) : [];
+  const blocked4 = unionOf(IPV4, [...blockingSets.map((set) => set.blocked4), ...onlyAllowed.map((set) => set.ipv4)]);
+  const blocked6 = unionOf(IPV6, [...blockingSets.map((set) => set.blocked6), ...onlyAllowed.map((set) => set.ipv6)]);
   return { blocked4, blocked6, scopeSets };
 }
 

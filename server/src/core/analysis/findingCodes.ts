@@ -20,6 +20,7 @@ export type EntryCode =
   | 'duplicate'
   | 'covered'
   | 'shadowed'
+  | 'granted-first'
   | 'ineffective-exception'
   | 'conditional'
   | 'partial-overlap'
@@ -68,6 +69,12 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
     rule: 'Entries that decide the other way already decide all of this one: it never takes effect.',
     fixAll: false,
     unnecessary: false,
+  },
+  'granted-first': {
+    severity: 'warning',
+    rule: 'The hosts.allow beside this hosts.deny matches every address of the entry first, for every daemon of its rule: it never denies anything.',
+    fixAll: false,
+    unnecessary: true,
   },
   'ineffective-exception': { severity: 'warning', rule: 'The exception lies inside no blocking entry of its scope: it excepts nothing.', fixAll: false, unnecessary: true },
   conditional: {

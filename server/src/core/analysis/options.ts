@@ -7,6 +7,7 @@
 import type { NamedNetworks } from '../ownership/addressSpec';
 import type { ProviderCategory } from '../ownership/providers';
 import type { FindingCode, Severity } from './findingCodes';
+import type { HostsAllowFile } from './hostsAllow';
 
 export interface AuditOptions {
   /** Per-code severity, or 'off' to drop the code. */
@@ -16,6 +17,8 @@ export interface AuditOptions {
   /** At most this many findings are returned; the rest are counted in `omitted`. */
   readonly maxFindings: number;
   readonly networks: NetworkOptions;
+  /** The hosts.allow beside a hosts.deny: it decides first (hostsAllow.ts). */
+  readonly hostsAllow?: HostsAllowFile;
 }
 
 export interface NetworkOptions {

@@ -1,0 +1,78 @@
+/**
+ * hosts.deny beside a hosts.allow, as hosts_access(5) says: hosts.allow's
+ * first matching line decides, and hosts.deny is asked only the rest. Table
+ * rows of (hosts.allow, hosts.deny, what each daemon scope of hosts.deny
+ * blocks, findings); test/oracle/hostsAllow.test.ts holds random pairs to
+ * tcpdmatch itself.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { audit } from '../../server/src/core/analysis/audit';
+import { deniedFor, GrantedFirst } from '../../server/src/core/analysis/hostsAllow';
+import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
+import { parseDocument } from '../../server/src/core/document/document';
+import { fixAll } from '../../server/src/core/fixes/fixes';
+import { hostsAllow, hostsDeny } from '../../server/src/core/formats/hostsDeny';
+import { detectFormat } from '../../server/src/core/formats/registry';
+
+function read(allowText: string, denyText: string) {
+  const allow = { file: '/etc/hosts.allow', document: parseDocument(allowText, hostsAllow) };
+  const document = parseDocument(denyText, hostsDeny);
+  return { allow, document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, hostsAllow: allow }) };
+}
+
+// oxfmt-ignore
+const cases: [allow: string, deny: string, scopes: string[], findings: string[]][] = [
+  // hosts.allow grants sshd the /24 first: of ALL's /16, sshd is denied the rest; other daemons all of it.
+  ['sshd: 192.0.2.0/24\n', 'ALL: 192.0.0.0/16\n', ['daemon ALL: 65536'], []],
+  ['sshd: 192.0.2.0/24\n', 'ALL: 192.0.0.0/16\nsshd: 10.0.0.1\n', ['daemon ALL: 65536', 'daemon sshd: 65281'], []],
+  // An entry hosts.allow grants whole, for every daemon of its rule, never denies.
+  ['sshd: 192.0.2.0/24\n', 'sshd: 192.0.2.7, 198.51.100.1\n', ['daemon sshd: 1'], ['L1 granted-first /etc/hosts.allow:1']],
+  // An ALL rule holds for every daemon: hosts.allow granting sshd alone leaves it denying the others.
+  ['sshd: 192.0.2.0/24\n', 'ALL: 192.0.2.7\n', ['daemon ALL: 1'], []],
+  ['ALL: 192.0.2.0/24\n', 'ALL: 192.0.2.7\n', ['daemon ALL: 0'], ['L1 granted-first /etc/hosts.allow:1']],
+  // An EXCEPT in hosts.allow falls through to hosts.deny (ORACLES.md).
+  ['ALL: 10.0.0.0/255.0.0.0 EXCEPT 10.1.2.3\n', 'sshd: 10.1.2.3\n', ['daemon sshd: 1'], []],
+  // A hosts.allow line whose options say deny decides first too: hosts.deny is not asked.
+  ['sshd: 192.0.2.0/24 : deny\n', 'sshd: 192.0.2.7\n', ['daemon sshd: 0'], ['L1 granted-first /etc/hosts.allow:1']],
+  // Partly granted: it still denies the rest, and stays.
+  ['sshd: 192.0.2.0/25\n', 'sshd: 192.0.2.0/24\n', ['daemon sshd: 128'], []],
+];
+
+for (const [allowText, denyText, scopes, findings] of cases) {
+  test(`hosts.allow ${JSON.stringify(allowText)} before hosts.deny ${JSON.stringify(denyText)}`, () => {
+    const { document, result } = read(allowText, denyText);
+    assert.deepEqual(
+      result.facts.scopeSets.map((s) => `${document.scopes[s.scope].label}: ${s.blocked4.size()}`),
+      scopes,
+    );
+    const found = result.findings
+      .filter((f) => f.code !== 'special-purpose' && f.code !== 'overbroad')
+      .map((f) => `L${f.line + 1} ${f.code}${f.related?.[0]?.elsewhere ? ` ${f.related[0].elsewhere.file}:${f.related[0].line + 1}` : ''}`);
+    assert.deepEqual(found, findings);
+  });
+}
+
+test('the finding names the hosts.allow line, and Fix all leaves the entry', () => {
+  const { document, result } = read('# ours\nsshd: 192.0.2.0/24\n', 'sshd: 192.0.2.7\n');
+  const finding = result.findings.find((f) => f.code === 'granted-first')!;
+  assert.match(finding.message, /hosts\.allow line 2 \(192\.0\.2\.0\/24\) grants every address of it first/);
+  assert.equal(finding.related?.[0].message, 'Decides these addresses first.');
+  assert.deepEqual(fixAll(document, result.facts), []);
+});
+
+test('a daemon only hosts.allow names is decided by hosts.deny ALL rules less what hosts.allow grants it', () => {
+  const { allow, document } = read('sshd: 192.0.2.0/24\n', 'ALL: 192.0.2.0/23\n');
+  const granted = GrantedFirst.of(allow);
+  assert.equal(deniedFor(document, granted, 'sshd').ipv4.size(), 256n);
+  assert.equal(deniedFor(document, granted, 'vsftpd').ipv4.size(), 512n);
+  // What hosts.allow itself denies counts as denied.
+  const own = read('sshd: 198.51.100.0/24 : deny\n', '');
+  assert.equal(deniedFor(own.document, GrantedFirst.of(own.allow), 'sshd').ipv4.size(), 256n);
+});
+
+test('a hosts.allow read alone blocks only what its deny lines deny', () => {
+  const document = parseDocument('sshd: 192.0.2.0/24\nvsftpd: 198.51.100.0/24 : deny\n', detectFormat('hosts.allow', ''));
+  assert.equal(document.format, hostsAllow);
+  assert.equal(audit(document).ipv4.addresses, 256n);
+});

@@ -1,0 +1,93 @@
+/**
+ * hosts.allow beside hosts.deny against libwrap itself (issue 14): random
+ * pairs of files, hosts.allow read first as hosts_access(5) says. For the
+ * first, last and neighbouring addresses of every entry of either file, and
+ * each daemon (named in either file or in neither), the product's decision
+ * (the audit's scope sets, and deniedFor) equals tcpdmatch's, asked through
+ * libwrap in one process (held to tcpdmatch on a sample, firewalls.ts).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { audit } from '../../server/src/core/analysis/audit';
+import { deniedFor, GrantedFirst } from '../../server/src/core/analysis/hostsAllow';
+import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
+import { parseDocument } from '../../server/src/core/document/document';
+import { hostsAllow, hostsDeny } from '../../server/src/core/formats/hostsDeny';
+import { holds } from './fixChecks';
+import { requireOracle, tcpdBatchDecisions, type TcpdQuery } from './firewalls';
+import { hostsDenyRule } from './hostsRules';
+import { CONTROL, probes } from './randomEntries';
+
+/** How many random pairs, in batches of how many (libwrap answers a batch in one process). */
+const RUNS = 60;
+const BATCH = 20;
+
+/** sshd and vsftpd, which random rules name, and ftpd, which none does. */
+const DAEMONS = ['sshd', 'vsftpd', 'ftpd'];
+
+/**
+ * The controls, planted first in hosts.allow, which decides before any
+ * random line of either file: in.telnetd is denied 192.0.2.1 by an option,
+ * in.fingerd granted 192.0.2.2.
+ */
+const controls = { blocked: { daemon: 'in.telnetd', address: CONTROL.blocked[4] }, allowed: { daemon: 'in.fingerd', address: CONTROL.allowed[4] } };
+const planted = `in.telnetd: ${CONTROL.blocked[4]} : deny\nin.fingerd: ${CONTROL.allowed[4]}\n`;
+
+const pair = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 3 }), fc.array(hostsDenyRule, { minLength: 1, maxLength: 3 })).map(([allowRules, denyRules]) => ({
+  allow: planted + allowRules.map((rule) => rule.text).join(''),
+  deny: denyRules.map((rule) => rule.text).join(''),
+  queries: probes([...allowRules, ...denyRules].flatMap((rule) => rule.blocks)).flatMap((address) => DAEMONS.map((daemon): TcpdQuery => ({ daemon, address }))),
+}));
+
+/**
+ * What the product denies for each query: for a daemon hosts.deny names, or
+ * that neither file names, what hosts.allow denies it and what the audit of
+ * hosts.deny beside it says that daemon's scope (or ALL) blocks; for a
+ * daemon hosts.allow alone names, deniedFor.
+ */
+function productDecisions(allowText: string, denyText: string, queries: readonly TcpdQuery[]): boolean[] {
+  const allow = { file: 'hosts.allow', document: parseDocument(allowText, hostsAllow) };
+  const document = parseDocument(denyText, hostsDeny);
+  const { facts } = audit(document, { ...DEFAULT_AUDIT_OPTIONS, hostsAllow: allow });
+  const granted = GrantedFirst.of(allow);
+  const scopeOf = (name: string) => document.scopes.findIndex((scope) => scope.name.toLowerCase() === name);
+  const denied = new Map(
+    DAEMONS.map((daemon) => {
+      const onlyAllowed = scopeOf(daemon) < 0 && granted.daemons.includes(daemon);
+      if (onlyAllowed) return [daemon, deniedFor(document, granted, daemon)];
+      const set = facts.scopeSets.find((candidate) => candidate.scope === (scopeOf(daemon) >= 0 ? scopeOf(daemon) : scopeOf('all')));
+      const own = granted.denied(daemon);
+      return [daemon, { ipv4: own.ipv4.union(set?.blocked4 ?? own.ipv4), ipv6: own.ipv6.union(set?.blocked6 ?? own.ipv6) }];
+    }),
+  );
+  return queries.map(({ daemon, address }) => {
+    const set = denied.get(daemon)!;
+    return holds({ blocked4: set.ipv4, blocked6: set.ipv6 }, address);
+  });
+}
+
+test(`hosts.allow then hosts.deny: ${RUNS} random pairs of both families, each daemon denied what libwrap (and tcpdmatch) denies it`, { timeout: 120_000 }, async () => {
+  requireOracle('tcpd');
+  const pairs = fc.sample(pair, { numRuns: RUNS, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) });
+  let compared = 0;
+  for (let from = 0; from < pairs.length; from += BATCH) {
+    const batch = pairs.slice(from, from + BATCH);
+    const real = await tcpdBatchDecisions(
+      batch.map((p) => ({ text: p.deny, allow: p.allow, queries: p.queries })),
+      controls,
+    );
+    batch.forEach((p, n) => {
+      const product = productDecisions(p.allow, p.deny, p.queries);
+      p.queries.forEach((query, q) => {
+        assert.equal(
+          product[q],
+          real[n][q],
+          `${query.daemon} from ${query.address}: the product says ${product[q] ? 'denied' : 'granted'}, libwrap the other\n--- hosts.allow\n${p.allow}--- hosts.deny\n${p.deny}`,
+        );
+      });
+      compared += p.queries.length;
+    });
+  }
+  assert.ok(compared > 0);
+});
