@@ -20,6 +20,7 @@ import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
 import { iptablesDecisions } from './iptablesDecisions';
+import { coveredElsewhereFacts } from './groups';
 import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow';
 import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
@@ -117,7 +118,9 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   // Thresholds as the largest `hi - lo` allowed, worked out once: the checks run for every entry.
   const [broad4, broad6] = [2 ** (32 - o.ipv4Warning), 1n << BigInt(128 - o.ipv6Warning)];
   const [large4, large6] = [net.minimumAddresses - 1, BigInt(net.minimumAddresses - 1)];
-  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle: idleEntries(table.count, entryFacts) };
+  const idle = idleEntries(table.count, entryFacts);
+  coveredElsewhereFacts(document, order4, order6, options.earlierLists ?? [], idle, entryFacts);
+  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle };
   checkEntries(order4, table.lo4, table.hi4, {
     ...shared,
     overbroad: (lo, hi) => hi - lo >= broad4,

@@ -19,6 +19,7 @@ export type LoaderCode = 'loader-rejects';
 export type EntryCode =
   | 'duplicate'
   | 'covered'
+  | 'covered-elsewhere'
   | 'shadowed'
   | 'granted-first'
   | 'ineffective-exception'
@@ -64,6 +65,12 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   },
   duplicate: { severity: 'warning', rule: 'The entry repeats an earlier one.', fixAll: true, unnecessary: true },
   covered: { severity: 'warning', rule: 'Another entry already contains this one.', fixAll: true, unnecessary: true },
+  'covered-elsewhere': {
+    severity: 'information',
+    rule: 'The lists loaded before this one into the same set (its group) already block every address of the entry.',
+    fixAll: false,
+    unnecessary: true,
+  },
   shadowed: {
     severity: 'warning',
     rule: 'Entries that decide the other way already decide all of this one: it never takes effect.',

@@ -80,6 +80,15 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
         related: related('Decides some of these addresses the other way.'),
       };
     }
+    case 'covered-elsewhere': {
+      const away = fact.away;
+      const by = away ? `, such as ${fileName(away.file)} line ${away.line + 1} (${away.text})` : '';
+      const none = table.size(k) === 1n ? 'its address is' : `none of its ${formatAddresses(table.version[k] as 4 | 6, table.size(k))} is`;
+      return {
+        message: `Already blocked by the lists loaded before this one in its group${by}: ${none} new to the set.`,
+        ...(away ? { related: [elsewhere(away, 'Blocks these addresses first.')] } : {}),
+      };
+    }
     case 'granted-first': {
       const away = fact.away;
       const by = away ? `${fileName(away.file)} line ${away.line + 1} (${away.text})` : 'the hosts.allow beside it';

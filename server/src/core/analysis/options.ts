@@ -7,6 +7,7 @@
 import type { NamedNetworks } from '../ownership/addressSpec';
 import type { ProviderCategory } from '../ownership/providers';
 import type { FindingCode, Severity } from './findingCodes';
+import type { EarlierList } from './groups';
 import type { HostsAllowFile } from './hostsAllow';
 
 export interface AuditOptions {
@@ -19,6 +20,8 @@ export interface AuditOptions {
   readonly networks: NetworkOptions;
   /** The hosts.allow beside a hosts.deny: it decides first (hostsAllow.ts). */
   readonly hostsAllow?: HostsAllowFile;
+  /** The lists loaded before this one into the same set, in order (groups.ts). */
+  readonly earlierLists?: readonly EarlierList[];
 }
 
 export interface NetworkOptions {
