@@ -51,7 +51,10 @@ test('the message says how much, and Fix all never removes a covered-elsewhere e
   const document = parseDocument('198.51.100.0/25\n', detectFormat('b.txt', ''));
   const result = audit(document, { ...DEFAULT_AUDIT_OPTIONS, earlierLists: earlier });
   const [finding] = result.findings;
-  assert.equal(finding.message, 'Already blocked by the lists loaded before this one in its group, such as a.txt line 2 (198.51.100.0/24): none of its 128 addresses is new to the set.');
+  assert.equal(
+    finding.message,
+    'Already blocked by the lists loaded before this one in its group, such as a.txt line 2 (198.51.100.0/24): none of its 128 addresses is new to the set.',
+  );
   assert.equal(finding.severity, 'information');
   assert.deepEqual(finding.related, [{ line: 1, start: 7, end: 22, message: 'Blocks these addresses first.', elsewhere: { file: 'lists/a.txt', column: 0 } }]);
   assert.deepEqual(fixAll(document, result.facts), []);

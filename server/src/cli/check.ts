@@ -5,6 +5,8 @@
  * The findings are written one by one as they are formatted, so a list of
  * millions of them needs memory for the audit only.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
@@ -12,8 +14,11 @@ import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
 import { audit, type AuditResult } from '../core/analysis/audit';
 import { compareFindings, type FindingChanges } from '../core/change/findingChanges';
 import type { Severity } from '../core/analysis/findingCodes';
+import type { EarlierList } from '../core/analysis/groups';
+import type { HostsAllowFile } from '../core/analysis/hostsAllow';
 import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
+import { hostsAllow, hostsDeny } from '../core/formats/hostsDeny';
 import type { NamedNetworks } from '../core/ownership/addressSpec';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
@@ -36,11 +41,14 @@ export function runCheck(options: Options, today: Date): number {
   const networks = cliNetworks();
   const ownership = ownershipStatus(networks, today, options.maxDataAgeDays);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
-  const read = options.files.map((file) => readDocument(file, options.inputFormat));
+  // The groups' lists are checked too, after the files named.
+  const files = [...new Set([...options.files, ...options.groups.flat()])];
+  const read = files.map((file) => readDocument(file, options.inputFormat));
   const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => saysAllowlist(document))];
   const allowlisted = allowlists.flatMap(({ file, document }) => listedNetworks(file, document));
-  const audits = read.map(({ file, document }) => {
-    const audited = auditDocument(file, document, networks, allowlisted);
+  const beside = new Beside(read, options, (file, document, context) => auditDocument(file, document, networks, allowlisted, context));
+  const audits = read.map(({ file }) => {
+    const audited = beside.audit(file);
     return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, networks), options.output === 'sarif');
   });
   const reports = limitResults(options.quiet ? audits.map(errorsOnly) : audits, maxResults);
@@ -89,19 +97,72 @@ function readDocument(file: string, inputFormat: string | undefined): ReadFile {
   return { file, document: parseDocument(text, formatOf(file, text, inputFormat)) };
 }
 
-function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[]): FileAudit {
-  const result = auditAll(document, networks, allowlisted);
+/** What a file is read with: the hosts.allow beside a hosts.deny, the lists loaded before it in its groups. */
+interface ReadWith {
+  readonly hostsAllow?: HostsAllowFile;
+  readonly earlierLists?: readonly EarlierList[];
+}
+
+/**
+ * Each file's audit with what it is read with: a hosts.deny with the
+ * hosts.allow in its folder (unless --no-hosts-allow), a list of a group
+ * after the lists before it, each audited first.
+ */
+class Beside {
+  private readonly audits = new Map<string, FileAudit | 'auditing'>();
+  private readonly documents: Map<string, BlocklistDocument>;
+
+  constructor(
+    read: readonly ReadFile[],
+    private readonly options: Options,
+    private readonly auditWith: (file: string, document: BlocklistDocument, context: ReadWith) => FileAudit,
+  ) {
+    this.documents = new Map(read.map(({ file, document }) => [file, document]));
+  }
+
+  audit(file: string): FileAudit {
+    const done = this.audits.get(file);
+    if (done === 'auditing') throw new UsageError(`--group: ${file} stands both before and after another list; give each set's lists one order.`);
+    if (done) return done;
+    this.audits.set(file, 'auditing');
+    const document = this.documents.get(file)!;
+    const before = [...new Set(this.options.groups.flatMap((group) => (group.includes(file) ? group.slice(0, group.indexOf(file)) : [])))];
+    const earlierLists = before.map((other): EarlierList => {
+      const { document: earlier, result } = this.audit(other);
+      return { file: other, document: earlier, blocked4: result.blocked4, blocked6: result.blocked6 };
+    });
+    const hostsAllow = this.options.hostsAllow ? hostsAllowBeside(file, document) : undefined;
+    const audited = this.auditWith(file, document, { ...(hostsAllow ? { hostsAllow } : {}), ...(earlierLists.length > 0 ? { earlierLists } : {}) });
+    this.audits.set(file, audited);
+    return audited;
+  }
+}
+
+/** The hosts.allow in the folder of `file` when `document` is a hosts.deny, read as hosts.allow; undefined for standard input or none. */
+function hostsAllowBeside(file: string, document: BlocklistDocument): HostsAllowFile | undefined {
+  if (document.format !== hostsDeny || file === '-') return undefined;
+  const path = join(dirname(file), 'hosts.allow');
+  if (!existsSync(path)) return undefined;
+  return { file: path, document: parseDocument(readText(path), hostsAllow) };
+}
+
+function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[], context: ReadWith): FileAudit {
+  const result = auditAll(document, networks, allowlisted, context);
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
       ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
       : [];
   const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
-  return { file, document, result, providers };
+  const readWith = [
+    ...(context.hostsAllow ? [`read after ${context.hostsAllow.file}, which decides first (--no-hosts-allow reads it alone)`] : []),
+    ...(context.earlierLists ? [`loaded into one set after ${context.earlierLists.map((list) => list.file).join(', ')} (--group)`] : []),
+  ];
+  return { file, document, result, providers, ...(readWith.length > 0 ? { readWith } : {}) };
 }
 
 /** Every finding: CI wants the whole list, not the editor's first thousand. */
-export function auditAll(document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[] = []): AuditResult {
-  const options = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER };
+export function auditAll(document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[] = [], context: ReadWith = {}): AuditResult {
+  const options = { ...DEFAULT_AUDIT_OPTIONS, ...context, maxFindings: Number.MAX_SAFE_INTEGER };
   return audit(document, allowlisted.length > 0 ? { ...options, networks: { ...options.networks, allowlisted } } : options, networks);
 }
 
@@ -133,6 +194,7 @@ function jsonReport(file: FileReport, ownershipData: object | undefined): object
     findings: new Streamed(located(file)),
     omitted: findings.length - file.shown.length,
     providers: file.providers,
+    ...(file.readWith ? { readWith: file.readWith } : {}),
     ownershipData,
   };
 }
