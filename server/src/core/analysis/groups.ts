@@ -7,7 +7,7 @@
  * addresses. Only whole coverage is a finding: an entry partly blocked
  * before still adds the rest.
  */
-import { AddressSet } from '../addresses/addressSet';
+import type { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6 } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
