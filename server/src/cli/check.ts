@@ -6,7 +6,7 @@
  * millions of them needs memory for the audit only.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
@@ -16,7 +16,7 @@ import { compareFindings, type FindingChanges } from '../core/change/findingChan
 import type { Severity } from '../core/analysis/findingCodes';
 import type { EarlierList } from '../core/analysis/groups';
 import type { HostsAllowFile } from '../core/analysis/hostsAllow';
-import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
+import { DEFAULT_AUDIT_OPTIONS, type ReadWith } from '../core/analysis/options';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
 import { hostsAllow, hostsDeny } from '../core/formats/hostsDeny';
 import type { NamedNetworks } from '../core/ownership/addressSpec';
@@ -97,12 +97,6 @@ function readDocument(file: string, inputFormat: string | undefined): ReadFile {
   return { file, document: parseDocument(text, formatOf(file, text, inputFormat)) };
 }
 
-/** What a file is read with: the hosts.allow beside a hosts.deny, the lists loaded before it in its groups. */
-interface ReadWith {
-  readonly hostsAllow?: HostsAllowFile;
-  readonly earlierLists?: readonly EarlierList[];
-}
-
 /**
  * Each file's audit with what it is read with: a hosts.deny with the
  * hosts.allow in its folder (unless --no-hosts-allow), a list of a group
@@ -122,7 +116,7 @@ class Beside {
 
   audit(file: string): FileAudit {
     const done = this.audits.get(file);
-    if (done === 'auditing') throw new UsageError(`--group: ${file} stands both before and after another list; give each set's lists one order.`);
+    if (done === 'auditing') throw new UsageError(`--group: ${file} stands both before and after another list; give the lists of a set one order.`);
     if (done) return done;
     this.audits.set(file, 'auditing');
     const document = this.documents.get(file)!;
@@ -138,9 +132,9 @@ class Beside {
   }
 }
 
-/** The hosts.allow in the folder of `file` when `document` is a hosts.deny, read as hosts.allow; undefined for standard input or none. */
+/** The hosts.allow in the folder of a file named hosts.deny (and read as one), read as hosts.allow; undefined for none. */
 function hostsAllowBeside(file: string, document: BlocklistDocument): HostsAllowFile | undefined {
-  if (document.format !== hostsDeny || file === '-') return undefined;
+  if (document.format !== hostsDeny || basename(file) !== 'hosts.deny') return undefined;
   const path = join(dirname(file), 'hosts.allow');
   if (!existsSync(path)) return undefined;
   return { file: path, document: parseDocument(readText(path), hostsAllow) };

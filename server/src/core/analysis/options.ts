@@ -24,6 +24,9 @@ export interface AuditOptions {
   readonly earlierLists?: readonly EarlierList[];
 }
 
+/** What a list is read with besides its own text: the hosts.allow beside a hosts.deny, the lists before it in its groups. */
+export type ReadWith = Pick<AuditOptions, 'hostsAllow' | 'earlierLists'>;
+
 export interface NetworkOptions {
   /** Entries with fewer addresses are not checked for known networks or collateral (a single address is a deliberate target). */
   readonly minimumAddresses: number;
