@@ -53,6 +53,17 @@ test('--no-hosts-allow reads the hosts.deny alone', () => {
   assert.equal(reports[0].readWith, undefined);
 });
 
+test('which: a hosts.deny entry hosts.allow decides first blocks none of the query, and the answer names the hosts.allow line', () => {
+  const which = (...args: string[]) => spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'which', ...args], { cwd: folder, encoding: 'utf8' });
+  const text = which('192.0.2.7', 'etc/hosts.deny');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /^ {4}allowed by etc\/hosts\.allow line 2 \(192\.0\.2\.0\/24\): it decides 1 address of IPv4 first, before hosts\.deny is asked$/m);
+  const json = JSON.parse(which('192.0.2.7', 'etc/hosts.deny', '--format', 'json').stdout) as { files: { scopes: { grantedFirst?: object }[] }[] };
+  assert.deepEqual(json.files[0].scopes[0].grantedFirst, { addresses: { ipv4: '1', ipv6: '0' }, file: 'etc/hosts.allow', line: 2, text: '192.0.2.0/24' });
+  // Read alone, it blocks the address: exit status 1.
+  assert.equal(which('192.0.2.7', 'etc/hosts.deny', '--no-hosts-allow').status, 1);
+});
+
 test('--group: the later list gets covered-elsewhere for entries the earlier one blocks whole, the earlier none, and both are checked', () => {
   const { status, reports } = check(['--group', 'feed.txt,local.txt']);
   assert.deepEqual(

@@ -58,6 +58,12 @@ test('a hosts.deny is read after the hosts.allow beside it: an entry it grants w
   const granted = diagnostics.find((d) => d.code === 'granted-first')!;
   assert.equal(granted.tags?.[0], 1, 'faded as unnecessary');
   const found = await find('192.0.2.7');
+  const deny = found?.files.find((file) => file.uri === uri('etc/hosts.deny'));
+  assert.deepEqual(deny?.scopes[0].grantedFirst, {
+    addresses: { ipv4: '1', ipv6: '0' },
+    uri: uri('etc/hosts.allow'),
+    match: { line: 1, character: 6, endCharacter: 18, text: '192.0.2.0/24', role: 'excepts', overlap: '1', decided: '1' },
+  });
   assert.deepEqual(
     found?.files.map((file) => [relative(file.uri), file.blocked.ipv4]),
     [

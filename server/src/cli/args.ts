@@ -49,8 +49,9 @@ Options:
                                addresses the lists before it already block is covered-elsewhere (information), the
                                earlier list's line as related information; the group's files are checked too.
                                Repeat it for several groups
-  --no-hosts-allow             check reads a hosts.deny alone; by default the hosts.allow in its folder, if there is
-                               one, is read with it and decides first, as tcpd does (the file's totals name it)
+  --no-hosts-allow             check and which read a file named hosts.deny alone; by default the hosts.allow in its
+                               folder, if there is one, is read with it and decides first, as tcpd does (check's
+                               totals name it; which says what it allows first)
   --max-results N              check writes at most N findings, the most severe first, and says how many it left
                                out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
                                per run); the exit status counts them all
@@ -136,7 +137,7 @@ export interface Options {
   readonly allowlists: readonly string[];
   /** check: groups of lists loaded into one set, each in order (--group, repeated for several groups). */
   readonly groups: readonly (readonly string[])[];
-  /** check: read each hosts.deny with the hosts.allow beside it. */
+  /** check and which: read each hosts.deny with the hosts.allow beside it. */
   readonly hostsAllow: boolean;
 }
 
@@ -171,7 +172,7 @@ const ONLY_FOR: Record<string, { readonly commands: readonly Command[]; readonly
   '--max-count': { commands: ['history'], why: 'it limits the commits of a history' },
   '--allowlist': { commands: ['check'], why: 'it protects what the allowlist lists from the findings of check' },
   '--group': { commands: ['check'], why: 'it tells check which lists are loaded into one set' },
-  '--no-hosts-allow': { commands: ['check'], why: 'only check reads a hosts.deny with its hosts.allow' },
+  '--no-hosts-allow': { commands: ['check', 'which'], why: 'only check and which read a hosts.deny with its hosts.allow' },
 };
 
 const VALUED = [

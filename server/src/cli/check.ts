@@ -133,7 +133,7 @@ class Beside {
 }
 
 /** The hosts.allow in the folder of a file named hosts.deny (and read as one), read as hosts.allow; undefined for none. */
-function hostsAllowBeside(file: string, document: BlocklistDocument): HostsAllowFile | undefined {
+export function hostsAllowBeside(file: string, document: BlocklistDocument): HostsAllowFile | undefined {
   if (document.format !== hostsDeny || basename(file) !== 'hosts.deny') return undefined;
   const path = join(dirname(file), 'hosts.allow');
   if (!existsSync(path)) return undefined;

@@ -76,6 +76,8 @@ export interface DocumentFacts {
   /** Each scope that holds entries: what it decides to block, whether it blocks or allows (its role says). */
   readonly scopeSets: readonly ScopeSet[];
   readonly context: NetworkContext;
+  /** A hosts.deny's: what the hosts.allow beside it decides first, per daemon. */
+  readonly grantedFirst?: GrantedFirst;
 }
 
 /** One scope's blocking entries and the addresses it blocks, by its own rule. */
@@ -110,7 +112,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   }
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
-  const { blocked4, blocked6, scopeSets } =
+  const { blocked4, blocked6, scopeSets, grantedFirst }: ReturnType<typeof scopedDecisions> =
     scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts, options);
   const context = networkContext(document, options, networks);
   const net = options.networks;
@@ -142,7 +144,19 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   entryFacts.sort((a, b) => a.entry - b.entry);
   const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget);
-  return { order4, order6, entryFacts, header, loader: loaderRejections(document), duplicates, blocked4, blocked6, scopeSets, context };
+  return {
+    order4,
+    order6,
+    entryFacts,
+    header,
+    loader: loaderRejections(document),
+    duplicates,
+    blocked4,
+    blocked6,
+    scopeSets,
+    context,
+    ...(grantedFirst ? { grantedFirst } : {}),
+  };
 }
 
 /** What the per-entry checks need for one family. */
@@ -227,7 +241,7 @@ function scopedDecisions(
   document: BlocklistDocument,
   facts: EntryFact[],
   options: AuditOptions,
-): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
+): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[]; grantedFirst?: GrantedFirst } {
   const table = document.entries;
   const scopes = document.scopes;
   const scopeSets: ScopeSet[] = [];
@@ -292,7 +306,7 @@ function scopedDecisions(
   const onlyAllowed = every && granted ? onlyAllowedDenied(document, granted, { ipv4: every.blocked4, ipv6: every.blocked6 }) : [];
   const blocked4 = unionOf(IPV4, [...blockingSets.map((set) => set.blocked4), ...onlyAllowed.map((set) => set.ipv4)]);
   const blocked6 = unionOf(IPV6, [...blockingSets.map((set) => set.blocked6), ...onlyAllowed.map((set) => set.ipv6)]);
-  return { blocked4, blocked6, scopeSets };
+  return { blocked4, blocked6, scopeSets, ...(granted ? { grantedFirst: granted } : {}) };
 }
 
 /** `indices` split by the scope of each, keeping their order. */
