@@ -11,9 +11,13 @@ import { audit } from '../../server/src/core/analysis/audit';
 import { deniedFor, GrantedFirst } from '../../server/src/core/analysis/hostsAllow';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
-import { fixAll } from '../../server/src/core/fixes/fixes';
+import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import { DEFAULT_MAX_FIX_ENTRIES, fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
+import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import { hostsAllow, hostsDeny } from '../../server/src/core/formats/hostsDeny';
 import { detectFormat } from '../../server/src/core/formats/registry';
+
+const DEFAULT_FIX_OPTIONS = { maxEntries: DEFAULT_MAX_FIX_ENTRIES, protected: [], target: [] };
 
 function read(allowText: string, denyText: string) {
   const allow = { file: '/etc/hosts.allow', document: parseDocument(allowText, hostsAllow) };
@@ -59,6 +63,18 @@ test('the finding names the hosts.allow line, and Fix all leaves the entry', () 
   assert.match(finding.message, /hosts\.allow line 2 \(192\.0\.2\.0\/24\) grants every address of it first/);
   assert.equal(finding.related?.[0].message, 'Decides these addresses first.');
   assert.deepEqual(fixAll(document, result.facts), []);
+});
+
+test('the quick fix removes an entry hosts.allow decides first, naming its line; a rule that loses its last client goes', () => {
+  const { document, result } = read('sshd: 192.0.2.0/24\n', 'sshd: 192.0.2.7, 198.51.100.1\nvsftpd: 192.0.2.8\nsshd: 192.0.2.9\n');
+  const index = EntryIndex.of(document.entries);
+  const removal = (k: number) => fixesForEntry(document, { index, facts: result.facts }, k, DEFAULT_FIX_OPTIONS).find((fix) => fix.resolves?.includes('granted-first'));
+  const first = removal(0)!;
+  assert.equal(first.title, 'Remove 192.0.2.7: hosts.allow line 1 (192.0.2.0/24) decides it first');
+  assert.equal(applyEdits(document.text, first.edits), 'sshd: 198.51.100.1\nvsftpd: 192.0.2.8\nsshd: 192.0.2.9\n');
+  // vsftpd is granted nothing: its entry stays, with no such fix.
+  assert.equal(removal(2), undefined);
+  assert.equal(applyEdits(document.text, removal(3)!.edits), 'sshd: 192.0.2.7, 198.51.100.1\nvsftpd: 192.0.2.8\n');
 });
 
 test('a daemon only hosts.allow names is decided by hosts.deny ALL rules less what hosts.allow grants it', () => {

@@ -98,6 +98,16 @@ test('a group: the later list gets covered-elsewhere for entries the earlier one
   assert.deepEqual(shown(await client.pullDiagnostics(uri('feeds/drop.netset')), 'covered-elsewhere'), []);
 });
 
+test('the hover says how much of an entry the earlier lists of its group block, whole or in part', async () => {
+  const hover = async (line: number) => {
+    const contents = (await client.hover(uri('local.txt'), line, 1))?.contents;
+    return typeof contents === 'object' && 'value' in contents ? contents.value : '';
+  };
+  assert.match(await hover(1), /\*\*In its group:\*\* 128 of 128 addresses \(100 %\) are blocked by the lists loaded before this one\./);
+  assert.match(await hover(6), /\*\*In its group:\*\* 64 of 128 addresses \(50.0 %\) are blocked by the lists loaded before this one\./);
+  assert.doesNotMatch(await hover(2), /In its group/);
+});
+
 test('Fix all never removes a covered-elsewhere entry (the duplicate goes)', async () => {
   const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
     textDocument: { uri: uri('local.txt') },

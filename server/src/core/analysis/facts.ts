@@ -21,6 +21,7 @@ import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
 import { iptablesDecisions } from './iptablesDecisions';
 import { coveredElsewhereFacts } from './groups';
+import type { Addresses } from './which';
 import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow';
 import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
@@ -78,6 +79,8 @@ export interface DocumentFacts {
   readonly context: NetworkContext;
   /** A hosts.deny's: what the hosts.allow beside it decides first, per daemon. */
   readonly grantedFirst?: GrantedFirst;
+  /** A list of a group's: what the lists loaded before it block together. */
+  readonly blockedBefore?: Addresses;
 }
 
 /** One scope's blocking entries and the addresses it blocks, by its own rule. */
@@ -121,7 +124,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const [broad4, broad6] = [2 ** (32 - o.ipv4Warning), 1n << BigInt(128 - o.ipv6Warning)];
   const [large4, large6] = [net.minimumAddresses - 1, BigInt(net.minimumAddresses - 1)];
   const idle = idleEntries(table.count, entryFacts);
-  coveredElsewhereFacts(document, order4, order6, options.earlierLists ?? [], idle, entryFacts);
+  const blockedBefore = coveredElsewhereFacts(document, order4, order6, options.earlierLists ?? [], idle, entryFacts);
   const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle };
   checkEntries(order4, table.lo4, table.hi4, {
     ...shared,
@@ -156,6 +159,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     scopeSets,
     context,
     ...(grantedFirst ? { grantedFirst } : {}),
+    ...(blockedBefore ? { blockedBefore } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import type { BlocklistDocument } from '../document/document';
 import { columnOf } from '../formats/format';
 import { EntryIndex } from './entryIndex';
 import type { AwayPlace, EntryFact } from './facts';
+import type { Addresses } from './which';
 
 /** A list loaded before this one into the same set: its file (a path or a URI), its document and what it blocks. */
 export interface EarlierList {
@@ -26,7 +27,8 @@ export interface EarlierList {
 /**
  * The `covered-elsewhere` facts of the blocking entries in `order4` and
  * `order6` (entries found `idle` in their own list are left to that
- * finding), against the lists loaded before.
+ * finding), against the lists loaded before; returns what those block
+ * together (for the hover), or undefined when there are none.
  */
 export function coveredElsewhereFacts(
   document: BlocklistDocument,
@@ -35,8 +37,8 @@ export function coveredElsewhereFacts(
   earlier: readonly EarlierList[],
   idle: Uint8Array,
   facts: EntryFact[],
-): void {
-  if (earlier.length === 0) return;
+): Addresses | undefined {
+  if (earlier.length === 0) return undefined;
   const table = document.entries;
   const before4 = unionOf(
     IPV4,
@@ -53,6 +55,7 @@ export function coveredElsewhereFacts(
   for (const k of order6) {
     if (!idle[k] && before6.covers(table.lo6[k], table.hi6[k])) facts.push(fact(k, places.of(6, table.lo6[k])));
   }
+  return { ipv4: before4, ipv6: before6 };
 }
 
 function fact(k: number, away: AwayPlace | undefined): EntryFact {
