@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audit } from '../../server/src/core/analysis/audit';
-import { deniedFor, GrantedFirst } from '../../server/src/core/analysis/hostsAllow';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
@@ -77,14 +76,21 @@ test('the quick fix removes an entry hosts.allow decides first, naming its line;
   assert.equal(applyEdits(document.text, removal(3)!.edits), 'sshd: 192.0.2.7, 198.51.100.1\nvsftpd: 192.0.2.8\n');
 });
 
-test('a daemon only hosts.allow names is decided by hosts.deny ALL rules less what hosts.allow grants it', () => {
-  const { allow, document } = read('sshd: 192.0.2.0/24\n', 'ALL: 192.0.2.0/23\n');
-  const granted = GrantedFirst.of(allow);
-  assert.equal(deniedFor(document, granted, 'sshd').ipv4.size(), 256n);
-  assert.equal(deniedFor(document, granted, 'vsftpd').ipv4.size(), 512n);
-  // What hosts.allow itself denies counts as denied.
-  const own = read('sshd: 198.51.100.0/24 : deny\n', '');
-  assert.equal(deniedFor(own.document, GrantedFirst.of(own.allow), 'sshd').ipv4.size(), 256n);
+test('a daemon only hosts.allow names is denied what hosts.deny ALL rules deny less what hosts.allow matches for it, and counts', () => {
+  const { document, result } = read('sshd: 192.0.2.0/24\n', 'ALL: 192.0.2.0/23\n');
+  assert.equal(result.facts.onlyAllowed?.get('sshd')?.ipv4.size(), 256n);
+  assert.deepEqual(
+    result.facts.scopeSets.map((s) => `${document.scopes[s.scope].label}: ${s.blocked4.size()}`),
+    ['daemon ALL: 512'],
+  );
+  // hosts.allow's ALL line holds for every daemon but vsftpd, which it names: vsftpd alone is denied the /24, and it counts.
+  const except = read('ALL EXCEPT vsftpd: 192.0.2.0/24\n', 'ALL: 192.0.2.0/24\n');
+  assert.equal(except.result.facts.onlyAllowed?.get('vsftpd')?.ipv4.size(), 256n);
+  assert.equal(except.result.ipv4.addresses, 256n);
+  assert.deepEqual(
+    except.result.findings.filter((f) => f.code === 'granted-first'),
+    [],
+  );
 });
 
 test('a hosts.allow read alone blocks only what its deny lines deny', () => {

@@ -3,16 +3,18 @@
  * pairs of files, hosts.allow read first as hosts_access(5) says. For the
  * first, last and neighbouring addresses of every entry of either file, and
  * each daemon (named in either file or in neither), the product's decision
- * (the audit's scope sets, and deniedFor) equals tcpdmatch's, asked through
+ * (what the audits of the two files say) equals tcpdmatch's, asked through
  * libwrap in one process (held to tcpdmatch on a sample, firewalls.ts).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
-import { deniedFor, GrantedFirst } from '../../server/src/core/analysis/hostsAllow';
+import { AddressSet } from '../../server/src/core/addresses/addressSet';
+import { IPV4, IPV6 } from '../../server/src/core/addresses/family';
+import type { DocumentFacts } from '../../server/src/core/analysis/facts';
 import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
-import { parseDocument } from '../../server/src/core/document/document';
+import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { hostsAllow, hostsDeny } from '../../server/src/core/formats/hostsDeny';
 import { holds } from './fixChecks';
 import { requireOracle, tcpdBatchDecisions, type TcpdQuery } from './firewalls';
@@ -41,30 +43,31 @@ const pair = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 3 }), f
 }));
 
 /**
- * What the product denies for each query: for a daemon hosts.deny names, or
- * that neither file names, what hosts.allow denies it and what the audit of
- * hosts.deny beside it says that daemon's scope (or ALL) blocks; for a
- * daemon hosts.allow alone names, deniedFor.
+ * What the product denies each query's daemon: what the audit of hosts.allow
+ * says it denies the daemon itself (lines whose options deny), and what the
+ * audit of hosts.deny beside it says the daemon is denied — its scope, the
+ * sets of daemons only hosts.allow names, else the ALL scope.
  */
 function productDecisions(allowText: string, denyText: string, queries: readonly TcpdQuery[]): boolean[] {
   const allow = { file: 'hosts.allow', document: parseDocument(allowText, hostsAllow) };
   const document = parseDocument(denyText, hostsDeny);
   const { facts } = audit(document, { ...DEFAULT_AUDIT_OPTIONS, hostsAllow: allow });
-  const granted = GrantedFirst.of(allow);
-  const scopeOf = (name: string) => document.scopes.findIndex((scope) => scope.name.toLowerCase() === name);
+  const own = audit(allow.document).facts;
+  const scopeSet = (read: { document: BlocklistDocument; facts: DocumentFacts }, daemon: string) => {
+    const scopeOf = (name: string) => read.document.scopes.findIndex((scope) => scope.name.toLowerCase() === name);
+    const s = scopeOf(daemon) >= 0 ? scopeOf(daemon) : scopeOf('all');
+    const set = read.facts.scopeSets.find((candidate) => candidate.scope === s);
+    return { ipv4: set?.blocked4 ?? AddressSet.empty(IPV4), ipv6: set?.blocked6 ?? AddressSet.empty(IPV6) };
+  };
   const denied = new Map(
     DAEMONS.map((daemon) => {
-      const onlyAllowed = scopeOf(daemon) < 0 && granted.daemons.includes(daemon);
-      if (onlyAllowed) return [daemon, deniedFor(document, granted, daemon)];
-      const set = facts.scopeSets.find((candidate) => candidate.scope === (scopeOf(daemon) >= 0 ? scopeOf(daemon) : scopeOf('all')));
-      const own = granted.denied(daemon);
-      return [daemon, { ipv4: own.ipv4.union(set?.blocked4 ?? own.ipv4), ipv6: own.ipv6.union(set?.blocked6 ?? own.ipv6) }];
+      const first = scopeSet({ document: allow.document, facts: own }, daemon);
+      const named = document.scopes.some((scope) => scope.name.toLowerCase() === daemon);
+      const then = (!named && facts.onlyAllowed?.get(daemon)) || scopeSet({ document, facts }, daemon);
+      return [daemon, { blocked4: first.ipv4.union(then.ipv4), blocked6: first.ipv6.union(then.ipv6) }];
     }),
   );
-  return queries.map(({ daemon, address }) => {
-    const set = denied.get(daemon)!;
-    return holds({ blocked4: set.ipv4, blocked6: set.ipv6 }, address);
-  });
+  return queries.map(({ daemon, address }) => holds(denied.get(daemon)!, address));
 }
 
 test(`hosts.allow then hosts.deny: ${RUNS} random pairs of both families, each daemon denied what libwrap (and tcpdmatch) denies it`, { timeout: 120_000 }, async () => {

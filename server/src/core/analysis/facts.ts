@@ -79,6 +79,8 @@ export interface DocumentFacts {
   readonly context: NetworkContext;
   /** A hosts.deny's: what the hosts.allow beside it decides first, per daemon. */
   readonly grantedFirst?: GrantedFirst;
+  /** A hosts.deny's beside a hosts.allow: what each daemon only hosts.allow names is denied (it has no scope here), by name in lower case. */
+  readonly onlyAllowed?: ReadonlyMap<string, Addresses>;
   /** A list of a group's: what the lists loaded before it block together. */
   readonly blockedBefore?: Addresses;
 }
@@ -115,7 +117,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   }
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
-  const { blocked4, blocked6, scopeSets, grantedFirst }: ReturnType<typeof scopedDecisions> =
+  const { blocked4, blocked6, scopeSets, grantedFirst, onlyAllowed }: ReturnType<typeof scopedDecisions> =
     scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts, options);
   const context = networkContext(document, options, networks);
   const net = options.networks;
@@ -159,6 +161,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     scopeSets,
     context,
     ...(grantedFirst ? { grantedFirst } : {}),
+    ...(onlyAllowed ? { onlyAllowed } : {}),
     ...(blockedBefore ? { blockedBefore } : {}),
   };
 }
@@ -245,7 +248,13 @@ function scopedDecisions(
   document: BlocklistDocument,
   facts: EntryFact[],
   options: AuditOptions,
-): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[]; grantedFirst?: GrantedFirst } {
+): {
+  blocked4: AddressSet<number>;
+  blocked6: AddressSet<bigint>;
+  scopeSets: ScopeSet[];
+  grantedFirst?: GrantedFirst;
+  onlyAllowed?: ReadonlyMap<string, Addresses>;
+} {
   const table = document.entries;
   const scopes = document.scopes;
   const scopeSets: ScopeSet[] = [];
@@ -307,10 +316,11 @@ function scopedDecisions(
   const blockingSets = scopeSets.filter((set) => scopes[set.scope].role === 'block');
   // Beside a hosts.allow, the daemons only it names are denied by hosts.deny's ALL rules too, less what it matches for them.
   const every = ruled && granted ? ruled.get(scopes.findIndex((scope) => scope.name === 'ALL')) : undefined;
-  const onlyAllowed = every && granted ? onlyAllowedDenied(document, granted, { ipv4: every.blocked4, ipv6: every.blocked6 }) : [];
-  const blocked4 = unionOf(IPV4, [...blockingSets.map((set) => set.blocked4), ...onlyAllowed.map((set) => set.ipv4)]);
-  const blocked6 = unionOf(IPV6, [...blockingSets.map((set) => set.blocked6), ...onlyAllowed.map((set) => set.ipv6)]);
-  return { blocked4, blocked6, scopeSets, ...(granted ? { grantedFirst: granted } : {}) };
+  const onlyAllowed = every && granted ? onlyAllowedDenied(document, granted, { ipv4: every.blocked4, ipv6: every.blocked6 }) : undefined;
+  const denied = [...(onlyAllowed?.values() ?? [])];
+  const blocked4 = unionOf(IPV4, [...blockingSets.map((set) => set.blocked4), ...denied.map((set) => set.ipv4)]);
+  const blocked6 = unionOf(IPV6, [...blockingSets.map((set) => set.blocked6), ...denied.map((set) => set.ipv6)]);
+  return { blocked4, blocked6, scopeSets, ...(granted ? { grantedFirst: granted } : {}), ...(onlyAllowed ? { onlyAllowed } : {}) };
 }
 
 /** `indices` split by the scope of each, keeping their order. */

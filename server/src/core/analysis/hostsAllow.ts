@@ -11,7 +11,7 @@ import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6 } from '../addresses/family';
 import type { BlocklistDocument } from '../document/document';
 import { columnOf } from '../formats/format';
-import { lineExcept, rulesOf, type RuledScope } from './decisions';
+import { lineExcept, rulesOf, type Rule, type RuledScope } from './decisions';
 import type { AwayPlace, EntryFact } from './facts';
 import type { Addresses } from './which';
 
@@ -34,6 +34,9 @@ export class GrantedFirst {
     private readonly decisive: Uint32Array,
   ) {}
 
+  /** The allow file's rules in order, read on the first place asked for. */
+  private rules: Rule[] | undefined;
+
   static of(allow: HostsAllowFile): GrantedFirst {
     const { document } = allow;
     const table = document.entries;
@@ -54,23 +57,16 @@ export class GrantedFirst {
     return ruled ? { ipv4: ruled.matched4, ipv6: ruled.matched6 } : NOTHING;
   }
 
-  /** The addresses hosts.allow itself denies `daemon` (lines whose options say `deny`). */
-  denied(daemon: string): Addresses {
-    const ruled = this.scopeOf(daemon);
-    return ruled ? { ipv4: ruled.blocked4, ipv6: ruled.blocked6 } : NOTHING;
-  }
-
   /** The first hosts.allow line holding for `daemon` with an entry that holds address `lo` of family `version`. */
   placeOf(daemon: string, version: 4 | 6, lo: number | bigint): AwayPlace | undefined {
     const { file, document } = this.allow;
     const table = document.entries;
-    const scope = this.scopeName(daemon);
-    if (scope === undefined) return undefined;
-    for (const rule of rulesOf(document, this.decisive)) {
-      if (!rule.scopes.includes(scope)) continue;
-      const k = rule.entries.find((k) =>
-        table.version[k] !== version ? false : version === 4 ? table.lo4[k] <= lo && lo <= table.hi4[k] : table.lo6[k] <= lo && lo <= table.hi6[k],
-      );
+    const s = this.scopeIndex(daemon);
+    if (s === undefined) return undefined;
+    const scope = document.scopes[s].name;
+    const holds = (k: number) => table.version[k] === version && (version === 4 ? table.lo4[k] <= lo && lo <= table.hi4[k] : table.lo6[k] <= lo && lo <= table.hi6[k]);
+    for (const rule of (this.rules ??= rulesOf(document, this.decisive))) {
+      const k = rule.scopes.includes(scope) ? rule.entries.find(holds) : undefined;
       if (k === undefined) continue;
       const [start, end, line] = [table.start[k], table.end[k], table.line[k]];
       return { file, line, start, end, column: columnOf(document.text, start), text: document.text.slice(start, end) };
@@ -78,13 +74,13 @@ export class GrantedFirst {
     return undefined;
   }
 
-  private scopeName(daemon: string): string | undefined {
-    const s = this.byName.get(daemon.toLowerCase()) ?? this.byName.get(EVERY_DAEMON.toLowerCase());
-    return s === undefined ? undefined : this.allow.document.scopes[s].name;
+  /** The allow file's scope that decides for `daemon`: its own, else `ALL`'s, if the file has either. */
+  private scopeIndex(daemon: string): number | undefined {
+    return this.byName.get(daemon.toLowerCase()) ?? this.byName.get(EVERY_DAEMON.toLowerCase());
   }
 
   private scopeOf(daemon: string): RuledScope | undefined {
-    const s = this.byName.get(daemon.toLowerCase()) ?? this.byName.get(EVERY_DAEMON.toLowerCase());
+    const s = this.scopeIndex(daemon);
     return s === undefined ? undefined : this.ruled.get(s);
   }
 }
@@ -117,45 +113,18 @@ export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32A
 }
 
 /**
- * What hosts_access(5) denies `daemon` with `deny` and `granted` (the
- * hosts.allow beside it, if any): what hosts.allow denies it, and of the
- * rest what hosts.deny's rules for it deny — those of its own scope, else of
- * hosts.deny's `ALL` scope.
+ * What each daemon that hosts.allow alone names is denied, by name in lower
+ * case: hosts.deny's `ALL` rules (`allBlocked`, its `ALL` scope read alone)
+ * hold for it, less what hosts.allow matches for it. hosts.deny has no
+ * scope of its own for such a daemon; these count towards what it blocks.
  */
-export function deniedFor(deny: BlocklistDocument, granted: GrantedFirst | undefined, daemon: string): Addresses {
-  const ruled = denyRules(deny);
-  const blocked = ruled.forDaemon(daemon);
-  if (!granted) return blocked;
-  const [matched, denied] = [granted.matched(daemon), granted.denied(daemon)];
-  return { ipv4: denied.ipv4.union(blocked.ipv4.difference(matched.ipv4)), ipv6: denied.ipv6.union(blocked.ipv6.difference(matched.ipv6)) };
-}
-
-/** hosts.deny's rules read alone: what they deny each daemon (`forDaemon`), by its scope, else the `ALL` scope. */
-function denyRules(deny: BlocklistDocument): { forDaemon(daemon: string): Addresses } {
-  const table = deny.entries;
-  const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
-  const ruled = lineExcept(deny, decisive, []);
-  return {
-    forDaemon(daemon) {
-      // A daemon hosts.deny names is a scope of its own, even one no rule holds for (`ALL EXCEPT sshd`).
-      const named = deny.scopes.findIndex((scope) => scope.name.toLowerCase() === daemon.toLowerCase());
-      const set = ruled.get(named >= 0 ? named : deny.scopes.findIndex((scope) => scope.name === EVERY_DAEMON));
-      return set ? { ipv4: set.blocked4, ipv6: set.blocked6 } : NOTHING;
-    },
-  };
-}
-
-/**
- * What the daemons that hosts.allow alone names are denied by hosts.deny's
- * `ALL` rules (`allBlocked`, its `ALL` scope read alone) less what
- * hosts.allow matches for each: they count towards what hosts.deny blocks.
- */
-export function onlyAllowedDenied(deny: BlocklistDocument, granted: GrantedFirst, allBlocked: Addresses): Addresses[] {
+export function onlyAllowedDenied(deny: BlocklistDocument, granted: GrantedFirst, allBlocked: Addresses): Map<string, Addresses> {
   const named = new Set(deny.scopes.map((scope) => scope.name.toLowerCase()));
-  return granted.daemons
-    .filter((daemon) => !named.has(daemon))
-    .map((daemon) => {
-      const matched = granted.matched(daemon);
-      return { ipv4: allBlocked.ipv4.difference(matched.ipv4), ipv6: allBlocked.ipv6.difference(matched.ipv6) };
-    });
+  const denied = new Map<string, Addresses>();
+  for (const daemon of granted.daemons) {
+    if (named.has(daemon)) continue;
+    const matched = granted.matched(daemon);
+    denied.set(daemon, { ipv4: allBlocked.ipv4.difference(matched.ipv4), ipv6: allBlocked.ipv6.difference(matched.ipv6) });
+  }
+  return denied;
 }
