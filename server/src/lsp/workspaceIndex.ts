@@ -194,23 +194,22 @@ export class WorkspaceIndex {
 
   /** The files whose readWith holds `uri`: the hosts.deny beside a hosts.allow, the lists after it in its groups. */
   dependents(uri: string): string[] {
-    const found = new Set<string>();
-    if (uri.endsWith('/hosts.allow')) found.add(uri.replace(/hosts\.allow$/, 'hosts.deny'));
-    for (const group of this.matchers.groups) {
-      const members = this.members(group);
-      const at = members.indexOf(uri);
-      if (at >= 0) for (const later of members.slice(at + 1)) found.add(later);
-    }
-    return [...found];
+    const after = this.inGroups(uri, (members, at) => members.slice(at + 1));
+    return uri.endsWith('/hosts.allow') ? [uri.replace(/hosts\.allow$/, 'hosts.deny'), ...after] : after;
   }
 
-  /** The lists loaded before `uri` in its groups, in order, each once. */
+  /** The lists loaded before `uri` in its groups, in order. */
   private earlier(uri: string): string[] {
+    return this.inGroups(uri, (members, at) => members.slice(0, at));
+  }
+
+  /** The lists `pick` takes of each group holding `uri` (its members in load order, and where `uri` stands), each once, `uri` aside. */
+  private inGroups(uri: string, pick: (members: string[], at: number) => string[]): string[] {
     const found = new Set<string>();
     for (const group of this.matchers.groups) {
       const members = this.members(group);
       const at = members.indexOf(uri);
-      if (at > 0) for (const before of members.slice(0, at)) found.add(before);
+      if (at >= 0) for (const other of pick(members, at)) found.add(other);
     }
     found.delete(uri);
     return [...found];
