@@ -63,6 +63,10 @@ test("package.json's defaults are the ones the server applies when the client se
     'ownershipData.snapshot': DEFAULT_SETTINGS.ownershipSnapshot,
     'inlayHints.enabled': DEFAULT_SETTINGS.inlayHints.enabled,
     'inlayHints.minimumAddresses': DEFAULT_SETTINGS.inlayHints.minimumAddresses,
+    'workspace.include': DEFAULT_SETTINGS.workspace.include,
+    'workspace.exclude': DEFAULT_SETTINGS.workspace.exclude,
+    allowlists: DEFAULT_SETTINGS.workspace.allowlists,
+    groups: DEFAULT_SETTINGS.workspace.groups,
   };
   for (const [name, value] of Object.entries(expected)) assert.deepEqual(property(name).default, value, `blocklist.${name}`);
   assert.equal(property('networks.maxOrganisations').maximum, MAX_ORGANISATIONS_LIMIT);
@@ -92,6 +96,11 @@ const replacements: [raw: unknown, what: (settings: Settings) => unknown, expect
   [{ maxProblems: '50' }, (s) => s.audit.maxFindings, 1000, ['Setting blocklist.maxProblems: "50" is not a whole number 1 or more; using 1000 instead.']],
   [{ maxProblems: 1e300 }, (s) => s.audit.maxFindings, 1000, ['Setting blocklist.maxProblems: 1e+300 is not a whole number 1 or more; using 1000 instead.']],
   [{ maxProblems: 50 }, (s) => s.audit.maxFindings, 50, []],
+  [{ groups: [['feeds/*.netset', 'local.txt']] }, (s) => s.workspace.groups, [['feeds/*.netset', 'local.txt']], []],
+  [{ groups: ['feeds/*.netset', 'local.txt'] }, (s) => s.workspace.groups, [], [
+    'Setting blocklist.groups: ["feeds/*.netset","local.txt"] is not a list of groups, each a list of globs in load order such as ["feeds/*.netset", "local.txt"]; using [] instead.',
+  ]],
+  [{ groups: [[]] }, (s) => s.workspace.groups, [], ['Setting blocklist.groups: [[]] is not a list of groups, each a list of globs in load order such as ["feeds/*.netset", "local.txt"]; using [] instead.']],
   [{ overbroad: { ipv4Warning: 12.5 } }, (s) => s.audit.overbroad.ipv4Warning, 16, ['Setting blocklist.overbroad.ipv4Warning: 12.5 is not a whole number from 0 to 32; using 16 instead.']],
   [{ overbroad: { ipv6Error: 129 } }, (s) => s.audit.overbroad.ipv6Error, 16, ['Setting blocklist.overbroad.ipv6Error: 129 is not a whole number from 0 to 128; using 16 instead.']],
   [{ overbroad: { ipv4Warning: 16, ipv4Error: 24 } }, (s) => s.audit.overbroad, { ...defaults.overbroad, ipv4Warning: 24, ipv4Error: 24 }, [

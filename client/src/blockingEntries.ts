@@ -2,14 +2,17 @@
  * Blocklist: Find Blocking Entries… — an address, CIDR, range, AS or
  * provider in; every entry of every list that names any of it out, in the
  * Blocking Entries view: a node per list (how much of the query it blocks),
- * under it a node per entry with what it decides, each opening its line.
+ * under it a node per entry with what it decides, each opening its line
+ * (for a hosts.deny, first the hosts.allow line that decides the query
+ * before it).
  */
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import { formatAddresses } from '../../server/src/core/addresses/display';
 import { FindBlockingRequest, type BlockingFile, type BlockingMatch, type FindBlockingResult } from '../../server/src/lsp/protocol';
 
-type Node = { readonly file: BlockingFile } | { readonly file: BlockingFile; readonly scope: string; readonly match: BlockingMatch };
+/** A list; or an entry of it, or the hosts.allow line (`elsewhere`, its URI) that decides the query first for a hosts.deny daemon. */
+type Node = { readonly file: BlockingFile } | { readonly file: BlockingFile; readonly scope: string; readonly match: BlockingMatch; readonly elsewhere?: string };
 
 class BlockingEntries implements vscode.TreeDataProvider<Node> {
   private result: FindBlockingResult | undefined;
@@ -25,7 +28,11 @@ class BlockingEntries implements vscode.TreeDataProvider<Node> {
     if (!this.result) return [];
     if (!node) return this.result.files.map((file) => ({ file }));
     if ('match' in node) return [];
-    return node.file.scopes.flatMap((scope) => scope.matches.map((match) => ({ file: node.file, scope: scope.label, match })));
+    return node.file.scopes.flatMap((scope) => {
+      const granted = scope.grantedFirst;
+      const first = granted?.match && granted.uri ? [{ file: node.file, scope: scope.label, match: granted.match, elsewhere: granted.uri }] : [];
+      return [...first, ...scope.matches.map((match) => ({ file: node.file, scope: scope.label, match }))];
+    });
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -36,13 +43,15 @@ class BlockingEntries implements vscode.TreeDataProvider<Node> {
       return item;
     }
     const { match } = node;
-    const item = new vscode.TreeItem(`line ${match.line + 1}: ${match.text}`, vscode.TreeItemCollapsibleState.None);
-    item.description = `${node.scope} · ${decision(match)}`;
+    const where = node.elsewhere ? `${node.elsewhere.slice(node.elsewhere.lastIndexOf('/') + 1)} line` : 'line';
+    const item = new vscode.TreeItem(`${where} ${match.line + 1}: ${match.text}`, vscode.TreeItemCollapsibleState.None);
+    item.description = `${node.scope} · ${node.elsewhere ? `allows ${BigInt(match.decided).toLocaleString('en-US')} first` : decision(match)}`;
     item.iconPath = new vscode.ThemeIcon(
       match.role === 'blocks' && match.decided !== '0' ? 'circle-slash' : match.role === 'excepts' || match.role === 'lists' ? 'pass' : 'circle-outline',
     );
     const selection = new vscode.Range(match.line, match.character, match.line, match.endCharacter);
-    item.command = { title: 'Open', command: 'vscode.open', arguments: [uri, { selection } satisfies vscode.TextDocumentShowOptions] };
+    const opened = node.elsewhere ? vscode.Uri.parse(node.elsewhere) : uri;
+    item.command = { title: 'Open', command: 'vscode.open', arguments: [opened, { selection } satisfies vscode.TextDocumentShowOptions] };
     return item;
   }
 

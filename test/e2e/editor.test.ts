@@ -385,3 +385,23 @@ for (const host of HOSTS) {
     });
   });
 }
+
+test('a person keeps a feed and a list of their own loaded into one set: the entries the feed blocks already are covered elsewhere', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  mkdirSync(artifacts, { recursive: true });
+  const prepare = (folder: string) => {
+    mkdirSync(join(folder, 'feeds'));
+    writeFileSync(join(folder, 'feeds/drop.netset'), '# the feed, loaded first\n198.51.100.0/24\n');
+    writeFileSync(join(folder, 'local.blocklist'), '# ours, loaded after the feed\n198.51.100.0/25\n192.0.2.1\n');
+  };
+  await withEditor({ vsix, prepare, settings: { 'blocklist.groups': [['feeds/*.netset', 'local.blocklist']] } }, async (server, page, folder) => {
+    await openFile(page, server, folder, 'local.blocklist');
+    await page.keyboard.press('Control+Shift+M');
+    const said = 'Already blocked by the lists loaded before this one in its group, such as drop.netset line 2 (198.51.100.0/24): none of its 128 addresses is new to the set.';
+    await waitFor(async () => (await page.locator('.markers-panel').innerText()).includes(said), 60_000, 'the covered-elsewhere problem');
+    const problems = await page.locator('.markers-panel').innerText();
+    assert.match(problems, /covered-elsewhere/);
+    assert.doesNotMatch(problems, /192\.0\.2\.1\)?: none of/, 'an address the feed does not block is not covered elsewhere');
+    await page.screenshot({ path: join(artifacts, '14-covered-elsewhere.png') });
+  });
+});

@@ -86,7 +86,7 @@ function valueOf(address: string): { version: 4; value: number } | { version: 6;
 }
 
 /** Whether `set` holds `address`. */
-function holds(set: { readonly blocked4: AddressSet<number>; readonly blocked6: AddressSet<bigint> }, address: string): boolean {
+export function holds(set: { readonly blocked4: AddressSet<number>; readonly blocked6: AddressSet<bigint> }, address: string): boolean {
   const parsed = valueOf(address);
   return parsed.version === 4 ? set.blocked4.has(parsed.value) : set.blocked6.has(parsed.value);
 }

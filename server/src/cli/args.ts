@@ -48,6 +48,13 @@ Options:
   --allowlist FILE             check reports every entry that blocks an address FILE lists as a protected error,
                                the allowlist's line as related information (repeat it, or commas, for several);
                                a FILE checked that starts with "# blocklist-role: allow" is an allowlist too
+  --group FILE,FILE…           check loads these lists into one set, in this order: an entry of a later list whose
+                               addresses the lists before it already block is covered-elsewhere (information), the
+                               earlier list's line as related information; the group's files are checked too.
+                               Repeat it for several groups
+  --no-hosts-allow             check and which read a file named hosts.deny alone; by default the hosts.allow in its
+                               folder, if there is one, is read with it and decides first, as tcpd does (check's
+                               totals name it; which says what it allows first)
   --max-results N              check writes at most N findings, the most severe first, and says how many it left
                                out (default: all in text and JSON; 25,000 in SARIF, GitHub code scanning's limit
                                per run); the exit status counts them all
@@ -143,13 +150,17 @@ export interface Options {
   readonly allowlists: readonly string[];
   /** check: the ownership snapshot to audit every file with, in place of the data in use and the files' directives. */
   readonly ownershipData?: string;
+  /** check: groups of lists loaded into one set, each in order (--group, repeated for several groups). */
+  readonly groups: readonly (readonly string[])[];
+  /** check and which: read each hosts.deny with the hosts.allow beside it. */
+  readonly hostsAllow: boolean;
 }
 
 /** A mistake in how the tool was called: exit status 2 with the message and a pointer to --help. */
 export class UsageError extends Error {}
 
 const MINIMUM_FILES: Record<Command, number> = { check: 1, count: 1, merge: 1, ranges: 1, common: 2, except: 2, compare: 2, diff: 0, history: 1, which: 2 };
-const SWITCHES = ['--json', '--strict', '--profile', '--quiet'];
+const SWITCHES = ['--json', '--strict', '--profile', '--quiet', '--no-hosts-allow'];
 
 /** The output formats of each command that has several. */
 const OUTPUTS: Partial<Record<Command, readonly OutputFormat[]>> = {
@@ -176,9 +187,20 @@ const ONLY_FOR: Record<string, { readonly commands: readonly Command[]; readonly
   '--max-count': { commands: ['history'], why: 'it limits the commits of a history' },
   '--allowlist': { commands: ['check'], why: 'it protects what the allowlist lists from the findings of check' },
   '--ownership-data': { commands: ['check'], why: 'the other commands use the data in use' },
+  '--group': { commands: ['check'], why: 'it tells check which lists are loaded into one set' },
+  '--no-hosts-allow': { commands: ['check', 'which'], why: 'only check and which read a hosts.deny with its hosts.allow' },
 };
 
-const VALUED = ['--format', '--fail-on', '--input-format', '--scope', '--max-results', '--max-warnings', '--max-data-age', ...Object.keys(ONLY_FOR)];
+const VALUED = [
+  '--format',
+  '--fail-on',
+  '--input-format',
+  '--scope',
+  '--max-results',
+  '--max-warnings',
+  '--max-data-age',
+  ...Object.keys(ONLY_FOR).filter((flag) => !SWITCHES.includes(flag)),
+];
 
 /** One stray /32 must not fail every update of a list: a provider gate needs at least a /24 of it by default. */
 const DEFAULT_PROVIDER_THRESHOLD = 256n;
@@ -196,6 +218,7 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   const switches = new Set<string>();
   const values = new Map<string, string>();
   const files: string[] = [];
+  const groups: string[][] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (!arg.startsWith('--')) {
@@ -208,14 +231,15 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     } else if (VALUED.includes(flag)) {
       const value = inline ?? rest[++i];
       if (value === undefined) throw new UsageError(`${flag} needs a value.`);
-      // A repeated --allowlist adds files; another option's last value counts.
-      values.set(flag, flag === '--allowlist' && values.has(flag) ? `${values.get(flag)},${value}` : value);
+      // A repeated --allowlist adds files, a repeated --group another group; another option's last value counts.
+      if (flag === '--group') groups.push(value.split(',').filter((file) => file !== ''));
+      else values.set(flag, flag === '--allowlist' && values.has(flag) ? `${values.get(flag)},${value}` : value);
     } else {
       throw new UsageError(`Unknown option "${arg}".`);
     }
   }
   for (const [flag, only] of Object.entries(ONLY_FOR)) {
-    if ((values.has(flag) || switches.has(flag)) && !only.commands.includes(command)) {
+    if ((values.has(flag) || switches.has(flag) || (flag === '--group' && groups.length > 0)) && !only.commands.includes(command)) {
       throw new UsageError(`${flag} is for ${only.commands.map((c) => `"${c}"`).join(' and ')}: ${only.why}.`);
     }
   }
@@ -225,7 +249,9 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
   if (command === 'diff' && sides.length !== 2) {
     throw new UsageError(`"diff" compares two versions, OLD and NEW (each a file, "-", or REV:PATH; --old FILE and --new FILE for names with a colon), not ${sides.length}.`);
   }
-  if (files.length < MINIMUM_FILES[command]) {
+  const lone = groups.find((group) => group.length < 2);
+  if (lone) throw new UsageError(`--group names the lists of one set in their order, at least two with commas, not "${lone.join(',')}".`);
+  if (files.length + groups.flat().length < MINIMUM_FILES[command]) {
     const needed = MINIMUM_FILES[command] === 1 ? 'a file' : `at least ${MINIMUM_FILES[command]} files`;
     throw new UsageError(`"${command}" needs ${needed} ("-" reads standard input).`);
   }
@@ -275,6 +301,8 @@ export function parseArgs(argv: readonly string[]): Options | 'help' {
     maxCount: whole('--max-count', 'commits', 1) ?? DEFAULT_MAX_COUNT,
     allowlists: listOf('--allowlist'),
     ownershipData: values.get('--ownership-data'),
+    groups,
+    hostsAllow: !switches.has('--no-hosts-allow'),
   };
 }
 

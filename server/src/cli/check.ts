@@ -5,6 +5,8 @@
  * The findings are written one by one as they are formatted, so a list of
  * millions of them needs memory for the audit only.
  */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
@@ -12,8 +14,11 @@ import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
 import { audit, type AuditResult } from '../core/analysis/audit';
 import { compareFindings, type FindingChanges } from '../core/change/findingChanges';
 import type { Severity } from '../core/analysis/findingCodes';
-import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
+import type { EarlierList } from '../core/analysis/groups';
+import type { HostsAllowFile } from '../core/analysis/hostsAllow';
+import { DEFAULT_AUDIT_OPTIONS, type ReadWith } from '../core/analysis/options';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
+import { hostsAllow, hostsDeny } from '../core/formats/hostsDeny';
 import type { NamedNetworks } from '../core/ownership/addressSpec';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
@@ -35,13 +40,15 @@ const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning
 export function runCheck(options: Options, today: Date): number {
   const data = new CliNetworks(options.ownershipData);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
-  const read = options.files.map((file) => readDocument(file, options.inputFormat));
+  // The groups' lists are checked too, after the files named.
+  const files = [...new Set([...options.files, ...options.groups.flat()])];
+  const read = files.map((file) => readDocument(file, options.inputFormat));
   const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => saysAllowlist(document))];
   const allowlisted = allowlists.flatMap(({ file, document }) => listedNetworks(file, document));
-  const audits = read.map(({ file, document }) => {
-    const networks = data.of(document);
-    const audited = auditDocument(file, document, networks, allowlisted, data.snapshots);
-    return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, networks), options.output === 'sarif');
+  const beside = new Beside(read, options, (file, document, context) => auditDocument(file, document, data.of(document), allowlisted, data.snapshots, context));
+  const audits = read.map(({ file }) => {
+    const audited = beside.audit(file);
+    return options.since === undefined ? audited : againstBaseline(audited, changesSince(audited, options.since, data.of(audited.document)), options.output === 'sarif');
   });
   // The data each file was audited with, its age on `today`: one for all but where a snapshot was chosen.
   const ownershipOf = (file: FileAudit) => ownershipStatus(data.of(file.document), today, options.maxDataAgeDays);
@@ -86,19 +93,82 @@ function readDocument(file: string, inputFormat: string | undefined): ReadFile {
   return { file, document: parseDocument(text, formatOf(file, text, inputFormat)) };
 }
 
-function auditDocument(file: string, document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[], snapshots: readonly string[]): FileAudit {
-  const result = auditAll(document, networks, allowlisted, snapshots);
+/**
+ * Each file's audit with what it is read with: a hosts.deny with the
+ * hosts.allow in its folder (unless --no-hosts-allow), a list of a group
+ * after the lists before it, each audited first.
+ */
+class Beside {
+  private readonly audits = new Map<string, FileAudit | 'auditing'>();
+  private readonly documents: Map<string, BlocklistDocument>;
+
+  constructor(
+    read: readonly ReadFile[],
+    private readonly options: Options,
+    private readonly auditWith: (file: string, document: BlocklistDocument, context: ReadWith) => FileAudit,
+  ) {
+    this.documents = new Map(read.map(({ file, document }) => [file, document]));
+  }
+
+  audit(file: string): FileAudit {
+    const done = this.audits.get(file);
+    if (done === 'auditing') throw new UsageError(`--group: ${file} stands both before and after another list; give the lists of a set one order.`);
+    if (done) return done;
+    this.audits.set(file, 'auditing');
+    const document = this.documents.get(file)!;
+    const before = [...new Set(this.options.groups.flatMap((group) => (group.includes(file) ? group.slice(0, group.indexOf(file)) : [])))];
+    const earlierLists = before.map((other): EarlierList => {
+      const { document: earlier, result } = this.audit(other);
+      return { file: other, document: earlier, blocked4: result.blocked4, blocked6: result.blocked6 };
+    });
+    const hostsAllow = this.options.hostsAllow ? hostsAllowBeside(file, document) : undefined;
+    const audited = this.auditWith(file, document, { ...(hostsAllow ? { hostsAllow } : {}), ...(earlierLists.length > 0 ? { earlierLists } : {}) });
+    this.audits.set(file, audited);
+    return audited;
+  }
+}
+
+/** The hosts.allow in the folder of a file named hosts.deny (and read as one), read as hosts.allow; undefined for none. */
+export function hostsAllowBeside(file: string, document: BlocklistDocument): HostsAllowFile | undefined {
+  if (document.format !== hostsDeny || basename(file) !== 'hosts.deny') return undefined;
+  const path = join(dirname(file), 'hosts.allow');
+  if (!existsSync(path)) return undefined;
+  return { file: path, document: parseDocument(readText(path), hostsAllow) };
+}
+
+function auditDocument(
+  file: string,
+  document: BlocklistDocument,
+  networks: Networks | undefined,
+  allowlisted: readonly NamedNetworks[],
+  snapshots: readonly string[],
+  context: ReadWith,
+): FileAudit {
+  const result = auditAll(document, networks, allowlisted, context, snapshots);
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
       ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
       : [];
   const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
-  return { file, document, result, providers };
+  const readWith = [
+    ...(context.hostsAllow ? [`read after ${context.hostsAllow.file}, which decides first (--no-hosts-allow reads it alone)`] : []),
+    ...(context.earlierLists ? [`loaded into one set after ${context.earlierLists.map((list) => list.file).join(', ')} (--group)`] : []),
+  ];
+  return { file, document, result, providers, ...(readWith.length > 0 ? { readWith } : {}) };
 }
 
-/** Every finding: CI wants the whole list, not the editor's first thousand. `snapshots`: the ownership snapshots there are, for the directive's check. */
-export function auditAll(document: BlocklistDocument, networks: Networks | undefined, allowlisted: readonly NamedNetworks[] = [], snapshots?: readonly string[]): AuditResult {
-  const options = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER };
+/**
+ * Every finding: CI wants the whole list, not the editor's first thousand. `context`: what the file is read with;
+ * `snapshots`: the ownership snapshots there are, for the directive's check.
+ */
+export function auditAll(
+  document: BlocklistDocument,
+  networks: Networks | undefined,
+  allowlisted: readonly NamedNetworks[] = [],
+  context: ReadWith = {},
+  snapshots?: readonly string[],
+): AuditResult {
+  const options = { ...DEFAULT_AUDIT_OPTIONS, ...context, maxFindings: Number.MAX_SAFE_INTEGER };
   return audit(document, { ...options, networks: { ...options.networks, allowlisted, snapshots } }, networks);
 }
 
@@ -130,6 +200,7 @@ function jsonReport(file: FileReport, ownershipData: object | undefined): object
     findings: new Streamed(located(file)),
     omitted: findings.length - file.shown.length,
     providers: file.providers,
+    ...(file.readWith ? { readWith: file.readWith } : {}),
     ownershipData,
   };
 }

@@ -17,6 +17,8 @@ export interface FileAudit {
   readonly result: AuditResult;
   /** Addresses of each known provider the list blocks (with ASN data), per family: a sum across families means nothing. */
   readonly providers: { readonly ipv4: readonly ProviderCount[]; readonly ipv6: readonly ProviderCount[] };
+  /** What else it was read with, for the totals: the hosts.allow beside it, the lists before it in its groups. */
+  readonly readWith?: readonly string[];
   /** With `check --since`: each finding's state against the revision, and the revision's findings the file no longer has. */
   readonly baseline?: { readonly states: ReadonlyMap<Finding, BaselineState>; readonly resolved: readonly Finding[] };
 }

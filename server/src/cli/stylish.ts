@@ -51,6 +51,7 @@ function writeFile(out: Output, file: FileReport, maxResults: number, palette: P
   out.line(`  ${file.document.format.id} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
   out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
   out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
+  for (const note of file.readWith ?? []) out.line(`  ${note}`);
 }
 
 /** A row per finding of the document whose text is `text`: `line:column  severity  message  code`, in columns. */

@@ -2,14 +2,15 @@
  * `blocklist-audit which QUERY FILE…`: every entry of the files that blocks
  * any address of QUERY, with what it does under its scope's rule — the
  * question of every bug report about a blocklist ("which list, which line
- * blocks this address?"). Exit status 1 when a file blocks any of it.
+ * blocks this address?"). Exit status 1 when a file blocks any of it. A
+ * hosts.deny is read with the hosts.allow beside it, as check reads it.
  */
 import { formatAddresses, formatAmount } from '../core/addresses/display';
 import { which, type Addresses, type Match, type WhichAnswer } from '../core/analysis/which';
 import { parseDocument } from '../core/document/document';
 import { resolveSpecs } from '../core/ownership/addressSpec';
 import { UsageError, type Options } from './args';
-import { auditAll } from './check';
+import { auditAll, hostsAllowBeside } from './check';
 import { cliNetworks } from './networks';
 import { formatOf, readText } from './input';
 import { writeJson } from './jsonStream';
@@ -33,7 +34,8 @@ export function runWhich(options: Options): number {
   const answers: FileAnswer[] = files.map((file) => {
     const text = readText(file);
     const document = parseDocument(text, formatOf(file, text, options.inputFormat));
-    return { file, format: document.format.id, answer: which(document, auditAll(document, networks), asked) };
+    const hostsAllow = options.hostsAllow ? hostsAllowBeside(file, document) : undefined;
+    return { file, format: document.format.id, answer: which(document, auditAll(document, networks, [], hostsAllow ? { hostsAllow } : {}), asked) };
   });
   const out = new Output();
   writeUntilClosed(out, () => {
@@ -49,24 +51,28 @@ function writeWhichText(out: Output, query: string, asked: Addresses, answers: r
     out.line('');
     const blocked = answer.blocked.ipv4.isEmpty && answer.blocked.ipv6.isEmpty ? 'blocks none of it' : `blocks ${sizes(answer.blocked)}`;
     out.line(`${file} (${format}): ${blocked}`);
-    for (const { scope, decided, matches } of answer.scopes) {
+    for (const { scope, decided, matches, grantedFirst } of answer.scopes) {
       const verb = scope.role === 'allow' ? 'allows' : 'blocks';
       out.line(`  ${scope.label}${scope.role === 'allow' ? ' (allowlist)' : ''}: ${verb} ${decided.ipv4.isEmpty && decided.ipv6.isEmpty ? 'none of it' : sizes(decided)}`);
-      for (const match of matches) out.line(`    line ${match.line + 1}: ${match.text} — ${matchText(match)}`);
+      if (grantedFirst) {
+        const where = grantedFirst.place ? `${grantedFirst.place.file} line ${grantedFirst.place.line + 1} (${grantedFirst.place.text})` : 'hosts.allow';
+        out.line(`    allowed by ${where}: it decides ${sizes(grantedFirst.addresses)} first, before hosts.deny is asked`);
+      }
+      for (const match of matches) out.line(`    line ${match.line + 1}: ${match.text} — ${matchText(match, grantedFirst ? 'hosts.allow or other entries' : 'other entries')}`);
     }
   }
 }
 
-/** `blocks 1 of its 256 addresses of the query` and the like, for one entry. */
-function matchText(match: Match): string {
+/** `blocks 1 of its 256 addresses of the query` and the like, for one entry; `others` decide the rest. */
+function matchText(match: Match, others: string): string {
   const family = match.version;
   const of = `of its ${formatAmount(family, match.overlap)} ${match.overlap === 1n ? 'address' : 'addresses'} in the query`;
   const decided = match.decided === 0n ? 'none' : formatAmount(family, match.decided);
   switch (match.role) {
     case 'blocks':
-      return `blocks ${decided} ${of}${match.decided < match.overlap ? ' (other entries decide the rest)' : ''}`;
+      return `blocks ${decided} ${of}${match.decided < match.overlap ? ` (${others} decide the rest)` : ''}`;
     case 'excepts':
-      return `excepts ${decided} ${of}${match.decided < match.overlap ? ' (other entries decide the rest)' : ''}`;
+      return `excepts ${decided} ${of}${match.decided < match.overlap ? ` (${others} decide the rest)` : ''}`;
     case 'lists':
       return `allows ${decided} ${of} (an allowlist: it blocks nothing)`;
     case 'conditional':
@@ -91,11 +97,19 @@ function writeWhichJson(out: Output, query: string, asked: Addresses, answers: r
       file,
       format,
       blocked: counts(answer.blocked),
-      scopes: answer.scopes.map(({ scope, decided, matches }) => ({
+      scopes: answer.scopes.map(({ scope, decided, matches, grantedFirst }) => ({
         name: scope.name,
         label: scope.label,
         role: scope.role,
         decided: counts(decided),
+        ...(grantedFirst
+          ? {
+              grantedFirst: {
+                addresses: counts(grantedFirst.addresses),
+                ...(grantedFirst.place ? { file: grantedFirst.place.file, line: grantedFirst.place.line + 1, text: grantedFirst.place.text } : {}),
+              },
+            }
+          : {}),
         matches: matches.map((m) => ({ line: m.line + 1, text: m.text, role: m.role, overlap: m.overlap.toString(), decided: m.decided.toString() })),
       })),
     })),

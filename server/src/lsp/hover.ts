@@ -30,10 +30,24 @@ function entryHover(textDocument: TextDocument, analysis: Analysis, k: number, t
   const data = networks && { about: networks.index.about, ageDays: ageInDays(networks.index.about, today) };
   const added = since?.addedLines.has(table.line[k]) ? addedSince(analysis, k, since) : undefined;
   const markdown = entryMarkdown(describeEntry(document, index, k, networks, result.facts.context), data);
+  const before = blockedBefore(analysis, k);
   return {
-    contents: { kind: MarkupKind.Markdown, value: added ? `${added}\n\n${markdown}` : markdown },
+    contents: { kind: MarkupKind.Markdown, value: [added, markdown, before].filter(Boolean).join('\n\n') },
     range: toRange(textDocument, table.start[k], table.end[k]),
   };
+}
+
+/** "In its group: 128 of 256 addresses (50 %) are blocked by the lists loaded before this one", for a group's list; else undefined. */
+function blockedBefore({ document, result }: Analysis, k: number): string | undefined {
+  const before = result.facts.blockedBefore;
+  if (!before) return undefined;
+  const table = document.entries;
+  const version = table.version[k] as 4 | 6;
+  const count = version === 4 ? before.ipv4.clip(table.lo4[k], table.hi4[k]).size() : before.ipv6.clip(table.lo6[k], table.hi6[k]).size();
+  if (count === 0n) return undefined;
+  const total = table.size(k);
+  const verb = count === 1n ? 'is' : 'are';
+  return `**In its group:** ${formatAmount(version, count)} of ${formatAddresses(version, total)} (${formatPercent(count, total)}) ${verb} blocked by the lists loaded before this one.`;
 }
 
 /** "Added since HEAD: +1,048,576 addresses, 901,120 of Google Cloud": what entry `k` blocks that the file did not block at its baseline. */

@@ -147,6 +147,8 @@ export interface BlockingFile {
     readonly role: 'block' | 'allow';
     readonly decided: { readonly ipv4: string; readonly ipv6: string };
     readonly matches: readonly BlockingMatch[];
+    /** A hosts.deny daemon's: the query's addresses the hosts.allow beside it decides first, and its first line that does. */
+    readonly grantedFirst?: { readonly addresses: { readonly ipv4: string; readonly ipv6: string }; readonly uri?: string; readonly match?: BlockingMatch };
   }[];
 }
 

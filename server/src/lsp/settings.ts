@@ -9,7 +9,7 @@
 import { DEFAULT_INDEX_SETTINGS, type IndexSettings } from './workspaceIndex';
 import type { Connection } from 'vscode-languageserver';
 import { FINDING_CODES, FINDING_RULES, type FindingCode, type Severity } from '../core/analysis/findingCodes';
-import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions } from '../core/analysis/options';
+import { DEFAULT_AUDIT_OPTIONS, MAX_ORGANISATIONS_LIMIT, type AuditOptions, type ReadWith } from '../core/analysis/options';
 import { DEFAULT_MAX_FIX_ENTRIES, type FixOptions } from '../core/fixes/fixes';
 import type { FormatId } from '../core/formats/format';
 import { FORMATS } from '../core/formats/registry';
@@ -54,6 +54,7 @@ type IntegerSetting = keyof typeof INTEGER_RANGES;
 export class SettingsCache {
   private readonly cache = new Map<string, Promise<Settings>>();
   private allowlisted: readonly NamedNetworks[] = [];
+  private readWith: (uri: string) => Promise<ReadWith> = () => Promise.resolve({});
   /** What was said about replaced values since the configuration last changed: every document reads the same values. */
   private readonly said = new Set<string>();
 
@@ -71,7 +72,8 @@ export class SettingsCache {
             () => DEFAULT_SETTINGS,
           )
         : Promise.resolve(DEFAULT_SETTINGS);
-      settings = read.then((base) => withAllowlisted(base, this.allowlisted, uri));
+      const besides = this.readWith;
+      settings = read.then(async (base) => withReadWith(withAllowlisted(base, this.allowlisted, uri), await besides(uri).catch(() => ({}))));
       this.cache.set(uri, settings);
     }
     return settings;
@@ -80,6 +82,12 @@ export class SettingsCache {
   /** The entries of the workspace's allowlists from now on: protected in every other list, removed by the exclusion fix. */
   useAllowlisted(listed: readonly NamedNetworks[]): void {
     this.allowlisted = listed;
+    this.cache.clear();
+  }
+
+  /** What each document is read with besides its text (the hosts.allow beside a hosts.deny, the lists before it in its groups), from now on. */
+  useReadWith(readWith: (uri: string) => Promise<ReadWith>): void {
+    this.readWith = readWith;
     this.cache.clear();
   }
 
@@ -137,6 +145,7 @@ export function toSettings(raw: unknown, replaced: (message: string) => void = (
       include: read.strings('workspace.include', DEFAULT_INDEX_SETTINGS.include),
       exclude: read.strings('workspace.exclude', DEFAULT_INDEX_SETTINGS.exclude),
       allowlists: read.strings('allowlists', DEFAULT_INDEX_SETTINGS.allowlists),
+      groups: read.groups('groups', DEFAULT_INDEX_SETTINGS.groups),
     },
   };
 }
@@ -197,6 +206,14 @@ class SettingsReader {
     return this.replace(name, value, 'a list of strings', fallback, shown);
   }
 
+  /** Lists of strings, each holding one at least (`blocklist.groups`). */
+  groups(name: string, fallback: readonly (readonly string[])[]): readonly (readonly string[])[] {
+    const value = this.value(name);
+    const group = (item: unknown) => Array.isArray(item) && item.length > 0 && item.every((glob) => typeof glob === 'string');
+    if (value === undefined || (Array.isArray(value) && value.every(group))) return (value as string[][] | undefined) ?? fallback;
+    return this.replace(name, value, 'a list of groups, each a list of globs in load order such as ["feeds/*.netset", "local.txt"]', fallback);
+  }
+
   /** A severity per key of `keys` (finding codes, provider categories); a key left out, or given a wrong severity, keeps the fallback's. */
   severities<K extends string, F extends Partial<Record<K, Severity | 'off'>>>(name: string, keys: readonly K[], fallback: F): F {
     const result = { ...fallback };
@@ -252,6 +269,12 @@ function withAllowlisted(settings: Settings, listed: readonly NamedNetworks[], u
   const allowlisted = listed.filter((network) => network.origin?.file !== uri);
   if (allowlisted.length === 0) return settings;
   return { ...settings, audit: { ...settings.audit, networks: { ...settings.audit.networks, allowlisted } }, fixes: { ...settings.fixes, allowlisted } };
+}
+
+/** `settings` with what the document is read with, if anything. */
+function withReadWith(settings: Settings, readWith: ReadWith): Settings {
+  if (!readWith.hostsAllow && !readWith.earlierLists) return settings;
+  return { ...settings, audit: { ...settings.audit, ...readWith } };
 }
 
 /** What applies where the client sends no settings (read after the reader's class is defined). */

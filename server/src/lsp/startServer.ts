@@ -127,10 +127,18 @@ export function startServer(connection: Connection, runtime: Runtime): void {
         const textDocument = documents.get(uri);
         return textDocument?.languageId === 'blocklist' ? analyses.get(textDocument, await settings.get(uri)) : undefined;
       };
-      const index = new WorkspaceIndex(connection, documents, runtime.files, opened, (listed) => {
-        settings.useAllowlisted(listed);
-        diagnostics.refresh();
-      });
+      const index = new WorkspaceIndex(
+        connection,
+        documents,
+        runtime.files,
+        opened,
+        (listed) => {
+          settings.useAllowlisted(listed);
+          diagnostics.refresh();
+        },
+        (uris) => readWithChanged(uris),
+      );
+      settings.useReadWith((uri) => index.readWith(uri));
       workspace = { index, folders: params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []) };
       registerWorkspaceRequests(connection, documents, index, analyses, settings, () => networks?.get());
     }
@@ -148,6 +156,18 @@ export function startServer(connection: Connection, runtime: Runtime): void {
       },
       serverInfo: { name: 'blocklist-language-server', version: '0.1.0' },
     };
+  });
+
+  /** The documents whose hosts.allow or earlier lists of a group changed are audited again. */
+  const readWithChanged = (uris: readonly string[]) => {
+    for (const uri of uris) settings.forget(uri);
+    diagnostics.refresh();
+  };
+
+  // An edit of a hosts.allow or of a group's list changes what others are read with, before it is saved.
+  documents.onDidChangeContent(({ document }) => {
+    const dependents = workspace?.index.dependents(document.uri) ?? [];
+    if (dependents.length > 0) readWithChanged(dependents);
   });
 
   const indexWorkspace = () => {

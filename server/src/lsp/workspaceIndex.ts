@@ -5,6 +5,8 @@
  * whether a query concerns it — the union of its entries' addresses — so
  * its memory is a few sets per file; a query re-reads just the files that
  * concern it and answers from their documents (core/analysis/which.ts).
+ * It also says what a list is read with: the hosts.allow beside a
+ * hosts.deny, the lists before it in its groups (`blocklist.groups`).
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -13,12 +15,15 @@ import { IPV4, IPV6 } from '../core/addresses/family';
 import { IntervalBuilder } from '../core/addresses/intervalBuilder';
 import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
 import { audit, type AuditResult } from '../core/analysis/audit';
-import { DEFAULT_AUDIT_OPTIONS } from '../core/analysis/options';
+import type { EarlierList } from '../core/analysis/groups';
+import type { HostsAllowFile } from '../core/analysis/hostsAllow';
+import { DEFAULT_AUDIT_OPTIONS, type ReadWith } from '../core/analysis/options';
 import { which, type Addresses, type WhichAnswer } from '../core/analysis/which';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
 import { decodeText, notTextAt } from '../core/document/encoding';
 import { parseRoleDirective } from '../core/document/directives';
 import { looksLikeBlocklist } from '../core/document/sniff';
+import { hostsAllow } from '../core/formats/hostsDeny';
 import { detectFormat } from '../core/formats/registry';
 import type { NamedNetworks } from '../core/ownership/addressSpec';
 import { globToRegExp } from '../core/primitives/glob';
@@ -30,12 +35,15 @@ export interface IndexSettings {
   readonly exclude: readonly string[];
   /** Files that are allowlists, whatever they say of themselves (those whose head says `# blocklist-role: allow` are too). */
   readonly allowlists: readonly string[];
+  /** Groups of lists loaded into one set, each its files' globs in load order (a glob's files by path). */
+  readonly groups: readonly (readonly string[])[];
 }
 
 export const DEFAULT_INDEX_SETTINGS: IndexSettings = {
   include: ['**/*.{netset,ipset,blocklist,cidr,p2p,nft,rsc,txt}', '**/ipfilter.dat', '**/hosts.deny', '**/hosts.allow'],
   exclude: [],
   allowlists: [],
+  groups: [],
 };
 
 /** Files larger than this are left out: a list is rarely over 64 MB, and a database dump that happens to match is not read. */
@@ -71,7 +79,8 @@ export class WorkspaceIndex {
 
   /**
    * `opened` gives the analysis of a blocklist open in the editor (read as edited, in the format its settings say), else
-   * undefined; `allowlistsChanged` is told the entries of every allowlist whenever they may have changed.
+   * undefined; `allowlistsChanged` is told the entries of every allowlist whenever they may have changed, and
+   * `readWithChanged` the files whose readWith may have changed when a file changed on disk.
    */
   constructor(
     private readonly connection: Connection,
@@ -79,6 +88,7 @@ export class WorkspaceIndex {
     private readonly disk: WorkspaceFiles,
     private readonly opened: (uri: string) => Promise<Audited | undefined>,
     private readonly allowlistsChanged: (listed: readonly NamedNetworks[]) => void,
+    private readonly readWithChanged: (uris: readonly string[]) => void,
   ) {}
 
   get size(): number {
@@ -118,8 +128,11 @@ export class WorkspaceIndex {
   update(uri: string): Promise<void> {
     return this.queue(async () => {
       const was = this.files.get(uri)?.allowlist;
+      const dependents = this.dependents(uri);
       await this.index(uri);
       if (was || this.files.get(uri)?.allowlist) this.allowlistsChanged(this.listed());
+      const now = [...new Set([...dependents, ...this.dependents(uri)])];
+      if (now.length > 0) this.readWithChanged(now);
     });
   }
 
@@ -157,8 +170,69 @@ export class WorkspaceIndex {
 
   forget(uri: string): void {
     const was = this.files.get(uri)?.allowlist;
+    const dependents = this.dependents(uri);
     this.files.delete(uri);
     if (was) this.allowlistsChanged(this.listed());
+    if (dependents.length > 0) this.readWithChanged(dependents);
+  }
+
+  /**
+   * What `uri` is read with: a hosts.deny, the hosts.allow in its folder (as the editor has it, else as on disk); with
+   * `groups`, the lists loaded before it in its groups (`blocklist.groups`), each read and audited for what it blocks.
+   */
+  async readWith(uri: string, groups = true): Promise<ReadWith> {
+    const hostsAllow = await this.hostsAllowBeside(uri);
+    const earlierLists: EarlierList[] = [];
+    for (const other of groups ? this.earlier(uri) : []) {
+      const document = await this.read(other, true);
+      if (!document) continue;
+      const { blocked4, blocked6 } = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0, ...(await this.readWith(other, false)) });
+      earlierLists.push({ file: other, document, blocked4, blocked6 });
+    }
+    return { ...(hostsAllow ? { hostsAllow } : {}), ...(earlierLists.length > 0 ? { earlierLists } : {}) };
+  }
+
+  /** The files whose readWith holds `uri`: the hosts.deny beside a hosts.allow, the lists after it in its groups. */
+  dependents(uri: string): string[] {
+    const after = this.inGroups(uri, (members, at) => members.slice(at + 1));
+    return uri.endsWith('/hosts.allow') ? [uri.replace(/hosts\.allow$/, 'hosts.deny'), ...after] : after;
+  }
+
+  /** The lists loaded before `uri` in its groups, in order. */
+  private earlier(uri: string): string[] {
+    return this.inGroups(uri, (members, at) => members.slice(0, at));
+  }
+
+  /** The lists `pick` takes of each group holding `uri` (its members in load order, and where `uri` stands), each once, `uri` aside. */
+  private inGroups(uri: string, pick: (members: string[], at: number) => string[]): string[] {
+    const found = new Set<string>();
+    for (const group of this.matchers.groups) {
+      const members = this.members(group);
+      const at = members.indexOf(uri);
+      if (at >= 0) for (const other of pick(members, at)) found.add(other);
+    }
+    found.delete(uri);
+    return [...found];
+  }
+
+  /** A group's lists in load order: by the first of its globs each matches, then by path. Indexed and open lists. */
+  private members(group: readonly RegExp[]): string[] {
+    const open = this.documents.all().map((document) => document.uri);
+    const ranked: { uri: string; path: string; rank: number }[] = [];
+    for (const uri of new Set([...this.files.keys(), ...open])) {
+      const path = this.pathOf(uri);
+      const rank = path === undefined ? -1 : group.findIndex((glob) => glob.test(path));
+      if (rank >= 0) ranked.push({ uri, path: path!, rank });
+    }
+    return ranked.sort((a, b) => a.rank - b.rank || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((member) => member.uri);
+  }
+
+  /** The hosts.allow in the folder of a file named hosts.deny, read as hosts.allow, if there is one. */
+  private async hostsAllowBeside(uri: string): Promise<HostsAllowFile | undefined> {
+    if (!uri.endsWith('/hosts.deny')) return undefined;
+    const beside = uri.replace(/hosts\.deny$/, 'hosts.allow');
+    const text = this.documents.get(beside)?.getText() ?? (await this.disk.read(beside).then(decodeText, () => undefined));
+    return text === undefined || notTextAt(text) >= 0 ? undefined : { file: beside, document: parseDocument(text, hostsAllow) };
   }
 
   /**
@@ -196,15 +270,15 @@ export class WorkspaceIndex {
     const analysis = await this.opened(uri);
     if (analysis) return analysis;
     const document = await this.read(uri, true);
-    return document && { document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 }) };
+    return document && { document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0, ...(await this.readWith(uri, false)) }) };
   }
 
-  /** Whether `uri` is under an open folder, matches an include or allowlist glob, and no exclude glob. */
+  /** Whether `uri` is under an open folder, matches an include, allowlist or group glob, and no exclude glob. */
   private wants(uri: string): boolean {
     const path = this.pathOf(uri);
     if (path === undefined) return false;
-    const { include, allowlists, exclude } = this.matchers;
-    return [...include, ...allowlists].some((glob) => glob.test(path)) && !exclude.some((glob) => glob.test(path));
+    const { include, allowlists, groups, exclude } = this.matchers;
+    return [...include, ...allowlists, ...groups.flat()].some((glob) => glob.test(path)) && !exclude.some((glob) => glob.test(path));
   }
 
   /** Whether `blocklist.allowlists` names `uri`. */
@@ -233,8 +307,13 @@ export class WorkspaceIndex {
   }
 }
 
-function compile(settings: IndexSettings): { include: RegExp[]; exclude: RegExp[]; allowlists: RegExp[] } {
-  return { include: settings.include.map(globToRegExp), exclude: settings.exclude.map(globToRegExp), allowlists: settings.allowlists.map(globToRegExp) };
+function compile(settings: IndexSettings): { include: RegExp[]; exclude: RegExp[]; allowlists: RegExp[]; groups: RegExp[][] } {
+  return {
+    include: settings.include.map(globToRegExp),
+    exclude: settings.exclude.map(globToRegExp),
+    allowlists: settings.allowlists.map(globToRegExp),
+    groups: settings.groups.map((group) => group.map(globToRegExp)),
+  };
 }
 
 function overlapsAny(named: Addresses, query: Addresses): boolean {

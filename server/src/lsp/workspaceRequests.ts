@@ -11,6 +11,7 @@ import { AddressSet } from '../core/addresses/addressSet';
 import { formatAmount } from '../core/addresses/display';
 import { IPV6 } from '../core/addresses/family';
 import { providerTotals } from '../core/ownership/shares';
+import type { AwayPlace } from '../core/analysis/facts';
 import type { Addresses } from '../core/analysis/which';
 import { columnOf } from '../core/formats/format';
 import type { Networks } from '../core/ownership/networks';
@@ -125,10 +126,11 @@ function blockingFile({ uri, document, answer }: FileAnswer): BlockingFile {
     uri,
     format: document.format.id,
     blocked: counts(answer.blocked),
-    scopes: answer.scopes.map(({ scope, decided, matches }) => ({
+    scopes: answer.scopes.map(({ scope, decided, matches, grantedFirst }) => ({
       label: scope.label,
       role: scope.role,
       decided: counts(decided),
+      ...(grantedFirst ? { grantedFirst: grantedMatch(grantedFirst.addresses, grantedFirst.place) } : {}),
       matches: matches.map((match) => {
         const character = columnOf(document.text, table.start[match.entry]);
         return {
@@ -143,6 +145,22 @@ function blockingFile({ uri, document, answer }: FileAnswer): BlockingFile {
       }),
     })),
   };
+}
+
+/** What the hosts.allow beside a hosts.deny decides first of the query, and the line that does, as Find Blocking Entries lists an entry. */
+function grantedMatch(addresses: Addresses, place: AwayPlace | undefined): NonNullable<BlockingFile['scopes'][number]['grantedFirst']> {
+  const granted = addresses.ipv4.size() + addresses.ipv6.size();
+  if (!place) return { addresses: counts(addresses) };
+  const match = {
+    line: place.line,
+    character: place.column,
+    endCharacter: place.column + place.end - place.start,
+    text: place.text,
+    role: 'excepts' as const,
+    overlap: granted.toString(),
+    decided: granted.toString(),
+  };
+  return { addresses: counts(addresses), uri: place.file, match };
 }
 
 function locationOf(uri: string, text: string, k: number, table: FileAnswer['document']['entries']): Location {

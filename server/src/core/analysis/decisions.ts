@@ -180,13 +180,16 @@ function judgeBlocks<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
 export interface RuledScope {
   readonly blocked4: AddressSet<number>;
   readonly blocked6: AddressSet<bigint>;
+  /** What some rule holding in the scope decides, either way: what a hosts.allow grants before hosts.deny is asked, with blocked. */
+  readonly matched4: AddressSet<number>;
+  readonly matched6: AddressSet<bigint>;
   /** The blocking entries of those rules, per family. */
   readonly entries4: number;
   readonly entries6: number;
 }
 
 /** A rule: its list less its own exceptions, holding in one scope or more (hosts.deny `sshd, vsftpd:` and `ALL:` lines). */
-interface Rule {
+export interface Rule {
   /** What the rule does with the addresses of its list less its exceptions: block, or (a hosts.deny rule whose options say `allow`) grant. */
   readonly verdict: EntryRole;
   /** The names of the scopes it holds in. */
@@ -230,7 +233,14 @@ export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, f
   document.scopes.forEach((scope, s) => {
     const [four, six] = [v4.get(scope.name), v6.get(scope.name)];
     if (four === undefined || six === undefined) return;
-    scoped.set(s, { blocked4: four.blocked, blocked6: six.blocked, entries4: four.entries, entries6: six.entries });
+    scoped.set(s, {
+      blocked4: four.blocked,
+      blocked6: six.blocked,
+      matched4: four.matched,
+      matched6: six.matched,
+      entries4: four.entries,
+      entries6: six.entries,
+    });
   });
   return scoped;
 }
@@ -241,7 +251,7 @@ export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, f
  * each entry belongs to the rule of the last fact of its scope on its line
  * or before. Entries no fact opens a rule for make one rule per scope and line.
  */
-function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rule[] {
+export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rule[] {
   type Found = { rule: { verdict: EntryRole; scopes: string[]; entries: number[] }; line: number; at: number };
   const table = document.entries;
   const opened = new Map<string, LineScopeFact[]>();
@@ -285,6 +295,8 @@ interface RuledOutcome<A extends number | bigint> {
   /** Every rule blocks: any rule holding an address may decide it. */
   readonly union: boolean;
   readonly blocked: AddressSet<A>;
+  /** Every address some rule decides, either way. */
+  readonly matched: AddressSet<A>;
   /** The entries some piece of which decides an address. */
   readonly deciding: Set<number>;
   readonly entries: number;
@@ -363,6 +375,8 @@ function evaluateRules<A extends number | bigint>(
       Float64Array.from(ids, (n) => rank?.[n] ?? n),
     );
     let blocked = sweep.blocked;
+    const matched = new IntervalBuilder(family, 16);
+    sweep.los.forEach((lo, s) => matched.add(lo, sweep.his[s]));
     if (!union) {
       const builder = new IntervalBuilder(family, 16);
       sweep.winners.forEach((n, s) => rules[piece.rule[n]].verdict === 'block' && builder.add(sweep.los[s], sweep.his[s]));
@@ -371,7 +385,7 @@ function evaluateRules<A extends number | bigint>(
     const deciding = new Set<number>();
     for (const n of sweep.deciding) deciding.add(piece.owner[n]);
     const entries = holding.reduce((count, r) => count + rules[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
-    outcomes.set(name, { sweep, union, blocked, deciding, entries });
+    outcomes.set(name, { sweep, union, blocked, matched: matched.build(), deciding, entries });
   }
 
   // The entries other than k deciding some address of [lo, hi]: of a sweep over pieces, their owners.

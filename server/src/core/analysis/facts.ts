@@ -20,6 +20,10 @@ import { OWNERS_COUNTED, OwnersMemo } from './ownersMemo';
 import { touchesSpecialIPv4, touchesSpecialIPv6 } from './specialRanges';
 import { firstMatch, lineExcept, mostSpecific } from './decisions';
 import { iptablesDecisions } from './iptablesDecisions';
+import { coveredElsewhereFacts } from './groups';
+import type { Addresses } from './which';
+import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow';
+import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
@@ -29,6 +33,15 @@ export interface EntryFact {
   readonly other: number;
   /** Where the other side stands when it is no entry (an iptables chain's ACCEPT policy, a rule without an address). */
   readonly at?: Place;
+  /** Where the other side stands when another file holds it (the hosts.allow line that grants first, an earlier list of the group). */
+  readonly away?: AwayPlace;
+}
+
+/** A place in another file: the file (a path or a URI), the place there, its column and its text. */
+export interface AwayPlace extends Place {
+  readonly file: string;
+  readonly column: number;
+  readonly text: string;
 }
 
 /** A stretch of the text on a line. */
@@ -64,6 +77,12 @@ export interface DocumentFacts {
   /** Each scope that holds entries: what it decides to block, whether it blocks or allows (its role says). */
   readonly scopeSets: readonly ScopeSet[];
   readonly context: NetworkContext;
+  /** A hosts.deny's: what the hosts.allow beside it decides first, per daemon. */
+  readonly grantedFirst?: GrantedFirst;
+  /** A hosts.deny's beside a hosts.allow: what each daemon only hosts.allow names is denied (it has no scope here), by name in lower case. */
+  readonly onlyAllowed?: ReadonlyMap<string, Addresses>;
+  /** A list of a group's: what the lists loaded before it block together. */
+  readonly blockedBefore?: Addresses;
 }
 
 /** One scope's blocking entries and the addresses it blocks, by its own rule. */
@@ -98,15 +117,17 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   }
   const order4 = sortIPv4(table, v4.subarray(0, count4));
   const order6 = sortIPv6(table, v6.subarray(0, count6));
-  const { blocked4, blocked6, scopeSets } =
-    scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts);
+  const { blocked4, blocked6, scopeSets, grantedFirst, onlyAllowed }: ReturnType<typeof scopedDecisions> =
+    scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts, options);
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
   // Thresholds as the largest `hi - lo` allowed, worked out once: the checks run for every entry.
   const [broad4, broad6] = [2 ** (32 - o.ipv4Warning), 1n << BigInt(128 - o.ipv6Warning)];
   const [large4, large6] = [net.minimumAddresses - 1, BigInt(net.minimumAddresses - 1)];
-  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle: idleEntries(table.count, entryFacts) };
+  const idle = idleEntries(table.count, entryFacts);
+  const blockedBefore = coveredElsewhereFacts(document, order4, order6, options.earlierLists ?? [], idle, entryFacts);
+  const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle };
   checkEntries(order4, table.lo4, table.hi4, {
     ...shared,
     overbroad: (lo, hi) => hi - lo >= broad4,
@@ -128,7 +149,21 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   entryFacts.sort((a, b) => a.entry - b.entry);
   const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget, options.networks.snapshots);
-  return { order4, order6, entryFacts, header, loader: loaderRejections(document), duplicates, blocked4, blocked6, scopeSets, context };
+  return {
+    order4,
+    order6,
+    entryFacts,
+    header,
+    loader: loaderRejections(document),
+    duplicates,
+    blocked4,
+    blocked6,
+    scopeSets,
+    context,
+    ...(grantedFirst ? { grantedFirst } : {}),
+    ...(onlyAllowed ? { onlyAllowed } : {}),
+    ...(blockedBefore ? { blockedBefore } : {}),
+  };
 }
 
 /** What the per-entry checks need for one family. */
@@ -170,7 +205,7 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
 }
 
 /** The codes of an entry that never takes effect: removing it changes nothing, so it gets that finding only. */
-const IDLE: ReadonlySet<EntryCode> = new Set(['duplicate', 'covered', 'shadowed']);
+const IDLE: ReadonlySet<EntryCode> = new Set(['duplicate', 'covered', 'shadowed', 'granted-first']);
 
 /** 1 for each entry that `facts` say never takes effect. */
 function idleEntries(count: number, facts: readonly EntryFact[]): Uint8Array {
@@ -209,7 +244,17 @@ function unionScope<A extends number | bigint>(
  * Each scope on its own, by its own evaluation: the facts never cross scopes,
  * and only blocking scopes count towards what the document blocks.
  */
-function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
+function scopedDecisions(
+  document: BlocklistDocument,
+  facts: EntryFact[],
+  options: AuditOptions,
+): {
+  blocked4: AddressSet<number>;
+  blocked6: AddressSet<bigint>;
+  scopeSets: ScopeSet[];
+  grantedFirst?: GrantedFirst;
+  onlyAllowed?: ReadonlyMap<string, Addresses>;
+} {
   const table = document.entries;
   const scopes = document.scopes;
   const scopeSets: ScopeSet[] = [];
@@ -218,12 +263,17 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   const inOrder = byScope(decisive, table.scope, scopes.length);
   // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
+  // A hosts.deny is asked only what the hosts.allow beside it does not decide first.
+  const granted = ruled && options.hostsAllow && document.format === hostsDeny ? GrantedFirst.of(options.hostsAllow) : undefined;
+  if (granted) grantedFirstFacts(document, decisive, granted, new Set(facts.filter((fact) => IDLE.has(fact.code)).map((fact) => fact.entry)), facts);
   // The chains of an iptables file are decided together too: a jump hands addresses on to another chain.
   if (document.format.id === 'iptables') scopeSets.push(...iptablesDecisions(document, facts).values());
   for (let s = 0; s < scopes.length; s++) {
     const rules = scopes[s].evaluation === 'line-except' ? ruled?.get(s) : undefined;
     if (rules) {
-      scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4: rules.blocked4, blocked6: rules.blocked6 });
+      const matched = granted?.matched(scopes[s].name);
+      const [blocked4, blocked6] = matched ? [rules.blocked4.difference(matched.ipv4), rules.blocked6.difference(matched.ipv6)] : [rules.blocked4, rules.blocked6];
+      scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4, blocked6 });
       continue;
     }
     if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except' || document.format.id === 'iptables') continue;
@@ -264,15 +314,13 @@ function scopedDecisions(document: BlocklistDocument, facts: EntryFact[]): { blo
   }
   // Only blocking scopes count towards what the document blocks; all at once, as a file may hold thousands of scopes.
   const blockingSets = scopeSets.filter((set) => scopes[set.scope].role === 'block');
-  const blocked4 = unionOf(
-    IPV4,
-    blockingSets.map((set) => set.blocked4),
-  );
-  const blocked6 = unionOf(
-    IPV6,
-    blockingSets.map((set) => set.blocked6),
-  );
-  return { blocked4, blocked6, scopeSets };
+  // Beside a hosts.allow, the daemons only it names are denied by hosts.deny's ALL rules too, less what it matches for them.
+  const every = ruled && granted ? ruled.get(scopes.findIndex((scope) => scope.name === 'ALL')) : undefined;
+  const onlyAllowed = every && granted ? onlyAllowedDenied(document, granted, { ipv4: every.blocked4, ipv6: every.blocked6 }) : undefined;
+  const denied = [...(onlyAllowed?.values() ?? [])];
+  const blocked4 = unionOf(IPV4, [...blockingSets.map((set) => set.blocked4), ...denied.map((set) => set.ipv4)]);
+  const blocked6 = unionOf(IPV6, [...blockingSets.map((set) => set.blocked6), ...denied.map((set) => set.ipv6)]);
+  return { blocked4, blocked6, scopeSets, ...(granted ? { grantedFirst: granted } : {}), ...(onlyAllowed ? { onlyAllowed } : {}) };
 }
 
 /** `indices` split by the scope of each, keeping their order. */

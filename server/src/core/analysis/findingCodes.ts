@@ -19,7 +19,9 @@ export type LoaderCode = 'loader-rejects';
 export type EntryCode =
   | 'duplicate'
   | 'covered'
+  | 'covered-elsewhere'
   | 'shadowed'
+  | 'granted-first'
   | 'ineffective-exception'
   | 'conditional'
   | 'partial-overlap'
@@ -63,11 +65,23 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   },
   duplicate: { severity: 'warning', rule: 'The entry repeats an earlier one.', fixAll: true, unnecessary: true },
   covered: { severity: 'warning', rule: 'Another entry already contains this one.', fixAll: true, unnecessary: true },
+  'covered-elsewhere': {
+    severity: 'information',
+    rule: 'The lists loaded before this one into the same set (its group) already block every address of the entry.',
+    fixAll: false,
+    unnecessary: true,
+  },
   shadowed: {
     severity: 'warning',
     rule: 'Entries that decide the other way already decide all of this one: it never takes effect.',
     fixAll: false,
     unnecessary: false,
+  },
+  'granted-first': {
+    severity: 'warning',
+    rule: 'The hosts.allow beside this hosts.deny matches every address of the entry first, for every daemon of its rule: it never denies anything.',
+    fixAll: false,
+    unnecessary: true,
   },
   'ineffective-exception': { severity: 'warning', rule: 'The exception lies inside no blocking entry of its scope: it excepts nothing.', fixAll: false, unnecessary: true },
   conditional: {

@@ -8,7 +8,7 @@ import type { Networks } from '../ownership/networks';
 import { organisationLabel } from '../ownership/organisations';
 import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
-import type { EntryFact, NetworkContext } from './facts';
+import type { AwayPlace, EntryFact, NetworkContext } from './facts';
 import { iptablesEntryOf } from './iptablesDecisions';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
@@ -27,6 +27,16 @@ export interface RelatedPlace {
 export interface EntryMessage {
   readonly message: string;
   readonly related?: readonly RelatedPlace[];
+}
+
+/** The last segment of a path or URI. */
+export function fileName(file: string): string {
+  return decodeURIComponent(file.slice(file.lastIndexOf('/') + 1));
+}
+
+/** A related place in another file. */
+export function elsewhere(away: AwayPlace, message: string): RelatedPlace {
+  return { line: away.line, start: away.start, end: away.end, message, elsewhere: { file: away.file, column: away.column } };
 }
 
 /** Whether entry k passes the error threshold of overbroad entries, not just the warning one. */
@@ -69,6 +79,23 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return {
         message: `Never takes effect: ${by} in ${scope.label}, such as line ${otherLine} (${otherText}), decide all of its addresses, some or all the other way.`,
         related: related('Decides some of these addresses the other way.'),
+      };
+    }
+    case 'covered-elsewhere': {
+      const away = fact.away;
+      const by = away ? `, such as ${fileName(away.file)} line ${away.line + 1} (${away.text})` : '';
+      const none = table.size(k) === 1n ? 'its address is' : `none of its ${formatAddresses(table.version[k] as 4 | 6, table.size(k))} is`;
+      return {
+        message: `Already blocked by the lists loaded before this one in its group${by}: ${none} new to the set.`,
+        ...(away ? { related: [elsewhere(away, 'Blocks these addresses first.')] } : {}),
+      };
+    }
+    case 'granted-first': {
+      const away = fact.away;
+      const by = away ? `${fileName(away.file)} line ${away.line + 1} (${away.text})` : 'the hosts.allow beside it';
+      return {
+        message: `Never denies anything: ${by} grants every address of it first, for every daemon of its rule, and hosts.deny is asked only what hosts.allow does not decide.`,
+        ...(away ? { related: [elsewhere(away, 'Decides these addresses first.')] } : {}),
       };
     }
     case 'ineffective-exception':

@@ -7,6 +7,8 @@
 import type { NamedNetworks } from '../ownership/addressSpec';
 import type { ProviderCategory } from '../ownership/providers';
 import type { FindingCode, Severity } from './findingCodes';
+import type { EarlierList } from './groups';
+import type { HostsAllowFile } from './hostsAllow';
 
 export interface AuditOptions {
   /** Per-code severity, or 'off' to drop the code. */
@@ -16,7 +18,14 @@ export interface AuditOptions {
   /** At most this many findings are returned; the rest are counted in `omitted`. */
   readonly maxFindings: number;
   readonly networks: NetworkOptions;
+  /** The hosts.allow beside a hosts.deny: it decides first (hostsAllow.ts). */
+  readonly hostsAllow?: HostsAllowFile;
+  /** The lists loaded before this one into the same set, in order (groups.ts). */
+  readonly earlierLists?: readonly EarlierList[];
 }
+
+/** What a list is read with besides its own text: the hosts.allow beside a hosts.deny, the lists before it in its groups. */
+export type ReadWith = Pick<AuditOptions, 'hostsAllow' | 'earlierLists'>;
 
 export interface NetworkOptions {
   /** Entries with fewer addresses are not checked for known networks or collateral (a single address is a deliberate target). */

@@ -16,6 +16,8 @@ import { IPV4, IPV6, type Family } from '../addresses/family';
 import type { BlocklistDocument } from '../document/document';
 import type { Scope } from '../document/scopes';
 import type { AuditResult } from './audit';
+import type { AwayPlace } from './facts';
+import type { GrantedFirst } from './hostsAllow';
 
 /** An exact set of addresses in each family. */
 export interface Addresses {
@@ -46,6 +48,8 @@ export interface ScopeAnswer {
   /** The query's addresses the scope blocks (or, for an allowlist, allows) by its own rule. */
   readonly decided: Addresses;
   readonly matches: readonly Match[];
+  /** A hosts.deny daemon's: the query's addresses the hosts.allow beside it decides first, and its first line that does. */
+  readonly grantedFirst?: { readonly addresses: Addresses; readonly place?: AwayPlace };
 }
 
 export interface WhichAnswer {
@@ -85,9 +89,19 @@ export function which(document: BlocklistDocument, result: AuditResult, query: A
       const text = document.text.slice(table.start[k], table.end[k]);
       return { entry: k, line: table.line[k], text, version: table.version[k] as 4 | 6, role, overlap, decided: deciding.get(k) ?? 0n };
     });
-    return { scope, decided, matches };
+    return { scope, decided, matches, ...grantedFirst(result.facts.grantedFirst, scope, query) };
   });
   return { blocked: { ipv4: result.blocked4.intersection(query.ipv4), ipv6: result.blocked6.intersection(query.ipv6) }, scopes };
+}
+
+/** What the hosts.allow beside a hosts.deny decides first of `query` for the daemon of `scope`, if anything. */
+function grantedFirst(granted: GrantedFirst | undefined, scope: Scope, query: Addresses): Pick<ScopeAnswer, 'grantedFirst'> {
+  if (!granted) return {};
+  const matched = granted.matched(scope.name);
+  const addresses = { ipv4: matched.ipv4.intersection(query.ipv4), ipv6: matched.ipv6.intersection(query.ipv6) };
+  if (addresses.ipv4.isEmpty && addresses.ipv6.isEmpty) return {};
+  const place = addresses.ipv4.isEmpty ? granted.placeOf(scope.name, 6, addresses.ipv6.start(0)) : granted.placeOf(scope.name, 4, addresses.ipv4.start(0));
+  return { grantedFirst: { addresses, ...(place ? { place } : {}) } };
 }
 
 /** How many addresses of `query` each of `entries` (one family of one scope, in document order) decides. */

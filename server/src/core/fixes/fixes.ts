@@ -127,6 +127,13 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
     });
   }
 
+  // An entry the hosts.allow beside it decides first, whole, never denies: removing it changes no decision while that file stays.
+  const granted = context.facts.entryFacts.find((fact) => fact.entry === k && fact.code === 'granted-first');
+  if (granted && removal.size > 0) {
+    const by = granted.away ? `hosts.allow line ${granted.away.line + 1} (${granted.away.text})` : 'the hosts.allow beside it';
+    fixes.push({ title: `Remove ${entry.text}: ${by} decides it first`, kind: 'quickfix', edits: rewriteEntries(document, removal), resolves: ['granted-first'] });
+  }
+
   // An allowlist's entries are meant: nothing to narrow. An iptables rule's target stands for every address: it is no list to rewrite.
   if (scope.role === 'allow' || leeway === 'remove' || !rewritable(document, index, k)) return fixes;
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.

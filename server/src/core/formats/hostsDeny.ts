@@ -18,7 +18,9 @@
  * that matches decides, so a daemon is denied the union over its lines of
  * (list − that line's exceptions): an exception of one line excepts nothing
  * of another. A rule whose options say `allow` (the hosts_options
- * extension) grants instead, its roles turned round. The rules reach the
+ * extension) grants instead, its roles turned round; in hosts.allow a rule
+ * grants unless an option denies (`deny`, or a name libwrap does not know,
+ * which it takes for an error and denies). The rules reach the
  * analysis as `use` scope facts (Evaluation `line-except`), one per daemon
  * the line holds for, all pointing at the line's start; the entries carry
  * the first of those daemons as their scope. A line whose decision depends
@@ -36,14 +38,25 @@ import { quote } from '../primitives/excerpt';
 export const hostsDeny: Format = {
   id: 'hosts-deny',
   label: 'hosts.deny',
-  read: readHostsDeny,
+  read: (text, sink) => readHostsDeny(text, sink, false),
   evaluation: 'line-except',
   scopeKind: 'daemon',
 };
 
+/**
+ * hosts.allow: the same syntax, each line granting its clients (less its
+ * exceptions) unless its options say `deny`. Read alone it blocks only
+ * what such lines deny; beside a hosts.deny it decides first
+ * (analysis/hostsAllow.ts).
+ */
+export const hostsAllow: Format = { ...hostsDeny, label: 'hosts.allow', read: (text, sink) => readHostsDeny(text, sink, true) };
+
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const AT = 0x40;
+const EQUALS = 0x3d;
+/** The options libwrap knows that neither grant nor deny (hosts_options(5)); `deny` and any other name deny. */
+const OPTIONS = ['user', 'group', 'umask', 'linger', 'keepalive', 'spawn', 'twist', 'rfc931', 'setenv', 'nice', 'banners', 'severity'];
 const WILDCARDS = ['ALL', 'LOCAL', 'KNOWN', 'UNKNOWN', 'PARANOID', 'EXCEPT'];
 /** The scope of the rules for every daemon the file does not name. */
 const EVERY_DAEMON = 'ALL';
@@ -75,7 +88,8 @@ interface Rule {
   readonly grants: boolean;
 }
 
-function readHostsDeny(text: string, sink: TokenSink): void {
+/** Reads the rules of `text`; in hosts.allow (`grants`) a rule grants unless its options say `deny`. */
+function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
   // Every rule first, since an `ALL` line holds for the daemons that later lines name.
   const rules: (Rule | LineProblem)[] = [];
   // The physical lines of the rule being read: start, end, line triples, without the continuing backslash.
@@ -86,10 +100,10 @@ function readHostsDeny(text: string, sink: TokenSink): void {
     const continued = end > start && text.charCodeAt(end - 1) === BACKSLASH;
     segments.push(start, continued ? end - 1 : end, line);
     if (continued) return;
-    rules.push(readRule(text, segments));
+    rules.push(readRule(text, segments, grants));
     segments.length = 0;
   });
-  if (segments.length > 0) rules.push(readRule(text, segments));
+  if (segments.length > 0) rules.push(readRule(text, segments, grants));
 
   // The daemons the file names, by their name in lower case (tcpd compares names so), as first written.
   const named = new Map<string, string>();
@@ -156,14 +170,15 @@ function emitRule(text: string, rule: Rule, named: Map<string, string>, declared
   }
 }
 
-/** The rule on `segments`, or the problem that it has no `daemons :`. */
-function readRule(text: string, segments: number[]): Rule | LineProblem {
+/** The rule on `segments` (granting unless its options say otherwise when `grantsByDefault`), or the problem that it has no `daemons :`. */
+function readRule(text: string, segments: number[], grantsByDefault: boolean): Rule | LineProblem {
   const daemons: Daemon[] = [];
   const items: Item[] = [];
   const daemonList = { excepts: 0 };
   let phase: 'daemons' | 'clients' | 'options' = 'daemons';
   let level = 0;
-  let grants = false;
+  let grants = grantsByDefault;
+  let decided = false;
   let optionStart = true;
   for (let k = 0; k < segments.length; k += 3) {
     const [segmentEnd, line] = [segments[k + 1], segments[k + 2]];
@@ -183,8 +198,11 @@ function readRule(text: string, segments: number[]): Rule | LineProblem {
         let end = i;
         while (end < segmentEnd && !isBlank(text.charCodeAt(end)) && text.charCodeAt(end) !== COLON) end++;
         if (optionStart && end > i) {
-          if (wordIs(text, i, end, 'allow', true)) grants = true;
-          else if (wordIs(text, i, end, 'deny', true)) grants = false;
+          // libwrap runs the options in order, and `allow`, `deny` or a name it does not know (an error, which denies) ends them.
+          let name = i;
+          while (name < end && text.charCodeAt(name) !== EQUALS) name++;
+          if (!decided && wordIs(text, i, name, 'allow', true)) [grants, decided] = [true, true];
+          else if (!decided && !OPTIONS.some((option) => wordIs(text, i, name, option, true))) [grants, decided] = [false, true];
           optionStart = false;
         }
         if (text.charCodeAt(end) === COLON && end < segmentEnd) {

@@ -7,7 +7,7 @@ import { firehol } from './firehol';
 import { contentStart } from '../document/encoding';
 import { lineContentEnd, nextLineStart, type Format, type FormatId } from './format';
 import { geofeed } from './geofeed';
-import { hostsDeny } from './hostsDeny';
+import { hostsAllow, hostsDeny } from './hostsDeny';
 import { ipcatCsv } from './ipcatCsv';
 import { ipCount } from './ipCount';
 import { ipfilterDat } from './ipfilterDat';
@@ -133,6 +133,7 @@ function byFileName(name: string, head: string): Format | undefined {
   if (name.endsWith('.p2p')) return p2p;
   if (name.endsWith('.htaccess')) return apache;
   if (name === 'hosts.deny') return hostsDeny;
+  if (name === 'hosts.allow') return hostsAllow;
   if (name.endsWith('.rsc')) return mikrotik;
   if (name.endsWith('.nft')) return nftables;
   if (name === 'pf.conf' || name.endsWith('.pf')) return pf;
