@@ -69,7 +69,7 @@ function addedSince({ document, networks }: Analysis, k: number, { label, change
  */
 export function entryMarkdown(d: EntryDescription, data?: DataAge): string {
   const blocks = [summaryLine(d)];
-  if (d.ownership) blocks.push(ownerTable(d.ownership));
+  if (d.ownership) blocks.push(ownerTable(d.ownership, d.otherOrigins));
   blocks.push(detailLines(d));
   if (d.special.length > 0) blocks.push(['**Special-purpose addresses:**', ...d.special.map((range) => `- \`${range.cidr}\` ${range.name} (${range.rfc})`)].join('\n'));
   if (d.overlapCount > 0) {
@@ -139,8 +139,8 @@ const TOP_HOLDERS = 5;
 /** ASNs named in one row of the owner table. */
 const ASNS_LISTED = 4;
 
-/** Who announces the entry's addresses: the largest organisations with their ASNs, the rest in one row, and what no one announces. */
-function ownerTable(o: Ownership): string {
+/** Who announces the entry's addresses: the largest organisations with their ASNs, the rest in one row, what no one announces, and who else announces some. */
+function ownerTable(o: Ownership, otherOrigins: readonly number[]): string {
   const share = (part: bigint) => formatPercent(part, o.total);
   const lines = ['| organisation | ASNs | addresses | share |', '|---|---|---:|---:|'];
   for (const organisation of o.organisations.slice(0, TOP_HOLDERS)) {
@@ -153,8 +153,8 @@ function ownerTable(o: Ownership): string {
     lines.push(`| ${o.organisations.length - TOP_HOLDERS} more | | ${formatCount(rest)} | ${share(rest)} |`);
   }
   if (o.unannounced > 0n) lines.push(`| not announced | | ${formatCount(o.unannounced)} | ${share(o.unannounced)} |`);
-  if (o.otherOrigins.length > 0) {
-    lines.push('', `Also announced by ${o.otherOrigins.map((asn) => `AS${asn}`).join(', ')}: prefixes with several origins, counted above under their first.`);
+  if (otherOrigins.length > 0) {
+    lines.push('', `Also announced by ${otherOrigins.map((asn) => `AS${asn}`).join(', ')}: prefixes with several origins, counted above under their first.`);
   }
   return lines.join('\n');
 }

@@ -54,11 +54,11 @@ export function registerOwnershipRequests(
   connection.onRequest(ImportOwnershipSnapshotRequest.type, async ({ files, name, format, date }) => {
     if (!store) return new ResponseError<void>(LSPErrorCodes.RequestFailed, 'This server keeps no ownership data of its own: it cannot keep a snapshot.');
     const first = files[0] ?? '';
-    const request = { files, format: format ?? snapshotFormatOf(first), date: date ?? dayInFileName(first) };
-    if (!request.format) return new ResponseError<void>(LSPErrorCodes.RequestFailed, `The file name does not say its format: give one of ${SNAPSHOT_FORMATS.join(', ')}.`);
-    if (!request.date) return new ResponseError<void>(LSPErrorCodes.RequestFailed, 'The file name has no day: give the day the data describes (YYYY-MM-DD).');
+    const [knownFormat, day] = [format ?? snapshotFormatOf(first), date ?? dayInFileName(first)];
+    if (!knownFormat) return new ResponseError<void>(LSPErrorCodes.RequestFailed, `The file name does not say its format: give one of ${SNAPSHOT_FORMATS.join(', ')}.`);
+    if (!day) return new ResponseError<void>(LSPErrorCodes.RequestFailed, 'The file name has no day: give the day the data describes (YYYY-MM-DD).');
     try {
-      const result = await store.importSnapshot({ ...request, format: request.format, date: request.date, name: name ?? request.date }, today());
+      const result = await store.importSnapshot({ files, format: knownFormat, date: day, name: name ?? day }, today());
       onChange();
       return result;
     } catch (error) {

@@ -183,11 +183,10 @@ export class WorkspaceIndex {
   async readWith(uri: string, groups = true): Promise<ReadWith> {
     const hostsAllow = await this.hostsAllowBeside(uri);
     const earlierLists: EarlierList[] = [];
+    // Never the open documents' analyses: those ask for their own readWith, which for lists in contradictory orders would wait on this one.
     for (const other of groups ? this.earlier(uri) : []) {
-      const document = await this.read(other, true);
-      if (!document) continue;
-      const { blocked4, blocked6 } = audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0, ...(await this.readWith(other, false)) });
-      earlierLists.push({ file: other, document, blocked4, blocked6 });
+      const audited = await this.readAndAudit(other);
+      if (audited) earlierLists.push({ file: other, document: audited.document, blocked4: audited.result.blocked4, blocked6: audited.result.blocked6 });
     }
     return { ...(hostsAllow ? { hostsAllow } : {}), ...(earlierLists.length > 0 ? { earlierLists } : {}) };
   }
@@ -265,10 +264,13 @@ export class WorkspaceIndex {
     return lists;
   }
 
-  /** An open blocklist's analysis, else the file read from disk and audited for its effective sets only (no finding is wanted). */
+  /** An open blocklist's analysis, else the file read and audited for its effective sets. */
   private async audited(uri: string): Promise<Audited | undefined> {
-    const analysis = await this.opened(uri);
-    if (analysis) return analysis;
+    return (await this.opened(uri)) ?? (await this.readAndAudit(uri));
+  }
+
+  /** The list as the editor has it, else as on disk, audited with its hosts.allow for its effective sets only (no finding is wanted). */
+  private async readAndAudit(uri: string): Promise<Audited | undefined> {
     const document = await this.read(uri, true);
     return document && { document, result: audit(document, { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0, ...(await this.readWith(uri, false)) }) };
   }

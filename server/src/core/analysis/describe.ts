@@ -44,6 +44,8 @@ export interface EntryDescription {
   readonly overlapCount: number;
   /** Who holds the addresses, when ASN data is loaded. */
   readonly ownership?: Ownership;
+  /** Other ASNs that announce some of the addresses too (a snapshot's multi-origin prefixes), ascending. */
+  readonly otherOrigins: readonly number[];
   /** What the downloaded provider feeds say about the addresses, largest first. */
   readonly feeds: readonly FeedMatch[];
   /** The intended target, when one is in force, and how many of the addresses lie inside it. */
@@ -83,6 +85,7 @@ export function describeEntry(document: BlocklistDocument, index: EntryIndex, k:
     overlaps,
     overlapCount: overlapping.length,
     ownership: networks ? ownershipOf(networks.index, version, lo, hi) : undefined,
+    otherOrigins: networks ? networks.index.otherOriginsOf(version, lo, hi) : [],
     feeds: networks ? networks.feeds.lookup(version, lo, hi) : [],
     target: context?.target && { label: context.targetLabel, inside: addressesInTarget(table, k, context.target) },
   };

@@ -71,10 +71,33 @@ interface OtherOrigins {
   readonly asns: Uint32Array;
 }
 
-/** One family's address counts: by holder, and by organisation. */
-interface FamilyTotals {
+/**
+ * One family's address counts by holder, and by organisation once a query
+ * asks for organisations (the provider shares an opening list needs count
+ * by holder alone).
+ */
+class FamilyTotals {
   readonly holders: HolderTotals;
-  readonly organisations: HolderTotals;
+  private byOrganisation?: HolderTotals;
+
+  constructor(
+    private readonly ranges: FamilyRanges,
+    groups: Groups,
+    private readonly holderAsn: Uint32Array,
+    private readonly holderOrganisation: Uint32Array,
+    private readonly blockSize: number,
+  ) {
+    this.holders = new HolderTotals(ranges, groups, holderAsn, blockSize);
+  }
+
+  /** The same ranges numbered by their holders' organisations. */
+  get organisations(): HolderTotals {
+    if (!this.byOrganisation) {
+      const holderOf = this.ranges.holderOf.map((holder) => this.holderOrganisation[holder]);
+      this.byOrganisation = new HolderTotals({ ...this.ranges, holderOf }, groupByHolder(holderOf, this.holderAsn.length), this.holderAsn, this.blockSize);
+    }
+    return this.byOrganisation;
+  }
 }
 
 export class AsnIndex {
@@ -269,9 +292,10 @@ export class AsnIndex {
 
   /** The other autonomous systems that announce some of [lo, hi] (multi-origin prefixes, in a snapshot that has them), ascending: one search, then the multi-origin ranges of the run. */
   otherOriginsOf(version: 4 | 6, lo: bigint, hi: bigint): number[] {
+    const others = this.otherOrigins[version];
+    if (others.range.length === 0) return []; // data with one origin per range, such as the shipped data
     const { first, last, edges } = version === 4 ? this.run4(Number(lo), Number(hi)) : this.run6(lo, hi);
     const [from, to] = [Math.min(first, ...edges.map((e) => e.range)), Math.max(last, ...edges.map((e) => e.range))];
-    const others = this.otherOrigins[version];
     const found = new Set<number>();
     for (let m = lowerBound(others.range, from); m < others.range.length && others.range[m] <= to; m++) {
       for (let at = others.start[m]; at < others.start[m + 1]; at++) found.add(others.asns[at]);
@@ -402,7 +426,7 @@ export class AsnIndex {
     if (!this.ipv4Totals) {
       const sizes = new Float64Array(this.v4Start.length);
       for (let k = 0; k < sizes.length; k++) sizes[k] = this.v4End[k] - this.v4Start[k] + 1;
-      this.ipv4Totals = this.familyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), 1024);
+      this.ipv4Totals = new FamilyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), this.holderAsn, this.holderOrganisation, 1024);
     }
     return this.ipv4Totals;
   }
@@ -421,19 +445,9 @@ export class AsnIndex {
         sizes[at + 3] += 1;
         carry(sizes, at, 4);
       }
-      this.ipv6Totals = this.familyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), 512);
+      this.ipv6Totals = new FamilyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), this.holderAsn, this.holderOrganisation, 512);
     }
     return this.ipv6Totals;
-  }
-
-  /** Totals by holder over `ranges`, and by organisation over the same ranges numbered by their holders' organisations. */
-  private familyTotals(ranges: FamilyRanges, groups: Groups, blockSize: number): FamilyTotals {
-    const organisationOf = this.holderOrganisation;
-    const byOrganisation = ranges.holderOf.map((holder) => organisationOf[holder]);
-    return {
-      holders: new HolderTotals(ranges, groups, this.holderAsn, blockSize),
-      organisations: new HolderTotals({ ...ranges, holderOf: byOrganisation }, groupByHolder(byOrganisation, this.holderAsn.length), this.holderAsn, blockSize),
-    };
   }
 
   private nameOf(holder: number): string {

@@ -62,26 +62,29 @@ export function organisationKey(name: string): string | undefined {
  */
 export function organisationLeads(holders: readonly NamedHolder[], weight: ArrayLike<number>): Uint32Array {
   const heavier = (h: number, g: number) => weight[h] - weight[g] || holders[g].asn - holders[h].asn || g - h;
-  const keys = holders.map(({ asn, name }) => {
-    const provider = providerOfAsn(asn);
-    return provider ? `provider:${provider.id}` : organisationKey(name);
-  });
-  // A name borne by a provider's ASN names that provider (the heaviest such ASN's, should two providers share a name).
-  // Provider keys have a colon, which no name key has.
-  const providerOfName = new Map<string, string>();
   const byWeight = holders.map((_, h) => h).sort((h, g) => heavier(g, h));
+  const names = holders.map(({ name }) => organisationKey(name));
+  const providers = holders.map(({ asn }) => providerOfAsn(asn)?.id);
+  // A name borne by a provider's ASN names that provider (the heaviest such ASN's, should two providers share a name).
+  const providerOfName = new Map<string, string>();
   for (const h of byWeight) {
-    const name = organisationKey(holders[h].name);
-    const key = keys[h];
-    if (name !== undefined && key?.startsWith('provider:') && !providerOfName.has(name)) providerOfName.set(name, key);
+    const [name, provider] = [names[h], providers[h]];
+    if (name !== undefined && provider !== undefined && !providerOfName.has(name)) providerOfName.set(name, provider);
   }
+  // Provider keys have a colon, which no name key has.
+  const keys = holders.map((_, h) => {
+    const provider = providers[h] ?? (names[h] === undefined ? undefined : providerOfName.get(names[h]));
+    return provider === undefined ? names[h] : `provider:${provider}`;
+  });
   const leadOfKey = new Map<string, number>();
   for (const h of byWeight) {
-    const key = keys[h] === undefined ? undefined : (providerOfName.get(keys[h]!) ?? keys[h]!);
-    keys[h] = key;
+    const key = keys[h];
     if (key !== undefined && !leadOfKey.has(key)) leadOfKey.set(key, h);
   }
-  return Uint32Array.from(holders, (_, h) => (keys[h] === undefined ? h : leadOfKey.get(keys[h]!)!));
+  return Uint32Array.from(holders, (_, h) => {
+    const key = keys[h];
+    return key === undefined ? h : leadOfKey.get(key)!;
+  });
 }
 
 /** "Cloudflare, Inc. (AS13335, AS202623 and 2 more)": an organisation by its name and its first `named` ASNs. */

@@ -21,8 +21,6 @@ export interface Ownership {
   /** Addresses no one announces. */
   readonly unannounced: bigint;
   readonly total: bigint;
-  /** Other ASNs that announce some of the addresses too (a snapshot's multi-origin prefixes), ascending. */
-  readonly otherOrigins: readonly number[];
 }
 
 const PROVIDER_ASNS = PROVIDERS.flatMap((provider) => provider.asns);
@@ -35,14 +33,7 @@ const PROVIDER_ASNS = PROVIDERS.flatMap((provider) => provider.asns);
 export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Ownership {
   const holders = index.holders(version, lo, hi, limit);
   const total = hi - lo + 1n;
-  return {
-    organisations: holders.largest,
-    organisationCount: holders.count,
-    providers: providerShares(index, version, lo, hi),
-    unannounced: total - holders.announced,
-    total,
-    otherOrigins: index.otherOriginsOf(version, lo, hi),
-  };
+  return { organisations: holders.largest, organisationCount: holders.count, providers: providerShares(index, version, lo, hi), unannounced: total - holders.announced, total };
 }
 
 /** The owners a sentence names, most addresses first: the known providers, or (`byProvider` false) the organisations with their AS numbers. */
