@@ -41,6 +41,19 @@ export interface Family<A extends number | bigint> {
 
 const TWO_32 = 2 ** 32;
 
+/** Up to this many IPv4 addresses are kept in a plain array (see IPV4.allocate). */
+const SMALL_IPV4 = 16;
+
+/** Sorts `array[0, length)` ascending, in place: for the few values of a plain array. */
+function insertionSort(array: AddressArray<number>, length: number): void {
+  for (let k = 1; k < length; k++) {
+    const value = array[k];
+    let m = k;
+    for (; m > 0 && array[m - 1] > value; m--) array[m] = array[m - 1];
+    array[m] = value;
+  }
+}
+
 export const IPV4: Family<number> = {
   version: 4,
   bits: 32,
@@ -56,13 +69,18 @@ export const IPV4: Family<number> = {
     return span === TWO_32 ? 32 : 31 - Math.clz32(span);
   },
   network: (x, prefix) => (prefix === 0 ? 0 : x - (x % 2 ** (32 - prefix))),
-  allocate: (length) => new Uint32Array(length),
+  // A typed array costs a buffer of its own, and a file of a scope per line makes two sets per scope: small ones are plain arrays.
+  // oxlint-disable-next-line unicorn/no-new-array
+  allocate: (length) => (length > SMALL_IPV4 ? new Uint32Array(length) : new Array<number>(length).fill(0)),
   resize: (array, capacity) => {
-    const resized = new Uint32Array(capacity);
-    resized.set(array as Uint32Array);
+    const resized = IPV4.allocate(capacity);
+    for (let k = 0; k < array.length; k++) resized[k] = array[k];
     return resized;
   },
-  sort: (array, length) => radixSortUint32((array as Uint32Array).subarray(0, length)),
+  sort: (array, length) => {
+    if (array instanceof Uint32Array) radixSortUint32(length === array.length ? array : array.subarray(0, length));
+    else insertionSort(array, length);
+  },
   format: formatIPv4,
 };
 

@@ -7,29 +7,32 @@
 import { AddressSet } from './addressSet';
 import type { AddressArray, Family } from './family';
 
+/** Nothing yet: a column allocates on its first push, as a scope of a firewall file often adds nothing to most of its builders. */
+const NO_VALUES: AddressArray<never> = [];
+
 /** A growable array of addresses. */
 class Column<A extends number | bigint> {
-  values: AddressArray<A>;
+  values: AddressArray<A> = NO_VALUES;
   length = 0;
 
   constructor(
     private readonly family: Family<A>,
-    capacity: number,
-  ) {
-    this.values = family.allocate(capacity);
-  }
+    /** The room the first push makes. */
+    private readonly capacity: number,
+  ) {}
 
   push(value: A): void {
-    if (this.length === this.values.length) this.reserve(this.length || 1024);
+    if (this.length === this.values.length) this.reserve(this.length || Math.max(this.capacity, 1));
     this.values[this.length++] = value;
   }
 
   reserve(extra: number): void {
-    if (this.length + extra > this.values.length) this.values = this.family.resize(this.values, this.length + extra);
+    if (this.length + extra <= this.values.length) return;
+    this.values = this.length === 0 ? this.family.allocate(extra) : this.family.resize(this.values, this.length + extra);
   }
 
   sort(): void {
-    this.family.sort(this.values, this.length);
+    if (this.length > 1) this.family.sort(this.values, this.length);
   }
 }
 

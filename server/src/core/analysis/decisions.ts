@@ -33,7 +33,7 @@ export interface ScopeEntries<A extends number | bigint> {
 export interface ScopeOutcome<A extends number | bigint> {
   readonly blocked: AddressSet<A>;
   /** The entries that decide at least one address. */
-  readonly deciding: Set<number>;
+  readonly deciding: ReadonlySet<number>;
 }
 
 /**
@@ -298,7 +298,7 @@ interface RuledOutcome<A extends number | bigint> {
   /** Every address some rule decides, either way. */
   readonly matched: AddressSet<A>;
   /** The entries some piece of which decides an address. */
-  readonly deciding: Set<number>;
+  readonly deciding: ReadonlySet<number>;
   readonly entries: number;
 }
 
@@ -364,10 +364,17 @@ function evaluateRules<A extends number | bigint>(
     }
   });
   const outcomes = new Map<string, RuledOutcome<A>>();
+  // A scope none of whose rules holds an address of this family (most, in a file of one daemon or section per line) decides nothing here.
+  const nothing = { sweep: { los: [], his: [], winners: [], deciding: NO_ENTRIES, blocked: empty }, blocked: empty, matched: empty, deciding: NO_ENTRIES };
   for (const [name, holding] of held) {
     const union = holding.every((r) => rules[r].verdict === 'block');
     const ids: number[] = [];
     for (const r of holding) for (let n = firstPiece[r]; n < firstPiece[r + 1]; n++) ids.push(n);
+    const entries = holding.reduce((count, r) => count + rules[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
+    if (ids.length === 0) {
+      outcomes.set(name, { ...nothing, union, entries });
+      continue;
+    }
     // Where order decides, a piece's index is its rank: pieces are made rule by rule, each rule's in entry order.
     const rank = union ? unionRanks() : undefined;
     const sweep = decide(
@@ -384,13 +391,16 @@ function evaluateRules<A extends number | bigint>(
     }
     const deciding = new Set<number>();
     for (const n of sweep.deciding) deciding.add(piece.owner[n]);
-    const entries = holding.reduce((count, r) => count + rules[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
     outcomes.set(name, { sweep, union, blocked, matched: matched.build(), deciding, entries });
   }
 
   // The entries other than k deciding some address of [lo, hi]: of a sweep over pieces, their owners.
   const othersWithin = (sweep: Sweep<A>, lo: A, hi: A, k: number, owner = (n: number) => piece.owner[n]) =>
-    [...new Set(decidersWithin(sweep, lo, hi).map(owner))].filter((o) => o !== k).sort((a, b) => a - b);
+    ascendingOnce(
+      decidersWithin(sweep, lo, hi)
+        .map(owner)
+        .filter((o) => o !== k),
+    );
   const equalOf = (k: number, others: number[]) => others.find((o) => los[o] === los[k] && his[o] === his[k]);
   rules.forEach((rule, r) => {
     const { list, exceptions, excepted, listed } = parts[r];
@@ -398,10 +408,11 @@ function evaluateRules<A extends number | bigint>(
     const first = outcomes.get(rule.scopes[0])!;
     // The entries of the list that hold what the exceptions except (the largest, then the first), and the exceptions that except it.
     let anchors: ReadonlySet<number> = NO_ENTRIES;
-    const deciding = new Set<number>();
+    let deciding: ReadonlySet<number> = NO_ENTRIES;
     let exceptionSweep: Sweep<A> | undefined;
     if (exceptions.length > 0) {
       const anchored = (anchors = new Set<number>());
+      const excepting = (deciding = new Set<number>());
       const holding = decide(
         { family, entries: Uint32Array.from(list), los, his, allow: none },
         ranks(list.length, (a, b) => larger(list[a], list[b])),
@@ -411,7 +422,7 @@ function evaluateRules<A extends number | bigint>(
         { family, entries: Uint32Array.from(exceptions), los, his, allow: none },
         ranks(exceptions.length, (a, b) => larger(exceptions[a], exceptions[b])),
       );
-      sweep.winners.forEach((k, s) => listed.overlaps(sweep.los[s], sweep.his[s]) && deciding.add(k));
+      sweep.winners.forEach((k, s) => listed.overlaps(sweep.los[s], sweep.his[s]) && excepting.add(k));
       exceptionSweep = sweep;
     }
     for (const k of list) {
@@ -490,12 +501,18 @@ export interface Sweep<A extends number | bigint> extends ScopeOutcome<A>, Stret
 export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priority: Float64Array): Sweep<A> {
   const { family, entries, los, his } = scope;
   const count = entries.length;
+  if (count === 1) {
+    // A scope of one entry, the most common in a file of a scope per line: no sort, no heap.
+    const [k] = entries;
+    const blocked = scope.allow[k] ? AddressSet.empty(family) : AddressSet.range(family, los[k], his[k]);
+    return { los: [los[k]], his: [his[k]], winners: [k], deciding: new Set(entries), blocked };
+  }
   const byStart = positions(count);
   sortPositions(family, byStart, (n) => los[entries[n]]);
   const bounds = boundsOf(scope);
 
   const heap = new PriorityHeap(priority);
-  const sweep: Sweep<A> = { los: [], his: [], winners: [], deciding: new Set(), blocked: AddressSet.empty(family) };
+  const sweep = { los: [] as A[], his: [] as A[], winners: [] as number[], deciding: new Set<number>() };
   const builder = new IntervalBuilder(family, 16);
   let next = 0;
   for (let b = 0; b < bounds.length; b++) {
@@ -563,9 +580,19 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
 
 /** The entries deciding some address of [lo, hi], in document order. */
 function decidersWithin<A extends number | bigint>(sweep: Stretches<A>, lo: A, hi: A): number[] {
-  const found = new Set<number>();
-  for (let s = partitionPoint(sweep.his.length, (n) => sweep.his[n] >= lo); s < sweep.los.length && sweep.los[s] <= hi; s++) found.add(sweep.winners[s]);
-  return [...found].sort((a, b) => a - b);
+  const found: number[] = [];
+  for (let s = partitionPoint(sweep.his.length, (n) => sweep.his[n] >= lo); s < sweep.los.length && sweep.los[s] <= hi; s++) found.push(sweep.winners[s]);
+  return ascendingOnce(found);
+}
+
+/** `values` sorted ascending, each once, in place: most calls see one or two values, where a Set would cost more than the sort. */
+function ascendingOnce(values: number[]): number[] {
+  if (values.length < 2) return values;
+  values.sort((a, b) => a - b);
+  let kept = 1;
+  for (let n = 1; n < values.length; n++) if (values[n] !== values[kept - 1]) values[kept++] = values[n];
+  values.length = kept;
+  return values;
 }
 
 /** What nestedSweep finds, per position of `scope.entries` where indexed. */

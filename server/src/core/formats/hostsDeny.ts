@@ -128,12 +128,19 @@ function isEveryDaemon(name: string): boolean {
 
 /** The scopes a rule holds in: its daemons less its excepted ones, and with `ALL`, `ALL` and every daemon the file names. */
 function scopesOf(text: string, rule: Rule, named: Map<string, string>): string[] {
-  const names = (excepted: boolean) => rule.daemons.filter((d) => d.excepted === excepted).map((d) => text.slice(d.start, d.end));
-  const listed = names(false);
-  const excepted = new Set(names(true).map((name) => name.toLowerCase()));
+  // Most rules name one daemon and except none: no set is made for them.
+  const listed: string[] = [];
+  let excepted: Set<string> | undefined;
+  for (const daemon of rule.daemons) {
+    const name = text.slice(daemon.start, daemon.end);
+    if (daemon.excepted) (excepted ??= new Set()).add(name.toLowerCase());
+    else listed.push(name);
+  }
   const all = listed.some(isEveryDaemon);
+  if (all && excepted?.has(EVERY_DAEMON.toLowerCase())) return [];
   const candidates = all ? [EVERY_DAEMON, ...named.values()] : listed.map((name) => named.get(name.toLowerCase()) ?? name);
-  return [...new Set(candidates)].filter((name) => !excepted.has(name.toLowerCase()) && !(all && excepted.has(EVERY_DAEMON.toLowerCase())));
+  const once = candidates.length > 1 ? [...new Set(candidates)] : candidates;
+  return excepted ? once.filter((name) => !excepted.has(name.toLowerCase())) : once;
 }
 
 function emitRule(text: string, rule: Rule, named: Map<string, string>, declared: Set<string>, sink: TokenSink): void {
