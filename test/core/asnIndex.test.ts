@@ -140,12 +140,19 @@ test('an index of an older format is refused with what to do', () => {
   for (const [magic, rest] of [
     ['BLASN001', bytes.subarray(12 + aboutBytes)],
     ['BLASN002', bytes.subarray(8)],
+    ['BLASN003', bytes.subarray(8)],
   ] as const) {
     assert.throws(
       () => AsnIndex.fromBytes(Buffer.concat([Buffer.from(magic), rest])),
       new RegExp(`^Error: The ASN index is in an older format \\(${magic}\\): rebuild it with "npm run build", or update the ownership data again\\.$`),
     );
   }
+  // Rankings that do not fit the ranges (one row's worth moved from IPv4's to IPv6's).
+  const header = 12 + aboutBytes;
+  const misfit = Buffer.from(bytes);
+  misfit.writeUInt32LE(misfit.readUInt32LE(header + 32) - 6, header + 32);
+  misfit.writeUInt32LE(misfit.readUInt32LE(header + 36) + 6, header + 36);
+  assert.throws(() => AsnIndex.fromBytes(misfit), /The ASN index is damaged \(its rankings do not fit its ranges\): rebuild it with "npm run build"/);
   const damaged = Buffer.from(bytes);
   damaged.write('[', 12);
   assert.throws(() => AsnIndex.fromBytes(damaged), /does not say what data it holds: rebuild it with "npm run build"/);

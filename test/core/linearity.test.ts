@@ -76,6 +76,16 @@ test('200 different ranges, each spanning almost every range of the ASN index: e
   assert.ok(perLine < 10_000, `${perLine} probes per line`);
 });
 
+test('200 broad ranges, each starting in another part of the ASN index: each in a bounded number of probes', () => {
+  // A /8's worth from the start of each /8: most start in a block of index ranges that no other does, and the largest
+  // organisations of a run of blocks come from the rows the index ships (built on first need, a row was a pass over the index).
+  const lines = (count: number) => Array.from({ length: count }, (_, i) => `${1 + i}.${i}.0.0-${2 + i}.${i}.255.255\n`).join('');
+  audited('0.0.0.0/0\n', 'plain');
+  const [w50, w200] = [audited(lines(50), 'plain'), audited(lines(200), 'plain')];
+  const perLine = (w200.probes - w50.probes) / 150;
+  assert.ok(perLine < 10_000, `${perLine} probes per line`);
+});
+
 test('a target of 3,000 ASNs resolves in a bounded number of probes per ASN', () => {
   // A fresh Networks each time: nothing remembered from the run before.
   const opened = (count: number) => measure(() => audit(parseDocument(targetDocument(count, 20), formatById('plain')!), options, new Networks(networks.index))).work;

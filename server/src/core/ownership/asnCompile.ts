@@ -3,7 +3,7 @@
  * asnIndex.ts's): the build does it for the shipped data, "Update Ownership
  * Data" for a download, so both give the same bytes from the same rows.
  */
-import { ASN_INDEX_MAGIC } from './asnIndex';
+import { ASN_INDEX_MAGIC, AsnIndex } from './asnIndex';
 import type { DataAbout } from './dataAbout';
 import { organisationLeads } from './organisations';
 
@@ -91,40 +91,41 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
   const aboutBytes = new Uint8Array(Math.ceil(aboutJson.length / 4) * 4).fill(0x20);
   aboutBytes.set(aboutJson);
   const [v4Others, v6Others] = [otherOrigins(ipv4.ranges), otherOrigins(ipv6.ranges)];
-  const header = new Uint32Array([
-    ipv4.ranges.length,
-    ipv6.ranges.length,
-    holderList.length,
-    names.length,
-    v4Others[0].length,
-    v4Others[2].length,
-    v6Others[0].length,
-    v6Others[2].length,
-  ]);
-  const sections = [
-    encoder.encode(ASN_INDEX_MAGIC),
-    new Uint32Array([aboutBytes.length]),
-    aboutBytes,
-    header,
-    v4Start,
-    v4End,
-    v4Holder,
-    v6Start,
-    v6End,
-    v6Holder,
-    ...v4Others,
-    ...v6Others,
-    holderAsn,
-    holderOrganisation,
-    nameOffsets,
-    names,
-  ];
-  const bytes = new Uint8Array(sections.reduce((sum, section) => sum + section.byteLength, 0));
-  let offset = 0;
-  for (const section of sections) {
-    bytes.set(new Uint8Array(section.buffer, section.byteOffset, section.byteLength), offset);
-    offset += section.byteLength;
-  }
+  const withRankings = (v4Rankings: Uint32Array, v6Rankings: Uint32Array) =>
+    concatenate([
+      encoder.encode(ASN_INDEX_MAGIC),
+      new Uint32Array([aboutBytes.length]),
+      aboutBytes,
+      new Uint32Array([
+        ipv4.ranges.length,
+        ipv6.ranges.length,
+        holderList.length,
+        names.length,
+        v4Others[0].length,
+        v4Others[2].length,
+        v6Others[0].length,
+        v6Others[2].length,
+        v4Rankings.length,
+        v6Rankings.length,
+      ]),
+      v4Start,
+      v4End,
+      v4Holder,
+      v6Start,
+      v6End,
+      v6Holder,
+      ...v4Others,
+      ...v6Others,
+      holderAsn,
+      holderOrganisation,
+      v4Rankings,
+      v6Rankings,
+      nameOffsets,
+      names,
+    ]);
+  // The rankings are worked out by the index itself, read without them.
+  const rankings = AsnIndex.fromBytes(withRankings(new Uint32Array(0), new Uint32Array(0))).organisationRankings();
+  const bytes = withRankings(rankings[4], rankings[6]);
   return {
     bytes,
     ipv4Ranges: ipv4.ranges.length,
@@ -132,6 +133,16 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
     holders: holderList.length,
     overlaps: { ipv4: ipv4.overlaps, ipv6: ipv6.overlaps },
   };
+}
+
+function concatenate(sections: readonly ArrayBufferView[]): Uint8Array {
+  const bytes = new Uint8Array(sections.reduce((sum, section) => sum + section.byteLength, 0));
+  let offset = 0;
+  for (const section of sections) {
+    bytes.set(new Uint8Array(section.buffer, section.byteOffset, section.byteLength), offset);
+    offset += section.byteLength;
+  }
+  return bytes;
 }
 
 /** The ranges that other ASNs announce too, as the index lays them out: their positions, where each one's ASNs start, and the ASNs. */

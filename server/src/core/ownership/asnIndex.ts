@@ -23,15 +23,19 @@ import type { AddressSet } from '../addresses/addressSet';
 import { lowerBound, partitionPoint } from '../primitives/search';
 import { workDone } from '../primitives/workCounter';
 import { radixSortIndices } from '../primitives/radixSort';
-import { groupByHolder, HolderTotals, type Edge, type FamilyRanges, type Groups, type Run } from './holderTotals';
+import { groupByHolder, HolderTotals, rankingsLength, type Edge, type FamilyRanges, type Groups, type Run } from './holderTotals';
 import { parseDataAbout, type DataAbout } from './dataAbout';
 import { bigIntToLimbs, carry, type Limbs } from './limbs';
 import { providerOfAsn } from './providers';
 
 /** The first bytes of an index in this format. */
-export const ASN_INDEX_MAGIC = 'BLASN003';
-/** Earlier formats (without the data's about, without organisations): refused with what to do. */
-const OLD_MAGICS = ['BLASN001', 'BLASN002'];
+export const ASN_INDEX_MAGIC = 'BLASN004';
+/** Earlier formats (without the data's about, without organisations, without their rankings): refused with what to do. */
+const OLD_MAGICS = ['BLASN001', 'BLASN002', 'BLASN003'];
+
+/** Ranges per block of HolderTotals, per family: a query walks up to two blocks, and there is a row of rankings per block. */
+const IPV4_BLOCK = 1024;
+const IPV6_BLOCK = 512;
 
 /** Queries whose answers are kept. */
 const RECALLED = 16;
@@ -86,6 +90,8 @@ class FamilyTotals {
     private readonly holderAsn: Uint32Array,
     private readonly holderOrganisation: Uint32Array,
     private readonly blockSize: number,
+    /** The organisations' rows of largest holders, as the index ships them (HolderTotals). */
+    private readonly organisationRankings: Uint32Array,
   ) {
     this.holders = new HolderTotals(ranges, groups, holderAsn, blockSize);
   }
@@ -94,7 +100,8 @@ class FamilyTotals {
   get organisations(): HolderTotals {
     if (!this.byOrganisation) {
       const holderOf = this.ranges.holderOf.map((holder) => this.holderOrganisation[holder]);
-      this.byOrganisation = new HolderTotals({ ...this.ranges, holderOf }, groupByHolder(holderOf, this.holderAsn.length), this.holderAsn, this.blockSize);
+      const groups = groupByHolder(holderOf, this.holderAsn.length);
+      this.byOrganisation = new HolderTotals({ ...this.ranges, holderOf }, groups, this.holderAsn, this.blockSize, this.organisationRankings);
     }
     return this.byOrganisation;
   }
@@ -129,6 +136,7 @@ export class AsnIndex {
     private readonly otherOrigins: Readonly<Record<4 | 6, OtherOrigins>>,
     private readonly holderAsn: Uint32Array,
     private readonly holderOrganisation: Uint32Array,
+    private readonly rankings: Readonly<Record<4 | 6, Uint32Array>>,
     private readonly nameOffset: Uint32Array,
     private readonly names: Uint8Array,
   ) {
@@ -151,7 +159,7 @@ export class AsnIndex {
     const [aboutBytes] = words(1);
     const about = parseDataAbout(decoder.decode(bytes.subarray(offset - bytes.byteOffset, offset - bytes.byteOffset + aboutBytes)));
     offset += aboutBytes;
-    const [v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others] = words(8);
+    const [v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others, v4Rankings, v6Rankings] = words(10);
     const otherOrigins = (multi: number, others: number): OtherOrigins => ({ range: words(multi), start: words(multi + 1), asns: words(others) });
     const index = new AsnIndex(
       about,
@@ -164,10 +172,15 @@ export class AsnIndex {
       { 4: otherOrigins(v4Multi, v4Others), 6: otherOrigins(v6Multi, v6Others) },
       words(holderCount),
       words(holderCount),
+      { 4: words(v4Rankings), 6: words(v6Rankings) },
       words(holderCount + 1),
       new Uint8Array(bytes.buffer, offset, nameBytes),
     );
     if (offset + nameBytes !== bytes.byteOffset + bytes.byteLength) throw new Error('The ASN index is truncated: rebuild it with "npm run build".');
+    const fits = (rankings: number, ranges: number, blockSize: number) => rankings === 0 || rankings === rankingsLength(ranges, blockSize);
+    if (!fits(v4Rankings, v4Count, IPV4_BLOCK) || !fits(v6Rankings, v6Count, IPV6_BLOCK)) {
+      throw new Error('The ASN index is damaged (its rankings do not fit its ranges): rebuild it with "npm run build".');
+    }
     return index;
   }
 
@@ -201,6 +214,11 @@ export class AsnIndex {
         announced: totals.holders.announced(run),
       };
     });
+  }
+
+  /** Both families' rows of largest organisations (HolderTotals.rankings), for the index to ship: seconds of work, done once when it is built. */
+  organisationRankings(): Readonly<Record<4 | 6, Uint32Array>> {
+    return { 4: this.totals4().organisations.rankings(), 6: this.totals6().organisations.rankings() };
   }
 
   /** The addresses of [lo, hi] that each of the autonomous systems `asns` announces: O(log n) each. */
@@ -426,7 +444,7 @@ export class AsnIndex {
     if (!this.ipv4Totals) {
       const sizes = new Float64Array(this.v4Start.length);
       for (let k = 0; k < sizes.length; k++) sizes[k] = this.v4End[k] - this.v4Start[k] + 1;
-      this.ipv4Totals = new FamilyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), this.holderAsn, this.holderOrganisation, 1024);
+      this.ipv4Totals = new FamilyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), this.holderAsn, this.holderOrganisation, IPV4_BLOCK, this.rankings[4]);
     }
     return this.ipv4Totals;
   }
@@ -445,7 +463,7 @@ export class AsnIndex {
         sizes[at + 3] += 1;
         carry(sizes, at, 4);
       }
-      this.ipv6Totals = new FamilyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), this.holderAsn, this.holderOrganisation, 512);
+      this.ipv6Totals = new FamilyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), this.holderAsn, this.holderOrganisation, IPV6_BLOCK, this.rankings[6]);
     }
     return this.ipv6Totals;
   }

@@ -9,7 +9,8 @@
  * - for every run of whole blocks of `blockSize` ranges, how many holders it
  *   has and its TOP largest, one row of blocks (all runs starting at one
  *   block) at a time, in one pass from that block to the end (the
- *   range-mode technique).
+ *   range-mode technique); the index ships the organisations' rows, as a
+ *   row costs some 10 ms and a list can ask for every one of them.
  * A long run is then some whole blocks plus under two blocks of ranges at
  * its ends: the largest holders of the run are among the whole blocks' TOP
  * and the holders of those end ranges (a holder with none of them has in the
@@ -75,6 +76,17 @@ export function groupByHolder(holderOf: Uint32Array, holderCount: number): Group
   return { start, positions };
 }
 
+/** The length of `HolderTotals.rankings()` for `count` ranges in blocks of `blockSize`. */
+export function rankingsLength(count: number, blockSize: number): number {
+  const blockCount = Math.ceil(count / blockSize);
+  return rowStart(blockCount, blockCount);
+}
+
+/** Where row i starts among all rows: rows 0 … i - 1 hold blockCount, blockCount - 1, … cells. */
+function rowStart(i: number, blockCount: number): number {
+  return (i * blockCount - (i * (i - 1)) / 2) * (TOP + 1);
+}
+
 export class HolderTotals {
   private readonly count: number;
   private readonly blockCount: number;
@@ -89,15 +101,25 @@ export class HolderTotals {
   /** One count, for the sums worked out one at a time. */
   private readonly sum: Float64Array;
 
+  /**
+   * `rankings`, when given, is every row at once as `rankings()` lays them
+   * out (the index ships them: a row costs a pass over the ranges, some
+   * 10 ms, and a list of broad entries starting all over the space asks for
+   * hundreds); else each row is built when a query first needs it.
+   */
   constructor(
     private readonly ranges: FamilyRanges,
     private readonly groups: Groups,
     private readonly holderAsn: Uint32Array,
     private readonly blockSize: number,
+    rankings?: Uint32Array,
   ) {
     this.count = ranges.holderOf.length;
     this.blockCount = Math.ceil(this.count / blockSize);
     this.rows = Array.from<Uint32Array | undefined>({ length: this.blockCount });
+    if (rankings && rankings.length > 0) {
+      for (let i = 0; i < this.blockCount; i++) this.rows[i] = rankings.subarray(this.rowStart(i), this.rowStart(i + 1));
+    }
     this.totals = new Float64Array(holderAsn.length * ranges.limbs);
     this.met = new Uint8Array(holderAsn.length);
     this.sum = new Float64Array(ranges.limbs);
@@ -215,13 +237,25 @@ export class HolderTotals {
     return { holders: largest, addresses, count };
   }
 
+  /** Every row, one after the other (row i at rowStart(i)): what an index ships for its organisations. */
+  rankings(): Uint32Array {
+    const all = new Uint32Array(this.rowStart(this.blockCount));
+    for (let i = 0; i < this.blockCount; i++) all.set(this.row(i), this.rowStart(i));
+    return all;
+  }
+
+  /** Where row i starts in `rankings()`. */
+  private rowStart(i: number): number {
+    return rowStart(i, this.blockCount);
+  }
+
   /** The row of runs of whole blocks that start at block `i`, in one pass from there to the end. */
   private row(i: number): Uint32Array {
     const existing = this.rows[i];
     if (existing) return existing;
     const { holderOf, sizes, limbs: L } = this.ranges;
     const { totals, met } = this;
-    const row = new Uint32Array((this.blockCount - i) * (TOP + 1)).fill(NONE);
+    const row = new Uint32Array(this.rowStart(i + 1) - this.rowStart(i)).fill(NONE);
     const top: number[] = [];
     const touched: number[] = [];
     const B = this.blockSize;
@@ -231,15 +265,21 @@ export class HolderTotals {
         met[h] = 1;
         touched.push(h);
       }
-      addLimbs(totals, h * L, sizes, p * L, L);
-      carry(totals, h * L, L);
-      // Totals only grow: h stays in the top, or enters it in place of the last.
-      let m = top.indexOf(h);
-      if (m < 0 && (top.length < TOP || this.before(h, top[TOP - 1]) < 0)) {
-        m = Math.min(top.length, TOP - 1);
-        top[m] = h;
+      if (L === 1) totals[h] += sizes[p];
+      else {
+        addLimbs(totals, h * L, sizes, p * L, L);
+        carry(totals, h * L, L);
       }
-      for (; m > 0 && this.before(top[m], top[m - 1]) < 0; m--) [top[m], top[m - 1]] = [top[m - 1], top[m]];
+      // Totals only grow: h stays in the top, or enters it in place of the last. Either needs at least the last's
+      // addresses (a member of the top has them), which most holders of a long run never reach: one comparison for them.
+      if (top.length < TOP || compareLimbs(totals, h * L, totals, top[TOP - 1] * L, L) >= 0) {
+        let m = top.indexOf(h);
+        if (m < 0 && (top.length < TOP || this.before(h, top[TOP - 1]) < 0)) {
+          m = Math.min(top.length, TOP - 1);
+          top[m] = h;
+        }
+        for (; m > 0 && this.before(top[m], top[m - 1]) < 0; m--) [top[m], top[m - 1]] = [top[m - 1], top[m]];
+      }
       if ((p + 1) % B === 0 || p === this.count - 1) {
         const cell = (Math.floor(p / B) - i) * (TOP + 1);
         row[cell] = touched.length;
