@@ -153,6 +153,17 @@ export const SHAPES: readonly Shape[] = [
     },
   },
   {
+    name: 'a broad entry per line, each starting somewhere else',
+    formats: FORMAT_IDS,
+    text: (format, count) => {
+      const random = numbers(31);
+      return document(
+        format,
+        Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, cidr(random(), 4 + (random() % 8))), i)),
+      );
+    },
+  },
+  {
     name: 'every address, on every line',
     formats: FORMAT_IDS,
     text: (format, count) => {
