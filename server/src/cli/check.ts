@@ -147,7 +147,7 @@ function auditDocument(
   const result = auditAll(document, networks, allowlisted, context, snapshots);
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
-      ? providerTotals(networks.index, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
+      ? providerTotals(networks.providers, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
       : [];
   const providers = { ipv4: counts(result.blocked4, AddressSet.empty(IPV6)), ipv6: counts(AddressSet.empty(IPV4), result.blocked6) };
   const readWith = [

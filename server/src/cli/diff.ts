@@ -57,8 +57,8 @@ export function runDiff(options: Options, today: Date): number {
   const change = compareVersions(before, after);
   const ownersOfScope = (scope: AddressDelta): ScopeOwners | undefined =>
     networks && {
-      added: ownersOf(networks.index, scope.added4, scope.added6),
-      removed: ownersOf(networks.index, scope.removed4, scope.removed6),
+      added: ownersOf(networks, scope.added4, scope.added6),
+      removed: ownersOf(networks, scope.removed4, scope.removed6),
     };
   const fileOwners = ownersOfScope(change);
   const report: DiffReport = {

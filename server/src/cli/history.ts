@@ -75,8 +75,8 @@ export function runHistory(options: Options): number {
       removed6: change.removed6.size(),
       total4: after.result.ipv4.addresses,
       total6: after.result.ipv6.addresses,
-      providers4: networks ? providerTotals(networks.index, change.added4, AddressSet.empty(IPV6)) : [],
-      providers6: networks ? providerTotals(networks.index, AddressSet.empty(IPV4), change.added6) : [],
+      providers4: networks ? providerTotals(networks.providers, change.added4, AddressSet.empty(IPV6)) : [],
+      providers6: networks ? providerTotals(networks.providers, AddressSet.empty(IPV4), change.added6) : [],
     });
     before = after;
   }

@@ -31,7 +31,7 @@ export function registerChangeRequests(
       const settingsOf = await settings.get(textDocument.uri);
       const analysis = analyses.get(textDocument, settingsOf);
       const since = baselines.since(textDocument.uri, analysis, settingsOf);
-      return since ? changeData(since.label, since.change, analysis.networks?.index) : null;
+      return since ? changeData(since.label, since.change, analysis.networks) : null;
     }),
   );
 

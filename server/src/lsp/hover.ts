@@ -57,7 +57,7 @@ function addedSince({ document, networks }: Analysis, k: number, { label, change
   const fresh4 = version === 4 ? change.added4.clip(table.lo4[k], table.hi4[k]) : AddressSet.empty(IPV4);
   const fresh6 = version === 6 ? change.added6.clip(table.lo6[k], table.hi6[k]) : AddressSet.empty(IPV6);
   const count = version === 4 ? fresh4.size() : fresh6.size();
-  const top = count > 0n && networks ? providerTotals(networks.index, fresh4, fresh6)[0] : undefined;
+  const top = count > 0n && networks ? providerTotals(networks.providers, fresh4, fresh6)[0] : undefined;
   const owner = top ? `, ${formatAmount(version, top.addresses)} of ${markdownText(top.provider.name)}` : '';
   return `**Added since ${markdownText(label)}:** ${count > 0n ? `+${formatAddresses(version, count)}${owner}` : 'no address the list did not block already'}`;
 }

@@ -49,7 +49,7 @@ function topProviders(analysis: Analysis): SummaryResult['providers'] {
   if (!networks || result.blocked4.rangeCount > STATUS_PROVIDER_RANGES) return [];
   let top = providerSummaries.get(analysis);
   if (!top) {
-    top = providerTotals(networks.index, result.blocked4, AddressSet.empty(IPV6))
+    top = providerTotals(networks.providers, result.blocked4, AddressSet.empty(IPV6))
       .slice(0, 3)
       .map((share) => ({ name: share.provider.name, addresses: share.addresses.toString() }));
     providerSummaries.set(analysis, top);

@@ -106,7 +106,7 @@ async function workspaceReport(index: WorkspaceIndex, networks: Networks | undef
       ipv4: { entries: result.ipv4.entries, addresses: result.ipv4.addresses.toString() },
       ipv6: { entries: result.ipv6.entries, addresses: result.ipv6.addresses.toString() },
       providers: networks
-        ? providerTotals(networks.index, result.blocked4, AddressSet.empty(IPV6))
+        ? providerTotals(networks.providers, result.blocked4, AddressSet.empty(IPV6))
             .slice(0, PROVIDERS_LISTED)
             .map((share) => ({ name: share.provider.name, addresses: share.addresses.toString() }))
         : [],

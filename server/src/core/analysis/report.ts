@@ -81,8 +81,8 @@ export function buildReport(document: BlocklistDocument, result: AuditResult, ne
     duplicates: result.duplicates,
     findings: [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count),
     providers: {
-      ipv4: networks ? rows(providerTotals(networks.index, result.blocked4, AddressSet.empty(IPV6))) : [],
-      ipv6: networks ? rows(providerTotals(networks.index, AddressSet.empty(IPV4), result.blocked6)) : [],
+      ipv4: networks ? rows(providerTotals(networks.providers, result.blocked4, AddressSet.empty(IPV6))) : [],
+      ipv6: networks ? rows(providerTotals(networks.providers, AddressSet.empty(IPV4), result.blocked6)) : [],
     },
     organisations: networks ? topOrganisations(networks, result) : [],
     ownershipData,

@@ -1,6 +1,6 @@
 /** A change as plain data (big numbers as decimal strings), for the editor's change report and the status bar. */
 import type { Finding } from '../analysis/audit';
-import type { AsnIndex } from '../ownership/asnIndex';
+import type { Networks } from '../ownership/networks';
 import type { Change, EntryRef, ScopeChange } from './compare';
 import { introduced } from './findingChanges';
 import { ownersOf, type SetOwners } from './owners';
@@ -60,7 +60,7 @@ export interface ChangeData {
   readonly resolved: readonly FindingData[];
 }
 
-export function changeData(label: string, change: Change, index: AsnIndex | undefined): ChangeData {
+export function changeData(label: string, change: Change, networks: Networks | undefined): ChangeData {
   const entry = (e: EntryRef): EntryData => ({ line: e.line, text: e.text, addresses: e.addresses.toString() });
   const finding = (f: Finding): FindingData => ({ line: f.line, severity: f.severity, code: f.code, message: f.message });
   return {
@@ -77,11 +77,11 @@ export function changeData(label: string, change: Change, index: AsnIndex | unde
         changed: scope.entriesChanged.slice(0, LISTED).map((e) => ({ before: entry(e.before), after: entry(e.after) })),
         counts: { added: scope.entriesAdded.length, removed: scope.entriesRemoved.length, changed: scope.entriesChanged.length },
       })),
-    ...(index
+    ...(networks
       ? {
           owners: {
-            added: familyOwners(ownersOf(index, change.added4, change.added6)),
-            removed: familyOwners(ownersOf(index, change.removed4, change.removed6)),
+            added: familyOwners(ownersOf(networks, change.added4, change.added6)),
+            removed: familyOwners(ownersOf(networks, change.removed4, change.removed6)),
           },
         }
       : {}),

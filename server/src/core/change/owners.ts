@@ -1,7 +1,8 @@
 /** Whose addresses a change adds or removes: by known provider, by organisation and by autonomous system, per family. */
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6 } from '../addresses/family';
-import type { AsnIndex, AsnShare, Holders } from '../ownership/asnIndex';
+import type { AsnShare, Holders } from '../ownership/asnIndex';
+import type { Networks } from '../ownership/networks';
 import { providerTotals, type ProviderShare } from '../ownership/shares';
 
 export interface Organisation {
@@ -22,10 +23,11 @@ export interface SetOwners {
 }
 
 /** Who holds the addresses of `set4` and of `set6`, each family on its own (a sum across families means nothing). */
-export function ownersOf(index: AsnIndex, set4: AddressSet<number>, set6: AddressSet<bigint>): { readonly ipv4: SetOwners; readonly ipv6: SetOwners } {
+export function ownersOf(networks: Networks, set4: AddressSet<number>, set6: AddressSet<bigint>): { readonly ipv4: SetOwners; readonly ipv6: SetOwners } {
+  const { index, providers } = networks;
   return {
-    ipv4: owners(set4.size(), providerTotals(index, set4, AddressSet.empty(IPV6)), index.holdingsOf4(set4)),
-    ipv6: owners(set6.size(), providerTotals(index, AddressSet.empty(IPV4), set6), index.holdingsOf6(set6)),
+    ipv4: owners(set4.size(), providerTotals(providers, set4, AddressSet.empty(IPV6)), index.holdingsOf4(set4)),
+    ipv6: owners(set6.size(), providerTotals(providers, AddressSet.empty(IPV4), set6), index.holdingsOf6(set6)),
   };
 }
 

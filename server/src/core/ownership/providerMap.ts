@@ -1,36 +1,40 @@
 /**
- * Every range of every known provider, for an O(log n) answer to "does this
- * entry touch any provider?" on every entry of a large list.
+ * Every range of every known provider, in address order with its ASN, for
+ * an O(log n) answer to "does this entry touch any provider?" on every
+ * entry of a large list, and for a whole list's provider totals in one sweep.
  */
 import type { AsnIndex } from './asnIndex';
 import { lowerBound } from '../primitives/search';
-import { PROVIDERS } from './providers';
+import { PROVIDER_ASN_SET } from './providers';
 
 export class ProviderMap {
   private constructor(
     private readonly starts4: Uint32Array,
     private readonly ends4: Uint32Array,
-    private readonly starts6: bigint[],
-    private readonly ends6: bigint[],
+    private readonly asns4: Uint32Array,
+    private readonly starts6: readonly bigint[],
+    private readonly ends6: readonly bigint[],
+    private readonly asns6: Uint32Array,
   ) {}
 
   static build(index: AsnIndex): ProviderMap {
-    const ranges4: [number, number][] = [];
-    const ranges6: [bigint, bigint][] = [];
-    index.forEachRangeOfAsns(
-      PROVIDERS.flatMap((provider) => provider.asns),
-      (lo, hi) => ranges4.push([lo, hi]),
-      (lo, hi) => ranges6.push([lo, hi]),
+    const [starts4, ends4, asns4, asns6]: number[][] = [[], [], [], []];
+    const [starts6, ends6]: bigint[][] = [[], []];
+    // In address order: the index's ranges are disjoint, so the ends ascend with the starts.
+    index.forEachRangeOfAsnsInOrder(
+      PROVIDER_ASN_SET,
+      (lo, hi, asn) => {
+        starts4.push(lo);
+        ends4.push(hi);
+        asns4.push(asn);
+      },
+      (lo, hi, asn) => {
+        starts6.push(lo);
+        ends6.push(hi);
+        asns6.push(asn);
+      },
     );
-    // Each ASN's ranges come in address order; the index's ranges are disjoint, so sorting by start sorts the ends too.
-    ranges4.sort((a, b) => a[0] - b[0]);
-    ranges6.sort((a, b) => (a[0] < b[0] ? -1 : 1));
-    return new ProviderMap(
-      Uint32Array.from(ranges4, ([lo]) => lo),
-      Uint32Array.from(ranges4, ([, hi]) => hi),
-      ranges6.map(([lo]) => lo),
-      ranges6.map(([, hi]) => hi),
-    );
+    return new ProviderMap(Uint32Array.from(starts4), Uint32Array.from(ends4), Uint32Array.from(asns4), starts6, ends6, Uint32Array.from(asns6));
   }
 
   /** Whether any provider has addresses in [lo, hi]: the test run on every large entry. */
@@ -42,5 +46,11 @@ export class ProviderMap {
   touchesIPv6(lo: bigint, hi: bigint): boolean {
     const k = lowerBound(this.ends6, lo);
     return k < this.starts6.length && this.starts6[k] <= hi;
+  }
+
+  /** Calls `visit4`, then `visit6`, with every provider range and its ASN, in address order. */
+  forEachRange(visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
+    for (let k = 0; k < this.asns4.length; k++) visit4(this.starts4[k], this.ends4[k], this.asns4[k]);
+    for (let k = 0; k < this.asns6.length; k++) visit6(this.starts6[k], this.ends6[k], this.asns6[k]);
   }
 }

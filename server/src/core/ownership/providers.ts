@@ -41,6 +41,9 @@ export const PROVIDERS: readonly Provider[] = [
 
 const BY_ASN = new Map(PROVIDERS.flatMap((provider) => provider.asns.map((asn) => [asn, provider] as const)));
 
+/** Every ASN of the catalog. */
+export const PROVIDER_ASN_SET: ReadonlySet<number> = new Set(BY_ASN.keys());
+
 export function providerOfAsn(asn: number): Provider | undefined {
   return BY_ASN.get(asn);
 }

@@ -2,6 +2,7 @@
 import type { AddressSet } from '../addresses/addressSet';
 import type { AsnIndex, OrganisationShare } from './asnIndex';
 import { organisationLabel } from './organisations';
+import type { ProviderMap } from './providerMap';
 import { PROVIDERS, type Provider } from './providers';
 
 export interface ProviderShare {
@@ -58,18 +59,40 @@ export function providerShares(index: AsnIndex, version: 4 | 6, lo: bigint, hi: 
 
 /**
  * How many addresses of each known provider a whole list blocks (its union,
- * so nothing counted twice), most first: each provider range looked up in
- * the set, never the set's ranges in the index.
+ * so nothing counted twice), most first: one sweep of the providers' ranges
+ * against the set's, both in address order.
  */
-export function providerTotals(index: AsnIndex, blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderShare[] {
+export function providerTotals(providers: ProviderMap, blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderShare[] {
   const byAsn = new Map<number, bigint>();
   const add = (asn: number, addresses: bigint) => byAsn.set(asn, (byAsn.get(asn) ?? 0n) + addresses);
-  index.forEachRangeOfAsns(
-    PROVIDER_ASNS,
-    (lo, hi, asn) => add(asn, blocked4.clip(lo, hi).size()),
-    (lo, hi, asn) => add(asn, blocked6.clip(lo, hi).size()),
+  const held4 = new Map<number, number>(); // exact: at most 2^32 addresses
+  const [sweep4, sweep6] = [overlapSweep(blocked4), overlapSweep(blocked6)];
+  providers.forEachRange(
+    (lo, hi, asn) => {
+      let addresses = 0;
+      sweep4(lo, hi, (from, to) => (addresses += to - from + 1));
+      if (addresses > 0) held4.set(asn, (held4.get(asn) ?? 0) + addresses);
+    },
+    (lo, hi, asn) => sweep6(lo, hi, (from, to) => add(asn, to - from + 1n)),
   );
+  for (const [asn, addresses] of held4) add(asn, BigInt(addresses));
   return sharesOf(byAsn);
+}
+
+/**
+ * For ranges asked in address order, each disjoint from the one before: calls
+ * `visit` with each stretch of the range inside `set`. A cursor over the
+ * set's ranges only moves on, so a sweep costs O(ranges asked + set's ranges).
+ */
+function overlapSweep<A extends number | bigint>(set: AddressSet<A>): (lo: A, hi: A, visit: (from: A, to: A) => void) => void {
+  let next = 0;
+  return (lo, hi, visit) => {
+    while (next < set.rangeCount && set.end(next) < lo) next++;
+    for (let k = next; k < set.rangeCount && set.start(k) <= hi; k++) {
+      const [start, end] = [set.start(k), set.end(k)];
+      visit(start > lo ? start : lo, end < hi ? end : hi);
+    }
+  };
 }
 
 /** The providers' shares, from the addresses each of their ASNs holds. */
