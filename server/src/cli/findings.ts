@@ -97,17 +97,22 @@ export function located(file: FileReport): Generator<Located> {
   return locatedIn(file.document.text, file.shown);
 }
 
+const NOTHING_RELATED: Located['related'] = [];
+
 /** `findings` of the document whose text is `text`, with line and column numbers. */
 export function* locatedIn(text: string, findings: readonly Finding[]): Generator<Located> {
   const columnOf = columnFinder(text);
   for (const f of findings) {
-    const column = columnOf(f.start);
+    const column = columnOf(f.start, f.line);
     const [line, endColumn] = [f.line + 1, column + Math.max(f.end - f.start, 1) + 1];
-    const related = (f.related ?? []).map((r) =>
-      r.elsewhere
-        ? { file: r.elsewhere.file, line: r.line + 1, column: r.elsewhere.column + 1, message: r.message }
-        : { line: r.line + 1, column: columnOf(r.start) + 1, message: r.message },
-    );
+    const related =
+      f.related === undefined || f.related.length === 0
+        ? NOTHING_RELATED
+        : f.related.map((r) =>
+            r.elsewhere
+              ? { file: r.elsewhere.file, line: r.line + 1, column: r.elsewhere.column + 1, message: r.message }
+              : { line: r.line + 1, column: columnOf(r.start, r.line) + 1, message: r.message },
+          );
     // Each shape written out rather than spread (a finding per line of a 1 MB file): the keys in the order the JSON gives them.
     yield f.codes
       ? { code: f.code, codes: f.codes, severity: f.severity, message: f.message, line, column: column + 1, endColumn, related }

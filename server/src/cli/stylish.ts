@@ -78,7 +78,7 @@ function measure(text: string, findings: readonly Finding[]): Widths {
   const columnOf = columnFinder(text);
   for (const f of findings) {
     line = Math.max(line, f.line + 1);
-    column = Math.max(column, columnOf(f.start) + 1);
+    column = Math.max(column, columnOf(f.start, f.line) + 1);
     severity = Math.max(severity, f.severity.length);
     const length = f.message.length - finalStop(f.message);
     if (length <= MESSAGE_COLUMN) message = Math.max(message, length);

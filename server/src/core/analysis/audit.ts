@@ -186,7 +186,10 @@ function collectFindings(document: BlocklistDocument, facts: DocumentFacts, opti
     if (q < problems.length && (p === pending.length || problems[q].line <= table.line[pending[p].entry])) {
       const problem = problems[q++];
       const severity = options.severity[problem.code] ?? ('severity' in problem ? problem.severity : undefined) ?? FINDING_RULES[problem.code].severity;
-      if (severity !== 'off') keep({ severity, write: () => ({ ...problem, severity }) });
+      if (severity === 'off') continue;
+      // A reading problem field by field (a file of broken lines has one per line, and a spread of objects is slow); notes and rejections may carry more.
+      const { code, line, start, end, message } = problem;
+      keep({ severity, write: () => ('entry' in problem || 'related' in problem ? { ...problem, severity } : { code, severity, line, start, end, message }) });
     } else {
       let end = p + 1;
       while (end < pending.length && pending[end].entry === pending[p].entry) end++;

@@ -226,9 +226,8 @@ export interface Rule {
 export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, facts: EntryFact[]): Map<number, RuledScope> {
   const table = document.entries;
   const rules = rulesOf(document, decisive);
-  const ofFamily = (version: number) => rules.map((rule) => ({ ...rule, entries: rule.entries.filter((k) => table.version[k] === version) }));
-  const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, ofFamily(4), facts);
-  const v6 = evaluateRules(IPV6, table.lo6, table.hi6, table.allow, ofFamily(6), facts);
+  const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, table.version, rules, facts);
+  const v6 = evaluateRules(IPV6, table.lo6, table.hi6, table.allow, table.version, rules, facts);
   const scoped = new Map<number, RuledScope>();
   document.scopes.forEach((scope, s) => {
     const [four, six] = [v4.get(scope.name), v6.get(scope.name)];
@@ -302,22 +301,25 @@ interface RuledOutcome<A extends number | bigint> {
   readonly entries: number;
 }
 
-/** lineExcept for one family: what each scope (by name) blocks, with the findings of the family's entries. */
+/** lineExcept for one family: what each scope (by name) blocks, with the findings of the family's entries (those whose `version` is the family's). */
 function evaluateRules<A extends number | bigint>(
   family: Family<A>,
   los: AddressArray<A>,
   his: AddressArray<A>,
   allow: Uint8Array,
+  version: Uint8Array,
   rules: readonly Rule[],
   facts: EntryFact[],
 ): Map<string, RuledOutcome<A>> {
-  // Each rule's list and exceptions, and the addresses each holds; most rules have no exceptions, and share what they need.
+  // Each rule's list and exceptions of this family, and the addresses each holds; most rules have no exceptions, and share what they need.
   const empty = AddressSet.empty(family);
+  const noExceptions: readonly number[] = [];
   const parts = rules.map((rule) => {
+    const entries = rule.entries.every((k) => version[k] === family.version) ? rule.entries : rule.entries.filter((k) => version[k] === family.version);
     const inList = (k: number) => (allow[k] === 0) === (rule.verdict === 'block');
-    if (rule.entries.every(inList)) return { list: rule.entries, exceptions: [] as readonly number[], excepted: empty, listed: empty };
-    const [list, exceptions] = [rule.entries.filter(inList), rule.entries.filter((k) => !inList(k))];
-    return { list, exceptions, excepted: unionOf(family, los, his, exceptions), listed: unionOf(family, los, his, list) };
+    if (entries.every(inList)) return { entries, list: entries, exceptions: noExceptions, excepted: empty, listed: empty };
+    const [list, exceptions] = [entries.filter(inList), entries.filter((k) => !inList(k))];
+    return { entries, list, exceptions, excepted: unionOf(family, los, his, exceptions), listed: unionOf(family, los, his, list) };
   });
   // Larger entries first, then earlier ones (hi - lo, a bigint only for IPv6).
   const span = (k: number): number | bigint => (family.version === 4 ? (his[k] as number) - (los[k] as number) : (his[k] as bigint) - (los[k] as bigint));
@@ -353,7 +355,13 @@ function evaluateRules<A extends number | bigint>(
   const none = new Uint8Array(Math.max(pieces, allow.length));
   const breadth = (n: number) => rules[piece.rule[n]].scopes.length;
   let byUnion: Float64Array | undefined;
-  const unionRanks = () => (byUnion ??= ranks(pieces, (a, b) => breadth(b) - breadth(a) || larger(piece.owner[a], piece.owner[b]) || a - b));
+  const unionRanks = () => {
+    if (byUnion) return byUnion;
+    // Each piece's entry's span worked out once, not twice per comparison (a bigint subtraction each, for IPv6).
+    const spans = piece.owner.map(span);
+    const wider = (a: number, b: number) => (spans[a] > spans[b] ? -1 : spans[a] < spans[b] ? 1 : piece.owner[a] - piece.owner[b]);
+    return (byUnion = ranks(pieces, (a, b) => breadth(b) - breadth(a) || wider(a, b) || a - b));
+  };
 
   const held = new Map<string, number[]>();
   rules.forEach((rule, r) => {
@@ -370,7 +378,7 @@ function evaluateRules<A extends number | bigint>(
     const union = holding.every((r) => rules[r].verdict === 'block');
     const ids: number[] = [];
     for (const r of holding) for (let n = firstPiece[r]; n < firstPiece[r + 1]; n++) ids.push(n);
-    const entries = holding.reduce((count, r) => count + rules[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
+    const entries = holding.reduce((count, r) => count + parts[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
     if (ids.length === 0) {
       outcomes.set(name, { ...nothing, union, entries });
       continue;

@@ -325,8 +325,12 @@ export class HolderTotals {
     const { sizes, limbs: L } = this.ranges;
     const positions = this.groups.positions;
     const sums = new Float64Array((this.count + 1) * L);
-    for (let q = 0; q < this.count; q++) {
-      for (let j = 0; j < L; j++) sums[(q + 1) * L + j] = sums[q * L + j] + sizes[positions[q] * L + j];
+    // Run once per process, mostly before it is optimised: IPv4's one limb without the inner loop.
+    if (L === 1) for (let q = 0; q < this.count; q++) sums[q + 1] = sums[q] + sizes[positions[q]];
+    else {
+      for (let q = 0; q < this.count; q++) {
+        for (let j = 0; j < L; j++) sums[(q + 1) * L + j] = sums[q * L + j] + sizes[positions[q] * L + j];
+      }
     }
     workDone.probes += this.count;
     this.groupSums = sums;
