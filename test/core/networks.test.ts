@@ -51,7 +51,7 @@ test('every ASN of the provider catalog belongs to the organisation it is listed
 });
 
 test('35.192.0.0/12, blocked in 2018: Google Cloud, with exact counts', () => {
-  const ownership = ownershipOf(networks.index, 4, 0x23c00000n, 0x23cfffffn);
+  const ownership = ownershipOf(networks, 4, 0x23c00000n, 0x23cfffffn);
   assert.equal(ownership.total, 1_048_576n);
   assert.deepEqual(
     ownership.providers.map((p) => [p.provider.id, p.addresses]),
@@ -193,7 +193,7 @@ test('providers: the shares of one range and of a whole list, without walking th
     fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(1 << 24), (a, b, width) => {
       const [lo, hi] = [Math.min(a, b), Math.min(a, b) + (a % 3 === 0 ? Math.abs(a - b) : width)].map((x) => Math.min(x, 0xffffffff));
       const walked = networks.index.holders(4, BigInt(lo), BigInt(hi)).largest;
-      assert.deepEqual(byProvider(providerShares(networks.index, 4, BigInt(lo), BigInt(hi))), fromHolders(walked.flatMap((o) => o.asns)));
+      assert.deepEqual(byProvider(providerShares(networks, 4, BigInt(lo), BigInt(hi))), fromHolders(walked.flatMap((o) => o.asns)));
       const list = new IntervalBuilder(IPV4);
       list.add(lo, hi);
       assert.deepEqual(byProvider(providerTotals(networks.providers, list.build(), AddressSet.empty(IPV6))), fromHolders(walked.flatMap((o) => o.asns)));
@@ -220,6 +220,11 @@ test("providers of a whole list of many ranges, IPv4 and IPv6, equal the walk's 
       const [set4, set6] = [list4.build(), list6.build()];
       const walked = [...networks.index.holdingsOf4(set4).largest, ...networks.index.holdingsOf6(set6).largest];
       assert.deepEqual(byProvider(providerTotals(networks.providers, set4, set6)), fromHolders(walked.flatMap((o) => o.asns)));
+      // And each IPv6 range alone, as an entry's shares are found (from the provider ranges it overlaps, or per ASN).
+      set6.forEachRange((lo, hi) => {
+        const held = networks.index.holders(6, lo, hi).largest;
+        assert.deepEqual(byProvider(providerShares(networks, 6, lo, hi)), fromHolders(held.flatMap((o) => o.asns)));
+      });
     }),
     { numRuns: 60 },
   );

@@ -100,8 +100,7 @@ export function located(file: FileReport): Generator<Located> {
 const NOTHING_RELATED: Located['related'] = [];
 
 /** `findings` of the document whose text is `text`, with line and column numbers. */
-export function* locatedIn(text: string, findings: readonly Finding[]): Generator<Located> {
-  const columnOf = columnFinder(text);
+export function* locatedIn(text: string, findings: readonly Finding[], columnOf = columnFinder(text)): Generator<Located> {
   for (const f of findings) {
     const column = columnOf(f.start, f.line);
     const [line, endColumn] = [f.line + 1, column + Math.max(f.end - f.start, 1) + 1];

@@ -56,8 +56,10 @@ function writeFile(out: Output, file: FileReport, maxResults: number, palette: P
 
 /** A row per finding of the document whose text is `text`: `line:column  severity  message  code`, in columns. */
 export function writeRows(out: Output, text: string, findings: readonly Finding[], palette: Palette): void {
-  const widths = measure(text, findings);
-  for (const f of locatedIn(text, findings)) {
+  // The line starts found once for both passes.
+  const columnOf = columnFinder(text);
+  const widths = measure(findings, columnOf);
+  for (const f of locatedIn(text, findings, columnOf)) {
     const line = String(f.line);
     const column = String(f.column);
     const message = f.message.slice(0, f.message.length - finalStop(f.message));
@@ -70,12 +72,11 @@ export function writeRows(out: Output, text: string, findings: readonly Finding[
 }
 
 /** The columns' widths, from the numbers and lengths alone. */
-function measure(text: string, findings: readonly Finding[]): Widths {
+function measure(findings: readonly Finding[], columnOf: (offset: number, line: number) => number): Widths {
   let line = 0;
   let column = 0;
   let severity = 0;
   let message = 0;
-  const columnOf = columnFinder(text);
   for (const f of findings) {
     line = Math.max(line, f.line + 1);
     column = Math.max(column, columnOf(f.start, f.line) + 1);

@@ -95,7 +95,7 @@ function defaultSeverity(document: BlocklistDocument, fact: EntryFact, options: 
   const k = fact.entry;
   if (fact.code === 'overbroad') return pastOverbroadError(table, k, options) ? 'error' : 'warning';
   if (fact.code === 'known-network' && networks) {
-    const shares = providerShares(networks.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+    const shares = providerShares(networks, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
     return shares.map((share) => options.networks.categorySeverity[share.provider.category]).sort((a, b) => RANKED.indexOf(a) - RANKED.indexOf(b))[0] ?? 'off';
   }
   return FINDING_RULES[fact.code].severity;

@@ -84,7 +84,7 @@ export function describeEntry(document: BlocklistDocument, index: EntryIndex, k:
     special: specialRangesOverlapping(version, lo, hi),
     overlaps,
     overlapCount: overlapping.length,
-    ownership: networks ? ownershipOf(networks.index, version, lo, hi) : undefined,
+    ownership: networks ? ownershipOf(networks, version, lo, hi) : undefined,
     otherOrigins: networks ? networks.index.otherOriginsOf(version, lo, hi) : [],
     feeds: networks ? networks.feeds.lookup(version, lo, hi) : [],
     target: context?.target && { label: context.targetLabel, inside: addressesInTarget(table, k, context.target) },

@@ -8,7 +8,6 @@
  */
 import { formatAmount, formatPercent } from '../addresses/display';
 import type { BlocklistDocument } from '../document/document';
-import type { AsnIndex } from '../ownership/asnIndex';
 import type { Networks } from '../ownership/networks';
 import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
@@ -48,7 +47,7 @@ export function inlineCounts(
     if (total < minimumAddresses) continue;
     const version = table.version[k] as 4 | 6;
     let label = formatAmount(version, total);
-    const owner = networks && largestOwner(networks.index, version, table.lo(k), table.hi(k));
+    const owner = networks && largestOwner(networks, version, table.lo(k), table.hi(k));
     if (owner) label += ` · ${excerpt(owner.name)} ${formatPercent(owner.addresses, total)}`;
     counts.push({ entry: k, offset: table.end[k], label });
   }
@@ -57,8 +56,8 @@ export function inlineCounts(
 }
 
 /** The known provider with the most addresses in [lo, hi], else the organisation with the most; undefined when no one announces any. */
-function largestOwner(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint): { name: string; addresses: bigint } | undefined {
-  const provider = providerShares(index, version, lo, hi)[0];
+function largestOwner(networks: Networks, version: 4 | 6, lo: bigint, hi: bigint): { name: string; addresses: bigint } | undefined {
+  const provider = providerShares(networks, version, lo, hi)[0];
   if (provider) return { name: provider.provider.name, addresses: provider.addresses };
-  return index.holders(version, lo, hi, 1).largest[0];
+  return networks.index.holders(version, lo, hi, 1).largest[0];
 }

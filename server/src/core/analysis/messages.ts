@@ -131,7 +131,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `Blocks ${size}: check that all of them are meant.` };
     }
     case 'known-network': {
-      const providers = providerShares(networks!.index, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
+      const providers = providerShares(networks!, table.version[k] as 4 | 6, table.lo(k), table.hi(k));
       const parts = providers
         .slice(0, 3)
         .map(

@@ -48,7 +48,7 @@ export function reachSentence(
   }
   const providers = codes.includes('known-network');
   if (networks && (providers || codes.includes('collateral'))) {
-    const ownership = ownershipOf(networks.index, version, lo, hi, OWNERS_NAMED);
+    const ownership = ownershipOf(networks, version, lo, hi, OWNERS_NAMED);
     // Known providers when they are the point, else the organisations.
     const named = namedOwners(ownership, providers).slice(0, OWNERS_NAMED);
     const owners = named.map((owner) => `${excerpt(owner.name)} ${formatAmount(version, owner.addresses)} (${formatPercent(owner.addresses, total)})`);

@@ -185,7 +185,7 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
   if (!narrowable) return fixes;
   const resolve = (specs: readonly string[]) => (networks ? networks.resolve(specs) : resolveSpecs(specs, undefined));
   if (networks) {
-    const ownership = ownershipOf(networks.index, entry.version, entry.lo, entry.hi);
+    const ownership = ownershipOf(networks, entry.version, entry.lo, entry.hi);
     for (const share of ownership.providers) {
       const excluded = networks.resolve([share.provider.id]);
       fixes.push(...narrowing(document, entry, excluded, 'difference', `Exclude ${share.provider.name} from ${entry.text}`, options, ['known-network', 'collateral']));

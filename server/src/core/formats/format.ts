@@ -182,8 +182,11 @@ export function columnFinder(text: string): (offset: number, line?: number) => n
 
 /** Where each line of `text` starts, ascending: 0, and the offset after each line break. */
 function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let at = nextLineBreak(text, 0); at < text.length; at = nextLineBreak(text, at + lineBreakLength(text, at))) starts.push(at + lineBreakLength(text, at));
+  const starts: number[] = [];
+  forEachLine(text, (start) => starts.push(start));
+  // An empty text, or one ending in a line break, has an empty line after the last break.
+  const last = text.charCodeAt(text.length - 1);
+  if (text.length === 0 || last === LF || last === CR) starts.push(text.length);
   return starts;
 }
 

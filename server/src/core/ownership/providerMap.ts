@@ -48,6 +48,33 @@ export class ProviderMap {
     return k < this.starts6.length && this.starts6[k] <= hi;
   }
 
+  /**
+   * The addresses of [lo, hi] that each provider ASN holds, from the
+   * provider ranges overlapping it: a search and a walk of at most `limit`
+   * ranges; undefined when more overlap (an entry spanning much of the
+   * space, which the index answers per ASN instead).
+   */
+  addressesIn(version: 4 | 6, lo: bigint, hi: bigint, limit: number): Map<number, bigint> | undefined {
+    const byAsn = new Map<number, bigint>();
+    if (version === 4) {
+      const [from, to] = [Number(lo), Number(hi)];
+      const first = lowerBound(this.ends4, from);
+      if (first + limit < this.starts4.length && this.starts4[first + limit] <= to) return undefined;
+      for (let k = first; k < this.starts4.length && this.starts4[k] <= to; k++) {
+        const held = BigInt(Math.min(to, this.ends4[k]) - Math.max(from, this.starts4[k]) + 1);
+        byAsn.set(this.asns4[k], (byAsn.get(this.asns4[k]) ?? 0n) + held);
+      }
+      return byAsn;
+    }
+    const first = lowerBound(this.ends6, lo);
+    if (first + limit < this.starts6.length && this.starts6[first + limit] <= hi) return undefined;
+    for (let k = first; k < this.starts6.length && this.starts6[k] <= hi; k++) {
+      const [start, end] = [this.starts6[k], this.ends6[k]];
+      byAsn.set(this.asns6[k], (byAsn.get(this.asns6[k]) ?? 0n) + (end < hi ? end : hi) - (start > lo ? start : lo) + 1n);
+    }
+    return byAsn;
+  }
+
   /** Calls `visit4`, then `visit6`, with every provider range and its ASN, in address order. */
   forEachRange(visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
     for (let k = 0; k < this.asns4.length; k++) visit4(this.starts4[k], this.ends4[k], this.asns4[k]);

@@ -1,6 +1,7 @@
 /** Who holds the addresses of an entry: organisations by ASN, grouped by known provider. */
 import type { AddressSet } from '../addresses/addressSet';
-import type { AsnIndex, OrganisationShare } from './asnIndex';
+import type { OrganisationShare } from './asnIndex';
+import type { Networks } from './networks';
 import { organisationLabel } from './organisations';
 import type { ProviderMap } from './providerMap';
 import { PROVIDERS, type Provider } from './providers';
@@ -31,10 +32,10 @@ const PROVIDER_ASNS = PROVIDERS.flatMap((provider) => provider.asns);
  * walks every range of the index inside it; a limit up to TOP does not),
  * and the known providers' shares, O(log n) each however broad the range.
  */
-export function ownershipOf(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Ownership {
-  const holders = index.holders(version, lo, hi, limit);
+export function ownershipOf(networks: Networks, version: 4 | 6, lo: bigint, hi: bigint, limit = Infinity): Ownership {
+  const holders = networks.index.holders(version, lo, hi, limit);
   const total = hi - lo + 1n;
-  return { organisations: holders.largest, organisationCount: holders.count, providers: providerShares(index, version, lo, hi), unannounced: total - holders.announced, total };
+  return { organisations: holders.largest, organisationCount: holders.count, providers: providerShares(networks, version, lo, hi), unannounced: total - holders.announced, total };
 }
 
 /** The owners a sentence names, most addresses first: the known providers, or (`byProvider` false) the organisations with their AS numbers. */
@@ -50,11 +51,15 @@ export function namedOwners(ownership: Ownership, byProvider: boolean): { readon
       }));
 }
 
-/** The known providers with addresses in [lo, hi], most addresses first. */
-export function providerShares(index: AsnIndex, version: 4 | 6, lo: bigint, hi: bigint): ProviderShare[] {
-  const addresses = index.addressesOf(version, lo, hi, PROVIDER_ASNS);
-  const byAsn = new Map(PROVIDER_ASNS.map((asn, m) => [asn, addresses[m]]));
-  return sharesOf(byAsn);
+/** Provider ranges an entry may overlap and still be answered from them (a /24 overlaps one or two). */
+const FEW_RANGES = 64;
+
+/** The known providers with addresses in [lo, hi], most addresses first: from the provider ranges it overlaps when they are few, else per provider ASN, O(log n) each. */
+export function providerShares(networks: Networks, version: 4 | 6, lo: bigint, hi: bigint): ProviderShare[] {
+  const nearby = networks.providers.addressesIn(version, lo, hi, FEW_RANGES);
+  if (nearby) return sharesOf(nearby);
+  const addresses = networks.index.addressesOf(version, lo, hi, PROVIDER_ASNS);
+  return sharesOf(new Map(PROVIDER_ASNS.map((asn, m) => [asn, addresses[m]])));
 }
 
 /**
