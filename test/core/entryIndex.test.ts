@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { audit } from '../../server/src/core/analysis/audit';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument, type EntryTable } from '../../server/src/core/document/document';
 import { formatById } from '../../server/src/core/formats/registry';
@@ -27,6 +28,22 @@ test('overlapping(k) equals a scan of every entry, in document order', () => {
     fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), (lines) => {
       const document = parseDocument(lines.join('\n'), nginx);
       const index = EntryIndex.of(document.entries);
+      for (let k = 0; k < document.entries.count; k++) assert.deepEqual(index.overlapping(document.entries, k), scan(document.entries, k));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test("built on an audit's order of a plain list's entries, overlapping(k) equals a scan of every entry", () => {
+  const plain = formatById('plain')!;
+  const entry = fc.oneof(
+    fc.tuple(fc.nat(255), fc.nat(3), fc.integer({ min: 0, max: 32 })).map(([a, b, p]) => `${a}.${b}.0.0/${p}`),
+    fc.tuple(fc.nat(3), fc.integer({ min: 0, max: 128 })).map(([a, p]) => `${a}::/${p}`),
+  );
+  fc.assert(
+    fc.property(fc.array(entry, { minLength: 1, maxLength: 40 }), (lines) => {
+      const document = parseDocument(lines.join('\n'), plain);
+      const index = EntryIndex.of(document.entries, audit(document).facts);
       for (let k = 0; k < document.entries.count; k++) assert.deepEqual(index.overlapping(document.entries, k), scan(document.entries, k));
     }),
     { numRuns: 300 },

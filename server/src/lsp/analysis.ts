@@ -62,12 +62,13 @@ export class AnalysisCache {
     const snapshots = data?.snapshots();
     const options = snapshots ? { ...settings.audit, networks: { ...settings.audit.networks, snapshots } } : settings.audit;
     let index: EntryIndex | undefined;
+    const result = audit(document, options, networks, owners);
     const analysis: Analysis = {
       document,
-      result: audit(document, options, networks, owners),
+      result,
       networks,
       get index() {
-        return (index ??= EntryIndex.of(document.entries));
+        return (index ??= EntryIndex.of(document.entries, result.facts));
       },
     };
     this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis, owners });
