@@ -125,6 +125,15 @@ export interface Shape {
   readonly text: (format: FormatId, count: number) => string;
 }
 
+/** A document of `count` lines, line i holding the block `block` gives from a stream of numbers seeded with `seed`. */
+function entryPerLine(format: FormatId, count: number, seed: number, block: (random: () => number, i: number) => Block): string {
+  const random = numbers(seed);
+  return document(
+    format,
+    Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, block(random, i)), i)),
+  );
+}
+
 /** Every format with scopes of its own, and those that nest. */
 const SCOPED = FORMAT_IDS.filter((id) => WRITERS[id].scoped);
 const NESTING = FORMAT_IDS.filter((id) => WRITERS[id].nest);
@@ -133,35 +142,17 @@ export const SHAPES: readonly Shape[] = [
   {
     name: 'a real-looking list',
     formats: FORMAT_IDS,
-    text: (format, count) => {
-      const random = numbers(7);
-      return document(
-        format,
-        Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, typicalBlock(random, i)), i)),
-      );
-    },
+    text: (format, count) => entryPerLine(format, count, 7, typicalBlock),
   },
   {
     name: 'a broad entry per line, each spanning most of the ASN index',
     formats: FORMAT_IDS,
-    text: (format, count) => {
-      const random = numbers(11);
-      return document(
-        format,
-        Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, broadBlock(random, WRITERS[format].ranges)), i)),
-      );
-    },
+    text: (format, count) => entryPerLine(format, count, 11, (random) => broadBlock(random, WRITERS[format].ranges)),
   },
   {
     name: 'a broad entry per line, each starting somewhere else',
     formats: FORMAT_IDS,
-    text: (format, count) => {
-      const random = numbers(31);
-      return document(
-        format,
-        Array.from({ length: count }, (_, i) => WRITERS[format].line(entryText(format, cidr(random(), 4 + (random() % 8))), i)),
-      );
-    },
+    text: (format, count) => entryPerLine(format, count, 31, (random) => cidr(random(), 4 + (random() % 8))),
   },
   {
     name: 'every address, on every line',

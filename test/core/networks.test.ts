@@ -182,13 +182,12 @@ test('unknown network names are reported back, not silently ignored', () => {
   assert.deepEqual(resolved.unknown, ['no-such-cloud', '300.0.0.0/8', 'AS4294967295']);
 });
 
+/** Provider by provider, the addresses of the ASNs that hold any (as the walk finds them, or as shares give them). */
+const fromHolders = (holders: readonly AsnShare[]) =>
+  PROVIDERS.map((provider) => [provider.id, holders.filter((h) => provider.asns.includes(h.asn)).reduce((sum, h) => sum + h.addresses, 0n)] as const).filter(([, sum]) => sum > 0n);
+const byProvider = (shares: readonly ProviderShare[]) => PROVIDERS.map((p) => [p.id, shares.find((s) => s.provider === p)?.addresses ?? 0n] as const).filter(([, sum]) => sum > 0n);
+
 test('providers: the shares of one range and of a whole list, without walking the index, equal the holders the walk finds', () => {
-  const fromHolders = (holders: readonly AsnShare[]) =>
-    PROVIDERS.map((provider) => [provider.id, holders.filter((h) => provider.asns.includes(h.asn)).reduce((sum, h) => sum + h.addresses, 0n)] as const).filter(
-      ([, sum]) => sum > 0n,
-    );
-  const byProvider = (shares: readonly ProviderShare[]) =>
-    PROVIDERS.map((p) => [p.id, shares.find((s) => s.provider === p)?.addresses ?? 0n] as const).filter(([, sum]) => sum > 0n);
   fc.assert(
     fc.property(fc.nat(0xffffffff), fc.nat(0xffffffff), fc.nat(1 << 24), (a, b, width) => {
       const [lo, hi] = [Math.min(a, b), Math.min(a, b) + (a % 3 === 0 ? Math.abs(a - b) : width)].map((x) => Math.min(x, 0xffffffff));
@@ -203,12 +202,6 @@ test('providers: the shares of one range and of a whole list, without walking th
 });
 
 test("providers of a whole list of many ranges, IPv4 and IPv6, equal the walk's holdings of the list", () => {
-  const fromHolders = (holders: readonly AsnShare[]) =>
-    PROVIDERS.map((provider) => [provider.id, holders.filter((h) => provider.asns.includes(h.asn)).reduce((sum, h) => sum + h.addresses, 0n)] as const).filter(
-      ([, sum]) => sum > 0n,
-    );
-  const byProvider = (shares: readonly ProviderShare[]) =>
-    PROVIDERS.map((p) => [p.id, shares.find((s) => s.provider === p)?.addresses ?? 0n] as const).filter(([, sum]) => sum > 0n);
   // IPv6 ranges inside the providers' own prefixes (AWS, Google, Meta), where random ones would hold none.
   const bases = [0x2600_1f00n << 104n, 0x2001_4860n << 96n, 0x2a03_2880n << 96n];
   const range6 = fc.tuple(fc.constantFrom(...bases), fc.bigInt({ min: 0n, max: (1n << 96n) - 1n }), fc.bigInt({ min: 0n, max: 1n << 90n }));
