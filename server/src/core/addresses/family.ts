@@ -74,7 +74,9 @@ export const IPV4: Family<number> = {
   allocate: (length) => (length > SMALL_IPV4 ? new Uint32Array(length) : new Array<number>(length).fill(0)),
   resize: (array, capacity) => {
     const resized = IPV4.allocate(capacity);
-    for (let k = 0; k < array.length; k++) resized[k] = array[k];
+    // A typed array copies natively (the columns of a million-entry list grow so); a small plain one by hand.
+    if (resized instanceof Uint32Array) resized.set(array as ArrayLike<number>);
+    else for (let k = 0; k < array.length; k++) resized[k] = array[k];
     return resized;
   },
   sort: (array, length) => {

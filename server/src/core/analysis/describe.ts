@@ -63,7 +63,7 @@ export function describeEntry(document: BlocklistDocument, index: EntryIndex, k:
   const count = hi - lo + 1n;
   const prefix = table.prefix[k] >= 0 ? table.prefix[k] : undefined;
   const scope = document.scopes[table.scope[k]];
-  const overlapping = index.overlapping(table, k);
+  const overlapping = index.overlapping(k);
   const overlaps = overlapping.slice(0, MAX_OVERLAPS).map((other): OverlappingEntry => {
     const otherLo = table.lo(other);
     const otherHi = table.hi(other);

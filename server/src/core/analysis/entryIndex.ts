@@ -85,8 +85,9 @@ export class EntryIndex {
     return new EntryIndex(table, sorted && sorted.order4.length + sorted.order6.length === table.count ? sorted : undefined);
   }
 
-  /** The entries of `table` other than k that share an address with entry k, in document order. */
-  overlapping(table: EntryTable, k: number): number[] {
+  /** The entries other than k that share an address with entry k, in document order. */
+  overlapping(k: number): number[] {
+    const table = this.table;
     const found: number[] = [];
     const visit = (other: number) => {
       if (other !== k) found.push(other);

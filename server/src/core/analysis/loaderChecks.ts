@@ -183,7 +183,7 @@ export function rewritable(document: BlocklistDocument, index: EntryIndex, k: nu
   if (document.format.id !== 'nftables') return true;
   const t = document.entries;
   if (nftSetRulesOf(document).get(document.scopes[t.scope[k]].name)?.autoMerge ?? true) return true;
-  return !index.overlapping(t, k).some((other) => t.scope[other] === t.scope[k] && t.lo(other) === t.lo(k) && t.hi(other) === t.hi(k));
+  return !index.overlapping(k).some((other) => t.scope[other] === t.scope[k] && t.lo(other) === t.lo(k) && t.hi(other) === t.hi(k));
 }
 
 /** The nft set rules of a document, read once per document (the loader checks and the fixes both ask). */

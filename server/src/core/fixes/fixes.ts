@@ -137,7 +137,7 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
   // An allowlist's entries are meant: nothing to narrow. An iptables rule's target stands for every address: it is no list to rewrite.
   if (scope.role === 'allow' || leeway === 'remove' || !rewritable(document, index, k)) return fixes;
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
-  const alone = union || index.overlapping(table, k).every((other) => table.scope[other] !== table.scope[k]);
+  const alone = union || index.overlapping(k).every((other) => table.scope[other] !== table.scope[k]);
   // Halves are more specific than the whole; after an entry in order they keep its place.
   const splittable = (scope.evaluation !== 'most-specific' || alone) && takesSeveral(document, k);
   // Addresses taken out of a first-match rule fall to the rules after it, which may block them still.
@@ -283,7 +283,7 @@ function coveringEntry(t: EntryTable, index: EntryIndex, k: number): number {
 
 function widestContaining<A extends number | bigint>(t: EntryTable, index: EntryIndex, los: AddressArray<A>, his: AddressArray<A>, k: number): number {
   let best = -1;
-  for (const other of index.overlapping(t, k)) {
+  for (const other of index.overlapping(k)) {
     if (t.allow[other] || t.scope[other] !== t.scope[k] || los[other] > los[k] || his[other] < his[k]) continue;
     if (los[other] === los[k] && his[other] === his[k] && other > k) continue;
     if (best < 0 || los[other] < los[best] || his[other] > his[best]) best = other;

@@ -79,11 +79,11 @@ export function groupByHolder(holderOf: Uint32Array, holderCount: number): Group
 /** The length of `HolderTotals.rankings()` for `count` ranges in blocks of `blockSize`. */
 export function rankingsLength(count: number, blockSize: number): number {
   const blockCount = Math.ceil(count / blockSize);
-  return rowStart(blockCount, blockCount);
+  return rowOffset(blockCount, blockCount);
 }
 
 /** Where row i starts among all rows: rows 0 … i - 1 hold blockCount, blockCount - 1, … cells. */
-function rowStart(i: number, blockCount: number): number {
+function rowOffset(i: number, blockCount: number): number {
   return (i * blockCount - (i * (i - 1)) / 2) * (TOP + 1);
 }
 
@@ -246,7 +246,7 @@ export class HolderTotals {
 
   /** Where row i starts in `rankings()`. */
   private rowStart(i: number): number {
-    return rowStart(i, this.blockCount);
+    return rowOffset(i, this.blockCount);
   }
 
   /** The row of runs of whole blocks that start at block `i`, in one pass from there to the end. */
