@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { audit } from '../../server/src/core/analysis/audit';
+import { audit, auditTotals, type Finding } from '../../server/src/core/analysis/audit';
+import { FindingWalk } from '../../server/src/core/analysis/findingWalk';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
 import { readPlainList } from '../../server/src/core/formats/plain';
 import { formatById } from '../../server/src/core/formats/registry';
+import { Networks } from '../../server/src/core/ownership/networks';
+import { SHAPES } from './generatedDocuments';
 
 const plain = { id: 'plain' as const, label: 'Plain list', read: readPlainList };
 
@@ -123,4 +128,29 @@ test('a directive naming no format is reported where it stands', () => {
     ['L1 20-26 warning unknown-format'],
   );
   assert.match(result.findings[0].message, /^Unknown format "nginix": use one of plain, firehol, /);
+});
+
+test('a finding walk gives the audit’s findings, the same on every pass, and the cap keeps the first of them', () => {
+  const networks = Networks.fromBytes(readFileSync(join(resolve(__dirname, '..', '..', '..'), 'dist/asn.bin')));
+  const all = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER };
+  for (const shape of SHAPES) {
+    for (const format of shape.formats) {
+      const document = parseDocument(shape.text(format, 40), formatById(format)!);
+      const expected = audit(document, all, networks).findings;
+      const walk = new FindingWalk(document, auditTotals(document, all, networks).facts, all, networks);
+      for (let pass = 0; pass < 2; pass++) {
+        walk.rewind();
+        const walked: Finding[] = [];
+        for (let severity = walk.next(); severity !== undefined; severity = walk.next()) {
+          const finding = walk.write();
+          assert.equal(finding.severity, severity);
+          walked.push(finding);
+        }
+        assert.deepEqual(walked, expected, `${shape.name}, ${format}, pass ${pass + 1}`);
+      }
+      const capped = audit(document, { ...all, maxFindings: 7 }, networks);
+      assert.deepEqual(capped.findings, expected.slice(0, 7), `${shape.name}, ${format}, capped`);
+      assert.equal(capped.omitted, Math.max(expected.length - 7, 0));
+    }
+  }
 });

@@ -16,7 +16,7 @@ import type { LineScopeFact } from '../document/readEntries';
 import type { EntryRole } from '../formats/format';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
-import type { EntryFact } from './facts';
+import type { EntryFacts } from './entryFacts';
 import type { EntryCode } from './findingCodes';
 
 /** One family's entries of one scope, in document order, with their bounds and decisions. */
@@ -42,7 +42,7 @@ export interface ScopeOutcome<A extends number | bigint> {
  * (some decide the other way: it never fires). Removing an entry that decides
  * nothing changes no decision, whichever others are removed with it.
  */
-export function firstMatch<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
+export function firstMatch<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFacts): ScopeOutcome<A> {
   const priority = new Float64Array(scope.entries.length);
   for (let n = 0; n < priority.length; n++) priority[n] = n;
   const sweep = decide(scope, priority);
@@ -68,7 +68,7 @@ export function firstMatch<A extends number | bigint>(scope: ScopeEntries<A>, fa
  * only: a range is decided block by block, each block as specific as its
  * size, and its findings are those all its blocks share.
  */
-export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
+export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFacts): ScopeOutcome<A> {
   const { family, entries, los, his } = scope;
   const isBlock = (k: number) => {
     const hostBits = family.log2Span(los[k], his[k]);
@@ -137,7 +137,7 @@ function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: S
  * nothing; an entry every address of which is decided the other way by more
  * specific entries never fires.
  */
-function mostSpecificOfBlocks<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFact[]): ScopeOutcome<A> {
+function mostSpecificOfBlocks<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFacts): ScopeOutcome<A> {
   const { sweep, decides, codes, others } = judgeBlocks(scope);
   const deciding = new Set<number>();
   for (let n = 0; n < codes.length; n++) {
@@ -223,7 +223,7 @@ export interface Rule {
  * covered there: less is reported rather than a removal that could unblock.
  * Returns the scopes that exist in the document's table, by index.
  */
-export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, facts: EntryFact[]): Map<number, RuledScope> {
+export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, facts: EntryFacts): Map<number, RuledScope> {
   const table = document.entries;
   const rules = rulesOf(document, decisive);
   const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, table.version, rules, facts);
@@ -309,7 +309,7 @@ function evaluateRules<A extends number | bigint>(
   allow: Uint8Array,
   version: Uint8Array,
   rules: readonly Rule[],
-  facts: EntryFact[],
+  facts: EntryFacts,
 ): Map<string, RuledOutcome<A>> {
   // Each rule's list and exceptions of this family, and the addresses each holds; most rules have no exceptions, and share what they need.
   const empty = AddressSet.empty(family);

@@ -25,6 +25,7 @@ import type { Addresses } from './which';
 import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow';
 import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
+import { EntryFacts } from './entryFacts';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -66,7 +67,7 @@ export interface DocumentFacts {
   readonly order4: Uint32Array;
   readonly order6: Uint32Array;
   /** Entry findings in entry order. */
-  readonly entryFacts: readonly EntryFact[];
+  readonly entryFacts: EntryFacts;
   readonly header: readonly HeaderNote[];
   /** What the firewall's loader would refuse, in line order. */
   readonly loader: readonly LoaderRejection[];
@@ -104,13 +105,13 @@ export interface ScopeSet {
 export function documentFacts(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo): DocumentFacts {
   const table = document.entries;
   const scopes = document.scopes;
-  const entryFacts: EntryFact[] = [];
+  const entryFacts = new EntryFacts();
   const v4 = new Uint32Array(table.count);
   const v6 = new Uint32Array(table.count);
   let count4 = 0;
   let count6 = 0;
   for (let k = 0; k < table.count; k++) {
-    if (table.conditional[k]) entryFacts.push({ code: 'conditional', entry: k, other: -1 });
+    if (table.conditional[k]) entryFacts.add('conditional', k, -1);
     if (table.allow[k] || table.conditional[k] || scopes[table.scope[k]].role === 'allow') continue;
     if (table.version[k] === 4) v4[count4++] = k;
     else v6[count6++] = k;
@@ -146,13 +147,14 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     protectedSet: context.protected.ipv6,
     targetSet: context.target?.ipv6,
   });
-  entryFacts.sort((a, b) => a.entry - b.entry);
-  const duplicates = entryFacts.reduce((count, fact) => count + (fact.code === 'duplicate' ? 1 : 0), 0);
+  const inOrder = entryFacts.inEntryOrder(table.count);
+  let duplicates = 0;
+  for (let n = 0; n < inOrder.length; n++) if (inOrder.code(n) === 'duplicate') duplicates++;
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget, options.networks.snapshots);
   return {
     order4,
     order6,
-    entryFacts,
+    entryFacts: inOrder,
     header,
     loader: loaderRejections(document),
     duplicates,
@@ -168,7 +170,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
 
 /** What the per-entry checks need for one family. */
 interface FamilyChecks<A extends number | bigint> {
-  readonly facts: EntryFact[];
+  readonly facts: EntryFacts;
   readonly networks: Networks | undefined;
   readonly limit: number;
   readonly overbroad: (lo: A, hi: A) => boolean;
@@ -190,17 +192,17 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
     if (c.idle[k]) continue;
     const lo = los[k];
     const hi = his[k];
-    if (c.special(lo, hi)) c.facts.push({ code: 'special-purpose', entry: k, other: -1 });
-    if (c.overbroad(lo, hi)) c.facts.push({ code: 'overbroad', entry: k, other: -1 });
+    if (c.special(lo, hi)) c.facts.add('special-purpose', k, -1);
+    if (c.overbroad(lo, hi)) c.facts.add('overbroad', k, -1);
     if (c.networks && c.large(lo, hi)) {
       if (c.known[k] === 0) c.known[k] = c.owners(lo, hi);
       // Inside the intended target, a provider's addresses are what is meant.
       const meant = c.targetSet?.covers(lo, hi) ?? false;
-      if (!meant && OwnersMemo.touchesProvider(c.known[k])) c.facts.push({ code: 'known-network', entry: k, other: -1 });
-      if (OwnersMemo.holders(c.known[k]) > c.limit) c.facts.push({ code: 'collateral', entry: k, other: -1 });
+      if (!meant && OwnersMemo.touchesProvider(c.known[k])) c.facts.add('known-network', k, -1);
+      if (OwnersMemo.holders(c.known[k]) > c.limit) c.facts.add('collateral', k, -1);
     }
-    if (c.protectedSet.overlaps(lo, hi)) c.facts.push({ code: 'protected', entry: k, other: -1 });
-    if (c.targetSet && !c.targetSet.covers(lo, hi)) c.facts.push({ code: 'outside-target', entry: k, other: -1 });
+    if (c.protectedSet.overlaps(lo, hi)) c.facts.add('protected', k, -1);
+    if (c.targetSet && !c.targetSet.covers(lo, hi)) c.facts.add('outside-target', k, -1);
   }
 }
 
@@ -208,9 +210,16 @@ function checkEntries<A extends number | bigint>(order: Uint32Array, los: Addres
 const IDLE: ReadonlySet<EntryCode> = new Set(['duplicate', 'covered', 'shadowed', 'granted-first']);
 
 /** 1 for each entry that `facts` say never takes effect. */
-function idleEntries(count: number, facts: readonly EntryFact[]): Uint8Array {
+function idleEntries(count: number, facts: EntryFacts): Uint8Array {
   const idle = new Uint8Array(count);
-  for (const fact of facts) if (IDLE.has(fact.code)) idle[fact.entry] = 1;
+  for (let n = 0; n < facts.length; n++) if (IDLE.has(facts.code(n))) idle[facts.entry(n)] = 1;
+  return idle;
+}
+
+/** The entries that `facts` say never take effect. */
+function idleSet(facts: EntryFacts): Set<number> {
+  const idle = new Set<number>();
+  for (let n = 0; n < facts.length; n++) if (IDLE.has(facts.code(n))) idle.add(facts.entry(n));
   return idle;
 }
 
@@ -219,7 +228,7 @@ function fileUnion(
   document: BlocklistDocument,
   order4: Uint32Array,
   order6: Uint32Array,
-  facts: EntryFact[],
+  facts: EntryFacts,
 ): { blocked4: AddressSet<number>; blocked6: AddressSet<bigint>; scopeSets: ScopeSet[] } {
   const t = document.entries;
   const blocked4 = unionScope(IPV4, t.lo4, t.hi4, order4, t.prefix, facts);
@@ -234,7 +243,7 @@ function unionScope<A extends number | bigint>(
   his: AddressArray<A>,
   order: Uint32Array,
   prefixes: Int16Array,
-  facts: EntryFact[],
+  facts: EntryFacts,
 ): AddressSet<A> {
   findOverlaps(family, los, his, order, prefixes, facts);
   return AddressSet.fromOrderedIntervals(family, los, his, order);
@@ -246,7 +255,7 @@ function unionScope<A extends number | bigint>(
  */
 function scopedDecisions(
   document: BlocklistDocument,
-  facts: EntryFact[],
+  facts: EntryFacts,
   options: AuditOptions,
 ): {
   blocked4: AddressSet<number>;
@@ -265,7 +274,7 @@ function scopedDecisions(
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
   // A hosts.deny is asked only what the hosts.allow beside it does not decide first.
   const granted = ruled && options.hostsAllow && document.format === hostsDeny ? GrantedFirst.of(options.hostsAllow) : undefined;
-  if (granted) grantedFirstFacts(document, decisive, granted, new Set(facts.filter((fact) => IDLE.has(fact.code)).map((fact) => fact.entry)), facts);
+  if (granted) grantedFirstFacts(document, decisive, granted, idleSet(facts), facts);
   // The chains of an iptables file are decided together too: a jump hands addresses on to another chain.
   if (document.format.id === 'iptables') scopeSets.push(...iptablesDecisions(document, facts).values());
   for (let s = 0; s < scopes.length; s++) {
@@ -371,14 +380,7 @@ function sortIPv6(table: EntryTable, indices: Uint32Array): Uint32Array {
  * to the one before it), one that starts inside it overlaps it partly, and
  * one that starts right after it may merge with it.
  */
-function findOverlaps<A extends number | bigint>(
-  family: Family<A>,
-  los: AddressArray<A>,
-  his: AddressArray<A>,
-  order: Uint32Array,
-  prefixes: Int16Array,
-  facts: EntryFact[],
-): void {
+function findOverlaps<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, order: Uint32Array, prefixes: Int16Array, facts: EntryFacts): void {
   let reach = -1; // the entry with the largest last address so far
   let groupFirst = -1; // the first entry of the current run of identical entries
   for (let n = 0; n < order.length; n++) {
@@ -386,19 +388,19 @@ function findOverlaps<A extends number | bigint>(
     const lo = los[k];
     const hi = his[k];
     if (n > 0 && lo === los[order[n - 1]] && hi === his[order[n - 1]]) {
-      facts.push({ code: 'duplicate', entry: k, other: groupFirst });
+      facts.add('duplicate', k, groupFirst);
       continue;
     }
     groupFirst = k;
     if (reach >= 0) {
       const reachHi = his[reach];
       if (hi <= reachHi) {
-        facts.push({ code: 'covered', entry: k, other: reach });
+        facts.add('covered', k, reach);
         continue;
       }
-      if (lo <= reachHi) facts.push({ code: 'partial-overlap', entry: k, other: reach });
+      if (lo <= reachHi) facts.add('partial-overlap', k, reach);
       else if (lo === family.next(reachHi) && mergesIntoOneBlock(family, los[reach], prefixes[reach], prefixes[k])) {
-        facts.push({ code: 'mergeable', entry: k, other: reach });
+        facts.add('mergeable', k, reach);
       }
     }
     reach = k;

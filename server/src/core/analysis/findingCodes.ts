@@ -16,22 +16,25 @@ export type HeaderCode = 'stale-header' | 'unknown-format' | 'unknown-target' | 
 export type LoaderCode = 'loader-rejects';
 
 /** Codes of findings about one entry, found by the audit. */
-export type EntryCode =
-  | 'duplicate'
-  | 'covered'
-  | 'covered-elsewhere'
-  | 'shadowed'
-  | 'granted-first'
-  | 'ineffective-exception'
-  | 'conditional'
-  | 'partial-overlap'
-  | 'mergeable'
-  | 'special-purpose'
-  | 'overbroad'
-  | 'known-network'
-  | 'collateral'
-  | 'protected'
-  | 'outside-target';
+export const ENTRY_CODES = [
+  'duplicate',
+  'covered',
+  'covered-elsewhere',
+  'shadowed',
+  'granted-first',
+  'ineffective-exception',
+  'conditional',
+  'partial-overlap',
+  'mergeable',
+  'special-purpose',
+  'overbroad',
+  'known-network',
+  'collateral',
+  'protected',
+  'outside-target',
+] as const;
+
+export type EntryCode = (typeof ENTRY_CODES)[number];
 
 export type FindingCode = ProblemCode | HeaderCode | LoaderCode | EntryCode;
 

@@ -13,6 +13,7 @@ import { unionOf } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
 import { columnOf } from '../formats/format';
 import { EntryIndex } from './entryIndex';
+import type { EntryFacts } from './entryFacts';
 import type { AwayPlace, EntryFact } from './facts';
 import type { Addresses } from './which';
 
@@ -36,7 +37,7 @@ export function coveredElsewhereFacts(
   order6: Uint32Array,
   earlier: readonly EarlierList[],
   idle: Uint8Array,
-  facts: EntryFact[],
+  facts: EntryFacts,
 ): Addresses | undefined {
   if (earlier.length === 0) return undefined;
   const table = document.entries;

@@ -12,7 +12,8 @@ import { IPV4, IPV6 } from '../addresses/family';
 import type { BlocklistDocument } from '../document/document';
 import { columnOf } from '../formats/format';
 import { lineExcept, rulesOf, type Rule, type RuledScope } from './decisions';
-import type { AwayPlace, EntryFact } from './facts';
+import { EntryFacts } from './entryFacts';
+import type { AwayPlace } from './facts';
 import type { Addresses } from './which';
 
 /** The hosts.allow beside a hosts.deny: its file (a path or a URI) and its document, read as hosts.allow. */
@@ -41,7 +42,7 @@ export class GrantedFirst {
     const { document } = allow;
     const table = document.entries;
     const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
-    const ruled = lineExcept(document, decisive, []);
+    const ruled = lineExcept(document, decisive, new EntryFacts());
     const byName = new Map(document.scopes.map((scope, s) => [scope.name.toLowerCase(), s]));
     return new GrantedFirst(allow, byName, ruled, decisive);
   }
@@ -93,7 +94,7 @@ const NOTHING: Addresses = { ipv4: AddressSet.empty(IPV4), ipv6: AddressSet.empt
  * an `ALL` rule holds for the daemons only hosts.allow names too — never
  * denies anything. Entries already found idle (`idle`) are left alone.
  */
-export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32Array, granted: GrantedFirst, idle: ReadonlySet<number>, facts: EntryFact[]): void {
+export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32Array, granted: GrantedFirst, idle: ReadonlySet<number>, facts: EntryFacts): void {
   const table = document.entries;
   const named = new Set(document.scopes.map((scope) => scope.name.toLowerCase()));
   const onlyAllowed = granted.daemons.filter((daemon) => !named.has(daemon));

@@ -28,6 +28,7 @@ import { addressOf, plainIn, type ChainGraph, type Dimension } from '../formats/
 import type { Chain, KernelRule, WrittenRule } from '../formats/iptablesRestore';
 import { partitionPoint } from '../primitives/search';
 import { decide } from './decisions';
+import type { EntryFacts } from './entryFacts';
 import type { EntryFact, Place, ScopeSet } from './facts';
 
 const DROP = 0;
@@ -93,7 +94,7 @@ export function iptablesEntryOf(document: BlocklistDocument, k: number): { reado
  * for those holding an entry that is not conditional; the findings about
  * entries that never take effect go to `facts`.
  */
-export function iptablesDecisions(document: BlocklistDocument, facts: EntryFact[]): Map<number, ScopeSet> {
+export function iptablesDecisions(document: BlocklistDocument, facts: EntryFacts): Map<number, ScopeSet> {
   const model = iptablesModelOf(document);
   const places: Places = [];
   const blocked = { 4: new Map<string, IntervalBuilder<number>>(), 6: new Map<string, IntervalBuilder<bigint>>() };
@@ -105,7 +106,7 @@ export function iptablesDecisions(document: BlocklistDocument, facts: EntryFact[
       else new ChainEvaluation(document, graph, IPV6, t.lo6, t.hi6, dimension, places).collect(blocked[6], findings);
     }
   }
-  facts.push(...entryFacts(document, findings, places));
+  for (const fact of entryFacts(document, findings, places)) facts.push(fact);
 
   const sets = new Map<number, ScopeSet>();
   const counts = document.scopes.map(() => ({ decisive: false, entries4: 0, entries6: 0 }));

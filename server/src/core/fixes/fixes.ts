@@ -11,7 +11,6 @@ import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions'
 import { blockTaken, keepWhatTheLoaderNeeds, loaderRejections, rewritable, type BlockCheck } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { radixSortIndices } from '../primitives/radixSort';
-import { partitionPoint } from '../primitives/search';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import { parseDocument, type BlocklistDocument, type EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
@@ -128,7 +127,7 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
   }
 
   // An entry the hosts.allow beside it decides first, whole, never denies: removing it changes no decision while that file stays.
-  const granted = context.facts.entryFacts.find((fact) => fact.entry === k && fact.code === 'granted-first');
+  const granted = context.facts.entryFacts.of(k).find((fact) => fact.code === 'granted-first');
   if (granted && removal.size > 0) {
     const by = granted.away ? `hosts.allow line ${granted.away.line + 1} (${granted.away.text})` : 'the hosts.allow beside it';
     fixes.push({ title: `Remove ${entry.text}: ${by} decides it first`, kind: 'quickfix', edits: rewriteEntries(document, removal), resolves: ['granted-first'] });
@@ -269,11 +268,7 @@ function iptablesLeeway(document: BlocklistDocument, k: number): 'rewrite' | 're
 
 /** The audit's finding that entry k is a duplicate or covered (removing it changes nothing), if it has one. */
 function redundancyOf(facts: DocumentFacts, k: number): EntryFact | undefined {
-  const all = facts.entryFacts;
-  for (let n = partitionPoint(all.length, (i) => all[i].entry >= k); n < all.length && all[n].entry === k; n++) {
-    if (all[n].code === 'duplicate' || all[n].code === 'covered') return all[n];
-  }
-  return undefined;
+  return facts.entryFacts.of(k).find((fact) => fact.code === 'duplicate' || fact.code === 'covered');
 }
 
 /** The widest other entry that contains entry k (for identical entries, the first one stays), or -1. */
@@ -345,7 +340,10 @@ function formatAddressOf(entry: Entry, address: bigint): string {
  * edits may come out empty.)
  */
 export function fixAllMayEdit(document: BlocklistDocument, facts: DocumentFacts): boolean {
-  if (facts.entryFacts.some((fact) => FINDING_RULES[fact.code].fixAll && FINDING_RULES[fact.code].unnecessary)) return true;
+  for (let n = 0; n < facts.entryFacts.length; n++) {
+    const rule = FINDING_RULES[facts.entryFacts.code(n)];
+    if (rule.fixAll && rule.unnecessary) return true;
+  }
   return FINDING_RULES['host-bits-set'].fixAll && document.problems.some((problem) => problem.code === 'host-bits-set');
 }
 
