@@ -2,8 +2,8 @@
  * `blocklist-audit check`: the findings the editor shows, for CI. Text for
  * people (in ESLint's "stylish" shape, see stylish.ts), JSON for scripts,
  * SARIF 2.1.0 for code-scanning tools; the exit status follows --fail-on.
- * The findings are written one by one as they are formatted, so a list of
- * millions of them needs memory for the audit only.
+ * The findings are written one by one as they are output (findings.ts), so
+ * a list of millions of them needs memory for the audit's facts only.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -11,12 +11,13 @@ import { isatty } from 'node:tty';
 import { AddressSet } from '../core/addresses/addressSet';
 import { IPV4, IPV6 } from '../core/addresses/family';
 import { listedNetworks, saysAllowlist } from '../core/analysis/allowlist';
-import { audit, type AuditResult } from '../core/analysis/audit';
+import { audit, auditTotals, type AuditResult } from '../core/analysis/audit';
+import { FindingWalk } from '../core/analysis/findingWalk';
 import { compareFindings, type FindingChanges } from '../core/change/findingChanges';
 import type { Severity } from '../core/analysis/findingCodes';
 import type { EarlierList } from '../core/analysis/groups';
 import type { HostsAllowFile } from '../core/analysis/hostsAllow';
-import { DEFAULT_AUDIT_OPTIONS, type ReadWith } from '../core/analysis/options';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions, type ReadWith } from '../core/analysis/options';
 import { parseDocument, type BlocklistDocument } from '../core/document/document';
 import { hostsAllow, hostsDeny } from '../core/formats/hostsDeny';
 import type { NamedNetworks } from '../core/ownership/addressSpec';
@@ -26,7 +27,7 @@ import { GitError, readFileAtRevision } from '../node/git';
 import { CliNetworks } from './networks';
 import { UsageError, type FailOn, type Options } from './args';
 import { ANSI, PLAIN, wantsColour } from './colour';
-import { againstBaseline, gatingFindings, limitResults, located, type FileAudit, type FileReport, type ProviderCount } from './findings';
+import { againstBaseline, errorsOf, gatingCounts, limitResults, located, total, walkedFindings, type FileAudit, type FileReport, type ProviderCount } from './findings';
 import { dataAgeJson, dataAgeLines, ownershipStatus } from './dataAbout';
 import { formatOf, readText, textOf } from './input';
 import { Streamed, writeJson } from './jsonStream';
@@ -69,17 +70,16 @@ export function runCheck(options: Options, today: Date): number {
   let failed = false;
   let warnings = 0;
   for (const file of audits) {
-    for (const f of gatingFindings(file)) {
-      failed ||= failing.includes(f.severity);
-      if (f.severity === 'warning') warnings++;
-    }
+    const counts = gatingCounts(file);
+    failed ||= failing.some((severity) => counts[severity] > 0);
+    warnings += counts.warning;
   }
   return failed || warnings > (options.maxWarnings ?? Number.POSITIVE_INFINITY) ? 1 : 0;
 }
 
 /** The audit with its errors only, for --quiet. */
 function errorsOnly(file: FileAudit): FileAudit {
-  return { ...file, result: { ...file.result, findings: file.result.findings.filter((f) => f.severity === 'error') } };
+  return { ...file, findings: errorsOf(file.findings) };
 }
 
 /** A file named on the command line, read in its format. */
@@ -144,7 +144,9 @@ function auditDocument(
   snapshots: readonly string[],
   context: ReadWith,
 ): FileAudit {
-  const result = auditAll(document, networks, allowlisted, context, snapshots);
+  const options = checkOptions(allowlisted, context, snapshots);
+  const result = auditTotals(document, options, networks);
+  const findings = walkedFindings(new FindingWalk(document, result.facts, options, networks));
   const counts = (blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderCount[] =>
     networks
       ? providerTotals(networks.providers, blocked4, blocked6).map((share) => ({ id: share.provider.id, name: share.provider.name, addresses: share.addresses.toString() }))
@@ -154,7 +156,7 @@ function auditDocument(
     ...(context.hostsAllow ? [`read after ${context.hostsAllow.file}, which decides first (--no-hosts-allow reads it alone)`] : []),
     ...(context.earlierLists ? [`loaded into one set after ${context.earlierLists.map((list) => list.file).join(', ')} (--group)`] : []),
   ];
-  return { file, document, result, providers, ...(readWith.length > 0 ? { readWith } : {}) };
+  return { file, document, result, findings, providers, ...(readWith.length > 0 ? { readWith } : {}) };
 }
 
 /**
@@ -168,8 +170,13 @@ export function auditAll(
   context: ReadWith = {},
   snapshots?: readonly string[],
 ): AuditResult {
+  return audit(document, checkOptions(allowlisted, context, snapshots), networks);
+}
+
+/** What `check` audits with: every finding, the allowlists, what a file is read with, the snapshots there are. */
+function checkOptions(allowlisted: readonly NamedNetworks[], context: ReadWith, snapshots: readonly string[] | undefined): AuditOptions {
   const options = { ...DEFAULT_AUDIT_OPTIONS, ...context, maxFindings: Number.MAX_SAFE_INTEGER };
-  return audit(document, { ...options, networks: { ...options.networks, allowlisted, snapshots } }, networks);
+  return { ...options, networks: { ...options.networks, allowlisted, snapshots } };
 }
 
 /**
@@ -186,19 +193,20 @@ function changesSince(file: FileAudit, rev: string, networks: Networks | undefin
     throw new UsageError(`--since ${rev}: ${error.message}. Run check inside a git repository, with a revision it has (a branch, a tag, HEAD~1).`);
   }
   const document = parseDocument(bytes === undefined ? '' : textOf(`${rev}:${file.file}`, bytes), file.document.format);
-  return compareFindings({ document, result: auditAll(document, networks) }, file);
+  const now = { document: file.document, result: { ...file.result, findings: [...file.findings.each()], omitted: 0 } };
+  return compareFindings({ document, result: auditAll(document, networks) }, now);
 }
 
 /** The report of one file in `--format json`, its findings streamed; `ownershipData`, the data it was audited with. */
 function jsonReport(file: FileReport, ownershipData: object | undefined): object {
-  const { ipv4, ipv6, findings } = file.result;
+  const { ipv4, ipv6 } = file.result;
   return {
     file: file.file,
     format: file.document.format.id,
     ipv4: { entries: ipv4.entries, addresses: ipv4.addresses.toString() },
     ipv6: { entries: ipv6.entries, addresses: ipv6.addresses.toString() },
     findings: new Streamed(located(file)),
-    omitted: findings.length - file.shown.length,
+    omitted: total(file.findings.counts) - total(file.shown),
     providers: file.providers,
     ...(file.readWith ? { readWith: file.readWith } : {}),
     ownershipData,

@@ -14,7 +14,7 @@ import { markdownText } from '../core/primitives/markdown';
 import { ANSI, PLAIN, wantsColour } from './colour';
 import { dataAgeJson, dataAgeLines } from './dataAbout';
 import type { DiffReport, ScopeOwners } from './diff';
-import { againstBaseline, limitResults, locatedIn } from './findings';
+import { againstBaseline, heldFindings, limitResults, locatedIn } from './findings';
 import { Streamed, writeJson } from './jsonStream';
 import type { Output } from './output';
 import { SARIF_MAX_RESULTS, sarifLog } from './sarif';
@@ -146,7 +146,7 @@ export function writeDiffJson(out: Output, report: DiffReport): void {
 /** NEW's findings, each marked new, unchanged or updated against OLD, and OLD's resolved ones as absent. */
 export function writeDiffSarif(out: Output, report: DiffReport): void {
   const { after, change } = report;
-  const file = { file: after.name, document: after.document, result: after.result, providers: { ipv4: [], ipv6: [] } };
+  const file = { file: after.name, document: after.document, result: after.result, findings: heldFindings(after.result.findings), providers: { ipv4: [], ipv6: [] } };
   writeJson(out, sarifLog(limitResults([againstBaseline(file, change.findings, true)], SARIF_MAX_RESULTS), SARIF_MAX_RESULTS, report.ownership));
   out.line('');
 }

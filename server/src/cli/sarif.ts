@@ -8,7 +8,8 @@
 import { FINDING_CODES, ruleOf, type ReportedCode, type Severity } from '../core/analysis/findingCodes';
 import { staleWarning, type DataStatus } from '../core/ownership/dataAbout';
 import { dataAgeJson } from './dataAbout';
-import { located, type FileReport } from './findings';
+import { columnFinder } from '../core/formats/format';
+import { locator, shownFindings, total, type FileReport } from './findings';
 import { Streamed } from './jsonStream';
 
 /** GitHub code scanning rejects a run with more results. */
@@ -21,7 +22,7 @@ const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'er
 
 /** The log, for writeJson: its results are made while it is written. `ownership` is the data the audit used, dated. */
 export function sarifLog(reports: readonly FileReport[], maxResults: number, ownership: DataStatus | undefined): object {
-  const omitted = reports.reduce((sum, report) => sum + report.result.findings.length - report.shown.length, 0);
+  const omitted = reports.reduce((sum, report) => sum + total(report.findings.counts) - total(report.shown), 0);
   const count = (n: number) => n.toLocaleString('en-US');
   const stale = ownership && staleWarning(ownership);
   const notifications = [
@@ -56,9 +57,10 @@ export function sarifLog(reports: readonly FileReport[], maxResults: number, own
 
 function* results(reports: readonly FileReport[]): Generator<object> {
   for (const report of reports) {
-    let k = 0;
-    for (const f of located(report)) {
-      const baselineState = report.baseline?.states.get(report.shown[k++]);
+    const locate = locator(columnFinder(report.document.text));
+    for (const finding of shownFindings(report)) {
+      const f = locate(finding);
+      const baselineState = report.baseline?.states.get(finding);
       yield {
         ruleId: f.code,
         ruleIndex: RULES.indexOf(f.code),

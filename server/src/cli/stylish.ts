@@ -7,14 +7,14 @@
  *
  * Rows are written one by one as they are formatted, so millions of
  * findings take no memory beyond the audit's: the columns' widths come
- * from a pass over the file's findings first, measuring numbers and
- * messages without building a row.
+ * from a first pass over the file's findings, each written and measured
+ * without building a row, then dropped.
  */
 import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
 import type { FamilyTotals, Finding } from '../core/analysis/audit';
 import { columnFinder } from '../core/formats/format';
 import type { Palette } from './colour';
-import { locatedIn, type FileReport, type ProviderCount } from './findings';
+import { locatedIn, shownFindings, total, type FileReport, type ProviderCount } from './findings';
 import type { Output } from './output';
 
 /** Messages longer than this are not padded: one long message would push every row's code past a terminal's width. */
@@ -44,18 +44,22 @@ export function writeStylish(out: Output, reports: readonly FileReport[], maxRes
 
 function writeFile(out: Output, file: FileReport, maxResults: number, palette: Palette): void {
   out.line(palette.file(file.file));
-  writeRows(out, file.document.text, file.shown, palette);
-  const { ipv4, ipv6, findings } = file.result;
-  const omitted = findings.length - file.shown.length;
+  writeRows(out, file.document.text, shownFindings(file), palette);
+  const { ipv4, ipv6 } = file.result;
+  const findings = total(file.findings.counts);
+  const omitted = findings - total(file.shown);
   const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
-  out.line(`  ${file.document.format.id} format, ${counted(findings.length, 'finding', 'findings')}${cut}`);
+  out.line(`  ${file.document.format.id} format, ${counted(findings, 'finding', 'findings')}${cut}`);
   out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
   out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
   for (const note of file.readWith ?? []) out.line(`  ${note}`);
 }
 
-/** A row per finding of the document whose text is `text`: `line:column  severity  message  code`, in columns. */
-export function writeRows(out: Output, text: string, findings: readonly Finding[], palette: Palette): void {
+/**
+ * A row per finding of the document whose text is `text`: `line:column  severity  message  code`,
+ * in columns. `findings` is passed over twice, to measure the columns and to write the rows.
+ */
+export function writeRows(out: Output, text: string, findings: Iterable<Finding>, palette: Palette): void {
   // The line starts found once for both passes.
   const columnOf = columnFinder(text);
   const widths = measure(findings, columnOf);
@@ -72,7 +76,7 @@ export function writeRows(out: Output, text: string, findings: readonly Finding[
 }
 
 /** The columns' widths, from the numbers and lengths alone. */
-function measure(findings: readonly Finding[], columnOf: (offset: number, line: number) => number): Widths {
+function measure(findings: Iterable<Finding>, columnOf: (offset: number, line: number) => number): Widths {
   let line = 0;
   let column = 0;
   let severity = 0;
@@ -112,14 +116,8 @@ function familyTotals(version: 4 | 6, totals: FamilyTotals, providers: readonly 
 
 /** `✖ 20 problems (0 errors, 20 warnings)` over the findings of every file (not only those shown), or undefined when there are none. */
 function problems(reports: readonly FileReport[], palette: Palette): string | undefined {
-  let errors = 0;
-  let warnings = 0;
-  for (const { result } of reports) {
-    for (const { severity } of result.findings) {
-      if (severity === 'error') errors++;
-      else if (severity === 'warning') warnings++;
-    }
-  }
+  const errors = reports.reduce((sum, file) => sum + file.findings.counts.error, 0);
+  const warnings = reports.reduce((sum, file) => sum + file.findings.counts.warning, 0);
   if (errors + warnings === 0) return undefined;
   const paint = palette.summary[errors > 0 ? 'error' : 'warning'];
   return paint(`✖ ${counted(errors + warnings, 'problem', 'problems')} (${counted(errors, 'error', 'errors')}, ${counted(warnings, 'warning', 'warnings')})`);
