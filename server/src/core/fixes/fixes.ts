@@ -21,7 +21,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { applyEdits, entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
+import { applyEdits, ChangesByEntry, entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
 
@@ -389,7 +389,7 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
  * alone: merging there could change decisions.
  */
 export function aggregate(document: BlocklistDocument): TextEdit[] {
-  const assigned = new Map<number, string[]>();
+  const assigned = new ChangesByEntry(document.entries.count);
   const taken = blockTaken(document);
   const t = document.entries;
   // The blocking entries of each union scope, per family, in one pass: a file may hold a scope per entry.
@@ -407,6 +407,9 @@ export function aggregate(document: BlocklistDocument): TextEdit[] {
   return rewriteEntries(document, assigned);
 }
 
+/** What an entry that goes is written as: nothing (one array for all of them). */
+const REMOVED: readonly string[] = [];
+
 /**
  * Assigns the CIDR blocks of the union of `order`, the blocking entries of
  * scope s of one family in document order, to the entries whose places they
@@ -423,7 +426,7 @@ function aggregateScope<A extends number | bigint>(
   los: AddressArray<A>,
   his: AddressArray<A>,
   order: readonly number[],
-  assigned: Map<number, string[]>,
+  assigned: ChangesByEntry,
   taken: BlockCheck | undefined,
 ): void {
   const t = document.entries;
@@ -432,9 +435,14 @@ function aggregateScope<A extends number | bigint>(
   for (const k of order) builder.add(los[k], his[k]);
   const union = builder.build();
   // Blocks ascend; entries sorted by first address (of equal ones, the first in the document first) find their blocks in one pass.
-  const byStart = Uint32Array.from(order);
-  if (family.version === 4) radixSortIndices(byStart, t.lo4);
-  else byStart.sort((a, b) => (los[a] < los[b] ? -1 : los[a] > los[b] ? 1 : a - b));
+  // Entries are named by their position in `order`, which is document order: the first in the document is the least.
+  const byStart = new Uint32Array(order.length);
+  for (let p = 0; p < order.length; p++) byStart[p] = p;
+  if (family.version === 4) {
+    const starts = new Uint32Array(order.length);
+    for (let p = 0; p < order.length; p++) starts[p] = t.lo4[order[p]];
+    radixSortIndices(byStart, starts);
+  } else byStart.sort((a, b) => (los[order[a]] < los[order[b]] ? -1 : los[order[a]] > los[order[b]] ? 1 : a - b));
   const firsts: A[] = [];
   const lasts: A[] = [];
   const texts: string[] = [];
@@ -446,24 +454,30 @@ function aggregateScope<A extends number | bigint>(
   // Only ipset and nft sets refuse blocks, and both are written as CIDRs: a block's size gives its prefix.
   if (taken && !firsts.every((first, b) => taken(s, family.version, BigInt(first), family.bits - family.log2Span(first, lasts[b])))) return;
   // Each owner's blocks as a chain: its last block, and for each block the one before it of the same owner (most own one or none).
-  const lastOwned = new Map<number, number>();
+  const lastOwned = new Int32Array(order.length).fill(-1);
   const previousOwned = new Int32Array(texts.length);
   let e = 0;
   for (let b = 0; b < texts.length; b++) {
-    const [lo, hi] = [firsts[b], lasts[b]];
-    // The first entry in document order among those overlapping the block.
-    while (e < byStart.length && his[byStart[e]] < lo) e++;
-    let owner = -1;
-    for (let n = e; n < byStart.length && los[byStart[n]] <= hi; n++) {
-      if (his[byStart[n]] >= lo && (owner < 0 || byStart[n] < owner)) owner = byStart[n];
+    const lo = firsts[b];
+    const hi = lasts[b];
+    // The first entry in document order among those overlapping the block (every block has one: it is part of their union).
+    while (e < byStart.length && his[order[byStart[e]]] < lo) e++;
+    let owner = order.length;
+    for (let n = e; n < byStart.length && los[order[byStart[n]]] <= hi; n++) {
+      if (his[order[byStart[n]]] >= lo && byStart[n] < owner) owner = byStart[n];
     }
-    previousOwned[b] = lastOwned.get(owner) ?? -1;
-    lastOwned.set(owner, b);
+    previousOwned[b] = lastOwned[owner];
+    lastOwned[owner] = b;
   }
-  for (const k of order) {
-    const last = lastOwned.get(k) ?? -1;
+  for (let p = 0; p < order.length; p++) {
+    const k = order[p];
+    const last = lastOwned[p];
     // An entry that stays as it is written needs no edit.
     if (last >= 0 && previousOwned[last] < 0 && texts[last] === document.text.slice(t.start[k], t.end[k])) continue;
+    if (last < 0) {
+      assigned.set(k, REMOVED);
+      continue;
+    }
     const mine: string[] = [];
     for (let b = last; b >= 0; b = previousOwned[b]) mine.push(texts[b]);
     assigned.set(k, mine.reverse());

@@ -32,8 +32,35 @@ export interface TextEdit {
   readonly newText: string;
 }
 
-/** What becomes of entries: entry k → the texts written in its place ([] removes it). */
-export type EntryChanges = ReadonlyMap<number, readonly string[]>;
+/** What becomes of entries: entry k → the texts written in its place ([] removes it). A Map is one. */
+export interface EntryChanges {
+  get(k: number): readonly string[] | undefined;
+  keys(): Iterable<number>;
+}
+
+/** Changes of many entries, by entry number: filling a Map with a million of them costs most of a second. */
+export class ChangesByEntry implements EntryChanges {
+  private readonly texts: (readonly string[] | undefined)[];
+  private readonly changed: number[] = [];
+
+  /** For a document of `count` entries. */
+  constructor(count: number) {
+    this.texts = Array.from({ length: count });
+  }
+
+  set(k: number, texts: readonly string[]): void {
+    if (this.texts[k] === undefined) this.changed.push(k);
+    this.texts[k] = texts;
+  }
+
+  get(k: number): readonly string[] | undefined {
+    return this.texts[k];
+  }
+
+  keys(): Iterable<number> {
+    return this.changed;
+  }
+}
 
 /** Formats that cannot write a CIDR and take ranges instead. */
 const RANGE_WRITERS: Partial<Record<FormatId, (first: number, last: number) => string>> = {
