@@ -26,6 +26,7 @@ import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow
 import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
 import { EntryFacts } from './entryFacts';
+import { IPv4Ranges, type RangeTest } from '../addresses/ipv4Ranges';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -135,8 +136,8 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     large: (lo, hi) => hi - lo >= large4,
     special: touchesSpecialIPv4,
     owners: (lo, hi) => OwnersMemo.code(networks!.providers.touchesIPv4(lo, hi), networks!.index.countOrganisationsIPv4(lo, hi, OWNERS_COUNTED)),
-    protectedSet: context.protected.ipv4,
-    targetSet: context.target?.ipv4,
+    protectedSet: IPv4Ranges.of(context.protected.ipv4),
+    targetSet: context.target && IPv4Ranges.of(context.target.ipv4),
   });
   checkEntries(order6, table.lo6, table.hi6, {
     ...shared,
@@ -182,8 +183,8 @@ interface FamilyChecks<A extends number | bigint> {
   readonly known: Uint8Array;
   /** 1 for an entry that never takes effect: what its addresses reach is told on the entries that decide them. */
   readonly idle: Uint8Array;
-  readonly protectedSet: AddressSet<A>;
-  readonly targetSet: AddressSet<A> | undefined;
+  readonly protectedSet: RangeTest<A>;
+  readonly targetSet: RangeTest<A> | undefined;
 }
 
 /** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */

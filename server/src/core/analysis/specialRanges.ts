@@ -7,6 +7,7 @@ import type { AddressSet } from '../addresses/addressSet';
 import { ParsedEntry, parseEntry } from '../document/entry';
 import { IPV4, IPV6 } from '../addresses/family';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
+import { IPv4Ranges } from '../addresses/ipv4Ranges';
 import type { Problem } from '../document/problem';
 
 export interface SpecialRange {
@@ -74,7 +75,7 @@ export const SPECIAL_RANGES: readonly SpecialRange[] = TABLE.map(([cidr, name, r
  * on first use: building sets at load time would run the set code on bigints
  * before the CLI's IPv4 hot path, leaving that code slower for both.
  */
-let specialSets: { readonly v4: AddressSet<number>; readonly v6: AddressSet<bigint> } | undefined;
+let specialSets: { readonly v4: IPv4Ranges; readonly v6: AddressSet<bigint> } | undefined;
 
 function sets(): NonNullable<typeof specialSets> {
   if (!specialSets) {
@@ -84,7 +85,7 @@ function sets(): NonNullable<typeof specialSets> {
       if (range.version === 4) v4.add(Number(range.lo), Number(range.hi));
       else v6.add(range.lo, range.hi);
     }
-    specialSets = { v4: v4.build(), v6: v6.build() };
+    specialSets = { v4: IPv4Ranges.of(v4.build()), v6: v6.build() };
   }
   return specialSets;
 }
