@@ -124,15 +124,22 @@ export function checkFresh(text: string, format: Format, settings: Settings, fir
   assert.deepEqual(resultSnapshot(again), resultSnapshot(first.result), 'a second audit of the same text differs');
 }
 
-/** After an edit to `edited`, the document updated (and audited with what the first audit remembered) equals one read afresh. */
+/** After an edit to `edited`, the document updated (and audited with what the first audit remembered and found) equals one read afresh. */
 export function checkEdit(before: Analysed, edited: string, settings: Settings, step: Step): void {
   step('read an edit');
   const updated = updateDocument(before.document, edited);
   const fresh = parseDocument(edited, before.document.format);
   assert.deepEqual(documentSnapshot(updated), documentSnapshot(fresh), 'the document updated by the edit differs from the edited text read afresh');
   step('audit an edit');
-  const carried = audit(updated, settings.audit, settings.networks, OwnersMemo.for(updated, before.memo));
-  assert.deepEqual(resultSnapshot(carried), resultSnapshot(audit(fresh, settings.audit, settings.networks)), 'the audit after the edit differs from a fresh one');
+  const { order4, order6 } = before.result.facts;
+  const carried = audit(updated, settings.audit, settings.networks, OwnersMemo.for(updated, before.memo), { document: before.document, order4, order6 });
+  const afresh = audit(fresh, settings.audit, settings.networks);
+  assert.deepEqual(resultSnapshot(carried), resultSnapshot(afresh), 'the audit after the edit differs from a fresh one');
+  assert.deepEqual(
+    [carried.facts.order4, carried.facts.order6],
+    [afresh.facts.order4, afresh.facts.order6],
+    'the entries’ order carried across the edit differs from a fresh sort',
+  );
 }
 
 /** The hover of some entries, the document's totals and the report. */

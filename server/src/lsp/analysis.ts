@@ -62,7 +62,10 @@ export class AnalysisCache {
     const snapshots = data?.snapshots();
     const options = snapshots ? { ...settings.audit, networks: { ...settings.audit.networks, snapshots } } : settings.audit;
     let index: EntryIndex | undefined;
-    const result = audit(document, options, networks, owners);
+    // After an edit the entries' address order is carried from the previous audit rather than sorted again.
+    const { order4, order6 } = cached?.analysis.result.facts ?? {};
+    const before = previous && order4 && order6 && document !== previous ? { document: previous, order4, order6 } : undefined;
+    const result = audit(document, options, networks, owners, before);
     const analysis: Analysis = {
       document,
       result,

@@ -7,6 +7,7 @@
 import type { AddressSet } from '../addresses/addressSet';
 import type { BlocklistDocument } from '../document/document';
 import type { Networks } from '../ownership/networks';
+import type { BeforeEdit } from './entryOrder';
 import { documentFacts, type DocumentFacts } from './facts';
 import type { EntryCode, ReportedCode, Severity } from './findingCodes';
 import { FindingWalk } from './findingWalk';
@@ -60,11 +61,18 @@ export type AuditTotals = Omit<AuditResult, 'findings' | 'omitted'>;
  * Audits `document`. With `networks` (the ASN data), entries are also checked
  * against known providers, for collateral across organisations, and by ASN
  * or provider against the protected networks and the intended target. `memo`
- * carries what the ASN data said of each entry from one edit to the next.
- * The findings are capped at `options.maxFindings`.
+ * carries what the ASN data said of each entry from one edit to the next,
+ * and `before` what the audit before the edit found. The findings are
+ * capped at `options.maxFindings`.
  */
-export function audit(document: BlocklistDocument, options: AuditOptions = DEFAULT_AUDIT_OPTIONS, networks?: Networks, memo: OwnersMemo = OwnersMemo.for(document)): AuditResult {
-  const totals = auditTotals(document, options, networks, memo);
+export function audit(
+  document: BlocklistDocument,
+  options: AuditOptions = DEFAULT_AUDIT_OPTIONS,
+  networks?: Networks,
+  memo: OwnersMemo = OwnersMemo.for(document),
+  before?: BeforeEdit,
+): AuditResult {
+  const totals = auditTotals(document, options, networks, memo, before);
   const walk = new FindingWalk(document, totals.facts, options, networks);
   const findings: Finding[] = [];
   let omitted = 0;
@@ -76,8 +84,14 @@ export function audit(document: BlocklistDocument, options: AuditOptions = DEFAU
 }
 
 /** The audit of `document` but its findings, which a FindingWalk of its facts gives one at a time. */
-export function auditTotals(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo = OwnersMemo.for(document)): AuditTotals {
-  const facts = documentFacts(document, options, networks, memo);
+export function auditTotals(
+  document: BlocklistDocument,
+  options: AuditOptions,
+  networks: Networks | undefined,
+  memo: OwnersMemo = OwnersMemo.for(document),
+  before?: BeforeEdit,
+): AuditTotals {
+  const facts = documentFacts(document, options, networks, memo, before);
   const blocking = facts.order4.length + facts.order6.length;
   const conditional = document.entries.conditional.reduce((count, flag) => count + flag, 0);
   return {

@@ -9,10 +9,9 @@
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
-import type { BlocklistDocument, EntryTable } from '../document/document';
+import type { BlocklistDocument } from '../document/document';
 import { resolveSpecs, usableTarget, withNetworks, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
-import { radixSortIndices } from '../primitives/radixSort';
 import type { EntryCode } from './findingCodes';
 import { headerNotes, type HeaderNote } from './headerChecks';
 import type { AuditOptions } from './options';
@@ -26,6 +25,7 @@ import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow
 import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
 import { EntryFacts } from './entryFacts';
+import { addressOrder, sortIPv4, sortIPv6, type BeforeEdit } from './entryOrder';
 import { IPv4Ranges, type RangeTest } from '../addresses/ipv4Ranges';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
@@ -101,9 +101,10 @@ export interface ScopeSet {
  * The facts of `document`. With `networks` (the ASN data), entries are also
  * checked against known providers, for collateral across organisations, and
  * by ASN or provider against the protected networks and the intended target;
- * `memo` keeps what the ASN data said of each entry for the next edit.
+ * `memo` keeps what the ASN data said of each entry for the next edit;
+ * `before`, the audit of the document an edit made this one of.
  */
-export function documentFacts(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo): DocumentFacts {
+export function documentFacts(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo, before?: BeforeEdit): DocumentFacts {
   const table = document.entries;
   const scopes = document.scopes;
   const entryFacts = new EntryFacts();
@@ -117,8 +118,8 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     if (table.version[k] === 4) v4[count4++] = k;
     else v6[count6++] = k;
   }
-  const order4 = sortIPv4(table, v4.subarray(0, count4));
-  const order6 = sortIPv6(table, v6.subarray(0, count6));
+  const order4 = addressOrder(document, 4, v4.subarray(0, count4), before);
+  const order6 = addressOrder(document, 6, v6.subarray(0, count6), before);
   const { blocked4, blocked6, scopeSets, grantedFirst, onlyAllowed }: ReturnType<typeof scopedDecisions> =
     scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts, options);
   const context = networkContext(document, options, networks);
@@ -189,7 +190,8 @@ interface FamilyChecks<A extends number | bigint> {
 
 /** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */
 function checkEntries<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, c: FamilyChecks<A>): void {
-  for (const k of order) {
+  for (let n = 0; n < order.length; n++) {
+    const k = order[n];
     if (c.idle[k]) continue;
     const lo = los[k];
     const hi = his[k];
@@ -354,25 +356,6 @@ function networkContext(document: BlocklistDocument, options: AuditOptions, netw
     // Without the ASN data AS numbers and providers resolve to nothing: no name is called unknown then.
     unknownTarget: networks && targetSpecs.length > 0 && !target ? resolve(targetSpecs).unknown : [],
   };
-}
-
-function sortIPv4(table: EntryTable, indices: Uint32Array): Uint32Array {
-  const order = indices.slice();
-  radixSortIndices(order, table.lo4);
-  // The radix sort is stable, so entries with the same first address are in document order;
-  // such runs are short, and a comparison sort puts the longest first.
-  for (let runStart = 0; runStart < order.length;) {
-    let runEnd = runStart + 1;
-    while (runEnd < order.length && table.lo4[order[runEnd]] === table.lo4[order[runStart]]) runEnd++;
-    if (runEnd - runStart > 1) order.subarray(runStart, runEnd).sort((a, b) => table.hi4[b] - table.hi4[a] || a - b);
-    runStart = runEnd;
-  }
-  return order;
-}
-
-function sortIPv6(table: EntryTable, indices: Uint32Array): Uint32Array {
-  const compare = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
-  return Uint32Array.from(indices).sort((a, b) => compare(table.lo6[a], table.lo6[b]) || compare(table.hi6[b], table.hi6[a]) || a - b);
 }
 
 /**
