@@ -11,12 +11,19 @@ import type { AwayPlace, EntryFact, Place } from './facts';
 const CODE_NUMBERS = new Map(ENTRY_CODES.map((code, n) => [code, n]));
 
 export class EntryFacts implements Iterable<EntryFact> {
-  private codes = new Uint8Array(64);
-  private entries = new Int32Array(64);
-  private others = new Int32Array(64);
+  private codes: Uint8Array;
+  private entries: Int32Array;
+  private others: Int32Array;
   /** Where the other side stands, for the few facts that say so (by row). */
   private readonly places = new Map<number, { readonly at?: Place; readonly away?: AwayPlace }>();
   private rows = 0;
+
+  /** Room for `capacity` facts before the columns grow (a list of a million entries has about as many facts: growing copies them). */
+  constructor(capacity = 64) {
+    this.codes = new Uint8Array(capacity);
+    this.entries = new Int32Array(capacity);
+    this.others = new Int32Array(capacity);
+  }
 
   get length(): number {
     return this.rows;
@@ -71,8 +78,8 @@ export class EntryFacts implements Iterable<EntryFact> {
     const starts = new Uint32Array(entryCount + 1);
     for (let n = 0; n < this.rows; n++) starts[this.entries[n] + 1]++;
     for (let k = 0; k < entryCount; k++) starts[k + 1] += starts[k];
-    const sorted = new EntryFacts();
-    [sorted.codes, sorted.entries, sorted.others, sorted.rows] = [new Uint8Array(this.rows), new Int32Array(this.rows), new Int32Array(this.rows), this.rows];
+    const sorted = new EntryFacts(this.rows);
+    sorted.rows = this.rows;
     for (let n = 0; n < this.rows; n++) {
       const to = starts[this.entries[n]]++;
       sorted.codes[to] = this.codes[n];
@@ -85,7 +92,7 @@ export class EntryFacts implements Iterable<EntryFact> {
   }
 
   private grow(): void {
-    const size = this.codes.length * 2;
+    const size = Math.max(this.codes.length * 2, 64);
     const [codes, entries, others] = [new Uint8Array(size), new Int32Array(size), new Int32Array(size)];
     codes.set(this.codes);
     entries.set(this.entries);
