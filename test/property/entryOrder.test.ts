@@ -2,7 +2,8 @@
  * The entries' address order an edit carries from the audit before it
  * (entryOrder.ts) equals the order of the edited text read and sorted
  * afresh: random lists in a 16-address window per family, where entries
- * share first addresses and ties decide, and random edits of their lines.
+ * share first addresses and ties decide, and random edits of their lines;
+ * and carrying it costs no sort of the whole list.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -12,6 +13,7 @@ import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { OwnersMemo } from '../../server/src/core/analysis/ownersMemo';
 import { parseDocument, updateDocument } from '../../server/src/core/document/document';
 import { formatById } from '../../server/src/core/formats/registry';
+import { measure } from '../core/workMeter';
 
 const options = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: 0 };
 const plain = formatById('plain')!;
@@ -38,4 +40,15 @@ test('the address order carried across an edit is the order of the edited text s
     }),
     { numRuns: 500 },
   );
+});
+
+test('a one-line edit of a long list sorts only the entries it read: no radix pass over the list', () => {
+  const lines = Array.from({ length: 4000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+  const before = parseDocument(lines.join('\n'), plain);
+  const fresh = measure(() => audit(before, options));
+  assert.ok(fresh.work.buckets > 0, 'the first audit sorts the list with a radix sort');
+  const { order4, order6 } = fresh.result.facts;
+  const updated = updateDocument(before, [...lines.slice(0, 2000), '10.7.7.7', ...lines.slice(2001)].join('\n'));
+  const edit = measure(() => audit(updated, options, undefined, OwnersMemo.for(updated), { document: before, order4, order6 }));
+  assert.equal(edit.work.buckets, 0);
 });
