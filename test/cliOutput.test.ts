@@ -121,6 +121,20 @@ test('check --format json on 2 M duplicate lines: every finding, valid JSON, in 
   assert.ok(json.peakMiB < sarif.peakMiB * 1.25, `${json.peakMiB.toFixed(0)} MiB for all findings as JSON, ${sarif.peakMiB.toFixed(0)} MiB for the SARIF`);
 });
 
+test('check text on 300,000 covered lines writes every finding in a heap of 48 MB: findings are not held until written', () => {
+  const file = join(dir, 'covered.txt');
+  writeFileSync(file, ['45.0.0.0/8', ...Array.from({ length: 300_000 }, (_, i) => `45.${i >> 16}.${(i >> 8) & 255}.${i & 255}`)].join('\n'));
+  // Held, 300,000 findings with their messages and related places take more than the whole heap.
+  const result = spawnSync(process.execPath, ['--max-old-space-size=48', cliPath, 'check', '--fail-on', 'never', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
+  assert.equal(result.stderr, '');
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /✖ 300,001 problems \(0 errors, 300,001 warnings\)\n$/);
+});
+
 test('check text: a reader that stops after the first lines ends the CLI quietly, with the status of the findings', async () => {
   let first: string[] = [];
   const { status, stderr } = await run(['check', '--fail-on', 'warning', duplicates(100_000)], (chunk) => {
