@@ -80,6 +80,8 @@ export class AddressSet<A extends number | bigint> {
       }
     }
     workDone.elements += order.length;
+    // A list of overlapping entries has far fewer ranges than entries: the set keeps room for its ranges only.
+    if (count < starts.length / 2) return new AddressSet(family, family.resize(starts, count), family.resize(ends, count), count);
     return new AddressSet(family, starts, ends, count);
   }
 

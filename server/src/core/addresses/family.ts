@@ -32,7 +32,7 @@ export interface Family<A extends number | bigint> {
   /** The first address of the /prefix network holding `x`. */
   network(x: A, prefix: number): A;
   allocate(length: number): AddressArray<A>;
-  /** A copy of `array` with room for `capacity` addresses. */
+  /** A copy of `array` with room for `capacity` addresses (its first `capacity` when it holds more). */
   resize(array: AddressArray<A>, capacity: number): AddressArray<A>;
   /** Sorts `array[0, length)` ascending, in place. */
   sort(array: AddressArray<A>, length: number): void;
@@ -74,9 +74,10 @@ export const IPV4: Family<number> = {
   allocate: (length) => (length > SMALL_IPV4 ? new Uint32Array(length) : new Array<number>(length).fill(0)),
   resize: (array, capacity) => {
     const resized = IPV4.allocate(capacity);
+    const kept = array instanceof Uint32Array && array.length > capacity ? array.subarray(0, capacity) : array;
     // A typed array copies natively (the columns of a million-entry list grow so); a small plain one by hand.
-    if (resized instanceof Uint32Array) resized.set(array as ArrayLike<number>);
-    else for (let k = 0; k < array.length; k++) resized[k] = array[k];
+    if (resized instanceof Uint32Array) resized.set(kept as ArrayLike<number>);
+    else for (let k = 0; k < Math.min(kept.length, capacity); k++) resized[k] = kept[k];
     return resized;
   },
   sort: (array, length) => {

@@ -108,8 +108,10 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const table = document.entries;
   const scopes = document.scopes;
   const entryFacts = new EntryFacts(table.count);
-  const v4 = new Uint32Array(table.count);
-  const v6 = new Uint32Array(table.count);
+  let ipv6 = 0;
+  for (let k = 0; k < table.count; k++) if (table.version[k] === 6) ipv6++;
+  const v4 = new Uint32Array(table.count - ipv6);
+  const v6 = new Uint32Array(ipv6);
   let count4 = 0;
   let count6 = 0;
   for (let k = 0; k < table.count; k++) {
