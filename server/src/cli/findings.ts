@@ -54,6 +54,7 @@ export function errorsOf(findings: Findings): Findings {
   };
 }
 
+/** How many findings `counts` counts. */
 export function total(counts: SeverityCounts): number {
   return counts.error + counts.warning + counts.information + counts.hint;
 }

@@ -6,9 +6,9 @@
  * which ownership data the audit used (a notification when it is out of date).
  */
 import { FINDING_CODES, ruleOf, type ReportedCode, type Severity } from '../core/analysis/findingCodes';
+import { columnFinder } from '../core/formats/format';
 import { staleWarning, type DataStatus } from '../core/ownership/dataAbout';
 import { dataAgeJson } from './dataAbout';
-import { columnFinder } from '../core/formats/format';
 import { locator, shownFindings, total, type FileReport } from './findings';
 import { Streamed } from './jsonStream';
 

@@ -191,10 +191,10 @@ interface FamilyChecks<A extends number | bigint> {
   readonly targetSet: RangeTest<A> | undefined;
 }
 
-/** The checks of single entries: special-purpose, overbroad, known networks, collateral, protected, outside the target. */
-function checkEntries<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, c: FamilyChecks<A>): void {
-  for (let n = 0; n < order.length; n++) {
-    const k = order[n];
+/** The checks of single entries (`entries`, one family's blocking ones): special-purpose, overbroad, known networks, collateral, protected, outside the target. */
+function checkEntries<A extends number | bigint>(entries: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, c: FamilyChecks<A>): void {
+  for (let n = 0; n < entries.length; n++) {
+    const k = entries[n];
     if (c.idle[k]) continue;
     const lo = los[k];
     const hi = his[k];
