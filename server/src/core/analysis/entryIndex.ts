@@ -3,7 +3,8 @@
  * sorted by first address, under a tree of the largest last address per
  * node, so that a query descends only into nodes that can hold an overlap.
  * Built once per analysis, for the queries after its first few (a first
- * hover scans the entries: cheaper than building the trees for one query);
+ * hover searches the audit's sorted entries, or scans them: cheaper than
+ * building the trees for one query);
  * the hover's overlapping lines and the fixes' covering and adjacent
  * entries read it.
  */
@@ -60,10 +61,12 @@ class FamilyIndex<A extends number | bigint> {
 /** Queries answered by scanning every entry before the trees are built: a scan costs less than building them, many scans more. */
 const SCANS_BEFORE_BUILDING = 4;
 
-/** An audit's blocking entries of each family, by first address (DocumentFacts' order4 and order6). */
+/** An audit's blocking entries of each family, by first address, and the widest entry's last minus first address (DocumentFacts'). */
 interface SortedEntries {
   readonly order4: Uint32Array;
   readonly order6: Uint32Array;
+  readonly widest4: number;
+  readonly widest6: bigint;
 }
 
 export class EntryIndex {
@@ -110,6 +113,7 @@ export class EntryIndex {
     const trees = this.built();
     if (trees) return trees.v4.forEachOverlapping(lo, hi, visit);
     const { version, lo4, hi4, count } = this.table;
+    if (this.sorted) return forEachInWindow(this.sorted.order4, lo4, hi4, lo - this.sorted.widest4, lo, hi, visit);
     for (let k = 0; k < count; k++) if (version[k] === 4 && lo4[k] <= hi && hi4[k] >= lo) visit(k);
   }
 
@@ -117,6 +121,7 @@ export class EntryIndex {
     const trees = this.built();
     if (trees) return trees.v6.forEachOverlapping(lo, hi, visit);
     const { version, lo6, hi6, count } = this.table;
+    if (this.sorted) return forEachInWindow(this.sorted.order6, lo6, hi6, lo - this.sorted.widest6, lo, hi, visit);
     for (let k = 0; k < count; k++) if (version[k] === 6 && lo6[k] <= hi && hi6[k] >= lo) visit(k);
   }
 
@@ -129,8 +134,20 @@ export class EntryIndex {
   }
 }
 
+/**
+ * Calls `visit` with the entries of `order` (by first address) overlapping
+ * [lo, hi]: as none is wider than the widest, those that start at `from`
+ * (lo less the widest's span) or later and at `hi` or before. A list without
+ * a broad entry is searched in a few places; a list with one is scanned.
+ */
+function forEachInWindow<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, from: A, lo: A, hi: A, visit: (k: number) => void): void {
+  for (let n = partitionPoint(order.length, (m) => los[order[m]] >= from); n < order.length && los[order[n]] <= hi; n++) {
+    if (his[order[n]] >= lo) visit(order[n]);
+  }
+}
+
 /** Every entry of `table`, each family's by first address. */
-function sortEntries(table: EntryTable): SortedEntries {
+function sortEntries(table: EntryTable): Pick<SortedEntries, 'order4' | 'order6'> {
   const v4 = new Uint32Array(table.count);
   const v6 = new Uint32Array(table.count);
   let count4 = 0;

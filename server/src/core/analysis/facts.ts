@@ -67,6 +67,9 @@ export interface DocumentFacts {
   /** Blocking entries by first address ascending, then last address descending, then document order. */
   readonly order4: Uint32Array;
   readonly order6: Uint32Array;
+  /** The largest last minus first address of any entry of the family, blocking or not (what an entry index searches around an address). */
+  readonly widest4: number;
+  readonly widest6: bigint;
   /** Entry findings in entry order. */
   readonly entryFacts: EntryFacts;
   readonly header: readonly HeaderNote[];
@@ -114,7 +117,11 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const v6 = new Uint32Array(ipv6);
   let count4 = 0;
   let count6 = 0;
+  let widest4 = 0;
+  let widest6 = 0n;
   for (let k = 0; k < table.count; k++) {
+    if (table.version[k] === 4) widest4 = Math.max(widest4, table.hi4[k] - table.lo4[k]);
+    else if (table.hi6[k] - table.lo6[k] > widest6) widest6 = table.hi6[k] - table.lo6[k];
     if (table.conditional[k]) entryFacts.add('conditional', k, -1);
     if (table.allow[k] || table.conditional[k] || scopes[table.scope[k]].role === 'allow') continue;
     if (table.version[k] === 4) v4[count4++] = k;
@@ -159,6 +166,8 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   return {
     order4,
     order6,
+    widest4,
+    widest6,
     entryFacts: inOrder,
     header,
     loader: loaderRejections(document),
