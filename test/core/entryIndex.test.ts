@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
+import { workDone } from '../../server/src/core/primitives/workCounter';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { parseDocument, type EntryTable } from '../../server/src/core/document/document';
 import { formatById } from '../../server/src/core/formats/registry';
@@ -57,4 +58,19 @@ test('holding(address) finds the entries that contain the address', () => {
   assert.deepEqual(index.holding(4, 0x0b000000n), [2]);
   assert.deepEqual(index.holding(4, 0x0c000000n), []);
   assert.deepEqual(index.holding(6, 0x20010db8n << 96n), [3]);
+});
+
+test("a first query on an audit's order visits the entries around the address, the same at N and 4N entries", () => {
+  const plain = formatById('plain')!;
+  // /24s spread over the space, none broad: a few of them lie within reach of any address.
+  const visited = (count: number) => {
+    const lines = Array.from({ length: count }, (_, i) => `${1 + ((i * 7919) % 220)}.${(i * 31) & 255}.${i & 255}.0/24`);
+    const document = parseDocument(lines.join('\n'), plain);
+    const index = EntryIndex.of(document.entries, audit(document).facts);
+    const before = workDone.entries;
+    index.overlapping(count >> 1);
+    return workDone.entries - before;
+  };
+  const [small, large] = [visited(2_000), visited(8_000)];
+  assert.ok(large <= small * 1.5 + 8, `${small} entries visited at 2,000 entries, ${large} at 8,000`);
 });

@@ -12,6 +12,7 @@ import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family'
 import type { EntryTable } from '../document/document';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
+import { workDone } from '../primitives/workCounter';
 
 /** One family's entries by first address, with the tree of largest last addresses over them. */
 class FamilyIndex<A extends number | bigint> {
@@ -115,6 +116,7 @@ export class EntryIndex {
     const { version, lo4, hi4, count } = this.table;
     if (this.sorted) return forEachInWindow(this.sorted.order4, lo4, hi4, lo - this.sorted.widest4, lo, hi, visit);
     for (let k = 0; k < count; k++) if (version[k] === 4 && lo4[k] <= hi && hi4[k] >= lo) visit(k);
+    workDone.entries += count;
   }
 
   private forEachOverlapping6(lo: bigint, hi: bigint, visit: (k: number) => void): void {
@@ -123,6 +125,7 @@ export class EntryIndex {
     const { version, lo6, hi6, count } = this.table;
     if (this.sorted) return forEachInWindow(this.sorted.order6, lo6, hi6, lo - this.sorted.widest6, lo, hi, visit);
     for (let k = 0; k < count; k++) if (version[k] === 6 && lo6[k] <= hi && hi6[k] >= lo) visit(k);
+    workDone.entries += count;
   }
 
   /** The trees, once the entries have been scanned SCANS_BEFORE_BUILDING times; undefined before. */
@@ -141,9 +144,10 @@ export class EntryIndex {
  * a broad entry is searched in a few places; a list with one is scanned.
  */
 function forEachInWindow<A extends number | bigint>(order: Uint32Array, los: AddressArray<A>, his: AddressArray<A>, from: A, lo: A, hi: A, visit: (k: number) => void): void {
-  for (let n = partitionPoint(order.length, (m) => los[order[m]] >= from); n < order.length && los[order[n]] <= hi; n++) {
-    if (his[order[n]] >= lo) visit(order[n]);
-  }
+  const start = partitionPoint(order.length, (m) => los[order[m]] >= from);
+  let n = start;
+  for (; n < order.length && los[order[n]] <= hi; n++) if (his[order[n]] >= lo) visit(order[n]);
+  workDone.entries += n - start;
 }
 
 /** Every entry of `table`, each family's by first address. */

@@ -13,6 +13,6 @@ export const workDone = {
   elements: 0,
   /** Buckets a radix pass clears and sums: a fixed cost per sort, however short. */
   buckets: 0,
-  /** Entries visited to answer a request about some lines of a document (inlay hints): bounded by the lines, not the document. */
+  /** Entries visited to answer a request about some lines of a document (inlay hints) or some entries (a hover's overlapping entries): bounded by what is asked, not the document. */
   entries: 0,
 };
