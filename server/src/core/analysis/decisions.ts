@@ -12,7 +12,6 @@ import { AddressSet, forEachCidrOfRange } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
-import type { LineScopeFact } from '../document/readEntries';
 import type { EntryRole } from '../formats/format';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
@@ -252,41 +251,59 @@ export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, f
  * or before. Entries no fact opens a rule for make one rule per scope and line.
  */
 export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rule[] {
-  type Found = { rule: { verdict: EntryRole; scopes: string[]; entries: number[] }; line: number; at: number };
+  // Numbers in arrays rather than an object per rule and fact beside the rule's own, and arrays made at their final
+  // length (a push onto an empty array reserves room for 17): a file may have 100,000 rules.
   const table = document.entries;
-  const opened = new Map<string, LineScopeFact[]>();
-  const byStart = new Map<number, Found>();
+  const rules: { verdict: EntryRole; scopes: string[]; entries: number[] }[] = [];
+  // Where each rule stands, for their order: its first fact's line and start (its first entry's, for a rule no fact opens).
+  const lines: number[] = [];
+  const ats: number[] = [];
+  const open = (verdict: EntryRole, scope: string, line: number, at: number) => {
+    lines.push(line);
+    ats.push(at);
+    return rules.push({ verdict, scopes: [scope], entries: [] }) - 1;
+  };
+  const byStart = new Map<number, number>();
+  // Per scope, its facts in order: the line, then the rule, of each.
+  const opened = new Map<string, number[]>();
   for (const fact of document.scopeFacts) {
     if (fact.kind !== 'use') continue;
-    let found = byStart.get(fact.start);
-    if (!found) byStart.set(fact.start, (found = { rule: { verdict: fact.role, scopes: [], entries: [] }, line: fact.line, at: fact.start }));
-    if (!found.rule.scopes.includes(fact.scope)) found.rule.scopes.push(fact.scope);
+    let r = byStart.get(fact.start);
+    if (r === undefined) byStart.set(fact.start, (r = open(fact.role, fact.scope, fact.line, fact.start)));
+    else if (!rules[r].scopes.includes(fact.scope)) rules[r].scopes.push(fact.scope);
     const facts = opened.get(fact.scope);
-    if (facts) facts.push(fact);
-    else opened.set(fact.scope, [fact]);
+    if (facts) facts.push(fact.line, r);
+    else opened.set(fact.scope, [fact.line, r]);
   }
-  const loose = new Map<string, Found>();
+  const loose = new Map<string, number>();
   // Entries and facts both in text order: per scope, the last fact on or before the entry's line only moves on.
   const factsOf = document.scopes.map((scope) => opened.get(scope.name) ?? []);
-  const last = new Int32Array(factsOf.length).fill(-1);
-  for (const k of decisive) {
+  const last = new Int32Array(factsOf.length).fill(-2);
+  const ruleOf = new Int32Array(decisive.length);
+  decisive.forEach((k, n) => {
     const s = table.scope[k];
     const facts = factsOf[s];
-    while (last[s] + 1 < facts.length && facts[last[s] + 1].line <= table.line[k]) last[s]++;
+    while (last[s] + 2 < facts.length && facts[last[s] + 2] <= table.line[k]) last[s] += 2;
     if (last[s] >= 0) {
-      byStart.get(facts[last[s]].start)!.rule.entries.push(k);
-      continue;
+      ruleOf[n] = facts[last[s] + 1];
+      return;
     }
     const name = document.scopes[s].name;
     const key = `${table.line[k]} ${name}`;
-    let found = loose.get(key);
-    if (!found) loose.set(key, (found = { rule: { verdict: 'block', scopes: [name], entries: [] }, line: table.line[k], at: table.start[k] }));
-    found.rule.entries.push(k);
-  }
-  return [...byStart.values(), ...loose.values()]
-    .filter((found) => found.rule.entries.length > 0)
-    .sort((a, b) => a.line - b.line || a.at - b.at)
-    .map((found) => found.rule);
+    let r = loose.get(key);
+    if (r === undefined) loose.set(key, (r = open('block', name, table.line[k], table.start[k])));
+    ruleOf[n] = r;
+  });
+  const sizes = new Uint32Array(rules.length);
+  for (const r of ruleOf) sizes[r]++;
+  rules.forEach((rule, r) => (rule.entries = Array.from<number>({ length: sizes[r] })));
+  const filled = new Uint32Array(rules.length);
+  decisive.forEach((k, n) => (rules[ruleOf[n]].entries[filled[ruleOf[n]]++] = k));
+  return rules
+    .map((_, r) => r)
+    .filter((r) => sizes[r] > 0)
+    .sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b])
+    .map((r) => rules[r]);
 }
 
 /** What a scope's rules decide. */
