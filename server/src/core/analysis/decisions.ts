@@ -575,7 +575,7 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
   }
   const byStart = positions(count);
   sortPositions(family, byStart, (n) => los[entries[n]]);
-  const bounds = boundsOf(scope);
+  const bounds = boundsOf(scope, byStart);
 
   const heap = new PriorityHeap(priority);
   const sweep = { los: [] as A[], his: [] as A[], winners: [] as number[], deciding: new Set<number>() };
@@ -624,10 +624,14 @@ function sortPositions<A extends number | bigint>(family: Family<A>, order: Uint
   );
 }
 
-/** Every place where the deciding entry may change, ascending and once each: each entry's first address and the one after its last. */
-function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
+/**
+ * Every place where the deciding entry may change, ascending and once each:
+ * each entry's first address and the one after its last. `byStart`: the
+ * positions of `scope.entries` by first address ascending.
+ */
+function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>, byStart: Uint32Array): A[] {
   const { family, entries, los, his } = scope;
-  let all: A[];
+  let sorted: ArrayLike<A>;
   if (family.version === 4) {
     // Numbers up to 2^32 (past the last address) sort natively as doubles.
     const numbers = new Float64Array(entries.length * 2);
@@ -635,13 +639,17 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
       numbers[2 * n] = los[entries[n]] as number;
       numbers[2 * n + 1] = (his[entries[n]] as number) + 1;
     }
-    all = Array.from(numbers.sort()) as A[];
+    sorted = numbers.sort() as ArrayLike<number> as ArrayLike<A>;
   } else {
-    all = [];
-    for (const k of entries) all.push(los[k], family.next(his[k]));
-    all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // The first addresses ascending, then the ends in the same order, most often ascending too: the sort finds these
+    // runs and merges them, where the two interleaved would be sorted afresh (bigints compare slowly).
+    const all = Array.from(byStart, (n) => los[entries[n]]);
+    for (const n of byStart) all.push(family.next(his[entries[n]]));
+    sorted = all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
-  return all.filter((bound, n) => n === 0 || bound !== all[n - 1]);
+  const once: A[] = [];
+  for (let n = 0; n < sorted.length; n++) if (n === 0 || sorted[n] !== sorted[n - 1]) once.push(sorted[n]);
+  return once;
 }
 
 /** The entries deciding some address of [lo, hi], in document order. */
