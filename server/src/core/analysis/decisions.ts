@@ -581,11 +581,12 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
   const sweep = { los: [] as A[], his: [] as A[], winners: [] as number[], deciding: new Set<number>() };
   const builder = new IntervalBuilder(family, 16);
   let next = 0;
-  for (let b = 0; b < bounds.length; b++) {
+  // The last bound starts no stretch (it is one past the last address of all), so the entries still open there are left unpopped.
+  for (let b = 0; b + 1 < bounds.length; b++) {
     const at = bounds[b];
     while (next < count && los[entries[byStart[next]]] <= at) heap.push(byStart[next++]);
     while (heap.size > 0 && his[entries[heap.top()]] < at) heap.pop();
-    if (heap.size === 0 || b + 1 === bounds.length) continue;
+    if (heap.size === 0) continue;
     const winner = entries[heap.top()];
     const last = family.previous(bounds[b + 1]);
     const previous = sweep.winners.length - 1;
