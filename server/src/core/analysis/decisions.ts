@@ -12,7 +12,6 @@ import { AddressSet, forEachCidrOfRange } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { IntervalBuilder } from '../addresses/intervalBuilder';
 import type { BlocklistDocument } from '../document/document';
-import type { LineScopeFact } from '../document/readEntries';
 import type { EntryRole } from '../formats/format';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
@@ -226,8 +225,9 @@ export interface Rule {
 export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, facts: EntryFacts): Map<number, RuledScope> {
   const table = document.entries;
   const rules = rulesOf(document, decisive);
-  const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, table.version, rules, facts);
-  const v6 = evaluateRules(IPV6, table.lo6, table.hi6, table.allow, table.version, rules, facts);
+  const held = rulesByScope(rules);
+  const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, table.version, rules, held, facts);
+  const v6 = evaluateRules(IPV6, table.lo6, table.hi6, table.allow, table.version, rules, held, facts);
   const scoped = new Map<number, RuledScope>();
   document.scopes.forEach((scope, s) => {
     const [four, six] = [v4.get(scope.name), v6.get(scope.name)];
@@ -251,44 +251,62 @@ export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, f
  * or before. Entries no fact opens a rule for make one rule per scope and line.
  */
 export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rule[] {
-  type Found = { rule: { verdict: EntryRole; scopes: string[]; entries: number[] }; line: number; at: number };
+  // Numbers in arrays rather than an object per rule and fact beside the rule's own, and arrays made at their final
+  // length (a push onto an empty array reserves room for 17): a file may have 100,000 rules.
   const table = document.entries;
-  const opened = new Map<string, LineScopeFact[]>();
-  const byStart = new Map<number, Found>();
+  const rules: { verdict: EntryRole; scopes: string[]; entries: number[] }[] = [];
+  // Where each rule stands, for their order: its first fact's line and start (its first entry's, for a rule no fact opens).
+  const lines: number[] = [];
+  const ats: number[] = [];
+  const open = (verdict: EntryRole, scope: string, line: number, at: number) => {
+    lines.push(line);
+    ats.push(at);
+    return rules.push({ verdict, scopes: [scope], entries: [] }) - 1;
+  };
+  const byStart = new Map<number, number>();
+  // Per scope, its facts in order: the line, then the rule, of each.
+  const opened = new Map<string, number[]>();
   for (const fact of document.scopeFacts) {
     if (fact.kind !== 'use') continue;
-    let found = byStart.get(fact.start);
-    if (!found) byStart.set(fact.start, (found = { rule: { verdict: fact.role, scopes: [], entries: [] }, line: fact.line, at: fact.start }));
-    if (!found.rule.scopes.includes(fact.scope)) found.rule.scopes.push(fact.scope);
+    let r = byStart.get(fact.start);
+    if (r === undefined) byStart.set(fact.start, (r = open(fact.role, fact.scope, fact.line, fact.start)));
+    else if (!rules[r].scopes.includes(fact.scope)) rules[r].scopes.push(fact.scope);
     const facts = opened.get(fact.scope);
-    if (facts) facts.push(fact);
-    else opened.set(fact.scope, [fact]);
+    if (facts) facts.push(fact.line, r);
+    else opened.set(fact.scope, [fact.line, r]);
   }
-  const loose = new Map<string, Found>();
+  const loose = new Map<string, number>();
   // Entries and facts both in text order: per scope, the last fact on or before the entry's line only moves on.
   const factsOf = document.scopes.map((scope) => opened.get(scope.name) ?? []);
-  const last = new Int32Array(factsOf.length).fill(-1);
-  for (const k of decisive) {
+  const last = new Int32Array(factsOf.length).fill(-2);
+  const ruleOf = new Int32Array(decisive.length);
+  decisive.forEach((k, n) => {
     const s = table.scope[k];
     const facts = factsOf[s];
-    while (last[s] + 1 < facts.length && facts[last[s] + 1].line <= table.line[k]) last[s]++;
+    while (last[s] + 2 < facts.length && facts[last[s] + 2] <= table.line[k]) last[s] += 2;
     if (last[s] >= 0) {
-      byStart.get(facts[last[s]].start)!.rule.entries.push(k);
-      continue;
+      ruleOf[n] = facts[last[s] + 1];
+      return;
     }
     const name = document.scopes[s].name;
     const key = `${table.line[k]} ${name}`;
-    let found = loose.get(key);
-    if (!found) loose.set(key, (found = { rule: { verdict: 'block', scopes: [name], entries: [] }, line: table.line[k], at: table.start[k] }));
-    found.rule.entries.push(k);
-  }
-  return [...byStart.values(), ...loose.values()]
-    .filter((found) => found.rule.entries.length > 0)
-    .sort((a, b) => a.line - b.line || a.at - b.at)
-    .map((found) => found.rule);
+    let r = loose.get(key);
+    if (r === undefined) loose.set(key, (r = open('block', name, table.line[k], table.start[k])));
+    ruleOf[n] = r;
+  });
+  const sizes = new Uint32Array(rules.length);
+  for (const r of ruleOf) sizes[r]++;
+  rules.forEach((rule, r) => (rule.entries = Array.from<number>({ length: sizes[r] })));
+  const filled = new Uint32Array(rules.length);
+  decisive.forEach((k, n) => (rules[ruleOf[n]].entries[filled[ruleOf[n]]++] = k));
+  return rules
+    .map((_, r) => r)
+    .filter((r) => sizes[r] > 0)
+    .sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b])
+    .map((r) => rules[r]);
 }
 
-/** What a scope's rules decide, and which entries decide it. */
+/** What a scope's rules decide. */
 interface RuledOutcome<A extends number | bigint> {
   readonly sweep: Sweep<A>;
   /** Every rule blocks: any rule holding an address may decide it. */
@@ -296,12 +314,40 @@ interface RuledOutcome<A extends number | bigint> {
   readonly blocked: AddressSet<A>;
   /** Every address some rule decides, either way. */
   readonly matched: AddressSet<A>;
-  /** The entries some piece of which decides an address. */
-  readonly deciding: ReadonlySet<number>;
   readonly entries: number;
 }
 
-/** lineExcept for one family: what each scope (by name) blocks, with the findings of the family's entries (those whose `version` is the family's). */
+/** The rules holding in each scope, by the scope's name: rule indices, ascending. */
+function rulesByScope(rules: readonly Rule[]): Map<string, number[]> {
+  const held = new Map<string, number[]>();
+  rules.forEach((rule, r) => {
+    for (const name of rule.scopes) {
+      const list = held.get(name);
+      if (list) list.push(r);
+      else held.set(name, [r]);
+    }
+  });
+  return held;
+}
+
+/** A rule's list and exceptions of one family, and the addresses each holds. */
+interface RuleParts<A extends number | bigint> {
+  readonly list: readonly number[];
+  readonly exceptions: readonly number[];
+  readonly excepted: AddressSet<A>;
+  readonly listed: AddressSet<A>;
+}
+
+/** Whether entry k of `rule` is of its list rather than an exception: it does what the rule does. */
+function inList(rule: Rule, allow: Uint8Array, k: number): boolean {
+  return (allow[k] === 0) === (rule.verdict === 'block');
+}
+
+/**
+ * lineExcept for one family: what each scope (by name; `held`, its rules)
+ * blocks, with the findings of the family's entries (those whose `version`
+ * is the family's).
+ */
 function evaluateRules<A extends number | bigint>(
   family: Family<A>,
   los: AddressArray<A>,
@@ -309,18 +355,21 @@ function evaluateRules<A extends number | bigint>(
   allow: Uint8Array,
   version: Uint8Array,
   rules: readonly Rule[],
+  held: ReadonlyMap<string, readonly number[]>,
   facts: EntryFacts,
 ): Map<string, RuledOutcome<A>> {
-  // Each rule's list and exceptions of this family, and the addresses each holds; most rules have no exceptions, and share what they need.
   const empty = AddressSet.empty(family);
-  const noExceptions: readonly number[] = [];
-  const parts = rules.map((rule) => {
-    const entries = rule.entries.every((k) => version[k] === family.version) ? rule.entries : rule.entries.filter((k) => version[k] === family.version);
-    const inList = (k: number) => (allow[k] === 0) === (rule.verdict === 'block');
-    if (entries.every(inList)) return { entries, list: entries, exceptions: noExceptions, excepted: empty, listed: empty };
-    const [list, exceptions] = [entries.filter(inList), entries.filter((k) => !inList(k))];
-    return { entries, list, exceptions, excepted: unionOf(family, los, his, exceptions), listed: unionOf(family, los, his, list) };
+  const ofFamily = (k: number) => version[k] === family.version;
+  // The parts of the rules with exceptions of this family. Most rules have none, and nothing is made for them: their
+  // list is their entries of this family, read from rule.entries where a copy per rule and family would cost more.
+  const parts = rules.map((rule): RuleParts<A> | undefined => {
+    if (rule.entries.every((k) => !ofFamily(k) || inList(rule, allow, k))) return undefined;
+    const entries = rule.entries.filter(ofFamily);
+    const [list, exceptions] = [entries.filter((k) => inList(rule, allow, k)), entries.filter((k) => !inList(rule, allow, k))];
+    return { list, exceptions, excepted: unionOf(family, los, his, exceptions), listed: unionOf(family, los, his, list) };
   });
+  const noExceptions: RuleParts<A> = { list: [], exceptions: [], excepted: empty, listed: empty };
+  const listOf = (r: number) => parts[r]?.list ?? rules[r].entries;
   // Larger entries first, then earlier ones (hi - lo, a bigint only for IPv6).
   const span = (k: number): number | bigint => (family.version === 4 ? (his[k] as number) - (los[k] as number) : (his[k] as bigint) - (los[k] as bigint));
   const larger = (a: number, b: number) => {
@@ -340,13 +389,15 @@ function evaluateRules<A extends number | bigint>(
     piece.owner.push(owner);
     piece.rule.push(ruleOfPiece);
   };
-  parts.forEach(({ list, exceptions, excepted }, r) => {
+  rules.forEach((_, r) => {
     firstPiece[r] = piece.owner.length;
     ruleOfPiece = r;
-    for (const k of list) {
+    const excepted = parts[r]?.excepted;
+    for (const k of listOf(r)) {
+      if (!ofFamily(k)) continue;
       const before = piece.owner.length;
       owner = k;
-      if (exceptions.length === 0) add(los[k], his[k]);
+      if (excepted === undefined) add(los[k], his[k]);
       else forEachGap(family, excepted, los[k], his[k], add);
       if (piece.owner.length === before) whole.add(k);
     }
@@ -362,44 +413,47 @@ function evaluateRules<A extends number | bigint>(
     const wider = (a: number, b: number) => (spans[a] > spans[b] ? -1 : spans[a] < spans[b] ? 1 : piece.owner[a] - piece.owner[b]);
     return (byUnion = ranks(pieces, (a, b) => breadth(b) - breadth(a) || wider(a, b) || a - b));
   };
-
-  const held = new Map<string, number[]>();
+  // Each rule's blocking entries of this family, counted once for every scope it holds in.
+  const blocking = new Uint32Array(rules.length);
   rules.forEach((rule, r) => {
-    for (const name of rule.scopes) {
-      const list = held.get(name);
-      if (list) list.push(r);
-      else held.set(name, [r]);
-    }
+    for (const k of rule.entries) if (ofFamily(k) && !allow[k]) blocking[r]++;
   });
+
   const outcomes = new Map<string, RuledOutcome<A>>();
+  // 1 for the entries some piece of which decides an address, in whichever scope: an entry's pieces stand in the scopes of its rule only.
+  const deciding = new Uint8Array(allow.length);
   // A scope none of whose rules holds an address of this family (most, in a file of one daemon or section per line) decides nothing here.
-  const nothing = { sweep: { los: [], his: [], winners: [], deciding: NO_ENTRIES, blocked: empty }, blocked: empty, matched: empty, deciding: NO_ENTRIES };
+  const nothing: Sweep<A> = { los: [], his: [], winners: [], deciding: NO_ENTRIES, blocked: empty };
   for (const [name, holding] of held) {
     const union = holding.every((r) => rules[r].verdict === 'block');
-    const ids: number[] = [];
-    for (const r of holding) for (let n = firstPiece[r]; n < firstPiece[r + 1]; n++) ids.push(n);
-    const entries = holding.reduce((count, r) => count + parts[r].entries.reduce((blocking, k) => blocking + (allow[k] ? 0 : 1), 0), 0);
-    if (ids.length === 0) {
-      outcomes.set(name, { ...nothing, union, entries });
+    let entries = 0;
+    let count = 0;
+    for (const r of holding) {
+      entries += blocking[r];
+      count += firstPiece[r + 1] - firstPiece[r];
+    }
+    if (count === 0) {
+      outcomes.set(name, { sweep: nothing, union, blocked: empty, matched: empty, entries });
       continue;
     }
+    const ids = new Uint32Array(count);
+    for (let r = 0, n = 0; r < holding.length; r++) for (let p = firstPiece[holding[r]]; p < firstPiece[holding[r] + 1]; p++) ids[n++] = p;
     // Where order decides, a piece's index is its rank: pieces are made rule by rule, each rule's in entry order.
     const rank = union ? unionRanks() : undefined;
     const sweep = decide(
-      { family, entries: Uint32Array.from(ids), los: piece.los, his: piece.his, allow: none },
+      { family, entries: ids, los: piece.los, his: piece.his, allow: none },
       Float64Array.from(ids, (n) => rank?.[n] ?? n),
     );
-    let blocked = sweep.blocked;
-    const matched = new IntervalBuilder(family, 16);
-    sweep.los.forEach((lo, s) => matched.add(lo, sweep.his[s]));
+    // Every piece decides as it holds here, so what the sweep would block is every address the rules decide.
+    const matched = sweep.blocked;
+    let blocked = matched;
     if (!union) {
       const builder = new IntervalBuilder(family, 16);
       sweep.winners.forEach((n, s) => rules[piece.rule[n]].verdict === 'block' && builder.add(sweep.los[s], sweep.his[s]));
       blocked = builder.build();
     }
-    const deciding = new Set<number>();
-    for (const n of sweep.deciding) deciding.add(piece.owner[n]);
-    outcomes.set(name, { sweep, union, blocked, matched: matched.build(), deciding, entries });
+    for (const n of sweep.deciding) deciding[piece.owner[n]] = 1;
+    outcomes.set(name, { sweep, union, blocked, matched, entries });
   }
 
   // The entries other than k deciding some address of [lo, hi]: of a sweep over pieces, their owners.
@@ -411,16 +465,19 @@ function evaluateRules<A extends number | bigint>(
     );
   const equalOf = (k: number, others: number[]) => others.find((o) => los[o] === los[k] && his[o] === his[k]);
   rules.forEach((rule, r) => {
-    const { list, exceptions, excepted, listed } = parts[r];
+    const { exceptions, excepted, listed } = parts[r] ?? noExceptions;
     const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => rule.scopes.every((name) => holds(outcomes.get(name)!));
     const first = outcomes.get(rule.scopes[0])!;
+    // Every scope of the rule a union: an entry deciding in none of them may be covered.
+    const union = everywhere((outcome) => outcome.union);
     // The entries of the list that hold what the exceptions except (the largest, then the first), and the exceptions that except it.
     let anchors: ReadonlySet<number> = NO_ENTRIES;
-    let deciding: ReadonlySet<number> = NO_ENTRIES;
+    let excepting: ReadonlySet<number> = NO_ENTRIES;
     let exceptionSweep: Sweep<A> | undefined;
     if (exceptions.length > 0) {
+      const list = listOf(r);
       const anchored = (anchors = new Set<number>());
-      const excepting = (deciding = new Set<number>());
+      const found = (excepting = new Set<number>());
       const holding = decide(
         { family, entries: Uint32Array.from(list), los, his, allow: none },
         ranks(list.length, (a, b) => larger(list[a], list[b])),
@@ -430,14 +487,15 @@ function evaluateRules<A extends number | bigint>(
         { family, entries: Uint32Array.from(exceptions), los, his, allow: none },
         ranks(exceptions.length, (a, b) => larger(exceptions[a], exceptions[b])),
       );
-      sweep.winners.forEach((k, s) => listed.overlaps(sweep.los[s], sweep.his[s]) && excepting.add(k));
+      sweep.winners.forEach((k, s) => listed.overlaps(sweep.los[s], sweep.his[s]) && found.add(k));
       exceptionSweep = sweep;
     }
-    for (const k of list) {
+    for (const k of listOf(r)) {
+      if (!ofFamily(k)) continue;
       if (whole.has(k)) {
         const by = exceptions.find((e) => los[e] <= his[k] && his[e] >= los[k]) ?? -1;
         facts.push({ code: 'shadowed', entry: k, other: by });
-      } else if (!anchors.has(k) && everywhere((outcome) => outcome.union && !outcome.deciding.has(k))) {
+      } else if (!anchors.has(k) && union && !deciding[k]) {
         const others = othersWithin(first.sweep, los[k], his[k], k);
         const same = equalOf(k, others);
         facts.push(same === undefined ? { code: 'covered', entry: k, other: others[0] ?? -1 } : { code: 'duplicate', entry: k, other: same });
@@ -446,14 +504,14 @@ function evaluateRules<A extends number | bigint>(
     for (const k of exceptions) {
       if (!listed.overlaps(los[k], his[k])) {
         facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
-      } else if (!deciding.has(k)) {
+      } else if (!excepting.has(k)) {
         const others = othersWithin(exceptionSweep!, los[k], his[k], k, (n) => n);
         const same = equalOf(k, others);
         facts.push(same === undefined ? { code: 'covered', entry: k, other: others[0] ?? -1 } : { code: 'duplicate', entry: k, other: same });
       } else {
         // What it excepts, other rules block anyway, in every scope of its rule.
         const excepts = listed.clip(los[k], his[k]);
-        if (everywhere((outcome) => outcome.union && coversAll(outcome.blocked, excepts))) {
+        if (union && everywhere((outcome) => coversAll(outcome.blocked, excepts))) {
           facts.push({ code: 'shadowed', entry: k, other: othersWithin(first.sweep, excepts.start(0), excepts.end(0), k)[0] ?? -1 });
         }
       }
@@ -517,17 +575,18 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
   }
   const byStart = positions(count);
   sortPositions(family, byStart, (n) => los[entries[n]]);
-  const bounds = boundsOf(scope);
+  const bounds = boundsOf(scope, byStart);
 
   const heap = new PriorityHeap(priority);
   const sweep = { los: [] as A[], his: [] as A[], winners: [] as number[], deciding: new Set<number>() };
   const builder = new IntervalBuilder(family, 16);
   let next = 0;
-  for (let b = 0; b < bounds.length; b++) {
+  // The last bound starts no stretch (it is one past the last address of all), so the entries still open there are left unpopped.
+  for (let b = 0; b + 1 < bounds.length; b++) {
     const at = bounds[b];
     while (next < count && los[entries[byStart[next]]] <= at) heap.push(byStart[next++]);
     while (heap.size > 0 && his[entries[heap.top()]] < at) heap.pop();
-    if (heap.size === 0 || b + 1 === bounds.length) continue;
+    if (heap.size === 0) continue;
     const winner = entries[heap.top()];
     const last = family.previous(bounds[b + 1]);
     const previous = sweep.winners.length - 1;
@@ -566,10 +625,14 @@ function sortPositions<A extends number | bigint>(family: Family<A>, order: Uint
   );
 }
 
-/** Every place where the deciding entry may change, ascending and once each: each entry's first address and the one after its last. */
-function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
+/**
+ * Every place where the deciding entry may change, ascending and once each:
+ * each entry's first address and the one after its last. `byStart`: the
+ * positions of `scope.entries` by first address ascending.
+ */
+function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>, byStart: Uint32Array): A[] {
   const { family, entries, los, his } = scope;
-  let all: A[];
+  let sorted: ArrayLike<A>;
   if (family.version === 4) {
     // Numbers up to 2^32 (past the last address) sort natively as doubles.
     const numbers = new Float64Array(entries.length * 2);
@@ -577,13 +640,17 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>): A[] {
       numbers[2 * n] = los[entries[n]] as number;
       numbers[2 * n + 1] = (his[entries[n]] as number) + 1;
     }
-    all = Array.from(numbers.sort()) as A[];
+    sorted = numbers.sort() as ArrayLike<number> as ArrayLike<A>;
   } else {
-    all = [];
-    for (const k of entries) all.push(los[k], family.next(his[k]));
-    all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    // The first addresses ascending, then the ends in the same order, most often ascending too: the sort finds these
+    // runs and merges them, where the two interleaved would be sorted afresh (bigints compare slowly).
+    const all = Array.from(byStart, (n) => los[entries[n]]);
+    for (const n of byStart) all.push(family.next(his[entries[n]]));
+    sorted = all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
-  return all.filter((bound, n) => n === 0 || bound !== all[n - 1]);
+  const once: A[] = [];
+  for (let n = 0; n < sorted.length; n++) if (n === 0 || sorted[n] !== sorted[n - 1]) once.push(sorted[n]);
+  return once;
 }
 
 /** The entries deciding some address of [lo, hi], in document order. */

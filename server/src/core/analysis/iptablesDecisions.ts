@@ -67,7 +67,14 @@ interface ChainMap<A extends number | bigint> {
   /** Its rules, in order. */
   readonly steps: Step<A>[];
   /** Its jumps to chains whose decisions depend on the address, with the addresses that reach them. */
-  readonly sites: { readonly step: Step<A>; readonly chain: Chain; readonly reach: AddressSet<A> }[];
+  readonly sites: JumpSite<A>[];
+}
+
+/** A jump to a chain whose decisions depend on the address, with the addresses that reach it. */
+interface JumpSite<A extends number | bigint> {
+  readonly step: Step<A>;
+  readonly chain: Chain;
+  readonly reach: AddressSet<A>;
 }
 
 /** The iptables model of a document, read once per document (the decisions and the fixes both ask). */
@@ -198,7 +205,8 @@ class ChainEvaluation<A extends number | bigint> {
       out.deciders.push(decider);
       out.matches.push(match);
     };
-    const map: ChainMap<A> = { los: [], his: [], outcomes: [], deciders: [], matches: [], steps: [], sites: [] };
+    const steps: Step<A>[] = [];
+    const sites: JumpSite<A>[] = [];
     let undecided = this.everything;
     const run: Step<A>[] = [];
     const outcomes: Outcome[] = [];
@@ -226,7 +234,7 @@ class ChainEvaluation<A extends number | bigint> {
     for (const kernel of chain.rules) {
       const step = this.stepOf(kernel);
       if (!step) continue;
-      map.steps.push(step);
+      steps.push(step);
       const action = kernel.rule.action;
       if (action === 'drop' || action === 'accept' || action === 'return') {
         add(step, action === 'drop' ? DROP : action === 'accept' ? ACCEPT : RETURN);
@@ -241,7 +249,7 @@ class ChainEvaluation<A extends number | bigint> {
       }
       sweep();
       const reach = undecided.clip(step.lo, step.hi);
-      map.sites.push({ step, chain: step.target!, reach });
+      sites.push({ step, chain: step.target!, reach });
       const handled = new IntervalBuilder(family, 16);
       forEachOverlap(reach, sub, (lo, hi, s) => {
         // What the chain returns goes on after a jump; after a goto, it returns from this chain too.
@@ -257,14 +265,17 @@ class ChainEvaluation<A extends number | bigint> {
     // Ascending: already so when one run decided everything, the common case of a long blocklist.
     const order = Array.from(out.los.keys());
     if (out.los.some((lo, n) => n > 0 && lo < out.los[n - 1])) order.sort((a, b) => (out.los[a] < out.los[b] ? -1 : 1));
-    for (const n of order) {
-      map.los.push(out.los[n]);
-      map.his.push(out.his[n]);
-      map.outcomes.push(out.outcomes[n]);
-      map.deciders.push(out.deciders[n]);
-      map.matches.push(out.matches[n]);
-    }
-    return map;
+    // Arrays of their final length, which an array grown by push from empty is not (it reserves room for 17): a file
+    // may have a chain per rule, and each chain's map is kept.
+    return {
+      los: order.map((n) => out.los[n]),
+      his: order.map((n) => out.his[n]),
+      outcomes: order.map((n) => out.outcomes[n]),
+      deciders: order.map((n) => out.deciders[n]),
+      matches: order.map((n) => out.matches[n]),
+      steps: steps.slice(),
+      sites,
+    };
   }
 
   /** A kernel rule as this dimension sees it, or undefined when it decides nothing here (a condition, LOG, an address the file cannot hold). */

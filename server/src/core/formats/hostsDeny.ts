@@ -90,9 +90,23 @@ interface Rule {
 
 /** Reads the rules of `text`; in hosts.allow (`grants`) a rule grants unless its options say `deny`. */
 function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
-  // Every rule first, since an `ALL` line holds for the daemons that later lines name.
-  const rules: (Rule | LineProblem)[] = [];
-  // The physical lines of the rule being read: start, end, line triples, without the continuing backslash.
+  // An `ALL` line holds for the daemons that later lines name: a first pass finds them, and the second emits each rule
+  // as it reads it, where rules kept for the whole file would cost more than reading their daemons twice.
+  const named = namedDaemons(text);
+  const declared = new Set<string>();
+  forEachRule(text, (segments) => {
+    const rule = readRule(text, segments, grants);
+    if ('daemons' in rule) emitRule(text, rule, named, declared, sink);
+    else sink.problem(rule, rule.line);
+  });
+}
+
+/**
+ * Calls `visit` with the physical lines of each rule of `text` in turn, as
+ * start, end, line triples without the continuing backslash; blank and
+ * comment lines between rules are skipped. `segments` is reused.
+ */
+function forEachRule(text: string, visit: (segments: readonly number[]) => void): void {
   const segments: number[] = [];
   forEachLine(text, (start, end, line) => {
     const first = skipBlanks(text, start, end);
@@ -100,26 +114,27 @@ function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
     const continued = end > start && text.charCodeAt(end - 1) === BACKSLASH;
     segments.push(start, continued ? end - 1 : end, line);
     if (continued) return;
-    rules.push(readRule(text, segments, grants));
+    visit(segments);
     segments.length = 0;
   });
-  if (segments.length > 0) rules.push(readRule(text, segments, grants));
+  if (segments.length > 0) visit(segments);
+}
 
-  // The daemons the file names, by their name in lower case (tcpd compares names so), as first written.
+/** The daemons the rules of `text` name, by their name in lower case (tcpd compares names so), as first written. */
+function namedDaemons(text: string): Map<string, string> {
   const named = new Map<string, string>();
-  for (const rule of rules) {
-    if (!('daemons' in rule)) continue;
-    for (const daemon of rule.daemons) {
+  const daemons: Daemon[] = [];
+  forEachRule(text, (segments) => {
+    daemons.length = 0;
+    // A line without `daemons :` is no rule, and names none.
+    if (readDaemonList(text, segments, daemons, { excepts: 0 }) < 0) return;
+    for (const daemon of daemons) {
       const name = text.slice(daemon.start, daemon.end);
       // `sshd@192.0.2.1` is a daemon at one of the host's addresses: its rules are conditional, and it is no daemon of its own.
       if (!isEveryDaemon(name) && !name.includes('@') && !named.has(name.toLowerCase())) named.set(name.toLowerCase(), name);
     }
-  }
-  const declared = new Set<string>();
-  for (const rule of rules) {
-    if ('daemons' in rule) emitRule(text, rule, named, declared, sink);
-    else sink.problem(rule, rule.line);
-  }
+  });
+  return named;
 }
 
 function isEveryDaemon(name: string): boolean {
@@ -178,27 +193,25 @@ function emitRule(text: string, rule: Rule, named: Map<string, string>, declared
 }
 
 /** The rule on `segments` (granting unless its options say otherwise when `grantsByDefault`), or the problem that it has no `daemons :`. */
-function readRule(text: string, segments: number[], grantsByDefault: boolean): Rule | LineProblem {
+function readRule(text: string, segments: readonly number[], grantsByDefault: boolean): Rule | LineProblem {
   const daemons: Daemon[] = [];
   const items: Item[] = [];
   const daemonList = { excepts: 0 };
-  let phase: 'daemons' | 'clients' | 'options' = 'daemons';
+  const clients = readDaemonList(text, segments, daemons, daemonList);
+  if (clients < 0 || daemons.length === 0) {
+    const [start, end, line] = [skipBlanks(text, segments[0], segments[1]), trimEnd(text, segments[0], segments[1]), segments[2]];
+    return { code: 'invalid-entry', start, end: Math.max(start, end), line, message: 'Expected "daemons : clients", as in "sshd: 192.0.2.0/24".' };
+  }
+  let phase: 'clients' | 'options' = 'clients';
   let level = 0;
   let grants = grantsByDefault;
   let decided = false;
   let optionStart = true;
   for (let k = 0; k < segments.length; k += 3) {
     const [segmentEnd, line] = [segments[k + 1], segments[k + 2]];
-    let i = segments[k];
+    // The segments the daemon list fills end before `clients`: nothing is read on them.
+    let i = Math.max(segments[k], clients);
     while (i < segmentEnd) {
-      if (phase === 'daemons') {
-        const colon = colonOutsideBrackets(text, i, segmentEnd);
-        readDaemons(text, i, colon < 0 ? segmentEnd : colon, line, daemons, daemonList);
-        if (colon < 0) break;
-        phase = 'clients';
-        i = colon + 1;
-        continue;
-      }
       if (phase === 'options') {
         // The first word of each option: `allow` or `deny` (hosts_options).
         i = skipBlanks(text, i, segmentEnd);
@@ -242,11 +255,22 @@ function readRule(text: string, segments: number[], grantsByDefault: boolean): R
       i = phase === 'options' ? end + 1 : end;
     }
   }
-  if (phase === 'daemons' || daemons.length === 0) {
-    const [start, end, line] = [skipBlanks(text, segments[0], segments[1]), trimEnd(text, segments[0], segments[1]), segments[2]];
-    return { code: 'invalid-entry', start, end: Math.max(start, end), line, message: 'Expected "daemons : clients", as in "sshd: 192.0.2.0/24".' };
-  }
   return { start: daemons[0].start, line: daemons[0].line, daemons, daemonLevels: daemonList.excepts, items, grants };
+}
+
+/**
+ * Reads the daemon list of the rule on `segments` into `daemons` (`list`
+ * counts its EXCEPTs) and returns where the rule's clients start, past the
+ * first `:` outside brackets; -1 when there is none.
+ */
+function readDaemonList(text: string, segments: readonly number[], daemons: Daemon[], list: { excepts: number }): number {
+  for (let k = 0; k < segments.length; k += 3) {
+    const [start, end, line] = [segments[k], segments[k + 1], segments[k + 2]];
+    const colon = colonOutsideBrackets(text, start, end);
+    readDaemons(text, start, colon < 0 ? end : colon, line, daemons, list);
+    if (colon >= 0) return colon + 1;
+  }
+  return -1;
 }
 
 /** The daemon patterns of `text[start, end)`, separated by blanks or commas; `list` counts the EXCEPTs met so far. */
