@@ -117,8 +117,9 @@ test('check --format json on 2 M duplicate lines: every finding, valid JSON, in 
 
   const sarif = await run(['check', '--format', 'sarif', file]);
   assert.equal(sarif.status, 0);
-  // Holding the output, or its pieces, would take hundreds of MiB more than writing 25,000 results.
-  assert.ok(json.peakMiB < sarif.peakMiB * 1.25, `${json.peakMiB.toFixed(0)} MiB for all findings as JSON, ${sarif.peakMiB.toFixed(0)} MiB for the SARIF`);
+  // Neither holds its findings: the JSON's peak is the SARIF's and the garbage of 2 M findings written (about 1.4 times it);
+  // holding the findings took four times the SARIF's (1,339 MB, where writing them takes 434 MB).
+  assert.ok(json.peakMiB < sarif.peakMiB * 2, `${json.peakMiB.toFixed(0)} MiB for all findings as JSON, ${sarif.peakMiB.toFixed(0)} MiB for the SARIF`);
 });
 
 test('check text on 300,000 covered lines writes every finding in a heap of 48 MB: findings are not held until written', () => {
