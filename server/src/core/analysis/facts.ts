@@ -121,7 +121,10 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   let widest6 = 0n;
   for (let k = 0; k < table.count; k++) {
     if (table.version[k] === 4) widest4 = Math.max(widest4, table.hi4[k] - table.lo4[k]);
-    else if (table.hi6[k] - table.lo6[k] > widest6) widest6 = table.hi6[k] - table.lo6[k];
+    else {
+      const span = table.hi6[k] - table.lo6[k];
+      if (span > widest6) widest6 = span;
+    }
     if (table.conditional[k]) entryFacts.add('conditional', k, -1);
     if (table.allow[k] || table.conditional[k] || scopes[table.scope[k]].role === 'allow') continue;
     if (table.version[k] === 4) v4[count4++] = k;
@@ -231,13 +234,6 @@ function idleEntries(count: number, facts: EntryFacts): Uint8Array {
   return idle;
 }
 
-/** The entries that `facts` say never take effect. */
-function idleSet(facts: EntryFacts): Set<number> {
-  const idle = new Set<number>();
-  for (let n = 0; n < facts.length; n++) if (IDLE.has(facts.code(n))) idle.add(facts.entry(n));
-  return idle;
-}
-
 /** The common case: the file is one union, with all its blocking entries sorted in `order4` and `order6`. */
 function fileUnion(
   document: BlocklistDocument,
@@ -289,7 +285,7 @@ function scopedDecisions(
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
   // A hosts.deny is asked only what the hosts.allow beside it does not decide first.
   const granted = ruled && options.hostsAllow && document.format === hostsDeny ? GrantedFirst.of(options.hostsAllow) : undefined;
-  if (granted) grantedFirstFacts(document, decisive, granted, idleSet(facts), facts);
+  if (granted) grantedFirstFacts(document, decisive, granted, idleEntries(table.count, facts), facts);
   // The chains of an iptables file are decided together too: a jump hands addresses on to another chain.
   if (document.format.id === 'iptables') scopeSets.push(...iptablesDecisions(document, facts).values());
   for (let s = 0; s < scopes.length; s++) {

@@ -92,9 +92,9 @@ const NOTHING: Addresses = { ipv4: AddressSet.empty(IPV4), ipv6: AddressSet.empt
  * The `granted-first` facts of a hosts.deny: a blocking entry every address
  * of which hosts.allow matches first, for every daemon its rule holds for —
  * an `ALL` rule holds for the daemons only hosts.allow names too — never
- * denies anything. Entries already found idle (`idle`) are left alone.
+ * denies anything. Entries already found idle (1 in `idle`) are left alone.
  */
-export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32Array, granted: GrantedFirst, idle: ReadonlySet<number>, facts: EntryFacts): void {
+export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32Array, granted: GrantedFirst, idle: Uint8Array, facts: EntryFacts): void {
   const table = document.entries;
   const named = new Set(document.scopes.map((scope) => scope.name.toLowerCase()));
   const onlyAllowed = granted.daemons.filter((daemon) => !named.has(daemon));
@@ -103,7 +103,7 @@ export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32A
     const daemons = rule.scopes.includes(EVERY_DAEMON) ? [...rule.scopes, ...onlyAllowed] : rule.scopes;
     const matched = daemons.map((daemon) => granted.matched(daemon));
     for (const k of rule.entries) {
-      if (table.allow[k] || idle.has(k)) continue;
+      if (table.allow[k] || idle[k]) continue;
       const v4 = table.version[k] === 4;
       const covered = matched.every((set) => (v4 ? set.ipv4.covers(table.lo4[k], table.hi4[k]) : set.ipv6.covers(table.lo6[k], table.hi6[k])));
       if (!covered) continue;
