@@ -40,6 +40,13 @@ const IPV6_BLOCK = 512;
 /** Queries whose answers are kept. */
 const RECALLED = 16;
 
+/** One family's ranges of some autonomous systems, in address order, column by column. */
+export interface AsnRanges<A extends number | bigint> {
+  readonly starts: A extends number ? Uint32Array : readonly bigint[];
+  readonly ends: A extends number ? Uint32Array : readonly bigint[];
+  readonly asns: Uint32Array;
+}
+
 /** One autonomous system's share of queried addresses (one (ASN, name) pair of the data). */
 export interface AsnShare {
   readonly asn: number;
@@ -86,7 +93,7 @@ class FamilyTotals {
 
   constructor(
     private readonly ranges: FamilyRanges,
-    groups: Groups,
+    groups: () => Groups,
     private readonly holderAsn: Uint32Array,
     private readonly holderOrganisation: Uint32Array,
     private readonly blockSize: number,
@@ -99,8 +106,10 @@ class FamilyTotals {
   /** The same ranges numbered by their holders' organisations. */
   get organisations(): HolderTotals {
     if (!this.byOrganisation) {
-      const holderOf = this.ranges.holderOf.map((holder) => this.holderOrganisation[holder]);
-      const groups = groupByHolder(holderOf, this.holderAsn.length);
+      const { holderOrganisation } = this;
+      const holderOf = this.ranges.holderOf.slice();
+      for (let p = 0; p < holderOf.length; p++) holderOf[p] = holderOrganisation[holderOf[p]];
+      const groups = () => groupByHolder(holderOf, this.holderAsn.length);
       this.byOrganisation = new HolderTotals({ ...this.ranges, holderOf }, groups, this.holderAsn, this.blockSize, this.organisationRankings);
     }
     return this.byOrganisation;
@@ -337,23 +346,49 @@ export class AsnIndex {
     }
   }
 
-  /**
-   * forEachRangeOfAsns in address order (the ranges of each family ascend and
-   * never overlap), for a catalog of many ASNs such as the providers': one
-   * pass over the index, cheaper than gathering thousands of ranges ASN by ASN and sorting them.
-   */
-  forEachRangeOfAsnsInOrder(asns: ReadonlySet<number>, visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
-    // Locals, not fields: this runs once per process, much of it before the loops are optimised.
-    const { holderAsn, v4Holder, v6Holder } = this;
+  /** 1 for each holder whose ASN is one of `asns`, for ipv4RangesOf and ipv6RangesOf. */
+  holdersOf(asns: ReadonlySet<number>): Uint8Array {
+    const { holderAsn } = this;
     const listed = new Uint8Array(holderAsn.length);
     for (let holder = 0; holder < listed.length; holder++) listed[holder] = asns.has(holderAsn[holder]) ? 1 : 0;
-    for (let k = 0; k < v4Holder.length; k++) {
-      if (listed[v4Holder[k]] === 1) visit4(this.v4Start[k], this.v4End[k], holderAsn[v4Holder[k]]);
+    workDone.probes += holderAsn.length;
+    return listed;
+  }
+
+  /**
+   * The IPv4 ranges of the holders that `listed` marks, in address order (the
+   * ranges ascend and never overlap), for a catalog of many ASNs such as the
+   * providers': a pass over the index to count them and one to copy them,
+   * cheaper than gathering thousands of ranges ASN by ASN and sorting them.
+   */
+  ipv4RangesOf(listed: Uint8Array): AsnRanges<number> {
+    // Locals, not fields, and no callback: this runs once per process, much of it before the loops are optimised.
+    const { holderAsn, v4Holder, v4Start, v4End } = this;
+    let count = 0;
+    for (let k = 0; k < v4Holder.length; k++) count += listed[v4Holder[k]];
+    const [starts, ends, asns] = [new Uint32Array(count), new Uint32Array(count), new Uint32Array(count)];
+    for (let k = 0, m = 0; m < count; k++) {
+      if (listed[v4Holder[k]] === 0) continue;
+      starts[m] = v4Start[k];
+      ends[m] = v4End[k];
+      asns[m++] = holderAsn[v4Holder[k]];
     }
+    workDone.probes += 2 * v4Holder.length;
+    return { starts, ends, asns };
+  }
+
+  /** ipv4RangesOf for IPv6. */
+  ipv6RangesOf(listed: Uint8Array): AsnRanges<bigint> {
+    const { holderAsn, v6Holder } = this;
+    const [starts, ends, asns]: [bigint[], bigint[], number[]] = [[], [], []];
     for (let k = 0; k < v6Holder.length; k++) {
-      if (listed[v6Holder[k]] === 1) visit6(this.v6At(this.v6Start, k), this.v6At(this.v6End, k), holderAsn[v6Holder[k]]);
+      if (listed[v6Holder[k]] === 0) continue;
+      starts.push(this.v6At(this.v6Start, k));
+      ends.push(this.v6At(this.v6End, k));
+      asns.push(holderAsn[v6Holder[k]]);
     }
-    workDone.probes += this.holderAsn.length + this.v4Holder.length + this.v6Holder.length;
+    workDone.probes += v6Holder.length;
+    return { starts, ends, asns: Uint32Array.from(asns) };
   }
 
   /** Every organisation with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
@@ -461,9 +496,11 @@ export class AsnIndex {
 
   private totals4(): FamilyTotals {
     if (!this.ipv4Totals) {
-      const sizes = new Float64Array(this.v4Start.length);
-      for (let k = 0; k < sizes.length; k++) sizes[k] = this.v4End[k] - this.v4Start[k] + 1;
-      this.ipv4Totals = new FamilyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, this.groups4(), this.holderAsn, this.holderOrganisation, IPV4_BLOCK, this.rankings[4]);
+      // Locals, not fields: run once per process, mostly before it is optimised.
+      const { v4Start, v4End } = this;
+      const sizes = new Float64Array(v4Start.length);
+      for (let k = 0; k < sizes.length; k++) sizes[k] = v4End[k] - v4Start[k] + 1;
+      this.ipv4Totals = new FamilyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, () => this.groups4(), this.holderAsn, this.holderOrganisation, IPV4_BLOCK, this.rankings[4]);
     }
     return this.ipv4Totals;
   }
@@ -482,7 +519,7 @@ export class AsnIndex {
         sizes[at + 3] += 1;
         carry(sizes, at, 4);
       }
-      this.ipv6Totals = new FamilyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, this.groups6(), this.holderAsn, this.holderOrganisation, IPV6_BLOCK, this.rankings[6]);
+      this.ipv6Totals = new FamilyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, () => this.groups6(), this.holderAsn, this.holderOrganisation, IPV6_BLOCK, this.rankings[6]);
     }
     return this.ipv6Totals;
   }

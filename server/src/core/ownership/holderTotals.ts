@@ -92,7 +92,8 @@ export class HolderTotals {
   private readonly blockCount: number;
   /** Per first block i, per last block j ≥ i: the holder count, then the TOP largest holders (NONE past the last). */
   private readonly rows: (Uint32Array | undefined)[];
-  /** Running sums of the sizes along the groups' positions, and in address order. */
+  /** The ranges grouped by holder, and the running sums of their sizes along the groups and in address order: built when a long run first needs them. */
+  private builtGroups?: Groups;
   private groupSums?: Float64Array;
   private runningSums?: Float64Array;
   /** Per holder, zero between calls: addresses counted so far (in limbs), and whether it was met. */
@@ -100,6 +101,8 @@ export class HolderTotals {
   private readonly met: Uint8Array;
   /** One count, for the sums worked out one at a time. */
   private readonly sum: Float64Array;
+  /** The holders' addresses in the short run walked last: organisation shares ask for several holders of one run. */
+  private walked?: { readonly run: Run; readonly sums: ReadonlyMap<number, bigint> };
 
   /**
    * `rankings`, when given, is every row at once as `rankings()` lays them
@@ -109,7 +112,8 @@ export class HolderTotals {
    */
   constructor(
     private readonly ranges: FamilyRanges,
-    private readonly groups: Groups,
+    /** Called when a long run first needs the groups: a process that asks only about short runs (most lists) never pays for them. */
+    private readonly makeGroups: () => Groups,
     private readonly holderAsn: Uint32Array,
     private readonly blockSize: number,
     rankings?: Uint32Array,
@@ -131,12 +135,13 @@ export class HolderTotals {
    */
   rank(run: Run, limit: number): Ranking {
     const { first, last } = run;
-    const B = this.blockSize;
-    const firstBlock = Math.ceil(first / B);
-    const lastBlock = last === this.count - 1 ? this.blockCount - 1 : Math.floor((last + 1) / B) - 1;
-    // A run of fewer than two whole blocks is shorter than four: walked.
-    if (limit > TOP || lastBlock - firstBlock < 1) return this.walk(run, limit);
+    const [firstBlock, lastBlock] = this.wholeBlocks(run);
+    if (limit > TOP || lastBlock - firstBlock < 1) {
+      const candidates = this.accumulate(run);
+      return this.ranked(candidates, limit, candidates.length);
+    }
 
+    const B = this.blockSize;
     const blocksStart = firstBlock * B;
     const blocksEnd = Math.min((lastBlock + 1) * B, this.count);
     const row = this.row(firstBlock);
@@ -173,16 +178,22 @@ export class HolderTotals {
 
   /** The addresses of the run that anyone announces. */
   announced(run: Run): bigint {
-    const L = this.ranges.limbs;
-    const sums = this.sumsInOrder();
+    const { sizes, limbs: L } = this.ranges;
     const out = this.sum.fill(0);
-    if (run.first <= run.last) for (let j = 0; j < L; j++) out[j] = sums[(run.last + 1) * L + j] - sums[run.first * L + j];
+    if (this.isShort(run)) {
+      for (let p = run.first; p <= run.last; p++) addLimbs(out, 0, sizes, p * L, L);
+      workDone.probes += Math.max(0, run.last - run.first + 1);
+    } else {
+      const sums = this.sumsInOrder();
+      for (let j = 0; j < L; j++) out[j] = sums[(run.last + 1) * L + j] - sums[run.first * L + j];
+    }
     for (const edge of run.edges) addLimbs(out, 0, edge.size, 0, L);
     return limbsToBigInt(out, 0, L);
   }
 
   /** The addresses of the run that holder `h` announces. */
   addressesOf(h: number, run: Run): bigint {
+    if (this.isShort(run)) return this.walkedSums(run).get(h) ?? 0n;
     const L = this.ranges.limbs;
     const out = this.sum.fill(0);
     this.addHolderSum(h, run.first, run.last, out, 0);
@@ -190,8 +201,32 @@ export class HolderTotals {
     return limbsToBigInt(out, 0, L);
   }
 
-  /** Every holder of the run, counted by walking it. */
-  private walk(run: Run, limit: number): Ranking {
+  /** Runs of fewer than two whole blocks (so shorter than four): walked, as cheap as the tables' answer and without them. */
+  private isShort(run: Run): boolean {
+    const [firstBlock, lastBlock] = this.wholeBlocks(run);
+    return lastBlock - firstBlock < 1;
+  }
+
+  /** The first and last block that the run's ranges fill whole. */
+  private wholeBlocks(run: Run): [number, number] {
+    const B = this.blockSize;
+    return [Math.ceil(run.first / B), run.last === this.count - 1 ? this.blockCount - 1 : Math.floor((run.last + 1) / B) - 1];
+  }
+
+  /** Every holder's addresses in a short run, from one walk of it however many holders are asked about. */
+  private walkedSums(run: Run): ReadonlyMap<number, bigint> {
+    if (this.walked?.run !== run) {
+      const L = this.ranges.limbs;
+      const candidates = this.accumulate(run);
+      const sums = new Map(candidates.map((h) => [h, limbsToBigInt(this.totals, h * L, L)]));
+      this.clear(candidates);
+      this.walked = { run, sums };
+    }
+    return this.walked.sums;
+  }
+
+  /** Counts every holder of the run in `totals` (carried) by walking it: the holders met, which `clear` resets. */
+  private accumulate(run: Run): number[] {
     const { holderOf, sizes, limbs: L } = this.ranges;
     const { totals, met } = this;
     const candidates: number[] = [];
@@ -206,12 +241,21 @@ export class HolderTotals {
     for (const edge of run.edges) add(holderOf[edge.range], edge.size, 0);
     workDone.probes += Math.max(0, run.last - run.first + 1);
     for (const h of candidates) carry(totals, h * L, L);
-    return this.ranked(candidates, limit, candidates.length);
+    return candidates;
+  }
+
+  /** Zeroes the totals and marks of `candidates`. */
+  private clear(candidates: readonly number[]): void {
+    const L = this.ranges.limbs;
+    for (const h of candidates) {
+      this.met[h] = 0;
+      this.totals.fill(0, h * L, h * L + L);
+    }
   }
 
   /** The `limit` largest of `candidates` by their totals, which it clears with the marks. */
   private ranked(candidates: number[], limit: number, count: number): Ranking {
-    const { totals, met } = this;
+    const totals = this.totals;
     const L = this.ranges.limbs;
     const before = (h: number, g: number) => this.before(h, g);
     let largest: number[] = [];
@@ -229,10 +273,7 @@ export class HolderTotals {
       }
     }
     const addresses = largest.map((h) => limbsToBigInt(totals, h * L, L));
-    for (const h of candidates) {
-      met[h] = 0;
-      totals.fill(0, h * L, h * L + L);
-    }
+    this.clear(candidates);
     workDone.probes += candidates.length;
     return { holders: largest, addresses, count };
   }
@@ -304,7 +345,7 @@ export class HolderTotals {
 
   /** Whether holder h has a range in positions [from, to). */
   private holds(h: number, from: number, to: number): boolean {
-    const { start, positions } = this.groups;
+    const { start, positions } = this.groups();
     const q = lowerBound(positions, from, start[h + 1], start[h]);
     return q < start[h + 1] && positions[q] < to;
   }
@@ -312,7 +353,7 @@ export class HolderTotals {
   /** Adds holder h's addresses in ranges [first, last] to `out[at, at + limbs)`. */
   private addHolderSum(h: number, first: number, last: number, out: Float64Array, at: number): void {
     if (first > last) return;
-    const { start, positions } = this.groups;
+    const { start, positions } = this.groups();
     const sums = this.sumsByHolder();
     const L = this.ranges.limbs;
     const from = lowerBound(positions, first, start[h + 1], start[h]);
@@ -320,10 +361,14 @@ export class HolderTotals {
     for (let j = 0; j < L; j++) out[at + j] += sums[to * L + j] - sums[from * L + j];
   }
 
+  private groups(): Groups {
+    return (this.builtGroups ??= this.makeGroups());
+  }
+
   private sumsByHolder(): Float64Array {
     if (this.groupSums) return this.groupSums;
     const { sizes, limbs: L } = this.ranges;
-    const positions = this.groups.positions;
+    const positions = this.groups().positions;
     const sums = new Float64Array((this.count + 1) * L);
     // Run once per process, mostly before it is optimised: IPv4's one limb without the inner loop.
     if (L === 1) for (let q = 0; q < this.count; q++) sums[q + 1] = sums[q] + sizes[positions[q]];

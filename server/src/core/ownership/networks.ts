@@ -15,7 +15,7 @@ export class Networks {
   private readonly resolved = new Map<string, ResolvedSpecs>();
 
   constructor(readonly index: AsnIndex) {
-    this.providers = ProviderMap.build(index);
+    this.providers = new ProviderMap(index);
   }
 
   static fromBytes(bytes: Uint8Array): Networks {

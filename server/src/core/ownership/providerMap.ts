@@ -2,50 +2,31 @@
  * Every range of every known provider, in address order with its ASN, for
  * an O(log n) answer to "does this entry touch any provider?" on every
  * entry of a large list, and for a whole list's provider totals in one sweep.
+ * Each family's ranges are gathered when first asked about (a pass over the
+ * index, some 15 ms in a fresh process): an IPv4 list never pays for IPv6's.
  */
-import type { AsnIndex } from './asnIndex';
+import type { AsnIndex, AsnRanges } from './asnIndex';
 import { lowerBound } from '../primitives/search';
 import { PROVIDER_ASN_SET } from './providers';
 
 export class ProviderMap {
-  private constructor(
-    private readonly starts4: Uint32Array,
-    private readonly ends4: Uint32Array,
-    private readonly asns4: Uint32Array,
-    private readonly starts6: readonly bigint[],
-    private readonly ends6: readonly bigint[],
-    private readonly asns6: Uint32Array,
-  ) {}
+  private providerHolders?: Uint8Array;
+  private ipv4?: AsnRanges<number>;
+  private ipv6?: AsnRanges<bigint>;
 
-  static build(index: AsnIndex): ProviderMap {
-    const [starts4, ends4, asns4, asns6]: number[][] = [[], [], [], []];
-    const [starts6, ends6]: bigint[][] = [[], []];
-    // In address order: the index's ranges are disjoint, so the ends ascend with the starts.
-    index.forEachRangeOfAsnsInOrder(
-      PROVIDER_ASN_SET,
-      (lo, hi, asn) => {
-        starts4.push(lo);
-        ends4.push(hi);
-        asns4.push(asn);
-      },
-      (lo, hi, asn) => {
-        starts6.push(lo);
-        ends6.push(hi);
-        asns6.push(asn);
-      },
-    );
-    return new ProviderMap(Uint32Array.from(starts4), Uint32Array.from(ends4), Uint32Array.from(asns4), starts6, ends6, Uint32Array.from(asns6));
-  }
+  constructor(private readonly index: AsnIndex) {}
 
   /** Whether any provider has addresses in [lo, hi]: the test run on every large entry. */
   touchesIPv4(lo: number, hi: number): boolean {
-    const k = lowerBound(this.ends4, lo);
-    return k < this.starts4.length && this.starts4[k] <= hi;
+    const { starts, ends } = this.v4();
+    const k = lowerBound(ends, lo);
+    return k < starts.length && starts[k] <= hi;
   }
 
   touchesIPv6(lo: bigint, hi: bigint): boolean {
-    const k = lowerBound(this.ends6, lo);
-    return k < this.starts6.length && this.starts6[k] <= hi;
+    const { starts, ends } = this.v6();
+    const k = lowerBound(ends, lo);
+    return k < starts.length && starts[k] <= hi;
   }
 
   /**
@@ -57,27 +38,46 @@ export class ProviderMap {
   addressesIn(version: 4 | 6, lo: bigint, hi: bigint, limit: number): Map<number, bigint> | undefined {
     const byAsn = new Map<number, bigint>();
     if (version === 4) {
+      const { starts, ends, asns } = this.v4();
       const [from, to] = [Number(lo), Number(hi)];
-      const first = lowerBound(this.ends4, from);
-      if (first + limit < this.starts4.length && this.starts4[first + limit] <= to) return undefined;
-      for (let k = first; k < this.starts4.length && this.starts4[k] <= to; k++) {
-        const held = BigInt(Math.min(to, this.ends4[k]) - Math.max(from, this.starts4[k]) + 1);
-        byAsn.set(this.asns4[k], (byAsn.get(this.asns4[k]) ?? 0n) + held);
+      const first = lowerBound(ends, from);
+      if (first + limit < starts.length && starts[first + limit] <= to) return undefined;
+      for (let k = first; k < starts.length && starts[k] <= to; k++) {
+        const held = BigInt(Math.min(to, ends[k]) - Math.max(from, starts[k]) + 1);
+        byAsn.set(asns[k], (byAsn.get(asns[k]) ?? 0n) + held);
       }
       return byAsn;
     }
-    const first = lowerBound(this.ends6, lo);
-    if (first + limit < this.starts6.length && this.starts6[first + limit] <= hi) return undefined;
-    for (let k = first; k < this.starts6.length && this.starts6[k] <= hi; k++) {
-      const [start, end] = [this.starts6[k], this.ends6[k]];
-      byAsn.set(this.asns6[k], (byAsn.get(this.asns6[k]) ?? 0n) + (end < hi ? end : hi) - (start > lo ? start : lo) + 1n);
+    const { starts, ends, asns } = this.v6();
+    const first = lowerBound(ends, lo);
+    if (first + limit < starts.length && starts[first + limit] <= hi) return undefined;
+    for (let k = first; k < starts.length && starts[k] <= hi; k++) {
+      const [start, end] = [starts[k], ends[k]];
+      byAsn.set(asns[k], (byAsn.get(asns[k]) ?? 0n) + (end < hi ? end : hi) - (start > lo ? start : lo) + 1n);
     }
     return byAsn;
   }
 
-  /** Calls `visit4`, then `visit6`, with every provider range and its ASN, in address order. */
-  forEachRange(visit4: (lo: number, hi: number, asn: number) => void, visit6: (lo: bigint, hi: bigint, asn: number) => void): void {
-    for (let k = 0; k < this.asns4.length; k++) visit4(this.starts4[k], this.ends4[k], this.asns4[k]);
-    for (let k = 0; k < this.asns6.length; k++) visit6(this.starts6[k], this.ends6[k], this.asns6[k]);
+  /** Calls `visit` with every IPv4 provider range and its ASN, in address order. */
+  forEachIPv4Range(visit: (lo: number, hi: number, asn: number) => void): void {
+    const { starts, ends, asns } = this.v4();
+    for (let k = 0; k < asns.length; k++) visit(starts[k], ends[k], asns[k]);
+  }
+
+  forEachIPv6Range(visit: (lo: bigint, hi: bigint, asn: number) => void): void {
+    const { starts, ends, asns } = this.v6();
+    for (let k = 0; k < asns.length; k++) visit(starts[k], ends[k], asns[k]);
+  }
+
+  private v4(): AsnRanges<number> {
+    return (this.ipv4 ??= this.index.ipv4RangesOf(this.holders()));
+  }
+
+  private v6(): AsnRanges<bigint> {
+    return (this.ipv6 ??= this.index.ipv6RangesOf(this.holders()));
+  }
+
+  private holders(): Uint8Array {
+    return (this.providerHolders ??= this.index.holdersOf(PROVIDER_ASN_SET));
   }
 }

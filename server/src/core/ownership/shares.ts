@@ -72,14 +72,15 @@ export function providerTotals(providers: ProviderMap, blocked4: AddressSet<numb
   const add = (asn: number, addresses: bigint) => byAsn.set(asn, (byAsn.get(asn) ?? 0n) + addresses);
   const held4 = new Map<number, number>(); // exact: at most 2^32 addresses
   const [sweep4, sweep6] = [overlapSweep(blocked4), overlapSweep(blocked6)];
-  providers.forEachRange(
-    (lo, hi, asn) => {
+  // A family the list does not block is not swept: its provider ranges are then never gathered.
+  if (blocked4.rangeCount > 0) {
+    providers.forEachIPv4Range((lo, hi, asn) => {
       let addresses = 0;
       sweep4(lo, hi, (from, to) => (addresses += to - from + 1));
       if (addresses > 0) held4.set(asn, (held4.get(asn) ?? 0) + addresses);
-    },
-    (lo, hi, asn) => sweep6(lo, hi, (from, to) => add(asn, to - from + 1n)),
-  );
+    });
+  }
+  if (blocked6.rangeCount > 0) providers.forEachIPv6Range((lo, hi, asn) => sweep6(lo, hi, (from, to) => add(asn, to - from + 1n)));
   for (const [asn, addresses] of held4) add(asn, BigInt(addresses));
   return sharesOf(byAsn);
 }
