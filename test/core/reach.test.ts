@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { formatAddresses, formatAmount, formatPercent } from '../../server/src/core/addresses/display';
 import { audit, type Finding } from '../../server/src/core/analysis/audit';
 import type { FindingCode, Severity } from '../../server/src/core/analysis/findingCodes';
@@ -10,6 +11,7 @@ import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
 import { formatById } from '../../server/src/core/formats/registry';
 import { Networks } from '../../server/src/core/ownership/networks';
+import { formatCount } from '../../server/src/core/primitives/formatCount';
 
 const networks = Networks.fromBytes(readFileSync(join(resolve(__dirname, '..', '..', '..'), 'dist/asn.bin')));
 
@@ -90,6 +92,17 @@ test('address counts: IPv4 exact; IPv6 exact up to 2^32, then in /48s, /64s or p
   assert.equal(formatAmount(6, 5n << 64n), '5 /64s');
   assert.equal(formatAmount(6, 0n), '0');
   assert.equal(formatAmount(6, 1n << 40n), '2^40 addresses');
+});
+
+test('counts are written as toLocaleString("en-US") writes integers, at any size and sign, without it', () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: -(1n << 130n), max: 1n << 130n }), (count) => {
+      assert.equal(formatCount(count), count.toLocaleString('en-US'));
+      if (count >= BigInt(Number.MIN_SAFE_INTEGER) && count <= BigInt(Number.MAX_SAFE_INTEGER)) assert.equal(formatCount(Number(count)), Number(count).toLocaleString('en-US'));
+    }),
+    { numRuns: 2000 },
+  );
+  for (const n of [0, 7, 999, 1000, 999_999, 1_000_000, -1000]) assert.equal(formatCount(n), n.toLocaleString('en-US'));
 });
 
 test('shares: three significant digits, and neither 0 % nor 100 % unless exact', () => {

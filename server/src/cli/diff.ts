@@ -21,6 +21,7 @@ import { ownershipStatus } from './dataAbout';
 import { writeDiffJson, writeDiffMarkdown, writeDiffSarif, writeDiffText } from './diffOutput';
 import { formatOf, readText, textOf } from './input';
 import { Output, writeUntilClosed } from './output';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** One side of the diff as read: its name as given, its text, its document and audit. */
 export interface ReadVersion extends Version {
@@ -135,7 +136,7 @@ function gateFailures(options: Options, change: Change, owners: ScopeOwners | un
   }
   if (providerGates.length > 0 && !owners) failures.push('--fail-on-provider needs the ASN data, which is missing: rebuild it with "npm run build".');
   const fresh = introduced(change.findings);
-  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+  const count = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
   const protectedHits = fresh.filter((finding) => finding.code === 'protected').length;
   if (options.diffGates.includes('protected') && protectedHits > 0) failures.push(`The change blocks protected networks: ${count(protectedHits, 'new protected finding')}.`);
   const errors = fresh.filter((finding) => finding.severity === 'error').length;

@@ -19,6 +19,7 @@ import { Streamed, writeJson } from './jsonStream';
 import type { Output } from './output';
 import { SARIF_MAX_RESULTS, sarifLog } from './sarif';
 import { counted, writeRows } from './stylish';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** Entries listed per scope and kind in text and Markdown (JSON lists all). */
 const LISTED = 20;
@@ -39,7 +40,7 @@ export function writeDiffText(out: Output, report: DiffReport): void {
     out.line(`${indent}entries: ${entryCounts(scope)}`);
     for (const { sign, entries } of entryLists(scope)) {
       for (const entry of entries.slice(0, LISTED)) out.line(`${indent}  ${sign} ${entryText(entry)}`);
-      if (entries.length > LISTED) out.line(`${indent}  ${sign} … and ${(entries.length - LISTED).toLocaleString('en-US')} more`);
+      if (entries.length > LISTED) out.line(`${indent}  ${sign} … and ${formatCount(entries.length - LISTED)} more`);
     }
     for (const entry of scope.entriesChanged.slice(0, LISTED)) out.line(`${indent}  ~ ${entryText(entry.before)} → ${entryText(entry.after)}`);
     const owners = report.owners[s];
@@ -74,7 +75,7 @@ export function writeDiffMarkdown(out: Output, report: DiffReport): void {
   out.line('|---|---|--:|--:|--:|--:|--:|');
   for (const scope of change.scopes) {
     const amounts = [formatAmount(4, scope.added4.size()), formatAmount(4, scope.removed4.size()), formatAmount(6, scope.added6.size()), formatAmount(6, scope.removed6.size())];
-    const entries = [scope.entriesAdded.length, scope.entriesRemoved.length, scope.entriesChanged.length].map((n) => n.toLocaleString('en-US')).join(' / ');
+    const entries = [scope.entriesAdded.length, scope.entriesRemoved.length, scope.entriesChanged.length].map((n) => formatCount(n)).join(' / ');
     out.line(`| ${markdownText(scope.label)} | ${scope.status} | ${amounts.join(' | ')} | ${entries} |`);
   }
   change.scopes.forEach((scope, s) => {
@@ -85,7 +86,7 @@ export function writeDiffMarkdown(out: Output, report: DiffReport): void {
     out.line('');
     for (const { sign, entries } of entryLists(scope)) {
       for (const entry of entries.slice(0, LISTED)) out.line(`- ${sign} line ${entry.line + 1}: ${code(entry.text)} (${formatAmount(entry.version, entry.addresses)})`);
-      if (entries.length > LISTED) out.line(`- ${sign} … and ${(entries.length - LISTED).toLocaleString('en-US')} more`);
+      if (entries.length > LISTED) out.line(`- ${sign} … and ${formatCount(entries.length - LISTED)} more`);
     }
     for (const entry of scope.entriesChanged.slice(0, LISTED)) out.line(`- ~ line ${entry.after.line + 1}: ${code(entry.before.text)} → ${code(entry.after.text)}`);
     if (owners) {
@@ -95,7 +96,7 @@ export function writeDiffMarkdown(out: Output, report: DiffReport): void {
   });
   const fresh = introduced(change.findings);
   out.line('');
-  out.line(`#### Findings: ${fresh.length.toLocaleString('en-US')} introduced, ${change.findings.resolved.length.toLocaleString('en-US')} resolved`);
+  out.line(`#### Findings: ${formatCount(fresh.length)} introduced, ${formatCount(change.findings.resolved.length)} resolved`);
   out.line('');
   for (const f of locatedIn(after.document.text, fresh)) out.line(`- line ${f.line}: **${f.severity}** ${markdownText(f.message)} (${code(f.code)})`);
   for (const f of locatedIn(before.document.text, change.findings.resolved)) out.line(`- resolved (was line ${f.line}): ~~${markdownText(f.message)}~~`);
@@ -157,7 +158,7 @@ function deltaLine(delta: AddressDelta): string {
 }
 
 function entryCounts(scope: ScopeChange): string {
-  return `${scope.entriesAdded.length.toLocaleString('en-US')} added, ${scope.entriesRemoved.length.toLocaleString('en-US')} removed, ${scope.entriesChanged.length.toLocaleString('en-US')} changed`;
+  return `${formatCount(scope.entriesAdded.length)} added, ${formatCount(scope.entriesRemoved.length)} removed, ${formatCount(scope.entriesChanged.length)} changed`;
 }
 
 function entryLists(scope: ScopeChange): { readonly sign: string; readonly entries: readonly EntryRef[] }[] {
@@ -190,7 +191,7 @@ function ownerLines(owners: ScopeOwners): string[] {
       ];
       lines.push(`${direction} IPv${version}, by provider: ${named.length > 0 ? named.join(' · ') : 'no known provider'}`);
       const organisations = held.organisations.slice(0, NAMED).map((o) => `${organisationLabel(o.name, o.asns)} ${formatAmount(version, o.addresses)}`);
-      const more = held.organisations.length > NAMED ? ` · ${(held.organisations.length - NAMED).toLocaleString('en-US')} more` : '';
+      const more = held.organisations.length > NAMED ? ` · ${formatCount(held.organisations.length - NAMED)} more` : '';
       if (organisations.length > 0) lines.push(`  by organisation: ${organisations.join(' · ')}${more}`);
     }
   }

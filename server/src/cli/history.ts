@@ -20,6 +20,7 @@ import { cliNetworks } from './networks';
 import { formatOf, textOf } from './input';
 import { writeJson } from './jsonStream';
 import { Output, writeUntilClosed } from './output';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** Providers named per commit. */
 const TOP_PROVIDERS = 3;
@@ -110,12 +111,12 @@ function deletedAsEmpty(read: () => Uint8Array): Uint8Array | undefined {
 }
 
 function writeHistoryText(out: Output, file: string, steps: readonly Step[]): void {
-  out.line(`${file}: ${steps.length.toLocaleString('en-US')} commit${steps.length === 1 ? '' : 's'}, newest first`);
+  out.line(`${file}: ${formatCount(steps.length)} commit${steps.length === 1 ? '' : 's'}, newest first`);
   for (const step of steps) {
     const { commit } = step;
     const providers = topProviders(step);
     out.line(
-      `  ${commit.date.slice(0, 10)}  ${commit.hash.slice(0, 10)}  entries +${step.entriesAdded.toLocaleString('en-US')} −${step.entriesRemoved.toLocaleString('en-US')}` +
+      `  ${commit.date.slice(0, 10)}  ${commit.hash.slice(0, 10)}  entries +${formatCount(step.entriesAdded)} −${formatCount(step.entriesRemoved)}` +
         `  IPv4 +${formatAmount(4, step.added4)} −${formatAmount(4, step.removed4)}  IPv6 +${formatAmount(6, step.added6)} −${formatAmount(6, step.removed6)}` +
         `  ${providers.length > 0 ? `(${providers.join(' · ')})  ` : ''}${commit.subject}`,
     );

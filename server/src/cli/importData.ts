@@ -8,6 +8,7 @@ import { feedDirectory } from '../node/cacheFolder';
 import { NodeOwnershipStore } from '../node/ownershipStore';
 import type { ImportDataOptions } from './args';
 import { cliNetworks } from './networks';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** The exit status: 0 imported, 2 not (the reason on stderr). */
 export async function importData(options: ImportDataOptions, today: Date): Promise<number> {
@@ -16,9 +17,8 @@ export async function importData(options: ImportDataOptions, today: Date): Promi
     // pfx2as names no one: the data in use names its autonomous systems.
     const names = options.format === 'pfx2as' ? cliNetworks()?.index : undefined;
     const { about, ipv4Ranges, ipv6Ranges, holders } = await store.importSnapshot(options, names);
-    const count = (n: number) => n.toLocaleString('en-US');
     process.stdout.write(
-      `Imported snapshot "${options.name}": ${count(ipv4Ranges)} IPv4 and ${count(ipv6Ranges)} IPv6 ranges, ${count(holders)} holders. ` +
+      `Imported snapshot "${options.name}": ${formatCount(ipv4Ranges)} IPv4 and ${formatCount(ipv6Ranges)} IPv6 ranges, ${formatCount(holders)} holders. ` +
         `Audit with it: check --ownership-data ${options.name}, or "# ownership-data: ${options.name}" in a list's head.\n` +
         `${dataNote({ about, ageDays: ageInDays(about, today) })}\n`,
     );

@@ -20,6 +20,7 @@ import { formatOf, readScoped, readsAsUnion, readText, type ScopedRead } from '.
 import { Output, OutputError, writeUntilClosed } from './output';
 import { importData } from './importData';
 import { updateData } from './updateData';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** Addresses per family, and how many entries gave them. */
 interface Sets {
@@ -203,7 +204,7 @@ class Run {
       }
       // As people read them (IPv6 in powers of two and /48s); --json keeps the exact integers.
       const figures = (version: 4 | 6, entries: number, addresses: bigint) =>
-        `${entries.toLocaleString('en-US')} ${entries === 1 ? 'entry' : 'entries'} blocking ${formatAddresses(version, addresses)}`;
+        `${formatCount(entries)} ${entries === 1 ? 'entry' : 'entries'} blocking ${formatAddresses(version, addresses)}`;
       this.out.line(`IPv4: ${figures(4, sets.entries4, ipv4)}`);
       this.out.line(`IPv6: ${figures(6, sets.entries6, ipv6)}`);
       for (const { file, scope, set } of sets.scopes) {

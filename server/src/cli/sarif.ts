@@ -11,6 +11,7 @@ import { staleWarning, type DataStatus } from '../core/ownership/dataAbout';
 import { dataAgeJson } from './dataAbout';
 import { locator, shownFindings, total, type FileReport } from './findings';
 import { Streamed } from './jsonStream';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** GitHub code scanning rejects a run with more results. */
 export const SARIF_MAX_RESULTS = 25_000;
@@ -23,11 +24,10 @@ const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'er
 /** The log, for writeJson: its results are made while it is written. `ownership` is the data the audit used, dated. */
 export function sarifLog(reports: readonly FileReport[], maxResults: number, ownership: DataStatus | undefined): object {
   const omitted = reports.reduce((sum, report) => sum + total(report.findings.counts) - total(report.shown), 0);
-  const count = (n: number) => n.toLocaleString('en-US');
   const stale = ownership && staleWarning(ownership);
   const notifications = [
     ...(omitted > 0
-      ? [`${count(omitted)} results were left out by --max-results ${count(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`]
+      ? [`${formatCount(omitted)} results were left out by --max-results ${formatCount(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`]
       : []),
     ...(stale ? [stale] : []),
   ].map((text) => ({ level: 'warning', message: { text } }));

@@ -10,7 +10,8 @@
  * from a first pass over the file's findings, each written and measured
  * without building a row, then dropped.
  */
-import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
+import { formatAddresses, formatAmount } from '../core/addresses/display';
+import { formatCount } from '../core/primitives/formatCount';
 import type { FamilyTotals, Finding } from '../core/analysis/audit';
 import { columnFinder } from '../core/formats/format';
 import type { Palette } from './colour';

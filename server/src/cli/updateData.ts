@@ -8,6 +8,7 @@ import { ageInDays, dataNote } from '../core/ownership/dataAbout';
 import { feedDirectory } from '../node/cacheFolder';
 import { NodeOwnershipStore } from '../node/ownershipStore';
 import type { UpdateDataOptions } from './args';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** The exit status: 0 updated, 2 not (the reason on stderr). */
 export async function updateData(options: UpdateDataOptions, today: Date): Promise<number> {
@@ -16,9 +17,8 @@ export async function updateData(options: UpdateDataOptions, today: Date): Promi
   process.stderr.write(`Downloading ${ipv4} and ${ipv6}…\n`);
   try {
     const { about, ipv4Ranges, ipv6Ranges, holders } = await store.update(options);
-    const count = (n: number) => n.toLocaleString('en-US');
     process.stdout.write(
-      `Updated: ${count(ipv4Ranges)} IPv4 and ${count(ipv6Ranges)} IPv6 ranges, ${count(holders)} holders, in ${store.location}; check uses them from now on.\n` +
+      `Updated: ${formatCount(ipv4Ranges)} IPv4 and ${formatCount(ipv6Ranges)} IPv6 ranges, ${formatCount(holders)} holders, in ${store.location}; check uses them from now on.\n` +
         `${dataNote({ about, ageDays: ageInDays(about, today) })}\n`,
     );
     return 0;

@@ -6,6 +6,7 @@ import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from '
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../core/analysis/audit';
 import { ruleOf, type Severity } from '../core/analysis/findingCodes';
+import { formatCount } from '../core/primitives/formatCount';
 
 export const SOURCE = 'blocklist';
 
@@ -53,6 +54,6 @@ export function limitDiagnostic(shown: number, omitted: number): Diagnostic {
     severity: DiagnosticSeverity.Information,
     code: 'too-many-problems',
     source: SOURCE,
-    message: `Showing the first ${shown.toLocaleString('en-US')} findings; ${omitted.toLocaleString('en-US')} more are not shown. Raise "blocklist.maxProblems" to see them.`,
+    message: `Showing the first ${formatCount(shown)} findings; ${formatCount(omitted)} more are not shown. Raise "blocklist.maxProblems" to see them.`,
   };
 }

@@ -1,7 +1,8 @@
 /** Hover: what an entry blocks, exactly; elsewhere, the document's totals. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatAddresses, formatAmount, formatCount, formatPercent, formatShare } from '../core/addresses/display';
+import { formatAddresses, formatAmount, formatPercent, formatShare } from '../core/addresses/display';
+import { formatCount } from '../core/primitives/formatCount';
 import { describeEntry, summarize, type EntryDescription } from '../core/analysis/describe';
 import type { Evaluation } from '../core/formats/format';
 import { ageInDays, dataNote, type DataAge } from '../core/ownership/dataAbout';

@@ -7,7 +7,8 @@
  */
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { formatAddresses, formatAmount, formatCount } from '../core/addresses/display';
+import { formatAddresses, formatAmount } from '../core/addresses/display';
+import { formatCount } from '../core/primitives/formatCount';
 import { sectionsOf, type Section } from '../core/analysis/sections';
 import type { Analysis } from './analysis';
 import { toRange } from './convert';

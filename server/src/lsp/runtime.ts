@@ -13,6 +13,7 @@ import type { FeedIndex } from '../core/ownership/feeds/feedIndex';
 import type { FeedSource } from '../core/ownership/feeds/sources';
 import { AsnIndex } from '../core/ownership/asnIndex';
 import { Networks } from '../core/ownership/networks';
+import { formatCount } from '../core/primitives/formatCount';
 
 export interface Disposable {
   dispose(): void;
@@ -127,7 +128,7 @@ export function loadNetworks(asn: AsnIndexData, log: (message: string) => void, 
     const networks = Networks.fromBytes(bytes);
     const { source, version, date } = networks.index.about;
     log(
-      `ASN data (${source} ${version}, data of ${date}): ${networks.index.ipv4RangeCount.toLocaleString('en-US')} IPv4 and ${networks.index.ipv6RangeCount.toLocaleString('en-US')} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
+      `ASN data (${source} ${version}, data of ${date}): ${formatCount(networks.index.ipv4RangeCount)} IPv4 and ${formatCount(networks.index.ipv6RangeCount)} IPv6 ranges loaded in ${(performance.now() - start).toFixed(0)} ms.`,
     );
     return networks;
   };

@@ -4,6 +4,7 @@
  * Messages show a URL as `displayUrl` does, without its secrets.
  */
 import * as https from 'node:https';
+import { formatCount } from '../core/primitives/formatCount';
 
 export interface DownloadOptions {
   /** Abandon a download with no data for this long, and any download after four times this long. */
@@ -87,14 +88,14 @@ function get(url: string, options: DownloadOptions): Promise<Result> {
       }
       const declared = Number(response.headers['content-length'] ?? 0);
       if (declared > options.maxBytes) {
-        fail(`${shown} is ${declared.toLocaleString('en-US')} bytes, more than the ${options.maxBytes.toLocaleString('en-US')} allowed.`);
+        fail(`${shown} is ${formatCount(declared)} bytes, more than the ${formatCount(options.maxBytes)} allowed.`);
         return;
       }
       const chunks: Buffer[] = [];
       let received = 0;
       response.on('data', (chunk: Buffer) => {
         received += chunk.length;
-        if (received > options.maxBytes) fail(`${shown} sent more than the ${options.maxBytes.toLocaleString('en-US')} bytes allowed.`);
+        if (received > options.maxBytes) fail(`${shown} sent more than the ${formatCount(options.maxBytes)} bytes allowed.`);
         else chunks.push(chunk);
       });
       response.on('end', () => {

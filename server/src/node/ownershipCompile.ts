@@ -10,6 +10,7 @@ import { compileAsnIndex, type CompiledAsnIndex } from '../core/ownership/asnCom
 import { ASN_DATASETS, type AsnDatasetFormat } from '../core/ownership/asnDatasets';
 import { AsnIndex } from '../core/ownership/asnIndex';
 import type { DataAbout } from '../core/ownership/dataAbout';
+import { formatCount } from '../core/primitives/formatCount';
 
 /** What the worker is given: the downloaded files, what the data is, and what it must pass. */
 export interface CompileJob {
@@ -47,7 +48,7 @@ export function gunzip(file: string, bytes: Uint8Array, maxBytes: number): Buffe
   try {
     return gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${file} unpacks to more than the ${maxBytes.toLocaleString('en-US')} bytes allowed.`);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`${file} unpacks to more than the ${formatCount(maxBytes)} bytes allowed.`);
     throw new Error(`${file} is not a whole gzip file (${error instanceof Error ? error.message : String(error)}).`);
   }
 }

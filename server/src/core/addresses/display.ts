@@ -1,14 +1,10 @@
 /** How numbers, addresses and shares are written in messages and hovers. */
 import { formatIPv4 } from './ipv4';
 import { formatIPv6 } from './ipv6';
+import { formatCount } from '../primitives/formatCount';
 
 export function formatAddress(version: number, address: bigint): string {
   return version === 4 ? formatIPv4(Number(address)) : formatIPv6(address);
-}
-
-/** 1,048,576 (thousands separators, exact for any size). */
-export function formatCount(count: bigint): string {
-  return count.toLocaleString('en-US');
 }
 
 /**

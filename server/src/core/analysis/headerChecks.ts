@@ -10,6 +10,7 @@ import { closestProvider } from '../ownership/addressSpec';
 import { PROVIDERS } from '../ownership/providers';
 import { quote } from '../primitives/excerpt';
 import type { HeaderCode } from './findingCodes';
+import { formatCount } from '../primitives/formatCount';
 
 export interface HeaderNote {
   readonly code: HeaderCode;
@@ -63,14 +64,14 @@ export function headerNotes(directives: Directives, entries: number, uniqueIps: 
   }
   const header = directives.fireholEntries;
   if (header && (header.uniqueIps !== uniqueIps || (header.subnets !== undefined && header.subnets !== entries))) {
-    const claimed = header.subnets === undefined ? '' : `${header.subnets.toLocaleString('en-US')} subnets and `;
-    const actual = header.subnets === undefined ? '' : `${entries.toLocaleString('en-US')} entries and `;
+    const claimed = header.subnets === undefined ? '' : `${formatCount(header.subnets)} subnets and `;
+    const actual = header.subnets === undefined ? '' : `${formatCount(entries)} entries and `;
     notes.push({
       code: 'stale-header',
       line: header.line,
       start: header.start,
       end: header.end,
-      message: `The header says ${claimed}${header.uniqueIps.toLocaleString('en-US')} unique IPs, but the list has ${actual}${uniqueIps.toLocaleString('en-US')} unique addresses. Update the header.`,
+      message: `The header says ${claimed}${formatCount(header.uniqueIps)} unique IPs, but the list has ${actual}${formatCount(uniqueIps)} unique addresses. Update the header.`,
     });
   }
   return notes;

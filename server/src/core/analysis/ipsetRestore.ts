@@ -39,7 +39,7 @@
  * Other commands (del, swap, rename) leave their sets unchecked from there on.
  */
 import { forEachCidrOfRange } from '../addresses/addressSet';
-import { formatCount } from '../addresses/display';
+import { formatCount } from '../primitives/formatCount';
 import { IPV4 } from '../addresses/family';
 import { parseIPv4 } from '../addresses/ipv4';
 import type { BlocklistDocument, EntryTable } from '../document/document';

@@ -16,6 +16,7 @@ import type { EntryCode } from './findingCodes';
 import { overbroadLimit } from './messages';
 import { addressesInTarget } from './target';
 import type { AuditOptions } from './options';
+import { formatCount } from '../primitives/formatCount';
 
 /** How many owners the sentence names. */
 const OWNERS_NAMED = 3;
@@ -52,7 +53,7 @@ export function reachSentence(
     // Known providers when they are the point, else the organisations.
     const named = namedOwners(ownership, providers).slice(0, OWNERS_NAMED);
     const owners = named.map((owner) => `${excerpt(owner.name)} ${formatAmount(version, owner.addresses)} (${formatPercent(owner.addresses, total)})`);
-    if (codes.includes('collateral')) owners.push(`${ownership.organisationCount.toLocaleString('en-US')} organisations in all`);
+    if (codes.includes('collateral')) owners.push(`${formatCount(ownership.organisationCount)} organisations in all`);
     if (ownership.unannounced > 0n) owners.push(`unannounced ${formatAmount(version, ownership.unannounced)}`);
     sentence += `: ${owners.join(', ')}`;
   }

@@ -7,6 +7,7 @@
 import { parseIPv4 } from '../addresses/ipv4';
 import type { AsnIndex } from './asnIndex';
 import { AsnDataError } from './asnDatasets';
+import { formatCount } from '../primitives/formatCount';
 
 /** An address whose holder everybody knows. */
 export interface Canary {
@@ -35,12 +36,11 @@ export const DEFAULT_ASN_DATA_CHECKS: AsnDataChecks = {
 
 /** Throws an AsnDataError, saying what falls short, unless `index` passes `checks`. */
 export function checkAsnIndex(index: AsnIndex, checks: AsnDataChecks): void {
-  const count = (n: number) => n.toLocaleString('en-US');
   if (index.ipv4RangeCount < checks.minIpv4Ranges) {
-    throw new AsnDataError(`The data has ${count(index.ipv4RangeCount)} IPv4 ranges, fewer than the ${count(checks.minIpv4Ranges)} of a complete dataset.`);
+    throw new AsnDataError(`The data has ${formatCount(index.ipv4RangeCount)} IPv4 ranges, fewer than the ${formatCount(checks.minIpv4Ranges)} of a complete dataset.`);
   }
   if (index.holderCount < checks.minHolders) {
-    throw new AsnDataError(`The data names ${count(index.holderCount)} holders, fewer than the ${count(checks.minHolders)} of a complete dataset.`);
+    throw new AsnDataError(`The data names ${formatCount(index.holderCount)} holders, fewer than the ${formatCount(checks.minHolders)} of a complete dataset.`);
   }
   for (const canary of checks.canaries) {
     const address = BigInt(parseIPv4(canary.address, 0, canary.address.length, []));

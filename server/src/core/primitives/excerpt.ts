@@ -5,6 +5,7 @@
  * override there would act on the reader's screen instead of being read,
  * and a 50 MB line would be echoed whole.
  */
+import { formatCount } from './formatCount';
 
 /** The most characters an excerpt shows (escapes included) before it is cut. */
 export const EXCERPT_LENGTH = 40;
@@ -52,5 +53,5 @@ function shorten(text: string, start: number, end: number): { shown: string; cut
 }
 
 function length(start: number, end: number): string {
-  return `${(end - start).toLocaleString('en-US')} characters`;
+  return `${formatCount((end - start))} characters`;
 }
