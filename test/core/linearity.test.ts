@@ -127,8 +127,8 @@ test("check's output locates each finding of a one-line document in bounded work
   assert.ok(growth < MAX_GROWTH, `characters per finding grew ×${growth.toFixed(2)} from ${N} to ${4 * N} entries`);
 });
 
-test('columnFinder gives the column columnOf gives, at every offset, across every line break', () => {
-  const text = 'a\r\nbc\rdef\n\n\r\r\ngh\n';
+test('columnFinder gives the column columnOf gives, at every offset, across every line break, before and after a line too long to scan back', () => {
+  const text = `a\r\nbc\rdef\n\n\r\r\ngh\n${'x'.repeat(5000)}\r\nij\r\rk\n`;
   const columnAt = columnFinder(text);
   for (let offset = 0; offset <= text.length; offset++) assert.equal(columnAt(offset), columnOf(text, offset), `offset ${offset}`);
 });

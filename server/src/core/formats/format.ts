@@ -166,19 +166,28 @@ export function columnOf(text: string, offset: number): number {
 }
 
 /**
- * columnOf for many offsets of one text: its line starts found once, on the
- * first call, then a binary search per offset, where columnOf scans back to
- * the line's start each time (a finding per entry of a 1 MB line:
- * quadratic). Given the offset's (zero-based) line, as a finding has it, no search.
+ * columnOf for many offsets of one text. A line is scanned back from the
+ * offset as columnOf does while lines are short; past SCANNED characters
+ * (a finding per entry of a 1 MB line would make that quadratic) the line
+ * starts are found once and each offset is a binary search, or no search
+ * given the offset's (zero-based) line, as a finding has it.
  */
 export function columnFinder(text: string): (offset: number, line?: number) => number {
   let starts: number[] | undefined;
   return (offset, line) => {
-    const found = (starts ??= lineStarts(text));
-    if (line !== undefined && found[line] <= offset && (line + 1 === found.length || offset < found[line + 1])) return offset - found[line];
+    if (!starts) {
+      const start = lineStartOf(text, offset, SCANNED);
+      if (start >= 0) return offset - start;
+      starts = lineStarts(text);
+    }
+    if (line !== undefined && starts[line] <= offset && (line + 1 === starts.length || offset < starts[line + 1])) return offset - starts[line];
+    const found = starts;
     return offset - found[partitionPoint(found.length, (n) => found[n] > offset) - 1];
   };
 }
+
+/** How far columnFinder scans back for a line's start before it finds every line's start instead. */
+const SCANNED = 4096;
 
 /** Where each line of `text` starts, ascending: 0, and the offset after each line break. */
 function lineStarts(text: string): number[] {
@@ -190,14 +199,18 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-/** The offset where the line holding `offset` starts (an offset between the `\r` and `\n` of a break is on the line it ends). */
-export function lineStartOf(text: string, offset: number): number {
+/**
+ * The offset where the line holding `offset` starts (an offset between the
+ * `\r` and `\n` of a break is on the line it ends); -1 when that is more
+ * than `limit` characters back.
+ */
+export function lineStartOf(text: string, offset: number, limit = Infinity): number {
   let i = text.charCodeAt(offset) === LF && text.charCodeAt(offset - 1) === CR ? offset - 1 : offset;
-  for (; i > 0; i--) {
+  for (const stop = Math.max(0, i - limit); i > stop; i--) {
     const c = text.charCodeAt(i - 1);
     if (c === LF || c === CR) return i;
   }
-  return 0;
+  return i === 0 ? 0 : -1;
 }
 
 /** The offset after the line break of the line starting at `start` (or the text's length). */
