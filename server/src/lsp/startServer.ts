@@ -12,7 +12,7 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { summarize } from '../core/analysis/describe';
 import { buildReport } from '../core/analysis/report';
 import { feedSources, feedStores, NetworkState, registerFeedRequests, storagePathOf } from './feedRequests';
@@ -26,6 +26,7 @@ import { aggregateEdits, codeActions, FIX_ALL_KIND, fixAllTarget, resolveFixAll 
 import { DiagnosticsFeature } from './diagnostics';
 import { hover } from './hover';
 import { inlayHints } from './inlayHints';
+import { LineIndexedDocument } from './lineIndexedDocument';
 import { documentSymbols, foldingRanges } from './outline';
 import { WorkspaceIndex } from './workspaceIndex';
 import { registerWorkspaceRequests } from './workspaceRequests';
@@ -64,7 +65,7 @@ function ownershipData({ networks }: Analysis, settings: Settings, today: Date):
 
 /** `runtime` brings what the server needs from its host (Node's: server/src/node/nodeRuntime.ts). */
 export function startServer(connection: Connection, runtime: Runtime): void {
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments<TextDocument>(LineIndexedDocument);
   let networks: NetworkState | undefined;
   const analyses = new AnalysisCache(
     () => networks,
