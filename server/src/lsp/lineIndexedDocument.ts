@@ -141,14 +141,17 @@ export class LineIndexedDocument implements TextDocument {
 function forEachLineStart(text: string, from: number, to: number, visit: (start: number) => void): void {
   if (from === 0) visit(0);
   // s starts a line when the character before it ends a break: `\n`, or `\r` that no `\n` follows. Two native
-  // searches; each is made again only once passed.
+  // searches, each made again only once passed, in the characters that decide (a search for a `\r` that the text
+  // does not hold would otherwise read on to its end, on every keystroke).
+  const base = Math.max(from - 1, 0);
+  const region = text.slice(base, to + 1);
   let [cr, lf] = [-1, -1];
-  for (let at = Math.max(from - 1, 0); at < to;) {
-    if (cr < at) cr = indexOrLength(text, '\r', at);
-    if (lf < at) lf = indexOrLength(text, '\n', at);
+  for (let at = 0; at < to - base;) {
+    if (cr < at) cr = indexOrLength(region, '\r', at);
+    if (lf < at) lf = indexOrLength(region, '\n', at);
     const end = Math.min(cr, lf);
-    if (end >= to) break;
-    if (text.charCodeAt(end) === LF || text.charCodeAt(end + 1) !== LF) visit(end + 1);
+    if (end >= to - base) break;
+    if (region.charCodeAt(end) === LF || region.charCodeAt(end + 1) !== LF) visit(base + end + 1);
     at = end + 1;
   }
 }
