@@ -106,11 +106,15 @@ class FamilyTotals {
   /** The same ranges numbered by their holders' organisations. */
   get organisations(): HolderTotals {
     if (!this.byOrganisation) {
-      const { holderOrganisation } = this;
-      const holderOf = this.ranges.holderOf.slice();
-      for (let p = 0; p < holderOf.length; p++) holderOf[p] = holderOrganisation[holderOf[p]];
-      const groups = () => groupByHolder(holderOf, this.holderAsn.length);
-      this.byOrganisation = new HolderTotals({ ...this.ranges, holderOf }, groups, this.holderAsn, this.blockSize, this.organisationRankings);
+      const { ranges, holderOrganisation } = this;
+      const holders = once(() => {
+        const all = ranges.holders().slice();
+        for (let p = 0; p < all.length; p++) all[p] = holderOrganisation[all[p]];
+        return all;
+      });
+      const byOrganisation: FamilyRanges = { ...ranges, holderAt: (p) => holderOrganisation[ranges.holderAt(p)], holders };
+      const groups = () => groupByHolder(holders(), this.holderAsn.length);
+      this.byOrganisation = new HolderTotals(byOrganisation, groups, this.holderAsn, this.blockSize, this.organisationRankings);
     }
     return this.byOrganisation;
   }
@@ -496,30 +500,55 @@ export class AsnIndex {
 
   private totals4(): FamilyTotals {
     if (!this.ipv4Totals) {
-      // Locals, not fields: run once per process, mostly before it is optimised.
-      const { v4Start, v4End } = this;
-      const sizes = new Float64Array(v4Start.length);
-      for (let k = 0; k < sizes.length; k++) sizes[k] = v4End[k] - v4Start[k] + 1;
-      this.ipv4Totals = new FamilyTotals({ holderOf: this.v4Holder, sizes, limbs: 1 }, () => this.groups4(), this.holderAsn, this.holderOrganisation, IPV4_BLOCK, this.rankings[4]);
+      // Locals, not fields: the sizes are worked out once per process, mostly before the loop is optimised.
+      const { v4Start, v4End, v4Holder } = this;
+      const ranges: FamilyRanges = {
+        count: v4Holder.length,
+        limbs: 1,
+        holderAt: (p) => v4Holder[p],
+        addSize: (out, at, p) => (out[at] += v4End[p] - v4Start[p] + 1),
+        holders: () => v4Holder,
+        sizes: once(() => {
+          const sizes = new Float64Array(v4Start.length);
+          for (let k = 0; k < sizes.length; k++) sizes[k] = v4End[k] - v4Start[k] + 1;
+          return sizes;
+        }),
+      };
+      this.ipv4Totals = new FamilyTotals(ranges, () => this.groups4(), this.holderAsn, this.holderOrganisation, IPV4_BLOCK, this.rankings[4]);
     }
     return this.ipv4Totals;
   }
 
   private totals6(): FamilyTotals {
     if (!this.ipv6Totals) {
+      const { v6Start, v6End, v6Holder } = this;
       // end - start + 1 word by word, borrowing and carrying in floats (a bigint per range would cost 0.2 s here).
-      const sizes = new Float64Array(this.v6Start.length);
-      for (let at = 0; at < sizes.length; at += 4) {
-        let borrow = 0;
-        for (let j = at + 3; j >= at; j--) {
-          const difference = this.v6End[j] - this.v6Start[j] - borrow;
-          borrow = difference < 0 ? 1 : 0;
-          sizes[j] = difference + borrow * 2 ** 32;
+      const sizes = once(() => {
+        const all = new Float64Array(v6Start.length);
+        for (let at = 0; at < all.length; at += 4) {
+          let borrow = 0;
+          for (let j = at + 3; j >= at; j--) {
+            const difference = v6End[j] - v6Start[j] - borrow;
+            borrow = difference < 0 ? 1 : 0;
+            all[j] = difference + borrow * 2 ** 32;
+          }
+          all[at + 3] += 1;
+          carry(all, at, 4);
         }
-        sizes[at + 3] += 1;
-        carry(sizes, at, 4);
-      }
-      this.ipv6Totals = new FamilyTotals({ holderOf: this.v6Holder, sizes, limbs: 4 }, () => this.groups6(), this.holderAsn, this.holderOrganisation, IPV6_BLOCK, this.rankings[6]);
+        return all;
+      });
+      const ranges: FamilyRanges = {
+        count: v6Holder.length,
+        limbs: 4,
+        holderAt: (p) => v6Holder[p],
+        addSize: (out, at, p) => {
+          const all = sizes();
+          for (let j = 0; j < 4; j++) out[at + j] += all[4 * p + j];
+        },
+        holders: () => v6Holder,
+        sizes,
+      };
+      this.ipv6Totals = new FamilyTotals(ranges, () => this.groups6(), this.holderAsn, this.holderOrganisation, IPV6_BLOCK, this.rankings[6]);
     }
     return this.ipv6Totals;
   }
@@ -532,6 +561,12 @@ export class AsnIndex {
     const at = k * 4;
     return (BigInt(words[at]) << 96n) | (BigInt(words[at + 1]) << 64n) | (BigInt(words[at + 2]) << 32n) | BigInt(words[at + 3]);
   }
+}
+
+/** `make()`, made on the first call and kept. */
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
 }
 
 /** Ranges [first, last] as a run, the first and last as edges when `part` says [lo, hi] takes only part of them. */

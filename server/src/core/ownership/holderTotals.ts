@@ -29,12 +29,21 @@ export const TOP = 5;
 
 const NONE = 0xffffffff;
 
-/** One family's ranges, in address order. */
+/**
+ * One family's ranges, in address order: each one's holder and address
+ * count, range by range for a walk, or every range's at once for the tables
+ * (made on the first call: a process that only walks short runs never
+ * fills an array per range).
+ */
 export interface FamilyRanges {
-  readonly holderOf: Uint32Array;
-  /** The address count of each range, `limbs` limbs each. */
-  readonly sizes: Float64Array;
+  readonly count: number;
   readonly limbs: Limbs;
+  holderAt(p: number): number;
+  /** Adds range p's address count to `out[at, at + limbs)`. */
+  addSize(out: Float64Array, at: number, p: number): void;
+  holders(): Uint32Array;
+  /** `limbs` limbs per range. */
+  sizes(): Float64Array;
 }
 
 /** A range that the queried addresses take only part of: its position and that part's address count (in limbs). */
@@ -118,7 +127,7 @@ export class HolderTotals {
     private readonly blockSize: number,
     rankings?: Uint32Array,
   ) {
-    this.count = ranges.holderOf.length;
+    this.count = ranges.count;
     this.blockCount = Math.ceil(this.count / blockSize);
     this.rows = Array.from<Uint32Array | undefined>({ length: this.blockCount });
     if (rankings && rankings.length > 0) {
@@ -156,9 +165,9 @@ export class HolderTotals {
       candidates.push(h);
       if (!this.holds(h, blocksStart, blocksEnd)) count++;
     };
-    for (let p = first; p < blocksStart; p++) meet(this.ranges.holderOf[p]);
-    for (let p = blocksEnd; p <= last; p++) meet(this.ranges.holderOf[p]);
-    for (const edge of run.edges) meet(this.ranges.holderOf[edge.range]);
+    for (let p = first; p < blocksStart; p++) meet(this.ranges.holderAt(p));
+    for (let p = blocksEnd; p <= last; p++) meet(this.ranges.holderAt(p));
+    for (const edge of run.edges) meet(this.ranges.holderAt(edge.range));
     workDone.probes += blocksStart - first + last - blocksEnd + 1;
     for (let m = 1; m <= TOP && row[cell + m] !== NONE; m++) {
       const h = row[cell + m];
@@ -170,7 +179,7 @@ export class HolderTotals {
     const L = this.ranges.limbs;
     for (const h of candidates) {
       this.addHolderSum(h, first, last, totals, h * L);
-      for (const edge of run.edges) if (this.ranges.holderOf[edge.range] === h) addLimbs(totals, h * L, edge.size, 0, L);
+      for (const edge of run.edges) if (this.ranges.holderAt(edge.range) === h) addLimbs(totals, h * L, edge.size, 0, L);
       carry(totals, h * L, L);
     }
     return this.ranked(candidates, limit, count);
@@ -178,10 +187,10 @@ export class HolderTotals {
 
   /** The addresses of the run that anyone announces. */
   announced(run: Run): bigint {
-    const { sizes, limbs: L } = this.ranges;
+    const L = this.ranges.limbs;
     const out = this.sum.fill(0);
     if (this.isShort(run)) {
-      for (let p = run.first; p <= run.last; p++) addLimbs(out, 0, sizes, p * L, L);
+      for (let p = run.first; p <= run.last; p++) this.ranges.addSize(out, 0, p);
       workDone.probes += Math.max(0, run.last - run.first + 1);
     } else {
       const sums = this.sumsInOrder();
@@ -197,7 +206,7 @@ export class HolderTotals {
     const L = this.ranges.limbs;
     const out = this.sum.fill(0);
     this.addHolderSum(h, run.first, run.last, out, 0);
-    for (const edge of run.edges) if (this.ranges.holderOf[edge.range] === h) addLimbs(out, 0, edge.size, 0, L);
+    for (const edge of run.edges) if (this.ranges.holderAt(edge.range) === h) addLimbs(out, 0, edge.size, 0, L);
     return limbsToBigInt(out, 0, L);
   }
 
@@ -227,18 +236,24 @@ export class HolderTotals {
 
   /** Counts every holder of the run in `totals` (carried) by walking it: the holders met, which `clear` resets. */
   private accumulate(run: Run): number[] {
-    const { holderOf, sizes, limbs: L } = this.ranges;
-    const { totals, met } = this;
+    const { ranges, totals, met } = this;
+    const L = ranges.limbs;
     const candidates: number[] = [];
-    const add = (h: number, size: Float64Array, at: number) => {
-      if (!met[h]) {
-        met[h] = 1;
-        candidates.push(h);
-      }
-      addLimbs(totals, h * L, size, at, L);
+    const meet = (h: number) => {
+      if (met[h]) return;
+      met[h] = 1;
+      candidates.push(h);
     };
-    for (let p = run.first; p <= run.last; p++) add(holderOf[p], sizes, p * L);
-    for (const edge of run.edges) add(holderOf[edge.range], edge.size, 0);
+    for (let p = run.first; p <= run.last; p++) {
+      const h = ranges.holderAt(p);
+      meet(h);
+      ranges.addSize(totals, h * L, p);
+    }
+    for (const edge of run.edges) {
+      const h = ranges.holderAt(edge.range);
+      meet(h);
+      addLimbs(totals, h * L, edge.size, 0, L);
+    }
     workDone.probes += Math.max(0, run.last - run.first + 1);
     for (const h of candidates) carry(totals, h * L, L);
     return candidates;
@@ -294,7 +309,7 @@ export class HolderTotals {
   private row(i: number): Uint32Array {
     const existing = this.rows[i];
     if (existing) return existing;
-    const { holderOf, sizes, limbs: L } = this.ranges;
+    const [holderOf, sizes, L] = [this.ranges.holders(), this.ranges.sizes(), this.ranges.limbs];
     const { totals, met } = this;
     const row = new Uint32Array(this.rowStart(i + 1) - this.rowStart(i)).fill(NONE);
     const top: number[] = [];
@@ -367,7 +382,7 @@ export class HolderTotals {
 
   private sumsByHolder(): Float64Array {
     if (this.groupSums) return this.groupSums;
-    const { sizes, limbs: L } = this.ranges;
+    const [sizes, L] = [this.ranges.sizes(), this.ranges.limbs];
     const positions = this.groups().positions;
     const sums = new Float64Array((this.count + 1) * L);
     // Run once per process, mostly before it is optimised: IPv4's one limb without the inner loop.
@@ -384,7 +399,7 @@ export class HolderTotals {
 
   private sumsInOrder(): Float64Array {
     if (this.runningSums) return this.runningSums;
-    const { sizes, limbs: L } = this.ranges;
+    const [sizes, L] = [this.ranges.sizes(), this.ranges.limbs];
     const sums = new Float64Array((this.count + 1) * L);
     for (let p = 0; p < this.count * L; p++) sums[p + L] = sums[p] + sizes[p];
     workDone.probes += this.count;
