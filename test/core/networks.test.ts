@@ -201,6 +201,24 @@ test('providers: the shares of one range and of a whole list, without walking th
   );
 });
 
+test('an IPv4 entry meeting few ranges of the index is answered from those, as the gathered provider ranges answer it', () => {
+  const bytes = readFileSync(join(root, 'dist/asn.bin'));
+  const gathered = Networks.fromBytes(bytes).providers;
+  gathered.forEachIPv4Range(() => undefined);
+  const walking = Networks.fromBytes(bytes).providers;
+  const before = workDone.probes;
+  assert.equal(walking.touchesIPv4(0x08080800, 0x080808ff), true); // Google's 8.8.8.0/24
+  assert.ok(workDone.probes - before < 1000, `${workDone.probes - before} probes for a /24: the provider ranges were gathered`);
+  fc.assert(
+    fc.property(fc.nat(0xffffffff), fc.nat(1 << 20), (lo, width) => {
+      const hi = Math.min(lo + width, 0xffffffff);
+      assert.equal(walking.touchesIPv4(lo, hi), gathered.touchesIPv4(lo, hi));
+      assert.deepEqual(walking.addressesIn(4, BigInt(lo), BigInt(hi), 64), gathered.addressesIn(4, BigInt(lo), BigInt(hi), 64));
+    }),
+    { numRuns: 300 },
+  );
+});
+
 test("providers of a whole list of many ranges, IPv4 and IPv6, equal the walk's holdings of the list", () => {
   // IPv6 ranges inside the providers' own prefixes (AWS, Google, Meta), where random ones would hold none.
   const bases = [0x2600_1f00n << 104n, 0x2001_4860n << 96n, 0x2a03_2880n << 96n];

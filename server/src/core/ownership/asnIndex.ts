@@ -395,6 +395,29 @@ export class AsnIndex {
     return { starts, ends, asns: Uint32Array.from(asns) };
   }
 
+  /**
+   * The ranges of the autonomous systems `asns` that meet [lo, hi] (whole,
+   * in address order), found by walking the ranges of the index that meet
+   * it, and how many those were; undefined, with no walk, when they are more
+   * than `limit`.
+   */
+  ipv4RangesIn(asns: ReadonlySet<number>, lo: number, hi: number, limit: number): { readonly ranges: AsnRanges<number>; readonly walked: number } | undefined {
+    const first = lowerBound(this.v4End, lo);
+    const last = lowerBound(this.v4Start, hi + 1) - 1;
+    if (last - first + 1 > limit) return undefined;
+    const [starts, ends, found]: number[][] = [[], [], []];
+    for (let k = first; k <= last; k++) {
+      const asn = this.holderAsn[this.v4Holder[k]];
+      if (!asns.has(asn)) continue;
+      starts.push(this.v4Start[k]);
+      ends.push(this.v4End[k]);
+      found.push(asn);
+    }
+    const walked = Math.max(0, last - first + 1);
+    workDone.probes += walked;
+    return { ranges: { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends), asns: Uint32Array.from(found) }, walked };
+  }
+
   /** Every organisation with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
   private byOrganisation(addressesOf: (holder: number) => bigint): Holders {
     const held = new Map<number, bigint>();
