@@ -42,9 +42,9 @@ const RECALLED = 16;
 
 /** One family's ranges of some autonomous systems, in address order, column by column. */
 export interface AsnRanges<A extends number | bigint> {
-  readonly starts: A extends number ? Uint32Array : readonly bigint[];
-  readonly ends: A extends number ? Uint32Array : readonly bigint[];
-  readonly asns: Uint32Array;
+  readonly starts: ArrayLike<A>;
+  readonly ends: ArrayLike<A>;
+  readonly asns: ArrayLike<number>;
 }
 
 /** One autonomous system's share of queried addresses (one (ASN, name) pair of the data). */
@@ -392,7 +392,7 @@ export class AsnIndex {
       asns.push(holderAsn[v6Holder[k]]);
     }
     workDone.probes += v6Holder.length;
-    return { starts, ends, asns: Uint32Array.from(asns) };
+    return { starts, ends, asns };
   }
 
   /**
@@ -415,7 +415,7 @@ export class AsnIndex {
     }
     const walked = Math.max(0, last - first + 1);
     workDone.probes += walked;
-    return { ranges: { starts: Uint32Array.from(starts), ends: Uint32Array.from(ends), asns: Uint32Array.from(found) }, walked };
+    return { ranges: { starts, ends, asns: found }, walked };
   }
 
   /** Every organisation with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
