@@ -8,11 +8,20 @@ import { join } from 'node:path';
 import type { Networks } from '../core/ownership/networks';
 import { loadNetworks as loadFrom, type AsnIndexData } from '../lsp/runtime';
 import { feedDirectory } from './cacheFolder';
+import { preloadFile } from './filePreload';
 import { NodeOwnershipStore } from './ownershipStore';
 
 const FILE = join(__dirname, 'asn.bin');
 
-export const asnIndexFile: AsnIndexData = { location: FILE, read: () => readFileSync(FILE) };
+/** The shipped index's bytes, from a worker thread once preloadAsnIndex has started it. */
+let preloaded: (() => Uint8Array) | undefined;
+
+export const asnIndexFile: AsnIndexData = { location: FILE, read: () => (preloaded ? preloaded() : readFileSync(FILE)) };
+
+/** Starts reading the shipped index in a worker thread, for a process that will use it after some work of its own. */
+export function preloadAsnIndex(): void {
+  preloaded ??= preloadFile(FILE);
+}
 
 /** The CLI's network data: the updated index if there is one that loads, else the shipped one; undefined (with the reason logged) when neither loads: provider checks are then off. */
 export function loadNetworks(log: (message: string) => void): Networks | undefined {
