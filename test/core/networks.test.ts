@@ -201,10 +201,18 @@ test('providers: the shares of one range and of a whole list, without walking th
   );
 });
 
-test('an IPv4 entry meeting few ranges of the index is answered from those, as the gathered provider ranges answer it', () => {
+/** The IPv4 set of `ranges`. */
+function set4(ranges: readonly (readonly [number, number])[]): AddressSet<number> {
+  const builder = new IntervalBuilder(IPV4);
+  for (const [lo, hi] of ranges) builder.add(lo, hi);
+  return builder.build();
+}
+
+test('an IPv4 entry or list meeting few ranges of the index is answered from those, as the gathered provider ranges answer it', () => {
   const bytes = readFileSync(join(root, 'dist/asn.bin'));
   const gathered = Networks.fromBytes(bytes).providers;
-  gathered.forEachIPv4Range(() => undefined);
+  // A set spanning every range of the index: its provider totals gather the providers' ranges.
+  providerTotals(gathered, set4([[0, 0xffffffff]]), AddressSet.empty(IPV6));
   const walking = Networks.fromBytes(bytes).providers;
   const before = workDone.probes;
   assert.equal(walking.touchesIPv4(0x08080800, 0x080808ff), true); // Google's 8.8.8.0/24
@@ -214,6 +222,13 @@ test('an IPv4 entry meeting few ranges of the index is answered from those, as t
       const hi = Math.min(lo + width, 0xffffffff);
       assert.equal(walking.touchesIPv4(lo, hi), gathered.touchesIPv4(lo, hi));
       assert.deepEqual(walking.addressesIn(4, BigInt(lo), BigInt(hi), 64), gathered.addressesIn(4, BigInt(lo), BigInt(hi), 64));
+      // And a list of a few ranges around it, as the status bar and `check` total a list's providers.
+      const list = set4([
+        [lo, hi],
+        [hi, Math.min(hi + width * 3, 0xffffffff)],
+        [Math.max(lo - width, 0), lo],
+      ]);
+      assert.deepEqual(providerTotals(walking, list, AddressSet.empty(IPV6)), providerTotals(gathered, list, AddressSet.empty(IPV6)));
     }),
     { numRuns: 300 },
   );

@@ -7,6 +7,7 @@
  * IPv6's, and questions about entries that meet few of the index's ranges
  * are answered from those (v4Near).
  */
+import type { AddressSet } from '../addresses/addressSet';
 import type { AsnIndex, AsnRanges } from './asnIndex';
 import { lowerBound } from '../primitives/search';
 import { PROVIDER_ASN_SET } from './providers';
@@ -62,15 +63,25 @@ export class ProviderMap {
     return byAsn;
   }
 
-  /** Calls `visit` with every IPv4 provider range and its ASN, in address order. */
-  forEachIPv4Range(visit: (lo: number, hi: number, asn: number) => void): void {
+  /**
+   * Calls `visit` with the ASN and address count of each overlap of an IPv4
+   * provider range with `set`. A set whose ranges meet few of the index's
+   * ranges is answered from those, walked within v4Near's budget; else the
+   * gathered ranges are swept against the set, both in address order.
+   */
+  forEachIPv4Overlap(set: AddressSet<number>, visit: (asn: number, addresses: number) => void): void {
+    const walked = this.ipv4 ? undefined : this.walkIPv4(set);
+    if (walked) {
+      for (let m = 0; m < walked.length; m += 2) visit(walked[m], walked[m + 1]);
+      return;
+    }
     const { starts, ends, asns } = this.v4();
-    for (let k = 0; k < asns.length; k++) visit(starts[k], ends[k], asns[k]);
+    sweep(set, starts, ends, asns, (asn, from, to) => visit(asn, to - from + 1));
   }
 
-  forEachIPv6Range(visit: (lo: bigint, hi: bigint, asn: number) => void): void {
+  forEachIPv6Overlap(set: AddressSet<bigint>, visit: (asn: number, addresses: bigint) => void): void {
     const { starts, ends, asns } = this.v6();
-    for (let k = 0; k < asns.length; k++) visit(starts[k], ends[k], asns[k]);
+    sweep(set, starts, ends, asns, (asn, from, to) => visit(asn, to - from + 1n));
   }
 
   /**
@@ -88,6 +99,20 @@ export class ProviderMap {
     return near.ranges;
   }
 
+  /** The overlaps of `set` with the IPv4 provider ranges, as ASN and address count pairs, walked as v4Near walks; undefined past its budget. */
+  private walkIPv4(set: AddressSet<number>): number[] | undefined {
+    const overlaps: number[] = [];
+    for (let r = 0; r < set.rangeCount; r++) {
+      const [lo, hi] = [set.start(r), set.end(r)];
+      const near = this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.index.ipv4RangeCount - this.walked4);
+      if (!near) return undefined;
+      this.walked4 += near.walked;
+      const { starts, ends, asns } = near.ranges;
+      for (let k = 0; k < asns.length; k++) overlaps.push(asns[k], Math.min(hi, ends[k]) - Math.max(lo, starts[k]) + 1);
+    }
+    return overlaps;
+  }
+
   private v4(): AsnRanges<number> {
     return (this.ipv4 ??= this.index.ipv4RangesOf(this.holders()));
   }
@@ -98,5 +123,30 @@ export class ProviderMap {
 
   private holders(): Uint8Array {
     return (this.providerHolders ??= this.index.holdersOf(PROVIDER_ASN_SET));
+  }
+}
+
+/**
+ * Calls `visit` with each overlap of the ranges (`starts`, `ends`, each with
+ * its ASN), ascending and disjoint, with `set`'s ranges: a cursor over the
+ * set's ranges only moves on, so a sweep costs O(ranges + the set's ranges).
+ */
+function sweep<A extends number | bigint>(
+  set: AddressSet<A>,
+  starts: ArrayLike<A>,
+  ends: ArrayLike<A>,
+  asns: ArrayLike<number>,
+  visit: (asn: number, from: A, to: A) => void,
+): void {
+  let next = 0;
+  for (let k = 0; k < asns.length; k++) {
+    const lo: A = starts[k];
+    const hi: A = ends[k];
+    while (next < set.rangeCount && set.end(next) < lo) next++;
+    for (let r = next; r < set.rangeCount && set.start(r) <= hi; r++) {
+      const start: A = set.start(r);
+      const end: A = set.end(r);
+      visit(asns[k], start > lo ? start : lo, end < hi ? end : hi);
+    }
   }
 }

@@ -64,41 +64,17 @@ export function providerShares(networks: Networks, version: 4 | 6, lo: bigint, h
 
 /**
  * How many addresses of each known provider a whole list blocks (its union,
- * so nothing counted twice), most first: one sweep of the providers' ranges
- * against the set's, both in address order.
+ * so nothing counted twice), most first: the overlaps of the providers'
+ * ranges with the set's (ProviderMap).
  */
 export function providerTotals(providers: ProviderMap, blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ProviderShare[] {
   const byAsn = new Map<number, bigint>();
-  const add = (asn: number, addresses: bigint) => byAsn.set(asn, (byAsn.get(asn) ?? 0n) + addresses);
   const held4 = new Map<number, number>(); // exact: at most 2^32 addresses
-  const [sweep4, sweep6] = [overlapSweep(blocked4), overlapSweep(blocked6)];
-  // A family the list does not block is not swept: its provider ranges are then never gathered.
-  if (blocked4.rangeCount > 0) {
-    providers.forEachIPv4Range((lo, hi, asn) => {
-      let addresses = 0;
-      sweep4(lo, hi, (from, to) => (addresses += to - from + 1));
-      if (addresses > 0) held4.set(asn, (held4.get(asn) ?? 0) + addresses);
-    });
-  }
-  if (blocked6.rangeCount > 0) providers.forEachIPv6Range((lo, hi, asn) => sweep6(lo, hi, (from, to) => add(asn, to - from + 1n)));
-  for (const [asn, addresses] of held4) add(asn, BigInt(addresses));
+  // A family the list does not block is not asked about: its provider ranges are then never gathered.
+  if (blocked4.rangeCount > 0) providers.forEachIPv4Overlap(blocked4, (asn, addresses) => held4.set(asn, (held4.get(asn) ?? 0) + addresses));
+  if (blocked6.rangeCount > 0) providers.forEachIPv6Overlap(blocked6, (asn, addresses) => byAsn.set(asn, (byAsn.get(asn) ?? 0n) + addresses));
+  for (const [asn, addresses] of held4) byAsn.set(asn, (byAsn.get(asn) ?? 0n) + BigInt(addresses));
   return sharesOf(byAsn);
-}
-
-/**
- * For ranges asked in address order, each disjoint from the one before: calls
- * `visit` with each stretch of the range inside `set`. A cursor over the
- * set's ranges only moves on, so a sweep costs O(ranges asked + set's ranges).
- */
-function overlapSweep<A extends number | bigint>(set: AddressSet<A>): (lo: A, hi: A, visit: (from: A, to: A) => void) => void {
-  let next = 0;
-  return (lo, hi, visit) => {
-    while (next < set.rangeCount && set.end(next) < lo) next++;
-    for (let k = next; k < set.rangeCount && set.start(k) <= hi; k++) {
-      const [start, end] = [set.start(k), set.end(k)];
-      visit(start > lo ? start : lo, end < hi ? end : hi);
-    }
-  };
 }
 
 /** The providers' shares, from the addresses each of their ASNs holds. */
