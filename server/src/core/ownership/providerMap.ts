@@ -12,11 +12,14 @@ import type { AsnIndex, AsnRanges } from './asnIndex';
 import { lowerBound } from '../primitives/search';
 import { PROVIDER_ASN_SET } from './providers';
 
+/** What a walk's question costs beyond the ranges it walks, counted as ranges walked: two searches of the index, and the arrays of its answer. */
+const QUESTION_COST = 40;
+
 export class ProviderMap {
   private providerHolders?: Uint8Array;
   private ipv4?: AsnRanges<number>;
   private ipv6?: AsnRanges<bigint>;
-  /** IPv4 ranges of the index walked so far instead of gathering the providers' (IPv6's are gathered at once: a walk of them reads bigints). */
+  /** IPv4 ranges of the index walked so far, and QUESTION_COST a question, instead of gathering the providers' (IPv6's are gathered at once: a walk of them reads bigints). */
   private walked4 = 0;
 
   constructor(private readonly index: AsnIndex) {}
@@ -87,26 +90,33 @@ export class ProviderMap {
   /**
    * The IPv4 provider ranges that meet [lo, hi], or more: before the providers'
    * ranges are gathered, those of the index ranges meeting [lo, hi], walked,
-   * as long as all the walks so far add up to fewer ranges than the index
-   * holds, the pass that gathering takes. So a list whose entries meet a
-   * few ranges each (most lists) never gathers them, and no list walks more
-   * than twice what gathering costs.
+   * as long as all the walks so far (each question counted as QUESTION_COST
+   * ranges more) add up to fewer ranges than the index holds, the pass that
+   * gathering takes. So a list whose large entries meet a few ranges each
+   * (most lists) never gathers them, and no list spends on walks more than
+   * gathering costs.
    */
   private v4Near(lo: number, hi: number): AsnRanges<number> {
-    const near = this.ipv4 ? undefined : this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.index.ipv4RangeCount - this.walked4);
+    const near = this.ipv4 ? undefined : this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.budget4());
     if (!near) return this.v4();
-    this.walked4 += near.walked;
+    this.walked4 += near.walked + QUESTION_COST;
     return near.ranges;
+  }
+
+  /** How many more ranges of the index may be walked before gathering the providers' ranges costs less. */
+  private budget4(): number {
+    return this.index.ipv4RangeCount - this.walked4;
   }
 
   /** The overlaps of `set` with the IPv4 provider ranges, as ASN and address count pairs, walked as v4Near walks; undefined past its budget. */
   private walkIPv4(set: AddressSet<number>): number[] | undefined {
+    if (set.rangeCount * QUESTION_COST > this.budget4()) return undefined;
     const overlaps: number[] = [];
     for (let r = 0; r < set.rangeCount; r++) {
       const [lo, hi] = [set.start(r), set.end(r)];
-      const near = this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.index.ipv4RangeCount - this.walked4);
+      const near = this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.budget4());
       if (!near) return undefined;
-      this.walked4 += near.walked;
+      this.walked4 += near.walked + QUESTION_COST;
       const { starts, ends, asns } = near.ranges;
       for (let k = 0; k < asns.length; k++) overlaps.push(asns[k], Math.min(hi, ends[k]) - Math.max(lo, starts[k]) + 1);
     }
