@@ -27,7 +27,9 @@ export function sarifLog(reports: readonly FileReport[], maxResults: number, own
   const stale = ownership && staleWarning(ownership);
   const notifications = [
     ...(omitted > 0
-      ? [`${formatCount(omitted)} results were left out by --max-results ${formatCount(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`]
+      ? [
+          `${formatCount(omitted)} results were left out by --max-results ${formatCount(maxResults)}, the most severe kept. Run "blocklist-audit check --format json" for every finding.`,
+        ]
       : []),
     ...(stale ? [stale] : []),
   ].map((text) => ({ level: 'warning', message: { text } }));

@@ -53,5 +53,5 @@ function shorten(text: string, start: number, end: number): { shown: string; cut
 }
 
 function length(start: number, end: number): string {
-  return `${formatCount((end - start))} characters`;
+  return `${formatCount(end - start)} characters`;
 }
