@@ -49,7 +49,7 @@ function writeFile(out: Output, file: FileReport, maxResults: number, palette: P
   const { ipv4, ipv6 } = file.result;
   const findings = total(file.findings.counts);
   const omitted = findings - total(file.shown);
-  const cut = omitted > 0 ? ` (${formatCount(BigInt(omitted))} not shown: --max-results ${formatCount(BigInt(maxResults))})` : '';
+  const cut = omitted > 0 ? ` (${formatCount(omitted)} not shown: --max-results ${formatCount(maxResults)})` : '';
   out.line(`  ${file.document.format.id} format, ${counted(findings, 'finding', 'findings')}${cut}`);
   out.line(`  IPv4: ${familyTotals(4, ipv4, file.providers.ipv4)}`);
   out.line(`  IPv6: ${familyTotals(6, ipv6, file.providers.ipv6)}`);
@@ -125,5 +125,5 @@ function problems(reports: readonly FileReport[], palette: Palette): string | un
 }
 
 export function counted(n: number | bigint, one: string, many: string): string {
-  return `${formatCount(BigInt(n))} ${n === 1 || n === 1n ? one : many}`;
+  return `${formatCount(n)} ${n === 1 || n === 1n ? one : many}`;
 }

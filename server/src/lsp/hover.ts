@@ -167,9 +167,9 @@ function summaryMarkdown({ document, result }: Analysis): string {
     '',
     '| | entries | unique addresses | share of the space |',
     '|---|---:|---:|---:|',
-    `| IPv4 | ${formatCount(BigInt(s.ipv4.entries))} | ${formatCount(s.ipv4.addresses)} | ${formatShare(s.ipv4Share)} |`,
-    `| IPv6 | ${formatCount(BigInt(s.ipv6.entries))} | ${formatAmount(6, s.ipv6.addresses)} | ${formatShare(s.ipv6Share)} |`,
+    `| IPv4 | ${formatCount(s.ipv4.entries)} | ${formatCount(s.ipv4.addresses)} | ${formatShare(s.ipv4Share)} |`,
+    `| IPv6 | ${formatCount(s.ipv6.entries)} | ${formatAmount(6, s.ipv6.addresses)} | ${formatShare(s.ipv6Share)} |`,
     '',
-    `${formatCount(BigInt(s.duplicates))} duplicates · ${formatCount(BigInt(s.exceptions))} exceptions · ${formatCount(BigInt(s.problems))} reading problems`,
+    `${formatCount(s.duplicates)} duplicates · ${formatCount(s.exceptions)} exceptions · ${formatCount(s.problems)} reading problems`,
   ].join('\n');
 }

@@ -12,6 +12,7 @@
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CR, LF } from '../core/primitives/charCodes';
+import { forEachLineStart } from '../core/formats/format';
 import { lowerBound } from '../core/primitives/search';
 
 export class LineIndexedDocument implements TextDocument {
@@ -137,34 +138,10 @@ export class LineIndexedDocument implements TextDocument {
   }
 }
 
-/** Calls `visit` with each line start s of `text` with from ≤ s ≤ to: 0, and each offset just past a line break. */
-function forEachLineStart(text: string, from: number, to: number, visit: (start: number) => void): void {
-  if (from === 0) visit(0);
-  // s starts a line when the character before it ends a break: `\n`, or `\r` that no `\n` follows. Two native
-  // searches, each made again only once passed, in the characters that decide (a search for a `\r` that the text
-  // does not hold would otherwise read on to its end, on every keystroke).
-  const base = Math.max(from - 1, 0);
-  const region = text.slice(base, to + 1);
-  let [cr, lf] = [-1, -1];
-  for (let at = 0; at < to - base;) {
-    if (cr < at) cr = indexOrLength(region, '\r', at);
-    if (lf < at) lf = indexOrLength(region, '\n', at);
-    const end = Math.min(cr, lf);
-    if (end >= to - base) break;
-    if (region.charCodeAt(end) === LF || region.charCodeAt(end + 1) !== LF) visit(base + end + 1);
-    at = end + 1;
-  }
-}
-
 function ordered(a: number, b: number): [number, number] {
   return a <= b ? [a, b] : [b, a];
 }
 
 function isLineBreak(code: number): boolean {
   return code === CR || code === LF;
-}
-
-function indexOrLength(text: string, search: string, start: number): number {
-  const found = text.indexOf(search, start);
-  return found < 0 ? text.length : found;
 }

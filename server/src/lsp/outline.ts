@@ -46,7 +46,7 @@ export function documentSymbols(textDocument: TextDocument, { document }: Analys
 /** `9 entries · 9,216 IPv4 · 3 /48s IPv6`: what the section blocks, each family on its own. */
 function sectionDetail(section: Section): string {
   const count = section.entries.length;
-  const parts = [`${formatCount(BigInt(count))} ${count === 1 ? 'entry' : 'entries'}`];
+  const parts = [`${formatCount(count)} ${count === 1 ? 'entry' : 'entries'}`];
   if (section.ipv4 > 0n) parts.push(`${formatAmount(4, section.ipv4)} IPv4`);
   if (section.ipv6 > 0n) parts.push(`${formatAmount(6, section.ipv6)} IPv6`);
   return parts.join(' · ');

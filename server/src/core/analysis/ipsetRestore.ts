@@ -231,12 +231,12 @@ class Restore {
         rules.type === 'hash:ip' && added > 1
           ? ` (hash:ip adds every ${rules.netmask < (table.version[k] === 4 ? 32 : 128) ? `/${rules.netmask} network` : 'address'} of a CIDR or range)`
           : '';
-      const maxelem = formatCount(BigInt(rules.maxelem));
+      const maxelem = formatCount(rules.maxelem);
       this.reject(
         command,
         element,
         'Hash is full, cannot add more elements',
-        `Set ${excerpt(this.word(name))} would hold ${formatCount(BigInt(elements.count + added))} elements${expands}, more than its maxelem of ${maxelem}: raise maxelem on its create line.`,
+        `Set ${excerpt(this.word(name))} would hold ${formatCount(elements.count + added)} elements${expands}, more than its maxelem of ${maxelem}: raise maxelem on its create line.`,
         [created(set, `Created here with maxelem ${maxelem}${rules.maxelem === DEFAULT_MAXELEM ? ' (the default)' : ''}.`)],
         k,
       );

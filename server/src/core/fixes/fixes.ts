@@ -239,7 +239,7 @@ function narrowing(
 const RANGE_FORMATS: readonly string[] = ['ipset', 'nftables'];
 
 function count(entries: number): string {
-  return `${formatCount(BigInt(entries))} ${entries === 1 ? 'entry' : 'entries'}`;
+  return `${formatCount(entries)} ${entries === 1 ? 'entry' : 'entries'}`;
 }
 
 /** Prefix lengths worth offering: halves, then /24 and /16 style boundaries, at most a few hundred blocks. */

@@ -178,10 +178,12 @@ export function columnFinder(text: string): (offset: number, line?: number) => n
     if (!starts) {
       const start = lineStartOf(text, offset, SCANNED);
       if (start >= 0) return offset - start;
-      starts = lineStarts(text);
+      const all: number[] = [];
+      forEachLineStart(text, 0, text.length, (lineStart) => all.push(lineStart));
+      starts = all;
     }
-    if (line !== undefined && starts[line] <= offset && (line + 1 === starts.length || offset < starts[line + 1])) return offset - starts[line];
     const found = starts;
+    if (line !== undefined && found[line] <= offset && (line + 1 === found.length || offset < found[line + 1])) return offset - found[line];
     return offset - found[partitionPoint(found.length, (n) => found[n] > offset) - 1];
   };
 }
@@ -189,14 +191,27 @@ export function columnFinder(text: string): (offset: number, line?: number) => n
 /** How far columnFinder scans back for a line's start before it finds every line's start instead. */
 const SCANNED = 4096;
 
-/** Where each line of `text` starts, ascending: 0, and the offset after each line break. */
-function lineStarts(text: string): number[] {
-  const starts: number[] = [];
-  forEachLine(text, (start) => starts.push(start));
-  // An empty text, or one ending in a line break, has an empty line after the last break.
-  const last = text.charCodeAt(text.length - 1);
-  if (text.length === 0 || last === LF || last === CR) starts.push(text.length);
-  return starts;
+/**
+ * Calls `visit` with each line start s of `text` with from ≤ s ≤ to,
+ * ascending: 0, and each offset just past a line break (so a text ending in
+ * one has an empty last line).
+ */
+export function forEachLineStart(text: string, from: number, to: number, visit: (start: number) => void): void {
+  if (from === 0) visit(0);
+  // s starts a line when the character before it ends a break: `\n`, or `\r` that no `\n` follows. Two native searches,
+  // each made again only once passed, in the characters that decide (a search for a `\r` that the text does not hold
+  // would otherwise read on to its end: for an editor's document, on every keystroke).
+  const base = Math.max(from - 1, 0);
+  const region = text.slice(base, to + 1);
+  let [cr, lf] = [-1, -1];
+  for (let at = 0; at < to - base;) {
+    if (cr < at) cr = indexOrLength(region, '\r', at);
+    if (lf < at) lf = indexOrLength(region, '\n', at);
+    const end = Math.min(cr, lf);
+    if (end >= to - base) break;
+    if (region.charCodeAt(end) === LF || region.charCodeAt(end + 1) !== LF) visit(base + end + 1);
+    at = end + 1;
+  }
 }
 
 /**
