@@ -8,11 +8,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
-import { wantsColour } from '../server/src/cli/colour';
+import { PLAIN, wantsColour } from '../server/src/cli/colour';
+import { Output } from '../server/src/cli/output';
+import { writeRows } from '../server/src/cli/stylish';
+import type { Finding } from '../server/src/core/analysis/audit';
 import { anyDataAge, withoutDataLines } from './cliText';
 
 const root = resolve(__dirname, '..', '..');
@@ -145,4 +149,37 @@ test('a message longer than 80 characters is followed by its code and does not w
     '  3:1  warning  1.2.3.4/24 has host bits set: it is read as 1.2.3.0/24. Write 1.2.3.0/24 to say so  host-bits-set',
     '  4:1  error    Octet 300 is out of range: each part of an IPv4 address is 0–255  invalid-entry',
   ]);
+});
+
+test('rows past the first 10,000 are written once, not measured first; line numbers stay aligned to the last line', () => {
+  // 125,000 lines; findings on the first 10,000 and then on 15,000 lines with six-digit numbers, past the measured rows.
+  const text = '1.2.3.4\n'.repeat(125_000);
+  const lines = [...Array.from({ length: 10_000 }, (_, n) => n), ...Array.from({ length: 15_000 }, (_, n) => 100_000 + n)];
+  let pulled = 0;
+  const findings: Iterable<Finding> = {
+    *[Symbol.iterator]() {
+      for (const line of lines) {
+        pulled++;
+        // Messages of several lengths, the longest among the measured rows.
+        yield { code: 'duplicate', severity: 'warning', line, start: line * 8, end: line * 8 + 7, message: `Duplicate of line ${(line % 7) * 1000 + 1}` };
+      }
+    },
+  };
+  const folder = mkdtempSync(join(tmpdir(), 'stylish-'));
+  try {
+    const fd = openSync(join(folder, 'rows'), 'w');
+    const out = new Output(fd);
+    writeRows(out, text, findings, { error: 0, warning: lines.length, information: 0, hint: 0 }, PLAIN);
+    out.flush();
+    closeSync(fd);
+    assert.ok(pulled <= lines.length + 10_001, `${pulled} findings written for ${lines.length} rows`);
+    const rows = readFileSync(join(folder, 'rows'), 'utf8').split('\n').slice(0, -1);
+    assert.equal(rows.length, lines.length);
+    assert.equal(rows[0], '       1:1  warning  Duplicate of line 1     duplicate');
+    assert.equal(rows.at(-1), '  115000:1  warning  Duplicate of line 3001  duplicate');
+    assert.deepEqual(new Set(rows.map((row) => row.indexOf(':'))), new Set([8]), 'every line number padded to the width of the last line');
+    assert.deepEqual(new Set(rows.map((row) => row.indexOf('duplicate', 20))), new Set([45]), 'the codes in one column');
+  } finally {
+    rmSync(folder, { recursive: true });
+  }
 });

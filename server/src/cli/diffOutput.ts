@@ -50,10 +50,10 @@ export function writeDiffText(out: Output, report: DiffReport): void {
   const fresh = introduced(change.findings);
   out.line('');
   out.line(`Findings: ${counted(fresh.length, 'introduced', 'introduced')}, ${counted(change.findings.resolved.length, 'resolved', 'resolved')}`);
-  if (fresh.length > 0) writeRows(out, after.document.text, fresh, palette);
+  if (fresh.length > 0) writeRows(out, after.document.text, fresh, heldFindings(fresh).counts, palette);
   if (change.findings.resolved.length > 0) {
     out.line('  resolved (lines of the old version):');
-    writeRows(out, before.document.text, change.findings.resolved, palette);
+    writeRows(out, before.document.text, change.findings.resolved, heldFindings(change.findings.resolved).counts, palette);
   }
   const dataLines = dataAgeLines(report.ownership);
   if (dataLines.length > 0) out.line('');

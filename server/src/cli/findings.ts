@@ -121,7 +121,7 @@ export function gatingCounts(file: FileAudit): SeverityCounts {
 }
 
 /** Severities from the most severe, the order --max-results keeps findings in. */
-const RANKED: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+export const RANKED: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
 /**
  * Keeps at most `maxResults` findings over all files: the most severe

@@ -23,6 +23,9 @@ export class Output {
   private readonly buffer = Buffer.allocUnsafe(CAPACITY);
   private length = 0;
 
+  /** Written to file descriptor `fd`: standard output unless a test says otherwise. */
+  constructor(private readonly fd = 1) {}
+
   /** A line of text. */
   line(text: string): void {
     this.write(text);
@@ -35,7 +38,7 @@ export class Output {
     if (bytes > CAPACITY) {
       this.flush();
       const encoded = Buffer.from(text);
-      writeFully(encoded, encoded.length);
+      writeFully(this.fd, encoded, encoded.length);
       return;
     }
     this.room(bytes);
@@ -60,7 +63,7 @@ export class Output {
   }
 
   flush(): void {
-    writeFully(this.buffer, this.length);
+    writeFully(this.fd, this.buffer, this.length);
     this.length = 0;
   }
 
@@ -115,11 +118,11 @@ export function writeUntilClosed(out: Output, write: () => void): void {
   }
 }
 
-function writeFully(bytes: Uint8Array, length: number): void {
+function writeFully(fd: number, bytes: Uint8Array, length: number): void {
   let offset = 0;
   while (offset < length) {
     try {
-      offset += writeSync(1, bytes, offset, length - offset);
+      offset += writeSync(fd, bytes, offset, length - offset);
     } catch (error) {
       const { code, message } = error as NodeJS.ErrnoException;
       if (code === 'EAGAIN') continue;
