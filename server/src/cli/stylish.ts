@@ -15,7 +15,7 @@ import { formatCount } from '../core/primitives/formatCount';
 import type { FamilyTotals, Finding } from '../core/analysis/audit';
 import { columnFinder, forEachLineStart } from '../core/formats/format';
 import type { Palette } from './colour';
-import { locatedIn, RANKED, shownFindings, total, type FileReport, type ProviderCount, type SeverityCounts } from './findings';
+import { RANKED, shownFindings, total, type FileReport, type ProviderCount, type SeverityCounts } from './findings';
 import type { Output } from './output';
 
 /** Messages longer than this are not padded: one long message would push every row's code past a terminal's width. */
@@ -74,9 +74,9 @@ export function writeRows(out: Output, text: string, findings: Iterable<Finding>
   // The line starts found once for both passes.
   const columnOf = columnFinder(text);
   const widths = measure(text, findings, severities, columnOf);
-  for (const f of locatedIn(text, findings, columnOf)) {
-    const line = String(f.line);
-    const column = String(f.column);
+  for (const f of findings) {
+    const line = String(f.line + 1);
+    const column = String(columnOf(f.start, f.line) + 1);
     const message = f.message.slice(0, f.message.length - finalStop(f.message));
     out.line(
       `  ${padding(line, widths.line)}${palette.muted(`${line}:${column}`)}${padding(column, widths.column)}` +
