@@ -3,7 +3,6 @@
  * URLs, the body is capped in size, and a server that stalls is abandoned.
  * Messages show a URL as `displayUrl` does, without its secrets.
  */
-import * as https from 'node:https';
 import { formatCount } from '../core/primitives/formatCount';
 
 export interface DownloadOptions {
@@ -67,8 +66,10 @@ export async function downloadFile(url: string, options: DownloadOptions = DEFAU
 
 type Result = { kind: 'body'; file: Downloaded } | { kind: 'redirect'; location: string };
 
-function get(url: string, options: DownloadOptions): Promise<Result> {
+async function get(url: string, options: DownloadOptions): Promise<Result> {
   const shown = displayUrl(url);
+  // Loaded on the first download: most processes never download, and loading it costs each some 9 ms.
+  const https = await import('node:https');
   return new Promise((resolve, reject) => {
     const fail = (message: string) => {
       request.destroy();
