@@ -45,17 +45,14 @@ export function firstMatch<A extends number | bigint>(scope: ScopeEntries<A>, fa
   const priority = new Float64Array(scope.entries.length);
   for (let n = 0; n < priority.length; n++) priority[n] = n;
   const sweep = decide(scope, priority);
+  const deciders = new Deciders(scope.los, scope.his);
   for (let n = 0; n < scope.entries.length; n++) {
     const k = scope.entries[n];
     if (sweep.deciding.has(k)) continue;
-    const deciders = decidersWithin(sweep, scope.los[k], scope.his[k]);
-    const opposite = deciders.find((other) => scope.allow[other] !== scope.allow[k]);
-    if (opposite !== undefined) {
-      facts.push({ code: 'shadowed', entry: k, other: opposite });
-    } else {
-      const same = deciders.find((other) => scope.los[other] === scope.los[k] && scope.his[other] === scope.his[k]);
-      facts.push(same === undefined ? { code: 'covered', entry: k, other: deciders[0] } : { code: 'duplicate', entry: k, other: same });
-    }
+    deciders.find(sweep, scope.los[k], scope.his[k], k, (other) => scope.allow[other] !== scope.allow[k]);
+    if (deciders.different >= 0) facts.add('shadowed', k, deciders.different);
+    else if (deciders.equal >= 0) facts.add('duplicate', k, deciders.equal);
+    else facts.add('covered', k, deciders.first);
   }
   return sweep;
 }
@@ -159,6 +156,7 @@ function judgeBlocks<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
   const { sweep, decides, parents, shielding } = nested;
   const codes = Array.from<EntryCode | undefined>({ length: count });
   const others = new Int32Array(count).fill(-1);
+  const deciders = new Deciders(los, his);
   for (let n = 0; n < count; n++) {
     const k = entries[n];
     const parent = parents[n];
@@ -168,8 +166,8 @@ function judgeBlocks<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
     } else if (scope.allow[k] && parent < 0) {
       codes[n] = 'ineffective-exception';
     } else if (!decides[n]) {
-      const opposite = decidersWithin(sweep, los[k], his[k]).find((other) => scope.allow[other] !== scope.allow[k]);
-      if (opposite !== undefined) [codes[n], others[n]] = ['shadowed', opposite];
+      deciders.find(sweep, los[k], his[k], k, (other) => scope.allow[other] !== scope.allow[k]);
+      if (deciders.different >= 0) [codes[n], others[n]] = ['shadowed', deciders.different];
     }
   }
   return { ...nested, codes, others };
@@ -456,14 +454,11 @@ function evaluateRules<A extends number | bigint>(
     outcomes.set(name, { sweep, union, blocked, matched, entries });
   }
 
-  // The entries other than k deciding some address of [lo, hi]: of a sweep over pieces, their owners.
-  const othersWithin = (sweep: Sweep<A>, lo: A, hi: A, k: number, owner = (n: number) => piece.owner[n]) =>
-    ascendingOnce(
-      decidersWithin(sweep, lo, hi)
-        .map(owner)
-        .filter((o) => o !== k),
-    );
-  const equalOf = (k: number, others: number[]) => others.find((o) => los[o] === los[k] && his[o] === his[k]);
+  // The entries other than k deciding some address: of a sweep over pieces, their owners; of the exceptions' sweep, its winners.
+  const deciders = new Deciders(los, his);
+  const ownerOf = (n: number) => piece.owner[n];
+  const itself = (n: number) => n;
+  const covered = (k: number, other: Deciders<A>) => (other.equal >= 0 ? facts.add('duplicate', k, other.equal) : facts.add('covered', k, other.first));
   rules.forEach((rule, r) => {
     const { exceptions, excepted, listed } = parts[r] ?? noExceptions;
     const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => rule.scopes.every((name) => holds(outcomes.get(name)!));
@@ -496,23 +491,19 @@ function evaluateRules<A extends number | bigint>(
         const by = exceptions.find((e) => los[e] <= his[k] && his[e] >= los[k]) ?? -1;
         facts.push({ code: 'shadowed', entry: k, other: by });
       } else if (!anchors.has(k) && union && !deciding[k]) {
-        const others = othersWithin(first.sweep, los[k], his[k], k);
-        const same = equalOf(k, others);
-        facts.push(same === undefined ? { code: 'covered', entry: k, other: others[0] ?? -1 } : { code: 'duplicate', entry: k, other: same });
+        covered(k, deciders.find(first.sweep, los[k], his[k], k, undefined, ownerOf));
       }
     }
     for (const k of exceptions) {
       if (!listed.overlaps(los[k], his[k])) {
         facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
       } else if (!excepting.has(k)) {
-        const others = othersWithin(exceptionSweep!, los[k], his[k], k, (n) => n);
-        const same = equalOf(k, others);
-        facts.push(same === undefined ? { code: 'covered', entry: k, other: others[0] ?? -1 } : { code: 'duplicate', entry: k, other: same });
+        covered(k, deciders.find(exceptionSweep!, los[k], his[k], k, undefined, itself));
       } else {
         // What it excepts, other rules block anyway, in every scope of its rule.
         const excepts = listed.clip(los[k], his[k]);
         if (union && everywhere((outcome) => coversAll(outcome.blocked, excepts))) {
-          facts.push({ code: 'shadowed', entry: k, other: othersWithin(first.sweep, excepts.start(0), excepts.end(0), k)[0] ?? -1 });
+          facts.add('shadowed', k, deciders.find(first.sweep, excepts.start(0), excepts.end(0), k, undefined, ownerOf).first);
         }
       }
     }
@@ -653,21 +644,42 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>, byStart: Ui
   return once;
 }
 
-/** The entries deciding some address of [lo, hi], in document order. */
-function decidersWithin<A extends number | bigint>(sweep: Stretches<A>, lo: A, hi: A): number[] {
-  const found: number[] = [];
-  for (let s = partitionPoint(sweep.his.length, (n) => sweep.his[n] >= lo); s < sweep.los.length && sweep.los[s] <= hi; s++) found.push(sweep.winners[s]);
-  return ascendingOnce(found);
+/**
+ * Of the entries deciding some address of [lo, hi] in a sweep, other than
+ * entry k: the first in document order, the first equal to k, and the first
+ * that `different` tells apart from k (-1 for none). One is found for each
+ * entry that decides nothing, in a walk of the stretches that lists none of
+ * them: a scope may have an entry per line, each asking.
+ */
+class Deciders<A extends number | bigint> {
+  first = -1;
+  equal = -1;
+  different = -1;
+
+  /** The bounds of the entries, by entry index. */
+  constructor(
+    private readonly los: AddressArray<A>,
+    private readonly his: AddressArray<A>,
+  ) {}
+
+  /** Finds them in `sweep`, whose winner n stands for entry `owner(n)`; returns this. */
+  find(sweep: Stretches<A>, lo: A, hi: A, k: number, different?: (other: number) => boolean, owner?: (winner: number) => number): this {
+    const { los, his } = this;
+    [this.first, this.equal, this.different] = [-1, -1, -1];
+    for (let s = partitionPoint(sweep.his.length, (n) => sweep.his[n] >= lo); s < sweep.los.length && sweep.los[s] <= hi; s++) {
+      const other = owner ? owner(sweep.winners[s]) : sweep.winners[s];
+      if (other === k) continue;
+      this.first = earliest(this.first, other);
+      if (los[other] === los[k] && his[other] === his[k]) this.equal = earliest(this.equal, other);
+      if (different?.(other)) this.different = earliest(this.different, other);
+    }
+    return this;
+  }
 }
 
-/** `values` sorted ascending, each once, in place: most calls see one or two values, where a Set would cost more than the sort. */
-function ascendingOnce(values: number[]): number[] {
-  if (values.length < 2) return values;
-  values.sort((a, b) => a - b);
-  let kept = 1;
-  for (let n = 1; n < values.length; n++) if (values[n] !== values[kept - 1]) values[kept++] = values[n];
-  values.length = kept;
-  return values;
+/** The earlier in document order of entry `current` (-1: none yet) and entry `other`. */
+function earliest(current: number, other: number): number {
+  return current < 0 || other < current ? other : current;
 }
 
 /** What nestedSweep finds, per position of `scope.entries` where indexed. */
