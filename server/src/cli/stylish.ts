@@ -13,7 +13,7 @@
 import { formatAddresses, formatAmount } from '../core/addresses/display';
 import { formatCount } from '../core/primitives/formatCount';
 import type { FamilyTotals, Finding } from '../core/analysis/audit';
-import { columnFinder, forEachLineStart } from '../core/formats/format';
+import { columnFinder, countLineBreaks } from '../core/formats/format';
 import type { Palette } from './colour';
 import { RANKED, shownFindings, total, type FileReport, type ProviderCount, type SeverityCounts } from './findings';
 import type { Output } from './output';
@@ -95,7 +95,7 @@ function measure(text: string, findings: Iterable<Finding>, severities: Severity
   let rows = 0;
   for (const f of findings) {
     if (rows++ === MEASURED_ROWS) {
-      line = Math.max(line, lineCount(text));
+      line = Math.max(line, countLineBreaks(text, 0, text.length) + 1);
       break;
     }
     line = Math.max(line, f.line + 1);
@@ -104,12 +104,6 @@ function measure(text: string, findings: Iterable<Finding>, severities: Severity
     if (length <= MESSAGE_COLUMN) message = Math.max(message, length);
   }
   return { line: String(line).length, column: String(column).length, severity, message };
-}
-
-function lineCount(text: string): number {
-  let count = 0;
-  forEachLineStart(text, 0, text.length, () => count++);
-  return count;
 }
 
 /** 1 when the message ends in a full stop after a word, which a row leaves out before the code, as ESLint does; else 0. */

@@ -647,9 +647,9 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>, byStart: Ui
 /**
  * Of the entries deciding some address of [lo, hi] in a sweep, other than
  * entry k: the first in document order, the first equal to k, and the first
- * that `different` tells apart from k (-1 for none). One is found for each
- * entry that decides nothing, in a walk of the stretches that lists none of
- * them: a scope may have an entry per line, each asking.
+ * that `different` tells apart from k (-1 for none). Asked about each entry
+ * that decides nothing, it walks the stretches and lists none of them: a
+ * scope may have an entry per line.
  */
 class Deciders<A extends number | bigint> {
   first = -1;
