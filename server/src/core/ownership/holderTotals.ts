@@ -5,7 +5,11 @@
  *
  * Two tables, each built the first time a query needs it:
  * - running sums along the ranges grouped by holder (groupByHolder): one
- *   holder's addresses in any run in O(log n);
+ *   holder's addresses in any run in O(log n). Until the queries have
+ *   walked as many ranges as building them reads, a holder's ranges in the
+ *   run are walked instead (so are the run's, for what is announced): a
+ *   list with one 0.0.0.0/0 asks for a few holders of it, and the sums
+ *   would cost a pass over the ranges and an array as long, each;
  * - for every run of whole blocks of `blockSize` ranges, how many holders it
  *   has and its TOP largest, one row of blocks (all runs starting at one
  *   block) at a time, in one pass from that block to the end (the
@@ -28,6 +32,9 @@ import { carry, compareLimbs, limbsToBigInt, type Limbs } from './limbs';
 export const TOP = 5;
 
 const NONE = 0xffffffff;
+
+/** Ranges a walk is charged for each holder or run it sums, against the budget of one pass (as ProviderMap charges its questions). */
+const QUESTION_COST = 40;
 
 /**
  * One family's ranges, in address order: each one's holder and address
@@ -112,6 +119,8 @@ export class HolderTotals {
   private readonly sum: Float64Array;
   /** The holders' addresses in the short run walked last: organisation shares ask for several holders of one run. */
   private walked?: { readonly run: Run; readonly sums: ReadonlyMap<number, bigint> };
+  /** Ranges the sums of long runs have walked instead of the running sums, and QUESTION_COST a sum: past two passes over the ranges, the sums are built. */
+  private walkedForSums = 0;
 
   /**
    * `rankings`, when given, is every row at once as `rankings()` lays them
@@ -189,7 +198,7 @@ export class HolderTotals {
   announced(run: Run): bigint {
     const L = this.ranges.limbs;
     const out = this.sum.fill(0);
-    if (this.isShort(run)) {
+    if (this.isShort(run) || this.walks(run.last - run.first + 1)) {
       for (let p = run.first; p <= run.last; p++) this.ranges.addSize(out, 0, p);
       workDone.probes += Math.max(0, run.last - run.first + 1);
     } else {
@@ -369,11 +378,26 @@ export class HolderTotals {
   private addHolderSum(h: number, first: number, last: number, out: Float64Array, at: number): void {
     if (first > last) return;
     const { start, positions } = this.groups();
-    const sums = this.sumsByHolder();
     const L = this.ranges.limbs;
     const from = lowerBound(positions, first, start[h + 1], start[h]);
     const to = lowerBound(positions, last + 1, start[h + 1], from);
+    if (this.walks(to - from)) {
+      for (let q = from; q < to; q++) this.ranges.addSize(out, at, positions[q]);
+      workDone.probes += to - from;
+      return;
+    }
+    const sums = this.sumsByHolder();
     for (let j = 0; j < L; j++) out[at + j] += sums[to * L + j] - sums[from * L + j];
+  }
+
+  /**
+   * Whether a sum over `ranges` ranges is walked: while the walks so far, this one included, read no more ranges than
+   * building both running sums does (a pass over the ranges each), so a query as long as them all is walked once.
+   */
+  private walks(ranges: number): boolean {
+    if (this.groupSums || this.runningSums) return false;
+    this.walkedForSums += ranges + QUESTION_COST;
+    return this.walkedForSums <= 2 * this.count;
   }
 
   private groups(): Groups {
