@@ -458,7 +458,10 @@ function evaluateRules<A extends number | bigint>(
   const deciders = new Deciders(los, his);
   const ownerOf = (n: number) => piece.owner[n];
   const itself = (n: number) => n;
-  const covered = (k: number, other: Deciders<A>) => (other.equal >= 0 ? facts.add('duplicate', k, other.equal) : facts.add('covered', k, other.first));
+  const covered = (k: number, other: Deciders<A>) => {
+    if (other.equal >= 0) facts.add('duplicate', k, other.equal);
+    else facts.add('covered', k, other.first);
+  };
   rules.forEach((rule, r) => {
     const { exceptions, excepted, listed } = parts[r] ?? noExceptions;
     const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => rule.scopes.every((name) => holds(outcomes.get(name)!));

@@ -33,7 +33,7 @@ export const TOP = 5;
 
 const NONE = 0xffffffff;
 
-/** Ranges a walk is charged for each holder or run it sums, against the budget of one pass (as ProviderMap charges its questions). */
+/** What a walk is charged beyond the ranges it reads, counted as ranges: the searches that find them (ProviderMap charges its questions so too). */
 const QUESTION_COST = 40;
 
 /**
