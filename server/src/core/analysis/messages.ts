@@ -8,7 +8,7 @@ import type { Networks } from '../ownership/networks';
 import { organisationLabel } from '../ownership/organisations';
 import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
-import type { AwayPlace, EntryFact, NetworkContext } from './facts';
+import type { AwayPlace, EntryFact, NetworkContext, Place } from './facts';
 import { iptablesEntryOf } from './iptablesDecisions';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
@@ -60,25 +60,23 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
   const place = other >= 0 ? { line: table.line[other], start: table.start[other], end: table.end[other] } : fact.at;
   const otherText = place ? document.text.slice(place.start, place.end) : '';
   const otherLine = place ? place.line + 1 : 0;
-  const reference = place ? `line ${otherLine} (${otherText})` : document.format.id === 'iptables' ? 'the ACCEPT of a chain the file gives no policy' : 'other entries';
-  const related = (message: string): RelatedPlace[] => (place ? [{ line: place.line, start: place.start, end: place.end, message }] : []);
   switch (fact.code) {
     case 'duplicate':
-      return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: related('First listed here.') };
+      return { message: `Duplicate of line ${otherLine} (${otherText}).`, related: relatedAt(place, 'First listed here.') };
     case 'covered':
-      return { message: coveredMessage(document, k, reference), related: related('This entry contains it.') };
+      return { message: coveredMessage(document, k, reference(document, place, otherLine, otherText)), related: relatedAt(place, 'This entry contains it.') };
     case 'shadowed': {
       if (document.format.id === 'iptables') {
         return {
-          message: `Never takes effect: all traffic with its addresses is decided before it gets here, some or all the other way: by ${reference}, among others.`,
-          related: related('Decides some of these addresses the other way.'),
+          message: `Never takes effect: all traffic with its addresses is decided before it gets here, some or all the other way: by ${reference(document, place, otherLine, otherText)}, among others.`,
+          related: relatedAt(place, 'Decides some of these addresses the other way.'),
         };
       }
       const scope = document.scopes[table.scope[k]];
       const by = scope.evaluation === 'first-match' ? 'entries before it' : scope.evaluation === 'line-except' ? 'its own rule or other rules' : 'more specific entries';
       return {
         message: `Never takes effect: ${by} in ${scope.label}, such as line ${otherLine} (${otherText}), decide all of its addresses, some or all the other way.`,
-        related: related('Decides some of these addresses the other way.'),
+        related: relatedAt(place, 'Decides some of these addresses the other way.'),
       };
     }
     case 'covered-elsewhere': {
@@ -106,11 +104,11 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
-      return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatAddresses(table.version[k] as 4 | 6, shared)}.`, related: related('Overlapping entry.') };
+      return { message: `Overlaps line ${otherLine} (${otherText}) on ${formatAddresses(table.version[k] as 4 | 6, shared)}.`, related: relatedAt(place, 'Overlapping entry.') };
     }
     case 'mergeable': {
       const merged = `${formatAddress(table.version[k], table.lo(other))}/${table.prefix[k] - 1}`;
-      return { message: `Together with line ${otherLine} (${otherText}) this is exactly ${merged}.`, related: related('Adjacent entry.') };
+      return { message: `Together with line ${otherLine} (${otherText}) this is exactly ${merged}.`, related: relatedAt(place, 'Adjacent entry.') };
     }
     case 'special-purpose': {
       const ranges = specialRangesOverlapping(table.version[k] as 4 | 6, table.lo(k), table.hi(k));
@@ -192,6 +190,17 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `${outside} outside the target ${excerpt(context.targetLabel)}.` };
     }
   }
+}
+
+/** The other side of a fact, as its message names it. */
+function reference(document: BlocklistDocument, place: Place | undefined, line: number, text: string): string {
+  if (place) return `line ${line} (${text})`;
+  return document.format.id === 'iptables' ? 'the ACCEPT of a chain the file gives no policy' : 'other entries';
+}
+
+/** The other side of a fact as its related place, saying `message`; none when the fact has no other side. */
+function relatedAt(place: Place | undefined, message: string): RelatedPlace[] {
+  return place ? [{ line: place.line, start: place.start, end: place.end, message }] : [];
 }
 
 /** Why removing covered entry k changes nothing, in its scope's terms; `other` names the entry that decides for it. */
