@@ -12,8 +12,6 @@ const entries = [
   { in: 'server/src/cli/main.ts', out: 'cli' },
   // The worker thread that compiles updated ownership data, beside the server and the CLI that start it.
   { in: 'server/src/node/ownershipWorker.ts', out: 'ownershipWorker' },
-  // The worker thread that reads the ASN index while the server or the CLI does other work first.
-  { in: 'server/src/node/preloadWorker.ts', out: 'preloadWorker' },
 ];
 
 // The web worker extension host loads the client as CommonJS; the server's worker runs a plain script.

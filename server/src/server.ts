@@ -2,9 +2,9 @@
 /** `blocklist-language-server --stdio`: the language server for VS Code and any LSP editor, running on Node. */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './lsp/startServer';
-import { preloadAsnIndex } from './node/networkData';
+import { prefetchAsnIndex } from './node/networkData';
 import { nodeRuntime } from './node/nodeRuntime';
 
 // The ASN index is read while the server starts and the editor sends the first list: the first diagnostics need it.
-preloadAsnIndex();
+void prefetchAsnIndex();
 startServer(createConnection(ProposedFeatures.all), nodeRuntime());

@@ -24,6 +24,7 @@ import type { NamedNetworks } from '../core/ownership/addressSpec';
 import type { Networks } from '../core/ownership/networks';
 import { providerTotals } from '../core/ownership/shares';
 import { GitError, readFileAtRevision } from '../node/git';
+import { prefetchAsnIndex } from '../node/networkData';
 import { CliNetworks } from './networks';
 import { UsageError, type FailOn, type Options } from './args';
 import { ANSI, PLAIN, wantsColour } from './colour';
@@ -38,12 +39,15 @@ import { writeStylish } from './stylish';
 const FAILING: Record<FailOn, readonly Severity[]> = { error: ['error'], warning: ['error', 'warning'], never: [] };
 
 /** `today` dates the ownership data. */
-export function runCheck(options: Options, today: Date): number {
+export async function runCheck(options: Options, today: Date): Promise<number> {
+  // The ASN index is read on another core while the lists are parsed.
+  const indexRead = prefetchAsnIndex();
   const data = new CliNetworks(options.ownershipData);
   const maxResults = options.maxResults ?? (options.output === 'sarif' ? SARIF_MAX_RESULTS : Number.POSITIVE_INFINITY);
   // The groups' lists are checked too, after the files named.
   const files = [...new Set([...options.files, ...options.groups.flat()])];
   const read = files.map((file) => readDocument(file, options.inputFormat));
+  await indexRead;
   const allowlists = [...options.allowlists.map((file) => readDocument(file, options.inputFormat)), ...read.filter(({ document }) => saysAllowlist(document))];
   const allowlisted = allowlists.flatMap(({ file, document }) => listedNetworks(file, document));
   const beside = new Beside(read, options, (file, document, context) => auditDocument(file, document, data.of(document), allowlisted, data.snapshots, context));

@@ -56,7 +56,7 @@ class Run {
 
   constructor(private readonly options: Options) {}
 
-  execute(): number {
+  execute(): number | Promise<number> {
     const { command, files } = this.options;
     if (command === 'check') return runCheck(this.options, new Date());
     if (command === 'diff') return runDiff(this.options, new Date());
@@ -281,7 +281,7 @@ function totalSize(sets: FileSets): bigint {
   return sets.ipv4.size() + sets.ipv6.size();
 }
 
-function main(argv: readonly string[]): number | Promise<number> {
+async function main(argv: readonly string[]): Promise<number> {
   try {
     const options = argv[0] === UPDATE_DATA ? parseUpdateDataArgs(argv.slice(1)) : argv[0] === IMPORT_DATA ? parseImportDataArgs(argv.slice(1)) : parseArgs(argv);
     if (options === 'help') {
@@ -289,9 +289,9 @@ function main(argv: readonly string[]): number | Promise<number> {
       writeUntilClosed(out, () => out.line(USAGE));
       return 0;
     }
-    if ('files' in options && !('command' in options)) return importData(options, new Date());
-    if (!('command' in options)) return updateData(options, new Date());
-    return new Run(options).execute();
+    if ('files' in options && !('command' in options)) return await importData(options, new Date());
+    if (!('command' in options)) return await updateData(options, new Date());
+    return await new Run(options).execute();
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`blocklist-audit: ${error.message}\nRun "blocklist-audit --help" for usage.\n`);
@@ -309,4 +309,4 @@ function main(argv: readonly string[]): number | Promise<number> {
 
 // Standard error is where a failure would be told: when it fails too (closed early, a full disk), there is nowhere left to tell it.
 process.stderr.on('error', () => {});
-void Promise.resolve(main(process.argv.slice(2))).then((status) => (process.exitCode = status));
+void main(process.argv.slice(2)).then((status) => (process.exitCode = status));

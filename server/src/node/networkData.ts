@@ -8,19 +8,24 @@ import { join } from 'node:path';
 import type { Networks } from '../core/ownership/networks';
 import { loadNetworks as loadFrom, type AsnIndexData } from '../lsp/runtime';
 import { feedDirectory } from './cacheFolder';
-import { preloadFile } from './filePreload';
+import { FilePrefetch } from './filePrefetch';
 import { NodeOwnershipStore } from './ownershipStore';
 
 const FILE = join(__dirname, 'asn.bin');
 
-/** The shipped index's bytes, from a worker thread once preloadAsnIndex has started it. */
-let preloaded: (() => Uint8Array) | undefined;
+/** The shipped index read ahead, once prefetchAsnIndex has started it. */
+let prefetch: FilePrefetch | undefined;
 
-export const asnIndexFile: AsnIndexData = { location: FILE, read: () => (preloaded ? preloaded() : readFileSync(FILE)) };
+export const asnIndexFile: AsnIndexData = { location: FILE, read: () => (prefetch ? prefetch.read() : readFileSync(FILE)) };
 
-/** Starts reading the shipped index in a worker thread, for a process that will use it after some work of its own. */
-export function preloadAsnIndex(): void {
-  preloaded ??= preloadFile(FILE);
+/**
+ * Starts reading the shipped index on another core, for a process that will
+ * use it after some work of its own; resolves once the read is over (a read
+ * that failed is made again at use, which reports its error).
+ */
+export function prefetchAsnIndex(): Promise<void> {
+  prefetch ??= new FilePrefetch(FILE);
+  return prefetch.done;
 }
 
 /** The CLI's network data: the updated index if there is one that loads, else the shipped one; undefined (with the reason logged) when neither loads: provider checks are then off. */
