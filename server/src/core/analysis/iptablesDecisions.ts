@@ -164,13 +164,24 @@ class ChainEvaluation<A extends number | bigint> {
   collect(blocked: Map<string, IntervalBuilder<A>>, findings: EntryFindings): void {
     const graph = this.graph;
     const table = graph.table;
-    const entering = this.entering();
     const add = (chain: Chain, lo: A, hi: A) => {
       const name = scopeName(table.name, chain.name, this.dimension);
       let builder = blocked.get(name);
       if (!builder) blocked.set(name, (builder = new IntervalBuilder(this.family, 16)));
       builder.add(lo, hi);
     };
+    if (!this.anyRuleDecides()) {
+      // Every chain returns every address: a DROP policy blocks them all, and takes effect. What the maps below would
+      // work out, without a map per chain (most files match on sources only; a file may have a chain per rule).
+      for (const root of graph.roots) {
+        if (!root.builtin || root.policy?.verdict !== 'drop') continue;
+        add(root, this.family.zero, this.family.max);
+        const policy = this.entryAt(root.policy.start);
+        if (policy >= 0) findings.effective.add(policy);
+      }
+      return;
+    }
+    const entering = this.entering();
     for (const [chain, map] of this.maps) {
       if (!map) continue;
       const enters = entering.get(chain) ?? AddressSet.empty(this.family);
@@ -276,6 +287,14 @@ class ChainEvaluation<A extends number | bigint> {
       steps: steps.slice(),
       sites,
     };
+  }
+
+  /** Whether some rule of the table may decide in this dimension (a step, unless its address is of the other family). */
+  private anyRuleDecides(): boolean {
+    for (const chain of this.graph.table.chains.values()) {
+      if (chain.rules.some((kernel) => plainIn(kernel, this.dimension) && kernel.rule.action !== 'neutral')) return true;
+    }
+    return false;
   }
 
   /** A kernel rule as this dimension sees it, or undefined when it decides nothing here (a condition, LOG, an address the file cannot hold). */
