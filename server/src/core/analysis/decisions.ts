@@ -66,6 +66,7 @@ export function firstMatch<A extends number | bigint>(scope: ScopeEntries<A>, fa
  */
 export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFacts): ScopeOutcome<A> {
   const { family, entries, los, his } = scope;
+  if (entries.length === 1) return soleEntry(scope, facts);
   const isBlock = (k: number) => {
     const hostBits = family.log2Span(los[k], his[k]);
     return family.trailingZeros(los[k]) >= hostBits && family.lastOfBlock(los[k], hostBits) === his[k];
@@ -96,6 +97,18 @@ export function mostSpecific<A extends number | bigint>(scope: ScopeEntries<A>, 
     first = last;
   }
   return { blocked: outcome.blocked, deciding };
+}
+
+/**
+ * mostSpecific of a scope of one entry (a file may have a table per entry):
+ * it decides every address of its own, blocking them, or, an exception with
+ * nothing to except, excepting nothing.
+ */
+function soleEntry<A extends number | bigint>(scope: ScopeEntries<A>, facts: EntryFacts): ScopeOutcome<A> {
+  const k = scope.entries[0];
+  if (scope.allow[k]) facts.push({ code: 'ineffective-exception', entry: k, other: -1 });
+  const blocked = scope.allow[k] ? AddressSet.empty(scope.family) : AddressSet.range(scope.family, scope.los[k], scope.his[k]);
+  return { blocked, deciding: new Set([k]) };
 }
 
 /**
