@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { audit } from '../../server/src/core/analysis/audit';
+import { audit, auditTotals, type Finding } from '../../server/src/core/analysis/audit';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import { FindingWalk } from '../../server/src/core/analysis/findingWalk';
+import { DEFAULT_AUDIT_OPTIONS } from '../../server/src/core/analysis/options';
 import { parseDocument } from '../../server/src/core/document/document';
 import { aggregate, fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
@@ -213,4 +215,21 @@ test('Apache: Fix all and the removal fix leave no Require section empty, which 
     fixed('apache', '<RequireAny>\n  Require ip 10.0.0.9\n  Require ip 10.0.0.10\n</RequireAny>\nRequire ip 10.0.0.8/30\n').fixAll,
     '<RequireAny>\n  Require ip 10.0.0.9\n</RequireAny>\nRequire ip 10.0.0.8/30\n',
   );
+});
+
+test('a rejection is explained only when its finding is written: a file may have one per element', () => {
+  // An interval set without auto-merge, each element overlapping the one before: nft rejects all but the first.
+  const elements = Array.from({ length: 2_000 }, (_, n) => `10.${n >> 8}.${n & 255}.0-10.${(n + 1) >> 8}.${(n + 1) & 255}.0`);
+  const text = `table inet t {\n  set s {\n    type ipv4_addr\n    flags interval\n    elements = { ${elements.join(', ')} }\n  }\n}\n`;
+  const document = parseDocument(text, formatById('nftables')!);
+  const options = { ...DEFAULT_AUDIT_OPTIONS, maxFindings: Number.MAX_SAFE_INTEGER };
+  const facts = auditTotals(document, options, undefined).facts;
+  assert.equal(facts.loader.length, 1_999);
+  let explained = 0;
+  const counted = facts.loader.map((rejection) => ({ ...rejection, explain: () => (explained++, rejection.explain()) }));
+  const walk = new FindingWalk(document, { ...facts, loader: counted }, options, undefined);
+  const written: Finding[] = [];
+  for (let severity = walk.next(); severity !== undefined; severity = walk.next()) if (written.length < 5) written.push(walk.write());
+  assert.equal(explained, written.filter((finding) => finding.code === 'loader-rejects').length);
+  assert.match(written.find((finding) => finding.code === 'loader-rejects')!.message, /^nft rejects this set: 10\.0\.1\.0-10\.0\.2\.0 overlaps 10\.0\.0\.0-10\.0\.1\.0 \(line 5\)/);
 });

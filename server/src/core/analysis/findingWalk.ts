@@ -119,9 +119,10 @@ export class FindingWalk {
     if (this.current === 'queued') return this.queue[this.queued - 1].write();
     const problem = this.problem!;
     const severity = this.severity;
-    // A reading problem field by field (a file of broken lines has one per line, and a spread of objects is slow); notes and rejections may carry more.
+    if ('explain' in problem) return rejectionFinding(problem, severity);
+    // A reading problem or a note field by field: a file of broken lines has one per line, and a spread of objects is slow.
     const { code, line, start, end, message } = problem;
-    return 'entry' in problem || 'related' in problem ? { ...problem, severity } : { code, severity, line, start, end, message };
+    return { code, severity, line, start, end, message };
   }
 
   /** What is worked out once per code and range; undefined for a code whose message says more than the range. */
@@ -201,6 +202,13 @@ export class FindingWalk {
     };
     return { severity, write };
   }
+}
+
+/** A loader's rejection as a finding, its message worked out now. */
+function rejectionFinding(rejection: LoaderRejection, severity: Severity): Finding {
+  const { code, line, start, end, entry } = rejection;
+  const { message, related } = rejection.explain();
+  return { code, severity, line, start, end, message, ...(entry === undefined ? {} : { entry }), ...(related === undefined ? {} : { related }) };
 }
 
 const RANKED: readonly (Severity | 'off')[] = ['error', 'warning', 'information', 'hint', 'off'];

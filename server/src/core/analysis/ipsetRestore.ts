@@ -178,9 +178,11 @@ class Restore {
       this.names.set(set, 'unknown');
       this.rejections.push({
         ...at(command, name),
-        message:
-          `ipset restore rejects this line unless set ${excerpt(set)} exists already: "The set with the given name does not exist". ` +
-          `No line of this file creates it: create it first ("create ${excerpt(set)} hash:net family inet"), or restore the file into a running set.`,
+        explain: () => ({
+          message:
+            `ipset restore rejects this line unless set ${excerpt(set)} exists already: "The set with the given name does not exist". ` +
+            `No line of this file creates it: create it first ("create ${excerpt(set)} hash:net family inet"), or restore the file into a running set.`,
+        }),
         severity: 'information',
       });
       return undefined;
@@ -322,9 +324,9 @@ class Restore {
 
   private reject(command: IpsetCommand, word: Word, ipsetWords: string, fix: string, related: RelatedPlace[], entry?: number): void {
     const [code, line, start, end] = ['loader-rejects' as const, command.line, word.start, word.end];
-    const message = `ipset restore rejects this line: "${ipsetWords}". ${fix}`;
+    const explain = () => ({ message: `ipset restore rejects this line: "${ipsetWords}". ${fix}`, related });
     // Each shape written out rather than spread: a 1 MB file may have a rejected line per line.
-    this.rejections.push(entry === undefined ? { code, line, start, end, message, related } : { code, line, start, end, message, related, entry });
+    this.rejections.push(entry === undefined ? { code, line, start, end, explain } : { code, line, start, end, explain, entry });
   }
 
   /** Whether `word` says `name`, read in place. */

@@ -35,8 +35,8 @@ import { iptablesModelOf } from './iptablesDecisions';
 import { ipsetRejections } from './ipsetRestore';
 import type { EntryMessage, RelatedPlace } from './messages';
 
-/** A place the loader refuses, with its message and the places it conflicts with. */
-export interface LoaderRejection extends EntryMessage {
+/** A place the loader refuses. */
+export interface LoaderRejection {
   readonly code: LoaderCode;
   readonly line: number;
   readonly start: number;
@@ -45,6 +45,8 @@ export interface LoaderRejection extends EntryMessage {
   readonly entry?: number;
   /** When not the code's own: information for a line refused only unless the set exists before the file is restored. */
   readonly severity?: Severity;
+  /** Its message and the places it conflicts with, worked out when the finding is written: a file may have a rejection per element. */
+  explain(): EntryMessage;
 }
 
 /** What the loader of `document`'s format refuses, in line order. */
@@ -55,15 +57,20 @@ export function loaderRejections(document: BlocklistDocument): LoaderRejection[]
     case 'ipset':
       return ipsetRejections(document);
     case 'iptables':
-      return restoreRefusals(iptablesModelOf(document)).map((refusal) => ({ code: 'loader-rejects', ...refusal }));
+      return restoreRefusals(iptablesModelOf(document)).map(({ line, start, end, message, related }) => ({
+        code: 'loader-rejects',
+        line,
+        start,
+        end,
+        explain: () => ({ message, related }),
+      }));
     case 'apache':
       return apacheRefusals(document.text).map(({ line, start, end, words, fix, related }) => ({
         code: 'loader-rejects',
         line,
         start,
         end,
-        message: `Apache refuses this configuration: "${words}". ${fix}`,
-        related,
+        explain: () => ({ message: `Apache refuses this configuration: "${words}". ${fix}`, related }),
       }));
     default:
       return [];
@@ -105,7 +112,7 @@ function nftRejections(document: BlocklistDocument): LoaderRejection[] {
     .sort((a, b) => a.entry - b.entry)
     .map((conflict) => {
       const k = conflict.entry;
-      return { code: 'loader-rejects', line: table.line[k], start: table.start[k], end: table.end[k], entry: k, ...nftMessage(document, conflict) };
+      return { code: 'loader-rejects', line: table.line[k], start: table.start[k], end: table.end[k], entry: k, explain: () => nftMessage(document, conflict) };
     });
 }
 
