@@ -2,7 +2,7 @@
 // then prints the closing line CI reads: "N passed, N failed".
 // `npm test` compiles first (see "pretest"); arguments filter test files by substring.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = 'out/test';
@@ -11,6 +11,8 @@ const filters = process.argv.slice(2);
 const files = readdirSync(root, { recursive: true })
   .map((file) => join(root, String(file)))
   .filter((file) => file.endsWith('.test.js'))
+  // tsc leaves the output of a deleted or renamed test behind: only tests whose source is there run.
+  .filter((file) => existsSync(file.replace(/^out[/\\]/, '').replace(/\.js$/, '.ts')))
   .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {
