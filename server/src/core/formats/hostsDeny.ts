@@ -94,10 +94,18 @@ function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
   // as it reads it, where rules kept for the whole file would cost more than reading their daemons twice.
   const named = namedDaemons(text);
   const declared = new Set<string>();
+  // The scopes of each daemon list, by its text: a file's rules mostly repeat a few lists.
+  const lists = new Map<string, string[]>();
   forEachRule(text, (segments) => {
     const rule = readRule(text, segments, grants);
-    if ('daemons' in rule) emitRule(text, rule, named, declared, sink);
-    else sink.problem(rule, rule.line);
+    if (!('daemons' in rule)) return sink.problem(rule, rule.line);
+    const list = text.slice(rule.start, rule.daemons[rule.daemons.length - 1].end);
+    let scopes = lists.get(list);
+    if (scopes === undefined) {
+      lists.set(list, (scopes = scopesOf(text, rule, named)));
+      declareScopes(text, rule, named, declared, sink);
+    }
+    emitRule(text, rule, scopes, sink);
   });
 }
 
@@ -158,14 +166,8 @@ function scopesOf(text: string, rule: Rule, named: Map<string, string>): string[
   return excepted ? once.filter((name) => !excepted.has(name.toLowerCase())) : once;
 }
 
-function emitRule(text: string, rule: Rule, named: Map<string, string>, declared: Set<string>, sink: TokenSink): void {
-  const scopes = scopesOf(text, rule, named);
-  const clients = rule.items.filter((item) => item.kind !== 'problem');
-  const conditional =
-    scopes.length === 0 ||
-    rule.daemonLevels > 1 ||
-    rule.daemons.some((d) => indexIn(text, AT, d.start, d.end) >= 0) ||
-    clients.some((client) => client.level > 1 || (client.level === 1 && client.kind === 'name'));
+/** Declares the scopes of the rule's daemons that no rule before it named, where this one names them. */
+function declareScopes(text: string, rule: Rule, named: Map<string, string>, declared: Set<string>, sink: TokenSink): void {
   for (const daemon of rule.daemons) {
     const name = text.slice(daemon.start, daemon.end);
     const scope = isEveryDaemon(name) ? EVERY_DAEMON : (named.get(name.toLowerCase()) ?? name);
@@ -173,6 +175,15 @@ function emitRule(text: string, rule: Rule, named: Map<string, string>, declared
     declared.add(scope);
     sink.scopeFact({ kind: 'declare', scope, evaluation: 'line-except', start: daemon.start, end: daemon.end }, daemon.line);
   }
+}
+
+/** The rule's facts and entries, in the scopes it holds in (scopesOf). */
+function emitRule(text: string, rule: Rule, scopes: readonly string[], sink: TokenSink): void {
+  const conditional =
+    scopes.length === 0 ||
+    rule.daemonLevels > 1 ||
+    rule.daemons.some((d) => indexIn(text, AT, d.start, d.end) >= 0) ||
+    rule.items.some((item) => item.kind !== 'problem' && (item.level > 1 || (item.level === 1 && item.kind === 'name')));
   if (!conditional) {
     const end = rule.daemons[rule.daemons.length - 1].end;
     for (const scope of scopes) sink.scopeFact({ kind: 'use', scope, role: rule.grants ? 'allow' : 'block', start: rule.start, end }, rule.line);
