@@ -181,6 +181,22 @@ export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map
 }
 
 /**
+ * Whether the loader's verdict on `document` may turn on what a fix removes
+ * or rewrites beyond what keepWhatTheLoaderNeeds keeps: an nft set whose
+ * loading depends on the order of all its additions, and an ipset file with
+ * `-exist`, which stays in force from the line that says it and binds a run
+ * of adds by where the run starts (ipsetRestore.ts), so removing a line can
+ * move it or join two runs. Fixes of such a document are read back and checked.
+ */
+export function fixesNeedLoaderCheck(document: BlocklistDocument): boolean {
+  if (document.format.id === 'nftables') return true;
+  if (document.format.id !== 'ipset') return false;
+  let exist = false;
+  forEachIpsetCommand(document.text, (command) => (exist ||= command.exist));
+  return exist;
+}
+
+/**
  * Whether entry k may be written as other elements (split, narrowed,
  * merged): an nft set without `auto-merge` takes an element equal to
  * another of it, but every piece or merger of one would overlap its twin,

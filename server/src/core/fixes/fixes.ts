@@ -8,7 +8,7 @@ import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
 import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
-import { blockTaken, keepWhatTheLoaderNeeds, loaderRejections, rewritable, type BlockCheck } from '../analysis/loaderChecks';
+import { blockTaken, fixesNeedLoaderCheck, keepWhatTheLoaderNeeds, loaderRejections, rewritable, type BlockCheck } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { radixSortIndices } from '../primitives/radixSort';
 import { FINDING_RULES } from '../analysis/findingCodes';
@@ -66,15 +66,18 @@ export interface FixContext {
  * In scopes where order or specificity decides, an entry is removed only
  * when the audit found it changes nothing, merged never, and narrowed only
  * when no other entry of its scope shares its addresses. In an nft ruleset,
- * a fix after which nft would refuse more than before is not offered.
+ * or an ipset file with `-exist`, a fix after which the loader would refuse
+ * more than before is not offered.
  */
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const fixes = entryFixes(document, context, k, options, networks);
-  if (document.format.id !== 'nftables' || fixes.length === 0) return fixes;
-  // Whether nft loads an auto-merge set depends on the order of all its additions (loaderChecks.ts): each fix is read back and checked.
-  // What nft refuses of the document as it is, the audit has found already.
-  const before = context.facts.loader.length;
-  return fixes.filter((fix) => loaderRejections(parseDocument(applyEdits(document.text, fix.edits), document.format)).length <= before);
+  if (fixes.length === 0 || !fixesNeedLoaderCheck(document)) return fixes;
+  return fixes.filter((fix) => loaderTakes(document, context.facts.loader.length, fix.edits));
+}
+
+/** Whether the loader refuses no more of `document` with `edits` applied than the `refused` places it refuses now. */
+function loaderTakes(document: BlocklistDocument, refused: number, edits: readonly TextEdit[]): boolean {
+  return loaderRejections(parseDocument(applyEdits(document.text, edits), document.format)).length <= refused;
 }
 
 function entryFixes(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
@@ -378,7 +381,12 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
     }
   }
   keepWhatTheLoaderNeeds(document, changes);
-  return rewriteEntries(document, changes);
+  const edits = rewriteEntries(document, changes);
+  if (!fixesNeedLoaderCheck(document) || loaderTakes(document, facts.loader.length, edits)) return edits;
+  // The removals move what the loader reads across lines: only the rewrites stay, if the loader takes those.
+  for (const [k, written] of changes) if (written.length === 0) changes.delete(k);
+  const rewrites = rewriteEntries(document, changes);
+  return loaderTakes(document, facts.loader.length, rewrites) ? rewrites : [];
 }
 
 /**
@@ -405,7 +413,10 @@ export function aggregate(document: BlocklistDocument): TextEdit[] {
     aggregateScope(document, s, IPV4, t.lo4, t.hi4, four, assigned, taken);
     aggregateScope(document, s, IPV6, t.lo6, t.hi6, six, assigned, taken);
   }
-  return rewriteEntries(document, assigned);
+  const edits = rewriteEntries(document, assigned);
+  // As for Fix all: where what a line removes can move what the loader reads, a rewrite it would refuse is not offered.
+  if (edits.length === 0 || !fixesNeedLoaderCheck(document) || loaderTakes(document, loaderRejections(document).length, edits)) return edits;
+  return [];
 }
 
 /** What an entry that goes is written as: nothing (one array for all of them). */
