@@ -168,6 +168,9 @@ test('ipset: no fix removes the line whose -exist a later create needs (found by
   // What Fix all may still do, it does: host bits written as the network.
   assert.match(after, /^add a 10\.0\.0\.0\/30$/m);
   assert.match(after, /^add a 10\.0\.0\.5 -exist$/m);
+  // -exist in force from the first command binds every run alike: removing a line moves nothing, and Fix all removes it.
+  const early = ['create a hash:net -exist', 'add a 10.0.0.0/24', 'add a 10.0.0.5', 'create a hash:net', 'add a 10.0.3.13', ''].join('\n');
+  assert.deepEqual(fixed('ipset', early).fixAll.split('\n'), ['create a hash:net -exist', 'add a 10.0.0.0/24', 'create a hash:net', 'add a 10.0.3.13', '']);
 });
 
 test('nftables: no merge into a prefix, which a set without flags interval refuses', () => {

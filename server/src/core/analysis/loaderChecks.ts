@@ -27,7 +27,7 @@
 import type { BlocklistDocument } from '../document/document';
 import { apacheRefusals, requireSectionContents } from '../formats/apache';
 import { restoreRefusals } from '../formats/iptables';
-import { forEachIpsetCommand, ipsetSetRules, type IpsetSetRules } from '../formats/ipset';
+import { forEachIpsetCommand, ipsetSetRules, type IpsetCommand, type IpsetSetRules } from '../formats/ipset';
 import { nftRuleset, type NftRuleset, type NftSetRules } from '../formats/nftables';
 import type { EntryIndex } from './entryIndex';
 import type { LoaderCode, Severity } from './findingCodes';
@@ -180,20 +180,33 @@ export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map
   }
 }
 
+/** Whether an ipset file's `-exist` first stands on an add line, read once per document. */
+const existOnAdd = new WeakMap<BlocklistDocument, boolean>();
+
 /**
  * Whether the loader's verdict on `document` may turn on what a fix removes
  * or rewrites beyond what keepWhatTheLoaderNeeds keeps: an nft set whose
- * loading depends on the order of all its additions, and an ipset file with
- * `-exist`, which stays in force from the line that says it and binds a run
- * of adds by where the run starts (ipsetRestore.ts), so removing a line can
- * move it or join two runs. Fixes of such a document are read back and checked.
+ * loading depends on the order of all its additions, and an ipset file
+ * whose `-exist` first stands on an add line. `-exist` stays in force from
+ * the line that says it and binds a run of adds by where the run starts
+ * (ipsetRestore.ts): removing that line, or one between two runs, can move
+ * it or join the runs. First on a create, flush or destroy, it stands
+ * between runs on a line no fix removes. Fixes of such a document are read
+ * back and checked.
  */
 export function fixesNeedLoaderCheck(document: BlocklistDocument): boolean {
   if (document.format.id === 'nftables') return true;
   if (document.format.id !== 'ipset') return false;
-  let exist = false;
-  forEachIpsetCommand(document.text, (command) => (exist ||= command.exist));
-  return exist;
+  let onAdd = existOnAdd.get(document);
+  if (onAdd === undefined) {
+    // The command object is reused line after line: its kind is read at once.
+    let first: IpsetCommand['kind'] | undefined;
+    forEachIpsetCommand(document.text, (command) => {
+      if (first === undefined && command.exist) first = command.kind;
+    });
+    existOnAdd.set(document, (onAdd = first === 'add'));
+  }
+  return onAdd;
 }
 
 /**
