@@ -65,9 +65,9 @@ export interface FixContext {
  * Every fix for entry k that keeps its scope's decisions as its title says.
  * In scopes where order or specificity decides, an entry is removed only
  * when the audit found it changes nothing, merged never, and narrowed only
- * when no other entry of its scope shares its addresses. In an nft ruleset,
- * or an ipset file with `-exist`, a fix after which the loader would refuse
- * more than before is not offered.
+ * when no other entry of its scope shares its addresses. Where a removal can
+ * change what the loader reads elsewhere (fixesNeedLoaderCheck), a fix after
+ * which it would refuse more than before is not offered.
  */
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const fixes = entryFixes(document, context, k, options, networks);
