@@ -70,7 +70,7 @@ export function resolveFixAll(action: CodeAction, textDocument: TextDocument, an
 
 /** The edits of "Aggregate file", as LSP edits. */
 export function aggregateEdits(textDocument: TextDocument, analysis: Analysis): LspTextEdit[] {
-  return aggregate(analysis.document).map((edit) => toLspEdit(textDocument, edit));
+  return aggregate(analysis.document, analysis.result.facts).map((edit) => toLspEdit(textDocument, edit));
 }
 
 function toAction(textDocument: TextDocument, fix: Fix, kind: string, diagnostics: Diagnostic[]): CodeAction {

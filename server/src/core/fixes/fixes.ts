@@ -382,7 +382,7 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
   }
   keepWhatTheLoaderNeeds(document, changes);
   const edits = rewriteEntries(document, changes);
-  if (!fixesNeedLoaderCheck(document) || loaderTakes(document, facts.loader.length, edits)) return edits;
+  if (edits.length === 0 || !fixesNeedLoaderCheck(document) || loaderTakes(document, facts.loader.length, edits)) return edits;
   // The removals move what the loader reads across lines: only the rewrites stay, if the loader takes those.
   for (const [k, written] of changes) if (written.length === 0) changes.delete(k);
   const rewrites = rewriteEntries(document, changes);
@@ -397,7 +397,7 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
  * are. Exceptions, and scopes where order or specificity decides, are left
  * alone: merging there could change decisions.
  */
-export function aggregate(document: BlocklistDocument): TextEdit[] {
+export function aggregate(document: BlocklistDocument, facts?: DocumentFacts): TextEdit[] {
   const assigned = new ChangesByEntry(document.entries.count);
   const taken = blockTaken(document);
   const t = document.entries;
@@ -414,8 +414,9 @@ export function aggregate(document: BlocklistDocument): TextEdit[] {
     aggregateScope(document, s, IPV6, t.lo6, t.hi6, six, assigned, taken);
   }
   const edits = rewriteEntries(document, assigned);
-  // As for Fix all: where what a line removes can move what the loader reads, a rewrite it would refuse is not offered.
-  if (edits.length === 0 || !fixesNeedLoaderCheck(document) || loaderTakes(document, loaderRejections(document).length, edits)) return edits;
+  // As for Fix all: where what a line removes can move what the loader reads, a rewrite it would refuse is not offered
+  // (what it refuses now, the audit's `facts` have found, when given).
+  if (edits.length === 0 || !fixesNeedLoaderCheck(document) || loaderTakes(document, (facts?.loader ?? loaderRejections(document)).length, edits)) return edits;
   return [];
 }
 
