@@ -272,7 +272,7 @@ export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rul
   const open = (verdict: EntryRole, scope: string, line: number, at: number) => {
     lines.push(line);
     ats.push(at);
-    return rules.push({ verdict, scopes: [scope], entries: [] }) - 1;
+    return rules.push({ verdict, scopes: [scope], entries: NO_NUMBERS }) - 1;
   };
   const byStart = new Map<number, number>();
   // Per scope, its facts in order: the line, then the rule, of each.
@@ -307,14 +307,20 @@ export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rul
   });
   const sizes = new Uint32Array(rules.length);
   for (const r of ruleOf) sizes[r]++;
-  rules.forEach((rule, r) => (rule.entries = Array.from<number>({ length: sizes[r] })));
+  for (let r = 0; r < rules.length; r++) rules[r].entries = Array.from<number>({ length: sizes[r] });
   const filled = new Uint32Array(rules.length);
-  decisive.forEach((k, n) => (rules[ruleOf[n]].entries[filled[ruleOf[n]]++] = k));
-  return rules
-    .map((_, r) => r)
-    .filter((r) => sizes[r] > 0)
-    .sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b])
-    .map((r) => rules[r]);
+  for (let n = 0; n < decisive.length; n++) rules[ruleOf[n]].entries[filled[ruleOf[n]]++] = decisive[n];
+  const used: number[] = [];
+  let inOrder = true;
+  for (let r = 0; r < rules.length; r++) {
+    if (sizes[r] === 0) continue;
+    const last = used[used.length - 1];
+    inOrder &&= last === undefined || lines[last] < lines[r] || (lines[last] === lines[r] && ats[last] <= ats[r]);
+    used.push(r);
+  }
+  // Rules opened by facts come in text order; only those opened for entries without one may need moving.
+  if (!inOrder) used.sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b]);
+  return used.map((r) => rules[r]);
 }
 
 /** What a scope's rules decide. */
@@ -449,12 +455,12 @@ function evaluateRules<A extends number | bigint>(
     }
     const ids = new Uint32Array(count);
     for (let r = 0, n = 0; r < holding.length; r++) for (let p = firstPiece[holding[r]]; p < firstPiece[holding[r] + 1]; p++) ids[n++] = p;
-    // Where order decides, a piece's index is its rank: pieces are made rule by rule, each rule's in entry order.
-    const rank = union ? unionRanks() : undefined;
-    const sweep = decide(
-      { family, entries: ids, los: piece.los, his: piece.his, allow: none },
-      Float64Array.from(ids, (n) => rank?.[n] ?? n),
-    );
+    // Where order decides, a piece's index is its rank: pieces are made rule by rule, each rule's in entry order. A
+    // sole piece needs no rank (most scopes, in a file of a daemon per line).
+    const rank = union && count > 1 ? unionRanks() : undefined;
+    const priority = new Float64Array(count);
+    for (let n = 0; n < count; n++) priority[n] = rank ? rank[ids[n]] : ids[n];
+    const sweep = decide({ family, entries: ids, los: piece.los, his: piece.his, allow: none }, priority);
     // Every piece decides as it holds here, so what the sweep would block is every address the rules decide.
     const matched = sweep.blocked;
     let blocked = matched;
@@ -528,6 +534,8 @@ function evaluateRules<A extends number | bigint>(
 }
 
 const NO_ENTRIES: ReadonlySet<number> = new Set();
+/** A rule's entries until they are known (never written to). */
+const NO_NUMBERS: number[] = [];
 
 /** The union of the entries' ranges. */
 function unionOf<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, entries: readonly number[]): AddressSet<A> {
@@ -554,10 +562,9 @@ function coversAll<A extends number | bigint>(set: AddressSet<A>, part: AddressS
 
 /** Each of `count` positions' rank in the order `compare` gives (a priority for `decide`). */
 function ranks(count: number, compare: (a: number, b: number) => number): Float64Array {
+  const order = Array.from({ length: count }, (_, n) => n).sort(compare);
   const rank = new Float64Array(count);
-  Array.from({ length: count }, (_, n) => n)
-    .sort(compare)
-    .forEach((n, r) => (rank[n] = r));
+  for (let r = 0; r < count; r++) rank[order[r]] = r;
   return rank;
 }
 
@@ -624,12 +631,9 @@ function sortPositions<A extends number | bigint>(family: Family<A>, order: Uint
     radixSortIndices(order, keys);
     return;
   }
-  order.set(
-    Array.from(order).sort((a, b) => {
-      const [x, y] = [key(a), key(b)];
-      return x < y ? -1 : x > y ? 1 : 0;
-    }),
-  );
+  // Each key read once, not twice per comparison; the sort is stable, as the radix sort is.
+  const keys = Array.from({ length: order.length }, (_, n) => key(n));
+  order.set(Array.from(order).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)));
 }
 
 /**
@@ -651,8 +655,12 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>, byStart: Ui
   } else {
     // The first addresses ascending, then the ends in the same order, most often ascending too: the sort finds these
     // runs and merges them, where the two interleaved would be sorted afresh (bigints compare slowly).
-    const all = Array.from(byStart, (n) => los[entries[n]]);
-    for (const n of byStart) all.push(family.next(his[entries[n]]));
+    const count = entries.length;
+    const all = Array.from<A>({ length: 2 * count });
+    for (let n = 0; n < count; n++) {
+      all[n] = los[entries[byStart[n]]];
+      all[count + n] = family.next(his[entries[byStart[n]]]);
+    }
     sorted = all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
   const once: A[] = [];

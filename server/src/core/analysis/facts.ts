@@ -279,7 +279,7 @@ function scopedDecisions(
   const scopes = document.scopes;
   const scopeSets: ScopeSet[] = [];
   // Conditional rules decide nothing about an address as such: they take no part.
-  const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
+  const decisive = table.decisive();
   const inOrder = byScope(decisive, table.scope, scopes.length);
   // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;

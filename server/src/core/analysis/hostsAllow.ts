@@ -40,8 +40,7 @@ export class GrantedFirst {
 
   static of(allow: HostsAllowFile): GrantedFirst {
     const { document } = allow;
-    const table = document.entries;
-    const decisive = Uint32Array.from({ length: table.count }, (_, k) => k).filter((k) => !table.conditional[k]);
+    const decisive = document.entries.decisive();
     const ruled = lineExcept(document, decisive, new EntryFacts());
     const byName = new Map(document.scopes.map((scope, s) => [scope.name.toLowerCase(), s]));
     return new GrantedFirst(allow, byName, ruled, decisive);

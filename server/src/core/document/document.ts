@@ -121,6 +121,14 @@ export class EntryTable {
     return this.version[k] === 4 ? BigInt(this.hi4[k] - this.lo4[k] + 1) : this.hi6[k] - this.lo6[k] + 1n;
   }
 
+  /** The entries that are not conditional, ascending: those that decide about an address as such. */
+  decisive(): Uint32Array {
+    const decisive = new Uint32Array(this.count);
+    let n = 0;
+    for (let k = 0; k < this.count; k++) if (!this.conditional[k]) decisive[n++] = k;
+    return decisive.subarray(0, n);
+  }
+
   /** The first entry starting at or after `offset` (count if none). */
   firstAtOrAfter(offset: number): number {
     return lowerBound(this.start, offset, this.count);
