@@ -29,8 +29,8 @@ export function toDiagnostic(textDocument: TextDocument, finding: Finding): Diag
     source: SOURCE,
     message: finding.message,
   };
-  // Entries that add nothing can be shown faded, as editors do for unused code.
-  if (ruleOf(finding.code).unnecessary) diagnostic.tags = [DiagnosticTag.Unnecessary];
+  // Entries that add nothing can be shown faded, as editors do for unused code (not a word half of which adds nothing).
+  if (ruleOf(finding.code).unnecessary && finding.part === undefined) diagnostic.tags = [DiagnosticTag.Unnecessary];
   if (finding.related) {
     diagnostic.relatedInformation = finding.related.map((place) => ({
       location: place.elsewhere

@@ -26,6 +26,12 @@ export interface Finding {
   readonly message: string;
   /** The entry the finding is about, when it is about one. */
   readonly entry?: number;
+  /**
+   * Where the entry's word stands for one entry of each family (nginx `all`),
+   * the family whose part alone the finding is about (wordTwins.ts): the
+   * word itself is still needed.
+   */
+  readonly part?: 4 | 6;
   readonly related?: readonly RelatedPlace[];
 }
 

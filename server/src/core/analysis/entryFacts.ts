@@ -51,6 +51,11 @@ export class EntryFacts implements Iterable<EntryFact> {
     return this.entries[n];
   }
 
+  /** Row n's other side as an entry, or -1 (fact(n) has its place then, if any). */
+  other(n: number): number {
+    return this.others[n];
+  }
+
   /** Row n as an object. */
   fact(n: number): EntryFact {
     const place = this.places.get(n);

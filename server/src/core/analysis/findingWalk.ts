@@ -26,6 +26,7 @@ import type { LoaderRejection } from './loaderChecks';
 import { entryMessage, pastOverbroadError, type EntryMessage } from './messages';
 import type { AuditOptions } from './options';
 import { reachSentence } from './reach';
+import { telling } from './wordTwins';
 
 type Problem = HeaderNote | LoaderRejection | LineProblem;
 
@@ -43,8 +44,9 @@ export class FindingWalk {
   private q = 0;
   /** What the current finding is: one entry's only fact, a problem, or one of several findings of an entry, queued. */
   private current: 'fact' | 'problem' | 'queued' = 'queued';
-  /** The current finding's row of the facts, when it is one entry's only fact. */
+  /** The current finding's row of the facts, when it is one entry's only fact, and the family whose part of its word alone it is about. */
   private row = -1;
+  private part: 4 | 6 | undefined;
   private problem: Problem | undefined;
   private severity: Severity = 'hint';
   private queue: Pending[] = [];
@@ -99,8 +101,11 @@ export class FindingWalk {
         // One fact, as most entries with any have: nothing to gather, nothing made until it is written.
         const severity = this.severityOf(from);
         if (severity === 'off') continue;
+        const told = telling(document, facts, from);
+        if (told === 'told') continue;
         this.current = 'fact';
         this.row = from;
+        this.part = told === 'as-is' ? undefined : told;
         return (this.severity = severity);
       }
       this.queue = this.entryFindings(from, to);
@@ -115,7 +120,7 @@ export class FindingWalk {
 
   /** The current finding, message and all. */
   write(): Finding {
-    if (this.current === 'fact') return this.factFinding(this.facts.fact(this.row), this.severity);
+    if (this.current === 'fact') return this.factFinding(this.facts.fact(this.row), this.severity, this.part);
     if (this.current === 'queued') return this.queue[this.queued - 1].write();
     const problem = this.problem!;
     const severity = this.severity;
@@ -150,18 +155,23 @@ export class FindingWalk {
     return severity;
   }
 
-  private factFinding(fact: EntryFact, severity: Severity): Finding {
+  /** The finding of `fact`; `part`: the family whose part of the entry's word alone it is about (wordTwins.ts). */
+  private factFinding(fact: EntryFact, severity: Severity, part?: 4 | 6): Finding {
     const { document, options, networks } = this;
     const context = this.audited.context;
     const known = this.remembered(fact);
-    const { message, related } = known ? (known.message ??= entryMessage(document, fact, options, context, networks)) : entryMessage(document, fact, options, context, networks);
+    const said = known ? (known.message ??= entryMessage(document, fact, options, context, networks)) : entryMessage(document, fact, options, context, networks);
+    const message = part === undefined ? said.message : `IPv${part} part: ${said.message}`;
+    const related = said.related;
     const table = document.entries;
     const k = fact.entry;
     // Written out rather than spread: a list of a million entries may have a finding for each.
     const line = table.line[k];
     const start = table.start[k];
     const end = table.end[k];
-    return related === undefined ? { code: fact.code, severity, line, start, end, entry: k, message } : { code: fact.code, severity, line, start, end, entry: k, message, related };
+    const finding: Finding =
+      related === undefined ? { code: fact.code, severity, line, start, end, entry: k, message } : { code: fact.code, severity, line, start, end, entry: k, message, related };
+    return part === undefined ? finding : { ...finding, part };
   }
 
   /** The findings of one entry's several facts, from..to, in their order, its reach told once. */
@@ -172,10 +182,12 @@ export class FindingWalk {
     const reach: { fact: EntryFact; severity: Severity }[] = [];
     let slot = -1;
     for (let n = from; n < to; n++) {
-      const fact = this.facts.fact(n);
       const severity = this.severityOf(n);
       if (severity === 'off') continue;
-      const finding = { severity, write: () => this.factFinding(fact, severity) };
+      const how = telling(this.document, this.facts, n);
+      if (how === 'told') continue;
+      const fact = this.facts.fact(n);
+      const finding = { severity, write: () => this.factFinding(fact, severity, how === 'as-is' ? undefined : how) };
       if (REACH.has(fact.code) && (told ??= tellsReach(this.document, k))) {
         if (slot < 0) slot = findings.push(finding) - 1;
         reach.push({ fact, severity });
