@@ -44,8 +44,13 @@ export function telling(document: BlocklistDocument, facts: EntryFacts, n: numbe
 
 /** The other entry on entry k's span, or -1. */
 function twinOf(table: EntryTable, k: number): number {
-  const sameWord = (j: number) => j >= 0 && j < table.count && table.start[j] === table.start[k] && table.end[j] === table.end[k];
-  return sameWord(k - 1) ? k - 1 : sameWord(k + 1) ? k + 1 : -1;
+  if (k > 0 && sameSpan(table, k - 1, k)) return k - 1;
+  if (k + 1 < table.count && sameSpan(table, k + 1, k)) return k + 1;
+  return -1;
+}
+
+function sameSpan(table: EntryTable, j: number, k: number): boolean {
+  return table.start[j] === table.start[k] && table.end[j] === table.end[k];
 }
 
 /** Whether the facts in rows a and b have the same code about the same other side: their messages are then the same. */
