@@ -35,6 +35,8 @@ export class LspClient {
   settings: Record<string, unknown> = {};
   /** How many times the server asked the client to show its inlay hints again (workspace/inlayHint/refresh). */
   inlayHintRefreshes = 0;
+  /** When (Date.now()) the server asked the client to pull diagnostics again (workspace/diagnostic/refresh). */
+  readonly diagnosticRefreshes: number[] = [];
 
   private constructor(env: NodeJS.ProcessEnv) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { env: { ...process.env, ...env } });
@@ -61,7 +63,10 @@ export class LspClient {
       for (const wake of this.editWaiters.splice(0)) wake(params.edit);
       return { applied: true };
     });
-    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.diagnosticRefreshes.push(Date.now());
+      return null;
+    });
     this.connection.onRequest('workspace/inlayHint/refresh', () => {
       this.inlayHintRefreshes++;
       return null;

@@ -12,11 +12,12 @@ import type { Disposable, Timer } from './runtime';
 import type { SettingsCache } from './settings';
 
 const PUSH_DELAY_MS = 200;
-const OPEN_REFRESH_DELAY_MS = 500;
+/** When the client is asked to pull again after documents open (register() says why): soon, and once more a while after. */
+const OPEN_REFRESH_DELAYS_MS = [500, 3000];
 
 export class DiagnosticsFeature {
   private readonly timers = new Map<string, Disposable>();
-  private openRefresh: Disposable | undefined;
+  private openRefreshes: Disposable[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -45,13 +46,11 @@ export class DiagnosticsFeature {
       );
       // A document open before VS Code started the server (an .ipset file that activated the extension) got no diagnostics
       // from its first pull until an edit, in two runs of three in code-server 4.139: a moment after documents open, the
-      // client is asked to pull again (the analysis is cached, so this costs a lookup).
+      // client is asked to pull again (the analysis is cached, so this costs a lookup). One such ask still went unheeded
+      // in about one run of ten (a hosts.deny in code-server, timed in a loop): it is asked once more, a while later.
       this.documents.onDidOpen(() => {
-        this.openRefresh?.dispose();
-        this.openRefresh = this.timer.setTimeout(() => {
-          this.openRefresh = undefined;
-          void this.connection.languages.diagnostics.refresh();
-        }, OPEN_REFRESH_DELAY_MS);
+        for (const refresh of this.openRefreshes) refresh.dispose();
+        this.openRefreshes = OPEN_REFRESH_DELAYS_MS.map((delay) => this.timer.setTimeout(() => void this.connection.languages.diagnostics.refresh(), delay));
       });
       return;
     }
