@@ -11,7 +11,7 @@ import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6 } from '../addresses/family';
 import type { BlocklistDocument } from '../document/document';
 import { columnOf } from '../formats/format';
-import { lineExcept, rulesOf, type Rule, type RuledScope } from './decisions';
+import { lineExcept, rulesOf, type Rules, type RuledScope } from './lineExcept';
 import { EntryFacts } from './entryFacts';
 import type { AwayPlace } from './facts';
 import type { Addresses } from './which';
@@ -36,7 +36,7 @@ export class GrantedFirst {
   ) {}
 
   /** The allow file's rules in order, read on the first place asked for. */
-  private rules: Rule[] | undefined;
+  private rules: Rules | undefined;
 
   static of(allow: HostsAllowFile): GrantedFirst {
     const { document } = allow;
@@ -65,8 +65,9 @@ export class GrantedFirst {
     if (s === undefined) return undefined;
     const scope = document.scopes[s].name;
     const holds = (k: number) => table.version[k] === version && (version === 4 ? table.lo4[k] <= lo && lo <= table.hi4[k] : table.lo6[k] <= lo && lo <= table.hi6[k]);
-    for (const rule of (this.rules ??= rulesOf(document, this.decisive))) {
-      const k = rule.scopes.includes(scope) ? rule.entries.find(holds) : undefined;
+    const rules = (this.rules ??= rulesOf(document, this.decisive));
+    for (let r = 0; r < rules.count; r++) {
+      const k = rules.scopes[r].includes(scope) ? rules.entriesOf(r).find(holds) : undefined;
       if (k === undefined) continue;
       const [start, end, line] = [table.start[k], table.end[k], table.line[k]];
       return { file, line, start, end, column: columnOf(document.text, start), text: document.text.slice(start, end) };
@@ -97,11 +98,13 @@ export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32A
   const table = document.entries;
   const named = new Set(document.scopes.map((scope) => scope.name.toLowerCase()));
   const onlyAllowed = granted.daemons.filter((daemon) => !named.has(daemon));
-  for (const rule of rulesOf(document, decisive)) {
-    if (rule.verdict !== 'block') continue;
-    const daemons = rule.scopes.includes(EVERY_DAEMON) ? [...rule.scopes, ...onlyAllowed] : rule.scopes;
+  const rules = rulesOf(document, decisive);
+  for (let r = 0; r < rules.count; r++) {
+    if (rules.grants[r]) continue;
+    const scopes = rules.scopes[r];
+    const daemons = scopes.includes(EVERY_DAEMON) ? [...scopes, ...onlyAllowed] : scopes;
     const matched = daemons.map((daemon) => granted.matched(daemon));
-    for (const k of rule.entries) {
+    for (const k of rules.entriesOf(r)) {
       if (table.allow[k] || idle[k]) continue;
       const v4 = table.version[k] === 4;
       const covered = matched.every((set) => (v4 ? set.ipv4.covers(table.lo4[k], table.hi4[k]) : set.ipv6.covers(table.lo6[k], table.hi6[k])));

@@ -225,12 +225,13 @@ class ChainEvaluation<A extends number | bigint> {
     const sweep = () => {
       if (run.length === 0) return;
       const order = Uint32Array.from(run.keys());
-      const { los, his, winners } = decide(
+      const { stretches } = decide(
         { family, entries: order, los: run.map((step) => step.lo), his: run.map((step) => step.hi), allow: new Uint8Array(run.length) },
         Float64Array.from(order),
       );
-      const matched = new IntervalBuilder(family, los.length);
-      for (let s = 0; s < los.length; s++) {
+      const { los, his, winners } = stretches;
+      const matched = new IntervalBuilder(family, stretches.count);
+      for (let s = 0; s < stretches.count; s++) {
         matched.add(los[s], his[s]);
         const step = run[winners[s]];
         forEachPart(undecided, los[s], his[s], (lo, hi) => decided(lo, hi, outcomes[winners[s]], step.decider, step));
