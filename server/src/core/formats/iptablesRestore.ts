@@ -52,8 +52,8 @@ export interface WrittenRule {
   /** Its own words, after the chain (and a rule number): what `-D RULE` compares. */
   readonly ruleStart: number;
   readonly ruleEnd: number;
-  /** The kernel rules it is, in the order of its lists. */
-  readonly kernels: readonly KernelRule[];
+  /** The kernel rules it is, in the order of its lists (set once, as they name it). */
+  kernels: readonly KernelRule[];
 }
 
 /** A rule as the kernel holds it: one address of each of its written rule's lists, or none. */
@@ -683,15 +683,15 @@ class RestoreReader {
 
   /** The rule a command writes, its kernel rules bound for `chain` (undefined: a rule -D looks for). */
   private writtenRule(table: Table, command: Command, line: number, family: 4 | 6, chain: Chain | undefined): WrittenRule {
-    const kernels: KernelRule[] = [];
     const rule: WrittenRule = {
       line,
       family,
       table,
       chain: command.chain,
-      // Most rules have one list: the other is the shared empty one.
-      sources: command.sources ?? NONE,
-      destinations: command.destinations ?? NONE,
+      // Most rules have one list: the other is the shared empty one. A list is copied at its size, where the one read
+      // reserves room for 16 numbers (a file may have 100,000 rules).
+      sources: command.sources?.slice() ?? NONE,
+      destinations: command.destinations?.slice() ?? NONE,
       conditional: command.conditional,
       action: command.goto ? 'goto' : 'jump',
       target: command.target,
@@ -699,14 +699,18 @@ class RestoreReader {
       targetEnd: command.target === '' ? command.chainEnd : command.targetEnd,
       ruleStart: command.ruleStart,
       ruleEnd: command.end,
-      kernels,
+      kernels: [],
     };
     // One kernel rule per source for each destination, in order (iptables(8): "multiple rules").
     const [sources, destinations] = [rule.sources.length / 2, rule.destinations.length / 2];
-    for (let s = 0; s < sources || (s === 0 && sources === 0); s++) {
-      for (let d = 0; d < destinations || (d === 0 && destinations === 0); d++) {
-        kernels.push({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
-      }
+    const kernel = (s: number, d: number): KernelRule => ({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
+    if (sources <= 1 && destinations <= 1) {
+      // Most rules are one kernel rule: an array of one made at its size, not pushed onto.
+      rule.kernels = [kernel(0, 0)];
+    } else {
+      const kernels: KernelRule[] = [];
+      for (let s = 0; s < Math.max(sources, 1); s++) for (let d = 0; d < Math.max(destinations, 1); d++) kernels.push(kernel(s, d));
+      rule.kernels = kernels;
     }
     if (command.verb !== 'D') {
       this.written.push(rule);
@@ -804,7 +808,9 @@ function newChain(name: string, builtin: boolean, line: number, start: number, e
 
 /** Puts `added` in place of `removed` rules of the chain from `at` on, keeping each kernel rule's chain. */
 function place(chain: Chain, at: number, removed: number, added: readonly KernelRule[]): void {
-  for (const kernel of chain.rules.splice(at, removed, ...added)) kernel.chain = undefined;
+  // A chain's first rules are copied in at their size (a file may have a chain per rule, and a push reserves room for 16).
+  if (chain.rules.length === 0) chain.rules = added.slice();
+  else for (const kernel of chain.rules.splice(at, removed, ...added)) kernel.chain = undefined;
   for (const kernel of added) kernel.chain = chain;
 }
 
