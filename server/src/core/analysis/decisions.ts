@@ -191,7 +191,7 @@ function judgeBlocks<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
 
 /** Each of `count` positions' rank in the order `compare` gives (a priority for `decide`). */
 export function ranks(count: number, compare: (a: number, b: number) => number): Float64Array {
-  const order = Array.from({ length: count }, (_, n) => n).sort(compare);
+  const order = sortedIfNot(positions(count), 0, count, compare);
   const rank = new Float64Array(count);
   for (let r = 0; r < count; r++) rank[order[r]] = r;
   return rank;
@@ -216,7 +216,9 @@ export class Stretches<A extends number | bigint> {
 
   push(lo: A, hi: A, winner: number): void {
     const s = this.count++;
-    [this.los[s], this.his[s], this.winners[s]] = [lo, hi, winner];
+    this.los[s] = lo;
+    this.his[s] = hi;
+    this.winners[s] = winner;
   }
 }
 
@@ -236,8 +238,7 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
     stretches.push(los[k], his[k], k);
     return { stretches, deciding: new Set(entries), blocked };
   }
-  const byStart = positions(count);
-  sortPositions(family, byStart, (n) => los[entries[n]]);
+  const byStart = distinctByStart(scope, priority);
   const bounds = boundsOf(scope, byStart);
 
   const heap = new PriorityHeap(priority);
@@ -248,7 +249,7 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
   // The last bound starts no stretch (it is one past the last address of all), so the entries still open there are left unpopped.
   for (let b = 0; b + 1 < bounds.length; b++) {
     const at = bounds[b];
-    while (next < count && los[entries[byStart[next]]] <= at) heap.push(byStart[next++]);
+    while (next < byStart.length && los[entries[byStart[next]]] <= at) heap.push(byStart[next++]);
     while (heap.size > 0 && his[entries[heap.top()]] < at) heap.pop();
     if (heap.size === 0) continue;
     const winner = entries[heap.top()];
@@ -260,6 +261,46 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
     if (!scope.allow[winner]) builder.add(at, last);
   }
   return { stretches, deciding, blocked: builder.build() };
+}
+
+/**
+ * The positions of `scope.entries` by first address ascending, less each
+ * entry equal to another of lower priority: it is open exactly when that one
+ * is, so it never decides (a file may repeat one entry on every line).
+ */
+function distinctByStart<A extends number | bigint>(scope: ScopeEntries<A>, priority: Float64Array): Uint32Array {
+  const { family, entries, los, his } = scope;
+  const byStart = positions(entries.length);
+  sortPositions(family, byStart, (n) => los[entries[n]]);
+  const kept = new Uint32Array(byStart.length);
+  let count = 0;
+  for (let from = 0, to = 1; from < byStart.length; from = to, to = from + 1) {
+    const lo = los[entries[byStart[from]]];
+    while (to < byStart.length && los[entries[byStart[to]]] === lo) to++;
+    if (to - from === 1) {
+      kept[count++] = byStart[from];
+      continue;
+    }
+    // Entries starting together, by last address and then priority: the first of each last address stands for its equals.
+    const hi = (n: number) => his[entries[n]];
+    const run = sortedIfNot(byStart, from, to, (a, b) => (hi(a) < hi(b) ? -1 : hi(a) > hi(b) ? 1 : priority[a] - priority[b]));
+    for (let r = 0; r < run.length; r++) if (r === 0 || hi(run[r - 1]) !== hi(run[r])) kept[count++] = run[r];
+  }
+  return kept.subarray(0, count);
+}
+
+/**
+ * `values[from, to)` in the order `compare` gives: as they are when they are
+ * in it already (a list mostly is; one pass, where a sort would call back
+ * through the engine's generic path), else sorted as a plain array.
+ */
+function sortedIfNot(values: Uint32Array, from: number, to: number, compare: (a: number, b: number) => number): ArrayLike<number> {
+  let n = from + 1;
+  while (n < to && compare(values[n - 1], values[n]) <= 0) n++;
+  if (n >= to) return values.subarray(from, to);
+  const copy: number[] = [];
+  for (let i = from; i < to; i++) copy.push(values[i]);
+  return copy.sort(compare);
 }
 
 /** 0, 1, … count - 1. */
@@ -292,21 +333,18 @@ function boundsOf<A extends number | bigint>(scope: ScopeEntries<A>, byStart: Ui
   let sorted: ArrayLike<A>;
   if (family.version === 4) {
     // Numbers up to 2^32 (past the last address) sort natively as doubles.
-    const numbers = new Float64Array(entries.length * 2);
-    for (let n = 0; n < entries.length; n++) {
-      numbers[2 * n] = los[entries[n]] as number;
-      numbers[2 * n + 1] = (his[entries[n]] as number) + 1;
+    const numbers = new Float64Array(byStart.length * 2);
+    for (let n = 0; n < byStart.length; n++) {
+      numbers[2 * n] = los[entries[byStart[n]]] as number;
+      numbers[2 * n + 1] = (his[entries[byStart[n]]] as number) + 1;
     }
     sorted = numbers.sort() as ArrayLike<number> as ArrayLike<A>;
   } else {
     // The first addresses ascending, then the ends in the same order, most often ascending too: the sort finds these
     // runs and merges them, where the two interleaved would be sorted afresh (bigints compare slowly).
-    const count = entries.length;
-    const all = Array.from<A>({ length: 2 * count });
-    for (let n = 0; n < count; n++) {
-      all[n] = los[entries[byStart[n]]];
-      all[count + n] = family.next(his[entries[byStart[n]]]);
-    }
+    const all: A[] = [];
+    for (const n of byStart) all.push(los[entries[n]]);
+    for (const n of byStart) all.push(family.next(his[entries[n]]));
     sorted = all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
   const once: A[] = [];

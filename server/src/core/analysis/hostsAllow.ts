@@ -63,11 +63,10 @@ export class GrantedFirst {
     const table = document.entries;
     const s = this.scopeIndex(daemon);
     if (s === undefined) return undefined;
-    const scope = document.scopes[s].name;
     const holds = (k: number) => table.version[k] === version && (version === 4 ? table.lo4[k] <= lo && lo <= table.hi4[k] : table.lo6[k] <= lo && lo <= table.hi6[k]);
     const rules = (this.rules ??= rulesOf(document, this.decisive));
     for (let r = 0; r < rules.count; r++) {
-      const k = rules.scopes[r].includes(scope) ? rules.entriesOf(r).find(holds) : undefined;
+      const k = rules.scopes[r].includes(s) ? rules.entriesOf(r).find(holds) : undefined;
       if (k === undefined) continue;
       const [start, end, line] = [table.start[k], table.end[k], table.line[k]];
       return { file, line, start, end, column: columnOf(document.text, start), text: document.text.slice(start, end) };
@@ -101,7 +100,7 @@ export function grantedFirstFacts(document: BlocklistDocument, decisive: Uint32A
   const rules = rulesOf(document, decisive);
   for (let r = 0; r < rules.count; r++) {
     if (rules.grants[r]) continue;
-    const scopes = rules.scopes[r];
+    const scopes = rules.scopes[r].map((s) => rules.names[s]);
     const daemons = scopes.includes(EVERY_DAEMON) ? [...scopes, ...onlyAllowed] : scopes;
     const matched = daemons.map((daemon) => granted.matched(daemon));
     for (const k of rules.entriesOf(r)) {

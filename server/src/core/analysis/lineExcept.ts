@@ -34,8 +34,10 @@ export class Rules {
   constructor(
     /** 1 where the rule grants (a hosts.deny rule whose options say `allow`), 0 where it blocks. */
     readonly grants: Uint8Array,
-    /** The names of the scopes each rule holds in. */
-    readonly scopes: readonly (readonly string[])[],
+    /** The scopes each rule holds in, by number: the document's by their index, then any that only rules name. */
+    readonly scopes: readonly (readonly number[])[],
+    /** Each scope number's name. */
+    readonly names: readonly string[],
     /** Rule r's entries, ascending, are `entries[first[r]]` up to `entries[first[r + 1]]`. */
     readonly first: Uint32Array,
     readonly entries: Uint32Array,
@@ -83,8 +85,8 @@ export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, f
   const v4 = evaluateRules(IPV4, table.lo4, table.hi4, table.allow, table.version, rules, held, facts);
   const v6 = evaluateRules(IPV6, table.lo6, table.hi6, table.allow, table.version, rules, held, facts);
   const scoped = new Map<number, RuledScope>();
-  document.scopes.forEach((scope, s) => {
-    const [four, six] = [v4.get(scope.name), v6.get(scope.name)];
+  document.scopes.forEach((_, s) => {
+    const [four, six] = [v4[s], v6[s]];
     if (four === undefined || six === undefined) return;
     scoped.set(s, {
       blocked4: four.blocked,
@@ -106,79 +108,98 @@ export function lineExcept(document: BlocklistDocument, decisive: Uint32Array, f
  */
 export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rules {
   const table = document.entries;
-  // Each rule as opened: whether it grants, its scopes, and where it stands, for their order: its first fact's line
-  // and start (its first entry's, for a rule no fact opens).
-  const grants: number[] = [];
-  const scopes: string[][] = [];
-  const lines: number[] = [];
-  const ats: number[] = [];
-  const open = (role: EntryRole, scope: string, line: number, at: number) => {
-    grants.push(role === 'allow' ? 1 : 0);
-    lines.push(line);
-    ats.push(at);
-    return scopes.push([scope]) - 1;
+  // Scopes by number rather than by name (a file may have a daemon per line): the document's by their index, then any
+  // that only rules name.
+  const names = document.scopes.map((scope) => scope.name);
+  const others = new Map<string, number>();
+  const numberOf = (name: string) => {
+    const id = document.scopeNames.find(name);
+    if (id !== undefined && id < document.scopes.length) return id;
+    let n = others.get(name);
+    if (n === undefined) others.set(name, (n = names.push(name) - 1));
+    return n;
+  };
+  // Each rule as opened, in arrays as long as there can be rules (a fact or an entry opens one at most), not objects
+  // and arrays per rule (a file may have 100,000): whether it grants, its scopes, and where it stands, for their order
+  // (its first fact's line and start, or its first entry's, for a rule no fact opens).
+  const most = document.scopeFacts.length + decisive.length;
+  const grants = new Uint8Array(most);
+  const lines = new Uint32Array(most);
+  const ats = new Uint32Array(most);
+  const scopes: (readonly number[])[] = [];
+  // A rule holding in one scope (most) shares the array of that scope alone.
+  const alone: number[][] = [];
+  const open = (role: EntryRole, scope: number, line: number, at: number) => {
+    const r = scopes.push((alone[scope] ??= [scope])) - 1;
+    grants[r] = role === 'allow' ? 1 : 0;
+    lines[r] = line;
+    ats[r] = at;
+    return r;
   };
   const byStart = new Map<number, number>();
-  // Per scope, its facts in order: the line, then the rule, of each.
-  const opened = new Map<string, number[]>();
+  // The `use` facts in order: the scope, line and rule of each.
+  const uses = { scope: new Uint32Array(document.scopeFacts.length), line: new Uint32Array(document.scopeFacts.length), rule: new Uint32Array(document.scopeFacts.length) };
+  let used = 0;
   for (const fact of document.scopeFacts) {
     if (fact.kind !== 'use') continue;
+    const scope = numberOf(fact.scope);
     let r = byStart.get(fact.start);
-    if (r === undefined) byStart.set(fact.start, (r = open(fact.role, fact.scope, fact.line, fact.start)));
-    else if (!scopes[r].includes(fact.scope)) scopes[r].push(fact.scope);
-    const facts = opened.get(fact.scope);
-    if (facts) facts.push(fact.line, r);
-    else opened.set(fact.scope, [fact.line, r]);
+    if (r === undefined) byStart.set(fact.start, (r = open(fact.role, scope, fact.line, fact.start)));
+    else if (!scopes[r].includes(scope)) scopes[r] = scopes[r] === alone[scopes[r][0]] ? [...scopes[r], scope] : (scopes[r] as number[]).concat(scope);
+    uses.scope[used] = scope;
+    uses.line[used] = fact.line;
+    uses.rule[used++] = r;
   }
+  // The facts of each scope, in order: byScope[start[s]] up to byScope[start[s + 1]].
+  const start = new Uint32Array(names.length + 1);
+  for (let u = 0; u < used; u++) start[uses.scope[u] + 1]++;
+  for (let s = 0; s < names.length; s++) start[s + 1] += start[s];
+  const byScope = new Uint32Array(used);
+  const placed = start.slice(0, names.length);
+  for (let u = 0; u < used; u++) byScope[placed[uses.scope[u]]++] = u;
   const loose = new Map<string, number>();
   // Entries and facts both in text order: per scope, the last fact on or before the entry's line only moves on.
-  const factsOf = document.scopes.map((scope) => opened.get(scope.name) ?? []);
-  const last = new Int32Array(factsOf.length).fill(-2);
+  const last = new Int32Array(names.length).fill(-1);
   const ruleOf = new Uint32Array(decisive.length);
   for (let n = 0; n < decisive.length; n++) {
     const k = decisive[n];
     const s = table.scope[k];
-    const facts = factsOf[s];
-    while (last[s] + 2 < facts.length && facts[last[s] + 2] <= table.line[k]) last[s] += 2;
+    while (start[s] + last[s] + 1 < start[s + 1] && uses.line[byScope[start[s] + last[s] + 1]] <= table.line[k]) last[s]++;
     if (last[s] >= 0) {
-      ruleOf[n] = facts[last[s] + 1];
+      ruleOf[n] = uses.rule[byScope[start[s] + last[s]]];
       continue;
     }
-    const name = document.scopes[s].name;
-    const key = `${table.line[k]} ${name}`;
+    const key = `${table.line[k]} ${s}`;
     let r = loose.get(key);
-    if (r === undefined) loose.set(key, (r = open('block', name, table.line[k], table.start[k])));
+    if (r === undefined) loose.set(key, (r = open('block', s, table.line[k], table.start[k])));
     ruleOf[n] = r;
   }
   // The rules with entries, in order. Rules opened by facts come in text order; only those opened for entries without one may need moving.
   const sizes = new Uint32Array(scopes.length);
   for (const r of ruleOf) sizes[r]++;
-  const used: number[] = [];
+  const withEntries = new Uint32Array(sizes.reduce((count, size) => count + (size > 0 ? 1 : 0), 0));
+  for (let r = 0, u = 0; r < sizes.length; r++) if (sizes[r] > 0) withEntries[u++] = r;
+  let order: ArrayLike<number> & Iterable<number> = withEntries;
   let inOrder = true;
-  for (let r = 0; r < scopes.length; r++) {
-    if (sizes[r] === 0) continue;
-    const before = used[used.length - 1];
-    inOrder &&= before === undefined || lines[before] < lines[r] || (lines[before] === lines[r] && ats[before] <= ats[r]);
-    used.push(r);
+  for (let u = 1; u < order.length; u++) {
+    const [before, r] = [order[u - 1], order[u]];
+    inOrder &&= lines[before] < lines[r] || (lines[before] === lines[r] && ats[before] <= ats[r]);
   }
-  if (!inOrder) used.sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b]);
+  if (!inOrder) order = [...order].sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b]);
   // Their entries, rule by rule: where each opened rule's go next, then each in its place (decisive is ascending).
-  const first = new Uint32Array(used.length + 1);
+  const first = new Uint32Array(order.length + 1);
   const next = new Uint32Array(scopes.length);
-  const granting = new Uint8Array(used.length);
-  for (let u = 0; u < used.length; u++) {
-    next[used[u]] = first[u];
-    first[u + 1] = first[u] + sizes[used[u]];
-    granting[u] = grants[used[u]];
+  const granting = new Uint8Array(order.length);
+  const holding: (readonly number[])[] = [];
+  for (let u = 0; u < order.length; u++) {
+    next[order[u]] = first[u];
+    first[u + 1] = first[u] + sizes[order[u]];
+    granting[u] = grants[order[u]];
+    holding.push(scopes[order[u]]);
   }
   const entries = new Uint32Array(decisive.length);
   for (let n = 0; n < decisive.length; n++) entries[next[ruleOf[n]]++] = decisive[n];
-  return new Rules(
-    granting,
-    used.map((r) => scopes[r]),
-    first,
-    entries,
-  );
+  return new Rules(granting, holding, names, first, entries);
 }
 
 /** What a scope's rules decide. */
@@ -192,14 +213,14 @@ interface RuledOutcome<A extends number | bigint> {
   readonly entries: number;
 }
 
-/** The rules holding in each scope, by the scope's name: rule indices, ascending. */
-function rulesByScope(rules: Rules): Map<string, number[]> {
-  const held = new Map<string, number[]>();
-  rules.scopes.forEach((names, r) => {
-    for (const name of names) {
-      const list = held.get(name);
+/** The rules holding in each scope, by the scope's number: rule indices, ascending. */
+function rulesByScope(rules: Rules): (number[] | undefined)[] {
+  const held: (number[] | undefined)[] = [];
+  rules.scopes.forEach((scopes, r) => {
+    for (const s of scopes) {
+      const list = held[s];
       if (list) list.push(r);
-      else held.set(name, [r]);
+      else held[s] = [r];
     }
   });
   return held;
@@ -235,7 +256,10 @@ class Pieces<A extends number | bigint> {
   add(lo: A, hi: A, owner: number, rule: number): void {
     if (this.count === this.owner.length) this.grow();
     const n = this.count++;
-    [this.los[n], this.his[n], this.owner[n], this.rule[n]] = [lo, hi, owner, rule];
+    this.los[n] = lo;
+    this.his[n] = hi;
+    this.owner[n] = owner;
+    this.rule[n] = rule;
   }
 
   private grow(): void {
@@ -249,7 +273,7 @@ class Pieces<A extends number | bigint> {
 }
 
 /**
- * lineExcept for one family: what each scope (by name; `held`, its rules)
+ * lineExcept for one family: what each scope (by number; `held`, its rules)
  * blocks, with the findings of the family's entries (those whose `version`
  * is the family's).
  */
@@ -260,9 +284,9 @@ function evaluateRules<A extends number | bigint>(
   allow: Uint8Array,
   version: Uint8Array,
   rules: Rules,
-  held: ReadonlyMap<string, readonly number[]>,
+  held: readonly (readonly number[] | undefined)[],
   facts: EntryFacts,
-): Map<string, RuledOutcome<A>> {
+): (RuledOutcome<A> | undefined)[] {
   const empty = AddressSet.empty(family);
   const { first, entries } = rules;
   const ofFamily = (k: number) => version[k] === family.version;
@@ -332,12 +356,13 @@ function evaluateRules<A extends number | bigint>(
   const blocking = new Uint32Array(rules.count);
   for (let r = 0; r < rules.count; r++) for (let i = first[r]; i < first[r + 1]; i++) if (ofFamily(entries[i]) && !allow[entries[i]]) blocking[r]++;
 
-  const outcomes = new Map<string, RuledOutcome<A>>();
+  const outcomes: (RuledOutcome<A> | undefined)[] = [];
   // 1 for the entries some piece of which decides an address, in whichever scope: an entry's pieces stand in the scopes of its rule only.
   const deciding = new Uint8Array(allow.length);
   // A scope none of whose rules holds an address of this family (most, in a file of one daemon or section per line) decides nothing here.
   const nothing: Sweep<A> = { stretches: new Stretches(family, 0), deciding: NO_ENTRIES, blocked: empty };
-  for (const [name, holding] of held) {
+  held.forEach((holding, s) => {
+    if (holding === undefined) return;
     const union = holding.every((r) => rules.grants[r] === 0);
     let blockingEntries = 0;
     let count = 0;
@@ -346,8 +371,8 @@ function evaluateRules<A extends number | bigint>(
       count += firstPiece[r + 1] - firstPiece[r];
     }
     if (count === 0) {
-      outcomes.set(name, { sweep: nothing, union, blocked: empty, matched: empty, entries: blockingEntries });
-      continue;
+      outcomes[s] = { sweep: nothing, union, blocked: empty, matched: empty, entries: blockingEntries };
+      return;
     }
     const ids = new Uint32Array(count);
     for (let r = 0, n = 0; r < holding.length; r++) for (let p = firstPiece[holding[r]]; p < firstPiece[holding[r] + 1]; p++) ids[n++] = p;
@@ -367,8 +392,8 @@ function evaluateRules<A extends number | bigint>(
       blocked = builder.build();
     }
     for (const n of sweep.deciding) deciding[piece.owner[n]] = 1;
-    outcomes.set(name, { sweep, union, blocked, matched, entries: blockingEntries });
-  }
+    outcomes[s] = { sweep, union, blocked, matched, entries: blockingEntries };
+  });
 
   // The entries other than k deciding some address: of a sweep over pieces, their owners; of the exceptions' sweep, its winners.
   const deciders = new Deciders(los, his);
@@ -382,8 +407,8 @@ function evaluateRules<A extends number | bigint>(
   for (let r = 0; r < rules.count; r++) {
     const { list, exceptions, excepted, listed } = parts.get(r) ?? noExceptions;
     const scopes = rules.scopes[r];
-    const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => scopes.every((name) => holds(outcomes.get(name)!));
-    const firstScope = outcomes.get(scopes[0])!;
+    const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => scopes.every((scope) => holds(outcomes[scope]!));
+    const firstScope = outcomes[scopes[0]]!;
     // Every scope of the rule a union: an entry deciding in none of them may be covered.
     const union = everywhere((outcome) => outcome.union);
     // The entries of the list that hold what the exceptions except (the largest, then the first), and the exceptions that except it.

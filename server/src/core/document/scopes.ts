@@ -24,6 +24,11 @@ export class ScopeNames {
     return id;
   }
 
+  /** The id of `name`, if it has one. */
+  find(name: string): number | undefined {
+    return this.ids.get(name);
+  }
+
   get count(): number {
     return this.names.length;
   }

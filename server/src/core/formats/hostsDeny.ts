@@ -219,7 +219,8 @@ function readRule(text: string, segments: readonly number[], grantsByDefault: bo
   let decided = false;
   let optionStart = true;
   for (let k = 0; k < segments.length; k += 3) {
-    const [segmentEnd, line] = [segments[k + 1], segments[k + 2]];
+    const segmentEnd = segments[k + 1];
+    const line = segments[k + 2];
     // The segments the daemon list fills end before `clients`: nothing is read on them.
     let i = Math.max(segments[k], clients);
     while (i < segmentEnd) {
@@ -276,7 +277,9 @@ function readRule(text: string, segments: readonly number[], grantsByDefault: bo
  */
 function readDaemonList(text: string, segments: readonly number[], daemons: Daemon[], list: { excepts: number }): number {
   for (let k = 0; k < segments.length; k += 3) {
-    const [start, end, line] = [segments[k], segments[k + 1], segments[k + 2]];
+    const start = segments[k];
+    const end = segments[k + 1];
+    const line = segments[k + 2];
     const colon = colonOutsideBrackets(text, start, end);
     readDaemons(text, start, colon < 0 ? end : colon, line, daemons, list);
     if (colon >= 0) return colon + 1;

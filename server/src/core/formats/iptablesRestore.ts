@@ -702,7 +702,8 @@ class RestoreReader {
       kernels: [],
     };
     // One kernel rule per source for each destination, in order (iptables(8): "multiple rules").
-    const [sources, destinations] = [rule.sources.length / 2, rule.destinations.length / 2];
+    const sources = rule.sources.length / 2;
+    const destinations = rule.destinations.length / 2;
     const kernel = (s: number, d: number): KernelRule => ({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
     if (sources <= 1 && destinations <= 1) {
       // Most rules are one kernel rule: an array of one made at its size, not pushed onto.
@@ -723,7 +724,8 @@ class RestoreReader {
   /** Reports the addresses of the other family in `spans`: the loader cannot read them (restore refuses the file; a script's command fails). */
   private foreign(spans: readonly number[], line: number, family: 4 | 6): void {
     for (let k = 0; k < spans.length; k += 2) {
-      const [start, end] = [spans[k], spans[k + 1]];
+      const start = spans[k];
+      const end = spans[k + 1];
       if (familyOf(this.text, start, end) === family) continue;
       const [tool, other] = family === 6 ? ['ip6tables', 'iptables'] : ['iptables', 'ip6tables'];
       const message = `${tool} reads IPv${family} addresses only: host/network \`${this.text.slice(start, end)}' not found. Write IPv${family === 4 ? 6 : 4} rules for ${other}.`;
