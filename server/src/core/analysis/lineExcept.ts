@@ -126,7 +126,7 @@ export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rul
   const grants = new Uint8Array(most);
   const lines = new Uint32Array(most);
   const ats = new Uint32Array(most);
-  const scopes: (readonly number[])[] = [];
+  const scopes: number[][] = [];
   // A rule holding in one scope (most) shares the array of that scope alone.
   const alone: number[][] = [];
   const open = (role: EntryRole, scope: number, line: number, at: number) => {
@@ -145,7 +145,9 @@ export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rul
     const scope = numberOf(fact.scope);
     let r = byStart.get(fact.start);
     if (r === undefined) byStart.set(fact.start, (r = open(fact.role, scope, fact.line, fact.start)));
-    else if (!scopes[r].includes(scope)) scopes[r] = scopes[r] === alone[scopes[r][0]] ? [...scopes[r], scope] : (scopes[r] as number[]).concat(scope);
+    else if (scopes[r] === alone[scopes[r][0]]) {
+      if (scopes[r][0] !== scope) scopes[r] = [scopes[r][0], scope];
+    } else if (!scopes[r].includes(scope)) scopes[r].push(scope);
     uses.scope[used] = scope;
     uses.line[used] = fact.line;
     uses.rule[used++] = r;
