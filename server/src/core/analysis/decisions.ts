@@ -236,7 +236,7 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
     const blocked = scope.allow[k] ? AddressSet.empty(family) : AddressSet.range(family, los[k], his[k]);
     const stretches = new Stretches(family, 1);
     stretches.push(los[k], his[k], k);
-    return { stretches, deciding: new Set(entries), blocked };
+    return { stretches, deciding: new Set([k]), blocked };
   }
   const byStart = distinctByStart(scope, priority);
   const bounds = boundsOf(scope, byStart);

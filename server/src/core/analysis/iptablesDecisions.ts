@@ -224,11 +224,11 @@ class ChainEvaluation<A extends number | bigint> {
     // Rules with no jump between them: the first that matches decides, of the addresses still undecided.
     const sweep = () => {
       if (run.length === 0) return;
-      const order = Uint32Array.from(run.keys());
-      const { stretches } = decide(
-        { family, entries: order, los: run.map((step) => step.lo), his: run.map((step) => step.hi), allow: new Uint8Array(run.length) },
-        Float64Array.from(order),
-      );
+      // The rules in order, each its own priority.
+      const order = new Uint32Array(run.length);
+      const priority = new Float64Array(run.length);
+      for (let n = 0; n < run.length; n++) order[n] = priority[n] = n;
+      const { stretches } = decide({ family, entries: order, los: run.map((step) => step.lo), his: run.map((step) => step.hi), allow: new Uint8Array(run.length) }, priority);
       const { los, his, winners } = stretches;
       const matched = new IntervalBuilder(family, stretches.count);
       for (let s = 0; s < stretches.count; s++) {
@@ -275,7 +275,8 @@ class ChainEvaluation<A extends number | bigint> {
     const end = this.decider(-1, chain.line, chain.start, chain.end);
     undecided.forEachRange((lo, hi) => decided(lo, hi, RETURN, end));
     // Ascending: already so when one run decided everything, the common case of a long blocklist.
-    const order = Array.from(out.los.keys());
+    const order: number[] = [];
+    for (let n = 0; n < out.los.length; n++) order.push(n);
     if (out.los.some((lo, n) => n > 0 && lo < out.los[n - 1])) order.sort((a, b) => (out.los[a] < out.los[b] ? -1 : 1));
     // Arrays of their final length, which an array grown by push from empty is not (it reserves room for 17): a file
     // may have a chain per rule, and each chain's map is kept.

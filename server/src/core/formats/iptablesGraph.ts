@@ -28,8 +28,10 @@ export function plainIn(kernel: KernelRule, dimension: Dimension): boolean {
 
 /** The start and end of a kernel rule's address of `dimension`, or undefined when it has none (it holds every address). */
 export function addressOf(kernel: KernelRule, dimension: Dimension): readonly [number, number] | undefined {
-  const [spans, n] = dimension === 'source' ? [kernel.rule.sources, kernel.source] : [kernel.rule.destinations, kernel.destination];
-  return n < 0 ? undefined : [spans[2 * n], spans[2 * n + 1]];
+  const n = dimension === 'source' ? kernel.source : kernel.destination;
+  if (n < 0) return undefined;
+  const spans = dimension === 'source' ? kernel.rule.sources : kernel.rule.destinations;
+  return [spans[2 * n], spans[2 * n + 1]];
 }
 
 /** A loop a built-in chain reaches: iptables-restore refuses the file at the rule that closes it. */
@@ -132,15 +134,16 @@ export class ChainGraph {
 
   /** Visits every chain reachable from `root` by the rules `follows` takes, root included, each once. */
   private walk(root: Chain, follows: (kernel: KernelRule) => boolean, visit: (chain: Chain) => void): void {
-    const seen = new Set<Chain>([root]);
+    // The chains seen besides the root, in a set made at the first jump: a file may have a root per rule, jumping nowhere.
+    let seen: Set<Chain> | undefined;
     const stack = [root];
     while (stack.length > 0) {
       const chain = stack.pop()!;
       visit(chain);
       for (const kernel of chain.rules) {
         const target = follows(kernel) ? this.target(kernel) : undefined;
-        if (target && !seen.has(target)) {
-          seen.add(target);
+        if (target && target !== root && !seen?.has(target)) {
+          (seen ??= new Set()).add(target);
           stack.push(target);
         }
       }
