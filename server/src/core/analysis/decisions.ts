@@ -186,7 +186,7 @@ function judgeBlocks<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
       if (deciders.different >= 0) [codes[n], others[n]] = [number('shadowed'), deciders.different];
     }
   }
-  return { ...nested, codes, others };
+  return { sweep, decides, parents, shielding, codes, others };
 }
 
 /** Each of `count` positions' rank in the order `compare` gives (a priority for `decide`). */

@@ -9,7 +9,7 @@
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
-import type { BlocklistDocument } from '../document/document';
+import type { BlocklistDocument, EntryTable } from '../document/document';
 import { resolveSpecs, usableTarget, withNetworks, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import type { EntryCode } from './findingCodes';
@@ -281,7 +281,7 @@ function scopedDecisions(
   const scopeSets: ScopeSet[] = [];
   // Conditional rules decide nothing about an address as such: they take no part.
   const decisive = table.decisive();
-  const inOrder = byScope(decisive, table.scope, scopes.length);
+  const inScopes = new EntriesByScope(decisive, table, scopes.length);
   // A rule of a line-except document may hold in several scopes: they are decided together, and a scope may hold only others' rules.
   const ruled = scopes.some((scope) => scope.evaluation === 'line-except') ? lineExcept(document, decisive, facts) : undefined;
   // A hosts.deny is asked only what the hosts.allow beside it does not decide first.
@@ -297,9 +297,10 @@ function scopedDecisions(
       scopeSets.push({ scope: s, entries4: rules.entries4, entries6: rules.entries6, blocked4, blocked6 });
       continue;
     }
-    if (inOrder[s].length === 0 || scopes[s].evaluation === 'line-except' || document.format.id === 'iptables') continue;
-    const entries4 = inOrder[s].filter((k) => table.version[k] === 4);
-    const entries6 = inOrder[s].filter((k) => table.version[k] === 6);
+    if (scopes[s].evaluation === 'line-except' || document.format.id === 'iptables') continue;
+    const entries4 = inScopes.of(s, 4);
+    const entries6 = inScopes.of(s, 6);
+    if (entries4.length + entries6.length === 0) continue;
     let set4: AddressSet<number>;
     let set6: AddressSet<bigint>;
     if (scopes[s].evaluation === 'union') {
@@ -344,14 +345,31 @@ function scopedDecisions(
   return { blocked4, blocked6, scopeSets, ...(granted ? { grantedFirst: granted } : {}), ...(onlyAllowed ? { onlyAllowed } : {}) };
 }
 
-/** `indices` split by the scope of each, keeping their order. */
-function byScope(indices: Uint32Array, scopeOf: Int32Array, scopeCount: number): Uint32Array[] {
-  const counts = new Uint32Array(scopeCount);
-  for (const k of indices) counts[scopeOf[k]]++;
-  const parts = Array.from(counts, (count) => new Uint32Array(count));
-  const filled = new Uint32Array(scopeCount);
-  for (const k of indices) parts[scopeOf[k]][filled[scopeOf[k]]++] = k;
-  return parts;
+/**
+ * The entries of each scope and family, ascending, grouped in one array by a
+ * counting sort and read as views of it: a file may have a scope per entry,
+ * and an array of their own for each would cost more than the scope.
+ */
+class EntriesByScope {
+  private readonly grouped: Uint32Array;
+  /** Where the entries of scope s and family f (0 for IPv4, 1 for IPv6) start: starts[2 * s + f]. */
+  private readonly starts: Uint32Array;
+
+  constructor(indices: Uint32Array, table: EntryTable, scopeCount: number) {
+    const group = (k: number) => 2 * table.scope[k] + (table.version[k] === 6 ? 1 : 0);
+    this.starts = new Uint32Array(2 * scopeCount + 1);
+    for (const k of indices) this.starts[group(k) + 1]++;
+    for (let g = 0; g < 2 * scopeCount; g++) this.starts[g + 1] += this.starts[g];
+    const next = this.starts.slice(0, 2 * scopeCount);
+    this.grouped = new Uint32Array(indices.length);
+    for (const k of indices) this.grouped[next[group(k)]++] = k;
+  }
+
+  /** The entries of scope s of family `version`, ascending. */
+  of(s: number, version: 4 | 6): Uint32Array {
+    const g = 2 * s + (version === 6 ? 1 : 0);
+    return this.grouped.subarray(this.starts[g], this.starts[g + 1]);
+  }
 }
 
 function networkContext(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined): NetworkContext {
