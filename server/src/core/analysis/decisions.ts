@@ -10,7 +10,6 @@
  */
 import { AddressSet, forEachCidrOfRange } from '../addresses/addressSet';
 import { IPV4, type AddressArray, type Family } from '../addresses/family';
-import { IntervalBuilder } from '../addresses/intervalBuilder';
 import { radixSortIndices } from '../primitives/radixSort';
 import { partitionPoint } from '../primitives/search';
 import type { EntryFacts } from './entryFacts';
@@ -209,9 +208,20 @@ export class Stretches<A extends number | bigint> {
   readonly his: AddressArray<A>;
   readonly winners: Uint32Array;
 
-  constructor(family: Family<A>, capacity: number) {
+  constructor(
+    private readonly family: Family<A>,
+    capacity: number,
+  ) {
     [this.los, this.his] = [family.allocate(capacity), family.allocate(capacity)];
     this.winners = new Uint32Array(capacity);
+  }
+
+  /** The addresses of the stretches whose winner blocks (`allow[winner]` is 0): as they come ascending, with no sort. */
+  blocked(allow: Uint8Array): AddressSet<A> {
+    const blocking = new Uint32Array(this.count);
+    let n = 0;
+    for (let s = 0; s < this.count; s++) if (!allow[this.winners[s]]) blocking[n++] = s;
+    return AddressSet.fromOrderedIntervals(this.family, this.los, this.his, blocking.subarray(0, n));
   }
 
   push(lo: A, hi: A, winner: number): void {
@@ -244,7 +254,6 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
   const heap = new PriorityHeap(priority);
   const stretches = new Stretches(family, Math.max(0, bounds.length - 1));
   const deciding = new Set<number>();
-  const builder = new IntervalBuilder(family, 16);
   let next = 0;
   // The last bound starts no stretch (it is one past the last address of all), so the entries still open there are left unpopped.
   for (let b = 0; b + 1 < bounds.length; b++) {
@@ -258,9 +267,8 @@ export function decide<A extends number | bigint>(scope: ScopeEntries<A>, priori
     if (previous >= 0 && stretches.winners[previous] === winner && family.next(stretches.his[previous]) === at) stretches.his[previous] = last;
     else stretches.push(at, last, winner);
     deciding.add(winner);
-    if (!scope.allow[winner]) builder.add(at, last);
   }
-  return { stretches, deciding, blocked: builder.build() };
+  return { stretches, deciding, blocked: stretches.blocked(scope.allow) };
 }
 
 /**
@@ -426,7 +434,6 @@ function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
   // A stretch before each block that opens inside another, and one as each closes.
   const stretches = new Stretches(family, 2 * entries.length);
   const decides = new Uint8Array(entries.length);
-  const builder = new IntervalBuilder(family, 16);
   /** The open blocks, outermost first, and for each the first of its addresses not yet decided. */
   const open: number[] = [];
   const undecided: A[] = [];
@@ -437,7 +444,6 @@ function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
     const top = open[open.length - 1];
     stretches.push(at, last, entries[top]);
     decides[top] = 1;
-    if (!scope.allow[entries[top]]) builder.add(at, last);
   };
   // Closes the block on top: it decides the rest of its addresses, and its parent goes on after it.
   const close = () => {
@@ -462,7 +468,7 @@ function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
     undecided.push(los[k]);
   }
   while (open.length > 0) close();
-  return { sweep: { stretches, blocked: builder.build() }, decides, parents, shielding };
+  return { sweep: { stretches, blocked: stretches.blocked(scope.allow) }, decides, parents, shielding };
 }
 
 /** A binary min-heap of positions keyed by `priority[position]`. */
