@@ -237,6 +237,29 @@ test('Apache: Fix all and the removal fix leave no Require section empty, which 
   );
 });
 
+test('Apache: Fix all leaves a <RequireAll> a directive that grants, as Apache refuses one of negative directives only', () => {
+  // Require ip 10.0.0.4 excepts what Require all granted beside the <RequireAny> excepts anyway, but it is the only directive of its
+  // <RequireAll> that is not negative (found by the random differential test against apache2 -t).
+  const text = [
+    '<RequireAny>',
+    '<RequireAll>',
+    'Require not ip 10.0.0.4/30',
+    'Require ip 10.0.0.4',
+    'Require not ip 10.0.0.1',
+    '</RequireAll>',
+    'Require ip 10.0.0.12',
+    '</RequireAny>',
+    '<RequireAny>',
+    'Require all granted',
+    '</RequireAny>',
+    '',
+  ].join('\n');
+  assert.equal(fixed('apache', text).fixAll, text);
+  // The covered exception is found all the same.
+  const document = parseDocument(text, formatById('apache')!);
+  assert.ok(audit(document).findings.some((finding) => finding.line === 3 && finding.code === 'covered'));
+});
+
 test('a rejection is explained only when its finding is written: a file may have one per element', () => {
   // An interval set without auto-merge, each element overlapping the one before: nft rejects all but the first.
   const elements = Array.from({ length: 2_000 }, (_, n) => `10.${n >> 8}.${n & 255}.0-10.${(n + 1) >> 8}.${(n + 1) & 255}.0`);

@@ -25,7 +25,7 @@
  * tuples nft checks otherwise), are not checked.
  */
 import type { BlocklistDocument } from '../document/document';
-import { apacheRefusals, requireSectionContents } from '../formats/apache';
+import { apacheRefusals, requireSectionNeeds } from '../formats/apache';
 import { restoreRefusals } from '../formats/iptables';
 import { forEachIpsetCommand, ipsetSetRules, type IpsetCommand, type IpsetSetRules } from '../formats/ipset';
 import { nftRuleset, type NftRuleset, type NftSetRules } from '../formats/nftables';
@@ -163,8 +163,10 @@ function nftMessage(document: BlocklistDocument, fact: NftConflict): EntryMessag
 /**
  * Undoes the removals in `changes` (entry → what it becomes; [] removes it)
  * that would make a file its loader refuses: Apache refuses a Require
- * section left without a directive, so when every directive of one would
- * go (the fixes remove a directive with its last address), the first stays.
+ * section left without a directive, and a `<RequireAll>` left with negative
+ * directives only, so when every directive of one, or every directive that
+ * grants of the other, would go (the fixes remove a directive with its last
+ * address), the first stays.
  */
 export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map<number, readonly string[]>): void {
   if (document.format.id !== 'apache') return;
@@ -175,9 +177,11 @@ export function keepWhatTheLoaderNeeds(document: BlocklistDocument, changes: Map
     return entries;
   };
   const goes = (entries: number[]) => entries.length > 0 && entries.every((k) => changes.get(k)?.length === 0);
-  for (const contents of requireSectionContents(document.text)) {
+  const needs = requireSectionNeeds(document.text);
+  for (const contents of needs.contents) {
     if (contents.length > 0 && contents.every((child) => !child.section && goes(entriesOf(child)))) for (const k of entriesOf(contents[0])) changes.delete(k);
   }
+  for (const grants of needs.granting) if (grants.every((directive) => goes(entriesOf(directive)))) for (const k of entriesOf(grants[0])) changes.delete(k);
 }
 
 /** Whether an ipset file's `-exist` first stands on an add line, read once per document. */

@@ -164,22 +164,37 @@ export function apacheRefusals(text: string): ApacheRefusal[] {
   return refusals;
 }
 
+/** Where a directive, or an inner section's tag, stands. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * What stands directly in each Require section of `text` (`<RequireAll>`…):
- * the span of each directive and inner section's tag, in order. Apache
- * refuses a section left with none (the fixes keep one).
+ * What the fixes must leave in the Require sections of `text`, as Apache
+ * refuses a section left with none and a `<RequireAll>` left with negative
+ * directives only: what stands directly in each section (each directive,
+ * and each inner section's tag, in order), and, of each `<RequireAll>`
+ * (with the ones inside it, which Apache merges into it) whose only
+ * children that grant are directives, those directives.
  */
-export function requireSectionContents(text: string): { readonly start: number; readonly end: number; readonly section: boolean }[][] {
-  const contents: { start: number; end: number; section: boolean }[][] = [];
-  const visit = (node: AuthzNode) => {
-    if (node.tag)
+export function requireSectionNeeds(text: string): { readonly contents: (Span & { readonly section: boolean })[][]; readonly granting: Span[][] } {
+  const contents: (Span & { section: boolean })[][] = [];
+  const granting: Span[][] = [];
+  const visit = (node: AuthzNode, parent: AuthzNode | undefined) => {
+    if (node.tag) {
       contents.push(
         node.children.map((child) => (isNode(child) ? { start: child.tag!.start, end: child.tag!.end, section: true } : { start: child.start, end: child.end, section: false })),
       );
-    for (const child of node.children) if (isNode(child)) visit(child);
+    }
+    if (node.tag && node.kind === 'all' && parent?.kind !== 'all') {
+      const grants = flattened(node, 'all').filter((child) => (isNode(child) ? child.kind !== 'none' : child.words[0] !== 'not'));
+      if (grants.length > 0 && grants.every((child) => !isNode(child))) granting.push(grants.map((child) => ({ start: child.start, end: child.end })));
+    }
+    for (const child of node.children) if (isNode(child)) visit(child, node);
   };
-  for (const scope of readConfig(text).scopes) for (const root of [scope.root, ...scope.conditionalRoots]) visit(root);
-  return contents;
+  for (const scope of readConfig(text).scopes) for (const root of [scope.root, ...scope.conditionalRoots]) visit(root, undefined);
+  return { contents, granting };
 }
 
 /** The file's scopes and its directives in order, with what Apache refuses marked on them. */
