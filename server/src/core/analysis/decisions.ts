@@ -327,8 +327,9 @@ function sortPositions<A extends number | bigint>(family: Family<A>, order: Uint
     return;
   }
   // Each key read once, not twice per comparison; the sort is stable, as the radix sort is.
-  const keys = Array.from({ length: order.length }, (_, n) => key(n));
-  order.set(Array.from(order).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)));
+  const keys: A[] = [];
+  for (let n = 0; n < order.length; n++) keys.push(key(n));
+  order.set(sortedIfNot(order, 0, order.length, (a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0)));
 }
 
 /**

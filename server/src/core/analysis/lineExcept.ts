@@ -184,7 +184,8 @@ export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rul
   let order: ArrayLike<number> & Iterable<number> = withEntries;
   let inOrder = true;
   for (let u = 1; u < order.length; u++) {
-    const [before, r] = [order[u - 1], order[u]];
+    const before = order[u - 1];
+    const r = order[u];
     inOrder &&= lines[before] < lines[r] || (lines[before] === lines[r] && ats[before] <= ats[r]);
   }
   if (!inOrder) order = [...order].sort((a, b) => lines[a] - lines[b] || ats[a] - ats[b]);
@@ -319,7 +320,8 @@ function evaluateRules<A extends number | bigint>(
   // Larger entries first, then earlier ones (hi - lo, a bigint only for IPv6).
   const span = (k: number): number | bigint => (family.version === 4 ? (his[k] as number) - (los[k] as number) : (his[k] as bigint) - (los[k] as bigint));
   const larger = (a: number, b: number) => {
-    const [spanA, spanB] = [span(a), span(b)];
+    const spanA = span(a);
+    const spanB = span(b);
     return spanA > spanB ? -1 : spanA < spanB ? 1 : a - b;
   };
 
