@@ -188,7 +188,7 @@ export function requireSectionNeeds(text: string): { readonly contents: (Span & 
       );
     }
     if (node.tag && node.kind === 'all' && parent?.kind !== 'all') {
-      const grants = flattened(node, 'all').filter((child) => (isNode(child) ? child.kind !== 'none' : child.words[0] !== 'not'));
+      const grants = flattened(node, 'all').filter((child) => !isNegative(child));
       if (grants.length > 0 && grants.every((child) => !isNode(child))) granting.push(grants.map((child) => ({ start: child.start, end: child.end })));
     }
     for (const child of node.children) if (isNode(child)) visit(child, node);
@@ -407,7 +407,7 @@ function checkRequires(root: AuthzNode): void {
     }
     if (!node.tag || node.kind !== 'all' || parent?.kind === 'all') continue;
     const merged = flattened(node, 'all');
-    const negatives = merged.filter((child) => (isNode(child) ? child.kind === 'none' : child.words[0] === 'not'));
+    const negatives = merged.filter(isNegative);
     if (negatives.length === merged.length) {
       refuse(
         node.tag,
@@ -444,6 +444,11 @@ function flattened(node: AuthzNode, kind: AuthzNode['kind']): (AuthzNode | Direc
     else merged.push(child);
   }
   return merged;
+}
+
+/** In a <RequireAll>, a `Require not` directive or a <RequireNone>: it only ever denies. */
+function isNegative(child: AuthzNode | Directive): boolean {
+  return isNode(child) ? child.kind === 'none' : child.words[0] === 'not';
 }
 
 function sectionName(node: AuthzNode): string {

@@ -704,15 +704,14 @@ class RestoreReader {
     // One kernel rule per source for each destination, in order (iptables(8): "multiple rules").
     const sources = rule.sources.length / 2;
     const destinations = rule.destinations.length / 2;
-    const kernel = (s: number, d: number): KernelRule => ({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
-    if (sources <= 1 && destinations <= 1) {
-      // Most rules are one kernel rule: an array of one made at its size, not pushed onto.
-      rule.kernels = [kernel(0, 0)];
-    } else {
-      const kernels: KernelRule[] = [];
-      for (let s = 0; s < Math.max(sources, 1); s++) for (let d = 0; d < Math.max(destinations, 1); d++) kernels.push(kernel(s, d));
-      rule.kernels = kernels;
+    const kernels: KernelRule[] = [];
+    for (let s = 0; s < sources || (s === 0 && sources === 0); s++) {
+      for (let d = 0; d < destinations || (d === 0 && destinations === 0); d++) {
+        kernels.push({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
+      }
     }
+    // Copied at its size, as the lists are.
+    rule.kernels = kernels.slice();
     if (command.verb !== 'D') {
       this.written.push(rule);
       this.foreign(rule.sources, line, family);
