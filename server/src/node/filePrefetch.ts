@@ -5,7 +5,7 @@
  * cost on a virtual machine: about 40 ms for the 14 MB ASN index here), then
  * happen on another core, beside that work; no worker thread is started.
  */
-import { closeSync, openSync, read, readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readFileSync, statSync } from 'node:fs';
 
 export class FilePrefetch {
   private bytes: Uint8Array | undefined;
@@ -33,9 +33,10 @@ export class FilePrefetch {
     const readFrom = (at: number) =>
       read(fd, bytes, at, bytes.length - at, at, (error, n) => {
         if (!error && n > 0 && at + n < bytes.length) return readFrom(at + n);
+        // A file cut short since its size was taken is read again at use: so is one cut while it was read, whose last
+        // bytes a read may have given as zeros, and which only its size now tells.
+        if (!error && at + n === bytes.length && fstatSync(fd).size === bytes.length) this.bytes = bytes;
         closeSync(fd);
-        // A file cut short since its size was taken is read again at use.
-        if (!error && at + n === bytes.length) this.bytes = bytes;
         finish();
       });
     readFrom(0);
