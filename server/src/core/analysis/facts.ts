@@ -9,7 +9,7 @@
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
-import type { BlocklistDocument, EntryTable } from '../document/document';
+import type { BlocklistDocument } from '../document/document';
 import { resolveSpecs, usableTarget, withNetworks, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import type { EntryCode } from './findingCodes';
@@ -28,6 +28,7 @@ import { loaderRejections, type LoaderRejection } from './loaderChecks';
 import { EntryFacts } from './entryFacts';
 import { addressOrder, sortIPv4, sortIPv6, type BeforeEdit } from './entryOrder';
 import { IPv4Ranges, type RangeTest } from '../addresses/ipv4Ranges';
+import { EntriesByScope } from './entriesByScope';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -343,33 +344,6 @@ function scopedDecisions(
   const blocked4 = unionOf(IPV4, [...blockingSets.map((set) => set.blocked4), ...denied.map((set) => set.ipv4)]);
   const blocked6 = unionOf(IPV6, [...blockingSets.map((set) => set.blocked6), ...denied.map((set) => set.ipv6)]);
   return { blocked4, blocked6, scopeSets, ...(granted ? { grantedFirst: granted } : {}), ...(onlyAllowed ? { onlyAllowed } : {}) };
-}
-
-/**
- * The entries of each scope and family, ascending, grouped in one array by a
- * counting sort and read as views of it: a file may have a scope per entry,
- * and an array of their own for each would cost more than the scope.
- */
-class EntriesByScope {
-  private readonly grouped: Uint32Array;
-  /** Where the entries of scope s and family f (0 for IPv4, 1 for IPv6) start: starts[2 * s + f]. */
-  private readonly starts: Uint32Array;
-
-  constructor(indices: Uint32Array, table: EntryTable, scopeCount: number) {
-    const group = (k: number) => 2 * table.scope[k] + (table.version[k] === 6 ? 1 : 0);
-    this.starts = new Uint32Array(2 * scopeCount + 1);
-    for (const k of indices) this.starts[group(k) + 1]++;
-    for (let g = 0; g < 2 * scopeCount; g++) this.starts[g + 1] += this.starts[g];
-    const next = this.starts.slice(0, 2 * scopeCount);
-    this.grouped = new Uint32Array(indices.length);
-    for (const k of indices) this.grouped[next[group(k)]++] = k;
-  }
-
-  /** The entries of scope s of family `version`, ascending. */
-  of(s: number, version: 4 | 6): Uint32Array {
-    const g = 2 * s + (version === 6 ? 1 : 0);
-    return this.grouped.subarray(this.starts[g], this.starts[g + 1]);
-  }
 }
 
 function networkContext(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined): NetworkContext {

@@ -11,6 +11,8 @@ import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions'
 import { blockTaken, fixesNeedLoaderCheck, keepWhatTheLoaderNeeds, loaderRejections, rewritable, type BlockCheck } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
 import { radixSortIndices } from '../primitives/radixSort';
+import { EntriesByScope } from '../analysis/entriesByScope';
+import { wordIs } from '../formats/lines';
 import { FINDING_RULES } from '../analysis/findingCodes';
 import { parseDocument, type BlocklistDocument, type EntryTable } from '../document/document';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
@@ -401,17 +403,15 @@ export function aggregate(document: BlocklistDocument, facts?: DocumentFacts): T
   const assigned = new ChangesByEntry(document.entries.count);
   const taken = blockTaken(document);
   const t = document.entries;
-  // The blocking entries of each union scope, per family, in one pass: a file may hold a scope per entry.
-  const members = new Map<number, { 4: number[]; 6: number[] }>();
-  for (let k = 0; k < t.count; k++) {
-    if (t.allow[k] || document.scopes[t.scope[k]].evaluation !== 'union') continue;
-    let scope = members.get(t.scope[k]);
-    if (!scope) members.set(t.scope[k], (scope = { 4: [], 6: [] }));
-    scope[t.version[k] as 4 | 6].push(k);
-  }
-  for (const [s, { 4: four, 6: six }] of members) {
-    aggregateScope(document, s, IPV4, t.lo4, t.hi4, four, assigned, taken);
-    aggregateScope(document, s, IPV6, t.lo6, t.hi6, six, assigned, taken);
+  const scopes = document.scopes;
+  // The blocking entries of each union scope, per family, grouped at once: a file may hold a scope per entry.
+  const union = new Uint32Array(t.count);
+  let n = 0;
+  for (let k = 0; k < t.count; k++) if (!t.allow[k] && scopes[t.scope[k]].evaluation === 'union') union[n++] = k;
+  const members = new EntriesByScope(union.subarray(0, n), t, scopes.length);
+  for (let s = 0; s < scopes.length; s++) {
+    aggregateScope(document, s, IPV4, t.lo4, t.hi4, members.of(s, 4), assigned, taken);
+    aggregateScope(document, s, IPV6, t.lo6, t.hi6, members.of(s, 6), assigned, taken);
   }
   const edits = rewriteEntries(document, assigned);
   // As for Fix all: where what a line removes can move what the loader reads, a rewrite it would refuse is not offered
@@ -438,14 +438,14 @@ function aggregateScope<A extends number | bigint>(
   family: Family<A>,
   los: AddressArray<A>,
   his: AddressArray<A>,
-  order: readonly number[],
+  order: Uint32Array,
   assigned: ChangesByEntry,
   taken: BlockCheck | undefined,
 ): void {
   const t = document.entries;
   if (order.length === 0) return;
   const builder = new IntervalBuilder(family, order.length);
-  for (const k of order) builder.add(los[k], his[k]);
+  for (let p = 0; p < order.length; p++) builder.add(los[order[p]], his[order[p]]);
   const union = builder.build();
   // Blocks ascend; entries sorted by first address (of equal ones, the first in the document first) find their blocks in one pass.
   // Entries are named by their position in `order`, which is document order: the first in the document is the least.
@@ -486,7 +486,7 @@ function aggregateScope<A extends number | bigint>(
     const k = order[p];
     const last = lastOwned[p];
     // An entry that stays as it is written needs no edit.
-    if (last >= 0 && previousOwned[last] < 0 && texts[last] === document.text.slice(t.start[k], t.end[k])) continue;
+    if (last >= 0 && previousOwned[last] < 0 && wordIs(document.text, t.start[k], t.end[k], texts[last])) continue;
     if (last < 0) {
       assigned.set(k, REMOVED);
       continue;

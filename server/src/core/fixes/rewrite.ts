@@ -25,6 +25,7 @@ import { multilineDirectives } from '../formats/nginx';
 import { Scanner } from '../formats/scanner';
 import { CR, HASH, LF, SEMICOLON, SLASH } from '../primitives/charCodes';
 import { partitionPoint } from '../primitives/search';
+import { Int32List } from '../primitives/int32List';
 
 export interface TextEdit {
   readonly start: number;
@@ -40,27 +41,38 @@ export interface EntryChanges {
 
 /** Changes of many entries, by entry number: filling a Map with a million of them costs most of a second. */
 export class ChangesByEntry implements EntryChanges {
-  private readonly texts: (readonly string[] | undefined)[];
-  private readonly changed: number[] = [];
+  /** Per entry, where its texts are in `texts`: NONE for no change, REMOVAL for [] (most changes of a long list, kept without an array each). */
+  private readonly slots: Int32Array;
+  private readonly texts: (readonly string[])[] = [];
+  private readonly changed = new Int32List();
 
   /** For a document of `count` entries. */
   constructor(count: number) {
-    this.texts = Array.from({ length: count });
+    this.slots = new Int32Array(count).fill(NONE);
   }
 
   set(k: number, texts: readonly string[]): void {
-    if (this.texts[k] === undefined) this.changed.push(k);
-    this.texts[k] = texts;
+    if (this.slots[k] === NONE) this.changed.push(k);
+    if (texts.length === 0) this.slots[k] = REMOVAL;
+    else {
+      this.slots[k] = this.texts.length;
+      this.texts.push(texts);
+    }
   }
 
   get(k: number): readonly string[] | undefined {
-    return this.texts[k];
+    const slot = k >= 0 && k < this.slots.length ? this.slots[k] : NONE;
+    return slot === NONE ? undefined : slot === REMOVAL ? NOTHING : this.texts[slot];
   }
 
   keys(): Iterable<number> {
-    return this.changed;
+    return this.changed.view();
   }
 }
+
+const NONE = -1;
+const REMOVAL = -2;
+const NOTHING: readonly string[] = [];
 
 /** Formats that cannot write a CIDR and take ranges instead. */
 const RANGE_WRITERS: Partial<Record<FormatId, (first: number, last: number) => string>> = {
@@ -97,13 +109,15 @@ export function takesSeveral(document: BlocklistDocument, k: number): boolean {
 export function rewriteEntries(document: BlocklistDocument, changes: EntryChanges): TextEdit[] {
   const t = document.entries;
   const rewrite = new Rewrite(document, SYNTAXES[document.format.id], changes);
-  const changed = [...changes.keys()].filter((k) => k >= 0 && k < t.count).sort((a, b) => a - b);
+  const inRange = new Int32List();
+  for (const k of changes.keys()) if (k >= 0 && k < t.count) inRange.push(k);
+  const changed = inRange.view().sort();
   for (let n = 0; n < changed.length;) {
     const list = rewrite.syntax.list(document, t.start[changed[n]], t.end[changed[n]]);
     // The changed entries of the same list, which follow in document order.
     let m = n + 1;
     while (list && m < changed.length && t.start[changed[m]] >= list.start && t.end[changed[m]] <= list.end) m++;
-    if (list) rewrite.list(list, changed.slice(n, m));
+    if (list) rewrite.list(list, changed.subarray(n, m));
     n = m;
   }
   return rewrite.edits();
@@ -156,7 +170,7 @@ interface Syntax {
 class Rewrite {
   private readonly pending: TextEdit[] = [];
   /** Whole lines to remove: from the first one's start to the start of the line after the last. */
-  private readonly lines: Span[] = [];
+  private readonly lines = new Spans();
   private readonly text: string;
 
   constructor(
@@ -168,16 +182,21 @@ class Rewrite {
   }
 
   /** Rewrites one list, given its changed entries: what their items become, then the runs of removed items, then the items written anew. */
-  list(list: List, changed: readonly number[]): void {
+  list(list: List, changed: Int32Array): void {
     const t = this.document.entries;
     const { items } = list;
     const removed = new Set<number>();
     const written: { i: number; k: number; texts: readonly string[] }[] = [];
-    // An entry the syntax finds in no item (a construct of the reader's it does not know) is left as it is: no edit rather than a broken one.
-    for (const i of new Set(changed.map((k) => itemAt(items, t.start[k], t.end[k])))) {
-      if (i < 0) continue;
+    // Each item once: the changed entries ascend, and so do the items that hold them. An entry the syntax finds in no item (a
+    // construct of the reader's it does not know) is left as it is: no edit rather than a broken one.
+    let previous = -1;
+    for (let c = 0; c < changed.length; c++) {
+      const i = itemAt(items, t.start[changed[c]], t.end[changed[c]]);
+      if (i < 0 || i === previous) continue;
+      previous = i;
       // An item goes when all its entries go (nginx's `all` is two); it is written anew when it is one entry.
-      let [count, gone] = [0, 0];
+      let count = 0;
+      let gone = 0;
       let change: { i: number; k: number; texts: readonly string[] } | undefined;
       for (let k = t.firstAtOrAfter(items[2 * i]); k < t.count && t.start[k] < items[2 * i + 1]; k++) {
         count++;
@@ -211,16 +230,18 @@ class Rewrite {
   /** The edits, whole lines joined (the last line of a text without a final line break takes the break before it). */
   edits(): TextEdit[] {
     const text = this.text;
-    const lines = [...this.lines].sort((a, b) => a.start - b.start);
-    const edits = [...this.pending];
-    for (let n = 0; n < lines.length; n++) {
-      let { start, end } = lines[n];
-      while (n + 1 < lines.length && lines[n + 1].start <= end) end = Math.max(end, lines[++n].end);
+    const { starts, ends } = this.lines.byStart();
+    const removals: TextEdit[] = [];
+    for (let n = 0; n < starts.length; n++) {
+      let start = starts[n];
+      let end = ends[n];
+      while (n + 1 < starts.length && starts[n + 1] <= end) end = Math.max(end, ends[++n]);
       if (end === text.length && lineBreakLength(text, end - 1) === 0 && start > contentStart(text)) start = lineBreakBefore(text, start);
-      edits.push({ start, end, newText: '' });
+      removals.push({ start, end, newText: '' });
     }
-    // A removal takes the edits inside it (another list of a statement that goes), and removals that overlap join.
-    edits.sort((a, b) => a.start - b.start || b.end - a.end);
+    // A removal takes the edits inside it (another list of a statement that goes), and removals that overlap join. The removals
+    // ascend and overlap none of each other, so they are merged with the other edits rather than sorted with them.
+    const edits = mergeSorted([...this.pending].sort(byPlace), removals, byPlace);
     const result: TextEdit[] = [];
     for (const edit of edits) {
       const last = result.at(-1);
@@ -313,7 +334,7 @@ class Rewrite {
     const first = lineStart(text, statement.start);
     const line = this.alone(statement);
     if (line) {
-      this.lines.push({ start: first, end: nextLineStart(text, line.end) });
+      this.lines.push(first, nextLineStart(text, line.end));
       return;
     }
     const lastLine = lineStart(text, statement.end);
@@ -862,4 +883,52 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let result = text;
   for (const edit of sorted) result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
   return result;
+}
+
+/** Edits by where they start, and of those that start together the longest first. */
+function byPlace(a: TextEdit, b: TextEdit): number {
+  return a.start - b.start || b.end - a.end;
+}
+
+/** Two sorted lists as one, as a stable sort of `a` followed by `b` would order them. */
+function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
+  const merged: T[] = [];
+  let [i, j] = [0, 0];
+  while (i < a.length && j < b.length) merged.push(compare(b[j], a[i]) < 0 ? b[j++] : a[i++]);
+  while (i < a.length) merged.push(a[i++]);
+  while (j < b.length) merged.push(b[j++]);
+  return merged;
+}
+
+/**
+ * Spans of the text, kept as numbers in one growing array: removing the
+ * lines of a million entries would otherwise make a million objects, each
+ * of which outlives the young generation.
+ */
+class Spans {
+  /** Each span's start, then its end. */
+  private readonly bounds = new Int32List();
+
+  push(start: number, end: number): void {
+    this.bounds.push(start);
+    this.bounds.push(end);
+  }
+
+  /** The spans' starts and ends by start ascending (of equal starts, in the order pushed). */
+  byStart(): { starts: Int32Array; ends: Int32Array } {
+    const bounds = this.bounds.view();
+    const count = bounds.length / 2;
+    const order = new Uint32Array(count);
+    for (let n = 0; n < count; n++) order[n] = n;
+    let ascending = true;
+    for (let n = 1; n < count && ascending; n++) ascending = bounds[2 * n - 2] <= bounds[2 * n];
+    if (!ascending) order.sort((a, b) => bounds[2 * a] - bounds[2 * b] || a - b);
+    const starts = new Int32Array(count);
+    const ends = new Int32Array(count);
+    for (let n = 0; n < count; n++) {
+      starts[n] = bounds[2 * order[n]];
+      ends[n] = bounds[2 * order[n] + 1];
+    }
+    return { starts, ends };
+  }
 }
