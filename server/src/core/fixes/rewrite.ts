@@ -893,7 +893,8 @@ function byPlace(a: TextEdit, b: TextEdit): number {
 /** Two sorted lists as one, as a stable sort of `a` followed by `b` would order them. */
 function mergeSorted<T>(a: readonly T[], b: readonly T[], compare: (x: T, y: T) => number): T[] {
   const merged: T[] = [];
-  let [i, j] = [0, 0];
+  let i = 0;
+  let j = 0;
   while (i < a.length && j < b.length) merged.push(compare(b[j], a[i]) < 0 ? b[j++] : a[i++]);
   while (i < a.length) merged.push(a[i++]);
   while (j < b.length) merged.push(b[j++]);

@@ -63,6 +63,9 @@ export const apache: Format = {
 const LESS = 0x3c;
 const SLASH = 0x2f;
 const ORDERS = ['deny,allow', 'allow,deny', 'mutual-failure'];
+
+/** The problems of the many directives that have none. */
+const NO_PROBLEMS: readonly Problem[] = [];
 /** What to do with a negative directive Apache finds in a section that grants when one of its directives does. */
 const PUT_IN_REQUIRE_ALL = 'Put it in a <RequireAll> with "Require all granted" (or what it grants).';
 
@@ -97,7 +100,7 @@ interface Directive {
   readonly args: Argument[];
   /** The first word after the directive's name (`not`, the provider, `from`, the order), lower case. */
   readonly words: string[];
-  readonly problems: Problem[];
+  readonly problems: readonly Problem[];
   /** Why Apache refuses the configuration here, if it does. */
   refusal?: Refusal;
   /** Set by the analysis: each argument's reading (absent: not read), and entries of every address on the directive itself (of the families asked). */
@@ -263,37 +266,42 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
 
 /** One directive line: `Require`, `Deny from`, `Allow from`, `Order` or `Satisfy` (others hold no rule). */
 function readDirective(text: string, start: number, end: number, line: number, scope: Scope, conditional: boolean): Directive | undefined {
+  // The word read last is text[i, w); `next` moves on to the one after it. Every line of a long file is read here: no
+  // array or string is made for what is only compared.
+  let i = start;
   let w = wordEnd(text, start, end);
-  const name = text.slice(start, w).toLowerCase();
-  const words: string[] = [];
-  const problems: Problem[] = [];
-  let refusal: Refusal | undefined;
   const next = () => {
-    const i = skipBlanks(text, w, end);
+    i = skipBlanks(text, w, end);
     w = wordEnd(text, i, end);
-    return [i, w] as const;
   };
+  const words: string[] = [];
+  let problems: Problem[] | undefined;
+  let refusal: Refusal | undefined;
   let kind: Directive['kind'];
   let addresses = false;
-  if (name === 'require') {
+  if (wordIs(text, i, w, 'require', true)) {
     kind = 'require';
-    let [i, e] = next();
-    if (wordIs(text, i, e, 'not', true)) {
+    next();
+    if (wordIs(text, i, w, 'not', true)) {
       words.push('not');
-      [i, e] = next();
+      next();
     }
-    words.push(text.slice(i, e).toLowerCase());
-    addresses = words.at(-1) === 'ip';
-    if (!addresses && words.at(-1) === 'all') words.push(text.slice(...next()).toLowerCase());
-  } else if (name === 'deny' || name === 'allow') {
-    kind = name;
-    const [i, e] = next();
-    if (!wordIs(text, i, e, 'from', true)) return undefined;
+    addresses = wordIs(text, i, w, 'ip', true);
+    words.push(addresses ? 'ip' : text.slice(i, w).toLowerCase());
+    if (!addresses && words.at(-1) === 'all') {
+      next();
+      words.push(text.slice(i, w).toLowerCase());
+    }
+  } else if (wordIs(text, i, w, 'deny', true) || wordIs(text, i, w, 'allow', true)) {
+    kind = wordIs(text, i, w, 'deny', true) ? 'deny' : 'allow';
+    next();
+    if (!wordIs(text, i, w, 'from', true)) return undefined;
     addresses = true;
-  } else if (name === 'order' || name === 'satisfy') {
-    kind = name;
-    words.push(text.slice(...next()).toLowerCase());
-    if (name === 'order' && (!ORDERS.includes(words[0]) || skipBlanks(text, w, end) < end)) {
+  } else if (wordIs(text, i, w, 'order', true) || wordIs(text, i, w, 'satisfy', true)) {
+    kind = wordIs(text, i, w, 'order', true) ? 'order' : 'satisfy';
+    next();
+    words.push(text.slice(i, w).toLowerCase());
+    if (kind === 'order' && (!ORDERS.includes(words[0]) || skipBlanks(text, w, end) < end)) {
       // The order is read as the default, Deny,Allow.
       refusal = {
         words: "order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'",
@@ -306,11 +314,11 @@ function readDirective(text: string, start: number, end: number, line: number, s
   }
   const args: Argument[] = [];
   if (addresses) {
-    if (skipBlanks(text, w, end) === end) problems.push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
+    if (skipBlanks(text, w, end) === end) (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
     for (let i = skipBlanks(text, w, end); i < end; i = skipBlanks(text, w, end)) {
       w = wordEnd(text, i, end);
       if (text.charCodeAt(i) === HASH) {
-        problems.push({
+        (problems ??= []).push({
           code: 'invalid-entry',
           start: i,
           end,
@@ -322,7 +330,7 @@ function readDirective(text: string, start: number, end: number, line: number, s
       if (all || isPartialIPv4(text, i, w) || looksLikeAddress(text, i, w)) args.push({ start: i, end: w, all });
     }
   }
-  return { kind, start, end, line, scope, conditional, args, words, problems, refusal };
+  return { kind, start, end, line, scope, conditional, args, words, problems: problems ?? NO_PROBLEMS, refusal };
 }
 
 /** Decides, for each directive of `scope`, what its arguments are: the rules of the scope (see the file's comment). */
