@@ -7,10 +7,6 @@ export class Int32List {
   private values = new Int32Array(64);
   private count = 0;
 
-  get length(): number {
-    return this.count;
-  }
-
   push(value: number): void {
     if (this.count === this.values.length) {
       const bigger = new Int32Array(2 * this.values.length);
@@ -18,10 +14,6 @@ export class Int32List {
       this.values = bigger;
     }
     this.values[this.count++] = value;
-  }
-
-  at(n: number): number {
-    return this.values[n];
   }
 
   /** The values pushed so far (a view: later pushes may or may not show in it). */
