@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { aggregate, fixAll } from '../../server/src/core/fixes/fixes';
-import { applyEdits, rewriteEntries, type TextEdit } from '../../server/src/core/fixes/rewrite';
+import { applyEdits, ChangesByEntry, rewriteEntries, type TextEdit } from '../../server/src/core/fixes/rewrite';
 import type { FormatId } from '../../server/src/core/formats/format';
 import { formatById } from '../../server/src/core/formats/registry';
 
@@ -214,3 +214,26 @@ for (const [id, write] of WRITERS) {
     );
   });
 }
+
+test('ChangesByEntry: a change set again replaces the one before, each entry is listed once, in the order first changed', () => {
+  const changes = new ChangesByEntry(10);
+  changes.set(7, []);
+  changes.set(2, ['10.0.0.0/8']);
+  changes.set(7, ['1.2.3.4', '1.2.3.5']);
+  changes.set(2, []);
+  assert.deepEqual([...changes.keys()], [7, 2]);
+  assert.deepEqual(changes.get(7), ['1.2.3.4', '1.2.3.5']);
+  assert.deepEqual(changes.get(2), []);
+  for (const k of [0, 9, -1, 10]) assert.equal(changes.get(k), undefined);
+});
+
+test('rewrite: removed lines come out as one edit per run of them, the lines between kept', () => {
+  // Every third line kept: each run of two removed lines is one edit.
+  const lines = Array.from({ length: 3_000 }, (_, n) => `10.0.${n >> 8}.${n & 255}`);
+  const document = parseDocument(lines.join('\n') + '\n', formatById('plain')!);
+  const changes = new ChangesByEntry(document.entries.count);
+  for (let k = 0; k < document.entries.count; k++) if (k % 3 !== 0) changes.set(k, []);
+  const edits = rewriteEntries(document, changes);
+  assert.equal(edits.length, 1_000);
+  assert.equal(applyEdits(document.text, edits), lines.filter((_, n) => n % 3 === 0).join('\n') + '\n');
+});
