@@ -66,6 +66,7 @@ const ORDERS = ['deny,allow', 'allow,deny', 'mutual-failure'];
 
 /** The problems of the many directives that have none. */
 const NO_PROBLEMS: readonly Problem[] = [];
+
 /** What to do with a negative directive Apache finds in a section that grants when one of its directives does. */
 const PUT_IN_REQUIRE_ALL = 'Put it in a <RequireAll> with "Require all granted" (or what it grants).';
 
@@ -315,19 +316,19 @@ function readDirective(text: string, start: number, end: number, line: number, s
   const args: Argument[] = [];
   if (addresses) {
     if (skipBlanks(text, w, end) === end) (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
-    for (let i = skipBlanks(text, w, end); i < end; i = skipBlanks(text, w, end)) {
-      w = wordEnd(text, i, end);
-      if (text.charCodeAt(i) === HASH) {
+    for (let at = skipBlanks(text, w, end); at < end; at = skipBlanks(text, w, end)) {
+      w = wordEnd(text, at, end);
+      if (text.charCodeAt(at) === HASH) {
         (problems ??= []).push({
           code: 'invalid-entry',
-          start: i,
+          start: at,
           end,
           message: 'Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.',
         });
         break;
       }
-      const all = kind !== 'require' && wordIs(text, i, w, 'all', true);
-      if (all || isPartialIPv4(text, i, w) || looksLikeAddress(text, i, w)) args.push({ start: i, end: w, all });
+      const all = kind !== 'require' && wordIs(text, at, w, 'all', true);
+      if (all || isPartialIPv4(text, at, w) || looksLikeAddress(text, at, w)) args.push({ start: at, end: w, all });
     }
   }
   return { kind, start, end, line, scope, conditional, args, words, problems: problems ?? NO_PROBLEMS, refusal };
