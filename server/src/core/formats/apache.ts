@@ -64,6 +64,9 @@ const LESS = 0x3c;
 const SLASH = 0x2f;
 const ORDERS = ['deny,allow', 'allow,deny', 'mutual-failure'];
 
+/** The directives that hold a rule, by name (Apache ignores the case of a directive's name). */
+const DIRECTIVES = ['require', 'deny', 'allow', 'order', 'satisfy'] as const;
+
 /** The problems of the many directives that have none. */
 const NO_PROBLEMS: readonly Problem[] = [];
 
@@ -275,14 +278,14 @@ function readDirective(text: string, start: number, end: number, line: number, s
     i = skipBlanks(text, w, end);
     w = wordEnd(text, i, end);
   };
+  const kind = DIRECTIVES.find((name) => wordIs(text, i, w, name, true));
+  if (kind === undefined) return undefined;
   const words: string[] = [];
   let problems: Problem[] | undefined;
   let refusal: Refusal | undefined;
-  let kind: Directive['kind'];
   let addresses = false;
-  if (wordIs(text, i, w, 'require', true)) {
-    kind = 'require';
-    next();
+  next();
+  if (kind === 'require') {
     if (wordIs(text, i, w, 'not', true)) {
       words.push('not');
       next();
@@ -293,14 +296,10 @@ function readDirective(text: string, start: number, end: number, line: number, s
       next();
       words.push(text.slice(i, w).toLowerCase());
     }
-  } else if (wordIs(text, i, w, 'deny', true) || wordIs(text, i, w, 'allow', true)) {
-    kind = wordIs(text, i, w, 'deny', true) ? 'deny' : 'allow';
-    next();
+  } else if (kind === 'deny' || kind === 'allow') {
     if (!wordIs(text, i, w, 'from', true)) return undefined;
     addresses = true;
-  } else if (wordIs(text, i, w, 'order', true) || wordIs(text, i, w, 'satisfy', true)) {
-    kind = wordIs(text, i, w, 'order', true) ? 'order' : 'satisfy';
-    next();
+  } else {
     words.push(text.slice(i, w).toLowerCase());
     if (kind === 'order' && (!ORDERS.includes(words[0]) || skipBlanks(text, w, end) < end)) {
       // The order is read as the default, Deny,Allow.
@@ -310,8 +309,6 @@ function readDirective(text: string, start: number, end: number, line: number, s
         related: [],
       };
     }
-  } else {
-    return undefined;
   }
   const args: Argument[] = [];
   if (addresses) {

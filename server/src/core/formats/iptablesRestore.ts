@@ -705,10 +705,8 @@ class RestoreReader {
     const sources = rule.sources.length / 2;
     const destinations = rule.destinations.length / 2;
     const kernels: KernelRule[] = [];
-    for (let s = 0; s < sources || (s === 0 && sources === 0); s++) {
-      for (let d = 0; d < destinations || (d === 0 && destinations === 0); d++) {
-        kernels.push({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
-      }
+    for (let s = 0; s < Math.max(sources, 1); s++) {
+      for (let d = 0; d < Math.max(destinations, 1); d++) kernels.push({ rule, source: sources > 0 ? s : -1, destination: destinations > 0 ? d : -1, chain });
     }
     // Copied at its size, as the lists are.
     rule.kernels = kernels.slice();
