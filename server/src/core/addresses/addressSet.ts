@@ -284,16 +284,16 @@ function min<A extends number | bigint>(a: A, b: A): A {
   return a < b ? a : b;
 }
 
-/** The minimal CIDR blocks covering exactly [lo, hi], ascending. */
-export function forEachCidrOfRange<A extends number | bigint>(family: Family<A>, lo: A, hi: A, visit: (network: A, prefix: number) => void): void {
+/** The minimal CIDR blocks covering exactly [lo, hi], ascending: each block's first address, prefix length and last address. */
+export function forEachCidrOfRange<A extends number | bigint>(family: Family<A>, lo: A, hi: A, visit: (network: A, prefix: number, last: A) => void): void {
   if (family.version === 4) {
-    forEachCidrOfIPv4Range(lo as number, hi as number, visit as (network: number, prefix: number) => void);
+    forEachCidrOfIPv4Range(lo as number, hi as number, visit as (network: number, prefix: number, last: number) => void);
     return;
   }
   while (true) {
     const hostBits = Math.min(family.trailingZeros(lo), family.log2Span(lo, hi));
-    visit(lo, family.bits - hostBits);
     const last = family.lastOfBlock(lo, hostBits);
+    visit(lo, family.bits - hostBits, last);
     if (last >= hi) return;
     lo = family.next(last);
   }
@@ -303,13 +303,13 @@ export function forEachCidrOfRange<A extends number | bigint>(family: Family<A>,
 const POWERS_OF_TWO = Array.from({ length: 33 }, (_, k) => 2 ** k);
 
 /** forEachCidrOfRange for IPv4, its arithmetic inline: an ipset range of the whole space is some thirty blocks, a list of them millions. */
-function forEachCidrOfIPv4Range(lo: number, hi: number, visit: (network: number, prefix: number) => void): void {
+function forEachCidrOfIPv4Range(lo: number, hi: number, visit: (network: number, prefix: number, last: number) => void): void {
   while (true) {
     const trailingZeros = lo === 0 ? 32 : 31 - Math.clz32(lo & -lo);
     const span = hi - lo + 1;
     const hostBits = Math.min(trailingZeros, span === POWERS_OF_TWO[32] ? 32 : 31 - Math.clz32(span));
-    visit(lo, 32 - hostBits);
     const last = lo + POWERS_OF_TWO[hostBits] - 1;
+    visit(lo, 32 - hostBits, last);
     if (last >= hi) return;
     lo = last + 1;
   }

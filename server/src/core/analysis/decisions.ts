@@ -124,10 +124,10 @@ function blocksOf<A extends number | bigint>(scope: ScopeEntries<A>): { scope: S
   let b = 0;
   for (let n = 0; n < entries.length; n++) {
     const k = entries[n];
-    forEachCidrOfRange(family, los[k], his[k], (network, prefix) => {
+    forEachCidrOfRange(family, los[k], his[k], (network, _prefix, last) => {
       owner[b] = n;
       blockLos[b] = network;
-      blockHis[b] = family.lastOfBlock(network, family.bits - prefix);
+      blockHis[b] = last;
       allow[b++] = scope.allow[k];
     });
   }
@@ -425,10 +425,11 @@ interface NestedSweep<A extends number | bigint> {
  */
 function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): NestedSweep<A> {
   const { family, entries, los, his } = scope;
-  // By first address ascending, then last address descending, then position: sorted by the last key first, each sort stable.
-  const order = positions(entries.length);
-  if (family.version === 4) sortPositions(IPV4, order, (n) => IPV4.max - (his[entries[n]] as number));
-  else order.sort((a, b) => (his[entries[a]] > his[entries[b]] ? -1 : his[entries[a]] < his[entries[b]] ? 1 : a - b));
+  // By first address ascending, then last address descending (of blocks starting together, the larger first), then
+  // position: sorted by the last keys first, each sort stable.
+  let order: Uint32Array;
+  if (family.version === 4) order = largestFirst(scope as ScopeEntries<number>);
+  else order = positions(entries.length).sort((a, b) => (his[entries[a]] > his[entries[b]] ? -1 : his[entries[a]] < his[entries[b]] ? 1 : a - b));
   sortPositions(family, order, (n) => los[entries[n]]);
   const parents = new Int32Array(entries.length).fill(-1);
   const shielding = new Uint8Array(entries.length);
@@ -470,6 +471,23 @@ function nestedSweep<A extends number | bigint>(scope: ScopeEntries<A>): NestedS
   }
   while (open.length > 0) close();
   return { sweep: { stretches, blocked: stretches.blocked(scope.allow) }, decides, parents, shielding };
+}
+
+/** The positions of a scope of IPv4 CIDR blocks, the largest blocks first, else in order: a counting sort on their 33 sizes. */
+function largestFirst(scope: ScopeEntries<number>): Uint32Array {
+  const { entries, los, his } = scope;
+  const prefixes = new Uint8Array(entries.length);
+  // starts[p + 1] counts the blocks of prefix p, then starts[p] is where the first of them goes.
+  const starts = new Uint32Array(IPV4.bits + 2);
+  for (let n = 0; n < entries.length; n++) {
+    const prefix = IPV4.bits - IPV4.log2Span(los[entries[n]], his[entries[n]]);
+    prefixes[n] = prefix;
+    starts[prefix + 1]++;
+  }
+  for (let p = 1; p < starts.length; p++) starts[p] += starts[p - 1];
+  const order = new Uint32Array(entries.length);
+  for (let n = 0; n < entries.length; n++) order[starts[prefixes[n]]++] = n;
+  return order;
 }
 
 /** A binary min-heap of positions keyed by `priority[position]`. */

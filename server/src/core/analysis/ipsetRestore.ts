@@ -152,15 +152,13 @@ class Restore {
       return;
     }
     if (state === 'unknown' || (this.exist && state.rules.signature === rules.signature)) return;
-    this.reject(
-      command,
-      name,
-      'Set cannot be created: set with the same name already exists',
-      this.exist
+    const exist = this.exist;
+    this.reject(command, name, 'Set cannot be created: set with the same name already exists', () => ({
+      fix: exist
         ? `Set ${excerpt(set)} is created on line ${state.create.line + 1} with other options: make both create lines the same, or remove this one.`
         : `Set ${excerpt(set)} is created on line ${state.create.line + 1}: remove this line, or put -exist on it and make both create lines the same.`,
-      [place(state.create, state.create.args[0], 'Created here.')],
-    );
+      related: [place(state.create, state.create.args[0], 'Created here.')],
+    }));
   }
 
   private isSet(name: Word): boolean {
@@ -188,13 +186,11 @@ class Restore {
       return undefined;
     }
     if ('rules' in state) return state;
-    this.reject(
-      command,
-      name,
-      'The set with the given name does not exist',
-      `Set ${excerpt(set)} is destroyed on line ${state.destroyed.line + 1}: create it again before this line.`,
-      [place(state.destroyed, state.destroyed.command, 'Destroyed here.')],
-    );
+    const { destroyed } = state;
+    this.reject(command, name, 'The set with the given name does not exist', () => ({
+      fix: `Set ${excerpt(set)} is destroyed on line ${destroyed.line + 1}: create it again before this line.`,
+      related: [place(destroyed, destroyed.command, 'Destroyed here.')],
+    }));
     return undefined;
   }
 
@@ -208,38 +204,47 @@ class Restore {
     if (k < 0 || table.start[k] !== element.start || rules.family === undefined) return;
     const problem = this.elementProblem(k, element, set);
     if (problem) {
-      this.reject(command, element, problem.words, problem.fix, [created(set, problem.related)], k);
+      this.reject(command, element, problem.words, () => ({ fix: problem.fix, related: [created(set, problem.related)] }), k);
       return;
     }
     const elements = set.elements;
     if (elements === undefined) return;
     const repeated = exist ? -1 : elements.repeated(k);
     if (repeated >= 0) {
-      const [text, other] = [this.entryText(k), this.entryText(repeated)];
-      const what = other === text ? 'is' : `shares addresses with ${other},`;
       this.reject(
         command,
         element,
         "Element cannot be added to the set: it's already added",
-        `${text} ${what} added on line ${table.line[repeated] + 1}: remove this line, or put -exist on the first add of its run.`,
-        [{ line: table.line[repeated], start: table.start[repeated], end: table.end[repeated], message: 'Added here.' }],
+        () => {
+          const [text, other] = [this.entryText(k), this.entryText(repeated)];
+          const what = other === text ? 'is' : `shares addresses with ${other},`;
+          return {
+            fix: `${text} ${what} added on line ${table.line[repeated] + 1}: remove this line, or put -exist on the first add of its run.`,
+            related: [{ line: table.line[repeated], start: table.start[repeated], end: table.end[repeated], message: 'Added here.' }],
+          };
+        },
         k,
       );
       return;
     }
     const added = elements.countNew(k);
-    if (!rules.forceadd && elements.count + added > rules.maxelem) {
-      const expands =
-        rules.type === 'hash:ip' && added > 1
-          ? ` (hash:ip adds every ${rules.netmask < (table.version[k] === 4 ? 32 : 128) ? `/${rules.netmask} network` : 'address'} of a CIDR or range)`
-          : '';
-      const maxelem = formatCount(rules.maxelem);
+    const wouldHold = elements.count + added;
+    if (!rules.forceadd && wouldHold > rules.maxelem) {
       this.reject(
         command,
         element,
         'Hash is full, cannot add more elements',
-        `Set ${excerpt(this.word(name))} would hold ${formatCount(elements.count + added)} elements${expands}, more than its maxelem of ${maxelem}: raise maxelem on its create line.`,
-        [created(set, `Created here with maxelem ${maxelem}${rules.maxelem === DEFAULT_MAXELEM ? ' (the default)' : ''}.`)],
+        () => {
+          const expands =
+            rules.type === 'hash:ip' && added > 1
+              ? ` (hash:ip adds every ${rules.netmask < (table.version[k] === 4 ? 32 : 128) ? `/${rules.netmask} network` : 'address'} of a CIDR or range)`
+              : '';
+          const maxelem = formatCount(rules.maxelem);
+          return {
+            fix: `Set ${excerpt(this.word(name))} would hold ${formatCount(wouldHold)} elements${expands}, more than its maxelem of ${maxelem}: raise maxelem on its create line.`,
+            related: [created(set, `Created here with maxelem ${maxelem}${rules.maxelem === DEFAULT_MAXELEM ? ' (the default)' : ''}.`)],
+          };
+        },
         k,
       );
       return;
@@ -253,19 +258,17 @@ class Restore {
     const extension = OPTION_EXTENSIONS[word];
     const name = this.word(command.args[0]);
     if (extension !== undefined && !set.rules.extensions.has(extension)) {
-      this.reject(command, option, MISSING_EXTENSION[extension], `Add "${extension}" to the create line of set ${excerpt(name)}, or remove the option.`, [
-        created(set, `Created here without ${extension}.`),
-      ]);
+      this.reject(command, option, MISSING_EXTENSION[extension], () => ({
+        fix: `Add "${extension}" to the create line of set ${excerpt(name)}, or remove the option.`,
+        related: [created(set, `Created here without ${extension}.`)],
+      }));
       return true;
     }
     if (word === 'nomatch' && !set.rules.type.includes('net')) {
-      this.reject(
-        command,
-        option,
-        "Unknown argument: `nomatch'",
-        `Only sets with a net (hash:net…) take nomatch, and set ${excerpt(name)} is ${excerpt(set.rules.type)}: remove it.`,
-        [created(set, `Created here as ${excerpt(set.rules.type)}.`)],
-      );
+      this.reject(command, option, "Unknown argument: `nomatch'", () => ({
+        fix: `Only sets with a net (hash:net…) take nomatch, and set ${excerpt(name)} is ${excerpt(set.rules.type)}: remove it.`,
+        related: [created(set, `Created here as ${excerpt(set.rules.type)}.`)],
+      }));
       return true;
     }
     return false;
@@ -277,7 +280,6 @@ class Restore {
     const { rules } = set;
     const version = table.version[k];
     const range = indexOf(this.text, DASH, table.start[k], table.end[k]) >= 0;
-    const related = `Created here as ${excerpt(rules.type)}.`;
     if (version !== rules.family) {
       return {
         words: `resolving to IPv${rules.family} address failed`,
@@ -286,10 +288,14 @@ class Restore {
       };
     }
     if (version === 6 && rules.first === 'ip' && (range || table.prefix[k] !== 128)) {
-      return { words: 'plain IP address must be supplied', fix: `A ${excerpt(rules.type)} set takes single IPv6 addresses: list them, or use a hash:net set.`, related };
+      return {
+        words: 'plain IP address must be supplied',
+        fix: `A ${excerpt(rules.type)} set takes single IPv6 addresses: list them, or use a hash:net set.`,
+        related: createdAs(rules),
+      };
     }
     if (version === 6 && rules.first === 'net' && range) {
-      return { words: 'IP address or IP/cidr must be specified', fix: 'Write the IPv6 range as CIDRs: ipset takes none.', related };
+      return { words: 'IP address or IP/cidr must be specified', fix: 'Write the IPv6 range as CIDRs: ipset takes none.', related: createdAs(rules) };
     }
     if (rules.first === 'ip' && this.firstIsNull(k, element, rules.netmask)) {
       const masked = rules.netmask < (version === 4 ? 32 : 128) ? `, masked to the set's netmask /${rules.netmask},` : '';
@@ -297,15 +303,19 @@ class Restore {
       return {
         words: 'Null-valued element, cannot be stored in a hash type of set',
         fix: `The first address of ${this.entryText(k)}${masked} is ${zero}, which a hash set cannot store: leave it out.`,
-        related,
+        related: createdAs(rules),
       };
     }
     if (table.prefix[k] === 0 && range) {
-      return { words: 'Invalid range, covers the whole address space', fix: 'Write it as 0.0.0.0/1 and 128.0.0.0/1.', related };
+      return { words: 'Invalid range, covers the whole address space', fix: 'Write it as 0.0.0.0/1 and 128.0.0.0/1.', related: createdAs(rules) };
     }
     if (table.prefix[k] === 0 && (rules.first === 'ip' || rules.type !== 'hash:net,iface')) {
       const halves = version === 4 ? '0.0.0.0/1 and 128.0.0.0/1' : '::/1 and 8000::/1';
-      return { words: 'The value of the CIDR parameter of the IP address is invalid', fix: `A ${excerpt(rules.type)} set takes no /0: write ${halves}.`, related };
+      return {
+        words: 'The value of the CIDR parameter of the IP address is invalid',
+        fix: `A ${excerpt(rules.type)} set takes no /0: write ${halves}.`,
+        related: createdAs(rules),
+      };
     }
     return undefined;
   }
@@ -322,9 +332,13 @@ class Restore {
     return first >= 0 && first < 2 ** (32 - netmask);
   }
 
-  private reject(command: IpsetCommand, word: Word, ipsetWords: string, fix: string, related: RelatedPlace[], entry?: number): void {
+  /** Rejects `word`'s line in ipset's words; `details`, asked only when the finding is written, say how to fix it and where the conflict lies. */
+  private reject(command: IpsetCommand, word: Word, ipsetWords: string, details: () => { fix: string; related: RelatedPlace[] }, entry?: number): void {
     const [code, line, start, end] = ['loader-rejects' as const, command.line, word.start, word.end];
-    const explain = () => ({ message: `ipset restore rejects this line: "${ipsetWords}". ${fix}`, related });
+    const explain = () => {
+      const { fix, related } = details();
+      return { message: `ipset restore rejects this line: "${ipsetWords}". ${fix}`, related };
+    };
     // Each shape written out rather than spread: a 1 MB file may have a rejected line per line.
     this.rejections.push(entry === undefined ? { code, line, start, end, explain } : { code, line, start, end, explain, entry });
   }
@@ -349,6 +363,11 @@ function at(command: IpsetCommand, word: Word): Pick<LoaderRejection, 'code' | '
 
 function place(command: IpsetCommand, word: Word, message: string): RelatedPlace {
   return { line: command.line, start: word.start, end: word.end, message };
+}
+
+/** What to say at the create line of a set whose type refuses an element. */
+function createdAs(rules: IpsetSetRules): string {
+  return `Created here as ${excerpt(rules.type)}.`;
 }
 
 /** The set's type on its create line, with `message`. */

@@ -154,8 +154,8 @@ interface Candidate<A> {
 function blocksBySpecificity<A extends number | bigint>(family: Family<A>, candidates: readonly Candidate<A>[]): Candidate<A>[] {
   const blocks: Candidate<A>[] = [];
   for (const { k, order, bounds } of candidates) {
-    forEachCidrOfRange(family, bounds[0], bounds[1], (network, prefix) => {
-      blocks.push({ k, order, bounds: [network, family.lastOfBlock(network, family.bits - prefix)], prefix });
+    forEachCidrOfRange(family, bounds[0], bounds[1], (network, prefix, last) => {
+      blocks.push({ k, order, bounds: [network, last], prefix });
     });
   }
   return blocks.sort((a, b) => b.prefix - a.prefix || a.order - b.order);
