@@ -18,7 +18,7 @@ import { formatAddress } from '../../server/src/core/addresses/display';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document/document';
 import { aggregate, fixAll } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
-import { columnOf, lineStartOf } from '../../server/src/core/formats/format';
+import { columnOf, countLineBreaks, lineStartOf } from '../../server/src/core/formats/format';
 import { detectFormat } from '../../server/src/core/formats/registry';
 import { looksLikeBlocklist } from '../../server/src/core/document/sniff';
 
@@ -139,6 +139,23 @@ test('an edit read line by line equals a fresh read, whatever breaks the text an
       placed(fresh);
     }),
     { numRuns: 600 },
+  );
+});
+
+test('countLineBreaks counts the breaks of a range as the editor counts its lines, a \\r\\n once, a \\r whose \\n lies past the range as one', () => {
+  const text = fc.array(fc.constantFrom('a', '\r', '\n', '\r\n'), { maxLength: 40 }).map((parts) => parts.join(''));
+  /** An offset between a \r and its \n starts no line: a range starts at the \r. */
+  const splits = (s: string, offset: number) => offset > 0 && s[offset - 1] === '\r' && s[offset] === '\n';
+  fc.assert(
+    fc.property(text, fc.nat(), fc.nat(), (s, a, b) => {
+      let [start, end] = [a % (s.length + 1), b % (s.length + 1)].sort((x, y) => x - y);
+      if (splits(s, start)) start--;
+      const count = countLineBreaks(s, start, end);
+      assert.equal(count, s.slice(start, end).split(LINE_BREAK).length - 1);
+      const editor = TextDocument.create('file:///t', 'plaintext', 1, s);
+      if (!splits(s, end)) assert.equal(count, editor.positionAt(end).line - editor.positionAt(start).line);
+    }),
+    { numRuns: 2000 },
   );
 });
 
