@@ -6,7 +6,8 @@
 // lists) at just under 1 MB: the CLI's time (min–max of RUNS fresh processes),
 // the server's from didOpen to diagnostics (min–max of RUNS opens), and how
 // the server's time grows from N to 4N lines (a quarter of the document, then
-// all of it, opened in turn RUNS times: the ratio of their medians; 4 is linear).
+// all of it, opened in turn RUNS times: the ratio of their medians; 4 is linear),
+// beside a fresh CLI's time on a one-line list before and after the cases.
 // Run by `npm run bench`; alone: `node scripts/bench-budget.mjs [FORMAT…]` after a build.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,6 +61,16 @@ function timeCli(file, format) {
   return times;
 }
 
+/**
+ * A fresh `check` of a one-line list: the floor every case pays (Node's start, the bundle, the ASN index), timed before
+ * the cases and after them, so that a reader sees how fast the machine was and how far it moved meanwhile.
+ */
+function floorTimes() {
+  const file = join(scratch, 'one-line.txt');
+  writeFileSync(file, '192.0.2.1\n');
+  return timeCli(file, 'plain');
+}
+
 let opened = 0;
 /** The server's time from didOpen to diagnostics, or NaN when it answered with an error. */
 async function timeServer(client, text, format) {
@@ -84,6 +95,7 @@ const slowest = (row) => (typeof row.cli === 'string' || row.server.some(Number.
 
 const { client } = await lspClient.LspClient.start({ pull: true, configuration: true });
 try {
+  const floorBefore = floorTimes();
   const rows = [];
   for (const format of FORMAT_IDS) {
     for (const shape of shapesOf(format)) {
@@ -106,8 +118,10 @@ try {
       row.growth = median(row.server) / median(quarters);
     }
   }
+  const floorAfter = floorTimes();
   console.log(
-    `\nThe 1 s budget at 1 MB: a fresh CLI process and a running server, open to diagnostics (${RUNS} runs each, min–max), in ms; growth is the server's median time at 4N lines over its median at N, opened in turn (linear: 4)\n`,
+    `\nThe 1 s budget at 1 MB: a fresh CLI process and a running server, open to diagnostics (${RUNS} runs each, min–max), in ms; growth is the server's median time at 4N lines over its median at N, opened in turn (linear: 4). ` +
+      `A fresh CLI process on a one-line list, the floor of every case: ${range(floorBefore)} ms before the cases, ${range(floorAfter)} ms after them\n`,
   );
   console.log('| format | worst shape | CLI | server | growth N→4N (largest) | within 1 s |\n|---|---|---:|---:|---:|---|');
   for (const format of FORMAT_IDS) {
