@@ -291,8 +291,9 @@ function readDirective(text: string, start: number, end: number, line: number, s
       next();
     }
     addresses = wordIs(text, i, w, 'ip', true);
-    words.push(addresses ? 'ip' : text.slice(i, w).toLowerCase());
-    if (!addresses && words.at(-1) === 'all') {
+    const provider = addresses ? 'ip' : text.slice(i, w).toLowerCase();
+    words.push(provider);
+    if (provider === 'all') {
       next();
       words.push(text.slice(i, w).toLowerCase());
     }
