@@ -6,6 +6,12 @@
 import type { AddressArray, Family } from './family';
 import { workDone } from '../primitives/workCounter';
 
+/** See AddressSet.ascending. */
+export interface AscendingUnion<A extends number | bigint> {
+  add(lo: A, hi: A): void;
+  build(): AddressSet<A>;
+}
+
 export class AddressSet<A extends number | bigint> {
   private constructor(
     readonly family: Family<A>,
@@ -66,23 +72,39 @@ export class AddressSet<A extends number | bigint> {
    * which lists them by first address ascending: one linear sweep.
    */
   static fromOrderedIntervals<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, order: ArrayLike<number>): AddressSet<A> {
-    const starts = family.allocate(order.length);
-    const ends = family.allocate(order.length);
+    const union = AddressSet.ascending(family, order.length);
+    for (let n = 0; n < order.length; n++) union.add(los[order[n]], his[order[n]]);
+    return union.build();
+  }
+
+  /**
+   * A builder of the union of intervals added by first address ascending,
+   * for a sweep that reads them anyway: `add` each (or only those that reach
+   * past all before them), then `build`. `capacity`: at most how many.
+   */
+  static ascending<A extends number | bigint>(family: Family<A>, capacity: number): AscendingUnion<A> {
+    const starts = family.allocate(capacity);
+    const ends = family.allocate(capacity);
     let count = 0;
-    for (let n = 0; n < order.length; n++) {
-      const k = order[n];
-      if (count > 0 && los[k] <= family.next(ends[count - 1])) {
-        if (his[k] > ends[count - 1]) ends[count - 1] = his[k];
-      } else {
-        starts[count] = los[k];
-        ends[count] = his[k];
-        count++;
-      }
-    }
-    workDone.elements += order.length;
-    // A list of overlapping entries has far fewer ranges than entries: the set keeps room for its ranges only.
-    if (count < starts.length / 2) return new AddressSet(family, family.resize(starts, count), family.resize(ends, count), count);
-    return new AddressSet(family, starts, ends, count);
+    let added = 0;
+    return {
+      add(lo, hi) {
+        added++;
+        if (count > 0 && lo <= family.next(ends[count - 1])) {
+          if (hi > ends[count - 1]) ends[count - 1] = hi;
+        } else {
+          starts[count] = lo;
+          ends[count] = hi;
+          count++;
+        }
+      },
+      build() {
+        workDone.elements += added;
+        // A list of overlapping entries has far fewer ranges than entries: the set keeps room for its ranges only.
+        if (count < starts.length / 2) return new AddressSet(family, family.resize(starts, count), family.resize(ends, count), count);
+        return new AddressSet(family, starts, ends, count);
+      },
+    };
   }
 
   /** This set and the addresses points[0, count) (ascending, repeats allowed), in one merging pass. */

@@ -258,8 +258,7 @@ function unionScope<A extends number | bigint>(
   prefixes: Int16Array,
   facts: EntryFacts,
 ): AddressSet<A> {
-  findOverlaps(family, los, his, order, prefixes, facts);
-  return AddressSet.fromOrderedIntervals(family, los, his, order);
+  return sweepUnion(family, los, his, order, prefixes, facts);
 }
 
 /**
@@ -363,33 +362,45 @@ function networkContext(document: BlocklistDocument, options: AuditOptions, netw
  * One sweep over entries in sorted order, keeping the entry that reaches
  * furthest so far: an entry inside it is covered (or a duplicate when equal
  * to the one before it), one that starts inside it overlaps it partly, and
- * one that starts right after it may merge with it.
+ * one that starts right after it may merge with it. The same sweep gathers
+ * the union of the entries: each maximal run of entries that overlap or
+ * touch is one interval of it.
  */
-function findOverlaps<A extends number | bigint>(family: Family<A>, los: AddressArray<A>, his: AddressArray<A>, order: Uint32Array, prefixes: Int16Array, facts: EntryFacts): void {
+function sweepUnion<A extends number | bigint>(
+  family: Family<A>,
+  los: AddressArray<A>,
+  his: AddressArray<A>,
+  order: Uint32Array,
+  prefixes: Int16Array,
+  facts: EntryFacts,
+): AddressSet<A> {
+  const union = AddressSet.ascending(family, order.length);
   let reach = -1; // the entry with the largest last address so far
+  let reachHi = family.zero;
   let groupFirst = -1; // the first entry of the current run of identical entries
+  let [lastLo, lastHi] = [family.zero, family.zero];
   for (let n = 0; n < order.length; n++) {
     const k = order[n];
     const lo = los[k];
     const hi = his[k];
-    if (n > 0 && lo === los[order[n - 1]] && hi === his[order[n - 1]]) {
+    if (n > 0 && lo === lastLo && hi === lastHi) {
       facts.add('duplicate', k, groupFirst);
       continue;
     }
-    groupFirst = k;
+    [groupFirst, lastLo, lastHi] = [k, lo, hi];
     if (reach >= 0) {
-      const reachHi = his[reach];
       if (hi <= reachHi) {
         facts.add('covered', k, reach);
         continue;
       }
       if (lo <= reachHi) facts.add('partial-overlap', k, reach);
-      else if (lo === family.next(reachHi) && mergesIntoOneBlock(family, los[reach], prefixes[reach], prefixes[k])) {
-        facts.add('mergeable', k, reach);
-      }
+      else if (lo === family.next(reachHi) && mergesIntoOneBlock(family, los[reach], prefixes[reach], prefixes[k])) facts.add('mergeable', k, reach);
     }
+    union.add(lo, hi);
     reach = k;
+    reachHi = hi;
   }
+  return union.build();
 }
 
 /** Whether two adjacent CIDR blocks, the first starting at `firstLo`, together make one block of the next shorter prefix. */
