@@ -136,6 +136,25 @@ test('union, intersection and difference equal the model', () => {
   );
 });
 
+test('replacing the part of a set within a range equals the model, size and all', () => {
+  fc.assert(
+    fc.property(withUniverse, intervals, intervals, fc.nat(WINDOW - 1), fc.nat(WINDOW - 1), fc.boolean(), (u, a, b, x, y, sized) => {
+      const [lo, hi] = [Math.min(x, y), Math.max(x, y)];
+      const set = build(u, a);
+      // Half the time the size is known before: the replaced set's is then worked out from it.
+      if (sized) set.size();
+      const inside = build(u, b).clip(u.at(lo), u.at(hi));
+      const result = set.replaced(u.at(lo), u.at(hi), inside);
+      const [ma, mb] = [model(a), model(b)];
+      const expected = Array.from({ length: WINDOW }, (_, x) => (x >= lo && x <= hi ? mb[x] : ma[x]));
+      assertNormal(result);
+      assert.deepEqual(members(u, result), expected);
+      assert.equal(result.size(), BigInt(expected.filter(Boolean).length));
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 test('has, covers, overlaps and clip equal the model', () => {
   fc.assert(
     fc.property(withUniverse, intervals, fc.nat(WINDOW - 1), fc.nat(WINDOW - 1), (u, list, x, y) => {

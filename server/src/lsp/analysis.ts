@@ -25,6 +25,8 @@ export interface Analysis {
 interface Cached {
   readonly version: number;
   readonly settings: Settings;
+  /** The names of the ownership snapshots the audit could tell of, one per line. */
+  readonly snapshots: string;
   readonly analysis: Analysis;
   readonly owners: OwnersMemo;
 }
@@ -62,9 +64,12 @@ export class AnalysisCache {
     const snapshots = data?.snapshots();
     const options = snapshots ? { ...settings.audit, networks: { ...settings.audit.networks, snapshots } } : settings.audit;
     let index: EntryIndex | undefined;
-    // After an edit the entries' address order is carried from the previous audit rather than sorted again.
-    const { order4, order6 } = cached?.analysis.result.facts ?? {};
-    const before = previous && order4 && order6 && document !== previous ? { document: previous, order4, order6 } : undefined;
+    // After an edit the entries' address order is carried from the previous audit rather than sorted again, and its
+    // facts when nothing else the audit reads changed.
+    const snapshotNames = (snapshots ?? []).join('\n');
+    const facts = cached?.analysis.result.facts;
+    const sameAudit = cached?.settings === settings && sameData && cached.snapshots === snapshotNames;
+    const before = previous && facts && document !== previous ? { document: previous, order4: facts.order4, order6: facts.order6, ...(sameAudit ? { facts } : {}) } : undefined;
     const result = audit(document, options, networks, owners, before);
     const analysis: Analysis = {
       document,
@@ -74,7 +79,7 @@ export class AnalysisCache {
         return (index ??= EntryIndex.of(document.entries, result.facts));
       },
     };
-    this.cache.set(textDocument.uri, { version: textDocument.version, settings, analysis, owners });
+    this.cache.set(textDocument.uri, { version: textDocument.version, settings, snapshots: snapshotNames, analysis, owners });
     if (networks) this.warnOfUnknownNames(analysis);
     const chosen = settings.ownershipSnapshot;
     if (chosen !== '' && snapshots && !snapshots.includes(chosen)) {

@@ -9,7 +9,10 @@ import { workDone } from '../primitives/workCounter';
 /** See AddressSet.ascending. */
 export interface AscendingUnion<A extends number | bigint> {
   add(lo: A, hi: A): void;
-  build(): AddressSet<A>;
+  /** Adds `set`'s intervals [from, to), copied as they are: none may start at or before the end of the last added, nor adjoin it. */
+  append(set: AddressSet<A>, from: number, to: number): void;
+  /** The set; `size`, its number of addresses when known. */
+  build(size?: bigint): AddressSet<A>;
 }
 
 export class AddressSet<A extends number | bigint> {
@@ -19,6 +22,8 @@ export class AddressSet<A extends number | bigint> {
     private readonly ends: AddressArray<A>,
     /** Number of intervals (the arrays may be longer). */
     readonly rangeCount: number,
+    /** The number of addresses, once known: a set never changes. */
+    private total?: bigint,
   ) {}
 
   static empty<A extends number | bigint>(family: Family<A>): AddressSet<A> {
@@ -98,11 +103,16 @@ export class AddressSet<A extends number | bigint> {
           count++;
         }
       },
-      build() {
+      append(set, from, to) {
+        copyRange(starts, count, set.starts, from, to);
+        copyRange(ends, count, set.ends, from, to);
+        count += Math.max(0, to - from);
+      },
+      build(size) {
         workDone.elements += added;
         // A list of overlapping entries has far fewer ranges than entries: the set keeps room for its ranges only.
-        if (count < starts.length / 2) return new AddressSet(family, family.resize(starts, count), family.resize(ends, count), count);
-        return new AddressSet(family, starts, ends, count);
+        if (count < starts.length / 2) return new AddressSet(family, family.resize(starts, count), family.resize(ends, count), count, size);
+        return new AddressSet(family, starts, ends, count, size);
       },
     };
   }
@@ -157,15 +167,20 @@ export class AddressSet<A extends number | bigint> {
 
   /** The exact number of addresses. */
   size(): bigint {
-    workDone.elements += this.rangeCount;
+    return (this.total ??= this.sizeOf(0, this.rangeCount));
+  }
+
+  /** The number of addresses in intervals [from, to). */
+  private sizeOf(from: number, to: number): bigint {
+    workDone.elements += to - from;
     if (this.family.version === 4) {
       // At most 2^32: exact as a double, and one bigint instead of one per interval.
       let sum = 0;
-      for (let k = 0; k < this.rangeCount; k++) sum += (this.ends[k] as number) - (this.starts[k] as number) + 1;
+      for (let k = from; k < to; k++) sum += (this.ends[k] as number) - (this.starts[k] as number) + 1;
       return BigInt(sum);
     }
     let total = 0n;
-    for (let k = 0; k < this.rangeCount; k++) total += this.family.count(this.starts[k], this.ends[k]);
+    for (let k = from; k < to; k++) total += this.family.count(this.starts[k], this.ends[k]);
     return total;
   }
 
@@ -189,6 +204,33 @@ export class AddressSet<A extends number | bigint> {
   overlaps(lo: A, hi: A): boolean {
     const k = this.lastStartAtOrBefore(hi);
     return k >= 0 && this.ends[k] >= lo;
+  }
+
+  /**
+   * This set with its part within [lo, hi] replaced by `inside` (a set
+   * within [lo, hi]). The intervals away from [lo, hi] are copied, not
+   * compared: a few intervals are looked at, however many the set has.
+   */
+  replaced(lo: A, hi: A, inside: AddressSet<A>): AddressSet<A> {
+    const f = this.family;
+    const before = this.lastStartAtOrBefore(f.previous(lo)) + 1; // the intervals starting before lo
+    const after = this.lastStartAtOrBefore(hi) + 1; // and those starting after hi, from here on
+    const union = AddressSet.ascending(f, before + inside.rangeCount + 1 + this.rangeCount - after);
+    // The last interval starting before lo, and the one reaching past hi, keep what they hold outside [lo, hi].
+    const last = after - 1;
+    const reachesPast = last >= 0 && this.ends[last] > hi ? this.ends[last] : undefined;
+    if (before > 0) {
+      union.append(this, 0, before - 1);
+      union.add(this.starts[before - 1], this.ends[before - 1] < lo ? this.ends[before - 1] : f.previous(lo));
+    }
+    for (let k = 0; k < inside.rangeCount; k++) union.add(inside.starts[k], inside.ends[k]);
+    if (reachesPast !== undefined) union.add(f.next(hi), reachesPast);
+    if (after < this.rangeCount) {
+      union.add(this.starts[after], this.ends[after]);
+      union.append(this, after + 1, this.rangeCount);
+    }
+    // Its size from this one's, when known: what was within [lo, hi], out; what is now, in.
+    return union.build(this.total === undefined ? undefined : this.total - this.clip(lo, hi).size() + inside.size());
   }
 
   /** The part of the set inside [lo, hi]. */
@@ -335,4 +377,10 @@ function forEachCidrOfIPv4Range(lo: number, hi: number, visit: (network: number,
     if (last >= hi) return;
     lo = last + 1;
   }
+}
+
+/** Copies source[from, to) to target[at…]: natively between typed arrays. */
+function copyRange<A>(target: AddressArray<A>, at: number, source: AddressArray<A>, from: number, to: number): void {
+  if (target instanceof Uint32Array && source instanceof Uint32Array) target.set(source.subarray(from, to), at);
+  else for (let k = from; k < to; k++) target[at + k - from] = source[k];
 }

@@ -99,7 +99,7 @@ export function auditTotals(
 ): AuditTotals {
   const facts = documentFacts(document, options, networks, memo, before);
   const blocking = facts.order4.length + facts.order6.length;
-  const conditional = document.entries.conditional.reduce((count, flag) => count + flag, 0);
+  const conditional = facts.conditional;
   return {
     ipv4: { entries: facts.order4.length, addresses: facts.blocked4.size() },
     ipv6: { entries: facts.order6.length, addresses: facts.blocked6.size() },

@@ -7,6 +7,7 @@
  * a sort (on 2 M entries a sort is some 250 ms of every keystroke).
  */
 import type { BlocklistDocument, EntryTable } from '../document/document';
+import type { DocumentFacts } from './facts';
 import { radixSortIndices } from '../primitives/radixSort';
 import { lowerBound, partitionPoint } from '../primitives/search';
 
@@ -15,6 +16,8 @@ export interface BeforeEdit {
   readonly document: BlocklistDocument;
   readonly order4: Uint32Array;
   readonly order6: Uint32Array;
+  /** Its facts, when it was audited with the same options and ASN data as the document after the edit. */
+  readonly facts?: DocumentFacts;
 }
 
 /**
@@ -30,6 +33,21 @@ export function addressOrder(document: BlocklistDocument, version: 4 | 6, blocki
   if (!before || !splice || !oneUnion(before.document) || !oneUnion(document) || before.document.scopes[0].role !== document.scopes[0].role) return sort(blocking);
   const shift = splice.inserted - (splice.to - splice.from);
   if (before.document.entries.count + shift !== table.count) return sort(blocking);
+  // The entries the edit read: few, sorted on their own.
+  const order = carriedOrder(document, version, blocking.subarray(lowerBound(blocking, splice.from), lowerBound(blocking, splice.from + splice.inserted)), before);
+  return order.length === blocking.length ? order : sort(blocking);
+}
+
+/**
+ * `before`'s address order of one family's blocking entries, carried across
+ * the edit that made `document` of its document: the entries the edit kept
+ * move with it, and `added` (the blocking entries it read, ascending) are
+ * sorted and merged in.
+ */
+export function carriedOrder(document: BlocklistDocument, version: 4 | 6, added: Uint32Array, before: BeforeEdit): Uint32Array {
+  const table = document.entries;
+  const splice = document.spliced!;
+  const shift = splice.inserted - (splice.to - splice.from);
   const previous = version === 4 ? before.order4 : before.order6;
   const kept = new Uint32Array(previous.length);
   let m = 0;
@@ -38,13 +56,11 @@ export function addressOrder(document: BlocklistDocument, version: 4 | 6, blocki
     if (k < splice.from) kept[m++] = k;
     else if (k >= splice.to) kept[m++] = k + shift;
   }
-  // The entries the edit read: few, sorted on their own.
-  const added = sort(blocking.subarray(lowerBound(blocking, splice.from), lowerBound(blocking, splice.from + splice.inserted)));
-  if (m + added.length !== blocking.length) return sort(blocking);
-  return merged(table, version, kept.subarray(0, m), added);
+  return merged(table, version, kept.subarray(0, m), version === 4 ? sortIPv4(table, added) : sortIPv6(table, added));
 }
 
-function oneUnion(document: BlocklistDocument): boolean {
+/** Whether the document is one union: its entries block or not by themselves alone. */
+export function oneUnion(document: BlocklistDocument): boolean {
   return document.scopes.length === 1 && document.scopes[0].evaluation === 'union';
 }
 

@@ -9,7 +9,7 @@
 import { AddressSet } from '../addresses/addressSet';
 import { IPV4, IPV6, type AddressArray, type Family } from '../addresses/family';
 import { unionOf } from '../addresses/intervalBuilder';
-import type { BlocklistDocument } from '../document/document';
+import type { BlocklistDocument, EntryTable } from '../document/document';
 import { resolveSpecs, usableTarget, withNetworks, type ResolvedSpecs } from '../ownership/addressSpec';
 import type { Networks } from '../ownership/networks';
 import type { EntryCode } from './findingCodes';
@@ -26,9 +26,11 @@ import { GrantedFirst, grantedFirstFacts, onlyAllowedDenied } from './hostsAllow
 import { hostsDeny } from '../formats/hostsDeny';
 import { loaderRejections, type LoaderRejection } from './loaderChecks';
 import { EntryFacts } from './entryFacts';
-import { addressOrder, sortIPv4, sortIPv6, type BeforeEdit } from './entryOrder';
+import { addressOrder, carriedOrder, oneUnion, sortIPv4, sortIPv6, type BeforeEdit } from './entryOrder';
 import { IPv4Ranges, type RangeTest } from '../addresses/ipv4Ranges';
 import { EntriesByScope } from './entriesByScope';
+import { UnionSweep } from './unionSweep';
+import { unionEdit } from './unionEdit';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -72,6 +74,8 @@ export interface DocumentFacts {
   /** The largest last minus first address of any entry of the family, blocking or not (what an entry index searches around an address). */
   readonly widest4: number;
   readonly widest6: bigint;
+  /** Entries of rules that match only some traffic (EntryMeaning.conditional). */
+  readonly conditional: number;
   /** Entry findings in entry order. */
   readonly entryFacts: EntryFacts;
   readonly header: readonly HeaderNote[];
@@ -111,31 +115,17 @@ export interface ScopeSet {
  */
 export function documentFacts(document: BlocklistDocument, options: AuditOptions, networks: Networks | undefined, memo: OwnersMemo, before?: BeforeEdit): DocumentFacts {
   const table = document.entries;
-  const scopes = document.scopes;
   const entryFacts = new EntryFacts(table.count);
-  let ipv6 = 0;
-  for (let k = 0; k < table.count; k++) if (table.version[k] === 6) ipv6++;
-  const v4 = new Uint32Array(table.count - ipv6);
-  const v6 = new Uint32Array(ipv6);
-  let count4 = 0;
-  let count6 = 0;
-  let widest4 = 0;
-  let widest6 = 0n;
-  for (let k = 0; k < table.count; k++) {
-    if (table.version[k] === 4) widest4 = Math.max(widest4, table.hi4[k] - table.lo4[k]);
-    else {
-      const span = table.hi6[k] - table.lo6[k];
-      if (span > widest6) widest6 = span;
-    }
-    if (table.conditional[k]) entryFacts.add('conditional', k, -1);
-    if (table.allow[k] || table.conditional[k] || scopes[table.scope[k]].role === 'allow') continue;
-    if (table.version[k] === 4) v4[count4++] = k;
-    else v6[count6++] = k;
-  }
-  const order4 = addressOrder(document, 4, v4.subarray(0, count4), before);
-  const order6 = addressOrder(document, 6, v6.subarray(0, count6), before);
-  const { blocked4, blocked6, scopeSets, grantedFirst, onlyAllowed }: ReturnType<typeof scopedDecisions> =
-    scopes.length === 1 && scopes[0].evaluation === 'union' ? fileUnion(document, order4, order6, entryFacts) : scopedDecisions(document, entryFacts, options);
+  // After a one-line edit of a list the sweep's facts are found again only where the edit changed them.
+  const resumes = before?.facts !== undefined && (options.earlierLists ?? []).length === 0 && sweepResumes(document, before);
+  const shape = resumes ? carriedShape(document, before!) : entryShape(document, entryFacts, before);
+  const { order4, order6 } = shape;
+  const edit = resumes ? unionEdit(document, before!.document, before!.facts!, order4, order6, entryFacts) : undefined;
+  const { blocked4, blocked6, scopeSets, grantedFirst, onlyAllowed }: ReturnType<typeof scopedDecisions> = edit
+    ? { blocked4: edit.blocked4, blocked6: edit.blocked6, scopeSets: [fileScope(order4, order6, edit.blocked4, edit.blocked6)] }
+    : oneUnion(document)
+      ? fileUnion(document, order4, order6, entryFacts)
+      : scopedDecisions(document, entryFacts, options);
   const context = networkContext(document, options, networks);
   const net = options.networks;
   const o = options.overbroad;
@@ -145,8 +135,9 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
   const idle = idleEntries(table.count, entryFacts);
   const blockedBefore = coveredElsewhereFacts(document, order4, order6, options.earlierLists ?? [], idle, entryFacts);
   const shared = { networks, limit: net.maxOrganisations, facts: entryFacts, known: memo.codes, idle };
-  // In document order, so that the columns are read in sequence: the facts are put in entry order afterwards anyway.
-  checkEntries(v4.subarray(0, count4), table.lo4, table.hi4, {
+  // In document order, so that the columns are read in sequence: the facts are put in entry order afterwards anyway. After an edit, only the entries whose facts are found again.
+  const [checked4, checked6] = edit ? [edit.redone.filter((k) => table.version[k] === 4), edit.redone.filter((k) => table.version[k] === 6)] : [shape.blocking4, shape.blocking6];
+  checkEntries(checked4, table.lo4, table.hi4, {
     ...shared,
     overbroad: (lo, hi) => hi - lo >= broad4,
     large: (lo, hi) => hi - lo >= large4,
@@ -155,7 +146,7 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     protectedSet: IPv4Ranges.of(context.protected.ipv4),
     targetSet: context.target && IPv4Ranges.of(context.target.ipv4),
   });
-  checkEntries(v6.subarray(0, count6), table.lo6, table.hi6, {
+  checkEntries(checked6, table.lo6, table.hi6, {
     ...shared,
     overbroad: (lo, hi) => hi - lo >= broad6,
     large: (lo, hi) => hi - lo >= large6,
@@ -164,15 +155,17 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     protectedSet: context.protected.ipv6,
     targetSet: context.target?.ipv6,
   });
-  const inOrder = entryFacts.inEntryOrder(table.count);
+  const found = entryFacts.inEntryOrder(table.count);
+  const inOrder = edit ? before!.facts!.entryFacts.edited(document.spliced!, edit.redone, found) : found;
   let duplicates = 0;
   for (let n = 0; n < inOrder.length; n++) if (inOrder.code(n) === 'duplicate') duplicates++;
   const header = headerNotes(document.directives, order4.length + order6.length, blocked4.size() + blocked6.size(), context.unknownTarget, options.networks.snapshots);
   return {
     order4,
     order6,
-    widest4,
-    widest6,
+    widest4: shape.widest4,
+    widest6: shape.widest6,
+    conditional: shape.conditional,
     entryFacts: inOrder,
     header,
     loader: loaderRejections(document),
@@ -185,6 +178,85 @@ export function documentFacts(document: BlocklistDocument, options: AuditOptions
     ...(onlyAllowed ? { onlyAllowed } : {}),
     ...(blockedBefore ? { blockedBefore } : {}),
   };
+}
+
+/** What the audit reads off the entries before it decides anything. */
+interface Shape {
+  /** Each family's blocking entries in address order. */
+  readonly order4: Uint32Array;
+  readonly order6: Uint32Array;
+  /** Each family's blocking entries in document order, when every entry was looked at (empty after a resumed sweep). */
+  readonly blocking4: Uint32Array;
+  readonly blocking6: Uint32Array;
+  readonly widest4: number;
+  readonly widest6: bigint;
+  readonly conditional: number;
+}
+
+/** The shape of `document`, in one pass over its entries; the conditional rules' facts go to `facts`. */
+function entryShape(document: BlocklistDocument, facts: EntryFacts, before: BeforeEdit | undefined): Shape {
+  const table = document.entries;
+  const scopes = document.scopes;
+  let ipv6 = 0;
+  for (let k = 0; k < table.count; k++) if (table.version[k] === 6) ipv6++;
+  const v4 = new Uint32Array(table.count - ipv6);
+  const v6 = new Uint32Array(ipv6);
+  let count4 = 0;
+  let count6 = 0;
+  let conditional = 0;
+  for (let k = 0; k < table.count; k++) {
+    if (table.conditional[k]) {
+      facts.add('conditional', k, -1);
+      conditional++;
+    }
+    if (table.allow[k] || table.conditional[k] || scopes[table.scope[k]].role === 'allow') continue;
+    if (table.version[k] === 4) v4[count4++] = k;
+    else v6[count6++] = k;
+  }
+  const [blocking4, blocking6] = [v4.subarray(0, count4), v6.subarray(0, count6)];
+  const [widest4, widest6] = widestSpans(table, 0, table.count, 0, 0n);
+  return { order4: addressOrder(document, 4, blocking4, before), order6: addressOrder(document, 6, blocking6, before), blocking4, blocking6, widest4, widest6, conditional };
+}
+
+/**
+ * The shape of `document` from that of the document its edit made it of
+ * (`before`, whose sweep resumes): only the entries the edit removed and
+ * read are looked at, unless it removed one of the widest.
+ */
+function carriedShape(document: BlocklistDocument, before: BeforeEdit): Shape {
+  const [table, was, facts] = [document.entries, before.document.entries, before.facts!];
+  const { from, to, inserted } = document.spliced!;
+  const blocks = document.scopes[0].role !== 'allow';
+  const read = (version: 4 | 6) => {
+    const entries: number[] = [];
+    for (let k = from; k < from + inserted; k++) if (blocks && table.version[k] === version && !table.allow[k]) entries.push(k);
+    return Uint32Array.from(entries);
+  };
+  let [widest4, widest6] = widestSpans(table, from, from + inserted, facts.widest4, facts.widest6);
+  const [wasWidest4, wasWidest6] = widestSpans(was, from, to, -1, -1n);
+  if (wasWidest4 === facts.widest4 || wasWidest6 === facts.widest6) [widest4, widest6] = widestSpans(table, 0, table.count, 0, 0n);
+  const none = new Uint32Array(0);
+  return {
+    order4: carriedOrder(document, 4, read(4), before),
+    order6: carriedOrder(document, 6, read(6), before),
+    blocking4: none,
+    blocking6: none,
+    widest4,
+    widest6,
+    conditional: 0,
+  };
+}
+
+/** The largest last minus first address of the entries [from, to) of each family, and `widest4` and `widest6`. */
+function widestSpans(table: EntryTable, from: number, to: number, widest4: number, widest6: bigint): [number, bigint] {
+  for (let k = from; k < to; k++) {
+    if (table.version[k] === 4) widest4 = Math.max(widest4, table.hi4[k] - table.lo4[k]);
+    else {
+      const span = table.hi6[k] - table.lo6[k];
+      if (span > widest6) widest6 = span;
+    }
+  }
+  return [widest4, widest6];
 }
 
 /** What the per-entry checks need for one family. */
@@ -246,7 +318,28 @@ function fileUnion(
   const t = document.entries;
   const blocked4 = unionScope(IPV4, t.lo4, t.hi4, order4, t.prefix, facts);
   const blocked6 = unionScope(IPV6, t.lo6, t.hi6, order6, t.prefix, facts);
-  return { blocked4, blocked6, scopeSets: [{ scope: 0, entries4: order4.length, entries6: order6.length, blocked4, blocked6 }] };
+  return { blocked4, blocked6, scopeSets: [fileScope(order4, order6, blocked4, blocked6)] };
+}
+
+/** The scope of a file that is one union. */
+function fileScope(order4: Uint32Array, order6: Uint32Array, blocked4: AddressSet<number>, blocked6: AddressSet<bigint>): ScopeSet {
+  return { scope: 0, entries4: order4.length, entries6: order6.length, blocked4, blocked6 };
+}
+
+/**
+ * Whether the sweep of `document` can resume from the facts before its edit
+ * (unionEdit.ts): both are one union of the same role, the edit's entries
+ * line up, no fact has a place beside its other entry, and the intended
+ * target is the same.
+ */
+function sweepResumes(document: BlocklistDocument, before: BeforeEdit): boolean {
+  const [previous, splice] = [before.document, document.spliced];
+  if (!splice || !oneUnion(previous) || !oneUnion(document) || previous.scopes[0].role !== document.scopes[0].role) return false;
+  if (previous.entries.count + splice.inserted - (splice.to - splice.from) !== document.entries.count || before.facts!.entryFacts.placed || before.facts!.conditional > 0)
+    return false;
+  for (let k = splice.from; k < splice.from + splice.inserted; k++) if (document.entries.conditional[k]) return false;
+  const [was, is] = [previous.directives.target?.specs ?? [], document.directives.target?.specs ?? []];
+  return was.length === is.length && was.every((spec, n) => spec === is[n]);
 }
 
 /** A union scope's blocked addresses, and its duplicates, covered entries, partial overlaps and merges (`order`: its blocking entries, sorted). */
@@ -358,14 +451,7 @@ function networkContext(document: BlocklistDocument, options: AuditOptions, netw
   };
 }
 
-/**
- * One sweep over entries in sorted order, keeping the entry that reaches
- * furthest so far: an entry inside it is covered (or a duplicate when equal
- * to the one before it), one that starts inside it overlaps it partly, and
- * one that starts right after it may merge with it. The same sweep gathers
- * the union of the entries: each maximal run of entries that overlap or
- * touch is one interval of it.
- */
+/** The sweep of a union's entries (`order`, sorted) for its facts, gathering the union as it goes: the entries that reach past all before them, in order. */
 function sweepUnion<A extends number | bigint>(
   family: Family<A>,
   los: AddressArray<A>,
@@ -374,36 +460,13 @@ function sweepUnion<A extends number | bigint>(
   prefixes: Int16Array,
   facts: EntryFacts,
 ): AddressSet<A> {
+  const sweep = new UnionSweep(family, los, his, prefixes);
   const union = AddressSet.ascending(family, order.length);
-  let reach = -1; // the entry with the largest last address so far
-  let reachHi = family.zero;
-  let groupFirst = -1; // the first entry of the current run of identical entries
-  let [lastLo, lastHi] = [family.zero, family.zero];
   for (let n = 0; n < order.length; n++) {
     const k = order[n];
-    const lo = los[k];
-    const hi = his[k];
-    if (n > 0 && lo === lastLo && hi === lastHi) {
-      facts.add('duplicate', k, groupFirst);
-      continue;
-    }
-    [groupFirst, lastLo, lastHi] = [k, lo, hi];
-    if (reach >= 0) {
-      if (hi <= reachHi) {
-        facts.add('covered', k, reach);
-        continue;
-      }
-      if (lo <= reachHi) facts.add('partial-overlap', k, reach);
-      else if (lo === family.next(reachHi) && mergesIntoOneBlock(family, los[reach], prefixes[reach], prefixes[k])) facts.add('mergeable', k, reach);
-    }
-    union.add(lo, hi);
-    reach = k;
-    reachHi = hi;
+    const code = sweep.step(k);
+    if (code !== undefined) facts.add(code, k, sweep.other);
+    if (code !== 'duplicate' && code !== 'covered') union.add(los[k], his[k]);
   }
   return union.build();
-}
-
-/** Whether two adjacent CIDR blocks, the first starting at `firstLo`, together make one block of the next shorter prefix. */
-function mergesIntoOneBlock<A extends number | bigint>(family: Family<A>, firstLo: A, firstPrefix: number, secondPrefix: number): boolean {
-  return firstPrefix > 0 && firstPrefix === secondPrefix && family.network(firstLo, firstPrefix - 1) === firstLo;
 }
