@@ -95,11 +95,14 @@ export class EntryTable {
       target.set(this[column].subarray(to, this.count), from + middle.count);
     }
     const moved = from + middle.count;
-    for (let k = moved; k < moved + tail; k++) {
-      table.start[k] += offsetDelta;
-      table.end[k] += offsetDelta;
-      table.line[k] += lineDelta;
+    // Typing within a line moves the later entries' offsets only; most edits leave one of the two as it was.
+    if (offsetDelta !== 0) {
+      for (let k = moved; k < moved + tail; k++) {
+        table.start[k] += offsetDelta;
+        table.end[k] += offsetDelta;
+      }
     }
+    if (lineDelta !== 0) for (let k = moved; k < moved + tail; k++) table.line[k] += lineDelta;
     table.copyIPv6(this, 0, from, 0);
     table.copyIPv6(middle, 0, middle.count, from);
     table.copyIPv6(this, to, this.count, moved - to);
