@@ -232,9 +232,13 @@ function carriedShape(document: BlocklistDocument, before: BeforeEdit): Shape {
     for (let k = from; k < from + inserted; k++) if (blocks && table.version[k] === version && !table.allow[k]) entries.push(k);
     return Uint32Array.from(entries);
   };
-  let [widest4, widest6] = widestSpans(table, from, from + inserted, facts.widest4, facts.widest6);
-  const [wasWidest4, wasWidest6] = widestSpans(was, from, to, -1, -1n);
-  if (wasWidest4 === facts.widest4 || wasWidest6 === facts.widest6) [widest4, widest6] = widestSpans(table, 0, table.count, 0, 0n);
+  // The widest spans stay unless the edit removed an entry as wide and read none as wide: then they are looked for again.
+  const [read4, read6] = widestSpans(table, from, from + inserted, -1, -1n);
+  const [gone4, gone6] = widestSpans(was, from, to, -1, -1n);
+  const [widest4, widest6] =
+    (gone4 === facts.widest4 && read4 < gone4) || (gone6 === facts.widest6 && read6 < gone6)
+      ? widestSpans(table, 0, table.count, 0, 0n)
+      : [Math.max(facts.widest4, read4), read6 > facts.widest6 ? read6 : facts.widest6];
   const none = new Uint32Array(0);
   return {
     order4: carriedOrder(document, 4, read(4), before),
