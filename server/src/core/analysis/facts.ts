@@ -30,7 +30,7 @@ import { addressOrder, carriedOrder, oneUnion, sortIPv4, sortIPv6, type BeforeEd
 import { IPv4Ranges, type RangeTest } from '../addresses/ipv4Ranges';
 import { EntriesByScope } from './entriesByScope';
 import { UnionSweep } from './unionSweep';
-import { unionEdit } from './unionEdit';
+import { blockingIn, unionEdit } from './unionEdit';
 
 /** A finding about entry `entry`, before its severity and message; `other` is the other entry involved, or -1. */
 export interface EntryFact {
@@ -226,12 +226,6 @@ function entryShape(document: BlocklistDocument, facts: EntryFacts, before: Befo
 function carriedShape(document: BlocklistDocument, before: BeforeEdit): Shape {
   const [table, was, facts] = [document.entries, before.document.entries, before.facts!];
   const { from, to, inserted } = document.spliced!;
-  const blocks = document.scopes[0].role !== 'allow';
-  const read = (version: 4 | 6) => {
-    const entries: number[] = [];
-    for (let k = from; k < from + inserted; k++) if (blocks && table.version[k] === version && !table.allow[k]) entries.push(k);
-    return Uint32Array.from(entries);
-  };
   // The widest spans stay unless the edit removed an entry as wide and read none as wide: then they are looked for again.
   const [read4, read6] = widestSpans(table, from, from + inserted, -1, -1n);
   const [gone4, gone6] = widestSpans(was, from, to, -1, -1n);
@@ -241,8 +235,8 @@ function carriedShape(document: BlocklistDocument, before: BeforeEdit): Shape {
       : [Math.max(facts.widest4, read4), read6 > facts.widest6 ? read6 : facts.widest6];
   const none = new Uint32Array(0);
   return {
-    order4: carriedOrder(document, 4, read(4), before),
-    order6: carriedOrder(document, 6, read(6), before),
+    order4: carriedOrder(document, 4, blockingIn(document, from, from + inserted, 4), before),
+    order6: carriedOrder(document, 6, blockingIn(document, from, from + inserted, 6), before),
     blocking4: none,
     blocking6: none,
     widest4,

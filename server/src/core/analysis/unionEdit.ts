@@ -46,21 +46,33 @@ const REMOVED = -2;
 export function unionEdit(document: BlocklistDocument, previous: BlocklistDocument, before: DocumentFacts, order4: Uint32Array, order6: Uint32Array, facts: EntryFacts): UnionEdit {
   const splice = document.spliced!;
   const redone = new Set<number>(); // the sweep takes each blocking entry the edit read, at its place
-  const edit = new FamilyEdit(document.entries, previous.entries, splice, before.entryFacts, facts, redone);
+  const edit = new FamilyEdit(document, previous, splice, before.entryFacts, facts, redone);
   const [now, then] = [document.entries, previous.entries];
   const blocked4 = edit.run(IPV4, { los: now.lo4, his: now.hi4 }, { los: then.lo4, his: then.hi4 }, order4, before.blocked4);
   const blocked6 = edit.run(IPV6, { los: now.lo6, his: now.hi6 }, { los: then.lo6, his: then.hi6 }, order6, before.blocked6);
   return { blocked4, blocked6, redone: Uint32Array.from(redone).sort() };
 }
 
+/**
+ * The entries [from, to) of `document`, one union, that block of one family:
+ * none when the union is an allowlist; else those that are no exception.
+ */
+export function blockingIn(document: BlocklistDocument, from: number, to: number, version: 4 | 6): Uint32Array {
+  const table = document.entries;
+  const entries: number[] = [];
+  if (document.scopes[0].role === 'block') for (let k = from; k < to; k++) if (table.version[k] === version && !table.allow[k] && !table.conditional[k]) entries.push(k);
+  return Uint32Array.from(entries);
+}
+
 class FamilyEdit {
   private readonly shift: number;
+  private readonly table: EntryTable;
   /** What the resumed sweep found of the entries it took: a code (if any) and its other entry. */
   private readonly found = new Map<number, Fact>();
 
   constructor(
-    private readonly table: EntryTable,
-    private readonly previous: EntryTable,
+    private readonly document: BlocklistDocument,
+    private readonly previous: BlocklistDocument,
     private readonly splice: EntrySplice,
     /** The facts before the edit, in entry order. */
     private readonly before: EntryFacts,
@@ -68,16 +80,14 @@ class FamilyEdit {
     private readonly redone: Set<number>,
   ) {
     this.shift = splice.inserted - (splice.to - splice.from);
+    this.table = document.entries;
   }
 
   /** One family: its facts found again, and what it blocks after the edit. */
   run<A extends number | bigint>(family: Family<A>, now: Columns<A>, then: Columns<A>, order: Uint32Array, blocked: AddressSet<A>): AddressSet<A> {
-    const { table, previous, splice } = this;
-    const blocking = (t: EntryTable, k: number) => t.version[k] === family.version && !t.allow[k] && !t.conditional[k];
-    const removed: number[] = [];
-    for (let k = splice.from; k < splice.to; k++) if (blocking(previous, k)) removed.push(k);
-    const read: number[] = [];
-    for (let k = splice.from; k < splice.from + splice.inserted; k++) if (blocking(table, k)) read.push(k);
+    const { splice } = this;
+    const removed = blockingIn(this.previous, splice.from, splice.to, family.version);
+    const read = blockingIn(this.document, splice.from, splice.from + splice.inserted, family.version);
     if (removed.length + read.length === 0) return blocked;
 
     // Where each entry the edit read stands in the address order, and where each it removed stood (before the equal entries after it).
@@ -94,7 +104,7 @@ class FamilyEdit {
 
     // What the family blocks changes only within the entries the edit removed and read: each is set to what the entries
     // after the edit block of it, those starting in it and the one reaching furthest from before it.
-    for (const [lo, hi] of [...removed.map((r) => [then.los[r], then.his[r]] as const), ...read.map((k) => [now.los[k], now.his[k]] as const)]) {
+    for (const [lo, hi] of [...Array.from(removed, (r) => [then.los[r], then.his[r]] as const), ...Array.from(read, (k) => [now.los[k], now.his[k]] as const)]) {
       const first = partitionPoint(order.length, (p) => now.los[order[p]] >= lo);
       const end = partitionPoint(order.length, (p) => now.los[order[p]] > hi);
       const within = AddressSet.ascending(family, end - first + 1);
