@@ -120,26 +120,15 @@ export class AddressSet<A extends number | bigint> {
   /** This set and the addresses points[0, count) (ascending, repeats allowed), in one merging pass. */
   withPoints(points: AddressArray<A>, count: number): AddressSet<A> {
     if (count === 0) return this;
-    const f = this.family;
-    const starts = f.allocate(this.rangeCount + count);
-    const ends = f.allocate(this.rangeCount + count);
-    let out = 0;
+    const union = AddressSet.ascending(this.family, this.rangeCount + count);
     let i = 0;
     let j = 0;
     while (i < this.rangeCount || j < count) {
       const fromRanges = j === count || (i < this.rangeCount && this.starts[i] <= points[j]);
-      const lo = fromRanges ? this.starts[i] : points[j];
-      const hi = fromRanges ? this.ends[i++] : points[j++];
-      if (out > 0 && lo <= f.next(ends[out - 1])) {
-        if (hi > ends[out - 1]) ends[out - 1] = hi;
-      } else {
-        starts[out] = lo;
-        ends[out] = hi;
-        out++;
-      }
+      if (fromRanges) union.add(this.starts[i], this.ends[i++]);
+      else union.add(points[j], points[j++]);
     }
-    workDone.elements += this.rangeCount + count;
-    return new AddressSet(f, starts, ends, out);
+    return union.build();
   }
 
   /** Builds from intervals already sorted, disjoint and non-adjacent (trusted). */

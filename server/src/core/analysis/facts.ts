@@ -340,18 +340,6 @@ function sweepResumes(document: BlocklistDocument, before: BeforeEdit): boolean 
   return was.length === is.length && was.every((spec, n) => spec === is[n]);
 }
 
-/** A union scope's blocked addresses, and its duplicates, covered entries, partial overlaps and merges (`order`: its blocking entries, sorted). */
-function unionScope<A extends number | bigint>(
-  family: Family<A>,
-  los: AddressArray<A>,
-  his: AddressArray<A>,
-  order: Uint32Array,
-  prefixes: Int16Array,
-  facts: EntryFacts,
-): AddressSet<A> {
-  return sweepUnion(family, los, his, order, prefixes, facts);
-}
-
 /**
  * Each scope on its own, by its own evaluation: the facts never cross scopes,
  * and only blocking scopes count towards what the document blocks.
@@ -449,8 +437,13 @@ function networkContext(document: BlocklistDocument, options: AuditOptions, netw
   };
 }
 
-/** The sweep of a union's entries (`order`, sorted) for its facts, gathering the union as it goes: the entries that reach past all before them, in order. */
-function sweepUnion<A extends number | bigint>(
+/**
+ * A union scope's blocked addresses, and its duplicates, covered entries,
+ * partial overlaps and merges (`order`: its blocking entries, sorted): one
+ * sweep finds the facts and gathers the union as it goes, from the entries
+ * that reach past all before them.
+ */
+function unionScope<A extends number | bigint>(
   family: Family<A>,
   los: AddressArray<A>,
   his: AddressArray<A>,
