@@ -133,7 +133,7 @@ class FamilyEdit {
       const k = order[n++];
       const code = sweep.step(k);
       if (code !== undefined) this.facts.add(code, k, sweep.other);
-      this.found.set(k, [code, sweep.other]);
+      this.found.set(k, [code, code === undefined ? -1 : sweep.other]);
       this.redone.add(k);
       while (next < places.length && places[next] < n) next++;
       if (next < places.length && places[next] === n) continue;
