@@ -32,6 +32,21 @@ test('updateDocument after any edit equals reading the new text afresh', () => {
   );
 });
 
+test('updateDocument told the kept ends of the text, as an editor tells them (at most the true ones), equals reading the new text afresh', () => {
+  fc.assert(
+    fc.property(documentText, fc.nat(), fc.nat(), fc.oneof(line, fc.constantFrom('\n', '.', '1', '\r\n', '')), fc.nat(), fc.nat(), (text, a, b, insert, less, fewer) => {
+      const start = text.length === 0 ? 0 : a % (text.length + 1);
+      const end = start + (text.length === 0 ? 0 : b % (text.length - start + 1));
+      const edited = text.slice(0, start) + insert + text.slice(end);
+      // The change's range itself, or less of either end: an editor's ranges may cover text they leave as it was.
+      const kept = { prefix: start - (less % (start + 1)), suffix: text.length - end - (fewer % (text.length - end + 1)) };
+      const updated = updateDocument(parseDocument(text, plain), edited, kept);
+      assert.deepEqual(snapshot(updated), snapshot(parseDocument(edited, plain)));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test('updateDocument keeps the very same document when nothing changed', () => {
   const document = parseDocument('1.1.1.1\n', plain);
   assert.equal(updateDocument(document, '1.1.1.1\n'), document);

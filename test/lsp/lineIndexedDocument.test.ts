@@ -56,6 +56,26 @@ test('edit after edit, a document reads as a fresh library document of its text,
   );
 });
 
+test('after edits, what the document says it kept of the marked text is unchanged at both ends; of any other text it says nothing', () => {
+  fc.assert(
+    fc.property(text, fc.array(fc.array(change, { minLength: 1, maxLength: 3 }), { maxLength: 4 }), (first, edits) => {
+      const document = LineIndexedDocument.create('file:///list', 'blocklist', 1, first);
+      assert.equal(document.keptSince(first), undefined, 'nothing is marked yet');
+      document.mark();
+      let version = 1;
+      for (const changes of edits) LineIndexedDocument.update(document, changes, ++version);
+      const now = document.getText();
+      const kept = document.keptSince(first);
+      assert.ok(kept);
+      assert.ok(kept.prefix + kept.suffix <= Math.min(first.length, now.length) || (kept.prefix === first.length && now === first), 'the kept ends do not overlap');
+      assert.equal(now.slice(0, kept.prefix), first.slice(0, kept.prefix));
+      assert.equal(now.slice(now.length - kept.suffix), first.slice(first.length - kept.suffix));
+      assert.equal(document.keptSince(`${first}x`), undefined);
+    }),
+    { numRuns: 1500 },
+  );
+});
+
 test("a million-line document, edited in its middle, answers as the library's", () => {
   const lines = Array.from({ length: 1_000_000 }, (_, n) => `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`).join('\n');
   const document = LineIndexedDocument.create('file:///list', 'blocklist', 1, lines);

@@ -12,6 +12,7 @@ import { parseDocument, updateDocument, type BlocklistDocument } from '../core/d
 import { detectFormat } from '../core/formats/registry';
 import type { Networks } from '../core/ownership/networks';
 import { quote } from '../core/primitives/excerpt';
+import { LineIndexedDocument } from './lineIndexedDocument';
 import type { Settings } from './settings';
 
 export interface Analysis {
@@ -55,7 +56,10 @@ export class AnalysisCache {
     const format = detectFormat(fileName(textDocument.uri), text, settings.format === 'auto' ? undefined : settings.format);
     // After an edit, re-read only the lines it touched when the format allows.
     const previous = cached?.analysis.document;
-    const document = previous && previous.format === format ? updateDocument(previous, text) : parseDocument(text, format);
+    // The editor's changes tell what they left as it was since the text of the last analysis: no comparison of the texts.
+    const kept = previous && textDocument instanceof LineIndexedDocument ? textDocument.keptSince(previous.text) : undefined;
+    const document = previous && previous.format === format ? updateDocument(previous, text, kept) : parseDocument(text, format);
+    if (textDocument instanceof LineIndexedDocument) textDocument.mark();
     // The file's `# ownership-data:` snapshot, else the setting's; what the ASN data said is kept only while the data stays.
     const data = this.data();
     const networks = data?.get(document.directives.ownershipData?.name ?? settings.ownershipSnapshot);

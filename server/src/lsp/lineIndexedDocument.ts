@@ -7,7 +7,11 @@
  * 2 million, on the way to the first diagnostics, which need positions.
  * Positions read as the library reads them, and as the core's line model
  * (core/formats/format.ts): `\n`, `\r\n` and a lone `\r` end a line, and an
- * offset inside a line break is at the end of the line it ends.
+ * offset inside a line break is at the end of the line it ends. The
+ * document also tells, from the ranges of the changes applied to it, how
+ * much of its text's start and end no change has touched since a text it
+ * was marked with: the analysis then re-reads the edited lines without
+ * comparing the whole old and new texts on every keystroke.
  */
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -21,6 +25,10 @@ export class LineIndexedDocument implements TextDocument {
   /** starts[0, count): the offset where each line starts, ascending; capacity beyond count, so that an edit rarely allocates. */
   private starts: Uint32Array;
   private count = 0;
+  /** The text `mark` last saw, and the lengths of its start and of its end that the changes since have left as they were. */
+  private marked: string | undefined;
+  private keptPrefix = 0;
+  private keptSuffix = 0;
 
   private constructor(
     readonly uri: string,
@@ -44,6 +52,21 @@ export class LineIndexedDocument implements TextDocument {
     for (const change of changes) document.apply(change);
     document.documentVersion = version;
     return document;
+  }
+
+  /** Marks the text now as the one that later changes are told against (keptSince). */
+  mark(): void {
+    this.marked = this.content;
+    this.keptPrefix = this.keptSuffix = this.content.length;
+  }
+
+  /**
+   * How much of the text's start and end (in characters) no change has
+   * touched since the document was marked with `text`, or undefined when
+   * `text` is not the text it was last marked with.
+   */
+  keptSince(text: string): { readonly prefix: number; readonly suffix: number } | undefined {
+    return this.marked !== undefined && this.marked === text ? { prefix: this.keptPrefix, suffix: this.keptSuffix } : undefined;
   }
 
   get version(): number {
@@ -95,11 +118,14 @@ export class LineIndexedDocument implements TextDocument {
   private apply(change: TextDocumentContentChangeEvent): void {
     if (!('range' in change)) {
       this.content = change.text;
+      this.keptPrefix = this.keptSuffix = 0;
       this.count = 0;
       forEachLineStart(change.text, 0, change.text.length, (start) => this.push(start));
       return;
     }
     const [from, to] = ordered(this.offsetAt(change.range.start), this.offsetAt(change.range.end));
+    this.keptPrefix = Math.min(this.keptPrefix, from);
+    this.keptSuffix = Math.min(this.keptSuffix, this.content.length - to);
     this.content = this.content.substring(0, from) + change.text + this.content.substring(to);
     // Whether an offset starts a line depends on the characters before it and at it alone. So the line starts before
     // `from` stay, those after the removed text move by the change in length, and the inserted text's are found afresh.

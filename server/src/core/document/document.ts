@@ -213,19 +213,29 @@ export function parseDocument(text: string, format: Format): BlocklistDocument {
   return { text, format, ...read, directives, scopeNames, scopes: resolveScopes(scopeNames, read.scopeFacts, directives, format) };
 }
 
+/** How much of a text's start and end an edit left as they were, in characters: as an editor's changes tell it. */
+export interface KeptEnds {
+  readonly prefix: number;
+  readonly suffix: number;
+}
+
 /**
  * The document after its text changed to `text`. For formats read line by
  * line only the lines between the unchanged start and the unchanged end of
- * the text are read again; the other entries and problems are moved.
+ * the text are read again; the other entries and problems are moved. `kept`
+ * says how much of the start and end is unchanged, when the editor's
+ * changes told it (it may say less than is: more lines are read again);
+ * without it the texts are compared.
  */
-export function updateDocument(previous: BlocklistDocument, text: string): BlocklistDocument {
+export function updateDocument(previous: BlocklistDocument, text: string, kept?: KeptEnds): BlocklistDocument {
   const old = previous.text;
-  if (old === text) return previous;
+  const shorter = Math.min(old.length, text.length);
+  if (kept ? kept.prefix >= old.length && old.length === text.length : old === text) return previous;
   const start = contentStart(text);
   if (!previous.format.lineByLine || start !== contentStart(old) || notTextAt(old) >= 0 || notTextAt(text) >= 0) return parseDocument(text, previous.format);
 
-  const prefix = commonPrefix(old, text);
-  const suffix = commonSuffix(old, text, Math.min(old.length, text.length) - prefix);
+  const prefix = kept ? Math.min(kept.prefix, shorter) : commonPrefix(old, text);
+  const suffix = kept ? Math.min(kept.suffix, shorter - prefix) : commonSuffix(old, text, shorter - prefix);
   // Widen the changed part to whole lines: [regionStart, oldEnd) before, [regionStart, newEnd) after. A line that
   // ends with a lone `\r` is taken too, as the edit may make it a `\r\n`.
   let regionStart = lineStartOf(old, prefix);
