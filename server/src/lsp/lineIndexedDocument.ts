@@ -15,6 +15,7 @@
  */
 import type { Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { KeptEnds } from '../core/document/document';
 import { CR, LF } from '../core/primitives/charCodes';
 import { forEachLineStart } from '../core/formats/format';
 import { lowerBound } from '../core/primitives/search';
@@ -65,7 +66,7 @@ export class LineIndexedDocument implements TextDocument {
    * touched since the document was marked with `text`, or undefined when
    * `text` is not the text it was last marked with.
    */
-  keptSince(text: string): { readonly prefix: number; readonly suffix: number } | undefined {
+  keptSince(text: string): KeptEnds | undefined {
     return this.marked !== undefined && this.marked === text ? { prefix: this.keptPrefix, suffix: this.keptSuffix } : undefined;
   }
 
