@@ -32,11 +32,7 @@ export class EntryFacts implements Iterable<EntryFact> {
 
   /** A fact whose other side is entry `other` (or -1 for none). */
   add(code: EntryCode, entry: number, other: number): void {
-    if (this.rows === this.codes.length) this.grow();
-    const n = this.rows++;
-    this.codes[n] = CODE_NUMBERS.get(code)!;
-    this.entries[n] = entry;
-    this.others[n] = other;
+    this.addRow(CODE_NUMBERS.get(code)!, entry, other);
   }
 
   push(fact: EntryFact): void {
@@ -115,7 +111,7 @@ export class EntryFacts implements Iterable<EntryFact> {
     for (const n of rows) {
       const place = this.places.get(n);
       if (place) sorted.places.set(sorted.rows, place);
-      sorted.add(ENTRY_CODES[this.codes[n]], this.entries[n], this.others[n]);
+      sorted.addRow(this.codes[n], this.entries[n], this.others[n]);
     }
     return sorted;
   }
@@ -159,10 +155,19 @@ export class EntryFacts implements Iterable<EntryFact> {
       const next = this.firstRowOf(old >= 0 ? old : from);
       copy(row, next);
       row = old >= 0 ? this.firstRowOf(old + 1) : next;
-      for (; f < found.rows && found.entries[f] === k; f++) out.add(ENTRY_CODES[found.codes[f]], k, found.others[f]);
+      for (; f < found.rows && found.entries[f] === k; f++) out.addRow(found.codes[f], k, found.others[f]);
     }
     copy(row, this.rows);
     return out;
+  }
+
+  /** A row whose code is already a number of ENTRY_CODES: rows copied from other facts. */
+  private addRow(code: number, entry: number, other: number): void {
+    if (this.rows === this.codes.length) this.grow();
+    const n = this.rows++;
+    this.codes[n] = code;
+    this.entries[n] = entry;
+    this.others[n] = other;
   }
 
   private grow(): void {

@@ -45,12 +45,12 @@ const REMOVED = -2;
  */
 export function unionEdit(document: BlocklistDocument, previous: BlocklistDocument, before: DocumentFacts, order4: Uint32Array, order6: Uint32Array, facts: EntryFacts): UnionEdit {
   const splice = document.spliced!;
-  const redone = new Set<number>(); // the sweep takes each blocking entry the edit read, at its place
-  const edit = new FamilyEdit(document, previous, splice, before.entryFacts, facts, redone);
+  const edit = new FamilyEdit(document, previous, splice, before.entryFacts, facts);
   const [now, then] = [document.entries, previous.entries];
   const blocked4 = edit.run(IPV4, { los: now.lo4, his: now.hi4 }, { los: then.lo4, his: then.hi4 }, order4, before.blocked4);
   const blocked6 = edit.run(IPV6, { los: now.lo6, his: now.hi6 }, { los: then.lo6, his: then.hi6 }, order6, before.blocked6);
-  return { blocked4, blocked6, redone: Uint32Array.from(redone).sort() };
+  // The entries the sweep took, each entry the edit read among them (each is at one of the places it resumes from).
+  return { blocked4, blocked6, redone: Uint32Array.from(edit.swept()).sort() };
 }
 
 /**
@@ -77,7 +77,6 @@ class FamilyEdit {
     /** The facts before the edit, in entry order. */
     private readonly before: EntryFacts,
     private readonly facts: EntryFacts,
-    private readonly redone: Set<number>,
   ) {
     this.shift = splice.inserted - (splice.to - splice.from);
     this.table = document.entries;
@@ -134,7 +133,6 @@ class FamilyEdit {
       const code = sweep.step(k);
       if (code !== undefined) this.facts.add(code, k, sweep.other);
       this.found.set(k, [code, code === undefined ? -1 : sweep.other]);
-      this.redone.add(k);
       while (next < places.length && places[next] < n) next++;
       if (next < places.length && places[next] === n) continue;
       const old = this.oldIndex(k);
@@ -144,6 +142,11 @@ class FamilyEdit {
       n = places[next];
       resumeBefore(n);
     }
+  }
+
+  /** The entries the resumed sweeps took, in both families. */
+  swept(): Iterable<number> {
+    return this.found.keys();
   }
 
   /** Entry k's index before the edit, or -1 for an entry the edit read. */
