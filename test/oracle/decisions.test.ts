@@ -168,11 +168,19 @@ const nginxRule = fc
     return { blocks: all === 0 ? [] : [chosen], text: `${verb}${gap}${quoted === 0 ? `"${address}"` : address}${beforeEnd};` };
   });
 
-/** Rules written one a line or several on one, with comments after them and on lines of their own. */
-const nginxRules = fc.array(fc.tuple(nginxRule, fc.constantFrom('\n', '\n', '\n', ' ', ' # note\n'), commentLine), { maxLength: 5 }).map((rules) => ({
-  blocks: rules.flatMap(([rule]) => rule.blocks),
-  text: rules.map(([rule, after, comment]) => `${comment}${rule.text}${after}`).join('') + '\n',
-}));
+/**
+ * Other directives among the rules, whose words nginx reads its own way: a
+ * quoted string over two lines with a `;` and braces in it, a quote and a
+ * `}` inside words (`add_header` is not allowed in `limit_except`).
+ */
+const nginxNoise = fc.constantFrom('', '', '', '', 'add_header X-A "x; {y}\n   z";\n', "add_header X-B it's;\n", 'add_header X-C a}b;\n');
+
+/** Rules written one a line or several on one, with comments after them and on lines of their own, and other directives among them where `noise`. */
+const nginxRules = (noise: boolean) =>
+  fc.array(fc.tuple(nginxRule, fc.constantFrom('\n', '\n', '\n', ' ', ' # note\n'), commentLine, noise ? nginxNoise : fc.constant('')), { maxLength: 5 }).map((rules) => ({
+    blocks: rules.flatMap(([rule]) => rule.blocks),
+    text: rules.map(([rule, after, comment, other]) => `${comment}${other}${rule.text}${after}`).join('') + '\n',
+  }));
 
 /**
  * A server's body: the file's own rules (behind the planted controls, which
@@ -184,11 +192,11 @@ const nginxRules = fc.array(fc.tuple(nginxRule, fc.constantFrom('\n', '\n', '\n'
  */
 const nginxFile = fc
   .record({
-    top: nginxRules,
-    a: nginxRules,
-    limit: fc.option(nginxRules, { nil: undefined }),
-    nested: fc.option(nginxRules, { nil: undefined }),
-    b: fc.option(nginxRules, { nil: undefined }),
+    top: nginxRules(true),
+    a: nginxRules(true),
+    limit: fc.option(nginxRules(false), { nil: undefined }),
+    nested: fc.option(nginxRules(true), { nil: undefined }),
+    b: fc.option(nginxRules(true), { nil: undefined }),
     fixes: fixOptions,
   })
   .map(({ top, a, limit, nested, b, fixes }): RandomFile<NginxQuery> & { blocks: NginxBlock[] } => {

@@ -22,6 +22,7 @@ import { contentStart } from '../document/encoding';
 import { endsLine, lineBreakLength, lineContentEnd, lineStartOf, nextLineBreak, nextLineStart, type FormatId } from '../formats/format';
 import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
 import { multilineDirectives } from '../formats/nginx';
+import { COMMENT, forEachToken, WORD } from '../formats/nginxTokens';
 import { Scanner } from '../formats/scanner';
 import { CR, HASH, LF, SEMICOLON, SLASH } from '../primitives/charCodes';
 import { partitionPoint } from '../primitives/search';
@@ -790,34 +791,35 @@ function nginxList(document: BlocklistDocument, start: number): List | undefined
   const [first, last] = joinedLines(document, start);
   let segment = first;
   let items: number[] = [];
-  let directive = -1;
-  let quote = 0;
-  for (let i = first; i <= last; i++) {
-    const c = i < last ? text.charCodeAt(i) : -1;
-    if (quote) {
-      if (c === BACKSLASH) i++;
-      else if (c === quote) quote = 0;
-      continue;
-    }
-    const comment = c === HASH && (directive < 0 || isBlank(text.charCodeAt(i - 1)) || endsLine(text, i - 1));
-    if (comment && nextLineBreak(text, i, last) < last) {
-      // A comment inside a directive that runs on: up to its line's end.
-      i = nextLineBreak(text, i, last);
-    } else if (c === SEMICOLON && directive >= 0) {
-      items.push(directive, i + 1);
+  let [directive, directiveEnd] = [-1, -1];
+  let list: List | undefined;
+  let ended = false;
+  /** Ends the segment at `at` (a brace, a comment, the end): the list when it holds `start`; whether to stop. */
+  const close = (at: number, last: boolean): boolean => {
+    if (directive >= 0) items.push(directive, directiveEnd);
+    directive = -1;
+    if (start >= segment && start < at) list = { start: segment, end: at, items, statement: { start: segment, end: at } };
+    else if (!last) [segment, items] = [at + 1, []];
+    ended = list !== undefined || last;
+    return ended;
+  };
+  forEachToken(text, first, last, (kind, tokenStart, tokenEnd) => {
+    if (kind === WORD) {
+      if (directive < 0) directive = tokenStart;
+      directiveEnd = tokenEnd;
+    } else if (kind === SEMICOLON) {
+      if (directive >= 0) items.push(directive, tokenEnd);
       directive = -1;
-    } else if (c < 0 || c === 0x7b || c === 0x7d || comment) {
-      if (directive >= 0) items.push(directive, trimEnd(text, directive, i));
-      directive = -1;
-      if (start >= segment && start < i) return { start: segment, end: i, items, statement: { start: segment, end: i } };
-      if (c < 0 || c === HASH) return undefined;
-      [segment, items] = [i + 1, []];
-    } else if (c !== SEMICOLON && !isBlank(c) && c !== LF && c !== CR && directive < 0) {
-      directive = i;
+    } else if (kind === COMMENT) {
+      // A comment inside a directive that runs on is skipped; one that ends the lines ends the list before it.
+      return tokenEnd >= last && close(tokenStart, true);
+    } else {
+      return close(tokenStart, false);
     }
-    if (c === QUOTE || c === 0x27) quote = c;
-  }
-  return undefined;
+    return false;
+  });
+  if (!ended) close(last, true);
+  return list;
 }
 
 const NGINX_DIRECTIVES = new WeakMap<BlocklistDocument, number[]>();

@@ -6,14 +6,18 @@
  * alike, and reads on to the `;`). Each block (`server`,
  * `location /api`, …) with rules of its own is a scope, where the rules are
  * checked in order and the first that matches decides; a block without
- * rules inherits its parent's, which decide as they do there.
+ * rules inherits its parent's, which decide as they do there. A block
+ * answered before the access phase (its own `return`, its server's) or
+ * granted by another module (`satisfy any`) decides for some requests at
+ * most: its rules are conditional. The lines of `map`, `geo` and the like
+ * are data, not directives.
  */
-import { HASH, SEMICOLON } from '../primitives/charCodes';
+import { SEMICOLON, SLASH } from '../primitives/charCodes';
 import { excerpt } from '../primitives/excerpt';
-import { isBlank } from '../document/entry';
 import { blockName } from './blockNames';
-import { forEachLine, type EntryRole, type Format, type TokenSink } from './format';
-import { emitEverything, expected, skipBlanks, wordIs } from './lines';
+import { countLineBreaks, type EntryRole, type Format, type TokenSink } from './format';
+import { emitEverything, expected, wordIs } from './lines';
+import { APOSTROPHE, CLOSE_BRACE, COMMENT, forEachToken, OPEN_BRACE, QUOTE, WORD } from './nginxTokens';
 
 export const nginx: Format = {
   id: 'nginx',
@@ -22,11 +26,6 @@ export const nginx: Format = {
   read: readNginx,
   evaluation: 'first-match',
 };
-
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const QUOTE = 0x22;
-const APOSTROPHE = 0x27;
 
 /** A word of a directive: where it stands, and on which line. */
 interface Word {
@@ -54,53 +53,123 @@ interface Directive {
  * blocks the `{` and `}` open and close (`blocks`: their names). `deny
  * all;` and `allow all;` are two entries on the word, 0.0.0.0/0 and ::/0,
  * since nginx's `all` matches both families; in order, `allow all;` decides
- * every address left.
+ * every address left. A block's name is made unique in the file (a second
+ * `server` is `server (line 12)`): nginx evaluates each block on its own,
+ * however alike two are written.
  */
 function readNginx(text: string, sink: TokenSink): void {
-  const blocks: string[] = [];
+  const blocks: Block[] = [];
+  /** The names of `blocks`, for `blockName`. */
+  const names: string[] = [];
+  const named = new Set<string>();
+  const answering = answeringBlocks(text);
   const directive: Directive = { words: [], count: 0, end: 0, endLine: 0 };
   /** Ends the directive read so far: at its `;` (`terminated`), or cut short by a brace or the end of the text. */
   const end = (terminated: boolean, after: number) => {
-    if (isAccess(text, directive)) readAccess(text, directive, terminated, after, sink, blocks.at(-1) ?? '');
+    const block = blocks.at(-1);
+    if (!block?.opaque && isAccess(text, directive)) readAccess(text, directive, terminated, after, sink, block ?? FILE_BLOCK);
     directive.count = 0;
     directive.words.length = 0;
   };
-  forEachToken(text, (c, start, tokenEnd, line) => {
-    if (c === SEMICOLON) {
+  forEachToken(text, 0, text.length, (kind, start, tokenEnd, line) => {
+    if (kind === SEMICOLON) {
       end(true, tokenEnd);
-    } else if (c === OPEN_BRACE) {
-      const name = directive.count === 0 ? '{' : directiveText(text, directive);
+    } else if (kind === OPEN_BRACE) {
+      const words = directive.count === 0 ? '{' : directiveText(text, directive);
+      const opaque = directive.count > 0 && OPAQUE_BLOCKS.has(unquoted(text, directive.words[0]));
       end(false, start);
-      blocks.push(blockName(blocks, name, line));
-    } else if (c === CLOSE_BRACE) {
+      let name = blockName(names, words, line);
+      if (named.has(name)) name = `${name} (line ${line + 1})`;
+      named.add(name);
+      const outer = blocks.at(-1) ?? FILE_BLOCK;
+      const own = answering.get(start);
+      const satisfyAny = own?.satisfy !== undefined ? own.satisfy === 'any' : outer.satisfyAny;
+      const serverReturns = outer.serverReturns || (own?.returns === true && own.server);
+      blocks.push({
+        name,
+        opaque: opaque || outer.opaque,
+        satisfyAny,
+        serverReturns,
+        conditional: satisfyAny || serverReturns || own?.returns === true,
+      });
+      names.push(name);
+    } else if (kind === CLOSE_BRACE) {
       end(false, start);
       blocks.pop();
-    } else {
+      names.pop();
+    } else if (kind === WORD) {
       if (directive.words.length < 3) directive.words.push({ start, end: tokenEnd, line });
       directive.count++;
       directive.end = tokenEnd;
       directive.endLine = line;
     }
+    return false;
   });
   end(false, text.length);
 }
 
-/** What a token is: a word, or the `;`, `{` or `}` it is. */
-type TokenKind = typeof WORD | typeof SEMICOLON | typeof OPEN_BRACE | typeof CLOSE_BRACE;
-const WORD = 0;
+/** A block being read: its scope name, whether its directives are data (`map`, `geo`…), and whether its rules decide for only some requests. */
+interface Block {
+  readonly name: string;
+  readonly opaque: boolean;
+  /** `satisfy any` here or inherited (no `satisfy all` since): another access module (basic auth) may grant what the rules deny. */
+  readonly satisfyAny: boolean;
+  /** A `return` of the server around it (or its own, for a server) answers before any location is chosen. */
+  readonly serverReturns: boolean;
+  /** Its rules decide for some requests at most: by `satisfyAny`, `serverReturns`, or a `return` of its own. */
+  readonly conditional: boolean;
+}
 
-/** nginx's tokens in order, as its configuration parser reads them: words (quoted strings whole), `;`, `{` and `}`; a `#` that starts a token comments out the rest of its line. */
-function forEachToken(text: string, visit: (kind: TokenKind, start: number, end: number, line: number) => void): void {
-  forEachLine(text, (lineStart, lineEnd, line) => {
-    for (let i = skipBlanks(text, lineStart, lineEnd); i < lineEnd; i = skipBlanks(text, i, lineEnd)) {
-      const c = text.charCodeAt(i);
-      if (c === HASH) return;
-      const punctuation = c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE;
-      const end = punctuation ? i + 1 : Math.max(wordEnd(text, i, lineEnd), i + 1);
-      visit(punctuation ? c : WORD, i, end, line);
-      i = end;
+const HYPHEN = 0x2d;
+
+const FILE_BLOCK: Block = { name: '', opaque: false, satisfyAny: false, serverReturns: false, conditional: false };
+
+/** Blocks whose lines are data, not directives: `geo $bad { 1.2.3.0/24 1; }`, `map $x $y { deny 403; }`. */
+const OPAQUE_BLOCKS = new Set(['map', 'geo', 'split_clients', 'types', 'charset_map', 'match']);
+
+/** What a block says of its own that answers or grants before its access rules: `return` (answered in the rewrite phase, before the access phase runs), `satisfy`. */
+interface Answering {
+  readonly server: boolean;
+  returns: boolean;
+  satisfy?: 'any' | 'all';
+}
+
+/** Each block's `Answering`, by the offset of its `{`: read first, as `return` and `satisfy` may follow the rules. */
+function answeringBlocks(text: string): Map<number, Answering> {
+  const blocks = new Map<number, Answering>();
+  if (!text.includes('return') && !text.includes('satisfy')) return blocks;
+  const open: Answering[] = [];
+  const words: string[] = [];
+  forEachToken(text, 0, text.length, (kind, start, end) => {
+    if (kind === WORD) {
+      if (words.length < 2) words.push(unquoted(text, { start, end }));
+    } else if (kind === OPEN_BRACE) {
+      const block: Answering = { server: words[0] === 'server', returns: false };
+      open.push(block);
+      blocks.set(start, block);
+      words.length = 0;
+    } else if (kind === CLOSE_BRACE) {
+      open.pop();
+      words.length = 0;
+    } else if (kind === SEMICOLON) {
+      const block = open.at(-1);
+      if (block !== undefined && words[0] === 'return') block.returns = true;
+      if (block !== undefined && words[0] === 'satisfy') block.satisfy = words[1] === 'any' ? 'any' : 'all';
+      words.length = 0;
     }
+    return false;
   });
+  return blocks;
+}
+
+/** A word without the quotes around it, if it has them: nginx takes `"deny"` as `deny`. */
+function unquoted(text: string, { start, end }: { readonly start: number; readonly end: number }): string {
+  return text.slice(...unquotedSpan(text, start, end));
+}
+
+function unquotedSpan(text: string, start: number, end: number): [number, number] {
+  const quote = text.charCodeAt(start);
+  return (quote === QUOTE || quote === APOSTROPHE) && end - start >= 2 && text.charCodeAt(end - 1) === quote ? [start + 1, end - 1] : [start, end];
 }
 
 /**
@@ -116,22 +185,25 @@ export function multilineDirectives(text: string): number[] {
     if (start >= 0 && endLine > startLine) spans.push(start, end);
     start = -1;
   };
-  forEachToken(text, (kind, tokenStart, tokenEnd, line) => {
+  forEachToken(text, 0, text.length, (kind, tokenStart, tokenEnd, line) => {
     if (kind === WORD || kind === SEMICOLON) {
       if (kind === WORD && start < 0) [start, startLine] = [tokenStart, line];
-      if (start >= 0) [end, endLine] = [tokenEnd, line];
+      if (start >= 0) [end, endLine] = [tokenEnd, line + (kind === WORD ? countLineBreaks(text, tokenStart, tokenEnd) : 0)];
       if (kind === SEMICOLON) close();
-    } else {
+    } else if (kind !== COMMENT) {
       close();
     }
+    return false;
   });
   close();
   return spans;
 }
 
-/** Whether the directive is `allow` or `deny`. */
+/** Whether the directive is `allow` or `deny` (quoted or not, as nginx takes either). */
 function isAccess(text: string, { words, count }: Directive): boolean {
-  return count > 0 && (wordIs(text, words[0].start, words[0].end, 'deny') || wordIs(text, words[0].start, words[0].end, 'allow'));
+  if (count === 0) return false;
+  const [start, end] = unquotedSpan(text, words[0].start, words[0].end);
+  return wordIs(text, start, end, 'deny') || wordIs(text, start, end, 'allow');
 }
 
 /** The directive's words as written, lines (and their comments) joined by a blank: a block's name, `location /api`. */
@@ -140,12 +212,11 @@ function directiveText(text: string, directive: Directive): string {
   return directive.endLine === directive.words[0].line ? written : written.replace(/\s*(?:#[^\r\n]*)?[\r\n]\s*/g, ' ');
 }
 
-/** `deny ADDRESS;` (or `allow`), once read to its `;`, or cut short before one (`after`: past the `;`, or where it was cut short). */
-function readAccess(text: string, directive: Directive, terminated: boolean, after: number, sink: TokenSink, scope: string): void {
-  if (!isAccess(text, directive)) return;
+/** `deny ADDRESS;` (or `allow`), once read to its `;`, or cut short before one (`after`: past the `;`, or where it was cut short), in `block`. */
+function readAccess(text: string, directive: Directive, terminated: boolean, after: number, sink: TokenSink, block: Block): void {
   const [name, arg, next] = directive.words;
-  const role: EntryRole = wordIs(text, name.start, name.end, 'deny') ? 'block' : 'allow';
-  const nameText = text.slice(name.start, name.end);
+  const nameText = unquoted(text, name);
+  const role: EntryRole = nameText === 'deny' ? 'block' : 'allow';
   if (arg === undefined) {
     expected(sink, name.start, name.end, name.line, `an address after "${nameText}", as in "${nameText} 192.0.2.0/24;"`);
     return;
@@ -159,32 +230,26 @@ function readAccess(text: string, directive: Directive, terminated: boolean, aft
     expected(sink, name.start, after, name.line, `one address in "${nameText}", then ";"`);
     return;
   }
-  let [tokenStart, tokenEnd] = [arg.start, arg.end];
-  const quote = text.charCodeAt(arg.start);
-  if ((quote === QUOTE || quote === APOSTROPHE) && arg.end - arg.start >= 2 && text.charCodeAt(arg.end - 1) === quote) {
-    tokenStart++;
-    tokenEnd--;
-  }
+  const [tokenStart, tokenEnd] = unquotedSpan(text, arg.start, arg.end);
+  const meaning = { role, scope: block.name, ...(block.conditional ? { conditional: true } : {}) };
   if (wordIs(text, tokenStart, tokenEnd, 'all')) {
-    emitEverything(sink, tokenStart, tokenEnd, arg.line, { role, scope });
-  } else if (!text.startsWith('unix:', tokenStart)) {
-    sink.entry(tokenStart, tokenEnd, arg.line, undefined, { role, scope });
+    emitEverything(sink, tokenStart, tokenEnd, arg.line, meaning);
+  } else if (text.startsWith('unix:', tokenStart)) {
+    if (tokenEnd > tokenStart + 5) expected(sink, tokenStart, tokenEnd, arg.line, `"unix:" alone: nginx refuses a path after it ("invalid parameter")`);
+  } else if (!isAddressOrCidr(text, tokenStart, tokenEnd)) {
+    expected(sink, tokenStart, tokenEnd, arg.line, `an address or a CIDR after "${nameText}": nginx refuses a range or a netmask ("invalid parameter"); write the range as CIDRs`);
+  } else {
+    sink.entry(tokenStart, tokenEnd, arg.line, undefined, meaning);
   }
 }
 
-/** The end of an nginx word: a blank, `;`, `{` or `}` outside quotes. */
-function wordEnd(text: string, i: number, end: number): number {
-  let quote = 0;
-  for (; i < end; i++) {
+/** Whether a word may be an address or CIDR as nginx reads them (no range `a-b`, no netmask `/255.0.0.0`); what it holds is checked as an entry. */
+function isAddressOrCidr(text: string, start: number, end: number): boolean {
+  let slash = false;
+  for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
-    if (quote) {
-      if (c === 0x5c) i++;
-      else if (c === quote) quote = 0;
-    } else if (c === QUOTE || c === APOSTROPHE) {
-      quote = c;
-    } else if (isBlank(c) || c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE) {
-      return i;
-    }
+    if (c === HYPHEN || (slash && (c < 0x30 || c > 0x39))) return false;
+    if (c === SLASH) slash = true;
   }
-  return end;
+  return true;
 }
