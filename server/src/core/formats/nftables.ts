@@ -37,7 +37,7 @@ import { Scanner } from './scanner';
 export const nftables: Format = {
   id: 'nftables',
   label: 'nftables set',
-  read: (text, sink) => new NftablesReader(text, sink).read(),
+  read: (text, sink) => new NftablesReader(text, sink, clearingsOf(text)).read(),
   // Sets, and elements outside any set, are unions; chains declare their own first-match rule.
   evaluation: 'union',
   // No `scopeKind`: a ruleset's scopes are sets, maps and chains, and each name says which it is.
@@ -71,10 +71,28 @@ export interface NftRuleset {
 }
 
 export function nftRuleset(text: string): NftRuleset {
-  const ignore = () => undefined;
-  const reader = new NftablesReader(text, { entry: ignore, problem: ignore, scopeFact: ignore });
+  const reader = new NftablesReader(text, IGNORE, NO_CLEARINGS);
   reader.read();
   return { sets: reader.sets, elementCommands: reader.elementCommands };
+}
+
+const ignore = () => undefined;
+const IGNORE: TokenSink = { entry: ignore, problem: ignore, scopeFact: ignore };
+const NO_CLEARINGS: ReadonlyMap<string, number> = new Map();
+/** The key of `flush ruleset` among the clearings. */
+const RULESET = '';
+
+/**
+ * Where the ruleset is emptied, last, by what it empties (a scope's name,
+ * `table FAMILY NAME`, or RULESET): `flush set`, `delete set`, `flush
+ * chain`, `flush table`, `delete table`, `flush ruleset` and their
+ * `destroy` twins. Read first, as they follow the elements they take away.
+ */
+function clearingsOf(text: string): ReadonlyMap<string, number> {
+  if (!/\b(?:flush|delete|destroy)\b/.test(text)) return NO_CLEARINGS;
+  const reader = new NftablesReader(text, IGNORE, NO_CLEARINGS);
+  reader.read();
+  return reader.clearings;
 }
 
 /** The table a statement stands in: `table inet filter { … }`, or the words of `add rule inet filter …`. */
@@ -97,10 +115,17 @@ interface Chain {
   readonly destinations: string;
 }
 
+/** What an element does with its key's addresses, by what follows the key: nothing more, a verdict map's `drop` or `accept`, or a decision that needs more than the address. */
+type ElementRest = 'plain' | 'drop' | 'accept' | 'conditional';
+
 /** Where the addresses read go: elements of a set (or of the file), or addresses of a rule. */
 type Target = { readonly kind: 'set'; readonly scope: string | undefined } | { readonly kind: 'rule'; readonly daddr: boolean; readonly negated: boolean };
 
 interface SetSettings {
+  /** A map's elements map their key to a value; only a verdict map's `drop` and `accept` decide about the key's addresses. */
+  map: boolean;
+  /** The map's values are verdicts (`type ipv4_addr : verdict`). */
+  verdict: boolean;
   family: 4 | 6 | undefined;
   /** Whether the elements are addresses: undefined while the type is not known. */
   addresses: boolean | undefined;
@@ -131,9 +156,14 @@ class NftablesReader {
   /** The sets the rule being read names (`@name`): scope, start, end, line, negated. */
   private readonly ruleSets: { scope: string; start: number; end: number; line: number; negated: boolean }[] = [];
 
+  /** What `flush` and `delete` statements empty, and where the last of each stands (see `clearingsOf`). */
+  readonly clearings = new Map<string, number>();
+
   constructor(
     private readonly text: string,
     private readonly sink: TokenSink,
+    /** The clearings of the whole text, read beforehand: an entry a later one takes away decides nothing. */
+    private readonly clearedLater: ReadonlyMap<string, number>,
   ) {
     this.scanner = new Scanner(text, '{};,=!');
   }
@@ -198,11 +228,45 @@ class NftablesReader {
     } else if (s.is('elements')) {
       // A bare element list, as in a fragment of a set.
       this.elementList(undefined, undefined);
+    } else if (s.is('flush') || s.is('delete') || s.is('destroy')) {
+      this.clearing();
     } else if (isOneOf(s, NO_ENTRY)) {
       s.skipStatement();
     } else {
       this.rule(this.chain);
     }
+  }
+
+  /**
+   * `flush|delete|destroy ruleset|table|set|map|chain …`: notes what it
+   * empties. `delete element` and `delete rule` are not followed: they take
+   * away single elements and rules, which `clearedLater` does not model.
+   */
+  private clearing(): void {
+    const s = this.scanner;
+    const at = s.start;
+    s.next();
+    if (s.is('ruleset')) {
+      this.clearings.set(RULESET, at);
+    } else if (s.is('table')) {
+      const words = this.headerWords();
+      if (words.length > 0) this.clearings.set(words.length > 1 ? `table ${words[0].text} ${words[1].text}` : `table ip ${words[0].text}`, at);
+    } else if (s.is('set') || s.is('map') || s.is('chain')) {
+      const kind = s.is('chain') ? 'chain' : s.is('map') ? 'map' : 'set';
+      const scope = this.scopeOf(kind, this.headerWords());
+      if (scope !== undefined) this.clearings.set(scope, at);
+      if (scope !== undefined && kind === 'chain') this.clearings.set(`${scope} (daddr)`, at);
+    }
+    s.skipStatement();
+  }
+
+  /** Whether a statement after `at` empties `scope` (a set, map or chain named as `scopeOf` names it). */
+  private clearedAfter(scope: string | undefined, at: number): boolean {
+    const later = this.clearedLater;
+    if (later.size === 0) return false;
+    if ((later.get(RULESET) ?? -1) > at || (scope !== undefined && (later.get(scope) ?? -1) > at)) return true;
+    const words = scope?.split(' ');
+    return words !== undefined && words.length >= 4 && (later.get(`table ${words[1]} ${words[2]}`) ?? -1) > at;
   }
 
   /** The words after a keyword, up to a `{` or the end of the statement; the scanner stays on that token. */
@@ -247,7 +311,7 @@ class NftablesReader {
     if (scope !== undefined && name !== undefined) {
       this.sink.scopeFact({ kind: 'declare', scope, evaluation: 'union', start: name.start, end: name.end }, name.line);
     }
-    this.blockOrEnd(() => this.setBlock(scope));
+    this.blockOrEnd(() => this.setBlock(scope, kind === 'map'));
   }
 
   /**
@@ -301,11 +365,11 @@ class NftablesReader {
   }
 
   /** After `set NAME {`: `type`, `typeof`, `flags`, `auto-merge`, `elements = { … }` and other settings, up to the closing brace. */
-  private setBlock(scope: string | undefined): void {
+  private setBlock(scope: string | undefined, map: boolean): void {
     const s = this.scanner;
     let settings = scope === undefined ? undefined : this.sets.get(scope);
     if (scope !== undefined && settings === undefined) {
-      settings = { family: undefined, addresses: undefined, type: '', interval: false, autoMerge: false, concatenated: false };
+      settings = { map, verdict: false, family: undefined, addresses: undefined, type: '', interval: false, autoMerge: false, concatenated: false };
       this.sets.set(scope, settings);
     }
     for (;;) {
@@ -339,6 +403,7 @@ class NftablesReader {
     let inKey = true;
     for (s.next(); !s.endsStatement() && !s.isPunctuation('}'); s.next()) {
       if (s.is(':')) inKey = false;
+      else if (!inKey && s.is('verdict')) settings.verdict = true;
       else if (s.is('.') && inKey) settings.concatenated = true;
       else if (inKey && !settings.concatenated) {
         key.push(this.text.slice(s.start, s.end));
@@ -379,11 +444,21 @@ class NftablesReader {
       } else if (s.kind === 'word' && holdsAddresses !== false) {
         key = this.element(holdsAddresses === true);
       }
-      const role = this.skipElementRest();
+      const rest = this.skipElementRest();
       if (key === undefined) continue;
       const [start, end, line] = key;
-      if (target.kind === 'set') this.sink.entry(start, end, line, undefined, { role, scope: target.scope });
-      else this.ruleEntries.push(start, end, line, target.daddr ? 1 : 0, target.negated ? 1 : 0);
+      if (target.kind === 'rule') {
+        this.ruleEntries.push(start, end, line, target.daddr ? 1 : 0, target.negated ? 1 : 0);
+        continue;
+      }
+      // A map whose values are not verdicts (marks, addresses) maps its keys; it blocks none of them.
+      const conditional =
+        rest === 'conditional' ||
+        settings?.concatenated === true ||
+        (settings?.map === true && !settings.verdict && settings.type !== '') ||
+        this.clearedAfter(target.scope, start);
+      const meaning = { role: rest === 'accept' ? ('allow' as const) : ('block' as const), scope: target.scope, ...(conditional ? { conditional } : {}) };
+      this.sink.entry(start, end, line, undefined, meaning);
     }
   }
 
@@ -407,24 +482,28 @@ class NftablesReader {
 
   /**
    * Past what follows an element's key (options, a map's value, the other
-   * parts of a concatenation), up to its `,` or the list's `}`; a verdict
-   * map's `: accept` or `: return` makes the element allow.
+   * parts of a concatenation), up to its `,` or the list's `}`: what the
+   * element does with its key's addresses. A verdict map's `: drop` blocks
+   * and `: accept` allows; any other value (`jump`, `goto`, `return`,
+   * `continue`, or a map's mark or address) and the other parts of a tuple
+   * (`1.2.3.4 . 22`) leave the decision to more than the address.
    */
-  private skipElementRest(): EntryRole {
+  private skipElementRest(): ElementRest {
     const s = this.scanner;
-    let role: EntryRole = 'block';
+    let rest: ElementRest = 'plain';
     for (;;) {
       s.next();
-      if (s.kind === 'end' || s.kind === 'newline' || s.isPunctuation(',')) return role;
+      if (s.kind === 'end' || s.kind === 'newline' || s.isPunctuation(',')) return rest;
       if (s.isPunctuation('}')) {
         s.pushBack();
-        return role;
+        return rest;
       }
       if (s.isPunctuation('{')) s.skipGroup();
-      else if (s.is(':')) {
+      else if (s.is('.')) rest = 'conditional';
+      else if (s.is(':') && rest === 'plain') {
         s.next();
-        if (s.is('accept') || s.is('return')) role = 'allow';
-        else s.pushBack();
+        rest = s.is('drop') ? 'drop' : s.is('accept') ? 'accept' : 'conditional';
+        if (s.kind !== 'word') s.pushBack();
       }
     }
   }
@@ -488,11 +567,14 @@ class NftablesReader {
       } else if (s.is('drop') || s.is('reject')) {
         role = 'block';
         if (s.is('reject')) this.skipRejectOptions();
-      } else if (s.is('accept') || s.is('return')) {
+      } else if (s.is('accept')) {
         role = 'allow';
-      } else if (s.is('jump') || s.is('goto')) {
-        role = 'block';
-        s.next();
+      } else if (s.is('return') || s.is('jump') || s.is('goto')) {
+        // Decided elsewhere: by the chain jumped to (and the rules after, when it returns), or after a return by the caller or the policy.
+        // A set a rule returns for is still taken as an allowlist (`ip saddr @ok return` skips a blocklist chain's rules), one it jumps for as a blocklist.
+        role = s.is('return') ? 'allow' : 'block';
+        conditional = true;
+        if (!s.is('return')) s.next();
       } else if (s.is('counter')) {
         this.skipOptions(['packets', 'bytes', 'name']);
       } else if (s.is('log')) {
@@ -521,7 +603,8 @@ class NftablesReader {
     }
     for (let k = 0; k < entries.length; k += 5) {
       const scope = entries[k + 3] === 1 ? scopes.destinations : scopes.sources;
-      this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role, scope, conditional: conditional || entries[k + 4] === 1 });
+      const gone = this.clearedAfter(scope === '' ? undefined : scope, entries[k]);
+      this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role, scope, conditional: conditional || gone || entries[k + 4] === 1 });
     }
   }
 
@@ -569,27 +652,8 @@ class NftablesReader {
   }
 }
 
-/** Statements that hold no entry (or whose entries are not blocked: `delete element`). */
-const NO_ENTRY = [
-  'define',
-  'redefine',
-  'undefine',
-  'include',
-  'delete',
-  'destroy',
-  'flush',
-  'reset',
-  'list',
-  'get',
-  'rename',
-  'type',
-  'typeof',
-  'flags',
-  'policy',
-  'hook',
-  'devices',
-  'priority',
-];
+/** Statements that hold no entry. */
+const NO_ENTRY = ['define', 'redefine', 'undefine', 'include', 'reset', 'list', 'get', 'rename', 'type', 'typeof', 'flags', 'policy', 'hook', 'devices', 'priority'];
 
 /** The family of a set's key: `ipv4_addr`, `ipv6_addr`, or `ip`/`ip6` `saddr`/`daddr` after `typeof`. */
 function keyFamily(typeOf: boolean, [first, second]: readonly string[]): 4 | 6 | undefined {
