@@ -9,7 +9,8 @@
  * appended or inserted (`-I CHAIN [N]`), now and then deleted (`-D CHAIN
  * N`); they match a source in a block of 64 addresses (10.0.0.0/26, or
  * 2001:db8::/122), or no address, or also a port or a destination (which a
- * probe — TCP to port 5555 of the loopback address — never matches), and
+ * probe — TCP to a port of the loopback address — never matches; or, for
+ * the kernel's test of the fixes, now and then `-p tcp`, which it does), and
  * drop, reject, accept, return, log, or jump or go to another chain. Two
  * controls come first in INPUT: 192.0.2.1 (2001:db8:ffff::1) is dropped,
  * 192.0.2.2 (2001:db8:ffff::2) accepted.
@@ -53,6 +54,8 @@ export function address(family: Family, n: number): string {
 export interface RandomFile {
   readonly text: string;
   readonly ranges: readonly (readonly [number, number])[];
+  /** Whether a rule's condition is one the probes meet: the product then decides otherwise than the kernel (it keeps conditions out), but its fixes must not. */
+  readonly probesMeetConditions: boolean;
 }
 
 const CHAINS = ['INPUT', 'INPUT', 'INPUT', 'A', 'A', 'B', 'FORWARD'] as const;
@@ -61,6 +64,8 @@ const JUMPS: Record<(typeof CHAINS)[number], readonly string[]> = { INPUT: ['A',
 const VERDICTS = ['DROP', 'DROP', 'REJECT', 'ACCEPT', 'ACCEPT', 'RETURN', 'LOG'];
 /** Conditions a probe never meets: another protocol or port, or another destination. */
 const CONDITIONS = ['-p udp --dport 53 ', '-p tcp --dport 22 ', '-d 10.9.9.9/32 ', '-d 2001:db8:9::9/128 '];
+/** A condition every probe meets (it is TCP): a conditional RETURN then sends traffic back that the product's decisions keep out. */
+const MET = '-p tcp ';
 
 const block = fc.tuple(fc.nat(63), fc.integer({ min: 26, max: 32 })).map(([host, prefix]) => {
   const lo = host & ~((1 << (32 - prefix)) - 1) & 63;
@@ -75,19 +80,34 @@ const command = fc.record({
   source: fc.option(block, { freq: 5, nil: undefined }),
   // One rule in five matches on more than its source.
   condition: fc.nat(5 * CONDITIONS.length - 1),
+  // With `met`, half the RETURNs are for TCP alone, as ufw's `-m addrtype … -j RETURN` returns only some traffic.
+  tcpReturn: fc.boolean(),
   target: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...VERDICTS) }, { weight: 2, arbitrary: fc.tuple(fc.nat(3), fc.boolean()) }),
 });
 
-/** A random filter table in `family`; a few of them iptables-restore refuses (a loop, a position past the chain's end). */
-export function restoreFile(family: Family): fc.Arbitrary<RandomFile> {
+/** A random filter table in `family`; a few of them iptables-restore refuses (a loop, a position past the chain's end). With `met`, one condition in three is one the probes meet. */
+export function restoreFile(family: Family, { met = false } = {}): fc.Arbitrary<RandomFile> {
   return fc
-    .record({ input: fc.constantFrom('ACCEPT', 'ACCEPT', 'DROP'), forward: fc.constantFrom('ACCEPT', 'DROP'), commands: fc.array(command, { maxLength: 9 }) })
-    .map(({ input, forward, commands }) => {
+    .record({
+      input: fc.constantFrom('ACCEPT', 'ACCEPT', 'DROP'),
+      forward: fc.constantFrom('ACCEPT', 'DROP'),
+      commands: fc.array(command, { maxLength: 9 }),
+      notLocal: fc.boolean(),
+    })
+    .map(({ input, forward, commands, notLocal }) => {
       const lengths: Record<string, number> = { INPUT: 0, FORWARD: 0, A: 0, B: 0 };
       const lines: string[] = [];
+      if (met && notLocal) {
+        // ufw's shape: INPUT first jumps to a chain that returns some traffic (TCP here) and drops the rest.
+        lines.push(`-A D ${MET}-j RETURN`, '-A D -j C', '-A INPUT -j D');
+        lengths.INPUT++;
+      }
       const ranges: [number, number][] = [];
-      for (const { chain, verb, position, source, condition, target } of commands) {
-        const written = condition < CONDITIONS.length ? CONDITIONS[condition] : '';
+      let probesMeetConditions = met && notLocal;
+      for (const { chain, verb, position, source, condition, target, tcpReturn } of commands) {
+        const conditioned = condition < CONDITIONS.length ? (met && condition % 3 === 0 ? MET : CONDITIONS[condition]) : '';
+        const written = met && tcpReturn && target === 'RETURN' ? MET : conditioned;
+        probesMeetConditions ||= written === MET;
         // A destination of the other family would be refused: none then.
         const conditionText = written.startsWith('-d') && written.includes(':') !== (family === 6) ? '' : written;
         const match = `${conditionText}${source ? `-s ${cidr(family, source.lo, source.prefix)} ` : ''}`;
@@ -114,6 +134,7 @@ export function restoreFile(family: Family): fc.Arbitrary<RandomFile> {
         ':A - [0:0]',
         ':B - [0:0]',
         ':C - [0:0]',
+        ...(met && notLocal ? [':D - [0:0]'] : []),
         '-A C -j LOG',
         '-A C -j DROP',
         ...lines,
@@ -123,7 +144,7 @@ export function restoreFile(family: Family): fc.Arbitrary<RandomFile> {
         'COMMIT',
         '',
       ].join('\n');
-      return { text, ranges };
+      return { text, ranges, probesMeetConditions };
     });
 }
 

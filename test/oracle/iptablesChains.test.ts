@@ -5,7 +5,9 @@
  * IPv4 and IPv6, loaded by iptables-restore (ip6tables-restore) inside
  * private namespaces (iptablesOracle.ts). For each, the product refuses the
  * file exactly when the loader does, and otherwise INPUT blocks exactly the
- * first, last and neighbouring addresses of every rule the kernel drops.
+ * first, last and neighbouring addresses of every rule the kernel drops
+ * (unless a condition of the file is one the probes meet: the product keeps
+ * conditions out of its decisions, the kernel cannot).
  * Then every fix the product offers, Fix all and Aggregate File are applied
  * one by one: `iptables-restore --test` passes the result, it loads, and
  * the kernel decides every one of those addresses as the fix's title says
@@ -51,7 +53,7 @@ for (const family of [4, 6] as const) {
   test(`iptables (IPv${family}): random files decide as the kernel does, and every fix keeps its word`, { timeout: 300_000 }, async () => {
     requireKernelOracle();
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
-    const files = fc.sample(restoreFile(family), { numRuns: FILES[family], seed });
+    const files = fc.sample(restoreFile(family, { met: true }), { numRuns: FILES[family], seed });
     const asked = files.map((file) => probes(file.ranges).filter((probe): probe is number => typeof probe === 'number'));
     const sources = (probes: readonly Probe[]) => probes.map((probe) => probeAddress(family, probe));
     const { answers } = await kernelAnswers(
@@ -70,7 +72,8 @@ for (const family of [4, 6] as const) {
         `the product ${product.refused ? 'refuses' : 'loads'} and iptables-restore ${kernel.loads ? 'loads' : `refuses (${kernel.message})`} ${where}`,
       );
       if (!kernel.loads) return;
-      assert.deepEqual(product.blocked, kernel.blocked, `INPUT decides otherwise than the kernel ${where}`);
+      // Where the probes meet a condition the product keeps it out of its decisions, and the kernel does not.
+      if (!file.probesMeetConditions) assert.deepEqual(product.blocked, kernel.blocked, `INPUT decides otherwise than the kernel ${where}`);
       for (const variant of fixed(file.text)) variants.push({ ...variant, sources: sources(asked[n]), of: n });
     });
     const after = await kernelAnswers(family, variants, CONTROLS[family], { check: true });

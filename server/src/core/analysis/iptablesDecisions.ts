@@ -68,6 +68,15 @@ interface ChainMap<A extends number | bigint> {
   readonly steps: Step<A>[];
   /** Its jumps to chains whose decisions depend on the address, with the addresses that reach them. */
   readonly sites: JumpSite<A>[];
+  /**
+   * Whether traffic its stretches say it decides may go back to its caller:
+   * a conditional RETURN (ufw's `-m addrtype … -j RETURN`), or a goto to a
+   * chain that may return. Kept out of the decisions, as every condition is,
+   * but a rule after a jump to it may still be reached.
+   */
+  readonly leaky: boolean;
+  /** Its rules after a jump to a leaky chain: traffic it returns may reach them, so none is ever said to take no effect. */
+  readonly unsure: Step<A>[];
 }
 
 /** A jump to a chain whose decisions depend on the address, with the addresses that reach it. */
@@ -144,6 +153,8 @@ class ChainEvaluation<A extends number | bigint> {
   /** What each root decides in the end (`final`), worked out once. */
   private readonly finals = new Map<Chain, ChainMap<A>>();
   private readonly everything: AddressSet<A>;
+  /** The chains traffic a leaky chain returned may enter: jumped to by a rule after a jump to a leaky chain, and the chains they jump to. */
+  private readonly unsure = new Set<Chain>();
 
   constructor(
     private readonly document: BlocklistDocument,
@@ -182,6 +193,7 @@ class ChainEvaluation<A extends number | bigint> {
       return;
     }
     const entering = this.entering();
+    this.markUnsure();
     for (const [chain, map] of this.maps) {
       if (!map) continue;
       const enters = entering.get(chain) ?? AddressSet.empty(this.family);
@@ -218,6 +230,8 @@ class ChainEvaluation<A extends number | bigint> {
     };
     const steps: Step<A>[] = [];
     const sites: JumpSite<A>[] = [];
+    const unsure: Step<A>[] = [];
+    let [leaky, leaked] = [false, false];
     let undecided = this.everything;
     const run: Step<A>[] = [];
     const outcomes: Outcome[] = [];
@@ -245,8 +259,12 @@ class ChainEvaluation<A extends number | bigint> {
     };
     for (const kernel of chain.rules) {
       const step = this.stepOf(kernel);
-      if (!step) continue;
+      if (!step) {
+        leaky ||= this.leaksThrough(kernel);
+        continue;
+      }
       steps.push(step);
+      if (leaked) unsure.push(step);
       const action = kernel.rule.action;
       if (action === 'drop' || action === 'accept' || action === 'return') {
         add(step, action === 'drop' ? DROP : action === 'accept' ? ACCEPT : RETURN);
@@ -254,6 +272,8 @@ class ChainEvaluation<A extends number | bigint> {
       }
       const sub = this.mapOf(step.target!);
       if (!sub) continue;
+      if (sub.leaky && action === 'goto') leaky = true;
+      else if (sub.leaky) leaked = true;
       if (sub.los.length === 1) {
         // The same for every address: a rule like the others (a jump to a chain that returns everything decides nothing).
         if (sub.outcomes[0] !== RETURN || action === 'goto') add(step, sub.outcomes[0]);
@@ -288,7 +308,19 @@ class ChainEvaluation<A extends number | bigint> {
       matches: order.map((n) => out.matches[n]),
       steps: steps.slice(),
       sites,
+      leaky,
+      unsure,
     };
+  }
+
+  /** Whether a rule this dimension takes for a condition may send traffic back to the chain's caller: a RETURN, or a goto to a chain that may return. */
+  private leaksThrough(kernel: KernelRule): boolean {
+    const action = kernel.rule.action;
+    if (action === 'return') return true;
+    if (action !== 'goto') return false;
+    const target = this.graph.target(kernel);
+    const sub = target && this.mapOf(target);
+    return sub !== undefined && (sub.leaky || sub.outcomes.includes(RETURN));
   }
 
   /** Whether some rule of the table may decide in this dimension (a step, unless its address is of the other family). */
@@ -375,15 +407,33 @@ class ChainEvaluation<A extends number | bigint> {
     return entering;
   }
 
+  /** Fills `unsure`, once every map is worked out. */
+  private markUnsure(): void {
+    const pending: Chain[] = [];
+    const mark = (chain: Chain | undefined) => {
+      if (chain === undefined || this.unsure.has(chain)) return;
+      this.unsure.add(chain);
+      pending.push(chain);
+    };
+    for (const map of this.maps.values()) for (const step of map?.unsure ?? []) mark(step.target);
+    for (let chain = pending.pop(); chain !== undefined; chain = pending.pop()) for (const step of this.maps.get(chain)?.steps ?? []) mark(step.target);
+  }
+
   /** Marks the steps of a chain that take effect; for the others, what decides their addresses instead. */
   private findings(chain: Chain, map: ChainMap<A>, enters: AddressSet<A>, findings: EntryFindings): void {
+    if (this.unsure.has(chain)) {
+      // Reached by traffic a leaky chain returned: every rule may take effect.
+      for (const step of map.steps) if (step.entry >= 0) findings.effective.add(step.entry);
+    }
+    if (!enters.isEmpty) for (const step of map.unsure) if (step.entry >= 0) findings.effective.add(step.entry);
     map.matches.forEach((step, s) => step && step.entry >= 0 && enters.overlaps(map.los[s], map.his[s]) && findings.effective.add(step.entry));
     for (const site of map.sites) if (site.step.entry >= 0 && !site.reach.intersection(enters).isEmpty) findings.effective.add(site.step.entry);
     const roots = this.graph.rootsReaching(chain, this.dimension).filter((root) => root !== chain);
     // In a root, what returns is decided by its policy.
     const decided = this.graph.isRoot(chain) ? this.final(chain) : map;
     for (const step of map.steps) {
-      if (step.entry < 0 || findings.effective.has(step.entry)) continue;
+      // A rule only conditions reach (a chain a port rule jumps to) is found no more than conditional.
+      if (step.entry < 0 || findings.effective.has(step.entry) || this.document.entries.conditional[step.entry]) continue;
       const idle = this.idle(findings, step.entry, false);
       // Addresses that enter the chain are decided before the rule; the others, by the chains traffic enters.
       forEachOverlap(enters.clip(step.lo, step.hi), decided, (_lo, _hi, s) => idle.set(decided.deciders[s], decided.outcomes[s]));
@@ -396,7 +446,7 @@ class ChainEvaluation<A extends number | bigint> {
     }
     const policy = chain.builtin && chain.policy?.verdict === 'drop' ? this.entryAt(chain.policy.start) : -1;
     if (policy < 0 || findings.effective.has(policy)) return;
-    if (map.outcomes.includes(RETURN)) findings.effective.add(policy);
+    if (map.outcomes.includes(RETURN) || map.leaky || map.unsure.length > 0) findings.effective.add(policy);
     else {
       const idle = this.idle(findings, policy, true);
       map.deciders.forEach((d, s) => idle.set(d, map.outcomes[s]));
