@@ -186,6 +186,28 @@ const VERBS: Readonly<Record<string, Verb>> = {
   '--list-rules': 'other',
 };
 type Verb = 'A' | 'I' | 'D' | 'R' | 'N' | 'P' | 'F' | 'X' | 'other';
+/** The options after a target that are still matches (`-j DROP -s 10.0.0.1` drops 10.0.0.1 alone), and not the target's own. */
+const MATCHES_AFTER_TARGET = [
+  '-s',
+  '--source',
+  '--src',
+  '-d',
+  '--destination',
+  '--dst',
+  '--src-range',
+  '--dst-range',
+  '-p',
+  '--protocol',
+  '-i',
+  '--in-interface',
+  '-o',
+  '--out-interface',
+  '-m',
+  '--match',
+  '!',
+  '-f',
+  '--fragment',
+];
 const SOURCE_OPTIONS = ['-s', '--source', '--src'];
 const DESTINATION_OPTIONS = ['-d', '--destination', '--dst'];
 const JUMP = ['-j', '--jump'];
@@ -360,7 +382,7 @@ class RestoreReader {
     };
   }
 
-  /** A command line: `[program] [counters] -A CHAIN … -j TARGET …`, its options in any order, the target's own last. */
+  /** A command line: `[program] [counters] -A CHAIN … -j TARGET …`, its options in any order, the target's own after it. */
   private command(start: number, end: number, line: number): Command | undefined {
     const text = this.text;
     const command = emptyCommand();
@@ -379,7 +401,8 @@ class RestoreReader {
       w = wordEnd(text, i, end);
     }
     for (; i < end; i = skipBlanks(text, w, end), w = wordEnd(text, i, end)) {
-      if (command.target !== '') break; // the target's own options: --reject-with, --log-prefix…
+      // After the target its own options (--reject-with, --log-prefix…) are skipped; a match is a match wherever it stands (getopt reads the whole line).
+      if (command.target !== '' && !isOneOf(text, i, w, MATCHES_AFTER_TARGET)) continue;
       // The verb comes first, most often: only words before it are looked up.
       const verb = command.verb === undefined && text.charCodeAt(i) === DASH ? VERBS[text.slice(i, w)] : undefined;
       if (verb !== undefined) {
