@@ -93,8 +93,9 @@ const cases: [format: FormatId, text: string, expected: string[]][] = [
   ['apache', 'Deny from all\nAllow from all\nRequire all granted\nDeny from .example.com env=bad 1und1.de\n', ['L1 10-13 block 0.0.0.0/0 "all"', 'L1 10-13 block ::/0 "all"', 'L2 25-28 allow 0.0.0.0/0 "all"', 'L2 25-28 allow ::/0 "all"']],
   // What Apache refuses (a negative Require outside <RequireAll>) is the loader checks' to say, not the reader's.
   ['apache', 'Require not ip 10.1 # office\n', ['L1 problem invalid-entry: Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.']],
-  ['ipset', 'add s 192.0.2.1,tcp:80\nadd ports 8080\nadd macs 00:11:22:33:44:55\nadd -exist s 192.0.2.2 comment "nomatch"\n', ['L1 6-15 block 192.0.2.1/32 "192.0.2.1"', 'L4 78-87 block 192.0.2.2/32 "192.0.2.2"']],
-  ['ipset', 'ipset add s 192.0.2.0/24 nomatch\n192.0.2.9\nflush s\n', ['L1 12-24 allow 192.0.2.0/24 "192.0.2.0/24"', 'L2 problem invalid-entry: Expected "add SET 192.0.2.9": ipset restore reads commands, not bare addresses.']],
+  ['ipset', 'add s 192.0.2.1,tcp:80\nadd ports 8080\nadd macs 00:11:22:33:44:55\nadd -exist s 192.0.2.2 comment "nomatch"\n', ['L1 6-15 block conditional 192.0.2.1/32 "192.0.2.1"', 'L4 78-87 block 192.0.2.2/32 "192.0.2.2"']],
+  // The flush takes the element away: it decides nothing.
+  ['ipset', 'ipset add s 192.0.2.0/24 nomatch\n192.0.2.9\nflush s\n', ['L1 12-24 allow conditional 192.0.2.0/24 "192.0.2.0/24"', 'L2 problem invalid-entry: Expected "add SET 192.0.2.9": ipset restore reads commands, not bare addresses.']],
   ['iptables', '-A INPUT -s 192.0.2.1/32 -j LOG\n-A INPUT -s 192.0.2.2/32\n-A INPUT -s ! 192.0.2.3 -j DROP\n', ['L3 71-80 block conditional 192.0.2.3/32 "192.0.2.3"']],
   ['iptables', '*filter\n-A INPUT -s 9.9.9.9 -d 10.0.0.1 -j DROP\n-A OUTPUT -d 192.0.2.9 -j REJECT --reject-with icmp-port-unreachable\n', ['L2 20-27 block conditional 9.9.9.9/32 "9.9.9.9"', 'L2 31-39 block conditional 10.0.0.1/32 "10.0.0.1"', 'L3 61-70 block 192.0.2.9/32 "192.0.2.9"']],
   ['iptables', 'iptables -t raw -I PREROUTING 1 --src 192.0.2.0/24 -j blocklist\n', ['L1 38-50 block 192.0.2.0/24 "192.0.2.0/24"']],

@@ -81,15 +81,27 @@ const ipsetLine: fc.Arbitrary<IpsetLine> = fc
     return { set, block: ranged ?? chosen, nomatch: flag, exist: existing !== '', text: `${comment}${words.join(blank)}\n` };
   });
 
+/** A flush of a set: what was added to it before decides nothing. */
+interface IpsetFlush {
+  readonly flush: SetName;
+  readonly text: string;
+}
+
+const ipsetFlush: fc.Arbitrary<IpsetFlush> = fc.constantFrom<SetName>('a', 'a6', 'b', 'b6').map((set) => ({ flush: set, text: `flush ${set}\n` }));
+
 /**
  * Lines ipset restore takes: a hash:net set refuses an element it holds
  * (the same network, host bits cleared; a range is its CIDR blocks, each an
  * element) unless the line says -exist, and always one it holds with the
  * other nomatch flag.
  */
-function restorable(lines: IpsetLine[]): IpsetLine[] {
+function restorable(lines: (IpsetLine | IpsetFlush)[]): (IpsetLine | IpsetFlush)[] {
   const held = new Map<string, boolean>();
   return lines.filter((line) => {
+    if ('flush' in line) {
+      for (const key of held.keys()) if (key.startsWith(`${line.flush} `)) held.delete(key);
+      return true;
+    }
     if (SETS[line.set].type !== 'hash:net') return true;
     const keys: string[] = [];
     // The blocks of the line's offsets (those of both families are aligned alike), by first offset and size.
@@ -107,19 +119,20 @@ const CREATE = {
   b6: ['create b6 hash:ip family inet6'],
 };
 
-/** A save file with the four sets (created in any order, in any spelling), 192.0.2.1 planted in `a`, and random lines. */
+/** A save file with the four sets (created in any order, in any spelling), 192.0.2.1 planted in `a`, and random lines, now and then a flush. */
 const ipsetFile: fc.Arbitrary<RandomFile<IpsetQuery>> = fc
   .record({
     creates: fc.shuffledSubarray(Object.keys(CREATE) as SetName[], { minLength: 4, maxLength: 4 }),
     spellings: fc.tuple(fc.nat(2), fc.nat(1), fc.nat(1)),
-    lines: fc.array(ipsetLine, { maxLength: 12 }),
+    lines: fc.array(fc.oneof({ weight: 9, arbitrary: ipsetLine }, { weight: 1, arbitrary: ipsetFlush }), { maxLength: 12 }),
     fixes: fixOptions,
   })
   .map(({ creates, spellings: [a, a6, b], lines, fixes }) => {
     const chosen = { a: CREATE.a[a], a6: CREATE.a6[a6], b: CREATE.b[b], b6: CREATE.b6[0] };
     const kept = restorable(lines);
-    const text = `${creates.map((set) => `${chosen[set]}\n`).join('')}add a ${CONTROL.blocked[4]}\n${kept.map((line) => line.text).join('')}`;
-    const addresses = probes([...kept.map((line) => line.block), ...fixes.blocks]);
+    // The control is added again last, as a flush of `a` takes it away.
+    const text = `${creates.map((set) => `${chosen[set]}\n`).join('')}add a ${CONTROL.blocked[4]}\n${kept.map((line) => line.text).join('')}add -exist a ${CONTROL.blocked[4]}\n`;
+    const addresses = probes([...kept.flatMap((line) => ('block' in line ? [line.block] : [])), ...fixes.blocks]);
     const sets = (version: Version) => (Object.keys(SETS) as SetName[]).filter((set) => SETS[set].version === version);
     const queries = addresses.flatMap((address) => sets(address.includes(':') ? 6 : 4).map((set) => ({ set, address })));
     return { text, queries, options: fixes.options };

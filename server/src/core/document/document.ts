@@ -232,7 +232,9 @@ export function updateDocument(previous: BlocklistDocument, text: string, kept?:
   const shorter = Math.min(old.length, text.length);
   if (kept ? kept.prefix >= old.length && old.length === text.length : old === text) return previous;
   const start = contentStart(text);
-  if (!previous.format.lineByLine || start !== contentStart(old) || notTextAt(old) >= 0 || notTextAt(text) >= 0) return parseDocument(text, previous.format);
+  const format = previous.format;
+  const acrossLines = format.readsAcrossLines !== undefined && (format.readsAcrossLines(old) || format.readsAcrossLines(text));
+  if (!format.lineByLine || acrossLines || start !== contentStart(old) || notTextAt(old) >= 0 || notTextAt(text) >= 0) return parseDocument(text, format);
 
   const prefix = kept ? Math.min(kept.prefix, shorter) : commonPrefix(old, text);
   const suffix = kept ? Math.min(kept.suffix, shorter - prefix) : commonSuffix(old, text, shorter - prefix);

@@ -93,6 +93,8 @@ export interface Format {
    * after an edit only the lines it touched are read again (`updateDocument`).
    */
   readonly lineByLine?: boolean;
+  /** For a line-by-line format: whether this text's lines depend on each other after all (an ipset file that flushes a set), so that an edit reads it whole again. */
+  readonly readsAcrossLines?: (text: string) => boolean;
   /** How the file's entries, and the scopes it declares, decide an address unless a declaration says otherwise (default union). */
   readonly evaluation?: Evaluation;
   /** What a scope is called in this format, for hovers and reports: `set` in `set bad`. */

@@ -19,7 +19,8 @@ export const ipset: Format = {
   id: 'ipset',
   label: 'ipset save/restore',
   lineByLine: true,
-  read: lineReader(readLine, 'line'),
+  readsAcrossLines,
+  read: readIpset,
   // A set whose `create` line is not in the file may be of any type: hash:net, where exceptions count, is the common one.
   evaluation: 'most-specific',
   scopeKind: 'set',
@@ -132,6 +133,58 @@ function isOneOf(text: string, start: number, end: number, words: readonly strin
 }
 
 const readerLine = new CommandLine();
+const readLines = lineReader(readLine, 'line');
+
+/** A command that takes elements away from a set, or moves them to another (`flush`, `destroy`, `del`, `swap`, `rename`), at a line's start. */
+const TAKES_AWAY = /^[ \t]*(?:ipset[ \t]+)?(?:-(?:exist|!|q|quiet)[ \t]+)*(?:flush|destroy|del|swap|rename|-[FXDWE])(?![^ \t\r\n])/m;
+
+/**
+ * The file's entries, line by line; where a later command takes an element
+ * away (a flush or destroy of its set, or of every set; a del of the same
+ * element) or moves its set's elements (swap, rename, which are not
+ * followed), the entry decides nothing: it is conditional, not counted. The
+ * members of a list:set set are sets, not addresses.
+ */
+function readIpset(text: string, sink: TokenSink): void {
+  if (!readsAcrossLines(text)) {
+    readLines(text, sink);
+    return;
+  }
+  const away = takenAway(text);
+  readLines(text, {
+    ...sink,
+    entry: (start, end, line, parsed, meaning) => {
+      const scope = meaning?.scope ?? '';
+      if (away.lists.has(scope)) return;
+      const gone = (away.everything ?? -1) > line || (away.sets.get(scope) ?? -1) > line || (away.elements.get(`${scope} ${text.slice(start, end)}`) ?? -1) > line;
+      sink.entry(start, end, line, parsed, gone ? { ...meaning, conditional: true } : meaning);
+    },
+  });
+}
+
+function readsAcrossLines(text: string): boolean {
+  return TAKES_AWAY.test(text) || text.includes('list:set');
+}
+
+/** Where elements are taken away, last: every set's (`flush`, `destroy` without a name), a set's by name, an element's by `SET ELEMENT`; and the list:set sets. */
+function takenAway(text: string): { everything?: number; sets: Map<string, number>; elements: Map<string, number>; lists: Set<string> } {
+  const away = { everything: undefined as number | undefined, sets: new Map<string, number>(), elements: new Map<string, number>(), lists: new Set<string>() };
+  const word = (w: Word | undefined) => (w === undefined ? undefined : text.slice(w.start, w.end));
+  forEachIpsetCommand(text, (command) => {
+    const [first, second] = command.args.map(word);
+    const verb = text.slice(command.command.start, command.command.end);
+    if (command.kind === 'create' && second === 'list:set' && first !== undefined) away.lists.add(first);
+    else if (command.kind === 'flush' || command.kind === 'destroy') {
+      if (first === undefined) away.everything = command.line;
+      else away.sets.set(first, command.line);
+    } else if ((verb === 'del' || verb === '-D') && first !== undefined && second !== undefined) {
+      away.elements.set(`${first} ${second.slice(0, addressEnd(text, command.args[1]) - command.args[1].start)}`, command.line);
+    } else if (verb === 'swap' || verb === '-W' || verb === 'rename' || verb === '-E') {
+      for (const name of [first, second]) if (name !== undefined) away.sets.set(name, command.line);
+    }
+  });
+  return away;
+}
 
 function readLine(text: string, start: number, end: number, line: number, sink: TokenSink): void {
   const command = readerLine.read(text, start, end, line);
@@ -155,10 +208,25 @@ function readAdd(text: string, command: IpsetCommand, end: number, sink: TokenSi
     return;
   }
   const entryEnd = addressEnd(text, element);
-  // The members of bitmap:port and hash:mac sets are no addresses: nothing to read.
-  if (isPortOrRange(text, element.start, entryEnd) || isMac(text, element.start, entryEnd)) return;
-  const nomatch = command.args.some((option, n) => n > 1 && wordIs(text, option.start, option.end, 'nomatch'));
-  sink.entry(element.start, entryEnd, command.line, undefined, { role: nomatch ? 'allow' : 'block', scope: text.slice(name.start, name.end) });
+  // The members of bitmap:port, hash:mac and list:set sets are no addresses: nothing to read.
+  if (isPortOrRange(text, element.start, entryEnd) || isMac(text, element.start, entryEnd) || isProtocolPort(text, element.start, entryEnd)) return;
+  const nomatch = isNomatch(text, command.args);
+  // An element of more parts (`1.2.3.4,tcp:80`, `10.0.0.0/8,eth0`) matches its address with the other parts alone.
+  const meaning = { role: nomatch ? ('allow' as const) : ('block' as const), scope: text.slice(name.start, name.end), ...(entryEnd < element.end ? { conditional: true } : {}) };
+  sink.entry(element.start, entryEnd, command.line, undefined, meaning);
+}
+
+/** The options of an element that take a value: the value is not an option (`comment "nomatch"` is a comment). */
+const VALUED_OPTIONS = ['timeout', 'comment', 'packets', 'bytes', 'skbmark', 'skbprio', 'skbqueue'];
+
+/** Whether an add's options (after its set and element) hold `nomatch`, quoted or not, as ipset reads its words. */
+function isNomatch(text: string, args: readonly Word[]): boolean {
+  for (let n = 2; n < args.length; n++) {
+    const { start, end } = args[n];
+    if (isOneOf(text, start, end, VALUED_OPTIONS)) n++;
+    else if (wordIs(text, start, end, 'nomatch') || wordIs(text, start, end, '"nomatch"')) return true;
+  }
+  return false;
 }
 
 /** Where the address of an element ends: before the `,` of `1.2.3.4,tcp:80`. */
@@ -232,6 +300,18 @@ function isPortOrRange(text: string, start: number, end: number): boolean {
     if (!isDigit(c) && !(c === DASH && i > start)) return false;
   }
   return true;
+}
+
+/** A bitmap:port member with its protocol (`tcp:22`, `udp:1024-2048`): letters, a colon, a port or a range. */
+function isProtocolPort(text: string, start: number, end: number): boolean {
+  const colon = indexIn(text, COLON, start, end);
+  if (colon <= start) return false;
+  for (let i = start; i < colon; i++) if (!isLetter(text.charCodeAt(i))) return false;
+  return colon + 1 < end && isPortOrRange(text, colon + 1, end);
+}
+
+function isLetter(c: number): boolean {
+  return (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a;
 }
 
 /** `00:11:22:33:44:55`: a member of a hash:mac set (six groups of two hex digits, never an IPv6 address). */

@@ -1,0 +1,83 @@
+/**
+ * ipset files beyond single-part hash:net and hash:ip sets, as the kernel
+ * holds them after `ipset restore` (each case asked of ipset 7.17 with
+ * `ipset test` when it was written): what a later flush, destroy or del
+ * takes away, or swap and rename move, decides nothing; an element of more
+ * parts matches its address only with its other parts; the members of
+ * list:set and bitmap:port sets are no addresses; a quoted `"nomatch"` is
+ * `nomatch`.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document/document';
+import { fixAll } from '../../server/src/core/fixes/fixes';
+import { applyEdits } from '../../server/src/core/fixes/rewrite';
+import { ipset } from '../../server/src/core/formats/ipset';
+
+/** Each scope with entries that decide: `set: addresses it blocks`. */
+function counts(document: BlocklistDocument): string[] {
+  return audit(document).facts.scopeSets.map(({ scope, blocked4, blocked6 }) => `${document.scopes[scope].name}: ${blocked4.size() + blocked6.size()}`);
+}
+
+/** Each entry as `L<line> <text>`, with ` conditional` for one that decides nothing as such. */
+function entries(document: BlocklistDocument): string[] {
+  const t = document.entries;
+  return Array.from({ length: t.count }, (_, k) => `L${t.line[k] + 1} ${document.text.slice(t.start[k], t.end[k])}${t.conditional[k] ? ' conditional' : ''}`);
+}
+
+test('what a later flush, destroy or del takes away decides nothing, so an element added again is no duplicate and Fix all keeps it', () => {
+  const text =
+    'create a hash:net\nadd a 10.20.0.0/24\nflush a\nadd a 10.20.0.5\n' +
+    'create d hash:net\nadd d 1.2.3.0/24\nadd d 1.2.3.4\ndel d 1.2.3.4\nadd d 1.2.3.4\n' +
+    'create x hash:ip\nadd x 5.6.7.8\ndestroy x\ncreate x hash:ip\nadd x 5.6.7.8\n';
+  const document = parseDocument(text, ipset);
+  assert.deepEqual(entries(document), [
+    'L2 10.20.0.0/24 conditional',
+    'L4 10.20.0.5',
+    'L6 1.2.3.0/24',
+    'L7 1.2.3.4 conditional',
+    'L9 1.2.3.4',
+    'L11 5.6.7.8 conditional',
+    'L14 5.6.7.8',
+  ]);
+  assert.deepEqual(counts(document), ['a: 1', 'd: 256', 'x: 1']);
+  // 1.2.3.4 of line 9 lies in 1.2.3.0/24 and decides the same: that removal changes nothing; line 4 and 14 stay.
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), text.replace('del d 1.2.3.4\nadd d 1.2.3.4\n', 'del d 1.2.3.4\n'));
+});
+
+test('a flush or destroy of every set takes every element before it away; swap and rename are not followed', () => {
+  const document = parseDocument('create a hash:ip\nadd a 1.1.1.1\nflush\nadd a 2.2.2.2\ncreate b hash:ip\nadd b 3.3.3.3\nswap a b\nadd b 4.4.4.4\n', ipset);
+  assert.deepEqual(entries(document), ['L2 1.1.1.1 conditional', 'L4 2.2.2.2 conditional', 'L6 3.3.3.3 conditional', 'L8 4.4.4.4']);
+});
+
+test('an edit that writes a flush reads the file whole again', () => {
+  const before = parseDocument('create a hash:ip\nadd a 1.1.1.1\nadd a 2.2.2.2\n', ipset);
+  const after = updateDocument(before, 'create a hash:ip\nadd a 1.1.1.1\nflush a\nadd a 2.2.2.2\n');
+  assert.deepEqual(entries(after), ['L2 1.1.1.1 conditional', 'L4 2.2.2.2']);
+  assert.deepEqual(entries(updateDocument(after, 'create a hash:ip\nadd a 1.1.1.1\nadd a 2.2.2.2\n')), ['L2 1.1.1.1', 'L3 2.2.2.2']);
+});
+
+test('an element of more parts matches its address only with them: no duplicate across ports, nothing counted', () => {
+  const text = 'create p hash:ip,port\nadd p 10.50.0.1,tcp:80\nadd p 10.50.0.1,tcp:443\ncreate i hash:net,iface\nadd i 10.0.0.0/8,eth0\n';
+  const document = parseDocument(text, ipset);
+  assert.deepEqual(entries(document), ['L2 10.50.0.1 conditional', 'L3 10.50.0.1 conditional', 'L5 10.0.0.0/8 conditional']);
+  assert.deepEqual(counts(document), []);
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), text);
+});
+
+test('list:set members and bitmap:port members with their protocol are no addresses, and no invalid entries', () => {
+  const document = parseDocument('create a hash:net\ncreate l list:set\nadd l a\nadd l blocklist-v6\ncreate b bitmap:port range 0-1024\nadd b tcp:22\nadd b udp:100-200\n', ipset);
+  assert.deepEqual(entries(document), []);
+  assert.deepEqual(document.problems, []);
+  // Without a list:set in the file, a word that is no address is still an invalid entry.
+  assert.deepEqual(
+    parseDocument('create a hash:net\nadd a not-an-ip\n', ipset).problems.map((p) => p.code),
+    ['invalid-entry'],
+  );
+});
+
+test('a quoted "nomatch" is nomatch', () => {
+  const document = parseDocument('create n hash:net\nadd n 10.91.8.0/24\nadd n 10.91.8.0/28 "nomatch"\n', ipset);
+  assert.deepEqual(counts(document), ['n: 240']);
+});
