@@ -70,6 +70,16 @@ function placed(document: BlocklistDocument): string[] {
 const DIRECTIVES = '# a list\n# blocklist-format: plain\n# target: AS62041 91.108.4.0/22\n# blocklist-role: allow x\n1.2.3.4/24\n\njunk here\n  010.1.1.1 ; note\n';
 const FIREHOL = '#\n# level1\n#\n# Entries : 1 subnets, 256 unique IPs\n#\n1.2.3.0/24\n';
 
+/**
+ * The line breaks a format's files read alike with, beside `\n`: every
+ * one, but for hosts.deny, whose libwrap knows only `\n` (`\r\n` leaves a
+ * blank it skips): a lone `\r` makes the file one line it cannot read
+ * (test/core/libwrap.test.ts).
+ */
+function breaksOf(format: string): string[] {
+  return format === 'hosts-deny' ? ['\r\n'] : ['\r\n', '\r', 'mixed'];
+}
+
 const samples: [name: string, text: string][] = [
   ...fixtureNames.map((name): [string, string] => [name, readFileSync(join(fixtures, name), 'utf8')]),
   ['directives.txt', DIRECTIVES],
@@ -81,7 +91,7 @@ for (const [name, text] of samples) {
     const baseline = withBreaks(text, '\n');
     const format = detectFormat(name, baseline);
     const expected = placed(parseDocument(baseline, format));
-    for (const eol of ['\r\n', '\r', 'mixed']) {
+    for (const eol of breaksOf(format.id)) {
       const variant = withBreaks(text, eol);
       assert.equal(detectFormat(name, variant).id, format.id, `detected with ${JSON.stringify(eol)}`);
       assert.deepEqual(placed(parseDocument(variant, format)), expected, `read with ${JSON.stringify(eol)}`);
@@ -95,7 +105,7 @@ for (const [name, text] of samples) {
       return [fixAll(document, audit(document).facts), aggregate(document)].map((edits) => normalized(applyEdits(variant, edits)));
     };
     const expected = fixed(withBreaks(text, '\n'));
-    for (const eol of ['\r\n', '\r', 'mixed']) assert.deepEqual(fixed(withBreaks(text, eol)), expected, `with ${JSON.stringify(eol)}`);
+    for (const eol of breaksOf(detectFormat(name, text).id)) assert.deepEqual(fixed(withBreaks(text, eol)), expected, `with ${JSON.stringify(eol)}`);
   });
 }
 

@@ -92,9 +92,14 @@ const tcpdOracle: FormatOracle<TcpdQuery> = {
     ).map((answers) => ({ loaded: true, message: '', answers })),
 };
 
-/** A file of random rules behind the planted control line, and every probe asked for each daemon. */
-const hostsDenyFile = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }), fixOptions).map(([rules, fixes]) => ({
-  text: `in.telnetd: ${CONTROL.blocked[4]}\n${rules.map((rule) => rule.text).join('')}`,
+/**
+ * A file of random rules behind the planted control line, and every probe
+ * asked for each daemon; now and then without a line break at its end
+ * (libwrap then denies everything from its last line on; the allowed
+ * control is granted by hosts.allow).
+ */
+const hostsDenyFile = fc.tuple(fc.array(hostsDenyRule, { minLength: 1, maxLength: 4 }), fixOptions, fc.nat(5)).map(([rules, fixes, ending]) => ({
+  text: `in.telnetd: ${CONTROL.blocked[4]}\n${rules.map((rule) => rule.text).join('')}`.slice(0, ending === 0 ? -1 : undefined),
   queries: probes(rules.flatMap((rule) => rule.blocks)).flatMap((address) => DAEMONS.map((daemon) => ({ daemon, address }))),
   options: fixes.options,
 }));

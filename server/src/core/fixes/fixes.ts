@@ -24,6 +24,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
+import { libwrapStopsAt } from '../formats/hostsDeny';
 import { applyEdits, ChangesByEntry, entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
@@ -73,8 +74,15 @@ export interface FixContext {
  */
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const fixes = entryFixes(document, context, k, options, networks);
+  if (fixes.length > 0 && document.format.id === 'hosts-deny') return fixes.filter((fix) => libwrapReadsAsFar(document.text, fix.edits));
   if (fixes.length === 0 || !fixesNeedLoaderCheck(document)) return fixes;
   return fixes.filter((fix) => loaderTakes(document, context.facts.loader.length, fix.edits));
+}
+
+/** Whether libwrap reads as far into `text` with `edits` applied as before: a split must not write a rule longer than it reads. */
+function libwrapReadsAsFar(text: string, edits: readonly TextEdit[]): boolean {
+  const [before, after] = [libwrapStopsAt(text), libwrapStopsAt(applyEdits(text, edits))];
+  return after < 0 || (before >= 0 && after >= before);
 }
 
 /** Whether the loader refuses no more of `document` with `edits` applied than the `refused` places it refuses now. */

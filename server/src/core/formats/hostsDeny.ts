@@ -31,7 +31,7 @@ import { formatIPv4 } from '../addresses/ipv4';
 import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
 import { COLON, DOT, HASH, SLASH, STAR } from '../primitives/charCodes';
 import type { LineProblem, Problem } from '../document/problem';
-import { forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
+import { countLineBreaks, forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
 import { BACKSLASH, COMMA, emitEverything, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
 import { quote } from '../primitives/excerpt';
 
@@ -90,13 +90,16 @@ interface Rule {
 
 /** Reads the rules of `text`; in hosts.allow (`grants`) a rule grants unless its options say `deny`. */
 function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
+  // libwrap reads no further than a line it cannot read whole (brokenLine): the rules after it are never asked.
+  const broken = brokenLine(text);
+  const end = broken?.start ?? text.length;
   // An `ALL` line holds for the daemons that later lines name: a first pass finds them, and the second emits each rule
   // as it reads it, where rules kept for the whole file would cost more than reading their daemons twice.
-  const named = namedDaemons(text);
+  const named = namedDaemons(text, end);
   const declared = new Set<string>();
   // The scopes of each daemon list, by its text: a file's rules mostly repeat a few lists.
   const lists = new Map<string, string[]>();
-  forEachRule(text, (segments) => {
+  forEachRule(text, end, (segments) => {
     const rule = readRule(text, segments, grants);
     if (!('daemons' in rule)) return sink.problem(rule, rule.line);
     const list = text.slice(rule.start, rule.daemons[rule.daemons.length - 1].end);
@@ -107,6 +110,96 @@ function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
     }
     emitRule(text, rule, scopes, sink);
   });
+  if (broken !== undefined) readBroken(broken, grants, named, declared, sink);
+}
+
+/** A line libwrap cannot read whole: where it starts (its first word), its zero-based line, and why. */
+interface BrokenLine {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly why: string;
+}
+
+/** The zero-based line from which libwrap cannot read `text` (brokenLine), or -1 when it reads it whole: a fix must not make it stop earlier. */
+export function libwrapStopsAt(text: string): number {
+  return brokenLine(text)?.line ?? -1;
+}
+
+/**
+ * libwrap's limit (xgets into a 2,048-byte buffer): a rule, its continued
+ * lines joined, of 2,047 bytes or more with its line break.
+ */
+const LONGEST_LINE = 2046;
+
+/**
+ * The first line libwrap cannot read whole, if any: one without a line
+ * break at the end of the file (also a rule continued to the end), or one
+ * longer than LONGEST_LINE bytes, its continued lines joined (comments
+ * count too). libwrap knows only `\n`, and joins a line ending in a
+ * backslash to the next. It then reads no further, and takes the
+ * whole table for a match: in hosts.deny, every client no rule before
+ * decided is denied, for every daemon.
+ */
+function brokenLine(text: string): BrokenLine | undefined {
+  let [start, ruleStart, bytes] = [0, 0, 0];
+  let why: string | undefined;
+  while (start < text.length && why === undefined) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const continued = newline >= 0 && end > start && text.charCodeAt(end - 1) === BACKSLASH;
+    bytes += utf8Length(text, start, continued ? end - 1 : end);
+    if (bytes > LONGEST_LINE) why = `it is ${bytes.toLocaleString('en-US')} bytes long, longer than the ${LONGEST_LINE.toLocaleString('en-US')} libwrap reads`;
+    else if (newline < 0) why = 'it has no line break at its end';
+    else if (continued && newline + 1 === text.length) why = 'it is continued to the end of the file';
+    else {
+      start = newline + 1;
+      if (!continued) [ruleStart, bytes] = [start, 0];
+    }
+  }
+  if (why === undefined) return undefined;
+  return { start: ruleStart, end: firstWordEnd(text, ruleStart), line: countLineBreaks(text, 0, ruleStart), why };
+}
+
+/** The UTF-8 length of `text[start, end)`, as libwrap counts a line. */
+function utf8Length(text: string, start: number, end: number): number {
+  let bytes = end - start;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) bytes += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return bytes;
+}
+
+/** Where the word at `start` ends (past blanks before it): what stands for a broken line. */
+function firstWordEnd(text: string, start: number): number {
+  let i = start;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  while (i < text.length && !isBlank(text.charCodeAt(i)) && text.charCodeAt(i) !== 0x0a && text.charCodeAt(i) !== 0x0d) i++;
+  return Math.max(i, Math.min(start + 1, text.length));
+}
+
+/**
+ * What libwrap does at a broken line: in hosts.allow it reads no further;
+ * in hosts.deny it denies every client no rule before decided, for every
+ * daemon: an `ALL: ALL` rule on the line's first word, beside the error.
+ */
+function readBroken(broken: BrokenLine, grants: boolean, named: Map<string, string>, declared: Set<string>, sink: TokenSink): void {
+  const { start, end, line, why } = broken;
+  const what = grants ? 'ignores this rule and every rule after it' : 'reads no rule from here on and denies every client that no rule before decided, for every daemon';
+  sink.problem(
+    {
+      code: 'invalid-entry',
+      start,
+      end,
+      message: `libwrap cannot read this line: ${why}, and ${what}. End every line with a line break, and keep each rule under ${LONGEST_LINE + 1} bytes (write several rules).`,
+    },
+    line,
+  );
+  if (grants) return;
+  if (!declared.has(EVERY_DAEMON)) sink.scopeFact({ kind: 'declare', scope: EVERY_DAEMON, evaluation: 'line-except', start, end }, line);
+  for (const scope of new Set([EVERY_DAEMON, ...named.values()])) sink.scopeFact({ kind: 'use', scope, role: 'block', start, end }, line);
+  emitEverything(sink, start, end, line, { role: 'block', scope: EVERY_DAEMON });
 }
 
 /**
@@ -114,11 +207,12 @@ function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
  * start, end, line triples without the continuing backslash; blank and
  * comment lines between rules are skipped. `segments` is reused.
  */
-function forEachRule(text: string, visit: (segments: readonly number[]) => void): void {
+function forEachRule(text: string, before: number, visit: (segments: readonly number[]) => void): void {
   const segments: number[] = [];
   forEachLine(text, (start, end, line) => {
-    const first = skipBlanks(text, start, end);
-    if (segments.length === 0 && (first === end || text.charCodeAt(first) === HASH)) return;
+    if (start >= before) return;
+    // Only a `#` at a line's very start comments it out: libwrap reads `  # ALL: ALL` as a rule for every daemon.
+    if (segments.length === 0 && (skipBlanks(text, start, end) === end || text.charCodeAt(start) === HASH)) return;
     const continued = end > start && text.charCodeAt(end - 1) === BACKSLASH;
     segments.push(start, continued ? end - 1 : end, line);
     if (continued) return;
@@ -129,10 +223,10 @@ function forEachRule(text: string, visit: (segments: readonly number[]) => void)
 }
 
 /** The daemons the rules of `text` name, by their name in lower case (tcpd compares names so), as first written. */
-function namedDaemons(text: string): Map<string, string> {
+function namedDaemons(text: string, before: number): Map<string, string> {
   const named = new Map<string, string>();
   const daemons: Daemon[] = [];
-  forEachRule(text, (segments) => {
+  forEachRule(text, before, (segments) => {
     daemons.length = 0;
     // A line without `daemons :` is no rule, and names none.
     if (readDaemonList(text, segments, daemons, { excepts: 0 }) < 0) return;
