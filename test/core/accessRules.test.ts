@@ -14,7 +14,8 @@ import fc from 'fast-check';
 import { formatIPv4 } from '../../server/src/core/addresses/ipv4';
 import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument } from '../../server/src/core/document/document';
-import { fixAll } from '../../server/src/core/fixes/fixes';
+import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import { fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import type { FormatId } from '../../server/src/core/formats/format';
 import { formatById } from '../../server/src/core/formats/registry';
@@ -80,6 +81,8 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   ['apache', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\n', ['the file: 256'], [], '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\n'],
   // ORACLES.md, 2.2: 5.6.7.8 200, 5.6.7.9 403; the lines' order does not matter.
   ['apache', 'Order Deny,Allow\nDeny from 5.6.7.0/24\nAllow from 5.6.7.8\n', ['the file: 255'], [], 'Order Deny,Allow\nDeny from 5.6.7.0/24\nAllow from 5.6.7.8\n'],
+  // The .htaccess for 2.2 and 2.4: Apache 2.4 reads only the mod_authz_core branch (the other's lines are conditional, and duplicate nothing), so Fix all keeps both.
+  ['apache', '<IfModule !mod_authz_core.c>\n  Order Deny,Allow\n  Deny from 1.2.3.4\n</IfModule>\n<IfModule mod_authz_core.c>\n  <RequireAll>\n    Require all granted\n    Require not ip 1.2.3.4\n  </RequireAll>\n</IfModule>\n', ['the file: 1'], ['L3 conditional'], '<IfModule !mod_authz_core.c>\n  Order Deny,Allow\n  Deny from 1.2.3.4\n</IfModule>\n<IfModule mod_authz_core.c>\n  <RequireAll>\n    Require all granted\n    Require not ip 1.2.3.4\n  </RequireAll>\n</IfModule>\n'],
   ['apache', 'Allow from 5.6.7.8\nDeny from 5.6.7.0/24\n', ['the file: 255'], [], 'Allow from 5.6.7.8\nDeny from 5.6.7.0/24\n'],
   // An Allow inside a Deny wins, so a Deny inside that Allow never takes effect.
   ['apache', 'Deny from 10.0.0.0/8\nAllow from 10.1.0.0/16\nDeny from 10.1.2.3\n', ['the file: 16711680'], ['L1 overbroad', 'L3 shadowed'], 'Deny from 10.0.0.0/8\nAllow from 10.1.0.0/16\nDeny from 10.1.2.3\n'],
@@ -302,4 +305,12 @@ test('random Apache bodies: the blocked addresses, and after Fix all, are what A
     }),
     { numRuns: 500 },
   );
+});
+
+test('no split makes an Apache line of 8,192 bytes or more, which Apache refuses in a .htaccess ("Line too long")', () => {
+  const others = Array.from({ length: 450 }, (_, n) => `11.0.${n >> 8}.${n & 255}`).join(' ');
+  const { document, result } = read('apache', `<RequireAll>\nRequire all granted\nRequire not ip 10.0.0.0/8 ${others}\n</RequireAll>\n`);
+  const context = { index: EntryIndex.of(document.entries), facts: result.facts };
+  const titles = fixesForEntry(document, context, 0, { maxEntries: 512, protected: [], target: [] }).map((fix) => fix.title);
+  assert.deepEqual(titles, ['Split 10.0.0.0/8 into two halves (/9)']);
 });

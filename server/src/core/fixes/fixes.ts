@@ -75,8 +75,27 @@ export interface FixContext {
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   const fixes = entryFixes(document, context, k, options, networks);
   if (fixes.length > 0 && document.format.id === 'hosts-deny') return fixes.filter((fix) => libwrapReadsAsFar(document.text, fix.edits));
+  if (fixes.length > 0 && document.format.id === 'apache') {
+    const longest = Math.max(APACHE_LONGEST_LINE, longestLine(document.text));
+    return fixes.filter((fix) => longestLine(applyEdits(document.text, fix.edits)) <= longest);
+  }
   if (fixes.length === 0 || !fixesNeedLoaderCheck(document)) return fixes;
   return fixes.filter((fix) => loaderTakes(document, context.facts.loader.length, fix.edits));
+}
+
+/** Apache refuses a .htaccess line of 8,192 bytes or more ("Line too long", MAX_STRING_LEN): a split makes no line so long. */
+const APACHE_LONGEST_LINE = 8191;
+
+/** The length of the longest line of `text` (in bytes, for ASCII). */
+function longestLine(text: string): number {
+  let [longest, start] = [0, 0];
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x0a;
+    if (c !== 0x0a && c !== 0x0d) continue;
+    longest = Math.max(longest, i - start);
+    start = i + 1;
+  }
+  return longest;
 }
 
 /** Whether libwrap reads as far into `text` with `edits` applied as before: a split must not write a rule longer than it reads. */

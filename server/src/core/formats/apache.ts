@@ -75,6 +75,41 @@ const PUT_IN_REQUIRE_ALL = 'Put it in a <RequireAll> with "Require all granted" 
 
 const SCOPE_SECTIONS = ['directory', 'directorymatch', 'location', 'locationmatch', 'files', 'filesmatch', 'proxy', 'proxymatch', 'virtualhost'];
 const CONDITIONAL_SECTIONS = ['limit', 'limitexcept', 'if', 'elseif', 'else'];
+/** Sections Apache reads or skips whole by a condition of the server: its modules, version, defines. */
+const CONDITION_SECTIONS = ['ifmodule', 'ifversion', 'ifdefine', 'ifdirective', 'iffile', 'ifsection'];
+/** The modules of the Apache modelled (2.4, as Debian enables it): what makes Require, Allow and Deny work, and <IfVersion>. */
+const LOADED_MODULES = [
+  'mod_authz_core.c',
+  'authz_core_module',
+  'mod_authz_host.c',
+  'authz_host_module',
+  'mod_access_compat.c',
+  'access_compat_module',
+  'mod_version.c',
+  'version_module',
+];
+
+/**
+ * Whether a condition section's test holds on Apache 2.4 with the modules
+ * it needs for access rules (`<IfModule mod_authz_core.c>`, `<IfVersion >=
+ * 2.4>`): the usual .htaccess that works on 2.2 and 2.4 has both branches,
+ * and only one is ever read. Unknown modules, defines, versions that name a
+ * patch level and regular expressions may not hold: false.
+ */
+function holdsOn24(name: string, inner: string): boolean {
+  const argument = inner.slice(name.length).trim();
+  const negated = argument.startsWith('!');
+  const test = (negated ? argument.slice(1) : argument).trim();
+  if (name === 'ifmodule') return !negated && LOADED_MODULES.includes(test.toLowerCase());
+  if (name !== 'ifversion') return false;
+  const match = /^(=|==|>|>=|<|<=|!=)?\s*(\d+)\.(\d+)$/.exec(test);
+  if (match === null) return false;
+  const difference = Number(match[2]) * 1000 + Number(match[3]) - 2004;
+  const holds = { '=': difference === 0, '==': difference === 0, '>': difference < 0, '>=': difference <= 0, '<': difference > 0, '<=': difference >= 0, '!=': difference !== 0 }[
+    match[1] ?? '='
+  ];
+  return holds === true && !negated;
+}
 const AUTHZ_SECTIONS = { requireall: 'all', requireany: 'any', requirenone: 'none' } as const;
 
 /** An argument of a directive that may hold addresses. */
@@ -241,7 +276,8 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
         (top?.node ?? scope.root).children.push(node);
         open.push({ scope, node, authz: true, conditional });
       } else {
-        const conditionalSection = CONDITIONAL_SECTIONS.includes(name);
+        // A condition that does not hold on the Apache modelled, or may not (an unknown module, <IfDefine>), makes what it holds conditional too.
+        const conditionalSection = CONDITIONAL_SECTIONS.includes(name) || (CONDITION_SECTIONS.includes(name) && !holdsOn24(name, inner));
         // Requires inside <Limit> form an implicit <RequireAny> of their own.
         let node = top?.node;
         if (conditionalSection) scope.conditionalRoots.push((node = { kind: 'any', children: [] }));
