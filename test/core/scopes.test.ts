@@ -211,6 +211,33 @@ test('MikroTik: each address list is a scope of its own; an allowlist by the dir
   );
 });
 
+test('MikroTik: an entry with a timeout is temporary: it covers no permanent one, and no fix merges them', () => {
+  const text =
+    '/ip firewall address-list\nadd address=1.2.3.0/24 list=bl timeout=1d comment="temp ban"\nadd address=1.2.3.4 list=bl comment="permanent"\n' +
+    'add address=5.5.5.0/25 list=bl timeout=1h\nadd address=5.5.5.128/25 list=bl\nadd address=6.6.6.6 list=bl disabled=true\n';
+  const { document, result } = read('mikrotik', text);
+  assert.equal(result.ipv4.addresses, 129n);
+  assert.deepEqual(
+    result.findings.filter((f) => f.entry !== undefined && f.code !== 'special-purpose').map((f) => `L${f.line + 1} ${f.code}`),
+    ['L2 conditional', 'L4 conditional'],
+  );
+  assert.equal(applyEdits(text, fixAll(document, result.facts)), text);
+  assert.equal(applyEdits(text, aggregate(document)), text);
+  const index = EntryIndex.of(document.entries);
+  const titles = [...Array(document.entries.count).keys()].flatMap((k) =>
+    fixesForEntry(document, { index, facts: result.facts }, k, { maxEntries: 64, protected: [], target: [] }).map((fix) => fix.title),
+  );
+  assert.ok(!titles.some((title) => title.startsWith('Merge') || title.startsWith('Remove')), titles.join('\n'));
+});
+
+test('MikroTik: RouterOS 7 writes the command at the end of its path', () => {
+  const { result } = read(
+    'mikrotik',
+    '/ip/firewall/address-list/add address=1.2.3.4 list=bl\n/ip/firewall/address-list/add list=bl address=5.6.7.8\n/ip/address/add address=9.9.9.9/24 interface=ether1\n',
+  );
+  assert.equal(result.ipv4.addresses, 2n);
+});
+
 test('most specific: of equal entries the first decides, so an equal exception behind a blocking entry keeps it from being covered', () => {
   for (const [text, blocked] of [
     ['table <t> { 10.0.0.0/22, !10.0.0.0/22, !10.0.1.0/24 }\n', 768n],

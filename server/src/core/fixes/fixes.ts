@@ -312,7 +312,7 @@ function coveringEntry(t: EntryTable, index: EntryIndex, k: number): number {
 function widestContaining<A extends number | bigint>(t: EntryTable, index: EntryIndex, los: AddressArray<A>, his: AddressArray<A>, k: number): number {
   let best = -1;
   for (const other of index.overlapping(k)) {
-    if (t.allow[other] || t.scope[other] !== t.scope[k] || los[other] > los[k] || his[other] < his[k]) continue;
+    if (t.allow[other] || t.conditional[other] || t.scope[other] !== t.scope[k] || los[other] > los[k] || his[other] < his[k]) continue;
     if (los[other] === los[k] && his[other] === his[k] && other > k) continue;
     if (best < 0 || los[other] < los[best] || his[other] > his[best]) best = other;
   }
@@ -330,7 +330,7 @@ function mergePartner(t: EntryTable, index: EntryIndex, k: number): number {
   // The other half of the block of the next shorter prefix.
   const partnerLo = network === lo ? family.next(family.lastOfBlock(lo, family.bits - prefix)) : network;
   for (const other of index.holding(t.version[k] as 4 | 6, BigInt(partnerLo))) {
-    if (other !== k && !t.allow[other] && t.scope[other] === t.scope[k] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
+    if (other !== k && !t.allow[other] && !t.conditional[other] && t.scope[other] === t.scope[k] && t.prefix[other] === prefix && los[other] === partnerLo) return other;
   }
   return -1;
 }
@@ -434,7 +434,8 @@ export function aggregate(document: BlocklistDocument, facts?: DocumentFacts): T
   // The blocking entries of each union scope, per family, grouped at once: a file may hold a scope per entry.
   const union = new Uint32Array(t.count);
   let n = 0;
-  for (let k = 0; k < t.count; k++) if (!t.allow[k] && scopes[t.scope[k]].evaluation === 'union') union[n++] = k;
+  // A conditional entry (a MikroTik entry with a timeout, a tuple's address) is no part of what its scope blocks: left as it is.
+  for (let k = 0; k < t.count; k++) if (!t.allow[k] && !t.conditional[k] && scopes[t.scope[k]].evaluation === 'union') union[n++] = k;
   const members = new EntriesByScope(union.subarray(0, n), t, scopes.length);
   for (let s = 0; s < scopes.length; s++) {
     aggregateScope(document, s, IPV4, t.lo4, t.hi4, members.of(s, 4), assigned, taken);

@@ -9,9 +9,12 @@
  *
  * `add` under another menu (`/ip address add address=192.168.88.1/24 …`) is
  * not an entry. Before any menu line (a fragment) an `add` is read when it
- * names a `list=`. Entries with `disabled=yes` are not read. Each address
- * list is a scope of its own, a plain union; every entry blocks, as the file
- * does not say what a list is used for (`# blocklist-role: allow NAME` does).
+ * names a `list=`. Entries with `disabled=yes` are not read; one with a
+ * `timeout=` (or `dynamic=yes`) blocks until its time runs out, or a reboot:
+ * conditional, so no permanent entry is ever found covered by it. Each
+ * address list is a scope of its own, a plain union; every entry blocks, as
+ * the file does not say what a list is used for (`# blocklist-role: allow
+ * NAME` does).
  */
 import { CR, HASH, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes';
 import { endsLine, lineBreakLength, nextLineBreak, type Format, type TokenSink } from './format';
@@ -98,19 +101,27 @@ class CommandReader {
     const text = this.text;
     let k = 0;
     let path = this.menu;
+    let command: string | undefined;
     if (text.charCodeAt(words[0]) === SLASH) path = [];
     for (; k < words.length; k += 3) {
       const word = text.slice(words[k], words[k + 1]);
       if (COMMANDS.has(word) || word.includes('=') || word.startsWith(':') || word.startsWith('$')) break;
+      const parts = word.split('/').filter((part) => part !== '');
+      // RouterOS 7 writes the command at the path's end: `/ip/firewall/address-list/add`.
+      const last = parts.length > 1 && COMMANDS.has(parts[parts.length - 1]) ? parts.pop() : undefined;
       // Past an address list's three parts a path never becomes one again: four parts are enough to know, and keep each copy short (a line of many words, linear).
-      path = [...(path ?? []), ...word.split('/').filter((part) => part !== '')].slice(0, 4);
+      path = [...(path ?? []), ...parts].slice(0, 4);
+      if (last !== undefined) {
+        command = last;
+        break;
+      }
     }
     if (k >= words.length) {
       // A menu line: the commands that follow run there.
       this.menu = path;
       return;
     }
-    if (text.slice(words[k], words[k + 1]) !== 'add') return;
+    if ((command ?? text.slice(words[k], words[k + 1])) !== 'add') return;
     if (path !== undefined && !isAddressList(path)) return;
     this.add(words, k, path !== undefined);
   }
@@ -122,6 +133,7 @@ class CommandReader {
     let word = -1;
     let [valueStart, valueEnd] = [0, 0];
     let list: string | undefined;
+    let temporary = false;
     for (let n = k + 3; n < words.length; n += 3) {
       const [start, end] = [words[n], words[n + 1]];
       const equals = text.indexOf('=', start);
@@ -133,7 +145,10 @@ class CommandReader {
       }
       if (wordIs(text, start, equals, 'address')) [word, valueStart, valueEnd] = [n, from, to];
       else if (wordIs(text, start, equals, 'list')) list = text.slice(from, to);
-      else if (wordIs(text, start, equals, 'disabled') && wordIs(text, from, to, 'yes')) return;
+      else if (wordIs(text, start, equals, 'disabled') && (wordIs(text, from, to, 'yes') || wordIs(text, from, to, 'true'))) return;
+      // An entry with a timeout is dynamic: RouterOS removes it when the time runs out, and on a reboot.
+      else if (wordIs(text, start, equals, 'timeout') || (wordIs(text, start, equals, 'dynamic') && (wordIs(text, from, to, 'yes') || wordIs(text, from, to, 'true'))))
+        temporary = true;
     }
     if (!menuKnown && list === undefined) return;
     if (word < 0 || valueStart === valueEnd) {
@@ -141,7 +156,8 @@ class CommandReader {
       expected(this.sink, start, end, line, 'an address in "address=", as in "add address=192.0.2.0/24 list=blocklist"');
       return;
     }
-    if (looksLikeAddress(text, valueStart, valueEnd)) this.sink.entry(valueStart, valueEnd, words[word + 2], undefined, { scope: list });
+    if (looksLikeAddress(text, valueStart, valueEnd))
+      this.sink.entry(valueStart, valueEnd, words[word + 2], undefined, { scope: list, ...(temporary ? { conditional: true } : {}) });
   }
 }
 
