@@ -293,6 +293,7 @@ function readRegion(text: string, from: number, to: number, firstLine: number, f
     format.read,
     (start, end, line, entry, meaning) => entries.push(start + from, end + from, line + firstLine, entry, meaning, scopeNames.id(meaning.scope ?? '')),
     (fact) => scopeFacts.push(from === 0 && firstLine === 0 ? fact : place(fact)),
+    format.octalOctets,
   );
   return { entries, problems: from === 0 && firstLine === 0 ? problems : problems.map(place), scopeFacts };
 }

@@ -93,6 +93,8 @@ export interface Format {
    * after an edit only the lines it touched are read again (`updateDocument`).
    */
   readonly lineByLine?: boolean;
+  /** The loader that reads an IPv4 octet with a leading zero as octal, as C's inet_aton does (`nft` reads 1.2.3.010 as 1.2.3.8): the format's entries are read so. */
+  readonly octalOctets?: string;
   /** For a line-by-line format: whether this text's lines depend on each other after all (an ipset file that flushes a set), so that an edit reads it whole again. */
   readonly readsAcrossLines?: (text: string) => boolean;
   /** How the file's entries, and the scopes it declares, decide an address unless a declaration says otherwise (default union). */

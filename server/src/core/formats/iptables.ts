@@ -38,6 +38,7 @@ export const iptables: Format = {
   id: 'iptables',
   label: 'iptables-save',
   read: (text, sink) => emitEntries(text, iptablesModel(text), sink),
+  octalOctets: 'iptables',
   evaluation: 'first-match',
   scopeKind: 'chain',
 };

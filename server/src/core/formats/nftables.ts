@@ -38,6 +38,7 @@ export const nftables: Format = {
   id: 'nftables',
   label: 'nftables set',
   read: (text, sink) => new NftablesReader(text, sink, clearingsOf(text)).read(),
+  octalOctets: 'nft',
   // Sets, and elements outside any set, are unions; chains declare their own first-match rule.
   evaluation: 'union',
   // No `scopeKind`: a ruleset's scopes are sets, maps and chains, and each name says which it is.

@@ -1,0 +1,48 @@
+/**
+ * Octets with a leading zero, as each loader reads them: nft, iptables and
+ * ipset read them as C's inet_aton does, as octal (nft lists 1.2.3.010 as
+ * 1.2.3.8; iptables-save prints 10.0.0.013 as 10.0.0.11; `ipset test`
+ * finds 8.0.0.1 after adding 010.0.0.1), and refuse a zero before an 8 or
+ * a 9; a plain list is read as decimal, with the warning.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatAddress } from '../../server/src/core/addresses/display';
+import { audit } from '../../server/src/core/analysis/audit';
+import { parseDocument } from '../../server/src/core/document/document';
+import { fixAll } from '../../server/src/core/fixes/fixes';
+import { applyEdits } from '../../server/src/core/fixes/rewrite';
+import type { FormatId } from '../../server/src/core/formats/format';
+import { formatById } from '../../server/src/core/formats/registry';
+
+/** The entries read, as first addresses, and the problems' codes. */
+function read(format: FormatId, text: string): { entries: string[]; problems: string[] } {
+  const document = parseDocument(text, formatById(format)!);
+  const t = document.entries;
+  return {
+    entries: Array.from({ length: t.count }, (_, k) => formatAddress(t.version[k], t.lo(k))),
+    problems: document.problems.map((p) => `${p.code} ${text.slice(p.start, p.end)}`),
+  };
+}
+
+test('nft reads a leading zero as octal: 1.2.3.010 is 1.2.3.8, no duplicate of 1.2.3.10, and Fix all keeps it', () => {
+  const text = 'table ip t {\n  set s {\n    type ipv4_addr\n    elements = { 1.2.3.10, 1.2.3.010, 1.2.3.09 }\n  }\n}\n';
+  assert.deepEqual(read('nftables', text), { entries: ['1.2.3.10', '1.2.3.8'], problems: ['leading-zeros 010', 'invalid-entry 09'] });
+  const document = parseDocument(text, formatById('nftables')!);
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), text);
+});
+
+test('iptables reads a leading zero as octal: 10.0.0.013 is 10.0.0.11, outside 10.0.0.12/30', () => {
+  const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.12/30 -j DROP\n-A INPUT -s 10.0.0.013 -j DROP\nCOMMIT\n';
+  assert.deepEqual(read('iptables', text).entries, ['10.0.0.12', '10.0.0.11']);
+  const document = parseDocument(text, formatById('iptables')!);
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), text);
+});
+
+test('ipset reads a leading zero as octal, in a netmask too', () => {
+  assert.deepEqual(read('ipset', 'create a hash:net\nadd a 010.0.0.1\nadd a 10.0.0.0/255.255.255.0\n').entries, ['8.0.0.1', '10.0.0.0']);
+});
+
+test('a plain list reads a leading zero as decimal, and warns', () => {
+  assert.deepEqual(read('plain', '1.2.3.010\n'), { entries: ['1.2.3.10'], problems: ['leading-zeros 010'] });
+});
