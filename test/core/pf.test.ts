@@ -73,6 +73,12 @@ const cases: [rule: string, text: string, counts: string[], findings: string[], 
   ['a line that opens a block is no line of a table file, nor are the lines of the block', 'ruleset / {\n192.0.2.1, 192.0.2.2\n', [], [], 'ruleset / {\n192.0.2.1, 192.0.2.2\n'],
   ['pass … from <t> uses the table to allow', 'table <ok> { 192.0.2.0/24 }\npass in from <ok>\n', ['table ok (allow): 256 + 0'], [], 'table <ok> { 192.0.2.0/24 }\npass in from <ok>\n'],
   ['block … from ! <t> blocks all the table does not hold: the table allows', 'table <t> { 192.0.2.0/24 }\nblock in from ! <t>\n', ['table t (allow): 256 + 0'], [], 'table <t> { 192.0.2.0/24 }\nblock in from ! <t>\n'],
+  // The lexer reads a quoted string over lines (with or without a backslash): a list macro that runs over two lines is one statement, no table file.
+  ['a macro whose quoted list runs over lines is one statement', 'trusted = "{ 192.0.2.10, \\\n             192.0.2.11 }"\nfriends = "{ 192.0.2.12,\n  192.0.2.13 }"\ntable <bad> persist { 203.0.113.0/24 }\nblock in quick from <bad>\npass in quick from $trusted\n', ['table bad (block): 256 + 0'], [], 'trusted = "{ 192.0.2.10, \\\n             192.0.2.11 }"\nfriends = "{ 192.0.2.12,\n  192.0.2.13 }"\ntable <bad> persist { 203.0.113.0/24 }\nblock in quick from <bad>\npass in quick from $trusted\n'],
+  // Macros are expanded by the lexer wherever they stand; the product does not expand them, and says so.
+  ['a macro in a table is said not to be counted', 'spammer = "192.0.2.6"\ntable <bad> { $spammer 192.0.2.9 }\nblock in quick from <bad>\n', ['table bad (block): 1 + 0'], ['L2 unresolved-name'], 'spammer = "192.0.2.6"\ntable <bad> { $spammer 192.0.2.9 }\nblock in quick from <bad>\n'],
+  // ANCHORS: an inline anchor's rules are rules of the ruleset: a table only an anchor passes allows.
+  ['the rules of an inline anchor use tables too', 'table <friends> { 198.51.100.7 }\nanchor "ssh" {\n  pass in quick proto tcp from <friends> to port 22\n}\n', ['table friends (allow): 1 + 0'], [], 'table <friends> { 198.51.100.7 }\nanchor "ssh" {\n  pass in quick proto tcp from <friends> to port 22\n}\n'],
 ];
 
 for (const [rule, text, counts, findings, fixedAll] of cases) {

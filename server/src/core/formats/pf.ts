@@ -31,6 +31,7 @@ export const pf: Format = {
 };
 
 const BANG = 0x21;
+const DOLLAR = 0x24;
 const LESS = 0x3c;
 const GREATER = 0x3e;
 const EQUALS = 0x3d;
@@ -38,7 +39,8 @@ const VERTICAL_TAB = 0x0b;
 const FORM_FEED = 0x0c;
 
 function readPf(text: string, sink: TokenSink): void {
-  const s = new Scanner(text, '{},');
+  // pf's lexer reads a quoted string over lines: a list macro (`trusted = "{ 192.0.2.10, \n 192.0.2.11 }"`) may run over several.
+  const s = new Scanner(text, '{},', true);
   for (;;) {
     s.next();
     if (s.kind === 'end') return;
@@ -48,6 +50,10 @@ function readPf(text: string, sink: TokenSink): void {
       table(s, sink);
     } else if (s.is('block') || s.is('pass')) {
       rule(s, sink);
+    } else if (s.is('anchor')) {
+      // An inline anchor's rules are rules of the ruleset too (`anchor "ssh" { pass … from <friends> }`): read on inside its braces.
+      while (s.next() === 'word' || s.kind === 'string');
+      if (!s.isPunctuation('{')) s.skipStatement();
     } else if (s.kind === 'word' && isTableFileLine(text, s.start)) {
       tableFileLine(text, s.start, s.line, sink);
       s.skipLine();
@@ -201,7 +207,10 @@ function address(s: Scanner, sink: TokenSink, scope: string | undefined): void {
     }
   }
   const meaning = { role: negated ? 'allow' : 'block', scope } as const;
-  if (!shortNetwork(s.text, start, s.end, s.line, sink, meaning) && looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, meaning);
+  if (s.text.charCodeAt(start) === DOLLAR) {
+    const message = `pfctl puts the value of macro ${quote(s.text, start, s.end)} here; the product does not expand macros, so its addresses are not counted. Write them in the table to have them checked.`;
+    sink.problem({ code: 'unresolved-name', start, end: s.end, message }, s.line);
+  } else if (!shortNetwork(s.text, start, s.end, s.line, sink, meaning) && looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, meaning);
 }
 
 const SHORT_NETWORK = /^(\d{1,3}(?:\.\d{1,3}){0,2})\/(\d{1,2})$/;

@@ -5,7 +5,7 @@
  * continuations are skipped. It never throws and always moves on.
  */
 import { CR, HASH, LF, SPACE, TAB } from '../primitives/charCodes';
-import { endsLine, lineBreakLength, nextLineBreak } from './format';
+import { countLineBreaks, endsLine, lineBreakLength, nextLineBreak } from './format';
 import { BACKSLASH, QUOTE, wordIs } from './lines';
 
 export type TokenKind = 'word' | 'punctuation' | 'newline' | 'string' | 'end';
@@ -21,10 +21,11 @@ export class Scanner {
   private positionLine = 0;
   private readonly punctuation: ReadonlySet<number>;
 
-  /** `punctuation`: the characters that are tokens of their own. */
+  /** `punctuation`: the characters that are tokens of their own; `stringsSpanLines`: a string runs over line breaks to its closing quote (pf's lexer reads it so). */
   constructor(
     readonly text: string,
     punctuation: string,
+    private readonly stringsSpanLines = false,
   ) {
     this.punctuation = new Set(Array.from({ length: punctuation.length }, (_, i) => punctuation.charCodeAt(i)));
   }
@@ -63,6 +64,7 @@ export class Scanner {
       } else if (c === QUOTE) {
         this.end = this.stringEnd(i + 1);
         this.kind = 'string';
+        if (this.stringsSpanLines) this.positionLine += countLineBreaks(text, i, this.end);
       } else {
         this.end = this.wordEnd(i + 1);
         this.kind = 'word';
@@ -129,13 +131,13 @@ export class Scanner {
     return i;
   }
 
-  /** After the opening quote: past the closing one, or at the line end when there is none. */
+  /** After the opening quote: past the closing one, or at the line end when there is none (unless strings span lines). */
   private stringEnd(i: number): number {
     const text = this.text;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === QUOTE) return i + 1;
-      if (endsLine(text, i)) return i;
+      if (endsLine(text, i) && !this.stringsSpanLines) return i;
       if (c === BACKSLASH && !endsLine(text, i + 1)) i++;
     }
     return text.length;
