@@ -21,6 +21,7 @@ import { formatIPv4 } from '../addresses/ipv4';
 import { contentStart } from '../document/encoding';
 import { endsLine, lineBreakLength, lineContentEnd, lineStartOf, nextLineBreak, nextLineStart, type FormatId } from '../formats/format';
 import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
+import { forEachShellCommand } from '../formats/iptablesRestore';
 import { multilineDirectives } from '../formats/nginx';
 import { COMMENT, forEachToken, WORD } from '../formats/nginxTokens';
 import { Scanner } from '../formats/scanner';
@@ -506,7 +507,22 @@ function iptablesList({ text }: BlocklistDocument, start: number, end: number): 
   let option = optionEnd;
   while (option > line.start && !isBlank(text.charCodeAt(option - 1))) option--;
   const range = wordIs(text, option, optionEnd, '--src-range') || wordIs(text, option, optionEnd, '--dst-range');
-  return { start: from, end: to, items: pieces(text, from, to, 0x2c), statement: { start: line.start, end: line.end }, one: range };
+  return { start: from, end: to, items: pieces(text, from, to, 0x2c), statement: commandAround(text, line, start), one: range };
+}
+
+/**
+ * The command of a script's line that holds `offset`, as a rule removed
+ * whole takes it: the line when it holds one command; else the command with
+ * the separator after it (`a; b` less `a` is `b`), or, for the last, with
+ * the separator before it.
+ */
+function commandAround(text: string, line: { start: number; end: number }, offset: number): { start: number; end: number } {
+  const commands: number[] = [];
+  forEachShellCommand(text, line.start, line.end, (start, end) => commands.push(start, end));
+  if (commands.length <= 2) return line;
+  const n = commands.findIndex((end, i) => i % 2 === 1 && offset < end) - 1;
+  if (n < 0) return line;
+  return n + 2 < commands.length ? { start: commands[n], end: commands[n + 2] } : { start: commands[n - 1], end: commands[n + 1] };
 }
 
 /** Apache: the arguments after `Require [not] ip` or `Deny from`/`Allow from`; the directive is the line. */

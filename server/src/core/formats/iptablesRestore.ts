@@ -25,9 +25,9 @@
 import { contentStart } from '../document/encoding';
 import { parseEntry, ParsedEntry } from '../document/entry';
 import type { LineProblem, Problem } from '../document/problem';
-import { COLON, DASH, HASH, STAR } from '../primitives/charCodes';
+import { COLON, DASH, HASH, SEMICOLON, STAR } from '../primitives/charCodes';
 import { forEachLine, lineContentEnd, nextLineStart } from './format';
-import { COMMA, indexIn, isDigit, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
+import { COMMA, indexIn, isDigit, QUOTE, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
 
 /** What a rule does when it matches: decide, decide nothing (LOG, MARK…), or hand the packet to a chain. */
 export type Action = 'drop' | 'accept' | 'return' | 'neutral' | 'jump' | 'goto';
@@ -186,6 +186,42 @@ const VERBS: Readonly<Record<string, Verb>> = {
   '--list-rules': 'other',
 };
 type Verb = 'A' | 'I' | 'D' | 'R' | 'N' | 'P' | 'F' | 'X' | 'other';
+/** iptables' options that wait for the xtables lock (`-w`, `--wait 5`, `-W 1000`). */
+const WAIT_OPTIONS = ['-w', '--wait', '-W', '--wait-interval'];
+/** A shell assignment: `NAME=value`, the value quoted or not. */
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=["']?([^"'\s]*)["']?$/;
+
+/** The last part of a path: `/usr/sbin/iptables` is `iptables`. */
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * Calls `visit` with each shell command of a script's line `text[start,
+ * end)`: the line split at `;`, `&&` and `||` outside quotes (`iptables -A …
+ * -j DROP; iptables -A …` is two rules), each trimmed.
+ */
+export function forEachShellCommand(text: string, start: number, end: number, visit: (start: number, end: number) => void): void {
+  let from = start;
+  let quote = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === QUOTE || c === APOSTROPHE) quote = c;
+    const separator = c === SEMICOLON ? 1 : (c === AMPERSAND || c === PIPE) && text.charCodeAt(i + 1) === c ? 2 : 0;
+    if (separator === 0) continue;
+    const to = trimEnd(text, from, i);
+    if (to > from) visit(from, to);
+    from = skipBlanks(text, i + separator, end);
+    i += separator - 1;
+  }
+  const to = trimEnd(text, from, end);
+  if (to > from) visit(from, to);
+}
+
 /** The options after a target that are still matches (`-j DROP -s 10.0.0.1` drops 10.0.0.1 alone), and not the target's own. */
 const MATCHES_AFTER_TARGET = [
   '-s',
@@ -215,7 +251,9 @@ const GOTO = ['-g', '--goto'];
 const OPEN_BRACKET = 0x5b;
 /** No addresses: what most rules have of one of their lists, shared. */
 const NONE: readonly number[] = [];
-const LOWER_I = 0x69;
+const APOSTROPHE = 0x27;
+const AMPERSAND = 0x26;
+const PIPE = 0x7c;
 
 /** Targets that decide: DROP, REJECT and TARPIT (xtables-addons) block, ACCEPT lets through, RETURN goes back to the caller. */
 const VERDICTS: Readonly<Record<string, Action>> = { DROP: 'drop', REJECT: 'drop', TARPIT: 'drop', ACCEPT: 'accept', RETURN: 'return' };
@@ -343,9 +381,15 @@ class RestoreReader {
         this.section = this.newTable(text.slice(start + 1, wordEnd(text, start + 1, end)), family);
       } else if (wordIs(text, start, wordEnd(text, start, end), 'COMMIT')) {
         this.section = undefined;
+      } else if (c === COLON) {
+        this.apply(this.declaration(start, end), line, family);
+      } else if (!this.restore && this.assignment(start, end)) {
+        // `IPT=/sbin/iptables`: a script's name for the program, read where `$IPT` stands.
       } else {
-        const command = c === COLON ? this.declaration(start, end) : this.command(start, end, line);
-        if (command) this.apply(command, line, family);
+        forEachShellCommand(text, start, end, (commandStart, commandEnd) => {
+          const command = this.command(commandStart, commandEnd, line);
+          if (command) this.apply(command, line, family);
+        });
       }
     });
     this.resolveTargets();
@@ -361,6 +405,25 @@ class RestoreReader {
       refusals: this.refusals,
       positional: this.positional,
     };
+  }
+
+  /** A script's shell variables that name an iptables program (`IPT=/usr/sbin/iptables`), by name, with its family. */
+  private readonly programs = new Map<string, 4 | 6>();
+
+  /** Whether `text[start, end)` is a shell assignment, `NAME=value`; one whose value is an iptables program is kept. */
+  private assignment(start: number, end: number): boolean {
+    const match = ASSIGNMENT.exec(this.text.slice(start, end));
+    if (match === null) return false;
+    const family = PROGRAMS[basename(match[2])];
+    if (family !== undefined) this.programs.set(match[1], family);
+    return true;
+  }
+
+  /** The family of the program a command line starts with: `iptables`, `/sbin/ip6tables`, `$IPT` (`${IPT}`) as assigned above; undefined for none. */
+  private program(start: number, end: number): 4 | 6 | undefined {
+    const word = this.text.slice(start, end);
+    if (word.startsWith('$')) return this.programs.get(word.replace(/^\$\{?|\}$/g, ''));
+    return PROGRAMS[basename(word)];
   }
 
   /** `:CHAIN POLICY [packets:bytes]` */
@@ -389,7 +452,7 @@ class RestoreReader {
     command.end = end;
     let w = wordEnd(text, start, end);
     let i = start;
-    const program = text.charCodeAt(i) === LOWER_I ? PROGRAMS[text.slice(i, w)] : undefined;
+    const program = this.program(i, w);
     if (program !== undefined) {
       command.family = program;
       i = skipBlanks(text, w, end);
@@ -435,6 +498,11 @@ class RestoreReader {
         if (!wordIs(text, moduleStart, w, 'comment') && !wordIs(text, moduleStart, w, 'iprange')) command.conditional = true;
       } else if (wordIs(text, i, w, '--comment')) {
         w = wordEnd(text, skipBlanks(text, w, end), end);
+      } else if (isOneOf(text, i, w, WAIT_OPTIONS)) {
+        // How long to wait for the xtables lock: nothing the rule matches. Its number, if given, goes with it.
+        const next = skipBlanks(text, w, end);
+        const nextEnd = wordEnd(text, next, end);
+        if (nextEnd > next && isNumber(text, next, nextEnd)) w = nextEnd;
       } else if (wordIs(text, i, w, '-c') || wordIs(text, i, w, '--set-counters')) {
         w = wordEnd(text, skipBlanks(text, wordEnd(text, skipBlanks(text, w, end), end), end), end);
       } else {

@@ -153,7 +153,11 @@ const BY_CONTENT: readonly [RegExp, Format][] = [
   [/^Updated:|^[0-9a-fA-F.:/]+(?: \| [0-9a-fA-F.:/]+)*;[^;\n]*;[^;\n]*;/m, registryCsv],
   [/^\s*\{.*"cidr"\s*:/m, spamhausJson],
   // `\S+\s` before the rest: `\S+.*` backtracks through every split of a long word (2.5 s on a 64 KB line).
-  [/^\*(?:filter|raw|mangle|nat|security)\s*$|^(?:ip6?tables\s+)?-[AI]\s+\S+\s(?:.*\s)?(?:-[sd]|--source|--destination|--src-range|--dst-range)\s/m, iptables],
+  // A script names its program as it likes (`/sbin/iptables`, `$IPT`) and may wait for the lock (`-w`).
+  [
+    /^\*(?:filter|raw|mangle|nat|security)\s*$|^(?:(?:\S*\/)?ip6?tables(?:-legacy|-nft)?\s+|\$\{?\w+\}?\s+)?(?:(?:-w|--wait|-W|--wait-interval)(?:\s+\d+)?\s+)*-[AI]\s+\S+\s(?:.*\s)?(?:-[sd]|--source|--destination|--src-range|--dst-range)\s/m,
+    iptables,
+  ],
   [IPSET_CREATE, ipset],
   [IPSET_ADD, ipset],
   [/elements\s*=\s*\{|^\s*add\s+element\s|^\s*table\s+(?:ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m, nftables],
