@@ -81,6 +81,9 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   ['apache', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\n', ['the file: 256'], [], '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\n'],
   // ORACLES.md, 2.2: 5.6.7.8 200, 5.6.7.9 403; the lines' order does not matter.
   ['apache', 'Order Deny,Allow\nDeny from 5.6.7.0/24\nAllow from 5.6.7.8\n', ['the file: 255'], [], 'Order Deny,Allow\nDeny from 5.6.7.0/24\nAllow from 5.6.7.8\n'],
+  // Apache takes the quotes off an argument (403 for both); a range is no address to it: Deny takes it for a host name that matches nothing (200).
+  ['apache', '<RequireAll>\n  Require all granted\n  Require not ip "1.2.3.4" \'5.6.7.8\'\n</RequireAll>\n', ['the file: 2'], [], '<RequireAll>\n  Require all granted\n  Require not ip "1.2.3.4" \'5.6.7.8\'\n</RequireAll>\n'],
+  ['apache', 'Order Deny,Allow\nDeny from 1.2.3.4-1.2.3.9 5.6.7.8\n', ['the file: 1'], ['L2 invalid-entry'], 'Order Deny,Allow\nDeny from 1.2.3.4-1.2.3.9 5.6.7.8\n'],
   // The .htaccess for 2.2 and 2.4: Apache 2.4 reads only the mod_authz_core branch (the other's lines are conditional, and duplicate nothing), so Fix all keeps both.
   ['apache', '<IfModule !mod_authz_core.c>\n  Order Deny,Allow\n  Deny from 1.2.3.4\n</IfModule>\n<IfModule mod_authz_core.c>\n  <RequireAll>\n    Require all granted\n    Require not ip 1.2.3.4\n  </RequireAll>\n</IfModule>\n', ['the file: 1'], ['L3 conditional'], '<IfModule !mod_authz_core.c>\n  Order Deny,Allow\n  Deny from 1.2.3.4\n</IfModule>\n<IfModule mod_authz_core.c>\n  <RequireAll>\n    Require all granted\n    Require not ip 1.2.3.4\n  </RequireAll>\n</IfModule>\n'],
   ['apache', 'Allow from 5.6.7.8\nDeny from 5.6.7.0/24\n', ['the file: 255'], [], 'Allow from 5.6.7.8\nDeny from 5.6.7.0/24\n'],
