@@ -64,3 +64,9 @@ test('no split writes a rule longer than libwrap reads', () => {
   assert.ok(titles.includes('Split 10.0.0.0/16 into two halves (/17)'), titles.join('\n'));
   assert.ok(!titles.some((title) => title.includes('256 /24')), titles.join('\n'));
 });
+
+test('a colon escaped with a backslash is part of its option: the usual spawn line of hosts.allow grants', () => {
+  assert.deepEqual(read('sshd: 10.0.0.0/255.0.0.0 : spawn /bin/echo "%d\\: %a" >> /var/log/tcpd.log\n', hostsAllow), { blocked: { sshd: 0 }, problems: [] });
+  // Unescaped, ` %a"…` is an option libwrap does not know: an error, which denies.
+  assert.deepEqual(read('sshd: 10.0.0.0/255.0.0.0 : spawn /bin/echo "%d: %a" >> /var/log/tcpd.log\n', hostsAllow).blocked, { sshd: 2 ** 24 });
+});

@@ -322,7 +322,7 @@ function readRule(text: string, segments: readonly number[], grantsByDefault: bo
         // The first word of each option: `allow` or `deny` (hosts_options).
         i = skipBlanks(text, i, segmentEnd);
         let end = i;
-        while (end < segmentEnd && !isBlank(text.charCodeAt(end)) && text.charCodeAt(end) !== COLON) end++;
+        while (end < segmentEnd && !isBlank(text.charCodeAt(end)) && !separatesOptions(text, end)) end++;
         if (optionStart && end > i) {
           // libwrap runs the options in order, and `allow`, `deny` or a name it does not know (an error, which denies) ends them.
           let name = i;
@@ -331,7 +331,7 @@ function readRule(text: string, segments: readonly number[], grantsByDefault: bo
           else if (!decided && !OPTIONS.some((option) => wordIs(text, i, name, option, true))) [grants, decided] = [false, true];
           optionStart = false;
         }
-        if (text.charCodeAt(end) === COLON && end < segmentEnd) {
+        if (end < segmentEnd && separatesOptions(text, end)) {
           optionStart = true;
           end++;
         }
@@ -362,6 +362,11 @@ function readRule(text: string, segments: readonly number[], grantsByDefault: bo
     }
   }
   return { start: daemons[0].start, line: daemons[0].line, daemons, daemonLevels: daemonList.excepts, items, grants };
+}
+
+/** Whether the character at `i` is a `:` that ends an option: libwrap reads `\\:` as a colon of the option (`spawn echo %d\\: %a`). */
+function separatesOptions(text: string, i: number): boolean {
+  return text.charCodeAt(i) === COLON && text.charCodeAt(i - 1) !== BACKSLASH;
 }
 
 /**

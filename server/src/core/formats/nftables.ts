@@ -31,7 +31,9 @@
  * values are not entries; `#` comments are skipped everywhere.
  */
 import type { EntryRole, Format, TokenSink } from './format';
-import { looksLikeAddress } from './lines';
+import { indexIn, looksLikeAddress } from './lines';
+import { COLON } from '../primitives/charCodes';
+import { excerpt } from '../primitives/excerpt';
 import { Scanner } from './scanner';
 
 export const nftables: Format = {
@@ -120,7 +122,7 @@ interface Chain {
 type ElementRest = 'plain' | 'drop' | 'accept' | 'conditional';
 
 /** Where the addresses read go: elements of a set (or of the file), or addresses of a rule. */
-type Target = { readonly kind: 'set'; readonly scope: string | undefined } | { readonly kind: 'rule'; readonly daddr: boolean; readonly negated: boolean };
+type Target = { readonly kind: 'set'; readonly scope: string | undefined } | { readonly kind: 'rule'; readonly daddr: boolean; readonly negated: boolean; readonly family: 4 | 6 };
 
 interface SetSettings {
   /** A map's elements map their key to a value; only a verdict map's `drop` and `accept` decide about the key's addresses. */
@@ -449,7 +451,7 @@ class NftablesReader {
       if (key === undefined) continue;
       const [start, end, line] = key;
       if (target.kind === 'rule') {
-        this.ruleEntries.push(start, end, line, target.daddr ? 1 : 0, target.negated ? 1 : 0);
+        this.ruleAddress(key, target);
         continue;
       }
       // A map whose values are not verdicts (marks, addresses) maps its keys; it blocks none of them.
@@ -461,6 +463,18 @@ class NftablesReader {
       const meaning = { role: rest === 'accept' ? ('allow' as const) : ('block' as const), scope: target.scope, ...(conditional ? { conditional } : {}) };
       this.sink.entry(start, end, line, undefined, meaning);
     }
+  }
+
+  /** An address of a rule's `ip saddr` (or `ip6 daddr`…): read, or when of the other family, refused as nft refuses the whole file. */
+  private ruleAddress([start, end, line]: [number, number, number], target: Extract<Target, { kind: 'rule' }>): void {
+    const six = indexIn(this.text, COLON, start, end) >= 0;
+    if (six === (target.family === 6)) {
+      this.ruleEntries.push(start, end, line, target.daddr ? 1 : 0, target.negated ? 1 : 0);
+      return;
+    }
+    const match = target.family === 4 ? 'ip' : 'ip6';
+    const message = `nft refuses the file: ${excerpt(this.text, start, end)} is an IPv${six ? 6 : 4} address, and "${match} ${target.daddr ? 'daddr' : 'saddr'}" matches IPv${target.family} ("Address family for hostname not supported"). Write it after "${six ? 'ip6' : 'ip'} ${target.daddr ? 'daddr' : 'saddr'}" in a rule of its own.`;
+    this.sink.problem({ code: 'invalid-entry', start, end, message }, line);
   }
 
   /** An element key at the current word, an address, a CIDR or a range `a-b` (also spaced `a - b`): its start, end and line. */
@@ -557,10 +571,11 @@ class NftablesReader {
       } else if (s.kind !== 'word') {
         continue; // a string (an interface's name…) or an operator of another match, which its own word made conditional
       } else if (s.is('ip') || s.is('ip6')) {
+        const family = s.is('ip') ? 4 : 6;
         s.next();
         if (s.is('saddr') || s.is('daddr')) {
           matches++;
-          this.addressMatch(s.is('daddr'));
+          this.addressMatch(s.is('daddr'), family);
         } else {
           conditional = true; // ip protocol, ip6 nexthdr…
           s.pushBack();
@@ -630,7 +645,7 @@ class NftablesReader {
   }
 
   /** After `ip saddr`: `[!=|==] ADDRESS`, `[!=|==] { … }` or `[!=|==] @set`. */
-  private addressMatch(daddr: boolean): void {
+  private addressMatch(daddr: boolean, family: 4 | 6): void {
     const s = this.scanner;
     let negated = false;
     s.next();
@@ -640,13 +655,13 @@ class NftablesReader {
       if (s.isPunctuation('=')) s.next();
     }
     if (s.isPunctuation('{')) {
-      this.elements(undefined, { kind: 'rule', daddr, negated });
+      this.elements(undefined, { kind: 'rule', daddr, negated, family });
     } else if (s.kind === 'word' && this.text.charCodeAt(s.start) === 0x40 && s.end > s.start + 1) {
       const scope = this.scopeOf('set', [{ text: this.text.slice(s.start + 1, s.end) }]);
       if (scope !== undefined) this.ruleSets.push({ scope, start: s.start + 1, end: s.end, line: s.line, negated });
     } else if (s.kind === 'word' && looksLikeAddress(this.text, s.start, s.end)) {
       const key = this.element(true);
-      if (key) this.ruleEntries.push(key[0], key[1], key[2], daddr ? 1 : 0, negated ? 1 : 0);
+      if (key) this.ruleAddress(key, { kind: 'rule', daddr, negated, family });
     } else {
       s.pushBack();
     }
