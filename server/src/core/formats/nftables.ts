@@ -85,17 +85,33 @@ const NO_CLEARINGS: ReadonlyMap<string, number> = new Map();
 /** The key of `flush ruleset` among the clearings. */
 const RULESET = '';
 
+/** A command that empties what it names, at a line's start: `flush set inet f bl`, `delete table ip t`, `flush ruleset`. */
+const CLEARING = /^[ \t]*(?:flush|delete|destroy)[ \t]+(ruleset|table|set|map|chain)\b([^\r\n;{#]*)/gm;
+
 /**
  * Where the ruleset is emptied, last, by what it empties (a scope's name,
  * `table FAMILY NAME`, or RULESET): `flush set`, `delete set`, `flush
  * chain`, `flush table`, `delete table`, `flush ruleset` and their
- * `destroy` twins. Read first, as they follow the elements they take away.
+ * `destroy` twins (`delete element` and `delete rule` take single elements
+ * and rules away: not followed). Found first, as they follow the elements
+ * they take away.
  */
 function clearingsOf(text: string): ReadonlyMap<string, number> {
-  if (!/\b(?:flush|delete|destroy)\b/.test(text)) return NO_CLEARINGS;
-  const reader = new NftablesReader(text, IGNORE, NO_CLEARINGS);
-  reader.read();
-  return reader.clearings;
+  const clearings = new Map<string, number>();
+  for (const match of text.matchAll(CLEARING)) {
+    const [kind, rest] = [match[1], match[2].trim()];
+    const words = rest === '' ? [] : rest.split(/[ \t]+/);
+    // nft's default family is ip: `flush set f bl` is `set ip f bl`.
+    const named = words.length === 1 || (words.length === 2 && kind !== 'table') ? ['ip', ...words] : words;
+    if (kind === 'ruleset') clearings.set(RULESET, match.index);
+    else if (kind === 'table' && named.length === 2) clearings.set(`table ${named[0]} ${named[1]}`, match.index);
+    else if (kind !== 'table' && named.length === 3) {
+      const scope = `${kind} ${named.join(' ')}`;
+      clearings.set(scope, match.index);
+      if (kind === 'chain') clearings.set(`${scope} (daddr)`, match.index);
+    }
+  }
+  return clearings;
 }
 
 /** The table a statement stands in: `table inet filter { … }`, or the words of `add rule inet filter …`. */
@@ -158,9 +174,6 @@ class NftablesReader {
   private readonly ruleEntries: number[] = [];
   /** The sets the rule being read names (`@name`): scope, start, end, line, negated. */
   private readonly ruleSets: { scope: string; start: number; end: number; line: number; negated: boolean }[] = [];
-
-  /** What `flush` and `delete` statements empty, and where the last of each stands (see `clearingsOf`). */
-  readonly clearings = new Map<string, number>();
 
   constructor(
     private readonly text: string,
@@ -231,36 +244,11 @@ class NftablesReader {
     } else if (s.is('elements')) {
       // A bare element list, as in a fragment of a set.
       this.elementList(undefined, undefined);
-    } else if (s.is('flush') || s.is('delete') || s.is('destroy')) {
-      this.clearing();
     } else if (isOneOf(s, NO_ENTRY)) {
       s.skipStatement();
     } else {
       this.rule(this.chain);
     }
-  }
-
-  /**
-   * `flush|delete|destroy ruleset|table|set|map|chain …`: notes what it
-   * empties. `delete element` and `delete rule` are not followed: they take
-   * away single elements and rules, which `clearedLater` does not model.
-   */
-  private clearing(): void {
-    const s = this.scanner;
-    const at = s.start;
-    s.next();
-    if (s.is('ruleset')) {
-      this.clearings.set(RULESET, at);
-    } else if (s.is('table')) {
-      const words = this.headerWords();
-      if (words.length > 0) this.clearings.set(words.length > 1 ? `table ${words[0].text} ${words[1].text}` : `table ip ${words[0].text}`, at);
-    } else if (s.is('set') || s.is('map') || s.is('chain')) {
-      const kind = s.is('chain') ? 'chain' : s.is('map') ? 'map' : 'set';
-      const scope = this.scopeOf(kind, this.headerWords());
-      if (scope !== undefined) this.clearings.set(scope, at);
-      if (scope !== undefined && kind === 'chain') this.clearings.set(`${scope} (daddr)`, at);
-    }
-    s.skipStatement();
   }
 
   /** Whether a statement after `at` empties `scope` (a set, map or chain named as `scopeOf` names it). */
