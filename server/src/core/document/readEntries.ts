@@ -93,7 +93,7 @@ function parseOctal(text: string, start: number, end: number, problems: Problem[
           code: 'leading-zeros',
           start: octetStart,
           end: octetEnd,
-          message: `Octet ${excerpt(octet)} has a leading zero: ${loader} reads it as octal, ${value}, as it is read here. Write ${value}, or ${Number(octet)} if that is what is meant.`,
+          message: `Octet ${excerpt(octet)} has a leading zero: ${loader} reads it as octal, ${value}, as it is read here. Write ${value}${Number(octet) === value ? '' : `, or ${Number(octet)} if that is what is meant`}.`,
         });
         return String(value);
       })
