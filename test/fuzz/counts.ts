@@ -217,7 +217,9 @@ export const knownList: fc.Arbitrary<KnownList> = fc
       lines[i.version === 4 ? 0 : 1].push(line);
     }
     const all = frame ? frame(lines[0], lines[1]) : [...lines[0], ...lines[1]];
-    const body = all.map((line, n) => line + breaks[n % breaks.length]).join('');
+    // libwrap knows only `\n` (a lone `\r` makes the file one line it cannot read, which denies everything: test/core/libwrap.test.ts).
+    const ends = format === 'hosts-deny' ? breaks.map((eol) => (eol === '\r' ? '\n' : eol)) : breaks;
+    const body = all.map((line, n) => line + ends[n % ends.length]).join('');
     return { format, text: (bom ? '\ufeff' : '') + body, written };
   });
 
