@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
 import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument } from '../../server/src/core/document/document';
-import { fixesForEntry } from '../../server/src/core/fixes/fixes';
+import { fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { hostsAllow, hostsDeny } from '../../server/src/core/formats/hostsDeny';
 
 const EVERY_IPV4 = 2 ** 32;
@@ -69,4 +69,16 @@ test('a colon escaped with a backslash is part of its option: the usual spawn li
   assert.deepEqual(read('sshd: 10.0.0.0/255.0.0.0 : spawn /bin/echo "%d\\: %a" >> /var/log/tcpd.log\n', hostsAllow), { blocked: { sshd: 0 }, problems: [] });
   // Unescaped, ` %a"…` is an option libwrap does not know: an error, which denies.
   assert.deepEqual(read('sshd: 10.0.0.0/255.0.0.0 : spawn /bin/echo "%d: %a" >> /var/log/tcpd.log\n', hostsAllow).blocked, { sshd: 2 ** 24 });
+});
+
+test('no fix is offered while libwrap cannot read the file whole: what it then denies makes the rules before redundant only until the line is mended', () => {
+  const text = 'sshd: 192.0.2.4\nftpd: 198.51.100.0/24';
+  const document = parseDocument(text, hostsDeny);
+  const { facts } = audit(document);
+  assert.ok(
+    facts.entryFacts.of(0).some((fact) => fact.code === 'covered'),
+    'line 1 is redundant as the file stands',
+  );
+  assert.deepEqual(fixAll(document, facts), []);
+  assert.deepEqual(fixesForEntry(document, { index: EntryIndex.of(document.entries), facts }, 0, { maxEntries: 64, protected: [], target: [] }), []);
 });

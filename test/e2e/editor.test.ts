@@ -242,6 +242,19 @@ test('a person opens an ipset save file: each set decides on its own, by its mos
   });
 });
 
+test('a person opens a hosts.deny whose last line has no line break: libwrap denies every client, and the problems say so', { timeout: 180_000 }, async () => {
+  const vsix = join(root, 'blocklist-auditor.vsix');
+  mkdirSync(artifacts, { recursive: true });
+  const prepare = (folder: string) => writeFileSync(join(folder, 'hosts.deny'), 'sshd: 192.0.2.4\nftpd: 198.51.100.0/24');
+  await withEditor({ vsix, prepare }, async (server, page, folder) => {
+    await openFile(page, server, folder, 'hosts.deny');
+    await waitFor(async () => /4,294,967,296 IPv4/.test(await page.locator('.statusbar').innerText()), 60_000, 'the status bar to count every IPv4 address');
+    await page.keyboard.press('Control+Shift+M');
+    await waitFor(async () => (await page.locator('.markers-panel').innerText()).includes('libwrap cannot read this line'), 30_000, 'the error on line 2');
+    await page.screenshot({ path: join(artifacts, '15-hosts-deny-no-line-break.png') });
+  });
+});
+
 test('a person opens the 2018 example and reads, at the end of each large entry, its count and largest owner', { timeout: 180_000 }, async () => {
   const vsix = join(root, 'blocklist-auditor.vsix');
   mkdirSync(artifacts, { recursive: true });

@@ -73,8 +73,9 @@ export interface FixContext {
  * which it would refuse more than before is not offered.
  */
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
+  if (stopsLibwrap(document)) return [];
   const fixes = entryFixes(document, context, k, options, networks);
-  if (fixes.length > 0 && document.format.id === 'hosts-deny') return fixes.filter((fix) => libwrapReadsAsFar(document.text, fix.edits));
+  if (fixes.length > 0 && document.format.id === 'hosts-deny') return fixes.filter((fix) => libwrapReadsWhole(document.text, fix.edits));
   if (fixes.length > 0 && document.format.id === 'apache') {
     const longest = Math.max(APACHE_LONGEST_LINE, longestLine(document.text));
     return fixes.filter((fix) => longestLine(applyEdits(document.text, fix.edits)) <= longest);
@@ -98,10 +99,19 @@ function longestLine(text: string): number {
   return longest;
 }
 
-/** Whether libwrap reads as far into `text` with `edits` applied as before: a split must not write a rule longer than it reads. */
-function libwrapReadsAsFar(text: string, edits: readonly TextEdit[]): boolean {
-  const [before, after] = [libwrapStopsAt(text), libwrapStopsAt(applyEdits(text, edits))];
-  return after < 0 || (before >= 0 && after >= before);
+/**
+ * Whether `document` is a hosts.deny (or hosts.allow) libwrap cannot read
+ * whole: what it denies from the broken line on makes the rules before it
+ * redundant, but only until the line is mended, so no fix is offered until
+ * then (the error says how).
+ */
+function stopsLibwrap(document: BlocklistDocument): boolean {
+  return document.format.id === 'hosts-deny' && libwrapStopsAt(document.text) >= 0;
+}
+
+/** Whether libwrap still reads `text` whole with `edits` applied: a split must not write a rule longer than it reads. */
+function libwrapReadsWhole(text: string, edits: readonly TextEdit[]): boolean {
+  return libwrapStopsAt(applyEdits(text, edits)) < 0;
 }
 
 /** Whether the loader refuses no more of `document` with `edits` applied than the `refused` places it refuses now. */
@@ -386,6 +396,7 @@ export function fixAllMayEdit(document: BlocklistDocument, facts: DocumentFacts)
  * Read from the facts of the document's audit: no second audit.
  */
 export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextEdit[] {
+  if (stopsLibwrap(document)) return [];
   const t = document.entries;
   const taken = blockTaken(document);
   const changes = new Map<number, readonly string[]>();
