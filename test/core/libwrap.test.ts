@@ -82,3 +82,13 @@ test('no fix is offered while libwrap cannot read the file whole: what it then d
   assert.deepEqual(fixAll(document, facts), []);
   assert.deepEqual(fixesForEntry(document, { index: EntryIndex.of(document.entries), facts }, 0, { maxEntries: 64, protected: [], target: [] }), []);
 });
+
+test('a line continues only at a backslash right before \\n, and the lines join with no blank between them', () => {
+  // A backslash before \r\n stays a character: the next line, without a colon, is no rule (tcpdmatch grants 5.6.7.8).
+  assert.deepEqual(read('sshd: 1.2.3.4 \\\r\n  5.6.7.8\r\n').blocked, { sshd: 1 });
+  // `1.2.3.4\` then `5.6.7.8` is the one word 1.2.3.45.6.7.8, which matches no client (tcpdmatch grants both); with a blank before the backslash, two.
+  const joined = read('sshd: 1.2.3.4\\\n5.6.7.8, 9.9.9.9\n');
+  assert.deepEqual(joined.blocked, { sshd: 1 });
+  assert.match(joined.problems[0], /^L1 libwrap joins this word and the first of the next line into one/);
+  assert.deepEqual(read('sshd: 1.2.3.4 \\\n5.6.7.8\n').blocked, { sshd: 2 });
+});

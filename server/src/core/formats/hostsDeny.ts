@@ -29,7 +29,7 @@
  */
 import { formatIPv4 } from '../addresses/ipv4';
 import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
-import { COLON, DOT, HASH, SLASH, STAR } from '../primitives/charCodes';
+import { COLON, DOT, HASH, LF, SLASH, STAR } from '../primitives/charCodes';
 import type { LineProblem, Problem } from '../document/problem';
 import { countLineBreaks, forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
 import { BACKSLASH, COMMA, emitEverything, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
@@ -213,7 +213,8 @@ function forEachRule(text: string, before: number, visit: (segments: readonly nu
     if (start >= before) return;
     // Only a `#` at a line's very start comments it out: libwrap reads `  # ALL: ALL` as a rule for every daemon.
     if (segments.length === 0 && (skipBlanks(text, start, end) === end || text.charCodeAt(start) === HASH)) return;
-    const continued = end > start && text.charCodeAt(end - 1) === BACKSLASH;
+    // libwrap continues a line only at a backslash right before `\n` (one before `\r\n` stays a character of the line).
+    const continued = end > start && text.charCodeAt(end - 1) === BACKSLASH && text.charCodeAt(end) === LF;
     segments.push(start, continued ? end - 1 : end, line);
     if (continued) return;
     visit(segments);
@@ -361,7 +362,29 @@ function readRule(text: string, segments: readonly number[], grantsByDefault: bo
       i = phase === 'options' ? end + 1 : end;
     }
   }
+  joinAcrossLines(text, segments, items);
   return { start: daemons[0].start, line: daemons[0].line, daemons, daemonLevels: daemonList.excepts, items, grants };
+}
+
+/**
+ * libwrap takes the backslash and the line break out and leaves nothing
+ * between the lines: a word that ends a continued line and one that starts
+ * the next are one word (`1.2.3.4\` then `5.6.7.8` is `1.2.3.45.6.7.8`),
+ * which no client matches. Such pairs of `items` become one problem.
+ */
+function joinAcrossLines(text: string, segments: readonly number[], items: Item[]): void {
+  for (let k = 0; k + 3 < segments.length; k += 3) {
+    const [end, next] = [segments[k + 1], segments[k + 3]];
+    if (end === segments[k] || isBlank(text.charCodeAt(end - 1)) || next >= segments[k + 4] || isBlank(text.charCodeAt(next))) continue;
+    const first = items.findIndex((item) => item.kind !== 'problem' && item.end === end);
+    const second = items.findIndex((item) => item.kind !== 'problem' && item.start === next);
+    if (first < 0 || second < 0) continue;
+    const [a, b] = [items[first], items[second]] as { start: number; end: number; line: number }[];
+    const joined = text.slice(a.start, a.end) + text.slice(b.start, b.end);
+    const message = `libwrap joins this word and the first of the next line into one, ${quote(joined)}, which matches no client: the backslash and the line break go, and no blank is left. Put a blank before the backslash.`;
+    items[first] = { kind: 'problem', problem: { code: 'invalid-entry', start: a.start, end: a.end, message }, line: a.line };
+    items.splice(second, 1);
+  }
 }
 
 /** Whether the character at `i` is a `:` that ends an option: libwrap reads `\\:` as a colon of the option (`spawn echo %d\\: %a`). */
