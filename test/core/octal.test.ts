@@ -46,3 +46,10 @@ test('ipset reads a leading zero as octal, in a netmask too', () => {
 test('a plain list reads a leading zero as decimal, and warns', () => {
   assert.deepEqual(read('plain', '1.2.3.010\n'), { entries: ['1.2.3.10'], problems: ['leading-zeros 010'] });
 });
+
+test('an octal octet may be written with more than three digits: 0377 is 255 to nft', () => {
+  assert.deepEqual(read('nftables', 'table ip t {\n  set s {\n    type ipv4_addr\n    elements = { 1.2.3.0377, 1.2.3.0400 }\n  }\n}\n'), {
+    entries: ['1.2.3.255'],
+    problems: ['leading-zeros 0377', 'invalid-entry 0400'],
+  });
+});

@@ -16,23 +16,39 @@ export function octetOutOfRange(octet: string): string {
  * Parses `octets` dot-separated decimal octets in `text[start, end)`; missing
  * low octets are zero (`10.1` with octets=2 is 10.1.0.0). Returns the address,
  * or -1 after pushing an `invalid-entry` problem. An octet written with a
- * leading zero is read as decimal and reported as `leading-zeros`.
+ * leading zero is reported as `leading-zeros`, and read as decimal, or as
+ * octal where the file's loader reads octets as C's inet_aton does
+ * (`octalLoader`, its name: `nft` reads 010 as 8, and refuses 08).
  */
-export function parseIPv4(text: string, start: number, end: number, problems: Problem[], octets = 4): number {
+export function parseIPv4(text: string, start: number, end: number, problems: Problem[], octets = 4, octalLoader?: string): number {
   let address = 0;
   let count = 0;
   let i = start;
   while (true) {
     const octetStart = i;
     let value = 0;
+    let octal = 0;
+    let octalDigits = true;
     while (i < end) {
       const c = text.charCodeAt(i);
       if (c < ZERO || c > NINE) break;
       if (value <= 255) value = value * 10 + (c - ZERO);
+      if (octal <= 255) octal = octal * 8 + (c - ZERO);
+      octalDigits &&= c - ZERO < 8;
       i++;
     }
     if (i === octetStart) {
       return unexpectedCharacter(problems, text, start, end, i);
+    }
+    const leadingZero = i - octetStart > 1 && text.charCodeAt(octetStart) === ZERO;
+    const decimal = value;
+    if (leadingZero && octalLoader !== undefined) {
+      if (!octalDigits) {
+        const message = `Octet ${excerpt(text, octetStart, i)} has a leading zero, and ${octalLoader} reads such an octet as octal, which it is not: ${octalLoader} refuses it. Write it without the zero.`;
+        problems.push({ code: 'invalid-entry', start: octetStart, end: i, message });
+        return -1;
+      }
+      value = octal;
     }
     if (value > 255) {
       problems.push({
@@ -43,12 +59,17 @@ export function parseIPv4(text: string, start: number, end: number, problems: Pr
       });
       return -1;
     }
-    if (i - octetStart > 1 && text.charCodeAt(octetStart) === ZERO) {
+    if (leadingZero) {
+      const octet = excerpt(text, octetStart, i);
+      const meant = decimal === value || decimal > 255 ? '' : `, or ${decimal} if that is what is meant`;
       problems.push({
         code: 'leading-zeros',
         start: octetStart,
         end: i,
-        message: `Octet ${excerpt(text, octetStart, i)} has a leading zero: read here as decimal ${value}, but iprange and inet_aton read it as octal. Write ${value}.`,
+        message:
+          octalLoader === undefined
+            ? `Octet ${octet} has a leading zero: read here as decimal ${value}, but iprange and inet_aton read it as octal. Write ${value}.`
+            : `Octet ${octet} has a leading zero: ${octalLoader} reads it as octal, ${value}, as it is read here. Write ${value}${meant}.`,
       });
     }
     address = address * 256 + value;

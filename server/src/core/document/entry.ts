@@ -34,20 +34,20 @@ const rangeStart = new ParsedEntry();
  * Returns false after pushing an `invalid-entry` problem; warnings such as
  * host bits or leading zeros are pushed too but the entry is still read.
  */
-export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
+export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, octalLoader?: string): boolean {
   if (!startsLikeAddress(text.charCodeAt(start))) {
     return fail(problems, start, end, `${quote(text, start, end)} is not an address, CIDR or range.`);
   }
   const dash = indexOfCode(text, DASH, start, end);
-  if (dash < 0) return parseBlock(text, start, end, problems, out);
+  if (dash < 0) return parseBlock(text, start, end, problems, out, octalLoader);
 
   const leftEnd = trimEnd(text, start, dash);
   const rightStart = trimStart(text, dash + 1, end);
   if (leftEnd === start || rightStart === end) {
     return fail(problems, start, end, `${quote(text, start, end)} is not a range: it needs an address on each side of "-".`);
   }
-  if (!parseBlock(text, start, leftEnd, problems, rangeStart)) return false;
-  if (!parseBlock(text, rightStart, end, problems, out)) return false;
+  if (!parseBlock(text, start, leftEnd, problems, rangeStart, octalLoader)) return false;
+  if (!parseBlock(text, rightStart, end, problems, out, octalLoader)) return false;
   if (rangeStart.version !== out.version) {
     return fail(problems, start, end, 'A range cannot go from an IPv4 address to an IPv6 address or back.');
   }
@@ -63,7 +63,7 @@ export function parseEntry(text: string, start: number, end: number, problems: P
 }
 
 /** One address, CIDR, netmask or glob. */
-function parseBlock(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry): boolean {
+function parseBlock(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, octalLoader: string | undefined): boolean {
   const slash = indexOfCode(text, SLASH, start, end);
   const addressEnd = slash < 0 ? end : slash;
   let isV6 = false;
@@ -90,14 +90,14 @@ function parseBlock(text: string, start: number, end: number, problems: Problem[
     return true;
   }
 
-  const address = parseIPv4(text, start, addressEnd, problems);
+  const address = parseIPv4(text, start, addressEnd, problems, 4, octalLoader);
   if (address < 0) return false;
   out.version = 4;
   out.form = 'address';
   let prefix = 32;
   if (slash >= 0) {
     const isNetmask = indexOfCode(text, DOT, slash, end) >= 0;
-    prefix = isNetmask ? parseNetmask(text, slash + 1, end, problems) : parsePrefixLength(text, slash + 1, end, IPV4, problems);
+    prefix = isNetmask ? parseNetmask(text, slash + 1, end, problems, octalLoader) : parsePrefixLength(text, slash + 1, end, IPV4, problems);
     if (prefix < 0) return false;
     out.form = isNetmask ? 'netmask' : 'cidr';
   }
@@ -150,8 +150,8 @@ function parsePrefixLength<A extends number | bigint>(text: string, start: numbe
   return value;
 }
 
-function parseNetmask(text: string, start: number, end: number, problems: Problem[]): number {
-  const mask = parseIPv4(text, start, end, problems);
+function parseNetmask(text: string, start: number, end: number, problems: Problem[], octalLoader: string | undefined): number {
+  const mask = parseIPv4(text, start, end, problems, 4, octalLoader);
   if (mask < 0) return -1;
   const prefix = netmaskToPrefix(mask);
   if (prefix < 0) {

@@ -4,7 +4,6 @@
  * did), and gives back the problems with their line.
  */
 import { ParsedEntry, parseEntry } from './entry';
-import { excerpt } from '../primitives/excerpt';
 import type { EntryMeaning, FormatReader, ScopeFact } from '../formats/format';
 import type { LineProblem, Problem } from './problem';
 
@@ -20,7 +19,8 @@ export type LineScopeFact = ScopeFact & { readonly line: number };
 /**
  * Calls `visit` for every readable entry of `text`, in document order, and
  * `onScopeFact` for what lines say about scopes; returns the problems, in
- * line order.
+ * line order. `octalLoader` names the loader that reads a leading-zero octet
+ * as octal, for formats whose loader does (`Format.octalOctets`).
  */
 export function readEntries(
   text: string,
@@ -37,8 +37,7 @@ export function readEntries(
   reader(text, {
     entry(start, end, line, parsed, meaning = PLAIN) {
       if (!parsed) {
-        let ok = parseEntry(text, start, end, entryProblems, scratch);
-        if (ok && octalLoader !== undefined && entryProblems.some((p) => p.code === 'leading-zeros')) ok = parseOctal(text, start, end, entryProblems, scratch, octalLoader);
+        const ok = parseEntry(text, start, end, entryProblems, scratch, octalLoader);
         for (const problem of entryProblems) problems.push(located(problem, line));
         entryProblems.length = 0;
         if (!ok) return;
@@ -56,55 +55,4 @@ export function readEntries(
     },
   });
   return problems;
-}
-
-/** An IPv4 address's octets, for `parseOctal`. */
-const DOTTED = /\d+(?:\.\d+){3}/g;
-
-/**
- * Reads entry `text[start, end)` again as a loader that reads octets as C
- * does (`loader`): an octet with a leading zero is octal (`010` is 8), and
- * one with an 8 or a 9 after its zero is no number (the loader refuses it).
- * Its `leading-zeros` warnings in `problems` say so.
- */
-function parseOctal(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, loader: string): boolean {
-  const written = text.slice(start, end);
-  const octets: Problem[] = [];
-  let refused: Problem | undefined;
-  const octal = written.replace(DOTTED, (quad, at: number) => {
-    let offset = at;
-    return quad
-      .split('.')
-      .map((octet) => {
-        const [octetStart, octetEnd] = [start + offset, start + offset + octet.length];
-        offset += octet.length + 1;
-        if (octet.length < 2 || !octet.startsWith('0')) return octet;
-        if (!/^[0-7]+$/.test(octet)) {
-          refused ??= {
-            code: 'invalid-entry',
-            start: octetStart,
-            end: octetEnd,
-            message: `Octet ${excerpt(octet)} has a leading zero, and ${loader} reads such an octet as octal, which it is not: ${loader} refuses it. Write it without the zero.`,
-          };
-          return octet;
-        }
-        const value = parseInt(octet, 8);
-        octets.push({
-          code: 'leading-zeros',
-          start: octetStart,
-          end: octetEnd,
-          message: `Octet ${excerpt(octet)} has a leading zero: ${loader} reads it as octal, ${value}, as it is read here. Write ${value}${Number(octet) === value ? '' : `, or ${Number(octet)} if that is what is meant`}.`,
-        });
-        return String(value);
-      })
-      .join('.');
-  });
-  for (let n = problems.length - 1; n >= 0; n--) if (problems[n].code === 'leading-zeros') problems.splice(n, 1);
-  if (refused !== undefined) {
-    problems.push(refused);
-    return false;
-  }
-  problems.push(...octets);
-  // Parsed from the text with the octets written in decimal; problems of that text would stand at other offsets, and the first read found them.
-  return parseEntry(octal, 0, octal.length, [], out);
 }

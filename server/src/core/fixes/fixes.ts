@@ -24,6 +24,7 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
+import { endsLine } from '../formats/format';
 import { libwrapStopsAt } from '../formats/hostsDeny';
 import { applyEdits, ChangesByEntry, entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
@@ -75,29 +76,40 @@ export interface FixContext {
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
   if (stopsLibwrap(document)) return [];
   const fixes = entryFixes(document, context, k, options, networks);
-  if (fixes.length > 0 && document.format.id === 'hosts-deny') return fixes.filter((fix) => libwrapReadsWhole(document.text, fix.edits));
-  if (fixes.length > 0 && document.format.id === 'apache') {
-    const longest = Math.max(APACHE_LONGEST_LINE, longestLine(document.text));
-    return fixes.filter((fix) => longestLine(applyEdits(document.text, fix.edits)) <= longest);
-  }
-  if (fixes.length === 0 || !fixesNeedLoaderCheck(document)) return fixes;
-  return fixes.filter((fix) => loaderTakes(document, context.facts.loader.length, fix.edits));
+  if (fixes.length === 0) return fixes;
+  const readable = fixes.filter((fix) => readsWhole(document, fix.edits));
+  if (!fixesNeedLoaderCheck(document)) return readable;
+  return readable.filter((fix) => loaderTakes(document, context.facts.loader.length, fix.edits));
 }
 
-/** Apache refuses a .htaccess line of 8,192 bytes or more ("Line too long", MAX_STRING_LEN): a split makes no line so long. */
+/** Apache refuses a .htaccess line of 8,192 bytes or more ("Line too long", MAX_STRING_LEN). */
 const APACHE_LONGEST_LINE = 8191;
+
+/**
+ * Whether the loader still reads every line of `document` with `edits`
+ * applied, where it reads lines of a bounded length: libwrap stops at a
+ * rule of 2,047 bytes, Apache at a .htaccess line of 8,192 (a line already
+ * longer may stay so). A split writes several entries where there was one.
+ */
+function readsWhole(document: BlocklistDocument, edits: readonly TextEdit[]): boolean {
+  if (document.format.id === 'hosts-deny') return libwrapStopsAt(applyEdits(document.text, edits)) < 0;
+  if (document.format.id !== 'apache') return true;
+  return longestLine(applyEdits(document.text, edits)) <= Math.max(APACHE_LONGEST_LINE, longestLine(document.text));
+}
 
 /** The length of the longest line of `text` (in bytes, for ASCII). */
 function longestLine(text: string): number {
   let [longest, start] = [0, 0];
   for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0x0a;
-    if (c !== 0x0a && c !== 0x0d) continue;
+    if (i < text.length && !endsLine(text, i)) continue;
     longest = Math.max(longest, i - start);
     start = i + 1;
   }
   return longest;
 }
+
+/** Per document, whether libwrap stops reading it before its end (asked for each entry's fixes). */
+const LIBWRAP_STOPS = new WeakMap<BlocklistDocument, boolean>();
 
 /**
  * Whether `document` is a hosts.deny (or hosts.allow) libwrap cannot read
@@ -106,12 +118,10 @@ function longestLine(text: string): number {
  * then (the error says how).
  */
 function stopsLibwrap(document: BlocklistDocument): boolean {
-  return document.format.id === 'hosts-deny' && libwrapStopsAt(document.text) >= 0;
-}
-
-/** Whether libwrap still reads `text` whole with `edits` applied: a split must not write a rule longer than it reads. */
-function libwrapReadsWhole(text: string, edits: readonly TextEdit[]): boolean {
-  return libwrapStopsAt(applyEdits(text, edits)) < 0;
+  if (document.format.id !== 'hosts-deny') return false;
+  let stops = LIBWRAP_STOPS.get(document);
+  if (stops === undefined) LIBWRAP_STOPS.set(document, (stops = libwrapStopsAt(document.text) >= 0));
+  return stops;
 }
 
 /** Whether the loader refuses no more of `document` with `edits` applied than the `refused` places it refuses now. */

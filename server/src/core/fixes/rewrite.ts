@@ -810,13 +810,13 @@ function nginxList(document: BlocklistDocument, start: number): List | undefined
   let [directive, directiveEnd] = [-1, -1];
   let list: List | undefined;
   let ended = false;
-  /** Ends the segment at `at` (a brace, a comment, the end): the list when it holds `start`; whether to stop. */
-  const close = (at: number, last: boolean): boolean => {
+  /** Ends the segment at `at` (a brace, a comment, the end, which is `final`): the list when it holds `start`; whether to stop. */
+  const close = (at: number, final: boolean): boolean => {
     if (directive >= 0) items.push(directive, directiveEnd);
     directive = -1;
     if (start >= segment && start < at) list = { start: segment, end: at, items, statement: { start: segment, end: at } };
-    else if (!last) [segment, items] = [at + 1, []];
-    ended = list !== undefined || last;
+    else if (!final) [segment, items] = [at + 1, []];
+    ended = list !== undefined || final;
     return ended;
   };
   forEachToken(text, first, last, (kind, tokenStart, tokenEnd) => {

@@ -49,7 +49,7 @@ import type { Problem } from '../document/problem';
 import { DASH, HASH } from '../primitives/charCodes';
 import { blockName } from './blockNames';
 import { forEachLine, type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
-import { emitEverything, indexIn, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
+import { emitEverything, indexIn, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, unquotedSpan, wordEnd, wordIs } from './lines';
 import { excerpt, quote } from '../primitives/excerpt';
 
 export const apache: Format = {
@@ -362,7 +362,7 @@ function readDirective(text: string, start: number, end: number, line: number, s
         break;
       }
       // Apache takes a word's quotes off (ap_getword_conf): `"1.2.3.4"` is 1.2.3.4.
-      const [from, to] = unquoted(text, at, w);
+      const [from, to] = unquotedSpan(text, at, w);
       const all = kind !== 'require' && wordIs(text, from, to, 'all', true);
       if (indexIn(text, DASH, from, to) >= 0 && looksLikeAddress(text, from, to)) {
         // apr_ipsubnet_create takes no range: Require refuses it, Allow and Deny take it for a host name, which matches nothing.
@@ -373,12 +373,6 @@ function readDirective(text: string, start: number, end: number, line: number, s
     }
   }
   return { kind, start, end, line, scope, conditional, args, words, problems: problems ?? NO_PROBLEMS, refusal };
-}
-
-/** A word without the quotes around it (double or single), as Apache reads an argument. */
-function unquoted(text: string, start: number, end: number): [number, number] {
-  const quote = text.charCodeAt(start);
-  return (quote === 0x22 || quote === 0x27) && end - start >= 2 && text.charCodeAt(end - 1) === quote ? [start + 1, end - 1] : [start, end];
 }
 
 /** Decides, for each directive of `scope`, what its arguments are: the rules of the scope (see the file's comment). */

@@ -32,13 +32,13 @@
 import type { EntryMeaning, EntryRole, Format, TokenSink } from './format';
 import { ChainGraph, type Dimension, type Loop } from './iptablesGraph';
 import { everyAddress } from './lines';
-import { byPlace, familyOf, readRuleset, refusal, type Chain, type KernelRule, type Refusal, type Ruleset, type Table, type WrittenRule } from './iptablesRestore';
+import { byPlace, familyOf, OCTAL_LOADER, readRuleset, refusal, type Chain, type KernelRule, type Refusal, type Ruleset, type Table, type WrittenRule } from './iptablesRestore';
 
 export const iptables: Format = {
   id: 'iptables',
   label: 'iptables-save',
   read: (text, sink) => emitEntries(text, iptablesModel(text), sink),
-  octalOctets: 'iptables',
+  octalOctets: OCTAL_LOADER,
   evaluation: 'first-match',
   scopeKind: 'chain',
 };

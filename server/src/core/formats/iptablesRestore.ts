@@ -27,7 +27,7 @@ import { parseEntry, ParsedEntry } from '../document/entry';
 import type { LineProblem, Problem } from '../document/problem';
 import { COLON, DASH, HASH, SEMICOLON, STAR } from '../primitives/charCodes';
 import { forEachLine, lineContentEnd, nextLineStart } from './format';
-import { COMMA, indexIn, isDigit, QUOTE, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
+import { APOSTROPHE, COMMA, indexIn, isDigit, QUOTE, skipBlanks, trimEnd, wordEnd, wordIs } from './lines';
 
 /** What a rule does when it matches: decide, decide nothing (LOG, MARK…), or hand the packet to a chain. */
 export type Action = 'drop' | 'accept' | 'return' | 'neutral' | 'jump' | 'goto';
@@ -251,7 +251,6 @@ const GOTO = ['-g', '--goto'];
 const OPEN_BRACKET = 0x5b;
 /** No addresses: what most rules have of one of their lists, shared. */
 const NONE: readonly number[] = [];
-const APOSTROPHE = 0x27;
 const AMPERSAND = 0x26;
 const PIPE = 0x7c;
 
@@ -421,6 +420,8 @@ class RestoreReader {
 
   /** The family of the program a command line starts with: `iptables`, `/sbin/ip6tables`, `$IPT` (`${IPT}`) as assigned above; undefined for none. */
   private program(start: number, end: number): 4 | 6 | undefined {
+    // Most lines start with an option (`-A`): no word to look up, nothing made of it.
+    if (this.text.charCodeAt(start) === DASH) return undefined;
     const word = this.text.slice(start, end);
     if (word.startsWith('$')) return this.programs.get(word.replace(/^\$\{?|\}$/g, ''));
     return PROGRAMS[basename(word)];
@@ -953,10 +954,13 @@ const SHORT: Readonly<Record<string, string>> = {
 
 const scratch = new ParsedEntry();
 
+/** The loader's name where it reads an octet with a leading zero as octal, as it does (the format's `octalOctets`). */
+export const OCTAL_LOADER = 'iptables';
+
 /** An address by what it holds, or its text when it does not read as one. */
 function canonical(text: string, start: number, end: number): string {
   const problems: Problem[] = [];
-  if (!parseEntry(text, start, end, problems, scratch)) return text.slice(start, end);
+  if (!parseEntry(text, start, end, problems, scratch, OCTAL_LOADER)) return text.slice(start, end);
   return scratch.version === 4 ? `${scratch.lo4}-${scratch.hi4}` : `${scratch.lo6}-${scratch.hi6}`;
 }
 

@@ -13,6 +13,7 @@ import { forEachLine, type EntryMeaning, type EntryRole, type FormatReader, type
 import { quote } from '../primitives/excerpt';
 
 export const QUOTE = 0x22;
+export const APOSTROPHE = 0x27;
 export const COMMA = 0x2c;
 export const BACKSLASH = 0x5c;
 export const OPEN_BRACE = 0x7b;
@@ -83,6 +84,12 @@ export function wordEnd(text: string, i: number, end: number): number {
     }
   }
   return end;
+}
+
+/** The span of a word without the quotes around it, double or single, if it has them: as nginx and Apache read an argument. */
+export function unquotedSpan(text: string, start: number, end: number): [number, number] {
+  const quote = text.charCodeAt(start);
+  return (quote === QUOTE || quote === APOSTROPHE) && end - start >= 2 && text.charCodeAt(end - 1) === quote ? [start + 1, end - 1] : [start, end];
 }
 
 /** Whether `text[start, end)` is `word` (ASCII case ignored when asked). */

@@ -16,8 +16,8 @@ import { SEMICOLON, SLASH } from '../primitives/charCodes';
 import { excerpt } from '../primitives/excerpt';
 import { blockName } from './blockNames';
 import { countLineBreaks, type EntryRole, type Format, type TokenSink } from './format';
-import { emitEverything, expected, wordIs } from './lines';
-import { APOSTROPHE, CLOSE_BRACE, COMMENT, forEachToken, OPEN_BRACE, QUOTE, WORD } from './nginxTokens';
+import { emitEverything, expected, unquotedSpan, wordIs } from './lines';
+import { CLOSE_BRACE, COMMENT, forEachToken, OPEN_BRACE, WORD } from './nginxTokens';
 
 export const nginx: Format = {
   id: 'nginx',
@@ -165,11 +165,6 @@ function answeringBlocks(text: string): Map<number, Answering> {
 /** A word without the quotes around it, if it has them: nginx takes `"deny"` as `deny`. */
 function unquoted(text: string, { start, end }: { readonly start: number; readonly end: number }): string {
   return text.slice(...unquotedSpan(text, start, end));
-}
-
-function unquotedSpan(text: string, start: number, end: number): [number, number] {
-  const quote = text.charCodeAt(start);
-  return (quote === QUOTE || quote === APOSTROPHE) && end - start >= 2 && text.charCodeAt(end - 1) === quote ? [start + 1, end - 1] : [start, end];
 }
 
 /**

@@ -6,12 +6,10 @@
 import { CR, HASH, LF, SEMICOLON } from '../primitives/charCodes';
 import { isBlank } from '../document/entry';
 import { countLineBreaks, nextLineBreak } from './format';
-import { BACKSLASH } from './lines';
+import { APOSTROPHE, BACKSLASH, QUOTE } from './lines';
 
 export const OPEN_BRACE = 0x7b;
 export const CLOSE_BRACE = 0x7d;
-export const QUOTE = 0x22;
-export const APOSTROPHE = 0x27;
 const DOLLAR = 0x24;
 
 /** What a token is: a word (a quoted string whole), a comment, or the `;`, `{` or `}` it is. */
