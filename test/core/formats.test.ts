@@ -140,6 +140,10 @@ const detection: [fileName: string, text: string, expected: FormatId][] = [
   ['hosts.deny', 'sshd: 1.2.3.4\n', 'hosts-deny'],
   ['deny.conf', 'sshd, vsftpd: 1.2.3.\n', 'hosts-deny'],
   ['x', 'ALL: [2001:db8::]/32\n', 'hosts-deny'],
+  // An RIR database dump is no hosts.deny (nor any list): plain, so that every line is an error.
+  ['ripe.db.inetnum', 'inetnum:        1.2.3.0 - 1.2.3.255\nnetname:        EXAMPLE-NET\n', 'plain'],
+  ['x.txt', '% RIPE\n\ninet6num:       2001:db8::/32\nnetname:        X\n', 'plain'],
+  ['x.txt', 'route:          5.6.7.0/24\norigin:         AS64500\n', 'plain'],
   ['router.rsc', 'add address=1.2.3.4 list=x\n', 'mikrotik'],
   ['x.txt', '/ip firewall address-list\nadd address=1.2.3.4 list=x\n', 'mikrotik'],
   ['x.txt', '/ipv6 firewall address-list add address=2001:db8::/32 list=x\n', 'mikrotik'],
