@@ -6,7 +6,9 @@
  * by blanks (a comma is part of a word), each an address, a CIDR or a host
  * name, or one of these after `!`; a `#` that starts a word comments out
  * the rest of the line. pfctl refuses the whole file for one word it cannot
- * read: each such word is an invalid entry, and the rest is read. `10/8`
+ * read, and the whole ruleset for one such word of an inline table, or a
+ * range, an interface's `(addresses)` or a `<table>` there: each such word
+ * is an invalid entry, and the rest is read. `10/8`
  * and `172.16/12` are networks whose octets not written are zeros. Host
  * names, interface names and `self` in a table hold no address the product
  * can count: pfctl resolves them when it loads the table, and each one of a
@@ -19,7 +21,6 @@ import type { Problem } from '../document/problem';
 import { CR, HASH, SPACE, TAB } from '../primitives/charCodes';
 import { quote } from '../primitives/excerpt';
 import { nextLineBreak, type EntryMeaning, type Format, type TokenSink } from './format';
-import { looksLikeAddress } from './lines';
 import { Scanner } from './scanner';
 
 export const pf: Format = {
@@ -32,6 +33,7 @@ export const pf: Format = {
 
 const BANG = 0x21;
 const DOLLAR = 0x24;
+const PAREN = 0x28;
 const LESS = 0x3c;
 const GREATER = 0x3e;
 const EQUALS = 0x3d;
@@ -129,10 +131,38 @@ function tableFileWord(text: string, wordStart: number, end: number, line: numbe
   let start = wordStart;
   let negated = false;
   for (; start < end && text.charCodeAt(start) === BANG; start++) negated = !negated;
-  const meaning = { role: negated ? 'allow' : 'block' } as const;
-  const refusal = `pfctl refuses the file at ${quote(text, wordStart, end)}: `;
-  const refuse = (why: string) => sink.problem({ code: 'invalid-entry', start: wordStart, end, message: refusal + why }, line);
-  if (start === end) return refuse('a "!" of its own is no address. Write it against the address it excepts, as in "!192.0.2.5".');
+  const refusal = new Refusal(text, wordStart, end, line, sink, 'the file');
+  if (start === end) return refusal.refuse('a "!" of its own is no address. Write it against the address it excepts, as in "!192.0.2.5".');
+  host(text, start, end, line, sink, { role: negated ? 'allow' : 'block' }, refusal);
+}
+
+/** What pfctl says when it refuses a table's word: the file or ruleset it refuses, and the word. */
+class Refusal {
+  constructor(
+    private readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+    private readonly line: number,
+    private readonly sink: TokenSink,
+    private readonly what: 'the file' | 'the ruleset',
+  ) {}
+
+  get prefix(): string {
+    return `pfctl refuses ${this.what} at ${quote(this.text, this.start, this.end)}: `;
+  }
+
+  refuse(why: string): void {
+    this.sink.problem({ code: 'invalid-entry', start: this.start, end: this.end, message: this.prefix + why }, this.line);
+  }
+}
+
+/**
+ * An address word of a table after its `!`s, as pfctl's host() reads it: an
+ * address, a CIDR, a short network (`10/8`), or a name it resolves at load
+ * (said, not counted); anything else it refuses, and so the whole file or
+ * ruleset.
+ */
+function host(text: string, start: number, end: number, line: number, sink: TokenSink, meaning: EntryMeaning, refusal: Refusal): void {
   if (shortNetwork(text, start, end, line, sink, meaning)) return;
   if (HOST_NAME.test(text.slice(start, end))) {
     const message = `pfctl resolves ${quote(text, start, end)} when it loads the table, as a host name (or an interface's addresses); the product does not resolve names, so its addresses are not counted.`;
@@ -141,11 +171,12 @@ function tableFileWord(text: string, wordStart: number, end: number, line: numbe
   }
   const problems: Problem[] = [];
   const ok = parseEntry(text, start, end, problems, scratch);
-  if (!ok && text.slice(wordStart, end).includes(',')) return refuse('words are separated by blanks, and a comma is part of its word. Write blanks between the addresses.');
-  if (ok && scratch.form === 'range') return refuse('a table holds addresses and CIDR blocks, not ranges. Write the range as CIDR blocks.');
-  if (ok && scratch.form === 'netmask') return refuse('a mask is a prefix length ("invalid netmask"), as in 10.0.0.0/8.');
-  if (ok && scratch.form === 'glob') return refuse('a table takes no wildcards. Write it as a CIDR block, as in 10.1.2.0/24.');
-  for (const problem of problems) sink.problem(problem.code === 'invalid-entry' ? { ...problem, message: `${refusal}${problem.message}` } : problem, line);
+  // Only a table file's words hold commas: in pf.conf they separate the words.
+  if (!ok && text.slice(start, end).includes(',')) return refusal.refuse('words are separated by blanks, and a comma is part of its word. Write blanks between the addresses.');
+  if (ok && scratch.form === 'range') return refusal.refuse('a table holds addresses and CIDR blocks, not ranges. Write the range as CIDR blocks.');
+  if (ok && scratch.form === 'netmask') return refusal.refuse('a mask is a prefix length ("invalid netmask"), as in 10.0.0.0/8.');
+  if (ok && scratch.form === 'glob') return refusal.refuse('a table takes no wildcards. Write it as a CIDR block, as in 10.1.2.0/24.');
+  for (const problem of problems) sink.problem(problem.code === 'invalid-entry' ? { ...problem, message: `${refusal.prefix}${problem.message}` } : problem, line);
   if (ok) sink.entry(start, end, line, scratch, meaning);
 }
 
@@ -191,7 +222,13 @@ function tableName(s: Scanner, skip = 0): string | undefined {
   return s.text.slice(start + 1, s.end - 1);
 }
 
-/** The current word as an entry of table `scope`: `1.2.3.0/24` blocks, `!1.2.3.4` (or `! 1.2.3.4`) is an exception. */
+/**
+ * The current word as an entry of table `scope`: `1.2.3.0/24` blocks,
+ * `!1.2.3.4` (or `! 1.2.3.4`) is an exception. pfctl refuses the ruleset for
+ * a range (`1.2.3.4 - 1.2.3.9`), an interface's dynamic addresses (`(em0)`)
+ * or a table (`<other>`) inside a table (parse.y's table_opt), and for a word
+ * host() cannot read.
+ */
 function address(s: Scanner, sink: TokenSink, scope: string | undefined): void {
   let start = s.start;
   let negated = false;
@@ -206,11 +243,24 @@ function address(s: Scanner, sink: TokenSink, scope: string | undefined): void {
       start = s.start;
     }
   }
-  const meaning = { role: negated ? 'allow' : 'block', scope } as const;
-  if (s.text.charCodeAt(start) === DOLLAR) {
-    const message = `pfctl puts the value of macro ${quote(s.text, start, s.end)} here; the product does not expand macros, so its addresses are not counted. Write them in the table to have them checked.`;
-    sink.problem({ code: 'unresolved-name', start, end: s.end, message }, s.line);
-  } else if (!shortNetwork(s.text, start, s.end, s.line, sink, meaning) && looksLikeAddress(s.text, start, s.end)) sink.entry(start, s.end, s.line, undefined, meaning);
+  const { text, line } = s;
+  const end = s.end;
+  const first = text.charCodeAt(start);
+  if (first === DOLLAR) {
+    const message = `pfctl puts the value of macro ${quote(text, start, end)} here; the product does not expand macros, so its addresses are not counted. Write them in the table to have them checked.`;
+    sink.problem({ code: 'unresolved-name', start, end, message }, line);
+    return;
+  }
+  if (first === PAREN)
+    return new Refusal(text, start, end, line, sink, 'the ruleset').refuse("dynamic addresses are not permitted inside tables. Write the interface's addresses.");
+  if (first === LESS)
+    return new Refusal(text, start, end, line, sink, 'the ruleset').refuse("tables cannot contain tables. Write the other table's addresses, or use both tables in the rules.");
+  if (s.next() === 'word' && s.is('-')) {
+    s.next(); // the range's last address
+    return new Refusal(text, start, s.end, line, sink, 'the ruleset').refuse('address ranges are not permitted inside tables. Write the range as CIDR blocks.');
+  }
+  s.pushBack();
+  host(text, start, end, line, sink, { role: negated ? 'allow' : 'block', scope }, new Refusal(text, start, end, line, sink, 'the ruleset'));
 }
 
 const SHORT_NETWORK = /^(\d{1,3}(?:\.\d{1,3}){0,2})\/(\d{1,2})$/;
