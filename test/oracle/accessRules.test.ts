@@ -3,7 +3,8 @@
  * themselves (issue 9): random hosts.deny files of both families with daemon
  * lists, `ALL` lines, EXCEPT lists, continued lines, comments and granting
  * rules for tcpdmatch; random 2.4 `<RequireAll>` bodies with `Require ip`
- * beside them, and 2.2 `Order`/`Deny`/`Allow` bodies, for Apache. For the
+ * beside them, and 2.2 `Order`/`Deny`/`Allow` bodies, their words now and
+ * then over lines a backslash joins, for Apache. For the
  * first, last and neighbouring addresses of every entry, the product's
  * decision (each daemon's scope; the file's scope for Apache) equals the
  * program's. Then fixes are applied and the program reads the result: for
@@ -38,6 +39,8 @@ const cidr = fc
   .map(([b, netmask]) => ({ block: b, text: `${addressAt(4, b.lo)}/${netmask ? formatIPv4((0xffffffff << (32 - b.prefix)) >>> 0) : b.prefix}` }));
 const list = (min: number, max: number) => fc.array(cidr, { minLength: min, maxLength: max });
 const written = (ranges: { text: string }[], separator = ' ') => ranges.map((range) => range.text).join(separator);
+/** Between a directive's words: a blank, and now and then a backslash that joins the next line to this one, as Apache reads it. */
+const between = fc.constantFrom(' ', ' ', ' ', ' \\\n    ');
 
 function read(format: FormatId, text: string) {
   const document = parseDocument(text, formatById(format)!);
@@ -129,10 +132,10 @@ test(
       ['<IfVersion >= 2.4>\n', '</IfVersion>\n<IfVersion < 2.4>\n'],
     );
     const file = fc
-      .tuple(fc.array(list(1, 2), { minLength: 1, maxLength: 3 }), fc.array(list(1, 2), { maxLength: 2 }), fc.boolean(), branches)
-      .map(([blocks, grants, after, [open, other]]) => {
-        const requireAll = `<RequireAll>\n  Require all granted\n  Require not ip ${CONTROL.blocked[4]}\n${blocks.map((line) => `  Require not ip ${written(line)}\n`).join('')}</RequireAll>\n`;
-        const beside = grants.map((line) => `Require ip ${written(line)}\n`).join('');
+      .tuple(fc.array(list(1, 2), { minLength: 1, maxLength: 3 }), fc.array(list(1, 2), { maxLength: 2 }), fc.boolean(), branches, between)
+      .map(([blocks, grants, after, [open, other], blank]) => {
+        const requireAll = `<RequireAll>\n  Require all granted\n  Require not ip ${CONTROL.blocked[4]}\n${blocks.map((line) => `  Require not${blank}ip ${written(line, blank)}\n`).join('')}</RequireAll>\n`;
+        const beside = grants.map((line) => `Require ip${blank}${written(line, blank)}\n`).join('');
         const body = after ? requireAll + beside : beside + requireAll;
         const old =
           other === ''
@@ -148,7 +151,9 @@ test(
   `Apache 2.2: ${RUNS.apache22} random Order Deny,Allow (and Allow,Deny) with Deny and Allow lines in any order, as Apache decides, and still after Fix all`,
   { timeout: 180_000 },
   async () => {
-    const line = fc.tuple(fc.constantFrom('Deny', 'Deny', 'Allow'), list(1, 2)).map(([verb, ranges]) => ({ ranges, text: `${verb} from ${written(ranges)}\n` }));
+    const line = fc
+      .tuple(fc.constantFrom('Deny', 'Deny', 'Allow'), list(1, 2), between)
+      .map(([verb, ranges, blank]) => ({ ranges, text: `${verb} from${blank}${written(ranges, blank)}\n` }));
     const file = fc
       .tuple(fc.constantFrom('', 'Order Deny,Allow\n', 'Order Deny,Allow\n', 'Order Allow,Deny\n'), fc.array(line, { minLength: 1, maxLength: 5 }))
       .map(([order, lines]) => ({

@@ -1,7 +1,9 @@
 /**
  * Apache httpd access rules, as Apache decides them: 2.4's `Require`
  * (mod_authz_core, mod_authz_host) and 2.2's `Order`/`Deny from`/`Allow from`
- * (mod_access_compat). Directive and section names are case-insensitive. An
+ * (mod_access_compat), on Apache's lines: a backslash at a line's end joins
+ * the next to it (apacheLines.ts). Directive and section names are
+ * case-insensitive. An
  * address may be partial (`10.1` is 10.1.0.0/16), a CIDR, or
  * `10.1.0.0/255.255.0.0`; host names and `env=` tests hold no address.
  *
@@ -47,9 +49,10 @@
 import { ParsedEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import { DASH, HASH } from '../primitives/charCodes';
+import { ConfigWords, forEachConfigLine } from './apacheLines';
 import { blockName } from './blockNames';
-import { forEachLine, type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
-import { emitEverything, indexIn, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, unquotedSpan, wordEnd, wordIs } from './lines';
+import { type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
+import { emitEverything, indexIn, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, unquotedSpan, wordIs } from './lines';
 import { excerpt, quote } from '../primitives/excerpt';
 
 export const apache: Format = {
@@ -69,6 +72,7 @@ const DIRECTIVES = ['require', 'deny', 'allow', 'order', 'satisfy'] as const;
 
 /** The problems of the many directives that have none. */
 const NO_PROBLEMS: readonly Problem[] = [];
+const NO_JOINTS: readonly number[] = [];
 
 /** What to do with a negative directive Apache finds in a section that grants when one of its directives does. */
 const PUT_IN_REQUIRE_ALL = 'Put it in a <RequireAll> with "Require all granted" (or what it grants).';
@@ -142,6 +146,8 @@ interface Directive {
   readonly problems: readonly Problem[];
   /** Why Apache refuses the configuration here, if it does. */
   refusal?: Refusal;
+  /** Where the lines it runs over are joined (forEachConfigLine): its arguments may stand on later lines. */
+  readonly joints: readonly number[];
   /** Set by the analysis: each argument's reading (absent: not read), and entries of every address on the directive itself (of the families asked). */
   readings?: (Reading | undefined)[];
   everything?: Reading & { families?: readonly (4 | 6)[] };
@@ -247,7 +253,7 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
   const open: Open[] = [];
   // The names of the scope sections open, outermost first.
   const path: string[] = [];
-  forEachLine(text, (lineStart, lineEnd, line) => {
+  forEachConfigLine(text, (lineStart, lineEnd, line, joints) => {
     const start = skipBlanks(text, lineStart, lineEnd);
     if (start === lineEnd || text.charCodeAt(start) === HASH) return;
     const end = trimEnd(text, start, lineEnd);
@@ -263,7 +269,7 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
       const close = text.lastIndexOf('>', end);
       const inner = text.slice(start + 1, close > start ? close : end).trim();
       const name = inner.split(/\s/, 1)[0].toLowerCase();
-      const tag: Directive = { kind: 'section', start, end, line, scope, conditional, args: [], words: [name], problems: [] };
+      const tag: Directive = { kind: 'section', start, end, line, scope, conditional, args: [], words: [name], problems: [], joints: NO_JOINTS };
       all.push(tag);
       scope.directives.push(tag);
       if (SCOPE_SECTIONS.includes(name)) {
@@ -285,7 +291,7 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
       }
       return;
     }
-    const directive = readDirective(text, start, end, line, scope, conditional);
+    const directive = readDirective(text, start, end, line, scope, conditional, joints.length > 0 ? [...joints] : NO_JOINTS);
     if (!directive) return;
     all.push(directive);
     scope.directives.push(directive);
@@ -305,14 +311,15 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
 }
 
 /** One directive line: `Require`, `Deny from`, `Allow from`, `Order` or `Satisfy` (others hold no rule). */
-function readDirective(text: string, start: number, end: number, line: number, scope: Scope, conditional: boolean): Directive | undefined {
+function readDirective(text: string, start: number, end: number, line: number, scope: Scope, conditional: boolean, joints: readonly number[]): Directive | undefined {
   // The word read last is text[i, w); `next` moves on to the one after it. Every line of a long file is read here: no
   // array or string is made for what is only compared.
+  const across = new ConfigWords(text, joints);
   let i = start;
-  let w = wordEnd(text, start, end);
+  let w = across.wordEnd(start, end);
   const next = () => {
-    i = skipBlanks(text, w, end);
-    w = wordEnd(text, i, end);
+    i = across.skipBlanks(w, end);
+    w = across.wordEnd(i, end);
   };
   const kind = DIRECTIVES.find((name) => wordIs(text, i, w, name, true));
   if (kind === undefined) return undefined;
@@ -349,9 +356,9 @@ function readDirective(text: string, start: number, end: number, line: number, s
   }
   const args: Argument[] = [];
   if (addresses) {
-    if (skipBlanks(text, w, end) === end) (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
-    for (let at = skipBlanks(text, w, end); at < end; at = skipBlanks(text, w, end)) {
-      w = wordEnd(text, at, end);
+    if (across.skipBlanks(w, end) === end) (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
+    for (let at = across.skipBlanks(w, end); at < end; at = across.skipBlanks(w, end)) {
+      w = across.wordEnd(at, end);
       if (text.charCodeAt(at) === HASH) {
         (problems ??= []).push({
           code: 'invalid-entry',
@@ -369,10 +376,20 @@ function readDirective(text: string, start: number, end: number, line: number, s
         const what =
           kind === 'require' ? `Apache refuses it ("ip address '${excerpt(text, from, to)}' appears to be invalid")` : 'Apache takes it for a host name, which matches no client';
         (problems ??= []).push({ code: 'invalid-entry', start: from, end: to, message: `A range is no address to Apache: ${what}. Write the range as CIDR blocks.` });
-      } else if (all || isPartialIPv4(text, from, to) || looksLikeAddress(text, from, to)) args.push({ start: from, end: to, all });
+      } else if (all || isPartialIPv4(text, from, to) || looksLikeAddress(text, from, to)) {
+        args.push({ start: from, end: to, all });
+      } else if (kind === 'require') {
+        // Allow and Deny take such a word for a host name; `Require ip` only takes addresses (apr_ipsubnet_create).
+        (problems ??= []).push({
+          code: 'invalid-entry',
+          start: from,
+          end: to,
+          message: `Apache refuses ${quote(text, from, to)} ("ip address '…' appears to be invalid"): Require ip takes addresses and networks, separated by blanks.`,
+        });
+      }
     }
   }
-  return { kind, start, end, line, scope, conditional, args, words, problems: problems ?? NO_PROBLEMS, refusal };
+  return { kind, start, end, line, scope, conditional, args, words, problems: problems ?? NO_PROBLEMS, refusal, joints };
 }
 
 /** Decides, for each directive of `scope`, what its arguments are: the rules of the scope (see the file's comment). */
@@ -653,13 +670,19 @@ function emit(text: string, directives: Directive[], sink: TokenSink): void {
       const families = directive.everything.families ?? [4, 6];
       for (const family of families) sink.entry(directive.start, end, directive.line, family === 4 ? EVERY_IPV4 : EVERY_IPV6, meaning(directive.everything, scope));
     }
+    const across = new ConfigWords(text, directive.joints);
+    const lineOf = (offset: number) => across.lineOf(offset, directive.line);
     let problem = 0;
+    const problemsBefore = (offset: number) => {
+      for (; problem < directive.problems.length && directive.problems[problem].start < offset; problem++)
+        sink.problem(directive.problems[problem], lineOf(directive.problems[problem].start));
+    };
     directive.args.forEach((arg, n) => {
-      while (problem < directive.problems.length && directive.problems[problem].start < arg.start) sink.problem(directive.problems[problem++], directive.line);
+      problemsBefore(arg.start);
       const reading = directive.readings?.[n];
-      if (reading) readAddress(text, arg, directive.line, sink, meaning(reading, scope));
+      if (reading) readAddress(text, arg, lineOf(arg.start), sink, meaning(reading, scope));
     });
-    while (problem < directive.problems.length) sink.problem(directive.problems[problem++], directive.line);
+    problemsBefore(Infinity);
   }
 }
 
