@@ -111,8 +111,8 @@ const cases: [format: FormatId, text: string, scopes: string[], findings: string
   ['apache', '<RequireAll>\n  Require all \\\n    granted\n  Require not ip 1.2.3.4\n</RequireAll>\n', ['the file: 1'], [], '<RequireAll>\n  Require all \\\n    granted\n  Require not ip 1.2.3.4\n</RequireAll>\n'],
   ['apache', '<RequireAll>\n  Require all granted\n  # not now \\\n  Require not ip 5.6.7.8\n  Require not ip 1.2.3.4\n</RequireAll>\n', ['the file: 1'], [], '<RequireAll>\n  Require all granted\n  # not now \\\n  Require not ip 5.6.7.8\n  Require not ip 1.2.3.4\n</RequireAll>\n'],
   ['apache', 'Deny from 1.2.3.4 \\\r\n  5.6.7.8\r\nDeny from 5.6.7.8\r\n', ['the file: 2'], ['L3 duplicate'], 'Deny from 1.2.3.4 \\\r\n  5.6.7.8\r\n'],
-  // No blank beside the backslash: one word, 1.2.3.45.6.7.8, which Apache refuses in a Require (apache2 -t: "ip address '1.2.3.45.6.7.8' appears to be invalid"), as any word that is no address there.
-  ['apache', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\\\n5.6.7.8 1.2.3.4,5.6.7.8 9.9.9.9\n</RequireAll>\n', ['the file: 1'], ['L3 invalid-entry', 'L4 invalid-entry'], '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\\\n5.6.7.8 1.2.3.4,5.6.7.8 9.9.9.9\n</RequireAll>\n'],
+  // No blank beside the backslash: one word, 1.2.3.45.6.7.8, which Apache refuses in a Require (apache2 -t: "ip address '1.2.3.45.6.7.8' appears to be invalid"): the directive is not read.
+  ['apache', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\\\n5.6.7.8 9.9.9.9\n</RequireAll>\n', [], ['L3 loader-rejects'], '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4\\\n5.6.7.8 9.9.9.9\n</RequireAll>\n'],
   // Each section is a scope; <Limit> decides only for some methods.
   ['apache', '<Directory /a>\n  Deny from 1.2.3.0/24\n</Directory>\n<Directory /b>\n  Deny from 1.2.3.4\n</Directory>\n', ['Directory /a: 256', 'Directory /b: 1'], [], '<Directory /a>\n  Deny from 1.2.3.0/24\n</Directory>\n<Directory /b>\n  Deny from 1.2.3.4\n</Directory>\n'],
   ['apache', '<Limit POST>\n  Deny from 1.2.3.4\n</Limit>\n', [], ['L2 conditional'], '<Limit POST>\n  Deny from 1.2.3.4\n</Limit>\n'],

@@ -112,6 +112,20 @@ export const APACHE_CASES: LoaderCase[] = [
   ['Satisfy inside <RequireAll>', '<RequireAll>\n  Require all granted\n  Satisfy any\n</RequireAll>\n', []],
   // "order takes one argument, 'allow,deny', 'deny,allow', or 'mutual-failure'".
   ['an Order with a blank', 'Order Deny, Allow\nDeny from 1.2.3.4\n', ['L1 error']],
+  // An argument apr_ipsubnet_create refuses: "The specified network mask is invalid", "… IP address is invalid"; in a Require, "ip address '…' appears to be invalid".
+  ['a /0 in Require not ip', '<RequireAll>\n  Require all granted\n  Require not ip 0.0.0.0/0\n</RequireAll>\n', ['L3 error']],
+  ['an IPv6 /0 in Require not ip', '<RequireAll>\n  Require all granted\n  Require not ip ::/0\n</RequireAll>\n', ['L3 error']],
+  ['a /0 in Deny from', 'Deny from 1.2.3.4\nDeny from 1.2.3.4/0\n', ['L2 error']],
+  ['a netmask of 0.0.0.0 loads', 'Deny from 1.2.3.4/0.0.0.0\n', []],
+  ['a /33 and an octet of 256', 'Deny from 10.1.2.3/33\nDeny from 1.2.3.256\n', ['L1 error', 'L2 error']],
+  ['an IPv4-mapped address', '<RequireAll>\n  Require all granted\n  Require not ip ::ffff:1.2.3.4\n</RequireAll>\nDeny from ::ffff:1.2.3.0/120\n', ['L3 error', 'L5 error']],
+  ['an IPv6 netmask', 'Deny from 2001:db8::/ffff:ffff::\n', ['L1 error']],
+  ['a Require ip word that is no address', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4,5.6.7.8\n</RequireAll>\n<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.4-1.2.3.9\n</RequireAll>\n', ['L3 error', 'L7 error']],
+  ['Allow and Deny take such words for host names', 'Deny from 1.2.3.4-1.2.3.9 example.org\nAllow from all\n', []],
+  // "No comments are allowed here" after Allow and Deny; a "#" is one more word of a Require.
+  ['a comment after Deny and Require', 'Deny from 1.2.3.4 # spammer\n<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.5 # spammer\n</RequireAll>\n', ['L1 error', 'L4 error']],
+  // "Unknown Authz provider: IP": a provider is named exactly, the directive in any case.
+  ['a provider in capitals', '<RequireAll>\n  REQUIRE all granted\n  Require not IP 1.2.3.4\n</RequireAll>\nRequire ALL granted\n', ['L3 error', 'L5 error']],
   // What loads: the usual blocklist, and the lists beside it.
   ['a <RequireAll> blocklist', '<RequireAll>\n  Require all granted\n  Require not ip 1.2.3.0/24\n</RequireAll>\nRequire ip 1.2.3.4\n', []],
   ['every refusal, in a section of its own', '<Files "a">\n  Require not ip 1.2.3.4\n</Files>\n<Files "b">\n  <RequireAll>\n  </RequireAll>\n</Files>\n', ['L2 error', 'L5 error']],

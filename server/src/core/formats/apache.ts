@@ -37,7 +37,8 @@
  *
  * What Apache refuses to start with (`apache2 -t`, mod_authz_core's checks
  * of the Require tree, an `Order` of the wrong form, `Allow`/`Deny`/`Order`
- * inside a Require section) is given to the loader checks in Apache's
+ * inside a Require section, an argument it cannot read, a provider not in
+ * lower case) is given to the loader checks in Apache's
  * own words (`apacheRefusals`), with what to do and the lines involved.
  *
  * Entries whose decision depends on more than the client's address are
@@ -46,10 +47,10 @@
  * where another provider (`Require host`, `valid-user`, `env`…) may grant,
  * or whose `Require` tree is more than the forms above.
  */
-import { ParsedEntry } from '../document/entry';
+import { ParsedEntry, parseEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import { DASH, HASH } from '../primitives/charCodes';
-import { ConfigWords, forEachConfigLine } from './apacheLines';
+import { ConfigWords, forEachConfigLine, withoutJoints } from './apacheLines';
 import { blockName } from './blockNames';
 import { type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
 import { emitEverything, indexIn, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, unquotedSpan, wordIs } from './lines';
@@ -336,6 +337,10 @@ function readDirective(text: string, start: number, end: number, line: number, s
     addresses = wordIs(text, i, w, 'ip', true);
     const provider = addresses ? 'ip' : text.slice(i, w).toLowerCase();
     words.push(provider);
+    if ((addresses || provider === 'all') && !wordIs(text, i, w, provider)) {
+      // Only the directive's name is read in any case: providers are named exactly.
+      refusal = { words: `Unknown Authz provider: ${excerpt(text, i, w)}`, fix: `Write "${provider}" in lower case.`, related: [] };
+    }
     if (provider === 'all') {
       next();
       words.push(text.slice(i, w).toLowerCase());
@@ -359,37 +364,71 @@ function readDirective(text: string, start: number, end: number, line: number, s
     if (across.skipBlanks(w, end) === end) (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
     for (let at = across.skipBlanks(w, end); at < end; at = across.skipBlanks(w, end)) {
       w = across.wordEnd(at, end);
-      if (text.charCodeAt(at) === HASH) {
-        (problems ??= []).push({
-          code: 'invalid-entry',
-          start: at,
-          end,
-          message: 'Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.',
-        });
-        break;
-      }
       // Apache takes a word's quotes off (ap_getword_conf): `"1.2.3.4"` is 1.2.3.4.
       const [from, to] = unquotedSpan(text, at, w);
+      const refused = argumentRefusal(kind, text, at, from, to);
+      if (refused) {
+        // Apache stops at the first argument it refuses, and so does its loader check.
+        refusal ??= { ...refused, related: [] };
+        continue;
+      }
       const all = kind !== 'require' && wordIs(text, from, to, 'all', true);
       if (indexIn(text, DASH, from, to) >= 0 && looksLikeAddress(text, from, to)) {
-        // apr_ipsubnet_create takes no range: Require refuses it, Allow and Deny take it for a host name, which matches nothing.
-        const what =
-          kind === 'require' ? `Apache refuses it ("ip address '${excerpt(text, from, to)}' appears to be invalid")` : 'Apache takes it for a host name, which matches no client';
-        (problems ??= []).push({ code: 'invalid-entry', start: from, end: to, message: `A range is no address to Apache: ${what}. Write the range as CIDR blocks.` });
-      } else if (all || isPartialIPv4(text, from, to) || looksLikeAddress(text, from, to)) {
-        args.push({ start: from, end: to, all });
-      } else if (kind === 'require') {
-        // Allow and Deny take such a word for a host name; `Require ip` only takes addresses (apr_ipsubnet_create).
+        // Allow and Deny take a range for a host name, which matches nothing.
         (problems ??= []).push({
           code: 'invalid-entry',
           start: from,
           end: to,
-          message: `Apache refuses ${quote(text, from, to)} ("ip address '…' appears to be invalid"): Require ip takes addresses and networks, separated by blanks.`,
+          message: 'A range is no address to Apache: Apache takes it for a host name, which matches no client. Write the range as CIDR blocks.',
         });
+      } else if (all || isPartialIPv4(text, from, to) || looksLikeAddress(text, from, to)) {
+        args.push({ start: from, end: to, all });
       }
     }
   }
   return { kind, start, end, line, scope, conditional, args, words, problems: problems ?? NO_PROBLEMS, refusal, joints };
+}
+
+const COMMENT_FIX = 'Apache reads "#" after a directive as one more argument, not as a comment: put the comment on a line of its own.';
+
+/**
+ * What Apache says of the argument at text[at, to) (without its quotes from
+ * `from`) of a Require ip, Allow or Deny directive when it refuses it, and
+ * what to write: a comment; for Require, any word that is no address (a
+ * range, a host name); for all three, an address apr_ipsubnet_create refuses
+ * (a prefix of 0 bits or more than the family's, an IPv6 netmask, an
+ * IPv4-mapped IPv6 address, a zone). Undefined when Apache takes it.
+ */
+function argumentRefusal(kind: Directive['kind'], text: string, at: number, from: number, to: number): Omit<Refusal, 'related'> | undefined {
+  const require = kind === 'require';
+  const word = withoutJoints(text, from, to);
+  const asIp = (reason?: string) => `ip address '${excerpt(word, 0, word.length)}' appears to be invalid${reason ? `: ${reason}` : ''}`;
+  if (text.charCodeAt(at) === HASH) return { words: require ? asIp() : 'No comments are allowed here', fix: COMMENT_FIX };
+  const range = indexIn(text, DASH, from, to) >= 0;
+  if (range || !(isPartialIPv4(text, from, to) || looksLikeAddress(text, from, to))) {
+    if (!require) return undefined; // Allow and Deny take it for a host name, or `all`, or an `env=` test
+    return { words: asIp(), fix: range ? 'Write the range as CIDR blocks.' : 'Require ip takes addresses and networks, separated by blanks.' };
+  }
+  const reason = subnetRefusal(text, from, to);
+  if (reason === undefined) return undefined;
+  return {
+    words: require ? asIp(reason) : reason,
+    fix: 'Write an address, or a network with a prefix of 1 to 32 bits (128 for IPv6) or an IPv4 netmask, as in 10.0.0.0/8; an IPv4 address as itself, not as ::ffff:….',
+  };
+}
+
+const subnet = new ParsedEntry();
+const MAPPED_IPV4 = { lo: 0xffffn << 32n, hi: (0xffffn << 32n) | 0xffffffffn };
+
+/** Why apr_ipsubnet_create refuses the address text[from, to), in its words, or undefined. */
+function subnetRefusal(text: string, from: number, to: number): string | undefined {
+  const problems: Problem[] = [];
+  const parsed = isPartialIPv4(text, from, to) ? parsePartialIPv4(text, from, to, problems) : parseEntry(text, from, to, problems, subnet) ? subnet : undefined;
+  const masked = indexIn(text, SLASH, from, to) >= 0;
+  if (parsed === undefined) return masked ? 'The specified network mask is invalid.' : 'The specified IP address is invalid.';
+  if ((parsed.form === 'cidr' && masked && parsed.prefix === 0) || (parsed.version === 6 && parsed.form === 'netmask')) return 'The specified network mask is invalid.';
+  if (parsed.version === 6 && parsed.lo6 >= MAPPED_IPV4.lo && parsed.hi6 <= MAPPED_IPV4.hi) return 'The specified IP address is invalid.';
+  return undefined;
 }
 
 /** Decides, for each directive of `scope`, what its arguments are: the rules of the scope (see the file's comment). */

@@ -79,6 +79,11 @@ export class ConfigWords {
   }
 }
 
+/** text[start, end) as Apache reads it, its joints taken out (for messages). */
+export function withoutJoints(text: string, start: number, end: number): string {
+  return text.slice(start, end).replace(/\\\r?\n/g, '');
+}
+
 /** The whole of Apache's line around `offset`: its physical lines joined, and its joints. */
 export function configLineAround(text: string, offset: number): { readonly start: number; readonly end: number; readonly joints: readonly number[] } {
   let start = lineStartOf(text, offset);
