@@ -3,7 +3,10 @@
  * ipset read them as C's inet_aton does, as octal (nft lists 1.2.3.010 as
  * 1.2.3.8; iptables-save prints 10.0.0.013 as 10.0.0.11; `ipset test`
  * finds 8.0.0.1 after adding 010.0.0.1), and refuse a zero before an 8 or
- * a 9; a plain list is read as decimal, with the warning.
+ * a 9; a plain list is read as decimal, with the warning. tcpd reads a
+ * `net/mask` with inet_addr, as octal too, and compares an address alone
+ * (or a `10.` prefix) with the client's as text, so one with a leading
+ * zero matches no client (each case asked of tcpdmatch, Debian 7.6.q-32).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -52,4 +55,32 @@ test('an octal octet may be written with more than three digits: 0377 is 255 to 
     entries: ['1.2.3.255'],
     problems: ['leading-zeros 0377', 'invalid-entry 0400'],
   });
+});
+
+test('tcpd reads a net/mask as inet_addr does: 010.0.0.0/255.0.0.0 is 8.0.0.0/8, so 10.1.2.3 is no duplicate of it, and Fix all keeps it', () => {
+  const text = 'sshd: 010.0.0.0/255.0.0.0, 10.1.2.3, 10.1.0.0/255.0377.0.0\n';
+  assert.deepEqual(read('hosts-deny', text), { entries: ['8.0.0.0', '10.1.2.3', '10.1.0.0'], problems: ['leading-zeros 010', 'leading-zeros 0377'] });
+  const document = parseDocument(text, formatById('hosts-deny')!);
+  // 10.1.2.3 is inside 10.1.0.0/16 (0377 is 255), not inside 8.0.0.0/8: Fix all removes it for that reason alone.
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), 'sshd: 010.0.0.0/255.0.0.0, 10.1.0.0/255.0377.0.0\n');
+});
+
+test('tcpd compares an address or prefix without a mask as text: with a leading zero it matches no client, and the client it names stays blocked', () => {
+  const text = 'sshd: 010.1.2.3, 010., 10.1.2.3\n';
+  const { entries, problems } = read('hosts-deny', text);
+  assert.deepEqual({ entries, problems }, { entries: ['10.1.2.3'], problems: ['invalid-entry 010.1.2.3', 'invalid-entry 010.'] });
+  assert.equal(
+    parseDocument(text, formatById('hosts-deny')!).problems[1].message,
+    `tcpd never matches 010.: it compares the client's address as text, and no client's address has an octet with a leading zero. Write "10.".`,
+  );
+  const document = parseDocument(text, formatById('hosts-deny')!);
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), text);
+});
+
+test('tcpd never matches a mask or net that inet_addr reads as 255.255.255.255, nor a /0 however written', () => {
+  assert.deepEqual(read('hosts-deny', 'sshd: 1.2.3.4/255.255.255.0377, 0377.255.255.255/32, 0.0.0.0/00\n').problems, [
+    'invalid-entry 1.2.3.4/255.255.255.0377',
+    'invalid-entry 0377.255.255.255/32',
+    'invalid-entry 0.0.0.0/00',
+  ]);
 });

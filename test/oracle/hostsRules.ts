@@ -13,7 +13,9 @@ import { addressAt, block, commentLine, spelling, type Version } from './randomE
  * `net/len` and `net/mask`, IPv6 `[net]/len` (host bits and all: tcpd masks
  * an IPv6 pattern's address, where it never matches an IPv4 one with host
  * bits, which the product reports instead) and `[address]`, in any spelling;
- * now and then `ALL`. Now and then an IPv6 length tcpd reads as C's atoi
+ * now and then `ALL`, an IPv4 `net/mask` or `net/len` written in octal
+ * (`012.00.00.040/24`, as inet_addr reads it) or an address alone padded
+ * with zeros (`010.000.000.005`, which tcpd never matches). Now and then an IPv6 length tcpd reads as C's atoi
  * does, its leading digits: inside the brackets (never matched), or
  * followed by letters.
  */
@@ -27,11 +29,17 @@ const client = fc
     spelled: spelling,
     all: fc.nat(29),
     odd: fc.nat(9),
+    zeros: fc.nat(7),
   })
-  .map(({ version, four, six, netmask, hostBits, spelled, all, odd }) => {
+  .map(({ version, four, six, netmask, hostBits, spelled, all, odd, zeros }) => {
     if (all === 0) return { blocks: [], text: 'ALL' };
     if (version === 4) {
-      const text = `${addressAt(4, four.lo)}/${netmask ? formatIPv4((0xffffffff << (32 - four.prefix)) >>> 0) : four.prefix}`;
+      const mask = formatIPv4((0xffffffff << (32 - four.prefix)) >>> 0);
+      // An address alone padded with zeros, which tcpd compares as text and so never matches.
+      if (zeros === 1) return { blocks: [four], text: addressAt(4, four.lo).replace(/\d+/g, (octet) => octet.padStart(3, '0')) };
+      // A net/mask written in octal, as inet_addr reads it.
+      const written = (address: string) => (zeros === 0 ? address.replace(/\d+/g, (octet) => `0${Number(octet).toString(8)}`) : address);
+      const text = `${written(addressAt(4, four.lo))}/${netmask ? written(mask) : four.prefix}`;
       return { blocks: [four], text: four.prefix === 32 && netmask ? addressAt(4, four.lo) : text };
     }
     const address = addressAt(6, hostBits === 0 ? six.inside : six.lo, spelled);

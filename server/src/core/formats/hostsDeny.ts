@@ -8,7 +8,11 @@
  * `.domain` suffixes, `@netgroups`, `/files` and the other wildcards (LOCAL,
  * KNOWN, UNKNOWN, PARANOID) hold no address. An IPv4 `net/mask` or
  * `net/len` that tcpd never matches — host bits set, the mask
- * 255.255.255.255, a /0 — is a problem, not an entry.
+ * 255.255.255.255, a /0 — is a problem, not an entry. An octet with a
+ * leading zero is octal in a `net/mask` or `net/len`, which tcpd reads with
+ * inet_addr (`010.0.0.0/255.0.0.0` is 8.0.0.0/8); an address or prefix
+ * without a mask is compared with the client's address as text, so with
+ * such an octet it matches no client: a problem too.
  *
  * Each daemon is a scope (`daemon sshd`); `ALL` is one too, for every daemon
  * the file does not name. A line is a rule: it denies its clients less those
@@ -29,7 +33,7 @@
  */
 import { formatIPv4 } from '../addresses/ipv4';
 import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
-import { COLON, DOT, HASH, LF, SLASH, STAR } from '../primitives/charCodes';
+import { COLON, DOT, HASH, LF, SLASH, STAR, ZERO } from '../primitives/charCodes';
 import type { LineProblem, Problem } from '../document/problem';
 import { countLineBreaks, forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
 import { BACKSLASH, COMMA, emitEverything, expected, indexIn, isDigit, isHexDigit, parsePartialIPv4, skipBlanks, trimEnd, wordIs } from './lines';
@@ -493,6 +497,10 @@ function readClient(text: string, start: number, end: number, line: number, sink
   const last = text.charCodeAt(end - 1);
   if (text.charCodeAt(start) === OPEN_BRACKET) {
     readBracketed(text, start, end, line, sink, meaning);
+  } else if (indexIn(text, SLASH, start, end) < 0 && leadingZero(text, start, end)) {
+    const written = text.slice(start, end).replace(/(^|\.)0+(?=\d)/g, '$1');
+    const why = `it compares the client's address as text, and no client's address has an octet with a leading zero. Write ${quote(written)}.`;
+    sink.problem({ code: 'invalid-entry', start, end, message: `tcpd never matches ${text.slice(start, end)}: ${why}` }, line);
   } else if (last === DOT || (last === STAR && text.charCodeAt(end - 2) === DOT && indexIn(text, STAR, start, end - 1) < 0)) {
     // `192.168.` and `192.168.*`: every address that starts so.
     const problems: Problem[] = [];
@@ -501,7 +509,7 @@ function readClient(text: string, start: number, end: number, line: number, sink
     for (const problem of problems) if (problem.code === 'invalid-entry') sink.problem(problem, line);
   } else {
     const problems: Problem[] = [];
-    const ok = parseEntry(text, start, end, problems, scratch);
+    const ok = parseEntry(text, start, end, problems, scratch, LIBWRAP);
     const never = ok ? neverMatched(text, start, end, scratch, problems) : undefined;
     if (never !== undefined) {
       sink.problem({ code: 'invalid-entry', start, end, message: `tcpd never matches ${text.slice(start, end)}: ${never}` }, line);
@@ -513,6 +521,17 @@ function readClient(text: string, start: number, end: number, line: number, sink
 }
 
 const scratch = new ParsedEntry();
+
+/** The name under which a `net/mask` is read as libwrap reads it, with inet_addr: an octet with a leading zero is octal (`010.0.0.0/255.0.0.0` is 8.0.0.0/8). */
+const LIBWRAP = 'libwrap';
+
+/** Whether an octet of `text[start, end)` has a leading zero. */
+function leadingZero(text: string, start: number, end: number): boolean {
+  for (let i = start; i + 1 < end; i++) {
+    if (text.charCodeAt(i) === ZERO && isDigit(text.charCodeAt(i + 1)) && (i === start || text.charCodeAt(i - 1) === DOT)) return true;
+  }
+  return false;
+}
 
 /**
  * Why tcpd never matches an IPv4 `net/mask` or `net/len` that reads as
@@ -530,9 +549,10 @@ function neverMatched(text: string, start: number, end: number, entry: ParsedEnt
     problems.splice(hostBits, 1);
     return `the address has bits set past the mask, and tcpd compares the masked client with the address as written. Write ${formatIPv4(entry.lo4)}/${mask}.`;
   }
-  if (mask === '255.255.255.255') return `it reads the mask 255.255.255.255 as an error. Write ${net} alone.`;
-  if (net === '255.255.255.255') return 'it reads the address 255.255.255.255 as an error.';
-  if (mask === '0') return 'it takes no /0. Write ALL, or 0.0.0.0/0.0.0.0, for every IPv4 address.';
+  // Values, not text: inet_addr reads 0377 as 255, and /00 is /0.
+  if (entry.form === 'netmask' && entry.prefix === 32) return `it reads the mask ${mask} as an error. Write ${formatIPv4(entry.lo4)} alone.`;
+  if (entry.lo4 === 0xffffffff) return `it reads the address ${net} as an error.`;
+  if (entry.form === 'cidr' && entry.prefix === 0) return 'it takes no /0. Write ALL, or 0.0.0.0/0.0.0.0, for every IPv4 address.';
   return undefined;
 }
 
