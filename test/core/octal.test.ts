@@ -2,8 +2,9 @@
  * Octets with a leading zero, as each loader reads them: nft, iptables and
  * ipset read them as C's inet_aton does, as octal (nft lists 1.2.3.010 as
  * 1.2.3.8; iptables-save prints 10.0.0.013 as 10.0.0.11; `ipset test`
- * finds 8.0.0.1 after adding 010.0.0.1), and refuse a zero before an 8 or
- * a 9; a plain list is read as decimal, with the warning. tcpd reads a
+ * finds 8.0.0.1 after adding 010.0.0.1), a prefix length too (all three
+ * list 10.0.0.0/010 as 10.0.0.0/8), and refuse a zero before an 8 or a 9;
+ * a plain list is read as decimal, with the warning. tcpd reads a
  * `net/mask` with inet_addr, as octal too, and compares an address alone
  * (or a `10.` prefix) with the client's as text, so one with a leading
  * zero matches no client (each case asked of tcpdmatch, Debian 7.6.q-32).
@@ -83,4 +84,20 @@ test('tcpd never matches a mask or net that inet_addr reads as 255.255.255.255, 
     'invalid-entry 0377.255.255.255/32',
     'invalid-entry 0.0.0.0/00',
   ]);
+});
+
+test('nft, iptables and ipset read a prefix length with a leading zero as octal too (/010 is /8) and refuse /08; libwrap reads /010 as /10', () => {
+  const nft = 'table ip t {\n  set s {\n    type ipv4_addr\n    flags interval\n    elements = { 10.0.0.0/010, 11.0.0.0/08 }\n  }\n}\n';
+  const iptables = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.0/010 -j DROP\n-A INPUT -s 11.0.0.0/08 -j DROP\nCOMMIT\n';
+  const ipset = 'create n hash:net\nadd n 10.0.0.0/010\nadd n 11.0.0.0/08\n';
+  for (const [format, text] of [
+    ['nftables', nft],
+    ['iptables', iptables],
+    ['ipset', ipset],
+  ] as const) {
+    const document = parseDocument(text, formatById(format)!);
+    assert.deepEqual([document.entries.count, document.entries.prefix[0]], [1, 8], format);
+    assert.deepEqual(read(format, text).problems, ['leading-zeros /010', 'invalid-entry /08'], format);
+  }
+  assert.equal(parseDocument('sshd: 10.0.0.0/010\n', formatById('hosts-deny')!).entries.prefix[0], 10);
 });

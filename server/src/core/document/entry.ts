@@ -30,11 +30,22 @@ export class ParsedEntry {
 const rangeStart = new ParsedEntry();
 
 /**
+ * A loader that reads a number with a leading zero as octal, as C's
+ * inet_aton and strtoul(…, 0) do: its name, for the warnings, and whether it
+ * reads a prefix length so too (nft, iptables and ipset read `/010` as /8,
+ * libwrap as /10).
+ */
+export interface OctalLoader {
+  readonly name: string;
+  readonly lengths: boolean;
+}
+
+/**
  * Parses the entry in `text[start, end)` (no surrounding blanks) into `out`.
  * Returns false after pushing an `invalid-entry` problem; warnings such as
  * host bits or leading zeros are pushed too but the entry is still read.
  */
-export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, octalLoader?: string): boolean {
+export function parseEntry(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, octalLoader?: OctalLoader): boolean {
   if (!startsLikeAddress(text.charCodeAt(start))) {
     return fail(problems, start, end, `${quote(text, start, end)} is not an address, CIDR or range.`);
   }
@@ -63,7 +74,7 @@ export function parseEntry(text: string, start: number, end: number, problems: P
 }
 
 /** One address, CIDR, netmask or glob. */
-function parseBlock(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, octalLoader: string | undefined): boolean {
+function parseBlock(text: string, start: number, end: number, problems: Problem[], out: ParsedEntry, octalLoader: OctalLoader | undefined): boolean {
   const slash = indexOfCode(text, SLASH, start, end);
   const addressEnd = slash < 0 ? end : slash;
   let isV6 = false;
@@ -80,7 +91,7 @@ function parseBlock(text: string, start: number, end: number, problems: Problem[
     const address = parseIPv6(text, start, addressEnd, problems);
     if (address === undefined) return false;
     out.version = 6;
-    const prefix = slash < 0 ? 128 : parsePrefixLength(text, slash + 1, end, IPV6, problems);
+    const prefix = slash < 0 ? 128 : parsePrefixLength(text, slash + 1, end, IPV6, problems, octalLoader);
     if (prefix < 0) return false;
     out.lo6 = IPV6.network(address, prefix);
     out.hi6 = IPV6.lastOfBlock(out.lo6, 128 - prefix);
@@ -90,14 +101,14 @@ function parseBlock(text: string, start: number, end: number, problems: Problem[
     return true;
   }
 
-  const address = parseIPv4(text, start, addressEnd, problems, 4, octalLoader);
+  const address = parseIPv4(text, start, addressEnd, problems, 4, octalLoader?.name);
   if (address < 0) return false;
   out.version = 4;
   out.form = 'address';
   let prefix = 32;
   if (slash >= 0) {
     const isNetmask = indexOfCode(text, DOT, slash, end) >= 0;
-    prefix = isNetmask ? parseNetmask(text, slash + 1, end, problems, octalLoader) : parsePrefixLength(text, slash + 1, end, IPV4, problems);
+    prefix = isNetmask ? parseNetmask(text, slash + 1, end, problems, octalLoader) : parsePrefixLength(text, slash + 1, end, IPV4, problems, octalLoader);
     if (prefix < 0) return false;
     out.form = isNetmask ? 'netmask' : 'cidr';
   }
@@ -129,8 +140,17 @@ function parseGlob(text: string, start: number, end: number, problems: Problem[]
   return true;
 }
 
-function parsePrefixLength<A extends number | bigint>(text: string, start: number, end: number, family: Family<A>, problems: Problem[]): number {
+function parsePrefixLength<A extends number | bigint>(
+  text: string,
+  start: number,
+  end: number,
+  family: Family<A>,
+  problems: Problem[],
+  octalLoader: OctalLoader | undefined,
+): number {
   let value = 0;
+  let octal = 0;
+  let octalDigits = true;
   for (let i = start; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x30 || c > 0x39 || i - start >= 3) {
@@ -138,10 +158,33 @@ function parsePrefixLength<A extends number | bigint>(text: string, start: numbe
       return -1;
     }
     value = value * 10 + (c - 0x30);
+    octal = octal * 8 + (c - 0x30);
+    octalDigits &&= c - 0x30 < 8;
   }
   if (end === start) {
     fail(problems, start - 1, end, `"/" needs a prefix length: /0 to /${family.bits}.`);
     return -1;
+  }
+  if (octalLoader?.lengths && end - start > 1 && text.charCodeAt(start) === 0x30) {
+    const { name } = octalLoader;
+    const written = excerpt(text, start - 1, end);
+    if (!octalDigits) {
+      fail(
+        problems,
+        start - 1,
+        end,
+        `Prefix length ${written} has a leading zero, and ${name} reads such a number as octal, which it is not: ${name} refuses it. Write /${value}.`,
+      );
+      return -1;
+    }
+    const meant = value === octal || value > family.bits ? '' : `, or /${value} if that is what is meant`;
+    problems.push({
+      code: 'leading-zeros',
+      start: start - 1,
+      end,
+      message: `Prefix length ${written} has a leading zero: ${name} reads it as octal, /${octal}, as it is read here. Write /${octal}${meant}.`,
+    });
+    value = octal;
   }
   if (value > family.bits) {
     fail(problems, start - 1, end, `Prefix /${value} is too long: an IPv${family.version} prefix is /0 to /${family.bits}.`);
@@ -150,8 +193,8 @@ function parsePrefixLength<A extends number | bigint>(text: string, start: numbe
   return value;
 }
 
-function parseNetmask(text: string, start: number, end: number, problems: Problem[], octalLoader: string | undefined): number {
-  const mask = parseIPv4(text, start, end, problems, 4, octalLoader);
+function parseNetmask(text: string, start: number, end: number, problems: Problem[], octalLoader: OctalLoader | undefined): number {
+  const mask = parseIPv4(text, start, end, problems, 4, octalLoader?.name);
   if (mask < 0) return -1;
   const prefix = netmaskToPrefix(mask);
   if (prefix < 0) {

@@ -3,7 +3,7 @@
  * format reader, parses each token it reports (unless the reader already
  * did), and gives back the problems with their line.
  */
-import { ParsedEntry, parseEntry } from './entry';
+import { type OctalLoader, ParsedEntry, parseEntry } from './entry';
 import type { EntryMeaning, FormatReader, ScopeFact } from '../formats/format';
 import type { LineProblem, Problem } from './problem';
 
@@ -19,15 +19,15 @@ export type LineScopeFact = ScopeFact & { readonly line: number };
 /**
  * Calls `visit` for every readable entry of `text`, in document order, and
  * `onScopeFact` for what lines say about scopes; returns the problems, in
- * line order. `octalLoader` names the loader that reads a leading-zero octet
- * as octal, for formats whose loader does (`Format.octalOctets`).
+ * line order. `octalLoader` is the loader that reads a number with a
+ * leading zero as octal, for formats whose loader does (`Format.octalOctets`).
  */
 export function readEntries(
   text: string,
   reader: FormatReader,
   visit: EntryVisitor,
   onScopeFact: (fact: LineScopeFact) => void = () => undefined,
-  octalLoader?: string,
+  octalLoader?: OctalLoader,
 ): LineProblem[] {
   const problems: LineProblem[] = [];
   const entryProblems: Problem[] = [];

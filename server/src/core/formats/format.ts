@@ -2,7 +2,7 @@
  * A format reader finds the entry tokens of a document and reports lines it
  * cannot read. It never throws: every line yields entries, nothing, or a problem.
  */
-import type { ParsedEntry } from '../document/entry';
+import type { OctalLoader, ParsedEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import { CR, LF } from '../primitives/charCodes';
 import { partitionPoint } from '../primitives/search';
@@ -93,8 +93,8 @@ export interface Format {
    * after an edit only the lines it touched are read again (`updateDocument`).
    */
   readonly lineByLine?: boolean;
-  /** The loader that reads an IPv4 octet with a leading zero as octal, as C's inet_aton does (`nft` reads 1.2.3.010 as 1.2.3.8): the format's entries are read so. */
-  readonly octalOctets?: string;
+  /** The loader that reads an IPv4 octet, or a prefix length, with a leading zero as octal, as C's inet_aton does (`nft` reads 1.2.3.010 as 1.2.3.8): the format's entries are read so. */
+  readonly octalOctets?: OctalLoader;
   /** For a line-by-line format: whether this text's lines depend on each other after all (an ipset file that flushes a set), so that an edit reads it whole again. */
   readonly readsAcrossLines?: (text: string) => boolean;
   /** How the file's entries, and the scopes it declares, decide an address unless a declaration says otherwise (default union). */

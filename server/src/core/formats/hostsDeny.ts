@@ -32,7 +32,7 @@
  * `EXCEPT`, a `daemon@host` pattern — is conditional: read, never counted.
  */
 import { formatIPv4 } from '../addresses/ipv4';
-import { isBlank, ParsedEntry, parseEntry } from '../document/entry';
+import { isBlank, type OctalLoader, ParsedEntry, parseEntry } from '../document/entry';
 import { COLON, DOT, HASH, LF, SLASH, STAR, ZERO } from '../primitives/charCodes';
 import type { LineProblem, Problem } from '../document/problem';
 import { countLineBreaks, forEachLine, type EntryMeaning, type Format, type TokenSink } from './format';
@@ -522,8 +522,8 @@ function readClient(text: string, start: number, end: number, line: number, sink
 
 const scratch = new ParsedEntry();
 
-/** The name under which a `net/mask` is read as libwrap reads it, with inet_addr: an octet with a leading zero is octal (`010.0.0.0/255.0.0.0` is 8.0.0.0/8). */
-const LIBWRAP = 'libwrap';
+/** libwrap reads a `net/mask` with inet_addr, an octet with a leading zero as octal (`010.0.0.0/255.0.0.0` is 8.0.0.0/8), and a length as decimal (`/010` is /10). */
+const LIBWRAP: OctalLoader = { name: 'libwrap', lengths: false };
 
 /** Whether an octet of `text[start, end)` has a leading zero. */
 function leadingZero(text: string, start: number, end: number): boolean {

@@ -20,7 +20,7 @@ export const ipset: Format = {
   label: 'ipset save/restore',
   lineByLine: true,
   readsAcrossLines,
-  octalOctets: 'ipset',
+  octalOctets: { name: 'ipset', lengths: true },
   read: readIpset,
   // A set whose `create` line is not in the file may be of any type: hash:net, where exceptions count, is the common one.
   evaluation: 'most-specific',

@@ -23,7 +23,7 @@
  * `-L`) change no rule of the file and are left alone.
  */
 import { contentStart } from '../document/encoding';
-import { parseEntry, ParsedEntry } from '../document/entry';
+import { type OctalLoader, parseEntry, ParsedEntry } from '../document/entry';
 import type { LineProblem, Problem } from '../document/problem';
 import { COLON, DASH, HASH, SEMICOLON, STAR } from '../primitives/charCodes';
 import { forEachLine, lineContentEnd, nextLineStart } from './format';
@@ -954,8 +954,8 @@ const SHORT: Readonly<Record<string, string>> = {
 
 const scratch = new ParsedEntry();
 
-/** The loader's name where it reads an octet with a leading zero as octal, as it does (the format's `octalOctets`). */
-export const OCTAL_LOADER = 'iptables';
+/** iptables reads an octet, or a prefix length, with a leading zero as octal (the format's `octalOctets`). */
+export const OCTAL_LOADER: OctalLoader = { name: 'iptables', lengths: true };
 
 /** An address by what it holds, or its text when it does not read as one. */
 function canonical(text: string, start: number, end: number): string {

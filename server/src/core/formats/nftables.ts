@@ -40,7 +40,7 @@ export const nftables: Format = {
   id: 'nftables',
   label: 'nftables set',
   read: (text, sink) => new NftablesReader(text, sink, clearingsOf(text)).read(),
-  octalOctets: 'nft',
+  octalOctets: { name: 'nft', lengths: true },
   // Sets, and elements outside any set, are unions; chains declare their own first-match rule.
   evaluation: 'union',
   // No `scopeKind`: a ruleset's scopes are sets, maps and chains, and each name says which it is.
