@@ -5,13 +5,15 @@
  * takes away, or swap and rename move, decides nothing; an element of more
  * parts matches its address only with its other parts; the members of
  * list:set and bitmap:port sets are no addresses; a quoted `"nomatch"` is
- * `nomatch`.
+ * `nomatch`; a set's netmask masks each element to a network, so its
+ * elements are conditional.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { audit } from '../../server/src/core/analysis/audit';
 import { parseDocument, updateDocument, type BlocklistDocument } from '../../server/src/core/document/document';
-import { fixAll } from '../../server/src/core/fixes/fixes';
+import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import { fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
 import { applyEdits } from '../../server/src/core/fixes/rewrite';
 import { ipset } from '../../server/src/core/formats/ipset';
 
@@ -80,4 +82,17 @@ test('list:set members and bitmap:port members with their protocol are no addres
 test('a quoted "nomatch" is nomatch', () => {
   const document = parseDocument('create n hash:net\nadd n 10.91.8.0/24\nadd n 10.91.8.0/28 "nomatch"\n', ipset);
   assert.deepEqual(counts(document), ['n: 240']);
+});
+
+test('a set created with a netmask holds each element as the network of its netmask: its elements are conditional, no split or exclusion is offered, and Fix all keeps them', () => {
+  // ipset 7.17: after `add s 1.2.3.4` to `hash:ip netmask 24`, `ipset test s 1.2.3.200` finds it and `ipset save` lists 1.2.3.0; netmask 010 is 8.
+  const text =
+    'create s hash:ip netmask 24\nadd s 1.2.3.0/24\nadd s 5.6.7.4\ncreate t hash:ip netmask 010\nadd t 9.9.9.9\ncreate b hash:ip bitmask 255.255.0.255\nadd b 8.8.8.8\ncreate u hash:ip netmask 32\nadd u 1.1.1.1\n';
+  const document = parseDocument(text, ipset);
+  assert.deepEqual(entries(document), ['L2 1.2.3.0/24 conditional', 'L3 5.6.7.4 conditional', 'L5 9.9.9.9 conditional', 'L7 8.8.8.8 conditional', 'L9 1.1.1.1']);
+  assert.deepEqual(counts(document), ['u: 1']);
+  const context = { index: EntryIndex.of(document.entries), facts: audit(document).facts };
+  // A half of 1.2.3.0/24, masked to /24, is the whole again (and the second an element added twice); 1.2.3.5 excluded would stay blocked.
+  assert.deepEqual(fixesForEntry(document, context, 0, { maxEntries: 512, protected: ['1.2.3.5'], target: [] }), []);
+  assert.equal(applyEdits(text, fixAll(document, context.facts)), text);
 });

@@ -6,6 +6,11 @@
  * shell script. Each set is a scope of its own: in hash:net sets the most
  * specific entry decides (ipset(8)), in hash:ip sets a CIDR adds every address.
  *
+ * A set created with a `netmask` (or `bitmask`) holds each element masked,
+ * as the network of that many bits (`add s 1.2.3.4` of `netmask 24` adds
+ * 1.2.3.0/24): its elements are read, but conditional, not counted, since
+ * a fix's pieces of one (a split, an exclusion) would be masked back whole.
+ *
  * Every line is also read as the command `ipset restore` runs
  * (`forEachIpsetCommand`), and each create line as the rules the kernel
  * checks the set's elements by (`ipsetSetRules`), for the loader checks.
@@ -143,8 +148,9 @@ const TAKES_AWAY = /^[ \t]*(?:ipset[ \t]+)?(?:-(?:exist|!|q|quiet)[ \t]+)*(?:flu
  * The file's entries, line by line; where a later command takes an element
  * away (a flush or destroy of its set, or of every set; a del of the same
  * element) or moves its set's elements (swap, rename, which are not
- * followed), the entry decides nothing: it is conditional, not counted. The
- * members of a list:set set are sets, not addresses.
+ * followed), the entry decides nothing: it is conditional, not counted, as
+ * are the elements of a set that masks them. The members of a list:set set
+ * are sets, not addresses.
  */
 function readIpset(text: string, sink: TokenSink): void {
   if (!readsAcrossLines(text)) {
@@ -158,23 +164,34 @@ function readIpset(text: string, sink: TokenSink): void {
       const scope = meaning?.scope ?? '';
       if (away.lists.has(scope)) return;
       const gone = (away.everything ?? -1) > line || (away.sets.get(scope) ?? -1) > line || (away.elements.get(`${scope} ${text.slice(start, end)}`) ?? -1) > line;
-      sink.entry(start, end, line, parsed, gone ? { ...meaning, conditional: true } : meaning);
+      sink.entry(start, end, line, parsed, gone || away.masked.has(scope) ? { ...meaning, conditional: true } : meaning);
     },
   });
 }
 
 function readsAcrossLines(text: string): boolean {
-  return TAKES_AWAY.test(text) || text.includes('list:set');
+  return TAKES_AWAY.test(text) || text.includes('list:set') || text.includes('netmask') || text.includes('bitmask');
 }
 
-/** Where elements are taken away, last: every set's (`flush`, `destroy` without a name), a set's by name, an element's by `SET ELEMENT`; and the list:set sets. */
-function takenAway(text: string): { everything?: number; sets: Map<string, number>; elements: Map<string, number>; lists: Set<string> } {
-  const away = { everything: undefined as number | undefined, sets: new Map<string, number>(), elements: new Map<string, number>(), lists: new Set<string>() };
+/**
+ * Where elements are taken away, last: every set's (`flush`, `destroy`
+ * without a name), a set's by name, an element's by `SET ELEMENT`; the
+ * list:set sets; and the sets that mask their elements (`netmask`, `bitmask`).
+ */
+function takenAway(text: string): { everything?: number; sets: Map<string, number>; elements: Map<string, number>; lists: Set<string>; masked: Set<string> } {
+  const away = {
+    everything: undefined as number | undefined,
+    sets: new Map<string, number>(),
+    elements: new Map<string, number>(),
+    lists: new Set<string>(),
+    masked: new Set<string>(),
+  };
   const word = (w: Word | undefined) => (w === undefined ? undefined : text.slice(w.start, w.end));
   forEachIpsetCommand(text, (command) => {
     const [first, second] = command.args.map(word);
     const verb = text.slice(command.command.start, command.command.end);
     if (command.kind === 'create' && second === 'list:set' && first !== undefined) away.lists.add(first);
+    else if (command.kind === 'create' && first !== undefined && masks(ipsetSetRules(text, command))) away.masked.add(first);
     else if (command.kind === 'flush' || command.kind === 'destroy') {
       if (first === undefined) away.everything = command.line;
       else away.sets.set(first, command.line);
@@ -258,6 +275,8 @@ export interface IpsetSetRules {
   readonly maxelem: number;
   /** hash:ip's `netmask`: its elements are networks of this prefix (the family's width by default). */
   readonly netmask: number;
+  /** `bitmask`: its elements are masked by a mask of any shape. */
+  readonly bitmask: boolean;
   /** `forceadd`: when full, an add replaces an element rather than failing (but not always: a full set's count is not checked). */
   readonly forceadd: boolean;
   /** The element options the set was created to take: `timeout`, `counters`, `comment`, `skbinfo`. */
@@ -284,14 +303,27 @@ export function ipsetSetRules(text: string, command: IpsetCommand): IpsetSetRule
   const bits = family === 6 ? 128 : 32;
   // A value ipset would not take (it refuses the create line) is read as the default.
   const number = (option: string, min: number, max: number, otherwise: number) => {
-    const value = Number(valueOf(option));
+    const value = cNumber(valueOf(option) ?? '');
     return Number.isInteger(value) && value >= min && value <= max ? value : otherwise;
   };
   const maxelem = number('maxelem', 0, 2 ** 32 - 1, DEFAULT_MAXELEM);
   const netmask = number('netmask', 1, bits, bits);
   const extensions = new Set(EXTENSIONS.filter((extension) => words.includes(extension, 2)));
+  const bitmask = words.includes('bitmask', 2);
   const signature = [type, maxelem, valueOf('netmask') ?? '', valueOf('timeout') ?? '', ...[...extensions].sort()].join(' ');
-  return { type, family, first, maxelem, netmask, forceadd: words.includes('forceadd', 2), extensions, signature };
+  return { type, family, first, maxelem, netmask, bitmask, forceadd: words.includes('forceadd', 2), extensions, signature };
+}
+
+/** A number as ipset reads it, as C's strtoul with base 0 does: `010` is 8, `0x10` 16; NaN for what it refuses (`08`). */
+function cNumber(word: string): number {
+  if (/^0[xX][0-9a-fA-F]+$/.test(word)) return Number.parseInt(word.slice(2), 16);
+  if (/^0[0-7]*$/.test(word)) return Number.parseInt(word, 8);
+  return /^[1-9]\d*$/.test(word) ? Number(word) : Number.NaN;
+}
+
+/** Whether a set holds its elements masked: a `netmask` narrower than its family's addresses, or a `bitmask`. */
+function masks(rules: IpsetSetRules): boolean {
+  return rules.bitmask || rules.netmask < (rules.family === 6 ? 128 : 32);
 }
 
 /** `80`, `1024-2048`: a member of a bitmap:port set. */
