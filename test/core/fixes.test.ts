@@ -58,9 +58,9 @@ const cases: [name: string, input: string, title: string | RegExp, expected: str
   ['nginx split writes directives', 'deny 10.0.0.0/1|5;  # x\n', /^Split 10\.0\.0\.0\/15 into two/, 'deny 10.0.0.0/16;  # x\ndeny 10.1.0.0/16;\n', 'nginx.conf'],
   [
     'ipset split writes add commands',
-    'create s hash:net\nadd s 10.0.0.0/1|5 timeout 60\n',
+    'create s hash:net timeout 0\nadd s 10.0.0.0/1|5 timeout 0\n',
     /^Split 10\.0\.0\.0\/15 into two/,
-    'create s hash:net\nadd s 10.0.0.0/16 timeout 60\nadd s 10.1.0.0/16 timeout 60\n',
+    'create s hash:net timeout 0\nadd s 10.0.0.0/16 timeout 0\nadd s 10.1.0.0/16 timeout 0\n',
     'x.ipset',
   ],
   [
@@ -132,7 +132,7 @@ test('big results say so in the title, and formats with ranges get a range form 
     fixes.map((f) => f.title).join('\n'),
   );
   // With a low limit the exclusion from an ipset entry also comes as ranges, which say the same in fewer entries.
-  const text = 'create s hash:net\nadd s 35.192.0.0/12 timeout 60\n';
+  const text = 'create s hash:net timeout 0\nadd s 35.192.0.0/12 timeout 0\n';
   const document = parseDocument(text, detectFormat('x.ipset', text));
   const titles = fixesForEntry(document, contextOf(document), 0, { ...options, maxEntries: 1 }, networks);
   const cidrs = titles.find((f) => f.title.startsWith('Exclude Google Cloud from 35.192.0.0/12 →'))!;
@@ -140,7 +140,7 @@ test('big results say so in the title, and formats with ranges get a range form 
   assert.match(cidrs.title, /\(more than 1 entry\)$/);
   assert.equal(union(applyEdits(text, ranges.edits), document.format), union(applyEdits(text, cidrs.edits), document.format));
   assert.ok(applyEdits(text, ranges.edits).split('\n').length <= applyEdits(text, cidrs.edits).split('\n').length);
-  assert.match(applyEdits(text, ranges.edits), /^create s hash:net\nadd s 35\.\d+\.\d+\.\d+-35\.\d+\.\d+\.\d+ timeout 60\n/);
+  assert.match(applyEdits(text, ranges.edits), /^create s hash:net timeout 0\nadd s 35\.\d+\.\d+\.\d+-35\.\d+\.\d+\.\d+ timeout 0\n/);
 });
 
 test('the 2018 example: Exclude Google Cloud from 35.192.0.0/12 in place', () => {

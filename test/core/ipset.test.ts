@@ -6,7 +6,8 @@
  * parts matches its address only with its other parts; the members of
  * list:set and bitmap:port sets are no addresses; a quoted `"nomatch"` is
  * `nomatch`; a set's netmask masks each element to a network, so its
- * elements are conditional.
+ * elements are conditional; an element with a timeout expires, and is
+ * conditional too.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -95,4 +96,25 @@ test('a set created with a netmask holds each element as the network of its netm
   // A half of 1.2.3.0/24, masked to /24, is the whole again (and the second an element added twice); 1.2.3.5 excluded would stay blocked.
   assert.deepEqual(fixesForEntry(document, context, 0, { maxEntries: 512, protected: ['1.2.3.5'], target: [] }), []);
   assert.equal(applyEdits(text, fixAll(document, context.facts)), text);
+});
+
+test('an element that expires blocks for a while: conditional, so no permanent element is covered by it or merged with it', () => {
+  // ipset 7.17: `ipset save` writes the seconds left of each element of a set made with the timeout extension (0: for good);
+  // an add without a timeout of its own takes its set's default.
+  const text =
+    'create f hash:net family inet timeout 600\nadd f 1.2.3.0/24 timeout 500\nadd f 1.2.3.4 timeout 0\nadd f 5.6.7.8\n' +
+    'create g hash:ip family inet timeout 0\nadd g 9.9.9.9 timeout 60\nadd g 9.9.9.10 timeout 0\n';
+  const document = parseDocument(text, ipset);
+  assert.deepEqual(entries(document), ['L2 1.2.3.0/24 conditional', 'L3 1.2.3.4', 'L4 5.6.7.8 conditional', 'L6 9.9.9.9 conditional', 'L7 9.9.9.10']);
+  assert.deepEqual(counts(document), ['f: 1', 'g: 1']);
+  // Removing 1.2.3.4 as covered by the /24 would unblock it once the /24 expires; merging 9.9.9.10 with 9.9.9.9 would make it expire.
+  assert.equal(applyEdits(text, fixAll(document, audit(document).facts)), text);
+  const findings = audit(document).findings.map((finding) => finding.code);
+  assert.ok(!findings.includes('covered') && !findings.includes('mergeable'), findings.join(', '));
+});
+
+test('an edit that gives a set a default timeout reads the file whole again', () => {
+  const before = parseDocument('create a hash:ip timeout 0\nadd a 1.1.1.1\n', ipset);
+  assert.deepEqual(entries(before), ['L2 1.1.1.1']);
+  assert.deepEqual(entries(updateDocument(before, 'create a hash:ip timeout 300\nadd a 1.1.1.1\n')), ['L2 1.1.1.1 conditional']);
 });

@@ -10,6 +10,11 @@
  * as the network of that many bits (`add s 1.2.3.4` of `netmask 24` adds
  * 1.2.3.0/24): its elements are read, but conditional, not counted, since
  * a fix's pieces of one (a split, an exclusion) would be masked back whole.
+ * An element that expires — its `timeout N` (what `ipset save` writes of a
+ * set made with the timeout extension: the seconds left, fail2ban's and
+ * CrowdSec's bans), or with no `timeout` of its own its set's default
+ * timeout — is conditional too: it blocks until the time runs out. `timeout
+ * 0` is for good.
  *
  * Every line is also read as the command `ipset restore` runs
  * (`forEachIpsetCommand`), and each create line as the rules the kernel
@@ -139,7 +144,11 @@ function isOneOf(text: string, start: number, end: number, words: readonly strin
 }
 
 const readerLine = new CommandLine();
-const readLines = lineReader(readLine, 'line');
+const NO_SETS: ReadonlySet<string> = new Set();
+const readLines = lineReader((text, start, end, line, sink) => readLine(text, start, end, line, sink, NO_SETS), 'line');
+
+/** A create line whose set gives its elements a timeout by default (`timeout 600`; `timeout 0` gives none). */
+const CREATE_WITH_TIMEOUT = /^[ \t]*(?:ipset[ \t]+)?(?:-(?:exist|!)[ \t]+)*(?:create|-N)[ \t][^\r\n]*[ \t]timeout[ \t]+0*[1-9x]/m;
 
 /** A command that takes elements away from a set, or moves them to another (`flush`, `destroy`, `del`, `swap`, `rename`), at a line's start. */
 const TAKES_AWAY = /^[ \t]*(?:ipset[ \t]+)?(?:-(?:exist|!|q|quiet)[ \t]+)*(?:flush|destroy|del|swap|rename|-[FXDWE])(?![^ \t\r\n])/m;
@@ -158,7 +167,7 @@ function readIpset(text: string, sink: TokenSink): void {
     return;
   }
   const away = takenAway(text);
-  readLines(text, {
+  lineReader((text, start, end, line, sink) => readLine(text, start, end, line, sink, away.expiring), 'line')(text, {
     ...sink,
     entry: (start, end, line, parsed, meaning) => {
       const scope = meaning?.scope ?? '';
@@ -170,29 +179,41 @@ function readIpset(text: string, sink: TokenSink): void {
 }
 
 function readsAcrossLines(text: string): boolean {
-  return TAKES_AWAY.test(text) || text.includes('list:set') || text.includes('netmask') || text.includes('bitmask');
+  return TAKES_AWAY.test(text) || text.includes('list:set') || text.includes('netmask') || text.includes('bitmask') || CREATE_WITH_TIMEOUT.test(text);
 }
 
 /**
  * Where elements are taken away, last: every set's (`flush`, `destroy`
  * without a name), a set's by name, an element's by `SET ELEMENT`; the
- * list:set sets; and the sets that mask their elements (`netmask`, `bitmask`).
+ * list:set sets; the sets that mask their elements (`netmask`, `bitmask`);
+ * and the sets whose elements expire unless they say otherwise.
  */
-function takenAway(text: string): { everything?: number; sets: Map<string, number>; elements: Map<string, number>; lists: Set<string>; masked: Set<string> } {
+function takenAway(text: string): {
+  everything?: number;
+  sets: Map<string, number>;
+  elements: Map<string, number>;
+  lists: Set<string>;
+  masked: Set<string>;
+  expiring: Set<string>;
+} {
   const away = {
     everything: undefined as number | undefined,
     sets: new Map<string, number>(),
     elements: new Map<string, number>(),
     lists: new Set<string>(),
     masked: new Set<string>(),
+    expiring: new Set<string>(),
   };
   const word = (w: Word | undefined) => (w === undefined ? undefined : text.slice(w.start, w.end));
   forEachIpsetCommand(text, (command) => {
     const [first, second] = command.args.map(word);
     const verb = text.slice(command.command.start, command.command.end);
     if (command.kind === 'create' && second === 'list:set' && first !== undefined) away.lists.add(first);
-    else if (command.kind === 'create' && first !== undefined && masks(ipsetSetRules(text, command))) away.masked.add(first);
-    else if (command.kind === 'flush' || command.kind === 'destroy') {
+    else if (command.kind === 'create' && first !== undefined) {
+      const rules = ipsetSetRules(text, command);
+      if (masks(rules)) away.masked.add(first);
+      if (rules.timeout > 0) away.expiring.add(first);
+    } else if (command.kind === 'flush' || command.kind === 'destroy') {
       if (first === undefined) away.everything = command.line;
       else away.sets.set(first, command.line);
     } else if ((verb === 'del' || verb === '-D') && first !== undefined && second !== undefined) {
@@ -204,9 +225,10 @@ function takenAway(text: string): { everything?: number; sets: Map<string, numbe
   return away;
 }
 
-function readLine(text: string, start: number, end: number, line: number, sink: TokenSink): void {
+/** One line: `expiring` names the sets whose elements expire by default. */
+function readLine(text: string, start: number, end: number, line: number, sink: TokenSink, expiring: ReadonlySet<string>): void {
   const command = readerLine.read(text, start, end, line);
-  if (command.kind === 'add') readAdd(text, command, end, sink);
+  if (command.kind === 'add') readAdd(text, command, end, sink, expiring);
   else if (command.kind === 'create') readCreate(text, command, sink);
   else if (command.command.start === start && looksLikeAddress(text, start, command.command.end)) {
     // del, swap, rename, COMMIT… hold no entry; a bare address is a slip.
@@ -215,7 +237,7 @@ function readLine(text: string, start: number, end: number, line: number, sink: 
 }
 
 /** `SET ENTRY [options]` after `add`: the first part of the entry (`1.2.3.4,tcp:80` of hash:ip,port) is the address. */
-function readAdd(text: string, command: IpsetCommand, end: number, sink: TokenSink): void {
+function readAdd(text: string, command: IpsetCommand, end: number, sink: TokenSink, expiring: ReadonlySet<string>): void {
   const [name, element] = command.args;
   if (name === undefined) {
     expected(sink, command.command.end, end, command.line, 'a set name and an address after "add"');
@@ -229,8 +251,10 @@ function readAdd(text: string, command: IpsetCommand, end: number, sink: TokenSi
   // The members of bitmap:port, hash:mac and list:set sets are no addresses: nothing to read.
   if (isPortOrRange(text, element.start, entryEnd) || isMac(text, element.start, entryEnd) || isProtocolPort(text, element.start, entryEnd)) return;
   const nomatch = isNomatch(text, command.args);
-  // An element of more parts (`1.2.3.4,tcp:80`, `10.0.0.0/8,eth0`) matches its address with the other parts alone.
-  const meaning = { role: nomatch ? ('allow' as const) : ('block' as const), scope: text.slice(name.start, name.end), ...(entryEnd < element.end ? { conditional: true } : {}) };
+  const scope = text.slice(name.start, name.end);
+  // An element of more parts (`1.2.3.4,tcp:80`, `10.0.0.0/8,eth0`) matches its address with the other parts alone; one that expires blocks for a while.
+  const expires = (timeoutOf(text, command.args) ?? (expiring.has(scope) ? 1 : 0)) > 0;
+  const meaning = { role: nomatch ? ('allow' as const) : ('block' as const), scope, ...(entryEnd < element.end || expires ? { conditional: true } : {}) };
   sink.entry(element.start, entryEnd, command.line, undefined, meaning);
 }
 
@@ -245,6 +269,17 @@ function isNomatch(text: string, args: readonly Word[]): boolean {
     else if (wordIs(text, start, end, 'nomatch') || wordIs(text, start, end, '"nomatch"')) return true;
   }
   return false;
+}
+
+/** The seconds an add's `timeout` option gives its element (0: for good), or undefined without one; a value ipset refuses is 0. */
+function timeoutOf(text: string, args: readonly Word[]): number | undefined {
+  for (let n = 2; n < args.length; n++) {
+    const { start, end } = args[n];
+    if (!isOneOf(text, start, end, VALUED_OPTIONS)) continue;
+    if (wordIs(text, start, end, 'timeout')) return n + 1 < args.length ? cNumber(text.slice(args[n + 1].start, args[n + 1].end)) || 0 : 0;
+    n++;
+  }
+  return undefined;
 }
 
 /** Where the address of an element ends: before the `,` of `1.2.3.4,tcp:80`. */
@@ -279,6 +314,8 @@ export interface IpsetSetRules {
   readonly bitmask: boolean;
   /** `forceadd`: when full, an add replaces an element rather than failing (but not always: a full set's count is not checked). */
   readonly forceadd: boolean;
+  /** The seconds its elements last unless an add says otherwise (`timeout 600`), 0 for good. */
+  readonly timeout: number;
   /** The element options the set was created to take: `timeout`, `counters`, `comment`, `skbinfo`. */
   readonly extensions: ReadonlySet<string>;
   /** What `create … -exist` compares with the set's first create (not the family, the hashsize or forceadd). */
@@ -311,7 +348,8 @@ export function ipsetSetRules(text: string, command: IpsetCommand): IpsetSetRule
   const extensions = new Set(EXTENSIONS.filter((extension) => words.includes(extension, 2)));
   const bitmask = words.includes('bitmask', 2);
   const signature = [type, maxelem, valueOf('netmask') ?? '', valueOf('timeout') ?? '', ...[...extensions].sort()].join(' ');
-  return { type, family, first, maxelem, netmask, bitmask, forceadd: words.includes('forceadd', 2), extensions, signature };
+  const timeout = number('timeout', 0, 2 ** 32 - 1, 0);
+  return { type, family, first, maxelem, netmask, bitmask, timeout, forceadd: words.includes('forceadd', 2), extensions, signature };
 }
 
 /** A number as ipset reads it, as C's strtoul with base 0 does: `010` is 8, `0x10` 16; NaN for what it refuses (`08`). */
