@@ -249,3 +249,27 @@ test('most specific: of equal entries the first decides, so an equal exception b
     assert.equal(after.result.ipv4.addresses, blocked, `Fix all changed what ${text} blocks`);
   }
 });
+
+test('MikroTik: RouterOS refuses an address its list already holds, and /import stops there: an error, what follows is conditional, and no fix lets the rest load', () => {
+  const text = '/ip firewall address-list\nadd address=1.2.3.0/24 list=bl\nadd address=1.2.3.4 list=bl\nadd address=1.2.3.4 list=bl\nadd address=5.5.5.5 list=bl\n';
+  const { document, result } = read('mikrotik', text);
+  assert.equal(result.ipv4.addresses, 256n);
+  assert.deepEqual(
+    document.problems.map((p) => `L${p.line + 1} ${p.message.slice(0, p.message.indexOf(','))}`),
+    ['L4 RouterOS refuses this add ("failure: already have such entry": line 3 adds 1.2.3.4 to bl already)'],
+  );
+  assert.deepEqual(
+    result.findings.filter((f) => f.entry !== undefined && f.code !== 'special-purpose').map((f) => `L${f.line + 1} ${f.code}`),
+    ['L3 covered', 'L5 conditional'],
+  );
+  // Removing line 3 (covered) or line 4 would let line 5 load: a change no title says.
+  assert.deepEqual(fixAll(document, result.facts), []);
+  assert.deepEqual(aggregate(document), []);
+  const index = EntryIndex.of(document.entries);
+  assert.deepEqual(fixesForEntry(document, { index, facts: result.facts }, 1, { maxEntries: 64, protected: [], target: [] }), []);
+  // Caught by :do … on-error, the repeat stops nothing: it is a duplicate, and Fix all removes it.
+  const caught = text.replace('add address=1.2.3.4 list=bl\nadd address=5', ':do { add address=1.2.3.4 list=bl } on-error={}\nadd address=5');
+  const second = read('mikrotik', caught);
+  assert.deepEqual(second.document.problems, []);
+  assert.equal(second.result.ipv4.addresses, 257n);
+});

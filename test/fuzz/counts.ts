@@ -134,6 +134,8 @@ interface UnionFormat {
   readonly noise: readonly string[];
   /** The lines of the file given the entry lines of each family: around them, a table, a set, a section. */
   readonly frame?: (entries4: string[], entries6: string[]) => string[];
+  /** The loader refuses an interval written again, and stops there (RouterOS's import): each is written once. */
+  readonly once?: boolean;
 }
 
 // oxfmt-ignore
@@ -152,6 +154,7 @@ const UNION_FORMATS: Partial<Record<FormatId, UnionFormat>> = {
     write: (i, pick) => { const forms = mikrotikForms(i); return forms.length > 0 ? `add address=${forms[pick % forms.length]} list=b` : undefined; },
     noise: HASH,
     frame: (entries4, entries6) => ['/ip firewall address-list', ...entries4, '/ipv6 firewall address-list', ...entries6],
+    once: true,
   },
   ipset: {
     write: (i) => { const cidr = cidrForm(i); return cidr === undefined ? undefined : `add s${i.version} ${cidr}`; },
@@ -205,12 +208,12 @@ export const knownList: fc.Arbitrary<KnownList> = fc
     fc.boolean(),
   )
   .map(([format, picks, breaks, bom]) => {
-    const { write, noise, frame } = UNION_FORMATS[format]!;
+    const { write, noise, frame, once } = UNION_FORMATS[format]!;
     const written: Interval[] = [];
     const lines: string[][] = [[], []];
     for (const [i, pick, before] of picks) {
       const line = write(i, pick);
-      if (line === undefined) continue;
+      if (line === undefined || (once && written.some((w) => w.version === i.version && w.lo === i.lo && w.hi === i.hi))) continue;
       written.push(i);
       // Noise before some entries; a frame keeps it out of the lists it builds.
       if (noise.length > 0 && before === 0 && !frame) lines[0].push(noise[pick % noise.length]);

@@ -24,8 +24,9 @@ import type { Networks } from '../ownership/networks';
 import { ownershipOf } from '../ownership/shares';
 import { PROVIDERS } from '../ownership/providers';
 import { splitCidr } from '../addresses/split';
-import { endsLine } from '../formats/format';
+import { endsLine, type FormatId } from '../formats/format';
 import { libwrapStopsAt } from '../formats/hostsDeny';
+import { importStopsAt } from '../formats/mikrotik';
 import { applyEdits, ChangesByEntry, entryTexts, forEachEntryText, rewriteEntries, takesSeveral, type TextEdit } from './rewrite';
 
 export type FixKind = 'quickfix' | 'refactor.rewrite';
@@ -74,7 +75,7 @@ export interface FixContext {
  * which it would refuse more than before is not offered.
  */
 export function fixesForEntry(document: BlocklistDocument, context: FixContext, k: number, options: FixOptions, networks?: Networks): Fix[] {
-  if (stopsLibwrap(document)) return [];
+  if (loaderStops(document)) return [];
   const fixes = entryFixes(document, context, k, options, networks);
   if (fixes.length === 0) return fixes;
   const readable = fixes.filter((fix) => readsWhole(document, fix.edits));
@@ -87,12 +88,14 @@ const APACHE_LONGEST_LINE = 8191;
 
 /**
  * Whether the loader still reads every line of `document` with `edits`
- * applied, where it reads lines of a bounded length: libwrap stops at a
- * rule of 2,047 bytes, Apache at a .htaccess line of 8,192 (a line already
- * longer may stay so). A split writes several entries where there was one.
+ * applied, where it can stop: libwrap at a rule of 2,047 bytes, Apache at a
+ * .htaccess line of 8,192 (a line already longer may stay so), RouterOS's
+ * import at an address a list already holds. A split writes several
+ * entries where there was one.
  */
 function readsWhole(document: BlocklistDocument, edits: readonly TextEdit[]): boolean {
-  if (document.format.id === 'hosts-deny') return libwrapStopsAt(applyEdits(document.text, edits)) < 0;
+  const stopsAt = STOPS_AT[document.format.id];
+  if (stopsAt !== undefined) return stopsAt(applyEdits(document.text, edits)) < 0;
   if (document.format.id !== 'apache') return true;
   return longestLine(applyEdits(document.text, edits)) <= Math.max(APACHE_LONGEST_LINE, longestLine(document.text));
 }
@@ -108,19 +111,25 @@ function longestLine(text: string): number {
   return longest;
 }
 
-/** Per document, whether libwrap stops reading it before its end (asked for each entry's fixes). */
-const LIBWRAP_STOPS = new WeakMap<BlocklistDocument, boolean>();
+/** The formats whose loader stops at a line it cannot take, and the zero-based line where it stops in a text (-1: it reads it whole). */
+const STOPS_AT: Partial<Record<FormatId, (text: string) => number>> = { 'hosts-deny': libwrapStopsAt, mikrotik: importStopsAt };
+
+/** Per document, whether its loader stops reading it before its end (asked for each entry's fixes). */
+const LOADER_STOPS = new WeakMap<BlocklistDocument, boolean>();
 
 /**
- * Whether `document` is a hosts.deny (or hosts.allow) libwrap cannot read
- * whole: what it denies from the broken line on makes the rules before it
- * redundant, but only until the line is mended, so no fix is offered until
- * then (the error says how).
+ * Whether the loader of `document` stops before its end: a hosts.deny (or
+ * hosts.allow) libwrap cannot read whole, whose broken line makes the rules
+ * before it redundant, or a MikroTik script whose import stops at a
+ * repeated add, which either add's removal would let go on. Either holds
+ * only until the line is mended, so no fix is offered until then (the
+ * error says how).
  */
-function stopsLibwrap(document: BlocklistDocument): boolean {
-  if (document.format.id !== 'hosts-deny') return false;
-  let stops = LIBWRAP_STOPS.get(document);
-  if (stops === undefined) LIBWRAP_STOPS.set(document, (stops = libwrapStopsAt(document.text) >= 0));
+function loaderStops(document: BlocklistDocument): boolean {
+  const stopsAt = STOPS_AT[document.format.id];
+  if (stopsAt === undefined) return false;
+  let stops = LOADER_STOPS.get(document);
+  if (stops === undefined) LOADER_STOPS.set(document, (stops = stopsAt(document.text) >= 0));
   return stops;
 }
 
@@ -406,7 +415,7 @@ export function fixAllMayEdit(document: BlocklistDocument, facts: DocumentFacts)
  * Read from the facts of the document's audit: no second audit.
  */
 export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextEdit[] {
-  if (stopsLibwrap(document)) return [];
+  if (loaderStops(document)) return [];
   const t = document.entries;
   const taken = blockTaken(document);
   const changes = new Map<number, readonly string[]>();
@@ -448,6 +457,7 @@ export function fixAll(document: BlocklistDocument, facts: DocumentFacts): TextE
  * alone: merging there could change decisions.
  */
 export function aggregate(document: BlocklistDocument, facts?: DocumentFacts): TextEdit[] {
+  if (loaderStops(document)) return [];
   const assigned = new ChangesByEntry(document.entries.count);
   const taken = blockTaken(document);
   const t = document.entries;
@@ -463,6 +473,8 @@ export function aggregate(document: BlocklistDocument, facts?: DocumentFacts): T
     aggregateScope(document, s, IPV6, t.lo6, t.hi6, members.of(s, 6), assigned, taken);
   }
   const edits = rewriteEntries(document, assigned);
+  // A merged block may equal a conditional entry it leaves alone: a MikroTik list holding it twice stops the import.
+  if (!readsWhole(document, edits)) return [];
   // As for Fix all: where what a line removes can move what the loader reads, a rewrite it would refuse is not offered
   // (what it refuses now, the audit's `facts` have found, when given).
   if (edits.length === 0 || !fixesNeedLoaderCheck(document) || loaderTakes(document, (facts?.loader ?? loaderRejections(document)).length, edits)) return edits;

@@ -11,12 +11,21 @@
  * not an entry. Before any menu line (a fragment) an `add` is read when it
  * names a `list=`. Entries with `disabled=yes` are not read; one with a
  * `timeout=` (or `dynamic=yes`) blocks until its time runs out, or a reboot:
- * conditional, so no permanent entry is ever found covered by it. Each
+ * conditional, so no permanent entry is ever found covered by it. RouterOS
+ * refuses to add an address a list already holds ("failure: already have
+ * such entry"), and `/import` stops at the first command that fails: such a
+ * repeated add is an error, not an entry, and every entry after it is
+ * conditional (never loaded by that import; no fix is offered until the line
+ * is mended, since removing either add would let the rest load). An add
+ * inside a `:do { … }` block is taken as caught by its `on-error`. Each
  * address list is a scope of its own, a plain union; every entry blocks, as
  * the file does not say what a list is used for (`# blocklist-role: allow
  * NAME` does).
  */
+import { ParsedEntry, parseEntry } from '../document/entry';
+import type { Problem } from '../document/problem';
 import { CR, HASH, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes';
+import { excerpt } from '../primitives/excerpt';
 import { endsLine, lineBreakLength, nextLineBreak, type Format, type TokenSink } from './format';
 import { BACKSLASH, CLOSE_BRACE, expected, looksLikeAddress, OPEN_BRACE, QUOTE, wordIs } from './lines';
 
@@ -48,6 +57,8 @@ function readMikrotik(text: string, sink: TokenSink): void {
     } else if (lineEnd || c === SEMICOLON || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_SQUARE || c === CLOSE_SQUARE) {
       reader.command(words);
       words.length = 0;
+      if (c === OPEN_BRACE) reader.open();
+      else if (c === CLOSE_BRACE) reader.close();
       if (lineEnd) line++;
       i++;
     } else if (c === BACKSLASH && lineBreakLength(text, i + 1) > 0) {
@@ -86,17 +97,56 @@ function readMikrotik(text: string, sink: TokenSink): void {
   reader.command(words);
 }
 
+/**
+ * The zero-based line of the first add RouterOS refuses as a repeat, at
+ * which `/import` stops, or -1: a fix must not make it stop (nor, by
+ * removing the repeat, go on).
+ */
+export function importStopsAt(text: string): number {
+  let stop = -1;
+  readMikrotik(text, {
+    entry: () => undefined,
+    scopeFact: () => undefined,
+    problem: (problem, line) => {
+      if (stop < 0 && problem.message.startsWith(REFUSED)) stop = line;
+    },
+  });
+  return stop;
+}
+
+/** How the error on a repeated add begins. */
+const REFUSED = 'RouterOS refuses this add';
+
+const scratch = new ParsedEntry();
+
 class CommandReader {
   /** The current menu, as path parts (`ip`, `firewall`, `address-list`); undefined before any menu line. */
   private menu: string[] | undefined;
+  /** Each list's addresses added so far (`list version lo-hi`), with the line of the add. */
+  private readonly added = new Map<string, number>();
+  /** Whether `/import` stopped at an add before. */
+  private stopped = false;
+  /** Whether the command just read is `:do`, whose block's failures its `on-error` catches; then, for each open block, whether it is one. */
+  private doCommand = false;
+  private readonly blocks: boolean[] = [];
 
   constructor(
     private readonly text: string,
     private readonly sink: TokenSink,
   ) {}
 
+  /** A `{` after the command just read. */
+  open(): void {
+    this.blocks.push(this.doCommand);
+  }
+
+  close(): void {
+    this.blocks.pop();
+  }
+
   /** One command: `[/path …] [relative path …] COMMAND key=value …`. */
   command(words: readonly number[]): void {
+    this.doCommand = words.length > 0 && wordIs(this.text, words[0], words[1], ':do');
     if (words.length === 0) return;
     const text = this.text;
     let k = 0;
@@ -156,8 +206,22 @@ class CommandReader {
       expected(this.sink, start, end, line, 'an address in "address=", as in "add address=192.0.2.0/24 list=blocklist"');
       return;
     }
-    if (looksLikeAddress(text, valueStart, valueEnd))
-      this.sink.entry(valueStart, valueEnd, words[word + 2], undefined, { scope: list, ...(temporary ? { conditional: true } : {}) });
+    if (!looksLikeAddress(text, valueStart, valueEnd)) return;
+    const line = words[word + 2];
+    const problems: Problem[] = [];
+    const ok = parseEntry(text, valueStart, valueEnd, problems, scratch);
+    for (const problem of problems) this.sink.problem(problem, line);
+    if (!ok) return;
+    const key = `${list ?? ''} ${scratch.version} ${scratch.version === 4 ? `${scratch.lo4}-${scratch.hi4}` : `${scratch.lo6}-${scratch.hi6}`}`;
+    const first = this.added.get(key);
+    if (first === undefined) this.added.set(key, line);
+    else if (!this.stopped && !this.blocks.includes(true)) {
+      this.stopped = true;
+      const message = `${REFUSED} ("failure: already have such entry": line ${first + 1} adds ${excerpt(text, valueStart, valueEnd)} to ${list ?? 'the list'} already), and /import stops here: no command after it runs. Remove one of the two lines, and the commands after this one load; or write each add as ":do { add … } on-error={}".`;
+      this.sink.problem({ code: 'invalid-entry', start: words[k], end: words[words.length - 2], message }, words[k + 2]);
+      return;
+    }
+    this.sink.entry(valueStart, valueEnd, line, scratch, { scope: list, ...(temporary || this.stopped ? { conditional: true } : {}) });
   }
 }
 
