@@ -305,3 +305,14 @@ test(`iptables: ${RUNS.iptables} random chains decide by the first match; LOG an
     { numRuns: RUNS.iptables },
   );
 });
+
+test('iptables: -s beside --src-range drops the addresses in both, and Fix all and Aggregate File keep the rule after it that drops the rest of the -s network', async () => {
+  requireOracle('iptables');
+  const text = '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.9.0.0/24 -m iprange --src-range 10.9.0.5-10.9.1.5 -j DROP\n-A INPUT -s 10.9.0.0/25 -j DROP\nCOMMIT\n';
+  const addresses = ['10.9.0.4', '10.9.0.5', '10.9.0.200', '10.9.1.1'];
+  const ask = (file: string) => iptablesPacketDecisions(file, addresses, { blocked: '10.9.0.100', allowed: '10.9.1.100' });
+  const real = await ask(text);
+  assert.deepEqual(real, [true, true, true, false]);
+  const document = parseDocument(text, formatById('iptables')!);
+  for (const edits of [fixAll(document, audit(document).facts), aggregate(document)]) assert.deepEqual(await ask(applyEdits(text, edits)), real, applyEdits(text, edits));
+});

@@ -19,7 +19,8 @@
  * and blocks where that depends on the address; LOG and the other targets
  * that decide nothing, and rules without a target, yield no entry. A rule
  * that matches on anything else too — a protocol, a port, an interface, a
- * negation, both a source and a destination — or that only such jumps
+ * negation, both a source and a destination, both `-s` and `--src-range`
+ * (the kernel takes the addresses in both) — or that only such jumps
  * reach decides only for that traffic: its entries are conditional.
  *
  * What decides every address has an entry of every address of the file's

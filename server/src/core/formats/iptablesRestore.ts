@@ -552,6 +552,8 @@ class RestoreReader {
       command.conditional = true;
       return optionEnd;
     }
+    // `-s` beside `--src-range` (or `-d` beside `--dst-range`): the kernel matches the addresses in both, which no entry says.
+    if (spans.length > 0) command.conditional = true;
     // A range option takes one range; -s and -d take a comma list, empty parts skipped.
     const list = !option.endsWith('-range');
     for (let partStart = valueStart; partStart <= w;) {
