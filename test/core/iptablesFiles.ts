@@ -67,7 +67,8 @@ const CONDITIONS = ['-p udp --dport 53 ', '-p tcp --dport 22 ', '-d 10.9.9.9/32 
 /** A condition every probe meets (it is TCP): a conditional RETURN then sends traffic back that the product's decisions keep out. */
 const MET = '-p tcp ';
 
-const block = fc.tuple(fc.nat(63), fc.integer({ min: 26, max: 32 })).map(([host, prefix]) => {
+/** A block of 1 to 64 addresses inside the 64 the rules match in, as offsets and a prefix length of IPv4. */
+export const block = fc.tuple(fc.nat(63), fc.integer({ min: 26, max: 32 })).map(([host, prefix]) => {
   const lo = host & ~((1 << (32 - prefix)) - 1) & 63;
   return { lo, hi: lo + 2 ** (32 - prefix) - 1, prefix };
 });
@@ -148,7 +149,8 @@ export function restoreFile(family: Family, { met = false } = {}): fc.Arbitrary<
     });
 }
 
-function cidr(family: Family, lo: number, prefix: number): string {
+/** A block written as a CIDR of `family`. */
+export function cidr(family: Family, lo: number, prefix: number): string {
   return family === 4 ? `${address(4, lo)}/${prefix}` : `${address(6, lo)}/${prefix + 96}`;
 }
 

@@ -17,38 +17,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { audit } from '../../server/src/core/analysis/audit';
-import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
-import { parseDocument } from '../../server/src/core/document/document';
-import { aggregate, fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
-import { applyEdits, type TextEdit } from '../../server/src/core/fixes/rewrite';
 import { iptables } from '../../server/src/core/formats/iptables';
 import { CONTROLS, probeAddress, probes, productReading, restoreFile, type Family, type Probe } from '../core/iptablesFiles';
-import { kernelAnswers, requireKernelOracle, type KernelCase } from './iptablesOracle';
+import { keepingFixes, kernelAnswers, requireKernelOracle, type KernelCase } from './iptablesOracle';
 
 /** How many random files each family checks (the closing note reports these, with their fixes). */
 const FILES: Record<Family, number> = { 4: 150, 6: 50 };
-/** Titles of the fixes that keep every decision; any other title would say what it changes, and the test would have to check that. */
-const KEEPING = /^(?:Remove |Write |Split )/;
-
-/** Every text a fix of the product makes of `text`: each fix offered on each entry, Fix all and Aggregate File. */
-function fixed(text: string): { name: string; text: string }[] {
-  const document = parseDocument(text, iptables);
-  const result = audit(document);
-  const context = { index: EntryIndex.of(document.entries), facts: result.facts };
-  const variants: { name: string; edits: readonly TextEdit[] }[] = [
-    { name: 'Fix all', edits: fixAll(document, result.facts) },
-    { name: 'Aggregate File', edits: aggregate(document) },
-  ];
-  for (let k = 0; k < document.entries.count; k++) {
-    for (const fix of fixesForEntry(document, context, k, { maxEntries: 64, protected: [], target: [] })) {
-      assert.match(fix.title, KEEPING, `a fix that says it changes decisions: ${fix.title}`);
-      variants.push({ name: fix.title, edits: fix.edits });
-    }
-  }
-  return variants.map(({ name, edits }) => ({ name, text: applyEdits(text, edits) })).filter((variant) => variant.text !== text);
-}
-
 for (const family of [4, 6] as const) {
   test(`iptables (IPv${family}): random files decide as the kernel does, and every fix keeps its word`, { timeout: 300_000 }, async () => {
     requireKernelOracle();
@@ -74,7 +48,7 @@ for (const family of [4, 6] as const) {
       if (!kernel.loads) return;
       // Where the probes meet a condition the product keeps it out of its decisions, and the kernel does not.
       if (!file.probesMeetConditions) assert.deepEqual(product.blocked, kernel.blocked, `INPUT decides otherwise than the kernel ${where}`);
-      for (const variant of fixed(file.text)) variants.push({ ...variant, sources: sources(asked[n]), of: n });
+      for (const variant of keepingFixes(iptables, file.text)) variants.push({ ...variant, sources: sources(asked[n]), of: n });
     });
     const after = await kernelAnswers(family, variants, CONTROLS[family], { check: true });
     const describe = (variant: (typeof variants)[number]) => `${variant.name} (seed ${seed}, file ${variant.of}):\n${files[variant.of].text}\n→\n${variant.text}`;

@@ -1,8 +1,8 @@
 /**
  * The kernel's iptables as an oracle for many files at once (issue 9): one
  * run of `iptables_probe.py` in fresh network and PID namespaces loads the
- * files one after another with iptables-restore (ip6tables-restore) and,
- * for each, says whether it loads, what the loader said, and which sources'
+ * files one after another with iptables-restore (ip6tables-restore), or
+ * nftables rulesets with `nft -f`, and, for each, says whether it loads, what the loader said, and which sources'
  * TCP SYNs to the loopback address the input path drops — the observer of
  * `iptablesPacketDecisions` in firewalls.ts, at a few execs a file instead
  * of a namespace and a process per source. `iptables-restore --test` can be
@@ -14,12 +14,19 @@
  * and answer the controls, one that must not load. When one comes out
  * wrong the call throws "the oracle is broken: …".
  */
+import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { audit } from '../../server/src/core/analysis/audit';
+import { EntryIndex } from '../../server/src/core/analysis/entryIndex';
+import { parseDocument } from '../../server/src/core/document/document';
+import { aggregate, fixAll, fixesForEntry } from '../../server/src/core/fixes/fixes';
+import { applyEdits, type TextEdit } from '../../server/src/core/fixes/rewrite';
+import type { Format } from '../../server/src/core/formats/format';
 import { requireOracle, type AccessControls, type CheckResult } from './firewalls';
 import { root } from './oracles';
 
@@ -56,26 +63,36 @@ export function requireKernelOracle(): void {
   if (!existsSync(PYTHON)) throw new Error(`The iptables oracle is not available: ${PYTHON} not found (Debian: python3; scripts/setup.sh installs it).`);
 }
 
+/** What loads the files: iptables-restore (ip6tables-restore), or `nft -f` (nftables rulesets, each replacing the tables of the one before). */
+export type KernelLoader = 'iptables' | 'nft';
+
+/** Per loader: a file that drops `blocked` and must load, and one the loader must refuse. */
+const SENTINELS: Record<KernelLoader, (blocked: string) => [string, string]> = {
+  iptables: (blocked) => [`*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s ${blocked} -j DROP\nCOMMIT\n`, `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s -j DROP\nCOMMIT\n`],
+  nft: (blocked) => {
+    const chain = (rule: string) => `table inet oracle_sentinel {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    ${rule}\n  }\n}\n`;
+    return [chain(`${isIP(blocked) === 6 ? 'ip6' : 'ip'} saddr ${blocked} drop`), chain('ip saddr drop')];
+  },
+};
+
 /**
  * What the kernel makes of each case, all in one run, the sources all of
  * `family`; with `check`, what `iptables-restore --test` makes of them
- * first. Throws when a control comes out wrong.
+ * first (iptables files only). Throws when a control comes out wrong.
  */
 export async function kernelAnswers(
   family: 4 | 6,
   cases: readonly KernelCase[],
   controls: AccessControls<string>,
-  { check = false } = {},
+  { check = false, loader = 'iptables' }: { check?: boolean; loader?: KernelLoader } = {},
 ): Promise<{ answers: KernelAnswer[]; check: KernelCheck | undefined }> {
   for (const source of [controls.blocked, controls.allowed, ...cases.flatMap((c) => c.sources)]) {
     if (isIP(source) !== family) throw new Error(`${JSON.stringify(source)} is not an IPv${family} address`);
   }
-  const sentinels: KernelCase[] = [
-    { text: `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s ${controls.blocked} -j DROP\nCOMMIT\n`, sources: [] },
-    { text: `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s -j DROP\nCOMMIT\n`, sources: [] },
-  ];
+  if (check && loader !== 'iptables') throw new Error('only iptables files are checked with --test');
+  const sentinels: KernelCase[] = SENTINELS[loader](controls.blocked).map((text) => ({ text, sources: [] }));
   const all = [...sentinels, ...cases].map((c) => ({ ...c, sources: [...c.sources, controls.blocked, controls.allowed] }));
-  const { answers, checked } = await run(family, all, check ? cases.map((c) => c.text) : undefined);
+  const { answers, checked } = await run(family, loader, all, check ? cases.map((c) => c.text) : undefined);
   const [loading, refused] = answers;
   const wrong: string[] = [];
   if (!loading.loads) wrong.push(`the control file that must load was refused: ${loading.message}`);
@@ -96,11 +113,17 @@ interface CheckLine {
   message: string;
 }
 
-async function run(family: 4 | 6, cases: readonly KernelCase[], checked: readonly string[] | undefined): Promise<{ answers: KernelAnswer[]; checked: KernelCheck | undefined }> {
+async function run(
+  family: 4 | 6,
+  loader: KernelLoader,
+  cases: readonly KernelCase[],
+  checked: readonly string[] | undefined,
+): Promise<{ answers: KernelAnswer[]; checked: KernelCheck | undefined }> {
   const dir = await mkdtemp(join(tmpdir(), 'blocklist-iptables-'));
   try {
     const manifest = {
       family,
+      loader,
       port: FIRST_PORT,
       check: checked ? 'checked.rules' : null,
       cases: cases.map((c, n) => ({ rules: `case${n}.rules`, sources: c.sources })),
@@ -136,4 +159,25 @@ function refusedFile(texts: readonly string[], message: string): number | undefi
     first += lines;
   }
   return undefined;
+}
+
+/** Titles of the fixes that keep every decision (a merge joins adjacent elements of a set); any other title would say what it changes, and the test would have to check that. */
+const KEEPING = /^(?:Remove |Write |Split |Merge )/;
+
+/** Every text a fix of the product makes of `text` read as `format`: each fix offered on each entry, Fix all and Aggregate File; each must keep every decision. */
+export function keepingFixes(format: Format, text: string): { name: string; text: string }[] {
+  const document = parseDocument(text, format);
+  const result = audit(document);
+  const context = { index: EntryIndex.of(document.entries), facts: result.facts };
+  const variants: { name: string; edits: readonly TextEdit[] }[] = [
+    { name: 'Fix all', edits: fixAll(document, result.facts) },
+    { name: 'Aggregate File', edits: aggregate(document) },
+  ];
+  for (let k = 0; k < document.entries.count; k++) {
+    for (const fix of fixesForEntry(document, context, k, { maxEntries: 64, protected: [], target: [] })) {
+      assert.match(fix.title, KEEPING, `a fix that says it changes decisions: ${fix.title}`);
+      variants.push({ name: fix.title, edits: fix.edits });
+    }
+  }
+  return variants.map(({ name, edits }) => ({ name, text: applyEdits(text, edits) })).filter((variant) => variant.text !== text);
 }

@@ -1,15 +1,17 @@
-"""The kernel's answers for many iptables files in one run (iptablesOracle.ts).
+"""The kernel's answers for many iptables (or nftables) files in one run (iptablesOracle.ts).
 
 Run as root inside fresh network and PID namespaces (`unshare --net --pid
 --fork --kill-child --mount-proc`), in a folder holding `cases.json`:
-{"family": 4 or 6, "port": N, "check": FILE or null, "cases": [{"rules":
-FILE, "sources": [...]}]}. First, when asked, `iptables-restore --test` of
+{"family": 4 or 6, "port": N, "check": FILE or null, "loader": "iptables"
+or "nft" (iptables when absent), "cases": [{"rules": FILE, "sources":
+[...]}]}. First, when asked, `iptables-restore --test` of
 the check file (ip6tables-restore for family 6), one JSON line: {"check":
 ok, "message": what it said}. Every source is added to `lo`, and an nft table of our own records each
 probe's TCP SYN, by source and port, as it arrives (prerouting, priority
 -500) and again if it got through the input path (input, priority 500).
 Then, file by file: `iptables-restore FILE` (ip6tables-restore for family
-6; it replaces the tables it names), a SYN from each source to the loopback
+6; it replaces the tables it names; with the nft loader, every table but
+the observer's is deleted and the file loaded with `nft -f`), a SYN from each source to the loopback
 address at a port of the file's own (N, N + 1…), and a wait until every
 SYN has arrived. One JSON line a file: {"loads": ok, "message": what the
 loader said, "blocked": [per source, whether its SYN was dropped]}; a file
@@ -79,10 +81,21 @@ def observed(port):
     return sets["seen"], sets["passed"]
 
 
+def nft_load(rules):
+    """Deletes the tables of the file before (all but the observer's), then `nft -f` the file."""
+    listing = json.loads(must(["nft", "-j", "list", "tables"]))
+    tables = [item["table"] for item in listing["nftables"] if "table" in item]
+    gone = [f"delete table {t['family']} {t['name']}\n" for t in tables if t["name"] != "oracle_observe"]
+    if gone:
+        must(["nft", "-f", "-"], "".join(gone))
+    return run(["nft", "-f", rules])
+
+
 def main():
     manifest = json.load(open("cases.json"))
     six = manifest["family"] == 6
     restore = "ip6tables-restore" if six else "iptables-restore"
+    nft = manifest.get("loader") == "nft"
     target = "::1" if six else "127.0.0.1"
     sources = sorted({canonical(s) for case in manifest["cases"] for s in case["sources"]})
     must(["ip", "link", "set", "lo", "up"])
@@ -94,7 +107,7 @@ def main():
         print(json.dumps({"check": checked.returncode == 0, "message": checked.stderr.strip()}), flush=True)
     for n, case in enumerate(manifest["cases"]):
         port = manifest["port"] + n
-        loaded = run([restore, case["rules"]])
+        loaded = nft_load(case["rules"]) if nft else run([restore, case["rules"]])
         answer = {"loads": loaded.returncode == 0, "message": loaded.stderr.strip(), "blocked": []}
         if loaded.returncode == 0:
             wanted = {canonical(s) for s in case["sources"]}
