@@ -100,7 +100,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `This exception excepts nothing: no blocking entry of ${document.scopes[table.scope[k]].label} holds its addresses.` };
     case 'conditional':
       return {
-        message: `Decides only under a further condition of its rule (a protocol, port, interface, negation or second address; a host name, an Apache section or another provider; a chain it jumps to, a map's value, a port beside it in a tuple; a flush later in the file, a set's netmask, a timeout, a RouterOS import stopped before it; nginx's return or satisfy any): not counted as ${table.allow[k] ? 'excepting' : 'blocking'} these addresses.`,
+        message: `Decides only under a further condition of its rule (a protocol, port, interface, negation or second address; a host name, an Apache section or another provider; a chain it jumps to, a map's value, a port beside it in a tuple; a flush later in the file; an nftables rule before it that decides by a set, a jump, a negation or for every address; nginx's return or satisfy any): not counted as ${table.allow[k] ? 'excepting' : 'blocking'} these addresses.`,
       };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;

@@ -14,16 +14,28 @@
  *   a verdict map, an element mapped to `accept` or `return` allows.
  * - Each chain is a scope, `chain FAMILY TABLE NAME`, where the first rule
  *   that matches decides: the addresses of `ip saddr 1.2.3.0/24 drop` and
- *   `ip saddr { … } accept`. Drop, reject, jump and goto block; accept and
- *   return allow; rules without a verdict decide nothing. Rules on
- *   destinations (`ip daddr`) make a scope of their own beside the chain's
- *   sources, `chain FAMILY TABLE NAME (daddr)`. A rule that matches on
- *   anything else too — a port, a protocol, an interface, a state, `!=`, a
- *   source and a destination at once — decides only for that traffic: its
- *   addresses are conditional. Rules outside any chain (a fragment) belong
- *   to the file, evaluated in the same way.
+ *   `ip saddr { … } accept`. Drop and reject block, accept allows; rules
+ *   without a verdict decide nothing. Rules on destinations (`ip daddr`)
+ *   make a scope of their own beside the chain's sources, `chain FAMILY
+ *   TABLE NAME (daddr)`. A rule that matches on anything else too — a port,
+ *   a protocol, an interface, a state, a source and a destination at once —
+ *   decides only for that traffic: its addresses are conditional. Rules
+ *   outside any chain (a fragment) belong to the file, evaluated in the
+ *   same way.
+ * - The kernel evaluates a chain's rules in order, and some decide for
+ *   every address of the chain's sources or destinations in a way that is
+ *   not an entry here: `ip saddr @set`, a verdict map, `!=`, a jump, goto or
+ *   return (the chain called, the caller or the policy decides), and a
+ *   verdict without an address (`counter drop`). Those are not followed
+ *   (nor is the chain's policy): the addresses of such a rule and of every
+ *   rule after it in the dimension and family it matches on (all of them,
+ *   for a rule without an address) are conditional, so the rules before
+ *   it keep their exact first-match order and what comes after is never
+ *   counted nor the cause or subject of a removal. A rule on a port or an
+ *   interface decides only for that traffic, so it ends nothing.
  * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
- *   way round after `!=`), so a set used only to accept is an allowlist.
+ *   way round after `!=`), so a set used only to accept is an allowlist;
+ *   a jump for S counts as blocking, a return as allowing.
  *
  * What nft's loader checks of a set's elements — `flags interval`,
  * `auto-merge`, the family of its type — is kept per set for the analysis
@@ -174,6 +186,17 @@ class NftablesReader {
   private readonly ruleEntries: number[] = [];
   /** The sets the rule being read names (`@name`): scope, start, end, line, negated. */
   private readonly ruleSets: { scope: string; start: number; end: number; line: number; negated: boolean }[] = [];
+  /** What the rule being read matches on (for a rule of one address match: where it decides): destinations or sources, and the family. */
+  private ruleDaddr = false;
+  private ruleFamily: 4 | 6 = 4;
+  /**
+   * The chains' scopes (sources or destinations) past a rule that decides for
+   * every address of it in a way their entries do not hold — by a set, a
+   * verdict map, a jump, goto or return, a negation, or without an address —
+   * by family (`4 chain inet f input`): what the rules after it decide there
+   * turns on what that rule lets through, so their entries are conditional.
+   */
+  private readonly unfollowed = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -547,7 +570,10 @@ class NftablesReader {
     this.ruleEntries.length = 0;
     this.ruleSets.length = 0;
     let role: EntryRole | undefined;
+    /** A match on more than addresses. */
     let conditional = false;
+    /** A verdict decided elsewhere: by the chain jumped to, by the caller or the policy after a return, or by a verdict map's value. */
+    let elsewhere = false;
     let matches = 0;
     for (; !s.endsStatement(); s.next()) {
       if (s.isPunctuation('}')) {
@@ -577,8 +603,12 @@ class NftablesReader {
         // Decided elsewhere: by the chain jumped to (and the rules after, when it returns), or after a return by the caller or the policy.
         // A set a rule returns for is still taken as an allowlist (`ip saddr @ok return` skips a blocklist chain's rules), one it jumps for as a blocklist.
         role = s.is('return') ? 'allow' : 'block';
-        conditional = true;
+        elsewhere = true;
         if (!s.is('return')) s.next();
+      } else if (s.is('vmap')) {
+        elsewhere = true; // `ip saddr vmap { … }`, `vmap @v`: the map's values decide
+        s.next();
+        if (s.isPunctuation('{')) s.skipGroup();
       } else if (s.is('counter')) {
         this.skipOptions(['packets', 'bytes', 'name']);
       } else if (s.is('log')) {
@@ -589,15 +619,19 @@ class NftablesReader {
         conditional = true; // tcp dport, iifname, ct state, meta, limit…
       }
     }
-    if (role === undefined) return;
+    if (role === undefined && !elsewhere) return;
     if (matches > 1) conditional = true; // both a source and a destination, or two of either
+    const scopes = chain ?? FILE_RULES;
+    // Its own entries are read in the order as it stood before this rule.
+    const unfollowed = matches === 1 && this.unfollowed.has(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
+    if (!conditional) this.follow(scopes, matches === 1, elsewhere);
+    if (role === undefined) return;
     for (const used of this.ruleSets) {
       const usedRole: EntryRole = used.negated ? (role === 'block' ? 'allow' : 'block') : role;
       this.sink.scopeFact({ kind: 'use', scope: used.scope, role: usedRole, start: used.start, end: used.end }, used.line);
     }
     const entries = this.ruleEntries;
     if (entries.length === 0) return;
-    const scopes = chain ?? FILE_RULES;
     if (chain === undefined && !this.fileRulesDeclared) {
       // Rules outside any chain (a fragment): the file's own scope decides by the first match too.
       this.fileRulesDeclared = true;
@@ -608,8 +642,23 @@ class NftablesReader {
     for (let k = 0; k < entries.length; k += 5) {
       const scope = entries[k + 3] === 1 ? scopes.destinations : scopes.sources;
       const gone = this.clearedAfter(scope === '' ? undefined : scope, entries[k]);
-      this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role, scope, conditional: conditional || gone || entries[k + 4] === 1 });
+      this.sink.entry(entries[k], entries[k + 1], entries[k + 2], undefined, { role, scope, conditional: conditional || elsewhere || gone || unfollowed || entries[k + 4] === 1 });
     }
+  }
+
+  /**
+   * After a rule that matches on nothing but, at most, one address match
+   * (`addressed`): whether it decides in a way the chain's entries do not
+   * hold, and if so marks its match's scope and family unfollowed (every
+   * scope and family, for a rule without an address).
+   */
+  private follow(scopes: Chain, addressed: boolean, elsewhere: boolean): void {
+    if (!addressed) {
+      for (const family of [4, 6]) for (const scope of [scopes.sources, scopes.destinations]) this.unfollowed.add(`${family} ${scope}`);
+      return;
+    }
+    const negated = this.ruleEntries.some((_, n) => n % 5 === 4 && this.ruleEntries[n] === 1);
+    if (elsewhere || negated || this.ruleSets.length > 0) this.unfollowed.add(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
   }
 
   /** Past `with icmp type host-unreachable` and the like after `reject`. */
@@ -636,6 +685,8 @@ class NftablesReader {
   private addressMatch(daddr: boolean, family: 4 | 6): void {
     const s = this.scanner;
     let negated = false;
+    this.ruleDaddr = daddr;
+    this.ruleFamily = family;
     s.next();
     if (s.isPunctuation('!') || s.isPunctuation('=')) {
       negated = s.isPunctuation('!');
