@@ -21,7 +21,7 @@ import type { EntryFacts } from './entryFacts';
 import type { DocumentFacts, EntryFact } from './facts';
 import { FINDING_RULES, REACH_CODES, type FindingCode, type Severity } from './findingCodes';
 import type { HeaderNote } from './headerChecks';
-import { iptablesEntryOf } from './iptablesDecisions';
+import { entryStands } from './entryStands';
 import type { LoaderRejection } from './loaderChecks';
 import { entryMessage, pastOverbroadError, type EntryMessage } from './messages';
 import type { AuditOptions } from './options';
@@ -255,5 +255,5 @@ function defaultSeverity(document: BlocklistDocument, fact: EntryFact, options: 
 
 /** Whether entry k stands for its addresses, so its reach can be told as theirs: not an iptables policy or a rule without an address. */
 function tellsReach(document: BlocklistDocument, k: number): boolean {
-  return document.format.id !== 'iptables' || iptablesEntryOf(document, k).kind === 'address';
+  return entryStands(document, k) === 'address';
 }

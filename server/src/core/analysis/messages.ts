@@ -9,7 +9,7 @@ import { organisationLabel } from '../ownership/organisations';
 import { providerShares } from '../ownership/shares';
 import { excerpt } from '../primitives/excerpt';
 import type { AwayPlace, EntryFact, NetworkContext, Place } from './facts';
-import { iptablesEntryOf } from './iptablesDecisions';
+import { entryStands } from './entryStands';
 import type { AuditOptions } from './options';
 import { specialRangesOverlapping } from './specialRanges';
 import { addressesInTarget } from './target';
@@ -118,8 +118,8 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
     }
     case 'overbroad': {
       const size = `${formatAddresses(table.version[k] as 4 | 6, table.size(k))}, more than a /${overbroadLimit(table, k, options)}`;
-      // An iptables policy, or a rule without an address, blocks what nothing before it decided: it says so.
-      const stands = document.format.id === 'iptables' ? iptablesEntryOf(document, k).kind : 'address';
+      // An iptables policy, or a rule without an address (iptables or nftables), blocks what nothing before it decided: it says so.
+      const stands = entryStands(document, k);
       if (stands === 'policy') {
         return {
           message: `The policy of ${document.scopes[table.scope[k]].label} blocks every address its rules do not decide first: up to ${size}. Check that all of them are meant.`,

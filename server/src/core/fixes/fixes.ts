@@ -7,6 +7,7 @@
 import type { AddressSet } from '../addresses/addressSet';
 import type { EntryIndex } from '../analysis/entryIndex';
 import type { DocumentFacts, EntryFact } from '../analysis/facts';
+import { entryStands } from '../analysis/entryStands';
 import { iptablesEntryOf, iptablesModelOf } from '../analysis/iptablesDecisions';
 import { blockTaken, fixesNeedLoaderCheck, keepWhatTheLoaderNeeds, loaderRejections, rewritable, type BlockCheck } from '../analysis/loaderChecks';
 import { chainKey } from '../formats/iptablesRestore';
@@ -142,7 +143,7 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
   const table = document.entries;
   const index = context.index;
   if (table.allow[k] || table.conditional[k]) return [];
-  const leeway = document.format.id === 'iptables' ? iptablesLeeway(document, k) : 'rewrite';
+  const leeway = document.format.id === 'iptables' ? iptablesLeeway(document, k) : entryStands(document, k) === 'target' ? 'remove' : 'rewrite';
   if (leeway === 'keep') return [];
   const scope = document.scopes[table.scope[k]];
   const union = scope.evaluation === 'union';
@@ -195,7 +196,7 @@ function entryFixes(document: BlocklistDocument, context: FixContext, k: number,
     fixes.push({ title: `Remove ${entry.text}: ${by} decides it first`, kind: 'quickfix', edits: rewriteEntries(document, removal), resolves: ['granted-first'] });
   }
 
-  // An allowlist's entries are meant: nothing to narrow. An iptables rule's target stands for every address: it is no list to rewrite.
+  // An allowlist's entries are meant: nothing to narrow. A rule's target (iptables) or verdict (nftables) stands for every address: it is no list to rewrite.
   if (scope.role === 'allow' || leeway === 'remove' || !rewritable(document, index, k)) return fixes;
   // An entry no other of its scope overlaps decides its addresses alone: its pieces decide them the same way.
   const alone = union || index.overlapping(k).every((other) => table.scope[other] !== table.scope[k]);

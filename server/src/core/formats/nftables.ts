@@ -22,17 +22,22 @@
  *   decides only for that traffic: its addresses are conditional. Rules
  *   outside any chain (a fragment) belong to the file, evaluated in the
  *   same way.
+ * - A verdict without an address (`counter drop`, `accept`) in a base
+ *   chain of type filter decides every address of the table's families
+ *   that reaches it: an entry of every address on its word, in the chain's
+ *   order, which the rules after it never pass.
  * - The kernel evaluates a chain's rules in order, and some decide for
  *   every address of the chain's sources or destinations in a way that is
  *   not an entry here: `ip saddr @set`, a verdict map, `!=`, a jump, goto or
  *   return (the chain called, the caller or the policy decides), and a
- *   verdict without an address (`counter drop`). Those are not followed
- *   (nor is the chain's policy): the addresses of such a rule and of every
- *   rule after it in the dimension and family it matches on (all of them,
- *   for a rule without an address) are conditional, so the rules before
- *   it keep their exact first-match order and what comes after is never
- *   counted nor the cause or subject of a removal. A rule on a port or an
- *   interface decides only for that traffic, so it ends nothing.
+ *   verdict without an address in a chain without a hook (entered only by
+ *   jumps) or for destinations. Those are not followed (nor is the chain's
+ *   policy): the addresses of such a rule and of every rule after it in the
+ *   dimension and family it matches on (all of them, for a rule without an
+ *   address) are conditional, so the rules before it keep their exact
+ *   first-match order and what comes after is never counted nor the cause
+ *   or subject of a removal. A rule on a port or an interface decides only
+ *   for that traffic, so it ends nothing.
  * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
  *   way round after `!=`), so a set used only to accept is an allowlist;
  *   a jump for S counts as blocking, a return as allowing.
@@ -43,7 +48,7 @@
  * values are not entries; `#` comments are skipped everywhere.
  */
 import type { EntryRole, Format, TokenSink } from './format';
-import { indexIn, looksLikeAddress } from './lines';
+import { everyAddress, indexIn, looksLikeAddress } from './lines';
 import { COLON } from '../primitives/charCodes';
 import { excerpt } from '../primitives/excerpt';
 import { Scanner } from './scanner';
@@ -197,6 +202,8 @@ class NftablesReader {
    * turns on what that rule lets through, so their entries are conditional.
    */
   private readonly unfollowed = new Set<string>();
+  /** The base chains of type filter (`type filter hook input …`), by their sources' scope name: all the traffic of their hook enters them. */
+  private readonly filterHooks = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -267,11 +274,24 @@ class NftablesReader {
     } else if (s.is('elements')) {
       // A bare element list, as in a fragment of a set.
       this.elementList(undefined, undefined);
+    } else if (s.is('type') && this.chain !== undefined) {
+      this.chainType(this.chain);
     } else if (isOneOf(s, NO_ENTRY)) {
       s.skipStatement();
     } else {
       this.rule(this.chain);
     }
+  }
+
+  /** `type filter hook input priority 0` in a chain's block, up to the end of the statement. */
+  private chainType(chain: Chain): void {
+    const s = this.scanner;
+    s.next();
+    const filter = s.is('filter');
+    let hook = false;
+    for (; !s.endsStatement() && !s.isPunctuation('}'); s.next()) hook ||= s.is('hook');
+    if (s.isPunctuation('}')) s.pushBack();
+    if (filter && hook) this.filterHooks.add(chain.sources);
   }
 
   /** Whether a statement after `at` empties `scope` (a set, map or chain named as `scopeOf` names it). */
@@ -575,6 +595,8 @@ class NftablesReader {
     /** A verdict decided elsewhere: by the chain jumped to, by the caller or the policy after a return, or by a verdict map's value. */
     let elsewhere = false;
     let matches = 0;
+    /** Where the verdict stands: start, end, line. */
+    let verdict: [number, number, number] | undefined;
     for (; !s.endsStatement(); s.next()) {
       if (s.isPunctuation('}')) {
         s.pushBack();
@@ -596,9 +618,11 @@ class NftablesReader {
         }
       } else if (s.is('drop') || s.is('reject')) {
         role = 'block';
+        verdict = [s.start, s.end, s.line];
         if (s.is('reject')) this.skipRejectOptions();
       } else if (s.is('accept')) {
         role = 'allow';
+        verdict = [s.start, s.end, s.line];
       } else if (s.is('return') || s.is('jump') || s.is('goto')) {
         // Decided elsewhere: by the chain jumped to (and the rules after, when it returns), or after a return by the caller or the policy.
         // A set a rule returns for is still taken as an allowlist (`ip saddr @ok return` skips a blocklist chain's rules), one it jumps for as a blocklist.
@@ -624,7 +648,11 @@ class NftablesReader {
     const scopes = chain ?? FILE_RULES;
     // Its own entries are read in the order as it stood before this rule.
     const unfollowed = matches === 1 && this.unfollowed.has(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
-    if (!conditional) this.follow(scopes, matches === 1, elsewhere);
+    const decided =
+      role !== undefined && verdict !== undefined && matches === 0 && !conditional && !elsewhere && this.filterHooks.has(scopes.sources)
+        ? this.everyAddress(scopes.sources, role, verdict)
+        : [];
+    if (!conditional) this.follow(scopes, matches === 1, elsewhere, decided);
     if (role === undefined) return;
     for (const used of this.ruleSets) {
       const usedRole: EntryRole = used.negated ? (role === 'block' ? 'allow' : 'block') : role;
@@ -647,14 +675,36 @@ class NftablesReader {
   }
 
   /**
+   * A verdict without an address in a base chain of type filter (`counter
+   * drop`, `accept`): it decides every address of the table's families that
+   * reaches it, an entry of every address on its word (conditional past a
+   * rule not followed). Returns the families it decides in the chain's
+   * order, where the rules after it are found never to take effect.
+   */
+  private everyAddress(scope: string, role: EntryRole, [start, end, line]: [number, number, number]): (4 | 6)[] {
+    const family = this.table?.family;
+    const families: (4 | 6)[] = family === 'ip' ? [4] : family === 'ip6' ? [6] : family === 'inet' ? [4, 6] : [];
+    const gone = this.clearedAfter(scope, start);
+    return families.filter((f) => {
+      const conditional = gone || this.unfollowed.has(`${f} ${scope}`);
+      this.sink.entry(start, end, line, everyAddress(f), { role, scope, conditional });
+      return !conditional;
+    });
+  }
+
+  /**
    * After a rule that matches on nothing but, at most, one address match
    * (`addressed`): whether it decides in a way the chain's entries do not
    * hold, and if so marks its match's scope and family unfollowed (every
-   * scope and family, for a rule without an address).
+   * scope and family, for a rule without an address, but the sources of
+   * the families its entries of every address `decided`).
    */
-  private follow(scopes: Chain, addressed: boolean, elsewhere: boolean): void {
+  private follow(scopes: Chain, addressed: boolean, elsewhere: boolean, decided: readonly (4 | 6)[]): void {
     if (!addressed) {
-      for (const family of [4, 6]) for (const scope of [scopes.sources, scopes.destinations]) this.unfollowed.add(`${family} ${scope}`);
+      for (const family of [4, 6] as const) {
+        this.unfollowed.add(`${family} ${scopes.destinations}`);
+        if (!decided.includes(family)) this.unfollowed.add(`${family} ${scopes.sources}`);
+      }
       return;
     }
     const negated = this.ruleEntries.some((_, n) => n % 5 === 4 && this.ruleEntries[n] === 1);
@@ -716,6 +766,13 @@ function keyFamily(typeOf: boolean, [first, second]: readonly string[]): 4 | 6 |
   if (second !== 'saddr' && second !== 'daddr') return undefined;
   return first === 'ip' ? 4 : first === 'ip6' ? 6 : undefined;
 }
+
+/** Whether an entry is a verdict without an address (`drop` of `counter drop`), standing for every address that reaches it. */
+export function isVerdictEntry(text: string, start: number, end: number): boolean {
+  return VERDICT_WORDS.includes(text.slice(start, end));
+}
+
+const VERDICT_WORDS = ['drop', 'reject', 'accept'];
 
 function isOneOf(s: Scanner, words: readonly string[]): boolean {
   return words.some((word) => s.is(word));
