@@ -11,9 +11,9 @@
  *
  * Where the product decides — an address of an entry of `input` that is not
  * conditional — it decides as the kernel does: the rules before the first
- * one it does not follow (a set, a jump, a negation, a verdict for every
- * address) are in their first-match order, and what comes after is
- * conditional. Then every fix the product offers, Fix all and Aggregate
+ * one it does not follow (a set, a jump, a negation) are in their
+ * first-match order, a verdict without an address among them, and what
+ * comes after is conditional. Then every fix the product offers, Fix all and Aggregate
  * File are applied one by one, and the kernel decides every probe as
  * before.
  */

@@ -650,7 +650,7 @@ class NftablesReader {
     const unfollowed = matches === 1 && this.unfollowed.has(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
     const decided =
       role !== undefined && verdict !== undefined && matches === 0 && !conditional && !elsewhere && this.filterHooks.has(scopes.sources)
-        ? this.everyAddress(scopes.sources, role, verdict)
+        ? this.decideEvery(scopes.sources, role, verdict)
         : [];
     if (!conditional) this.follow(scopes, matches === 1, elsewhere, decided);
     if (role === undefined) return;
@@ -681,7 +681,7 @@ class NftablesReader {
    * rule not followed). Returns the families it decides in the chain's
    * order, where the rules after it are found never to take effect.
    */
-  private everyAddress(scope: string, role: EntryRole, [start, end, line]: [number, number, number]): (4 | 6)[] {
+  private decideEvery(scope: string, role: EntryRole, [start, end, line]: [number, number, number]): (4 | 6)[] {
     const family = this.table?.family;
     const families: (4 | 6)[] = family === 'ip' ? [4] : family === 'ip6' ? [6] : family === 'inet' ? [4, 6] : [];
     const gone = this.clearedAfter(scope, start);
