@@ -103,8 +103,10 @@ function readHostsDeny(text: string, sink: TokenSink, grants: boolean): void {
   const declared = new Set<string>();
   // The scopes of each daemon list, by its text: a file's rules mostly repeat a few lists.
   const lists = new Map<string, string[]>();
+  // One rule is read at a time: its daemons and clients go in arrays reused from rule to rule (a file may have 100,000 rules).
+  const scratch: RuleScratch = { daemons: [], items: [] };
   forEachRule(text, end, (segments) => {
-    const rule = readRule(text, segments, grants);
+    const rule = readRule(text, segments, grants, scratch);
     if (!('daemons' in rule)) return sink.problem(rule, rule.line);
     const list = text.slice(rule.start, rule.daemons[rule.daemons.length - 1].end);
     let scopes = lists.get(list);
@@ -296,16 +298,26 @@ function emitRule(text: string, rule: Rule, scopes: readonly string[], sink: Tok
     }
     if (item.kind === 'name') continue;
     // After an odd number of EXCEPTs a client is an exception; a rule that grants turns the roles round.
-    const meaning: EntryMeaning = { role: (item.level % 2 === 1) !== rule.grants ? 'allow' : 'block', scope, ...(conditional ? { conditional } : {}) };
+    const role = (item.level % 2 === 1) !== rule.grants ? 'allow' : 'block';
+    const meaning: EntryMeaning = conditional ? { role, scope, conditional } : { role, scope };
     if (item.kind === 'all') emitEverything(sink, item.start, item.end, item.line, meaning);
     else readClient(text, item.start, item.end, item.line, sink, meaning);
   }
 }
 
-/** The rule on `segments` (granting unless its options say otherwise when `grantsByDefault`), or the problem that it has no `daemons :`. */
-function readRule(text: string, segments: readonly number[], grantsByDefault: boolean): Rule | LineProblem {
-  const daemons: Daemon[] = [];
-  const items: Item[] = [];
+/** The arrays a rule is read into, emptied for each: the rule read holds them until the next is read. */
+interface RuleScratch {
+  readonly daemons: Daemon[];
+  readonly items: Item[];
+}
+
+/**
+ * The rule on `segments` (granting unless its options say otherwise when `grantsByDefault`), read into `scratch`, or
+ * the problem that it has no `daemons :`.
+ */
+function readRule(text: string, segments: readonly number[], grantsByDefault: boolean, scratch: RuleScratch): Rule | LineProblem {
+  const { daemons, items } = scratch;
+  daemons.length = items.length = 0;
   const daemonList = { excepts: 0 };
   const clients = readDaemonList(text, segments, daemons, daemonList);
   if (clients < 0 || daemons.length === 0) {
