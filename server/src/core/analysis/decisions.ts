@@ -382,7 +382,7 @@ export class Deciders<A extends number | bigint> {
   /** Finds them in `sweep`, whose winner n stands for entry `owner(n)`; returns this. */
   find(stretches: Stretches<A>, lo: A, hi: A, k: number, different?: (other: number) => boolean, owner?: (winner: number) => number): this {
     const { los, his } = this;
-    [this.first, this.equal, this.different] = [-1, -1, -1];
+    this.first = this.equal = this.different = -1;
     for (let s = partitionPoint(stretches.count, (n) => stretches.his[n] >= lo); s < stretches.count && stretches.los[s] <= hi; s++) {
       const other = owner ? owner(stretches.winners[s]) : stretches.winners[s];
       if (other === k) continue;

@@ -401,20 +401,34 @@ function evaluateRules<A extends number | bigint>(
 
   // The entries other than k deciding some address: of a sweep over pieces, their owners; of the exceptions' sweep, its winners.
   const deciders = new Deciders(los, his);
-  const noExceptions: RuleParts<A> = { list: [], exceptions: [], excepted: empty, listed: empty };
   const ownerOf = (n: number) => piece.owner[n];
   const itself = (n: number) => n;
   const covered = (k: number, other: Deciders<A>) => {
     if (other.equal >= 0) facts.add('duplicate', k, other.equal);
     else facts.add('covered', k, other.first);
   };
+  // Whether every scope of `scopes` holds as `holds` says; made once, not a closure per rule (a file may have 100,000 rules).
+  const everywhere = (scopes: readonly number[], holds: (outcome: RuledOutcome<A>) => boolean) => {
+    for (let n = 0; n < scopes.length; n++) if (!holds(outcomes[scopes[n]]!)) return false;
+    return true;
+  };
+  const isUnion = (outcome: RuledOutcome<A>) => outcome.union;
   for (let r = 0; r < rules.count; r++) {
-    const { list, exceptions, excepted, listed } = parts.get(r) ?? noExceptions;
     const scopes = rules.scopes[r];
-    const everywhere = (holds: (outcome: RuledOutcome<A>) => boolean) => scopes.every((scope) => holds(outcomes[scope]!));
     const firstScope = outcomes[scopes[0]]!;
     // Every scope of the rule a union: an entry deciding in none of them may be covered.
-    const union = everywhere((outcome) => outcome.union);
+    const union = everywhere(scopes, isUnion);
+    const rule = parts.get(r);
+    if (rule === undefined) {
+      // A rule without exceptions (most): an entry of its list is covered where it decides nothing in a union.
+      if (!union) continue;
+      for (let i = first[r]; i < first[r + 1]; i++) {
+        const k = entries[i];
+        if (ofFamily(k) && !deciding[k]) covered(k, deciders.find(firstScope.sweep.stretches, los[k], his[k], k, undefined, ownerOf));
+      }
+      continue;
+    }
+    const { list, exceptions, excepted, listed } = rule;
     // The entries of the list that hold what the exceptions except (the largest, then the first), and the exceptions that except it.
     let anchors: ReadonlySet<number> = NO_ENTRIES;
     let excepting: ReadonlySet<number> = NO_ENTRIES;
@@ -450,7 +464,7 @@ function evaluateRules<A extends number | bigint>(
       } else {
         // What it excepts, other rules block anyway, in every scope of its rule.
         const excepts = listed.clip(los[k], his[k]);
-        if (union && everywhere((outcome) => coversAll(outcome.blocked, excepts))) {
+        if (union && everywhere(scopes, (outcome) => coversAll(outcome.blocked, excepts))) {
           facts.add('shadowed', k, deciders.find(firstScope.sweep.stretches, excepts.start(0), excepts.end(0), k, undefined, ownerOf).first);
         }
       }
