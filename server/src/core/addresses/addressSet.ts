@@ -15,6 +15,9 @@ export interface AscendingUnion<A extends number | bigint> {
   build(size?: bigint): AddressSet<A>;
 }
 
+/** The empty set of each family (AddressSet.empty). */
+const EMPTY = new Map<Family<number | bigint>, AddressSet<number | bigint>>();
+
 export class AddressSet<A extends number | bigint> {
   private constructor(
     readonly family: Family<A>,
@@ -27,7 +30,10 @@ export class AddressSet<A extends number | bigint> {
   ) {}
 
   static empty<A extends number | bigint>(family: Family<A>): AddressSet<A> {
-    return new AddressSet(family, family.allocate(0), family.allocate(0), 0);
+    // One per family, as a set never changes: a file of a scope per line asks for thousands.
+    let empty = EMPTY.get(family) as AddressSet<A> | undefined;
+    if (empty === undefined) EMPTY.set(family, (empty = new AddressSet(family, family.allocate(0), family.allocate(0), 0)));
+    return empty;
   }
 
   /** The addresses lo…hi (lo <= hi). */
