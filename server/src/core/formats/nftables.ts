@@ -45,7 +45,10 @@
  * What nft's loader checks of a set's elements — `flags interval`,
  * `auto-merge`, the family of its type — is kept per set for the analysis
  * (`nftSetRules`). Element options (`timeout 1h`, `comment "…"`) and map
- * values are not entries; `#` comments are skipped everywhere.
+ * values are not entries; `#` comments are skipped everywhere. An element
+ * that expires — its own `timeout` or `expires` (as `nft list ruleset`
+ * writes fail2ban's and CrowdSec's bans), or any element of a set with a
+ * `timeout` of its own — blocks for a while: it is conditional.
  */
 import type { EntryRole, Format, TokenSink } from './format';
 import { everyAddress, indexIn, looksLikeAddress } from './lines';
@@ -169,6 +172,8 @@ interface SetSettings {
   interval: boolean;
   autoMerge: boolean;
   concatenated: boolean;
+  /** `timeout 1h` in the set's block: every element expires (`timeout 0s` too, which takes the default). */
+  timeout: boolean;
 }
 
 const FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'];
@@ -204,6 +209,8 @@ class NftablesReader {
   private readonly unfollowed = new Set<string>();
   /** The base chains of type filter (`type filter hook input …`), by their sources' scope name: all the traffic of their hook enters them. */
   private readonly filterHooks = new Set<string>();
+  /** Whether the element skipElementRest went past expires (`timeout 1h`, `expires 59m`). */
+  private elementExpires = false;
 
   constructor(
     private readonly text: string,
@@ -403,7 +410,7 @@ class NftablesReader {
     const s = this.scanner;
     let settings = scope === undefined ? undefined : this.sets.get(scope);
     if (scope !== undefined && settings === undefined) {
-      settings = { map, verdict: false, family: undefined, addresses: undefined, type: '', interval: false, autoMerge: false, concatenated: false };
+      settings = { map, verdict: false, family: undefined, addresses: undefined, type: '', interval: false, autoMerge: false, concatenated: false, timeout: false };
       this.sets.set(scope, settings);
     }
     for (;;) {
@@ -419,6 +426,8 @@ class NftablesReader {
         continue;
       } else if (settings && s.is('auto-merge')) {
         settings.autoMerge = true;
+      } else if (settings && s.is('timeout')) {
+        settings.timeout = true;
       } else if (s.is('elements')) {
         this.elementList(settings, scope);
         continue;
@@ -488,6 +497,8 @@ class NftablesReader {
       // A map whose values are not verdicts (marks, addresses) maps its keys; it blocks none of them.
       const conditional =
         rest === 'conditional' ||
+        this.elementExpires ||
+        settings?.timeout === true ||
         settings?.concatenated === true ||
         (settings?.map === true && !settings.verdict && settings.type !== '') ||
         this.clearedAfter(target.scope, start);
@@ -532,11 +543,13 @@ class NftablesReader {
    * element does with its key's addresses. A verdict map's `: drop` blocks
    * and `: accept` allows; any other value (`jump`, `goto`, `return`,
    * `continue`, or a map's mark or address) and the other parts of a tuple
-   * (`1.2.3.4 . 22`) leave the decision to more than the address.
+   * (`1.2.3.4 . 22`) leave the decision to more than the address; an
+   * element that expires (`timeout 1h`, `expires 59m`) decides for a while.
    */
   private skipElementRest(): ElementRest {
     const s = this.scanner;
     let rest: ElementRest = 'plain';
+    this.elementExpires = false;
     for (;;) {
       s.next();
       if (s.kind === 'end' || s.kind === 'newline' || s.isPunctuation(',')) return rest;
@@ -546,6 +559,7 @@ class NftablesReader {
       }
       if (s.isPunctuation('{')) s.skipGroup();
       else if (s.is('.')) rest = 'conditional';
+      else if (s.is('timeout') || s.is('expires')) this.elementExpires = true;
       else if (s.is(':') && rest === 'plain') {
         s.next();
         rest = s.is('drop') ? 'drop' : s.is('accept') ? 'accept' : 'conditional';
