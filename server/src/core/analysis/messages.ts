@@ -4,6 +4,7 @@
  */
 import { formatAddress, formatAddresses, formatPercent } from '../addresses/display';
 import type { BlocklistDocument, EntryTable } from '../document/document';
+import type { FormatId } from '../formats/format';
 import type { Networks } from '../ownership/networks';
 import { organisationLabel } from '../ownership/organisations';
 import { providerShares } from '../ownership/shares';
@@ -43,6 +44,23 @@ export function elsewhere(away: AwayPlace, message: string): RelatedPlace {
 export function pastOverbroadError(table: EntryTable, k: number, options: AuditOptions): boolean {
   const o = options.overbroad;
   return table.version[k] === 4 ? table.hi4[k] - table.lo4[k] >= 2 ** (32 - o.ipv4Error) : table.hi6[k] - table.lo6[k] >= 1n << BigInt(128 - o.ipv6Error);
+}
+
+/** What, in each format, makes an entry decide only under a condition: said in its hint. */
+const CONDITIONS: Partial<Record<FormatId, string>> = {
+  iptables: 'a protocol, port, interface, negation or second address of its rule; a chain only such rules jump to; -s beside --src-range',
+  nftables:
+    "a port, protocol, interface, negation or second address of its rule; a jump, goto or return; a map's value or a port beside it in a tuple; a rule before it that decides by a set, a verdict map, a negation, a jump or for every address; a flush later in the file; a timeout",
+  ipset: "a port or interface beside it; a flush, destroy, del, swap or rename later in the file; its set's netmask; a timeout",
+  mikrotik: 'a timeout= or dynamic=yes; an import RouterOS stops before it',
+  nginx: 'a return that answers first, or satisfy any',
+  apache: 'a <Limit>, <If>, or a section Apache 2.4 may skip; Satisfy Any; another provider beside it (Require host, valid-user)',
+  'hosts-deny': 'a second EXCEPT, a host name among the exceptions, or daemon@host',
+};
+
+function conditionOf(document: BlocklistDocument): string {
+  const conditions = CONDITIONS[document.format.id];
+  return conditions === undefined ? ' of its rule' : ` (${conditions})`;
 }
 
 /** The threshold an overbroad entry k passes: the error one's prefix when it passes that, else the warning one's. */
@@ -100,7 +118,7 @@ export function entryMessage(document: BlocklistDocument, fact: EntryFact, optio
       return { message: `This exception excepts nothing: no blocking entry of ${document.scopes[table.scope[k]].label} holds its addresses.` };
     case 'conditional':
       return {
-        message: `Decides only under a further condition of its rule (a protocol, port, interface, negation or second address; a host name, an Apache section or another provider; a chain it jumps to, a map's value, a port beside it in a tuple; a flush later in the file; an nftables rule before it that decides by a set, a jump, a negation or for every address; nginx's return or satisfy any): not counted as ${table.allow[k] ? 'excepting' : 'blocking'} these addresses.`,
+        message: `Decides only under a further condition${conditionOf(document)}: not counted as ${table.allow[k] ? 'excepting' : 'blocking'} these addresses.`,
       };
     case 'partial-overlap': {
       const shared = minBig(table.hi(k), table.hi(other)) - maxBig(table.lo(k), table.lo(other)) + 1n;
