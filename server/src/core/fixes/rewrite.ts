@@ -21,7 +21,7 @@ import { formatIPv4 } from '../addresses/ipv4';
 import { contentStart } from '../document/encoding';
 import { endsLine, lineBreakLength, lineContentEnd, lineStartOf, nextLineBreak, nextLineStart, type FormatId } from '../formats/format';
 import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEnd, wordIs } from '../formats/lines';
-import { configLineAround, ConfigWords } from '../formats/apacheLines';
+import { configLineAround, configWordEnd, skipConfigBlanks } from '../formats/apacheLines';
 import { forEachShellCommand } from '../formats/iptablesRestore';
 import { multilineDirectives } from '../formats/nginx';
 import { COMMENT, forEachToken, WORD } from '../formats/nginxTokens';
@@ -529,14 +529,14 @@ function commandAround(text: string, line: { start: number; end: number }, offse
 /** Apache: the arguments after `Require [not] ip` or `Deny from`/`Allow from`; the directive is the line. */
 function apacheList({ text }: BlocklistDocument, start: number): List | undefined {
   // The directive may run over lines its backslashes join: they are blanks between its words.
-  const line = configLineAround(text, start);
-  const across = new ConfigWords(text, line.joints);
+  const { start: lineStart, end, joints } = configLineAround(text, start);
   const all: number[] = [];
-  for (let i = across.skipBlanks(line.start, line.end); i < line.end; i = across.skipBlanks(all[all.length - 1], line.end)) all.push(i, across.wordEnd(i, line.end));
+  for (let i = skipConfigBlanks(text, joints, lineStart, end); i < end; i = skipConfigBlanks(text, joints, all[all.length - 1], end))
+    all.push(i, configWordEnd(text, joints, i, end));
   if (all.length < 4) return undefined;
   const skip = wordIs(text, all[0], all[1], 'Require', true) && wordIs(text, all[2], all[3], 'not', true) ? 3 : 2;
   if (all.length <= 2 * skip) return undefined;
-  return { start: all[2 * skip - 1], end: all[all.length - 1], items: all.slice(2 * skip), statement: { start: line.start, end: line.end } };
+  return { start: all[2 * skip - 1], end: all[all.length - 1], items: all.slice(2 * skip), statement: { start: lineStart, end } };
 }
 
 /** The Russian registry dump: the ` | ` list of the first field; a record keeps its other fields when it is emptied. */

@@ -3,9 +3,9 @@
  * (mod_authz_core, mod_authz_host) and 2.2's `Order`/`Deny from`/`Allow from`
  * (mod_access_compat), on Apache's lines: a backslash at a line's end joins
  * the next to it (apacheLines.ts). Directive and section names are
- * case-insensitive. An
- * address may be partial (`10.1` is 10.1.0.0/16), a CIDR, or
- * `10.1.0.0/255.255.0.0`; host names and `env=` tests hold no address.
+ * case-insensitive. An address may be partial (`10.1` is 10.1.0.0/16), a
+ * CIDR, or `10.1.0.0/255.255.0.0`; host names and `env=` tests hold no
+ * address.
  *
  * Each `<Directory>`, `<Location>`, `<Files>` (and their `Match` forms,
  * `<Proxy>`, `<VirtualHost>`) section is a scope, named by its path of
@@ -38,8 +38,8 @@
  * What Apache refuses to start with (`apache2 -t`, mod_authz_core's checks
  * of the Require tree, an `Order` of the wrong form, `Allow`/`Deny`/`Order`
  * inside a Require section, an argument it cannot read, a provider not in
- * lower case) is given to the loader checks in Apache's
- * own words (`apacheRefusals`), with what to do and the lines involved.
+ * lower case) is given to the loader checks in Apache's own words
+ * (`apacheRefusals`), with what to do and the lines involved.
  *
  * Entries whose decision depends on more than the client's address are
  * conditional, read but never counted: inside `<Limit>`, `<LimitExcept>`
@@ -50,7 +50,7 @@
 import { ParsedEntry, parseEntry } from '../document/entry';
 import type { Problem } from '../document/problem';
 import { DASH, HASH } from '../primitives/charCodes';
-import { ConfigWords, forEachConfigLine, withoutJoints } from './apacheLines';
+import { configWordEnd, forEachConfigLine, jointsBefore, skipConfigBlanks, withoutJoints } from './apacheLines';
 import { blockName } from './blockNames';
 import { type EntryMeaning, type EntryRole, type Format, type TokenSink } from './format';
 import { emitEverything, indexIn, isDigit, looksLikeAddress, parsePartialIPv4, skipBlanks, trimEnd, unquotedSpan, wordIs } from './lines';
@@ -315,12 +315,11 @@ function readConfig(text: string): { scopes: Scope[]; directives: Directive[] } 
 function readDirective(text: string, start: number, end: number, line: number, scope: Scope, conditional: boolean, joints: readonly number[]): Directive | undefined {
   // The word read last is text[i, w); `next` moves on to the one after it. Every line of a long file is read here: no
   // array or string is made for what is only compared.
-  const across = new ConfigWords(text, joints);
   let i = start;
-  let w = across.wordEnd(start, end);
+  let w = configWordEnd(text, joints, start, end);
   const next = () => {
-    i = across.skipBlanks(w, end);
-    w = across.wordEnd(i, end);
+    i = skipConfigBlanks(text, joints, w, end);
+    w = configWordEnd(text, joints, i, end);
   };
   const kind = DIRECTIVES.find((name) => wordIs(text, i, w, name, true));
   if (kind === undefined) return undefined;
@@ -361,15 +360,17 @@ function readDirective(text: string, start: number, end: number, line: number, s
   }
   const args: Argument[] = [];
   if (addresses) {
-    if (across.skipBlanks(w, end) === end) (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
-    for (let at = across.skipBlanks(w, end); at < end; at = across.skipBlanks(w, end)) {
-      w = across.wordEnd(at, end);
+    if (skipConfigBlanks(text, joints, w, end) === end)
+      (problems ??= []).push({ code: 'invalid-entry', start, end, message: `Expected an address after ${quote(text, start, end)}.` });
+    for (let at = skipConfigBlanks(text, joints, w, end); at < end; at = skipConfigBlanks(text, joints, w, end)) {
+      w = configWordEnd(text, joints, at, end);
       // Apache takes a word's quotes off (ap_getword_conf): `"1.2.3.4"` is 1.2.3.4.
       const [from, to] = unquotedSpan(text, at, w);
       const refused = argumentRefusal(kind, text, at, from, to);
       if (refused) {
-        // Apache stops at the first argument it refuses, and so does its loader check.
+        // Apache stops at the first argument it refuses, and so does its loader check; what follows a `#` is the comment's.
         refusal ??= { ...refused, related: [] };
+        if (text.charCodeAt(at) === HASH) break;
         continue;
       }
       const all = kind !== 'require' && wordIs(text, from, to, 'all', true);
@@ -709,19 +710,15 @@ function emit(text: string, directives: Directive[], sink: TokenSink): void {
       const families = directive.everything.families ?? [4, 6];
       for (const family of families) sink.entry(directive.start, end, directive.line, family === 4 ? EVERY_IPV4 : EVERY_IPV6, meaning(directive.everything, scope));
     }
-    const across = new ConfigWords(text, directive.joints);
-    const lineOf = (offset: number) => across.lineOf(offset, directive.line);
+    // A directive over joined lines: each argument and problem on its own line.
+    const { joints, problems, line } = directive;
     let problem = 0;
-    const problemsBefore = (offset: number) => {
-      for (; problem < directive.problems.length && directive.problems[problem].start < offset; problem++)
-        sink.problem(directive.problems[problem], lineOf(directive.problems[problem].start));
-    };
     directive.args.forEach((arg, n) => {
-      problemsBefore(arg.start);
+      for (; problem < problems.length && problems[problem].start < arg.start; problem++) sink.problem(problems[problem], line + jointsBefore(joints, problems[problem].start));
       const reading = directive.readings?.[n];
-      if (reading) readAddress(text, arg, lineOf(arg.start), sink, meaning(reading, scope));
+      if (reading) readAddress(text, arg, line + jointsBefore(joints, arg.start), sink, meaning(reading, scope));
     });
-    problemsBefore(Infinity);
+    for (; problem < problems.length; problem++) sink.problem(problems[problem], line + jointsBefore(joints, problems[problem].start));
   }
 }
 

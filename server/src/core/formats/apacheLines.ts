@@ -41,42 +41,34 @@ export function forEachConfigLine(text: string, visit: (start: number, end: numb
   if (first >= 0) visit(first, text.length, firstLine, joints);
 }
 
-/** The blanks and words of one of Apache's lines, across its joints. */
-export class ConfigWords {
-  constructor(
-    private readonly text: string,
-    private readonly joints: readonly number[],
-  ) {}
-
-  /** Past the blanks, and the joints, from `i`. */
-  skipBlanks(i: number, end: number): number {
-    for (;;) {
-      i = skipBlanks(this.text, i, end);
-      const joint = this.joints.length > 0 && i < end ? jointLength(this.text, i) : 0;
-      if (joint === 0) return i;
-      i += joint;
-    }
+/** Past the blanks, and the joints among them, from `i` (`joints`: those of the line, as forEachConfigLine gives them). */
+export function skipConfigBlanks(text: string, joints: readonly number[], i: number, end: number): number {
+  for (;;) {
+    i = skipBlanks(text, i, end);
+    const joint = joints.length > 0 && i < end ? jointLength(text, i) : 0;
+    if (joint === 0) return i;
+    i += joint;
   }
+}
 
-  /** The end of the word at `i`: at a joint, on into the next line when no blank stands on either side. */
-  wordEnd(i: number, end: number): number {
-    for (let n = 0; ; n++) {
-      while (n < this.joints.length && this.joints[n] < i) n++;
-      const stop = n < this.joints.length && this.joints[n] < end ? this.joints[n] : end;
-      const w = wordEnd(this.text, i, stop);
-      if (w < stop || stop === end) return w;
-      const next = stop + jointLength(this.text, stop);
-      if (next >= end || isBlank(this.text.charCodeAt(next))) return w;
-      i = next;
-    }
+/** The end of the word at `i`: at a joint, on into the next line when no blank stands on either side. */
+export function configWordEnd(text: string, joints: readonly number[], i: number, end: number): number {
+  for (let n = 0; ; n++) {
+    while (n < joints.length && joints[n] < i) n++;
+    const stop = n < joints.length && joints[n] < end ? joints[n] : end;
+    const w = wordEnd(text, i, stop);
+    if (w < stop || stop === end) return w;
+    const next = stop + jointLength(text, stop);
+    if (next >= end || isBlank(text.charCodeAt(next))) return w;
+    i = next;
   }
+}
 
-  /** The zero-based line of `offset`, on the line that starts at `line`. */
-  lineOf(offset: number, line: number): number {
-    let n = 0;
-    while (n < this.joints.length && this.joints[n] < offset) n++;
-    return line + n;
-  }
+/** How many of `joints` stand before `offset`: the lines an offset is past its line's first. */
+export function jointsBefore(joints: readonly number[], offset: number): number {
+  let n = 0;
+  while (n < joints.length && joints[n] < offset) n++;
+  return n;
 }
 
 /** text[start, end) as Apache reads it, its joints taken out (for messages). */
