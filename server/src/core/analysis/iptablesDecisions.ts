@@ -77,6 +77,8 @@ interface ChainMap<A extends number | bigint> {
   readonly leaky: boolean;
   /** Its rules after a jump to a leaky chain: traffic it returns may reach them, so none is ever said to take no effect. */
   readonly unsure: Step<A>[];
+  /** The chains its conditional rules jump or go to (`-p tcp -g A`): some traffic enters them with any address. */
+  readonly conditionalTargets: Chain[];
 }
 
 /** A jump to a chain whose decisions depend on the address, with the addresses that reach it. */
@@ -231,6 +233,7 @@ class ChainEvaluation<A extends number | bigint> {
     const steps: Step<A>[] = [];
     const sites: JumpSite<A>[] = [];
     const unsure: Step<A>[] = [];
+    const conditionalTargets: Chain[] = [];
     let [leaky, leaked] = [false, false];
     let undecided = this.everything;
     const run: Step<A>[] = [];
@@ -261,6 +264,8 @@ class ChainEvaluation<A extends number | bigint> {
       const step = this.stepOf(kernel);
       if (!step) {
         leaky ||= this.leaksThrough(kernel);
+        const target = kernel.rule.action === 'jump' || kernel.rule.action === 'goto' ? this.graph.target(kernel) : undefined;
+        if (target) conditionalTargets.push(target);
         continue;
       }
       steps.push(step);
@@ -310,6 +315,7 @@ class ChainEvaluation<A extends number | bigint> {
       sites,
       leaky,
       unsure,
+      conditionalTargets,
     };
   }
 
@@ -407,7 +413,12 @@ class ChainEvaluation<A extends number | bigint> {
     return entering;
   }
 
-  /** Fills `unsure`, once every map is worked out. */
+  /**
+   * Fills `unsure`, once every map is worked out: the chains a conditional
+   * rule jumps or goes to, and those traffic a leaky chain returned may
+   * enter, with the chains they jump to. Some traffic enters them with
+   * addresses the decisions do not follow.
+   */
   private markUnsure(): void {
     const pending: Chain[] = [];
     const mark = (chain: Chain | undefined) => {
@@ -415,14 +426,21 @@ class ChainEvaluation<A extends number | bigint> {
       this.unsure.add(chain);
       pending.push(chain);
     };
-    for (const map of this.maps.values()) for (const step of map?.unsure ?? []) mark(step.target);
-    for (let chain = pending.pop(); chain !== undefined; chain = pending.pop()) for (const step of this.maps.get(chain)?.steps ?? []) mark(step.target);
+    for (const map of this.maps.values()) {
+      for (const step of map?.unsure ?? []) mark(step.target);
+      for (const chain of map?.conditionalTargets ?? []) mark(chain);
+    }
+    for (let chain = pending.pop(); chain !== undefined; chain = pending.pop()) {
+      const map = this.maps.get(chain);
+      for (const step of map?.steps ?? []) mark(step.target);
+      for (const target of map?.conditionalTargets ?? []) mark(target);
+    }
   }
 
   /** Marks the steps of a chain that take effect; for the others, what decides their addresses instead. */
   private findings(chain: Chain, map: ChainMap<A>, enters: AddressSet<A>, findings: EntryFindings): void {
     if (this.unsure.has(chain)) {
-      // Reached by traffic a leaky chain returned: every rule may take effect.
+      // Reached by traffic of a condition, or that a leaky chain returned: every rule may take effect.
       for (const step of map.steps) if (step.entry >= 0) findings.effective.add(step.entry);
     }
     if (!enters.isEmpty) for (const step of map.unsure) if (step.entry >= 0) findings.effective.add(step.entry);
