@@ -105,6 +105,8 @@ const cases: [name: string, text: string, scopes: string[], findings: string[], 
   ['a script of both programs', 'iptables -A INPUT -s 1.2.3.4 -j DROP\nip6tables -A INPUT -s 2001:db8::1 -j DROP\n', ['filter/INPUT: 2'], [], 'iptables -A INPUT -s 1.2.3.4 -j DROP\nip6tables -A INPUT -s 2001:db8::1 -j DROP\n'],
   // TCP enters A whatever its source (-p tcp -j A), and B drops 10.0.0.1 for it: B's rule takes effect, though the one rule that jumps to A for every protocol sends it only 10.0.0.32/28. Removing it as covered by the last rule (which drops only the rest) let TCP from 10.0.0.1 through A's ACCEPT.
   ['a chain a conditional rule jumps to may see every address', filter(`${ACCEPTING}:A - [0:0]\n:B - [0:0]\n`, '-A B -s 10.0.0.0/28 -j DROP\n-A A -j B\n-A A -j ACCEPT\n-A INPUT -p tcp -j A\n-A INPUT -s 10.0.0.32/28 -j A\n-A INPUT -s 10.0.0.0/27 -j DROP\n'), ['filter/INPUT: 32'], [], filter(`${ACCEPTING}:A - [0:0]\n:B - [0:0]\n`, '-A B -s 10.0.0.0/28 -j DROP\n-A A -j B\n-A A -j ACCEPT\n-A INPUT -p tcp -j A\n-A INPUT -s 10.0.0.32/28 -j A\n-A INPUT -s 10.0.0.0/27 -j DROP\n')],
+  // iptables-restore 1.8.9 (iptables -S after it): a -4 rule is read, a -6 rule skipped, whatever its address; so the ACCEPT of 5.6.7.8 lets nothing through and 5.6.7.8 stays blocked.
+  ['-4 is for iptables-restore, -6 for ip6tables-restore', filter(ACCEPTING, '-A INPUT -6 -s 5.6.7.8 -j ACCEPT\n-A INPUT -4 -s 5.6.7.0/24 -j DROP\n-A INPUT --ipv4 -s 5.6.7.8 -j DROP\n'), ['filter/INPUT: 256'], ['L7 covered'], filter(ACCEPTING, '-A INPUT -6 -s 5.6.7.8 -j ACCEPT\n-A INPUT -4 -s 5.6.7.0/24 -j DROP\n')],
 ];
 
 for (const [name, text, scopes, expected, fixedAll] of cases) {

@@ -84,6 +84,8 @@ const command = fc.record({
   // With `met`, half the RETURNs are for TCP alone, as ufw's `-m addrtype … -j RETURN` returns only some traffic.
   tcpReturn: fc.boolean(),
   target: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...VERDICTS) }, { weight: 2, arbitrary: fc.tuple(fc.nat(3), fc.boolean()) }),
+  // One rule in six says its family (`-4`, `-6`), which is no condition in a file of that family.
+  familyFlag: fc.nat(5),
 });
 
 /** A random filter table in `family`; a few of them iptables-restore refuses (a loop, a position past the chain's end). With `met`, one condition in three is one the probes meet. */
@@ -105,13 +107,13 @@ export function restoreFile(family: Family, { met = false } = {}): fc.Arbitrary<
       }
       const ranges: [number, number][] = [];
       let probesMeetConditions = met && notLocal;
-      for (const { chain, verb, position, source, condition, target, tcpReturn } of commands) {
+      for (const { chain, verb, position, source, condition, target, tcpReturn, familyFlag } of commands) {
         const conditioned = condition < CONDITIONS.length ? (met && condition % 3 === 0 ? MET : CONDITIONS[condition]) : '';
         const written = met && tcpReturn && target === 'RETURN' ? MET : conditioned;
         probesMeetConditions ||= written === MET;
         // A destination of the other family would be refused: none then.
         const conditionText = written.startsWith('-d') && written.includes(':') !== (family === 6) ? '' : written;
-        const match = `${conditionText}${source ? `-s ${cidr(family, source.lo, source.prefix)} ` : ''}`;
+        const match = `${familyFlag === 0 ? `-${family} ` : ''}${conditionText}${source ? `-s ${cidr(family, source.lo, source.prefix)} ` : ''}`;
         const jumps = JUMPS[chain];
         const to = typeof target === 'string' ? `-j ${target}` : `-${target[1] ? 'g' : 'j'} ${jumps[target[0] % jumps.length]}`;
         // Positions run one past what the chain holds now and then: iptables-restore refuses those.

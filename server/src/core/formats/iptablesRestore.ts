@@ -186,6 +186,9 @@ const VERBS: Readonly<Record<string, Verb>> = {
   '--list-rules': 'other',
 };
 type Verb = 'A' | 'I' | 'D' | 'R' | 'N' | 'P' | 'F' | 'X' | 'other';
+/** The options that give a rule to one family's program (iptables-restore skips a `-6` rule, ip6tables-restore a `-4` one). */
+const FAMILY_OPTIONS = ['-4', '--ipv4', '-6', '--ipv6'];
+
 /** iptables' options that wait for the xtables lock (`-w`, `--wait 5`, `-W 1000`). */
 const WAIT_OPTIONS = ['-w', '--wait', '-W', '--wait-interval'];
 /** A shell assignment: `NAME=value`, the value quoted or not. */
@@ -310,6 +313,8 @@ export function readRuleset(text: string): Ruleset {
 interface Command {
   verb: Verb | undefined;
   family: 4 | 6 | 0;
+  /** `-4` or `-6`: the family whose program reads the rule (0: both). */
+  only: 4 | 6 | 0;
   table: string;
   chain: string;
   chainStart: number;
@@ -504,6 +509,9 @@ class RestoreReader {
         const next = skipBlanks(text, w, end);
         const nextEnd = wordEnd(text, next, end);
         if (nextEnd > next && isNumber(text, next, nextEnd)) w = nextEnd;
+      } else if (isOneOf(text, i, w, FAMILY_OPTIONS)) {
+        // `-4`, `-6`: the rule is for that family's program; the other one skips it.
+        command.only = wordIs(text, i, w, '-4') || wordIs(text, i, w, '--ipv4') ? 4 : 6;
       } else if (wordIs(text, i, w, '-c') || wordIs(text, i, w, '--set-counters')) {
         w = wordEnd(text, skipBlanks(text, wordEnd(text, skipBlanks(text, w, end), end), end), end);
       } else {
@@ -583,6 +591,7 @@ class RestoreReader {
 
   private apply(command: Command, line: number, fileFamily: 4 | 6): void {
     const family = command.family || fileFamily;
+    if (command.only !== 0 && command.only !== family) return;
     if (command.verb === undefined) {
       this.declare(command, line, family);
       return;
@@ -858,6 +867,7 @@ function emptyCommand(): Command {
   return {
     verb: undefined,
     family: 0,
+    only: 0,
     table: '',
     chain: '',
     chainStart: 0,
