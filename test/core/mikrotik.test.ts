@@ -78,3 +78,13 @@ for (const [name, text, blocked, findings] of cases) {
     assert.equal(audit(fixed).ipv4.addresses, blocked);
   });
 }
+
+test('MikroTik: a DNS name in address= is resolved by RouterOS, not counted, and said so', () => {
+  const document = parseDocument('/ip firewall address-list\nadd address=example.com list=bl\n', formatById('mikrotik')!);
+  assert.deepEqual(
+    document.problems.map((p) => `L${p.line + 1} ${p.code} ${p.message}`),
+    [
+      'L2 unresolved-name RouterOS resolves "example.com" as a DNS name and keeps its addresses in the list as dynamic entries; the product does not resolve names, so they are not counted.',
+    ],
+  );
+});

@@ -3,7 +3,7 @@
  * `/ip firewall address-list` (or `/ipv6 firewall address-list`, or
  * `/ip/firewall/address-list` in RouterOS 7), or on one line as
  * `/ip firewall address-list add address=… list=x comment="…"`. The address
- * may be a range `a-b`; a DNS name holds no address. Lines are continued with
+ * may be a range `a-b`, or a DNS name. Lines are continued with
  * a final backslash, as exports wrap them; `#` starts a comment line;
  * `;`, `{` and `}` separate commands (`:do { add … } on-error={}`).
  *
@@ -23,7 +23,7 @@
  * are told once the script is read, what was taken away or disabled as
  * conditional (it decides nothing), and what a command may pick or not (by
  * number, by a filter not told, in a block that may not run) conditional
- * too. Each
+ * too. A DNS name in `address=` is resolved by RouterOS: said so. Each
  * address list is a scope of its own, a plain union; every entry blocks, as
  * the file does not say what a list is used for (`# blocklist-role: allow
  * NAME` does).
@@ -34,7 +34,7 @@ import { CR, HASH, SEMICOLON, SLASH, SPACE, TAB } from '../primitives/charCodes'
 import { excerpt } from '../primitives/excerpt';
 import { endsLine, lineBreakLength, nextLineBreak, type Format, type TokenSink } from './format';
 import { BACKSLASH, CLOSE_BRACE, expected, looksLikeAddress, OPEN_BRACE, QUOTE, wordIs } from './lines';
-import { findFilter, picks, unquoted, YES_NO, type Filter, type ListEntry } from './mikrotikFind';
+import { DNS_NAME, findFilter, picks, unquoted, YES_NO, type Filter, type ListEntry } from './mikrotikFind';
 
 export const mikrotik: Format = {
   id: 'mikrotik',
@@ -320,7 +320,13 @@ class CommandReader {
       return;
     }
     const line = words[word + 2];
-    if (!looksLikeAddress(text, valueStart, valueEnd)) return;
+    if (!looksLikeAddress(text, valueStart, valueEnd)) {
+      if (!disabled && DNS_NAME.test(text.slice(valueStart, valueEnd))) {
+        const message = `RouterOS resolves "${excerpt(text, valueStart, valueEnd)}" as a DNS name and keeps its addresses in the list as dynamic entries; the product does not resolve names, so they are not counted.`;
+        this.sink.problem({ code: 'unresolved-name', start: valueStart, end: valueEnd, message }, line);
+      }
+      return;
+    }
     const problems: Problem[] = [];
     const ok = parseEntry(text, valueStart, valueEnd, problems, scratch);
     for (const problem of problems) this.sink.problem(problem, line);
