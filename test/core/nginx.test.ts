@@ -121,3 +121,11 @@ test('what nginx -t refuses as "invalid parameter" is an invalid entry: a range,
     ],
   );
 });
+
+test('a block whose rules are all unix: inherits no IP rules: a scope of its own that blocks nothing, as its nested blocks without rules (nginx 1.22: 1.2.3.4 gets 200 at /)', () => {
+  const text = 'deny 1.2.3.4;\nlocation / {\n  deny unix:;\n  location /in { }\n}\nlocation /b { deny 5.6.7.8; allow unix:; }\nlocation /c { }\n';
+  const document = parseDocument(text, nginx);
+  const { facts } = audit(document);
+  const blocked = Object.fromEntries(document.scopes.map((scope, id) => [scope.name, facts.scopeSets.find((set) => set.scope === id)?.blocked4.size() ?? 0n]));
+  assert.deepEqual(blocked, { '': 1n, 'location /': 0n, 'location /b': 1n });
+});

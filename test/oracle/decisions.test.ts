@@ -188,12 +188,23 @@ const nginxRule = fc
  */
 const nginxNoise = fc.constantFrom('', '', '', '', 'add_header X-A "x; {y}\n   z";\n', "add_header X-B it's;\n", 'add_header X-C a}b;\n');
 
-/** Rules written one a line or several on one, with comments after them and on lines of their own, and other directives among them where `noise`. */
+/**
+ * Rules written one a line or several on one, with comments after them and on lines of their own, and other directives among them where `noise`;
+ * now and then a `unix:` rule alone, which matches only unix-socket clients, so the block inherits no IP rules and allows every IP client.
+ */
 const nginxRules = (noise: boolean) =>
-  fc.array(fc.tuple(nginxRule, fc.constantFrom('\n', '\n', '\n', ' ', ' # note\n'), commentLine, noise ? nginxNoise : fc.constant('')), { maxLength: 5 }).map((rules) => ({
-    blocks: rules.flatMap(([rule]) => rule.blocks),
-    text: rules.map(([rule, after, comment, other]) => `${comment}${other}${rule.text}${after}`).join('') + '\n',
-  }));
+  fc.oneof(
+    {
+      weight: 9,
+      arbitrary: fc
+        .array(fc.tuple(nginxRule, fc.constantFrom('\n', '\n', '\n', ' ', ' # note\n'), commentLine, noise ? nginxNoise : fc.constant('')), { maxLength: 5 })
+        .map((rules) => ({
+          blocks: rules.flatMap(([rule]) => rule.blocks),
+          text: rules.map(([rule, after, comment, other]) => `${comment}${other}${rule.text}${after}`).join('') + '\n',
+        })),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('deny unix:;\n', 'allow unix:;\n').map((text) => ({ blocks: [] as Block[], text })) },
+  );
 
 /**
  * A server's body: the file's own rules (behind the planted controls, which

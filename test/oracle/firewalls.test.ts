@@ -6,7 +6,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { apacheDecisions, iptablesCheck, iptablesPacketDecisions, ipsetDecisions, nftCheck, nftElementDecisions, nginxDecisions, requireOracle, tcpdDecisions } from './firewalls';
+import {
+  apacheDecisions,
+  iptablesCheck,
+  iptablesPacketDecisions,
+  ipsetDecisions,
+  nftCheck,
+  nftElementDecisions,
+  nginxDecisions,
+  nginxServerDecisions,
+  requireOracle,
+  tcpdDecisions,
+  type NginxQuery,
+} from './firewalls';
 
 /** The answers keyed by query, so a failure shows which query differs. */
 function byQuery<Q>(queries: Q[], answers: boolean[], key: (query: Q) => string): Record<string, boolean> {
@@ -179,6 +191,19 @@ describe('nginx', () => {
     await expectAnswers({ '1.2.3.4': true, '1.2.3.5': false, '1.2.4.1': false }, async (addresses) =>
       nginxDecisions('deny 1.2.3.4; allow 1.2.3.0/24; deny 1.2.3.0/24;', addresses, { blocked: '1.2.3.4', allowed: '9.9.9.9' }),
     );
+  });
+
+  test("a block whose rules are all unix: inherits no IP rules: the server denies 1.2.3.0/24, location / lets it through, and a block without rules takes the server's", async () => {
+    requireOracle('nginx');
+    const get = (address: string, path: string): NginxQuery => ({ address, path, method: 'GET' });
+    const [answers] = await nginxServerDecisions(
+      [{ text: 'deny 1.2.3.0/24;\nlocation / { deny unix:; }\nlocation /b/ { }\n', queries: [get('1.2.3.4', '/index.html'), get('1.2.3.4', '/b/x')] }],
+      {
+        blocked: get('1.2.3.5', '/b/x'),
+        allowed: get('9.9.9.9', '/b/x'),
+      },
+    );
+    assert.deepEqual(answers, [false, true]);
   });
 
   test('a daemon answering 403 to everything fails its control; a list nginx rejects throws', async () => {

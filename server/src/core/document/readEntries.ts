@@ -51,7 +51,11 @@ export function readEntries(
     scopeFact(fact, line) {
       // Field by field, as the problems: a hosts.deny line is a rule, with a fact for each daemon it holds for.
       const { scope, start, end } = fact;
-      onScopeFact(fact.kind === 'declare' ? { kind: 'declare', scope, evaluation: fact.evaluation, start, end, line } : { kind: 'use', scope, role: fact.role, start, end, line });
+      onScopeFact(
+        fact.kind === 'declare'
+          ? { kind: 'declare', scope, evaluation: fact.evaluation, start, end, line, standing: fact.standing === true }
+          : { kind: 'use', scope, role: fact.role, start, end, line },
+      );
     },
   });
   return problems;

@@ -66,8 +66,8 @@ export function resolveScopes(names: ScopeNames, facts: readonly LineScopeFact[]
     } else if (fact.role === 'allow') about.allowing++;
     else about.blocking++;
   }
-  // A line-except scope may hold only rules whose entries carry another of their scopes (hosts.deny `vsftpd, sshd: …`): a scope all the same.
-  for (const fact of facts) if (fact.kind === 'declare' && fact.evaluation === 'line-except') names.id(fact.scope);
+  // A line-except scope may hold only rules whose entries carry another of their scopes (hosts.deny `vsftpd, sshd: …`), and a standing one none: a scope all the same.
+  for (const fact of facts) if (fact.kind === 'declare' && (fact.evaluation === 'line-except' || fact.standing === true)) names.id(fact.scope);
   const scopes: Scope[] = [];
   for (let id = 0; id < names.count; id++) {
     const name = names.name(id);

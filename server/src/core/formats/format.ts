@@ -29,7 +29,15 @@ export type Evaluation = 'union' | 'most-specific' | 'first-match' | 'line-excep
  * table `bad` to block. `[start, end)` is the scope's name in the text.
  */
 export type ScopeFact =
-  | { readonly kind: 'declare'; readonly scope: string; readonly evaluation: Evaluation; readonly start: number; readonly end: number }
+  | {
+      readonly kind: 'declare';
+      readonly scope: string;
+      readonly evaluation: Evaluation;
+      readonly start: number;
+      readonly end: number;
+      /** The scope stands even without an entry: it decides its traffic on its own, blocking none of it (an nginx block whose rules are all `unix:`, and so inherits no IP rules). */
+      readonly standing?: boolean;
+    }
   | { readonly kind: 'use'; readonly scope: string; readonly role: EntryRole; readonly start: number; readonly end: number };
 
 /** What an entry does, where it is more than a blocking entry of the file's own scope. */

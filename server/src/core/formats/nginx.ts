@@ -6,7 +6,9 @@
  * alike, and reads on to the `;`). Each block (`server`,
  * `location /api`, …) with rules of its own is a scope, where the rules are
  * checked in order and the first that matches decides; a block without
- * rules inherits its parent's, which decide as they do there. A block
+ * rules inherits its parent's, which decide as they do there, and one whose
+ * rules are all `unix:` (which match unix-socket clients only) decides on
+ * its own, allowing every IP client: a scope without entries. A block
  * answered before the access phase (its own `return`, its server's) or
  * granted by another module (`satisfy any`) decides for some requests at
  * most: its rules are conditional. The lines of `map`, `geo` and the like
@@ -76,6 +78,7 @@ function readNginx(text: string, sink: TokenSink): void {
       end(true, tokenEnd);
     } else if (kind === OPEN_BRACE) {
       const words = directive.count === 0 ? '{' : directiveText(text, directive);
+      const header: Word = directive.count === 0 ? { start, end: tokenEnd, line } : { start: directive.words[0].start, end: directive.end, line: directive.words[0].line };
       const opaque = directive.count > 0 && OPAQUE_BLOCKS.has(unquoted(text, directive.words[0]));
       end(false, start);
       let name = blockName(names, words, line);
@@ -87,6 +90,7 @@ function readNginx(text: string, sink: TokenSink): void {
       const serverReturns = outer.serverReturns || (own?.returns === true && own.server);
       blocks.push({
         name,
+        header,
         opaque: opaque || outer.opaque,
         satisfyAny,
         serverReturns,
@@ -111,6 +115,8 @@ function readNginx(text: string, sink: TokenSink): void {
 /** A block being read: its scope name, whether its directives are data (`map`, `geo`…), and whether its rules decide for only some requests. */
 interface Block {
   readonly name: string;
+  /** Its header (`location /api`), or its `{` alone. */
+  readonly header: Word;
   readonly opaque: boolean;
   /** `satisfy any` here or inherited (no `satisfy all` since): another access module (basic auth) may grant what the rules deny. */
   readonly satisfyAny: boolean;
@@ -122,7 +128,7 @@ interface Block {
 
 const HYPHEN = 0x2d;
 
-const FILE_BLOCK: Block = { name: '', opaque: false, satisfyAny: false, serverReturns: false, conditional: false };
+const FILE_BLOCK: Block = { name: '', header: { start: 0, end: 0, line: 0 }, opaque: false, satisfyAny: false, serverReturns: false, conditional: false };
 
 /** Blocks whose lines are data, not directives: `geo $bad { 1.2.3.0/24 1; }`, `map $x $y { deny 403; }`. */
 const OPAQUE_BLOCKS = new Set(['map', 'geo', 'split_clients', 'types', 'charset_map', 'match']);
@@ -231,6 +237,8 @@ function readAccess(text: string, directive: Directive, terminated: boolean, aft
     emitEverything(sink, tokenStart, tokenEnd, arg.line, meaning);
   } else if (text.startsWith('unix:', tokenStart)) {
     if (tokenEnd > tokenStart + 5) expected(sink, tokenStart, tokenEnd, arg.line, `"unix:" alone: nginx refuses a path after it ("invalid parameter")`);
+    // A block with rules of its own inherits none (ngx_http_access_merge_loc_conf), a unix: rule's included: its IP clients pass unless its other rules say otherwise.
+    else sink.scopeFact({ kind: 'declare', scope: block.name, evaluation: 'first-match', start: block.header.start, end: block.header.end, standing: true }, block.header.line);
   } else if (!isAddressOrCidr(text, tokenStart, tokenEnd)) {
     expected(sink, tokenStart, tokenEnd, arg.line, `an address or a CIDR after "${nameText}": nginx refuses a range or a netmask ("invalid parameter"); write the range as CIDRs`);
   } else {
