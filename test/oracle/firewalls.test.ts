@@ -206,6 +206,17 @@ describe('nginx', () => {
     assert.deepEqual(answers, [false, true]);
   });
 
+  // What the product does not model (README, nginx row): its IPv6 counts take ::ffff:0:0/96 by the IPv6 rules alone.
+  test('an IPv4-mapped IPv6 client is decided by the IPv4 rules when the block has any, and by the IPv6 rules only when it has none', async () => {
+    requireOracle('nginx');
+    await expectAnswers({ '::ffff:1.2.3.4': true, '::ffff:5.5.5.5': false, '2001:db8::1': true }, async (addresses) =>
+      nginxDecisions('deny 1.2.3.4; deny ::/0;', addresses, { blocked: '1.2.3.4', allowed: '9.9.9.9' }),
+    );
+    await expectAnswers({ '::ffff:1.2.3.4': true, '::ffff:5.5.5.5': false }, async (addresses) =>
+      nginxDecisions('deny ::ffff:1.2.3.0/120;', addresses, { blocked: '::ffff:1.2.3.9', allowed: '9.9.9.9' }),
+    );
+  });
+
   test('a daemon answering 403 to everything fails its control; a list nginx rejects throws', async () => {
     requireOracle('nginx');
     await assert.rejects(
