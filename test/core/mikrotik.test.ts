@@ -26,6 +26,8 @@ const cases: [name: string, text: string, blocked: bigint, findings: string[]][]
   ['remove a whole list', `${HEAD}remove [find list=bl]\n`, 1n, ['L2 conditional', 'L3 conditional']],
   ['where, and', `${HEAD}remove [find where list="bl" and address=1.2.3.4]\n`, 2n, ['L2 conditional']],
   ['by comment', `${HEAD}remove [find comment="tor"]\n`, 2n, ['L3 conditional']],
+  // The export wraps a long comment over lines: what it holds may be the filter's.
+  ['a comment continued over lines', '/ip firewall address-list\nadd address=1.2.3.4 list=bl comment="a long \\\n    comment"\nremove [find comment="a long comment"]\n', 0n, ['L2 conditional']],
   ['by a list no entry is in', `${HEAD}remove [find list=nope]\n`, 3n, []],
   ['by an address no entry is, or a name', `${HEAD}remove [find address=1.2.3.5]; remove [find address=example.com]\n`, 3n, []],
   ['the same address written otherwise may be picked', `${HEAD}remove [find address=1.2.3.4/32]\n`, 2n, ['L2 conditional']],

@@ -12,7 +12,7 @@ import { ParsedEntry, parseEntry } from '../document/entry';
 /** An entry of an address list as the script has left it so far. */
 export interface ListEntry {
   readonly list: string | undefined;
-  /** The address as written (no quotes), and what it holds. */
+  /** The address as written (no quotes), and what it holds; the list and comment as written (no quotes), escapes and all. */
   readonly address: string;
   readonly parsed: ParsedEntry;
   comment: string | undefined;
@@ -99,11 +99,11 @@ export function picks(filter: Filter, entry: ListEntry): Picks {
 function termPicks(term: Term, entry: ListEntry): Picks {
   switch (term.key) {
     case 'list':
-      return entry.list === undefined ? 'maybe' : yesNo(entry.list === term.value);
+      return entry.list === undefined ? 'maybe' : textPicks(entry.list, term.value);
     case 'comment':
       // An entry without a comment has an empty one, as far as can be told.
       if (entry.comment === undefined) return term.value === '' ? 'maybe' : 'no';
-      return yesNo(entry.comment === term.value);
+      return textPicks(entry.comment, term.value);
     case 'dynamic':
       return yesNo(entry.dynamic === term.value);
     case 'disabled':
@@ -125,6 +125,11 @@ function addressPicks(value: string, parsed: ParsedEntry | undefined, entry: Lis
   const same = parsed.version === e.version && (e.version === 4 ? parsed.lo4 === e.lo4 && parsed.hi4 === e.hi4 : parsed.lo6 === e.lo6 && parsed.hi6 === e.hi6);
   if (!same) return 'no';
   return value === entry.address ? 'yes' : 'maybe';
+}
+
+/** A value as the add wrote it against a filter's: an escape or a continued line (`\`) in it may make it the same. */
+function textPicks(written: string, value: string): Picks {
+  return written.includes('\\') ? 'maybe' : yesNo(written === value);
 }
 
 function yesNo(yes: boolean): Picks {
