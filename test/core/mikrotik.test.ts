@@ -38,6 +38,7 @@ const cases: [name: string, text: string, blocked: bigint, findings: string[]][]
   ['an or is not told', `${HEAD}remove [find where list=bl or list=other]\n`, 0n, ['L2 conditional', 'L3 conditional', 'L4 conditional']],
   ['a remove before the adds takes none of them', `/ip firewall address-list\nremove [find list=bl]\n${HEAD.slice(HEAD.indexOf('\n') + 1)}`, 3n, []],
   ['the /ipv6 menu holds other entries', `${HEAD}/ipv6 firewall address-list remove [find]\n`, 3n, []],
+  ['an add on one line is of its own menu', '/ip firewall address-list add address=1.2.3.4 list=bl\n/ipv6 firewall address-list remove [find]\n', 1n, []],
   ['another menu', `${HEAD}/ip address remove [find]\n`, 3n, []],
   ['set disabled', `${HEAD}set [find address=5.6.7.8] disabled=yes\n`, 2n, ['L3 conditional']],
   ['set numbers=', `${HEAD}set numbers=[find address=5.6.7.8] disabled=yes\n`, 2n, ['L3 conditional']],

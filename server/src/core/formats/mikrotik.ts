@@ -216,7 +216,7 @@ class CommandReader {
     }
     command ??= text.slice(words[k], words[k + 1]);
     if (path !== undefined && !isAddressList(path)) return;
-    if (command === 'add') this.add(words, k, path !== undefined);
+    if (command === 'add') this.add(words, k, path?.[0]);
     else if (CHANGES.has(command)) this.change(command, path?.[0], this.strings(words, k + 3), delimiter);
   }
 
@@ -286,8 +286,8 @@ class CommandReader {
     return [this.settled];
   }
 
-  /** `add key=value …` from the word `add` at k. */
-  private add(words: readonly number[], k: number, menuKnown: boolean): void {
+  /** `add key=value …` from the word `add` at k, in the menu of `ip` or `ipv6` (undefined: before any menu line). */
+  private add(words: readonly number[], k: number, menu: string | undefined): void {
     const text = this.text;
     // The `address=…` word, and its value without quotes.
     let word = -1;
@@ -313,7 +313,7 @@ class CommandReader {
       else if (wordIs(text, start, equals, 'timeout') || (wordIs(text, start, equals, 'dynamic') && (wordIs(text, from, to, 'yes') || wordIs(text, from, to, 'true'))))
         temporary = true;
     }
-    if (!menuKnown && list === undefined) return;
+    if (menu === undefined && list === undefined) return;
     if (word < 0 || valueStart === valueEnd) {
       const [start, end, line] = word < 0 ? [words[k], words[words.length - 2], words[k + 2]] : [words[word], words[word + 1], words[word + 2]];
       expected(this.sink, start, end, line, 'an address in "address=", as in "add address=192.0.2.0/24 list=blocklist"');
@@ -353,7 +353,7 @@ class CommandReader {
       start: valueStart,
       end: valueEnd,
       line,
-      menu: this.menu?.[0],
+      menu,
       conditional: temporary || this.stopped || this.mayHaveStopped,
       blocked: !disabled,
       removed: false,
