@@ -166,7 +166,7 @@ function readIpset(text: string, sink: TokenSink): void {
     readLines(text, sink);
     return;
   }
-  const away = takenAway(text);
+  const away = setsAcrossLines(text);
   lineReader((text, start, end, line, sink) => readLine(text, start, end, line, sink, away.expiring), 'line')(text, {
     ...sink,
     entry: (start, end, line, parsed, meaning) => {
@@ -183,12 +183,13 @@ function readsAcrossLines(text: string): boolean {
 }
 
 /**
- * Where elements are taken away, last: every set's (`flush`, `destroy`
- * without a name), a set's by name, an element's by `SET ELEMENT`; the
+ * What the file's commands say of the elements other lines add: where
+ * elements are taken away, last (every set's by `flush` or `destroy`
+ * without a name, a set's by name, an element's by `SET ELEMENT`); the
  * list:set sets; the sets that mask their elements (`netmask`, `bitmask`);
  * and the sets whose elements expire unless they say otherwise.
  */
-function takenAway(text: string): {
+function setsAcrossLines(text: string): {
   everything?: number;
   sets: Map<string, number>;
   elements: Map<string, number>;
