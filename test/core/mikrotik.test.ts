@@ -53,6 +53,8 @@ const cases: [name: string, text: string, blocked: bigint, findings: string[]][]
   ['a block that may not run', `${HEAD}:if ($clean) do={ remove [find list=bl] }\n`, 1n, ['L2 conditional', 'L3 conditional']],
   ['a :do block runs', `${HEAD}:do { remove [find list=bl] } on-error={}\n`, 1n, ['L2 conditional', 'L3 conditional']],
   ['a loop over numbers', `${HEAD}:foreach i in=[find list=other] do={ remove $i }\n`, 0n, ['L2 conditional', 'L3 conditional', 'L4 conditional']],
+  // An add in a block that may not run may not happen: a permanent address under it is not covered by it (Fix all would remove 1.2.3.4 if the :if never ran); a bare block runs.
+  ['an add in a block that may not run', '/ip firewall address-list\n:if ($strict) do={ add address=1.2.3.0/24 list=bl }\nadd address=1.2.3.4 list=bl\n:foreach i in=(1,2) do={ add address=7.7.7.7 list=bl }\n{ add address=5.6.7.8 list=bl }\n', 2n, ['L2 conditional', 'L4 conditional']],
   // An address taken away may be added again: no repeat, and what follows loads.
   ['removed, then added again', '/ip firewall address-list\nadd address=1.2.3.4 list=bl\nremove [find address=1.2.3.4]\nadd address=1.2.3.4 list=bl\nadd address=5.5.5.5 list=bl\n', 2n, ['L2 conditional']],
   // Perhaps taken away: the add again may stop the import, or not.

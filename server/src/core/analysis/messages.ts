@@ -52,7 +52,7 @@ const CONDITIONS: Partial<Record<FormatId, string>> = {
   nftables:
     "a port, protocol, interface, negation or second address of its rule; a jump, goto or return; a map's value or a port beside it in a tuple; a rule before it that decides by a set, a verdict map, a negation, a jump or for every address; a flush later in the file; a timeout",
   ipset: "a port or interface beside it; a flush, destroy, del, swap or rename later in the file; its set's netmask; a timeout",
-  mikrotik: 'a timeout= or dynamic=yes; a remove, disable or set that takes or may take it away; an import RouterOS stops before it',
+  mikrotik: 'a timeout= or dynamic=yes; a block that may not run; a remove, disable or set that takes or may take it away; an import RouterOS stops before it',
   nginx: 'a return that answers first, or satisfy any',
   apache: 'a <Limit>, <If>, or a section Apache 2.4 may skip; Satisfy Any; another provider beside it (Require host, valid-user)',
   'hosts-deny': 'a second EXCEPT, a host name among the exceptions, or daemon@host',

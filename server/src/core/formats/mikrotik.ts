@@ -23,7 +23,8 @@
  * are told once the script is read, what was taken away or disabled as
  * conditional (it decides nothing), and what a command may pick or not (by
  * number, by a filter not told, in a block that may not run) conditional
- * too. A DNS name in `address=` is resolved by RouterOS: said so. Each
+ * too, as is an add in such a block. A DNS name in `address=` is resolved
+ * by RouterOS: said so. Each
  * address list is a scope of its own, a plain union; every entry blocks, as
  * the file does not say what a list is used for (`# blocklist-role: allow
  * NAME` does).
@@ -123,6 +124,9 @@ export function importStopsAt(text: string): number {
 }
 
 /** How the error on a repeated add begins. */
+/** A block a `{` opens: `:do`'s, whose failures its `on-error` catches; a bare one (`{ … }`), which runs; or one its command may not run (`:if … do={`, `:foreach … do={`). */
+type Block = 'do' | 'runs' | 'may-not-run';
+
 const REFUSED = 'RouterOS refuses this add';
 
 const scratch = new ParsedEntry();
@@ -167,9 +171,9 @@ class CommandReader {
   /** Whether `/import` stopped at an add before; whether it may have (a repeat of an entry a command may have taken away). */
   private stopped = false;
   private mayHaveStopped = false;
-  /** Whether the command just read is `:do`, whose block's failures its `on-error` catches; then, for each open block, whether it is one. */
-  private doCommand = false;
-  private readonly blocks: boolean[] = [];
+  /** What a `{` after the command just read opens; then each open block's kind. */
+  private opens: Block = 'runs';
+  private readonly blocks: Block[] = [];
   private pending: Pending | undefined;
 
   constructor(
@@ -179,7 +183,7 @@ class CommandReader {
 
   /** A `{` after the command just read. */
   open(): void {
-    this.blocks.push(this.doCommand);
+    this.blocks.push(this.opens);
   }
 
   close(): void {
@@ -188,7 +192,7 @@ class CommandReader {
 
   /** One command: `[/path …] [relative path …] COMMAND key=value …`, ended by `delimiter` (a `[` opens a command inside it). */
   command(words: readonly number[], delimiter: number): void {
-    this.doCommand = words.length > 0 && wordIs(this.text, words[0], words[1], ':do');
+    this.opens = words.length === 0 ? 'runs' : wordIs(this.text, words[0], words[1], ':do') ? 'do' : 'may-not-run';
     if (this.pending !== undefined && this.changeGoesOn(words, delimiter)) return;
     if (words.length === 0) return;
     const text = this.text;
@@ -254,7 +258,7 @@ class CommandReader {
   private act(verb: string, menu: string | undefined, filter: Filter, properties: readonly string[]): void {
     if (this.stopped) return; // the import stopped before: no command runs
     // Without a menu, in a block that may not run (`:if … do={ … }`), or after the import may have stopped, a change may not happen.
-    const surely = menu !== undefined && !this.mayHaveStopped && this.blocks.every((isDo) => isDo);
+    const surely = menu !== undefined && !this.mayHaveStopped && !this.blocks.includes('may-not-run');
     const change = verb === 'set' ? settings(properties) : undefined;
     for (const entries of this.candidates(filter)) {
       for (const entry of settled(entries)) {
@@ -333,7 +337,7 @@ class CommandReader {
     if (!ok) return;
     const addresses = addressesKey(scratch);
     // RouterOS refuses an address its list holds, surely or perhaps (a command before may have taken it away); a :do block catches the failure.
-    if (!disabled && !this.stopped && !this.blocks.includes(true)) {
+    if (!disabled && !this.stopped && !this.blocks.includes('do')) {
       const surely = settled(this.byAddresses.get(addresses) ?? []).find((entry) => entry.list === list && entry.blocked);
       if (surely !== undefined) {
         this.stopped = true;
@@ -354,7 +358,8 @@ class CommandReader {
       end: valueEnd,
       line,
       menu,
-      conditional: temporary || this.stopped || this.mayHaveStopped,
+      // An add in a block that may not run (`:if … do={ … }`, `:foreach`) may not happen.
+      conditional: temporary || this.stopped || this.mayHaveStopped || this.blocks.includes('may-not-run'),
       blocked: !disabled,
       removed: false,
       unsure: false,
