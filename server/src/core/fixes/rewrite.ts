@@ -24,6 +24,7 @@ import { BACKSLASH, indexIn, QUOTE, skipBlanks, trailingComment, trimEnd, wordEn
 import { configLineAround, configWordEnd, skipConfigBlanks } from '../formats/apacheLines';
 import { forEachShellCommand } from '../formats/iptablesRestore';
 import { multilineDirectives } from '../formats/nginx';
+import { isVerdictEntry } from '../formats/nftables';
 import { COMMENT, forEachToken, WORD } from '../formats/nginxTokens';
 import { Scanner } from '../formats/scanner';
 import { CR, HASH, LF, SEMICOLON, SLASH } from '../primitives/charCodes';
@@ -742,7 +743,8 @@ function pfList(document: BlocklistDocument, start: number): List {
 function nftablesList(document: BlocklistDocument, start: number, end: number): List | undefined {
   const groups = groupsOf(document, false);
   const group = groups[groupAt(groups, start)];
-  if (group.open >= 0 && pairAt(group.items, start, end)?.start === start) {
+  // A verdict without an address (`drop` alone on its line) is an item of no list: the chain's block holds rules, not elements.
+  if (group.open >= 0 && !isVerdictEntry(document.text, start, end) && pairAt(group.items, start, end)?.start === start) {
     const statement = pairAt(groups[group.parent].statements, group.open);
     return { start: group.open + 1, end: group.close, items: group.items, statement, emptied: statement ? undefined : ' ' };
   }
