@@ -89,7 +89,7 @@ export const FINDING_RULES: Readonly<Record<FindingCode, FindingRule>> = {
   'ineffective-exception': { severity: 'warning', rule: 'The exception lies inside no blocking entry of its scope: it excepts nothing.', fixAll: false, unnecessary: true },
   conditional: {
     severity: 'hint',
-    rule: "The rule decides only under a further condition (a protocol, port, interface, negation, second address, host name, section or other provider; a jump, a map value or tuple, a later flush, a set's netmask, an import stopped before it; a return or satisfy any): it is not counted.",
+    rule: "The rule decides only under a further condition (a protocol, port, interface, negation, second address, host name, section or other provider; a jump, a map value or tuple, a later flush, a set's netmask, a timeout, a block that may not run, a change that may take it away, an import stopped before it; a return or satisfy any): it is not counted.",
     fixAll: false,
     unnecessary: false,
   },

@@ -123,10 +123,10 @@ export function importStopsAt(text: string): number {
   return stop;
 }
 
-/** How the error on a repeated add begins. */
 /** A block a `{` opens: `:do`'s, whose failures its `on-error` catches; a bare one (`{ … }`), which runs; or one its command may not run (`:if … do={`, `:foreach … do={`). */
 type Block = 'do' | 'runs' | 'may-not-run';
 
+/** How the error on a repeated add begins. */
 const REFUSED = 'RouterOS refuses this add';
 
 const scratch = new ParsedEntry();
