@@ -38,6 +38,9 @@
  *   first-match order and what comes after is never counted nor the cause
  *   or subject of a removal. A rule on a port or an interface decides only
  *   for that traffic, so it ends nothing.
+ * - A chain without a hook sees only the traffic jumps send it: its
+ *   entries count in its own scope where every rule naming it sends it all
+ *   its caller's traffic, and are conditional elsewhere (nftJumps.ts).
  * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
  *   way round after `!=`), so a set used only to accept is an allowlist;
  *   a jump for S counts as blocking, a return as allowing.
@@ -55,16 +58,28 @@ import { everyAddress, indexIn, looksLikeAddress } from './lines';
 import { COLON } from '../primitives/charCodes';
 import { excerpt } from '../primitives/excerpt';
 import { Scanner } from './scanner';
+import type { OctalLoader } from '../document/entry';
+import { JumpedChains, jumpsIn } from './nftJumps';
+
+/** nft reads an octet or a prefix length with a leading zero as octal. */
+const NFT: OctalLoader = { name: 'nft', lengths: true };
 
 export const nftables: Format = {
   id: 'nftables',
   label: 'nftables set',
-  read: (text, sink) => new NftablesReader(text, sink, clearingsOf(text)).read(),
-  octalOctets: { name: 'nft', lengths: true },
+  read: readRuleset,
+  octalOctets: NFT,
   // Sets, and elements outside any set, are unions; chains declare their own first-match rule.
   evaluation: 'union',
   // No `scopeKind`: a ruleset's scopes are sets, maps and chains, and each name says which it is.
 };
+
+/** Reads `text`; when it jumps to chains, its entries are held until the whole ruleset tells what traffic those chains see (nftJumps.ts). */
+function readRuleset(text: string, sink: TokenSink): void {
+  const jumped = jumpsIn(text) ? new JumpedChains(text, sink, NFT) : undefined;
+  new NftablesReader(text, jumped?.sink ?? sink, clearingsOf(text), jumped).read();
+  jumped?.finish();
+}
 
 /** What nft's loader checks of a set, from its declaration (`set NAME { type …; flags …; auto-merge; }`). */
 export interface NftSetRules {
@@ -217,6 +232,8 @@ class NftablesReader {
     private readonly sink: TokenSink,
     /** The clearings of the whole text, read beforehand: an entry a later one takes away decides nothing. */
     private readonly clearedLater: ReadonlyMap<string, number>,
+    /** Told the hooks and whole jumps, when the text jumps to chains. */
+    private readonly jumped?: JumpedChains,
   ) {
     this.scanner = new Scanner(text, '{};,=!');
   }
@@ -299,6 +316,7 @@ class NftablesReader {
     for (; !s.endsStatement() && !s.isPunctuation('}'); s.next()) hook ||= s.is('hook');
     if (s.isPunctuation('}')) s.pushBack();
     if (filter && hook) this.filterHooks.add(chain.sources);
+    if (hook) this.jumped?.hook(chain);
   }
 
   /** Whether a statement after `at` empties `scope` (a set, map or chain named as `scopeOf` names it). */
@@ -611,6 +629,8 @@ class NftablesReader {
     let matches = 0;
     /** Where the verdict stands: start, end, line. */
     let verdict: [number, number, number] | undefined;
+    /** The chain a jump or goto names. */
+    let jumpsTo: string | undefined;
     for (; !s.endsStatement(); s.next()) {
       if (s.isPunctuation('}')) {
         s.pushBack();
@@ -642,7 +662,7 @@ class NftablesReader {
         // A set a rule returns for is still taken as an allowlist (`ip saddr @ok return` skips a blocklist chain's rules), one it jumps for as a blocklist.
         role = s.is('return') ? 'allow' : 'block';
         elsewhere = true;
-        if (!s.is('return')) s.next();
+        if (!s.is('return') && s.next() === 'word') jumpsTo = this.text.slice(s.start, s.end);
       } else if (s.is('vmap')) {
         elsewhere = true; // `ip saddr vmap { … }`, `vmap @v`: the map's values decide
         s.next();
@@ -666,6 +686,7 @@ class NftablesReader {
       role !== undefined && verdict !== undefined && matches === 0 && !conditional && !elsewhere && this.filterHooks.has(scopes.sources)
         ? this.decideEvery(scopes.sources, role, verdict)
         : [];
+    if (jumpsTo !== undefined && matches === 0 && !conditional && chain !== undefined && this.filterHooks.has(chain.sources)) this.wholeJump(jumpsTo, chain);
     if (!conditional) this.follow(scopes, matches === 1, elsewhere, decided);
     if (role === undefined) return;
     for (const used of this.ruleSets) {
@@ -723,6 +744,18 @@ class NftablesReader {
     }
     const negated = this.ruleEntries.some((_, n) => n % 5 === 4 && this.ruleEntries[n] === 1);
     if (elsewhere || negated || this.ruleSets.length > 0) this.unfollowed.add(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
+  }
+
+  /** A jump or goto to the chain `name` that sends it all its chain's traffic (nftJumps.ts), and where that traffic is whole so far. */
+  private wholeJump(name: string, caller: Chain): void {
+    const target = this.scopeOf('chain', [{ text: name }]);
+    if (this.jumped === undefined || target === undefined) return;
+    const entered = new Set<string>();
+    for (const family of [4, 6] as const) {
+      if (!this.unfollowed.has(`${family} ${caller.sources}`)) entered.add(`${family} sources`);
+      if (!this.unfollowed.has(`${family} ${caller.destinations}`)) entered.add(`${family} destinations`);
+    }
+    this.jumped.wholeJump(name, target, caller, entered);
   }
 
   /** Past `with icmp type host-unreachable` and the like after `reject`. */
