@@ -40,7 +40,7 @@
  *   for that traffic, so it ends nothing.
  * - A chain without a hook sees only the traffic jumps send it: its
  *   entries count in its own scope where every rule naming it sends it all
- *   its caller's traffic, and are conditional elsewhere (nftJumps.ts).
+ *   its caller's traffic, and are conditional elsewhere (nftTraffic.ts).
  * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
  *   way round after `!=`), so a set used only to accept is an allowlist;
  *   a jump for S counts as blocking, a return as allowing.
@@ -59,7 +59,7 @@ import { COLON } from '../primitives/charCodes';
 import { excerpt } from '../primitives/excerpt';
 import { Scanner } from './scanner';
 import type { OctalLoader } from '../document/entry';
-import { JumpedChains, jumpsIn } from './nftJumps';
+import { NftTraffic, namesChainsOrSets } from './nftTraffic';
 
 /** nft reads an octet or a prefix length with a leading zero as octal. */
 const NFT: OctalLoader = { name: 'nft', lengths: true };
@@ -74,11 +74,11 @@ export const nftables: Format = {
   // No `scopeKind`: a ruleset's scopes are sets, maps and chains, and each name says which it is.
 };
 
-/** Reads `text`; when it jumps to chains, its entries are held until the whole ruleset tells what traffic those chains see (nftJumps.ts). */
+/** Reads `text`; when it names chains or sets, its entries are held until the whole ruleset tells what traffic those see (nftTraffic.ts). */
 function readRuleset(text: string, sink: TokenSink): void {
-  const jumped = jumpsIn(text) ? new JumpedChains(text, sink, NFT) : undefined;
-  new NftablesReader(text, jumped?.sink ?? sink, clearingsOf(text), jumped).read();
-  jumped?.finish();
+  const traffic = namesChainsOrSets(text) ? new NftTraffic(text, sink, NFT) : undefined;
+  new NftablesReader(text, traffic?.sink ?? sink, clearingsOf(text), traffic).read();
+  traffic?.finish();
 }
 
 /** What nft's loader checks of a set, from its declaration (`set NAME { type …; flags …; auto-merge; }`). */
@@ -232,8 +232,8 @@ class NftablesReader {
     private readonly sink: TokenSink,
     /** The clearings of the whole text, read beforehand: an entry a later one takes away decides nothing. */
     private readonly clearedLater: ReadonlyMap<string, number>,
-    /** Told the hooks and whole jumps, when the text jumps to chains. */
-    private readonly jumped?: JumpedChains,
+    /** Told the hooks, whole jumps and the rules naming sets, when the text names chains or sets. */
+    private readonly traffic?: NftTraffic,
   ) {
     this.scanner = new Scanner(text, '{};,=!');
   }
@@ -316,7 +316,7 @@ class NftablesReader {
     for (; !s.endsStatement() && !s.isPunctuation('}'); s.next()) hook ||= s.is('hook');
     if (s.isPunctuation('}')) s.pushBack();
     if (filter && hook) this.filterHooks.add(chain.sources);
-    if (hook) this.jumped?.hook(chain);
+    if (hook) this.traffic?.hook(chain);
   }
 
   /** Whether a statement after `at` empties `scope` (a set, map or chain named as `scopeOf` names it). */
@@ -692,6 +692,7 @@ class NftablesReader {
     for (const used of this.ruleSets) {
       const usedRole: EntryRole = used.negated ? (role === 'block' ? 'allow' : 'block') : role;
       this.sink.scopeFact({ kind: 'use', scope: used.scope, role: usedRole, start: used.start, end: used.end }, used.line);
+      this.traffic?.setUse(used.scope, conditional);
     }
     const entries = this.ruleEntries;
     if (entries.length === 0) return;
@@ -746,16 +747,16 @@ class NftablesReader {
     if (elsewhere || negated || this.ruleSets.length > 0) this.unfollowed.add(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
   }
 
-  /** A jump or goto to the chain `name` that sends it all its chain's traffic (nftJumps.ts), and where that traffic is whole so far. */
+  /** A jump or goto to the chain `name` that sends it all its chain's traffic (nftTraffic.ts), and where that traffic is whole so far. */
   private wholeJump(name: string, caller: Chain): void {
     const target = this.scopeOf('chain', [{ text: name }]);
-    if (this.jumped === undefined || target === undefined) return;
+    if (this.traffic === undefined || target === undefined) return;
     const entered = new Set<string>();
     for (const family of [4, 6] as const) {
       if (!this.unfollowed.has(`${family} ${caller.sources}`)) entered.add(`${family} sources`);
       if (!this.unfollowed.has(`${family} ${caller.destinations}`)) entered.add(`${family} destinations`);
     }
-    this.jumped.wholeJump(name, target, caller, entered);
+    this.traffic.wholeJump(name, target, caller, entered);
   }
 
   /** Past `with icmp type host-unreachable` and the like after `reject`. */

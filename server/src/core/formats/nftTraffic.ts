@@ -1,5 +1,14 @@
 /**
- * The regular chains of an nftables ruleset that jumps enter (nft(8)): a
+ * What traffic an nftables ruleset's rules send its regular chains and its
+ * sets (nft(8)), once the whole ruleset is read.
+ *
+ * A set that rules name (`ip saddr @bl drop`) decides only for the traffic
+ * of those rules: when every one of them matches on more than the set — a
+ * port, an interface, a state, a destination too — its elements are
+ * conditional (a set no rule names keeps its own count, as a blocklist
+ * loaded for rules elsewhere).
+ *
+ * A regular chain that jumps enter: a
  * chain without a hook sees only the traffic a `jump` or `goto` sends it, so
  * its rules decide for that traffic alone. A chain no rule names keeps its
  * own scope, as a blocklist chain loaded for rules elsewhere (the same as
@@ -51,17 +60,18 @@ interface HeldEntry {
   readonly meaning: EntryMeaning | undefined;
 }
 
-/** Whether `text` names any chain to jump or go to: only then are its entries held until the whole ruleset is read. */
-export function jumpsIn(text: string): boolean {
-  return text.search(JUMP) >= 0;
+/** Whether `text` names any chain to jump or go to, or any set: only then are its entries held until the whole ruleset is read. */
+export function namesChainsOrSets(text: string): boolean {
+  return text.includes('@') || text.search(JUMP) >= 0;
 }
 
 /**
  * Holds the reader's entries until the ruleset is read (`sink`), learns its
- * hooks and whole jumps, then passes every entry on in order (`finish`),
- * conditional where the traffic its chain sees is not whole.
+ * hooks, whole jumps and the rules that name sets, then passes every entry
+ * on in order (`finish`), conditional where its chain or set sees only some
+ * traffic.
  */
-export class JumpedChains {
+export class NftTraffic {
   /** The sink the reader writes to: entries are held, the rest passes. */
   readonly sink: TokenSink;
   private readonly held: HeldEntry[] = [];
@@ -73,6 +83,9 @@ export class JumpedChains {
   private readonly wholeInto = new Map<string, WholeJump[]>();
   /** The chains with a hook (of any type), by their sources' scope: traffic enters them from the kernel. */
   private readonly hooked = new Set<string>();
+  /** The sets rules name, by scope, and those of them some rule names with no other match. */
+  private readonly setsNamed = new Set<string>();
+  private readonly setsDeciding = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -102,15 +115,27 @@ export class JumpedChains {
     into.push({ caller, entered });
   }
 
+  /** A rule naming the set `scope`, which matches on more than its addresses when `conditional`. */
+  setUse(scope: string, conditional: boolean): void {
+    this.setsNamed.add(scope);
+    if (!conditional) this.setsDeciding.add(scope);
+  }
+
   /** Passes every entry on, in the order read. */
   finish(): void {
     const traffic = this.trafficOfTargets();
     const scratch = new ParsedEntry();
     for (const { start, end, line, parsed, meaning } of this.held) {
       const scope = meaning?.scope;
-      const conditional = meaning?.conditional !== true && scope !== undefined && this.partlyEntered(scope, start, end, parsed, scratch, traffic);
+      const conditional =
+        meaning?.conditional !== true && scope !== undefined && (this.usedUnderConditions(scope) || this.partlyEntered(scope, start, end, parsed, scratch, traffic));
       this.out.entry(start, end, line, parsed, conditional ? { ...meaning, conditional } : meaning);
     }
+  }
+
+  /** Whether `scope` is a set that rules name, each under a further condition. */
+  private usedUnderConditions(scope: string): boolean {
+    return this.setsNamed.has(scope) && !this.setsDeciding.has(scope);
   }
 
   /** Whether the rules of the chain scope `scope` hold only for some of the traffic its entry at [start, end) sees: the chain is a regular one that rules jump to, and not every one of them sends it all that traffic. */
