@@ -1,41 +1,44 @@
 /**
- * What traffic an nftables ruleset's rules send its regular chains and its
- * sets (nft(8)), once the whole ruleset is read.
+ * What reaches the rules of an nftables ruleset that the reader cannot
+ * settle as it reads (nft(8)): rules that name sets, and regular chains
+ * that jumps enter. A set's elements may come after the rules naming it, so
+ * every entry is held until the whole ruleset is read, then passed on,
+ * conditional where what it says is not what the kernel does.
  *
- * A set that rules name (`ip saddr @bl drop`) decides only for the traffic
- * of those rules: when every one of them matches on more than the set — a
- * port, an interface, a state, a destination too — its elements are
- * conditional (a set no rule names keeps its own count, as a blocklist
- * loaded for rules elsewhere).
+ * Sets. `ip saddr @S drop` decides S's addresses at its place in its chain,
+ * for what reaches it. A rule naming a set *decides* when the set is its
+ * only match (no port, interface, negation, jump or second address), no
+ * rule before it in its chain is one the reader does not follow (in its
+ * dimension and family), and its chain is a base chain or one no jump
+ * enters (whose own count it is, as a blocklist chain loaded for rules
+ * elsewhere). An element of a set that blocking rules name counts where a
+ * deciding one drops it and no rule before that one in its chain accepts
+ * any of its addresses (an address, every address, an element of a set);
+ * else it is conditional. A set only allowing rules name is conditional
+ * when each of them has a further condition; a set no rule names keeps its
+ * own count. After a rule naming a set, its chain's rules are read on: an
+ * entry holding an address of that set's elements is conditional, as the
+ * set took that address first.
  *
- * A regular chain that jumps enter: a
- * chain without a hook sees only the traffic a `jump` or `goto` sends it, so
- * its rules decide for that traffic alone. A chain no rule names keeps its
- * own scope, as a blocklist chain loaded for rules elsewhere (the same as
- * iptables' chains). One that rules do send traffic to decides, as its own
- * scope says, only where every such rule sends it all of it:
- *
- * - each rule that names it is a whole jump, `jump u` or `goto u` with no
- *   match of any kind, in a base chain of type filter (whose hook's traffic
- *   all enters it);
- * - before that rule, its chain has no rule the reader does not follow (a
- *   set, a jump, a negation…) in the entry's dimension and family;
- * - no rule of that chain accepts any of the entry's addresses, which would
- *   then never reach the jump (any such rule, before it or after: a little
- *   more than needed, never less).
- *
- * Every other entry of such a chain is conditional: a jump under a port, a
- * source or an interface, one from another regular chain or from a verdict
- * map (`: jump u`), sends the chain only some traffic. Rules are matched to
- * chains by name, every `jump NAME` and `goto NAME` of the text counted,
- * so a jump the reader did not see as whole (or a commented-out one) only
- * makes more entries conditional.
+ * Regular chains. A chain without a hook sees only the traffic a `jump` or
+ * `goto` sends it. One no rule names keeps its own scope, as a blocklist
+ * chain loaded for rules elsewhere (the same as iptables' chains). One that
+ * rules do send traffic to decides, as its own scope says, only where every
+ * rule naming it is a whole jump — `jump u` or `goto u` with no match of
+ * any kind, in a base chain of type filter, after no rule the reader does
+ * not follow in the entry's dimension and family — and no rule before that
+ * jump accepts any of the entry's addresses. Every other entry of such a
+ * chain is conditional: a jump under a port, a source or an interface, one
+ * from another regular chain or from a verdict map (`: jump u`), sends the
+ * chain only some traffic. Rules are matched to chains by name, every
+ * `jump NAME` and `goto NAME` of the text counted, so a jump the reader did
+ * not see as whole (or a commented-out one) only makes more entries
+ * conditional.
  */
-import { ParsedEntry, parseEntry, type OctalLoader } from '../document/entry';
+import { EarliestCover } from '../addresses/earliestCover';
 import { IPV4, IPV6, type Family } from '../addresses/family';
-import { IntervalBuilder, unionOf } from '../addresses/intervalBuilder';
-import type { AddressSet } from '../addresses/addressSet';
-import type { EntryMeaning, TokenSink } from './format';
+import { ParsedEntry, parseEntry, type OctalLoader } from '../document/entry';
+import type { EntryMeaning, EntryRole, TokenSink } from './format';
 
 /** A jump or goto, and the chain it names (any word up to a blank or a delimiter). */
 const JUMP = /(?<![\w-])(?:jump|goto)[ \t]+([^\s;{}#,]+)/g;
@@ -46,19 +49,43 @@ export interface ChainScopes {
   readonly destinations: string;
 }
 
-/** A whole jump (above): its chain, and the families and dimensions (`4 sources`) no rule before it left undecided in a way not followed. */
+/** A rule that names a set, as the reader saw it. */
+export interface SetRule {
+  readonly set: string;
+  /** The scope of the rule's chain in its dimension (`chain inet f input`, `… (daddr)`), and the family it matches. */
+  readonly scope: string;
+  readonly family: 4 | 6;
+  /** What the set's addresses get there (negation taken into account). */
+  readonly role: EntryRole;
+  /** The set is the rule's only match and its verdict drops, rejects or accepts: the rule decides the set's addresses where it stands. */
+  readonly plain: boolean;
+  /** A plain rule after no rule the reader does not follow, in its chain's dimension and family. */
+  readonly settled: boolean;
+  /** The rule matches on more than its addresses (a port, an interface…). */
+  readonly conditional: boolean;
+  /** Its chain's sources' scope, or undefined outside any chain. */
+  readonly chain: string | undefined;
+}
+
+/** A whole jump (above): its chain, where it stands, and the families and dimensions (`4 sources`) no rule before it left undecided in a way not followed. */
 interface WholeJump {
   readonly caller: ChainScopes;
+  readonly position: number;
   readonly entered: ReadonlySet<string>;
 }
 
 interface HeldEntry {
+  /** Where it stands among the rules naming sets, the jumps and the other entries: their order in the text. */
+  readonly position: number;
   readonly start: number;
   readonly end: number;
   readonly line: number;
   readonly parsed: ParsedEntry | undefined;
   readonly meaning: EntryMeaning | undefined;
 }
+
+/** A set rule, a jump or a range at its place (HeldEntry.position). */
+type Placed<T> = T & { readonly position: number };
 
 /** Whether `text` names any chain to jump or go to, or any set: only then are its entries held until the whole ruleset is read. */
 export function namesChainsOrSets(text: string): boolean {
@@ -67,9 +94,8 @@ export function namesChainsOrSets(text: string): boolean {
 
 /**
  * Holds the reader's entries until the ruleset is read (`sink`), learns its
- * hooks, whole jumps and the rules that name sets, then passes every entry
- * on in order (`finish`), conditional where its chain or set sees only some
- * traffic.
+ * hooks, whole jumps and the rules naming sets, then passes every entry on
+ * in order (`finish`), conditional where what reaches it is not known.
  */
 export class NftTraffic {
   /** The sink the reader writes to: entries are held, the rest passes. */
@@ -83,9 +109,9 @@ export class NftTraffic {
   private readonly wholeInto = new Map<string, WholeJump[]>();
   /** The chains with a hook (of any type), by their sources' scope: traffic enters them from the kernel. */
   private readonly hooked = new Set<string>();
-  /** The sets rules name, by scope, and those of them some rule names with no other match. */
-  private readonly setsNamed = new Set<string>();
-  private readonly setsDeciding = new Set<string>();
+  private readonly setRules: Placed<SetRule>[] = [];
+  /** The next place: entries, jumps and rules naming sets are placed in the order read. */
+  private clock = 0;
 
   constructor(
     private readonly text: string,
@@ -95,7 +121,7 @@ export class NftTraffic {
     for (const match of text.matchAll(JUMP)) this.named.set(match[1], (this.named.get(match[1]) ?? 0) + 1);
     this.sink = {
       entry: (start, end, line, parsed, meaning) => {
-        this.held.push({ start, end, line, parsed, meaning });
+        this.held.push({ position: this.clock++, start, end, line, parsed, meaning });
       },
       problem: (problem, line) => out.problem(problem, line),
       scopeFact: (fact, line) => out.scopeFact(fact, line),
@@ -112,121 +138,230 @@ export class NftTraffic {
     this.wholeByName.set(name, (this.wholeByName.get(name) ?? 0) + 1);
     let into = this.wholeInto.get(target);
     if (!into) this.wholeInto.set(target, (into = []));
-    into.push({ caller, entered });
+    into.push({ caller, position: this.clock++, entered });
   }
 
-  /** A rule naming the set `scope`, which matches on more than its addresses when `conditional`. */
-  setUse(scope: string, conditional: boolean): void {
-    this.setsNamed.add(scope);
-    if (!conditional) this.setsDeciding.add(scope);
+  /** A rule naming a set, placed after what was read before it. */
+  setRule(rule: SetRule): void {
+    this.setRules.push({ ...rule, position: this.clock++ });
   }
 
   /** Passes every entry on, in the order read. */
   finish(): void {
-    const traffic = this.trafficOfTargets();
-    const scratch = new ParsedEntry();
-    for (const { start, end, line, parsed, meaning } of this.held) {
+    const reach = new Reach(this.held, this.setRules, this.text, this.octalLoader);
+    const conditional = new Uint8Array(this.held.length);
+    this.heldBySets(reach, conditional);
+    this.heldAfterSets(reach, conditional);
+    this.heldByJumps(reach, conditional);
+    this.held.forEach(({ start, end, line, parsed, meaning }, k) => {
+      this.out.entry(start, end, line, parsed, conditional[k] ? { ...meaning, conditional: true } : meaning);
+    });
+  }
+
+  /** The elements of sets rules name that no deciding rule blocks (above). */
+  private heldBySets(reach: Reach, conditional: Uint8Array): void {
+    const rulesOf = new Map<string, Placed<SetRule>[]>();
+    for (const rule of this.setRules) push(rulesOf, rule.set, rule);
+    const verdicts = new Map([...rulesOf].map(([set, rules]) => [set, this.verdictOn(rules)]));
+    this.held.forEach(({ meaning }, k) => {
+      const verdict = meaning?.scope === undefined || meaning.conditional === true ? undefined : verdicts.get(meaning.scope);
+      if (verdict === undefined) return;
+      const family = reach.addresses(k)?.version;
+      // An element of a family no rule naming its set matches is one nft refuses (a loader rejection says so): left as read.
+      if (family === undefined || !verdict.families.has(family)) return;
+      const decided = verdict.blocking ? verdict.deciding.some((rule) => rule.family === family && !reach.acceptedBefore(rule.scope, k, rule.position)) : !verdict.onlyConditional;
+      if (!decided) conditional[k] = 1;
+    });
+  }
+
+  /** What the rules naming one set make of it: whether any blocks, the deciding blocking ones that may count an element, whether every one has a further condition, and the families they match. */
+  private verdictOn(rules: readonly Placed<SetRule>[]): { blocking: boolean; deciding: Placed<SetRule>[]; onlyConditional: boolean; families: ReadonlySet<number> } {
+    const blocking = rules.filter((rule) => rule.role === 'block');
+    // In a chain scope a later rule decides no more than an earlier one (more may be accepted before it): the first of each counts, and a few suffice.
+    const deciding = new Map<string, Placed<SetRule>>();
+    for (const rule of blocking) {
+      const key = `${rule.family} ${rule.scope}`;
+      if (rule.plain && rule.settled && this.decidesIn(rule.chain) && !deciding.has(key) && deciding.size < DECIDING_RULES) deciding.set(key, rule);
+    }
+    return {
+      blocking: blocking.length > 0,
+      deciding: [...deciding.values()],
+      onlyConditional: rules.every((rule) => rule.conditional),
+      families: new Set(rules.map((rule) => rule.family)),
+    };
+  }
+
+  /** The entries of chains that hold an address of a set a rule before them names. */
+  private heldAfterSets(reach: Reach, conditional: Uint8Array): void {
+    this.held.forEach(({ meaning }, k) => {
+      if (!conditional[k] && meaning?.conditional !== true && meaning?.scope !== undefined && reach.takenBySetsBefore(meaning.scope, k)) conditional[k] = 1;
+    });
+  }
+
+  /** The entries of regular chains that jumps enter only in part (above). */
+  private heldByJumps(reach: Reach, conditional: Uint8Array): void {
+    this.held.forEach(({ meaning }, k) => {
       const scope = meaning?.scope;
-      const conditional =
-        meaning?.conditional !== true && scope !== undefined && (this.usedUnderConditions(scope) || this.partlyEntered(scope, start, end, parsed, scratch, traffic));
-      this.out.entry(start, end, line, parsed, conditional ? { ...meaning, conditional } : meaning);
-    }
+      if (conditional[k] || meaning?.conditional === true || scope === undefined || !scope.startsWith('chain ')) return;
+      const destinations = scope.endsWith(DADDR);
+      const sources = destinations ? scope.slice(0, -DADDR.length) : scope;
+      const name = sources.slice(sources.lastIndexOf(' ') + 1);
+      const named = this.named.get(name) ?? 0;
+      if (this.hooked.has(sources) || named === 0) return;
+      if (named > (this.wholeByName.get(name) ?? 0)) {
+        conditional[k] = 1;
+        return;
+      }
+      const version = reach.addresses(k)?.version ?? 0;
+      const dimension = destinations ? 'destinations' : 'sources';
+      const partly = (this.wholeInto.get(sources) ?? []).some(
+        ({ caller, position, entered }) => !entered.has(`${version} ${dimension}`) || reach.acceptedBefore(caller[dimension], k, position),
+      );
+      if (partly) conditional[k] = 1;
+    });
   }
 
-  /** Whether `scope` is a set that rules name, each under a further condition. */
-  private usedUnderConditions(scope: string): boolean {
-    return this.setsNamed.has(scope) && !this.setsDeciding.has(scope);
+  /** Whether a rule of `chain` decides for all the traffic its chain's scope counts: a base chain's, or one no jump names. */
+  private decidesIn(chain: string | undefined): boolean {
+    if (chain === undefined || this.hooked.has(chain)) return true;
+    return !this.named.has(chain.slice(chain.lastIndexOf(' ') + 1));
   }
+}
 
-  /** Whether the rules of the chain scope `scope` hold only for some of the traffic its entry at [start, end) sees: the chain is a regular one that rules jump to, and not every one of them sends it all that traffic. */
-  private partlyEntered(scope: string, start: number, end: number, parsed: ParsedEntry | undefined, scratch: ParsedEntry, traffic: ReadonlyMap<string, Traffic>): boolean {
-    if (!scope.startsWith('chain ')) return false;
-    const destinations = scope.endsWith(DADDR);
-    const sources = destinations ? scope.slice(0, -DADDR.length) : scope;
-    const name = sources.slice(sources.lastIndexOf(' ') + 1);
-    const named = this.named.get(name) ?? 0;
-    if (this.hooked.has(sources) || named === 0) return false;
-    if (named > (this.wholeByName.get(name) ?? 0)) return true;
-    const into = traffic.get(sources);
-    if (into === undefined) return false; // the jumps go to chains of that name in other tables
-    const addresses = parsed ?? (parseEntry(this.text, start, end, [], scratch, this.octalLoader) ? scratch : undefined);
-    if (addresses === undefined) return false; // the sink reports why it cannot be read
-    const dimension = destinations ? 'destinations' : 'sources';
-    if (!into.entered.has(`${addresses.version} ${dimension}`)) return true;
-    return addresses.version === 4 ? into.accepted.four[dimension].overlaps(addresses.lo4, addresses.hi4) : into.accepted.six[dimension].overlaps(addresses.lo6, addresses.hi6);
-  }
+/** Whether ranges placed before a place hold any address of a range: asked of a chain scope in one family. */
+interface Cover<A extends number | bigint> {
+  holdsBefore(lo: A, hi: A, before: number): boolean;
+}
 
-  /** What traffic each chain whole jumps enter sees, by its sources' scope; targets with the same callers share their sets. */
-  private trafficOfTargets(): Map<string, Traffic> {
-    const byCaller = this.acceptedByCallers();
-    const byCallers = new Map<string, Accepted>();
-    const traffic = new Map<string, Traffic>();
-    for (const [target, jumps] of this.wholeInto) {
-      const entered = new Set([...jumps[0].entered].filter((key) => jumps.every((jump) => jump.entered.has(key))));
-      const callers = [...new Set(jumps.map((jump) => jump.caller))];
-      const key = callers.map((caller) => caller.sources).join('\n');
-      let accepted = byCallers.get(key);
-      if (!accepted) byCallers.set(key, (accepted = unionOfCallers(callers, byCaller)));
-      traffic.set(target, { entered, accepted });
-    }
-    return traffic;
-  }
+/** What a cover holds: the elements of sets, each set at a place, and held entries, each at its own. */
+interface Sources {
+  readonly sets: ReadonlyMap<string, number>;
+  readonly entries: readonly number[];
+}
 
-  /** What the callers of whole jumps accept, by family and scope (`4 chain inet f input`): the addresses of their rules that accept, as read. */
-  private acceptedByCallers(): Map<string, AddressSet<number> | AddressSet<bigint>> {
-    const callers = new Set<string>();
-    for (const jumps of this.wholeInto.values()) for (const { caller } of jumps) callers.add(caller.sources).add(caller.destinations);
-    const four = new Map<string, IntervalBuilder<number>>();
-    const six = new Map<string, IntervalBuilder<bigint>>();
-    const scratch = new ParsedEntry();
-    for (const { start, end, parsed, meaning } of this.held) {
+/** Covers by chain scope, per family. */
+interface Covers {
+  readonly four: Map<string, Cover<number>>;
+  readonly six: Map<string, Cover<bigint>>;
+}
+
+/**
+ * How many ranges the covers of one ruleset may hold in all, per held entry:
+ * a set named in many chains is in each one's cover, so a hostile ruleset
+ * could make them grow with the product of the two; past this, a cover says
+ * that what stands after its first range may be taken (more conditional
+ * entries, never fewer).
+ */
+const RANGES_PER_ENTRY = 1;
+
+/**
+ * The addresses of the held entries, and per chain scope and family what
+ * takes addresses before a place: the entries and sets that accept them
+ * (`acceptedBefore`), and the sets rules name (`takenBySetsBefore`).
+ */
+class Reach {
+  private readonly parsed: (ParsedEntry | undefined | null)[];
+  /** The held entries that accept, unconditionally, by scope. */
+  private readonly accepting = new Map<string, number[]>();
+  private readonly rulesIn = new Map<string, Placed<SetRule>[]>();
+  private readonly elementsOf = new Map<string, number[]>();
+  private readonly accepts: Covers = { four: new Map(), six: new Map() };
+  private readonly taken: Covers = { four: new Map(), six: new Map() };
+  /** How many more ranges the covers may hold. */
+  private budget: number;
+
+  constructor(
+    private readonly held: readonly HeldEntry[],
+    setRules: readonly Placed<SetRule>[],
+    private readonly text: string,
+    private readonly octalLoader: OctalLoader,
+  ) {
+    this.budget = RANGES_PER_ENTRY * held.length + 4096;
+    this.parsed = held.map(({ parsed }) => parsed ?? null);
+    for (const rule of setRules) push(this.rulesIn, rule.scope, rule);
+    const named = new Set(setRules.map((rule) => rule.set));
+    held.forEach(({ meaning }, k) => {
       const scope = meaning?.scope;
-      if (meaning?.role !== 'allow' || meaning.conditional === true || scope === undefined || !callers.has(scope)) continue;
-      const addresses = parsed ?? (parseEntry(this.text, start, end, [], scratch, this.octalLoader) ? scratch : undefined);
-      if (addresses?.version === 4) builderOf(four, scope, IPV4).add(addresses.lo4, addresses.hi4);
-      else if (addresses?.version === 6) builderOf(six, scope, IPV6).add(addresses.lo6, addresses.hi6);
+      if (scope === undefined) return;
+      if (named.has(scope)) push(this.elementsOf, scope, k);
+      else if (meaning?.role === 'allow' && meaning.conditional !== true) push(this.accepting, scope, k);
+    });
+  }
+
+  /** The addresses of held entry k, read on first use (undefined when they cannot be read). */
+  addresses(k: number): ParsedEntry | undefined {
+    let entry = this.parsed[k];
+    if (entry === null) {
+      const { start, end } = this.held[k];
+      const out = new ParsedEntry();
+      this.parsed[k] = entry = parseEntry(this.text, start, end, [], out, this.octalLoader) ? out : undefined;
     }
-    const sets = new Map<string, AddressSet<number> | AddressSet<bigint>>();
-    for (const [scope, builder] of four) sets.set(`4 ${scope}`, builder.build());
-    for (const [scope, builder] of six) sets.set(`6 ${scope}`, builder.build());
-    return sets;
+    return entry;
+  }
+
+  /** Whether, in chain scope `scope`, a rule before `position` accepts any address of held entry k. */
+  acceptedBefore(scope: string, k: number, position: number): boolean {
+    return this.holdsBefore(this.accepts, scope, k, position, () => ({ sets: this.setsNamed(scope, (rule) => rule.role === 'allow'), entries: this.accepting.get(scope) ?? [] }));
+  }
+
+  /** Whether a rule naming a set in chain scope `scope` before held entry k holds any of its addresses. */
+  takenBySetsBefore(scope: string, k: number): boolean {
+    return this.rulesIn.has(scope) && this.holdsBefore(this.taken, scope, k, this.held[k].position, () => ({ sets: this.setsNamed(scope, () => true), entries: [] }));
+  }
+
+  private holdsBefore(covers: Covers, scope: string, k: number, position: number, sources: () => Sources): boolean {
+    const entry = this.addresses(k);
+    if (entry?.version === 4) return coverIn(covers.four, scope, () => this.cover(IPV4, sources())).holdsBefore(entry.lo4, entry.hi4, position);
+    if (entry?.version === 6) return coverIn(covers.six, scope, () => this.cover(IPV6, sources())).holdsBefore(entry.lo6, entry.hi6, position);
+    return false;
+  }
+
+  /** A cover of what `sources` hold in `family`, or past the budget one that holds everything from their first place on. */
+  private cover<A extends number | bigint>(family: Family<A>, { sets, entries }: Sources): Cover<A> {
+    let size = entries.length;
+    for (const set of sets.keys()) size += this.elementsOf.get(set)?.length ?? 0;
+    this.budget -= size;
+    if (this.budget < 0) {
+      let first = Infinity;
+      for (const position of sets.values()) first = Math.min(first, position);
+      for (const k of entries) first = Math.min(first, this.held[k].position);
+      return { holdsBefore: (_lo, _hi, before) => first < before };
+    }
+    const ranges: Placed<{ lo: A; hi: A }>[] = [];
+    for (const [set, position] of sets) for (const k of this.elementsOf.get(set) ?? []) this.pushRange(ranges, family, k, position);
+    for (const k of entries) this.pushRange(ranges, family, k, this.held[k].position);
+    return new EarliestCover(family, ranges);
+  }
+
+  /** The sets that the plain rules of chain scope `scope` picked by `which` name, each with its first such rule's place. */
+  private setsNamed(scope: string, which: (rule: SetRule) => boolean): Map<string, number> {
+    const first = new Map<string, number>();
+    for (const rule of this.rulesIn.get(scope) ?? []) if (rule.plain && which(rule) && !first.has(rule.set)) first.set(rule.set, rule.position);
+    return first;
+  }
+
+  private pushRange<A extends number | bigint>(ranges: Placed<{ lo: A; hi: A }>[], family: Family<A>, k: number, position: number): void {
+    const entry = this.addresses(k);
+    if (entry?.version !== family.version) return;
+    const [lo, hi] = (family.version === 4 ? [entry.lo4, entry.hi4] : [entry.lo6, entry.hi6]) as [A, A];
+    ranges.push({ lo, hi, position });
   }
 }
 
-/** The addresses callers accept, in each dimension, per family. */
-interface Accepted {
-  readonly four: Readonly<Record<Dimension, AddressSet<number>>>;
-  readonly six: Readonly<Record<Dimension, AddressSet<bigint>>>;
+function coverIn<A extends number | bigint>(covers: Map<string, Cover<A>>, scope: string, make: () => Cover<A>): Cover<A> {
+  let cover = covers.get(scope);
+  if (!cover) covers.set(scope, (cover = make()));
+  return cover;
 }
 
-type Dimension = 'sources' | 'destinations';
-
-/** What the whole jumps into a chain send it: the families and dimensions (`4 sources`) in which every caller's traffic enters whole, but for what the callers accept. */
-interface Traffic {
-  readonly entered: ReadonlySet<string>;
-  readonly accepted: Accepted;
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  list.push(value);
 }
 
-function unionOfCallers(callers: readonly ChainScopes[], byCaller: ReadonlyMap<string, AddressSet<number> | AddressSet<bigint>>): Accepted {
-  const union = <A extends number | bigint>(family: Family<A>, dimension: Dimension) =>
-    unionOf(
-      family,
-      callers.flatMap((caller) => {
-        const set = byCaller.get(`${family.version} ${caller[dimension]}`);
-        return set === undefined ? [] : [set as AddressSet<A>];
-      }),
-    );
-  return {
-    four: { sources: union(IPV4, 'sources'), destinations: union(IPV4, 'destinations') },
-    six: { sources: union(IPV6, 'sources'), destinations: union(IPV6, 'destinations') },
-  };
-}
+/** How many chain scopes' rules may count a set's element: a set named in more is counted by the first ones (the rest only leave more elements conditional), so its elements are not checked against every chain of a hostile ruleset. */
+const DECIDING_RULES = 8;
 
 /** What a chain's destinations' scope adds to its name. */
 const DADDR = ' (daddr)';
-
-function builderOf<A extends number | bigint>(builders: Map<string, IntervalBuilder<A>>, scope: string, family: Family<A>): IntervalBuilder<A> {
-  let builder = builders.get(scope);
-  if (!builder) builders.set(scope, (builder = new IntervalBuilder(family, 16)));
-  return builder;
-}

@@ -28,7 +28,7 @@
  *   order, which the rules after it never pass.
  * - The kernel evaluates a chain's rules in order, and some decide for
  *   every address of the chain's sources or destinations in a way that is
- *   not an entry here: `ip saddr @set`, a verdict map, `!=`, a jump, goto or
+ *   not an entry here: a verdict map, `!=` (`!= @set` too), a jump, goto or
  *   return (the chain called, the caller or the policy decides), and a
  *   verdict without an address in a chain without a hook (entered only by
  *   jumps) or for destinations. Those are not followed (nor is the chain's
@@ -38,12 +38,16 @@
  *   first-match order and what comes after is never counted nor the cause
  *   or subject of a removal. A rule on a port or an interface decides only
  *   for that traffic, so it ends nothing.
+ * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
+ *   way round after `!=`), so a set used only to accept is an allowlist;
+ *   a jump for S counts as blocking, a return as allowing. Such a rule
+ *   decides S's addresses where it stands: once the ruleset is read
+ *   (nftTraffic.ts), S's elements count where a rule that drops them
+ *   decides them, and a rule after it holding any of S's addresses is
+ *   conditional; the others keep their first-match order.
  * - A chain without a hook sees only the traffic jumps send it: its
  *   entries count in its own scope where every rule naming it sends it all
  *   its caller's traffic, and are conditional elsewhere (nftTraffic.ts).
- * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
- *   way round after `!=`), so a set used only to accept is an allowlist;
- *   a jump for S counts as blocking, a return as allowing.
  *
  * What nft's loader checks of a set's elements — `flags interval`,
  * `auto-merge`, the family of its type — is kept per set for the analysis
@@ -692,7 +696,9 @@ class NftablesReader {
     for (const used of this.ruleSets) {
       const usedRole: EntryRole = used.negated ? (role === 'block' ? 'allow' : 'block') : role;
       this.sink.scopeFact({ kind: 'use', scope: used.scope, role: usedRole, start: used.start, end: used.end }, used.line);
-      this.traffic?.setUse(used.scope, conditional);
+      const plain = matches === 1 && !conditional && !elsewhere && !used.negated && verdict !== undefined;
+      const scope = this.ruleDaddr ? scopes.destinations : scopes.sources;
+      this.traffic?.setRule({ set: used.scope, scope, family: this.ruleFamily, role: usedRole, plain, settled: plain && !unfollowed, conditional, chain: chain?.sources });
     }
     const entries = this.ruleEntries;
     if (entries.length === 0) return;
@@ -744,7 +750,9 @@ class NftablesReader {
       return;
     }
     const negated = this.ruleEntries.some((_, n) => n % 5 === 4 && this.ruleEntries[n] === 1);
-    if (elsewhere || negated || this.ruleSets.length > 0) this.unfollowed.add(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
+    // A rule naming a set is followed once the ruleset is read (nftTraffic.ts), unless negated: it decides for every address outside the set.
+    const setUnfollowed = this.ruleSets.length > 0 && (this.traffic === undefined || this.ruleSets.some((used) => used.negated));
+    if (elsewhere || negated || setUnfollowed) this.unfollowed.add(`${this.ruleFamily} ${this.ruleDaddr ? scopes.destinations : scopes.sources}`);
   }
 
   /** A jump or goto to the chain `name` that sends it all its chain's traffic (nftTraffic.ts), and where that traffic is whole so far. */
