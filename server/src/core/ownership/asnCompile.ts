@@ -5,7 +5,9 @@
  */
 import { ASN_INDEX_MAGIC, AsnIndex } from './asnIndex';
 import type { DataAbout } from './dataAbout';
+import { groupByHolder } from './holderTotals';
 import { organisationLeads } from './organisations';
+import { radixSortIndices } from '../primitives/radixSort';
 
 /** One row of an IP-to-ASN dataset: an inclusive range, the AS announcing it and the AS's organisation. */
 export interface AsnRow {
@@ -80,6 +82,9 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
   const ipv4Addresses = new Float64Array(holderList.length);
   for (let k = 0; k < v4Holder.length; k++) ipv4Addresses[v4Holder[k]] += v4End[k] - v4Start[k] + 1;
   const holderOrganisation = organisationLeads(holderList, ipv4Addresses);
+  const members = groupByHolder(holderOrganisation, holderList.length);
+  const byAsn = Uint32Array.from(holderList, (_, holder) => holder);
+  radixSortIndices(byAsn, holderAsn);
   const encodedNames = holderList.map((holder) => encoder.encode(holder.name));
   const nameOffsets = new Uint32Array(holderList.length + 1);
   encodedNames.forEach((bytes, k) => (nameOffsets[k + 1] = nameOffsets[k] + bytes.length));
@@ -120,6 +125,9 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
       holderOrganisation,
       v4Rankings,
       v6Rankings,
+      members.start,
+      members.positions,
+      byAsn,
       nameOffsets,
       names,
     ]);

@@ -5,33 +5,39 @@
  * what data it is).
  *
  * Layout, little-endian, every section 4-byte aligned:
- *   "BLASN002"; u32 aboutBytes; u8 about[aboutBytes] (the data's DataAbout as
+ *   "BLASN005"; u32 aboutBytes; u8 about[aboutBytes] (the data's DataAbout as
  *   UTF-8 JSON, padded with spaces to a multiple of 4);
- *   u32 v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others;
+ *   u32 v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others, v4Rankings, v6Rankings;
  *   u32 v4Start[v4Count], v4End[v4Count], v4Holder[v4Count];
  *   u32 v6Start[4·v6Count], v6End[4·v6Count] (128-bit, most significant word first), v6Holder[v6Count];
  *   per family, the ranges more than one AS announces (a snapshot's multi-origin prefixes):
  *   u32 multiRange[multi] (ascending), otherStart[multi + 1], otherAsn[others] (the other origins of multiRange[m]
  *   are otherAsn[otherStart[m], otherStart[m + 1]));
- *   u32 holderAsn[holderCount], holderOrganisation[holderCount], nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
+ *   u32 holderAsn[holderCount], holderOrganisation[holderCount];
+ *   u32 v4Rankings[v4Rankings], v6Rankings[v6Rankings] (the organisations' rows of largest holders,
+ *   HolderTotals.rankings; none in an index being compiled);
+ *   u32 memberStart[holderCount + 1], member[holderCount] (the holders of organisation o are
+ *   member[memberStart[o], memberStart[o + 1]), ascending); u32 byAsn[holderCount] (the holders in ASN order);
+ *   u32 nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
  * Ranges are sorted and disjoint within each family. A holder is one (ASN,
  * name) pair; its organisation is the holder it shares an organisation with
- * and goes by (organisations.ts).
+ * and goes by (organisations.ts). The members and the ASN order are shipped
+ * as the rankings are: made in a fresh process, they cost the first
+ * organisation named some 10 ms, and the first question by ASN a sort.
  */
 
 import type { AddressSet } from '../addresses/addressSet';
 import { lowerBound, partitionPoint } from '../primitives/search';
 import { workDone } from '../primitives/workCounter';
-import { radixSortIndices } from '../primitives/radixSort';
 import { groupByHolder, HolderTotals, rankingsLength, type Edge, type FamilyRanges, type Groups, type Run } from './holderTotals';
 import { parseDataAbout, type DataAbout } from './dataAbout';
 import { bigIntToLimbs, carry, type Limbs } from './limbs';
 import { providerOfAsn } from './providers';
 
 /** The first bytes of an index in this format. */
-export const ASN_INDEX_MAGIC = 'BLASN004';
-/** Earlier formats (without the data's about, without organisations, without their rankings): refused with what to do. */
-const OLD_MAGICS = ['BLASN001', 'BLASN002', 'BLASN003'];
+export const ASN_INDEX_MAGIC = 'BLASN005';
+/** Earlier formats (without the data's about, without organisations, without their rankings, without their members): refused with what to do. */
+const OLD_MAGICS = ['BLASN001', 'BLASN002', 'BLASN003', 'BLASN004'];
 
 /** Ranges per block of HolderTotals, per family: a query walks up to two blocks, and there is a row of rankings per block. */
 const IPV4_BLOCK = 1024;
@@ -127,10 +133,6 @@ export class AsnIndex {
   private ipv6Groups?: Groups;
   private ipv4Totals?: FamilyTotals;
   private ipv6Totals?: FamilyTotals;
-  /** Holders by ASN: the holder indices in ASN order, and their ASNs. */
-  private byAsn?: { readonly holders: Uint32Array; readonly asns: Uint32Array };
-  /** The holders of each organisation, grouped as groupByHolder groups ranges. */
-  private members?: Groups;
   /** For countOrganisations: per organisation, the number of the count that last met it (none is 0). */
   private readonly metBy: Uint32Array;
   private counting = 0;
@@ -150,6 +152,10 @@ export class AsnIndex {
     private readonly holderAsn: Uint32Array,
     private readonly holderOrganisation: Uint32Array,
     private readonly rankings: Readonly<Record<4 | 6, Uint32Array>>,
+    /** The holders of each organisation, grouped as groupByHolder groups ranges. */
+    private readonly members: Groups,
+    /** The holders in ASN order (ties in holder order). */
+    private readonly byAsn: Uint32Array,
     private readonly nameOffset: Uint32Array,
     private readonly names: Uint8Array,
   ) {
@@ -186,6 +192,8 @@ export class AsnIndex {
       words(holderCount),
       words(holderCount),
       { 4: words(v4Rankings), 6: words(v6Rankings) },
+      { start: words(holderCount + 1), positions: words(holderCount) },
+      words(holderCount),
       words(holderCount + 1),
       new Uint8Array(bytes.buffer, offset, nameBytes),
     );
@@ -350,12 +358,10 @@ export class AsnIndex {
     }
   }
 
-  /** 1 for each holder whose ASN is one of `asns`, for ipv4RangesOf and ipv6RangesOf. */
+  /** 1 for each holder whose ASN is one of `asns`, for ipv4RangesOf and ipv6RangesOf: a search per ASN. */
   holdersOf(asns: ReadonlySet<number>): Uint8Array {
-    const { holderAsn } = this;
-    const listed = new Uint8Array(holderAsn.length);
-    for (let holder = 0; holder < listed.length; holder++) listed[holder] = asns.has(holderAsn[holder]) ? 1 : 0;
-    workDone.probes += holderAsn.length;
+    const listed = new Uint8Array(this.holderAsn.length);
+    for (const asn of asns) for (const holder of this.holdersOfAsn(asn)) listed[holder] = 1;
     return listed;
   }
 
@@ -452,23 +458,17 @@ export class AsnIndex {
 
   /** The holders of the organisation that holder `lead` leads. */
   private membersOf(lead: number): Uint32Array {
-    this.members ??= groupByHolder(this.holderOrganisation, this.holderAsn.length);
     workDone.probes += this.members.start[lead + 1] - this.members.start[lead];
     return this.members.positions.subarray(this.members.start[lead], this.members.start[lead + 1]);
   }
 
   /** The holders of `asn` (one in the data today; the format allows several names for one number). */
   private holdersOfAsn(asn: number): Uint32Array {
-    if (!this.byAsn) {
-      const holders = new Uint32Array(this.holderAsn.length);
-      for (let holder = 0; holder < holders.length; holder++) holders[holder] = holder;
-      radixSortIndices(holders, this.holderAsn);
-      const asns = new Uint32Array(holders.length);
-      for (let m = 0; m < holders.length; m++) asns[m] = this.holderAsn[holders[m]];
-      this.byAsn = { holders, asns };
-    }
-    const { holders, asns } = this.byAsn;
-    return holders.subarray(lowerBound(asns, asn), lowerBound(asns, asn + 1));
+    const { byAsn, holderAsn } = this;
+    return byAsn.subarray(
+      partitionPoint(byAsn.length, (m) => holderAsn[byAsn[m]] >= asn),
+      partitionPoint(byAsn.length, (m) => holderAsn[byAsn[m]] > asn),
+    );
   }
 
   private groups4(): Groups {
