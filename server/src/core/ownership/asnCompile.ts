@@ -7,6 +7,7 @@ import { ASN_INDEX_MAGIC, AsnIndex } from './asnIndex';
 import type { DataAbout } from './dataAbout';
 import { groupByHolder } from './holderTotals';
 import { organisationLeads } from './organisations';
+import { PROVIDER_ASN_SET } from './providers';
 import { radixSortIndices } from '../primitives/radixSort';
 
 /** One row of an IP-to-ASN dataset: an inclusive range, the AS announcing it and the AS's organisation. */
@@ -96,7 +97,7 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
   const aboutBytes = new Uint8Array(Math.ceil(aboutJson.length / 4) * 4).fill(0x20);
   aboutBytes.set(aboutJson);
   const [v4Others, v6Others] = [otherOrigins(ipv4.ranges), otherOrigins(ipv6.ranges)];
-  const withRankings = (v4Rankings: Uint32Array, v6Rankings: Uint32Array) =>
+  const withDerived = (v4Rankings: Uint32Array, v6Rankings: Uint32Array, providers: readonly Uint32Array[]) =>
     concatenate([
       encoder.encode(ASN_INDEX_MAGIC),
       new Uint32Array([aboutBytes.length]),
@@ -112,6 +113,9 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
         v6Others[2].length,
         v4Rankings.length,
         v6Rankings.length,
+        providers[0].length,
+        providers[1].length,
+        providers[6].length,
       ]),
       v4Start,
       v4End,
@@ -128,12 +132,21 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
       members.start,
       members.positions,
       byAsn,
+      ...providers,
       nameOffsets,
       names,
     ]);
-  // The rankings are worked out by the index itself, read without them.
-  const rankings = AsnIndex.fromBytes(withRankings(new Uint32Array(0), new Uint32Array(0))).organisationRankings();
-  const bytes = withRankings(rankings[4], rankings[6]);
+  // The rankings and the providers' ranges are worked out by the index itself, read without them.
+  const none = new Uint32Array(0);
+  const draft = AsnIndex.fromBytes(
+    withDerived(
+      none,
+      none,
+      Array.from({ length: 7 }, () => none),
+    ),
+  );
+  const rankings = draft.organisationRankings();
+  const bytes = withDerived(rankings[4], rankings[6], providerSections(draft));
   return {
     bytes,
     ipv4Ranges: ipv4.ranges.length,
@@ -165,6 +178,18 @@ function otherOrigins(ranges: readonly MutableRow[]): [Uint32Array, Uint32Array,
     starts.push(asns.length);
   });
   return [Uint32Array.from(positions), Uint32Array.from(starts), Uint32Array.from(asns)];
+}
+
+/** The sections of the known providers' ranges (asnIndex.ts), gathered by `draft`, an index without them: the catalog, then IPv4's and IPv6's. */
+function providerSections(draft: AsnIndex): Uint32Array[] {
+  const [v4, v6] = [draft.providerRanges4(), draft.providerRanges6()];
+  const words = (values: ArrayLike<bigint>) => {
+    const out = new Uint32Array(values.length * 4);
+    for (let k = 0; k < values.length; k++) putWords(out, k, values[k]);
+    return out;
+  };
+  const catalog = Uint32Array.from(PROVIDER_ASN_SET).sort();
+  return [catalog, Uint32Array.from(v4.starts), Uint32Array.from(v4.ends), Uint32Array.from(v4.asns), words(v6.starts), words(v6.ends), Uint32Array.from(v6.asns)];
 }
 
 function putWords(target: Uint32Array, k: number, value: bigint): void {

@@ -7,7 +7,8 @@
  * Layout, little-endian, every section 4-byte aligned:
  *   "BLASN005"; u32 aboutBytes; u8 about[aboutBytes] (the data's DataAbout as
  *   UTF-8 JSON, padded with spaces to a multiple of 4);
- *   u32 v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others, v4Rankings, v6Rankings;
+ *   u32 v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others, v4Rankings, v6Rankings,
+ *   catalogSize, v4Providers, v6Providers;
  *   u32 v4Start[v4Count], v4End[v4Count], v4Holder[v4Count];
  *   u32 v6Start[4·v6Count], v6End[4·v6Count] (128-bit, most significant word first), v6Holder[v6Count];
  *   per family, the ranges more than one AS announces (a snapshot's multi-origin prefixes):
@@ -18,12 +19,20 @@
  *   HolderTotals.rankings; none in an index being compiled);
  *   u32 memberStart[holderCount + 1], member[holderCount] (the holders of organisation o are
  *   member[memberStart[o], memberStart[o + 1]), ascending); u32 byAsn[holderCount] (the holders in ASN order);
+ *   the known providers' ranges: u32 catalog[catalogSize] (the provider ASNs they are for, ascending);
+ *   u32 v4ProviderStart[v4Providers], v4ProviderEnd[v4Providers], v4ProviderAsn[v4Providers];
+ *   u32 v6ProviderStart[4·v6Providers], v6ProviderEnd[4·v6Providers], v6ProviderAsn[v6Providers];
  *   u32 nameOffset[holderCount + 1]; u8 names[nameBytes] (UTF-8).
  * Ranges are sorted and disjoint within each family. A holder is one (ASN,
  * name) pair; its organisation is the holder it shares an organisation with
- * and goes by (organisations.ts). The members and the ASN order are shipped
- * as the rankings are: made in a fresh process, they cost the first
- * organisation named some 10 ms, and the first question by ASN a sort.
+ * and goes by (organisations.ts). The members, the ASN order and the
+ * providers' ranges are shipped as the rankings are: made in a fresh
+ * process, they cost the first organisation named some 10 ms, the first
+ * question by ASN a sort, and the first provider check a pass over the
+ * index, and reading the providers' ranges from the index's own columns
+ * touches every page of them (a first touch costs some microseconds each on
+ * a virtual machine). An index compiled with another catalog of providers
+ * has its providers' ranges gathered from its ranges instead.
  */
 
 import type { AddressSet } from '../addresses/addressSet';
@@ -32,7 +41,7 @@ import { workDone } from '../primitives/workCounter';
 import { groupByHolder, HolderTotals, rankingsLength, type Edge, type FamilyRanges, type Groups, type Run } from './holderTotals';
 import { parseDataAbout, type DataAbout } from './dataAbout';
 import { bigIntToLimbs, carry, type Limbs } from './limbs';
-import { providerOfAsn } from './providers';
+import { PROVIDER_ASN_SET, providerOfAsn } from './providers';
 
 /** The first bytes of an index in this format. */
 export const ASN_INDEX_MAGIC = 'BLASN005';
@@ -79,6 +88,13 @@ export interface Holders {
   readonly count: number;
   /** Addresses that anyone announces. */
   readonly announced: bigint;
+}
+
+/** The known providers' ranges as an index ships them, IPv6's as four words an address, and the provider ASNs they are for. */
+interface ShippedProviders {
+  readonly catalog: Uint32Array;
+  readonly 4: AsnRanges<number>;
+  readonly 6: { readonly starts: Uint32Array; readonly ends: Uint32Array; readonly asns: Uint32Array };
 }
 
 /** The ranges of one family that other autonomous systems announce too, with those ASNs. */
@@ -133,6 +149,8 @@ export class AsnIndex {
   private ipv6Groups?: Groups;
   private ipv4Totals?: FamilyTotals;
   private ipv6Totals?: FamilyTotals;
+  private providers4?: AsnRanges<number>;
+  private providers6?: AsnRanges<bigint>;
   /** For countOrganisations: per organisation, the number of the count that last met it (none is 0). */
   private readonly metBy: Uint32Array;
   private counting = 0;
@@ -156,6 +174,8 @@ export class AsnIndex {
     private readonly members: Groups,
     /** The holders in ASN order (ties in holder order). */
     private readonly byAsn: Uint32Array,
+    /** Undefined when the index was compiled with another catalog of providers. */
+    private readonly shipped: ShippedProviders | undefined,
     private readonly nameOffset: Uint32Array,
     private readonly names: Uint8Array,
   ) {
@@ -178,8 +198,13 @@ export class AsnIndex {
     const [aboutBytes] = words(1);
     const about = parseDataAbout(decoder.decode(bytes.subarray(offset - bytes.byteOffset, offset - bytes.byteOffset + aboutBytes)));
     offset += aboutBytes;
-    const [v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others, v4Rankings, v6Rankings] = words(10);
+    const [v4Count, v6Count, holderCount, nameBytes, v4Multi, v4Others, v6Multi, v6Others, v4Rankings, v6Rankings, catalogSize, v4Providers, v6Providers] = words(13);
     const otherOrigins = (multi: number, others: number): OtherOrigins => ({ range: words(multi), start: words(multi + 1), asns: words(others) });
+    const providers = (): ShippedProviders => ({
+      catalog: words(catalogSize),
+      4: { starts: words(v4Providers), ends: words(v4Providers), asns: words(v4Providers) },
+      6: { starts: words(4 * v6Providers), ends: words(4 * v6Providers), asns: words(v6Providers) },
+    });
     const index = new AsnIndex(
       about,
       words(v4Count),
@@ -194,6 +219,7 @@ export class AsnIndex {
       { 4: words(v4Rankings), 6: words(v6Rankings) },
       { start: words(holderCount + 1), positions: words(holderCount) },
       words(holderCount),
+      ofThisCatalog(providers()),
       words(holderCount + 1),
       new Uint8Array(bytes.buffer, offset, nameBytes),
     );
@@ -358,8 +384,24 @@ export class AsnIndex {
     }
   }
 
+  /**
+   * The IPv4 ranges of the known providers (providers.ts), in address order
+   * (the ranges ascend and never overlap): as the index ships them, else
+   * gathered once by a pass over the index.
+   */
+  providerRanges4(): AsnRanges<number> {
+    return (this.providers4 ??= this.shipped?.[4] ?? this.ipv4RangesOf(this.holdersOf(PROVIDER_ASN_SET)));
+  }
+
+  providerRanges6(): AsnRanges<bigint> {
+    const shipped = this.shipped?.[6];
+    if (!shipped) return (this.providers6 ??= this.ipv6RangesOf(this.holdersOf(PROVIDER_ASN_SET)));
+    const at = (words: Uint32Array) => Array.from(shipped.asns, (_, k) => this.v6At(words, k));
+    return (this.providers6 ??= { starts: at(shipped.starts), ends: at(shipped.ends), asns: shipped.asns });
+  }
+
   /** 1 for each holder whose ASN is one of `asns`, for ipv4RangesOf and ipv6RangesOf: a search per ASN. */
-  holdersOf(asns: ReadonlySet<number>): Uint8Array {
+  private holdersOf(asns: ReadonlySet<number>): Uint8Array {
     const listed = new Uint8Array(this.holderAsn.length);
     for (const asn of asns) for (const holder of this.holdersOfAsn(asn)) listed[holder] = 1;
     return listed;
@@ -371,7 +413,7 @@ export class AsnIndex {
    * providers': a pass over the index to count them and one to copy them,
    * cheaper than gathering thousands of ranges ASN by ASN and sorting them.
    */
-  ipv4RangesOf(listed: Uint8Array): AsnRanges<number> {
+  private ipv4RangesOf(listed: Uint8Array): AsnRanges<number> {
     // Locals, not fields, and no callback: this runs once per process, much of it before the loops are optimised.
     const { holderAsn, v4Holder, v4Start, v4End } = this;
     let count = 0;
@@ -388,7 +430,7 @@ export class AsnIndex {
   }
 
   /** ipv4RangesOf for IPv6. */
-  ipv6RangesOf(listed: Uint8Array): AsnRanges<bigint> {
+  private ipv6RangesOf(listed: Uint8Array): AsnRanges<bigint> {
     const { holderAsn, v6Holder } = this;
     const [starts, ends, asns]: [bigint[], bigint[], number[]] = [[], [], []];
     for (let k = 0; k < v6Holder.length; k++) {
@@ -399,29 +441,6 @@ export class AsnIndex {
     }
     workDone.probes += v6Holder.length;
     return { starts, ends, asns };
-  }
-
-  /**
-   * The ranges of the autonomous systems `asns` that meet [lo, hi] (whole,
-   * in address order), found by walking the ranges of the index that meet
-   * it, and how many those were; undefined, with no walk, when they are more
-   * than `limit`.
-   */
-  ipv4RangesIn(asns: ReadonlySet<number>, lo: number, hi: number, limit: number): { readonly ranges: AsnRanges<number>; readonly walked: number } | undefined {
-    const first = lowerBound(this.v4End, lo);
-    const last = lowerBound(this.v4Start, hi + 1) - 1;
-    if (last - first + 1 > limit) return undefined;
-    const [starts, ends, found]: number[][] = [[], [], []];
-    for (let k = first; k <= last; k++) {
-      const asn = this.holderAsn[this.v4Holder[k]];
-      if (!asns.has(asn)) continue;
-      starts.push(this.v4Start[k]);
-      ends.push(this.v4End[k]);
-      found.push(asn);
-    }
-    const walked = Math.max(0, last - first + 1);
-    workDone.probes += walked;
-    return { ranges: { starts, ends, asns: found }, walked };
   }
 
   /** Every organisation with addresses, most first (ties: the lower ASN first), from each holder's addresses. */
@@ -584,6 +603,12 @@ export class AsnIndex {
     const at = k * 4;
     return (BigInt(words[at]) << 96n) | (BigInt(words[at + 1]) << 64n) | (BigInt(words[at + 2]) << 32n) | BigInt(words[at + 3]);
   }
+}
+
+/** The providers' ranges an index ships, when it was compiled with the catalog of providers this code has. */
+function ofThisCatalog(shipped: ShippedProviders): ShippedProviders | undefined {
+  const catalog = [...PROVIDER_ASN_SET].sort((a, b) => a - b);
+  return shipped.catalog.length === catalog.length && catalog.every((asn, m) => shipped.catalog[m] === asn) ? shipped : undefined;
 }
 
 /** `make()`, made on the first call and kept. */

@@ -2,31 +2,20 @@
  * Every range of every known provider, in address order with its ASN, for
  * an O(log n) answer to "does this entry touch any provider?" on every
  * entry of a large list, and for a whole list's provider totals in one sweep.
- * Each family's ranges are gathered when a question needs them (a pass over
- * the index, some 15 ms in a fresh process): an IPv4 list never pays for
- * IPv6's, and questions about entries that meet few of the index's ranges
- * are answered from those (v4Near).
+ * The index ships them (some 14,000 IPv4 ranges and 3,000 IPv6 ones; an
+ * index compiled with another catalog gathers them, asnIndex.ts), IPv6's
+ * made bigints when a question first needs them.
  */
 import type { AddressSet } from '../addresses/addressSet';
 import type { AsnIndex, AsnRanges } from './asnIndex';
 import { lowerBound } from '../primitives/search';
-import { PROVIDER_ASN_SET } from './providers';
-
-/** What a walk's question costs beyond the ranges it walks, counted as ranges walked: two searches of the index, and the arrays of its answer. */
-const QUESTION_COST = 40;
 
 export class ProviderMap {
-  private providerHolders?: Uint8Array;
-  private ipv4?: AsnRanges<number>;
-  private ipv6?: AsnRanges<bigint>;
-  /** IPv4 ranges of the index walked so far, and QUESTION_COST a question, instead of gathering the providers' (IPv6's are gathered at once: a walk of them reads bigints). */
-  private walked4 = 0;
-
   constructor(private readonly index: AsnIndex) {}
 
   /** Whether any provider has addresses in [lo, hi]: the test run on every large entry. */
   touchesIPv4(lo: number, hi: number): boolean {
-    const { starts, ends } = this.v4Near(lo, hi);
+    const { starts, ends } = this.v4();
     const k = lowerBound(ends, lo);
     return k < starts.length && starts[k] <= hi;
   }
@@ -47,7 +36,7 @@ export class ProviderMap {
     const byAsn = new Map<number, bigint>();
     if (version === 4) {
       const [from, to] = [Number(lo), Number(hi)];
-      const { starts, ends, asns } = this.v4Near(from, to);
+      const { starts, ends, asns } = this.v4();
       const first = lowerBound(ends, from);
       if (first + limit < starts.length && starts[first + limit] <= to) return undefined;
       for (let k = first; k < starts.length && starts[k] <= to; k++) {
@@ -66,18 +55,8 @@ export class ProviderMap {
     return byAsn;
   }
 
-  /**
-   * Calls `visit` with the ASN and address count of each overlap of an IPv4
-   * provider range with `set`. A set whose ranges meet few of the index's
-   * ranges is answered from those, walked within v4Near's budget; else the
-   * gathered ranges are swept against the set, both in address order.
-   */
+  /** Calls `visit` with the ASN and address count of each overlap of an IPv4 provider range with `set`: the two swept in address order. */
   forEachIPv4Overlap(set: AddressSet<number>, visit: (asn: number, addresses: number) => void): void {
-    const walked = this.ipv4 ? undefined : this.walkIPv4(set);
-    if (walked) {
-      for (let m = 0; m < walked.length; m += 2) visit(walked[m], walked[m + 1]);
-      return;
-    }
     const { starts, ends, asns } = this.v4();
     sweep(set, starts, ends, asns, (asn, from, to) => visit(asn, to - from + 1));
   }
@@ -87,52 +66,12 @@ export class ProviderMap {
     sweep(set, starts, ends, asns, (asn, from, to) => visit(asn, to - from + 1n));
   }
 
-  /**
-   * The IPv4 provider ranges that meet [lo, hi], or more: before the providers'
-   * ranges are gathered, those of the index ranges meeting [lo, hi], walked,
-   * as long as all the walks so far (each question counted as QUESTION_COST
-   * ranges more) add up to fewer ranges than the index holds, the pass that
-   * gathering takes. So a list whose large entries meet a few ranges each
-   * (most lists) never gathers them, and no list spends on walks more than
-   * gathering costs.
-   */
-  private v4Near(lo: number, hi: number): AsnRanges<number> {
-    const near = this.ipv4 ? undefined : this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.budget4());
-    if (!near) return this.v4();
-    this.walked4 += near.walked + QUESTION_COST;
-    return near.ranges;
-  }
-
-  /** How many more ranges of the index may be walked before gathering the providers' ranges costs less. */
-  private budget4(): number {
-    return this.index.ipv4RangeCount - this.walked4;
-  }
-
-  /** The overlaps of `set` with the IPv4 provider ranges, as ASN and address count pairs, walked as v4Near walks; undefined past its budget. */
-  private walkIPv4(set: AddressSet<number>): number[] | undefined {
-    if (set.rangeCount * QUESTION_COST > this.budget4()) return undefined;
-    const overlaps: number[] = [];
-    for (let r = 0; r < set.rangeCount; r++) {
-      const [lo, hi] = [set.start(r), set.end(r)];
-      const near = this.index.ipv4RangesIn(PROVIDER_ASN_SET, lo, hi, this.budget4());
-      if (!near) return undefined;
-      this.walked4 += near.walked + QUESTION_COST;
-      const { starts, ends, asns } = near.ranges;
-      for (let k = 0; k < asns.length; k++) overlaps.push(asns[k], Math.min(hi, ends[k]) - Math.max(lo, starts[k]) + 1);
-    }
-    return overlaps;
-  }
-
   private v4(): AsnRanges<number> {
-    return (this.ipv4 ??= this.index.ipv4RangesOf(this.holders()));
+    return this.index.providerRanges4();
   }
 
   private v6(): AsnRanges<bigint> {
-    return (this.ipv6 ??= this.index.ipv6RangesOf(this.holders()));
-  }
-
-  private holders(): Uint8Array {
-    return (this.providerHolders ??= this.index.holdersOf(PROVIDER_ASN_SET));
+    return this.index.providerRanges6();
   }
 }
 
