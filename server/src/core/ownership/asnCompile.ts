@@ -97,7 +97,7 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
   const aboutBytes = new Uint8Array(Math.ceil(aboutJson.length / 4) * 4).fill(0x20);
   aboutBytes.set(aboutJson);
   const [v4Others, v6Others] = [otherOrigins(ipv4.ranges), otherOrigins(ipv6.ranges)];
-  const withDerived = (v4Rankings: Uint32Array, v6Rankings: Uint32Array, providers: readonly Uint32Array[]) =>
+  const withDerived = (v4Rankings: Uint32Array, v6Rankings: Uint32Array, providers: ProviderSections) =>
     concatenate([
       encoder.encode(ASN_INDEX_MAGIC),
       new Uint32Array([aboutBytes.length]),
@@ -113,9 +113,9 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
         v6Others[2].length,
         v4Rankings.length,
         v6Rankings.length,
-        providers[0].length,
-        providers[1].length,
-        providers[6].length,
+        providers.catalog.length,
+        providers.v4[0].length,
+        providers.v6[2].length,
       ]),
       v4Start,
       v4End,
@@ -132,19 +132,15 @@ export function compileAsnIndex(about: DataAbout, rows: AsnRows): CompiledAsnInd
       members.start,
       members.positions,
       byAsn,
-      ...providers,
+      providers.catalog,
+      ...providers.v4,
+      ...providers.v6,
       nameOffsets,
       names,
     ]);
   // The rankings and the providers' ranges are worked out by the index itself, read without them.
   const none = new Uint32Array(0);
-  const draft = AsnIndex.fromBytes(
-    withDerived(
-      none,
-      none,
-      Array.from({ length: 7 }, () => none),
-    ),
-  );
+  const draft = AsnIndex.fromBytes(withDerived(none, none, { catalog: none, v4: [none, none, none], v6: [none, none, none] }));
   const rankings = draft.organisationRankings();
   const bytes = withDerived(rankings[4], rankings[6], providerSections(draft));
   return {
@@ -180,16 +176,26 @@ function otherOrigins(ranges: readonly MutableRow[]): [Uint32Array, Uint32Array,
   return [Uint32Array.from(positions), Uint32Array.from(starts), Uint32Array.from(asns)];
 }
 
-/** The sections of the known providers' ranges (asnIndex.ts), gathered by `draft`, an index without them: the catalog, then IPv4's and IPv6's. */
-function providerSections(draft: AsnIndex): Uint32Array[] {
+/** The known providers' ranges as the index lays them out (asnIndex.ts): the catalog they are for, then each family's starts, ends and ASNs. */
+interface ProviderSections {
+  readonly catalog: Uint32Array;
+  readonly v4: readonly [Uint32Array, Uint32Array, Uint32Array];
+  readonly v6: readonly [Uint32Array, Uint32Array, Uint32Array];
+}
+
+/** The known providers' ranges, gathered by `draft`, an index without them. */
+function providerSections(draft: AsnIndex): ProviderSections {
   const [v4, v6] = [draft.providerRanges4(), draft.providerRanges6()];
   const words = (values: ArrayLike<bigint>) => {
     const out = new Uint32Array(values.length * 4);
     for (let k = 0; k < values.length; k++) putWords(out, k, values[k]);
     return out;
   };
-  const catalog = Uint32Array.from(PROVIDER_ASN_SET).sort();
-  return [catalog, Uint32Array.from(v4.starts), Uint32Array.from(v4.ends), Uint32Array.from(v4.asns), words(v6.starts), words(v6.ends), Uint32Array.from(v6.asns)];
+  return {
+    catalog: Uint32Array.from(PROVIDER_ASN_SET).sort(),
+    v4: [Uint32Array.from(v4.starts), Uint32Array.from(v4.ends), Uint32Array.from(v4.asns)],
+    v6: [words(v6.starts), words(v6.ends), Uint32Array.from(v6.asns)],
+  };
 }
 
 function putWords(target: Uint32Array, k: number, value: bigint): void {
