@@ -50,7 +50,7 @@ export function pastOverbroadError(table: EntryTable, k: number, options: AuditO
 const CONDITIONS: Partial<Record<FormatId, string>> = {
   iptables: 'a protocol, port, interface, negation or second address of its rule; a chain only such rules jump to; -s beside --src-range',
   nftables:
-    "a port, protocol, interface, negation or second address of its rule; a jump, goto or return; a map's value or a port beside it in a tuple; a rule before it that decides by a verdict map, a negation, a jump or for every address, or by a set holding its addresses; a set only rules with such a condition name, or whose rules let it through first; a chain jumps send only some traffic, or whose caller accepts it first; a flush later in the file; a timeout",
+    "a port, protocol, interface, negation or second address of its rule; a jump, goto or return; a map's value or a port beside it in a tuple; a rule before it that decides by a verdict map, a negation, a jump or for every address, or by a set holding its addresses; a set only rules with such a condition name, or whose rules let it through first; a chain jumps send only some traffic, or whose caller accepts it first; a flush or delete later in the file, or a rule inserted in its chain; a timeout",
   ipset: "a port or interface beside it; a flush, destroy, del, swap or rename later in the file; its set's netmask; a timeout",
   mikrotik: 'a timeout= or dynamic=yes; a block that may not run; a remove, disable or set that takes or may take it away; an import RouterOS stops before it',
   nginx: 'a return that answers first, or satisfy any',

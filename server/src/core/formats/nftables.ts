@@ -124,31 +124,44 @@ const NO_CLEARINGS: ReadonlyMap<string, number> = new Map();
 /** The key of `flush ruleset` among the clearings. */
 const RULESET = '';
 
-/** A command that empties what it names, at a line's start: `flush set inet f bl`, `delete table ip t`, `flush ruleset`. */
-const CLEARING = /^[ \t]*(?:flush|delete|destroy)[ \t]+(ruleset|table|set|map|chain)\b([^\r\n;{#]*)/gm;
+/**
+ * A command, at a line's start, that takes away what it names or some of it
+ * (`flush set inet f bl`, `delete table ip t`, `flush ruleset`, `delete
+ * element inet f bl { … }`, `delete rule inet f input handle 4`), or puts a
+ * rule where the file's order does not say (`insert rule …`, `replace rule
+ * …`, `add rule … position 4`).
+ */
+const CLEARING = /^[ \t]*(flush|delete|destroy|insert|replace|add)[ \t]+(ruleset|table|set|map|chain|element|rule)\b([^\r\n;{#]*)/gm;
+/** Where a rule of `add rule` goes when it is not the chain's end. */
+const PLACED = /[ \t](?:position|index|handle)[ \t]+\d/;
 
 /**
  * Where the ruleset is emptied, last, by what it empties (a scope's name,
  * `table FAMILY NAME`, or RULESET): `flush set`, `delete set`, `flush
  * chain`, `flush table`, `delete table`, `flush ruleset` and their
- * `destroy` twins (`delete element` and `delete rule` take single elements
- * and rules away: not followed). Found first, as they follow the elements
- * they take away.
+ * `destroy` twins. `delete element` and `delete rule` take some of a set's
+ * elements or a chain's rules away (which, is not followed): the set's or
+ * chain's entries before them count as taken away. A rule inserted or put
+ * at a position (by a handle the file does not know) may stand anywhere in
+ * its chain: every entry of the chain counts as taken away, wherever it
+ * stands. Found first, as they follow the entries they take away.
  */
 function clearingsOf(text: string): ReadonlyMap<string, number> {
   const clearings = new Map<string, number>();
+  const clear = (key: string, at: number) => clearings.set(key, Math.max(at, clearings.get(key) ?? -1));
   for (const match of text.matchAll(CLEARING)) {
-    const [kind, rest] = [match[1], match[2].trim()];
-    const words = rest === '' ? [] : rest.split(/[ \t]+/);
+    const [command, noun, tail] = [match[1], match[2], match[3]];
+    const placed = command === 'insert' || command === 'replace' || (command === 'add' && PLACED.test(tail));
+    if (command === 'add' ? !placed || noun !== 'rule' : placed && noun !== 'rule') continue;
+    const at = placed ? Infinity : match.index;
+    const words = tail.trim() === '' ? [] : tail.trim().split(/[ \t]+/);
     // nft's default family is ip: `flush set f bl` is `set ip f bl`.
-    const named = words.length === 1 || (words.length === 2 && kind !== 'table') ? ['ip', ...words] : words;
-    if (kind === 'ruleset') clearings.set(RULESET, match.index);
-    else if (kind === 'table' && named.length === 2) clearings.set(`table ${named[0]} ${named[1]}`, match.index);
-    else if (kind !== 'table' && named.length === 3) {
-      const scope = `${kind} ${named.join(' ')}`;
-      clearings.set(scope, match.index);
-      if (kind === 'chain') clearings.set(`${scope} (daddr)`, match.index);
-    }
+    const named = (count: number) => (words.length === count - 1 || !FAMILIES.includes(words[0]) ? ['ip', ...words] : words).slice(0, count).join(' ');
+    if (noun === 'ruleset') clear(RULESET, at);
+    else if (noun === 'table' && words.length <= 2) clear(`table ${named(2)}`, at);
+    else if (noun === 'element') for (const kind of ['set', 'map']) clear(`${kind} ${named(3)}`, at);
+    else if (noun === 'chain' || noun === 'rule') for (const scope of [`chain ${named(3)}`, `chain ${named(3)} (daddr)`]) clear(scope, at);
+    else if (words.length <= 3) clear(`${noun} ${named(3)}`, at);
   }
   return clearings;
 }
