@@ -40,7 +40,8 @@
  *   for that traffic, so it ends nothing.
  * - `ip saddr @S drop` uses set S to block, `… accept` to allow (the other
  *   way round after `!=`), so a set used only to accept is an allowlist;
- *   a jump for S counts as blocking, a return as allowing. Such a rule
+ *   a jump for S makes it a blocklist, a return an allowlist (what they
+ *   decide is the chain's they go to or back to: not counted). Such a rule
  *   decides S's addresses where it stands: once the ruleset is read
  *   (nftTraffic.ts), S's elements count where a rule that drops them
  *   decides them, and a rule after it holding any of S's addresses is
