@@ -5,7 +5,7 @@
  * anonymous set, negated, or by a named interval set — rules without an
  * address, rules on a port or a destination no probe meets, and jumps and
  * gotos, with or without an address, into a user chain `u` of such rules
- * and `return`s. Each is loaded with `nft -f` inside private namespaces
+ * and `return`s, now and then a rule inserted at input's start. Each is loaded with `nft -f` inside private namespaces
  * (iptablesOracle.ts), and a TCP SYN from the first, last and neighbouring
  * addresses of every block decides.
  *
@@ -68,8 +68,10 @@ const chainFile = (family: Family): fc.Arbitrary<ChainFile> => {
       set: fc.array(block, { maxLength: 3 }),
       input: fc.array(rule, { maxLength: 6 }),
       user: fc.array(rule, { maxLength: 3 }),
+      // Now and then a rule inserted at input's start, with an address of the block (the controls stay decided).
+      inserted: fc.oneof({ weight: 4, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.record({ block, verdict: fc.constantFrom(...VERDICTS) }) }),
     })
-    .map(({ tableFamily, policy, set, input, user }) => {
+    .map(({ tableFamily, policy, set, input, user, inserted }) => {
       const ranges: (readonly [number, number])[] = set.map((b) => [b.lo, b.hi] as const);
       const written = (r: Rule, jumps: boolean): string => {
         const addresses = r.blocks.map((b) => cidr(family, b.lo, b.prefix));
@@ -88,7 +90,9 @@ const chainFile = (family: Family): fc.Arbitrary<ChainFile> => {
         `table ${tableFamily} f {\n  set s {\n    type ${type}; flags interval; auto-merge\n${elements}  }\n` +
         `  chain u {\n${rules(user, false)}  }\n` +
         `  chain input {\n    type filter hook input priority 0; policy ${policy};\n` +
-        `    ${ip} saddr ${CONTROLS[family].blocked} drop\n    ${ip} saddr ${CONTROLS[family].allowed} accept\n${rules(input, true)}  }\n}\n`;
+        `    ${ip} saddr ${CONTROLS[family].blocked} drop\n    ${ip} saddr ${CONTROLS[family].allowed} accept\n${rules(input, true)}  }\n}\n` +
+        (inserted ? `insert rule ${tableFamily} f input ${ip} saddr ${cidr(family, inserted.block.lo, inserted.block.prefix)} ${inserted.verdict}\n` : '');
+      if (inserted) ranges.push([inserted.block.lo, inserted.block.hi]);
       return { text, ranges };
     });
 };

@@ -704,7 +704,9 @@ class NftablesReader {
       role !== undefined && verdict !== undefined && matches === 0 && !conditional && !elsewhere && this.filterHooks.has(scopes.sources)
         ? this.decideEvery(scopes.sources, role, verdict)
         : [];
-    if (jumpsTo !== undefined && matches === 0 && !conditional && chain !== undefined && this.filterHooks.has(chain.sources)) this.wholeJump(jumpsTo, chain);
+    if (jumpsTo !== undefined && matches === 0 && !conditional && chain !== undefined && this.filterHooks.has(chain.sources) && !this.clearedAfter(chain.sources, s.start)) {
+      this.wholeJump(jumpsTo, chain);
+    }
     if (!conditional) this.follow(scopes, matches === 1, elsewhere, decided);
     if (role === undefined) return;
     for (const used of this.ruleSets) {
@@ -712,7 +714,9 @@ class NftablesReader {
       this.sink.scopeFact({ kind: 'use', scope: used.scope, role: usedRole, start: used.start, end: used.end }, used.line);
       const plain = matches === 1 && !conditional && !elsewhere && !used.negated && verdict !== undefined;
       const scope = this.ruleDaddr ? scopes.destinations : scopes.sources;
-      this.traffic?.setRule({ set: used.scope, scope, family: this.ruleFamily, role: usedRole, plain, settled: plain && !unfollowed, conditional, chain: chain?.sources });
+      // A rule after one not followed, or in a chain whose rules a later statement reorders or takes away, decides nothing known.
+      const settled = plain && !unfollowed && !this.clearedAfter(scope, used.start);
+      this.traffic?.setRule({ set: used.scope, scope, family: this.ruleFamily, role: usedRole, plain, settled, conditional, chain: chain?.sources });
     }
     const entries = this.ruleEntries;
     if (entries.length === 0) return;
