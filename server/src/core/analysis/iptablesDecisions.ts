@@ -196,8 +196,9 @@ class ChainEvaluation<A extends number | bigint> {
     }
     const entering = this.entering();
     this.markUnsure();
-    for (const [chain, map] of this.maps) {
-      if (!map) continue;
+    // forEach rather than for…of: no [chain, map] pair made per chain (a file may have a chain per rule).
+    this.maps.forEach((map, chain) => {
+      if (!map) return;
       const enters = entering.get(chain) ?? AddressSet.empty(this.family);
       if (graph.isRoot(chain)) {
         forEachStretch(this.final(chain), (lo, hi, outcome) => outcome === DROP && add(chain, lo, hi));
@@ -206,7 +207,7 @@ class ChainEvaluation<A extends number | bigint> {
         forEachStretch(map, (lo, hi, outcome) => outcome === DROP && forEachPart(enters, lo, hi, (a, b) => add(chain, a, b)));
       }
       this.findings(chain, map, enters, findings);
-    }
+    });
   }
 
   /** The map of a chain, worked out once; undefined inside a loop (the kernel refuses it: the jump then counts for nothing). */
@@ -241,6 +242,14 @@ class ChainEvaluation<A extends number | bigint> {
     // Rules with no jump between them: the first that matches decides, of the addresses still undecided.
     const sweep = () => {
       if (run.length === 0) return;
+      if (run.length === 1) {
+        // One rule decides all it holds of what is still undecided: no sweep to find which (a file may have a chain per rule).
+        const step = run[0];
+        forEachPart(undecided, step.lo, step.hi, (lo, hi) => decided(lo, hi, outcomes[0], step.decider, step));
+        undecided = undecided.difference(AddressSet.range(family, step.lo, step.hi));
+        run.length = outcomes.length = 0;
+        return;
+      }
       // The rules in order, each its own priority.
       const order = new Uint32Array(run.length);
       const priority = new Float64Array(run.length);
@@ -298,11 +307,9 @@ class ChainEvaluation<A extends number | bigint> {
     }
     sweep();
     const end = this.decider(-1, chain.line, chain.start, chain.end);
+    const rest = out.los.length;
     undecided.forEachRange((lo, hi) => decided(lo, hi, RETURN, end));
-    // Ascending: already so when one run decided everything, the common case of a long blocklist.
-    const order: number[] = [];
-    for (let n = 0; n < out.los.length; n++) order.push(n);
-    if (out.los.some((lo, n) => n > 0 && lo < out.los[n - 1])) order.sort((a, b) => (out.los[a] < out.los[b] ? -1 : 1));
+    const order = ascendingOrder(out.los, rest);
     // Arrays of their final length, which an array grown by push from empty is not (it reserves room for 17): a file
     // may have a chain per rule, and each chain's map is kept.
     return {
@@ -521,6 +528,24 @@ function callees<A extends number | bigint>(map: ChainMap<A>): Chain[] {
   const chains = new Set<Chain>(map.sites.map((site) => site.chain));
   for (const step of map.matches) if (step?.target) chains.add(step.target);
   return [...chains];
+}
+
+/**
+ * The indices of `los`, distinct stretch starts, by value ascending. From
+ * `rest` on they ascend (what no rule decided, the chain's end); before it
+ * too when no jump came between runs of rules (the common case): then the
+ * two are merged, with no sort.
+ */
+function ascendingOrder<A extends number | bigint>(los: readonly A[], rest: number): number[] {
+  const order: number[] = [];
+  for (let n = 1; n < rest; n++) {
+    if (los[n] >= los[n - 1]) continue;
+    for (let k = 0; k < los.length; k++) order.push(k);
+    return order.sort((a, b) => (los[a] < los[b] ? -1 : 1));
+  }
+  let [i, j] = [0, rest];
+  while (i < rest || j < los.length) order.push(j === los.length || (i < rest && los[i] < los[j]) ? i++ : j++);
+  return order;
 }
 
 function forEachStretch<A extends number | bigint>(map: ChainMap<A>, visit: (lo: A, hi: A, outcome: Outcome) => void): void {
