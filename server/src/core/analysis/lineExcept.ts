@@ -207,7 +207,8 @@ export function rulesOf(document: BlocklistDocument, decisive: Uint32Array): Rul
 
 /** What a scope's rules decide. */
 interface RuledOutcome<A extends number | bigint> {
-  readonly sweep: Sweep<A>;
+  /** Where each piece decides (the sweep's, without its set of deciding pieces: a file may have a scope per line). */
+  readonly stretches: Stretches<A>;
   /** Every rule blocks: any rule holding an address may decide it. */
   readonly union: boolean;
   readonly blocked: AddressSet<A>;
@@ -364,7 +365,7 @@ function evaluateRules<A extends number | bigint>(
   // 1 for the entries some piece of which decides an address, in whichever scope: an entry's pieces stand in the scopes of its rule only.
   const deciding = new Uint8Array(allow.length);
   // A scope none of whose rules holds an address of this family (most, in a file of one daemon or section per line) decides nothing here.
-  const nothing: Sweep<A> = { stretches: new Stretches(family, 0), deciding: NO_ENTRIES, blocked: empty };
+  const nothing = new Stretches(family, 0);
   held.forEach((holding, s) => {
     if (holding === undefined) return;
     const union = holding.every((r) => rules.grants[r] === 0);
@@ -375,7 +376,7 @@ function evaluateRules<A extends number | bigint>(
       count += firstPiece[r + 1] - firstPiece[r];
     }
     if (count === 0) {
-      outcomes[s] = { sweep: nothing, union, blocked: empty, matched: empty, entries: blockingEntries };
+      outcomes[s] = { stretches: nothing, union, blocked: empty, matched: empty, entries: blockingEntries };
       return;
     }
     const ids = new Uint32Array(count);
@@ -396,7 +397,7 @@ function evaluateRules<A extends number | bigint>(
       blocked = builder.build();
     }
     for (const n of sweep.deciding) deciding[piece.owner[n]] = 1;
-    outcomes[s] = { sweep, union, blocked, matched, entries: blockingEntries };
+    outcomes[s] = { stretches: sweep.stretches, union, blocked, matched, entries: blockingEntries };
   });
 
   // The entries other than k deciding some address: of a sweep over pieces, their owners; of the exceptions' sweep, its winners.
@@ -424,7 +425,7 @@ function evaluateRules<A extends number | bigint>(
       if (!union) continue;
       for (let i = first[r]; i < first[r + 1]; i++) {
         const k = entries[i];
-        if (ofFamily(k) && !deciding[k]) covered(k, deciders.find(firstScope.sweep.stretches, los[k], his[k], k, undefined, ownerOf));
+        if (ofFamily(k) && !deciding[k]) covered(k, deciders.find(firstScope.stretches, los[k], his[k], k, undefined, ownerOf));
       }
       continue;
     }
@@ -453,7 +454,7 @@ function evaluateRules<A extends number | bigint>(
         const by = exceptions.find((e) => los[e] <= his[k] && his[e] >= los[k]) ?? -1;
         facts.push({ code: 'shadowed', entry: k, other: by });
       } else if (!anchors.has(k) && union && !deciding[k]) {
-        covered(k, deciders.find(firstScope.sweep.stretches, los[k], his[k], k, undefined, ownerOf));
+        covered(k, deciders.find(firstScope.stretches, los[k], his[k], k, undefined, ownerOf));
       }
     });
     for (const k of exceptions) {
@@ -465,7 +466,7 @@ function evaluateRules<A extends number | bigint>(
         // What it excepts, other rules block anyway, in every scope of its rule.
         const excepts = listed.clip(los[k], his[k]);
         if (union && everywhere(scopes, (outcome) => coversAll(outcome.blocked, excepts))) {
-          facts.add('shadowed', k, deciders.find(firstScope.sweep.stretches, excepts.start(0), excepts.end(0), k, undefined, ownerOf).first);
+          facts.add('shadowed', k, deciders.find(firstScope.stretches, excepts.start(0), excepts.end(0), k, undefined, ownerOf).first);
         }
       }
     }
