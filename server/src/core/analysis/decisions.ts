@@ -196,6 +196,9 @@ export function ranks(count: number, compare: (a: number, b: number) => number):
   return rank;
 }
 
+/** Up to this many stretches, their winners are a plain array (see Stretches). */
+const FEW_STRETCHES = 16;
+
 /**
  * Where each entry decides: stretches [lo, hi] of addresses with the entry
  * deciding them, ascending. In arrays made at the most a sweep can fill
@@ -206,14 +209,17 @@ export class Stretches<A extends number | bigint> {
   count = 0;
   readonly los: AddressArray<A>;
   readonly his: AddressArray<A>;
-  readonly winners: Uint32Array;
+  readonly winners: Uint32Array | number[];
 
   constructor(
     private readonly family: Family<A>,
     capacity: number,
   ) {
     [this.los, this.his] = [family.allocate(capacity), family.allocate(capacity)];
-    this.winners = new Uint32Array(capacity);
+    // A few in a plain array, as IPV4.allocate keeps few addresses: a typed array costs a buffer of its own, and a file
+    // of a scope per line keeps a sweep per scope.
+    // oxlint-disable-next-line unicorn/no-new-array
+    this.winners = capacity > FEW_STRETCHES ? new Uint32Array(capacity) : new Array<number>(capacity).fill(0);
   }
 
   /** The addresses of the stretches whose winner blocks (`allow[winner]` is 0): as they come ascending, with no sort. */
