@@ -115,7 +115,7 @@ export function iptablesEntryOf(document: BlocklistDocument, k: number): { reado
 export function iptablesDecisions(document: BlocklistDocument, facts: EntryFacts): Map<number, ScopeSet> {
   const model = iptablesModelOf(document);
   const places: Places = [];
-  const blocked = { 4: new Map<string, IntervalBuilder<number>>(), 6: new Map<string, IntervalBuilder<bigint>>() };
+  const blocked = { 4: new Map<string, AddressSet<number>>(), 6: new Map<string, AddressSet<bigint>>() };
   const findings: EntryFindings = { effective: new Set(), idle: new Map() };
   const t = document.entries;
   for (const [table, graph] of model.graphs) {
@@ -136,8 +136,8 @@ export function iptablesDecisions(document: BlocklistDocument, facts: EntryFacts
   }
   document.scopes.forEach((scope, s) => {
     if (!counts[s].decisive) return;
-    const blocked4 = blocked[4].get(scope.name)?.build() ?? AddressSet.empty(IPV4);
-    const blocked6 = blocked[6].get(scope.name)?.build() ?? AddressSet.empty(IPV6);
+    const blocked4 = blocked[4].get(scope.name) ?? AddressSet.empty(IPV4);
+    const blocked6 = blocked[6].get(scope.name) ?? AddressSet.empty(IPV6);
     sets.set(s, { scope: s, entries4: counts[s].entries4, entries6: counts[s].entries6, blocked4, blocked6 });
   });
   return sets;
@@ -174,21 +174,22 @@ class ChainEvaluation<A extends number | bigint> {
   }
 
   /** Adds what each scope of the table blocks in this dimension to `blocked`, by scope name, and the entries' findings. */
-  collect(blocked: Map<string, IntervalBuilder<A>>, findings: EntryFindings): void {
+  collect(blocked: Map<string, AddressSet<A>>, findings: EntryFindings): void {
     const graph = this.graph;
     const table = graph.table;
-    const add = (chain: Chain, lo: A, hi: A) => {
+    // What a chain drops, as a set made at once rather than a builder kept per scope to the end (a file may have a chain per rule).
+    const add = (chain: Chain, drops: AddressSet<A>) => {
+      if (drops.isEmpty) return;
       const name = scopeName(table.name, chain.name, this.dimension);
-      let builder = blocked.get(name);
-      if (!builder) blocked.set(name, (builder = new IntervalBuilder(this.family, 16)));
-      builder.add(lo, hi);
+      const known = blocked.get(name);
+      blocked.set(name, known ? known.union(drops) : drops);
     };
     if (!this.anyRuleDecides()) {
       // Every chain returns every address: a DROP policy blocks them all, and takes effect. What the maps below would
       // work out, without a map per chain (most files match on sources only; a file may have a chain per rule).
       for (const root of graph.roots) {
         if (!root.builtin || root.policy?.verdict !== 'drop') continue;
-        add(root, this.family.zero, this.family.max);
+        add(root, this.everything);
         const policy = this.entryAt(root.policy.start);
         if (policy >= 0) findings.effective.add(policy);
       }
@@ -201,13 +202,24 @@ class ChainEvaluation<A extends number | bigint> {
       if (!map) return;
       const enters = entering.get(chain) ?? AddressSet.empty(this.family);
       if (graph.isRoot(chain)) {
-        forEachStretch(this.final(chain), (lo, hi, outcome) => outcome === DROP && add(chain, lo, hi));
+        add(chain, this.drops(this.final(chain)));
       } else if (graph.home(chain, this.dimension) === chain) {
         // A chain several roots share: what it drops of the traffic they send it.
-        forEachStretch(map, (lo, hi, outcome) => outcome === DROP && forEachPart(enters, lo, hi, (a, b) => add(chain, a, b)));
+        add(chain, this.drops(map, enters));
       }
       this.findings(chain, map, enters, findings);
     });
+  }
+
+  /** The addresses a map drops, of those in `within` where given. */
+  private drops(map: ChainMap<A>, within?: AddressSet<A>): AddressSet<A> {
+    const builder = new IntervalBuilder(this.family, map.los.length);
+    forEachStretch(map, (lo, hi, outcome) => {
+      if (outcome !== DROP) return;
+      if (within) forEachPart(within, lo, hi, (a, b) => builder.add(a, b));
+      else builder.add(lo, hi);
+    });
+    return builder.build();
   }
 
   /** The map of a chain, worked out once; undefined inside a loop (the kernel refuses it: the jump then counts for nothing). */
