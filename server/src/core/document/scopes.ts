@@ -58,16 +58,21 @@ export interface Scope {
  */
 export function resolveScopes(names: ScopeNames, facts: readonly LineScopeFact[], directives: Directives, format: Format): Scope[] {
   const said = new Map<string, { evaluation?: Evaluation; line: number; blocking: number; allowing: number }>();
-  for (const fact of facts) {
+  // One pass, by index: a file may have a scope per line, and two facts each.
+  for (let f = 0; f < facts.length; f++) {
+    const fact = facts[f];
     let about = said.get(fact.scope);
     if (!about) said.set(fact.scope, (about = { line: -1, blocking: 0, allowing: 0 }));
     if (fact.kind === 'declare') {
-      if (about.line < 0) [about.evaluation, about.line] = [fact.evaluation, fact.line];
+      if (about.line < 0) {
+        about.evaluation = fact.evaluation;
+        about.line = fact.line;
+      }
+      // A line-except scope may hold only rules whose entries carry another of their scopes (hosts.deny `vsftpd, sshd: …`), and a standing one none: a scope all the same.
+      if (fact.evaluation === 'line-except' || fact.standing === true) names.id(fact.scope);
     } else if (fact.role === 'allow') about.allowing++;
     else about.blocking++;
   }
-  // A line-except scope may hold only rules whose entries carry another of their scopes (hosts.deny `vsftpd, sshd: …`), and a standing one none: a scope all the same.
-  for (const fact of facts) if (fact.kind === 'declare' && (fact.evaluation === 'line-except' || fact.standing === true)) names.id(fact.scope);
   const scopes: Scope[] = [];
   for (let id = 0; id < names.count; id++) {
     const name = names.name(id);
