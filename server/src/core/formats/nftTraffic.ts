@@ -9,7 +9,8 @@
  * for what reaches it. A rule naming a set *decides* when the set is its
  * only match (no port, interface, negation, jump or second address), no
  * rule before it in its chain is one the reader does not follow (in its
- * dimension and family), and its chain is a base chain or one no jump
+ * dimension and family), no later statement inserts rules into its chain
+ * or takes some away, and its chain is a base chain or one no jump
  * enters (whose own count it is, as a blocklist chain loaded for rules
  * elsewhere). An element of a set that blocking rules name counts where a
  * deciding one drops it and no rule before that one in its chain accepts
@@ -26,7 +27,8 @@
  * rules do send traffic to decides, as its own scope says, only where every
  * rule naming it is a whole jump — `jump u` or `goto u` with no match of
  * any kind, in a base chain of type filter, after no rule the reader does
- * not follow in the entry's dimension and family — and no rule before that
+ * not follow in the entry's dimension and family, in a chain no later
+ * statement reorders or takes rules from — and no rule before that
  * jump accepts any of the entry's addresses. Every other entry of such a
  * chain is conditional: a jump under a port, a source or an interface, one
  * from another regular chain or from a verdict map (`: jump u`), sends the
@@ -59,7 +61,7 @@ export interface SetRule {
   readonly role: EntryRole;
   /** The set is the rule's only match and its verdict drops, rejects or accepts: the rule decides the set's addresses where it stands. */
   readonly plain: boolean;
-  /** A plain rule after no rule the reader does not follow, in its chain's dimension and family. */
+  /** A plain rule after no rule the reader does not follow, in its chain's dimension and family, in a chain no later statement reorders or takes rules from. */
   readonly settled: boolean;
   /** The rule matches on more than its addresses (a port, an interface…). */
   readonly conditional: boolean;
